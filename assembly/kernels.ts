@@ -1,0 +1,316 @@
+// SIREN training and inference kernels, compiled by AssemblyScript to WASM
+// SIMD (and, in a second build, relaxed-SIMD FMA). No runtime, no allocation:
+// every argument is a byte offset into the imported memory, which the host
+// lays out (src/kernels/wasm/layout.ts). All matrices are f32, row-major.
+//
+// Shape rules the host guarantees (it pads the network with zero units, which
+// is exact: a zero unit outputs sin(0) = 0 and gets a zero gradient):
+//   - every column count N (fanOut) is a multiple of 8;
+//   - every K of gemmTN (fanIn) is a multiple of 4;
+//   - every pointer is 16-byte aligned.
+// Row counts are arbitrary.
+//
+// The scalar TypeScript kernels in src/kernels/wasm/scalar.ts compute the same
+// functions; tests compare the two.
+
+/** Epilogue of gemmNN. */
+const MODE_LINEAR: i32 = 0; // out = z
+const MODE_SINCOS: i32 = 1; // out = sin(ω·z), aux = ω·cos(ω·z)   (training forward)
+const MODE_MUL: i32 = 2; //    out = z ⊙ aux                       (backward through a sine)
+const MODE_SIN: i32 = 3; //    out = sin(ω·z)                      (inference forward)
+
+// Sine and cosine: Cody–Waite reduction by π/2 with a three-part constant
+// (the first two parts have few enough bits that k·C1 and k·C2 are exact for
+// |k| < 2^12, i.e. |x| < ~6400), then Cephes' minimax polynomials for sin and
+// cos on [-π/4, π/4]. Max abs error ≈ 1.5e-7 for |x| ≤ 2000 (test/wasm-kernels).
+const TWO_OVER_PI: f32 = 0.63661977236758134;
+const PIO2_1: f32 = 1.5703125;
+const PIO2_2: f32 = 4.837512969970703125e-4;
+const PIO2_3: f32 = 7.54978995489188216e-8;
+const S1: f32 = -1.6666654611e-1;
+const S2: f32 = 8.3321608736e-3;
+const S3: f32 = -1.9515295891e-4;
+const C1: f32 = 4.166664568298827e-2;
+const C2: f32 = -1.388731625493765e-3;
+const C3: f32 = 2.443315711809948e-5;
+
+// @ts-ignore: decorator
+@inline function madd(a: v128, b: v128, c: v128): v128 {
+  if (ASC_FEATURE_RELAXED_SIMD) return f32x4.relaxed_madd(a, b, c);
+  return f32x4.add(f32x4.mul(a, b), c);
+}
+
+// @ts-ignore: decorator
+@inline function splat(x: f32): v128 {
+  return f32x4.splat(x);
+}
+
+/** sin(x) lane-wise; when `cosOut` is non-zero also stores scale·cos(x) there. */
+// @ts-ignore: decorator
+@inline function sincosStore(x: v128, sinOut: usize, cosOut: usize, scale: v128): void {
+  const k = f32x4.nearest(f32x4.mul(x, splat(TWO_OVER_PI)));
+  let r = f32x4.sub(x, f32x4.mul(k, splat(PIO2_1)));
+  r = f32x4.sub(r, f32x4.mul(k, splat(PIO2_2)));
+  r = f32x4.sub(r, f32x4.mul(k, splat(PIO2_3)));
+  const q = i32x4.trunc_sat_f32x4_s(k);
+  const z = f32x4.mul(r, r);
+  const ps = madd(madd(madd(splat(S3), z, splat(S2)), z, splat(S1)), f32x4.mul(z, r), r);
+  const pc = madd(
+    madd(madd(splat(C3), z, splat(C2)), z, splat(C1)),
+    f32x4.mul(z, z),
+    f32x4.sub(splat(1.0), f32x4.mul(z, splat(0.5))),
+  );
+  const odd = i32x4.eq(v128.and(q, i32x4.splat(1)), i32x4.splat(1));
+  const sinSign = i32x4.shl(v128.and(q, i32x4.splat(2)), 30);
+  v128.store(sinOut, v128.xor(v128.bitselect(pc, ps, odd), sinSign));
+  if (cosOut != 0) {
+    const cosSign = i32x4.shl(v128.and(i32x4.add(q, i32x4.splat(1)), i32x4.splat(2)), 30);
+    v128.store(cosOut, f32x4.mul(v128.xor(v128.bitselect(ps, pc, odd), cosSign), scale));
+  }
+}
+
+// @ts-ignore: decorator
+@inline function epilogue(z: v128, out: usize, aux: usize, mode: i32, omega: v128): void {
+  if (mode == MODE_LINEAR) {
+    v128.store(out, z);
+  } else if (mode == MODE_MUL) {
+    v128.store(out, f32x4.mul(z, v128.load(aux)));
+  } else if (mode == MODE_SINCOS) {
+    sincosStore(f32x4.mul(z, omega), out, aux, omega);
+  } else {
+    sincosStore(f32x4.mul(z, omega), out, 0, omega);
+  }
+}
+
+/**
+ * out = epilogue(X·W + b): X rows×K, W K×N, b N (or 0 for none), out and aux
+ * rows×N. N must be a multiple of 8. Register-blocked 4 rows × 8 columns.
+ */
+export function gemmNN(
+  x: usize, w: usize, b: usize, out: usize, aux: usize,
+  rows: i32, k: i32, n: i32, mode: i32, omegaF: f32,
+): void {
+  const omega = splat(omegaF);
+  const ldx = <usize>k << 2;
+  const ldo = <usize>n << 2;
+  const ldw = <usize>n << 2;
+  for (let j = 0; j < n; j += 8) {
+    const jb = <usize>j << 2;
+    let b0 = splat(0);
+    let b1 = splat(0);
+    if (b != 0) {
+      b0 = v128.load(b + jb);
+      b1 = v128.load(b + jb, 16);
+    }
+    let r = 0;
+    for (; r + 4 <= rows; r += 4) {
+      const x0 = x + <usize>r * ldx;
+      const x1 = x0 + ldx;
+      const x2 = x1 + ldx;
+      const x3 = x2 + ldx;
+      let a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
+      let wp = w + jb;
+      for (let i = 0; i < k; i++) {
+        const off = <usize>i << 2;
+        const w0 = v128.load(wp);
+        const w1 = v128.load(wp, 16);
+        let s = v128.load32_splat(x0 + off);
+        a00 = madd(s, w0, a00);
+        a01 = madd(s, w1, a01);
+        s = v128.load32_splat(x1 + off);
+        a10 = madd(s, w0, a10);
+        a11 = madd(s, w1, a11);
+        s = v128.load32_splat(x2 + off);
+        a20 = madd(s, w0, a20);
+        a21 = madd(s, w1, a21);
+        s = v128.load32_splat(x3 + off);
+        a30 = madd(s, w0, a30);
+        a31 = madd(s, w1, a31);
+        wp += ldw;
+      }
+      const o0 = <usize>r * ldo + jb;
+      epilogue(a00, out + o0, aux + o0, mode, omega);
+      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode, omega);
+      const o1 = o0 + ldo;
+      epilogue(a10, out + o1, aux + o1, mode, omega);
+      epilogue(a11, out + o1 + 16, aux + o1 + 16, mode, omega);
+      const o2 = o1 + ldo;
+      epilogue(a20, out + o2, aux + o2, mode, omega);
+      epilogue(a21, out + o2 + 16, aux + o2 + 16, mode, omega);
+      const o3 = o2 + ldo;
+      epilogue(a30, out + o3, aux + o3, mode, omega);
+      epilogue(a31, out + o3 + 16, aux + o3 + 16, mode, omega);
+    }
+    for (; r < rows; r++) {
+      const x0 = x + <usize>r * ldx;
+      let a00 = b0, a01 = b1;
+      let wp = w + jb;
+      for (let i = 0; i < k; i++) {
+        const s = v128.load32_splat(x0 + (<usize>i << 2));
+        a00 = madd(s, v128.load(wp), a00);
+        a01 = madd(s, v128.load(wp, 16), a01);
+        wp += ldw;
+      }
+      const o0 = <usize>r * ldo + jb;
+      epilogue(a00, out + o0, aux + o0, mode, omega);
+      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode, omega);
+    }
+  }
+}
+
+/**
+ * d (+)= Xᵀ·G: X rows×K, G rows×N, d K×N; accumulates when `acc` is non-zero,
+ * else overwrites. K must be a multiple of 4 and N of 8. Blocked 4 × 8; the
+ * sum over rows runs in row order, so the result depends only on the rows.
+ */
+export function gemmTN(x: usize, g: usize, d: usize, rows: i32, k: i32, n: i32, acc: i32): void {
+  const ldx = <usize>k << 2;
+  const ldg = <usize>n << 2;
+  for (let i = 0; i < k; i += 4) {
+    for (let j = 0; j < n; j += 8) {
+      let a00 = splat(0), a01 = splat(0), a10 = splat(0), a11 = splat(0);
+      let a20 = splat(0), a21 = splat(0), a30 = splat(0), a31 = splat(0);
+      let xp = x + (<usize>i << 2);
+      let gp = g + (<usize>j << 2);
+      for (let r = 0; r < rows; r++) {
+        const g0 = v128.load(gp);
+        const g1 = v128.load(gp, 16);
+        let s = v128.load32_splat(xp);
+        a00 = madd(s, g0, a00);
+        a01 = madd(s, g1, a01);
+        s = v128.load32_splat(xp, 4);
+        a10 = madd(s, g0, a10);
+        a11 = madd(s, g1, a11);
+        s = v128.load32_splat(xp, 8);
+        a20 = madd(s, g0, a20);
+        a21 = madd(s, g1, a21);
+        s = v128.load32_splat(xp, 12);
+        a30 = madd(s, g0, a30);
+        a31 = madd(s, g1, a31);
+        xp += ldx;
+        gp += ldg;
+      }
+      const d0 = d + <usize>i * ldg + (<usize>j << 2);
+      const d1 = d0 + ldg;
+      const d2 = d1 + ldg;
+      const d3 = d2 + ldg;
+      if (acc != 0) {
+        a00 = f32x4.add(v128.load(d0), a00);
+        a01 = f32x4.add(v128.load(d0, 16), a01);
+        a10 = f32x4.add(v128.load(d1), a10);
+        a11 = f32x4.add(v128.load(d1, 16), a11);
+        a20 = f32x4.add(v128.load(d2), a20);
+        a21 = f32x4.add(v128.load(d2, 16), a21);
+        a30 = f32x4.add(v128.load(d3), a30);
+        a31 = f32x4.add(v128.load(d3, 16), a31);
+      }
+      v128.store(d0, a00);
+      v128.store(d0, a01, 16);
+      v128.store(d1, a10);
+      v128.store(d1, a11, 16);
+      v128.store(d2, a20);
+      v128.store(d2, a21, 16);
+      v128.store(d3, a30);
+      v128.store(d3, a31, 16);
+    }
+  }
+}
+
+/** d (+)= column sums of G (rows×N, N a multiple of 4), in row order. */
+export function colSum(g: usize, d: usize, rows: i32, n: i32, acc: i32): void {
+  const ldg = <usize>n << 2;
+  for (let j = 0; j < n; j += 4) {
+    let s = splat(0);
+    let gp = g + (<usize>j << 2);
+    for (let r = 0; r < rows; r++) {
+      s = f32x4.add(s, v128.load(gp));
+      gp += ldg;
+    }
+    const dp = d + (<usize>j << 2);
+    if (acc != 0) s = f32x4.add(v128.load(dp), s);
+    v128.store(dp, s);
+  }
+}
+
+/**
+ * Squared-error loss and its gradient for `rows` rows of predictions y
+ * (stride ldy ≥ outs) against targets t (stride outs): g = scale·(y − t) for
+ * the first `valid` rows and `outs` columns, 0 elsewhere.
+ * @returns the sum of squared differences, accumulated in f64 in row order.
+ */
+export function lossGrad(y: usize, t: usize, g: usize, rows: i32, valid: i32, outs: i32, ldy: i32, scale: f32): f64 {
+  let sum: f64 = 0;
+  for (let r = 0; r < rows; r++) {
+    const yp = y + (<usize>(r * ldy) << 2);
+    const gp = g + (<usize>(r * ldy) << 2);
+    const tp = t + (<usize>(r * outs) << 2);
+    for (let o = 0; o < ldy; o++) {
+      let gv: f32 = 0;
+      if (r < valid && o < outs) {
+        const diff = load<f32>(yp + (<usize>o << 2)) - load<f32>(tp + (<usize>o << 2));
+        sum += <f64>diff * <f64>diff;
+        gv = scale * diff;
+      }
+      store<f32>(gp + (<usize>o << 2), gv);
+    }
+  }
+  return sum;
+}
+
+/**
+ * One bias-corrected Adam step on n values (a multiple of 4), in place:
+ * m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g², p −= lr·(m/c1) / (√(v/c2) + ε),
+ * with c1 = 1 − β1^t and c2 = 1 − β2^t passed in.
+ */
+export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, c1: f32, c2: f32): void {
+  const vb1 = splat(beta1);
+  const vb1c = splat(1 - beta1);
+  const vb2 = splat(beta2);
+  const vb2c = splat(1 - beta2);
+  const step = splat(lr / c1);
+  const vc2 = splat(c2);
+  const veps = splat(eps);
+  const bytes = <usize>n << 2;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    const gv = v128.load(g + o);
+    const mv = f32x4.add(f32x4.mul(vb1, v128.load(m + o)), f32x4.mul(vb1c, gv));
+    const vv = f32x4.add(f32x4.mul(vb2, v128.load(v + o)), f32x4.mul(vb2c, f32x4.mul(gv, gv)));
+    v128.store(m + o, mv);
+    v128.store(v + o, vv);
+    const denom = f32x4.add(f32x4.sqrt(f32x4.div(vv, vc2)), veps);
+    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(step, mv), denom)));
+  }
+}
+
+/** d[i] = Σ_c src[c·stride + i] for i < n (a multiple of 4), c = 0 … count−1 in order. */
+export function reduce(src: usize, d: usize, count: i32, stride: i32, n: i32): void {
+  const bytes = <usize>n << 2;
+  const ld = <usize>stride << 2;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    let s = v128.load(src + o);
+    let sp = src + o + ld;
+    for (let c = 1; c < count; c++) {
+      s = f32x4.add(s, v128.load(sp));
+      sp += ld;
+    }
+    v128.store(d + o, s);
+  }
+}
+
+/** t = wᵀ: w rows×cols → t cols×rows. */
+export function transpose(w: usize, t: usize, rows: i32, cols: i32): void {
+  for (let i = 0; i < rows; i++) {
+    for (let j = 0; j < cols; j++) {
+      store<f32>(t + (<usize>(j * rows + i) << 2), load<f32>(w + (<usize>(i * cols + j) << 2)));
+    }
+  }
+}
+
+/** s = sin(x), c = cos(x) for n values (a multiple of 4); c may be 0. */
+export function sincos(x: usize, s: usize, c: usize, n: i32): void {
+  const one = splat(1);
+  const bytes = <usize>n << 2;
+  for (let o: usize = 0; o < bytes; o += 16) {
+    sincosStore(v128.load(x + o), s + o, c != 0 ? c + o : 0, one);
+  }
+}

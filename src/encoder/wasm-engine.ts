@@ -1,0 +1,228 @@
+/**
+ * The fast training engine: the WASM SIMD kernels of assembly/kernels.ts on
+ * worker_threads sharing one WebAssembly.Memory. Node-only shim around the
+ * browser-safe TrainCore (src/kernels/wasm/train-core.ts).
+ *
+ * Semantics are the reference engine's (ref-engine.ts): loss = mean squared
+ * error over count × outputs values, its exact gradient, bias-corrected Adam.
+ * `forward()` runs the forward and the backward pass chunk by chunk (so no
+ * activations of the whole set are kept); `backward()` then has nothing left
+ * to do. Deterministic: the same setup gives the same bytes after any number
+ * of steps, whatever the thread count.
+ */
+import { availableParallelism } from 'node:os';
+import { setFlagsFromString } from 'node:v8';
+import { Worker } from 'node:worker_threads';
+import { createForward } from '../kernels/forward-fast.js';
+import { detectFeatures, createKernels, kernelModule, resolveVariant } from '../kernels/wasm/load.js';
+import { planTraining } from '../kernels/wasm/layout.js';
+import type { KernelChoice, KernelVariant } from '../kernels/wasm/table.js';
+import { TrainCore } from '../kernels/wasm/train-core.js';
+import { adamHyper, type AdamHyper } from './adam.js';
+import type { Engine, EngineFactory, EngineSetup } from './engine.js';
+import type { WorkerInit, WorkerReply } from './wasm-worker.js';
+
+export interface WasmEngineOptions {
+  /**
+   * Threads running the training step, 1 to 256. Default: the environment
+   * variable SNFC_THREADS, else os.availableParallelism(). 1 runs on the
+   * calling thread, with no worker.
+   */
+  readonly threads?: number;
+  /** Kernel variant; default `auto`: relaxed-SIMD FMA, else SIMD, else scalar TypeScript. */
+  readonly kernels?: KernelChoice;
+  /**
+   * Turn on V8's relaxed SIMD where Node has it behind a flag (Node 20), so
+   * `auto` can pick the FMA kernels. Process-wide; default true.
+   */
+  readonly enableRelaxedSimd?: boolean;
+  /** Rows per tile (cache blocking); default 256. */
+  readonly tileRows?: number;
+  /** Rows per gradient chunk (the unit of determinism); default from the point count. */
+  readonly chunkRows?: number;
+}
+
+/** The thread count from `threads`, else SNFC_THREADS, else the machine's parallelism. */
+export function resolveThreads(threads?: number): number {
+  const fromEnv = process.env['SNFC_THREADS'];
+  const value = threads ?? (fromEnv !== undefined && fromEnv !== '' ? Number(fromEnv) : availableParallelism());
+  if (!Number.isInteger(value) || value < 1 || value > 256) {
+    const name = threads === undefined ? 'SNFC_THREADS' : 'threads';
+    throw new RangeError(`Expected an integer 1 to 256 for ${name} but received ${String(threads ?? fromEnv)} of type ${typeof (threads ?? fromEnv)}`);
+  }
+  return value;
+}
+
+let relaxedTried = false;
+
+/** Turns on relaxed SIMD in V8 builds that keep it behind a flag. Safe to call more than once. */
+export function enableRelaxedSimd(): void {
+  if (relaxedTried) return;
+  relaxedTried = true;
+  if (detectFeatures().relaxedSimd) return;
+  try {
+    setFlagsFromString('--experimental-wasm-relaxed-simd');
+  } catch {
+    // An unknown flag: this V8 has no relaxed SIMD; `auto` falls back to SIMD.
+  }
+}
+
+/** An EngineFactory for the WASM engine with `options`. */
+export function wasmEngineFactory(options: WasmEngineOptions = {}): EngineFactory {
+  return (setup) => WasmEngine.create(setup, options);
+}
+
+/** The WASM engine with default options. */
+export const createWasmEngine: EngineFactory = (setup) => WasmEngine.create(setup, {});
+
+export class WasmEngine implements Engine {
+  readonly name = 'wasm';
+  private step = 0;
+  private gradReady = false;
+  private disposed = false;
+  private pending: { resolve: () => void; reject: (error: Error) => void; left: number } | undefined;
+
+  private constructor(
+    private readonly setup: EngineSetup,
+    private readonly core: TrainCore,
+    private readonly hyper: AdamHyper,
+    /** The kernel variant in use. */
+    readonly variant: KernelVariant,
+    private readonly workers: Worker[],
+    /** Bytes of the shared memory. */
+    readonly memoryBytes: number,
+  ) {}
+
+  /** Threads running the training step. */
+  get threads(): number {
+    return Math.max(1, this.workers.length);
+  }
+
+  static async create(setup: EngineSetup, options: WasmEngineOptions): Promise<WasmEngine> {
+    const { arch, coords, targets, params } = setup;
+    const count = coords.length / arch.inputs;
+    if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a positive multiple of ${arch.inputs} coordinates but received ${coords.length}`);
+    if (targets.length !== count * arch.outputs) throw new RangeError(`Expected ${count * arch.outputs} targets for ${count} points but received ${targets.length}`);
+    if (options.enableRelaxedSimd ?? true) enableRelaxedSimd();
+    const variant = resolveVariant(options.kernels ?? 'auto');
+    const shared = detectFeatures().threads;
+    const threads = shared ? resolveThreads(options.threads) : 1;
+    const layout = planTraining(arch, count, { tileRows: options.tileRows, chunkRows: options.chunkRows, slots: threads });
+    const pages = layout.bytes / 65536;
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
+    const module = variant === 'scalar' ? null : kernelModule(variant, shared);
+    const core = new TrainCore(createKernels(memory, variant, module ?? undefined), layout, memory);
+    core.setData(coords, targets);
+    core.setParams(params);
+    core.resetMoments();
+    const workers: Worker[] = [];
+    const engine = new WasmEngine(setup, core, adamHyper(setup.adam), variant, workers, layout.bytes);
+    if (threads > 1) {
+      try {
+        for (let slot = 0; slot < threads; slot++) {
+          const worker = new Worker(new URL('./wasm-worker.js', import.meta.url));
+          workers.push(worker);
+          worker.on('message', (reply: WorkerReply) => engine.onReply(reply));
+          worker.on('error', (error: Error) => engine.fail(error));
+          worker.unref();
+        }
+        await engine.broadcast((slot) => ({ type: 'init', memory, module, variant, layout, slot }) satisfies WorkerInit);
+      } catch (error) {
+        await engine.dispose();
+        throw error;
+      }
+    }
+    return engine;
+  }
+
+  private onReply(reply: WorkerReply): void {
+    if (reply.type === 'error') {
+      this.fail(new Error(`wasm worker failed: ${reply.message}`));
+      return;
+    }
+    const pending = this.pending;
+    if (pending && --pending.left === 0) {
+      this.pending = undefined;
+      pending.resolve();
+    }
+  }
+
+  private fail(error: Error): void {
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(error);
+  }
+
+  /** Posts a message to every worker and waits for all to answer. */
+  private broadcast(message: (slot: number) => unknown): Promise<void> {
+    if (this.pending) return Promise.reject(new Error('wasm engine: a call is already running; await each call'));
+    return new Promise<void>((resolve, reject) => {
+      this.pending = { resolve, reject, left: this.workers.length };
+      for (const worker of this.workers) worker.ref();
+      this.workers.forEach((worker, slot) => worker.postMessage(message(slot)));
+    }).finally(() => {
+      for (const worker of this.workers) worker.unref();
+    });
+  }
+
+  private check(): void {
+    if (this.disposed) throw new Error('wasm engine: used after dispose()');
+  }
+
+  async forward(): Promise<number> {
+    this.check();
+    this.core.resetCounter();
+    if (this.workers.length === 0) this.core.runChunks(0);
+    else await this.broadcast(() => ({ type: 'run' }));
+    const loss = this.core.finishStep();
+    this.gradReady = true;
+    return loss;
+  }
+
+  async backward(): Promise<void> {
+    this.check();
+    // forward() already ran the backward pass chunk by chunk.
+    if (!this.gradReady) await this.forward();
+  }
+
+  async update(lr: number): Promise<void> {
+    this.check();
+    if (!this.gradReady) throw new Error('wasm engine: update() needs a gradient; call forward() and backward() first');
+    this.step += 1;
+    this.core.adamStep(this.step, lr, this.hyper.beta1, this.hyper.beta2, this.hyper.epsilon);
+    this.gradReady = false;
+  }
+
+  async getParams(): Promise<Float32Array> {
+    this.check();
+    return this.core.getParams();
+  }
+
+  async setParams(params: Float32Array): Promise<void> {
+    this.check();
+    this.core.setParams(params);
+    this.gradReady = false;
+  }
+
+  /** The gradient of the last forward/backward, in the parameter layout (tests). */
+  gradient(): Float32Array {
+    return this.core.gradient();
+  }
+
+  async predict(coords: Float32Array): Promise<Float32Array> {
+    this.check();
+    const { arch } = this.setup;
+    const count = coords.length / arch.inputs;
+    const out = new Float32Array(count * arch.outputs);
+    createForward(arch, this.core.getParams(), { kernels: this.variant })(coords, count, out);
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.fail(new Error('wasm engine disposed'));
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.workers.length = 0;
+  }
+}

@@ -1,0 +1,88 @@
+import type { SirenArch } from './arch.js';
+import { createKernels } from './wasm/load.js';
+import { INPUT_PAD, OUTPUT_PAD, padNet, padParams } from './wasm/layout.js';
+import { MODE_LINEAR, MODE_SIN, type KernelChoice, type KernelVariant } from './wasm/table.js';
+
+/**
+ * The fast forward pass for decoding: the WASM SIMD forward kernel (GEMM with
+ * bias and sine fused), single-threaded and browser-safe. Same semantics as
+ * `forwardScalar` in forward.ts, within float32 rounding.
+ */
+
+/** Evaluates a field at `count` points: coords count × inputs in, out count × outputs written. */
+export type FieldEvaluator = ((coords: Float32Array, count: number, out: Float32Array) => void) & {
+  /** The kernel variant in use. */
+  readonly variant: KernelVariant;
+};
+
+export interface ForwardOptions {
+  /** Kernel variant; default `auto` (the fastest this runtime supports). */
+  readonly kernels?: KernelChoice;
+  /** Points per pass through the kernels; default 256, a multiple of 4. */
+  readonly tileRows?: number;
+}
+
+/**
+ * Prepares the network `arch` with `params` (layout of kernels/arch.ts, copied
+ * now) for evaluation. Costs one small WebAssembly instance; reuse the result.
+ *
+ * @example
+ * const evaluate = createForward(arch, params);
+ * evaluate(coords, coords.length / arch.inputs, out);
+ */
+export function createForward(arch: SirenArch, params: Float32Array, options: ForwardOptions = {}): FieldEvaluator {
+  const net = padNet(arch);
+  const T = options.tileRows ?? 256;
+  if (!Number.isInteger(T) || T < 4 || T % 4 !== 0) throw new RangeError(`Expected a multiple of 4 for tileRows but received ${T}`);
+  const expected = net.layers[net.layers.length - 1]!.biasOffset + arch.outputs;
+  if (params.length !== expected) throw new RangeError(`Expected ${expected} parameters for this architecture but received ${params.length}`);
+  // Layout (bytes): [64: params][coords tile T×4][H ping T×wPad][H pong T×wPad][Y T×8]
+  const paramsAt = 64;
+  const coordsAt = paramsAt + Math.ceil((net.size * 4) / 64) * 64;
+  const pingAt = coordsAt + T * INPUT_PAD * 4;
+  const pongAt = pingAt + T * net.widthPad * 4;
+  const yAt = pongAt + T * net.widthPad * 4;
+  const bytes = yAt + T * OUTPUT_PAD * 4;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
+  const k = createKernels(memory, options.kernels ?? 'auto');
+  const f32 = new Float32Array(memory.buffer);
+  padParams(net, params, f32.subarray(paramsAt >> 2, (paramsAt >> 2) + net.size));
+  const { inputs, outputs, depth, omega } = arch;
+  const evaluate = (coords: Float32Array, count: number, out: Float32Array): void => {
+    if (coords.length < count * inputs) throw new RangeError(`Expected at least ${count * inputs} coordinates but received ${coords.length}`);
+    if (out.length < count * outputs) throw new RangeError(`Expected room for ${count * outputs} outputs but received ${out.length}`);
+    const C = coordsAt >> 2;
+    const Y = yAt >> 2;
+    for (let start = 0; start < count; start += T) {
+      const rows = Math.min(T, count - start);
+      const rowsPad = Math.ceil(rows / 4) * 4;
+      f32.fill(0, C, C + rowsPad * INPUT_PAD);
+      for (let r = 0; r < rows; r++) {
+        for (let i = 0; i < inputs; i++) f32[C + r * INPUT_PAD + i] = coords[(start + r) * inputs + i]!;
+      }
+      let hin = coordsAt;
+      let hout = pingAt;
+      for (let l = 0; l < depth; l++) {
+        const L = net.layers[l]!;
+        k.gemmNN(hin, paramsAt + L.w * 4, paramsAt + L.b * 4, hout, 0, rowsPad, L.k, L.n, MODE_SIN, omega);
+        hin = hout;
+        hout = hout === pingAt ? pongAt : pingAt;
+      }
+      const L = net.layers[depth]!;
+      k.gemmNN(hin, paramsAt + L.w * 4, paramsAt + L.b * 4, yAt, 0, rowsPad, L.k, L.n, MODE_LINEAR, 0);
+      for (let r = 0; r < rows; r++) {
+        for (let o = 0; o < outputs; o++) out[(start + r) * outputs + o] = f32[Y + r * OUTPUT_PAD + o]!;
+      }
+    }
+  };
+  return Object.assign(evaluate, { variant: k.variant });
+}
+
+/**
+ * `forwardScalar`'s signature over the WASM kernel, for kernel tables that
+ * take a ForwardFunction. Builds an evaluator per call: for repeated calls on
+ * one network, keep the result of `createForward` instead.
+ */
+export function forwardFast(arch: SirenArch, params: Float32Array, coords: Float32Array, count: number, out: Float32Array): void {
+  createForward(arch, params)(coords, count, out);
+}

@@ -1,0 +1,186 @@
+import { layerShapes, type SirenArch } from '../arch.js';
+
+/**
+ * The padded network the kernels run on, and the memory layout of a fit.
+ *
+ * Padding: the kernels want column counts that are multiples of 8 and inner
+ * sizes that are multiples of 4, so the network is widened with zero units:
+ * inputs to 4, width to a multiple of 8, outputs to 8. This is exact: a zero
+ * unit computes sin(0) = 0 and feeds zero weights, every gradient on a padded
+ * parameter is exactly 0, and Adam leaves a parameter with zero gradient at 0.
+ */
+
+/** Padded inputs (coordinates per row in memory). */
+export const INPUT_PAD = 4;
+/** Padded outputs. */
+export const OUTPUT_PAD = 8;
+/** Alignment of every region, in bytes. */
+const ALIGN = 64;
+
+export interface PaddedLayer {
+  /** Padded fanIn and fanOut. */
+  readonly k: number;
+  readonly n: number;
+  readonly sine: boolean;
+  /** Float offsets of W (k×n) and b (n) in the padded parameter vector. */
+  readonly w: number;
+  readonly b: number;
+  /** The real layer: fanIn, fanOut and offsets in the caller's layout. */
+  readonly fanIn: number;
+  readonly fanOut: number;
+  readonly weightOffset: number;
+  readonly biasOffset: number;
+}
+
+export interface PaddedNet {
+  readonly arch: SirenArch;
+  /** Padded width (a multiple of 8). */
+  readonly widthPad: number;
+  readonly layers: readonly PaddedLayer[];
+  /** Floats in the padded parameter vector (a multiple of 8). */
+  readonly size: number;
+}
+
+/** Checks `arch` and computes its padded network. */
+export function padNet(arch: SirenArch): PaddedNet {
+  const whole = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
+  if (!whole(arch.inputs, 1, INPUT_PAD)) throw new RangeError(`Expected an integer 1 to ${INPUT_PAD} for inputs but received ${String(arch.inputs)}`);
+  if (!whole(arch.outputs, 1, OUTPUT_PAD)) throw new RangeError(`Expected an integer 1 to ${OUTPUT_PAD} for outputs but received ${String(arch.outputs)}`);
+  if (!whole(arch.width, 1, 4096)) throw new RangeError(`Expected an integer 1 to 4096 for width but received ${String(arch.width)}`);
+  if (!whole(arch.depth, 1, 64)) throw new RangeError(`Expected an integer 1 to 64 for depth but received ${String(arch.depth)}`);
+  if (typeof arch.omega !== 'number' || !Number.isFinite(arch.omega)) throw new RangeError(`Expected a finite number for omega but received ${String(arch.omega)}`);
+  const widthPad = Math.ceil(arch.width / 8) * 8;
+  let size = 0;
+  const layers = layerShapes(arch).map((shape, l) => {
+    const k = l === 0 ? INPUT_PAD : widthPad;
+    const n = shape.sine ? widthPad : OUTPUT_PAD;
+    const layer: PaddedLayer = { ...shape, k, n, w: size, b: size + k * n };
+    size += k * n + n;
+    return layer;
+  });
+  return { arch, widthPad, layers, size };
+}
+
+/** Writes `params` (the layout of kernels/arch.ts) into the padded vector `dst` (zeroing the padding). */
+export function padParams(net: PaddedNet, params: Float32Array, dst: Float32Array): void {
+  dst.fill(0, 0, net.size);
+  for (const L of net.layers) {
+    for (let i = 0; i < L.fanIn; i++) {
+      dst.set(params.subarray(L.weightOffset + i * L.fanOut, L.weightOffset + (i + 1) * L.fanOut), L.w + i * L.n);
+    }
+    dst.set(params.subarray(L.biasOffset, L.biasOffset + L.fanOut), L.b);
+  }
+}
+
+/** The real parameters (layout of kernels/arch.ts) out of the padded vector `src`. */
+export function unpadParams(net: PaddedNet, src: Float32Array, dst: Float32Array): Float32Array {
+  for (const L of net.layers) {
+    for (let i = 0; i < L.fanIn; i++) {
+      dst.set(src.subarray(L.w + i * L.n, L.w + i * L.n + L.fanOut), L.weightOffset + i * L.fanOut);
+    }
+    dst.set(src.subarray(L.b, L.b + L.fanOut), L.biasOffset);
+  }
+  return dst;
+}
+
+/** Where everything of one fit lives in its memory (byte offsets). Plain data: it is posted to workers. */
+export interface TrainLayout {
+  readonly net: PaddedNet;
+  /** Training points. */
+  readonly count: number;
+  /** Rows per tile: the unit of one pass through the kernels, sized for the caches. */
+  readonly tileRows: number;
+  /** Rows per chunk (a multiple of tileRows): the unit of one gradient partial sum. */
+  readonly chunkRows: number;
+  readonly chunks: number;
+  /** Scratch slots: one per thread that runs chunks. */
+  readonly slots: number;
+  readonly params: number;
+  /** W transposed, per layer at the layer's W offset (the bias slots are unused). */
+  readonly paramsT: number;
+  readonly grad: number;
+  readonly m: number;
+  readonly v: number;
+  /** chunks × net.size floats: each chunk's gradient. */
+  readonly partials: number;
+  /** chunks float64: each chunk's sum of squared errors. */
+  readonly losses: number;
+  /** chunks·chunkRows × INPUT_PAD floats (zero beyond count). */
+  readonly coords: number;
+  /** count × outputs floats. */
+  readonly targets: number;
+  /** Int32 work counter for the threads. */
+  readonly counter: number;
+  readonly scratch: number;
+  readonly scratchBytes: number;
+  /** Total bytes, a multiple of the 64 KiB page. */
+  readonly bytes: number;
+}
+
+export interface TrainPlanOptions {
+  /** Rows per tile; default 256. */
+  readonly tileRows?: number;
+  /** Rows per gradient chunk; default from count (about 16 chunks, 8192 rows at most). */
+  readonly chunkRows?: number;
+  /** Scratch slots (threads); default 1. */
+  readonly slots?: number;
+}
+
+/** Per-slot scratch, in floats relative to the slot: H[1..depth], C[0..depth-1], Y, Ga, Gb. */
+export function scratchPlan(net: PaddedNet, tileRows: number): { h: number[]; c: number[]; y: number; ga: number; gb: number; floats: number } {
+  const plane = tileRows * net.widthPad;
+  const depth = net.arch.depth;
+  const h: number[] = [0];
+  const c: number[] = [];
+  let at = 0;
+  for (let l = 1; l <= depth; l++, at += plane) h.push(at);
+  for (let l = 0; l < depth; l++, at += plane) c.push(at);
+  const y = at;
+  at += tileRows * OUTPUT_PAD;
+  const ga = at;
+  at += plane;
+  const gb = at;
+  at += plane;
+  return { h, c, y, ga, gb, floats: at };
+}
+
+function align(bytes: number): number {
+  return Math.ceil(bytes / ALIGN) * ALIGN;
+}
+
+/** Plans the memory of a fit on `count` points. Deterministic in (arch, count, tileRows, chunkRows), not in slots. */
+export function planTraining(arch: SirenArch, count: number, options: TrainPlanOptions = {}): TrainLayout {
+  const net = padNet(arch);
+  if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a positive integer for the number of training points but received ${count}`);
+  const tileRows = options.tileRows ?? 256;
+  if (!Number.isInteger(tileRows) || tileRows < 4 || tileRows % 4 !== 0) throw new RangeError(`Expected a multiple of 4 for tileRows but received ${tileRows}`);
+  const tiles = Math.ceil(count / tileRows);
+  const chunkRows = options.chunkRows ?? tileRows * Math.max(1, Math.min(Math.ceil(8192 / tileRows), Math.ceil(tiles / 16)));
+  if (!Number.isInteger(chunkRows) || chunkRows % tileRows !== 0 || chunkRows < tileRows) {
+    throw new RangeError(`Expected a multiple of tileRows (${tileRows}) for chunkRows but received ${chunkRows}`);
+  }
+  const slots = options.slots ?? 1;
+  const chunks = Math.ceil(count / chunkRows);
+  const P = net.size * 4;
+  let at = ALIGN; // offset 0 stays unused: 0 means "none" to the kernels
+  const take = (bytes: number): number => {
+    const start = at;
+    at = align(at + bytes);
+    return start;
+  };
+  const params = take(P);
+  const paramsT = take(P);
+  const grad = take(P);
+  const m = take(P);
+  const v = take(P);
+  const partials = take(P * chunks);
+  const losses = take(8 * chunks);
+  const coords = take(chunks * chunkRows * INPUT_PAD * 4);
+  const targets = take(count * arch.outputs * 4);
+  const counter = take(4);
+  const scratchBytes = align(scratchPlan(net, tileRows).floats * 4);
+  const scratch = take(scratchBytes * slots);
+  const bytes = Math.ceil(at / 65536) * 65536;
+  if (bytes > 4 * 1024 ** 3 - 65536) throw new RangeError(`a fit of ${count} points needs ${bytes} bytes, more than a 4 GiB WebAssembly memory`);
+  return { net, count, tileRows, chunkRows, chunks, slots, params, paramsT, grad, m, v, partials, losses, coords, targets, counter, scratch, scratchBytes, bytes };
+}

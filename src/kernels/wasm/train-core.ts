@@ -1,0 +1,168 @@
+import { INPUT_PAD, OUTPUT_PAD, padParams, scratchPlan, unpadParams, type TrainLayout } from './layout.js';
+import { MODE_LINEAR, MODE_MUL, MODE_SINCOS, type Kernels } from './table.js';
+
+/**
+ * One fit's work over a memory laid out by `planTraining`, split so that any
+ * number of threads sharing that memory can run it (browser-safe: no Node
+ * imports; the Node worker shim is src/encoder/wasm-worker.ts).
+ *
+ * A step: `runChunks` on every thread (each takes chunks from a shared
+ * counter, computes the forward and backward pass of a chunk tile by tile and
+ * writes that chunk's gradient and squared error to the chunk's own slot),
+ * then on one thread `finishStep` (sums the chunk gradients in chunk order)
+ * and `adamStep`. The result depends on the chunking only, never on which
+ * thread ran which chunk: same bytes for any thread count.
+ */
+export class TrainCore {
+  private readonly f32: Float32Array;
+  private readonly f64: Float64Array;
+  private readonly i32: Int32Array;
+  private readonly plan: ReturnType<typeof scratchPlan>;
+
+  constructor(
+    private readonly k: Kernels,
+    readonly layout: TrainLayout,
+    memory: WebAssembly.Memory,
+  ) {
+    this.f32 = new Float32Array(memory.buffer);
+    this.f64 = new Float64Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+    this.plan = scratchPlan(layout.net, layout.tileRows);
+  }
+
+  /** Copies the training data in (coordinates padded to INPUT_PAD columns, zero rows beyond count). */
+  setData(coords: Float32Array, targets: Float32Array): void {
+    const { net, count } = this.layout;
+    const inputs = net.arch.inputs;
+    const base = this.layout.coords >> 2;
+    const rows = this.layout.chunks * this.layout.chunkRows;
+    this.f32.fill(0, base, base + rows * INPUT_PAD);
+    for (let p = 0; p < count; p++) {
+      for (let i = 0; i < inputs; i++) this.f32[base + p * INPUT_PAD + i] = coords[p * inputs + i]!;
+    }
+    this.f32.set(targets.subarray(0, count * net.arch.outputs), this.layout.targets >> 2);
+  }
+
+  /** Replaces the parameters (caller layout) and refreshes the transposed weights. */
+  setParams(params: Float32Array): void {
+    const { net } = this.layout;
+    padParams(net, params, this.f32.subarray(this.layout.params >> 2, (this.layout.params >> 2) + net.size));
+    this.refreshTransposes();
+  }
+
+  /** The parameters in the caller's layout. */
+  getParams(): Float32Array {
+    const { net } = this.layout;
+    const out = new Float32Array(paramsLength(this.layout));
+    return unpadParams(net, this.f32.subarray(this.layout.params >> 2, (this.layout.params >> 2) + net.size), out);
+  }
+
+  /** Zeroes the Adam moments. */
+  resetMoments(): void {
+    const n = this.layout.net.size;
+    this.f32.fill(0, this.layout.m >> 2, (this.layout.m >> 2) + n);
+    this.f32.fill(0, this.layout.v >> 2, (this.layout.v >> 2) + n);
+  }
+
+  /** Resets the shared chunk counter before a step's `runChunks`. */
+  resetCounter(): void {
+    Atomics.store(this.i32, this.layout.counter >> 2, 0);
+  }
+
+  /** Takes chunks from the shared counter until none are left, using scratch `slot`. */
+  runChunks(slot: number): void {
+    for (;;) {
+      const c = Atomics.add(this.i32, this.layout.counter >> 2, 1);
+      if (c >= this.layout.chunks) return;
+      this.runChunk(c, slot);
+    }
+  }
+
+  /** Forward and backward pass over chunk `c`; writes its gradient and squared error to its slots. */
+  runChunk(c: number, slot: number): void {
+    const { k } = this;
+    const L = this.layout;
+    const { net, tileRows: T, count } = L;
+    const { arch } = net;
+    const layers = net.layers;
+    const depth = arch.depth;
+    const omega = arch.omega;
+    const P = net.size * 4;
+    const scale = 2 / (count * arch.outputs);
+    const base = L.scratch + slot * L.scratchBytes;
+    const plan = this.plan;
+    const part = L.partials + c * P;
+    let sse = 0;
+    for (let tile = 0; tile < L.chunkRows / T; tile++) {
+      const start = c * L.chunkRows + tile * T;
+      const valid = Math.min(T, count - start);
+      if (valid <= 0) break;
+      const rows = Math.min(T, Math.ceil(valid / 4) * 4);
+      const acc = tile > 0 ? 1 : 0;
+      const h = (l: number): number => (l === 0 ? L.coords + start * INPUT_PAD * 4 : base + plan.h[l]! * 4);
+      const cos = (l: number): number => base + plan.c[l]! * 4;
+      // Forward: H(l+1) = sin(ω(H(l)·W(l) + b(l))), C(l) = ω·cos(…); Y = H(depth)·W + b.
+      for (let l = 0; l < depth; l++) {
+        const ly = layers[l]!;
+        k.gemmNN(h(l), L.params + ly.w * 4, L.params + ly.b * 4, h(l + 1), cos(l), rows, ly.k, ly.n, MODE_SINCOS, omega);
+      }
+      const out = layers[depth]!;
+      const y = base + plan.y * 4;
+      k.gemmNN(h(depth), L.params + out.w * 4, L.params + out.b * 4, y, 0, rows, out.k, out.n, MODE_LINEAR, 0);
+      const g = base + plan.ga * 4;
+      const g2 = base + plan.gb * 4;
+      // The tile's targets start at row `start`; its Y rows past `valid` get zero gradient.
+      sse += k.lossGrad(y, L.targets + start * arch.outputs * 4, y, rows, valid, arch.outputs, OUTPUT_PAD, scale);
+      // Backward. Output layer: dW = Hᵀ·G, db = Σ G, then G ← (G·Wᵀ) ⊙ C.
+      k.gemmTN(h(depth), y, part + out.w * 4, rows, out.k, out.n, acc);
+      k.colSum(y, part + out.b * 4, rows, out.n, acc);
+      k.gemmNN(y, L.paramsT + out.w * 4, 0, g, cos(depth - 1), rows, out.n, out.k, MODE_MUL, 0);
+      let gz = g;
+      let gnext = g2;
+      for (let l = depth - 1; l >= 0; l--) {
+        const ly = layers[l]!;
+        k.gemmTN(h(l), gz, part + ly.w * 4, rows, ly.k, ly.n, acc);
+        k.colSum(gz, part + ly.b * 4, rows, ly.n, acc);
+        if (l > 0) {
+          k.gemmNN(gz, L.paramsT + ly.w * 4, 0, gnext, cos(l - 1), rows, ly.n, ly.k, MODE_MUL, 0);
+          const t = gz;
+          gz = gnext;
+          gnext = t;
+        }
+      }
+    }
+    this.f64[(L.losses >> 3) + c] = sse;
+  }
+
+  /** After every chunk ran: sums the chunk gradients in order into `grad`. @returns the mean squared error. */
+  finishStep(): number {
+    const L = this.layout;
+    this.k.reduce(L.partials, L.grad, L.chunks, L.net.size, L.net.size);
+    let sse = 0;
+    for (let c = 0; c < L.chunks; c++) sse += this.f64[(L.losses >> 3) + c]!;
+    return sse / (L.count * L.net.arch.outputs);
+  }
+
+  /** One Adam step (`step` counts from 1) on `grad`, then refreshes the transposed weights. */
+  adamStep(step: number, lr: number, beta1: number, beta2: number, epsilon: number): void {
+    const L = this.layout;
+    this.k.adam(L.params, L.grad, L.m, L.v, L.net.size, lr, beta1, beta2, epsilon, 1 - beta1 ** step, 1 - beta2 ** step);
+    this.refreshTransposes();
+  }
+
+  /** The gradient from the last step, in the caller's layout (tests). */
+  gradient(): Float32Array {
+    const { net } = this.layout;
+    return unpadParams(net, this.f32.subarray(this.layout.grad >> 2, (this.layout.grad >> 2) + net.size), new Float32Array(paramsLength(this.layout)));
+  }
+
+  private refreshTransposes(): void {
+    const L = this.layout;
+    for (const ly of L.net.layers.slice(1)) this.k.transpose(L.params + ly.w * 4, L.paramsT + ly.w * 4, ly.k, ly.n);
+  }
+}
+
+function paramsLength(layout: TrainLayout): number {
+  const last = layout.net.layers[layout.net.layers.length - 1]!;
+  return last.biasOffset + last.fanOut;
+}
