@@ -17,13 +17,14 @@ const outDir = join(root, 'dist', 'src', 'kernels', 'wasm');
 
 const common = [
   'assembly/kernels.ts', '-O3', '--noAssert', '--runtime', 'stub',
-  '--importMemory', '--noExportMemory', '--initialMemory', '1', '--maximumMemory', '65536',
-  '--enable', 'simd',
+  '--importMemory', '--noExportMemory', '--initialMemory', '1', '--enable', 'simd',
 ];
+// A shared memory must declare its maximum (the imported one may be smaller).
+const shared = ['--sharedMemory', '--maximumMemory', '65536', '--enable', 'threads'];
 const variants = {
-  simdShared: [...common, '--sharedMemory', '--enable', 'threads'],
+  simdShared: [...common, ...shared],
   simdUnshared: common,
-  relaxedShared: [...common, '--sharedMemory', '--enable', 'threads', '--enable', 'relaxed-simd'],
+  relaxedShared: [...common, ...shared, '--enable', 'relaxed-simd'],
   relaxedUnshared: [...common, '--enable', 'relaxed-simd'],
 };
 

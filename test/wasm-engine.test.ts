@@ -1,0 +1,154 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { Engine, EngineSetup } from '../src/encoder/engine.js';
+import { createRefEngine, type RefEngine } from '../src/encoder/ref-engine.js';
+import { enableRelaxedSimd, resolveThreads, wasmEngineFactory, type WasmEngine } from '../src/encoder/wasm-engine.js';
+import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
+import { forwardScalar } from '../src/kernels/forward.js';
+import { detectFeatures } from '../src/kernels/wasm/load.js';
+import type { KernelVariant } from '../src/kernels/wasm/table.js';
+
+enableRelaxedSimd();
+const features = detectFeatures();
+const variants: KernelVariant[] = ['scalar'];
+if (features.simd) variants.push('simd');
+if (features.relaxedSimd) variants.push('relaxed');
+
+/** A small random fit: SIREN-like initial weights, smooth-ish targets. */
+function makeSetup(arch: SirenArch, count: number, seed: number): EngineSetup {
+  let s = seed;
+  const random = (): number => {
+    s = (s * 1103515245 + 12345) % 2147483648;
+    return s / 2147483648;
+  };
+  const params = new Float32Array(parameterCount(arch));
+  let offset = 0;
+  for (let l = 0; l <= arch.depth; l++) {
+    const fanIn = l === 0 ? arch.inputs : arch.width;
+    const fanOut = l === arch.depth ? arch.outputs : arch.width;
+    const bound = l === 0 ? 1 / fanIn : Math.sqrt(6 / fanIn) / arch.omega;
+    for (let i = 0; i < (fanIn + 1) * fanOut; i++) params[offset + i] = (random() * 2 - 1) * bound;
+    offset += (fanIn + 1) * fanOut;
+  }
+  const coords = new Float32Array(count * arch.inputs).map(() => random() * 2 - 1);
+  const targets = new Float32Array(count * arch.outputs);
+  for (let p = 0; p < count; p++) {
+    for (let o = 0; o < arch.outputs; o++) targets[p * arch.outputs + o] = Math.sin(3 * coords[p * arch.inputs]! + o) * 0.5 + 0.1 * random();
+  }
+  return { arch, params, coords, targets };
+}
+
+async function lossCurve(engine: Engine, steps: number, lr: number): Promise<number[]> {
+  const losses: number[] = [];
+  for (let s = 0; s < steps; s++) {
+    losses.push(await engine.forward());
+    await engine.backward();
+    await engine.update(lr);
+  }
+  return losses;
+}
+
+const ARCHS: { name: string; arch: SirenArch; count: number }[] = [
+  { name: 'image 2→3, width 16, depth 2', arch: { inputs: 2, outputs: 3, width: 16, depth: 2, omega: 30 }, count: 300 },
+  { name: 'audio 1→1, width 20, depth 3', arch: { inputs: 1, outputs: 1, width: 20, depth: 3, omega: 30 }, count: 250 },
+];
+
+describe('wasm engine: parity with the reference engine', () => {
+  for (const { name, arch, count } of ARCHS) {
+    test(`${name}: 20-step loss curves within 1e-3 relative, first gradient within 1e-4`, async () => {
+      const setup = makeSetup(arch, count, 7);
+      const ref = (await createRefEngine(setup)) as RefEngine;
+      await ref.forward();
+      await ref.backward();
+      const refGrad = ref.gradient();
+      await ref.dispose();
+      const refLosses = await lossCurve(await createRefEngine(setup), 20, 1e-3);
+      assert.ok(refLosses[19]! < refLosses[0]! * 0.9, 'the fit makes progress');
+      for (const variant of variants) {
+        const engine = (await wasmEngineFactory({ kernels: variant, threads: 1 })(setup)) as WasmEngine;
+        try {
+          await engine.forward();
+          const grad = engine.gradient();
+          let err = 0;
+          let mag = 0;
+          for (let i = 0; i < grad.length; i++) {
+            err = Math.max(err, Math.abs(grad[i]! - refGrad[i]!));
+            mag = Math.max(mag, Math.abs(refGrad[i]!));
+          }
+          assert.ok(err / mag < 1e-4, `${variant}: gradient rel error ${err / mag}`);
+          await engine.setParams(setup.params);
+          const losses = await lossCurve(engine, 20, 1e-3);
+          losses.forEach((loss, step) => {
+            const rel = Math.abs(loss - refLosses[step]!) / refLosses[step]!;
+            assert.ok(rel < 1e-3, `${variant} step ${step}: loss ${loss} vs ${refLosses[step]} (rel ${rel})`);
+          });
+        } finally {
+          await engine.dispose();
+        }
+      }
+    });
+  }
+});
+
+describe('wasm engine: determinism', () => {
+  test('same bytes after 4 steps with 1, 2 and 3 threads', async () => {
+    const setup = makeSetup({ inputs: 2, outputs: 3, width: 24, depth: 3, omega: 30 }, 1000, 3);
+    const results: Float32Array[] = [];
+    const losses: number[][] = [];
+    for (const threads of [1, 2, 3]) {
+      // Small tiles and chunks: 1000 points make 16 chunks to share out.
+      const engine = await wasmEngineFactory({ threads, tileRows: 16, chunkRows: 64 })(setup);
+      try {
+        assert.equal((engine as WasmEngine).threads, threads);
+        losses.push(await lossCurve(engine, 4, 1e-3));
+        results.push(await engine.getParams());
+      } finally {
+        await engine.dispose();
+      }
+    }
+    for (let t = 1; t < results.length; t++) {
+      assert.deepEqual(losses[t], losses[0]);
+      assert.deepEqual(new Uint8Array(results[t]!.buffer), new Uint8Array(results[0]!.buffer));
+    }
+  });
+});
+
+describe('wasm engine: API', () => {
+  test('predict matches forwardScalar; getParams/setParams round-trip; dispose stops it', async () => {
+    const setup = makeSetup({ inputs: 2, outputs: 4, width: 10, depth: 2, omega: 30 }, 100, 5);
+    const engine = await wasmEngineFactory({ threads: 2 })(setup);
+    assert.equal(engine.name, 'wasm');
+    assert.deepEqual(await engine.getParams(), setup.params);
+    await lossCurve(engine, 2, 1e-3);
+    const params = await engine.getParams();
+    const coords = new Float32Array(2 * 37).map((_, i) => Math.sin(i));
+    const got = await engine.predict(coords);
+    const want = new Float32Array(37 * 4);
+    forwardScalar(setup.arch, params, coords, 37, want);
+    for (let i = 0; i < want.length; i++) assert.ok(Math.abs(got[i]! - want[i]!) < 1e-4, `predict[${i}]`);
+    await engine.setParams(setup.params);
+    assert.deepEqual(await engine.getParams(), setup.params);
+    await engine.dispose();
+    await assert.rejects(engine.forward(), /after dispose/);
+  });
+
+  test('thread count: option, then SNFC_THREADS, validated', () => {
+    const saved = process.env['SNFC_THREADS'];
+    try {
+      assert.equal(resolveThreads(3), 3);
+      process.env['SNFC_THREADS'] = '2';
+      assert.equal(resolveThreads(), 2);
+      process.env['SNFC_THREADS'] = 'two';
+      assert.throws(() => resolveThreads(), /Expected an integer 1 to 256 for SNFC_THREADS but received two of type string/);
+      assert.throws(() => resolveThreads(0), /Expected an integer 1 to 256 for threads but received 0 of type number/);
+    } finally {
+      if (saved === undefined) delete process.env['SNFC_THREADS'];
+      else process.env['SNFC_THREADS'] = saved;
+    }
+  });
+
+  test('rejects mismatched data', async () => {
+    const setup = makeSetup({ inputs: 2, outputs: 3, width: 8, depth: 1, omega: 30 }, 10, 1);
+    await assert.rejects(wasmEngineFactory({ threads: 1 })({ ...setup, targets: setup.targets.subarray(1) }), /Expected 30 targets for 10 points but received 29/);
+  });
+});

@@ -1,0 +1,227 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { enableRelaxedSimd } from '../src/encoder/wasm-engine.js';
+import { createKernels, detectFeatures } from '../src/kernels/wasm/load.js';
+import { MODE_LINEAR, MODE_MUL, MODE_SIN, MODE_SINCOS, type KernelVariant, type Kernels } from '../src/kernels/wasm/table.js';
+
+// Every kernel of every variant this runtime supports, against float64
+// references computed from the same float32 inputs.
+
+enableRelaxedSimd();
+const features = detectFeatures();
+const variants: KernelVariant[] = ['scalar'];
+if (features.simd) variants.push('simd');
+if (features.relaxedSimd) variants.push('relaxed');
+
+/** A small bump allocator over one memory, 64-byte aligned. */
+function arena(bytes: number): { memory: WebAssembly.Memory; f32: Float32Array; alloc(floats: number): number } {
+  const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) + 1 });
+  const f32 = new Float32Array(memory.buffer);
+  let at = 64;
+  return {
+    memory,
+    f32,
+    alloc(floats) {
+      const p = at;
+      at += Math.ceil((floats * 4) / 64) * 64;
+      return p;
+    },
+  };
+}
+
+let seed = 12345;
+function random(): number {
+  seed = (seed * 1103515245 + 12345) % 2147483648;
+  return seed / 2147483648;
+}
+
+function fill(f32: Float32Array, ptr: number, n: number, scale = 1): Float32Array {
+  const view = f32.subarray(ptr >> 2, (ptr >> 2) + n);
+  for (let i = 0; i < n; i++) view[i] = (random() * 2 - 1) * scale;
+  return view;
+}
+
+/** max |a − ref| / max |ref|. */
+function relError(a: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let err = 0;
+  let mag = 0;
+  for (let i = 0; i < ref.length; i++) {
+    err = Math.max(err, Math.abs(a[i]! - ref[i]!));
+    mag = Math.max(mag, Math.abs(ref[i]!));
+  }
+  return err / mag;
+}
+
+function maxAbs(a: ArrayLike<number>, ref: ArrayLike<number>): number {
+  let err = 0;
+  for (let i = 0; i < ref.length; i++) err = Math.max(err, Math.abs(a[i]! - ref[i]!));
+  return err;
+}
+
+for (const variant of variants) {
+  describe(`wasm kernels: ${variant}`, () => {
+    const { memory, f32, alloc } = arena(16 << 20);
+    const k: Kernels = createKernels(memory, variant);
+
+    test('fills the table with the requested variant', () => {
+      assert.equal(k.variant, variant);
+    });
+
+    test('sin and cos: max abs error ≤ 1e-6 for |x| ≤ 2000', () => {
+      const n = 1 << 18;
+      const x = alloc(n);
+      const s = alloc(n);
+      const c = alloc(n);
+      let worstSin = 0;
+      let worstCos = 0;
+      for (const [lo, hi] of [[-2000, 2000], [-4, 4], [1990, 2000]] as const) {
+        const xs = f32.subarray(x >> 2, (x >> 2) + n);
+        for (let i = 0; i < n; i++) xs[i] = lo + ((hi - lo) * i) / (n - 1);
+        k.sincos(x, s, c, n);
+        const sv = f32.subarray(s >> 2, (s >> 2) + n);
+        const cv = f32.subarray(c >> 2, (c >> 2) + n);
+        for (let i = 0; i < n; i++) {
+          worstSin = Math.max(worstSin, Math.abs(sv[i]! - Math.sin(xs[i]!)));
+          worstCos = Math.max(worstCos, Math.abs(cv[i]! - Math.cos(xs[i]!)));
+        }
+      }
+      assert.ok(worstSin <= 1e-6, `sin error ${worstSin}`);
+      assert.ok(worstCos <= 1e-6, `cos error ${worstCos}`);
+      // sin(0) must be exactly 0: padded units rely on it.
+      f32[x >> 2] = 0;
+      k.sincos(x, s, 0, 4);
+      assert.equal(f32[s >> 2], 0);
+    });
+
+    test('gemmNN: linear, mul, sin and sincos epilogues match float64 (rel < 1e-5)', () => {
+      for (const [rows, kk, n] of [[37, 256, 40], [5, 4, 8], [64, 24, 16]] as const) {
+        const x = alloc(rows * kk);
+        const w = alloc(kk * n);
+        const b = alloc(n);
+        const aux = alloc(rows * n);
+        const out = alloc(rows * n);
+        const out2 = alloc(rows * n);
+        const X = fill(f32, x, rows * kk);
+        const W = fill(f32, w, kk * n, 1 / Math.sqrt(kk));
+        const B = fill(f32, b, n);
+        const A = fill(f32, aux, rows * n);
+        const ref = new Float64Array(rows * n);
+        for (let r = 0; r < rows; r++) {
+          for (let j = 0; j < n; j++) {
+            let z = B[j]!;
+            for (let i = 0; i < kk; i++) z += X[r * kk + i]! * W[i * n + j]!;
+            ref[r * n + j] = z;
+          }
+        }
+        k.gemmNN(x, w, b, out, 0, rows, kk, n, MODE_LINEAR, 0);
+        const Z = Float32Array.from(f32.subarray(out >> 2, (out >> 2) + rows * n));
+        assert.ok(relError(Z, ref) < 1e-5, `linear ${rows}×${kk}×${n}: ${relError(Z, ref)}`);
+        // No bias.
+        k.gemmNN(x, w, 0, out2, 0, rows, kk, n, MODE_LINEAR, 0);
+        const noBias = ref.map((z, i) => z - B[i % n]!);
+        assert.ok(relError(f32.subarray(out2 >> 2, (out2 >> 2) + rows * n), noBias) < 1e-5, 'no bias');
+        // z ⊙ aux.
+        k.gemmNN(x, w, b, out2, aux, rows, kk, n, MODE_MUL, 0);
+        const mul = ref.map((z, i) => z * A[i]!);
+        assert.ok(relError(f32.subarray(out2 >> 2, (out2 >> 2) + rows * n), mul) < 1e-5, 'mul');
+        // sin(ω z) and ω cos(ω z) of the kernel's own z (ω·z in float32, as the kernel does).
+        const omega = 30;
+        k.gemmNN(x, w, b, out2, aux, rows, kk, n, MODE_SINCOS, omega);
+        const arg = Array.from(Z, (z) => Math.fround(Math.fround(omega) * z));
+        assert.ok(maxAbs(f32.subarray(out2 >> 2, (out2 >> 2) + rows * n), arg.map(Math.sin)) <= 1e-6, 'sincos: sin');
+        assert.ok(maxAbs(f32.subarray(aux >> 2, (aux >> 2) + rows * n), arg.map((a) => omega * Math.cos(a))) <= 30e-6, 'sincos: cos');
+        k.gemmNN(x, w, b, out2, 0, rows, kk, n, MODE_SIN, omega);
+        assert.ok(maxAbs(f32.subarray(out2 >> 2, (out2 >> 2) + rows * n), arg.map(Math.sin)) <= 1e-6, 'sin');
+      }
+    });
+
+    test('gemmTN and colSum: write then accumulate, match float64 (rel < 1e-5)', () => {
+      const [rows, kk, n] = [37, 20, 24];
+      const x = alloc(rows * kk);
+      const g = alloc(rows * n);
+      const d = alloc(kk * n);
+      const db = alloc(n);
+      const X = fill(f32, x, rows * kk);
+      const G = fill(f32, g, rows * n);
+      const ref = new Float64Array(kk * n);
+      const refB = new Float64Array(n);
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < n; j++) {
+          refB[j] = refB[j]! + G[r * n + j]!;
+          for (let i = 0; i < kk; i++) ref[i * n + j] = ref[i * n + j]! + X[r * kk + i]! * G[r * n + j]!;
+        }
+      }
+      k.gemmTN(x, g, d, rows, kk, n, 0);
+      k.colSum(g, db, rows, n, 0);
+      assert.ok(relError(f32.subarray(d >> 2, (d >> 2) + kk * n), ref) < 1e-5, 'gemmTN');
+      assert.ok(relError(f32.subarray(db >> 2, (db >> 2) + n), refB) < 1e-5, 'colSum');
+      k.gemmTN(x, g, d, rows, kk, n, 1);
+      k.colSum(g, db, rows, n, 1);
+      assert.ok(relError(f32.subarray(d >> 2, (d >> 2) + kk * n), ref.map((v) => 2 * v)) < 1e-5, 'gemmTN acc');
+      assert.ok(relError(f32.subarray(db >> 2, (db >> 2) + n), refB.map((v) => 2 * v)) < 1e-5, 'colSum acc');
+    });
+
+    test('lossGrad, reduce, transpose and adam match float64', () => {
+      // lossGrad: 6 rows, 5 valid, 3 of 8 columns.
+      const y = alloc(6 * 8);
+      const t = alloc(6 * 3);
+      const g = alloc(6 * 8);
+      const Y = fill(f32, y, 48);
+      const T = fill(f32, t, 18);
+      const sse = k.lossGrad(y, t, g, 6, 5, 3, 8, 0.5);
+      let refSse = 0;
+      for (let r = 0; r < 6; r++) {
+        for (let o = 0; o < 8; o++) {
+          const d = r < 5 && o < 3 ? Y[r * 8 + o]! - T[r * 3 + o]! : 0;
+          refSse += d * d;
+          assert.ok(Math.abs(f32[(g >> 2) + r * 8 + o]! - 0.5 * d) <= 1e-7, `lossGrad g[${r},${o}]`);
+        }
+      }
+      assert.ok(Math.abs(sse - refSse) <= 1e-6 * refSse);
+      // reduce: 5 partials of 12 values with stride 16.
+      const src = alloc(5 * 16);
+      const S = fill(f32, src, 80);
+      const dst = alloc(12);
+      k.reduce(src, dst, 5, 16, 12);
+      for (let i = 0; i < 12; i++) {
+        let s = 0;
+        for (let c = 0; c < 5; c++) s += S[c * 16 + i]!;
+        assert.ok(Math.abs(f32[(dst >> 2) + i]! - s) <= 1e-6);
+      }
+      // transpose 3×5.
+      const w = alloc(15);
+      const wt = alloc(15);
+      const W = fill(f32, w, 15);
+      k.transpose(w, wt, 3, 5);
+      for (let i = 0; i < 3; i++) for (let j = 0; j < 5; j++) assert.equal(f32[(wt >> 2) + j * 3 + i], W[i * 5 + j]);
+      // adam: 3 steps on 16 values.
+      const n = 16;
+      const p = alloc(n);
+      const gr = alloc(n);
+      const m = alloc(n);
+      const v = alloc(n);
+      const P = Float64Array.from(fill(f32, p, n));
+      f32.fill(0, m >> 2, (m >> 2) + n);
+      f32.fill(0, v >> 2, (v >> 2) + n);
+      const M = new Float64Array(n);
+      const V = new Float64Array(n);
+      for (let step = 1; step <= 3; step++) {
+        const G = fill(f32, gr, n, 0.01);
+        const c1 = 1 - 0.9 ** step;
+        const c2 = 1 - 0.999 ** step;
+        k.adam(p, gr, m, v, n, 1e-3, 0.9, 0.999, 1e-8, c1, c2);
+        for (let i = 0; i < n; i++) {
+          M[i] = 0.9 * M[i]! + 0.1 * G[i]!;
+          V[i] = 0.999 * V[i]! + 0.001 * G[i]! * G[i]!;
+          P[i] = P[i]! - (1e-3 * (M[i]! / c1)) / (Math.sqrt(V[i]! / c2) + 1e-8);
+        }
+      }
+      assert.ok(maxAbs(f32.subarray(p >> 2, (p >> 2) + n), P) <= 1e-6, 'adam');
+    });
+  });
+}
+
+test('feature detection reports SIMD on Node 20', () => {
+  assert.equal(features.simd, true);
+  assert.equal(features.threads, true);
+});
