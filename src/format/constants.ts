@@ -1,0 +1,87 @@
+/**
+ * Every magic number of the .snf v1 format, in one place (spec §2, §5, §6, §8).
+ *
+ * Container layout (spec §2), all integers little-endian:
+ *
+ *   offset   size  field
+ *   0        8     magic 0x89 'S' 'N' 'F' 0x0D 0x0A 0x1A 0x0A
+ *   8        1     major version (1)
+ *   9        1     minor version (0)
+ *   10       2     flags (reserved: write 0, ignore on read)
+ *   12       4     H, header length in bytes (u32)
+ *   16       H     header: one MessagePack map (spec §3)
+ *   16+H     4     P, payload length in bytes (u32)
+ *   20+H     P     payload: the networks' coded streams, in header order (spec §6)
+ *   20+H+P   4     CRC-32 of bytes [0, 20+H+P) (spec §2.4)
+ *
+ *   file length = 24 + H + P exactly.
+ */
+
+/** The 8-byte signature (spec §2.1); PNG-style, so text-mode transfers that rewrite CR/LF or stop at ^Z are caught. */
+export const SNF_MAGIC: readonly number[] = Object.freeze([0x89, 0x53, 0x4e, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** Major version written and the only one read (spec §2.2). */
+export const SNF_VERSION_MAJOR = 1;
+/** Minor version written; readers accept any minor (spec §2.2). */
+export const SNF_VERSION_MINOR = 0;
+
+/** Byte offsets of the fixed fields (spec §2). */
+export const OFFSET_MAGIC = 0;
+export const OFFSET_MAJOR = 8;
+export const OFFSET_MINOR = 9;
+export const OFFSET_FLAGS = 10;
+export const OFFSET_HEADER_LENGTH = 12;
+export const OFFSET_HEADER = 16;
+
+/** Bytes of a file outside its header and payload: 16 before the header, 4 for P, 4 for the CRC. */
+export const CONTAINER_OVERHEAD = 24;
+
+/** Bit depths allowed for a quantized tensor (spec §5). */
+export const MIN_TENSOR_BITS = 2;
+export const MAX_TENSOR_BITS = 16;
+
+/** Channels of each image layout, in this order of samples within a pixel (spec §3.2). */
+export const IMAGE_LAYOUTS = Object.freeze({ gray: 1, graya: 2, rgb: 3, rgba: 4 } as const);
+export type ImageLayout = keyof typeof IMAGE_LAYOUTS;
+
+/** Largest channel count of an audio signal (spec §3.3). */
+export const MAX_AUDIO_CHANNELS = 8;
+
+/** Largest value of a u32 length field. */
+export const U32_MAX = 0xffff_ffff;
+
+/**
+ * Reader limits (spec §8). Each bounds work or memory that a header could
+ * otherwise make arbitrarily large; all are checked before anything sized by
+ * the header is allocated. Pass a `Partial<SnfLimits>` to `readSnf` to change them.
+ */
+export interface SnfLimits {
+  /** Largest header H in bytes. Default 1 MiB. */
+  readonly maxHeaderBytes: number;
+  /** Largest image width or height in pixels. Default 65,536. */
+  readonly maxImageSide: number;
+  /** Largest audio length in samples per channel. Default 2^31. */
+  readonly maxAudioLength: number;
+  /** Most networks in one file. Default 65,536. */
+  readonly maxNetworks: number;
+  /** Most sine layers (`arch.depth`) of one network. Default 64. */
+  readonly maxDepth: number;
+  /** Most units per layer (`arch.width`) of one network. Default 4,096. */
+  readonly maxUnits: number;
+  /** Most parameters (weights and biases) summed over all networks. Default 16,777,216. */
+  readonly maxParameters: number;
+}
+
+/** The default limits (spec §8). */
+export const DEFAULT_LIMITS: Readonly<SnfLimits> = Object.freeze({
+  maxHeaderBytes: 1 << 20,
+  maxImageSide: 65_536,
+  maxAudioLength: 2 ** 31,
+  maxNetworks: 65_536,
+  maxDepth: 64,
+  maxUnits: 4_096,
+  maxParameters: 16 * 1024 * 1024,
+});
+
+/** Deepest nesting of arrays and maps the header parser accepts (spec §3.1). */
+export const MAX_HEADER_NESTING = 16;

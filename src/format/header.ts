@@ -1,0 +1,330 @@
+/**
+ * The header schema of .snf v1 (spec §3): typed views of the MessagePack
+ * map, and the validator that turns a parsed map into them. The validator
+ * checks every field's type and range and every limit (spec §8) before the
+ * caller allocates anything sized by the header.
+ */
+import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
+import {
+  IMAGE_LAYOUTS, MAX_AUDIO_CHANNELS, MAX_TENSOR_BITS, MIN_TENSOR_BITS, U32_MAX, type ImageLayout, type SnfLimits,
+} from './constants.js';
+import { describe, fail, type SnfErrorCode } from './errors.js';
+import type { HeaderValue } from './msgpack.js';
+import { findOverlap } from './tiling.js';
+
+/** Training metadata (spec §3.7): informative only; every field optional. */
+export interface TrainInfo {
+  /** Optimizer steps run. */
+  readonly steps?: number;
+  /** Initialization scale α. */
+  readonly alpha?: number;
+  /** Peak learning rate. */
+  readonly lr?: number;
+  /** Seed of the initialization. */
+  readonly seed?: number;
+  /** PSNR in dB measured by the encoder on the quantized field (+Infinity if exact). */
+  readonly psnr?: number;
+  /** Name of the compute engine. */
+  readonly engine?: string;
+  /** Encoding time in seconds. */
+  readonly seconds?: number;
+  /** Initialization scheme; 'ws' is the only one defined. */
+  readonly init?: string;
+}
+
+interface HeaderCommon {
+  /** Training metadata, if the writer recorded it. */
+  readonly train?: TrainInfo;
+  /**
+   * Top-level keys this reader does not know (spec §3.6), kept so that a
+   * rewrite preserves them; `writeSnf` writes them back after the known keys.
+   */
+  readonly extra?: Readonly<Record<string, HeaderValue>>;
+}
+
+/** Header of an image file (spec §3.2). */
+export interface ImageHeader extends HeaderCommon {
+  readonly kind: 'image';
+  /** Source width in pixels, 1 … limits.maxImageSide. */
+  readonly width: number;
+  /** Source height in pixels, 1 … limits.maxImageSide. */
+  readonly height: number;
+  /** Channels and their order: gray 1, graya 2, rgb 3, rgba 4. */
+  readonly layout: ImageLayout;
+  readonly colorSpace: 'srgb';
+  /** target = 2v/255 − 1 for an 8-bit sample v (spec §4.3). */
+  readonly normalization: 'symmetric8';
+}
+
+/** Header of an audio file (spec §3.3). */
+export interface AudioHeader extends HeaderCommon {
+  readonly kind: 'audio';
+  /** Samples per second, ≥ 1. */
+  readonly sampleRate: number;
+  /** Samples per channel, 1 … limits.maxAudioLength. */
+  readonly length: number;
+  /** 1 … 8. */
+  readonly channels: number;
+  readonly colorSpace: 'linear';
+  /** target = sample value in [−1, 1] (spec §4.4). */
+  readonly normalization: 'identity';
+}
+
+/** The signal description and metadata of a file: the header map without `networks`. */
+export type SnfHeader = ImageHeader | AudioHeader;
+
+/** Pixels [x0, x1) × [y0, y1) of the source image. */
+export type ImageRegion = readonly [x0: number, y0: number, x1: number, y1: number];
+/** Samples [s0, s1) of the source audio. */
+export type AudioRegion = readonly [s0: number, s1: number];
+/** A network's region: 4 numbers for images, 2 for audio (check `region.length` to narrow). */
+export type Region = ImageRegion | AudioRegion;
+
+/** A network's architecture as stored (spec §3.4): the SIREN shape plus its activation. */
+export interface NetworkArch extends SirenArch {
+  readonly activation: 'sine';
+}
+
+/** How one tensor is quantized (spec §5): value = q × step. */
+export interface TensorHeader {
+  /** 2 … 16. */
+  readonly bits: number;
+  /** A finite float32 > 0. */
+  readonly step: number;
+}
+
+/** One entry of the header's `networks` array (spec §3.4). */
+export interface NetworkInfo {
+  readonly region: Region;
+  readonly arch: NetworkArch;
+  /** 2 × (depth + 1) entries, in file order W0, b0, W1, b1, … (spec §4.2). */
+  readonly tensors: readonly TensorHeader[];
+  /** Length of this network's coded stream in the payload. */
+  readonly bytes: number;
+}
+
+/** Channels of the signal that `header` describes. */
+export function channelCount(header: SnfHeader): number {
+  return header.kind === 'image' ? IMAGE_LAYOUTS[header.layout] : header.channels;
+}
+
+// ---------------------------------------------------------------------------
+// Field checks. `path` is the user-facing name of the field in messages.
+// ---------------------------------------------------------------------------
+
+type HeaderMap = { readonly [key: string]: HeaderValue };
+
+function isMap(value: HeaderValue | undefined): value is HeaderMap {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function bad(path: string, expected: string, value: unknown, code: SnfErrorCode = 'BAD_HEADER'): never {
+  return fail(code, `bad header: expected ${expected} for ${path} but received ${describe(value)}`);
+}
+
+function map(value: HeaderValue | undefined, path: string): HeaderMap {
+  if (!isMap(value)) bad(path, 'a map', value);
+  return value;
+}
+
+function array(value: HeaderValue | undefined, path: string): readonly HeaderValue[] {
+  if (!Array.isArray(value)) bad(path, 'an array', value);
+  return value;
+}
+
+/** An integer from `min` to `max`; a value over `limit` (if given) is LIMIT_EXCEEDED rather than BAD_HEADER. */
+function int(value: HeaderValue | undefined, path: string, min: number, max: number, limit?: { max: number; name: string }): number {
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) bad(path, `an integer from ${min} to ${limit?.max ?? max}`, value);
+  if (limit !== undefined && value > limit.max && value >= min) {
+    fail('LIMIT_EXCEEDED', `${path} is ${value}, over the limit ${limit.name} = ${limit.max}`);
+  }
+  if (value < min || value > max) bad(path, `an integer from ${min} to ${Math.min(max, limit?.max ?? max)}`, value);
+  return value;
+}
+
+function finite(value: HeaderValue | undefined, path: string): number {
+  if (typeof value !== 'number' || !Number.isFinite(value)) bad(path, 'a finite number', value);
+  return value;
+}
+
+/** A string from `allowed`; another string is UNSUPPORTED_FEATURE (a later version may define it). */
+function oneOf<T extends string>(value: HeaderValue | undefined, path: string, allowed: readonly T[]): T {
+  const expected = allowed.map((a) => `'${a}'`).join(' or ');
+  if (typeof value !== 'string') bad(path, `a string (${expected})`, value);
+  if (!(allowed as readonly string[]).includes(value)) {
+    fail('UNSUPPORTED_FEATURE', `${path} ${JSON.stringify(value)} is not supported by this reader (expected ${expected})`);
+  }
+  return value as T;
+}
+
+const IMAGE_KEYS = ['width', 'height', 'layout'] as const;
+const AUDIO_KEYS = ['sampleRate', 'length', 'channels'] as const;
+/** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6). */
+const KNOWN_KEYS = new Set<string>(['kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'networks', 'train', 'blend']);
+const TRAIN_NUMBERS = ['alpha', 'lr'] as const;
+
+/** A parsed, validated header. */
+export interface ParsedHeader {
+  readonly header: SnfHeader;
+  readonly networks: NetworkInfo[];
+  /** Sum of `parameterCount(arch)` over the networks. */
+  readonly parameters: number;
+}
+
+/**
+ * Validates a parsed header map against the v1 schema (spec §3) and the
+ * limits (spec §8), including the tiling rule (spec §3.5). Does not check
+ * the networks' byte counts against the payload; the caller does.
+ *
+ * @throws SnfFormatError `BAD_HEADER`, `LIMIT_EXCEEDED` or `UNSUPPORTED_FEATURE`.
+ */
+export function validateHeader(root: HeaderValue, limits: SnfLimits): ParsedHeader {
+  const h = map(root, 'the header');
+  if (h.blend !== undefined) {
+    fail('UNSUPPORTED_FEATURE', 'blending of overlapping networks (header key "blend") is not supported by this v1.0 reader');
+  }
+  const kind = oneOf(h.kind, 'kind', ['image', 'audio'] as const);
+  const extra: Record<string, HeaderValue> = {};
+  for (const key of Object.keys(h)) {
+    if (!KNOWN_KEYS.has(key)) Object.defineProperty(extra, key, { value: h[key], enumerable: true, writable: true, configurable: true });
+  }
+  for (const key of kind === 'image' ? AUDIO_KEYS : IMAGE_KEYS) {
+    if (h[key] !== undefined) fail('BAD_HEADER', `bad header: key ${key} does not belong in an ${kind} header`);
+  }
+  const train = h.train === undefined ? undefined : validateTrain(h.train);
+  const common = { ...(train ? { train } : {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) };
+
+  let header: SnfHeader;
+  if (kind === 'image') {
+    const width = int(h.width, 'width', 1, U32_MAX, { max: limits.maxImageSide, name: 'maxImageSide' });
+    const height = int(h.height, 'height', 1, U32_MAX, { max: limits.maxImageSide, name: 'maxImageSide' });
+    const layout = oneOf(h.layout, 'layout', Object.keys(IMAGE_LAYOUTS) as ImageLayout[]);
+    const colorSpace = oneOf(h.colorSpace, 'colorSpace', ['srgb'] as const);
+    const normalization = oneOf(h.normalization, 'normalization', ['symmetric8'] as const);
+    header = { kind, width, height, layout, colorSpace, normalization, ...common };
+  } else {
+    const sampleRate = int(h.sampleRate, 'sampleRate', 1, U32_MAX);
+    const length = int(h.length, 'length', 1, U32_MAX, { max: limits.maxAudioLength, name: 'maxAudioLength' });
+    const channels = int(h.channels, 'channels', 1, MAX_AUDIO_CHANNELS);
+    const colorSpace = oneOf(h.colorSpace, 'colorSpace', ['linear'] as const);
+    const normalization = oneOf(h.normalization, 'normalization', ['identity'] as const);
+    header = { kind, sampleRate, length, channels, colorSpace, normalization, ...common };
+  }
+
+  const list = array(h.networks, 'networks');
+  if (list.length > limits.maxNetworks) fail('LIMIT_EXCEEDED', `the file has ${list.length} networks, over the limit maxNetworks = ${limits.maxNetworks}`);
+  if (list.length === 0) bad('networks', 'at least one network', list);
+  let parameters = 0;
+  const networks = list.map((entry, n) => {
+    const network = validateNetwork(entry, `networks[${n}]`, header, limits);
+    parameters += parameterCount(network.arch);
+    if (parameters > limits.maxParameters) {
+      fail('LIMIT_EXCEEDED', `the networks hold over ${limits.maxParameters} parameters (limit maxParameters), ${parameters} up to networks[${n}]`);
+    }
+    return network;
+  });
+  checkTiling(header, networks);
+  return { header, networks, parameters };
+}
+
+function validateTrain(value: HeaderValue): TrainInfo {
+  const t = map(value, 'train');
+  const train: { -readonly [K in keyof TrainInfo]: TrainInfo[K] } = {};
+  if (t.steps !== undefined) train.steps = int(t.steps, 'train.steps', 0, Number.MAX_SAFE_INTEGER);
+  for (const key of TRAIN_NUMBERS) if (t[key] !== undefined) train[key] = finite(t[key], `train.${key}`);
+  if (t.seed !== undefined) train.seed = int(t.seed, 'train.seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
+  if (t.psnr !== undefined) {
+    if (typeof t.psnr !== 'number' || Number.isNaN(t.psnr) || t.psnr === -Infinity) bad('train.psnr', 'a number (finite or +Infinity)', t.psnr);
+    train.psnr = t.psnr;
+  }
+  if (t.seconds !== undefined) {
+    train.seconds = finite(t.seconds, 'train.seconds');
+    if (train.seconds < 0) bad('train.seconds', 'a number ≥ 0', t.seconds);
+  }
+  for (const key of ['engine', 'init'] as const) {
+    const v = t[key];
+    if (v !== undefined) {
+      if (typeof v !== 'string') bad(`train.${key}`, 'a string', v);
+      train[key] = v;
+    }
+  }
+  return train;
+}
+
+function validateNetwork(value: HeaderValue, path: string, header: SnfHeader, limits: SnfLimits): NetworkInfo {
+  const n = map(value, path);
+  const a = map(n.arch, `${path}.arch`);
+  const width = int(a.width, `${path}.arch.width`, 1, U32_MAX, { max: limits.maxUnits, name: 'maxUnits' });
+  const depth = int(a.depth, `${path}.arch.depth`, 1, U32_MAX, { max: limits.maxDepth, name: 'maxDepth' });
+  const omega = finite(a.omega, `${path}.arch.omega`);
+  if (omega <= 0) bad(`${path}.arch.omega`, 'a finite number > 0', a.omega);
+  const activation = oneOf(a.activation, `${path}.arch.activation`, ['sine'] as const);
+  const inputs = header.kind === 'image' ? 2 : 1;
+  const outputs = channelCount(header);
+  if (a.inputs !== inputs) bad(`${path}.arch.inputs`, `${inputs} (the ${header.kind}'s coordinate dimensions)`, a.inputs);
+  if (a.outputs !== outputs) bad(`${path}.arch.outputs`, `${outputs} (the ${header.kind}'s channel count)`, a.outputs);
+  const arch: NetworkArch = { width, depth, omega, activation, inputs, outputs };
+
+  const region = validateRegion(n.region, `${path}.region`, header);
+
+  const list = array(n.tensors, `${path}.tensors`);
+  if (list.length !== 2 * (depth + 1)) bad(`${path}.tensors`, `${2 * (depth + 1)} entries (2 × (depth + 1))`, list);
+  const tensors = list.map((entry, t): TensorHeader => {
+    const tpath = `${path}.tensors[${t}]`;
+    const e = map(entry, tpath);
+    const bits = int(e.bits, `${tpath}.bits`, MIN_TENSOR_BITS, MAX_TENSOR_BITS);
+    const step = e.step;
+    if (typeof step !== 'number' || !Number.isFinite(step) || step <= 0 || Math.fround(step) !== step) {
+      bad(`${tpath}.step`, 'a finite float32 > 0', step);
+    }
+    return { bits, step };
+  });
+  const bytes = int(n.bytes, `${path}.bytes`, 0, U32_MAX);
+  return { region, arch, tensors, bytes };
+}
+
+function validateRegion(value: HeaderValue | undefined, path: string, header: SnfHeader): Region {
+  const r = array(value, path);
+  const size = header.kind === 'image' ? 4 : 2;
+  if (r.length !== size) bad(path, `${size} integers`, r);
+  const v = r.map((x, i) => int(x, `${path}[${i}]`, 0, U32_MAX));
+  if (header.kind === 'image') {
+    const [x0, y0, x1, y1] = v as [number, number, number, number];
+    if (!(x0 < x1 && x1 <= header.width && y0 < y1 && y1 <= header.height)) {
+      fail('BAD_HEADER', `bad header: ${path} [${v.join(', ')}] is empty or not inside the ${header.width}x${header.height} image`);
+    }
+    return [x0, y0, x1, y1];
+  }
+  const [s0, s1] = v as [number, number];
+  if (!(s0 < s1 && s1 <= header.length)) {
+    fail('BAD_HEADER', `bad header: ${path} [${v.join(', ')}] is empty or not inside the ${header.length} samples`);
+  }
+  return [s0, s1];
+}
+
+/** The v1 tiling rule (spec §3.5): regions inside the signal (checked above), disjoint, covering it. */
+function checkTiling(header: SnfHeader, networks: readonly NetworkInfo[]): void {
+  if (header.kind === 'audio') {
+    const order = networks.map((n) => n.region).sort((a, b) => a[0] - b[0]);
+    let end = 0;
+    for (const [s0, s1] of order) {
+      if (s0 < end) fail('BAD_HEADER', `bad header: network regions overlap at sample ${s0}`);
+      if (s0 > end) fail('BAD_HEADER', `bad header: samples [${end}, ${s0}) are not covered by any network`);
+      end = s1;
+    }
+    if (end !== header.length) fail('BAD_HEADER', `bad header: samples [${end}, ${header.length}) are not covered by any network`);
+    return;
+  }
+  const regions = networks.map((n) => n.region as ImageRegion);
+  let area = 0;
+  for (const [x0, y0, x1, y1] of regions) area += (x1 - x0) * (y1 - y0);
+  const overlap = findOverlap(regions);
+  if (overlap >= 0) fail('BAD_HEADER', `bad header: networks[${overlap}].region overlaps another network's region`);
+  const total = header.width * header.height;
+  if (area !== total) fail('BAD_HEADER', `bad header: the network regions cover ${area} of the ${total} pixels`);
+}
+
+/** Tensor lengths of `arch` in file order (spec §4.2). */
+export function tensorLengths(arch: SirenArch): number[] {
+  return tensorSlices(arch).map((s) => s.length);
+}

@@ -1,0 +1,20 @@
+/**
+ * The .snf v1 wire format (spec/snf-format.md): reader, writer, entropy
+ * coder, checksum and constants. Browser-clean: no Node built-ins.
+ */
+export {
+  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MINOR, DEFAULT_LIMITS, MIN_TENSOR_BITS, MAX_TENSOR_BITS, IMAGE_LAYOUTS,
+  MAX_AUDIO_CHANNELS, type SnfLimits, type ImageLayout,
+} from './constants.js';
+export { SnfFormatError, SNF_ERROR_CODES, type SnfErrorCode } from './errors.js';
+export { crc32 } from './crc32.js';
+export { encodeTensors, decodeTensors, entropyBits, type TensorCode, type TensorSpec } from './range-coder.js';
+export {
+  channelCount, type SnfHeader, type ImageHeader, type AudioHeader, type TrainInfo, type Region, type ImageRegion,
+  type AudioRegion, type NetworkArch, type TensorHeader, type NetworkInfo,
+} from './header.js';
+export {
+  readSnf, inspectSnf, writeSnf, networkParams, type SnfFile, type SnfNetwork, type SnfInfo, type SnfFileInput,
+  type SnfNetworkInput, type QuantizedTensor,
+} from './snf.js';
+export type { HeaderValue } from './msgpack.js';

@@ -1,0 +1,314 @@
+/**
+ * Reading and writing whole .snf v1 files (spec §2, §7).
+ *
+ * Byte layout (spec §2), little-endian:
+ *
+ *   [0, 8)            magic
+ *   [8, 9)            major version
+ *   [9, 10)           minor version
+ *   [10, 12)          flags (reserved)
+ *   [12, 16)          H
+ *   [16, 16+H)        header (MessagePack map)
+ *   [16+H, 20+H)      P
+ *   [20+H, 20+H+P)    payload: network streams in header order
+ *   [20+H+P, 24+H+P)  CRC-32 of [0, 20+H+P)
+ */
+import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
+import {
+  CONTAINER_OVERHEAD, DEFAULT_LIMITS, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
+  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MINOR, U32_MAX, type SnfLimits,
+} from './constants.js';
+import { crc32 } from './crc32.js';
+import { describe, fail, SnfFormatError } from './errors.js';
+import {
+  tensorLengths, validateHeader, type NetworkArch, type NetworkInfo, type Region, type SnfHeader, type TensorHeader,
+} from './header.js';
+import { decodeHeaderValue, encodeHeaderValue, type HeaderValue } from './msgpack.js';
+import { decodeTensors, encodeTensors } from './range-coder.js';
+
+/** One quantized tensor (spec §5): value = q × step for each integer q of `values`. */
+export interface QuantizedTensor extends TensorHeader {
+  /** The integers q, |q| ≤ 2^(bits−1) − 1. */
+  readonly values: Int32Array;
+}
+
+/** One network as `readSnf` returns it. */
+export interface SnfNetwork {
+  readonly region: Region;
+  readonly arch: NetworkArch;
+  /** 2 × (depth + 1) tensors in file order W0, b0, W1, b1, … (spec §4.2). */
+  readonly tensors: readonly QuantizedTensor[];
+  /** Size of this network's coded stream in bytes. */
+  readonly bytes: number;
+}
+
+/** A decoded file. */
+export interface SnfFile {
+  readonly header: SnfHeader;
+  readonly networks: readonly SnfNetwork[];
+}
+
+/** The container and header of a file, without decoding the coded streams (see `inspectSnf`). */
+export interface SnfInfo {
+  /** Versions from bytes 8 and 9; major is always 1. */
+  readonly version: { readonly major: number; readonly minor: number };
+  readonly header: SnfHeader;
+  readonly networks: readonly NetworkInfo[];
+  /** Total parameters over all networks. */
+  readonly parameters: number;
+  /** H, the header's length in bytes. */
+  readonly headerBytes: number;
+  /** P, the payload's length in bytes. */
+  readonly payloadBytes: number;
+}
+
+/** One network as `writeSnf` takes it; `bytes` is computed, and `activation` defaults to 'sine'. */
+export interface SnfNetworkInput {
+  /** [x0, y0, x1, y1] for images, [s0, s1] for audio. */
+  readonly region: readonly number[];
+  readonly arch: SirenArch & { readonly activation?: 'sine' };
+  readonly tensors: readonly QuantizedTensor[];
+}
+
+/** What `writeSnf` takes. A `SnfFile` from `readSnf` is one. */
+export interface SnfFileInput {
+  readonly header: SnfHeader;
+  readonly networks: readonly SnfNetworkInput[];
+}
+
+function withLimits(limits: Partial<SnfLimits> | undefined): SnfLimits {
+  const merged = { ...DEFAULT_LIMITS, ...limits };
+  for (const [key, value] of Object.entries(merged)) {
+    if (typeof value !== 'number' || !(value >= 0)) {
+      fail('INVALID_ARGUMENT', `Expected a number ≥ 0 for limits.${key} but received ${describe(value)}`);
+    }
+  }
+  return merged;
+}
+
+/**
+ * Reads the container and header of `bytes` (spec §7 steps 1–9): checks the
+ * magic, version, lengths, CRC-32, header schema, limits and tiling, but
+ * does not decode the coded streams. Cost: one pass over the bytes for the
+ * CRC, plus the header.
+ *
+ * @param limits  overrides of `DEFAULT_LIMITS` (spec §8)
+ * @throws SnfFormatError with any code of spec §9 except `BAD_STREAM`.
+ */
+export function inspectSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfInfo {
+  return parseContainer(bytes, withLimits(limits)).info;
+}
+
+/**
+ * Reads and fully decodes an .snf file (spec §7). Every byte is checked:
+ * any change to a valid file makes this throw.
+ *
+ * @param limits  overrides of `DEFAULT_LIMITS` (spec §8)
+ * @throws SnfFormatError with a `code` from spec §9; no other error type for any input.
+ * @example
+ *   const file = readSnf(bytes);
+ *   const params = networkParams(file.networks[0]!);
+ */
+export function readSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfFile {
+  const { info, payload } = parseContainer(bytes, withLimits(limits));
+  let offset = 0;
+  const networks = info.networks.map((network, n): SnfNetwork => {
+    const stream = payload.subarray(offset, offset + network.bytes);
+    offset += network.bytes;
+    const lengths = tensorLengths(network.arch);
+    let decoded: Int32Array[];
+    try {
+      decoded = decodeTensors(stream, network.tensors.map((t, i) => ({ bits: t.bits, length: lengths[i]! })));
+    } catch (error) {
+      if (error instanceof SnfFormatError) throw new SnfFormatError(error.code, `network ${n}: ${error.message}`);
+      throw error;
+    }
+    const tensors = network.tensors.map((t, i) => ({ bits: t.bits, step: t.step, values: decoded[i]! }));
+    return { region: network.region, arch: network.arch, tensors, bytes: network.bytes };
+  });
+  return { header: info.header, networks };
+}
+
+function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; payload: Uint8Array } {
+  if (!(bytes instanceof Uint8Array)) fail('INVALID_ARGUMENT', `Expected a Uint8Array for bytes but received ${describe(bytes)}`);
+  // §2.1 magic. A short prefix of the magic is a truncated file, anything else is not an .snf file.
+  const magicBytes = Math.min(bytes.length, SNF_MAGIC.length);
+  for (let i = 0; i < magicBytes; i++) {
+    if (bytes[i] !== SNF_MAGIC[i]) fail('BAD_MAGIC', 'not an .snf file (bad magic)');
+  }
+  if (bytes.length < OFFSET_HEADER) fail('TRUNCATED', `truncated .snf file: ${bytes.length} bytes, less than the ${OFFSET_HEADER}-byte preamble`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  // §2.2 versions: only major 1; any minor; flags ignored.
+  const major = bytes[OFFSET_MAJOR]!;
+  const minor = bytes[OFFSET_MINOR]!;
+  if (major !== SNF_VERSION_MAJOR) fail('UNSUPPORTED_VERSION', `unsupported .snf version ${major}.${minor} (this reader reads version ${SNF_VERSION_MAJOR}.x)`);
+  void view.getUint16(OFFSET_FLAGS, true);
+  // §2.3 lengths.
+  const headerBytes = view.getUint32(OFFSET_HEADER_LENGTH, true);
+  const payloadLengthAt = OFFSET_HEADER + headerBytes;
+  if (payloadLengthAt + 4 > bytes.length) {
+    fail('TRUNCATED', `truncated .snf file: the header length says ${headerBytes} bytes but the file has ${bytes.length} bytes in all`);
+  }
+  const payloadBytes = view.getUint32(payloadLengthAt, true);
+  const expected = CONTAINER_OVERHEAD + headerBytes + payloadBytes;
+  if (expected > bytes.length) {
+    fail('TRUNCATED', `truncated .snf file: ${bytes.length} bytes, but its lengths say ${expected}`);
+  }
+  if (expected < bytes.length) {
+    fail('SIZE_MISMATCH', `.snf file has ${bytes.length - expected} bytes after its end (its lengths say ${expected} bytes)`);
+  }
+  // §2.4 checksum, before anything looks at the header.
+  const crcAt = expected - 4;
+  const stored = view.getUint32(crcAt, true);
+  const actual = crc32(bytes.subarray(0, crcAt));
+  if (stored !== actual) {
+    fail('CHECKSUM_MISMATCH', `.snf file is corrupt: CRC-32 is 0x${hex(actual)} but the file says 0x${hex(stored)}`);
+  }
+  // §3 header.
+  if (headerBytes > limits.maxHeaderBytes) {
+    fail('LIMIT_EXCEEDED', `the header is ${headerBytes} bytes, over the limit maxHeaderBytes = ${limits.maxHeaderBytes}`);
+  }
+  const parsed = validateHeader(decodeHeaderValue(bytes.subarray(OFFSET_HEADER, payloadLengthAt)), limits);
+  // §3.4 the networks' streams fill the payload exactly.
+  const sum = parsed.networks.reduce((total, network) => total + network.bytes, 0);
+  if (sum !== payloadBytes) {
+    fail('SIZE_MISMATCH', `the networks' coded streams add up to ${sum} bytes but the payload has ${payloadBytes}`);
+  }
+  const payload = bytes.subarray(payloadLengthAt + 4, crcAt);
+  return {
+    info: { version: { major, minor }, header: parsed.header, networks: parsed.networks, parameters: parsed.parameters, headerBytes, payloadBytes },
+    payload,
+  };
+}
+
+function hex(value: number): string {
+  return value.toString(16).toUpperCase().padStart(8, '0');
+}
+
+/**
+ * Writes an .snf v1.0 file (spec §2). The header is validated by the same
+ * rules and default limits a reader applies, so every file this returns
+ * reads back with `readSnf` to the same tensors.
+ *
+ * @throws SnfFormatError `INVALID_ARGUMENT` for data a reader would reject
+ *   (a field out of range, a tensor of the wrong length, a value that does
+ *   not fit its bits), `LIMIT_EXCEEDED` for data over `limits`.
+ * @example
+ *   const bytes = writeSnf({ header, networks: [{ region: [0, 0, w, h], arch, tensors }] });
+ */
+export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8Array {
+  const checkedLimits = withLimits(limits);
+  const networks = file.networks;
+  // Validate everything before the (costly) entropy coding, with placeholder byte counts.
+  const raw = headerValue(file.header, networks.map((network) => networkValue(network, 0)));
+  asWriterError(() => validateHeader(raw, checkedLimits));
+  const streams = networks.map((network, n) => {
+    const lengths = tensorLengths(network.arch);
+    network.tensors.forEach((tensor, t) => {
+      if (!(tensor.values instanceof Int32Array) || tensor.values.length !== lengths[t]) {
+        fail('INVALID_ARGUMENT', `Expected an Int32Array of ${lengths[t]} values for networks[${n}].tensors[${t}].values but received ${describe(tensor.values)}`);
+      }
+    });
+    try {
+      return encodeTensors(network.tensors);
+    } catch (error) {
+      if (error instanceof SnfFormatError) throw new SnfFormatError(error.code, `networks[${n}]: ${error.message}`);
+      throw error;
+    }
+  });
+  const header = encodeHeaderValue(headerValue(file.header, networks.map((network, n) => networkValue(network, streams[n]!.length))));
+  const payloadBytes = streams.reduce((total, stream) => total + stream.length, 0);
+  if (header.length > checkedLimits.maxHeaderBytes) {
+    fail('LIMIT_EXCEEDED', `the header would be ${header.length} bytes, over the limit maxHeaderBytes = ${checkedLimits.maxHeaderBytes}`);
+  }
+  if (payloadBytes > U32_MAX) fail('LIMIT_EXCEEDED', `the payload would be ${payloadBytes} bytes, over the 4 GiB a u32 length holds`);
+
+  const out = new Uint8Array(CONTAINER_OVERHEAD + header.length + payloadBytes);
+  const view = new DataView(out.buffer);
+  out.set(SNF_MAGIC, 0);
+  out[OFFSET_MAJOR] = SNF_VERSION_MAJOR;
+  out[OFFSET_MINOR] = SNF_VERSION_MINOR;
+  view.setUint16(OFFSET_FLAGS, 0, true);
+  view.setUint32(OFFSET_HEADER_LENGTH, header.length, true);
+  out.set(header, OFFSET_HEADER);
+  let at = OFFSET_HEADER + header.length;
+  view.setUint32(at, payloadBytes, true);
+  at += 4;
+  for (const stream of streams) {
+    out.set(stream, at);
+    at += stream.length;
+  }
+  view.setUint32(at, crc32(out.subarray(0, at)), true);
+  return out;
+}
+
+/** Runs `check`, turning reader-side codes into `INVALID_ARGUMENT` (limits keep `LIMIT_EXCEEDED`). */
+function asWriterError(check: () => void): void {
+  try {
+    check();
+  } catch (error) {
+    if (error instanceof SnfFormatError && error.code !== 'LIMIT_EXCEEDED') {
+      throw new SnfFormatError('INVALID_ARGUMENT', error.message.replace(/^bad header: /, 'cannot write .snf: '));
+    }
+    throw error;
+  }
+}
+
+/** The header map in the order writers emit its keys (spec §3.2). */
+function headerValue(header: SnfHeader, networks: HeaderValue[]): HeaderValue {
+  const out: { [key: string]: HeaderValue } = { kind: header.kind };
+  if (header.kind === 'image') {
+    Object.assign(out, { width: header.width, height: header.height, layout: header.layout });
+  } else {
+    Object.assign(out, { sampleRate: header.sampleRate, length: header.length, channels: header.channels });
+  }
+  out.colorSpace = header.colorSpace;
+  out.normalization = header.normalization;
+  out.networks = networks;
+  if (header.train !== undefined) {
+    const train: { [key: string]: HeaderValue } = {};
+    for (const key of ['steps', 'alpha', 'lr', 'seed', 'psnr', 'engine', 'seconds', 'init'] as const) {
+      const value = header.train[key];
+      if (value !== undefined) train[key] = value;
+    }
+    out.train = train;
+  }
+  for (const [key, value] of Object.entries(header.extra ?? {})) {
+    if (key in out || key === 'blend') fail('INVALID_ARGUMENT', `header.extra may not hold the v1 key ${JSON.stringify(key)}`);
+    Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
+  }
+  return out;
+}
+
+function networkValue(network: SnfNetworkInput, bytes: number): HeaderValue {
+  const { arch } = network;
+  if (!Array.isArray(network.region)) fail('INVALID_ARGUMENT', `Expected an array for region but received ${describe(network.region)}`);
+  if (typeof arch !== 'object' || arch === null) fail('INVALID_ARGUMENT', `Expected an object for arch but received ${describe(arch)}`);
+  if (!Array.isArray(network.tensors)) fail('INVALID_ARGUMENT', `Expected an array for tensors but received ${describe(network.tensors)}`);
+  return {
+    region: [...network.region],
+    arch: { width: arch.width, depth: arch.depth, omega: arch.omega, activation: arch.activation ?? 'sine', inputs: arch.inputs, outputs: arch.outputs },
+    tensors: network.tensors.map((t) => ({ bits: t.bits, step: t.step })),
+    bytes,
+  };
+}
+
+/**
+ * The network's parameters as a float32 vector in the layout of
+ * `kernels/arch.ts` (spec §4.2): parameter = fround(q × step) (spec §5).
+ * Allocates `parameterCount(arch)` floats.
+ */
+export function networkParams(network: { readonly arch: SirenArch; readonly tensors: readonly QuantizedTensor[] }): Float32Array {
+  const slices = tensorSlices(network.arch);
+  if (network.tensors.length !== slices.length) {
+    fail('INVALID_ARGUMENT', `Expected ${slices.length} tensors for the network but received ${network.tensors.length}`);
+  }
+  const params = new Float32Array(parameterCount(network.arch));
+  slices.forEach(({ offset, length }, t) => {
+    const { values, step } = network.tensors[t]!;
+    if (values.length !== length) fail('INVALID_ARGUMENT', `Expected ${length} values for tensor ${t} but received ${values.length}`);
+    // q × step is exact in float64 (|q| < 2^15, step has 24 significant bits); storing it rounds once to float32.
+    for (let i = 0; i < length; i++) params[offset + i] = values[i]! * step;
+  });
+  return params;
+}
