@@ -39,6 +39,20 @@ const TWO_32 = 0x1_0000_0000;
 // §6.3 Range encoder
 // ---------------------------------------------------------------------------
 
+/**
+ * The value in [low, low + range) that ends a stream (§6.3): the one that is
+ * a multiple of the largest of 2^32, 2^24, 2^16, 2^8, 1, so that as many of
+ * its last bytes as possible are zero and can be left out.
+ */
+function finalValue(low: number, range: number): number {
+  const top = low + range - 1;
+  for (let unit = TWO_32; unit > 1; unit /= 256) {
+    const v = Math.ceil(low / unit) * unit;
+    if (v <= top) return v;
+  }
+  return low;
+}
+
 /** Binary range encoder; `finish()` returns the bytes. */
 export class RangeEncoder {
   /** Low end of the interval; at or past 2^32 it carries into the bytes held back. */
@@ -95,14 +109,7 @@ export class RangeEncoder {
    * bytes, which the decoder reads back as the implicit zeros past the end.
    */
   finish(): Uint8Array {
-    const top = this.low + this.range - 1;
-    for (let unit = TWO_32; unit >= 1; unit /= 256) {
-      const v = Math.ceil(this.low / unit) * unit;
-      if (v <= top) {
-        this.low = v;
-        break;
-      }
-    }
+    this.low = finalValue(this.low, this.range);
     for (let k = 0; k < 5; k++) this.shiftLow();
     let end = this.length;
     while (end > 0 && this.out[end - 1] === 0) end--;
@@ -140,7 +147,12 @@ export class RangeEncoder {
 /** Binary range decoder over one stream; bytes past its end read as 0 (§6.4). */
 export class RangeDecoder {
   private range = 0xffff_ffff;
+  /** Stream value minus `low`, over the current 32-bit window; < range for every valid stream. */
   private code = 0;
+  /** The encoder's `low`, mirrored, to check the stream's ending (§6.6). */
+  private low = 0;
+  /** False once the stream is known not to be an encoder's output. */
+  private valid: boolean;
   /** Bytes consumed so far, counting the implicit zeros past the end. */
   private position = 0;
   private readonly stream: Uint8Array;
@@ -148,6 +160,8 @@ export class RangeDecoder {
   constructor(stream: Uint8Array) {
     this.stream = stream;
     for (let k = 0; k < 4; k++) this.code = ((this.code << 8) | this.nextByte()) >>> 0;
+    // 0xFFFFFFFF is the only start with code ≥ range; no encoder produces it.
+    this.valid = this.code < this.range;
   }
 
   /** Decodes one bit with context `ctx` of `counts`, then updates the context (§6.2). */
@@ -164,6 +178,7 @@ export class RangeDecoder {
       bit = 0;
     } else {
       this.code -= bound;
+      this.low += bound;
       this.range -= bound;
       counts[i + 1] = n1 + 1;
       bit = 1;
@@ -172,10 +187,7 @@ export class RangeDecoder {
       counts[i] = (counts[i]! + 1) >>> 1;
       counts[i + 1] = (counts[i + 1]! + 1) >>> 1;
     }
-    while (this.range < RANGE_TOP) {
-      this.range *= 256;
-      this.code = ((this.code << 8) | this.nextByte()) >>> 0;
-    }
+    while (this.range < RANGE_TOP) this.shift();
     return bit;
   }
 
@@ -187,27 +199,37 @@ export class RangeDecoder {
       let bit = 0;
       if (this.code >= this.range) {
         this.code -= this.range;
+        this.low += this.range;
         bit = 1;
       }
       value = (value << 1) | bit;
-      while (this.range < RANGE_TOP) {
-        this.range *= 256;
-        this.code = ((this.code << 8) | this.nextByte()) >>> 0;
-      }
+      while (this.range < RANGE_TOP) this.shift();
     }
     return value;
   }
 
   /**
-   * Checks the end of the stream (§6.6): no byte may be left unread, and the
-   * code must lie inside the final interval, as it does for every stream an
-   * encoder can produce.
+   * Checks that the stream is exactly what the encoder writes for the values
+   * decoded (§6.6): it ends with the encoder's final value, has no bytes
+   * left unread, and does not end with a zero byte.
    */
   finish(): void {
+    if (!this.valid || this.code !== finalValue(this.low, this.range) - this.low) {
+      fail('BAD_STREAM', 'coded stream is corrupt (it does not end as an encoder ends it)');
+    }
     if (this.stream.length > this.position) {
       fail('BAD_STREAM', `coded stream has ${this.stream.length - this.position} unread bytes at its end`);
     }
-    if (this.code >= this.range) fail('BAD_STREAM', 'coded stream is corrupt (code outside the final interval)');
+    if (this.stream.length > 0 && this.stream[this.stream.length - 1] === 0) {
+      fail('BAD_STREAM', 'coded stream ends with a zero byte, which encoders leave out');
+    }
+  }
+
+  /** Renormalises by one byte, mirroring the encoder's `shiftLow` on `low`. */
+  private shift(): void {
+    this.range *= 256;
+    this.code = ((this.code << 8) | this.nextByte()) >>> 0;
+    this.low = (this.low & 0x00ff_ffff) * 256;
   }
 
   private nextByte(): number {
