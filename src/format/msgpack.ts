@@ -54,6 +54,13 @@ class Writer {
     if (value === true) return this.u8(0xc3);
     if (typeof value === 'number') return this.number(value);
     if (typeof value === 'string') {
+      if (value.length <= 32 && /^[\x00-\x7f]*$/.test(value)) {
+        this.head(value.length, 0xa0, 31, 0xd9, 0xda, 0xdb);
+        this.reserve(value.length);
+        const at = this.length - value.length;
+        for (let i = 0; i < value.length; i++) this.out[at + i] = value.charCodeAt(i);
+        return;
+      }
       const bytes = utf8Encoder.encode(value);
       this.head(bytes.length, 0xa0, 31, 0xd9, 0xda, 0xdb);
       return this.raw(bytes);
@@ -202,8 +209,10 @@ class StrictReader {
       const key = this.value(depth + 1);
       if (typeof key !== 'string') this.bad(`map key at byte ${at} is ${describe(key)}, not a string`);
       if (Object.prototype.hasOwnProperty.call(object, key)) this.bad(`duplicate map key ${JSON.stringify(key)} at byte ${at}`);
-      // defineProperty, not assignment: a key named "__proto__" must stay a plain key.
-      Object.defineProperty(object, key, { value: this.value(depth + 1), enumerable: true, writable: true, configurable: true });
+      const value = this.value(depth + 1);
+      // A key named "__proto__" must stay a plain key: assignment would set the prototype.
+      if (key === '__proto__') Object.defineProperty(object, key, { value, enumerable: true, writable: true, configurable: true });
+      else object[key] = value;
     }
     return object;
   }
@@ -217,6 +226,17 @@ class StrictReader {
 
   private str(length: number): string {
     const start = this.take(length);
+    if (length <= 32) {
+      // Short ASCII strings (every key) without the TextDecoder call.
+      let text = '';
+      let i = start;
+      for (; i < start + length; i++) {
+        const byte = this.bytes[i]!;
+        if (byte >= 0x80) break;
+        text += String.fromCharCode(byte);
+      }
+      if (i === start + length) return text;
+    }
     try {
       return utf8.decode(this.bytes.subarray(start, start + length));
     } catch {
