@@ -1,0 +1,64 @@
+import { psnr } from '../metrics/psnr.js';
+import type { Raster } from '../raster.js';
+import type { EngineName } from '../encoder/engines.js';
+import { msSsim } from './ms-ssim.js';
+
+/**
+ * snf as a bench codec: encode at a target rate, decode the file with the
+ * real decoder, measure what came back.
+ */
+
+/** The snf settings a bench run uses; part of every snf entry's key. */
+export interface SnfBenchSettings {
+  /** Adam steps; undefined: the encoder's default. */
+  readonly steps?: number;
+  /** Training time limit per encode, seconds; undefined: none. */
+  readonly timeLimitSeconds?: number;
+  readonly engine: EngineName;
+  /** Initialization seed; undefined: the encoder's default. */
+  readonly seed?: number;
+}
+
+/** One measured snf point. */
+export interface SnfPoint {
+  readonly targetBpp: number;
+  readonly bytes: number;
+  readonly bpp: number;
+  /** dB, measured on what `decodeImage` returns. */
+  readonly psnr: number;
+  /** What the encoder reported; differs from `psnr` only if encoder and decoder disagree. */
+  readonly encoderPsnr: number;
+  readonly msssim: number;
+  readonly msssimScales: number;
+  /** Units per sine layer and sine layers of the network the rate picked. */
+  readonly networkWidth: number;
+  readonly networkDepth: number;
+  /** Adam steps actually run (fewer than asked when the time limit struck). */
+  readonly steps: number;
+  /** Encode + decode time. */
+  readonly seconds: number;
+}
+
+/**
+ * Encodes `image` at `targetBpp` and measures the decoded file. The encoder
+ * and decoder are imported on first use, so listing or resuming a bench
+ * that needs no snf work does not load them.
+ */
+export async function measureSnfPoint(image: Raster, targetBpp: number, settings: SnfBenchSettings): Promise<SnfPoint> {
+  const [{ encodeImage }, { engineByName }, { decodeImage }] = await Promise.all([
+    import('../encoder/encode-image.js'), import('../encoder/engines.js'), import('../decoder/index.js'),
+  ]);
+  const started = performance.now();
+  const result = await encodeImage(image, {
+    bpp: targetBpp, steps: settings.steps, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed,
+    engine: await engineByName(settings.engine),
+  });
+  const decoded = await decodeImage(result.bytes);
+  const seconds = (performance.now() - started) / 1000;
+  const similarity = msSsim(image, decoded);
+  return {
+    targetBpp, bytes: result.bytes.length, bpp: (result.bytes.length * 8) / (image.width * image.height),
+    psnr: psnr(image, decoded), encoderPsnr: result.psnr, msssim: similarity.value, msssimScales: similarity.scales,
+    networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, seconds,
+  };
+}

@@ -1,0 +1,102 @@
+import cliProgress from 'cli-progress';
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { DEFAULT_ANCHORS_PATH } from '../bench/anchors.js';
+import { CODEC_NAMES, type CodecName } from '../bench/codecs.js';
+import { DEFAULT_BPPS, DEFAULT_OUT_DIR, runBench, type BenchProgress } from '../bench/run-bench.js';
+import { ENGINE_NAMES } from '../encoder/engines.js';
+import { usageError } from './errors.js';
+import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+
+/** A comma-separated flag value as trimmed, non-empty parts. */
+function listFlag(flag: string, value: unknown): string[] {
+  const parts = String(value).split(',').map((p) => p.trim());
+  if (parts.length === 0 || parts.some((p) => p === '')) {
+    throw usageError(`Expected a comma-separated list for --${flag} but received '${String(value)}'`);
+  }
+  return parts;
+}
+
+/** A list without repeats, or a usage error naming the repeat. */
+function unique<T>(flag: string, values: T[]): T[] {
+  const repeat = values.find((v, i) => values.indexOf(v) !== i);
+  if (repeat !== undefined) throw usageError(`--${flag} lists ${String(repeat)} twice`);
+  return values;
+}
+
+/** Formats seconds as 1h02m, 3m05s or 12s. */
+function duration(seconds: number): string {
+  const s = Math.round(seconds);
+  if (s >= 3600) return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  if (s >= 60) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${s}s`;
+}
+
+/** The bench's progress line on stderr: entries done, ETA from measured times per codec, the entry running. */
+function benchProgress(quiet: boolean): BenchProgress | undefined {
+  if (quiet) return undefined;
+  const bar = new cliProgress.SingleBar({
+    stream: process.stderr,
+    format: 'bench {bar} {value}/{total} | ETA {remaining} | {next}',
+    hideCursor: true,
+  }, cliProgress.Presets.shades_classic);
+  return {
+    start(total, done) {
+      bar.start(total, done, { remaining: '--', next: '' });
+    },
+    update(done, next, eta) {
+      bar.update(done, { remaining: eta === null ? '--' : duration(eta), next });
+    },
+    stop() {
+      bar.stop();
+    },
+  };
+}
+
+export const benchCommand = {
+  command: 'bench <inputs..>',
+  describe: 'Rate–distortion of snf against JPEG, WebP and AVIF on a set of images, with BD-rates',
+  builder: (yargs: Argv) => yargs
+    .positional('inputs', { type: 'string', array: true, describe: 'Image files and/or folders of images', demandOption: true })
+    .option('bpp', { type: 'string', describe: `Target rates of snf, comma-separated [default: ${DEFAULT_BPPS.join(',')}]` })
+    .option('codecs', { type: 'string', describe: `Codecs to run, from ${CODEC_NAMES.join(',')} [default: all]` })
+    .option('time', { type: 'string', describe: 'Training time limit per snf encode, seconds [default: none]' })
+    .option('steps', { type: 'string', describe: 'Adam steps per snf encode [default: the encoder\'s]' })
+    .option('engine', { type: 'string', describe: `snf compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
+    .option('seed', { type: 'string', describe: 'snf initialization seed [default: the encoder\'s]' })
+    .option('resize', { type: 'string', describe: 'Scale and centre-crop every image to WxH first (quick subsets)' })
+    .option('limit', { type: 'string', describe: 'Use only the first N images' })
+    .option('out', { type: 'string', describe: `Output folder; a rerun resumes there [default: ${DEFAULT_OUT_DIR}]` })
+    .option('anchors', { type: 'string', describe: `Published curves to compare with (JSON); --no-anchors for none [default: ${DEFAULT_ANCHORS_PATH} if present]` })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
+    .example('$0 bench ../shared/data/kodak --resize 64x64 --limit 4 --steps 200', 'a quick subset on a CPU')
+    .example('$0 bench ../shared/data/kodak --time 120 --out kodak-bench', 'the full study; rerun the same line to resume'),
+  handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
+    // Validate every flag before touching any file.
+    const bpps = argv.bpp === undefined ? undefined
+      : unique('bpp', listFlag('bpp', argv.bpp).map((b) => positiveNumber('bpp', b, 64)));
+    const codecs = argv.codecs === undefined ? undefined
+      : unique('codecs', listFlag('codecs', argv.codecs).map((c) => oneOf('codecs', c, CODEC_NAMES))) as CodecName[];
+    const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, 1_000_000);
+    const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000);
+    const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
+    const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
+    const resize = argv.resize === undefined ? undefined : sizeFlag('resize', argv.resize, 16384);
+    const limit = argv.limit === undefined ? undefined : integerIn('limit', argv.limit, 1, 1_000_000);
+    if (argv.anchors !== undefined && argv.anchors === '') throw usageError('Expected a file for --anchors but received \'\'');
+    const noAnchors = argv.anchors === false;
+    const inputs = (argv.inputs as unknown[]).map(String);
+
+    const result = await runBench({
+      inputs, bpps, codecs, resize, limit,
+      outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
+      snf: { engine, steps, timeLimitSeconds, seed },
+      anchorsPath: noAnchors ? null : typeof argv.anchors === 'string' ? argv.anchors : undefined,
+      anchorsRequired: typeof argv.anchors === 'string',
+      progress: benchProgress(argv.quiet === true),
+    });
+    if (argv.quiet !== true) {
+      const { files } = result;
+      process.stderr.write(`bench: ${result.measured} entries measured, ${result.skipped} already done; wrote ${files.markdown}, ${files.csv}, ${files.svg}, ${files.json}\n`);
+    }
+  },
+};

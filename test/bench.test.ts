@@ -1,0 +1,93 @@
+import assert from 'node:assert/strict';
+import { promises as fs } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import type { CodecName } from '../src/bench/codecs.js';
+import { runBench, type BenchEntry, type BenchOptions } from '../src/bench/run-bench.js';
+import { syntheticImage } from './helpers/synthetic.js';
+
+/** snf runs only when the encoder and decoder load in this checkout (they are built in parallel). */
+async function snfLoads(): Promise<boolean> {
+  try {
+    await Promise.all([import('../src/encoder/encode-image.js'), import('../src/decoder/index.js')]);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+async function readEntries(file: string): Promise<BenchEntry[]> {
+  return (JSON.parse(await fs.readFile(file, 'utf8')) as { entries: BenchEntry[] }).entries;
+}
+
+test('bench resumes: a rerun measures nothing, and a deleted entry is the only one measured again', async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'snfc-bench-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  const images = path.join(dir, 'images');
+  await fs.mkdir(images);
+  for (const [name, shift] of [['a.png', 0], ['b.png', 7]] as const) {
+    const raster = syntheticImage(24 + shift, 24, 3);
+    await sharp(raster.data, { raw: { width: raster.width, height: raster.height, channels: 3 } }).png().toFile(path.join(images, name));
+  }
+  await fs.writeFile(path.join(images, 'notes.txt'), 'not an image'); // skipped: not an image extension
+  const anchors = path.join(dir, 'anchors.json');
+  await fs.writeFile(anchors, JSON.stringify({ dataset: 'made up', curves: [{ name: 'Made-up anchor', points: [{ bpp: 0.5, psnr: 24 }, { bpp: 4, psnr: 45 }] }] }));
+
+  const withSnf = await snfLoads();
+  if (!withSnf) t.diagnostic('snf skipped: the encoder or decoder does not load in this build');
+  const codecs: CodecName[] = withSnf ? ['snf', 'jpeg', 'webp'] : ['jpeg', 'webp'];
+  const out = path.join(dir, 'out');
+  const measured: string[] = [];
+  const options: BenchOptions = {
+    inputs: [images], codecs, bpps: [1, 4], qualities: [20, 50, 80, 95], outDir: out,
+    snf: { engine: 'ref', steps: 20 }, anchorsPath: anchors, anchorsRequired: true, commandLine: 'snfc bench (test)',
+    onMeasured: (entry) => measured.push(entry.key),
+  };
+  const perImage = 2 * 4 + (withSnf ? 2 : 0);
+
+  const first = await runBench(options);
+  assert.equal(first.measured, 2 * perImage);
+  assert.equal(measured.length, 2 * perImage);
+  const json = path.join(out, 'results.json');
+  const before = await readEntries(json);
+  assert.equal(before.length, 2 * perImage);
+  assert.deepEqual(first.summary.images.map((i) => path.basename(i)), ['a.png', 'b.png']);
+  const csv = (await fs.readFile(path.join(out, 'results.csv'), 'utf8')).trim().split('\n');
+  assert.equal(csv.length, 1 + 2 * perImage);
+  assert.match(await fs.readFile(path.join(out, 'plot.svg'), 'utf8'), /^<svg [^]*Made-up anchor[^]*<\/svg>\n$/);
+  const summary = await fs.readFile(path.join(out, 'summary.md'), 'utf8');
+  assert.match(summary, /snfc bench \(test\)/);
+  assert.match(summary, /\| jpeg \|/);
+  assert.ok(first.summary.bd.some((b) => b.test === 'jpeg' && b.reference === 'webp'));
+
+  measured.length = 0;
+  const second = await runBench(options);
+  assert.equal(second.measured, 0);
+  assert.equal(second.skipped, 2 * perImage);
+  assert.deepEqual(measured, []);
+  assert.deepEqual((await readEntries(json)).map((e) => e.finishedAt), before.map((e) => e.finishedAt));
+
+  // Delete one entry: only it is measured again, the others keep their time stamps.
+  const victim = before.find((e) => e.codec === 'webp' && e.quality === 50 && e.image.endsWith('b.png'))!;
+  const stored = JSON.parse(await fs.readFile(json, 'utf8')) as { entries: BenchEntry[] };
+  stored.entries = stored.entries.filter((e) => e.key !== victim.key);
+  await fs.writeFile(json, JSON.stringify(stored));
+  const third = await runBench(options);
+  assert.equal(third.measured, 1);
+  assert.deepEqual(measured, [victim.key]);
+  const after = await readEntries(json);
+  assert.equal(after.length, before.length);
+  for (const e of before) {
+    const again = after.find((a) => a.key === e.key)!;
+    if (e.key === victim.key) assert.equal(again.bytes, e.bytes); // deterministic encoder
+    else assert.equal(again.finishedAt, e.finishedAt);
+  }
+
+  // A different resize is different work: new keys, the old entries are kept.
+  measured.length = 0;
+  const resized = await runBench({ ...options, resize: { width: 16, height: 16 }, codecs: ['jpeg'], limit: 1 });
+  assert.equal(resized.measured, 4);
+  assert.equal((await readEntries(json)).length, 2 * perImage + 4);
+});
