@@ -1,0 +1,30 @@
+import { parameterCount } from '../kernels/arch.js';
+import type { SnfFile } from '../format/index.js';
+
+/** What `snfc info` shows: the signal, the networks and the coding gain over fp16. */
+export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, unknown> & { text: string } {
+  const header = file.header;
+  const params = file.networks.reduce((sum, network) => sum + parameterCount(network.arch), 0);
+  const payload = file.networks.reduce((sum, network) => sum + network.bytes, 0);
+  const fp16Bytes = params * 2;
+  const signal = header.kind === 'image'
+    ? `image ${header.width}x${header.height} ${header.layout}`
+    : `audio ${header.length} samples x ${header.channels} ch @ ${header.sampleRate} Hz`;
+  const pixels = header.kind === 'image' ? header.width * header.height : undefined;
+  const archs = file.networks.map((n) => `${n.arch.width}x${n.arch.depth} ω=${n.arch.omega}`);
+  const bits = [...new Set(file.networks.flatMap((n) => n.tensors.map((t) => t.bits)))].sort((a, b) => a - b);
+  const summary = {
+    kind: header.kind, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
+    networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
+    bpp: pixels ? (bytes.length * 8) / pixels : undefined, train: header.train,
+  };
+  const lines = [
+    `signal:    ${signal}`,
+    `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
+    `networks:  ${file.networks.length} (${[...new Set(archs)].join(', ')}), ${params} parameters at ${bits.join('/')} bits`,
+    `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
+  ];
+  const train = header.train;
+  if (train) lines.push(`training:  ${train.steps} steps, α=${train.alpha}, lr=${train.lr}, seed ${train.seed}, ${train.engine}, ${train.psnr} dB at encode`);
+  return { ...summary, text: lines.join('\n') };
+}

@@ -1,0 +1,68 @@
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { encodeImage } from '../encoder/encode-image.js';
+import { engineByName, ENGINE_NAMES } from '../encoder/engines.js';
+import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
+import { readImage } from './image-io.js';
+import { trainingProgress } from './progress.js';
+import { integerIn, numberIn, oneOf, positiveNumber } from './validate.js';
+
+export const encodeCommand = {
+  command: 'encode <input>',
+  describe: 'Fit a neural field to an image and write it as .snf',
+  builder: (yargs: Argv) => yargs
+    .positional('input', { type: 'string', describe: 'Image to encode (PNG, JPEG, WebP, TIFF, …)', demandOption: true })
+    .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' })
+    .option('bpp', { type: 'string', describe: 'Target bits per pixel; picks the network width [default: 1]' })
+    .option('width', { type: 'string', describe: 'Units per sine layer (overrides --bpp)' })
+    .option('depth', { type: 'string', describe: 'Number of sine layers [default: 3]' })
+    .option('bits', { type: 'string', describe: 'Quantization bits per weight, 2–16 [default: 8]' })
+    .option('steps', { type: 'string', describe: 'Adam steps [default: 1000]' })
+    .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 at width ≤ 32, +0.5 per doubling, 2.5 from 256]' })
+    .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
+    .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.003]' })
+    .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
+    .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
+    .option('json', { type: 'boolean', describe: 'Print one JSON object with the result on stdout' })
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
+    .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
+    .example('$0 encode photo.png', 'writes photo.snf at about 1 bpp')
+    .example('$0 encode photo.png --bpp 0.5 --steps 2000 -o small.snf', 'smaller file, longer fit'),
+  handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
+    const input = String(argv.input);
+    // Validate every flag before reading or training anything.
+    const options = {
+      bpp: argv.bpp === undefined ? undefined : positiveNumber('bpp', argv.bpp, 64),
+      width: argv.width === undefined ? undefined : integerIn('width', argv.width, 1, 1024),
+      depth: argv.depth === undefined ? undefined : integerIn('depth', argv.depth, 1, 32),
+      bits: argv.bits === undefined ? undefined : integerIn('bits', argv.bits, 2, 16),
+      steps: argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000),
+      alpha: argv.alpha === undefined ? undefined : positiveNumber('alpha', argv.alpha, 100),
+      omega: argv.omega === undefined ? undefined : positiveNumber('omega', argv.omega, 1000),
+      lr: argv.lr === undefined ? undefined : positiveNumber('lr', argv.lr, 1),
+      seed: argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1),
+    };
+    const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
+    const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
+    await checkOutput(output, input, argv.force === true);
+    const image = await readImage(await readInput(input), input);
+    const progress = trainingProgress(argv.quiet === true || argv.json === true);
+    let result;
+    try {
+      result = await encodeImage(image, { ...options, engine: engineByName(engineName), onStep: progress.update });
+    } finally {
+      progress.stop();
+    }
+    await writeOutputAtomically(output, result.bytes);
+    const bpp = (result.bytes.length * 8) / (image.width * image.height);
+    if (argv.json === true) {
+      process.stdout.write(JSON.stringify({
+        input, output, bytes: result.bytes.length, bpp, psnr: result.psnr, steps: result.steps, seconds: result.seconds,
+        params: result.params, width: result.arch.width, depth: result.arch.depth, bits: result.bits,
+        alpha: result.alpha, engine: result.engine,
+      }) + '\n');
+    } else if (argv.quiet !== true) {
+      process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${result.psnr.toFixed(2)} dB ` +
+        `(width ${result.arch.width}, depth ${result.arch.depth}, ${result.bits} bits, ${result.steps} steps, ${result.seconds.toFixed(1)} s)\n`);
+    }
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * Exit codes of the `snfc` command (README "Exit codes"). Scripts branch on
+ * these, so they are stable.
+ */
+export const EXIT = {
+  OK: 0,
+  /** Encoding or decoding failed for a reason other than the ones below. */
+  FAILURE: 1,
+  /** A flag or argument is invalid. */
+  USAGE: 2,
+  /** The input is missing, unreadable, corrupt or unsupported. */
+  INPUT: 3,
+  /** The output cannot be written, or exists and --force was not given. */
+  OUTPUT: 4,
+  /** Interrupted (SIGINT/SIGTERM); nothing was written. */
+  INTERRUPTED: 130,
+} as const;
+
+/** A user-facing failure: printed as one line, no stack trace. */
+export class CliError extends Error {
+  constructor(message: string, readonly exitCode: number) {
+    super(message);
+    this.name = 'CliError';
+  }
+}
+
+export const usageError = (message: string): CliError => new CliError(message, EXIT.USAGE);
+export const inputError = (message: string): CliError => new CliError(message, EXIT.INPUT);
+export const outputError = (message: string): CliError => new CliError(message, EXIT.OUTPUT);

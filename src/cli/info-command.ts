@@ -1,0 +1,18 @@
+import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { readSnf } from '../format/index.js';
+import { describeSnf } from './describe.js';
+import { readInput } from './files.js';
+
+export const infoCommand = {
+  command: 'info <input>',
+  describe: 'Show what an .snf file holds and how well its weights are coded',
+  builder: (yargs: Argv) => yargs
+    .positional('input', { type: 'string', describe: '.snf file', demandOption: true })
+    .option('json', { type: 'boolean', describe: 'Print one JSON object' }),
+  handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
+    const input = String(argv.input);
+    const bytes = await readInput(input);
+    const summary = describeSnf(bytes, readSnf(bytes));
+    process.stdout.write(argv.json === true ? JSON.stringify({ input, ...summary }) + '\n' : summary.text + '\n');
+  },
+};

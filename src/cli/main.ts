@@ -1,0 +1,63 @@
+import yargs from 'yargs';
+import { hideBin } from 'yargs/helpers';
+import { SnfFormatError } from '../format/index.js';
+import { benchCommand } from './bench-command.js';
+import { decodeCommand } from './decode-command.js';
+import { encodeCommand } from './encode-command.js';
+import { CliError, EXIT } from './errors.js';
+import { infoCommand } from './info-command.js';
+import { removePendingTempFiles } from './files.js';
+
+/** Prints one line for a failure and returns its exit code; never a stack trace for user mistakes. */
+function report(error: unknown): number {
+  if (error instanceof CliError) {
+    process.stderr.write(`snfc: ${error.message}\n`);
+    return error.exitCode;
+  }
+  if (error instanceof SnfFormatError) {
+    process.stderr.write(`snfc: invalid .snf file: ${error.message}\n`);
+    return EXIT.INPUT;
+  }
+  // A bug, not a user mistake: keep the detail, but still on few lines.
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`snfc: internal error: ${message}\n`);
+  if (process.env.SNFC_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
+  return EXIT.FAILURE;
+}
+
+function onSignal(signal: NodeJS.Signals): void {
+  removePendingTempFiles();
+  process.stderr.write(`\nsnfc: interrupted by ${signal}; no output written\n`);
+  process.exit(EXIT.INTERRUPTED);
+}
+
+export async function main(args: string[]): Promise<number> {
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+  let failure: number | undefined;
+  const parser = yargs(args)
+    .scriptName('snfc')
+    .usage('$0 <command> [options]\n\nNeural-field image codec: fits a small sine-activated network (SIREN, weight-scaled init) to an image and stores its quantized, entropy-coded weights. Decodes at any resolution.')
+    .command(encodeCommand)
+    .command(decodeCommand)
+    .command(infoCommand)
+    .command(benchCommand)
+    .demandCommand(1, 'name a command: encode, decode or info')
+    .strict()
+    .help()
+    .alias('h', 'help')
+    .version()
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
+    .fail((message, error) => {
+      failure = error ? report(error) : report(new CliError(`${message ?? 'invalid arguments'} (see snfc --help)`, EXIT.USAGE));
+    });
+  try {
+    await parser.parseAsync();
+  } catch (error) {
+    failure ??= report(error);
+  }
+  return failure ?? EXIT.OK;
+}
+
+const exitCode = await main(hideBin(process.argv));
+process.exitCode = exitCode;

@@ -1,0 +1,51 @@
+import { usageError } from './errors.js';
+
+/**
+ * Checks for flag values, in the style of sharp's `is` helpers: each failure
+ * names the flag as the user typed it and the value received.
+ */
+function describe(value: unknown): string {
+  return typeof value === 'string' ? `'${value}'` : String(value);
+}
+
+/** A finite number in [min, max]. */
+export function numberIn(flag: string, value: unknown, min: number, max: number): number {
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n < min || n > max) {
+    throw usageError(`Expected a number from ${min} to ${max} for --${flag} but received ${describe(value)}`);
+  }
+  return n;
+}
+
+/** A finite number > min (exclusive) and ≤ max. */
+export function positiveNumber(flag: string, value: unknown, max: number): number {
+  const n = numberIn(flag, value, 0, max);
+  if (n <= 0) throw usageError(`Expected a number above 0 and at most ${max} for --${flag} but received ${describe(value)}`);
+  return n;
+}
+
+/** An integer in [min, max]. */
+export function integerIn(flag: string, value: unknown, min: number, max: number): number {
+  const n = numberIn(flag, value, min, max);
+  if (!Number.isInteger(n)) throw usageError(`Expected a whole number from ${min} to ${max} for --${flag} but received ${describe(value)}`);
+  return n;
+}
+
+/** `WxH` with both parts whole numbers in [1, max]. */
+export function sizeFlag(flag: string, value: unknown, max: number): { width: number; height: number } {
+  const match = typeof value === 'string' ? /^(\d+)x(\d+)$/i.exec(value.trim()) : null;
+  const width = match ? Number(match[1]) : NaN;
+  const height = match ? Number(match[2]) : NaN;
+  if (!match || width < 1 || height < 1 || width > max || height > max) {
+    throw usageError(`Expected WIDTHxHEIGHT with whole numbers from 1 to ${max} for --${flag} but received ${describe(value)}`);
+  }
+  return { width, height };
+}
+
+/** One of `choices`. */
+export function oneOf<T extends string>(flag: string, value: unknown, choices: readonly T[]): T {
+  if (typeof value !== 'string' || !(choices as readonly string[]).includes(value)) {
+    throw usageError(`Expected one of ${choices.join(', ')} for --${flag} but received ${describe(value)}`);
+  }
+  return value as T;
+}

@@ -1,0 +1,71 @@
+import type { Engine } from './engine.js';
+
+/** How a fit runs: full-batch Adam with a cosine learning-rate schedule. */
+export interface FitOptions {
+  /** Adam steps (full passes over every training point). */
+  readonly steps: number;
+  /** Peak learning rate. */
+  readonly lr: number;
+  /** Fraction of steps spent warming up linearly from lr/10; default 0. */
+  readonly warmupFraction?: number;
+  /** Final learning rate as a fraction of the peak; default 0.05. */
+  readonly finalLrFraction?: number;
+  /** Stop early when this many seconds have passed (wall clock). */
+  readonly timeLimitSeconds?: number;
+  /** Called after every step with the loss measured before that step's update. */
+  readonly onStep?: (step: number, loss: number) => void;
+}
+
+export interface FitResult {
+  /** Parameters with the lowest training loss seen. */
+  readonly params: Float32Array;
+  readonly bestLoss: number;
+  /** Steps actually taken (fewer than asked when the time limit hit). */
+  readonly steps: number;
+  readonly seconds: number;
+}
+
+/**
+ * Learning rate at `step` (0-based) of `total`: optional linear warm-up, then
+ * cosine decay from `lr` to `lr·finalFraction`. Decaying matters here: the
+ * weights are quantized afterwards, and a fit that ends at a small step size
+ * sits in a flatter spot than one still bouncing at the peak rate.
+ */
+export function learningRateAt(step: number, total: number, lr: number, warmupFraction = 0, finalFraction = 0.05): number {
+  const warmup = Math.floor(total * warmupFraction);
+  if (step < warmup) return lr * (0.1 + (0.9 * step) / warmup);
+  const progress = total - warmup <= 1 ? 1 : (step - warmup) / (total - warmup - 1);
+  const cosine = 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
+  return lr * (finalFraction + (1 - finalFraction) * cosine);
+}
+
+/**
+ * Runs full-batch Adam on `engine` and returns the best parameters seen.
+ * Deterministic: the engine's arithmetic is, and nothing here is random.
+ */
+export async function fit(engine: Engine, options: FitOptions): Promise<FitResult> {
+  const started = performance.now();
+  let best = await engine.getParams();
+  let bestLoss = Infinity;
+  let taken = 0;
+  for (let step = 0; step < options.steps; step++) {
+    if (options.timeLimitSeconds !== undefined && (performance.now() - started) / 1000 >= options.timeLimitSeconds && step > 0) break;
+    const loss = await engine.forward();
+    if (!Number.isFinite(loss)) break;
+    if (loss < bestLoss) {
+      bestLoss = loss;
+      best = await engine.getParams();
+    }
+    await engine.backward();
+    await engine.update(learningRateAt(step, options.steps, options.lr, options.warmupFraction, options.finalLrFraction));
+    taken = step + 1;
+    options.onStep?.(taken, loss);
+  }
+  // The parameters after the last update have not been scored yet.
+  const finalLoss = await engine.forward();
+  if (finalLoss < bestLoss) {
+    bestLoss = finalLoss;
+    best = await engine.getParams();
+  }
+  return { params: best, bestLoss, steps: taken, seconds: (performance.now() - started) / 1000 };
+}

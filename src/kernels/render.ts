@@ -1,0 +1,94 @@
+import type { Raster } from '../raster.js';
+import type { SirenArch } from './arch.js';
+import { forwardScalar } from './forward.js';
+
+/** Evaluates a field at `count` points; `forwardScalar` has this shape. */
+export type ForwardFunction = (arch: SirenArch, params: Float32Array, coords: Float32Array, count: number, out: Float32Array) => void;
+
+/** One network and the rectangle of source pixels it covers (spec §3). */
+export interface ImageNetwork {
+  /** [x0, y0, x1, y1]: source pixels [x0, x1) × [y0, y1). */
+  readonly region: readonly [number, number, number, number];
+  readonly arch: SirenArch;
+  /** Dequantized parameters in the layout of `arch.ts`. */
+  readonly params: Float32Array;
+}
+
+/** The output pixels that fall in one region, and their field coordinates. */
+export interface RegionGrid {
+  readonly firstColumn: number;
+  readonly columns: number;
+  readonly firstRow: number;
+  readonly rows: number;
+  /** x then y for each pixel, row by row: columns × rows × 2 values. */
+  readonly coords: Float32Array;
+}
+
+/**
+ * The pixels of an `outWidth` × `outHeight` grid whose centres, mapped back to
+ * source pixel units, fall in `region`, with their coordinates in the
+ * region's field (spec §3): each axis maps the region independently onto
+ * [-1, 1], so a non-square region is stretched to the square. At the source
+ * size this is exactly the training grid; at any other size it samples the
+ * same continuous field at the new pixel centres.
+ */
+export function regionGrid(
+  sourceWidth: number, sourceHeight: number, region: readonly [number, number, number, number],
+  outWidth: number, outHeight: number,
+): RegionGrid {
+  const [x0, y0, x1, y1] = region;
+  const scaleX = sourceWidth / outWidth;
+  const scaleY = sourceHeight / outHeight;
+  const firstColumn = Math.max(0, Math.ceil(x0 / scaleX - 0.5));
+  const columns = Math.max(0, Math.min(outWidth, Math.ceil(x1 / scaleX - 0.5)) - firstColumn);
+  const firstRow = Math.max(0, Math.ceil(y0 / scaleY - 0.5));
+  const rows = Math.max(0, Math.min(outHeight, Math.ceil(y1 / scaleY - 0.5)) - firstRow);
+  const coords = new Float32Array(columns * rows * 2);
+  for (let r = 0; r < rows; r++) {
+    const v = (2 * ((firstRow + r + 0.5) * scaleY - y0)) / (y1 - y0) - 1;
+    for (let c = 0; c < columns; c++) {
+      coords[2 * (r * columns + c)] = (2 * ((firstColumn + c + 0.5) * scaleX - x0)) / (x1 - x0) - 1;
+      coords[2 * (r * columns + c) + 1] = v;
+    }
+  }
+  return { firstColumn, columns, firstRow, rows, coords };
+}
+
+/** Maps a field output back to an 8-bit sample (inverse of `normalizeSample`). */
+export function denormalizeSample(y: number): number {
+  const v = Math.round(((y + 1) / 2) * 255);
+  return v < 0 ? 0 : v > 255 ? 255 : v;
+}
+
+/** Maps an 8-bit sample to the field's target range [-1, 1] (spec §3). */
+export function normalizeSample(v: number): number {
+  return (2 * v) / 255 - 1;
+}
+
+/**
+ * Renders the image that `networks` describe at `outWidth` × `outHeight`.
+ * An output pixel belongs to the network whose source region holds its
+ * centre, mapped back to source pixel units; inside that region it samples
+ * the network at the region-local pixel-centre coordinate.
+ */
+export function renderImage(
+  sourceWidth: number, sourceHeight: number, channels: 1 | 2 | 3 | 4,
+  networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
+  forward: ForwardFunction = forwardScalar,
+): Raster {
+  const data = new Uint8Array(outWidth * outHeight * channels);
+  for (const network of networks) {
+    const { firstColumn, columns, firstRow, rows, coords } = regionGrid(sourceWidth, sourceHeight, network.region, outWidth, outHeight);
+    if (columns === 0 || rows === 0) continue;
+    const values = new Float32Array(columns * rows * channels);
+    forward(network.arch, network.params, coords, columns * rows, values);
+    for (let r = 0; r < rows; r++) {
+      for (let c = 0; c < columns; c++) {
+        const from = (r * columns + c) * channels;
+        const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
+        for (let k = 0; k < channels; k++) data[to + k] = denormalizeSample(values[from + k]!);
+      }
+    }
+  }
+  return { width: outWidth, height: outHeight, channels, data };
+}

@@ -1,0 +1,27 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { layerShapes, parameterCount, type SirenArch } from '../src/kernels/arch.js';
+import { initializeWeightScaled } from '../src/encoder/ws-init.js';
+
+test('WS init draws each layer within the bounds of the official code', () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 64, depth: 3, omega: 30 };
+  const alpha = 2;
+  const params = initializeWeightScaled(arch, alpha, 5);
+  assert.equal(params.length, parameterCount(arch));
+  const layers = layerShapes(arch);
+  const expectedBounds = [alpha / 2, (alpha * Math.sqrt(6 / 64)) / 30, (alpha * Math.sqrt(6 / 64)) / 30, Math.sqrt(6 / 64) / 30];
+  layers.forEach((layer, l) => {
+    const weights = params.subarray(layer.weightOffset, layer.weightOffset + layer.fanIn * layer.fanOut);
+    const largest = weights.reduce((m, w) => Math.max(m, Math.abs(w)), 0);
+    // Uniform draws fill the interval: the largest of hundreds is near the bound, never past it.
+    assert.ok(largest <= expectedBounds[l]! && largest > 0.9 * expectedBounds[l]!, `layer ${l}: ${largest} vs ${expectedBounds[l]}`);
+    const biases = params.subarray(layer.biasOffset, layer.biasOffset + layer.fanOut);
+    assert.ok(biases.every((b) => Math.abs(b) <= 1 / Math.sqrt(layer.fanIn)), `layer ${l} bias bound`);
+  });
+});
+
+test('WS init is reproducible from the seed and changes with it', () => {
+  const arch: SirenArch = { inputs: 2, outputs: 1, width: 8, depth: 2, omega: 30 };
+  assert.deepEqual(initializeWeightScaled(arch, 1.5, 3), initializeWeightScaled(arch, 1.5, 3));
+  assert.notDeepEqual(initializeWeightScaled(arch, 1.5, 3), initializeWeightScaled(arch, 1.5, 4));
+});
