@@ -22,8 +22,11 @@ const MODE_SIN: i32 = 3; //    out = sin(ω·z)                      (inference 
 // Sine and cosine: Cody–Waite reduction by π/2 with a three-part constant
 // (the first two parts have few enough bits that k·C1 and k·C2 are exact for
 // |k| < 2^12, i.e. |x| < ~6400), then Cephes' minimax polynomials for sin and
-// cos on [-π/4, π/4]. Max abs error ≈ 1.5e-7 for |x| ≤ 2000 (test/wasm-kernels).
+// cos on [-π/4, π/4]. Max abs error ≈ 2e-7 for |x| ≤ 2000 (test/wasm-kernels).
+// k = round(x·2/π) comes from adding 1.5·2^23, whose low mantissa bits then
+// hold k (two's complement), so the quadrant needs no float→int conversion.
 const TWO_OVER_PI: f32 = 0.63661977236758134;
+const ROUNDER: f32 = 12582912.0; // 1.5·2^23
 const PIO2_1: f32 = 1.5703125;
 const PIO2_2: f32 = 4.837512969970703125e-4;
 const PIO2_3: f32 = 7.54978995489188216e-8;
@@ -45,40 +48,57 @@ const C3: f32 = 2.443315711809948e-5;
   return f32x4.splat(x);
 }
 
-/** sin(x) lane-wise; when `cosOut` is non-zero also stores scale·cos(x) there. */
+// V8 (11.x) re-materializes every v128 constant at each use inside a loop
+// (three instructions each). The sine constants are therefore derived from a
+// run-time vector `unit` of 1.0 lanes once per call, and handed down as
+// values, which stay in registers or stack slots.
+
+/** sin(x) lane-wise to sinOut; when `cosOut` is non-zero also scale·cos(x) to cosOut. */
 // @ts-ignore: decorator
-@inline function sincosStore(x: v128, sinOut: usize, cosOut: usize, scale: v128): void {
-  const k = f32x4.nearest(f32x4.mul(x, splat(TWO_OVER_PI)));
-  let r = f32x4.sub(x, f32x4.mul(k, splat(PIO2_1)));
-  r = f32x4.sub(r, f32x4.mul(k, splat(PIO2_2)));
-  r = f32x4.sub(r, f32x4.mul(k, splat(PIO2_3)));
-  const q = i32x4.trunc_sat_f32x4_s(k);
+@inline function sincosStore(
+  x: v128, sinOut: usize, cosOut: usize, scale: v128,
+  twoOverPi: v128, rounder: v128, p1: v128, p2: v128, p3: v128,
+  s1: v128, s2: v128, s3: v128, c1: v128, c2: v128, c3: v128, half: v128, one: v128,
+): void {
+  const t = f32x4.add(f32x4.mul(x, twoOverPi), rounder);
+  const k = f32x4.sub(t, rounder);
+  let r = f32x4.sub(x, f32x4.mul(k, p1));
+  r = f32x4.sub(r, f32x4.mul(k, p2));
+  r = f32x4.sub(r, f32x4.mul(k, p3));
   const z = f32x4.mul(r, r);
-  const ps = madd(madd(madd(splat(S3), z, splat(S2)), z, splat(S1)), f32x4.mul(z, r), r);
-  const pc = madd(
-    madd(madd(splat(C3), z, splat(C2)), z, splat(C1)),
-    f32x4.mul(z, z),
-    f32x4.sub(splat(1.0), f32x4.mul(z, splat(0.5))),
-  );
-  const odd = i32x4.eq(v128.and(q, i32x4.splat(1)), i32x4.splat(1));
-  const sinSign = i32x4.shl(v128.and(q, i32x4.splat(2)), 30);
+  const ps = madd(madd(madd(s3, z, s2), z, s1), f32x4.mul(z, r), r);
+  const pc = madd(madd(madd(c3, z, c2), z, c1), f32x4.mul(z, z), f32x4.sub(one, f32x4.mul(z, half)));
+  // Quadrant q = k mod 4 from the low bits of t: odd q swaps sin and cos;
+  // sin is negated when bit 1 of q is set, cos when bit 1 of q + 1 is.
+  const bit0 = i32x4.shl(t, 31);
+  const odd = i32x4.shr_s(bit0, 31);
+  const sinSign = i32x4.shl(i32x4.shr_u(i32x4.shl(t, 30), 31), 31);
   v128.store(sinOut, v128.xor(v128.bitselect(pc, ps, odd), sinSign));
   if (cosOut != 0) {
-    const cosSign = i32x4.shl(v128.and(i32x4.add(q, i32x4.splat(1)), i32x4.splat(2)), 30);
+    const cosSign = v128.xor(sinSign, bit0);
     v128.store(cosOut, f32x4.mul(v128.xor(v128.bitselect(ps, pc, odd), cosSign), scale));
   }
 }
 
+/** `value` in every lane, as a run-time value (`unit` holds run-time 1.0 lanes). */
 // @ts-ignore: decorator
-@inline function epilogue(z: v128, out: usize, aux: usize, mode: i32, omega: v128): void {
+@inline function rc(value: f32, unit: v128): v128 {
+  return f32x4.mul(splat(value), unit);
+}
+
+// @ts-ignore: decorator
+@inline function epilogue(
+  z: v128, out: usize, aux: usize, mode: i32, omega: v128,
+  twoOverPi: v128, rounder: v128, p1: v128, p2: v128, p3: v128,
+  s1: v128, s2: v128, s3: v128, c1: v128, c2: v128, c3: v128, half: v128, one: v128,
+): void {
   if (mode == MODE_LINEAR) {
     v128.store(out, z);
   } else if (mode == MODE_MUL) {
     v128.store(out, f32x4.mul(z, v128.load(aux)));
-  } else if (mode == MODE_SINCOS) {
-    sincosStore(f32x4.mul(z, omega), out, aux, omega);
   } else {
-    sincosStore(f32x4.mul(z, omega), out, 0, omega);
+    sincosStore(f32x4.mul(z, omega), out, mode == MODE_SINCOS ? aux : 0, omega,
+      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
   }
 }
 
@@ -91,6 +111,13 @@ export function gemmNN(
   rows: i32, k: i32, n: i32, mode: i32, omegaF: f32,
 ): void {
   const omega = splat(omegaF);
+  // Lanes of 1.0 where ω ≠ 0 (the sine modes); the constants are unused otherwise.
+  const unit = f32x4.div(omega, omega);
+  const twoOverPi = rc(TWO_OVER_PI, unit), rounder = rc(ROUNDER, unit);
+  const p1 = rc(PIO2_1, unit), p2 = rc(PIO2_2, unit), p3 = rc(PIO2_3, unit);
+  const s1 = rc(S1, unit), s2 = rc(S2, unit), s3 = rc(S3, unit);
+  const c1 = rc(C1, unit), c2 = rc(C2, unit), c3 = rc(C3, unit);
+  const half = rc(0.5, unit), one = unit;
   const ldx = <usize>k << 2;
   const ldo = <usize>n << 2;
   const ldw = <usize>n << 2;
@@ -129,17 +156,17 @@ export function gemmNN(
         wp += ldw;
       }
       const o0 = <usize>r * ldo + jb;
-      epilogue(a00, out + o0, aux + o0, mode, omega);
-      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode, omega);
+      epilogue(a00, out + o0, aux + o0, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
       const o1 = o0 + ldo;
-      epilogue(a10, out + o1, aux + o1, mode, omega);
-      epilogue(a11, out + o1 + 16, aux + o1 + 16, mode, omega);
+      epilogue(a10, out + o1, aux + o1, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a11, out + o1 + 16, aux + o1 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
       const o2 = o1 + ldo;
-      epilogue(a20, out + o2, aux + o2, mode, omega);
-      epilogue(a21, out + o2 + 16, aux + o2 + 16, mode, omega);
+      epilogue(a20, out + o2, aux + o2, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a21, out + o2 + 16, aux + o2 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
       const o3 = o2 + ldo;
-      epilogue(a30, out + o3, aux + o3, mode, omega);
-      epilogue(a31, out + o3 + 16, aux + o3 + 16, mode, omega);
+      epilogue(a30, out + o3, aux + o3, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a31, out + o3 + 16, aux + o3 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
     }
     for (; r < rows; r++) {
       const x0 = x + <usize>r * ldx;
@@ -152,8 +179,8 @@ export function gemmNN(
         wp += ldw;
       }
       const o0 = <usize>r * ldo + jb;
-      epilogue(a00, out + o0, aux + o0, mode, omega);
-      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode, omega);
+      epilogue(a00, out + o0, aux + o0, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
     }
   }
 }
@@ -308,9 +335,24 @@ export function transpose(w: usize, t: usize, rows: i32, cols: i32): void {
 
 /** s = sin(x), c = cos(x) for n values (a multiple of 4); c may be 0. */
 export function sincos(x: usize, s: usize, c: usize, n: i32): void {
-  const one = splat(1);
+  const unit = f32x4.div(f32x4.splat(<f32>n), f32x4.splat(<f32>n));
+  const twoOverPi = rc(TWO_OVER_PI, unit), rounder = rc(ROUNDER, unit);
+  const p1 = rc(PIO2_1, unit), p2 = rc(PIO2_2, unit), p3 = rc(PIO2_3, unit);
+  const s1 = rc(S1, unit), s2 = rc(S2, unit), s3 = rc(S3, unit);
+  const c1 = rc(C1, unit), c2 = rc(C2, unit), c3 = rc(C3, unit);
+  const half = rc(0.5, unit), one = unit;
   const bytes = <usize>n << 2;
-  for (let o: usize = 0; o < bytes; o += 16) {
-    sincosStore(v128.load(x + o), s + o, c != 0 ? c + o : 0, one);
+  // Two vectors per iteration: a constant used once in the loop would be sunk
+  // into it by Binaryen (and then re-materialized by V8).
+  let o: usize = 0;
+  for (; o + 32 <= bytes; o += 32) {
+    sincosStore(v128.load(x + o), s + o, c != 0 ? c + o : 0, one,
+      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+    sincosStore(v128.load(x + o, 16), s + o + 16, c != 0 ? c + o + 16 : 0, one,
+      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+  }
+  if (o < bytes) {
+    sincosStore(v128.load(x + o), s + o, c != 0 ? c + o : 0, one,
+      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
   }
 }
