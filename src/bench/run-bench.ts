@@ -41,8 +41,8 @@ export const RESULTS_VERSION = 1;
 export interface BenchProgress {
   /** Called once: entries in the run, and how many were already done. */
   start(total: number, done: number): void;
-  /** After each entry: entries done, what runs next, estimated seconds left (null: not known yet). */
-  update(done: number, next: string, etaSeconds: number | null): void;
+  /** Before each entry (and during long ones): entries done, what runs now, time left (null: nothing timed yet). */
+  update(done: number, next: string, eta: Eta | null): void;
   stop(): void;
 }
 
@@ -275,16 +275,29 @@ async function saveJson(file: string, store: Map<string, BenchEntry>, summary?: 
   await writeOutputAtomically(file, new TextEncoder().encode(JSON.stringify(json, null, 1) + '\n'));
 }
 
-/** Seconds left: each entry left costs the mean time of its codec's entries so far (null: a codec not timed yet). */
-function estimateSeconds(left: readonly Task[], times: Map<CodecName, number[]>, stored: Map<CodecName, number[]>, snf: SnfBenchSettings): number | null {
-  let total = 0;
+/** Time left, as far as it is known. */
+export interface Eta {
+  readonly seconds: number;
+  /** Some codec left has no timed entry yet, so `seconds` leaves it out: the time left is at least this. */
+  readonly partial: boolean;
+}
+
+/** Each entry left costs the mean time of its codec's entries so far; null when nothing left is timed. */
+function estimate(left: readonly Task[], times: Map<CodecName, number[]>, stored: Map<CodecName, number[]>, snf: SnfBenchSettings): Eta | null {
+  let seconds = 0;
+  let partial = false;
+  let known = false;
   for (const task of left) {
     const seen = times.get(task.codec) ?? stored.get(task.codec);
-    if (seen && seen.length > 0) total += seen.reduce((s, t) => s + t, 0) / seen.length;
-    else if (task.codec === 'snf' && snf.timeLimitSeconds !== undefined) total += snf.timeLimitSeconds;
-    else return null;
+    if (seen && seen.length > 0) seconds += seen.reduce((s, t) => s + t, 0) / seen.length;
+    else if (task.codec === 'snf' && snf.timeLimitSeconds !== undefined) seconds += snf.timeLimitSeconds;
+    else {
+      partial = true;
+      continue;
+    }
+    known = true;
   }
-  return total;
+  return known || left.length === 0 ? { seconds, partial } : null;
 }
 
 /**
@@ -348,8 +361,17 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
     const loaded = { image: '', raster: undefined as Raster | undefined };
     for (let i = 0; i < pending.length; i++) {
       const task = pending[i]!;
-      options.progress?.update(done, label(task), estimateSeconds(pending.slice(i), times, storedTimes, snf));
+      const eta = estimate(pending.slice(i), times, storedTimes, snf);
+      options.progress?.update(done, label(task), eta);
       const started = performance.now();
+      // snf entries take long: show the training step, at most twice a second.
+      let shown = started;
+      const onStep = (step: number, steps: number): void => {
+        const now = performance.now();
+        if (now - shown < 500) return;
+        shown = now;
+        options.progress?.update(done, `${label(task)} step ${step}/${steps}`, eta && { ...eta, seconds: Math.max(0, eta.seconds - (now - started) / 1000) });
+      };
       if (loaded.raster === undefined || loaded.image !== task.image) {
         loaded.image = task.image;
         loaded.raster = await loadRgb(task.image, options.resize);
@@ -357,7 +379,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       const raster = loaded.raster;
       const common = { key: task.key, image: task.image, width: raster.width, height: raster.height, resize };
       const entry: BenchEntry = task.codec === 'snf'
-        ? { ...(await measureSnfPoint(raster, task.point, snf)), ...common, codec: 'snf', settings: snf, finishedAt: new Date().toISOString() }
+        ? { ...(await measureSnfPoint(raster, task.point, snf, options.progress && onStep)), ...common, codec: 'snf', settings: snf, finishedAt: new Date().toISOString() }
         : { ...(await measureSharpPoint(raster, task.codec, task.point)), ...common, codec: task.codec, settings: { ...SHARP_SETTINGS[task.codec] }, finishedAt: new Date().toISOString() };
       store.set(entry.key, entry);
       await saveJson(files.json, store);
@@ -365,7 +387,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
       done++;
       options.onMeasured?.(entry);
     }
-    options.progress?.update(done, 'writing reports', 0);
+    options.progress?.update(done, 'writing reports', { seconds: 0, partial: false });
   } finally {
     options.progress?.stop();
   }
@@ -551,7 +573,7 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
   out.push(`| target bpp | mean bpp | ${codecs.map((c) => `${c} PSNR`).join(' | ')} | ${codecs.map((c) => `${c} MS-SSIM`).join(' | ')} |`);
   out.push(`| ---: | ---: | ${codecs.map(() => '---:').join(' | ')} | ${codecs.map(() => '---:').join(' | ')} |`);
   for (const target of targets) {
-    const rate = row(codecs.includes('snf') ? 'snf' : codecs[0]!, target)?.bpp ?? null;
+    const rate = codecs.includes('snf') ? row('snf', target)?.bpp ?? null : target;
     out.push(`| ${target} | ${fixed(rate, 3)} | ${codecs.map((c) => fixed(row(c, target)?.psnr ?? null, 2)).join(' | ')} | ${codecs.map((c) => fixed(row(c, target)?.msssim ?? null, 4)).join(' | ')} |`);
   }
   out.push('');

@@ -44,14 +44,16 @@ export interface SnfPoint {
  * and decoder are imported on first use, so listing or resuming a bench
  * that needs no snf work does not load them.
  */
-export async function measureSnfPoint(image: Raster, targetBpp: number, settings: SnfBenchSettings): Promise<SnfPoint> {
+export async function measureSnfPoint(
+  image: Raster, targetBpp: number, settings: SnfBenchSettings, onStep?: (step: number, steps: number) => void,
+): Promise<SnfPoint> {
   const [{ encodeImage }, { engineByName }, { decodeImage }] = await Promise.all([
     import('../encoder/encode-image.js'), import('../encoder/engines.js'), import('../decoder/index.js'),
   ]);
   const started = performance.now();
   const result = await encodeImage(image, {
     bpp: targetBpp, steps: settings.steps, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed,
-    engine: await engineByName(settings.engine),
+    engine: await engineByName(settings.engine), onStep,
   });
   const decoded = await decodeImage(result.bytes);
   const seconds = (performance.now() - started) / 1000;

@@ -31,7 +31,11 @@ function duration(seconds: number): string {
   return `${s}s`;
 }
 
-/** The bench's progress line on stderr: entries done, ETA from measured times per codec, the entry running. */
+/**
+ * The bench's progress line on stderr: entries done, time left from the
+ * measured time per entry of each codec ('>' while some codec is not timed
+ * yet), and the entry running.
+ */
 function benchProgress(quiet: boolean): BenchProgress | undefined {
   if (quiet) return undefined;
   const bar = new cliProgress.SingleBar({
@@ -44,7 +48,7 @@ function benchProgress(quiet: boolean): BenchProgress | undefined {
       bar.start(total, done, { remaining: '--', next: '' });
     },
     update(done, next, eta) {
-      bar.update(done, { remaining: eta === null ? '--' : duration(eta), next });
+      bar.update(done, { remaining: eta === null ? '--' : `${eta.partial ? '>' : ''}${duration(eta.seconds)}`, next });
     },
     stop() {
       bar.stop();
