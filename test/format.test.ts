@@ -562,3 +562,56 @@ test('errors: one class, codes from one table, one-line messages', () => {
     assert.equal(e.message, 'bad header: expected an integer from 1 to 4096 for networks[2].arch.width but received "wide" of type string');
   }
 });
+
+test('fuzz: random edits behind a valid CRC only ever give a file or an SnfFormatError', () => {
+  const bytes = writeSnf(tiledImage());
+  const parts = split(bytes);
+  const random = prng(2024);
+  const pick = (n: number): number => Math.floor(random() * n);
+  let accepted = 0;
+  for (let trial = 0; trial < 1500; trial++) {
+    const header = parts.header.slice();
+    const payload = parts.payload.slice();
+    const target = trial % 3 === 0 ? payload : header;
+    for (let edits = 1 + pick(3); edits > 0; edits--) {
+      const at = pick(target.length);
+      target[at] = random() < 0.5 ? pick(256) : target[at]! ^ (1 << pick(8));
+    }
+    try {
+      readSnf(assemble({ ...parts, header, payload }));
+      accepted++;
+    } catch (error) {
+      assert.ok(error instanceof SnfFormatError, `trial ${trial}: ${String(error)}`);
+    }
+  }
+  // Some edits (inside a float, a string) leave a valid file; most do not.
+  assert.ok(accepted < 1500);
+});
+
+test('spec appendix A: the complete 271-byte file', () => {
+  const hex = `89534e460d0a1a0a01000000f3000000 87a46b696e64a5696d616765a5776964
+    746801a668656967687401a66c61796f 7574a467726179aa636f6c6f72537061
+    6365a473726762ad6e6f726d616c697a 6174696f6eaa73796d6d657472696338
+    a86e6574776f726b739184a672656769 6f6e9400000101a46172636886a57769
+    64746801a5646570746801a56f6d6567 611eaa61637469766174696f6ea47369
+    6e65a6696e7075747302a76f75747075 747301a774656e736f72739482a46269
+    747304a473746570ca3f00000082a462 69747304a473746570ca3e80000082a4
+    6269747308a473746570ca3c00000082 a46269747302a47374657001a5627974
+    65730404000000af017d0c5e33dbc1`.replace(/\s+/g, '');
+  const expected = Uint8Array.from(Buffer.from(hex, 'hex'));
+  const arch: SirenArch = { inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30 };
+  const bytes = writeSnf({
+    header: { kind: 'image', width: 1, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' },
+    networks: [{
+      region: [0, 0, 1, 1], arch, tensors: [
+        { bits: 4, step: 0.5, values: Int32Array.from([3, -2]) },
+        { bits: 4, step: 0.25, values: Int32Array.from([1]) },
+        { bits: 8, step: 0.0078125, values: Int32Array.from([-100]) },
+        { bits: 2, step: 1, values: Int32Array.from([0]) },
+      ],
+    }],
+  });
+  assert.equal(bytes.length, 271);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([...networkParams(readSnf(expected).networks[0]!)], [1.5, -1, 0.25, -0.78125, 0]);
+});

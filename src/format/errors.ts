@@ -11,9 +11,9 @@ export const SNF_ERROR_CODES = {
   UNSUPPORTED_VERSION: 'unsupported .snf version',
   /** The CRC-32 of the file does not match its last 4 bytes (§2.4). */
   CHECKSUM_MISMATCH: 'checksum mismatch',
-  /** The file ends before a length field says it should (§2.3). */
+  /** The file ends before its magic or a length field says it should (§2.1, §2.3). */
   TRUNCATED: 'file is truncated',
-  /** Lengths disagree: trailing bytes, or stream sizes that do not sum to the payload (§2.3, §3.5). */
+  /** Lengths disagree: trailing bytes, or stream sizes that do not sum to the payload (§2.3, §3.4). */
   SIZE_MISMATCH: 'size mismatch',
   /** The header is not valid MessagePack or a field has a wrong type or range (§3). */
   BAD_HEADER: 'bad header',
