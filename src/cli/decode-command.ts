@@ -27,8 +27,9 @@ export const decodeCommand = {
       : { scale: argv.scale === undefined ? 1 : positiveNumber('scale', argv.scale, 64) };
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.png');
     const format = outputFormatFor(output);
+    const bytes = await readInput(input);
     await checkOutput(output, input, argv.force === true);
-    const image = await decodeImage(await readInput(input), size);
+    const image = await decodeImage(bytes, size);
     await writeOutputAtomically(output, await encodeImageFile(image, format));
   },
 };

@@ -43,8 +43,9 @@ export const encodeCommand = {
     };
     const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
+    const bytes = await readInput(input);
     await checkOutput(output, input, argv.force === true);
-    const image = await readImage(await readInput(input), input);
+    const image = await readImage(bytes, input);
     const progress = trainingProgress(argv.quiet === true || argv.json === true);
     let result;
     try {

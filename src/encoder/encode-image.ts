@@ -148,10 +148,11 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     [{ region, arch, params: networkParams({ arch, tensors }) }], image.width, image.height, selectForward());
   const quality = psnr(image, decoded);
   const seconds = (performance.now() - started) / 1000;
+  // No wall-clock time in the file: the same input and options must give the same bytes.
   const header: SnfHeader = {
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8',
-    train: { steps: trained.steps, alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engine.name, seconds: Math.round(seconds * 100) / 100, init: 'ws' },
+    train: { steps: trained.steps, alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engine.name, init: 'ws' },
   };
   const bytes = writeSnf({ header, networks: [{ region: [...region], arch, tensors }] });
   return { bytes, psnr: quality, arch, params: parameterCount(arch), bits, alpha, lr, seed, steps: trained.steps, seconds, engine: engine.name };

@@ -1,0 +1,44 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
+
+const dir = tempDir();
+const png = path.join(dir, 'in.png');
+copyFileSync(path.join(FIXTURES, 'kodim-crop32.png'), png);
+
+/** A user mistake: one line on stderr, the expected exit code, no stack trace. */
+function assertCleanFailure(args: string[], exitCode: number, pattern: RegExp): void {
+  const run = snfc(args, { cwd: dir });
+  assert.equal(run.status, exitCode, `exit ${run.status} for ${args.join(' ')}: ${run.stderr}`);
+  const lines = run.stderr.trim().split('\n');
+  assert.equal(lines.length, 1, `one line expected, got: ${run.stderr}`);
+  assert.match(lines[0]!, pattern);
+  assert.doesNotMatch(run.stderr, /\n\s+at /);
+}
+
+test('bad inputs and flags fail with one clear line and the documented exit code', () => {
+  assertCleanFailure(['encode', 'missing.png'], 3, /missing\.png.*no such file/);
+  assertCleanFailure(['encode', 'in.png', '--steps', 'abc'], 2, /--steps.*'abc'/);
+  assertCleanFailure(['encode', 'in.png', '--bpp', '-1'], 2, /--bpp/);
+  assertCleanFailure(['encode', 'in.png', '--engine', 'gpu'], 2, /--engine/);
+  assertCleanFailure(['decode', 'in.png', '-o', 'x.png'], 3, /invalid \.snf file/);
+  assertCleanFailure(['decode', 'in.snf'], 3, /no such file/);
+  assertCleanFailure(['frobnicate'], 2, /Unknown argument|command/);
+  assertCleanFailure([], 2, /command/);
+});
+
+test('an existing output is kept without --force, and the input is never overwritten', () => {
+  const out = path.join(dir, 'kept.snf');
+  writeFileSync(out, 'precious');
+  assertCleanFailure(['encode', 'in.png', '-o', 'kept.snf', '--steps', '1'], 4, /exists.*--force/);
+  assert.equal(readFileSync(out, 'utf8'), 'precious');
+  assertCleanFailure(['encode', 'in.png', '-o', 'in.png', '--force'], 4, /overwrite the input/);
+  assertCleanFailure(['encode', 'in.png', '-o', 'nowhere/x.snf'], 4, /does not exist/);
+  const forced = snfc(['encode', 'in.png', '-o', 'kept.snf', '--width', '4', '--steps', '1', '--force', '--quiet'], { cwd: dir });
+  assert.equal(forced.status, 0, forced.stderr);
+  assert.notEqual(readFileSync(out, 'utf8').slice(0, 8), 'precious');
+  assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+  assert.ok(existsSync(png));
+});

@@ -1,0 +1,84 @@
+import assert from 'node:assert/strict';
+import { copyFileSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { psnr } from '../src/metrics/psnr.js';
+import type { Raster } from '../src/raster.js';
+import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
+
+async function loadImage(file: string): Promise<Raster> {
+  const { data, info } = await sharp(file).raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: info.channels as Raster['channels'], data: new Uint8Array(data) };
+}
+
+const dir = tempDir();
+const input = path.join(dir, 'crop.png');
+copyFileSync(path.join(FIXTURES, 'kodim-crop32.png'), input);
+const original = await loadImage(input);
+
+test('encode --json reports the PSNR that decode gives back', async () => {
+  const encoded = snfc(['encode', input, '--width', '16', '--steps', '80', '--json']);
+  assert.equal(encoded.status, 0, encoded.stderr);
+  const report = JSON.parse(encoded.stdout);
+  assert.equal(report.output, path.join(dir, 'crop.snf'));
+  assert.equal(report.bytes, readFileSync(report.output).length);
+  assert.equal(report.bpp, (report.bytes * 8) / (32 * 32));
+  for (const key of ['input', 'output', 'bytes', 'bpp', 'psnr', 'steps', 'seconds', 'params', 'width', 'depth', 'bits', 'alpha', 'engine']) {
+    assert.ok(key in report, `--json lacks ${key}`);
+  }
+  const decodedPath = path.join(dir, 'decoded.png');
+  const decoded = snfc(['decode', report.output, '-o', decodedPath]);
+  assert.equal(decoded.status, 0, decoded.stderr);
+  const measured = psnr(original, await loadImage(decodedPath));
+  assert.ok(Math.abs(measured - report.psnr) <= 0.05, `decode gives ${measured} dB, encode reported ${report.psnr}`);
+  assert.ok(report.psnr > 18, `a 16-wide field after 80 steps should beat a flat image, got ${report.psnr}`);
+});
+
+test('decode renders at any size: --scale 2 doubles, --size gives exactly that, --scale 0.5 halves', async () => {
+  const snf = path.join(dir, 'crop.snf');
+  for (const [flags, width, height] of [[['--scale', '2'], 64, 64], [['--size', '100x37'], 100, 37], [['--scale', '0.5'], 16, 16]] as const) {
+    const out = path.join(dir, `sized-${width}x${height}.png`);
+    const run = snfc(['decode', snf, ...flags, '-o', out]);
+    assert.equal(run.status, 0, run.stderr);
+    const meta = await sharp(out).metadata();
+    assert.deepEqual([meta.width, meta.height], [width, height]);
+  }
+  // Upsampling samples the same field: shrinking the 2x render back is close to the 1x render.
+  const big = await sharp(path.join(dir, 'sized-64x64.png')).resize(32, 32, { kernel: 'cubic' }).raw().toBuffer();
+  const small = await loadImage(path.join(dir, 'decoded.png'));
+  assert.ok(psnr(small, { ...small, data: new Uint8Array(big) }) > 25);
+});
+
+test('encoding twice gives identical bytes; another seed gives other bytes', () => {
+  const a = path.join(dir, 'a.snf');
+  const b = path.join(dir, 'b.snf');
+  const c = path.join(dir, 'c.snf');
+  for (const [out, seed] of [[a, '3'], [b, '3'], [c, '4']] as const) {
+    const run = snfc(['encode', input, '-o', out, '--width', '12', '--steps', '30', '--seed', seed, '--quiet']);
+    assert.equal(run.status, 0, run.stderr);
+  }
+  assert.deepEqual(readFileSync(a), readFileSync(b));
+  assert.notDeepEqual(readFileSync(a), readFileSync(c));
+});
+
+test('a 96x96 Kodak crop at --bpp 2 --steps 300 reaches 28 dB in at most 2.2 bpp', () => {
+  const out = path.join(dir, 'crop96.snf');
+  const run = snfc(['encode', path.join(FIXTURES, 'kodim-crop96.png'), '-o', out, '--bpp', '2', '--steps', '300', '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  const report = JSON.parse(run.stdout);
+  assert.ok(report.psnr >= 28, `PSNR ${report.psnr}`);
+  assert.ok(report.bpp <= 2.2, `bpp ${report.bpp}`);
+});
+
+test('info reports the signal and the coded size against fp16', () => {
+  const run = snfc(['info', path.join(dir, 'crop.snf'), '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  const info = JSON.parse(run.stdout);
+  assert.equal(info.kind, 'image');
+  assert.equal(info.bytes, readFileSync(path.join(dir, 'crop.snf')).length);
+  assert.equal(info.fp16Bytes, info.params * 2);
+  assert.ok(info.ratioToFp16 < 1, 'coded file should be smaller than raw fp16 weights');
+  const text = snfc(['info', path.join(dir, 'crop.snf')]);
+  assert.match(text.stdout, /image 32x32 rgb/);
+});

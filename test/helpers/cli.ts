@@ -1,0 +1,28 @@
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+/** The repository root (tests run from dist/test/…). */
+export const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+export const FIXTURES = path.join(ROOT, 'fixtures');
+
+export interface CliRun {
+  readonly status: number | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** Runs the real `snfc` command as a user would, synchronously. */
+export function snfc(args: string[], options: { cwd?: string } = {}): CliRun {
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), ...args], {
+    cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: 120_000,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+}
+
+/** A fresh empty temp folder. */
+export function tempDir(): string {
+  return mkdtempSync(path.join(os.tmpdir(), 'snfc-test-'));
+}
