@@ -15,6 +15,9 @@
  *   20+H+P   4     CRC-32 of bytes [0, 20+H+P) (spec §2.4)
  *
  *   file length = 24 + H + P exactly.
+ *
+ * The range coder's own parameters (PROB_BITS, COUNT_LIMIT, RANGE_TOP,
+ * SUFFIX_ADAPTIVE_BITS; spec §6) sit next to its hot loops in range-coder.ts.
  */
 
 /** The 8-byte signature (spec §2.1); PNG-style, so text-mode transfers that rewrite CR/LF or stop at ^Z are caught. */

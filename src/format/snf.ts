@@ -21,7 +21,8 @@ import {
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
 import {
-  tensorLengths, validateHeader, type NetworkArch, type NetworkInfo, type Region, type SnfHeader, type TensorHeader,
+  tensorLengths, validateHeader, type AudioHeader, type AudioRegion, type ImageHeader, type ImageRegion, type NetworkArch,
+  type NetworkInfo, type Region, type SnfHeader, type TensorHeader,
 } from './header.js';
 import { decodeHeaderValue, encodeHeaderValue, type HeaderValue } from './msgpack.js';
 import { decodeTensors, encodeTensors } from './range-coder.js';
@@ -46,6 +47,28 @@ export interface SnfNetwork {
 export interface SnfFile {
   readonly header: SnfHeader;
   readonly networks: readonly SnfNetwork[];
+}
+
+/** A decoded image file: `isImageFile` narrows a `SnfFile` to this. */
+export interface ImageSnfFile extends SnfFile {
+  readonly header: ImageHeader;
+  readonly networks: readonly (SnfNetwork & { readonly region: ImageRegion })[];
+}
+
+/** A decoded audio file: `isAudioFile` narrows a `SnfFile` to this. */
+export interface AudioSnfFile extends SnfFile {
+  readonly header: AudioHeader;
+  readonly networks: readonly (SnfNetwork & { readonly region: AudioRegion })[];
+}
+
+/** True if `file` holds an image; its regions are then [x0, y0, x1, y1] (§3.4). */
+export function isImageFile(file: SnfFile): file is ImageSnfFile {
+  return file.header.kind === 'image';
+}
+
+/** True if `file` holds audio; its regions are then [s0, s1] (§3.4). */
+export function isAudioFile(file: SnfFile): file is AudioSnfFile {
+  return file.header.kind === 'audio';
 }
 
 /** The container and header of a file, without decoding the coded streams (see `inspectSnf`). */
