@@ -161,11 +161,10 @@ function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; 
   }
   if (bytes.length < OFFSET_HEADER) fail('TRUNCATED', `truncated .snf file: ${bytes.length} bytes, less than the ${OFFSET_HEADER}-byte preamble`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // §2.2 versions: only major 1; any minor; flags ignored.
+  // §2.2 versions: only major 1; any minor. The flags (bytes 10–11) are reserved and ignored.
   const major = bytes[OFFSET_MAJOR]!;
   const minor = bytes[OFFSET_MINOR]!;
   if (major !== SNF_VERSION_MAJOR) fail('UNSUPPORTED_VERSION', `unsupported .snf version ${major}.${minor} (this reader reads version ${SNF_VERSION_MAJOR}.x)`);
-  void view.getUint16(OFFSET_FLAGS, true);
   // §2.3 lengths.
   const headerBytes = view.getUint32(OFFSET_HEADER_LENGTH, true);
   const payloadLengthAt = OFFSET_HEADER + headerBytes;
@@ -297,7 +296,7 @@ function headerValue(header: SnfHeader, networks: HeaderValue[]): HeaderValue {
     out.train = train;
   }
   for (const [key, value] of Object.entries(header.extra ?? {})) {
-    if (key in out || key === 'blend') fail('INVALID_ARGUMENT', `header.extra may not hold the v1 key ${JSON.stringify(key)}`);
+    if (Object.hasOwn(out, key) || key === 'blend') fail('INVALID_ARGUMENT', `header.extra may not hold the v1 key ${JSON.stringify(key)}`);
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
