@@ -608,6 +608,11 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
     out.push('');
   }
   out.push('## Notes', '');
+  // Correctness check: the PSNR the encoder reports must be what the decoder gives back.
+  const disagree = snfEntries.filter((e) => !(Math.abs(e.psnr - e.encoderPsnr) <= 0.01));
+  if (disagree.length > 0) {
+    out.push(`- **Warning:** on ${disagree.length} snf entr${disagree.length === 1 ? 'y' : 'ies'} the decoded file's PSNR differs from the encoder's by more than 0.01 dB (largest ${Math.max(...disagree.map((e) => Math.abs(e.psnr - e.encoderPsnr))).toFixed(3)} dB); the tables use the decoded PSNR.`);
+  }
   out.push('- PSNR: 8-bit RGB, peak 255, over all samples of an image; then the mean of the per-image PSNRs.');
   out.push('- bpp: bytes of the whole file × 8 / pixels (snf: the .snf file, headers included).');
   if (summary.anchors) {
