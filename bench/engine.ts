@@ -6,7 +6,7 @@
  * quality on a whole Kodak image at 1 bpp.
  *
  *   npm run bench:engine [-- --json] [--quick] [--widths 32,64] [--points 65536]
- *       [--depth 4] [--threads N] [--ttq 30,60,120,300] [--image kodim23.png]
+ *       [--depth 4] [--threads N] [--ttq 30,60,120,300] [--image kodim05.png]
  *       [--crop-steps 200] [--no-tfjs] [--no-ref] [--no-ttq] [--no-crop]
  *
  * A benchmark, not a test: numbers depend on the machine and on its load.
@@ -59,7 +59,7 @@ function parseArgs(argv: string[]): Args {
     depth: 4,
     threads: resolveThreads(),
     ttq: quick ? [] : [30, 60, 120, 300],
-    image: resolve('..', 'shared', 'data', 'kodak', 'kodim23.png'),
+    image: resolve('..', 'shared', 'data', 'kodak', 'kodim05.png'),
     cropSteps: quick ? 50 : 200,
     tfjs: !argv.includes('--no-tfjs'),
     ref: !argv.includes('--no-ref'),

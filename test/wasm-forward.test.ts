@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { enableRelaxedSimd } from '../src/encoder/wasm-engine.js';
+import { createThreadedForward, enableRelaxedSimd } from '../src/encoder/wasm-engine.js';
 import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
 import { createForward, forwardFast } from '../src/kernels/forward-fast.js';
 import { forwardScalar } from '../src/kernels/forward.js';
@@ -68,4 +68,23 @@ test('forwardFast has forwardScalar’s signature; createForward validates', () 
   assert.throws(() => createForward(arch, params.subarray(1)), /Expected 371 parameters for this architecture but received 370/);
   assert.throws(() => createForward({ ...arch, outputs: 9 }, params), /Expected an integer 1 to 8 for outputs but received 9/);
   assert.throws(() => createForward(arch, params, { tileRows: 6 }), /Expected a multiple of 4 for tileRows but received 6/);
+});
+
+test('createThreadedForward gives createForward’s bytes, on workers and inline', async () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 24, depth: 2, omega: 30 };
+  const params = randomParams(arch, 4);
+  for (const count of [5000, 100]) {
+    const coords = new Float32Array(count * 2).map((_, i) => Math.sin(i * 0.01));
+    const want = new Float32Array(count * 3);
+    createForward(arch, params)(coords, count, want);
+    const threaded = await createThreadedForward(arch, params, { threads: 2 });
+    try {
+      const got = new Float32Array(count * 3);
+      await threaded.evaluate(coords, count, got);
+      assert.deepEqual(new Uint8Array(got.buffer), new Uint8Array(want.buffer));
+    } finally {
+      await threaded.dispose();
+    }
+    await assert.rejects(threaded.evaluate(coords, count, want), /after dispose/);
+  }
 });

@@ -14,13 +14,15 @@ import { availableParallelism } from 'node:os';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { createForward } from '../kernels/forward-fast.js';
+import { ForwardCore, planForward } from '../kernels/wasm/forward-core.js';
 import { detectFeatures, createKernels, kernelModule, resolveVariant } from '../kernels/wasm/load.js';
 import { planTraining } from '../kernels/wasm/layout.js';
 import type { KernelChoice, KernelVariant } from '../kernels/wasm/table.js';
+import type { SirenArch } from '../kernels/arch.js';
 import { TrainCore } from '../kernels/wasm/train-core.js';
 import { adamHyper, type AdamHyper } from './adam.js';
 import type { Engine, EngineFactory, EngineSetup } from './engine.js';
-import type { WorkerInit, WorkerReply } from './wasm-worker.js';
+import type { WorkerForwardInit, WorkerInit, WorkerMessage, WorkerReply } from './wasm-worker.js';
 
 export interface WasmEngineOptions {
   /**
@@ -75,12 +77,74 @@ export function wasmEngineFactory(options: WasmEngineOptions = {}): EngineFactor
 /** The WASM engine with default options. */
 export const createWasmEngine: EngineFactory = (setup) => WasmEngine.create(setup, {});
 
+/**
+ * Worker threads running wasm-worker.js: one message to each, then wait for
+ * all to answer. Unref'd between calls, so an idle pool never keeps the
+ * process alive; `terminate` stops them.
+ */
+class WorkerPool {
+  private readonly workers: Worker[] = [];
+  private pending: { resolve: () => void; reject: (error: Error) => void; left: number } | undefined;
+  private failure: Error | undefined;
+
+  constructor(count: number) {
+    for (let i = 0; i < count; i++) {
+      const worker = new Worker(new URL('./wasm-worker.js', import.meta.url));
+      this.workers.push(worker);
+      worker.on('message', (reply: WorkerReply) => this.onReply(reply));
+      worker.on('error', (error: Error) => this.fail(error));
+      worker.unref();
+    }
+  }
+
+  get size(): number {
+    return this.workers.length;
+  }
+
+  private onReply(reply: WorkerReply): void {
+    if (reply.type === 'error') {
+      this.fail(new Error(`wasm worker failed: ${reply.message}`));
+      return;
+    }
+    const pending = this.pending;
+    if (pending && --pending.left === 0) {
+      this.pending = undefined;
+      pending.resolve();
+    }
+  }
+
+  private fail(error: Error): void {
+    this.failure ??= error;
+    const pending = this.pending;
+    this.pending = undefined;
+    pending?.reject(error);
+  }
+
+  /** Posts `message(slot)` to every worker and waits for all to answer. */
+  broadcast(message: (slot: number) => WorkerMessage): Promise<void> {
+    if (this.failure) return Promise.reject(this.failure);
+    if (this.pending) return Promise.reject(new Error('wasm engine: a call is already running; await each call'));
+    return new Promise<void>((resolve, reject) => {
+      this.pending = { resolve, reject, left: this.workers.length };
+      for (const worker of this.workers) worker.ref();
+      this.workers.forEach((worker, slot) => worker.postMessage(message(slot)));
+    }).finally(() => {
+      for (const worker of this.workers) worker.unref();
+    });
+  }
+
+  async terminate(): Promise<void> {
+    this.fail(new Error('wasm workers terminated'));
+    await Promise.all(this.workers.map((worker) => worker.terminate()));
+    this.workers.length = 0;
+  }
+}
+
 export class WasmEngine implements Engine {
   readonly name = 'wasm';
   private step = 0;
   private gradReady = false;
   private disposed = false;
-  private pending: { resolve: () => void; reject: (error: Error) => void; left: number } | undefined;
 
   private constructor(
     private readonly setup: EngineSetup,
@@ -88,14 +152,14 @@ export class WasmEngine implements Engine {
     private readonly hyper: AdamHyper,
     /** The kernel variant in use. */
     readonly variant: KernelVariant,
-    private readonly workers: Worker[],
+    private readonly pool: WorkerPool | undefined,
     /** Bytes of the shared memory. */
     readonly memoryBytes: number,
   ) {}
 
   /** Threads running the training step. */
   get threads(): number {
-    return Math.max(1, this.workers.length);
+    return this.pool?.size ?? 1;
   }
 
   static async create(setup: EngineSetup, options: WasmEngineOptions): Promise<WasmEngine> {
@@ -115,54 +179,18 @@ export class WasmEngine implements Engine {
     core.setData(coords, targets);
     core.setParams(params);
     core.resetMoments();
-    const workers: Worker[] = [];
-    const engine = new WasmEngine(setup, core, adamHyper(setup.adam), variant, workers, layout.bytes);
+    let pool: WorkerPool | undefined;
     if (threads > 1) {
+      pool = new WorkerPool(threads);
       try {
-        for (let slot = 0; slot < threads; slot++) {
-          const worker = new Worker(new URL('./wasm-worker.js', import.meta.url));
-          workers.push(worker);
-          worker.on('message', (reply: WorkerReply) => engine.onReply(reply));
-          worker.on('error', (error: Error) => engine.fail(error));
-          worker.unref();
-        }
-        await engine.broadcast((slot) => ({ type: 'init', memory, module, variant, layout, slot }) satisfies WorkerInit);
+        await pool.broadcast((slot) => ({ type: 'init', memory, module, variant, layout, slot }) satisfies WorkerInit);
       } catch (error) {
-        await engine.dispose();
+        await pool.terminate();
         throw error;
       }
     }
+    const engine = new WasmEngine(setup, core, adamHyper(setup.adam), variant, pool, layout.bytes);
     return engine;
-  }
-
-  private onReply(reply: WorkerReply): void {
-    if (reply.type === 'error') {
-      this.fail(new Error(`wasm worker failed: ${reply.message}`));
-      return;
-    }
-    const pending = this.pending;
-    if (pending && --pending.left === 0) {
-      this.pending = undefined;
-      pending.resolve();
-    }
-  }
-
-  private fail(error: Error): void {
-    const pending = this.pending;
-    this.pending = undefined;
-    pending?.reject(error);
-  }
-
-  /** Posts a message to every worker and waits for all to answer. */
-  private broadcast(message: (slot: number) => unknown): Promise<void> {
-    if (this.pending) return Promise.reject(new Error('wasm engine: a call is already running; await each call'));
-    return new Promise<void>((resolve, reject) => {
-      this.pending = { resolve, reject, left: this.workers.length };
-      for (const worker of this.workers) worker.ref();
-      this.workers.forEach((worker, slot) => worker.postMessage(message(slot)));
-    }).finally(() => {
-      for (const worker of this.workers) worker.unref();
-    });
   }
 
   private check(): void {
@@ -172,8 +200,8 @@ export class WasmEngine implements Engine {
   async forward(): Promise<number> {
     this.check();
     this.core.resetCounter();
-    if (this.workers.length === 0) this.core.runChunks(0);
-    else await this.broadcast(() => ({ type: 'run' }));
+    if (this.pool) await this.pool.broadcast(() => ({ type: 'run' }));
+    else this.core.runChunks(0);
     const loss = this.core.finishStep();
     this.gradReady = true;
     return loss;
@@ -221,8 +249,77 @@ export class WasmEngine implements Engine {
   async dispose(): Promise<void> {
     if (this.disposed) return;
     this.disposed = true;
-    this.fail(new Error('wasm engine disposed'));
-    await Promise.all(this.workers.map((worker) => worker.terminate()));
-    this.workers.length = 0;
+    await this.pool?.terminate();
   }
+}
+
+/** A field evaluator on worker threads; see createThreadedForward. */
+export interface ThreadedForward {
+  /** The kernel variant in use. */
+  readonly variant: KernelVariant;
+  readonly threads: number;
+  /** Evaluates the field at `count` points: coords count × inputs in, out count × outputs written. */
+  evaluate(coords: Float32Array, count: number, out: Float32Array): Promise<void>;
+  /** Stops the workers. */
+  dispose(): Promise<void>;
+}
+
+/**
+ * The fast forward pass (forward-fast.ts) split across worker threads, for
+ * decoding large images: tiles of points go to `threads` workers (default
+ * SNFC_THREADS, else os.availableParallelism()) sharing one memory. Results
+ * are the same as `createForward`'s, bit for bit.
+ */
+export async function createThreadedForward(
+  arch: SirenArch, params: Float32Array,
+  options: { threads?: number; kernels?: KernelChoice; enableRelaxedSimd?: boolean; tileRows?: number } = {},
+): Promise<ThreadedForward> {
+  if (options.enableRelaxedSimd ?? true) enableRelaxedSimd();
+  const variant = resolveVariant(options.kernels ?? 'auto');
+  const shared = detectFeatures().threads;
+  const threads = shared ? resolveThreads(options.threads) : 1;
+  const saved = Float32Array.from(params);
+  const single = createForward(arch, saved, { kernels: variant, tileRows: options.tileRows });
+  if (threads === 1) {
+    return { variant, threads, evaluate: async (coords, count, out) => single(coords, count, out), dispose: async () => {} };
+  }
+  const pool = new WorkerPool(threads);
+  const module = variant === 'scalar' ? null : kernelModule(variant, true);
+  let core: ForwardCore | undefined;
+  let disposed = false;
+  /** A memory with room for `count` points, the workers pointed at it. */
+  const reserve = async (count: number): Promise<ForwardCore> => {
+    if (core && core.layout.capacity >= count) return core;
+    const layout = planForward(arch, Math.max(count, core ? core.layout.capacity * 2 : 0), threads, options.tileRows);
+    const pages = layout.bytes / 65536;
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
+    const next = new ForwardCore(createKernels(memory, variant, module ?? undefined), layout, memory);
+    next.setParams(saved);
+    await pool.broadcast((slot) => ({ type: 'forward-init', memory, module, variant, layout, slot }) satisfies WorkerForwardInit);
+    core = next;
+    return next;
+  };
+  return {
+    variant,
+    threads,
+    async evaluate(coords, count, out) {
+      if (disposed) throw new Error('threaded forward: used after dispose()');
+      if (coords.length < count * arch.inputs) throw new RangeError(`Expected at least ${count * arch.inputs} coordinates but received ${coords.length}`);
+      if (out.length < count * arch.outputs) throw new RangeError(`Expected room for ${count * arch.outputs} outputs but received ${out.length}`);
+      if (count === 0) return;
+      // Small jobs are not worth a round trip to the workers.
+      if (count <= 4096) {
+        single(coords, count, out);
+        return;
+      }
+      const c = await reserve(count);
+      c.prepare(coords, count);
+      await pool.broadcast(() => ({ type: 'forward-run' }));
+      c.read(count, out);
+    },
+    async dispose() {
+      disposed = true;
+      await pool.terminate();
+    },
+  };
 }

@@ -1,7 +1,7 @@
 import type { SirenArch } from './arch.js';
 import { createKernels } from './wasm/load.js';
-import { INPUT_PAD, OUTPUT_PAD, padNet, padParams } from './wasm/layout.js';
-import { MODE_LINEAR, MODE_SIN, type KernelChoice, type KernelVariant } from './wasm/table.js';
+import { INPUT_PAD, OUTPUT_PAD, padNet, padParams, type PaddedNet } from './wasm/layout.js';
+import { MODE_LINEAR, MODE_SIN, type KernelChoice, type KernelVariant, type Kernels } from './wasm/table.js';
 
 /**
  * The fast forward pass for decoding: the WASM SIMD forward kernel (GEMM with
@@ -47,7 +47,7 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
   const k = createKernels(memory, options.kernels ?? 'auto');
   const f32 = new Float32Array(memory.buffer);
   padParams(net, params, f32.subarray(paramsAt >> 2, (paramsAt >> 2) + net.size));
-  const { inputs, outputs, depth, omega } = arch;
+  const { inputs, outputs } = arch;
   const evaluate = (coords: Float32Array, count: number, out: Float32Array): void => {
     if (coords.length < count * inputs) throw new RangeError(`Expected at least ${count * inputs} coordinates but received ${coords.length}`);
     if (out.length < count * outputs) throw new RangeError(`Expected room for ${count * outputs} outputs but received ${out.length}`);
@@ -60,16 +60,7 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
       for (let r = 0; r < rows; r++) {
         for (let i = 0; i < inputs; i++) f32[C + r * INPUT_PAD + i] = coords[(start + r) * inputs + i]!;
       }
-      let hin = coordsAt;
-      let hout = pingAt;
-      for (let l = 0; l < depth; l++) {
-        const L = net.layers[l]!;
-        k.gemmNN(hin, paramsAt + L.w * 4, paramsAt + L.b * 4, hout, 0, rowsPad, L.k, L.n, MODE_SIN, omega);
-        hin = hout;
-        hout = hout === pingAt ? pongAt : pingAt;
-      }
-      const L = net.layers[depth]!;
-      k.gemmNN(hin, paramsAt + L.w * 4, paramsAt + L.b * 4, yAt, 0, rowsPad, L.k, L.n, MODE_LINEAR, 0);
+      forwardTile(k, net, paramsAt, coordsAt, rowsPad, pingAt, pongAt, yAt);
       for (let r = 0; r < rows; r++) {
         for (let o = 0; o < outputs; o++) out[(start + r) * outputs + o] = f32[Y + r * OUTPUT_PAD + o]!;
       }
@@ -85,4 +76,23 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
  */
 export function forwardFast(arch: SirenArch, params: Float32Array, coords: Float32Array, count: number, out: Float32Array): void {
   createForward(arch, params)(coords, count, out);
+}
+
+/**
+ * The forward pass of one tile of `rows` points (a multiple of 4): coordinates
+ * at `coordsAt` (rows × INPUT_PAD), outputs to `yAt` (rows × OUTPUT_PAD), two
+ * scratch planes of rows × widthPad at `ping` and `pong` (byte offsets).
+ */
+export function forwardTile(k: Kernels, net: PaddedNet, paramsAt: number, coordsAt: number, rows: number, ping: number, pong: number, yAt: number): void {
+  const { depth, omega } = net.arch;
+  let hin = coordsAt;
+  let hout = ping;
+  for (let l = 0; l < depth; l++) {
+    const L = net.layers[l]!;
+    k.gemmNN(hin, paramsAt + L.w * 4, paramsAt + L.b * 4, hout, 0, rows, L.k, L.n, MODE_SIN, omega);
+    hin = hout;
+    hout = hout === ping ? pong : ping;
+  }
+  const L = net.layers[depth]!;
+  k.gemmNN(hin, paramsAt + L.w * 4, paramsAt + L.b * 4, yAt, 0, rows, L.k, L.n, MODE_LINEAR, 0);
 }

@@ -1,0 +1,111 @@
+import type { SirenArch } from '../arch.js';
+import { forwardTile } from '../forward-fast.js';
+import { INPUT_PAD, OUTPUT_PAD, padNet, padParams, type PaddedNet } from './layout.js';
+import type { Kernels } from './table.js';
+
+/**
+ * The forward pass over many points split across threads that share one
+ * memory (browser-safe; the Node shim is createThreadedForward in
+ * src/encoder/wasm-engine.ts). Each thread takes tiles from a shared counter;
+ * every point's result is independent of which thread computed it.
+ */
+
+/** Where a threaded evaluation lives in its memory (byte offsets). Plain data: it is posted to workers. */
+export interface ForwardLayout {
+  readonly net: PaddedNet;
+  /** Points the memory has room for. */
+  readonly capacity: number;
+  readonly tileRows: number;
+  readonly slots: number;
+  readonly params: number;
+  /** capacity (rounded up to tiles) × INPUT_PAD floats. */
+  readonly coords: number;
+  /** capacity (rounded up to tiles) × OUTPUT_PAD floats. */
+  readonly y: number;
+  /** Int32: next tile; Int32 at +4: tiles in this call. */
+  readonly counter: number;
+  readonly scratch: number;
+  readonly scratchBytes: number;
+  readonly bytes: number;
+}
+
+const ALIGN = 64;
+const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+/** Plans a memory for evaluating up to `capacity` points with `slots` threads. */
+export function planForward(arch: SirenArch, capacity: number, slots: number, tileRows = 256): ForwardLayout {
+  const net = padNet(arch);
+  if (!Number.isInteger(tileRows) || tileRows < 4 || tileRows % 4 !== 0) throw new RangeError(`Expected a multiple of 4 for tileRows but received ${tileRows}`);
+  const rows = Math.max(1, Math.ceil(capacity / tileRows)) * tileRows;
+  let at = ALIGN;
+  const take = (bytes: number): number => {
+    const start = at;
+    at = align(at + bytes);
+    return start;
+  };
+  const params = take(net.size * 4);
+  const coords = take(rows * INPUT_PAD * 4);
+  const y = take(rows * OUTPUT_PAD * 4);
+  const counter = take(8);
+  const scratchBytes = align(2 * tileRows * net.widthPad * 4);
+  const scratch = take(scratchBytes * slots);
+  const bytes = Math.ceil(at / 65536) * 65536;
+  return { net, capacity: rows, tileRows, slots, params, coords, y, counter, scratch, scratchBytes, bytes };
+}
+
+export class ForwardCore {
+  private readonly f32: Float32Array;
+  private readonly i32: Int32Array;
+
+  constructor(
+    private readonly k: Kernels,
+    readonly layout: ForwardLayout,
+    memory: WebAssembly.Memory,
+  ) {
+    this.f32 = new Float32Array(memory.buffer);
+    this.i32 = new Int32Array(memory.buffer);
+  }
+
+  setParams(params: Float32Array): void {
+    const L = this.layout;
+    padParams(L.net, params, this.f32.subarray(L.params >> 2, (L.params >> 2) + L.net.size));
+  }
+
+  /** Copies `count` points in (padded, zero rows up to the tile) and resets the tile counter. */
+  prepare(coords: Float32Array, count: number): void {
+    const L = this.layout;
+    const inputs = L.net.arch.inputs;
+    if (count > L.capacity) throw new RangeError(`Expected at most ${L.capacity} points but received ${count}`);
+    const base = L.coords >> 2;
+    const tiles = Math.ceil(count / L.tileRows);
+    this.f32.fill(0, base + count * INPUT_PAD, base + tiles * L.tileRows * INPUT_PAD);
+    for (let p = 0; p < count; p++) {
+      for (let i = 0; i < inputs; i++) this.f32[base + p * INPUT_PAD + i] = coords[p * inputs + i]!;
+    }
+    Atomics.store(this.i32, L.counter >> 2, 0);
+    Atomics.store(this.i32, (L.counter >> 2) + 1, tiles);
+  }
+
+  /** Takes tiles from the shared counter until none are left, using scratch `slot`. */
+  runTiles(slot: number): void {
+    const L = this.layout;
+    const T = L.tileRows;
+    const tiles = Atomics.load(this.i32, (L.counter >> 2) + 1);
+    const ping = L.scratch + slot * L.scratchBytes;
+    const pong = ping + T * L.net.widthPad * 4;
+    for (;;) {
+      const t = Atomics.add(this.i32, L.counter >> 2, 1);
+      if (t >= tiles) return;
+      forwardTile(this.k, L.net, L.params, L.coords + t * T * INPUT_PAD * 4, T, ping, pong, L.y + t * T * OUTPUT_PAD * 4);
+    }
+  }
+
+  /** Copies the results of `count` points out (count × outputs). */
+  read(count: number, out: Float32Array): void {
+    const outputs = this.layout.net.arch.outputs;
+    const Y = this.layout.y >> 2;
+    for (let p = 0; p < count; p++) {
+      for (let o = 0; o < outputs; o++) out[p * outputs + o] = this.f32[Y + p * OUTPUT_PAD + o]!;
+    }
+  }
+}
