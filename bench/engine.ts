@@ -19,7 +19,8 @@ import type { Engine, EngineFactory, EngineSetup } from '../src/encoder/engine.j
 import { createRefEngine } from '../src/encoder/ref-engine.js';
 import { enableRelaxedSimd, resolveThreads, wasmEngineFactory, type WasmEngine } from '../src/encoder/wasm-engine.js';
 import { architectureForRate, defaultAlpha } from '../src/encoder/architecture.js';
-import { encodeImage, quantizeNetwork } from '../src/encoder/encode-image.js';
+import { encodeImage, fixedBitSteps } from '../src/encoder/encode-image.js';
+import { quantizeWithSteps } from '../src/encoder/rate-control.js';
 import { networkParams } from '../src/format/index.js';
 import { learningRateAt } from '../src/encoder/trainer.js';
 import { initializeWeightScaled } from '../src/encoder/ws-init.js';
@@ -227,7 +228,7 @@ async function readImage(file: string, crop?: { left: number; top: number; size:
 
 /** Trains a 1 bpp network on `image` for max(ttq) seconds; PSNR of the quantized best-so-far at each checkpoint. */
 async function timeToQuality(image: Raster, checkpoints: number[], engineFactory: EngineFactory): Promise<{ arch: SirenArch; points: { seconds: number; steps: number; psnr: number; trainingPsnr: number }[] }> {
-  const arch = architectureForRate({ bpp: 1, pixels: image.width * image.height, bits: 8, inputs: 2, outputs: image.channels, depth: 3, omega: 30 });
+  const arch = architectureForRate({ bpp: 1, pixels: image.width * image.height, inputs: 2, outputs: image.channels, depth: 3, omega: 30 });
   const region = [0, 0, image.width, image.height] as const;
   const targets = new Float32Array(image.data.length);
   for (let i = 0; i < targets.length; i++) targets[i] = normalizeSample(image.data[i]!);
@@ -261,7 +262,7 @@ async function timeToQuality(image: Raster, checkpoints: number[], engineFactory
       clock += performance.now() - started;
       if (clock / 1000 >= pending[0]!) {
         const seconds = pending.shift()!;
-        const decoded = renderImage(image.width, image.height, image.channels, [{ region, arch, params: networkParams({ arch, tensors: quantizeNetwork(arch, best, 8) }) }], image.width, image.height, forwardFast);
+        const decoded = renderImage(image.width, image.height, image.channels, [{ region, arch, params: networkParams({ arch, tensors: quantizeWithSteps(arch, best, fixedBitSteps(arch, best, 8)) }) }], image.width, image.height, forwardFast);
         points.push({ seconds, steps: step, psnr: psnr(image, decoded), trainingPsnr: 10 * Math.log10(4 / bestLoss) });
       }
     }

@@ -42,7 +42,7 @@ export async function main(args: string[]): Promise<number> {
     .command(decodeCommand)
     .command(infoCommand)
     .command(benchCommand)
-    .demandCommand(1, 'name a command: encode, decode or info')
+    .demandCommand(1, 'name a command: encode, decode, info or bench')
     .strict()
     .help()
     .alias('h', 'help')

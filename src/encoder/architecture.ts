@@ -6,31 +6,39 @@ export const DEFAULT_OMEGA = 30;
 export const DEFAULT_DEPTH = 3;
 /** Narrowest network the rate control will pick. */
 export const MIN_WIDTH = 4;
+/** Widest network the rate control will pick. */
+export const MAX_WIDTH = 1024;
 
 /**
- * Bits a quantized parameter costs after entropy coding, as a fraction of
- * its quantization bits. Trained SIREN weights are peaked around zero, so the
- * range coder saves about an eighth at 8 bits. Used only to size the network
- * for a requested rate; the file reports the real size.
+ * Coded bits per parameter the rate control plans for: it sizes the network
+ * so that its weights at this many bits each fill the budget, then searches
+ * the quantization steps that hit the budget exactly. Fewer bits per weight
+ * buy more weights; README "Defaults" has the study behind the value.
  */
-const CODED_FRACTION = 0.87;
+export const DEFAULT_BITS_PER_PARAM = 7;
 
-/** Bytes the container and header take besides the weights (spec §2). */
-export const CONTAINER_OVERHEAD_BYTES = 24 + 280;
+/** Bytes of container and header per file, plus per network and per tensor (spec §2–§3), for planning. */
+export const PLANNED_FILE_OVERHEAD_BYTES = 24 + 160;
+export const PLANNED_NETWORK_OVERHEAD_BYTES = 40;
+export const PLANNED_TENSOR_OVERHEAD_BYTES = 12;
 
 /**
- * The widest network of `depth` sine layers whose coded weights fit
- * `bpp` bits per pixel over `pixels` pixels, at `bits` bits per weight.
+ * The widest network of `depth` sine layers for one of `networks` equal
+ * tiles whose weights, at `bitsPerParam` coded bits each, fit a file of
+ * `bpp` bits per pixel over `pixels` pixels.
  */
 export function architectureForRate(options: {
-  bpp: number; pixels: number; bits: number; inputs: number; outputs: number; depth?: number; omega?: number;
+  bpp: number; pixels: number; inputs: number; outputs: number; networks?: number; depth?: number; omega?: number; bitsPerParam?: number;
 }): SirenArch {
   const depth = options.depth ?? DEFAULT_DEPTH;
-  const budgetBits = options.bpp * options.pixels - CONTAINER_OVERHEAD_BYTES * 8;
-  const budgetParams = budgetBits / (options.bits * CODED_FRACTION);
-  let width = MIN_WIDTH;
+  const networks = options.networks ?? 1;
+  const overheadBytes = PLANNED_FILE_OVERHEAD_BYTES
+    + networks * (PLANNED_NETWORK_OVERHEAD_BYTES + 2 * (depth + 1) * PLANNED_TENSOR_OVERHEAD_BYTES);
+  const budgetBits = options.bpp * options.pixels - overheadBytes * 8;
+  const budgetParams = budgetBits / networks / (options.bitsPerParam ?? DEFAULT_BITS_PER_PARAM);
   const base = { inputs: options.inputs, outputs: options.outputs, depth, omega: options.omega ?? DEFAULT_OMEGA };
-  while (parameterCount({ ...base, width: width + 1 }) <= budgetParams) width++;
+  let width = MIN_WIDTH;
+  while (width < MAX_WIDTH && parameterCount({ ...base, width: width + 1 }) <= budgetParams) width++;
   return { ...base, width };
 }
 
@@ -46,9 +54,13 @@ export function defaultAlpha(width: number): number {
 
 /** Default peak Adam learning rate (README "Defaults"). */
 export const DEFAULT_LR = 3e-3;
-/** Default Adam steps for `encode`. */
+/** Default Adam steps of the fit, per network. */
 export const DEFAULT_STEPS = 1000;
-/** Default quantization bits per weight. */
-export const DEFAULT_BITS = 8;
+/** Quantization-aware fine-tuning steps as a fraction of the fit's. */
+export const QAT_STEP_FRACTION = 0.1;
+/** Peak learning rate of the fine-tuning as a fraction of the fit's. */
+export const QAT_LR_FRACTION = 0.1;
+/** Share of a --time budget spent on fine-tuning (the rest fits). */
+export const QAT_TIME_FRACTION = 0.12;
 /** Default target rate when no architecture is given. */
 export const DEFAULT_BPP = 1;

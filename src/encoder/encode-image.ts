@@ -1,42 +1,59 @@
-import { layerShapes, parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
-import { selectForward } from '../kernels/forward-select.js';
-import { normalizeSample, regionGrid, renderImage } from '../kernels/render.js';
+import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
+import { initKernels, selectForward } from '../kernels/forward-select.js';
+import { normalizeSample, regionGrid, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
-  architectureForRate, DEFAULT_BITS, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
-import type { EngineFactory } from './engine.js';
+import { foldSineBiases } from './bias-folding.js';
+import type { Engine, EngineFactory } from './engine.js';
 import { createRefEngine } from './ref-engine.js';
-import { quantizeTensor } from './quantize.js';
+import { quantizationAwareFineTune } from './qat.js';
+import { largestMagnitude, maxLevel } from './quantize.js';
+import { quantizeWithSteps, searchLambda, stepsForLambda } from './rate-control.js';
+import { tensorSensitivities } from './sensitivity.js';
 import { fit } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
 
 export interface ImageEncodeOptions {
-  /** Target bits per pixel; picks the width when `width` is not given. Default 1. */
+  /**
+   * Target size in bits per pixel, counting the whole file. The encoder
+   * sizes the network for it (unless `width` is given) and searches the
+   * quantization steps that land within ±5 %. Default 1 when neither
+   * `bpp` nor `width` is given.
+   */
   readonly bpp?: number;
-  /** Units per sine layer; overrides `bpp`. */
+  /** Units per sine layer; without `bpp`, quantization is fixed by `bits`. */
   readonly width?: number;
   /** Sine layers; default 3. */
   readonly depth?: number;
-  /** Quantization bits per weight, 2–16; default 8. */
+  /** Without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
   readonly bits?: number;
-  /** Adam steps; default 1000. */
+  /** Tiles as columns × rows, one network each; default 1 × 1. */
+  readonly tiles?: { readonly columns: number; readonly rows: number };
+  /** Adam steps of the fit, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
   readonly steps?: number;
+  /** Quantization-aware fine-tuning steps per network; default 10 % of `steps`. */
+  readonly qatSteps?: number;
   /** WS scale α; default depends on width (`defaultAlpha`). */
   readonly alpha?: number;
   /** ω of every sine layer; default 30. */
   readonly omega?: number;
-  /** Peak learning rate; default 1e-3. */
+  /** Peak learning rate; default 3e-3. */
   readonly lr?: number;
   /** Seed of the initialization; default 1. */
   readonly seed?: number;
   /** Compute engine; default the reference engine. */
   readonly engine?: EngineFactory;
-  /** Stop training after this many seconds. */
+  /**
+   * Bound on the whole encode in seconds (fit, fine-tuning, coding). Output
+   * then depends on the machine's speed, so it is not reproducible.
+   */
   readonly timeLimitSeconds?: number;
-  /** Progress: called after each step with the training PSNR (dB, before quantization). */
+  /** Progress: called after each step with the training PSNR (dB) of the current phase. */
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
 
@@ -46,14 +63,22 @@ export interface ImageEncodeResult {
   /** PSNR (dB, peak 255, all channels) of the decoded file against the input. */
   readonly psnr: number;
   readonly arch: SirenArch;
+  readonly tiles: { readonly columns: number; readonly rows: number };
+  /** Parameters over all networks. */
   readonly params: number;
+  /** Largest bits of any tensor, and the mean coded bits per parameter. */
   readonly bits: number;
+  readonly bitsPerParam: number;
   readonly alpha: number;
   readonly lr: number;
   readonly seed: number;
+  /** Fit steps per network (fewer than asked when time ran out), and fine-tuning steps. */
   readonly steps: number;
+  readonly qatSteps: number;
   readonly seconds: number;
   readonly engine: string;
+  /** With `bpp`: whether the size landed within ±5 % of the target. */
+  readonly rateHit?: boolean;
 }
 
 /** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */
@@ -61,99 +86,172 @@ export function trainingPsnr(loss: number): number {
   return 10 * Math.log10(4 / loss);
 }
 
-/** Training targets: every sample mapped to [-1, 1] (spec §3), pixel by pixel. */
-function imageTargets(image: Raster): Float32Array {
-  const targets = new Float32Array(image.data.length);
-  for (let i = 0; i < targets.length; i++) targets[i] = normalizeSample(image.data[i]!);
-  return targets;
-}
+const LAYOUTS = { 1: 'gray', 2: 'graya', 3: 'rgb', 4: 'rgba' } as const;
+type ImageRegion = readonly [number, number, number, number];
 
-/**
- * Bits for each tensor (file order) when the body uses `bits`: the first
- * layer's W0 and b0 get 4 more, up to 16. Those few parameters (3 × width
- * for an image) set the frequencies and phases of every feature, and ω
- * multiplies their error: measured on a 96×96 Kodak crop at width 31,
- * quantizing only them to 8 bits costs 1.0 dB, all the others together 0.6.
- */
-export function tensorBits(arch: SirenArch, bits: number): number[] {
-  return tensorSlices(arch).map((_, t) => (t < 2 ? Math.min(16, bits + 4) : bits));
-}
-
-/**
- * Folds every sine layer's bias into one period of the sine,
- * [−π/ω, π/ω]: sin(ω(z + b)) = sin(ω(z + b − 2πk/ω)), so the field is
- * unchanged while the range the quantizer must span shrinks (first layer:
- * from ±1/√2 to ±0.105 at ω = 30, three bits' worth).
- */
-export function foldSineBiases(arch: SirenArch, params: Float32Array): Float32Array {
-  const folded = Float32Array.from(params);
-  const period = (2 * Math.PI) / arch.omega;
-  for (const layer of layerShapes(arch)) {
-    if (!layer.sine) continue;
-    for (let o = 0; o < layer.fanOut; o++) {
-      const b = folded[layer.biasOffset + o]!;
-      folded[layer.biasOffset + o] = b - period * Math.round(b / period);
+/** Splits the image into `columns` × `rows` tiles whose edges are as even as whole pixels allow. */
+export function tileRegions(width: number, height: number, columns: number, rows: number): ImageRegion[] {
+  const regions: ImageRegion[] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      regions.push([Math.round((c * width) / columns), Math.round((r * height) / rows), Math.round(((c + 1) * width) / columns), Math.round(((r + 1) * height) / rows)]);
     }
   }
-  return folded;
+  return regions;
 }
 
-/** Quantizes each tensor of `params` (file order, spec §4.2) with the bits of `tensorBits`. */
-export function quantizeNetwork(arch: SirenArch, params: Float32Array, bits: number): QuantizedTensor[] {
-  const folded = foldSineBiases(arch, params);
-  const perTensor = tensorBits(arch, bits);
-  return tensorSlices(arch).map(({ offset, length }, t) => quantizeTensor(folded.subarray(offset, offset + length), perTensor[t]!));
+/** The training set of one tile: its pixel-centre coordinates and its samples mapped to [-1, 1] (spec §4.3). */
+function tileData(image: Raster, region: ImageRegion): { coords: Float32Array; targets: Float32Array } {
+  const [x0, y0, x1, y1] = region;
+  const grid = regionGrid(image.width, image.height, region, image.width, image.height);
+  const targets = new Float32Array((x1 - x0) * (y1 - y0) * image.channels);
+  let i = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let k = (y * image.width + x0) * image.channels; k < (y * image.width + x1) * image.channels; k++) targets[i++] = normalizeSample(image.data[k]!);
+  }
+  return { coords: grid.coords, targets };
 }
-
-const LAYOUTS = { 1: 'gray', 2: 'graya', 3: 'rgb', 4: 'rgba' } as const;
 
 /**
- * Fits one WS-initialized SIREN to `image` and returns the .snf file. The
- * reported PSNR is measured on exactly what `decode` reconstructs from the
- * quantized weights, not on the float training result.
+ * Steps for a fixed bit depth: each tensor's largest magnitude (after bias
+ * folding) maps to the top level, the first layer's W0 and b0 with 4 more
+ * bits (up to 16). Those 3 × width weights set the frequencies and phases of
+ * every feature and ω multiplies their error: on a 96×96 Kodak crop at width
+ * 31, rounding only them to 8 bits cost 1.0 dB, all the others together 0.6.
+ */
+export function fixedBitSteps(arch: SirenArch, params: Float32Array, bits: number): number[] {
+  const folded = foldSineBiases(arch, params);
+  return tensorSlices(arch).map(({ offset, length }, t) => {
+    const largest = largestMagnitude(folded.subarray(offset, offset + length));
+    return largest > 0 ? largest / maxLevel(t < 2 ? Math.min(16, bits + 4) : bits) : 1;
+  });
+}
+
+interface Tile {
+  readonly region: ImageRegion;
+  readonly coords: Float32Array;
+  readonly targets: Float32Array;
+  params: Float32Array;
+  sensitivities: number[];
+  gridSteps: number[];
+}
+
+/**
+ * Fits WS-initialized SIRENs to `image` (one per tile), chooses their
+ * quantization (for a target rate, or at fixed bits), fine-tunes them on
+ * that grid, and returns the .snf file. The reported PSNR is measured on
+ * exactly what `decode` reconstructs, not on the float training result.
  */
 export async function encodeImage(image: Raster, options: ImageEncodeOptions = {}): Promise<ImageEncodeResult> {
   const started = performance.now();
-  const bits = options.bits ?? DEFAULT_BITS;
+  const elapsed = (): number => (performance.now() - started) / 1000;
   const omega = options.omega ?? DEFAULT_OMEGA;
   const depth = options.depth ?? DEFAULT_DEPTH;
-  const pixels = image.width * image.height;
+  const tiling = options.tiles ?? { columns: 1, rows: 1 };
+  const networks = tiling.columns * tiling.rows;
+  const rateMode = options.bpp !== undefined || options.width === undefined;
+  const bpp = options.bpp ?? DEFAULT_BPP;
   const arch: SirenArch = options.width !== undefined
     ? { inputs: 2, outputs: image.channels, width: options.width, depth, omega }
-    : architectureForRate({ bpp: options.bpp ?? DEFAULT_BPP, pixels, bits, inputs: 2, outputs: image.channels, depth, omega });
+    : architectureForRate({ bpp, pixels: image.width * image.height, inputs: 2, outputs: image.channels, networks, depth, omega });
   const alpha = options.alpha ?? defaultAlpha(arch.width);
   const lr = options.lr ?? DEFAULT_LR;
   const seed = options.seed ?? 1;
-  const steps = options.steps ?? DEFAULT_STEPS;
-  const region = [0, 0, image.width, image.height] as const;
+  const timeLimit = options.timeLimitSeconds;
+  const steps = options.steps ?? (timeLimit !== undefined ? 1_000_000 : DEFAULT_STEPS);
+  const qatSteps = options.qatSteps ?? Math.max(10, Math.round(steps === 1_000_000 ? 200 : steps * QAT_STEP_FRACTION));
+  const createEngine = options.engine ?? createRefEngine;
+  const totalSteps = networks * (steps + qatSteps);
+  let stepsDone = 0;
+  const progress = (loss: number): void => {
+    stepsDone += 1;
+    options.onStep?.(stepsDone, totalSteps, trainingPsnr(loss));
+  };
+  const withEngine = async <T>(tile: Tile, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
+    const engine = await createEngine({ arch, params, coords: tile.coords, targets: tile.targets });
+    try {
+      return await run(engine);
+    } finally {
+      await engine.dispose();
+    }
+  };
 
-  const engine = await (options.engine ?? createRefEngine)({
-    arch,
-    params: initializeWeightScaled(arch, alpha, seed),
-    coords: regionGrid(image.width, image.height, region, image.width, image.height).coords,
-    targets: imageTargets(image),
-  });
-  let trained;
-  try {
-    trained = await fit(engine, {
-      steps, lr, timeLimitSeconds: options.timeLimitSeconds,
-      onStep: options.onStep && ((step, loss) => options.onStep!(step, steps, trainingPsnr(loss))),
+  // 1. Fit every tile, then measure how sensitive the loss is to each of its tensors.
+  const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => ({
+    region, ...tileData(image, region), params: new Float32Array(0), sensitivities: [], gridSteps: [],
+  }));
+  let fitSteps = 0;
+  let engineName = '';
+  for (const [index, tile] of tiles.entries()) {
+    const fitBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
+    await withEngine(tile, initializeWeightScaled(arch, alpha, seed + index), async (engine) => {
+      engineName = engine.name;
+      const fitted = await fit(engine, { steps, lr, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
+      stepsDone += steps - fitted.steps;
+      fitSteps = Math.max(fitSteps, fitted.steps);
+      tile.params = fitted.params;
+      tile.sensitivities = await tensorSensitivities(engine, arch, fitted.params, seed + index);
     });
-  } finally {
-    await engine.dispose();
   }
 
-  const tensors = quantizeNetwork(arch, trained.params, bits);
-  const decoded = renderImage(image.width, image.height, image.channels,
-    [{ region, arch, params: networkParams({ arch, tensors }) }], image.width, image.height, selectForward());
-  const quality = psnr(image, decoded);
-  const seconds = (performance.now() - started) / 1000;
-  // No wall-clock time in the file: the same input and options must give the same bytes.
-  const header: SnfHeader = {
+  // 2. Choose the quantization grid: the rate–distortion slope λ that fills the budget, or fixed bits.
+  const headerFor = (quality: number): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8',
-    train: { steps: trained.steps, alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engine.name, init: 'ws' },
+    // No wall-clock time in the file: the same input and options must give the same bytes.
+    train: { steps: fitSteps, alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws' },
+  });
+  const quantizeAll = (gridSteps: (tile: Tile) => readonly number[]): QuantizedTensor[][] =>
+    tiles.map((tile) => quantizeWithSteps(arch, tile.params, gridSteps(tile)));
+  const fileFor = (tensors: QuantizedTensor[][], quality: number): Uint8Array =>
+    writeSnf({ header: headerFor(quality), networks: tiles.map((tile, t) => ({ region: [...tile.region], arch, tensors: tensors[t]! })) });
+  const targetBytes = (bpp * image.width * image.height) / 8;
+  // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly.
+  const sizeAtLambda = (lambda: number): number =>
+    fileFor(quantizeAll((tile) => stepsForLambda(tile.sensitivities, lambda)), 99.999).length;
+  if (rateMode) {
+    const { lambda } = searchLambda(sizeAtLambda, targetBytes);
+    for (const tile of tiles) tile.gridSteps = stepsForLambda(tile.sensitivities, lambda);
+  } else {
+    for (const tile of tiles) tile.gridSteps = fixedBitSteps(arch, tile.params, options.bits ?? 8);
+  }
+
+  // 3. Fine-tune every tile on its grid.
+  let qatTaken = 0;
+  for (const [index, tile] of tiles.entries()) {
+    const qatBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit - elapsed()) / (networks - index) * 0.9);
+    await withEngine(tile, tile.params, async (engine) => {
+      const tuned = await quantizationAwareFineTune(engine, arch, tile.params, tile.gridSteps, {
+        steps: qatSteps, lr: lr * QAT_LR_FRACTION, timeLimitSeconds: qatBudget, onStep: (_, loss) => progress(loss),
+      });
+      stepsDone += qatSteps - tuned.steps;
+      qatTaken = Math.max(qatTaken, tuned.steps);
+      tile.params = tuned.params;
+    });
+  }
+
+  // 4. Code. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
+  let tensors = quantizeAll((tile) => tile.gridSteps);
+  let rateHit: boolean | undefined;
+  if (rateMode) {
+    const size = fileFor(tensors, 99.999).length;
+    rateHit = Math.abs(size - targetBytes) <= 0.05 * targetBytes && size <= targetBytes * 1.02;
+    if (!rateHit) {
+      const search = searchLambda(sizeAtLambda, targetBytes);
+      tensors = quantizeAll((tile) => stepsForLambda(tile.sensitivities, search.lambda));
+      rateHit = search.hit;
+    }
+  }
+  await initKernels();
+  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
+  const decoded = renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward());
+  const quality = psnr(image, decoded);
+  const bytes = fileFor(tensors, quality);
+  const params = networks * parameterCount(arch);
+  const allTensors = tensors.flat();
+  return {
+    bytes, psnr: quality, arch, tiles: tiling, params, bits: Math.max(...allTensors.map((t) => t.bits)),
+    bitsPerParam: (8 * bytes.length) / params, alpha, lr, seed, steps: fitSteps, qatSteps: qatTaken,
+    seconds: elapsed(), engine: engineName, rateHit,
   };
-  const bytes = writeSnf({ header, networks: [{ region: [...region], arch, tensors }] });
-  return { bytes, psnr: quality, arch, params: parameterCount(arch), bits, alpha, lr, seed, steps: trained.steps, seconds, engine: engine.name };
 }

@@ -1,0 +1,71 @@
+import { tensorSlices, type SirenArch } from '../kernels/arch.js';
+import type { QuantizedTensor } from '../format/index.js';
+import { foldSineBiases } from './bias-folding.js';
+import { quantizeWithStep } from './quantize.js';
+
+/** ± tolerance of `--bpp` on the total file size. */
+export const RATE_TOLERANCE = 0.05;
+
+/**
+ * Quantization steps for every tensor at rate–distortion slope `lambda`:
+ * s_t = λ / √h_t, the steps that equalize the loss added per bit saved
+ * across tensors (see `tensorSensitivities`).
+ */
+export function stepsForLambda(sensitivities: readonly number[], lambda: number): number[] {
+  return sensitivities.map((h) => lambda / Math.sqrt(h));
+}
+
+/** Folds the sine biases, then quantizes each tensor (file order) at its step. */
+export function quantizeWithSteps(arch: SirenArch, params: Float32Array, steps: readonly number[]): QuantizedTensor[] {
+  const folded = foldSineBiases(arch, params);
+  return tensorSlices(arch).map(({ offset, length }, t) => quantizeWithStep(folded.subarray(offset, offset + length), steps[t]!));
+}
+
+/** Parameters rounded to the grid of `steps`, as the decoder will see them (after bias folding). */
+export function roundToSteps(arch: SirenArch, params: Float32Array, steps: readonly number[]): Float32Array {
+  const folded = foldSineBiases(arch, params);
+  tensorSlices(arch).forEach(({ offset, length }, t) => {
+    const tensor = quantizeWithStep(folded.subarray(offset, offset + length), steps[t]!);
+    for (let i = 0; i < length; i++) folded[offset + i] = tensor.values[i]! * tensor.step;
+  });
+  return folded;
+}
+
+export interface LambdaSearch {
+  readonly lambda: number;
+  readonly bytes: number;
+  /** True when the size is within ±RATE_TOLERANCE of the target. */
+  readonly hit: boolean;
+}
+
+/**
+ * Finds the slope λ whose file is the largest not above `targetBytes`
+ * (coarser steps, larger λ, smaller file). File size falls with λ but not
+ * strictly (the coder is adaptive), so this brackets, bisects in log λ and
+ * keeps the best size seen. `sizeAt` builds the complete file.
+ */
+export function searchLambda(sizeAt: (lambda: number) => number, targetBytes: number, start = 1e-3): LambdaSearch {
+  let best: { lambda: number; bytes: number } | undefined;
+  let closest: { lambda: number; bytes: number } | undefined;
+  const consider = (lambda: number): number => {
+    const bytes = sizeAt(lambda);
+    if (bytes <= targetBytes && (!best || bytes > best.bytes)) best = { lambda, bytes };
+    if (!closest || Math.abs(bytes - targetBytes) < Math.abs(closest.bytes - targetBytes)) closest = { lambda, bytes };
+    return bytes;
+  };
+  let low = start; // a λ whose file is above the target
+  let high = start; // a λ whose file is at or below it
+  if (consider(start) > targetBytes) {
+    for (let i = 0; i < 40 && consider(high) > targetBytes; i++) high *= 4;
+  } else {
+    for (let i = 0; i < 40 && consider(low) <= targetBytes; i++) low /= 4;
+  }
+  for (let i = 0; i < 40 && high / low > 1.0005; i++) {
+    const middle = Math.sqrt(low * high);
+    if (consider(middle) > targetBytes) low = middle;
+    else high = middle;
+    if (best && best.bytes >= targetBytes * (1 - RATE_TOLERANCE / 4)) break;
+  }
+  const chosen = best ?? closest!;
+  return { ...chosen, hit: Math.abs(chosen.bytes - targetBytes) <= RATE_TOLERANCE * targetBytes };
+}
