@@ -247,7 +247,7 @@ async function timeToQuality(image: Raster, checkpoints: number[], engineFactory
     let clock = 0;
     let step = 0;
     const pending = [...checkpoints].sort((a, b) => a - b);
-    await engine.update(learningRateAt(0, total, 1e-3));
+    await engine.update(learningRateAt(0, 1e-3));
     step = 1;
     while (pending.length > 0) {
       const started = performance.now();
@@ -257,7 +257,7 @@ async function timeToQuality(image: Raster, checkpoints: number[], engineFactory
         best = await engine.getParams();
       }
       await engine.backward();
-      await engine.update(learningRateAt(Math.min(step, total - 1), total, 1e-3));
+      await engine.update(learningRateAt(Math.min(step, total - 1) / Math.max(1, total - 1), 1e-3));
       step++;
       clock += performance.now() - started;
       if (clock / 1000 >= pending[0]!) {

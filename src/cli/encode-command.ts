@@ -4,7 +4,15 @@ import { engineByName, ENGINE_NAMES } from '../encoder/engines.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readImage } from './image-io.js';
 import { trainingProgress } from './progress.js';
-import { integerIn, numberIn, oneOf, positiveNumber } from './validate.js';
+import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+import { usageError } from './errors.js';
+import { DEFAULT_BPP } from '../encoder/architecture.js';
+
+/** `--tiles CxR`: 1 to 64 tiles a side. */
+function tilesFlag(value: unknown): { columns: number; rows: number } {
+  const { width, height } = sizeFlag('tiles', value, 64);
+  return { columns: width, rows: height };
+}
 
 export const encodeCommand = {
   command: 'encode <input>',
@@ -12,11 +20,13 @@ export const encodeCommand = {
   builder: (yargs: Argv) => yargs
     .positional('input', { type: 'string', describe: 'Image to encode (PNG, JPEG, WebP, TIFF, …)', demandOption: true })
     .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' })
-    .option('bpp', { type: 'string', describe: 'Target bits per pixel; picks the network width [default: 1]' })
-    .option('width', { type: 'string', describe: 'Units per sine layer (overrides --bpp)' })
+    .option('bpp', { type: 'string', describe: 'Target size in bits per pixel of the whole file (±5 %); picks width and quantization [default: 1]' })
+    .option('width', { type: 'string', describe: 'Units per sine layer [default: the widest that --bpp allows]' })
     .option('depth', { type: 'string', describe: 'Number of sine layers [default: 3]' })
-    .option('bits', { type: 'string', describe: 'Quantization bits per weight, 2–16 [default: 8]' })
-    .option('steps', { type: 'string', describe: 'Adam steps [default: 1000]' })
+    .option('bits', { type: 'string', describe: 'With --width and no --bpp: quantization bits of the body weights, 2–16 (first layer +4) [default: 8]' })
+    .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each [default: 1x1]' })
+    .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
+    .option('steps', { type: 'string', describe: 'Adam steps per network [default: 1000, or as many as --time allows]' })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 at width ≤ 32, +0.5 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
     .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.003]' })
@@ -26,7 +36,8 @@ export const encodeCommand = {
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
     .example('$0 encode photo.png', 'writes photo.snf at about 1 bpp')
-    .example('$0 encode photo.png --bpp 0.5 --steps 2000 -o small.snf', 'smaller file, longer fit'),
+    .example('$0 encode photo.png --bpp 0.5 --steps 2000 -o small.snf', 'smaller file, longer fit')
+    .example('$0 encode photo.png --bpp 1 --time 60 --json', 'best 1 bpp file within a minute'),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = String(argv.input);
     // Validate every flag before reading or training anything.
@@ -40,7 +51,12 @@ export const encodeCommand = {
       omega: argv.omega === undefined ? undefined : positiveNumber('omega', argv.omega, 1000),
       lr: argv.lr === undefined ? undefined : positiveNumber('lr', argv.lr, 1),
       seed: argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1),
+      tiles: argv.tiles === undefined ? undefined : tilesFlag(argv.tiles),
+      timeLimitSeconds: argv.time === undefined ? undefined : positiveNumber('time', argv.time, 7 * 24 * 3600),
     };
+    if (options.bits !== undefined && options.bpp !== undefined) {
+      throw usageError('--bits fixes the quantization, --bpp lets the rate control choose it: give one of them');
+    }
     const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
     const bytes = await readInput(input);
@@ -59,11 +75,13 @@ export const encodeCommand = {
       process.stdout.write(JSON.stringify({
         input, output, bytes: result.bytes.length, bpp, psnr: result.psnr, steps: result.steps, seconds: result.seconds,
         params: result.params, width: result.arch.width, depth: result.arch.depth, bits: result.bits,
-        alpha: result.alpha, engine: result.engine,
+        alpha: result.alpha, engine: result.engine, lr: result.lr, seed: result.seed, qatSteps: result.qatSteps,
+        tiles: `${result.tiles.columns}x${result.tiles.rows}`, bitsPerParam: result.bitsPerParam,
+        ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
       process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${result.psnr.toFixed(2)} dB ` +
-        `(width ${result.arch.width}, depth ${result.arch.depth}, ${result.bits} bits, ${result.steps} steps, ${result.seconds.toFixed(1)} s)\n`);
+        `(width ${result.arch.width}, depth ${result.arch.depth}, ${result.tiles.columns}x${result.tiles.rows} tiles, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s)\n`);
     }
   },
 };

@@ -30,6 +30,8 @@ export interface ImageEncodeOptions {
   readonly width?: number;
   /** Sine layers; default 3. */
   readonly depth?: number;
+  /** With `bpp` and no `width`: coded bits per weight the network is sized for; default 7. */
+  readonly bitsPerParam?: number;
   /** Without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
   readonly bits?: number;
   /** Tiles as columns × rows, one network each; default 1 × 1. */
@@ -153,7 +155,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const bpp = options.bpp ?? DEFAULT_BPP;
   const arch: SirenArch = options.width !== undefined
     ? { inputs: 2, outputs: image.channels, width: options.width, depth, omega }
-    : architectureForRate({ bpp, pixels: image.width * image.height, inputs: 2, outputs: image.channels, networks, depth, omega });
+    : architectureForRate({ bpp, pixels: image.width * image.height, inputs: 2, outputs: image.channels, networks, depth, omega, bitsPerParam: options.bitsPerParam });
   const alpha = options.alpha ?? defaultAlpha(arch.width);
   const lr = options.lr ?? DEFAULT_LR;
   const seed = options.seed ?? 1;

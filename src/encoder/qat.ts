@@ -1,7 +1,7 @@
 import type { SirenArch } from '../kernels/arch.js';
 import type { Engine } from './engine.js';
 import { roundToSteps } from './rate-control.js';
-import { learningRateAt } from './trainer.js';
+import { learningRateAt, runProgress } from './trainer.js';
 
 export interface QatOptions {
   readonly steps: number;
@@ -38,10 +38,11 @@ export async function quantizationAwareFineTune(
     await engine.setParams(rounded);
     const loss = await engine.forward();
     if (loss < best.loss) best = { params: Float32Array.from(shadow), loss };
-    const outOfTime = options.timeLimitSeconds !== undefined && (performance.now() - started) / 1000 >= options.timeLimitSeconds;
+    const seconds = (performance.now() - started) / 1000;
+    const outOfTime = options.timeLimitSeconds !== undefined && seconds >= options.timeLimitSeconds;
     if (step === options.steps || outOfTime || !Number.isFinite(loss)) break;
     await engine.backward();
-    await engine.update(learningRateAt(step, options.steps, options.lr));
+    await engine.update(learningRateAt(runProgress(step, options.steps, seconds, options.timeLimitSeconds), options.lr));
     const moved = await engine.getParams();
     for (let i = 0; i < shadow.length; i++) shadow[i] = shadow[i]! + (moved[i]! - rounded[i]!);
     taken = step + 1;

@@ -26,17 +26,27 @@ export interface FitResult {
 }
 
 /**
- * Learning rate at `step` (0-based) of `total`: optional linear warm-up, then
- * cosine decay from `lr` to `lr·finalFraction`. Decaying matters here: the
- * weights are quantized afterwards, and a fit that ends at a small step size
- * sits in a flatter spot than one still bouncing at the peak rate.
+ * Learning rate at `progress` ∈ [0, 1] through a fit: optional linear
+ * warm-up, then cosine decay from `lr` to `lr·finalFraction`. Decaying
+ * matters here: the weights are quantized afterwards, and a fit that ends at
+ * a small step size sits in a flatter spot than one still bouncing at the
+ * peak rate.
  */
-export function learningRateAt(step: number, total: number, lr: number, warmupFraction = 0, finalFraction = 0.05): number {
-  const warmup = Math.floor(total * warmupFraction);
-  if (step < warmup) return lr * (0.1 + (0.9 * step) / warmup);
-  const progress = total - warmup <= 1 ? 1 : (step - warmup) / (total - warmup - 1);
-  const cosine = 0.5 * (1 + Math.cos(Math.PI * Math.min(1, progress)));
-  return lr * (finalFraction + (1 - finalFraction) * cosine);
+export function learningRateAt(progress: number, lr: number, warmupFraction = 0, finalFraction = 0.05): number {
+  const p = Math.min(1, Math.max(0, progress));
+  if (p < warmupFraction) return lr * (0.1 + (0.9 * p) / warmupFraction);
+  const decay = warmupFraction >= 1 ? 1 : (p - warmupFraction) / (1 - warmupFraction);
+  return lr * (finalFraction + (1 - finalFraction) * 0.5 * (1 + Math.cos(Math.PI * decay)));
+}
+
+/**
+ * How far through a run of `steps` steps (or `timeLimitSeconds`, whichever
+ * ends first) a run is at `step` after `seconds`: the schedule follows the
+ * clock when time is the limit, so a timed fit still decays to its end.
+ */
+export function runProgress(step: number, steps: number, seconds: number, timeLimitSeconds?: number): number {
+  const byStep = steps <= 1 ? 1 : step / (steps - 1);
+  return timeLimitSeconds === undefined || timeLimitSeconds <= 0 ? byStep : Math.max(byStep, seconds / timeLimitSeconds);
 }
 
 /**
@@ -49,7 +59,8 @@ export async function fit(engine: Engine, options: FitOptions): Promise<FitResul
   let bestLoss = Infinity;
   let taken = 0;
   for (let step = 0; step < options.steps; step++) {
-    if (options.timeLimitSeconds !== undefined && (performance.now() - started) / 1000 >= options.timeLimitSeconds && step > 0) break;
+    const seconds = (performance.now() - started) / 1000;
+    if (options.timeLimitSeconds !== undefined && seconds >= options.timeLimitSeconds && step > 0) break;
     const loss = await engine.forward();
     if (!Number.isFinite(loss)) break;
     if (loss < bestLoss) {
@@ -57,7 +68,8 @@ export async function fit(engine: Engine, options: FitOptions): Promise<FitResul
       best = await engine.getParams();
     }
     await engine.backward();
-    await engine.update(learningRateAt(step, options.steps, options.lr, options.warmupFraction, options.finalLrFraction));
+    const progress = runProgress(step, options.steps, seconds, options.timeLimitSeconds);
+    await engine.update(learningRateAt(progress, options.lr, options.warmupFraction, options.finalLrFraction));
     taken = step + 1;
     options.onStep?.(taken, loss);
   }

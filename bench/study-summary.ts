@@ -1,0 +1,25 @@
+/**
+ * Summarizes study results (bench/study.ts output): mean PSNR over images
+ * for each variant at each rate, as a Markdown table.
+ *
+ *   node dist/bench/study-summary.js bench/results/study-alpha.jsonl
+ */
+import { readFileSync } from 'node:fs';
+
+for (const file of process.argv.slice(2)) {
+  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const rates = [...new Set(rows.map((r) => r.bpp as number))].sort((a, b) => a - b);
+  const variants = [...new Set(rows.map((r) => r.variant as string))];
+  const images = [...new Set(rows.map((r) => r.image as string))];
+  console.log(`\n${file}: mean PSNR (dB) over ${images.length} images (${images.join(', ')}), ${rows[0]?.resize}, ${rows[0]?.steps} steps\n`);
+  console.log(`| variant | ${rates.map((r) => `${r} bpp`).join(' | ')} |`);
+  console.log(`| --- | ${rates.map(() => '---').join(' | ')} |`);
+  for (const variant of variants) {
+    const cells = rates.map((bpp) => {
+      const hits = rows.filter((r) => r.variant === variant && r.bpp === bpp);
+      if (hits.length < images.length) return hits.length === 0 ? '' : `(${hits.length}/${images.length})`;
+      return (hits.reduce((s, r) => s + r.psnr, 0) / hits.length).toFixed(2);
+    });
+    console.log(`| ${variant} | ${cells.join(' | ')} |`);
+  }
+}

@@ -1,0 +1,74 @@
+/**
+ * The defaults study (README "Defaults"): encodes a set of images under a
+ * grid of settings at several rates, one setting changed at a time from the
+ * defaults, and appends one JSON line per encode to a results file as it
+ * goes, so a long study can be stopped and resumed.
+ *
+ *   npm run build && node dist/bench/study.js --study alpha --images 01,07,13,20 \
+ *     --resize 192x128 --steps 1000 --out bench/results/study-alpha.jsonl
+ *
+ * Fixed step counts (not time) make every number reproducible on any machine;
+ * the wall time per encode is recorded too.
+ */
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import sharp from 'sharp';
+import { encodeImage, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
+import { engineByName } from '../src/encoder/engines.js';
+import type { Raster } from '../src/raster.js';
+
+const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOptions> }[]> = {
+  alpha: [1, 1.5, 2, 2.5].map((alpha) => ({ name: `alpha=${alpha}`, options: { alpha } })),
+  lr: [1e-3, 3e-3, 1e-2].map((lr) => ({ name: `lr=${lr}`, options: { lr } })),
+  omega: [20, 30, 45].map((omega) => ({ name: `omega=${omega}`, options: { omega } })),
+  depth: [2, 3, 4, 5].map((depth) => ({ name: `depth=${depth}`, options: { depth } })),
+  bitsPerParam: [5, 6, 7, 8, 9].map((bitsPerParam) => ({ name: `bitsPerParam=${bitsPerParam}`, options: { bitsPerParam } })),
+  tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
+};
+
+function flag(name: string, fallback: string): string {
+  const index = process.argv.indexOf(`--${name}`);
+  return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
+}
+
+async function loadImage(file: string, resize: string): Promise<Raster> {
+  let pipeline = sharp(file);
+  if (resize !== 'none') {
+    const [width, height] = resize.split('x').map(Number);
+    pipeline = pipeline.resize(width, height, { fit: 'fill' });
+  }
+  const { data, info } = await pipeline.removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+}
+
+const study = flag('study', 'alpha');
+const variants = STUDIES[study];
+if (!variants) throw new Error(`unknown --study ${study}; one of ${Object.keys(STUDIES).join(', ')}`);
+const images = flag('images', '01,07,13,20').split(',');
+const rates = flag('bpp', '0.25,0.5,1,2').split(',').map(Number);
+const resize = flag('resize', '192x128');
+const steps = Number(flag('steps', '1000'));
+const kodak = flag('kodak', path.resolve('..', 'shared', 'data', 'kodak'));
+const out = flag('out', `bench/results/study-${study}.jsonl`);
+const done = new Set(existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => {
+  const r = JSON.parse(line);
+  return `${r.image}|${r.variant}|${r.bpp}|${r.resize}|${r.steps}`;
+}) : []);
+console.error(`study ${study}: ${variants.length} variants × ${images.length} images × ${rates.length} rates, ${steps} steps, ${resize}; ${os.cpus()[0]?.model} ×${os.cpus().length}; node ${process.version}`);
+for (const image of images) {
+  const raster = await loadImage(path.join(kodak, `kodim${image}.png`), resize);
+  for (const bpp of rates) {
+    for (const variant of variants) {
+      const key = `${image}|${variant.name}|${bpp}|${resize}|${steps}`;
+      if (done.has(key)) continue;
+      const result = await encodeImage(raster, { bpp, steps, engine: engineByName('auto'), ...variant.options });
+      const row = {
+        study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
+        width: result.arch.width, depth: result.arch.depth, params: result.params, alpha: result.alpha, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
+      };
+      appendFileSync(out, JSON.stringify(row) + '\n');
+      console.error(`${image} ${bpp} ${variant.name}: ${result.psnr.toFixed(2)} dB @ ${row.actualBpp.toFixed(3)} bpp, width ${row.width}, ${result.seconds.toFixed(1)} s`);
+    }
+  }
+}
