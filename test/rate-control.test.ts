@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
+import { encodeImage, fixedBitSteps } from '../src/encoder/encode-image.js';
+import { engineByName } from '../src/encoder/engines.js';
+import { quantizationAwareFineTune } from '../src/encoder/qat.js';
+import { quantizeWithSteps, roundToSteps, searchLambda } from '../src/encoder/rate-control.js';
+import { RefEngine } from '../src/encoder/ref-engine.js';
+import { tensorSensitivities } from '../src/encoder/sensitivity.js';
+import { fit } from '../src/encoder/trainer.js';
+import { syntheticImage, tinySetup } from './helpers/synthetic.js';
+
+test('searchLambda lands on the largest size not above the target', () => {
+  // A staircase-ish decreasing size curve, like a real coder's.
+  const sizeAt = (lambda: number): number => Math.round(2000 * Math.log2(1 + 1 / lambda) + 3 * Math.sin(lambda * 1e4));
+  for (const target of [6000, 9000, 15000]) {
+    const found = searchLambda(sizeAt, target);
+    assert.ok(found.bytes <= target, `${found.bytes} > ${target}`);
+    assert.ok(found.bytes >= target * 0.95, `${found.bytes} far below ${target}`);
+    assert.ok(found.hit);
+  }
+});
+
+test('--bpp lands within ±5 % of the whole file on small images', async () => {
+  const image = syntheticImage(64, 48);
+  for (const bpp of [2, 4]) {
+    const result = await encodeImage(image, { bpp, steps: 40, engine: engineByName('auto') });
+    const actual = (result.bytes.length * 8) / (64 * 48);
+    assert.ok(Math.abs(actual - bpp) <= 0.05 * bpp, `asked ${bpp}, got ${actual}`);
+    assert.equal(result.rateHit, true);
+  }
+});
+
+test('the first layer is more sensitive to weight error than the hidden ones', async () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 16, depth: 3, omega: 30 };
+  const engine = new RefEngine(tinySetup(arch, 12));
+  const fitted = await fit(engine, { steps: 60, lr: 3e-3 });
+  const h = await tensorSensitivities(engine, arch, fitted.params, 1);
+  assert.equal(h.length, tensorSlices(arch).length);
+  assert.ok(h.every((v) => v > 0));
+  // W0 vs the hidden W1 and W2: ω multiplies first-layer error, and it feeds every later layer.
+  assert.ok(h[0]! > h[2]! && h[0]! > h[4]!, `sensitivities ${h.map((v) => v.toExponential(1)).join(' ')}`);
+});
+
+test('quantization-aware fine-tuning lowers the loss of the rounded weights', async () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 16, depth: 2, omega: 30 };
+  const engine = new RefEngine(tinySetup(arch, 12));
+  const fitted = await fit(engine, { steps: 80, lr: 3e-3 });
+  const grid = fixedBitSteps(arch, fitted.params, 5); // coarse, so rounding hurts
+  await engine.setParams(roundToSteps(arch, fitted.params, grid));
+  const before = await engine.forward();
+  const tuned = await quantizationAwareFineTune(engine, arch, fitted.params, grid, { steps: 30, lr: 3e-4 });
+  assert.ok(tuned.loss < before * 0.95, `rounded loss ${before} → ${tuned.loss}`);
+  // The reported loss is that of the grid the file will store.
+  await engine.setParams(roundToSteps(arch, tuned.params, grid));
+  assert.ok(Math.abs((await engine.forward()) - tuned.loss) < 1e-12);
+  const tensors = quantizeWithSteps(arch, tuned.params, grid);
+  // Body tensors stay at the 5-bit grid (a weight pushed past the old largest may need one more bit).
+  assert.ok(tensors.slice(2).every((t) => t.bits <= 6), `bits ${tensors.map((t) => t.bits).join(',')}`);
+});
