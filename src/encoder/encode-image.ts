@@ -3,7 +3,7 @@ import { initKernels, selectForward } from '../kernels/forward-select.js';
 import { normalizeSample, regionGrid, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
-import { networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
+import { inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
   architectureForRate, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
@@ -68,7 +68,7 @@ export interface ImageEncodeResult {
   readonly tiles: { readonly columns: number; readonly rows: number };
   /** Parameters over all networks. */
   readonly params: number;
-  /** Largest bits of any tensor, and the mean coded bits per parameter. */
+  /** Largest bits of any tensor, and the mean coded bits per parameter (payload only, without the header). */
   readonly bits: number;
   readonly bitsPerParam: number;
   readonly alpha: number;
@@ -253,7 +253,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, params, bits: Math.max(...allTensors.map((t) => t.bits)),
-    bitsPerParam: (8 * bytes.length) / params, alpha, lr, seed, steps: fitSteps, qatSteps: qatTaken,
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: fitSteps, qatSteps: qatTaken,
     seconds: elapsed(), engine: engineName, rateHit,
   };
 }
