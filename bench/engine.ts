@@ -322,6 +322,7 @@ async function main(): Promise<void> {
     }
     for (const n of args.points) {
       const engine = (await wasmEngineFactory({ threads: args.threads })(syntheticSetup(arch, n))) as WasmEngine;
+      const threads = engine.threads;
       let result;
       try {
         result = await stepRate(engine, args.quick ? 2 : 4);
@@ -332,7 +333,7 @@ async function main(): Promise<void> {
       const ref = refRate.get(width);
       const tfr = tfRate.get(width);
       const row = {
-        width, depth: args.depth, points: n, params, variant: engine.variant, threads: engine.threads,
+        width, depth: args.depth, points: n, params, variant: engine.variant, threads,
         msPerStep: Math.round(result.msPerStep * 10) / 10, gflops: Math.round(gflops * 10) / 10,
         refGflops: ref === undefined ? 'n/a' : Math.round(ref * 100) / 100, vsRef: ref === undefined ? 'n/a' : Math.round((gflops / ref) * 10) / 10,
         tfjsGflops: tfr === undefined ? 'n/a' : Math.round(tfr * 100) / 100, vsTfjs: tfr === undefined ? 'n/a' : Math.round((gflops / tfr) * 10) / 10,

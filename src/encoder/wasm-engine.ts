@@ -38,7 +38,7 @@ export interface WasmEngineOptions {
    * `auto` can pick the FMA kernels. Process-wide; default true.
    */
   readonly enableRelaxedSimd?: boolean;
-  /** Rows per tile (cache blocking); default 256. */
+  /** Rows per tile (cache blocking); default from the width (layout.ts). */
   readonly tileRows?: number;
   /** Rows per gradient chunk (the unit of determinism); default from the point count. */
   readonly chunkRows?: number;
@@ -217,8 +217,8 @@ export class WasmEngine implements Engine {
     this.check();
     if (!this.gradReady) throw new Error('wasm engine: update() needs a gradient; call forward() and backward() first');
     this.step += 1;
+    // Like the reference engine, the gradient stays until the next forward().
     this.core.adamStep(this.step, lr, this.hyper.beta1, this.hyper.beta2, this.hyper.epsilon);
-    this.gradReady = false;
   }
 
   async getParams(): Promise<Float32Array> {
@@ -228,8 +228,8 @@ export class WasmEngine implements Engine {
 
   async setParams(params: Float32Array): Promise<void> {
     this.check();
+    // Like the reference engine, the gradient already computed stays for update().
     this.core.setParams(params);
-    this.gradReady = false;
   }
 
   /** The gradient of the last forward/backward, in the parameter layout (tests). */
