@@ -12,7 +12,7 @@
  * A benchmark, not a test: numbers depend on the machine and on its load.
  * Each timed loop checks that the losses stay finite and go down.
  */
-import { cpus, availableParallelism, totalmem } from 'node:os';
+import { cpus, availableParallelism, loadavg, totalmem } from 'node:os';
 import { resolve } from 'node:path';
 import sharp from 'sharp';
 import type { Engine, EngineFactory, EngineSetup } from '../src/encoder/engine.js';
@@ -286,12 +286,15 @@ async function main(): Promise<void> {
     v8: process.versions.v8,
     wasm: features,
     threads: args.threads,
+    /** 1-minute load average at the start: other processes on the machine skew every number. */
+    loadAverage: Math.round(loadavg()[0]! * 100) / 100,
     command: `node ${process.argv.slice(1).join(' ')}`,
   };
   const log = (line: string): void => {
     if (!args.json) console.log(line);
   };
   log(`machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, Node ${machine.node} (V8 ${machine.v8})`);
+  log(`load average at start: ${machine.loadAverage} (other processes on these cores make every number lower)`);
   log(`wasm features: simd ${features.simd}, relaxed-simd ${features.relaxedSimd}, threads ${features.threads}; engine threads ${args.threads}`);
   log(`command: ${machine.command}`);
   const tf = args.tfjs ? await loadTf(args.threads) : { error: 'skipped (--no-tfjs)' };
@@ -375,7 +378,7 @@ async function main(): Promise<void> {
     log(`  arch: width ${ttq.arch.width}, depth ${ttq.arch.depth}, ${parameterCount(ttq.arch)} params`);
     for (const p of ttq.points) log(`  ${String(p.seconds).padStart(4)} s: ${String(p.steps).padStart(5)} steps, PSNR ${p.psnr.toFixed(2)} dB (training ${p.trainingPsnr.toFixed(2)} dB)`);
   }
-  log(`peak RSS: ${Math.round(peakRssMiB())} MiB`);
+  log(`peak RSS: ${Math.round(peakRssMiB())} MiB; load average at the end: ${Math.round(loadavg()[0]! * 100) / 100}`);
   if (args.json) console.log(JSON.stringify({ machine, tfjs: tfInfo, rows, crop, timeToQuality: ttq, peakRssMiB: Math.round(peakRssMiB()) }, null, 2));
 }
 
