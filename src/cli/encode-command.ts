@@ -27,7 +27,7 @@ export const encodeCommand = {
     .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each [default: 1x1]' })
     .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
     .option('steps', { type: 'string', describe: 'Adam steps per network [default: 1000, or as many as --time allows]' })
-    .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 at width ≤ 32, +0.5 per doubling, 2.5 from 256]' })
+    .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
     .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.003]' })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })

@@ -44,12 +44,14 @@ export function architectureForRate(options: {
 
 /**
  * Default WS scale α for a network of `width` units. The paper's 2.5 is tuned
- * for width 512; small compression networks want less (README "Defaults"):
- * α rises by 0.5 per doubling of width, from 1 (plain SIREN init) at width
- * ≤ 32 through 1.5 at 64 to 2.5 at ≥ 256.
+ * for width 512; small compression networks want less. Measured here
+ * (README "Defaults", bench/results/study-alpha.jsonl): α = 1, plain SIREN
+ * initialization, is best at every width the rate control picks up to 64;
+ * the WS paper's gain shows from width 256 (DEVELOPERS.md). In between, α
+ * rises by 0.75 per doubling of width.
  */
 export function defaultAlpha(width: number): number {
-  return Math.min(2.5, Math.max(1, 1 + 0.5 * (Math.log2(width) - 5)));
+  return Math.min(2.5, Math.max(1, 1 + 0.75 * (Math.log2(width) - 6)));
 }
 
 /** Default peak Adam learning rate (README "Defaults"). */
