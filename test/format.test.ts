@@ -6,7 +6,9 @@ import {
   crc32, DEFAULT_LIMITS, inspectSnf, isAudioFile, isImageFile, networkParams, readSnf, SnfFormatError, writeSnf, type QuantizedTensor,
   type SnfErrorCode, type SnfFileInput, type SnfHeader, type SnfLimits, type SnfNetworkInput,
 } from '../src/format/index.js';
-import { decodeHeaderValue, encodeHeaderValue, type HeaderValue } from '../src/format/msgpack.js';
+import { decodeHeaderValue, encodeHeaderValue, Float64, type HeaderValue } from '../src/format/msgpack.js';
+import { gridEdge, gridRegions } from '../src/format/tiling.js';
+import { tileRegions } from '../src/encoder/encode-image.js';
 
 // ---------------------------------------------------------------------------
 // Helpers
@@ -54,7 +56,7 @@ function audioHeader(length: number, channels = 1): SnfHeader {
   return { kind: 'audio', sampleRate: 44100, length, channels, colorSpace: 'linear', normalization: 'identity' };
 }
 
-/** A small valid image file: 2×2 tiles of a 7×5 RGB image. */
+/** A small valid image file: 2×2 tiles of a 7×5 RGB image, a grid (spec §3.5), network 2 with its own arch. */
 function tiledImage(): SnfFileInput {
   return {
     header: imageHeader(7, 5),
@@ -65,6 +67,13 @@ function tiledImage(): SnfFileInput {
       network(imageArch(3), [4, 3, 7, 5], [12, 3], 4),
     ],
   };
+}
+
+/** The tiles of `tiledImage` in an order that is not row-major, so the writer stores their regions. */
+function unorderedImage(): SnfFileInput {
+  const input = tiledImage();
+  const [a, b, c, d] = input.networks as [SnfNetworkInput, SnfNetworkInput, SnfNetworkInput, SnfNetworkInput];
+  return { ...input, networks: [b, a, c, d] };
 }
 
 /** The smallest interesting file, for the exhaustive bit-flip test. */
@@ -228,8 +237,8 @@ test('unknown keys are ignored and kept; any minor version and flags are read', 
     h.comment = 'made by a later writer';
     h.future = { nested: [1, 2.5, null, true] };
     h.networks[0].hint = 'ignored';
-    h.networks[0].arch.extra = 1;
-    h.networks[0].tensors[0].zeroPoint = 0;
+    h.arch.extra = 1;
+    h.networks[2].arch.extra = 2;
     h.train.gpu = 'none';
   });
   const later = assemble({ ...split(extended), minor: 7, flags: 0xbeef });
@@ -320,10 +329,10 @@ test('any single changed bit anywhere in a file is rejected', () => {
 
 test("rejects networks' byte counts that do not add up to the payload", () => {
   const bytes = writeSnf(tiledImage());
-  rejects(withHeader(bytes, (h) => { h.networks[1].bytes += 1; }), 'SIZE_MISMATCH', 'sum one over P');
-  rejects(withHeader(bytes, (h) => { h.networks[3].bytes -= 1; }), 'SIZE_MISMATCH', 'sum one under P');
+  rejects(withHeader(bytes, (h) => { h.networks[1].b += 1; }), 'SIZE_MISMATCH', 'sum one over P');
+  rejects(withHeader(bytes, (h) => { h.networks[3].b -= 1; }), 'SIZE_MISMATCH', 'sum one under P');
   // Same sum, wrong split: the streams no longer decode.
-  rejects(withHeader(bytes, (h) => { h.networks[0].bytes -= 1; h.networks[1].bytes += 1; }), 'BAD_STREAM', 'moved boundary');
+  rejects(withHeader(bytes, (h) => { h.networks[0].b -= 1; h.networks[1].b += 1; }), 'BAD_STREAM', 'moved boundary');
 });
 
 // ---------------------------------------------------------------------------
@@ -403,56 +412,172 @@ test('rejects wrong types and values of top-level fields, each with its code', (
   for (const [what, mutate, code] of audioCases) rejects(withHeader(audio, mutate), code, what);
 });
 
-test('rejects wrong network architectures and tensor lists', () => {
-  const image = writeSnf(tiledImage());
-  const cases: [string, (n: Json) => void, SnfErrorCode][] = [
-    ['arch missing', (n) => { delete n.arch; }, 'BAD_HEADER'],
-    ['depth 0', (n) => { n.arch.depth = 0; }, 'BAD_HEADER'],
-    ['depth over the limit', (n) => { n.arch.depth = 65; }, 'LIMIT_EXCEEDED'],
-    ['width over the limit', (n) => { n.arch.width = 4097; }, 'LIMIT_EXCEEDED'],
-    ['width 2.5', (n) => { n.arch.width = 2.5; }, 'BAD_HEADER'],
-    ['omega 0', (n) => { n.arch.omega = 0; }, 'BAD_HEADER'],
-    ['omega a string', (n) => { n.arch.omega = '30'; }, 'BAD_HEADER'],
-    ['activation relu', (n) => { n.arch.activation = 'relu'; }, 'UNSUPPORTED_FEATURE'],
-    ['inputs 1 for an image', (n) => { n.arch.inputs = 1; }, 'BAD_HEADER'],
-    ['outputs not the channel count', (n) => { n.arch.outputs = 4; }, 'BAD_HEADER'],
-    ['one tensor too few', (n) => { n.tensors.pop(); }, 'BAD_HEADER'],
-    ['one tensor too many', (n) => { n.tensors.push({ bits: 8, step: 1 }); }, 'BAD_HEADER'],
-    ['depth changed, tensors not', (n) => { n.arch.depth = 3; }, 'BAD_HEADER'],
-    ['bits 1', (n) => { n.tensors[0].bits = 1; }, 'BAD_HEADER'],
-    ['bits 17', (n) => { n.tensors[0].bits = 17; }, 'BAD_HEADER'],
-    ['step 0', (n) => { n.tensors[0].step = 0; }, 'BAD_HEADER'],
-    ['step negative', (n) => { n.tensors[0].step = -0.5; }, 'BAD_HEADER'],
-    ['step NaN', (n) => { n.tensors[0].step = NaN; }, 'BAD_HEADER'],
-    ['step infinite', (n) => { n.tensors[0].step = Infinity; }, 'BAD_HEADER'],
-    ['step not a float32', (n) => { n.tensors[0].step = 0.1; }, 'BAD_HEADER'],
-    ['tensor not a map', (n) => { n.tensors[0] = [8, 1]; }, 'BAD_HEADER'],
-    ['bytes missing', (n) => { delete n.bytes; }, 'BAD_HEADER'],
-    ['bytes negative', (n) => { n.bytes = -1; }, 'BAD_HEADER'],
+/** A network's tensor table (spec §3.4) with entry `t` set to `bits` and `step`. */
+function table(original: Uint8Array, t: number, bits: number, step?: number): Uint8Array {
+  const out = original.slice();
+  const view = new DataView(out.buffer);
+  view.setUint8(5 * t, bits);
+  if (step !== undefined) view.setFloat32(5 * t + 1, step, true);
+  return out;
+}
+
+test('rejects wrong architectures, shared or a network\'s own', () => {
+  const image = writeSnf(tiledImage()); // networks 0, 1, 3 use the shared arch; network 2 has its own
+  const cases: [string, (a: Json) => void, SnfErrorCode][] = [
+    ['depth 0', (a) => { a.depth = 0; }, 'BAD_HEADER'],
+    ['depth over the limit', (a) => { a.depth = 65; }, 'LIMIT_EXCEEDED'],
+    ['width over the limit', (a) => { a.width = 4097; }, 'LIMIT_EXCEEDED'],
+    ['width 2.5', (a) => { a.width = 2.5; }, 'BAD_HEADER'],
+    ['width missing', (a) => { delete a.width; }, 'BAD_HEADER'],
+    ['omega 0', (a) => { a.omega = 0; }, 'BAD_HEADER'],
+    ['omega a string', (a) => { a.omega = '30'; }, 'BAD_HEADER'],
+    ['activation relu', (a) => { a.activation = 'relu'; }, 'UNSUPPORTED_FEATURE'],
+    ['activation a number', (a) => { a.activation = 1; }, 'BAD_HEADER'],
+    ['inputs 1 for an image', (a) => { a.inputs = 1; }, 'BAD_HEADER'],
+    ['outputs not the channel count', (a) => { a.outputs = 4; }, 'BAD_HEADER'],
+    ['depth changed, tables not', (a) => { a.depth += 1; }, 'BAD_HEADER'],
   ];
-  for (const [what, mutate, code] of cases) rejects(withHeader(image, (h) => mutate(h.networks[1])), code, what);
-  // Changing the bit depth keeps the header valid but the stream no longer decodes.
-  rejects(withHeader(image, (h) => { h.networks[0].tensors[0].bits = 9; }), 'BAD_STREAM', 'bits changed');
+  for (const [what, mutate, code] of cases) {
+    rejects(withHeader(image, (h) => mutate(h.arch)), code, `shared arch: ${what}`);
+    rejects(withHeader(image, (h) => mutate(h.networks[2].arch)), code, `network's arch: ${what}`);
+  }
+  // The optional keys: activation 'sine', inputs and outputs equal to the derived values.
+  const explicit = withHeader(image, (h) => { Object.assign(h.arch, { activation: 'sine', inputs: 2, outputs: 3 }); });
+  assertSameFile(readSnf(explicit), tiledImage());
+  // Which networks have an arch of their own decides which arch each network gets.
+  const rejectsWith = (what: string, mutate: (h: Json) => void): void => rejects(withHeader(image, mutate), 'BAD_HEADER', what);
+  rejectsWith('shared arch missing', (h) => { delete h.arch; });
+  rejectsWith('shared arch not a map', (h) => { h.arch = [6, 2, 30]; });
+  rejectsWith('network arch not a map', (h) => { h.networks[2].arch = 'small'; });
+  // Every network with its own arch: the shared one may be absent (it is still checked when present).
+  const own = withHeader(image, (h) => {
+    for (const n of h.networks) n.arch ??= { ...h.arch };
+    delete h.arch;
+  });
+  assertSameFile(readSnf(own), tiledImage());
+  rejects(withHeader(own, (h) => { h.arch = { width: 0, depth: 1, omega: 1 }; }), 'BAD_HEADER', 'unused shared arch still checked');
+  // Moving network 2's arch to the others turns their tables into the wrong length.
+  rejectsWith('override swapped', (h) => { const a = h.arch; h.arch = h.networks[2].arch; h.networks[2].arch = a; });
+});
+
+test('rejects tensor tables and stream lengths that are not as spec §3.4 says', () => {
+  const image = writeSnf(tiledImage());
+  const t1 = headerOf(image).networks[1].t as Uint8Array;
+  assert.equal(t1.length, 5 * 6, '5 bytes for each of 2 × (2 + 1) tensors');
+  const cases: [string, (n: Json) => void][] = [
+    ['table missing', (n) => { delete n.t; }],
+    ['one byte short', (n) => { n.t = t1.subarray(0, 29); }],
+    ['one tensor too few', (n) => { n.t = t1.subarray(0, 25); }],
+    ['one tensor too many', (n) => { n.t = Uint8Array.from([...t1, 8, 0, 0, 0x80, 0x3f]); }],
+    ['an array, not binary', (n) => { n.t = [...t1]; }],
+    ['the v1 draft map form', (n) => { n.t = [{ bits: 8, step: 1 }]; }],
+    ['bits 0', (n) => { n.t = table(t1, 0, 0); }],
+    ['bits 1', (n) => { n.t = table(t1, 0, 1); }],
+    ['bits 17', (n) => { n.t = table(t1, 5, 17); }],
+    ['bits 255', (n) => { n.t = table(t1, 3, 255); }],
+    ['step 0', (n) => { n.t = table(t1, 0, 8, 0); }],
+    ['step −0', (n) => { n.t = table(t1, 0, 8, -0); }],
+    ['step negative', (n) => { n.t = table(t1, 1, 8, -0.5); }],
+    ['step NaN', (n) => { n.t = table(t1, 2, 8, NaN); }],
+    ['step infinite', (n) => { n.t = table(t1, 5, 8, Infinity); }],
+    ['bytes missing', (n) => { delete n.b; }],
+    ['bytes negative', (n) => { n.b = -1; }],
+    ['bytes not an integer', (n) => { n.b = 1.5; }],
+  ];
+  for (const [what, mutate] of cases) rejects(withHeader(image, (h) => mutate(h.networks[1])), 'BAD_HEADER', what);
+  // The table is little-endian: bits then the float32 step, byte for byte.
+  const input = tiledImage().networks[1]!;
+  input.tensors.forEach((tensor, t) => {
+    assert.equal(t1[5 * t], tensor.bits);
+    assert.equal(new DataView(t1.buffer, t1.byteOffset).getFloat32(5 * t + 1, true), tensor.step);
+  });
+  // A subnormal step is a finite float32 > 0: valid header, and the stream still decodes.
+  readSnf(withHeader(image, (h) => { h.networks[1].t = table(t1, 0, t1[0]!, 2 ** -140); }));
+  // Changing a bit depth keeps the header valid but the stream no longer decodes.
+  rejects(withHeader(image, (h) => { h.networks[0].t = table(h.networks[0].t, 0, 9); }), 'BAD_STREAM', 'bits changed');
+});
+
+test('regions: a grid, derived exactly as the encoder tiles, or one region per network', () => {
+  // gridRegions is the encoder's tileRegions (Math.round) in exact integer arithmetic.
+  for (const [w, h] of [[1, 1], [7, 5], [96, 96], [768, 512], [1000, 3], [65536, 65535]] as const) {
+    for (const [c, r] of [[1, 1], [2, 2], [3, 1], [4, 4], [1, 3], [7, 3]] as const) {
+      if (c > w || r > h) continue;
+      assert.deepEqual(gridRegions([w, h], [c, r]), tileRegions(w, h, c, r).map((region) => [...region]), `${w}x${h} in ${c}x${r}`);
+    }
+  }
+  assert.deepEqual(gridRegions([1000], [3]), [[0, 333], [333, 667], [667, 1000]]);
+  // Huge sizes under raised limits stay exact where 2·k·size + cells is past 2^53.
+  for (const [k, size, cells] of [[2 ** 22, 2 ** 32 - 1, 2 ** 22 + 1], [3, 2 ** 32 - 1, 6], [2 ** 31 - 1, 2 ** 32 - 3, 2 ** 31]] as const) {
+    const exact = Number((2n * BigInt(k) * BigInt(size) + BigInt(cells)) / (2n * BigInt(cells)));
+    assert.equal(gridEdge(k, size, cells), exact, `edge ${k} of ${cells} over ${size}`);
+  }
+
+  // Row-major tiles give a grid and no regions; one network gives neither.
+  const grid = headerOf(writeSnf(tiledImage()));
+  assert.deepEqual(grid.grid, [2, 2]);
+  assert.ok(grid.networks.every((n: Json) => n.region === undefined));
+  assert.equal(headerOf(smallFile()).grid, undefined);
+  assert.equal(headerOf(smallFile()).networks[0].region, undefined);
+  // Other orders and other splits keep their regions.
+  const unordered = writeSnf(unorderedImage());
+  const explicit = headerOf(unordered);
+  assert.equal(explicit.grid, undefined);
+  assert.deepEqual(explicit.networks.map((n: Json) => n.region), [[4, 0, 7, 3], [0, 0, 4, 3], [0, 3, 4, 5], [4, 3, 7, 5]]);
+  assertSameFile(readSnf(unordered), unorderedImage());
+  const uneven = { ...tiledImage(), networks: tiledImage().networks.map((n, i) => ({ ...n, region: [[0, 0, 3, 3], [3, 0, 7, 3], [0, 3, 3, 5], [3, 3, 7, 5]][i]! })) };
+  assert.equal(headerOf(writeSnf(uneven)).grid, undefined);
+  assertSameFile(readSnf(writeSnf(uneven)), uneven);
+
+  const cases: [string, (h: Json) => void][] = [
+    ['grid and a region', (h) => { h.networks[0].region = [0, 0, 4, 3]; }],
+    ['grid too few cells', (h) => { h.grid = [2, 1]; }],
+    ['grid too many cells', (h) => { h.grid = [3, 2]; }],
+    ['grid wider than the image', (h) => { h.grid = [8, 1]; h.networks = Array.from({ length: 8 }, () => h.networks[0]); }],
+    ['grid of one axis', (h) => { h.grid = [4]; }],
+    ['grid of three axes', (h) => { h.grid = [2, 2, 1]; }],
+    ['grid of zero columns', (h) => { h.grid = [0, 2]; }],
+    ['grid not integers', (h) => { h.grid = [2, 2.5]; }],
+    ['grid a map', (h) => { h.grid = { columns: 2, rows: 2 }; }],
+    ['neither grid nor regions for 4 networks', (h) => { delete h.grid; }],
+  ];
+  for (const [what, mutate] of cases) rejects(withHeader(writeSnf(tiledImage()), mutate), 'BAD_HEADER', what);
+  rejects(withHeader(unordered, (h) => { delete h.networks[2].region; }), 'BAD_HEADER', 'one region missing');
+  rejects(withHeader(unordered, (h) => { h.grid = [2, 2]; }), 'BAD_HEADER', 'regions and a grid');
+  // The default grid [1, 1] of a single network is the same as writing it.
+  readSnf(withHeader(smallFile(), (h) => { h.grid = [1, 1]; }));
+  readSnf(withHeader(smallFile(), (h) => { h.networks[0].region = [0, 0, 2, 2]; }));
+
+  // Audio: grid [segments].
+  const audio = (regions: [number, number][]): SnfFileInput => ({
+    header: audioHeader(100), networks: regions.map((region, i) => network(audioArch(1), region, [8], i)),
+  });
+  const even = writeSnf(audio([[0, 33], [33, 67], [67, 100]]));
+  assert.deepEqual(headerOf(even).grid, [3]);
+  assert.deepEqual(readSnf(even).networks.map((n) => n.region), [[0, 33], [33, 67], [67, 100]]);
+  rejects(withHeader(even, (h) => { h.grid = [3, 1]; }), 'BAD_HEADER', 'audio grid of two axes');
+  rejects(withHeader(even, (h) => { h.grid = [101]; }), 'BAD_HEADER', 'audio grid longer than the clip');
+  assert.equal(headerOf(writeSnf(audio([[0, 40], [40, 100]]))).grid, undefined);
 });
 
 test('rejects regions that do not tile the signal', () => {
-  const image = writeSnf(tiledImage()); // 7×5: [0,0,4,3] [4,0,7,3] [0,3,4,5] [4,3,7,5]
+  const image = writeSnf(unorderedImage()); // 7×5: [4,0,7,3] [0,0,4,3] [0,3,4,5] [4,3,7,5]
   const cases: [string, (h: Json) => void][] = [
-    ['three numbers', (h) => { h.networks[0].region = [0, 0, 4]; }],
-    ['not integers', (h) => { h.networks[0].region = [0, 0, 4, 2.5]; }],
-    ['a string', (h) => { h.networks[0].region = [0, 0, '4', 3]; }],
-    ['negative', (h) => { h.networks[0].region = [-1, 0, 4, 3]; }],
-    ['empty', (h) => { h.networks[0].region = [4, 0, 4, 3]; }],
-    ['reversed', (h) => { h.networks[0].region = [4, 0, 0, 3]; }],
-    ['outside the image', (h) => { h.networks[1].region = [4, 0, 8, 3]; }],
-    ['a gap', (h) => { h.networks[0].region = [0, 0, 3, 3]; }],
-    ['an overlap', (h) => { h.networks[0].region = [0, 0, 5, 3]; }],
-    ['overlap with a gap of the same area', (h) => { h.networks[0].region = [0, 0, 4, 4]; h.networks[2].region = [0, 3, 4, 4]; }],
-    ['two identical', (h) => { h.networks[1].region = [0, 0, 4, 3]; }],
+    ['three numbers', (h) => { h.networks[1].region = [0, 0, 4]; }],
+    ['not integers', (h) => { h.networks[1].region = [0, 0, 4, 2.5]; }],
+    ['a string', (h) => { h.networks[1].region = [0, 0, '4', 3]; }],
+    ['negative', (h) => { h.networks[1].region = [-1, 0, 4, 3]; }],
+    ['empty', (h) => { h.networks[1].region = [4, 0, 4, 3]; }],
+    ['reversed', (h) => { h.networks[1].region = [4, 0, 0, 3]; }],
+    ['outside the image', (h) => { h.networks[0].region = [4, 0, 8, 3]; }],
+    ['a gap', (h) => { h.networks[1].region = [0, 0, 3, 3]; }],
+    ['an overlap', (h) => { h.networks[1].region = [0, 0, 5, 3]; }],
+    ['overlap with a gap of the same area', (h) => { h.networks[1].region = [0, 0, 4, 4]; h.networks[2].region = [0, 3, 4, 4]; }],
+    ['two identical', (h) => { h.networks[0].region = [0, 0, 4, 3]; }],
   ];
   for (const [what, mutate] of cases) rejects(withHeader(image, mutate), 'BAD_HEADER', what);
   // Any order of tiles is fine.
-  readSnf(withHeader(image, (h) => { h.networks.reverse(); h.networks.reverse(); }));
+  const reversed = { ...tiledImage(), networks: [...tiledImage().networks].reverse() };
+  assertSameFile(readSnf(writeSnf(reversed)), reversed);
 
   const audio = writeSnf({
     header: audioHeader(100),
@@ -487,7 +612,8 @@ test('limits: defaults are documented values, and every limit is enforced', () =
   rejects(audio, 'LIMIT_EXCEEDED', 'maxAudioLength', { maxAudioLength: 99 });
   // A header claiming 2^31 parameters is refused before anything is allocated.
   const greedy = withHeader(bytes, (h) => {
-    for (const n of h.networks) n.arch.width = 4096;
+    h.arch.width = 4096;
+    h.networks[2].arch.width = 4096;
   });
   rejects(greedy, 'LIMIT_EXCEEDED', 'huge networks');
   assert.equal(codeOf(() => readSnf(bytes, { maxDepth: Number.NaN })), 'INVALID_ARGUMENT');
@@ -508,7 +634,12 @@ test('many networks: the tiling check and reading stay fast', () => {
   const started = performance.now();
   const file = readSnf(writeSnf(input));
   assert.equal(file.networks.length, side * side);
-  assert.ok(performance.now() - started < 1000);
+  // The same tiles in row-major order: a grid [32, 32] (8 bytes) instead of 12 bytes of region per network.
+  const sorted = { ...input, networks: order.map((_, i) => tiles[order.indexOf(i)]!) };
+  const gridded = writeSnf(sorted);
+  assert.deepEqual(readSnf(gridded).networks.map((n) => n.region), sorted.networks.map((n) => n.region));
+  assert.equal(inspectSnf(writeSnf(input)).headerBytes - inspectSnf(gridded).headerBytes, 12 * side * side - 8);
+  assert.ok(performance.now() - started < 1500);
 });
 
 // ---------------------------------------------------------------------------
@@ -524,12 +655,23 @@ test('the writer refuses what a reader would reject', () => {
     ['value over its bits', withNetwork0({ ...n0, tensors: [{ ...tensor0, values: tensor0.values.map(() => 128) }, ...n0.tensors.slice(1)] }), 'INVALID_ARGUMENT'],
     ['tensor too short', withNetwork0({ ...n0, tensors: [{ ...tensor0, values: tensor0.values.subarray(1) }, ...n0.tensors.slice(1)] }), 'INVALID_ARGUMENT'],
     ['step not float32', withNetwork0({ ...n0, tensors: [{ ...tensor0, step: 0.1 }, ...n0.tensors.slice(1)] }), 'INVALID_ARGUMENT'],
+    ['step 0', withNetwork0({ ...n0, tensors: [{ ...tensor0, step: 0 }, ...n0.tensors.slice(1)] }), 'INVALID_ARGUMENT'],
+    ['bits 17, which a byte holds', withNetwork0({ ...n0, tensors: [{ ...tensor0, bits: 17 }, ...n0.tensors.slice(1)] }), 'INVALID_ARGUMENT'],
+    ['bits 258, which a byte does not', withNetwork0({ ...n0, tensors: [{ ...tensor0, bits: 258 }, ...n0.tensors.slice(1)] }), 'INVALID_ARGUMENT'],
+    ['bits 2.5', withNetwork0({ ...n0, tensors: [{ ...tensor0, bits: 2.5 }, ...n0.tensors.slice(1)] }), 'INVALID_ARGUMENT'],
+    ['extra tensor', withNetwork0({ ...n0, tensors: [...n0.tensors, tensor0] }), 'INVALID_ARGUMENT'],
+    ['inputs wrong', withNetwork0({ ...n0, arch: { ...n0.arch, inputs: 1 } }), 'INVALID_ARGUMENT'],
+    ['activation relu', withNetwork0({ ...n0, arch: { ...n0.arch, activation: 'relu' as 'sine' } }), 'INVALID_ARGUMENT'],
+    ['region not an array', withNetwork0({ ...n0, region: 'all' as unknown as number[] }), 'INVALID_ARGUMENT'],
     ['missing tensor', withNetwork0({ ...n0, tensors: n0.tensors.slice(1) }), 'INVALID_ARGUMENT'],
     ['region gap', withNetwork0({ ...n0, region: [0, 0, 3, 3] }), 'INVALID_ARGUMENT'],
     ['outputs wrong', withNetwork0({ ...n0, arch: { ...n0.arch, outputs: 1 } }), 'INVALID_ARGUMENT'],
     ['no networks', { ...good, networks: [] }, 'INVALID_ARGUMENT'],
     ['width 0', { ...good, header: { ...imageHeader(0, 5) } }, 'INVALID_ARGUMENT'],
     ['extra holds a v1 key', { ...good, header: { ...imageHeader(7, 5), extra: { kind: 'x' } } }, 'INVALID_ARGUMENT'],
+    ['extra holds a v1 key the writer leaves out', { ...good, header: { ...imageHeader(7, 5), extra: { colorSpace: 'srgb' } } }, 'INVALID_ARGUMENT'],
+    ['extra holds grid', { ...good, header: { ...imageHeader(7, 5), extra: { grid: [1, 1] } } }, 'INVALID_ARGUMENT'],
+    ['colorSpace not the default', { ...good, header: { ...imageHeader(7, 5), colorSpace: 'display-p3' } as unknown as SnfHeader }, 'INVALID_ARGUMENT'],
     ['extra holds a Date', { ...good, header: { ...imageHeader(7, 5), extra: { when: new Date() as unknown as HeaderValue } } }, 'INVALID_ARGUMENT'],
     ['over a limit', { ...good, header: imageHeader(70000, 5) }, 'LIMIT_EXCEEDED'],
   ];
@@ -545,9 +687,17 @@ test('the container bytes match spec §2', () => {
   const p = view.getUint32(16 + h, true);
   assert.equal(bytes.length, 24 + h + p);
   assert.equal(view.getUint32(20 + h + p, true), crc32(bytes.subarray(0, 20 + h + p)));
-  // The header starts with the keys in the order writers emit them.
-  assert.deepEqual(Object.keys(decodeHeaderValue(bytes.subarray(16, 16 + h)) as Json),
-    ['kind', 'width', 'height', 'layout', 'colorSpace', 'normalization', 'networks']);
+  // The header has the keys in the order writers emit them, without the defaults (spec §3.2, §3.4).
+  const header = decodeHeaderValue(bytes.subarray(16, 16 + h)) as Json;
+  assert.deepEqual(Object.keys(header), ['kind', 'width', 'height', 'layout', 'arch', 'networks']);
+  assert.deepEqual(header.arch, { width: 2, depth: 1, omega: 30 });
+  assert.deepEqual(Object.keys(header.networks[0]), ['t', 'b']);
+  assert.deepEqual(Object.keys(headerOf(writeSnf(tiledImage()))), ['kind', 'width', 'height', 'layout', 'arch', 'grid', 'networks', 'train']);
+  assert.deepEqual(Object.keys(headerOf(writeSnf(tiledImage())).networks[2]), ['arch', 't', 'b']);
+  assert.deepEqual(Object.keys(headerOf(writeSnf(unorderedImage())).networks[2]), ['region', 'arch', 't', 'b']);
+  // Written out, the defaults read the same as left out.
+  const explicit = withHeader(bytes, (x) => { Object.assign(x, { colorSpace: 'srgb', normalization: 'symmetric8' }); });
+  assert.deepEqual(readSnf(explicit), readSnf(bytes));
 });
 
 test('errors: one class, codes from one table, one-line messages', () => {
@@ -590,30 +740,93 @@ test('fuzz: random edits behind a valid CRC only ever give a file or an SnfForma
   assert.ok(accepted < 1500);
 });
 
-test('spec appendix A: the complete 271-byte file', () => {
-  const hex = `89534e460d0a1a0a01000000f3000000 87a46b696e64a5696d616765a5776964
-    746801a668656967687401a66c61796f 7574a467726179aa636f6c6f72537061
-    6365a473726762ad6e6f726d616c697a 6174696f6eaa73796d6d657472696338
-    a86e6574776f726b739184a672656769 6f6e9400000101a46172636886a57769
-    64746801a5646570746801a56f6d6567 611eaa61637469766174696f6ea47369
-    6e65a6696e7075747302a76f75747075 747301a774656e736f72739482a46269
-    747304a473746570ca3f00000082a462 69747304a473746570ca3e80000082a4
-    6269747308a473746570ca3c00000082 a46269747302a47374657001a5627974
-    65730404000000af017d0c5e33dbc1`.replace(/\s+/g, '');
-  const expected = Uint8Array.from(Buffer.from(hex, 'hex'));
-  const arch: SirenArch = { inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30 };
-  const bytes = writeSnf({
-    header: { kind: 'image', width: 1, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' },
-    networks: [{
-      region: [0, 0, 1, 1], arch, tensors: [
-        { bits: 4, step: 0.5, values: Int32Array.from([3, -2]) },
-        { bits: 4, step: 0.25, values: Int32Array.from([1]) },
-        { bits: 8, step: 0.0078125, values: Int32Array.from([-100]) },
-        { bits: 2, step: 1, values: Int32Array.from([0]) },
-      ],
-    }],
-  });
-  assert.equal(bytes.length, 271);
+/** Bytes from the spec's hex dumps, whitespace ignored. */
+function fromHex(text: string): Uint8Array {
+  return Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
+}
+
+/** The network of spec Appendix A.2, and its stream. */
+const appendixArch: SirenArch = { inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30 };
+const appendixTensors = (w0: number[], b0: number, w1: number): QuantizedTensor[] => [
+  { bits: 4, step: 0.5, values: Int32Array.from(w0) },
+  { bits: 4, step: 0.25, values: Int32Array.from([b0]) },
+  { bits: 8, step: 0.0078125, values: Int32Array.from([w1]) },
+  { bits: 2, step: 1, values: Int32Array.from([0]) },
+];
+const grayHeader = (width: number): SnfHeader => ({ kind: 'image', width, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' });
+
+test('spec appendix A.2: the complete 132-byte file', () => {
+  const expected = fromHex(`89534e460d0a1a0a0100000068000000 86a46b696e64a5696d616765a5776964
+    746801a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea86e6574776f726b739182a174c4
+    14040000003f040000803e080000003c 020000803fa1620404000000af017d0c
+    ad6d302a`);
+  const bytes = writeSnf({ header: grayHeader(1), networks: [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }] });
+  assert.equal(bytes.length, 132);
   assert.deepEqual(bytes, expected);
   assert.deepEqual([...networkParams(readSnf(expected).networks[0]!)], [1.5, -1, 0.25, -0.78125, 0]);
+});
+
+test('spec appendix A.3: a grid, an arch override and training metadata', () => {
+  const expected = fromHex(`89534e460d0a1a0a01000000c5000000 88a46b696e64a5696d616765a5776964
+    746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea467726964920201a86e6574776f
+    726b739282a174c414040000003f0400 00803e080000003c020000803fa16204
+    83a46172636883a5776964746801a564 6570746801a56f6d65676114a174c414
+    040000003f040000803e080000003c02 0000803fa16203a5747261696e82a573
+    74657073cd012ca470736e72cb404400 000000000007000000af017d0c936210
+    d20ea8ef`);
+  const bytes = writeSnf({
+    header: { ...grayHeader(2), train: { steps: 300, psnr: 40 } },
+    networks: [
+      { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
+      { region: [1, 0, 2, 1], arch: { ...appendixArch, omega: 20 }, tensors: appendixTensors([1, 1], -1, 64) },
+    ],
+  });
+  assert.equal(bytes.length, 228);
+  assert.deepEqual(bytes, expected);
+  const file = readSnf(expected);
+  assert.deepEqual(file.networks.map((n) => [[...n.region], n.arch.omega, n.bytes]), [[[0, 0, 1, 1], 30, 4], [[1, 0, 2, 1], 20, 3]]);
+  assert.deepEqual([...networkParams(file.networks[1]!)], [0.5, 0.5, -0.25, 0.5, 0]);
+  assert.deepEqual(file.header.train, { steps: 300, psnr: 40 });
+});
+
+test('train.psnr is always a float 64, so its value never changes the size of a file (spec §3.7)', () => {
+  const sizes = new Set<number>();
+  for (const psnr of [40, 31.25, 99.999, 0, Infinity, 12.345678901234]) {
+    const bytes = writeSnf({ ...tiledImage(), header: { ...imageHeader(7, 5), train: { steps: 1000, psnr } } });
+    sizes.add(bytes.length);
+    assert.equal(readSnf(bytes).header.train?.psnr, psnr);
+  }
+  assert.equal(sizes.size, 1);
+  // Other numbers stay canonical: float 32 where exact, integers as integers.
+  assert.deepEqual([...encodeHeaderValue({ a: 0.5, b: new Float64(0.5), c: 40, d: new Float64(40) })], [
+    0x84, 0xa1, 0x61, 0xca, 0x3f, 0x00, 0x00, 0x00, 0xa1, 0x62, 0xcb, 0x3f, 0xe0, 0, 0, 0, 0, 0, 0,
+    0xa1, 0x63, 40, 0xa1, 0x64, 0xcb, 0x40, 0x44, 0, 0, 0, 0, 0, 0,
+  ]);
+});
+
+/**
+ * The two files of the header-size table of spec §6.7: 8-bit RGB, ω = 30,
+ * width 24, depth 3 (8 tensors), 12-bit first layer, streams of 256 … 65,535
+ * bytes, and the training metadata the encoder writes.
+ */
+function efficiencyFile(width: number, height: number, columns: number, rows: number, train: boolean): Uint8Array {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 24, depth: 3, omega: 30 };
+  return writeSnf({
+    header: {
+      ...imageHeader(width, height),
+      train: train ? { steps: 1000, alpha: 1, lr: 3e-3, seed: 1, psnr: 31.234, engine: 'ref', init: 'ws' } : undefined,
+    },
+    networks: tileRegions(width, height, columns, rows).map((region, i) => network(arch, [...region], [12, 12, 8, 8, 8, 8, 8, 8], i + 1)),
+  });
+}
+
+test('spec §6.7: header sizes of one network and of a 4×4 grid', () => {
+  const sizes = [[96, 96, 1, 1], [768, 512, 4, 4]].map(([w, h, c, r]) => [true, false].map((train) => {
+    const info = inspectSnf(efficiencyFile(w!, h!, c!, r!, train));
+    assert.ok(info.networks.every((n) => n.bytes >= 256 && n.bytes < 65536));
+    return info.headerBytes;
+  }));
+  assert.deepEqual(sizes, [[199, 125], [963, 889]]);
 });

@@ -39,6 +39,15 @@ export const OFFSET_HEADER = 16;
 /** Bytes of a file outside its header and payload: 16 before the header, 4 for P, 4 for the CRC. */
 export const CONTAINER_OVERHEAD = 24;
 
+/**
+ * Bytes per tensor in a network's binary tensor table (spec §3.4):
+ *
+ *   offset  size  field
+ *   0       1     bits (u8), 2 … 16
+ *   1       4     step (float32, little-endian), finite and > 0
+ */
+export const TENSOR_ENTRY_BYTES = 5;
+
 /** Bit depths allowed for a quantized tensor (spec §5). */
 export const MIN_TENSOR_BITS = 2;
 export const MAX_TENSOR_BITS = 16;

@@ -6,11 +6,11 @@
  */
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
-  IMAGE_LAYOUTS, MAX_AUDIO_CHANNELS, MAX_TENSOR_BITS, MIN_TENSOR_BITS, U32_MAX, type ImageLayout, type SnfLimits,
+  IMAGE_LAYOUTS, MAX_AUDIO_CHANNELS, MAX_TENSOR_BITS, MIN_TENSOR_BITS, TENSOR_ENTRY_BYTES, U32_MAX, type ImageLayout, type SnfLimits,
 } from './constants.js';
 import { describe, fail, type SnfErrorCode } from './errors.js';
 import type { HeaderValue } from './msgpack.js';
-import { findOverlap } from './tiling.js';
+import { findOverlap, gridRegions } from './tiling.js';
 
 /** Training metadata (spec §3.7): informative only; every field optional. */
 export interface TrainInfo {
@@ -93,13 +93,18 @@ export interface TensorHeader {
   readonly step: number;
 }
 
-/** One entry of the header's `networks` array (spec §3.4). */
+/**
+ * One entry of the header's `networks` array (spec §3.4), resolved: every
+ * field is filled in whether the file stores it in the entry or derives it.
+ */
 export interface NetworkInfo {
+  /** The entry's `region`, or its cell of the header's `grid` (spec §3.5). */
   readonly region: Region;
+  /** The entry's own `arch`, or the header's shared one (the same object for every network that uses it). */
   readonly arch: NetworkArch;
-  /** 2 × (depth + 1) entries, in file order W0, b0, W1, b1, … (spec §4.2). */
+  /** From the binary table `t`: 2 × (depth + 1) entries, in file order W0, b0, W1, b1, … (spec §4.2). */
   readonly tensors: readonly TensorHeader[];
-  /** Length of this network's coded stream in the payload. */
+  /** `b`: length of this network's coded stream in the payload. */
   readonly bytes: number;
 }
 
@@ -159,9 +164,17 @@ function oneOf<T extends string>(value: HeaderValue | undefined, path: string, a
 
 const IMAGE_KEYS = ['width', 'height', 'layout'] as const;
 const AUDIO_KEYS = ['sampleRate', 'length', 'channels'] as const;
-/** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6). */
-const KNOWN_KEYS = new Set<string>(['kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'networks', 'train', 'blend']);
+/** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6); `extra` may not hold these. */
+export const ROOT_KEYS: ReadonlySet<string> = new Set<string>([
+  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'blend',
+]);
 const TRAIN_NUMBERS = ['alpha', 'lr'] as const;
+
+/** Values of `colorSpace` and `normalization` when the header omits them (spec §3.2). */
+export const DEFAULT_COLOR_SPACE = { image: 'srgb', audio: 'linear' } as const;
+export const DEFAULT_NORMALIZATION = { image: 'symmetric8', audio: 'identity' } as const;
+/** Value of `arch.activation` when the arch map omits it (spec §3.4). */
+export const DEFAULT_ACTIVATION = 'sine';
 
 /** A parsed, validated header. */
 export interface ParsedHeader {
@@ -186,45 +199,94 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits): ParsedHead
   const kind = oneOf(h.kind, 'kind', ['image', 'audio'] as const);
   const extra: Record<string, HeaderValue> = {};
   for (const key of Object.keys(h)) {
-    if (!KNOWN_KEYS.has(key)) Object.defineProperty(extra, key, { value: h[key], enumerable: true, writable: true, configurable: true });
+    if (!ROOT_KEYS.has(key)) Object.defineProperty(extra, key, { value: h[key], enumerable: true, writable: true, configurable: true });
   }
   for (const key of kind === 'image' ? AUDIO_KEYS : IMAGE_KEYS) {
     if (h[key] !== undefined) fail('BAD_HEADER', `bad header: key ${key} does not belong in an ${kind} header`);
   }
   const train = h.train === undefined ? undefined : validateTrain(h.train);
   const common = { ...(train ? { train } : {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) };
+  // §3.2: colorSpace and normalization are optional; v1.0 defines one value of each per kind, their default.
+  if (h.colorSpace !== undefined) oneOf(h.colorSpace, 'colorSpace', [DEFAULT_COLOR_SPACE[kind]]);
+  if (h.normalization !== undefined) oneOf(h.normalization, 'normalization', [DEFAULT_NORMALIZATION[kind]]);
 
   let header: SnfHeader;
   if (kind === 'image') {
     const width = int(h.width, 'width', 1, U32_MAX, { max: limits.maxImageSide, name: 'maxImageSide' });
     const height = int(h.height, 'height', 1, U32_MAX, { max: limits.maxImageSide, name: 'maxImageSide' });
     const layout = oneOf(h.layout, 'layout', Object.keys(IMAGE_LAYOUTS) as ImageLayout[]);
-    const colorSpace = oneOf(h.colorSpace, 'colorSpace', ['srgb'] as const);
-    const normalization = oneOf(h.normalization, 'normalization', ['symmetric8'] as const);
-    header = { kind, width, height, layout, colorSpace, normalization, ...common };
+    header = { kind, width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', ...common };
   } else {
     const sampleRate = int(h.sampleRate, 'sampleRate', 1, U32_MAX);
     const length = int(h.length, 'length', 1, U32_MAX, { max: limits.maxAudioLength, name: 'maxAudioLength' });
     const channels = int(h.channels, 'channels', 1, MAX_AUDIO_CHANNELS);
-    const colorSpace = oneOf(h.colorSpace, 'colorSpace', ['linear'] as const);
-    const normalization = oneOf(h.normalization, 'normalization', ['identity'] as const);
-    header = { kind, sampleRate, length, channels, colorSpace, normalization, ...common };
+    header = { kind, sampleRate, length, channels, colorSpace: 'linear', normalization: 'identity', ...common };
   }
+
+  // §3.4: the shared arch, for every network that has none of its own.
+  const sharedArch = h.arch === undefined ? undefined : validateArch(h.arch, 'arch', header, limits);
 
   const list = array(h.networks, 'networks');
   if (list.length > limits.maxNetworks) fail('LIMIT_EXCEEDED', `the file has ${list.length} networks, over the limit maxNetworks = ${limits.maxNetworks}`);
   if (list.length === 0) bad('networks', 'at least one network', list);
-  let parameters = 0;
-  const networks = list.map((entry, n) => {
-    const network = validateNetwork(entry, `networks[${n}]`, header, limits);
-    parameters += parameterCount(network.arch);
-    if (parameters > limits.maxParameters) {
-      fail('LIMIT_EXCEEDED', `the networks hold over ${limits.maxParameters} parameters (limit maxParameters), ${parameters} up to networks[${n}]`);
+  const entries = list.map((entry, n) => map(entry, `networks[${n}]`));
+
+  // §3.5: regions either all explicit, or all derived from the grid (default all ones).
+  const explicit = entries.findIndex((entry) => entry.region !== undefined);
+  let regions: Region[];
+  if (explicit >= 0) {
+    if (h.grid !== undefined) {
+      fail('BAD_HEADER', `bad header: networks[${explicit}].region and grid are exclusive (a file with a grid derives every region from it)`);
     }
-    return network;
+    regions = entries.map((entry, n) => {
+      if (entry.region === undefined) {
+        fail('BAD_HEADER', `bad header: networks[${n}].region is missing while networks[${explicit}] has one (without a grid every network needs a region)`);
+      }
+      return validateRegion(entry.region, `networks[${n}].region`, header);
+    });
+  } else {
+    // gridRegions gives 4 numbers per cell for 2 sizes (an image), 2 for 1 (audio).
+    regions = gridRegions(signalSizes(header), validateGrid(h.grid, header, entries.length)) as unknown as Region[];
+  }
+
+  let parameters = 0;
+  const networks = entries.map((entry, n): NetworkInfo => {
+    const path = `networks[${n}]`;
+    let arch = sharedArch;
+    if (entry.arch !== undefined) arch = validateArch(entry.arch, `${path}.arch`, header, limits);
+    if (arch === undefined) fail('BAD_HEADER', `bad header: ${path}.arch is missing and the header has no shared arch`);
+    parameters += parameterCount(arch);
+    if (parameters > limits.maxParameters) {
+      fail('LIMIT_EXCEEDED', `the networks hold over ${limits.maxParameters} parameters (limit maxParameters), ${parameters} up to ${path}`);
+    }
+    // The two keys every network repeats are one letter (spec §3.4): t, the tensor table; b, the stream's bytes.
+    const tensors = validateTensorTable(entry.t, `${path}.t`, arch.depth);
+    const bytes = int(entry.b, `${path}.b`, 0, U32_MAX);
+    return { region: regions[n]!, arch, tensors, bytes };
   });
-  checkTiling(header, networks);
+  if (explicit >= 0) checkTiling(header, networks);
   return { header, networks, parameters };
+}
+
+/** The signal's extent along each axis: [width, height] for images, [length] for audio. */
+export function signalSizes(header: SnfHeader): number[] {
+  return header.kind === 'image' ? [header.width, header.height] : [header.length];
+}
+
+/** `grid` (spec §3.5): one integer per axis, each from 1 to the signal's size on that axis, with one network per cell. */
+function validateGrid(value: HeaderValue | undefined, header: SnfHeader, networks: number): number[] {
+  const sizes = signalSizes(header);
+  const names = header.kind === 'image' ? ['columns', 'rows'] : ['segments'];
+  if (value === undefined) {
+    if (networks !== 1) fail('BAD_HEADER', `bad header: ${networks} networks but neither a grid nor regions (without them the header holds exactly one network)`);
+    return sizes.map(() => 1);
+  }
+  const g = array(value, 'grid');
+  if (g.length !== sizes.length) bad('grid', `${sizes.length} integer${sizes.length > 1 ? 's' : ''} [${names.join(', ')}]`, g);
+  const grid = g.map((cells, i) => int(cells, `grid[${i}] (${names[i]})`, 1, sizes[i]!));
+  const cells = grid.reduce((product, c) => product * c, 1);
+  if (cells !== networks) fail('BAD_HEADER', `bad header: grid [${grid.join(', ')}] has ${cells} cells but the header has ${networks} networks`);
+  return grid;
 }
 
 function validateTrain(value: HeaderValue): TrainInfo {
@@ -251,36 +313,57 @@ function validateTrain(value: HeaderValue): TrainInfo {
   return train;
 }
 
-function validateNetwork(value: HeaderValue, path: string, header: SnfHeader, limits: SnfLimits): NetworkInfo {
-  const n = map(value, path);
-  const a = map(n.arch, `${path}.arch`);
-  const width = int(a.width, `${path}.arch.width`, 1, U32_MAX, { max: limits.maxUnits, name: 'maxUnits' });
-  const depth = int(a.depth, `${path}.arch.depth`, 1, U32_MAX, { max: limits.maxDepth, name: 'maxDepth' });
-  const omega = finite(a.omega, `${path}.arch.omega`);
-  if (omega <= 0) bad(`${path}.arch.omega`, 'a finite number > 0', a.omega);
-  const activation = oneOf(a.activation, `${path}.arch.activation`, ['sine'] as const);
+/** An `arch` map (spec §3.4), shared (path 'arch') or a network's own. */
+function validateArch(value: HeaderValue, path: string, header: SnfHeader, limits: SnfLimits): NetworkArch {
+  const a = map(value, path);
+  const width = int(a.width, `${path}.width`, 1, U32_MAX, { max: limits.maxUnits, name: 'maxUnits' });
+  const depth = int(a.depth, `${path}.depth`, 1, U32_MAX, { max: limits.maxDepth, name: 'maxDepth' });
+  const omega = finite(a.omega, `${path}.omega`);
+  if (omega <= 0) bad(`${path}.omega`, 'a finite number > 0', a.omega);
+  const activation = a.activation === undefined ? DEFAULT_ACTIVATION : oneOf(a.activation, `${path}.activation`, [DEFAULT_ACTIVATION]);
+  // inputs and outputs follow from the header; when present they must agree.
   const inputs = header.kind === 'image' ? 2 : 1;
   const outputs = channelCount(header);
-  if (a.inputs !== inputs) bad(`${path}.arch.inputs`, `${inputs} (the ${header.kind}'s coordinate dimensions)`, a.inputs);
-  if (a.outputs !== outputs) bad(`${path}.arch.outputs`, `${outputs} (the ${header.kind}'s channel count)`, a.outputs);
-  const arch: NetworkArch = { width, depth, omega, activation, inputs, outputs };
+  if (a.inputs !== undefined && a.inputs !== inputs) bad(`${path}.inputs`, `${inputs} (the ${header.kind}'s coordinate dimensions) or no value`, a.inputs);
+  if (a.outputs !== undefined && a.outputs !== outputs) bad(`${path}.outputs`, `${outputs} (the ${header.kind}'s channel count) or no value`, a.outputs);
+  return { width, depth, omega, activation, inputs, outputs };
+}
 
-  const region = validateRegion(n.region, `${path}.region`, header);
+/**
+ * A network's binary tensor table (spec §3.4): TENSOR_ENTRY_BYTES per tensor,
+ * in file order, each a u8 `bits` and a float32 little-endian `step`.
+ */
+function validateTensorTable(value: HeaderValue | undefined, path: string, depth: number): TensorHeader[] {
+  const count = 2 * (depth + 1);
+  const size = TENSOR_ENTRY_BYTES * count;
+  if (!(value instanceof Uint8Array)) bad(path, `binary data of ${size} bytes (${TENSOR_ENTRY_BYTES} × 2 × (depth + 1))`, value);
+  if (value.length !== size) bad(path, `binary data of ${size} bytes (${TENSOR_ENTRY_BYTES} × 2 × (depth + 1))`, value);
+  const view = new DataView(value.buffer, value.byteOffset, value.byteLength);
+  const tensors: TensorHeader[] = [];
+  for (let t = 0; t < count; t++) {
+    const at = TENSOR_ENTRY_BYTES * t;
+    const bits = view.getUint8(at);
+    if (bits < MIN_TENSOR_BITS || bits > MAX_TENSOR_BITS) bad(`${path}[${t}].bits (byte ${at})`, `an integer from ${MIN_TENSOR_BITS} to ${MAX_TENSOR_BITS}`, bits);
+    const step = view.getFloat32(at + 1, true);
+    if (!(step > 0 && step < Infinity)) bad(`${path}[${t}].step (bytes ${at + 1}–${at + 4})`, 'a finite float32 > 0', step);
+    tensors.push({ bits, step });
+  }
+  return tensors;
+}
 
-  const list = array(n.tensors, `${path}.tensors`);
-  if (list.length !== 2 * (depth + 1)) bad(`${path}.tensors`, `${2 * (depth + 1)} entries (2 × (depth + 1))`, list);
-  const tensors = list.map((entry, t): TensorHeader => {
-    const tpath = `${path}.tensors[${t}]`;
-    const e = map(entry, tpath);
-    const bits = int(e.bits, `${tpath}.bits`, MIN_TENSOR_BITS, MAX_TENSOR_BITS);
-    const step = e.step;
-    if (typeof step !== 'number' || !Number.isFinite(step) || step <= 0 || Math.fround(step) !== step) {
-      bad(`${tpath}.step`, 'a finite float32 > 0', step);
-    }
-    return { bits, step };
-  });
-  const bytes = int(n.bytes, `${path}.bytes`, 0, U32_MAX);
-  return { region, arch, tensors, bytes };
+/**
+ * Checks one tensor's `bits` and `step` as a writer receives them, before
+ * they are packed into a table that could not hold other values.
+ * @throws SnfFormatError `INVALID_ARGUMENT`.
+ */
+export function checkTensorHeader(tensor: TensorHeader, path: string): void {
+  const { bits, step } = tensor;
+  if (typeof bits !== 'number' || !Number.isInteger(bits) || bits < MIN_TENSOR_BITS || bits > MAX_TENSOR_BITS) {
+    fail('INVALID_ARGUMENT', `Expected an integer from ${MIN_TENSOR_BITS} to ${MAX_TENSOR_BITS} for ${path}.bits but received ${describe(bits)}`);
+  }
+  if (typeof step !== 'number' || !(step > 0 && step < Infinity) || Math.fround(step) !== step) {
+    fail('INVALID_ARGUMENT', `Expected a finite float32 > 0 for ${path}.step but received ${describe(step)}`);
+  }
 }
 
 function validateRegion(value: HeaderValue | undefined, path: string, header: SnfHeader): Region {

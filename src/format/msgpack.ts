@@ -12,8 +12,9 @@
  *   string keys; it never allocates more than the input's length justifies
  *   and never nests deeper than MAX_HEADER_NESTING.
  * - Writing: the canonical form of spec §3.1 (shortest integers, float32
- *   where exact) saves 4 bytes per tensor step over msgpackr's float64, and
- *   keeps files byte-identical whatever msgpackr version is installed.
+ *   where exact, float64 always for `Float64`) is smaller than msgpackr's
+ *   float64 numbers, gives `train.psnr` a size independent of its value,
+ *   and keeps files byte-identical whatever msgpackr version is installed.
  *
  * The tests check both against msgpackr in each direction.
  */
@@ -23,16 +24,28 @@ import { describe, fail } from './errors.js';
 /** A value the header parser can return. Maps are plain objects with string keys. */
 export type HeaderValue = null | boolean | number | string | Uint8Array | HeaderValue[] | { [key: string]: HeaderValue };
 
+/**
+ * A number that `encodeHeaderValue` always writes as float 64, whatever its
+ * value (spec §3.1: `train.psnr`), so that its encoded size does not depend
+ * on it. It reads back as a plain number.
+ */
+export class Float64 {
+  constructor(readonly value: number) {}
+}
+
+/** What `encodeHeaderValue` takes: a `HeaderValue` in which numbers may be wrapped in `Float64`. */
+export type WritableValue = HeaderValue | Float64 | WritableValue[] | { [key: string]: WritableValue };
+
 const utf8Encoder = /*#__PURE__*/ new TextEncoder();
 
 /**
  * Encodes `value` in the canonical form of spec §3.1: integers in their
  * shortest encoding, other numbers as float32 when that is exact and as
- * float64 otherwise, maps in insertion order.
+ * float64 otherwise (always float64 for a `Float64`), maps in insertion order.
  * @throws SnfFormatError `INVALID_ARGUMENT` for a value outside `HeaderValue`
  *   (undefined, functions, class instances, …).
  */
-export function encodeHeaderValue(value: HeaderValue): Uint8Array {
+export function encodeHeaderValue(value: WritableValue): Uint8Array {
   const writer = new Writer();
   writer.value(value, 'header', 0);
   return writer.bytes();
@@ -53,6 +66,11 @@ class Writer {
     if (value === false) return this.u8(0xc2);
     if (value === true) return this.u8(0xc3);
     if (typeof value === 'number') return this.number(value);
+    if (value instanceof Float64) {
+      if (typeof value.value !== 'number') fail('INVALID_ARGUMENT', `Expected a number for ${path} but received ${describe(value.value)}`);
+      this.u8(0xcb);
+      return this.reserve(8).setFloat64(this.length - 8, value.value);
+    }
     if (typeof value === 'string') {
       if (value.length <= 32 && /^[\x00-\x7f]*$/.test(value)) {
         this.head(value.length, 0xa0, 31, 0xd9, 0xda, 0xdb);

@@ -16,15 +16,17 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
   CONTAINER_OVERHEAD, DEFAULT_LIMITS, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
-  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MINOR, U32_MAX, type SnfLimits,
+  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
 import {
-  tensorLengths, validateHeader, type AudioHeader, type AudioRegion, type ImageHeader, type ImageRegion, type NetworkArch,
-  type NetworkInfo, type Region, type SnfHeader, type TensorHeader,
+  checkTensorHeader, DEFAULT_ACTIVATION, DEFAULT_COLOR_SPACE, DEFAULT_NORMALIZATION, ROOT_KEYS, signalSizes, tensorLengths,
+  validateHeader, type AudioHeader, type AudioRegion, type ImageHeader, type ImageRegion, type NetworkArch, type NetworkInfo,
+  type Region, type SnfHeader, type TensorHeader,
 } from './header.js';
-import { decodeHeaderValue, encodeHeaderValue, type HeaderValue } from './msgpack.js';
+import { decodeHeaderValue, encodeHeaderValue, Float64, type WritableValue } from './msgpack.js';
+import { findGrid } from './tiling.js';
 import { decodeTensors, encodeTensors } from './range-coder.js';
 
 /** One quantized tensor (spec §5): value = q × step for each integer q of `values`. */
@@ -221,10 +223,20 @@ function hex(value: number): string {
 export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8Array {
   const checkedLimits = withLimits(limits);
   const networks = file.networks;
-  // Validate everything before the (costly) entropy coding, with placeholder byte counts.
-  const raw = headerValue(file.header, networks.map((network) => networkValue(network, 0)));
-  asWriterError(() => validateHeader(raw, checkedLimits));
+  if (!Array.isArray(networks as unknown)) fail('INVALID_ARGUMENT', `Expected an array for networks but received ${describe(networks)}`);
+  const layout = planLayout(file.header, networks);
+  // Validate everything before the (costly) entropy coding, with placeholder byte counts,
+  // on exactly the map a reader would parse.
+  const parsed = asWriterError(() => validateHeader(decodeHeaderValue(encodeHeaderValue(headerValue(file.header, layout, networks.map(() => 0)))), checkedLimits));
   const streams = networks.map((network, n) => {
+    // inputs and outputs are not stored (spec §3.4): the reader derives them, so they must be the derived values.
+    const derived = parsed.networks[n]!.arch;
+    for (const key of ['inputs', 'outputs'] as const) {
+      if (network.arch[key] !== derived[key]) {
+        const what = key === 'inputs' ? `the ${file.header.kind}'s coordinate dimensions` : `the ${file.header.kind}'s channel count`;
+        fail('INVALID_ARGUMENT', `Expected ${derived[key]} (${what}) for networks[${n}].arch.${key} but received ${describe(network.arch[key])}`);
+      }
+    }
     const lengths = tensorLengths(network.arch);
     network.tensors.forEach((tensor, t) => {
       if (!(tensor.values instanceof Int32Array) || tensor.values.length !== lengths[t]) {
@@ -238,7 +250,7 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
       throw error;
     }
   });
-  const header = encodeHeaderValue(headerValue(file.header, networks.map((network, n) => networkValue(network, streams[n]!.length))));
+  const header = encodeHeaderValue(headerValue(file.header, layout, streams.map((stream) => stream.length)));
   const payloadBytes = streams.reduce((total, stream) => total + stream.length, 0);
   if (header.length > checkedLimits.maxHeaderBytes) {
     fail('LIMIT_EXCEEDED', `the header would be ${header.length} bytes, over the limit maxHeaderBytes = ${checkedLimits.maxHeaderBytes}`);
@@ -265,9 +277,9 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
 }
 
 /** Runs `check`, turning reader-side codes into `INVALID_ARGUMENT` (limits keep `LIMIT_EXCEEDED`). */
-function asWriterError(check: () => void): void {
+function asWriterError<T>(check: () => T): T {
   try {
-    check();
+    return check();
   } catch (error) {
     if (error instanceof SnfFormatError && error.code !== 'LIMIT_EXCEEDED') {
       throw new SnfFormatError('INVALID_ARGUMENT', error.message.replace(/^bad header: /, 'cannot write .snf: '));
@@ -276,43 +288,114 @@ function asWriterError(check: () => void): void {
   }
 }
 
-/** The header map in the order writers emit its keys (spec §3.2). */
-function headerValue(header: SnfHeader, networks: HeaderValue[]): HeaderValue {
-  const out: { [key: string]: HeaderValue } = { kind: header.kind };
+/**
+ * The writer's choice of the shortest header (spec §3.4, §3.5), made once
+ * per file: the shared arch, and whether the regions are a grid.
+ */
+interface Layout {
+  readonly networks: readonly SnfNetworkInput[];
+  /** The arch written at the top level: that of the most networks, the first network's among equals. */
+  readonly shared: SnfNetworkInput['arch'];
+  readonly sharedKey: string;
+  /** Each network's tensor table (spec §3.4), checked and packed once. */
+  readonly tables: readonly Uint8Array[];
+  /** The grid the regions form (omitted from the header when all ones), or undefined to write every region. */
+  readonly grid: readonly number[] | undefined;
+}
+
+/** What makes two archs the same on the wire: inputs and outputs are derived from the header. */
+function archKey(arch: SnfNetworkInput['arch']): string {
+  return JSON.stringify([arch.width, arch.depth, arch.omega, arch.activation ?? DEFAULT_ACTIVATION]);
+}
+
+function planLayout(header: SnfHeader, networks: readonly SnfNetworkInput[]): Layout {
+  if (typeof header !== 'object' || header === null) fail('INVALID_ARGUMENT', `Expected an object for header but received ${describe(header)}`);
+  const counts = new Map<string, number>();
+  const tables = networks.map((network, n) => {
+    const path = `networks[${n}]`;
+    if (typeof network !== 'object' || network === null) fail('INVALID_ARGUMENT', `Expected an object for ${path} but received ${describe(network)}`);
+    const { arch, region, tensors } = network;
+    if (!Array.isArray(region)) fail('INVALID_ARGUMENT', `Expected an array for ${path}.region but received ${describe(region)}`);
+    if (typeof arch !== 'object' || arch === null) fail('INVALID_ARGUMENT', `Expected an object for ${path}.arch but received ${describe(arch)}`);
+    if (!Array.isArray(tensors)) fail('INVALID_ARGUMENT', `Expected an array for ${path}.tensors but received ${describe(tensors)}`);
+    const key = archKey(arch);
+    counts.set(key, (counts.get(key) ?? 0) + 1);
+    // A depth that is not a small positive integer is reported by the header check; size the count check only for a valid one.
+    const expected = Number.isSafeInteger(arch.depth) && arch.depth >= 1 ? 2 * (arch.depth + 1) : tensors.length;
+    if (tensors.length !== expected) {
+      fail('INVALID_ARGUMENT', `Expected ${expected} tensors (2 × (depth + 1)) for ${path}.tensors but received ${tensors.length}`);
+    }
+    return tensorTable(tensors, `${path}.tensors`);
+  });
+  // The arch of the most networks, the first network's among equals.
+  let most = 0;
+  for (const count of counts.values()) most = Math.max(most, count);
+  const shared = networks.find((network) => counts.get(archKey(network.arch)) === most)?.arch;
+  if (shared === undefined) fail('INVALID_ARGUMENT', 'Expected at least one network for networks but received an array of length 0');
+  const sizes = signalSizes(header);
+  const grid = sizes.every((size) => Number.isSafeInteger(size) && size >= 1)
+    ? findGrid(sizes, networks.map((network) => network.region))
+    : undefined;
+  return { networks, shared, sharedKey: archKey(shared), tables, grid };
+}
+
+/** Packs a network's tensor table (spec §3.4): per tensor a u8 `bits` and a float32 little-endian `step`. */
+function tensorTable(tensors: readonly TensorHeader[], path: string): Uint8Array {
+  const table = new Uint8Array(TENSOR_ENTRY_BYTES * tensors.length);
+  const view = new DataView(table.buffer);
+  tensors.forEach((tensor, t) => {
+    checkTensorHeader(tensor, `${path}[${t}]`);
+    view.setUint8(TENSOR_ENTRY_BYTES * t, tensor.bits);
+    view.setFloat32(TENSOR_ENTRY_BYTES * t + 1, tensor.step, true);
+  });
+  return table;
+}
+
+/** An `arch` map as writers emit it: the default activation and the derived inputs and outputs left out. */
+function archValue(arch: SnfNetworkInput['arch']): WritableValue {
+  const value: { [key: string]: WritableValue } = { width: arch.width, depth: arch.depth, omega: arch.omega };
+  const activation = arch.activation ?? DEFAULT_ACTIVATION;
+  if (activation !== DEFAULT_ACTIVATION) value.activation = activation;
+  return value;
+}
+
+/** The header map in the order writers emit its keys (spec §3.2), with `bytes[n]` as network n's stream length. */
+function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]): WritableValue {
+  const out: { [key: string]: WritableValue } = { kind: header.kind };
   if (header.kind === 'image') {
     Object.assign(out, { width: header.width, height: header.height, layout: header.layout });
   } else {
     Object.assign(out, { sampleRate: header.sampleRate, length: header.length, channels: header.channels });
   }
-  out.colorSpace = header.colorSpace;
-  out.normalization = header.normalization;
-  out.networks = networks;
+  // The defaults are left out; another value is written, for the check to refuse.
+  const kind = header.kind === 'audio' ? 'audio' : 'image';
+  if (header.colorSpace !== DEFAULT_COLOR_SPACE[kind]) out.colorSpace = header.colorSpace;
+  if (header.normalization !== DEFAULT_NORMALIZATION[kind]) out.normalization = header.normalization;
+  out.arch = archValue(layout.shared);
+  if (layout.grid !== undefined && layout.grid.some((cells) => cells !== 1)) out.grid = [...layout.grid];
+  out.networks = layout.tables.map((table, n) => {
+    const network = layout.networks[n]!;
+    const entry: { [key: string]: WritableValue } = {};
+    if (layout.grid === undefined) entry.region = [...network.region];
+    if (archKey(network.arch) !== layout.sharedKey) entry.arch = archValue(network.arch);
+    entry.t = table;
+    entry.b = bytes[n]!;
+    return entry;
+  });
   if (header.train !== undefined) {
-    const train: { [key: string]: HeaderValue } = {};
+    const train: { [key: string]: WritableValue } = {};
     for (const key of ['steps', 'alpha', 'lr', 'seed', 'psnr', 'engine', 'seconds', 'init'] as const) {
       const value = header.train[key];
-      if (value !== undefined) train[key] = value;
+      // psnr is always a float 64 (spec §3.7), so a file's size does not depend on the value recorded.
+      if (value !== undefined) train[key] = key === 'psnr' ? new Float64(value as number) : value;
     }
     out.train = train;
   }
   for (const [key, value] of Object.entries(header.extra ?? {})) {
-    if (Object.hasOwn(out, key) || key === 'blend') fail('INVALID_ARGUMENT', `header.extra may not hold the v1 key ${JSON.stringify(key)}`);
+    if (ROOT_KEYS.has(key)) fail('INVALID_ARGUMENT', `header.extra may not hold the v1 key ${JSON.stringify(key)}`);
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });
   }
   return out;
-}
-
-function networkValue(network: SnfNetworkInput, bytes: number): HeaderValue {
-  const { arch } = network;
-  if (!Array.isArray(network.region)) fail('INVALID_ARGUMENT', `Expected an array for region but received ${describe(network.region)}`);
-  if (typeof arch !== 'object' || arch === null) fail('INVALID_ARGUMENT', `Expected an object for arch but received ${describe(arch)}`);
-  if (!Array.isArray(network.tensors)) fail('INVALID_ARGUMENT', `Expected an array for tensors but received ${describe(network.tensors)}`);
-  return {
-    region: [...network.region],
-    arch: { width: arch.width, depth: arch.depth, omega: arch.omega, activation: arch.activation ?? 'sine', inputs: arch.inputs, outputs: arch.outputs },
-    tensors: network.tensors.map((t) => ({ bits: t.bits, step: t.step })),
-    bytes,
-  };
 }
 
 /**

@@ -2,7 +2,68 @@
  * The v1 tiling rule (spec §3.5): the networks' regions lie inside the
  * signal, do not overlap and together cover all of it. Both checks run in
  * O(n log n) for n regions, whatever the signal size.
+ *
+ * Also the regular grid of spec §3.5 (`grid`), from which regions are
+ * derived instead of stored: `gridRegions` derives them, `findGrid` tells a
+ * writer whether a list of regions is one.
  */
+
+/**
+ * Edge k of `cells` equal cells over `size` units: round(k · size / cells),
+ * halves rounded up, in exact integer arithmetic (spec §3.5:
+ * floor((2·k·size + cells) / (2·cells))). Equals `Math.round(k * size / cells)`
+ * whenever 2·k·size + cells < 2^53.
+ */
+export function gridEdge(k: number, size: number, cells: number): number {
+  const numerator = 2 * k * size + cells;
+  if (Number.isSafeInteger(numerator)) return Math.floor(numerator / (2 * cells));
+  return Number((2n * BigInt(k) * BigInt(size) + BigInt(cells)) / (2n * BigInt(cells)));
+}
+
+/**
+ * The regions of a grid (spec §3.5), in row-major order: for images
+ * `sizes` = [width, height] and `grid` = [columns, rows], giving
+ * [x0, y0, x1, y1] per cell; for audio `sizes` = [length] and `grid` =
+ * [segments], giving [s0, s1]. The caller checks 1 ≤ grid[i] ≤ sizes[i].
+ */
+export function gridRegions(sizes: readonly number[], grid: readonly number[]): number[][] {
+  const [columns = 1, rows = 1] = grid;
+  const [width = 1, height = 1] = sizes;
+  const regions: number[][] = [];
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const x0 = gridEdge(c, width, columns);
+      const x1 = gridEdge(c + 1, width, columns);
+      regions.push(grid.length === 1 ? [x0, x1] : [x0, gridEdge(r, height, rows), x1, gridEdge(r + 1, height, rows)]);
+    }
+  }
+  return regions;
+}
+
+/**
+ * The grid whose `gridRegions` are exactly `regions`, in this order, or
+ * undefined if there is none. O(n) for n regions.
+ */
+export function findGrid(sizes: readonly number[], regions: readonly (readonly number[])[]): number[] | undefined {
+  const n = regions.length;
+  if (n === 0) return undefined;
+  let columns = n;
+  if (sizes.length === 2) {
+    // Row-major: the first row is every region up to the first that does not start at y = 0.
+    columns = regions.findIndex((r) => r[1] !== 0);
+    if (columns === -1) columns = n;
+  }
+  if (columns === 0 || n % columns !== 0) return undefined;
+  const grid = sizes.length === 2 ? [columns, n / columns] : [columns];
+  if (grid.some((cells, i) => cells > sizes[i]!)) return undefined;
+  const derived = gridRegions(sizes, grid);
+  for (let i = 0; i < n; i++) {
+    const r = regions[i]!;
+    const d = derived[i]!;
+    if (r.length !== d.length || d.some((v, j) => r[j] !== v)) return undefined;
+  }
+  return grid;
+}
 
 /** Index of the first region that overlaps an earlier one in a sweep, or −1; regions are [x0, y0, x1, y1]. */
 export function findOverlap(regions: readonly (readonly number[])[]): number {
