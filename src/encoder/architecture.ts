@@ -18,9 +18,9 @@ export const MAX_WIDTH = 1024;
 export const DEFAULT_BITS_PER_PARAM = 7;
 
 /** Bytes of container and header per file, plus per network and per tensor (spec §2–§3), for planning. */
-export const PLANNED_FILE_OVERHEAD_BYTES = 24 + 160;
-export const PLANNED_NETWORK_OVERHEAD_BYTES = 40;
-export const PLANNED_TENSOR_OVERHEAD_BYTES = 12;
+export const PLANNED_FILE_OVERHEAD_BYTES = 24 + 165;
+export const PLANNED_NETWORK_OVERHEAD_BYTES = 10;
+export const PLANNED_TENSOR_OVERHEAD_BYTES = 5;
 
 /**
  * The widest network of `depth` sine layers for one of `networks` equal
