@@ -147,6 +147,25 @@ describe('wasm engine: API', () => {
     }
   });
 
+  test('kernel variant: option, then SNFC_KERNELS, validated', async () => {
+    const setup = makeSetup({ inputs: 2, outputs: 3, width: 8, depth: 1, omega: 30 }, 10, 1);
+    const saved = process.env['SNFC_KERNELS'];
+    try {
+      process.env['SNFC_KERNELS'] = 'scalar';
+      const engine = (await wasmEngineFactory({ threads: 1 })(setup)) as WasmEngine;
+      assert.equal(engine.variant, 'scalar');
+      await engine.dispose();
+      const forced = (await wasmEngineFactory({ threads: 1, kernels: 'simd' })(setup)) as WasmEngine;
+      assert.equal(forced.variant, 'simd');
+      await forced.dispose();
+      process.env['SNFC_KERNELS'] = 'avx';
+      await assert.rejects(wasmEngineFactory({ threads: 1 })(setup), /Expected one of auto, scalar, simd, relaxed for kernels but received avx of type string/);
+    } finally {
+      if (saved === undefined) delete process.env['SNFC_KERNELS'];
+      else process.env['SNFC_KERNELS'] = saved;
+    }
+  });
+
   test('rejects mismatched data', async () => {
     const setup = makeSetup({ inputs: 2, outputs: 3, width: 8, depth: 1, omega: 30 }, 10, 1);
     await assert.rejects(wasmEngineFactory({ threads: 1 })({ ...setup, targets: setup.targets.subarray(1) }), /Expected 30 targets for 10 points but received 29/);

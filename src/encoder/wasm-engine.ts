@@ -31,7 +31,10 @@ export interface WasmEngineOptions {
    * calling thread, with no worker.
    */
   readonly threads?: number;
-  /** Kernel variant; default `auto`: relaxed-SIMD FMA, else SIMD, else scalar TypeScript. */
+  /**
+   * Kernel variant; default: the environment variable SNFC_KERNELS, else
+   * `auto` (relaxed-SIMD FMA, else SIMD, else scalar TypeScript).
+   */
   readonly kernels?: KernelChoice;
   /**
    * Turn on V8's relaxed SIMD where Node has it behind a flag (Node 20), so
@@ -53,6 +56,12 @@ export function resolveThreads(threads?: number): number {
     throw new RangeError(`Expected an integer 1 to 256 for ${name} but received ${String(threads ?? fromEnv)} of type ${typeof (threads ?? fromEnv)}`);
   }
   return value;
+}
+
+/** SNFC_KERNELS (auto, scalar, simd or relaxed), else auto; resolveVariant checks the value. */
+function kernelsFromEnv(): KernelChoice {
+  const value = process.env['SNFC_KERNELS'];
+  return value === undefined || value === '' ? 'auto' : (value as KernelChoice);
 }
 
 let relaxedTried = false;
@@ -168,7 +177,7 @@ export class WasmEngine implements Engine {
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a positive multiple of ${arch.inputs} coordinates but received ${coords.length}`);
     if (targets.length !== count * arch.outputs) throw new RangeError(`Expected ${count * arch.outputs} targets for ${count} points but received ${targets.length}`);
     if (options.enableRelaxedSimd ?? true) enableRelaxedSimd();
-    const variant = resolveVariant(options.kernels ?? 'auto');
+    const variant = resolveVariant(options.kernels ?? kernelsFromEnv());
     const shared = detectFeatures().threads;
     const threads = shared ? resolveThreads(options.threads) : 1;
     const layout = planTraining(arch, count, { tileRows: options.tileRows, chunkRows: options.chunkRows, slots: threads });
@@ -275,7 +284,7 @@ export async function createThreadedForward(
   options: { threads?: number; kernels?: KernelChoice; enableRelaxedSimd?: boolean; tileRows?: number } = {},
 ): Promise<ThreadedForward> {
   if (options.enableRelaxedSimd ?? true) enableRelaxedSimd();
-  const variant = resolveVariant(options.kernels ?? 'auto');
+  const variant = resolveVariant(options.kernels ?? kernelsFromEnv());
   const shared = detectFeatures().threads;
   const threads = shared ? resolveThreads(options.threads) : 1;
   const saved = Float32Array.from(params);
