@@ -6,18 +6,58 @@ import { readSnf, networkParams, SnfFormatError, type ImageRegion, type SnfLimit
 /** Output size: a scale factor of the source, or exact dimensions. */
 export type DecodeSize = { scale?: number } | { width: number; height: number };
 
+/**
+ * Default of `maxPixels`: 2^26 = 67,108,864 output pixels (8192 × 8192), the
+ * largest input `snfc encode` accepts, so every file snfc writes decodes at
+ * its own size. The renderer holds about 8 + 5 × channels bytes per output
+ * pixel at its peak (coordinates, field outputs and the 8-bit result): about
+ * 1.8 GiB for RGBA at this limit.
+ */
+export const DEFAULT_MAX_PIXELS = 2 ** 26;
+
+/**
+ * What `decodeImage` refuses: the file limits of spec §8 (`SnfLimits`,
+ * defaults in `DEFAULT_LIMITS`) plus the output size.
+ */
+export interface DecodeLimits extends SnfLimits {
+  /**
+   * Most output pixels (width × height), checked before anything the size of
+   * the output is allocated. Default `DEFAULT_MAX_PIXELS` (2^26).
+   */
+  readonly maxPixels: number;
+}
+
 const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
 
 /**
  * Decodes an image .snf file to 8-bit pixels at the source size, at
  * `scale` times it (rounded, at least 1 pixel), or at exactly
  * `width` × `height`. The field is continuous, so any size is valid.
+ *
+ * Hostile input is safe: the file is checked completely (spec §7) and its
+ * limits applied before anything sized by its header is allocated, and the
+ * output size is checked against `limits.maxPixels` before rendering.
+ *
+ * @param limits  overrides of `DEFAULT_LIMITS` (spec §8) and of `maxPixels`
+ * @throws SnfFormatError for any problem of the file (its spec §9 code),
+ *   `LIMIT_EXCEEDED` for an output over `maxPixels`, `INVALID_ARGUMENT` for a
+ *   `size` or limit that is not a valid value; no other error type for any bytes.
+ * @example
+ *   const image = await decodeImage(bytes, { scale: 2 }, { maxPixels: 4096 * 4096 });
  */
-export async function decodeImage(bytes: Uint8Array, size: DecodeSize = {}, limits?: Partial<SnfLimits>): Promise<Raster> {
-  const file = readSnf(bytes, limits);
+export async function decodeImage(bytes: Uint8Array, size: DecodeSize = {}, limits?: Partial<DecodeLimits>): Promise<Raster> {
+  const { maxPixels = DEFAULT_MAX_PIXELS, ...fileLimits } = limits ?? {};
+  if (typeof maxPixels !== 'number' || !(maxPixels >= 0)) {
+    throw new SnfFormatError('INVALID_ARGUMENT', `Expected a number ≥ 0 for limits.maxPixels but received ${String(maxPixels)}`);
+  }
+  const file = readSnf(bytes, fileLimits);
   const header = file.header;
   if (header.kind !== 'image') throw new SnfFormatError('UNSUPPORTED_FEATURE', `this file holds ${header.kind}, not an image`);
-  const { width: outWidth, height: outHeight } = outputSize(header.width, header.height, size);
+  const { width: outWidth, height: outHeight } = decodedSize(header, size);
+  if (outWidth * outHeight > maxPixels) {
+    throw new SnfFormatError('LIMIT_EXCEEDED',
+      `the output would be ${outWidth}x${outHeight} = ${outWidth * outHeight} pixels, over the limit maxPixels = ${maxPixels}`);
+  }
   await initKernels();
   const networks = file.networks.map((network) => ({
     region: network.region as ImageRegion, arch: network.arch, params: networkParams(network),
@@ -25,8 +65,33 @@ export async function decodeImage(bytes: Uint8Array, size: DecodeSize = {}, limi
   return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, selectForward());
 }
 
-function outputSize(width: number, height: number, size: DecodeSize): { width: number; height: number } {
-  if ('width' in size) return { width: size.width, height: size.height };
-  const scale = size.scale ?? 1;
-  return { width: Math.max(1, Math.round(width * scale)), height: Math.max(1, Math.round(height * scale)) };
+/**
+ * The size `decodeImage` renders a `source` image at for `size`: the source
+ * size, `scale` times it (each side rounded, at least 1), or exactly
+ * `width` × `height`. Allocates nothing; callers use it to check an output
+ * size before decoding.
+ *
+ * @throws SnfFormatError `INVALID_ARGUMENT` for a scale that is not a finite
+ *   number > 0, or a width or height that is not an integer ≥ 1.
+ */
+export function decodedSize(source: { readonly width: number; readonly height: number }, size: DecodeSize = {}): { width: number; height: number } {
+  if (typeof size !== 'object' || size === null) {
+    throw new SnfFormatError('INVALID_ARGUMENT', `Expected { scale } or { width, height } for size but received ${String(size)}`);
+  }
+  if ('width' in size || 'height' in size) {
+    const { width, height } = size as { width: unknown; height: unknown };
+    if (!isSide(width) || !isSide(height)) {
+      throw new SnfFormatError('INVALID_ARGUMENT', `Expected integers ≥ 1 for size.width and size.height but received ${String(width)} and ${String(height)}`);
+    }
+    return { width, height };
+  }
+  const scale: unknown = size.scale ?? 1;
+  if (typeof scale !== 'number' || !Number.isFinite(scale) || scale <= 0) {
+    throw new SnfFormatError('INVALID_ARGUMENT', `Expected a finite number > 0 for size.scale but received ${String(scale)}`);
+  }
+  return { width: Math.max(1, Math.round(source.width * scale)), height: Math.max(1, Math.round(source.height * scale)) };
+}
+
+function isSide(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= 1;
 }

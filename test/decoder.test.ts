@@ -1,0 +1,105 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import { decodedSize, decodeImage, DEFAULT_MAX_PIXELS } from '../src/decoder/index.js';
+import { SnfFormatError, writeSnf, type SnfErrorCode } from '../src/format/index.js';
+import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
+import { appendixA, FIXTURE_DECODED_PNG, FIXTURE_SNF } from './fuzz/seeds.js';
+
+async function codeOf(promise: Promise<unknown>): Promise<SnfErrorCode | 'none'> {
+  try {
+    await promise;
+  } catch (error) {
+    assert.ok(error instanceof SnfFormatError, `expected SnfFormatError, got ${String(error)}`);
+    assert.ok(!error.message.includes('\n'));
+    return error.code;
+  }
+  return 'none';
+}
+
+/** A one-network gray image of `width` × `height` whose weights are all 0: a few hundred bytes whatever its size. */
+function flatImage(width: number, height: number): Uint8Array {
+  const arch: SirenArch = { inputs: 2, outputs: 1, width: 2, depth: 1, omega: 30 };
+  const tensors = tensorSlices(arch).map(({ length }) => ({ bits: 2, step: 1, values: new Int32Array(length) }));
+  return writeSnf({
+    header: { kind: 'image', width, height, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' },
+    networks: [{ region: [0, 0, width, height], arch, tensors }],
+  });
+}
+
+test('the committed fixture decodes to its committed PNG, within ±1 per sample (spec §4.5)', async () => {
+  const image = await decodeImage(new Uint8Array(readFileSync(FIXTURE_SNF)));
+  const { data, info } = await sharp(FIXTURE_DECODED_PNG).raw().toBuffer({ resolveWithObject: true });
+  assert.deepEqual([image.width, image.height, image.channels], [info.width, info.height, info.channels]);
+  let worst = 0;
+  for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(image.data[i]! - data[i]!));
+  assert.ok(worst <= 1, `a sample differs by ${worst}`);
+});
+
+test('the spec appendix A file decodes to one gray pixel', async () => {
+  const image = await decodeImage(appendixA());
+  assert.deepEqual([image.width, image.height, image.channels, image.data.length], [1, 1, 1, 1]);
+});
+
+test('maxPixels: default 2^26; a file claiming 65536² pixels fails fast, before the output is allocated', async () => {
+  assert.equal(DEFAULT_MAX_PIXELS, 2 ** 26);
+  const giant = flatImage(65536, 65536);
+  const before = process.memoryUsage().arrayBuffers;
+  const started = performance.now();
+  await assert.rejects(decodeImage(giant), (error: unknown) => {
+    assert.ok(error instanceof SnfFormatError);
+    assert.equal(error.code, 'LIMIT_EXCEEDED');
+    assert.equal(error.message, 'the output would be 65536x65536 = 4294967296 pixels, over the limit maxPixels = 67108864');
+    return true;
+  });
+  assert.ok(performance.now() - started < 500, 'refused in well under a second');
+  assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 2 ** 20, 'nothing the size of the output was allocated');
+  // The field is continuous: the same file renders at a small size.
+  const thumb = await decodeImage(giant, { width: 8, height: 4 });
+  assert.deepEqual([thumb.width, thumb.height, thumb.channels], [8, 4, 1]);
+  assert.ok(thumb.data.every((v) => v === 128), 'all-zero weights give mid-gray');
+});
+
+test('maxPixels is the largest output allowed: at it decodes, one over fails', async () => {
+  const bytes = flatImage(10, 10);
+  assert.equal(await codeOf(decodeImage(bytes, { scale: 2 }, { maxPixels: 400 })), 'none');
+  assert.equal(await codeOf(decodeImage(bytes, { scale: 2 }, { maxPixels: 399 })), 'LIMIT_EXCEEDED');
+  assert.equal(await codeOf(decodeImage(bytes, { width: 1000, height: 1000 })), 'none');
+  assert.equal(await codeOf(decodeImage(bytes, { width: 65536, height: 65536 })), 'LIMIT_EXCEEDED');
+  assert.equal(await codeOf(decodeImage(bytes, { scale: 1e6 })), 'LIMIT_EXCEEDED');
+  // The file limits still apply alongside it.
+  assert.equal(await codeOf(decodeImage(bytes, {}, { maxImageSide: 9 })), 'LIMIT_EXCEEDED');
+});
+
+test('invalid sizes and limits are INVALID_ARGUMENT, checked before rendering', async () => {
+  const bytes = flatImage(4, 4);
+  const sizes: unknown[] = [
+    { scale: 0 }, { scale: -1 }, { scale: Number.NaN }, { scale: Infinity }, { scale: '2' }, { width: 0, height: 4 }, { width: 4, height: 1.5 },
+    { width: -2, height: 4 }, { width: 4 }, { width: Number.NaN, height: 4 }, null,
+  ];
+  for (const size of sizes) {
+    assert.equal(await codeOf(decodeImage(bytes, size as { scale: number })), 'INVALID_ARGUMENT', JSON.stringify(size));
+  }
+  for (const maxPixels of [Number.NaN, -1, '10']) {
+    assert.equal(await codeOf(decodeImage(bytes, {}, { maxPixels: maxPixels as number })), 'INVALID_ARGUMENT', String(maxPixels));
+  }
+});
+
+test('decodedSize: the source size, scaled and rounded (at least 1), or exact', () => {
+  const source = { width: 33, height: 10 };
+  assert.deepEqual(decodedSize(source), { width: 33, height: 10 });
+  assert.deepEqual(decodedSize(source, { scale: 0.5 }), { width: 17, height: 5 });
+  assert.deepEqual(decodedSize(source, { scale: 0.001 }), { width: 1, height: 1 });
+  assert.deepEqual(decodedSize(source, { width: 7, height: 3 }), { width: 7, height: 3 });
+});
+
+test('an audio file is not an image', async () => {
+  const arch: SirenArch = { inputs: 1, outputs: 1, width: 2, depth: 1, omega: 30 };
+  const tensors = tensorSlices(arch).map(({ length }) => ({ bits: 2, step: 1, values: new Int32Array(length) }));
+  const audio = writeSnf({
+    header: { kind: 'audio', sampleRate: 8000, length: 10, channels: 1, colorSpace: 'linear', normalization: 'identity' },
+    networks: [{ region: [0, 10], arch, tensors }],
+  });
+  assert.equal(await codeOf(decodeImage(audio)), 'UNSUPPORTED_FEATURE');
+});

@@ -1,0 +1,97 @@
+/**
+ * The valid files the fuzzer starts from: the committed encoder fixture,
+ * the spec's Appendix A file, and small files that cover what those two do
+ * not (tiles, every layout, bit depths 2 … 16, audio), and hostile files
+ * at the limits.
+ */
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { tensorSlices, type SirenArch } from '../../src/kernels/arch.js';
+import { writeSnf, type QuantizedTensor, type SnfHeader, type SnfNetworkInput } from '../../src/format/index.js';
+import { FIXTURES } from '../helpers/cli.js';
+import type { FuzzSeed } from './harness.js';
+
+/** The committed fixture: `snfc encode` output for fixtures/kodim-crop32.png (scripts/make-snf-fixture.mjs). */
+export const FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32.snf');
+/** Its reference decode at 32 × 32. */
+export const FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32.decoded.png');
+
+/** The complete 271-byte file of spec Appendix A. */
+export function appendixA(): Uint8Array {
+  return writeSnf({
+    header: { kind: 'image', width: 1, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' },
+    networks: [{
+      region: [0, 0, 1, 1], arch: { inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30 }, tensors: [
+        { bits: 4, step: 0.5, values: Int32Array.from([3, -2]) },
+        { bits: 4, step: 0.25, values: Int32Array.from([1]) },
+        { bits: 8, step: 0.0078125, values: Int32Array.from([-100]) },
+        { bits: 2, step: 1, values: Int32Array.from([0]) },
+      ],
+    }],
+  });
+}
+
+/** Deterministic small integers for `arch`, |q| ≤ 2^(bits−1) − 1. */
+function network(arch: SirenArch, region: number[], bits: readonly number[], seed: number): SnfNetworkInput {
+  let state = seed;
+  const next = (): number => {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    return state / 2 ** 32;
+  };
+  const tensors: QuantizedTensor[] = tensorSlices(arch).map(({ length }, t) => {
+    const b = bits[t % bits.length]!;
+    const max = 2 ** (b - 1) - 1;
+    const values = Int32Array.from({ length }, () => Math.round((next() - 0.5) * 2 * Math.min(max, 40)));
+    return { bits: b, step: Math.fround(0.002 * (t + 1)), values };
+  });
+  return { region, arch, tensors };
+}
+
+function image(width: number, height: number, layout: 'gray' | 'graya' | 'rgb' | 'rgba'): SnfHeader {
+  return { kind: 'image', width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', train: { steps: 10, psnr: 30, engine: 'ref', init: 'ws' } };
+}
+
+/** A one-network gray image of `arch` with every weight 0: an empty coded stream, valid however large the network. */
+function zeros(width: number, height: number, arch: SirenArch): Uint8Array {
+  const tensors = tensorSlices(arch).map(({ length }) => ({ bits: 2, step: 1, values: new Int32Array(length) }));
+  return writeSnf({ header: image(width, height, 'gray'), networks: [{ region: [0, 0, width, height], arch, tensors }] });
+}
+
+/** Every seed, in a fixed order. */
+export function fuzzSeeds(): FuzzSeed[] {
+  const arch = (outputs: number, width: number, depth: number): SirenArch => ({ inputs: 2, outputs, width, depth, omega: 30 });
+  return [
+    { name: 'fixture', bytes: new Uint8Array(readFileSync(FIXTURE_SNF)) },
+    { name: 'appendixA', bytes: appendixA() },
+    {
+      name: 'tiled-rgba',
+      bytes: writeSnf({
+        header: image(7, 5, 'rgba'),
+        networks: [
+          network(arch(4, 4, 2), [0, 0, 4, 3], [8], 1),
+          network(arch(4, 3, 1), [4, 0, 7, 3], [2, 16], 2),
+          network(arch(4, 2, 1), [0, 3, 4, 5], [5], 3),
+          network(arch(4, 4, 3), [4, 3, 7, 5], [12, 3], 4),
+        ],
+      }),
+    },
+    {
+      name: 'graya',
+      bytes: writeSnf({ header: image(3, 6, 'graya'), networks: [network(arch(2, 3, 1), [0, 0, 3, 2], [6], 5), network(arch(2, 2, 2), [0, 2, 3, 6], [4], 6)] }),
+    },
+    // Hostile files that a writer accepts: 2^32 source pixels; the widest network; one just over FUZZ_LIMITS.maxParameters.
+    { name: 'giant-claim', bytes: zeros(65536, 65536, arch(1, 2, 1)), weight: 0.5 },
+    { name: 'wide', bytes: zeros(2, 2, arch(1, 4096, 1)), weight: 0.25 },
+    { name: 'deep', bytes: zeros(4, 4, arch(1, 64, 64)), weight: 0.5 },
+    {
+      name: 'audio',
+      bytes: writeSnf({
+        header: { kind: 'audio', sampleRate: 8000, length: 50, channels: 2, colorSpace: 'linear', normalization: 'identity' },
+        networks: [
+          network({ inputs: 1, outputs: 2, width: 3, depth: 1, omega: 300 }, [0, 20], [7], 7),
+          network({ inputs: 1, outputs: 2, width: 3, depth: 2, omega: 300 }, [20, 50], [9], 8),
+        ],
+      }),
+    },
+  ];
+}
