@@ -1,12 +1,15 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { decodeImage } from '../decoder/index.js';
+import { decodedSize, decodeImage, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
+import { inspectSnf } from '../format/index.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
-import { encodeImageFile, outputFormatFor } from './image-io.js';
-import { positiveNumber, sizeFlag } from './validate.js';
-import { usageError } from './errors.js';
+import { checkOutputSize, encodeImageFile, outputFormatFor } from './image-io.js';
+import { integerIn, positiveNumber, sizeFlag } from './validate.js';
+import { inputError, usageError } from './errors.js';
 
-/** Largest output side `decode` accepts for --size (the format's own limit). */
+/** Largest output side `decode` accepts for --size, and largest --scale (the format's own limit on a side). */
 const MAX_SIDE = 65536;
+/** Largest --max-pixels: 2^30, a 32768 × 32768 image (4 GiB of RGBA samples). */
+const MAX_MAX_PIXELS = 2 ** 30;
 
 export const decodeCommand = {
   command: 'decode <input>',
@@ -16,6 +19,7 @@ export const decodeCommand = {
     .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif) [default: input name with .png]' })
     .option('scale', { type: 'string', describe: 'Scale factor of the original size, e.g. 2 or 0.5 [default: 1]' })
     .option('size', { type: 'string', describe: 'Exact output size WIDTHxHEIGHT, e.g. 1536x1024' })
+    .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height) [default: ${DEFAULT_MAX_PIXELS}]` })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
     .conflicts('scale', 'size')
     .example('$0 decode photo.snf --scale 2', 'writes photo.png at twice the resolution'),
@@ -24,12 +28,21 @@ export const decodeCommand = {
     if (argv.scale !== undefined && argv.size !== undefined) throw usageError('use --scale or --size, not both');
     const size = argv.size !== undefined
       ? sizeFlag('size', argv.size, MAX_SIDE)
-      : { scale: argv.scale === undefined ? 1 : positiveNumber('scale', argv.scale, 64) };
+      : { scale: argv.scale === undefined ? 1 : positiveNumber('scale', argv.scale, MAX_SIDE) };
+    const maxPixels = argv.maxPixels === undefined ? DEFAULT_MAX_PIXELS : integerIn('max-pixels', argv.maxPixels, 1, MAX_MAX_PIXELS);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.png');
     const format = outputFormatFor(output);
     const bytes = await readInput(input);
+    // The header alone (an SnfFormatError here is reported as an invalid file) gives the output size, checked before decoding.
+    const { header } = inspectSnf(bytes);
+    if (header.kind !== 'image') throw inputError(`cannot decode '${input}': it holds ${header.kind}, not an image`);
+    const out = decodedSize(header, size);
+    if (out.width * out.height > maxPixels) {
+      throw usageError(`the output would be ${out.width}x${out.height} = ${out.width * out.height} pixels, over --max-pixels ${maxPixels}; ask for a smaller size or raise --max-pixels`);
+    }
+    checkOutputSize(output, format, out.width, out.height);
     await checkOutput(output, input, argv.force === true);
-    const image = await decodeImage(bytes, size);
+    const image = await decodeImage(bytes, size, { maxPixels });
     await writeOutputAtomically(output, await encodeImageFile(image, format));
   },
 };

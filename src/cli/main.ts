@@ -27,14 +27,14 @@ function report(error: unknown): number {
 
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTempFiles();
-  process.stderr.write(`\nsnfc: interrupted by ${signal}; no output written\n`);
+  // The progress bar hides the cursor until it stops; give it back to the terminal.
+  process.stderr.write(`${process.stderr.isTTY ? '\x1b[?25h' : ''}\nsnfc: interrupted by ${signal}; no output written\n`);
   process.exit(EXIT.INTERRUPTED);
 }
 
 export async function main(args: string[]): Promise<number> {
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let failure: number | undefined;
   const parser = yargs(args)
     .scriptName('snfc')
     .usage('$0 <command> [options]\n\nNeural-field image codec: fits a small sine-activated network (SIREN, weight-scaled init) to an image and stores its quantized, entropy-coded weights. Decodes at any resolution.')
@@ -49,14 +49,15 @@ export async function main(args: string[]): Promise<number> {
     .version()
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
-      failure = error ? report(error) : report(new CliError(`${message ?? 'invalid arguments'} (see snfc --help)`, EXIT.USAGE));
+      // Throw, so that yargs stops: a handler that returns lets it run the command after an unknown or conflicting flag.
+      throw error ?? new CliError(`${message ?? 'invalid arguments'} (see snfc --help)`, EXIT.USAGE);
     });
   try {
     await parser.parseAsync();
   } catch (error) {
-    failure ??= report(error);
+    return report(error);
   }
-  return failure ?? EXIT.OK;
+  return EXIT.OK;
 }
 
 const exitCode = await main(hideBin(process.argv));

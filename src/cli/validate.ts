@@ -19,8 +19,10 @@ export function numberIn(flag: string, value: unknown, min: number, max: number)
 
 /** A finite number > min (exclusive) and ≤ max. */
 export function positiveNumber(flag: string, value: unknown, max: number): number {
-  const n = numberIn(flag, value, 0, max);
-  if (n <= 0) throw usageError(`Expected a number above 0 and at most ${max} for --${flag} but received ${describe(value)}`);
+  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  if (!Number.isFinite(n) || n <= 0 || n > max) {
+    throw usageError(`Expected a number above 0 and at most ${max} for --${flag} but received ${describe(value)}`);
+  }
   return n;
 }
 
