@@ -11,6 +11,8 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFile
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { writeSnf } from '../src/format/index.js';
+import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import { FIXTURES, ROOT, tempDir, type CliRun } from './helpers/cli.js';
 
 /** Runs `snfc` without blocking, so that cases can run side by side. */
@@ -73,6 +75,12 @@ writeFileSync(path.join(dir, 'cut.snf'), snf.subarray(0, snf.length - 7));
 const corrupt = Buffer.from(snf);
 corrupt[corrupt.length - 8]! ^= 0x10; // in the payload: the CRC catches it
 writeFileSync(path.join(dir, 'corrupt.snf'), corrupt);
+// A valid file of a few hundred bytes that claims 65536 × 65536 pixels.
+const flat: SirenArch = { inputs: 2, outputs: 1, width: 2, depth: 1, omega: 30 };
+writeFileSync(path.join(dir, 'giant.snf'), writeSnf({
+  header: { kind: 'image', width: 65536, height: 65536, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' },
+  networks: [{ region: [0, 0, 65536, 65536], arch: flat, tensors: tensorSlices(flat).map(({ length }) => ({ bits: 2, step: 1, values: new Int32Array(length) })) }],
+}));
 writeFileSync(path.join(dir, 'kept.snf'), 'precious');
 writeFileSync(path.join(dir, 'kept.png'), 'precious');
 
@@ -109,6 +117,7 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['decode: --size 0x5', ['decode', 'in.snf', '--size', '0x5', '-o', 'a.png'], 2, /--size.*'0x5'/],
   ['decode: --scale and --size', ['decode', 'in.snf', '--scale', '2', '--size', '4x4', '-o', 'a.png'], 2, /scale|size/],
   ['decode: over the default --max-pixels', ['decode', 'in.snf', '--size', '65536x65536', '-o', 'a.png'], 2, /65536x65536 = 4294967296 pixels, over --max-pixels 67108864/],
+  ['decode: a file claiming 65536² pixels', ['decode', 'giant.snf'], 2, /65536x65536 = 4294967296 pixels, over --max-pixels/],
   ['decode: over --max-pixels', ['decode', 'in.snf', '--scale', '2', '--max-pixels', '4095', '-o', 'a.png'], 2, /64x64 = 4096 pixels, over --max-pixels 4095/],
   ['decode: --max-pixels 0', ['decode', 'in.snf', '--max-pixels', '0', '-o', 'a.png'], 2, /--max-pixels.*'0'/],
   ['decode: unknown output format', ['decode', 'in.snf', '-o', 'a.txt'], 2, /cannot write 'a\.txt': use one of/],
@@ -186,4 +195,13 @@ test('the decoded TIFF is lossless (sharp writes JPEG-compressed TIFF unless tol
   }
   const [fromPng, fromTiff] = await Promise.all(['a.png', 'a.tif'].map((f) => sharp(path.join(work, f)).raw().toBuffer()));
   assert.deepEqual(fromTiff, fromPng);
+});
+
+test('a file claiming 65536² pixels still decodes at a small --size', async () => {
+  const work = tempDir();
+  copyFileSync(path.join(dir, 'giant.snf'), path.join(work, 'giant.snf'));
+  const run = await snfcAsync(['decode', 'giant.snf', '--size', '48x32', '-o', 'thumb.png'], work);
+  assert.equal(run.status, 0, run.stderr);
+  const meta = await sharp(path.join(work, 'thumb.png')).metadata();
+  assert.deepEqual([meta.width, meta.height, meta.channels], [48, 32, 1]);
 });

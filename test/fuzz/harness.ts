@@ -25,8 +25,8 @@
  *   whose source is widened to up to 65536² pixels.
  *
  * The seeds (seeds.ts) include hostile files a writer accepts: a 65536²
- * image, and networks at and just over the fuzz parameter limit coded as
- * empty, all-zero streams.
+ * image, the widest network the limits allow (4,096 units) and one just over
+ * the fuzz parameter limit, their weights all 0 (empty coded streams).
  *
  * Case i of a run depends only on (seed, i), so any failure reproduces
  * alone: `node scripts/fuzz.mjs --seed S --from i --cases 1 --verbose`.
@@ -56,7 +56,7 @@ export const FUZZ_LIMITS: Partial<DecodeLimits> = Object.freeze({
  * per network (64 KiB to 16 MiB: its scratch rows grow with maxUnits), and
  * a header's worth of copies. 128 MiB is well above what those add up to
  * for one case, and far below what an unchecked header could ask for
- * (2^32 pixels, 2^31 parameters).
+ * (2^32 pixels, 2^30 parameters per network).
  */
 export const CASE_ALLOCATION_BUDGET = 128 * 1024 * 1024;
 /** Largest single allocation a case may make; a request over it throws before memory is touched. */
