@@ -75,6 +75,9 @@ writeFileSync(path.join(dir, 'cut.snf'), snf.subarray(0, snf.length - 7));
 const corrupt = Buffer.from(snf);
 corrupt[corrupt.length - 8]! ^= 0x10; // in the payload: the CRC catches it
 writeFileSync(path.join(dir, 'corrupt.snf'), corrupt);
+const badLength = Buffer.from(snf);
+badLength[12]! ^= 0x04; // the header length H
+writeFileSync(path.join(dir, 'bad-length.snf'), badLength);
 // A valid file of a few hundred bytes that claims 65536 × 65536 pixels.
 const flat: SirenArch = { inputs: 2, outputs: 1, width: 2, depth: 1, omega: 30 };
 writeFileSync(path.join(dir, 'giant.snf'), writeSnf({
@@ -109,6 +112,7 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['decode: an empty .snf', ['decode', 'empty.snf'], 3, /'empty\.snf'.*empty/],
   ['decode: a truncated .snf', ['decode', 'cut.snf'], 3, /invalid \.snf file: truncated/],
   ['decode: one changed byte', ['decode', 'corrupt.snf'], 3, /invalid \.snf file: .*corrupt.*CRC-32/],
+  ['decode: one changed byte in a length', ['decode', 'bad-length.snf'], 3, /invalid \.snf file: .*corrupt/],
   // decode: flags
   ['decode: --scale 0', ['decode', 'in.snf', '--scale', '0', '-o', 'a.png'], 2, /--scale.*'0'/],
   ['decode: --scale 100000', ['decode', 'in.snf', '--scale', '100000', '-o', 'a.png'], 2, /--scale.*'100000'/],
