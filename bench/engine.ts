@@ -262,7 +262,7 @@ async function timeToQuality(image: Raster, checkpoints: number[], engineFactory
       clock += performance.now() - started;
       if (clock / 1000 >= pending[0]!) {
         const seconds = pending.shift()!;
-        const decoded = renderImage(image.width, image.height, image.channels, [{ region, arch, params: networkParams({ arch, tensors: quantizeWithSteps(arch, best, fixedBitSteps(arch, best, 8)) }) }], image.width, image.height, forwardFast);
+        const decoded = await renderImage(image.width, image.height, image.channels, [{ region, arch, params: networkParams({ arch, tensors: quantizeWithSteps(arch, best, fixedBitSteps(arch, best, 8)) }) }], image.width, image.height, forwardFast);
         points.push({ seconds, steps: step, psnr: psnr(image, decoded), trainingPsnr: 10 * Math.log10(4 / bestLoss) });
       }
     }

@@ -1,3 +1,4 @@
+import { nodeForward } from './threaded-forward.js';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
 import { inspectSnf } from '../format/index.js';
@@ -42,7 +43,7 @@ export const decodeCommand = {
     }
     checkOutputSize(output, format, out.width, out.height);
     await checkOutput(output, input, argv.force === true);
-    const image = await decodeImage(bytes, size, { maxPixels });
+    const image = await decodeImage(bytes, size, { maxPixels }, { forward: nodeForward });
     await writeOutputAtomically(output, await encodeImageFile(image, format));
   },
 };

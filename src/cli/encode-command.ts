@@ -59,9 +59,9 @@ export const encodeCommand = {
     }
     const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
-    const bytes = await readInput(input);
+    // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
+    const image = await readImage(await readInput(input), input);
     await checkOutput(output, input, argv.force === true);
-    const image = await readImage(bytes, input);
     const progress = trainingProgress(argv.quiet === true || argv.json === true);
     let result;
     try {

@@ -7,6 +7,7 @@ import { encodeCommand } from './encode-command.js';
 import { CliError, EXIT } from './errors.js';
 import { infoCommand } from './info-command.js';
 import { removePendingTempFiles } from './files.js';
+import { enableRelaxedSimd } from '../encoder/wasm-engine.js';
 
 /** Prints one line for a failure and returns its exit code; never a stack trace for user mistakes. */
 function report(error: unknown): number {
@@ -33,6 +34,8 @@ function onSignal(signal: NodeJS.Signals): void {
 }
 
 export async function main(args: string[]): Promise<number> {
+  // Node 20 keeps relaxed-SIMD FMA behind a V8 flag; it must be on before any kernel module compiles.
+  enableRelaxedSimd();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
   const parser = yargs(args)

@@ -1,5 +1,5 @@
 import { initKernels, selectForward } from '../kernels/forward-select.js';
-import { renderImage } from '../kernels/render.js';
+import { renderImage, type ForwardFunction } from '../kernels/render.js';
 import type { Raster } from '../raster.js';
 import { readSnf, networkParams, SnfFormatError, type ImageRegion, type SnfLimits } from '../format/index.js';
 
@@ -27,6 +27,15 @@ export interface DecodeLimits extends SnfLimits {
   readonly maxPixels: number;
 }
 
+/** How to decode, beyond what to decode. */
+export interface DecodeOptions {
+  /**
+   * The field evaluator; default the fastest single-threaded kernel this
+   * runtime has (`initKernels`). Node's CLI passes a multi-threaded one.
+   */
+  readonly forward?: ForwardFunction;
+}
+
 const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
 
 /**
@@ -45,7 +54,9 @@ const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
  * @example
  *   const image = await decodeImage(bytes, { scale: 2 }, { maxPixels: 4096 * 4096 });
  */
-export async function decodeImage(bytes: Uint8Array, size: DecodeSize = {}, limits?: Partial<DecodeLimits>): Promise<Raster> {
+export async function decodeImage(
+  bytes: Uint8Array, size: DecodeSize = {}, limits?: Partial<DecodeLimits>, options: DecodeOptions = {},
+): Promise<Raster> {
   const { maxPixels = DEFAULT_MAX_PIXELS, ...fileLimits } = limits ?? {};
   if (typeof maxPixels !== 'number' || !(maxPixels >= 0)) {
     throw new SnfFormatError('INVALID_ARGUMENT', `Expected a number ≥ 0 for limits.maxPixels but received ${String(maxPixels)}`);
@@ -62,7 +73,7 @@ export async function decodeImage(bytes: Uint8Array, size: DecodeSize = {}, limi
   const networks = file.networks.map((network) => ({
     region: network.region as ImageRegion, arch: network.arch, params: networkParams(network),
   }));
-  return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, selectForward());
+  return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward());
 }
 
 /**

@@ -246,7 +246,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   }
   await initKernels();
   const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
-  const decoded = renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward());
+  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward());
   const quality = psnr(image, decoded);
   const bytes = fileFor(tensors, quality);
   const params = networks * parameterCount(arch);

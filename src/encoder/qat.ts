@@ -1,5 +1,6 @@
 import type { SirenArch } from '../kernels/arch.js';
 import type { Engine } from './engine.js';
+import { eventLoopYielder } from './event-loop.js';
 import { roundToSteps } from './rate-control.js';
 import { learningRateAt, runProgress } from './trainer.js';
 
@@ -30,10 +31,12 @@ export async function quantizationAwareFineTune(
   engine: Engine, arch: SirenArch, params: Float32Array, gridSteps: readonly number[], options: QatOptions,
 ): Promise<QatResult> {
   const started = performance.now();
+  const yieldToEventLoop = eventLoopYielder();
   const shadow = Float32Array.from(params);
   let best = { params: Float32Array.from(shadow), loss: Infinity };
   let taken = 0;
   for (let step = 0; step <= options.steps; step++) {
+    await yieldToEventLoop();
     const rounded = roundToSteps(arch, shadow, gridSteps);
     await engine.setParams(rounded);
     const loss = await engine.forward();

@@ -1,4 +1,5 @@
 import type { Engine } from './engine.js';
+import { eventLoopYielder } from './event-loop.js';
 
 /** How a fit runs: full-batch Adam with a cosine learning-rate schedule. */
 export interface FitOptions {
@@ -55,10 +56,12 @@ export function runProgress(step: number, steps: number, seconds: number, timeLi
  */
 export async function fit(engine: Engine, options: FitOptions): Promise<FitResult> {
   const started = performance.now();
+  const yieldToEventLoop = eventLoopYielder();
   let best = await engine.getParams();
   let bestLoss = Infinity;
   let taken = 0;
   for (let step = 0; step < options.steps; step++) {
+    await yieldToEventLoop();
     const seconds = (performance.now() - started) / 1000;
     if (options.timeLimitSeconds !== undefined && seconds >= options.timeLimitSeconds && step > 0) break;
     const loss = await engine.forward();

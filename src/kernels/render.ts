@@ -2,8 +2,11 @@ import type { Raster } from '../raster.js';
 import type { SirenArch } from './arch.js';
 import { forwardScalar } from './forward.js';
 
-/** Evaluates a field at `count` points; `forwardScalar` has this shape. */
-export type ForwardFunction = (arch: SirenArch, params: Float32Array, coords: Float32Array, count: number, out: Float32Array) => void;
+/**
+ * Evaluates a field at `count` points; `forwardScalar` has this shape. May
+ * be asynchronous (a multi-threaded evaluator), and `renderImage` awaits it.
+ */
+export type ForwardFunction = (arch: SirenArch, params: Float32Array, coords: Float32Array, count: number, out: Float32Array) => void | Promise<void>;
 
 /** One network and the rectangle of source pixels it covers (spec §3). */
 export interface ImageNetwork {
@@ -71,17 +74,17 @@ export function normalizeSample(v: number): number {
  * centre, mapped back to source pixel units; inside that region it samples
  * the network at the region-local pixel-centre coordinate.
  */
-export function renderImage(
+export async function renderImage(
   sourceWidth: number, sourceHeight: number, channels: 1 | 2 | 3 | 4,
   networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
   forward: ForwardFunction = forwardScalar,
-): Raster {
+): Promise<Raster> {
   const data = new Uint8Array(outWidth * outHeight * channels);
   for (const network of networks) {
     const { firstColumn, columns, firstRow, rows, coords } = regionGrid(sourceWidth, sourceHeight, network.region, outWidth, outHeight);
     if (columns === 0 || rows === 0) continue;
     const values = new Float32Array(columns * rows * channels);
-    forward(network.arch, network.params, coords, columns * rows, values);
+    await forward(network.arch, network.params, coords, columns * rows, values);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < columns; c++) {
         const from = (r * columns + c) * channels;
