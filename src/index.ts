@@ -1,0 +1,12 @@
+/**
+ * snfc: a neural-field image codec. The encoder (Node: it trains on worker
+ * threads) and the browser-clean decoder and format. For a page, import
+ * `snfc/decoder` or `snfc/format` alone.
+ */
+export { encodeImage, type ImageEncodeOptions, type ImageEncodeResult } from './encoder/encode-image.js';
+export { engineByName, ENGINE_NAMES, type EngineName } from './encoder/engines.js';
+export type { Engine, EngineFactory, EngineSetup } from './encoder/engine.js';
+export { decodeImage, decodedSize, DEFAULT_MAX_PIXELS, initKernels, type DecodeLimits, type DecodeOptions, type DecodeSize } from './decoder/index.js';
+export { readSnf, writeSnf, inspectSnf, SnfFormatError, type SnfFile, type SnfHeader } from './format/index.js';
+export { psnr } from './metrics/psnr.js';
+export type { Raster } from './raster.js';
