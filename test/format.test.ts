@@ -9,22 +9,11 @@ import {
 import { decodeHeaderValue, encodeHeaderValue, Float64, type HeaderValue } from '../src/format/msgpack.js';
 import { gridEdge, gridRegions } from '../src/format/tiling.js';
 import { tileRegions } from '../src/encoder/encode-image.js';
+import { mulberry32 as prng } from './helpers/prng.js';
 
 // ---------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------
-
-/** mulberry32: a tiny deterministic PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Random tensors for `arch`: bits per tensor from `bits` (cycled), Laplacian-ish integers. */
 function network(arch: SirenArch, region: number[], bits: number[] = [8], seed = 1): SnfNetworkInput {

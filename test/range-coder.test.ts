@@ -2,18 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { decodeTensors, encodeTensors, entropyBits, type TensorCode } from '../src/format/range-coder.js';
 import { SnfFormatError } from '../src/format/errors.js';
-
-/** mulberry32: a tiny deterministic PRNG, uniform in [0, 1). */
-function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 as prng } from './helpers/prng.js';
 
 const maxLevel = (bits: number): number => 2 ** (bits - 1) - 1;
 

@@ -3,10 +3,11 @@ import { describe, test } from 'node:test';
 import type { Engine, EngineSetup } from '../src/encoder/engine.js';
 import { createRefEngine, type RefEngine } from '../src/encoder/ref-engine.js';
 import { enableRelaxedSimd, resolveThreads, wasmEngineFactory, type WasmEngine } from '../src/encoder/wasm-engine.js';
-import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
+import type { SirenArch } from '../src/kernels/arch.js';
 import { forwardScalar } from '../src/kernels/forward.js';
 import { detectFeatures } from '../src/kernels/wasm/load.js';
 import type { KernelVariant } from '../src/kernels/wasm/table.js';
+import { lcg, sirenParams } from './helpers/random-net.js';
 
 enableRelaxedSimd();
 const features = detectFeatures();
@@ -16,20 +17,8 @@ if (features.relaxedSimd) variants.push('relaxed');
 
 /** A small random fit: SIREN-like initial weights, smooth-ish targets. */
 function makeSetup(arch: SirenArch, count: number, seed: number): EngineSetup {
-  let s = seed;
-  const random = (): number => {
-    s = (s * 1103515245 + 12345) % 2147483648;
-    return s / 2147483648;
-  };
-  const params = new Float32Array(parameterCount(arch));
-  let offset = 0;
-  for (let l = 0; l <= arch.depth; l++) {
-    const fanIn = l === 0 ? arch.inputs : arch.width;
-    const fanOut = l === arch.depth ? arch.outputs : arch.width;
-    const bound = l === 0 ? 1 / fanIn : Math.sqrt(6 / fanIn) / arch.omega;
-    for (let i = 0; i < (fanIn + 1) * fanOut; i++) params[offset + i] = (random() * 2 - 1) * bound;
-    offset += (fanIn + 1) * fanOut;
-  }
+  const random = lcg(seed);
+  const params = sirenParams(arch, random);
   const coords = new Float32Array(count * arch.inputs).map(() => random() * 2 - 1);
   const targets = new Float32Array(count * arch.outputs);
   for (let p = 0; p < count; p++) {

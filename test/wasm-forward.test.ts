@@ -1,35 +1,18 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { createThreadedForward, enableRelaxedSimd } from '../src/encoder/wasm-engine.js';
-import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
+import type { SirenArch } from '../src/kernels/arch.js';
 import { createForward, forwardFast } from '../src/kernels/forward-fast.js';
 import { forwardScalar } from '../src/kernels/forward.js';
 import { detectFeatures } from '../src/kernels/wasm/load.js';
 import type { KernelVariant } from '../src/kernels/wasm/table.js';
+import { randomSirenParams } from './helpers/random-net.js';
 
 enableRelaxedSimd();
 const features = detectFeatures();
 const variants: KernelVariant[] = ['scalar'];
 if (features.simd) variants.push('simd');
 if (features.relaxedSimd) variants.push('relaxed');
-
-/** SIREN-initialized parameters (uniform ±√(6/fanIn)/ω, first layer ±1/fanIn), as in a real fit. */
-function randomParams(arch: SirenArch, seed: number): Float32Array {
-  let s = seed;
-  const params = new Float32Array(parameterCount(arch));
-  let offset = 0;
-  for (let l = 0; l <= arch.depth; l++) {
-    const fanIn = l === 0 ? arch.inputs : arch.width;
-    const fanOut = l === arch.depth ? arch.outputs : arch.width;
-    const bound = l === 0 ? 1 / fanIn : Math.sqrt(6 / fanIn) / arch.omega;
-    for (let i = 0; i < (fanIn + 1) * fanOut; i++) {
-      s = (s * 1103515245 + 12345) % 2147483648;
-      params[offset + i] = ((s / 2147483648) * 2 - 1) * bound;
-    }
-    offset += (fanIn + 1) * fanOut;
-  }
-  return params;
-}
 
 for (const variant of variants) {
   test(`createForward (${variant}) matches forwardScalar: inputs 1–2, outputs 1–4, ragged counts`, () => {
@@ -40,7 +23,7 @@ for (const variant of variants) {
       { inputs: 2, outputs: 2, width: 40, depth: 4, omega: 30 },
     ];
     for (const arch of cases) {
-      const params = randomParams(arch, arch.width);
+      const params = randomSirenParams(arch, arch.width);
       const count = 301; // more than one tile of 64, not a multiple of 4
       const coords = new Float32Array(count * arch.inputs).map((_, i) => Math.cos(i * 0.37));
       const want = new Float32Array(count * arch.outputs);
@@ -58,7 +41,7 @@ for (const variant of variants) {
 
 test('forwardFast has forwardScalar’s signature; createForward validates', () => {
   const arch: SirenArch = { inputs: 2, outputs: 3, width: 16, depth: 2, omega: 30 };
-  const params = randomParams(arch, 9);
+  const params = randomSirenParams(arch, 9);
   const coords = Float32Array.of(0.1, -0.2, 0.5, 0.5);
   const a = new Float32Array(6);
   const b = new Float32Array(6);
@@ -72,7 +55,7 @@ test('forwardFast has forwardScalar’s signature; createForward validates', () 
 
 test('createThreadedForward gives createForward’s bytes, on workers and inline', async () => {
   const arch: SirenArch = { inputs: 2, outputs: 3, width: 24, depth: 2, omega: 30 };
-  const params = randomParams(arch, 4);
+  const params = randomSirenParams(arch, 4);
   for (const count of [5000, 100]) {
     const coords = new Float32Array(count * 2).map((_, i) => Math.sin(i * 0.01));
     const want = new Float32Array(count * 3);

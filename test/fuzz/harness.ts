@@ -34,6 +34,7 @@
 import { Packr, Unpackr } from 'msgpackr';
 import { crc32, inspectSnf, SNF_ERROR_CODES, SnfFormatError, type SnfErrorCode } from '../../src/format/index.js';
 import { decodedSize, decodeImage, type DecodeLimits, type DecodeSize } from '../../src/decoder/index.js';
+import { mulberry32 } from '../helpers/prng.js';
 
 /** A valid .snf file the fuzzer starts from. */
 export interface FuzzSeed {
@@ -133,18 +134,6 @@ class AllocationLimitError extends Error {
 // ---------------------------------------------------------------------------
 // Randomness
 // ---------------------------------------------------------------------------
-
-/** mulberry32: a tiny deterministic PRNG, uniform in [0, 1). */
-function mulberry32(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Random {
   readonly next: () => number;
