@@ -10,12 +10,16 @@ export const MIN_WIDTH = 4;
 export const MAX_WIDTH = 1024;
 
 /**
- * Coded bits per parameter the rate control plans for: it sizes the network
- * so that its weights at this many bits each fill the budget, then searches
- * the quantization steps that hit the budget exactly. Fewer bits per weight
- * buy more weights; README "Defaults" has the study behind the value.
+ * Coded bits per parameter the rate control plans for at `bpp`: it sizes the
+ * network so that its weights at this many bits each fill the budget, then
+ * searches the quantization steps that hit the budget exactly. Fewer bits per
+ * weight buy more weights. Measured (README "Defaults",
+ * bench/results/study-bitsPerParam.jsonl): 6 is best at 0.5 bpp, 7 at 1 bpp,
+ * so the plan moves from 6 to 7 between them, on a log scale of the rate.
  */
-export const DEFAULT_BITS_PER_PARAM = 7;
+export function defaultBitsPerParam(bpp: number): number {
+  return 6 + Math.min(1, Math.max(0, Math.log2(bpp / 0.5)));
+}
 
 /** Bytes of container and header per file, plus per network and per tensor (spec §2–§3), for planning. */
 export const PLANNED_FILE_OVERHEAD_BYTES = 24 + 165;
@@ -35,7 +39,7 @@ export function architectureForRate(options: {
   const overheadBytes = PLANNED_FILE_OVERHEAD_BYTES
     + networks * (PLANNED_NETWORK_OVERHEAD_BYTES + 2 * (depth + 1) * PLANNED_TENSOR_OVERHEAD_BYTES);
   const budgetBits = options.bpp * options.pixels - overheadBytes * 8;
-  const budgetParams = budgetBits / networks / (options.bitsPerParam ?? DEFAULT_BITS_PER_PARAM);
+  const budgetParams = budgetBits / networks / (options.bitsPerParam ?? defaultBitsPerParam(options.bpp));
   const base = { inputs: options.inputs, outputs: options.outputs, depth, omega: options.omega ?? DEFAULT_OMEGA };
   let width = MIN_WIDTH;
   while (width < MAX_WIDTH && parameterCount({ ...base, width: width + 1 }) <= budgetParams) width++;

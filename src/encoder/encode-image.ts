@@ -30,7 +30,7 @@ export interface ImageEncodeOptions {
   readonly width?: number;
   /** Sine layers; default 3. */
   readonly depth?: number;
-  /** With `bpp` and no `width`: coded bits per weight the network is sized for; default 7. */
+  /** With `bpp` and no `width`: coded bits per weight the network is sized for; default 6 at ≤ 0.5 bpp rising to 7 at ≥ 1 bpp. */
   readonly bitsPerParam?: number;
   /** Without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
   readonly bits?: number;
