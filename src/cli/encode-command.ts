@@ -24,7 +24,7 @@ export const encodeCommand = {
     .option('width', { type: 'string', describe: 'Units per sine layer [default: the widest that --bpp allows]' })
     .option('depth', { type: 'string', describe: 'Number of sine layers [default: 3]' })
     .option('bits', { type: 'string', describe: 'With --width and no --bpp: quantization bits of the body weights, 2–16 (first layer +4) [default: 8]' })
-    .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each [default: 1x1]' })
+    .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each, or auto: tiles of about 192x128 pixels (1x1 for small images, 4x4 for 768x512) [default: auto]' })
     .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
     .option('steps', { type: 'string', describe: 'Adam steps per network [default: 1000, or as many as --time allows]' })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
@@ -51,7 +51,7 @@ export const encodeCommand = {
       omega: argv.omega === undefined ? undefined : positiveNumber('omega', argv.omega, 1000),
       lr: argv.lr === undefined ? undefined : positiveNumber('lr', argv.lr, 1),
       seed: argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1),
-      tiles: argv.tiles === undefined ? undefined : tilesFlag(argv.tiles),
+      tiles: argv.tiles === undefined || argv.tiles === 'auto' ? undefined : tilesFlag(argv.tiles),
       timeLimitSeconds: argv.time === undefined ? undefined : positiveNumber('time', argv.time, 7 * 24 * 3600),
     };
     if (options.bits !== undefined && options.bpp !== undefined) {

@@ -70,3 +70,24 @@ export const QAT_LR_FRACTION = 0.1;
 export const QAT_TIME_FRACTION = 0.12;
 /** Default target rate when no architecture is given. */
 export const DEFAULT_BPP = 1;
+
+/**
+ * Pixels per tile that `autoTiles` aims for: 192 × 128, a quarter of a
+ * Kodak image a side. One network per image is best at equal steps
+ * (bench/results/study-tiles.jsonl: at 192×128 and 0.5 bpp, 1×1 24.7 dB,
+ * 2×1 24.4, 2×2 about 23.5), but a step of one network over a whole
+ * 768×512 photo at 1 bpp is 131 GFLOP, about 4 s on two cores, and the fit
+ * needs about a thousand. Tiles of this size keep the default fit near a
+ * minute per Kodak image while each tile keeps a network of useful width.
+ */
+export const AUTO_TILE_PIXELS = 192 * 128;
+
+/**
+ * The tiling `--tiles auto` picks: tiles shaped like the image, of about
+ * AUTO_TILE_PIXELS each; 1 × 1 for images up to about that size.
+ */
+export function autoTiles(width: number, height: number): { columns: number; rows: number } {
+  const tileWidth = Math.sqrt((AUTO_TILE_PIXELS * width) / height);
+  const tileHeight = AUTO_TILE_PIXELS / tileWidth;
+  return { columns: Math.max(1, Math.round(width / tileWidth)), rows: Math.max(1, Math.round(height / tileHeight)) };
+}

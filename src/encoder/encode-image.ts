@@ -5,7 +5,7 @@ import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
-  architectureForRate, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
 import { foldSineBiases } from './bias-folding.js';
@@ -34,7 +34,7 @@ export interface ImageEncodeOptions {
   readonly bitsPerParam?: number;
   /** Without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
   readonly bits?: number;
-  /** Tiles as columns × rows, one network each; default 1 × 1. */
+  /** Tiles as columns × rows, one network each; default `autoTiles` (1 × 1 up to about 192×128 pixels). */
   readonly tiles?: { readonly columns: number; readonly rows: number };
   /** Adam steps of the fit, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
   readonly steps?: number;
@@ -149,7 +149,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const elapsed = (): number => (performance.now() - started) / 1000;
   const omega = options.omega ?? DEFAULT_OMEGA;
   const depth = options.depth ?? DEFAULT_DEPTH;
-  const tiling = options.tiles ?? { columns: 1, rows: 1 };
+  const tiling = options.tiles ?? autoTiles(image.width, image.height);
   const networks = tiling.columns * tiling.rows;
   const rateMode = options.bpp !== undefined || options.width === undefined;
   const bpp = options.bpp ?? DEFAULT_BPP;

@@ -1,0 +1,40 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { parameterCount } from '../src/kernels/arch.js';
+import { architectureForRate, autoTiles, defaultAlpha, defaultBitsPerParam } from '../src/encoder/architecture.js';
+import { tileRegions } from '../src/encoder/encode-image.js';
+
+test('auto tiling keeps tiles near 192x128 and small images whole', () => {
+  assert.deepEqual(autoTiles(768, 512), { columns: 4, rows: 4 });
+  assert.deepEqual(autoTiles(512, 768), { columns: 4, rows: 4 });
+  assert.deepEqual(autoTiles(192, 128), { columns: 1, rows: 1 });
+  assert.deepEqual(autoTiles(32, 32), { columns: 1, rows: 1 });
+});
+
+test('tile regions cover the image exactly, without overlap', () => {
+  const regions = tileRegions(101, 37, 4, 3);
+  assert.equal(regions.length, 12);
+  let area = 0;
+  for (const [x0, y0, x1, y1] of regions) area += (x1 - x0) * (y1 - y0);
+  assert.equal(area, 101 * 37);
+  assert.deepEqual(regions[0], [0, 0, 25, 12]);
+  assert.deepEqual(regions[11], [76, 25, 101, 37]);
+});
+
+test('the planned network grows with the rate and fits the budget', () => {
+  const plan = (bpp: number) => architectureForRate({ bpp, pixels: 192 * 128, inputs: 2, outputs: 3 });
+  const widths = [0.25, 0.5, 1, 2].map((bpp) => plan(bpp).width);
+  assert.deepEqual([...widths].sort((a, b) => a - b), widths);
+  const arch = plan(1);
+  assert.ok(parameterCount(arch) * defaultBitsPerParam(1) <= 192 * 128);
+});
+
+test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 to 7 bits per weight', () => {
+  assert.equal(defaultAlpha(16), 1);
+  assert.equal(defaultAlpha(64), 1);
+  assert.equal(defaultAlpha(128), 1.75);
+  assert.equal(defaultAlpha(512), 2.5);
+  assert.equal(defaultBitsPerParam(0.25), 6);
+  assert.equal(defaultBitsPerParam(0.5), 6);
+  assert.equal(defaultBitsPerParam(2), 7);
+});
