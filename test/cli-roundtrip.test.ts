@@ -82,3 +82,16 @@ test('info reports the signal and the coded size against fp16', () => {
   const text = snfc(['info', path.join(dir, 'crop.snf')]);
   assert.match(text.stdout, /image 32x32 rgb/);
 });
+
+test('decode next to the original picks a name that keeps the original', async () => {
+  const work = tempDir();
+  const photo = path.join(work, 'photo.png');
+  copyFileSync(path.join(FIXTURES, 'kodim-crop32.png'), photo);
+  assert.equal(snfc(['encode', photo, '--width', '8', '--steps', '5', '--quiet']).status, 0);
+  const run = snfc(['decode', path.join(work, 'photo.snf'), '--scale', '2']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.deepEqual(readFileSync(photo), readFileSync(path.join(FIXTURES, 'kodim-crop32.png')));
+  const meta = await sharp(path.join(work, 'photo.decoded.png')).metadata();
+  assert.deepEqual([meta.width, meta.height], [64, 64]);
+  assert.match(run.stderr, /photo\.decoded\.png: 64x64/);
+});

@@ -3,6 +3,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
 import { inspectSnf } from '../format/index.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
+import { existsSync } from 'node:fs';
 import { checkOutputSize, encodeImageFile, outputFormatFor } from './image-io.js';
 import { integerIn, positiveNumber, sizeFlag } from './validate.js';
 import { inputError, usageError } from './errors.js';
@@ -12,12 +13,23 @@ const MAX_SIDE = 65536;
 /** Largest --max-pixels: 2^30, a 32768 × 32768 image (4 GiB of RGBA samples). */
 const MAX_MAX_PIXELS = 2 ** 30;
 
+/**
+ * `photo.snf` decodes to `photo.png`, unless that exists (most often it is
+ * the photo that was encoded): then `photo.decoded.png`, so that the obvious
+ * `snfc encode photo.png && snfc decode photo.snf` works without --force and
+ * --force is never needed to get past a name the user did not choose.
+ */
+async function defaultDecodedName(input: string, force: boolean): Promise<string> {
+  const plain = defaultOutputName(input, '.png');
+  return force || !existsSync(plain) ? plain : defaultOutputName(input, '.decoded.png');
+}
+
 export const decodeCommand = {
   command: 'decode <input>',
   describe: 'Render an .snf file as an image, at any resolution',
   builder: (yargs: Argv) => yargs
     .positional('input', { type: 'string', describe: '.snf file to decode', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif) [default: input name with .png]' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif) [default: input name with .png, or .decoded.png if that exists]' })
     .option('scale', { type: 'string', describe: 'Scale factor of the original size, e.g. 2 or 0.5 [default: 1]' })
     .option('size', { type: 'string', describe: 'Exact output size WIDTHxHEIGHT, e.g. 1536x1024' })
     .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height) [default: ${DEFAULT_MAX_PIXELS}]` })
@@ -31,7 +43,7 @@ export const decodeCommand = {
       ? sizeFlag('size', argv.size, MAX_SIDE)
       : { scale: argv.scale === undefined ? 1 : positiveNumber('scale', argv.scale, MAX_SIDE) };
     const maxPixels = argv.maxPixels === undefined ? DEFAULT_MAX_PIXELS : integerIn('max-pixels', argv.maxPixels, 1, MAX_MAX_PIXELS);
-    const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.png');
+    const output = typeof argv.output === 'string' ? argv.output : await defaultDecodedName(input, argv.force === true);
     const format = outputFormatFor(output);
     const bytes = await readInput(input);
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the output size, checked before decoding.
@@ -45,5 +57,6 @@ export const decodeCommand = {
     await checkOutput(output, input, argv.force === true);
     const image = await decodeImage(bytes, size, { maxPixels }, { forward: nodeForward });
     await writeOutputAtomically(output, await encodeImageFile(image, format));
+    process.stderr.write(`${output}: ${image.width}x${image.height}\n`);
   },
 };
