@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
@@ -41,4 +41,20 @@ test('an existing output is kept without --force, and the input is never overwri
   assert.notEqual(readFileSync(out, 'utf8').slice(0, 8), 'precious');
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
   assert.ok(existsSync(png));
+});
+
+test('options this image rules out are usage errors before any training', () => {
+  assertCleanFailure(['encode', 'in.png', '--tiles', '40x2'], 2, /tiles 40x2 need an image of at least/);
+  assertCleanFailure(['encode', 'in.png', '--bits', '6'], 2, /--bits needs --width/);
+  assertCleanFailure(['encode', 'in.png', '--width', '1024', '--depth', '17'], 2, /16799747 parameters; a file holds at most/);
+});
+
+test('decode --force overwrites an earlier decode, never the original next to the .snf', () => {
+  const work = path.join(dir, 'force');
+  mkdirSync(work);
+  copyFileSync(png, path.join(work, 'photo.png'));
+  assert.equal(snfc(['encode', 'photo.png', '--width', '6', '--steps', '3', '--quiet'], { cwd: work }).status, 0);
+  for (let run = 0; run < 2; run++) assert.equal(snfc(['decode', 'photo.snf', '--force'], { cwd: work }).status, 0);
+  assert.deepEqual(readFileSync(path.join(work, 'photo.png')), readFileSync(png));
+  assert.deepEqual(readdirSync(work).sort(), ['photo.decoded.png', 'photo.png', 'photo.snf']);
 });

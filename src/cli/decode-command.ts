@@ -16,12 +16,12 @@ const MAX_MAX_PIXELS = 2 ** 30;
 /**
  * `photo.snf` decodes to `photo.png`, unless that exists (most often it is
  * the photo that was encoded): then `photo.decoded.png`, so that the obvious
- * `snfc encode photo.png && snfc decode photo.snf` works without --force and
- * --force is never needed to get past a name the user did not choose.
+ * `snfc encode photo.png && snfc decode photo.snf` works, and --force (which
+ * then overwrites an earlier photo.decoded.png) never replaces the original.
  */
-async function defaultDecodedName(input: string, force: boolean): Promise<string> {
+function defaultDecodedName(input: string): string {
   const plain = defaultOutputName(input, '.png');
-  return force || !existsSync(plain) ? plain : defaultOutputName(input, '.decoded.png');
+  return existsSync(plain) ? defaultOutputName(input, '.decoded.png') : plain;
 }
 
 export const decodeCommand = {
@@ -43,7 +43,7 @@ export const decodeCommand = {
       ? sizeFlag('size', argv.size, MAX_SIDE)
       : { scale: argv.scale === undefined ? 1 : positiveNumber('scale', argv.scale, MAX_SIDE) };
     const maxPixels = argv.maxPixels === undefined ? DEFAULT_MAX_PIXELS : integerIn('max-pixels', argv.maxPixels, 1, MAX_MAX_PIXELS);
-    const output = typeof argv.output === 'string' ? argv.output : await defaultDecodedName(input, argv.force === true);
+    const output = typeof argv.output === 'string' ? argv.output : defaultDecodedName(input);
     const format = outputFormatFor(output);
     const bytes = await readInput(input);
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the output size, checked before decoding.

@@ -1,5 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { encodeImage } from '../encoder/encode-image.js';
+import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
 import { engineByName, ENGINE_NAMES } from '../encoder/engines.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readImage } from './image-io.js';
@@ -57,6 +57,9 @@ export const encodeCommand = {
     if (options.bits !== undefined && options.bpp !== undefined) {
       throw usageError('--bits fixes the quantization, --bpp lets the rate control choose it: give one of them');
     }
+    if (options.bits !== undefined && options.width === undefined) {
+      throw usageError('--bits needs --width (with --bpp alone, the rate control chooses the quantization)');
+    }
     const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
@@ -66,6 +69,10 @@ export const encodeCommand = {
     let result;
     try {
       result = await encodeImage(image, { ...options, engine: engineByName(engineName), onStep: progress.update });
+    } catch (error) {
+      // Option combinations that only this image rules out (tiles larger than it, a network over the file limits).
+      if (error instanceof EncodeOptionsError) throw usageError(error.message);
+      throw error;
     } finally {
       progress.stop();
     }

@@ -89,5 +89,8 @@ export const AUTO_TILE_PIXELS = 192 * 128;
 export function autoTiles(width: number, height: number): { columns: number; rows: number } {
   const tileWidth = Math.sqrt((AUTO_TILE_PIXELS * width) / height);
   const tileHeight = AUTO_TILE_PIXELS / tileWidth;
-  return { columns: Math.max(1, Math.round(width / tileWidth)), rows: Math.max(1, Math.round(height / tileHeight)) };
+  return {
+    columns: Math.min(width, Math.max(1, Math.round(width / tileWidth))),
+    rows: Math.min(height, Math.max(1, Math.round(height / tileHeight))),
+  };
 }

@@ -3,17 +3,17 @@ import { initKernels, selectForward } from '../kernels/forward-select.js';
 import { normalizeSample, regionGrid, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
-import { inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
+import { DEFAULT_LIMITS, gridRegions, inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
   architectureForRate, autoTiles, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
 import { foldSineBiases } from './bias-folding.js';
 import type { Engine, EngineFactory } from './engine.js';
-import { createRefEngine } from './ref-engine.js';
+import { createWasmEngine } from './wasm-engine.js';
 import { quantizationAwareFineTune } from './qat.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
-import { quantizeWithSteps, searchLambda, stepsForLambda } from './rate-control.js';
+import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { tensorSensitivities } from './sensitivity.js';
 import { fit } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
@@ -32,13 +32,13 @@ export interface ImageEncodeOptions {
   readonly depth?: number;
   /** With `bpp` and no `width`: coded bits per weight the network is sized for; default 6 at ≤ 0.5 bpp rising to 7 at ≥ 1 bpp. */
   readonly bitsPerParam?: number;
-  /** Without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
+  /** With `width` and without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
   readonly bits?: number;
   /** Tiles as columns × rows, one network each; default `autoTiles` (1 × 1 up to about 192×128 pixels). */
   readonly tiles?: { readonly columns: number; readonly rows: number };
   /** Adam steps of the fit, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
   readonly steps?: number;
-  /** Quantization-aware fine-tuning steps per network; default 10 % of `steps`. */
+  /** Quantization-aware fine-tuning steps per network; default 10 % of `steps` (at least 10), or 200 under a time limit with no `steps`. */
   readonly qatSteps?: number;
   /** WS scale α; default depends on width (`defaultAlpha`). */
   readonly alpha?: number;
@@ -48,7 +48,7 @@ export interface ImageEncodeOptions {
   readonly lr?: number;
   /** Seed of the initialization; default 1. */
   readonly seed?: number;
-  /** Compute engine; default the reference engine. */
+  /** Compute engine; default the WASM engine (`engineByName('auto')`). */
   readonly engine?: EngineFactory;
   /**
    * Bound on the whole encode in seconds (fit, fine-tuning, coding). Output
@@ -91,15 +91,12 @@ export function trainingPsnr(loss: number): number {
 const LAYOUTS = { 1: 'gray', 2: 'graya', 3: 'rgb', 4: 'rgba' } as const;
 type ImageRegion = readonly [number, number, number, number];
 
-/** Splits the image into `columns` × `rows` tiles whose edges are as even as whole pixels allow. */
+/**
+ * Splits the image into `columns` × `rows` tiles, row by row, with the
+ * format's grid rule (spec §3.5), so that the writer stores them as a grid.
+ */
 export function tileRegions(width: number, height: number, columns: number, rows: number): ImageRegion[] {
-  const regions: ImageRegion[] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) {
-      regions.push([Math.round((c * width) / columns), Math.round((r * height) / rows), Math.round(((c + 1) * width) / columns), Math.round(((r + 1) * height) / rows)]);
-    }
-  }
-  return regions;
+  return gridRegions([width, height], [columns, rows]) as unknown as ImageRegion[];
 }
 
 /** The training set of one tile: its pixel-centre coordinates and its samples mapped to [-1, 1] (spec §4.3). */
@@ -138,6 +135,29 @@ interface Tile {
   gridSteps: number[];
 }
 
+/** Options that cannot make a valid file for this image; the message names the option. */
+export class EncodeOptionsError extends RangeError {
+  override readonly name = 'EncodeOptionsError';
+}
+
+/**
+ * Checks, before any training, the choices that would otherwise fail only
+ * when the file is written (over the format's limits, spec §8) or that the
+ * encoder would silently ignore.
+ */
+export function checkEncodePlan(image: Raster, arch: SirenArch, tiling: { columns: number; rows: number }, options: ImageEncodeOptions): void {
+  if (options.bits !== undefined && (options.width === undefined || options.bpp !== undefined)) {
+    throw new EncodeOptionsError('bits fixes the quantization of a network of given width: give it with width and without bpp');
+  }
+  if (tiling.columns > image.width || tiling.rows > image.height) {
+    throw new EncodeOptionsError(`tiles ${tiling.columns}x${tiling.rows} need an image of at least that many pixels a side; this one is ${image.width}x${image.height}`);
+  }
+  const total = tiling.columns * tiling.rows * parameterCount(arch);
+  if (arch.width > DEFAULT_LIMITS.maxUnits || arch.depth > DEFAULT_LIMITS.maxDepth || total > DEFAULT_LIMITS.maxParameters) {
+    throw new EncodeOptionsError(`width ${arch.width}, depth ${arch.depth} in ${tiling.columns * tiling.rows} tile(s) is ${total} parameters; a file holds at most ${DEFAULT_LIMITS.maxParameters} (width ≤ ${DEFAULT_LIMITS.maxUnits}, depth ≤ ${DEFAULT_LIMITS.maxDepth})`);
+  }
+}
+
 /**
  * Fits WS-initialized SIRENs to `image` (one per tile), chooses their
  * quantization (for a target rate, or at fixed bits), fine-tunes them on
@@ -156,13 +176,16 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const arch: SirenArch = options.width !== undefined
     ? { inputs: 2, outputs: image.channels, width: options.width, depth, omega }
     : architectureForRate({ bpp, pixels: image.width * image.height, inputs: 2, outputs: image.channels, networks, depth, omega, bitsPerParam: options.bitsPerParam });
+  checkEncodePlan(image, arch, tiling, options);
   const alpha = options.alpha ?? defaultAlpha(arch.width);
   const lr = options.lr ?? DEFAULT_LR;
   const seed = options.seed ?? 1;
   const timeLimit = options.timeLimitSeconds;
-  const steps = options.steps ?? (timeLimit !== undefined ? 1_000_000 : DEFAULT_STEPS);
-  const qatSteps = options.qatSteps ?? Math.max(10, Math.round(steps === 1_000_000 ? 200 : steps * QAT_STEP_FRACTION));
-  const createEngine = options.engine ?? createRefEngine;
+  // With a time limit and no step count, the clock ends the fit.
+  const unbounded = options.steps === undefined && timeLimit !== undefined;
+  const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_STEPS);
+  const qatSteps = options.qatSteps ?? (unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
+  const createEngine = options.engine ?? createWasmEngine;
   const totalSteps = networks * (steps + qatSteps);
   let stepsDone = 0;
   const progress = (loss: number): void => {
@@ -237,7 +260,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   let rateHit: boolean | undefined;
   if (rateMode) {
     const size = fileFor(tensors, 99.999).length;
-    rateHit = Math.abs(size - targetBytes) <= 0.05 * targetBytes && size <= targetBytes * 1.02;
+    rateHit = withinRate(size, targetBytes);
     if (!rateHit) {
       const search = searchLambda(sizeAtLambda, targetBytes);
       tensors = quantizeAll((tile) => stepsForLambda(tile.sensitivities, search.lambda));

@@ -39,10 +39,3 @@ export function quantizeWithStep(weights: ArrayLike<number>, requestedStep: numb
   }
   return { bits: bitsForLevel(top), step, values };
 }
-
-/** Quantization at `bits` bits with the step that maps the largest magnitude to the top level. */
-export function quantizeTensor(weights: ArrayLike<number>, bits: number): QuantizedTensor {
-  const largest = largestMagnitude(weights);
-  const tensor = quantizeWithStep(weights, largest > 0 ? largest / maxLevel(bits) : 1);
-  return { ...tensor, bits: Math.max(tensor.bits, bits) };
-}

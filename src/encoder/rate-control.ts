@@ -1,5 +1,5 @@
 import { tensorSlices, type SirenArch } from '../kernels/arch.js';
-import type { QuantizedTensor } from '../format/index.js';
+import { networkParams, type QuantizedTensor } from '../format/index.js';
 import { foldSineBiases } from './bias-folding.js';
 import { quantizeWithStep } from './quantize.js';
 
@@ -23,12 +23,12 @@ export function quantizeWithSteps(arch: SirenArch, params: Float32Array, steps: 
 
 /** Parameters rounded to the grid of `steps`, as the decoder will see them (after bias folding). */
 export function roundToSteps(arch: SirenArch, params: Float32Array, steps: readonly number[]): Float32Array {
-  const folded = foldSineBiases(arch, params);
-  tensorSlices(arch).forEach(({ offset, length }, t) => {
-    const tensor = quantizeWithStep(folded.subarray(offset, offset + length), steps[t]!);
-    for (let i = 0; i < length; i++) folded[offset + i] = tensor.values[i]! * tensor.step;
-  });
-  return folded;
+  return networkParams({ arch, tensors: quantizeWithSteps(arch, params, steps) });
+}
+
+/** Whether a file of `bytes` is within ±RATE_TOLERANCE of `targetBytes`. */
+export function withinRate(bytes: number, targetBytes: number): boolean {
+  return Math.abs(bytes - targetBytes) <= RATE_TOLERANCE * targetBytes;
 }
 
 export interface LambdaSearch {
@@ -67,5 +67,5 @@ export function searchLambda(sizeAt: (lambda: number) => number, targetBytes: nu
     if (best && best.bytes >= targetBytes * (1 - RATE_TOLERANCE / 4)) break;
   }
   const chosen = best ?? closest!;
-  return { ...chosen, hit: Math.abs(chosen.bytes - targetBytes) <= RATE_TOLERANCE * targetBytes };
+  return { ...chosen, hit: withinRate(chosen.bytes, targetBytes) };
 }

@@ -18,3 +18,4 @@ export {
   type AudioSnfFile, type SnfNetwork, type SnfInfo, type SnfFileInput, type SnfNetworkInput, type QuantizedTensor,
 } from './snf.js';
 export type { HeaderValue } from './msgpack.js';
+export { gridRegions } from './tiling.js';

@@ -15,7 +15,10 @@ let forced = false;
 export async function initKernels(): Promise<void> {
   if (forced) return;
   try {
-    if (typeof WebAssembly === 'object') forward = forwardFast;
+    // Compile and run the kernels once on a tiny network: a runtime that forbids
+    // WebAssembly (a page whose CSP lacks 'wasm-unsafe-eval') throws here, not mid-decode.
+    forwardFast({ inputs: 2, outputs: 1, width: 4, depth: 1, omega: 30 }, new Float32Array(17), new Float32Array(2), 1, new Float32Array(1));
+    forward = forwardFast;
   } catch {
     forward = forwardScalar;
   }
