@@ -35,7 +35,7 @@ export const decodeCommand = {
     .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height) [default: ${DEFAULT_MAX_PIXELS}]` })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
     .conflicts('scale', 'size')
-    .example('$0 decode photo.snf --scale 2', 'writes photo.png at twice the resolution'),
+    .example('$0 decode photo.snf --scale 2', 'twice the resolution, as photo.png (photo.decoded.png if photo.png exists)'),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = String(argv.input);
     if (argv.scale !== undefined && argv.size !== undefined) throw usageError('use --scale or --size, not both');
