@@ -83,6 +83,23 @@ test('info reports the signal and the coded size against fp16', () => {
   assert.match(text.stdout, /image 32x32 rgb/);
 });
 
+test('training metadata is left out unless --metadata asks for it, and costs only header bytes', () => {
+  const work = tempDir();
+  const plain = path.join(work, 'plain.snf');
+  const kept = path.join(work, 'kept.snf');
+  for (const [out, extra] of [[plain, []], [kept, ['--metadata']]] as const) {
+    assert.equal(snfc(['encode', path.join(FIXTURES, 'kodim-crop32.png'), '-o', out, '--width', '8', '--steps', '5', '--quiet', ...extra]).status, 0);
+  }
+  const [a, b] = [plain, kept].map((file) => JSON.parse(snfc(['info', file, '--json']).stdout));
+  assert.equal(a.train, undefined);
+  assert.equal(b.train.steps, 5);
+  assert.equal(b.train.init, 'ws');
+  assert.equal(a.payloadBytes, b.payloadBytes);
+  assert.ok(b.bytes - a.bytes >= 50, `metadata took ${b.bytes - a.bytes} bytes`);
+  assert.match(snfc(['info', plain]).stdout, /training: +not recorded/);
+  assert.match(snfc(['info', kept]).stdout, /training: +5 steps, α=/);
+});
+
 test('decode next to the original picks a name that keeps the original', async () => {
   const work = tempDir();
   const photo = path.join(work, 'photo.png');

@@ -40,6 +40,8 @@ async function lossCurve(engine: Engine, steps: number, lr: number): Promise<num
 const ARCHS: { name: string; arch: SirenArch; count: number }[] = [
   { name: 'image 2→3, width 16, depth 2', arch: { inputs: 2, outputs: 3, width: 16, depth: 2, omega: 30 }, count: 300 },
   { name: 'audio 1→1, width 20, depth 3', arch: { inputs: 1, outputs: 1, width: 20, depth: 3, omega: 30 }, count: 250 },
+  // Encoded inputs (Fourier features) pad to a multiple of 4 columns, not to 4.
+  { name: 'encoded 26→3, width 12, depth 2', arch: { inputs: 26, outputs: 3, width: 12, depth: 2, omega: 30 }, count: 200 },
 ];
 
 describe('wasm engine: parity with the reference engine', () => {

@@ -15,12 +15,13 @@ if (features.simd) variants.push('simd');
 if (features.relaxedSimd) variants.push('relaxed');
 
 for (const variant of variants) {
-  test(`createForward (${variant}) matches forwardScalar: inputs 1–2, outputs 1–4, ragged counts`, () => {
+  test(`createForward (${variant}) matches forwardScalar: inputs 1–10, outputs 1–4, ragged counts`, () => {
     const cases: SirenArch[] = [
       { inputs: 2, outputs: 3, width: 32, depth: 3, omega: 30 },
       { inputs: 1, outputs: 1, width: 13, depth: 2, omega: 30 },
       { inputs: 2, outputs: 4, width: 8, depth: 1, omega: 10 },
       { inputs: 2, outputs: 2, width: 40, depth: 4, omega: 30 },
+      { inputs: 10, outputs: 3, width: 16, depth: 2, omega: 30 },
     ];
     for (const arch of cases) {
       const params = randomSirenParams(arch, arch.width);

@@ -25,6 +25,8 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
   ];
   const train = header.train;
-  if (train) lines.push(`training:  ${train.steps} steps, α=${train.alpha}, lr=${train.lr}, seed ${train.seed}, ${train.engine}, ${train.psnr} dB at encode`);
+  lines.push(train
+    ? `training:  ${train.steps} steps, α=${train.alpha}, lr=${train.lr}, seed ${train.seed}, ${train.engine}, ${train.psnr} dB at encode`
+    : 'training:  not recorded (encode with --metadata to keep it)');
   return { ...summary, text: lines.join('\n') };
 }

@@ -32,6 +32,7 @@ export const encodeCommand = {
     .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.003]' })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
     .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
+    .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' })
     .option('json', { type: 'boolean', describe: 'Print one JSON object with the result on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
@@ -68,7 +69,7 @@ export const encodeCommand = {
     const progress = trainingProgress(argv.quiet === true || argv.json === true);
     let result;
     try {
-      result = await encodeImage(image, { ...options, engine: engineByName(engineName), onStep: progress.update });
+      result = await encodeImage(image, { ...options, metadata: argv.metadata === true, engine: engineByName(engineName), onStep: progress.update });
     } catch (error) {
       // Option combinations that only this image rules out (tiles larger than it, a network over the file limits).
       if (error instanceof EncodeOptionsError) throw usageError(error.message);

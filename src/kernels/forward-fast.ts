@@ -1,6 +1,6 @@
 import type { SirenArch } from './arch.js';
 import { createKernels } from './wasm/load.js';
-import { INPUT_PAD, OUTPUT_PAD, padNet, padParams, type PaddedNet } from './wasm/layout.js';
+import { OUTPUT_PAD, padNet, padParams, type PaddedNet } from './wasm/layout.js';
 import { MODE_LINEAR, MODE_SIN, type KernelChoice, type KernelVariant, type Kernels } from './wasm/table.js';
 
 /**
@@ -36,10 +36,10 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
   if (!Number.isInteger(T) || T < 4 || T % 4 !== 0) throw new RangeError(`Expected a multiple of 4 for tileRows but received ${T}`);
   const expected = net.layers[net.layers.length - 1]!.biasOffset + arch.outputs;
   if (params.length !== expected) throw new RangeError(`Expected ${expected} parameters for this architecture but received ${params.length}`);
-  // Layout (bytes): [64: params][coords tile T×4][H ping T×wPad][H pong T×wPad][Y T×8]
+  // Layout (bytes): [64: params][coords tile T×inputPad][H ping T×wPad][H pong T×wPad][Y T×8]
   const paramsAt = 64;
   const coordsAt = paramsAt + Math.ceil((net.size * 4) / 64) * 64;
-  const pingAt = coordsAt + T * INPUT_PAD * 4;
+  const pingAt = coordsAt + T * net.inputPad * 4;
   const pongAt = pingAt + T * net.widthPad * 4;
   const yAt = pongAt + T * net.widthPad * 4;
   const bytes = yAt + T * OUTPUT_PAD * 4;
@@ -48,6 +48,7 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
   const f32 = new Float32Array(memory.buffer);
   padParams(net, params, f32.subarray(paramsAt >> 2, (paramsAt >> 2) + net.size));
   const { inputs, outputs } = arch;
+  const I = net.inputPad;
   const evaluate = (coords: Float32Array, count: number, out: Float32Array): void => {
     if (coords.length < count * inputs) throw new RangeError(`Expected at least ${count * inputs} coordinates but received ${coords.length}`);
     if (out.length < count * outputs) throw new RangeError(`Expected room for ${count * outputs} outputs but received ${out.length}`);
@@ -56,9 +57,9 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
     for (let start = 0; start < count; start += T) {
       const rows = Math.min(T, count - start);
       const rowsPad = Math.ceil(rows / 4) * 4;
-      f32.fill(0, C, C + rowsPad * INPUT_PAD);
+      f32.fill(0, C, C + rowsPad * I);
       for (let r = 0; r < rows; r++) {
-        for (let i = 0; i < inputs; i++) f32[C + r * INPUT_PAD + i] = coords[(start + r) * inputs + i]!;
+        for (let i = 0; i < inputs; i++) f32[C + r * I + i] = coords[(start + r) * inputs + i]!;
       }
       forwardTile(k, net, paramsAt, coordsAt, rowsPad, pingAt, pongAt, yAt);
       for (let r = 0; r < rows; r++) {
@@ -80,7 +81,7 @@ export function forwardFast(arch: SirenArch, params: Float32Array, coords: Float
 
 /**
  * The forward pass of one tile of `rows` points (a multiple of 4): coordinates
- * at `coordsAt` (rows × INPUT_PAD), outputs to `yAt` (rows × OUTPUT_PAD), two
+ * at `coordsAt` (rows × net.inputPad), outputs to `yAt` (rows × OUTPUT_PAD), two
  * scratch planes of rows × widthPad at `ping` and `pong` (byte offsets).
  */
 export function forwardTile(k: Kernels, net: PaddedNet, paramsAt: number, coordsAt: number, rows: number, ping: number, pong: number, yAt: number): void {

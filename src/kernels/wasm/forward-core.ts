@@ -1,6 +1,6 @@
 import type { SirenArch } from '../arch.js';
 import { forwardTile } from '../forward-fast.js';
-import { INPUT_PAD, OUTPUT_PAD, padNet, padParams, type PaddedNet } from './layout.js';
+import { OUTPUT_PAD, padNet, padParams, type PaddedNet } from './layout.js';
 import type { Kernels } from './table.js';
 
 /**
@@ -18,7 +18,7 @@ export interface ForwardLayout {
   readonly tileRows: number;
   readonly slots: number;
   readonly params: number;
-  /** capacity (rounded up to tiles) × INPUT_PAD floats. */
+  /** capacity (rounded up to tiles) × net.inputPad floats. */
   readonly coords: number;
   /** capacity (rounded up to tiles) × OUTPUT_PAD floats. */
   readonly y: number;
@@ -44,7 +44,7 @@ export function planForward(arch: SirenArch, capacity: number, slots: number, ti
     return start;
   };
   const params = take(net.size * 4);
-  const coords = take(rows * INPUT_PAD * 4);
+  const coords = take(rows * net.inputPad * 4);
   const y = take(rows * OUTPUT_PAD * 4);
   const counter = take(8);
   const scratchBytes = align(2 * tileRows * net.widthPad * 4);
@@ -75,12 +75,13 @@ export class ForwardCore {
   prepare(coords: Float32Array, count: number): void {
     const L = this.layout;
     const inputs = L.net.arch.inputs;
+    const I = L.net.inputPad;
     if (count > L.capacity) throw new RangeError(`Expected at most ${L.capacity} points but received ${count}`);
     const base = L.coords >> 2;
     const tiles = Math.ceil(count / L.tileRows);
-    this.f32.fill(0, base + count * INPUT_PAD, base + tiles * L.tileRows * INPUT_PAD);
+    this.f32.fill(0, base + count * I, base + tiles * L.tileRows * I);
     for (let p = 0; p < count; p++) {
-      for (let i = 0; i < inputs; i++) this.f32[base + p * INPUT_PAD + i] = coords[p * inputs + i]!;
+      for (let i = 0; i < inputs; i++) this.f32[base + p * I + i] = coords[p * inputs + i]!;
     }
     Atomics.store(this.i32, L.counter >> 2, 0);
     Atomics.store(this.i32, (L.counter >> 2) + 1, tiles);
@@ -96,7 +97,7 @@ export class ForwardCore {
     for (;;) {
       const t = Atomics.add(this.i32, L.counter >> 2, 1);
       if (t >= tiles) return;
-      forwardTile(this.k, L.net, L.params, L.coords + t * T * INPUT_PAD * 4, T, ping, pong, L.y + t * T * OUTPUT_PAD * 4);
+      forwardTile(this.k, L.net, L.params, L.coords + t * T * L.net.inputPad * 4, T, ping, pong, L.y + t * T * OUTPUT_PAD * 4);
     }
   }
 

@@ -5,13 +5,15 @@ import { layerShapes, type SirenArch } from '../arch.js';
  *
  * Padding: the kernels want column counts that are multiples of 8 and inner
  * sizes that are multiples of 4, so the network is widened with zero units:
- * inputs to 4, width to a multiple of 8, outputs to 8. This is exact: a zero
+ * inputs to a multiple of 4, width to a multiple of 8, outputs to 8. This is exact: a zero
  * unit computes sin(0) = 0 and feeds zero weights, every gradient on a padded
  * parameter is exactly 0, and Adam leaves a parameter with zero gradient at 0.
  */
 
-/** Padded inputs (coordinates per row in memory). */
-export const INPUT_PAD = 4;
+/** Inputs are padded to a multiple of this (the K blocking of the kernels). */
+const INPUT_ALIGN = 4;
+/** Most inputs a network may take (coordinates plus any input encoding). */
+export const MAX_INPUTS = 1024;
 /** Padded outputs. */
 export const OUTPUT_PAD = 8;
 /** Alignment of every region, in bytes. */
@@ -34,6 +36,8 @@ export interface PaddedLayer {
 
 export interface PaddedNet {
   readonly arch: SirenArch;
+  /** Padded inputs (floats per coordinate row in memory, a multiple of 4). */
+  readonly inputPad: number;
   /** Padded width (a multiple of 8). */
   readonly widthPad: number;
   readonly layers: readonly PaddedLayer[];
@@ -44,21 +48,22 @@ export interface PaddedNet {
 /** Checks `arch` and computes its padded network. */
 export function padNet(arch: SirenArch): PaddedNet {
   const whole = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
-  if (!whole(arch.inputs, 1, INPUT_PAD)) throw new RangeError(`Expected an integer 1 to ${INPUT_PAD} for inputs but received ${String(arch.inputs)}`);
+  if (!whole(arch.inputs, 1, MAX_INPUTS)) throw new RangeError(`Expected an integer 1 to ${MAX_INPUTS} for inputs but received ${String(arch.inputs)}`);
   if (!whole(arch.outputs, 1, OUTPUT_PAD)) throw new RangeError(`Expected an integer 1 to ${OUTPUT_PAD} for outputs but received ${String(arch.outputs)}`);
   if (!whole(arch.width, 1, 4096)) throw new RangeError(`Expected an integer 1 to 4096 for width but received ${String(arch.width)}`);
   if (!whole(arch.depth, 1, 64)) throw new RangeError(`Expected an integer 1 to 64 for depth but received ${String(arch.depth)}`);
   if (typeof arch.omega !== 'number' || !Number.isFinite(arch.omega)) throw new RangeError(`Expected a finite number for omega but received ${String(arch.omega)}`);
   const widthPad = Math.ceil(arch.width / 8) * 8;
+  const inputPad = Math.ceil(arch.inputs / INPUT_ALIGN) * INPUT_ALIGN;
   let size = 0;
   const layers = layerShapes(arch).map((shape, l) => {
-    const k = l === 0 ? INPUT_PAD : widthPad;
+    const k = l === 0 ? inputPad : widthPad;
     const n = shape.sine ? widthPad : OUTPUT_PAD;
     const layer: PaddedLayer = { ...shape, k, n, w: size, b: size + k * n };
     size += k * n + n;
     return layer;
   });
-  return { arch, widthPad, layers, size };
+  return { arch, inputPad, widthPad, layers, size };
 }
 
 /** Writes `params` (the layout of kernels/arch.ts) into the padded vector `dst` (zeroing the padding). */
@@ -105,7 +110,7 @@ export interface TrainLayout {
   readonly partials: number;
   /** chunks float64: each chunk's sum of squared errors. */
   readonly losses: number;
-  /** chunks·chunkRows × INPUT_PAD floats (zero beyond count). */
+  /** chunks·chunkRows × net.inputPad floats (zero beyond count). */
   readonly coords: number;
   /** count × outputs floats. */
   readonly targets: number;
@@ -177,7 +182,7 @@ export function planTraining(arch: SirenArch, count: number, options: TrainPlanO
   const v = take(P);
   const partials = take(P * chunks);
   const losses = take(8 * chunks);
-  const coords = take(chunks * chunkRows * INPUT_PAD * 4);
+  const coords = take(chunks * chunkRows * net.inputPad * 4);
   const targets = take(count * arch.outputs * 4);
   const counter = take(4);
   const scratchBytes = align(scratchPlan(net, tileRows).floats * 4);

@@ -1,4 +1,4 @@
-import { INPUT_PAD, OUTPUT_PAD, padParams, scratchPlan, unpadParams, type TrainLayout } from './layout.js';
+import { OUTPUT_PAD, padParams, scratchPlan, unpadParams, type TrainLayout } from './layout.js';
 import { MODE_LINEAR, MODE_MUL, MODE_SINCOS, type Kernels } from './table.js';
 
 /**
@@ -30,15 +30,16 @@ export class TrainCore {
     this.plan = scratchPlan(layout.net, layout.tileRows);
   }
 
-  /** Copies the training data in (coordinates padded to INPUT_PAD columns, zero rows beyond count). */
+  /** Copies the training data in (coordinates padded to net.inputPad columns, zero rows beyond count). */
   setData(coords: Float32Array, targets: Float32Array): void {
     const { net, count } = this.layout;
     const inputs = net.arch.inputs;
+    const I = net.inputPad;
     const base = this.layout.coords >> 2;
     const rows = this.layout.chunks * this.layout.chunkRows;
-    this.f32.fill(0, base, base + rows * INPUT_PAD);
+    this.f32.fill(0, base, base + rows * I);
     for (let p = 0; p < count; p++) {
-      for (let i = 0; i < inputs; i++) this.f32[base + p * INPUT_PAD + i] = coords[p * inputs + i]!;
+      for (let i = 0; i < inputs; i++) this.f32[base + p * I + i] = coords[p * inputs + i]!;
     }
     this.f32.set(targets.subarray(0, count * net.arch.outputs), this.layout.targets >> 2);
   }
@@ -99,7 +100,7 @@ export class TrainCore {
       if (valid <= 0) break;
       const rows = Math.min(T, Math.ceil(valid / 4) * 4);
       const acc = tile > 0 ? 1 : 0;
-      const h = (l: number): number => (l === 0 ? L.coords + start * INPUT_PAD * 4 : base + plan.h[l]! * 4);
+      const h = (l: number): number => (l === 0 ? L.coords + start * L.net.inputPad * 4 : base + plan.h[l]! * 4);
       const cos = (l: number): number => base + plan.c[l]! * 4;
       // Forward: H(l+1) = sin(ω(H(l)·W(l) + b(l))), C(l) = ω·cos(…); Y = H(depth)·W + b.
       for (let l = 0; l < depth; l++) {
