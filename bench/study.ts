@@ -24,6 +24,8 @@ const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOption
   omega: [20, 30, 45].map((omega) => ({ name: `omega=${omega}`, options: { omega } })),
   depth: [2, 3, 4, 5].map((depth) => ({ name: `depth=${depth}`, options: { depth } })),
   bitsPerParam: [5, 6, 7, 8, 9].map((bitsPerParam) => ({ name: `bitsPerParam=${bitsPerParam}`, options: { bitsPerParam } })),
+  fourier: [0, 4, 6, 8].map((fourier) => ({ name: `fourier=${fourier}`, options: { fourier } })),
+  fourierLr: [1e-3, 2e-3].map((lr) => ({ name: `fourier=6,lr=${lr}`, options: { fourier: 6, lr } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 

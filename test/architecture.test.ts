@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount } from '../src/kernels/arch.js';
-import { architectureForRate, autoTiles, defaultAlpha, defaultBitsPerParam } from '../src/encoder/architecture.js';
+import { architectureForRate, autoTiles, defaultAlpha, defaultBitsPerParam, defaultFourier } from '../src/encoder/architecture.js';
 import { tileRegions } from '../src/encoder/encode-image.js';
 
 test('auto tiling keeps tiles near 192x128 and small images whole', () => {
@@ -37,4 +37,14 @@ test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 to 
   assert.equal(defaultBitsPerParam(0.25), 6);
   assert.equal(defaultBitsPerParam(0.5), 6);
   assert.equal(defaultBitsPerParam(2), 7);
+});
+
+test('default Fourier levels: Nyquist of the shorter side from 128 pixels, a quarter of it below, at most 6', () => {
+  assert.equal(defaultFourier(192, 128), 6);
+  assert.equal(defaultFourier(128, 192), 6);
+  assert.equal(defaultFourier(4000, 3000), 6);
+  assert.equal(defaultFourier(96, 96), 3);
+  assert.equal(defaultFourier(32, 32), 2);
+  assert.equal(defaultFourier(8, 8), 0);
+  assert.equal(defaultFourier(1, 1), 0);
 });

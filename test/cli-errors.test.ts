@@ -46,7 +46,7 @@ test('an existing output is kept without --force, and the input is never overwri
 test('options this image rules out are usage errors before any training', () => {
   assertCleanFailure(['encode', 'in.png', '--tiles', '40x2'], 2, /tiles 40x2 need an image of at least/);
   assertCleanFailure(['encode', 'in.png', '--bits', '6'], 2, /--bits needs --width/);
-  assertCleanFailure(['encode', 'in.png', '--width', '1024', '--depth', '17'], 2, /16799747 parameters; a file holds at most/);
+  assertCleanFailure(['encode', 'in.png', '--width', '1024', '--depth', '17'], 2, /is \d+ parameters; a file holds at most 16777216/);
 });
 
 test('decode --force overwrites an earlier decode, never the original next to the .snf', () => {

@@ -9,6 +9,7 @@ import {
 import { decodeHeaderValue, encodeHeaderValue, Float64, type HeaderValue } from '../src/format/msgpack.js';
 import { gridEdge, gridRegions } from '../src/format/tiling.js';
 import { tileRegions } from '../src/encoder/encode-image.js';
+import { decodeImage } from '../src/decoder/index.js';
 import { mulberry32 as prng } from './helpers/prng.js';
 
 // ---------------------------------------------------------------------------
@@ -269,8 +270,46 @@ test('rejects what is not an .snf file, or not all of one', () => {
   const longer = new Uint8Array(bytes.length + 1);
   longer.set(bytes);
   rejects(longer, 'SIZE_MISMATCH', 'a trailing byte');
-  rejects(assemble({ ...split(bytes), major: 2 }), 'UNSUPPORTED_VERSION', 'major 2');
+  rejects(assemble({ ...split(bytes), major: 3 }), 'UNSUPPORTED_VERSION', 'major 3');
   rejects(assemble({ ...split(bytes), major: 0 }), 'UNSUPPORTED_VERSION', 'major 0');
+});
+
+/** `tiledImage` with Fourier-encoded inputs (spec §4.1): 3 levels shared, network 2 with 1 level of its own. */
+function fourierImage(): SnfFileInput {
+  const arch = (levels: number, width = 6, depth = 2): SirenArch => ({ inputs: 2 * (1 + 2 * levels), outputs: 3, width, depth, omega: 30, fourier: levels });
+  return {
+    header: imageHeader(7, 5),
+    networks: [
+      network(arch(3), [0, 0, 4, 3], [8], 1),
+      network(arch(3), [4, 0, 7, 3], [2, 16], 2),
+      network(arch(1, 3, 1), [0, 3, 4, 5], [5], 3),
+      network(arch(3), [4, 3, 7, 5], [12, 3], 4),
+    ],
+  };
+}
+
+test('Fourier inputs: version 2, W0 of 2·(1 + 2L) rows, and a file without them stays version 1 (spec §2.2, §3.4)', () => {
+  const bytes = writeSnf(fourierImage());
+  assert.equal(split(bytes).major, 2);
+  assert.equal(split(writeSnf(tiledImage())).major, 1);
+  const file = readSnf(bytes);
+  assertSameFile(file, fourierImage());
+  assert.deepEqual(file.networks.map((n) => [n.arch.fourier, n.arch.inputs]), [[3, 14], [3, 14], [1, 6], [3, 14]]);
+  assert.equal(file.networks[0]!.tensors[0]!.values.length, 14 * 6);
+  assert.deepEqual(headerOf(bytes).arch, { width: 6, depth: 2, omega: 30, fourier: 3 });
+  // Explicit inputs must agree with the encoding; fourier must be a whole number of levels in range.
+  readSnf(withHeader(bytes, (h) => { h.arch.inputs = 14; }));
+  rejects(withHeader(bytes, (h) => { h.arch.inputs = 2; }), 'BAD_HEADER', 'inputs without the encoding');
+  for (const levels of [17, -1, 1.5, '3']) rejects(withHeader(bytes, (h) => { h.arch.fourier = levels; }), 'BAD_HEADER', `fourier ${String(levels)}`);
+  // fourier: 0 is plain coordinates, allowed but not written.
+  const zero = withHeader(writeSnf(tiledImage()), (h) => { h.arch.fourier = 0; });
+  assertSameFile(readSnf(assemble({ ...split(zero), major: 2 })), tiledImage());
+  // In a version 1 file the key is unknown, so ignored (spec §3.6): W0 keeps 2 rows.
+  const v1 = withHeader(writeSnf(tiledImage()), (h) => { h.arch.fourier = 3; });
+  assertSameFile(readSnf(v1), tiledImage());
+  // A writer refuses inputs that do not match the encoding.
+  const wrong = fourierImage();
+  assert.throws(() => writeSnf({ ...wrong, networks: wrong.networks.map((n) => ({ ...n, arch: { ...n.arch, inputs: 2 } })) }), /inputs/);
 });
 
 test('rejects length fields inconsistent with the file size', () => {
@@ -754,6 +793,19 @@ test('spec appendix A.2: the complete 132-byte file', () => {
   assert.equal(bytes.length, 132);
   assert.deepEqual(bytes, expected);
   assert.deepEqual([...networkParams(readSnf(expected).networks[0]!)], [1.5, -1, 0.25, -0.78125, 0]);
+});
+
+test('spec appendix A.4: Fourier inputs, version 2', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0200000071000000 86a46b696e64a5696d616765a5776964
+    746801a668656967687401a66c61796f 7574a467726179a46172636884a57769
+    64746801a5646570746801a56f6d6567 611ea7666f757269657201a86e657477
+    6f726b739182a174c414040000003f04 0000803e080000003c020000803fa162
+    0606000000aee91e0d86588b2bf4df`);
+  const arch: SirenArch = { ...appendixArch, inputs: 6, fourier: 1 };
+  const bytes = writeSnf({ header: grayHeader(1), networks: [{ region: [0, 0, 1, 1], arch, tensors: appendixTensors([3, -2, 1, 0, -1, 2], 1, -100) }] });
+  assert.deepEqual(bytes, expected);
+  const image = await decodeImage(expected);
+  assert.deepEqual([...image.data], [147]);
 });
 
 test('spec appendix A.3: a grid, an arch override and training metadata', () => {

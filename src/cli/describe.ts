@@ -11,7 +11,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     ? `image ${header.width}x${header.height} ${header.layout}`
     : `audio ${header.length} samples x ${header.channels} ch @ ${header.sampleRate} Hz`;
   const pixels = header.kind === 'image' ? header.width * header.height : undefined;
-  const archs = file.networks.map((n) => `${n.arch.width}x${n.arch.depth} ω=${n.arch.omega}`);
+  const archs = file.networks.map((n) => `${n.arch.width}x${n.arch.depth} ω=${n.arch.omega}${(n.arch.fourier ?? 0) > 0 ? ` fourier ${n.arch.fourier}` : ''}`);
   const bits = [...new Set(file.networks.flatMap((n) => n.tensors.map((t) => t.bits)))].sort((a, b) => a - b);
   const summary = {
     kind: header.kind, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,

@@ -1,11 +1,12 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward } from '../kernels/forward-select.js';
+import { encodeCoordinates, encodedInputs } from '../kernels/input-encoding.js';
 import { normalizeSample, regionGrid, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { DEFAULT_LIMITS, gridRegions, inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, defaultFourier, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
 import { foldSineBiases } from './bias-folding.js';
@@ -40,6 +41,8 @@ export interface ImageEncodeOptions {
   readonly steps?: number;
   /** Quantization-aware fine-tuning steps per network; default 10 % of `steps` (at least 10), or 200 under a time limit with no `steps`. */
   readonly qatSteps?: number;
+  /** Fourier levels of the input encoding, 0–16 (0: plain coordinates); default `defaultFourier` of the tile size (6 for 192×128 tiles). */
+  readonly fourier?: number;
   /** WS scale α; default depends on width (`defaultAlpha`). */
   readonly alpha?: number;
   /** ω of every sine layer; default 30. */
@@ -105,8 +108,8 @@ export function tileRegions(width: number, height: number, columns: number, rows
   return gridRegions([width, height], [columns, rows]) as unknown as ImageRegion[];
 }
 
-/** The training set of one tile: its pixel-centre coordinates and its samples mapped to [-1, 1] (spec §4.3). */
-function tileData(image: Raster, region: ImageRegion): { coords: Float32Array; targets: Float32Array } {
+/** The training set of one tile: its pixel-centre coordinates, encoded for `arch` (spec §4.1), and its samples mapped to [-1, 1] (spec §4.3). */
+function tileData(image: Raster, region: ImageRegion, arch: SirenArch): { coords: Float32Array; targets: Float32Array } {
   const [x0, y0, x1, y1] = region;
   const grid = regionGrid(image.width, image.height, region, image.width, image.height);
   const targets = new Float32Array((x1 - x0) * (y1 - y0) * image.channels);
@@ -114,7 +117,7 @@ function tileData(image: Raster, region: ImageRegion): { coords: Float32Array; t
   for (let y = y0; y < y1; y++) {
     for (let k = (y * image.width + x0) * image.channels; k < (y * image.width + x1) * image.channels; k++) targets[i++] = normalizeSample(image.data[k]!);
   }
-  return { coords: grid.coords, targets };
+  return { coords: encodeCoordinates(grid.coords, 2, arch.fourier ?? 0), targets };
 }
 
 /**
@@ -179,9 +182,11 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const networks = tiling.columns * tiling.rows;
   const rateMode = options.bpp !== undefined || options.width === undefined;
   const bpp = options.bpp ?? DEFAULT_BPP;
+  const fourier = options.fourier ?? defaultFourier(Math.floor(image.width / tiling.columns), Math.floor(image.height / tiling.rows));
+  const inputs = encodedInputs(2, fourier);
   const arch: SirenArch = options.width !== undefined
-    ? { inputs: 2, outputs: image.channels, width: options.width, depth, omega }
-    : architectureForRate({ bpp, pixels: image.width * image.height, inputs: 2, outputs: image.channels, networks, depth, omega, bitsPerParam: options.bitsPerParam });
+    ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
+    : { ...architectureForRate({ bpp, pixels: image.width * image.height, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam: options.bitsPerParam }), fourier };
   checkEncodePlan(image, arch, tiling, options);
   const alpha = options.alpha ?? defaultAlpha(arch.width);
   const lr = options.lr ?? DEFAULT_LR;
@@ -209,7 +214,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
 
   // 1. Fit every tile, then measure how sensitive the loss is to each of its tensors.
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => ({
-    region, ...tileData(image, region), params: new Float32Array(0), sensitivities: [], gridSteps: [],
+    region, ...tileData(image, region, arch), params: new Float32Array(0), sensitivities: [], gridSteps: [],
   }));
   let fitSteps = 0;
   let engineName = '';

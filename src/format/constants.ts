@@ -23,8 +23,14 @@
 /** The 8-byte signature (spec §2.1); PNG-style, so text-mode transfers that rewrite CR/LF or stop at ^Z are caught. */
 export const SNF_MAGIC: readonly number[] = Object.freeze([0x89, 0x53, 0x4e, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
-/** Major version written and the only one read (spec §2.2). */
-export const SNF_VERSION_MAJOR = 1;
+/**
+ * Newest major version (spec §2.2). Readers read 1 and 2; writers write the
+ * lowest that can express the file: 2 only for what 1 cannot say (Fourier
+ * inputs), so files without it stay readable by 1.x readers.
+ */
+export const SNF_VERSION_MAJOR = 2;
+/** Oldest major version read. */
+export const SNF_VERSION_MAJOR_MIN = 1;
 /** Minor version written; readers accept any minor (spec §2.2). */
 export const SNF_VERSION_MINOR = 0;
 

@@ -5,6 +5,7 @@
  * caller allocates anything sized by the header.
  */
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
+import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import {
   IMAGE_LAYOUTS, MAX_AUDIO_CHANNELS, MAX_TENSOR_BITS, MIN_TENSOR_BITS, TENSOR_ENTRY_BYTES, U32_MAX, type ImageLayout, type SnfLimits,
 } from './constants.js';
@@ -80,7 +81,7 @@ export type AudioRegion = readonly [s0: number, s1: number];
 /** A network's region: 4 numbers for images, 2 for audio (check `region.length` to narrow). */
 export type Region = ImageRegion | AudioRegion;
 
-/** A network's architecture as stored (spec §3.4): the SIREN shape plus its activation. */
+/** A network's architecture as stored (spec §3.4): the SIREN shape (with `fourier` only when > 0) plus its activation. */
 export interface NetworkArch extends SirenArch {
   readonly activation: 'sine';
 }
@@ -191,7 +192,7 @@ export interface ParsedHeader {
  *
  * @throws SnfFormatError `BAD_HEADER`, `LIMIT_EXCEEDED` or `UNSUPPORTED_FEATURE`.
  */
-export function validateHeader(root: HeaderValue, limits: SnfLimits): ParsedHeader {
+export function validateHeader(root: HeaderValue, limits: SnfLimits, major: number): ParsedHeader {
   const h = map(root, 'the header');
   if (h.blend !== undefined) {
     fail('UNSUPPORTED_FEATURE', 'blending of overlapping networks (header key "blend") is not supported by this v1.0 reader');
@@ -224,7 +225,7 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits): ParsedHead
   }
 
   // §3.4: the shared arch, for every network that has none of its own.
-  const sharedArch = h.arch === undefined ? undefined : validateArch(h.arch, 'arch', header, limits);
+  const sharedArch = h.arch === undefined ? undefined : validateArch(h.arch, 'arch', header, limits, major);
 
   const list = array(h.networks, 'networks');
   if (list.length > limits.maxNetworks) fail('LIMIT_EXCEEDED', `the file has ${list.length} networks, over the limit maxNetworks = ${limits.maxNetworks}`);
@@ -253,7 +254,7 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits): ParsedHead
   const networks = entries.map((entry, n): NetworkInfo => {
     const path = `networks[${n}]`;
     let arch = sharedArch;
-    if (entry.arch !== undefined) arch = validateArch(entry.arch, `${path}.arch`, header, limits);
+    if (entry.arch !== undefined) arch = validateArch(entry.arch, `${path}.arch`, header, limits, major);
     if (arch === undefined) fail('BAD_HEADER', `bad header: ${path}.arch is missing and the header has no shared arch`);
     parameters += parameterCount(arch);
     if (parameters > limits.maxParameters) {
@@ -314,19 +315,21 @@ function validateTrain(value: HeaderValue): TrainInfo {
 }
 
 /** An `arch` map (spec §3.4), shared (path 'arch') or a network's own. */
-function validateArch(value: HeaderValue, path: string, header: SnfHeader, limits: SnfLimits): NetworkArch {
+function validateArch(value: HeaderValue, path: string, header: SnfHeader, limits: SnfLimits, major: number): NetworkArch {
   const a = map(value, path);
   const width = int(a.width, `${path}.width`, 1, U32_MAX, { max: limits.maxUnits, name: 'maxUnits' });
   const depth = int(a.depth, `${path}.depth`, 1, U32_MAX, { max: limits.maxDepth, name: 'maxDepth' });
   const omega = finite(a.omega, `${path}.omega`);
   if (omega <= 0) bad(`${path}.omega`, 'a finite number > 0', a.omega);
   const activation = a.activation === undefined ? DEFAULT_ACTIVATION : oneOf(a.activation, `${path}.activation`, [DEFAULT_ACTIVATION]);
+  // §3.4: fourier is a version 2 key; a 1.x file's is an unknown key, ignored (§3.6).
+  const fourier = major >= 2 && a.fourier !== undefined ? int(a.fourier, `${path}.fourier`, 0, MAX_FOURIER_LEVELS) : 0;
   // inputs and outputs follow from the header; when present they must agree.
-  const inputs = header.kind === 'image' ? 2 : 1;
+  const inputs = encodedInputs(header.kind === 'image' ? 2 : 1, fourier);
   const outputs = channelCount(header);
-  if (a.inputs !== undefined && a.inputs !== inputs) bad(`${path}.inputs`, `${inputs} (the ${header.kind}'s coordinate dimensions) or no value`, a.inputs);
+  if (a.inputs !== undefined && a.inputs !== inputs) bad(`${path}.inputs`, `${inputs} (the ${header.kind}'s coordinate dimensions × (1 + 2·fourier)) or no value`, a.inputs);
   if (a.outputs !== undefined && a.outputs !== outputs) bad(`${path}.outputs`, `${outputs} (the ${header.kind}'s channel count) or no value`, a.outputs);
-  return { width, depth, omega, activation, inputs, outputs };
+  return { width, depth, omega, activation, inputs, outputs, ...(fourier > 0 ? { fourier } : {}) };
 }
 
 /**

@@ -16,7 +16,7 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
   CONTAINER_OVERHEAD, DEFAULT_LIMITS, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
-  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
+  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
@@ -163,10 +163,12 @@ function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; 
   }
   if (bytes.length < OFFSET_HEADER) fail('TRUNCATED', `truncated .snf file: ${bytes.length} bytes, less than the ${OFFSET_HEADER}-byte preamble`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // §2.2 versions: only major 1; any minor. The flags (bytes 10–11) are reserved and ignored.
+  // §2.2 versions: majors 1 and 2; any minor. The flags (bytes 10–11) are reserved and ignored.
   const major = bytes[OFFSET_MAJOR]!;
   const minor = bytes[OFFSET_MINOR]!;
-  if (major !== SNF_VERSION_MAJOR) fail('UNSUPPORTED_VERSION', `unsupported .snf version ${major}.${minor} (this reader reads version ${SNF_VERSION_MAJOR}.x)`);
+  if (major < SNF_VERSION_MAJOR_MIN || major > SNF_VERSION_MAJOR) {
+    fail('UNSUPPORTED_VERSION', `unsupported .snf version ${major}.${minor} (this reader reads versions ${SNF_VERSION_MAJOR_MIN}.x to ${SNF_VERSION_MAJOR}.x)`);
+  }
   // §2.3 lengths.
   const headerBytes = view.getUint32(OFFSET_HEADER_LENGTH, true);
   const payloadLengthAt = OFFSET_HEADER + headerBytes;
@@ -192,7 +194,7 @@ function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; 
   if (headerBytes > limits.maxHeaderBytes) {
     fail('LIMIT_EXCEEDED', `the header is ${headerBytes} bytes, over the limit maxHeaderBytes = ${limits.maxHeaderBytes}`);
   }
-  const parsed = validateHeader(decodeHeaderValue(bytes.subarray(OFFSET_HEADER, payloadLengthAt)), limits);
+  const parsed = validateHeader(decodeHeaderValue(bytes.subarray(OFFSET_HEADER, payloadLengthAt)), limits, major);
   // §3.4 the networks' streams fill the payload exactly.
   const sum = parsed.networks.reduce((total, network) => total + network.bytes, 0);
   if (sum !== payloadBytes) {
@@ -227,13 +229,14 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const layout = planLayout(file.header, networks);
   // Validate everything before the (costly) entropy coding, with placeholder byte counts,
   // on exactly the map a reader would parse.
-  const parsed = asWriterError(() => validateHeader(decodeHeaderValue(encodeHeaderValue(headerValue(file.header, layout, networks.map(() => 0)))), checkedLimits));
+  const major = versionFor(networks);
+  const parsed = asWriterError(() => validateHeader(decodeHeaderValue(encodeHeaderValue(headerValue(file.header, layout, networks.map(() => 0)))), checkedLimits, major));
   const streams = networks.map((network, n) => {
     // inputs and outputs are not stored (spec §3.4): the reader derives them, so they must be the derived values.
     const derived = parsed.networks[n]!.arch;
     for (const key of ['inputs', 'outputs'] as const) {
       if (network.arch[key] !== derived[key]) {
-        const what = key === 'inputs' ? `the ${file.header.kind}'s coordinate dimensions` : `the ${file.header.kind}'s channel count`;
+        const what = key === 'inputs' ? `the ${file.header.kind}'s coordinate dimensions × (1 + 2·fourier)` : `the ${file.header.kind}'s channel count`;
         fail('INVALID_ARGUMENT', `Expected ${derived[key]} (${what}) for networks[${n}].arch.${key} but received ${describe(network.arch[key])}`);
       }
     }
@@ -260,7 +263,7 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const out = new Uint8Array(CONTAINER_OVERHEAD + header.length + payloadBytes);
   const view = new DataView(out.buffer);
   out.set(SNF_MAGIC, 0);
-  out[OFFSET_MAJOR] = SNF_VERSION_MAJOR;
+  out[OFFSET_MAJOR] = major;
   out[OFFSET_MINOR] = SNF_VERSION_MINOR;
   view.setUint16(OFFSET_FLAGS, 0, true);
   view.setUint32(OFFSET_HEADER_LENGTH, header.length, true);
@@ -305,7 +308,12 @@ interface Layout {
 
 /** What makes two archs the same on the wire: inputs and outputs are derived from the header. */
 function archKey(arch: SnfNetworkInput['arch']): string {
-  return JSON.stringify([arch.width, arch.depth, arch.omega, arch.activation ?? DEFAULT_ACTIVATION]);
+  return JSON.stringify([arch.width, arch.depth, arch.omega, arch.activation ?? DEFAULT_ACTIVATION, arch.fourier ?? 0]);
+}
+
+/** The lowest major version that can express these networks (spec §2.2): 2 for Fourier inputs, else 1. */
+function versionFor(networks: readonly SnfNetworkInput[]): number {
+  return networks.some((network) => (network.arch?.fourier ?? 0) > 0) ? 2 : SNF_VERSION_MAJOR_MIN;
 }
 
 function planLayout(header: SnfHeader, networks: readonly SnfNetworkInput[]): Layout {
@@ -356,6 +364,7 @@ function archValue(arch: SnfNetworkInput['arch']): WritableValue {
   const value: { [key: string]: WritableValue } = { width: arch.width, depth: arch.depth, omega: arch.omega };
   const activation = arch.activation ?? DEFAULT_ACTIVATION;
   if (activation !== DEFAULT_ACTIVATION) value.activation = activation;
+  if (arch.fourier !== undefined && arch.fourier !== 0) value.fourier = arch.fourier;
   return value;
 }
 

@@ -14,7 +14,10 @@
  * times W is one GEMM), followed by the bias vector of fanOut values.
  */
 export interface SirenArch {
-  /** Coordinate dimensions: 2 for images, 1 for audio. */
+  /**
+   * Network inputs: the coordinate dimensions (2 for images, 1 for audio),
+   * times 1 + 2·fourier when the coordinates are Fourier-encoded.
+   */
   readonly inputs: number;
   /** Output channels: 1 to 4. */
   readonly outputs: number;
@@ -24,6 +27,12 @@ export interface SirenArch {
   readonly depth: number;
   /** Frequency factor ω applied inside every sine layer. */
   readonly omega: number;
+  /**
+   * Fourier levels L of the input encoding (spec §4.1; see input-encoding.ts):
+   * 0 or absent, the coordinates themselves. The kernels see only `inputs`;
+   * whoever feeds them coordinates encodes them first.
+   */
+  readonly fourier?: number;
 }
 
 export interface LayerShape {

@@ -1,6 +1,7 @@
 import type { Raster } from '../raster.js';
 import type { SirenArch } from './arch.js';
 import { forwardScalar } from './forward.js';
+import { encodeCoordinates } from './input-encoding.js';
 
 /**
  * Evaluates a field at `count` points; `forwardScalar` has this shape. May
@@ -68,6 +69,30 @@ export function normalizeSample(v: number): number {
   return (2 * v) / 255 - 1;
 }
 
+/** Encoded input floats per `evaluateField` call: bounds the memory of a Fourier encoding to 64 MiB. */
+const ENCODED_FLOATS_PER_CALL = 1 << 24;
+
+/**
+ * Evaluates a field at the 2-D points `coords` into `out` (points ×
+ * outputs), Fourier-encoding the coordinates first when the field's
+ * architecture says so (spec §4.1), a bounded batch at a time.
+ */
+export async function evaluateField(arch: SirenArch, params: Float32Array, coords: Float32Array, out: Float32Array, forward: ForwardFunction): Promise<void> {
+  const levels = arch.fourier ?? 0;
+  const dims = arch.inputs / (1 + 2 * levels);
+  const count = coords.length / dims;
+  if (levels === 0) {
+    await forward(arch, params, coords, count, out);
+    return;
+  }
+  const batch = Math.max(1, Math.floor(ENCODED_FLOATS_PER_CALL / arch.inputs));
+  for (let start = 0; start < count; start += batch) {
+    const end = Math.min(count, start + batch);
+    const encoded = encodeCoordinates(coords.subarray(start * dims, end * dims), dims, levels);
+    await forward(arch, params, encoded, end - start, out.subarray(start * arch.outputs, end * arch.outputs));
+  }
+}
+
 /**
  * Renders the image that `networks` describe at `outWidth` × `outHeight`.
  * An output pixel belongs to the network whose source region holds its
@@ -84,7 +109,7 @@ export async function renderImage(
     const { firstColumn, columns, firstRow, rows, coords } = regionGrid(sourceWidth, sourceHeight, network.region, outWidth, outHeight);
     if (columns === 0 || rows === 0) continue;
     const values = new Float32Array(columns * rows * channels);
-    await forward(network.arch, network.params, coords, columns * rows, values);
+    await evaluateField(network.arch, network.params, coords, values, forward);
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < columns; c++) {
         const from = (r * columns + c) * channels;

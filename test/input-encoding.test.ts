@@ -1,0 +1,35 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { SirenArch } from '../src/kernels/arch.js';
+import { forwardScalar } from '../src/kernels/forward.js';
+import { encodeCoordinates, encodedInputs } from '../src/kernels/input-encoding.js';
+import { denormalizeSample, evaluateField, regionGrid, renderImage } from '../src/kernels/render.js';
+import { randomSirenParams } from './helpers/random-net.js';
+
+test('Fourier encoding: x, then sin and cos of 2^k·π·x per level and axis (spec §4.1)', () => {
+  const coords = Float32Array.of(0.25, -0.5, 1, 0);
+  const out = encodeCoordinates(coords, 2, 2);
+  assert.equal(encodedInputs(2, 2), 10);
+  assert.equal(out.length, 20);
+  const expected = (x: number, y: number): number[] => [
+    x, y,
+    Math.sin(Math.PI * x), Math.cos(Math.PI * x), Math.sin(Math.PI * y), Math.cos(Math.PI * y),
+    Math.sin(2 * Math.PI * x), Math.cos(2 * Math.PI * x), Math.sin(2 * Math.PI * y), Math.cos(2 * Math.PI * y),
+  ].map(Math.fround);
+  assert.deepEqual([...out.subarray(0, 10)], expected(0.25, -0.5));
+  assert.deepEqual([...out.subarray(10)], expected(1, 0));
+  assert.equal(encodeCoordinates(coords, 2, 0), coords, 'no levels: the coordinates themselves');
+});
+
+test('rendering a Fourier field encodes its pixel coordinates exactly as the encoder does', async () => {
+  const arch: SirenArch = { inputs: encodedInputs(2, 3), outputs: 3, width: 8, depth: 2, omega: 30, fourier: 3 };
+  const params = randomSirenParams(arch, 5);
+  const grid = regionGrid(9, 7, [0, 0, 9, 7], 9, 7);
+  const direct = new Float32Array(9 * 7 * 3);
+  forwardScalar(arch, params, encodeCoordinates(grid.coords, 2, 3), 9 * 7, direct);
+  const viaField = new Float32Array(direct.length);
+  await evaluateField(arch, params, grid.coords, viaField, forwardScalar);
+  assert.deepEqual(viaField, direct);
+  const image = await renderImage(9, 7, 3, [{ region: [0, 0, 9, 7], arch, params }], 9, 7);
+  assert.deepEqual([...image.data], [...direct].map(denormalizeSample));
+});
