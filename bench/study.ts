@@ -26,6 +26,10 @@ const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOption
   bitsPerParam: [5, 6, 7, 8, 9].map((bitsPerParam) => ({ name: `bitsPerParam=${bitsPerParam}`, options: { bitsPerParam } })),
   fourier: [0, 4, 6, 8].map((fourier) => ({ name: `fourier=${fourier}`, options: { fourier } })),
   fourierLr: [1e-3, 2e-3].map((lr) => ({ name: `fourier=6,lr=${lr}`, options: { fourier: 6, lr } })),
+  fourierOmega: [15, 20].map((omega) => ({ name: `fourier=6,omega=${omega}`, options: { fourier: 6, omega } })),
+  fourierAlpha: [0.5].map((alpha) => ({ name: `fourier=6,alpha=${alpha}`, options: { fourier: 6, alpha } })),
+  fourierBits: [6, 7, 8].map((bitsPerParam) => ({ name: `fourier=6,bitsPerParam=${bitsPerParam}`, options: { fourier: 6, bitsPerParam } })),
+  fourierDepth: [2, 4].map((depth) => ({ name: `fourier=6,depth=${depth}`, options: { fourier: 6, depth } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 

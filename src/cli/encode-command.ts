@@ -31,7 +31,7 @@ export const encodeCommand = {
     .option('fourier', { type: 'string', describe: 'Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size, at most 6: 6 for 192x128 tiles, 2 for 32x32]' })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
-    .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.003]' })
+    .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.002 with Fourier inputs, 0.003 without]' })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
     .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
     .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' })

@@ -6,7 +6,7 @@ import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { DEFAULT_LIMITS, gridRegions, inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, DEFAULT_BPP, DEFAULT_DEPTH, DEFAULT_LR, defaultFourier, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, DEFAULT_BPP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
 import { foldSineBiases } from './bias-folding.js';
@@ -47,7 +47,7 @@ export interface ImageEncodeOptions {
   readonly alpha?: number;
   /** ω of every sine layer; default 30. */
   readonly omega?: number;
-  /** Peak learning rate; default 3e-3. */
+  /** Peak learning rate; default `defaultLearningRate` (0.002 with Fourier inputs, 0.003 without). */
   readonly lr?: number;
   /** Seed of the initialization; default 1. */
   readonly seed?: number;
@@ -189,7 +189,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     : { ...architectureForRate({ bpp, pixels: image.width * image.height, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam: options.bitsPerParam }), fourier };
   checkEncodePlan(image, arch, tiling, options);
   const alpha = options.alpha ?? defaultAlpha(arch.width);
-  const lr = options.lr ?? DEFAULT_LR;
+  const lr = options.lr ?? defaultLearningRate(fourier);
   const seed = options.seed ?? 1;
   const timeLimit = options.timeLimitSeconds;
   // With a time limit and no step count, the clock ends the fit.
