@@ -7,7 +7,9 @@
 import { readFileSync } from 'node:fs';
 
 for (const file of process.argv.slice(2)) {
-  const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  const parsed = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line));
+  // A variant run at another step count than the study's first row is its own line.
+  const rows = parsed.map((r) => (r.steps === parsed[0]?.steps ? r : { ...r, variant: `${r.variant}, ${r.steps} steps` }));
   const rates = [...new Set(rows.map((r) => r.bpp as number))].sort((a, b) => a - b);
   const variants = [...new Set(rows.map((r) => r.variant as string))];
   const images = [...new Set(rows.map((r) => r.image as string))];
@@ -17,8 +19,9 @@ for (const file of process.argv.slice(2)) {
   for (const variant of variants) {
     const cells = rates.map((bpp) => {
       const hits = rows.filter((r) => r.variant === variant && r.bpp === bpp);
-      if (hits.length < images.length) return hits.length === 0 ? '' : `(${hits.length}/${images.length})`;
-      return (hits.reduce((s, r) => s + r.psnr, 0) / hits.length).toFixed(2);
+      if (hits.length === 0) return '';
+      const mean = (hits.reduce((s, r) => s + r.psnr, 0) / hits.length).toFixed(2);
+      return hits.length < images.length ? `${mean} (images ${hits.map((r) => r.image).join(', ')})` : mean;
     });
     console.log(`| ${variant} | ${cells.join(' | ')} |`);
   }

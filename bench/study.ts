@@ -29,6 +29,8 @@ const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOption
   fourierOmega: [15, 20].map((omega) => ({ name: `fourier=6,omega=${omega}`, options: { fourier: 6, omega } })),
   fourierAlpha: [0.5].map((alpha) => ({ name: `fourier=6,alpha=${alpha}`, options: { fourier: 6, alpha } })),
   fourierBits: [6, 7, 8].map((bitsPerParam) => ({ name: `fourier=6,bitsPerParam=${bitsPerParam}`, options: { fourier: 6, bitsPerParam } })),
+  // Run with --steps: the default setting (Fourier 6, lr 0.002) at another step count.
+  fourierSteps: [{ name: 'fourier=6,lr=0.002', options: { fourier: 6, lr: 2e-3 } }],
   fourierDepth: [2, 4].map((depth) => ({ name: `fourier=6,depth=${depth}`, options: { fourier: 6, depth } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
