@@ -21,6 +21,17 @@ test('Fourier encoding: x, then sin and cos of 2^k·π·x per level and axis (sp
   assert.equal(encodeCoordinates(coords, 2, 0), coords, 'no levels: the coordinates themselves');
 });
 
+test('Fourier encoding: repeated values (a grid) and more distinct values than are cached give the same rows', () => {
+  const count = 70_000;
+  const coords = Float32Array.from({ length: count }, (_, i) => (i % 3 === 0 ? 0.5 : Math.fround(-1 + (2 * i) / count)));
+  const out = encodeCoordinates(coords, 1, 3);
+  for (const p of [0, 1, 3, 69_998, 69_999]) {
+    const x = coords[p]!;
+    const expected = [x, ...[1, 2, 4].flatMap((f) => [Math.sin(f * Math.PI * x), Math.cos(f * Math.PI * x)])].map(Math.fround);
+    assert.deepEqual([...out.subarray(p * 7, p * 7 + 7)], expected, `point ${p}`);
+  }
+});
+
 test('rendering a Fourier field encodes its pixel coordinates exactly as the encoder does', async () => {
   const arch: SirenArch = { inputs: encodedInputs(2, 3), outputs: 3, width: 8, depth: 2, omega: 30, fourier: 3 };
   const params = randomSirenParams(arch, 5);

@@ -19,24 +19,59 @@ export function encodedInputs(dims: number, levels: number): number {
   return dims * (1 + 2 * levels);
 }
 
+/** Distinct coordinate values whose sines `encodeCoordinates` keeps: a grid's columns and rows, many times over. */
+const CACHED_VALUES = 1 << 16;
+
 /**
  * Encodes `count` points of `dims` coordinates (row by row in `coords`) with
  * `levels` Fourier levels. `levels` 0 returns `coords` itself.
+ *
+ * Pixel grids repeat each column's x and each row's y many times, so the
+ * sines and cosines of a value are computed once and copied after that:
+ * a 768×512 image needs 1,280 evaluations instead of 4.7 million.
  */
 export function encodeCoordinates(coords: Float32Array, dims: number, levels: number, count = coords.length / dims): Float32Array {
   if (levels === 0) return coords;
   const width = encodedInputs(dims, levels);
   const out = new Float32Array(count * width);
   const scales = Array.from({ length: levels }, (_, k) => 2 ** k * Math.PI);
+  // value → offset of its 2·levels sines and cosines (level by level) in `table`.
+  const cached = new Map<number, number>();
+  let table = new Float32Array(1024 * 2 * levels);
+  let used = 0;
+  const sinesOf = (value: number): number => {
+    const known = cached.get(value);
+    if (known !== undefined) return known;
+    if (cached.size >= CACHED_VALUES) return -1;
+    if (used + 2 * levels > table.length) {
+      const grown = new Float32Array(table.length * 2);
+      grown.set(table);
+      table = grown;
+    }
+    const at = used;
+    for (const scale of scales) {
+      table[used++] = Math.sin(scale * value);
+      table[used++] = Math.cos(scale * value);
+    }
+    cached.set(value, at);
+    return at;
+  };
   for (let p = 0; p < count; p++) {
     const from = p * dims;
-    let to = p * width;
-    for (let j = 0; j < dims; j++) out[to++] = coords[from + j]!;
-    for (const scale of scales) {
-      for (let j = 0; j < dims; j++) {
-        const phase = scale * coords[from + j]!;
-        out[to++] = Math.sin(phase);
-        out[to++] = Math.cos(phase);
+    const to = p * width;
+    for (let j = 0; j < dims; j++) {
+      const value = coords[from + j]!;
+      out[to + j] = value;
+      const at = sinesOf(value);
+      for (let k = 0; k < levels; k++) {
+        const slot = to + dims + 2 * (k * dims + j);
+        if (at >= 0) {
+          out[slot] = table[at + 2 * k]!;
+          out[slot + 1] = table[at + 2 * k + 1]!;
+        } else {
+          out[slot] = Math.sin(scales[k]! * value);
+          out[slot + 1] = Math.cos(scales[k]! * value);
+        }
       }
     }
   }
