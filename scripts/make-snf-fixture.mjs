@@ -1,22 +1,29 @@
 #!/usr/bin/env node
-// Builds the small .snf fixture and its reference decode (run `npm run build` first):
-//   fixtures/kodim-crop32.snf          the 32×32 crop encoded by `snfc encode` (width 10, depth 2)
-//   fixtures/kodim-crop32.decoded.png  what the reference decoder renders from it at 32×32
-// The .snf is frozen: tests check that decoding it still gives the PNG (±1 per sample,
-// spec §4.5), and the fuzz tests start from it. Rerun only to replace both files.
+// Builds the small .snf fixtures and their reference decodes (run `npm run build` first):
+//   fixtures/kodim-crop32.snf                  format 1.0: the 32×32 crop, plain coordinates (width 10, depth 2)
+//   fixtures/kodim-crop32-fourier.snf          format 2.0: the same crop with Fourier inputs (2 levels)
+//   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
+// The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
+// spec §4.5), and the fuzz tests start from them. Rerun only to replace them.
 //   node scripts/make-snf-fixture.mjs
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { decodeImage } from '../dist/src/decoder/index.js';
 
-const snf = 'fixtures/kodim-crop32.snf';
-const png = 'fixtures/kodim-crop32.decoded.png';
-execFileSync(process.execPath, [
-  'bin/snfc.js', 'encode', 'fixtures/kodim-crop32.png', '-o', snf,
-  '--width', '10', '--depth', '2', '--steps', '150', '--seed', '1', '--quiet', '--force',
-], { stdio: 'inherit' });
-const image = await decodeImage(new Uint8Array(readFileSync(snf)));
-await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
-  .png({ compressionLevel: 9 }).toFile(png);
-console.log(`${snf} (${readFileSync(snf).length} bytes) and ${png} (${image.width}x${image.height}, ${image.channels} channels)`);
+const fixtures = [
+  ['kodim-crop32', ['--fourier', '0', '--metadata']],
+  ['kodim-crop32-fourier', ['--fourier', '2']],
+];
+for (const [name, flags] of fixtures) {
+  const snf = `fixtures/${name}.snf`;
+  const png = `fixtures/${name}.decoded.png`;
+  execFileSync(process.execPath, [
+    'bin/snfc.js', 'encode', 'fixtures/kodim-crop32.png', '-o', snf,
+    '--width', '10', '--depth', '2', '--steps', '150', '--seed', '1', ...flags, '--quiet', '--force',
+  ], { stdio: 'inherit' });
+  const image = await decodeImage(new Uint8Array(readFileSync(snf)));
+  await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
+    .png({ compressionLevel: 9 }).toFile(png);
+  console.log(`${snf} (${readFileSync(snf).length} bytes) and ${png} (${image.width}x${image.height}, ${image.channels} channels)`);
+}

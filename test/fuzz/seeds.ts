@@ -15,6 +15,9 @@ import type { FuzzSeed } from './harness.js';
 export const FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32.snf');
 /** Its reference decode at 32 × 32. */
 export const FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32.decoded.png');
+/** The same crop in format 2.0, with Fourier inputs, and its reference decode. */
+export const FOURIER_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-fourier.snf');
+export const FOURIER_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-fourier.decoded.png');
 
 /** The complete 271-byte file of spec Appendix A. */
 export function appendixA(): Uint8Array {
@@ -62,6 +65,7 @@ export function fuzzSeeds(): FuzzSeed[] {
   const arch = (outputs: number, width: number, depth: number): SirenArch => ({ inputs: 2, outputs, width, depth, omega: 30 });
   return [
     { name: 'fixture', bytes: new Uint8Array(readFileSync(FIXTURE_SNF)) },
+    { name: 'fourier fixture', bytes: new Uint8Array(readFileSync(FOURIER_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {
       name: 'tiled-rgba',
