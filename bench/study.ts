@@ -24,7 +24,7 @@ const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOption
   omega: [20, 30, 45].map((omega) => ({ name: `omega=${omega}`, options: { omega } })),
   depth: [2, 3, 4, 5].map((depth) => ({ name: `depth=${depth}`, options: { depth } })),
   bitsPerParam: [5, 6, 7, 8, 9].map((bitsPerParam) => ({ name: `bitsPerParam=${bitsPerParam}`, options: { bitsPerParam } })),
-  fourier: [0, 4, 6, 8].map((fourier) => ({ name: `fourier=${fourier}`, options: { fourier } })),
+  fourier: [0, 4, 6, 7, 8].map((fourier) => ({ name: `fourier=${fourier}`, options: { fourier } })),
   fourierLr: [1e-3, 2e-3].map((lr) => ({ name: `fourier=6,lr=${lr}`, options: { fourier: 6, lr } })),
   fourierOmega: [15, 20].map((omega) => ({ name: `fourier=6,omega=${omega}`, options: { fourier: 6, omega } })),
   fourierAlpha: [0.5].map((alpha) => ({ name: `fourier=6,alpha=${alpha}`, options: { fourier: 6, alpha } })),
@@ -73,7 +73,7 @@ for (const image of images) {
       const result = await encodeImage(raster, { bpp, steps, engine: engineByName('auto'), ...variant.options });
       const row = {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
-        width: result.arch.width, depth: result.arch.depth, params: result.params, alpha: result.alpha, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
+        width: result.arch.width, depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
       };
       appendFileSync(out, JSON.stringify(row) + '\n');
       console.error(`${image} ${bpp} ${variant.name}: ${result.psnr.toFixed(2)} dB @ ${row.actualBpp.toFixed(3)} bpp, width ${row.width}, ${result.seconds.toFixed(1)} s`);

@@ -62,20 +62,22 @@ export function defaultAlpha(width: number): number {
 export const MAX_DEFAULT_FOURIER = 6;
 
 /**
- * Default Fourier levels for tiles of `tileWidth` × `tileHeight` pixels: the
- * top octave has 2^L cycles across the tile. Measured (README "Defaults"):
- * on 192×128 tiles L = 6, the Nyquist limit of the 128-pixel side, is best
- * (6 and 8 alike, 5 is 0.3–0.8 dB lower) and `decode --scale 2` stays
- * clean; on a 32×32 crop the Nyquist limit (L = 4) fits the pixels but
- * rings between them at --scale 2 (2× render shrunk back: 18.8 dB against
- * the 1× render, 36.3 at L = 2), because a small tile has too few pixels to
- * pin down the high octaves. So tiles under 128 pixels a side keep the top
- * octave at a quarter of their Nyquist limit.
+ * Default Fourier levels for tiles of `tileWidth` × `tileHeight` pixels. The
+ * top level, k = L − 1, has 2^(L−1) cycles across the tile. Measured (README
+ * "Defaults"): on 192×128 tiles L = 6 is best of 0, 4, 6, 8 — its top octave,
+ * 32 cycles across 128 pixels, is half the Nyquist limit, L = 8 passes the
+ * limit and loses — and `decode --scale 2` stays clean. On a 32×32 crop the
+ * same ratio (L = 4) fits the pixels but rings between them at --scale 2 (2×
+ * render shrunk back: 18.8 dB against the 1× render; 36.3 at L = 2): a small
+ * tile has too few pixels to pin the high octaves down. So the top octave
+ * stays within half the Nyquist limit of the shorter side from 128 pixels,
+ * and within an eighth of it below.
  */
 export function defaultFourier(tileWidth: number, tileHeight: number): number {
   const shorter = Math.min(tileWidth, tileHeight);
-  const cyclesAtTop = shorter >= 128 ? shorter / 2 : shorter / 8;
-  return Math.max(0, Math.min(MAX_DEFAULT_FOURIER, Math.floor(Math.log2(Math.max(1, cyclesAtTop)))));
+  const topCycles = shorter >= 128 ? shorter / 4 : shorter / 16;
+  const levels = topCycles >= 1 ? Math.floor(Math.log2(topCycles)) + 1 : 0;
+  return Math.min(MAX_DEFAULT_FOURIER, levels);
 }
 
 /**
