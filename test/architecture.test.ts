@@ -39,7 +39,7 @@ test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 to 
   assert.equal(defaultBitsPerParam(2), 7);
 });
 
-test('default Fourier levels: Nyquist of the shorter side from 128 pixels, a quarter of it below, at most 6', () => {
+test('default Fourier levels: top octave within half the Nyquist limit of the shorter side from 128 pixels, an eighth below, at most 6 levels', () => {
   assert.equal(defaultFourier(192, 128), 6);
   assert.equal(defaultFourier(128, 192), 6);
   assert.equal(defaultFourier(4000, 3000), 6);

@@ -46,15 +46,20 @@ function audioHeader(length: number, channels = 1): SnfHeader {
   return { kind: 'audio', sampleRate: 44100, length, channels, colorSpace: 'linear', normalization: 'identity' };
 }
 
-/** A small valid image file: 2×2 tiles of a 7×5 RGB image, a grid (spec §3.5), network 2 with its own arch. */
-function tiledImage(): SnfFileInput {
+/**
+ * A small valid image file: 2×2 tiles of a 7×5 RGB image, a grid (spec §3.5), network 2 with its own arch.
+ * With `fourier` levels (spec §4.1) the networks take Fourier inputs, network 2 `ownFourier` of them.
+ */
+function tiledImage(fourier = 0, ownFourier = fourier): SnfFileInput {
+  const arch = (levels: number, width?: number, depth?: number): SirenArch =>
+    levels === 0 ? imageArch(3, width, depth) : { ...imageArch(3, width, depth), inputs: 2 * (1 + 2 * levels), fourier: levels };
   return {
     header: imageHeader(7, 5),
     networks: [
-      network(imageArch(3), [0, 0, 4, 3], [8], 1),
-      network(imageArch(3), [4, 0, 7, 3], [2, 16], 2),
-      network(imageArch(3, 3, 1), [0, 3, 4, 5], [5], 3),
-      network(imageArch(3), [4, 3, 7, 5], [12, 3], 4),
+      network(arch(fourier), [0, 0, 4, 3], [8], 1),
+      network(arch(fourier), [4, 0, 7, 3], [2, 16], 2),
+      network(arch(ownFourier, 3, 1), [0, 3, 4, 5], [5], 3),
+      network(arch(fourier), [4, 3, 7, 5], [12, 3], 4),
     ],
   };
 }
@@ -275,18 +280,7 @@ test('rejects what is not an .snf file, or not all of one', () => {
 });
 
 /** `tiledImage` with Fourier-encoded inputs (spec §4.1): 3 levels shared, network 2 with 1 level of its own. */
-function fourierImage(): SnfFileInput {
-  const arch = (levels: number, width = 6, depth = 2): SirenArch => ({ inputs: 2 * (1 + 2 * levels), outputs: 3, width, depth, omega: 30, fourier: levels });
-  return {
-    header: imageHeader(7, 5),
-    networks: [
-      network(arch(3), [0, 0, 4, 3], [8], 1),
-      network(arch(3), [4, 0, 7, 3], [2, 16], 2),
-      network(arch(1, 3, 1), [0, 3, 4, 5], [5], 3),
-      network(arch(3), [4, 3, 7, 5], [12, 3], 4),
-    ],
-  };
-}
+const fourierImage = (): SnfFileInput => tiledImage(3, 1);
 
 test('Fourier inputs: version 2, W0 of 2·(1 + 2L) rows, and a file without them stays version 1 (spec §2.2, §3.4)', () => {
   const bytes = writeSnf(fourierImage());
