@@ -24,7 +24,7 @@ test('encode --json reports the PSNR that decode gives back', async () => {
   assert.equal(report.output, path.join(dir, 'crop.snf'));
   assert.equal(report.bytes, readFileSync(report.output).length);
   assert.equal(report.bpp, (report.bytes * 8) / (32 * 32));
-  for (const key of ['input', 'output', 'bytes', 'bpp', 'psnr', 'steps', 'seconds', 'params', 'width', 'depth', 'bits', 'alpha', 'engine']) {
+  for (const key of ['input', 'output', 'bytes', 'bpp', 'psnr', 'steps', 'seconds', 'params', 'width', 'depth', 'fourier', 'bits', 'alpha', 'engine']) {
     assert.ok(key in report, `--json lacks ${key}`);
   }
   const decodedPath = path.join(dir, 'decoded.png');
@@ -33,6 +33,7 @@ test('encode --json reports the PSNR that decode gives back', async () => {
   const measured = psnr(original, await loadImage(decodedPath));
   assert.ok(Math.abs(measured - report.psnr) <= 0.05, `decode gives ${measured} dB, encode reported ${report.psnr}`);
   assert.ok(report.psnr > 18, `a 16-wide field after 80 steps should beat a flat image, got ${report.psnr}`);
+  assert.equal(report.fourier, 2, 'a 32x32 image gets 2 Fourier levels by default');
 });
 
 test('decode renders at any size: --scale 2 doubles, --size gives exactly that, --scale 0.5 halves', async () => {
