@@ -44,3 +44,21 @@ test('rendering a Fourier field encodes its pixel coordinates exactly as the enc
   const image = await renderImage(9, 7, 3, [{ region: [0, 0, 9, 7], arch, params }], 9, 7);
   assert.deepEqual([...image.data], [...direct].map(denormalizeSample));
 });
+
+test('evaluateField encodes and evaluates in bounded batches, with the same result as one pass', async () => {
+  // 16 levels: 66 inputs, so a batch holds 2^24 / 66 = 254,200 points and 260,000 points take two.
+  const arch: SirenArch = { inputs: encodedInputs(2, 16), outputs: 1, width: 2, depth: 1, omega: 30, fourier: 16 };
+  const params = randomSirenParams(arch, 3);
+  const count = 260_000;
+  const coords = Float32Array.from({ length: 2 * count }, (_, i) => Math.fround(Math.sin(i * 0.001)));
+  const whole = new Float32Array(count);
+  forwardScalar(arch, params, encodeCoordinates(coords, 2, 16), count, whole);
+  const calls: number[] = [];
+  const batched = new Float32Array(count);
+  await evaluateField(arch, params, coords, batched, (a, p, c, n, out) => {
+    calls.push(n);
+    forwardScalar(a, p, c, n, out);
+  });
+  assert.deepEqual(calls, [254_200, 5_800]);
+  assert.deepEqual(batched, whole);
+});
