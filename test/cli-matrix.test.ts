@@ -11,7 +11,7 @@ import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFile
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { writeSnf } from '../src/format/index.js';
+import { crc32, writeSnf } from '../src/format/index.js';
 import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import { FIXTURES, ROOT, tempDir, type CliRun } from './helpers/cli.js';
 
@@ -78,6 +78,11 @@ writeFileSync(path.join(dir, 'corrupt.snf'), corrupt);
 const badLength = Buffer.from(snf);
 badLength[12]! ^= 0x04; // the header length H
 writeFileSync(path.join(dir, 'bad-length.snf'), badLength);
+// A well-formed file of a later major version (3), CRC and all: this reader reads 1 and 2.
+const future = Buffer.from(snf);
+future[8] = 3;
+future.writeUInt32LE(crc32(future.subarray(0, future.length - 4)), future.length - 4);
+writeFileSync(path.join(dir, 'future.snf'), future);
 // A valid file of a few hundred bytes that claims 65536 × 65536 pixels.
 const flat: SirenArch = { inputs: 2, outputs: 1, width: 2, depth: 1, omega: 30 };
 writeFileSync(path.join(dir, 'giant.snf'), writeSnf({
@@ -99,6 +104,7 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['encode: --bpp -1', ['encode', 'in.png', '--bpp', '-1'], 2, /--bpp.*'-1'/],
   ['encode: --steps abc', ['encode', 'in.png', '--steps', 'abc'], 2, /--steps.*'abc'/],
   ['encode: --bits 1', ['encode', 'in.png', '--bits', '1'], 2, /--bits.*'1'/],
+  ['encode: --fourier 17', ['encode', 'in.png', '--fourier', '17'], 2, /--fourier.*'17'/],
   ['encode: --engine gpu', ['encode', 'in.png', '--engine', 'gpu'], 2, /--engine.*'gpu'/],
   // encode: outputs
   ['encode: output folder does not exist', ['encode', 'in.png', '-o', 'nowhere/x.snf'], 4, /folder 'nowhere' does not exist/],
@@ -112,6 +118,7 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['decode: an empty .snf', ['decode', 'empty.snf'], 3, /'empty\.snf'.*empty/],
   ['decode: a truncated .snf', ['decode', 'cut.snf'], 3, /invalid \.snf file: truncated/],
   ['decode: one changed byte', ['decode', 'corrupt.snf'], 3, /invalid \.snf file: .*corrupt.*CRC-32/],
+  ['decode: a later major version', ['decode', 'future.snf', '-o', 'a.png'], 3, /unsupported \.snf version 3\.0 \(this reader reads versions 1\.x to 2\.x\)/],
   ['decode: one changed byte in a length', ['decode', 'bad-length.snf'], 3, /invalid \.snf file: .*corrupt/],
   // decode: flags
   ['decode: --scale 0', ['decode', 'in.snf', '--scale', '0', '-o', 'a.png'], 2, /--scale.*'0'/],
