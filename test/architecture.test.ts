@@ -39,14 +39,17 @@ test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 to 
   assert.equal(defaultBitsPerParam(2), 7);
 });
 
-test('default Fourier levels: top octave within half the Nyquist limit of the shorter side from 128 pixels, an eighth below, at most 6 levels', () => {
+test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 pixels, 6 from 128, no jumps', () => {
   assert.equal(defaultFourier(192, 128), 6);
   assert.equal(defaultFourier(128, 192), 6);
   assert.equal(defaultFourier(4000, 3000), 6);
-  assert.equal(defaultFourier(96, 96), 3);
+  assert.equal(defaultFourier(160, 120), 5);
+  assert.equal(defaultFourier(96, 96), 5);
+  assert.equal(defaultFourier(64, 64), 4);
   assert.equal(defaultFourier(32, 32), 2);
-  assert.equal(defaultFourier(8, 8), 0);
+  assert.equal(defaultFourier(16, 16), 0);
   assert.equal(defaultFourier(1, 1), 0);
+  for (let side = 1; side < 300; side++) assert.ok(defaultFourier(side + 1, side + 1) - defaultFourier(side, side) <= 1, `jump at ${side}`);
   // The learning rate follows the input: 0.002 measured best with Fourier inputs, 0.003 without.
   assert.equal(defaultLearningRate(6), 0.002);
   assert.equal(defaultLearningRate(0), 0.003);

@@ -1,6 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { SirenArch } from '../src/kernels/arch.js';
+import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
+import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js';
+import { SnfFormatError, writeSnf } from '../src/format/index.js';
+import { syntheticImage } from './helpers/synthetic.js';
 import { forwardScalar } from '../src/kernels/forward.js';
 import { encodeCoordinates, encodedInputs } from '../src/kernels/input-encoding.js';
 import { denormalizeSample, evaluateField, regionGrid, renderImage } from '../src/kernels/render.js';
@@ -61,4 +64,21 @@ test('evaluateField encodes and evaluates in bounded batches, with the same resu
   });
   assert.deepEqual(calls, [254_200, 5_800]);
   assert.deepEqual(batched, whole);
+});
+
+test('a bad Fourier level count is refused before any work: by the encoder, the writer and the field evaluator', async () => {
+  const image = syntheticImage(16, 16);
+  for (const fourier of [1.5, -1, 17]) {
+    const started = performance.now();
+    await assert.rejects(encodeImage(image, { width: 4, steps: 1000, fourier }), (error: unknown) =>
+      error instanceof EncodeOptionsError && /fourier must be a whole number of levels from 0 to 16/.test(error.message));
+    assert.ok(performance.now() - started < 500, 'refused before training');
+  }
+  const arch: SirenArch = { inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30, fourier: -1 };
+  const tensors = tensorSlices(arch).map(({ length }) => ({ bits: 2, step: 1, values: new Int32Array(length) }));
+  assert.throws(() => writeSnf({
+    header: { kind: 'image', width: 1, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' },
+    networks: [{ region: [0, 0, 1, 1], arch, tensors }],
+  }), (error: unknown) => error instanceof SnfFormatError && error.code === 'INVALID_ARGUMENT' && /arch\.fourier/.test(error.message));
+  await assert.rejects(evaluateField({ inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30, fourier: 6 }, new Float32Array(5), Float32Array.of(0, 0), new Float32Array(1), forwardScalar), RangeError);
 });

@@ -1,6 +1,6 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward } from '../kernels/forward-select.js';
-import { encodeCoordinates, encodedInputs } from '../kernels/input-encoding.js';
+import { encodeCoordinates, encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { normalizeSample, regionGrid, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
@@ -108,8 +108,12 @@ export function tileRegions(width: number, height: number, columns: number, rows
   return gridRegions([width, height], [columns, rows]) as unknown as ImageRegion[];
 }
 
-/** The training set of one tile: its pixel-centre coordinates, encoded for `arch` (spec §4.1), and its samples mapped to [-1, 1] (spec §4.3). */
-function tileData(image: Raster, region: ImageRegion, arch: SirenArch): { coords: Float32Array; targets: Float32Array } {
+/**
+ * The training set of one tile: its pixel-centre coordinates (2 per pixel;
+ * the engine gets them Fourier-encoded, spec §4.1, only while it runs: 26
+ * floats a pixel at 6 levels) and its samples mapped to [-1, 1] (spec §4.3).
+ */
+function tileData(image: Raster, region: ImageRegion): { coords: Float32Array; targets: Float32Array } {
   const [x0, y0, x1, y1] = region;
   const grid = regionGrid(image.width, image.height, region, image.width, image.height);
   const targets = new Float32Array((x1 - x0) * (y1 - y0) * image.channels);
@@ -117,7 +121,7 @@ function tileData(image: Raster, region: ImageRegion, arch: SirenArch): { coords
   for (let y = y0; y < y1; y++) {
     for (let k = (y * image.width + x0) * image.channels; k < (y * image.width + x1) * image.channels; k++) targets[i++] = normalizeSample(image.data[k]!);
   }
-  return { coords: encodeCoordinates(grid.coords, 2, arch.fourier ?? 0), targets };
+  return { coords: grid.coords, targets };
 }
 
 /**
@@ -183,6 +187,10 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const rateMode = options.bpp !== undefined || options.width === undefined;
   const bpp = options.bpp ?? DEFAULT_BPP;
   const fourier = options.fourier ?? defaultFourier(Math.floor(image.width / tiling.columns), Math.floor(image.height / tiling.rows));
+  // Before anything is sized by it: a bad level count would otherwise fail only when the file is written.
+  if (!Number.isInteger(fourier) || fourier < 0 || fourier > MAX_FOURIER_LEVELS) {
+    throw new EncodeOptionsError(`fourier must be a whole number of levels from 0 to ${MAX_FOURIER_LEVELS}; got ${String(fourier)}`);
+  }
   const inputs = encodedInputs(2, fourier);
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
@@ -204,7 +212,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     options.onStep?.(stepsDone, totalSteps, trainingPsnr(loss));
   };
   const withEngine = async <T>(tile: Tile, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = await createEngine({ arch, params, coords: tile.coords, targets: tile.targets });
+    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, arch.fourier ?? 0), targets: tile.targets });
     try {
       return await run(engine);
     } finally {
@@ -214,7 +222,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
 
   // 1. Fit every tile, then measure how sensitive the loss is to each of its tensors.
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => ({
-    region, ...tileData(image, region, arch), params: new Float32Array(0), sensitivities: [], gridSteps: [],
+    region, ...tileData(image, region), params: new Float32Array(0), sensitivities: [], gridSteps: [],
   }));
   let fitSteps = 0;
   let engineName = '';

@@ -1,9 +1,9 @@
 /**
- * The .snf v1 wire format (spec/snf-format.md): reader, writer, entropy
+ * The .snf wire format, versions 1 and 2 (spec/snf-format.md): reader, writer, entropy
  * coder, checksum and constants. Browser-clean: no Node built-ins.
  */
 export {
-  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MINOR, DEFAULT_LIMITS, MIN_TENSOR_BITS, MAX_TENSOR_BITS, IMAGE_LAYOUTS,
+  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, DEFAULT_LIMITS, MIN_TENSOR_BITS, MAX_TENSOR_BITS, IMAGE_LAYOUTS,
   MAX_AUDIO_CHANNELS, type SnfLimits, type ImageLayout,
 } from './constants.js';
 export { SnfFormatError, SNF_ERROR_CODES, type SnfErrorCode } from './errors.js';
@@ -19,3 +19,4 @@ export {
 } from './snf.js';
 export type { HeaderValue } from './msgpack.js';
 export { gridRegions } from './tiling.js';
+export { MAX_FOURIER_LEVELS, encodeCoordinates, encodedInputs } from '../kernels/input-encoding.js';

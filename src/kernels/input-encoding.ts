@@ -11,7 +11,10 @@
  * computed in float64 and rounded to float32.
  */
 
-/** Most Fourier levels a file may use (spec §3.4): 2^15·π·x is still a float32-exact phase scale. */
+/**
+ * Most Fourier levels a file may use (spec §3.4). At the top level the phase
+ * is 2^15·π·x: a decoder must evaluate it in float64 (spec §4.1), as here.
+ */
 export const MAX_FOURIER_LEVELS = 16;
 
 /** Network inputs for `dims` coordinates encoded with `levels` Fourier levels. */

@@ -80,6 +80,7 @@ const ENCODED_FLOATS_PER_CALL = 1 << 24;
 export async function evaluateField(arch: SirenArch, params: Float32Array, coords: Float32Array, out: Float32Array, forward: ForwardFunction): Promise<void> {
   const levels = arch.fourier ?? 0;
   const dims = arch.inputs / (1 + 2 * levels);
+  if (!Number.isInteger(dims)) throw new RangeError(`Expected inputs = coordinates × ${1 + 2 * levels} for ${levels} Fourier levels but received ${arch.inputs}`);
   const count = coords.length / dims;
   if (levels === 0) {
     await forward(arch, params, coords, count, out);
