@@ -212,7 +212,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     options.onStep?.(stepsDone, totalSteps, trainingPsnr(loss));
   };
   const withEngine = async <T>(tile: Tile, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, arch.fourier ?? 0), targets: tile.targets });
+    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, fourier), targets: tile.targets });
     try {
       return await run(engine);
     } finally {

@@ -19,7 +19,6 @@ import {
   SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
-import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { describe, fail, SnfFormatError } from './errors.js';
 import {
   checkTensorHeader, DEFAULT_ACTIVATION, DEFAULT_COLOR_SPACE, DEFAULT_NORMALIZATION, ROOT_KEYS, signalSizes, tensorLengths,
@@ -312,9 +311,14 @@ function archKey(arch: SnfNetworkInput['arch']): string {
   return JSON.stringify([arch.width, arch.depth, arch.omega, arch.activation ?? DEFAULT_ACTIVATION, arch.fourier ?? 0]);
 }
 
-/** The lowest major version that can express these networks (spec §2.2): 2 for Fourier inputs, else 1. */
+/**
+ * The lowest major version that can express these networks (spec §2.2): 2
+ * when any sets `fourier` other than 0, else 1. A bad value (−1, 1.5, NaN)
+ * also selects 2, so that the header check, which knows the key only in
+ * version 2, refuses it rather than writing it into a version 1 file.
+ */
 function versionFor(networks: readonly SnfNetworkInput[]): number {
-  return networks.some((network) => (network.arch?.fourier ?? 0) > 0) ? 2 : SNF_VERSION_MAJOR_MIN;
+  return networks.some((network) => network.arch?.fourier !== undefined && network.arch.fourier !== 0) ? 2 : SNF_VERSION_MAJOR_MIN;
 }
 
 function planLayout(header: SnfHeader, networks: readonly SnfNetworkInput[]): Layout {
@@ -327,11 +331,6 @@ function planLayout(header: SnfHeader, networks: readonly SnfNetworkInput[]): La
     if (!Array.isArray(region)) fail('INVALID_ARGUMENT', `Expected an array for ${path}.region but received ${describe(region)}`);
     if (typeof arch !== 'object' || arch === null) fail('INVALID_ARGUMENT', `Expected an object for ${path}.arch but received ${describe(arch)}`);
     if (!Array.isArray(tensors)) fail('INVALID_ARGUMENT', `Expected an array for ${path}.tensors but received ${describe(tensors)}`);
-    // fourier is checked whatever version the file gets: a writer must not emit a key a v2 reader would reject.
-    const fourier: unknown = arch.fourier;
-    if (fourier !== undefined && !(Number.isInteger(fourier) && (fourier as number) >= 0 && (fourier as number) <= MAX_FOURIER_LEVELS)) {
-      fail('INVALID_ARGUMENT', `Expected an integer from 0 to ${MAX_FOURIER_LEVELS} for ${path}.arch.fourier but received ${describe(fourier)}`);
-    }
     const key = archKey(arch);
     counts.set(key, (counts.get(key) ?? 0) + 1);
     // A depth that is not a small positive integer is reported by the header check; size the count check only for a valid one.

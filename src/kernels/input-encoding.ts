@@ -38,43 +38,42 @@ export function encodeCoordinates(coords: Float32Array, dims: number, levels: nu
   const width = encodedInputs(dims, levels);
   const out = new Float32Array(count * width);
   const scales = Array.from({ length: levels }, (_, k) => 2 ** k * Math.PI);
-  // value → offset of its 2·levels sines and cosines (level by level) in `table`.
+  // Rows of 2·levels sines and cosines, level by level. Row 0 is scratch for
+  // values met once the cache is full; `cached` maps a value to its row.
   const cached = new Map<number, number>();
   let table = new Float32Array(1024 * 2 * levels);
-  let used = 0;
-  const sinesOf = (value: number): number => {
-    const known = cached.get(value);
-    if (known !== undefined) return known;
-    if (cached.size >= CACHED_VALUES) return -1;
-    if (used + 2 * levels > table.length) {
-      const grown = new Float32Array(table.length * 2);
-      grown.set(table);
-      table = grown;
+  let rows = 1;
+  const rowOf = (value: number): number => {
+    let row = cached.get(value);
+    if (row === undefined) {
+      row = 0;
+      if (cached.size < CACHED_VALUES) {
+        row = rows++;
+        cached.set(value, row);
+        if (rows * 2 * levels > table.length) {
+          const grown = new Float32Array(table.length * 2);
+          grown.set(table);
+          table = grown;
+        }
+      }
+      let at = row * 2 * levels;
+      for (const scale of scales) {
+        table[at++] = Math.sin(scale * value);
+        table[at++] = Math.cos(scale * value);
+      }
     }
-    const at = used;
-    for (const scale of scales) {
-      table[used++] = Math.sin(scale * value);
-      table[used++] = Math.cos(scale * value);
-    }
-    cached.set(value, at);
-    return at;
+    return row;
   };
   for (let p = 0; p < count; p++) {
-    const from = p * dims;
     const to = p * width;
     for (let j = 0; j < dims; j++) {
-      const value = coords[from + j]!;
+      const value = coords[p * dims + j]!;
       out[to + j] = value;
-      const at = sinesOf(value);
+      const at = rowOf(value) * 2 * levels;
       for (let k = 0; k < levels; k++) {
         const slot = to + dims + 2 * (k * dims + j);
-        if (at >= 0) {
-          out[slot] = table[at + 2 * k]!;
-          out[slot + 1] = table[at + 2 * k + 1]!;
-        } else {
-          out[slot] = Math.sin(scales[k]! * value);
-          out[slot + 1] = Math.cos(scales[k]! * value);
-        }
+        out[slot] = table[at + 2 * k]!;
+        out[slot + 1] = table[at + 2 * k + 1]!;
       }
     }
   }
