@@ -1,6 +1,6 @@
 import type { SirenArch } from './arch.js';
 import { createKernels } from './wasm/load.js';
-import { OUTPUT_PAD, padNet, padParams, type PaddedNet } from './wasm/layout.js';
+import { OUTPUT_PAD, padNet, padParams, writeInputRows, type PaddedNet } from './wasm/layout.js';
 import { MODE_LINEAR, MODE_SIN, type KernelChoice, type KernelVariant, type Kernels } from './wasm/table.js';
 
 /**
@@ -48,7 +48,6 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
   const f32 = new Float32Array(memory.buffer);
   padParams(net, params, f32.subarray(paramsAt >> 2, (paramsAt >> 2) + net.size));
   const { inputs, outputs } = arch;
-  const I = net.inputPad;
   const evaluate = (coords: Float32Array, count: number, out: Float32Array): void => {
     if (coords.length < count * inputs) throw new RangeError(`Expected at least ${count * inputs} coordinates but received ${coords.length}`);
     if (out.length < count * outputs) throw new RangeError(`Expected room for ${count * outputs} outputs but received ${out.length}`);
@@ -57,10 +56,7 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
     for (let start = 0; start < count; start += T) {
       const rows = Math.min(T, count - start);
       const rowsPad = Math.ceil(rows / 4) * 4;
-      f32.fill(0, C, C + rowsPad * I);
-      for (let r = 0; r < rows; r++) {
-        for (let i = 0; i < inputs; i++) f32[C + r * I + i] = coords[(start + r) * inputs + i]!;
-      }
+      writeInputRows(f32, C, net, coords, start, rows, rowsPad);
       forwardTile(k, net, paramsAt, coordsAt, rowsPad, pingAt, pongAt, yAt);
       for (let r = 0; r < rows; r++) {
         for (let o = 0; o < outputs; o++) out[(start + r) * outputs + o] = f32[Y + r * OUTPUT_PAD + o]!;

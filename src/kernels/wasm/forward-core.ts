@@ -1,6 +1,6 @@
 import type { SirenArch } from '../arch.js';
 import { forwardTile } from '../forward-fast.js';
-import { OUTPUT_PAD, padNet, padParams, type PaddedNet } from './layout.js';
+import { OUTPUT_PAD, padNet, padParams, writeInputRows, type PaddedNet } from './layout.js';
 import type { Kernels } from './table.js';
 
 /**
@@ -74,15 +74,9 @@ export class ForwardCore {
   /** Copies `count` points in (padded, zero rows up to the tile) and resets the tile counter. */
   prepare(coords: Float32Array, count: number): void {
     const L = this.layout;
-    const inputs = L.net.arch.inputs;
-    const I = L.net.inputPad;
     if (count > L.capacity) throw new RangeError(`Expected at most ${L.capacity} points but received ${count}`);
-    const base = L.coords >> 2;
     const tiles = Math.ceil(count / L.tileRows);
-    this.f32.fill(0, base + count * I, base + tiles * L.tileRows * I);
-    for (let p = 0; p < count; p++) {
-      for (let i = 0; i < inputs; i++) this.f32[base + p * I + i] = coords[p * inputs + i]!;
-    }
+    writeInputRows(this.f32, L.coords >> 2, L.net, coords, 0, count, tiles * L.tileRows);
     Atomics.store(this.i32, L.counter >> 2, 0);
     Atomics.store(this.i32, (L.counter >> 2) + 1, tiles);
   }

@@ -66,6 +66,22 @@ export function padNet(arch: SirenArch): PaddedNet {
   return { arch, inputPad, widthPad, layers, size };
 }
 
+/**
+ * Writes coordinate rows `first` … `first + count − 1` of `coords`
+ * (net.arch.inputs values each) into `dst` from float offset `at`, each
+ * padded with zeros to net.inputPad, then zero rows up to `rows` in all.
+ */
+export function writeInputRows(dst: Float32Array, at: number, net: PaddedNet, coords: Float32Array, first: number, count: number, rows: number): void {
+  const inputs = net.arch.inputs;
+  const pad = net.inputPad;
+  for (let r = 0; r < count; r++) {
+    const row = at + r * pad;
+    for (let i = 0; i < inputs; i++) dst[row + i] = coords[(first + r) * inputs + i]!;
+    dst.fill(0, row + inputs, row + pad);
+  }
+  dst.fill(0, at + count * pad, at + rows * pad);
+}
+
 /** Writes `params` (the layout of kernels/arch.ts) into the padded vector `dst` (zeroing the padding). */
 export function padParams(net: PaddedNet, params: Float32Array, dst: Float32Array): void {
   dst.fill(0, 0, net.size);

@@ -1,4 +1,4 @@
-import { OUTPUT_PAD, padParams, scratchPlan, unpadParams, type TrainLayout } from './layout.js';
+import { OUTPUT_PAD, padParams, scratchPlan, unpadParams, writeInputRows, type TrainLayout } from './layout.js';
 import { MODE_LINEAR, MODE_MUL, MODE_SINCOS, type Kernels } from './table.js';
 
 /**
@@ -33,14 +33,7 @@ export class TrainCore {
   /** Copies the training data in (coordinates padded to net.inputPad columns, zero rows beyond count). */
   setData(coords: Float32Array, targets: Float32Array): void {
     const { net, count } = this.layout;
-    const inputs = net.arch.inputs;
-    const I = net.inputPad;
-    const base = this.layout.coords >> 2;
-    const rows = this.layout.chunks * this.layout.chunkRows;
-    this.f32.fill(0, base, base + rows * I);
-    for (let p = 0; p < count; p++) {
-      for (let i = 0; i < inputs; i++) this.f32[base + p * I + i] = coords[p * inputs + i]!;
-    }
+    writeInputRows(this.f32, this.layout.coords >> 2, net, coords, 0, count, this.layout.chunks * this.layout.chunkRows);
     this.f32.set(targets.subarray(0, count * net.arch.outputs), this.layout.targets >> 2);
   }
 
