@@ -32,6 +32,8 @@ const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOption
   // Run with --steps: the default setting (Fourier 6, lr 0.002) at another step count.
   fourierSteps: [{ name: 'fourier=6,lr=0.002', options: { fourier: 6, lr: 2e-3 } }],
   fourierDepth: [2, 4].map((depth) => ({ name: `fourier=6,depth=${depth}`, options: { fourier: 6, depth } })),
+  // Mini-batches (pixels per Adam step; 0: all) at two learning rates, with the Fourier defaults.
+  batch: ([[0, 2e-3], [3072, 2e-3], [3072, 3e-3], [1536, 2e-3], [1536, 1.5e-3]] as const).map(([batch, lr]) => ({ name: `batch=${batch},lr=${lr}`, options: { batch, lr } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 

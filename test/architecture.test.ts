@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount } from '../src/kernels/arch.js';
-import { architectureForRate, autoTiles, defaultAlpha, defaultBitsPerParam, defaultFourier, defaultLearningRate } from '../src/encoder/architecture.js';
-import { tileRegions } from '../src/encoder/encode-image.js';
+import { architectureForRate, autoTiles, batchRowsFor, defaultAlpha, defaultBitsPerParam, defaultFourier, defaultLearningRate } from '../src/encoder/architecture.js';
+import { shufflePoints, tileRegions } from '../src/encoder/encode-image.js';
 
 test('auto tiling keeps tiles near 192x128 and small images whole', () => {
   assert.deepEqual(autoTiles(768, 512), { columns: 4, rows: 4 });
@@ -53,4 +53,36 @@ test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 p
   // The learning rate follows the input: 0.002 measured best with Fourier inputs, 0.003 without.
   assert.equal(defaultLearningRate(6), 0.002);
   assert.equal(defaultLearningRate(0), 0.003);
+});
+
+test('mini-batches: about 3072 pixels in equal batches of whole 256-pixel units; none for small tiles or batch 0', () => {
+  assert.equal(batchRowsFor(192 * 128), 3072);
+  assert.equal(batchRowsFor(128 * 128), 3328);
+  assert.equal(batchRowsFor(64 * 64), undefined);
+  assert.equal(batchRowsFor(192 * 128, 0), undefined);
+  assert.equal(batchRowsFor(192 * 128, 1536), 1536);
+  assert.equal(batchRowsFor(192 * 128, 100), 256);
+  assert.equal(batchRowsFor(192 * 128, 24576), undefined);
+  for (const points of [5000, 12345, 98304]) {
+    const rows = batchRowsFor(points)!;
+    assert.equal(rows % 256, 0);
+    assert.ok(rows < points && Math.abs(rows - 3072) <= 1024, `${points}: ${rows}`);
+  }
+  assert.throws(() => batchRowsFor(1000, -1), /Expected 0 or a positive number of points per batch/);
+});
+
+test('shuffled training points: every point once, its target beside it, the same order for the same seed', () => {
+  const count = 50;
+  const data = { coords: Float32Array.from({ length: 2 * count }, (_, i) => i), targets: Float32Array.from({ length: 3 * count }, (_, i) => 1000 + i) };
+  const shuffled = shufflePoints(data, 4);
+  const seen = new Set<number>();
+  for (let p = 0; p < count; p++) {
+    const from = shuffled.coords[2 * p]! / 2;
+    assert.equal(shuffled.coords[2 * p + 1], 2 * from + 1);
+    assert.deepEqual(Array.from(shuffled.targets.subarray(3 * p, 3 * p + 3)), [1000 + 3 * from, 1001 + 3 * from, 1002 + 3 * from]);
+    seen.add(from);
+  }
+  assert.equal(seen.size, count);
+  assert.notDeepEqual(shuffled.coords, data.coords);
+  assert.deepEqual(shufflePoints(data, 4), shuffled);
 });

@@ -31,6 +31,20 @@ test('--bpp lands within ±5 % of the whole file on small images', async () => {
   }
 });
 
+test('mini-batches: a tile of 96×64 pixels fits in two batches of 3072 by default, in one with batch 0; same bytes on a rerun', async () => {
+  const image = syntheticImage(96, 64);
+  const options = { bpp: 2, steps: 30, engine: engineByName('auto') };
+  const batched = await encodeImage(image, options);
+  assert.equal(batched.batch, 3072);
+  assert.deepEqual((await encodeImage(image, options)).bytes, batched.bytes);
+  const whole = await encodeImage(image, { ...options, batch: 0 });
+  assert.equal(whole.batch, 96 * 64);
+  assert.notDeepEqual(whole.bytes, batched.bytes);
+  // Both fit the image: 30 passes are far from converged, but well past the initial state.
+  for (const result of [batched, whole]) assert.ok(result.psnr > 20, `${result.batch}: ${result.psnr} dB`);
+  await assert.rejects(encodeImage(image, { ...options, batch: -1 }), /batch must be 0/);
+});
+
 test('the first layer is more sensitive to weight error than the hidden ones', async () => {
   const arch: SirenArch = { inputs: 2, outputs: 3, width: 16, depth: 3, omega: 30 };
   const engine = new RefEngine(tinySetup(arch, 12));

@@ -50,3 +50,29 @@ test('fitting lowers the loss and is deterministic', async () => {
   assert.ok(first.result.bestLoss < first.losses[0]! / 4, `loss ${first.losses[0]} → ${first.result.bestLoss}`);
   assert.deepEqual(first.result.params, second.result.params);
 });
+
+test('fitting on mini-batches: one Adam step per batch per pass, best parameters scored on every point', async () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 12, depth: 2, omega: 30 };
+  // 16×16 points in batches of 64: four steps a pass.
+  const setup = { ...tinySetup(arch, 16), batchRows: 64 };
+  const engine = new RefEngine(setup);
+  let forwards = 0;
+  const forward = engine.forward.bind(engine);
+  const batchesSeen: (number | undefined)[] = [];
+  engine.forward = async (batch?: number) => {
+    forwards++;
+    batchesSeen.push(batch);
+    return forward(batch);
+  };
+  const losses: number[] = [];
+  const result = await fit(engine, { steps: 30, lr: 5e-3, onStep: (_, loss) => losses.push(loss) });
+  assert.equal(losses.length, 30);
+  // 4 batches × 30 passes, then one scoring pass on every point at the end.
+  assert.equal(forwards, 121);
+  assert.deepEqual(batchesSeen.slice(0, 5), [0, 1, 2, 3, 0]);
+  assert.equal(batchesSeen.at(-1), undefined);
+  const whole = new RefEngine(tinySetup(arch, 16));
+  await whole.setParams(result.params);
+  assert.equal(await whole.forward(), result.bestLoss);
+  assert.ok(result.bestLoss < losses[0]! / 4, `loss ${losses[0]} → ${result.bestLoss}`);
+});

@@ -162,3 +162,67 @@ describe('wasm engine: API', () => {
     await assert.rejects(wasmEngineFactory({ threads: 1 })({ ...setup, targets: setup.targets.subarray(1) }), /Expected 30 targets for 10 points but received 29/);
   });
 });
+
+describe('mini-batches', () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 16, depth: 2, omega: 30 };
+  /** The loss and gradient of an engine on only `first` … `end − 1` of setup's points (no batches). */
+  async function onPoints(setup: EngineSetup, first: number, end: number): Promise<{ loss: number; grad: Float64Array }> {
+    const part = { ...setup, coords: setup.coords.slice(first * arch.inputs, end * arch.inputs), targets: setup.targets.slice(first * arch.outputs, end * arch.outputs) };
+    const engine = (await createRefEngine(part)) as RefEngine;
+    const loss = await engine.forward();
+    await engine.backward();
+    return { loss, grad: engine.gradient() };
+  }
+
+  test('ref engine: batch b is exactly a fit on its points alone; no batch is all points', async () => {
+    // 300 points in batches of 128: 128, 128 and a short last batch of 44.
+    const setup = { ...makeSetup(arch, 300, 11), batchRows: 128 };
+    const engine = (await createRefEngine(setup)) as RefEngine;
+    assert.equal(engine.batches, 3);
+    for (const [batch, first, end] of [[0, 0, 128], [2, 256, 300]] as const) {
+      const loss = await engine.forward(batch);
+      await engine.backward();
+      const alone = await onPoints(setup, first, end);
+      assert.equal(loss, alone.loss);
+      assert.deepEqual(engine.gradient(), alone.grad);
+    }
+    assert.equal(await engine.forward(), (await onPoints(setup, 0, 300)).loss);
+    await assert.rejects(engine.forward(3), /Expected a batch from 0 to 2 but received 3/);
+  });
+
+  test('wasm engine: batch losses and gradients match the reference; same bytes with 1 and 2 threads', async () => {
+    // 700 points in batches of 256 (4 chunks of 64): 256, 256, 188.
+    const setup = { ...makeSetup(arch, 700, 12), batchRows: 256 };
+    const ref = (await createRefEngine(setup)) as RefEngine;
+    const params: Float32Array[] = [];
+    for (const threads of [1, 2]) {
+      const engine = (await wasmEngineFactory({ threads, tileRows: 16 })(setup)) as WasmEngine;
+      try {
+        assert.equal(engine.batches, 3);
+        for (const batch of [0, 2]) {
+          const loss = await engine.forward(batch);
+          const want = await ref.forward(batch);
+          await ref.backward();
+          assert.ok(Math.abs(loss - want) / want < 1e-5, `batch ${batch}: loss ${loss} vs ${want}`);
+          const grad = engine.gradient();
+          const refGrad = ref.gradient();
+          const mag = Math.max(...Array.from(refGrad, Math.abs));
+          grad.forEach((g, i) => assert.ok(Math.abs(g - refGrad[i]!) / mag < 1e-4, `batch ${batch} gradient[${i}]`));
+        }
+        for (let step = 0; step < 6; step++) {
+          await engine.forward(step % 3);
+          await engine.update(1e-3);
+        }
+        params.push(await engine.getParams());
+      } finally {
+        await engine.dispose();
+      }
+    }
+    assert.deepEqual(new Uint8Array(params[1]!.buffer), new Uint8Array(params[0]!.buffer));
+  });
+
+  test('wasm engine: a batch size that does not split into its tiles is refused', async () => {
+    const setup = { ...makeSetup(arch, 700, 12), batchRows: 100 };
+    await assert.rejects(wasmEngineFactory({ threads: 1, tileRows: 16 })(setup), /multiple of tileRows/);
+  });
+});

@@ -27,7 +27,8 @@ export const encodeCommand = {
     .option('bits', { type: 'string', describe: 'With --width and no --bpp: quantization bits of the body weights, 2–16 (first layer +4) [default: 8]' })
     .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each, or auto: tiles of about 192x128 pixels (1x1 for small images, 4x4 for 768x512) [default: auto]' })
     .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
-    .option('steps', { type: 'string', describe: 'Adam steps per network [default: 1000, or as many as --time allows]' })
+    .option('steps', { type: 'string', describe: 'Passes over every pixel per network, each one Adam step per batch [default: 1000, or as many as --time allows]' })
+    .option('batch', { type: 'string', describe: 'Pixels per Adam step: each pass steps through random batches of about this many of a tile\'s pixels (a multiple of 256); 0: one step on every pixel [default: 3072]' })
     .option('fourier', { type: 'string', describe: 'Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size: 6 from 128 pixels a side, two fewer per halving (2 for 32x32)]' })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
@@ -50,6 +51,7 @@ export const encodeCommand = {
       depth: argv.depth === undefined ? undefined : integerIn('depth', argv.depth, 1, 32),
       bits: argv.bits === undefined ? undefined : integerIn('bits', argv.bits, 2, 16),
       steps: argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000),
+      batch: argv.batch === undefined ? undefined : integerIn('batch', argv.batch, 0, 1 << 30),
       fourier: argv.fourier === undefined ? undefined : integerIn('fourier', argv.fourier, 0, MAX_FOURIER_LEVELS),
       alpha: argv.alpha === undefined ? undefined : positiveNumber('alpha', argv.alpha, 100),
       omega: argv.omega === undefined ? undefined : positiveNumber('omega', argv.omega, 1000),
@@ -84,7 +86,7 @@ export const encodeCommand = {
     const bpp = (result.bytes.length * 8) / (image.width * image.height);
     if (argv.json === true) {
       process.stdout.write(JSON.stringify({
-        input, output, bytes: result.bytes.length, bpp, psnr: result.psnr, steps: result.steps, seconds: result.seconds,
+        input, output, bytes: result.bytes.length, bpp, psnr: result.psnr, steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, lr: result.lr, seed: result.seed, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, bitsPerParam: result.bitsPerParam,

@@ -6,13 +6,14 @@ import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { DEFAULT_LIMITS, gridRegions, inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, DEFAULT_BPP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
 import { foldSineBiases } from './bias-folding.js';
 import type { Engine, EngineFactory } from './engine.js';
 import { createWasmEngine } from './wasm-engine.js';
 import { quantizationAwareFineTune } from './qat.js';
+import { SeededRandom } from './random.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { tensorSensitivities } from './sensitivity.js';
@@ -37,8 +38,16 @@ export interface ImageEncodeOptions {
   readonly bits?: number;
   /** Tiles as columns × rows, one network each; default `autoTiles` (1 × 1 up to about 192×128 pixels). */
   readonly tiles?: { readonly columns: number; readonly rows: number };
-  /** Adam steps of the fit, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
+  /** Passes of the fit over every pixel, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
   readonly steps?: number;
+  /**
+   * Pixels per Adam step of the fit: each pass takes one step per mini-batch
+   * of about this many of a tile's pixels (a multiple of 256, drawn at
+   * random once per tile); 0 takes one step on every pixel. Default
+   * DEFAULT_BATCH_POINTS (3072); tiles of fewer than twice that fit on all
+   * their pixels at once.
+   */
+  readonly batch?: number;
   /** Quantization-aware fine-tuning steps per network; default 10 % of `steps` (at least 10), or 200 under a time limit with no `steps`. */
   readonly qatSteps?: number;
   /** Fourier levels of the input encoding, 0–16 (0: plain coordinates); default `defaultFourier` of the tile size (6 for 192×128 tiles). */
@@ -83,8 +92,10 @@ export interface ImageEncodeResult {
   readonly alpha: number;
   readonly lr: number;
   readonly seed: number;
-  /** Fit steps per network (fewer than asked when time ran out), and fine-tuning steps. */
+  /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
   readonly steps: number;
+  /** Pixels per Adam step of the fit in the largest tile (all of its pixels without mini-batches). */
+  readonly batch: number;
   readonly qatSteps: number;
   readonly seconds: number;
   readonly engine: string;
@@ -122,6 +133,29 @@ function tileData(image: Raster, region: ImageRegion): { coords: Float32Array; t
     for (let k = (y * image.width + x0) * image.channels; k < (y * image.width + x1) * image.channels; k++) targets[i++] = normalizeSample(image.data[k]!);
   }
   return { coords: grid.coords, targets };
+}
+
+/**
+ * The same training points in a seeded random order (Fisher–Yates), so that
+ * the engine's consecutive mini-batches are random samples of the tile
+ * rather than bands of rows. The loss over all points does not depend on the order.
+ */
+export function shufflePoints(data: { coords: Float32Array; targets: Float32Array }, seed: number): { coords: Float32Array; targets: Float32Array } {
+  const count = data.coords.length / 2;
+  const channels = data.targets.length / count;
+  const order = Array.from({ length: count }, (_, i) => i);
+  const random = new SeededRandom(seed);
+  for (let i = count - 1; i > 0; i--) {
+    const j = Math.min(i, Math.floor(random.next() * (i + 1)));
+    [order[i], order[j]] = [order[j]!, order[i]!];
+  }
+  const coords = new Float32Array(data.coords.length);
+  const targets = new Float32Array(data.targets.length);
+  order.forEach((from, to) => {
+    coords.set(data.coords.subarray(2 * from, 2 * from + 2), 2 * to);
+    targets.set(data.targets.subarray(channels * from, channels * (from + 1)), channels * to);
+  });
+  return { coords, targets };
 }
 
 /**
@@ -191,6 +225,9 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   if (!Number.isInteger(fourier) || fourier < 0 || fourier > MAX_FOURIER_LEVELS) {
     throw new EncodeOptionsError(`fourier must be a whole number of levels from 0 to ${MAX_FOURIER_LEVELS}; got ${String(fourier)}`);
   }
+  if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch >= 0)) {
+    throw new EncodeOptionsError(`batch must be 0 (every pixel at each step) or a whole number of pixels; got ${String(options.batch)}`);
+  }
   const inputs = encodedInputs(2, fourier);
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
@@ -212,7 +249,8 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     options.onStep?.(stepsDone, totalSteps, trainingPsnr(loss));
   };
   const withEngine = async <T>(tile: Tile, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, fourier), targets: tile.targets });
+    const batchRows = batchRowsFor(tile.targets.length / image.channels, options.batch);
+    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, fourier), targets: tile.targets, batchRows });
     try {
       return await run(engine);
     } finally {
@@ -221,9 +259,16 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   };
 
   // 1. Fit every tile, then measure how sensitive the loss is to each of its tensors.
-  const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => ({
-    region, ...tileData(image, region), params: new Float32Array(0), sensitivities: [], gridSteps: [],
-  }));
+  const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
+    const data = tileData(image, region);
+    const points = data.targets.length / image.channels;
+    return {
+      region, ...(batchRowsFor(points, options.batch) === undefined ? data : shufflePoints(data, seed + index)),
+      params: new Float32Array(0), sensitivities: [], gridSteps: [],
+    };
+  });
+  const largestTile = Math.max(...tiles.map((tile) => tile.targets.length / image.channels));
+  const batch = batchRowsFor(largestTile, options.batch) ?? largestTile;
   let fitSteps = 0;
   let engineName = '';
   for (const [index, tile] of tiles.entries()) {
@@ -295,7 +340,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, params, bits: Math.max(...allTensors.map((t) => t.bits)),
-    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: fitSteps, qatSteps: qatTaken,
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: fitSteps, batch, qatSteps: qatTaken,
     seconds: elapsed(), engine: engineName, rateHit,
   };
 }

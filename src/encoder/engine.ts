@@ -10,11 +10,14 @@ import type { SirenArch } from '../kernels/arch.js';
 export interface Engine {
   /** Short name reported in `--json` and file metadata: `ref`, `wasm`, … */
   readonly name: string;
+  /** Mini-batches the training set is split into (`batchRange`); 1 without `batchRows`. */
+  readonly batches: number;
   /**
-   * Forward pass over the whole training set; keeps whatever backward needs.
-   * @returns the mean squared error over all points and output channels.
+   * Forward pass over mini-batch `batch` (0 … batches − 1), or over the whole
+   * training set when `batch` is left out; keeps whatever backward needs.
+   * @returns the mean squared error over those points and all output channels.
    */
-  forward(): Promise<number>;
+  forward(batch?: number): Promise<number>;
   /** Gradient of that mean squared error with respect to every parameter. */
   backward(): Promise<void>;
   /** One Adam step with learning rate `lr` on the gradient from `backward`. */
@@ -40,6 +43,41 @@ export interface EngineSetup {
   readonly targets: Float32Array;
   /** Adam hyper-parameters; defaults β1 0.9, β2 0.999, ε 1e-8. */
   readonly adam?: { beta1?: number; beta2?: number; epsilon?: number };
+  /**
+   * Points per mini-batch (`batchRange`); default all of them. Batches are
+   * consecutive runs of points, so a caller that wants random batches
+   * shuffles the points first. The WASM engine wants a multiple of
+   * `BATCH_ROW_GRANULE`.
+   */
+  readonly batchRows?: number;
+}
+
+/**
+ * Batch sizes are multiples of this many points, so that the WASM engine can
+ * split each batch into whole chunks of its cache-sized tiles (at most 256
+ * rows each, layout.ts) for its threads.
+ */
+export const BATCH_ROW_GRANULE = 256;
+
+/** Mini-batches of `batchRows` points in a training set of `count` (1 when batchRows is left out). */
+export function batchCount(count: number, batchRows?: number): number {
+  if (batchRows === undefined) return 1;
+  if (!Number.isInteger(batchRows) || batchRows < 1) throw new RangeError(`Expected a positive integer for batchRows but received ${String(batchRows)}`);
+  return Math.max(1, Math.ceil(count / batchRows));
+}
+
+/**
+ * Points [first, end) of mini-batch `batch` of `batchRows` points each (the
+ * last may be shorter), or every point when `batch` is undefined.
+ */
+export function batchRange(count: number, batchRows: number | undefined, batch: number | undefined): { first: number; end: number } {
+  if (batch === undefined || batchRows === undefined) {
+    if (batch !== undefined && batch !== 0) throw new RangeError(`Expected batch 0 of 1 but received ${String(batch)}`);
+    return { first: 0, end: count };
+  }
+  const batches = batchCount(count, batchRows);
+  if (!Number.isInteger(batch) || batch < 0 || batch >= batches) throw new RangeError(`Expected a batch from 0 to ${batches - 1} but received ${String(batch)}`);
+  return { first: batch * batchRows, end: Math.min(count, (batch + 1) * batchRows) };
 }
 
 export type EngineFactory = (setup: EngineSetup) => Promise<Engine>;

@@ -1,7 +1,7 @@
 import { layerShapes, type LayerShape } from '../kernels/arch.js';
 import { forwardScalar } from '../kernels/forward.js';
 import { adamHyper, adamUpdate, type AdamHyper } from './adam.js';
-import type { Engine, EngineFactory, EngineSetup } from './engine.js';
+import { batchCount, batchRange, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
 
 /**
  * The reference engine: plain loops in float64 over float32 parameters,
@@ -21,15 +21,20 @@ export class RefEngine implements Engine {
   private readonly v: Float64Array;
   private readonly hyper: AdamHyper;
   private step = 0;
+  /** Points [first, end) of the last forward pass. */
+  private range = { first: 0, end: 0 };
   /** inputs[l]: count × fanIn activations entering layer l. */
   private readonly inputs: Float64Array[];
   /** preActivations[l]: count × fanOut values ω·(xW+b) of sine layer l. */
   private readonly preActivations: Float64Array[];
   private readonly outputs: Float64Array;
 
+  readonly batches: number;
+
   constructor(private readonly setup: EngineSetup) {
     this.layers = layerShapes(setup.arch);
     this.count = setup.coords.length / setup.arch.inputs;
+    this.batches = batchCount(this.count, setup.batchRows);
     this.params = Float32Array.from(setup.params);
     this.grad = new Float64Array(this.params.length);
     this.m = new Float64Array(this.params.length);
@@ -40,13 +45,14 @@ export class RefEngine implements Engine {
     this.outputs = new Float64Array(this.count * setup.arch.outputs);
   }
 
-  async forward(): Promise<number> {
+  async forward(batch?: number): Promise<number> {
     const { arch, coords, targets } = this.setup;
+    const { first, end } = (this.range = batchRange(this.count, this.setup.batchRows, batch));
     this.inputs[0]!.set(coords);
     this.layers.forEach((layer, l) => {
       const x = this.inputs[l]!;
       const y = layer.sine ? this.inputs[l + 1]! : this.outputs;
-      for (let p = 0; p < this.count; p++) {
+      for (let p = first; p < end; p++) {
         for (let o = 0; o < layer.fanOut; o++) {
           let z = this.params[layer.biasOffset + o]!;
           for (let i = 0; i < layer.fanIn; i++) z += x[p * layer.fanIn + i]! * this.params[layer.weightOffset + i * layer.fanOut + o]!;
@@ -60,29 +66,31 @@ export class RefEngine implements Engine {
       }
     });
     let sum = 0;
-    for (let i = 0; i < this.outputs.length; i++) {
+    for (let i = first * arch.outputs; i < end * arch.outputs; i++) {
       const d = this.outputs[i]! - targets[i]!;
       sum += d * d;
     }
-    return sum / this.outputs.length;
+    return sum / ((end - first) * arch.outputs);
   }
 
   async backward(): Promise<void> {
     const { arch, targets } = this.setup;
-    // dLoss/dOutput for loss = mean squared error over count × outputs values.
+    const { first, end } = this.range;
+    // dLoss/dOutput for loss = mean squared error over the batch's points × outputs values (zero elsewhere).
     let upstream = new Float64Array(this.outputs.length);
-    for (let i = 0; i < upstream.length; i++) upstream[i] = (2 * (this.outputs[i]! - targets[i]!)) / this.outputs.length;
+    const values = (end - first) * arch.outputs;
+    for (let i = first * arch.outputs; i < end * arch.outputs; i++) upstream[i] = (2 * (this.outputs[i]! - targets[i]!)) / values;
     this.grad.fill(0);
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l]!;
       if (layer.sine) {
         // Through sin(ω·z): multiply by ω·cos(ω·z).
         const pre = this.preActivations[l]!;
-        for (let i = 0; i < upstream.length; i++) upstream[i] = upstream[i]! * arch.omega * Math.cos(pre[i]!);
+        for (let i = first * layer.fanOut; i < end * layer.fanOut; i++) upstream[i] = upstream[i]! * arch.omega * Math.cos(pre[i]!);
       }
       const x = this.inputs[l]!;
       const downstream = new Float64Array(this.count * layer.fanIn);
-      for (let p = 0; p < this.count; p++) {
+      for (let p = first; p < end; p++) {
         for (let o = 0; o < layer.fanOut; o++) {
           const g = upstream[p * layer.fanOut + o]!;
           this.grad[layer.biasOffset + o]! += g;

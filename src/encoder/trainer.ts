@@ -1,9 +1,12 @@
 import type { Engine } from './engine.js';
 import { eventLoopYielder } from './event-loop.js';
 
-/** How a fit runs: full-batch Adam with a cosine learning-rate schedule. */
+/**
+ * How a fit runs: Adam with a cosine learning-rate schedule, over the whole
+ * training set per step, or over each of the engine's mini-batches in turn.
+ */
 export interface FitOptions {
-  /** Adam steps (full passes over every training point). */
+  /** Passes over every training point; each pass is one Adam step per mini-batch of the engine. */
   readonly steps: number;
   /** Peak learning rate. */
   readonly lr: number;
@@ -13,9 +16,16 @@ export interface FitOptions {
   readonly finalLrFraction?: number;
   /** Stop early when this many seconds have passed (wall clock). */
   readonly timeLimitSeconds?: number;
-  /** Called after every step with the loss measured before that step's update. */
+  /** Called after every pass with its loss (measured before each update; the mean over the pass's batches). */
   readonly onStep?: (step: number, loss: number) => void;
 }
+
+/**
+ * With mini-batches, the whole training set is scored every this many
+ * passes (about 1 % of the work) to keep the best parameters; a batch's loss
+ * is too noisy to choose by.
+ */
+export const CHECKPOINT_PASSES = 100;
 
 export interface FitResult {
   /** Parameters with the lowest training loss seen. */
@@ -51,36 +61,44 @@ export function runProgress(step: number, steps: number, seconds: number, timeLi
 }
 
 /**
- * Runs full-batch Adam on `engine` and returns the best parameters seen.
+ * Runs Adam on `engine` and returns the best parameters seen: scored on every
+ * step with one batch, at checkpoints and at the end with mini-batches.
  * Deterministic: the engine's arithmetic is, and nothing here is random.
  */
 export async function fit(engine: Engine, options: FitOptions): Promise<FitResult> {
   const started = performance.now();
   const yieldToEventLoop = eventLoopYielder();
+  const batches = engine.batches;
+  const updates = options.steps * batches;
   let best = await engine.getParams();
   let bestLoss = Infinity;
-  let taken = 0;
-  for (let step = 0; step < options.steps; step++) {
-    await yieldToEventLoop();
-    const seconds = (performance.now() - started) / 1000;
-    if (options.timeLimitSeconds !== undefined && seconds >= options.timeLimitSeconds && step > 0) break;
-    const loss = await engine.forward();
-    if (!Number.isFinite(loss)) break;
+  const consider = async (loss: number): Promise<void> => {
     if (loss < bestLoss) {
       bestLoss = loss;
       best = await engine.getParams();
     }
-    await engine.backward();
-    const progress = runProgress(step, options.steps, seconds, options.timeLimitSeconds);
-    await engine.update(learningRateAt(progress, options.lr, options.warmupFraction, options.finalLrFraction));
+  };
+  let taken = 0;
+  run: for (let step = 0; step < options.steps; step++) {
+    let passLoss = 0;
+    for (let batch = 0; batch < batches; batch++) {
+      await yieldToEventLoop();
+      const seconds = (performance.now() - started) / 1000;
+      const update = step * batches + batch;
+      if (options.timeLimitSeconds !== undefined && seconds >= options.timeLimitSeconds && update > 0) break run;
+      const loss = await engine.forward(batches > 1 ? batch : undefined);
+      if (!Number.isFinite(loss)) break run;
+      if (batches === 1) await consider(loss);
+      passLoss += loss / batches;
+      await engine.backward();
+      const progress = runProgress(update, updates, seconds, options.timeLimitSeconds);
+      await engine.update(learningRateAt(progress, options.lr, options.warmupFraction, options.finalLrFraction));
+    }
     taken = step + 1;
-    options.onStep?.(taken, loss);
+    options.onStep?.(taken, passLoss);
+    if (batches > 1 && taken % CHECKPOINT_PASSES === 0) await consider(await engine.forward());
   }
   // The parameters after the last update have not been scored yet.
-  const finalLoss = await engine.forward();
-  if (finalLoss < bestLoss) {
-    bestLoss = finalLoss;
-    best = await engine.getParams();
-  }
+  await consider(await engine.forward());
   return { params: best, bestLoss, steps: taken, seconds: (performance.now() - started) / 1000 };
 }

@@ -21,7 +21,7 @@ import type { KernelChoice, KernelVariant } from '../kernels/wasm/table.js';
 import type { SirenArch } from '../kernels/arch.js';
 import { TrainCore } from '../kernels/wasm/train-core.js';
 import { adamHyper, type AdamHyper } from './adam.js';
-import type { Engine, EngineFactory, EngineSetup } from './engine.js';
+import { batchCount, batchRange, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
 import type { WorkerForwardInit, WorkerInit, WorkerMessage, WorkerReply } from './wasm-worker.js';
 
 export interface WasmEngineOptions {
@@ -180,7 +180,7 @@ export class WasmEngine implements Engine {
     const variant = resolveVariant(options.kernels ?? kernelsFromEnv());
     const shared = detectFeatures().threads;
     const threads = shared ? resolveThreads(options.threads) : 1;
-    const layout = planTraining(arch, count, { tileRows: options.tileRows, chunkRows: options.chunkRows, slots: threads });
+    const layout = planTraining(arch, count, { tileRows: options.tileRows, chunkRows: options.chunkRows, batchRows: setup.batchRows, slots: threads });
     const pages = layout.bytes / 65536;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
     const module = variant === 'scalar' ? null : kernelModule(variant, shared);
@@ -206,9 +206,15 @@ export class WasmEngine implements Engine {
     if (this.disposed) throw new Error('wasm engine: used after dispose()');
   }
 
-  async forward(): Promise<number> {
+  get batches(): number {
+    return batchCount(this.core.layout.count, this.setup.batchRows);
+  }
+
+  async forward(batch?: number): Promise<number> {
     this.check();
-    this.core.resetCounter();
+    // Checks the batch number; planTraining made each batch a run of whole chunks.
+    batchRange(this.core.layout.count, this.setup.batchRows, batch);
+    this.core.resetCounter(batch);
     if (this.pool) await this.pool.broadcast(() => ({ type: 'run' }));
     else this.core.runChunks(0);
     const loss = this.core.finishStep();

@@ -114,6 +114,8 @@ export interface TrainLayout {
   /** Rows per chunk (a multiple of tileRows): the unit of one gradient partial sum. */
   readonly chunkRows: number;
   readonly chunks: number;
+  /** Chunks per mini-batch (all of them without mini-batches). */
+  readonly chunksPerBatch: number;
   /** Scratch slots: one per thread that runs chunks. */
   readonly slots: number;
   readonly params: number;
@@ -130,7 +132,7 @@ export interface TrainLayout {
   readonly coords: number;
   /** count × outputs floats. */
   readonly targets: number;
-  /** Int32 work counter for the threads. */
+  /** Int32 × 3: the threads' work counter (next chunk), then the end and the first chunk of this step's batch. */
   readonly counter: number;
   readonly scratch: number;
   readonly scratchBytes: number;
@@ -141,8 +143,10 @@ export interface TrainLayout {
 export interface TrainPlanOptions {
   /** Rows per tile; default 256 for width ≤ 128, less for wider networks. */
   readonly tileRows?: number;
-  /** Rows per gradient chunk; default from count (about 16 chunks, 8192 rows at most). */
+  /** Rows per gradient chunk; default from count (about 16 chunks, 8192 rows at most), or a quarter of a mini-batch. */
   readonly chunkRows?: number;
+  /** Rows per mini-batch (engine.ts `batchRange`), a multiple of chunkRows; default all rows. */
+  readonly batchRows?: number;
   /** Scratch slots (threads); default 1. */
   readonly slots?: number;
 }
@@ -169,7 +173,20 @@ function align(bytes: number): number {
   return Math.ceil(bytes / ALIGN) * ALIGN;
 }
 
-/** Plans the memory of a fit on `count` points. Deterministic in (arch, count, tileRows, chunkRows), not in slots. */
+/**
+ * Chunk rows for mini-batches of `batchRows`: four chunks a batch where the
+ * tiles allow it (so that up to four threads share a batch), else the
+ * largest multiple of `tileRows` that divides the batch.
+ */
+function chunkRowsForBatch(batchRows: number, tileRows: number): number {
+  for (let chunksPerBatch = 4; chunksPerBatch > 1; chunksPerBatch--) {
+    const rows = batchRows / chunksPerBatch;
+    if (Number.isInteger(rows) && rows % tileRows === 0) return rows;
+  }
+  return batchRows;
+}
+
+/** Plans the memory of a fit on `count` points. Deterministic in (arch, count, tileRows, chunkRows, batchRows), not in slots. */
 export function planTraining(arch: SirenArch, count: number, options: TrainPlanOptions = {}): TrainLayout {
   const net = padNet(arch);
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a positive integer for the number of training points but received ${count}`);
@@ -178,12 +195,19 @@ export function planTraining(arch: SirenArch, count: number, options: TrainPlanO
   const tileRows = options.tileRows ?? Math.min(256, Math.max(64, 2 ** Math.floor(Math.log2(32768 / net.widthPad))));
   if (!Number.isInteger(tileRows) || tileRows < 4 || tileRows % 4 !== 0) throw new RangeError(`Expected a multiple of 4 for tileRows but received ${tileRows}`);
   const tiles = Math.ceil(count / tileRows);
-  const chunkRows = options.chunkRows ?? tileRows * Math.max(1, Math.min(Math.ceil(8192 / tileRows), Math.ceil(tiles / 16)));
+  const batchRows = options.batchRows !== undefined && options.batchRows < count ? options.batchRows : undefined;
+  const chunkRows = options.chunkRows ?? (batchRows !== undefined
+    ? chunkRowsForBatch(batchRows, tileRows)
+    : tileRows * Math.max(1, Math.min(Math.ceil(8192 / tileRows), Math.ceil(tiles / 16))));
   if (!Number.isInteger(chunkRows) || chunkRows % tileRows !== 0 || chunkRows < tileRows) {
     throw new RangeError(`Expected a multiple of tileRows (${tileRows}) for chunkRows but received ${chunkRows}`);
   }
+  if (batchRows !== undefined && (!Number.isInteger(batchRows) || batchRows % chunkRows !== 0)) {
+    throw new RangeError(`Expected a multiple of chunkRows (${chunkRows}) for batchRows but received ${batchRows}`);
+  }
   const slots = options.slots ?? 1;
   const chunks = Math.ceil(count / chunkRows);
+  const chunksPerBatch = batchRows === undefined ? chunks : batchRows / chunkRows;
   const P = net.size * 4;
   let at = ALIGN; // offset 0 stays unused: 0 means "none" to the kernels
   const take = (bytes: number): number => {
@@ -200,10 +224,10 @@ export function planTraining(arch: SirenArch, count: number, options: TrainPlanO
   const losses = take(8 * chunks);
   const coords = take(chunks * chunkRows * net.inputPad * 4);
   const targets = take(count * arch.outputs * 4);
-  const counter = take(4);
+  const counter = take(12);
   const scratchBytes = align(scratchPlan(net, tileRows).floats * 4);
   const scratch = take(scratchBytes * slots);
   const bytes = Math.ceil(at / 65536) * 65536;
   if (bytes > 4 * 1024 ** 3 - 65536) throw new RangeError(`a fit of ${count} points needs ${bytes} bytes, more than a 4 GiB WebAssembly memory`);
-  return { net, count, tileRows, chunkRows, chunks, slots, params, paramsT, grad, m, v, partials, losses, coords, targets, counter, scratch, scratchBytes, bytes };
+  return { net, count, tileRows, chunkRows, chunks, chunksPerBatch, slots, params, paramsT, grad, m, v, partials, losses, coords, targets, counter, scratch, scratchBytes, bytes };
 }

@@ -6,7 +6,8 @@ import { MODE_LINEAR, MODE_MUL, MODE_SINCOS, type Kernels } from './table.js';
  * number of threads sharing that memory can run it (browser-safe: no Node
  * imports; the Node worker shim is src/encoder/wasm-worker.ts).
  *
- * A step: `runChunks` on every thread (each takes chunks from a shared
+ * A step: `resetCounter` with the step's mini-batch (a run of whole chunks,
+ * or all of them), `runChunks` on every thread (each takes chunks from a shared
  * counter, computes the forward and backward pass of a chunk tile by tile and
  * writes that chunk's gradient and squared error to the chunk's own slot),
  * then on one thread `finishStep` (sums the chunk gradients in chunk order)
@@ -58,22 +59,39 @@ export class TrainCore {
     this.f32.fill(0, this.layout.v >> 2, (this.layout.v >> 2) + n);
   }
 
-  /** Resets the shared chunk counter before a step's `runChunks`. */
-  resetCounter(): void {
-    Atomics.store(this.i32, this.layout.counter >> 2, 0);
+  /** Sets the chunks of mini-batch `batch` (all chunks when undefined) as the work of the next `runChunks`. */
+  resetCounter(batch?: number): void {
+    const L = this.layout;
+    const first = batch === undefined ? 0 : batch * L.chunksPerBatch;
+    const end = batch === undefined ? L.chunks : Math.min(L.chunks, first + L.chunksPerBatch);
+    Atomics.store(this.i32, (L.counter >> 2) + 1, end);
+    Atomics.store(this.i32, (L.counter >> 2) + 2, first);
+    Atomics.store(this.i32, L.counter >> 2, first);
+  }
+
+  /** The step's chunks [first, end) and the points they hold. */
+  private window(): { first: number; end: number; points: number } {
+    const L = this.layout;
+    const first = Atomics.load(this.i32, (L.counter >> 2) + 2);
+    const end = Atomics.load(this.i32, (L.counter >> 2) + 1);
+    return { first, end, points: Math.min(L.count, end * L.chunkRows) - first * L.chunkRows };
   }
 
   /** Takes chunks from the shared counter until none are left, using scratch `slot`. */
   runChunks(slot: number): void {
+    const { end, points } = this.window();
     for (;;) {
       const c = Atomics.add(this.i32, this.layout.counter >> 2, 1);
-      if (c >= this.layout.chunks) return;
-      this.runChunk(c, slot);
+      if (c >= end) return;
+      this.runChunk(c, slot, points);
     }
   }
 
-  /** Forward and backward pass over chunk `c`; writes its gradient and squared error to its slots. */
-  runChunk(c: number, slot: number): void {
+  /**
+   * Forward and backward pass over chunk `c` of a step over `points` points
+   * (the gradient is of their mean); writes its gradient and squared error to its slots.
+   */
+  runChunk(c: number, slot: number, points: number): void {
     const { k } = this;
     const L = this.layout;
     const { net, tileRows: T, count } = L;
@@ -82,7 +100,7 @@ export class TrainCore {
     const depth = arch.depth;
     const omega = arch.omega;
     const P = net.size * 4;
-    const scale = 2 / (count * arch.outputs);
+    const scale = 2 / (points * arch.outputs);
     const base = L.scratch + slot * L.scratchBytes;
     const plan = this.plan;
     const part = L.partials + c * P;
@@ -128,13 +146,14 @@ export class TrainCore {
     this.f64[(L.losses >> 3) + c] = sse;
   }
 
-  /** After every chunk ran: sums the chunk gradients in order into `grad`. @returns the mean squared error. */
+  /** After every chunk of the step ran: sums their gradients in order into `grad`. @returns the step's mean squared error. */
   finishStep(): number {
     const L = this.layout;
-    this.k.reduce(L.partials, L.grad, L.chunks, L.net.size, L.net.size);
+    const { first, end, points } = this.window();
+    this.k.reduce(L.partials + first * L.net.size * 4, L.grad, end - first, L.net.size, L.net.size);
     let sse = 0;
-    for (let c = 0; c < L.chunks; c++) sse += this.f64[(L.losses >> 3) + c]!;
-    return sse / (L.count * L.net.arch.outputs);
+    for (let c = first; c < end; c++) sse += this.f64[(L.losses >> 3) + c]!;
+    return sse / (points * L.net.arch.outputs);
   }
 
   /** One Adam step (`step` counts from 1) on `grad`, then refreshes the transposed weights. */
