@@ -175,11 +175,11 @@ function align(bytes: number): number {
 
 /**
  * Chunk rows for mini-batches of `batchRows`: four chunks a batch where the
- * tiles allow it (so that up to four threads share a batch), else the
- * largest multiple of `tileRows` that divides the batch.
+ * tiles allow it (up to four threads share a batch evenly), else two, else
+ * three, else one.
  */
 function chunkRowsForBatch(batchRows: number, tileRows: number): number {
-  for (let chunksPerBatch = 4; chunksPerBatch > 1; chunksPerBatch--) {
+  for (const chunksPerBatch of [4, 2, 3]) {
     const rows = batchRows / chunksPerBatch;
     if (Number.isInteger(rows) && rows % tileRows === 0) return rows;
   }
