@@ -55,10 +55,10 @@ test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 p
   assert.equal(defaultLearningRate(0), 0.003);
 });
 
-test('mini-batches: about 3072 pixels in equal batches of whole 256-pixel units; none for small tiles or batch 0', () => {
-  assert.equal(batchRowsFor(192 * 128), 3072);
-  assert.equal(batchRowsFor(128 * 128), 3328);
-  assert.equal(batchRowsFor(64 * 64), undefined);
+test('mini-batches: about 1536 pixels in equal batches of whole 256-pixel units; none for small tiles or batch 0', () => {
+  assert.equal(batchRowsFor(192 * 128), 1536);
+  assert.equal(batchRowsFor(48 * 48), 1280);
+  assert.equal(batchRowsFor(40 * 40), undefined);
   assert.equal(batchRowsFor(192 * 128, 0), undefined);
   assert.equal(batchRowsFor(192 * 128, 1536), 1536);
   assert.equal(batchRowsFor(192 * 128, 100), 256);
@@ -66,7 +66,7 @@ test('mini-batches: about 3072 pixels in equal batches of whole 256-pixel units;
   for (const points of [5000, 12345, 98304]) {
     const rows = batchRowsFor(points)!;
     assert.equal(rows % 256, 0);
-    assert.ok(rows < points && Math.abs(rows - 3072) <= 1024, `${points}: ${rows}`);
+    assert.ok(rows < points && Math.abs(rows - 1536) <= 512, `${points}: ${rows}`);
   }
   assert.throws(() => batchRowsFor(1000, -1), /Expected 0 or a positive number of points per batch/);
 });

@@ -28,7 +28,7 @@ export const encodeCommand = {
     .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each, or auto: tiles of about 192x128 pixels (1x1 for small images, 4x4 for 768x512) [default: auto]' })
     .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
     .option('steps', { type: 'string', describe: 'Passes over every pixel per network, each one Adam step per batch [default: 1000, or as many as --time allows]' })
-    .option('batch', { type: 'string', describe: 'Pixels per Adam step: each pass steps through random batches of about this many of a tile\'s pixels (a multiple of 256); 0: one step on every pixel [default: 3072]' })
+    .option('batch', { type: 'string', describe: 'Pixels per Adam step: each pass steps through random batches of about this many of a tile\'s pixels (a multiple of 256); 0: one step on every pixel [default: 1536]' })
     .option('fourier', { type: 'string', describe: 'Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size: 6 from 128 pixels a side, two fewer per halving (2 for 32x32)]' })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })

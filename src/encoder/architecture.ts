@@ -90,11 +90,13 @@ export function defaultLearningRate(fourier: number): number {
   return fourier > 0 ? 2e-3 : 3e-3;
 }
 /**
- * Points per Adam step the fit aims for (README "Defaults"): at equal work,
- * eight steps on an eighth of a 192×128 tile's pixels each beat one step on
- * all of them.
+ * Points per Adam step the fit aims for (README "Defaults",
+ * bench/results/study-batch.jsonl): at equal work, 16 steps on a sixteenth of
+ * a 192×128 tile's pixels each beat 8 on an eighth, which beat one step on all
+ * of them (+0.9 and +0.6 dB at 1 bpp). Smaller batches at this learning rate
+ * start to diverge (768: −1.8 dB on kodim07).
  */
-export const DEFAULT_BATCH_POINTS = 3072;
+export const DEFAULT_BATCH_POINTS = 1536;
 
 /**
  * Points per mini-batch for a tile of `points` points at about `batchPoints`

@@ -44,7 +44,7 @@ export interface ImageEncodeOptions {
    * Pixels per Adam step of the fit: each pass takes one step per mini-batch
    * of about this many of a tile's pixels (a multiple of 256, drawn at
    * random once per tile); 0 takes one step on every pixel. Default
-   * DEFAULT_BATCH_POINTS (3072); tiles of fewer than twice that fit on all
+   * DEFAULT_BATCH_POINTS (1536); tiles of fewer than twice that fit on all
    * their pixels at once.
    */
   readonly batch?: number;
