@@ -150,16 +150,19 @@ class WorkerPool {
     });
   }
 
-  /** Has every worker run `command` (a DOORBELL command) and waits for all of them. */
-  async ring(command: number): Promise<void> {
+  /**
+   * Has every worker run `command` (a DOORBELL command), runs `here` on this
+   * thread meanwhile (its share of the work), and waits for all of them.
+   */
+  async ring(command: number, here?: () => void): Promise<void> {
     if (!this.serving) {
       await this.broadcast(() => ({ type: 'serve', doorbell: this.doorbell.buffer as SharedArrayBuffer }));
       this.serving = true;
     }
-    await this.signal(command);
+    await this.signal(command, here);
   }
 
-  private async signal(command: number): Promise<void> {
+  private async signal(command: number, here?: () => void): Promise<void> {
     if (this.failure) throw this.failure;
     const bell = this.doorbell;
     Atomics.store(bell, DOORBELL.left, this.workers.length);
@@ -168,12 +171,11 @@ class WorkerPool {
     Atomics.notify(bell, DOORBELL.generation);
     for (const worker of this.workers) worker.ref();
     try {
-      // Steps of a mini-batch fit take about a millisecond: wait for them on
-      // this thread. Longer ones release it, so signals and I/O still run.
-      const blockUntil = performance.now() + 2;
-      for (let left = Atomics.load(bell, DOORBELL.left); left !== 0; left = Atomics.load(bell, DOORBELL.left)) {
-        if (performance.now() < blockUntil) Atomics.wait(bell, DOORBELL.left, left, 0.5);
-        else await waitAsync(bell, DOORBELL.left, left);
+      try {
+        here?.();
+      } finally {
+        // Even when `here` failed: the workers are still at work on the shared memory.
+        await this.waitForWorkers();
       }
     } finally {
       for (const worker of this.workers) worker.unref();
@@ -182,6 +184,18 @@ class WorkerPool {
       // The worker posted the error before it let the step finish; give the message its turn.
       await new Promise((resolve) => setImmediate(resolve));
       throw this.failure ?? new Error('wasm worker failed');
+    }
+  }
+
+  /** Waits until every worker has counted the doorbell's `left` down. */
+  private async waitForWorkers(): Promise<void> {
+    const bell = this.doorbell;
+    // Steps of a mini-batch fit take about a millisecond: wait for them on
+    // this thread. Longer ones release it, so signals and I/O still run.
+    const blockUntil = performance.now() + 2;
+    for (let left = Atomics.load(bell, DOORBELL.left); left !== 0; left = Atomics.load(bell, DOORBELL.left)) {
+      if (performance.now() < blockUntil) Atomics.wait(bell, DOORBELL.left, left, 0.5);
+      else await waitAsync(bell, DOORBELL.left, left);
     }
   }
 
@@ -226,7 +240,7 @@ export class WasmEngine implements Engine {
 
   /** Threads running the training step. */
   get threads(): number {
-    return this.pool?.size ?? 1;
+    return (this.pool?.size ?? 0) + 1;
   }
 
   static async create(setup: EngineSetup, options: WasmEngineOptions): Promise<WasmEngine> {
@@ -248,9 +262,10 @@ export class WasmEngine implements Engine {
     core.resetMoments();
     let pool: WorkerPool | undefined;
     if (threads > 1) {
-      pool = new WorkerPool(threads);
+      // This thread runs chunks too (scratch slot 0), beside threads − 1 workers.
+      pool = new WorkerPool(threads - 1);
       try {
-        await pool.broadcast((slot) => ({ type: 'init', memory, module, variant, layout, slot }) satisfies WorkerInit);
+        await pool.broadcast((worker) => ({ type: 'init', memory, module, variant, layout, slot: worker + 1 }) satisfies WorkerInit);
       } catch (error) {
         await pool.terminate();
         throw error;
@@ -273,7 +288,7 @@ export class WasmEngine implements Engine {
     // Checks the batch number; planTraining made each batch a run of whole chunks.
     batchRange(this.core.layout.count, this.setup.batchRows, batch);
     this.core.resetCounter(batch);
-    if (this.pool) await this.pool.ring(DOORBELL.run);
+    if (this.pool) await this.pool.ring(DOORBELL.run, () => this.core.runChunks(0));
     else this.core.runChunks(0);
     const loss = this.core.finishStep();
     this.gradReady = true;
@@ -356,7 +371,8 @@ export async function createThreadedForward(
   if (threads === 1) {
     return { variant, threads, evaluate: async (coords, count, out) => single(coords, count, out), dispose: async () => {} };
   }
-  const pool = new WorkerPool(threads);
+  // This thread evaluates tiles too (scratch slot 0), beside threads − 1 workers.
+  const pool = new WorkerPool(threads - 1);
   const module = variant === 'scalar' ? null : kernelModule(variant, true);
   let core: ForwardCore | undefined;
   let disposed = false;
@@ -368,7 +384,7 @@ export async function createThreadedForward(
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const next = new ForwardCore(createKernels(memory, variant, module ?? undefined), layout, memory);
     next.setParams(saved);
-    await pool.broadcast((slot) => ({ type: 'forward-init', memory, module, variant, layout, slot }) satisfies WorkerForwardInit);
+    await pool.broadcast((worker) => ({ type: 'forward-init', memory, module, variant, layout, slot: worker + 1 }) satisfies WorkerForwardInit);
     core = next;
     return next;
   };
@@ -387,7 +403,7 @@ export async function createThreadedForward(
       }
       const c = await reserve(count);
       c.prepare(coords, count);
-      await pool.ring(DOORBELL.forwardRun);
+      await pool.ring(DOORBELL.forwardRun, () => c.runTiles(0));
       c.read(count, out);
     },
     async dispose() {
