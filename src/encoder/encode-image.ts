@@ -175,8 +175,11 @@ export function fixedBitSteps(arch: SirenArch, params: Float32Array, bits: numbe
 
 interface Tile {
   readonly region: ImageRegion;
+  /** Training points (pixels), in random order when fitted on mini-batches of `batchRows`. */
   readonly coords: Float32Array;
   readonly targets: Float32Array;
+  readonly points: number;
+  readonly batchRows: number | undefined;
   params: Float32Array;
   sensitivities: number[];
   gridSteps: number[];
@@ -249,8 +252,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     options.onStep?.(stepsDone, totalSteps, trainingPsnr(loss));
   };
   const withEngine = async <T>(tile: Tile, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const batchRows = batchRowsFor(tile.targets.length / image.channels, options.batch);
-    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, fourier), targets: tile.targets, batchRows });
+    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, fourier), targets: tile.targets, batchRows: tile.batchRows });
     try {
       return await run(engine);
     } finally {
@@ -262,13 +264,14 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
     const data = tileData(image, region);
     const points = data.targets.length / image.channels;
+    const batchRows = batchRowsFor(points, options.batch);
     return {
-      region, ...(batchRowsFor(points, options.batch) === undefined ? data : shufflePoints(data, seed + index)),
+      region, ...(batchRows === undefined ? data : shufflePoints(data, seed + index)), points, batchRows,
       params: new Float32Array(0), sensitivities: [], gridSteps: [],
     };
   });
-  const largestTile = Math.max(...tiles.map((tile) => tile.targets.length / image.channels));
-  const batch = batchRowsFor(largestTile, options.batch) ?? largestTile;
+  const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
+  const batch = largest.batchRows ?? largest.points;
   let fitSteps = 0;
   let engineName = '';
   for (const [index, tile] of tiles.entries()) {
