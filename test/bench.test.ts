@@ -90,4 +90,13 @@ test('bench resumes: a rerun measures nothing, and a deleted entry is the only o
   const resized = await runBench({ ...options, resize: { width: 16, height: 16 }, codecs: ['jpeg'], limit: 1 });
   assert.equal(resized.measured, 4);
   assert.equal((await readEntries(json)).length, 2 * perImage + 4);
+
+  if (withSnf) {
+    // A batch size, when given, is part of snf's key: new work, with the batch it used recorded.
+    measured.length = 0;
+    const fullBatch = await runBench({ ...options, codecs: ['snf'], bpps: [4], limit: 1, snf: { engine: 'ref', steps: 20, batch: 0 } });
+    assert.equal(fullBatch.measured, 1);
+    const entry = (await readEntries(json)).find((e) => e.key === measured[0]) as { batch?: number } | undefined;
+    assert.equal(entry?.batch, 24 * 24);
+  }
 });

@@ -10,8 +10,10 @@ import { msSsim } from './ms-ssim.js';
 
 /** The snf settings a bench run uses; part of every snf entry's key. */
 export interface SnfBenchSettings {
-  /** Adam steps; undefined: the encoder's default. */
+  /** Passes of the fit; undefined: the encoder's default. */
   readonly steps?: number;
+  /** Pixels per Adam step (0: all); undefined: the encoder's default. */
+  readonly batch?: number;
   /** Training time limit per encode, seconds; undefined: none. */
   readonly timeLimitSeconds?: number;
   readonly engine: EngineName;
@@ -33,8 +35,10 @@ export interface SnfPoint {
   /** Units per sine layer and sine layers of the network the rate picked. */
   readonly networkWidth: number;
   readonly networkDepth: number;
-  /** Adam steps actually run (fewer than asked when the time limit struck). */
+  /** Passes actually run (fewer than asked when the time limit struck). */
   readonly steps: number;
+  /** Pixels per Adam step in the largest tile. Absent from entries written before mini-batches (all pixels). */
+  readonly batch?: number;
   /** Encode + decode time. */
   readonly seconds: number;
 }
@@ -52,7 +56,7 @@ export async function measureSnfPoint(
   ]);
   const started = performance.now();
   const result = await encodeImage(image, {
-    bpp: targetBpp, steps: settings.steps, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed,
+    bpp: targetBpp, steps: settings.steps, batch: settings.batch, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed,
     engine: await engineByName(settings.engine), onStep,
   });
   const decoded = await decodeImage(result.bytes);
@@ -61,6 +65,6 @@ export async function measureSnfPoint(
   return {
     targetBpp, bytes: result.bytes.length, bpp: (result.bytes.length * 8) / (image.width * image.height),
     psnr: psnr(image, decoded), encoderPsnr: result.psnr, msssim: similarity.value, msssimScales: similarity.scales,
-    networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, seconds,
+    networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, batch: result.batch, seconds,
   };
 }

@@ -64,7 +64,8 @@ export const benchCommand = {
     .option('bpp', { type: 'string', describe: `Target rates of snf, comma-separated [default: ${DEFAULT_BPPS.join(',')}]` })
     .option('codecs', { type: 'string', describe: `Codecs to run, from ${CODEC_NAMES.join(',')} [default: all]` })
     .option('time', { type: 'string', describe: 'Training time limit per snf encode, seconds [default: none]' })
-    .option('steps', { type: 'string', describe: 'Adam steps per snf encode [default: the encoder\'s]' })
+    .option('steps', { type: 'string', describe: 'Passes of the fit per snf encode [default: the encoder\'s]' })
+    .option('batch', { type: 'string', describe: 'Pixels per Adam step of snf\'s fit; 0: all [default: the encoder\'s]' })
     .option('engine', { type: 'string', describe: `snf compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
     .option('seed', { type: 'string', describe: 'snf initialization seed [default: the encoder\'s]' })
     .option('resize', { type: 'string', describe: 'Scale and centre-crop every image to WxH first (quick subsets)' })
@@ -82,6 +83,7 @@ export const benchCommand = {
       : unique('codecs', listFlag('codecs', argv.codecs).map((c) => oneOf('codecs', c, CODEC_NAMES))) as CodecName[];
     const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, 1_000_000);
     const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000);
+    const batch = argv.batch === undefined ? undefined : integerIn('batch', argv.batch, 0, 1 << 30);
     const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
     const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const resize = argv.resize === undefined ? undefined : sizeFlag('resize', argv.resize, 16384);
@@ -93,7 +95,7 @@ export const benchCommand = {
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,
       outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
-      snf: { engine, steps, timeLimitSeconds, seed },
+      snf: { engine, steps, batch, timeLimitSeconds, seed },
       anchorsPath: noAnchors ? null : typeof argv.anchors === 'string' ? argv.anchors : undefined,
       anchorsRequired: typeof argv.anchors === 'string',
       progress: benchProgress(argv.quiet === true),
