@@ -99,6 +99,11 @@ test('training metadata is left out unless --metadata asks for it, and costs onl
   assert.ok(b.bytes - a.bytes >= 50, `metadata took ${b.bytes - a.bytes} bytes`);
   assert.match(snfc(['info', plain]).stdout, /training: +not recorded/);
   assert.match(snfc(['info', kept]).stdout, /training: +5 steps, α=/);
+  // On mini-batches, steps counts Adam steps (passes × batches) and batch the pixels of each.
+  const batched = path.join(work, 'batched.snf');
+  assert.equal(snfc(['encode', path.join(FIXTURES, 'kodim-crop32.png'), '-o', batched, '--width', '8', '--steps', '5', '--batch', '256', '--metadata', '--quiet']).status, 0);
+  assert.deepEqual(JSON.parse(snfc(['info', batched, '--json']).stdout).train.batch, 256);
+  assert.match(snfc(['info', batched]).stdout, /training: +20 steps of 256 points, α=/);
 });
 
 test('decode next to the original picks a name that keeps the original', async () => {

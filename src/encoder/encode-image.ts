@@ -291,7 +291,11 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8',
     // No wall-clock time in the file: the same input and options must give the same bytes.
-    ...(options.metadata === true ? { train: { steps: fitSteps, alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws' } } : {}),
+    // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
+    ...(options.metadata === true ? { train: {
+      steps: fitSteps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
+      alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws',
+    } } : {}),
   });
   const quantizeAll = (gridSteps: (tile: Tile) => readonly number[]): QuantizedTensor[][] =>
     tiles.map((tile) => quantizeWithSteps(arch, tile.params, gridSteps(tile)));

@@ -17,6 +17,8 @@ import { findOverlap, gridRegions } from './tiling.js';
 export interface TrainInfo {
   /** Optimizer steps run. */
   readonly steps?: number;
+  /** Training points per optimizer step; absent: every point at each step. */
+  readonly batch?: number;
   /** Initialization scale α. */
   readonly alpha?: number;
   /** Peak learning rate. */
@@ -294,6 +296,7 @@ function validateTrain(value: HeaderValue): TrainInfo {
   const t = map(value, 'train');
   const train: { -readonly [K in keyof TrainInfo]: TrainInfo[K] } = {};
   if (t.steps !== undefined) train.steps = int(t.steps, 'train.steps', 0, Number.MAX_SAFE_INTEGER);
+  if (t.batch !== undefined) train.batch = int(t.batch, 'train.batch', 1, Number.MAX_SAFE_INTEGER);
   for (const key of TRAIN_NUMBERS) if (t[key] !== undefined) train[key] = finite(t[key], `train.${key}`);
   if (t.seed !== undefined) train.seed = int(t.seed, 'train.seed', Number.MIN_SAFE_INTEGER, Number.MAX_SAFE_INTEGER);
   if (t.psnr !== undefined) {
