@@ -34,6 +34,8 @@ const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOption
   fourierDepth: [2, 4].map((depth) => ({ name: `fourier=6,depth=${depth}`, options: { fourier: 6, depth } })),
   // Mini-batches (pixels per Adam step; 0: all) at two learning rates, with the Fourier defaults.
   batch: ([[0, 2e-3], [3072, 2e-3], [3072, 3e-3], [1536, 2e-3], [1536, 1.5e-3]] as const).map(([batch, lr]) => ({ name: `batch=${batch},lr=${lr}`, options: { batch, lr } })),
+  // Around the chosen default (1536 pixels, lr 0.002): smaller batches at lower rates, a higher rate.
+  batchFine: ([[1536, 2e-3], [1536, 2.5e-3], [1024, 1.5e-3], [1024, 2e-3], [768, 1e-3]] as const).map(([batch, lr]) => ({ name: `batch=${batch},lr=${lr}`, options: { batch, lr } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 
