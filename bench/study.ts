@@ -15,10 +15,15 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { encodeImage, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
+import { architectureForRate, autoTiles, defaultFourier } from '../src/encoder/architecture.js';
 import { engineByName } from '../src/encoder/engines.js';
+import { encodedInputs } from '../src/kernels/input-encoding.js';
 import type { Raster } from '../src/raster.js';
 
-const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOptions> }[]> = {
+/** Options of a variant: fixed, or computed from the width the rate control picks for the image and rate. */
+type VariantOptions = Partial<ImageEncodeOptions> | ((planned: { width: number }) => Partial<ImageEncodeOptions>);
+
+const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   alpha: [1, 1.5, 2, 2.5].map((alpha) => ({ name: `alpha=${alpha}`, options: { alpha } })),
   lr: [1e-3, 3e-3, 1e-2].map((lr) => ({ name: `lr=${lr}`, options: { lr } })),
   omega: [20, 30, 45].map((omega) => ({ name: `omega=${omega}`, options: { omega } })),
@@ -36,12 +41,26 @@ const STUDIES: Record<string, { name: string; options: Partial<ImageEncodeOption
   batch: ([[0, 2e-3], [3072, 2e-3], [3072, 3e-3], [1536, 2e-3], [1536, 1.5e-3]] as const).map(([batch, lr]) => ({ name: `batch=${batch},lr=${lr}`, options: { batch, lr } })),
   // Around the chosen default (1536 pixels, lr 0.002): smaller batches at lower rates, a higher rate.
   batchFine: ([[1536, 2e-3], [1536, 2.5e-3], [1024, 1.5e-3], [1024, 2e-3], [768, 1e-3]] as const).map(([batch, lr]) => ({ name: `batch=${batch},lr=${lr}`, options: { batch, lr } })),
+  // Learning rate against width on mini-batches: fixed 0.002, or c / width (0.002 and 0.0025 at width 33).
+  lrWidth: [
+    { name: 'lr=0.002', options: { lr: 2e-3 } },
+    ...[0.066, 0.083].map((c) => ({ name: `lr=${c}/width`, options: ({ width }: { width: number }) => ({ lr: c / width }) })),
+  ],
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 
 function flag(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
   return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
+}
+
+/** The width `encodeImage` picks for `raster` at `bpp` with the default depth, tiling and Fourier levels. */
+function plannedWidth(raster: Raster, bpp: number): { width: number } {
+  const tiles = autoTiles(raster.width, raster.height);
+  const fourier = defaultFourier(Math.floor(raster.width / tiles.columns), Math.floor(raster.height / tiles.rows));
+  return architectureForRate({
+    bpp, pixels: raster.width * raster.height, inputs: encodedInputs(2, fourier), outputs: raster.channels, networks: tiles.columns * tiles.rows,
+  });
 }
 
 async function loadImage(file: string, resize: string): Promise<Raster> {
@@ -74,7 +93,8 @@ for (const image of images) {
     for (const variant of variants) {
       const key = `${image}|${variant.name}|${bpp}|${resize}|${steps}`;
       if (done.has(key)) continue;
-      const result = await encodeImage(raster, { bpp, steps, engine: engineByName('auto'), ...variant.options });
+      const options = typeof variant.options === 'function' ? variant.options(plannedWidth(raster, bpp)) : variant.options;
+      const result = await encodeImage(raster, { bpp, steps, engine: engineByName('auto'), ...options });
       const row = {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
         width: result.arch.width, depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
