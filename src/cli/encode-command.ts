@@ -15,6 +15,14 @@ function tilesFlag(value: unknown): { columns: number; rows: number } {
   return { columns: width, rows: height };
 }
 
+/** The warning for a file whose size missed `--bpp` by more than the tolerance. */
+export function rateMissWarning(bpp: number, targetBpp: number): string {
+  const off = `${bpp.toFixed(3)} bpp, ${(100 * Math.abs(bpp / targetBpp - 1)).toFixed(0)} % ${bpp > targetBpp ? 'above' : 'below'} the ${targetBpp} bpp asked`;
+  return bpp > targetBpp
+    ? `snfc: warning: the file is ${off}: even at its coarsest quantization it needs more at this image size; ask for a higher --bpp`
+    : `snfc: warning: the file is ${off}: the quantization search could not get closer; try another --width or --depth`;
+}
+
 export const encodeCommand = {
   command: 'encode <input>',
   describe: 'Fit a neural field to an image and write it as .snf',
@@ -96,5 +104,7 @@ export const encodeCommand = {
       process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${result.psnr.toFixed(2)} dB ` +
         `(width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s)\n`);
     }
+    // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
+    if (result.rateHit === false) process.stderr.write(rateMissWarning(bpp, options.bpp ?? DEFAULT_BPP) + '\n');
   },
 };
