@@ -22,7 +22,6 @@ import type { SirenArch } from '../kernels/arch.js';
 import { TrainCore } from '../kernels/wasm/train-core.js';
 import { adamHyper, type AdamHyper } from './adam.js';
 import { batchCount, batchRange, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
-import { DOORBELL } from './doorbell.js';
 import type { WorkerForwardInit, WorkerInit, WorkerMessage, WorkerReply } from './wasm-worker.js';
 
 export interface WasmEngineOptions {
@@ -88,20 +87,15 @@ export function wasmEngineFactory(options: WasmEngineOptions = {}): EngineFactor
 export const createWasmEngine: EngineFactory = (setup) => WasmEngine.create(setup, {});
 
 /**
- * Worker threads running wasm-worker.js. Set-up messages (`broadcast`) go by
- * postMessage; the per-step work (`ring`) goes through a doorbell in shared
- * memory (DOORBELL in wasm-worker.ts), because a postMessage round trip costs
- * about 0.1 ms and a mini-batch fit takes thousands of steps of about a
- * millisecond. Unref'd between calls, so an idle pool never keeps the process
- * alive; `terminate` stops them.
+ * Worker threads running wasm-worker.js: one message to each, then wait for
+ * all to answer; `run` lets the calling thread do its share meanwhile.
+ * Unref'd between calls, so an idle pool never keeps the process alive;
+ * `terminate` stops them.
  */
 class WorkerPool {
   private readonly workers: Worker[] = [];
   private pending: { resolve: () => void; reject: (error: Error) => void; left: number } | undefined;
   private failure: Error | undefined;
-  private readonly doorbell = new Int32Array(new SharedArrayBuffer(DOORBELL.bytes));
-  /** Whether the workers wait on the doorbell (and so read no messages). */
-  private serving = false;
 
   constructor(count: number) {
     for (let i = 0; i < count; i++) {
@@ -137,88 +131,37 @@ class WorkerPool {
   }
 
   /** Posts `message(slot)` to every worker and waits for all to answer. */
-  async broadcast(message: (slot: number) => WorkerMessage): Promise<void> {
-    await this.stopServing();
-    if (this.failure) throw this.failure;
-    if (this.pending) throw new Error('wasm engine: a call is already running; await each call');
-    await new Promise<void>((resolve, reject) => {
-      this.pending = { resolve, reject, left: this.workers.length };
-      for (const worker of this.workers) worker.ref();
-      this.workers.forEach((worker, slot) => worker.postMessage(message(slot)));
-    }).finally(() => {
-      for (const worker of this.workers) worker.unref();
-    });
+  broadcast(message: (slot: number) => WorkerMessage): Promise<void> {
+    return this.run(message);
   }
 
   /**
-   * Has every worker run `command` (a DOORBELL command), runs `here` on this
-   * thread meanwhile (its share of the work), and waits for all of them.
+   * Posts `message(slot)` to every worker, runs `here` on this thread
+   * meanwhile (its share of the work), and waits for all of them.
    */
-  async ring(command: number, here?: () => void): Promise<void> {
-    if (!this.serving) {
-      await this.broadcast(() => ({ type: 'serve', doorbell: this.doorbell.buffer as SharedArrayBuffer }));
-      this.serving = true;
-    }
-    await this.signal(command, here);
-  }
-
-  private async signal(command: number, here?: () => void): Promise<void> {
+  async run(message: (slot: number) => WorkerMessage, here?: () => void): Promise<void> {
     if (this.failure) throw this.failure;
-    const bell = this.doorbell;
-    Atomics.store(bell, DOORBELL.left, this.workers.length);
-    Atomics.store(bell, DOORBELL.command, command);
-    Atomics.add(bell, DOORBELL.generation, 1);
-    Atomics.notify(bell, DOORBELL.generation);
-    for (const worker of this.workers) worker.ref();
+    if (this.pending) throw new Error('wasm engine: a call is already running; await each call');
+    const answered = new Promise<void>((resolve, reject) => {
+      this.pending = { resolve, reject, left: this.workers.length };
+      for (const worker of this.workers) worker.ref();
+      this.workers.forEach((worker, slot) => worker.postMessage(message(slot)));
+    });
     try {
-      try {
-        here?.();
-      } finally {
-        // Even when `here` failed: the workers are still at work on the shared memory.
-        await this.waitForWorkers();
-      }
+      here?.();
     } finally {
-      for (const worker of this.workers) worker.unref();
+      // Even when `here` failed: the workers are still at work on the shared memory.
+      await answered.finally(() => {
+        for (const worker of this.workers) worker.unref();
+      });
     }
-    if (Atomics.load(bell, DOORBELL.failed) !== 0) {
-      // The worker posted the error before it let the step finish; give the message its turn.
-      await new Promise((resolve) => setImmediate(resolve));
-      throw this.failure ?? new Error('wasm worker failed');
-    }
-  }
-
-  /** Waits until every worker has counted the doorbell's `left` down. */
-  private async waitForWorkers(): Promise<void> {
-    const bell = this.doorbell;
-    // Steps of a mini-batch fit take about a millisecond: wait for them on
-    // this thread. Longer ones release it, so signals and I/O still run.
-    const blockUntil = performance.now() + 2;
-    for (let left = Atomics.load(bell, DOORBELL.left); left !== 0; left = Atomics.load(bell, DOORBELL.left)) {
-      if (performance.now() < blockUntil) Atomics.wait(bell, DOORBELL.left, left, 0.5);
-      else await waitAsync(bell, DOORBELL.left, left);
-    }
-  }
-
-  /** Sends the workers back to reading messages. */
-  private async stopServing(): Promise<void> {
-    if (!this.serving) return;
-    this.serving = false;
-    await this.signal(DOORBELL.stop);
   }
 
   async terminate(): Promise<void> {
-    if (this.serving && !this.failure) await this.stopServing().catch(() => undefined);
     this.fail(new Error('wasm workers terminated'));
     await Promise.all(this.workers.map((worker) => worker.terminate()));
     this.workers.length = 0;
   }
-}
-
-/** Atomics.waitAsync (ES2024, in Node 16 and later): resolves once bell[index] is no longer `value`. */
-async function waitAsync(bell: Int32Array, index: number, value: number): Promise<void> {
-  const wait = (Atomics as unknown as { waitAsync(a: Int32Array, i: number, v: number): { async: boolean; value: Promise<string> | string } }).waitAsync;
-  const result = wait(bell, index, value);
-  if (result.async) await result.value;
 }
 
 export class WasmEngine implements Engine {
@@ -288,7 +231,7 @@ export class WasmEngine implements Engine {
     // Checks the batch number; planTraining made each batch a run of whole chunks.
     batchRange(this.core.layout.count, this.setup.batchRows, batch);
     this.core.resetCounter(batch);
-    if (this.pool) await this.pool.ring(DOORBELL.run, () => this.core.runChunks(0));
+    if (this.pool) await this.pool.run(() => ({ type: 'run' }), () => this.core.runChunks(0));
     else this.core.runChunks(0);
     const loss = this.core.finishStep();
     this.gradReady = true;
@@ -403,7 +346,7 @@ export async function createThreadedForward(
       }
       const c = await reserve(count);
       c.prepare(coords, count);
-      await pool.ring(DOORBELL.forwardRun, () => c.runTiles(0));
+      await pool.run(() => ({ type: 'forward-run' }), () => c.runTiles(0));
       c.read(count, out);
     },
     async dispose() {

@@ -3,14 +3,12 @@
  * training step on the shared memory. All the work is in the browser-safe
  * TrainCore; a Web Worker shim would be these same few lines over `self`.
  *
- * Messages in: {type:'init', memory, module, variant, layout, slot} (training),
- * {type:'forward-init', …same fields with a ForwardLayout} (threaded
- * evaluation), {type:'serve', doorbell}: from then on the worker takes its
- * work (run, forward-run, stop) from the doorbell in shared memory (DOORBELL).
- * Messages out: {type:'ready'}, {type:'error', message}.
+ * Messages in: {type:'init', memory, module, variant, layout, slot}, {type:'run'}
+ * (training); {type:'forward-init', …same fields with a ForwardLayout},
+ * {type:'forward-run'} (threaded evaluation).
+ * Messages out: {type:'ready'}, {type:'done'}, {type:'error', message}.
  */
 import { parentPort } from 'node:worker_threads';
-import { DOORBELL } from './doorbell.js';
 import { createKernels } from '../kernels/wasm/load.js';
 import { ForwardCore, type ForwardLayout } from '../kernels/wasm/forward-core.js';
 import type { TrainLayout } from '../kernels/wasm/layout.js';
@@ -32,16 +30,9 @@ export interface WorkerForwardInit extends Omit<WorkerInit, 'type' | 'layout'> {
   readonly layout: ForwardLayout;
 }
 
-/** Starts the doorbell loop: the worker then reads no messages until the `stop` command. */
-export interface WorkerServe {
-  readonly type: 'serve';
-  readonly doorbell: SharedArrayBuffer;
-}
+export type WorkerMessage = WorkerInit | WorkerForwardInit | { readonly type: 'run' | 'forward-run' };
 
-export type WorkerMessage = WorkerInit | WorkerForwardInit | WorkerServe;
-
-
-export type WorkerReply = { readonly type: 'ready' } | { readonly type: 'error'; readonly message: string };
+export type WorkerReply = { readonly type: 'ready' | 'done' } | { readonly type: 'error'; readonly message: string };
 
 const port = parentPort;
 if (port) {
@@ -49,31 +40,6 @@ if (port) {
   let forward: ForwardCore | undefined;
   let slot = 0;
   const reply = (message: WorkerReply): void => port.postMessage(message);
-  /** Runs doorbell commands until `stop` (see DOORBELL). */
-  const serve = (bell: Int32Array): void => {
-    // Read before answering: the pool may ring as soon as every worker has answered.
-    let seen = Atomics.load(bell, DOORBELL.generation);
-    reply({ type: 'ready' });
-    for (;;) {
-      Atomics.wait(bell, DOORBELL.generation, seen);
-      seen = Atomics.load(bell, DOORBELL.generation);
-      const command = Atomics.load(bell, DOORBELL.command);
-      try {
-        if (command === DOORBELL.run) {
-          if (!core) throw new Error('wasm worker: run before init');
-          core.runChunks(slot);
-        } else if (command === DOORBELL.forwardRun) {
-          if (!forward) throw new Error('wasm worker: forward-run before forward-init');
-          forward.runTiles(slot);
-        }
-      } catch (error) {
-        reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
-        Atomics.store(bell, DOORBELL.failed, 1);
-      }
-      if (Atomics.sub(bell, DOORBELL.left, 1) === 1) Atomics.notify(bell, DOORBELL.left);
-      if (command === DOORBELL.stop) return;
-    }
-  };
   port.on('message', (message: WorkerMessage) => {
     try {
       if (message.type === 'init') {
@@ -85,8 +51,14 @@ if (port) {
         forward = new ForwardCore(createKernels(message.memory, message.variant, message.module ?? undefined), message.layout, message.memory);
         slot = message.slot;
         reply({ type: 'ready' });
-      } else if (message.type === 'serve') {
-        serve(new Int32Array(message.doorbell));
+      } else if (message.type === 'forward-run') {
+        if (!forward) throw new Error('wasm worker: forward-run before forward-init');
+        forward.runTiles(slot);
+        reply({ type: 'done' });
+      } else if (message.type === 'run') {
+        if (!core) throw new Error('wasm worker: run before init');
+        core.runChunks(slot);
+        reply({ type: 'done' });
       }
     } catch (error) {
       reply({ type: 'error', message: error instanceof Error ? (error.stack ?? error.message) : String(error) });
