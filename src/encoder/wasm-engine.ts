@@ -130,11 +130,6 @@ class WorkerPool {
     pending?.reject(error);
   }
 
-  /** Posts `message(slot)` to every worker and waits for all to answer. */
-  broadcast(message: (slot: number) => WorkerMessage): Promise<void> {
-    return this.run(message);
-  }
-
   /**
    * Posts `message(slot)` to every worker, runs `here` on this thread
    * meanwhile (its share of the work), and waits for all of them.
@@ -208,7 +203,7 @@ export class WasmEngine implements Engine {
       // This thread runs chunks too (scratch slot 0), beside threads − 1 workers.
       pool = new WorkerPool(threads - 1);
       try {
-        await pool.broadcast((worker) => ({ type: 'init', memory, module, variant, layout, slot: worker + 1 }) satisfies WorkerInit);
+        await pool.run((worker) => ({ type: 'init', memory, module, variant, layout, slot: worker + 1 }) satisfies WorkerInit);
       } catch (error) {
         await pool.terminate();
         throw error;
@@ -327,7 +322,7 @@ export async function createThreadedForward(
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared: true });
     const next = new ForwardCore(createKernels(memory, variant, module ?? undefined), layout, memory);
     next.setParams(saved);
-    await pool.broadcast((worker) => ({ type: 'forward-init', memory, module, variant, layout, slot: worker + 1 }) satisfies WorkerForwardInit);
+    await pool.run((worker) => ({ type: 'forward-init', memory, module, variant, layout, slot: worker + 1 }) satisfies WorkerForwardInit);
     core = next;
     return next;
   };
