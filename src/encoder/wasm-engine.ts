@@ -1,11 +1,11 @@
 /**
  * The fast training engine: the WASM SIMD kernels of assembly/kernels.ts on
- * worker_threads sharing one WebAssembly.Memory. Node-only shim around the
- * browser-safe TrainCore (src/kernels/wasm/train-core.ts).
+ * the calling thread and worker_threads sharing one WebAssembly.Memory.
+ * Node-only shim around the browser-safe TrainCore (src/kernels/wasm/train-core.ts).
  *
  * Semantics are the reference engine's (ref-engine.ts): loss = mean squared
- * error over count × outputs values, its exact gradient, bias-corrected Adam.
- * `forward()` runs the forward and the backward pass chunk by chunk (so no
+ * error over the step's points (a mini-batch or all) × outputs values, its
+ * exact gradient, bias-corrected Adam. `forward()` runs the forward and the backward pass chunk by chunk (so no
  * activations of the whole set are kept); `backward()` then has nothing left
  * to do. Deterministic: the same setup gives the same bytes after any number
  * of steps, whatever the thread count.
