@@ -46,6 +46,7 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
     { name: 'lr=0.002', options: { lr: 2e-3 } },
     ...[0.066, 0.083].map((c) => ({ name: `lr=${c}/width`, options: ({ width }: { width: number }) => ({ lr: c / width }) })),
   ],
+  warmup: [0, 0.05].map((warmup) => ({ name: `warmup=${warmup}`, options: { warmup } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 

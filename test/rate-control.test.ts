@@ -43,6 +43,7 @@ test('mini-batches: a tile of 96×64 pixels fits in four batches of 1536 by defa
   // Both fit the image: 30 passes are far from converged, but well past the initial state.
   for (const result of [batched, whole]) assert.ok(result.psnr > 20, `${result.batch}: ${result.psnr} dB`);
   await assert.rejects(encodeImage(image, { ...options, batch: -1 }), /batch must be 0/);
+  await assert.rejects(encodeImage(image, { ...options, warmup: 1 }), /warmup must be a fraction/);
 });
 
 test('the first layer is more sensitive to weight error than the hidden ones', async () => {

@@ -4,7 +4,7 @@ import { engineByName, ENGINE_NAMES } from '../encoder/engines.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readImage } from './image-io.js';
 import { trainingProgress } from './progress.js';
-import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { usageError } from './errors.js';
 import { DEFAULT_BPP } from '../encoder/architecture.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
@@ -37,6 +37,7 @@ export const encodeCommand = {
     .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
     .option('steps', { type: 'string', describe: 'Passes over every pixel per network, each one Adam step per batch [default: 1000, or as many as --time allows]' })
     .option('batch', { type: 'string', describe: 'Pixels per Adam step: each pass steps through random batches of about this many of a tile\'s pixels (a multiple of 256); 0: one step on every pixel [default: 1536]' })
+    .option('warmup', { type: 'string', describe: 'Fraction of the fit over which the learning rate rises from a tenth of --lr to it, 0 to 0.99 [default: 0.05]' })
     .option('fourier', { type: 'string', describe: 'Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size: 6 from 128 pixels a side, two fewer per halving (2 for 32x32)]' })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
@@ -60,6 +61,7 @@ export const encodeCommand = {
       bits: argv.bits === undefined ? undefined : integerIn('bits', argv.bits, 2, 16),
       steps: argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000),
       batch: argv.batch === undefined ? undefined : integerIn('batch', argv.batch, 0, 1 << 30),
+      warmup: argv.warmup === undefined ? undefined : numberIn('warmup', argv.warmup, 0, 0.99),
       fourier: argv.fourier === undefined ? undefined : integerIn('fourier', argv.fourier, 0, MAX_FOURIER_LEVELS),
       alpha: argv.alpha === undefined ? undefined : positiveNumber('alpha', argv.alpha, 100),
       omega: argv.omega === undefined ? undefined : positiveNumber('omega', argv.omega, 1000),

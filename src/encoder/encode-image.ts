@@ -6,7 +6,7 @@ import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { DEFAULT_LIMITS, gridRegions, inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
 import { foldSineBiases } from './bias-folding.js';
@@ -56,6 +56,8 @@ export interface ImageEncodeOptions {
   readonly alpha?: number;
   /** ω of every sine layer; default 30. */
   readonly omega?: number;
+  /** Fraction of the fit's passes over which the learning rate rises linearly from a tenth of its peak; default DEFAULT_WARMUP. */
+  readonly warmup?: number;
   /** Peak learning rate; default `defaultLearningRate` (0.002 with Fourier inputs, 0.003 without). */
   readonly lr?: number;
   /** Seed of the initialization; default 1. */
@@ -231,6 +233,8 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch >= 0)) {
     throw new EncodeOptionsError(`batch must be 0 (every pixel at each step) or a whole number of pixels; got ${String(options.batch)}`);
   }
+  const warmup = options.warmup ?? DEFAULT_WARMUP;
+  if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
   const inputs = encodedInputs(2, fourier);
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
@@ -278,7 +282,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     const fitBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
     await withEngine(tile, initializeWeightScaled(arch, alpha, seed + index), async (engine) => {
       engineName = engine.name;
-      const fitted = await fit(engine, { steps, lr, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
+      const fitted = await fit(engine, { steps, lr, warmupFraction: warmup, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
       stepsDone += steps - fitted.steps;
       fitSteps = Math.max(fitSteps, fitted.steps);
       tile.params = fitted.params;
