@@ -14,10 +14,8 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { encodeImage, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
-import { architectureForRate, autoTiles, defaultFourier } from '../src/encoder/architecture.js';
+import { encodeImage, planEncode, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
 import { engineByName } from '../src/encoder/engines.js';
-import { encodedInputs } from '../src/kernels/input-encoding.js';
 import type { Raster } from '../src/raster.js';
 
 /** Options of a variant: fixed, or computed from the width the rate control picks for the image and rate. */
@@ -55,15 +53,6 @@ function flag(name: string, fallback: string): string {
   return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
 }
 
-/** The width `encodeImage` picks for `raster` at `bpp` with the default depth, tiling and Fourier levels. */
-function plannedWidth(raster: Raster, bpp: number): { width: number } {
-  const tiles = autoTiles(raster.width, raster.height);
-  const fourier = defaultFourier(Math.floor(raster.width / tiles.columns), Math.floor(raster.height / tiles.rows));
-  return architectureForRate({
-    bpp, pixels: raster.width * raster.height, inputs: encodedInputs(2, fourier), outputs: raster.channels, networks: tiles.columns * tiles.rows,
-  });
-}
-
 async function loadImage(file: string, resize: string): Promise<Raster> {
   let pipeline = sharp(file);
   if (resize !== 'none') {
@@ -94,7 +83,7 @@ for (const image of images) {
     for (const variant of variants) {
       const key = `${image}|${variant.name}|${bpp}|${resize}|${steps}`;
       if (done.has(key)) continue;
-      const options = typeof variant.options === 'function' ? variant.options(plannedWidth(raster, bpp)) : variant.options;
+      const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp }).arch) : variant.options;
       const result = await encodeImage(raster, { bpp, steps, engine: engineByName('auto'), ...options });
       const row = {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),

@@ -211,6 +211,38 @@ export function checkEncodePlan(image: Raster, arch: SirenArch, tiling: { column
 }
 
 /**
+ * The tiling and the network of each tile that `encodeImage` will fit to
+ * `image` with `options`, before any training: for a target rate (`rateMode`,
+ * at `bpp`) the widest that fits it, else `options.width`. Refuses, with an
+ * EncodeOptionsError, a plan that could not make a valid file.
+ */
+export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
+  tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number;
+} {
+  const omega = options.omega ?? DEFAULT_OMEGA;
+  const depth = options.depth ?? DEFAULT_DEPTH;
+  const tiling = options.tiles ?? autoTiles(image.width, image.height);
+  const rateMode = options.bpp !== undefined || options.width === undefined;
+  const bpp = options.bpp ?? DEFAULT_BPP;
+  const fourier = options.fourier ?? defaultFourier(Math.floor(image.width / tiling.columns), Math.floor(image.height / tiling.rows));
+  // Before anything is sized by it: a bad level count would otherwise fail only when the file is written.
+  if (!Number.isInteger(fourier) || fourier < 0 || fourier > MAX_FOURIER_LEVELS) {
+    throw new EncodeOptionsError(`fourier must be a whole number of levels from 0 to ${MAX_FOURIER_LEVELS}; got ${String(fourier)}`);
+  }
+  const inputs = encodedInputs(2, fourier);
+  const arch: SirenArch = options.width !== undefined
+    ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
+    : {
+      ...architectureForRate({
+        bpp, pixels: image.width * image.height, inputs, outputs: image.channels, networks: tiling.columns * tiling.rows, depth, omega, bitsPerParam: options.bitsPerParam,
+      }),
+      fourier,
+    };
+  checkEncodePlan(image, arch, tiling, options);
+  return { tiling, arch, rateMode, bpp };
+}
+
+/**
  * Fits WS-initialized SIRENs to `image` (one per tile), chooses their
  * quantization (for a target rate, or at fixed bits), fine-tunes them on
  * that grid, and returns the .snf file. The reported PSNR is measured on
@@ -219,27 +251,14 @@ export function checkEncodePlan(image: Raster, arch: SirenArch, tiling: { column
 export async function encodeImage(image: Raster, options: ImageEncodeOptions = {}): Promise<ImageEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
-  const omega = options.omega ?? DEFAULT_OMEGA;
-  const depth = options.depth ?? DEFAULT_DEPTH;
-  const tiling = options.tiles ?? autoTiles(image.width, image.height);
-  const networks = tiling.columns * tiling.rows;
-  const rateMode = options.bpp !== undefined || options.width === undefined;
-  const bpp = options.bpp ?? DEFAULT_BPP;
-  const fourier = options.fourier ?? defaultFourier(Math.floor(image.width / tiling.columns), Math.floor(image.height / tiling.rows));
-  // Before anything is sized by it: a bad level count would otherwise fail only when the file is written.
-  if (!Number.isInteger(fourier) || fourier < 0 || fourier > MAX_FOURIER_LEVELS) {
-    throw new EncodeOptionsError(`fourier must be a whole number of levels from 0 to ${MAX_FOURIER_LEVELS}; got ${String(fourier)}`);
-  }
   if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch >= 0)) {
     throw new EncodeOptionsError(`batch must be 0 (every pixel at each step) or a whole number of pixels; got ${String(options.batch)}`);
   }
   const warmup = options.warmup ?? DEFAULT_WARMUP;
   if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
-  const inputs = encodedInputs(2, fourier);
-  const arch: SirenArch = options.width !== undefined
-    ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
-    : { ...architectureForRate({ bpp, pixels: image.width * image.height, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam: options.bitsPerParam }), fourier };
-  checkEncodePlan(image, arch, tiling, options);
+  const { tiling, arch, rateMode, bpp } = planEncode(image, options);
+  const networks = tiling.columns * tiling.rows;
+  const fourier = arch.fourier ?? 0;
   const alpha = options.alpha ?? defaultAlpha(arch.width);
   const lr = options.lr ?? defaultLearningRate(fourier);
   const seed = options.seed ?? 1;

@@ -143,7 +143,7 @@ export interface TrainLayout {
 export interface TrainPlanOptions {
   /** Rows per tile; default 256 for width ≤ 128, less for wider networks. */
   readonly tileRows?: number;
-  /** Rows per gradient chunk; default from count (about 16 chunks, 8192 rows at most), or a quarter of a mini-batch. */
+  /** Rows per gradient chunk; default from count (about 16 chunks, 8192 rows at most), or four, two or three chunks a mini-batch. */
   readonly chunkRows?: number;
   /** Rows per mini-batch (engine.ts `batchRange`), a multiple of chunkRows; default all rows. */
   readonly batchRows?: number;
