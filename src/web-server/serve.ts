@@ -1,0 +1,108 @@
+import { createServer, type Server } from 'node:http';
+import { readFile } from 'node:fs/promises';
+import { extname, join, normalize, sep } from 'node:path';
+
+/**
+ * A tiny HTTP server on 127.0.0.1 (a secure context) for the web demo and
+ * the browser tests. Every response carries Cross-Origin-Opener-Policy and
+ * Cross-Origin-Embedder-Policy, so pages are cross-origin isolated
+ * (SharedArrayBuffer, WASM threads), and is not cached.
+ */
+
+/** A response body and its content type. */
+export interface Served {
+  readonly body: Uint8Array | string;
+  readonly type: string;
+}
+
+/** Answers a request path (no query) with a body, or undefined for 404. */
+export type Routes = (path: string) => Served | undefined | Promise<Served | undefined>;
+
+export interface IsolatedServer {
+  /** http://127.0.0.1:PORT */
+  readonly origin: string;
+  /** Paths requested so far, in order (tests check lazy loading with it). */
+  readonly requests: string[];
+  close(): Promise<void>;
+}
+
+const TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.webp': 'image/webp',
+  '.svg': 'image/svg+xml',
+  '.snf': 'application/octet-stream',
+  '.wav': 'audio/wav',
+};
+
+/** The content type of a file name, by its extension. */
+export function contentType(name: string): string {
+  return TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** Routes that serve the files under `dir` (nothing outside it). */
+export function directoryRoutes(dir: string): Routes {
+  return async (path) => {
+    const file = normalize(join(dir, decodeURIComponent(path)));
+    if (!file.startsWith(normalize(dir) + sep)) return undefined;
+    try {
+      return { body: await readFile(file), type: contentType(file) };
+    } catch {
+      return undefined;
+    }
+  };
+}
+
+/** The first route of `routes` that answers. */
+export function firstOf(...routes: Routes[]): Routes {
+  return async (path) => {
+    for (const route of routes) {
+      const served = await route(path);
+      if (served) return served;
+    }
+    return undefined;
+  };
+}
+
+/** Starts serving `routes` on 127.0.0.1:`port` (0: any free port). */
+export async function serveIsolated(routes: Routes, port = 0): Promise<IsolatedServer> {
+  const requests: string[] = [];
+  const server: Server = createServer((request, response) => {
+    const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
+    requests.push(path);
+    const headers = {
+      'Cross-Origin-Opener-Policy': 'same-origin',
+      'Cross-Origin-Embedder-Policy': 'require-corp',
+      'Cross-Origin-Resource-Policy': 'same-origin',
+      'Cache-Control': 'no-store',
+    };
+    Promise.resolve(routes(path === '/' ? '/index.html' : path)).then((served) => {
+      if (!served) {
+        response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
+        return;
+      }
+      response.writeHead(200, { ...headers, 'Content-Type': served.type }).end(served.body);
+    }, (error: unknown) => {
+      response.writeHead(500, { ...headers, 'Content-Type': 'text/plain' }).end(String(error));
+    });
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', resolve);
+  });
+  const address = server.address();
+  const origin = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : port}`;
+  return {
+    origin,
+    requests,
+    close: () => new Promise<void>((resolve) => {
+      server.closeAllConnections();
+      server.close(() => resolve());
+    }),
+  };
+}

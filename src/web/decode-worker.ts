@@ -1,0 +1,35 @@
+import { decodeImage } from '../decoder/index.js';
+import { SnfFormatError } from '../format/index.js';
+import { toRgba, type RgbaPixels } from './rgba.js';
+
+/** A request to the decoding worker: render `bytes` at `width` × `height`. */
+export interface DecodeRequest {
+  readonly id: number;
+  readonly bytes: Uint8Array;
+  readonly width: number;
+  readonly height: number;
+}
+
+/** The worker's answer: the pixels, or the error's code and message. */
+export type DecodeReply =
+  | { readonly id: number; readonly pixels: RgbaPixels }
+  | { readonly id: number; readonly error: { readonly code?: string; readonly message: string } };
+
+/** Decodes with the Node decoder's code path (WASM SIMD kernels, kernels/render.ts) to RGBA. */
+export async function decodeToRgba(request: DecodeRequest): Promise<DecodeReply> {
+  try {
+    const raster = await decodeImage(request.bytes, { width: request.width, height: request.height });
+    return { id: request.id, pixels: toRgba(raster) };
+  } catch (error) {
+    const code = error instanceof SnfFormatError ? error.code : undefined;
+    return { id: request.id, error: { code, message: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+/** Runs this module as the decoding worker: one reply per request message. */
+export function serveDecodeRequests(scope: { onmessage: unknown; postMessage(message: unknown, transfer: Transferable[]): void }): void {
+  scope.onmessage = async (event: MessageEvent<DecodeRequest>) => {
+    const reply = await decodeToRgba(event.data);
+    scope.postMessage(reply, 'pixels' in reply ? [reply.pixels.data.buffer] : []);
+  };
+}

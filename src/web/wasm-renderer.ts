@@ -1,0 +1,87 @@
+import type { ImageSnfFile } from '../format/index.js';
+import { decodeToRgba, type DecodeReply, type DecodeRequest } from './decode-worker.js';
+import type { RgbaPixels } from './rgba.js';
+
+/**
+ * The WASM renderer: the Node decoder itself (`decodeImage`, the WASM SIMD
+ * kernels and kernels/render.ts, blending included) in a Web Worker, its
+ * pixels put on a 2D canvas. Where no worker can start (a page whose CSP
+ * forbids it), it decodes on the page's thread instead.
+ */
+
+export interface WasmRenderer {
+  readonly name: 'wasm';
+  readonly canvas: HTMLCanvasElement;
+  render(file: ImageSnfFile, width: number, height: number, bytes: Uint8Array): Promise<void>;
+  readPixels(): RgbaPixels;
+  dispose(): void;
+}
+
+/** Thrown for a file the worker rejects; `code` is the spec §9 code. */
+export class WorkerDecodeError extends Error {
+  constructor(readonly code: string | undefined, message: string) {
+    super(message);
+  }
+}
+
+let worker: Promise<Worker | undefined> | undefined;
+let nextId = 1;
+const pending = new Map<number, (reply: DecodeReply) => void>();
+
+/**
+ * One worker for the page, started from this very module (the bundle is
+ * self-contained, so it needs no other file); undefined where none starts.
+ */
+function decodeWorker(): Promise<Worker | undefined> {
+  worker ??= (async () => {
+    try {
+      let url = import.meta.url;
+      // A worker must come from the page's origin: from elsewhere (a CDN), start it from a blob of the same code.
+      if (new URL(url).origin !== location.origin) {
+        const response = await fetch(url);
+        url = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
+      }
+      const started = new Worker(url, { type: 'module', name: 'snfc-decoder' });
+      started.onmessage = (event: MessageEvent<DecodeReply>) => {
+        pending.get(event.data.id)?.(event.data);
+        pending.delete(event.data.id);
+      };
+      return started;
+    } catch {
+      return undefined;
+    }
+  })();
+  return worker;
+}
+
+async function decode(bytes: Uint8Array, width: number, height: number): Promise<RgbaPixels> {
+  const request: DecodeRequest = { id: nextId++, bytes: bytes.slice(), width, height };
+  const running = await decodeWorker();
+  const reply = running
+    ? await new Promise<DecodeReply>((resolve) => {
+      pending.set(request.id, resolve);
+      running.postMessage(request, [request.bytes.buffer]);
+    })
+    : await decodeToRgba(request);
+  if ('error' in reply) throw new WorkerDecodeError(reply.error.code, reply.error.message);
+  return reply.pixels;
+}
+
+export function createWasmRenderer(): WasmRenderer {
+  const canvas = document.createElement('canvas');
+  const context = canvas.getContext('2d')!;
+  let last: RgbaPixels = { width: 0, height: 0, data: new Uint8ClampedArray(0) };
+  return {
+    name: 'wasm',
+    canvas,
+    async render(_file, width, height, bytes) {
+      const pixels = await decode(bytes, width, height);
+      canvas.width = width;
+      canvas.height = height;
+      context.putImageData(new ImageData(pixels.data, width, height), 0, 0);
+      last = pixels;
+    },
+    readPixels: () => last,
+    dispose() {},
+  };
+}
