@@ -67,6 +67,7 @@ after(async () => {
 
 interface Shown {
   renderer: string;
+  thread: string;
   width: number;
   height: number;
   pixels: number[];
@@ -75,7 +76,7 @@ interface Shown {
 /** Adds an element with `attributes` and `style`, waits for `load` (or `error`), and returns what it shows. */
 async function show(attributes: Record<string, string>, style: string): Promise<Shown & { error?: string }> {
   return page.evaluate(async ({ attributes, style }) => {
-    const element = document.createElement('snf-image') as HTMLElement & { readPixels(): { width: number; height: number; data: Uint8ClampedArray }; activeRenderer: string };
+    const element = document.createElement('snf-image') as HTMLElement & { readPixels(): { width: number; height: number; data: Uint8ClampedArray }; activeRenderer: string; renderThread: string };
     for (const [name, value] of Object.entries(attributes)) element.setAttribute(name, value);
     element.setAttribute('style', style);
     const done = new Promise<string | undefined>((resolve) => {
@@ -85,7 +86,7 @@ async function show(attributes: Record<string, string>, style: string): Promise<
     document.body.replaceChildren(element);
     const error = await done;
     const { width, height, data } = element.readPixels();
-    return { renderer: element.activeRenderer, width, height, pixels: Array.from(data), error };
+    return { renderer: element.activeRenderer, thread: element.renderThread, width, height, pixels: Array.from(data), error };
   }, { attributes, style });
 }
 
@@ -110,6 +111,7 @@ for (const renderer of ['webgl2', 'wasm'] as const) {
         const shown = await show({ src: `/${name}`, renderer }, `width: ${width * scale}px; height: ${height * scale}px`);
         assert.equal(shown.error, undefined);
         assert.equal(shown.renderer, renderer);
+        assert.equal(shown.thread, renderer === 'wasm' ? 'worker' : 'gpu');
         assert.deepEqual([shown.width, shown.height], [width * scale, height * scale]);
         const worst = await worstDifference(name, shown);
         assert.ok(worst <= 1, `${renderer} ${scale}×: a sample differs by ${worst}`);

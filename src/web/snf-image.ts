@@ -61,6 +61,12 @@ export class SnfImageElement extends ElementBase {
     return this.#renderer?.name;
   }
 
+  /** Where the last render ran: 'gpu' (WebGL2), 'worker' (WASM in a worker) or 'page' (WASM on the page's thread). */
+  get renderThread(): 'gpu' | 'worker' | 'page' | undefined {
+    const renderer = this.#renderer;
+    return renderer?.name === 'webgl2' ? 'gpu' : renderer?.thread;
+  }
+
   connectedCallback(): void {
     this.#resize = new ResizeObserver((entries) => this.#measured(entries[entries.length - 1]!));
     try {

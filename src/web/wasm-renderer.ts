@@ -14,6 +14,8 @@ export interface WasmRenderer {
   readonly canvas: HTMLCanvasElement;
   render(file: ImageSnfFile, width: number, height: number, bytes: Uint8Array): Promise<void>;
   readPixels(): RgbaPixels;
+  /** Where the last render ran: in the decoding worker, or on the page's thread (no worker could start). */
+  readonly thread: 'worker' | 'page' | undefined;
   dispose(): void;
 }
 
@@ -54,7 +56,7 @@ function decodeWorker(): Promise<Worker | undefined> {
   return worker;
 }
 
-async function decode(bytes: Uint8Array, width: number, height: number): Promise<RgbaPixels> {
+async function decode(bytes: Uint8Array, width: number, height: number): Promise<RgbaPixels & { thread: 'worker' | 'page' }> {
   const request: DecodeRequest = { id: nextId++, bytes: bytes.slice(), width, height };
   const running = await decodeWorker();
   const reply = running
@@ -64,22 +66,27 @@ async function decode(bytes: Uint8Array, width: number, height: number): Promise
     })
     : await decodeToRgba(request);
   if ('error' in reply) throw new WorkerDecodeError(reply.error.code, reply.error.message);
-  return reply.pixels;
+  return { ...reply.pixels, thread: running ? 'worker' : 'page' };
 }
 
 export function createWasmRenderer(): WasmRenderer {
   const canvas = document.createElement('canvas');
   const context = canvas.getContext('2d')!;
   let last: RgbaPixels = { width: 0, height: 0, data: new Uint8ClampedArray(0) };
+  let thread: 'worker' | 'page' | undefined;
   return {
     name: 'wasm',
     canvas,
+    get thread() {
+      return thread;
+    },
     async render(_file, width, height, bytes) {
       const pixels = await decode(bytes, width, height);
       canvas.width = width;
       canvas.height = height;
       context.putImageData(new ImageData(pixels.data, width, height), 0, 0);
       last = pixels;
+      thread = pixels.thread;
     },
     readPixels: () => last,
     dispose() {},

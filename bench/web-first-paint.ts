@@ -1,0 +1,91 @@
+/**
+ * First paint of an image .snf in headless Chromium through each renderer of
+ * <snf-image>: milliseconds from inserting the element to its `load` event
+ * (fetch from localhost, parse, render, the next frame), on a fresh page each
+ * time (so the worker start and the shader compilation count). Each run's
+ * pixels are checked against the Node decoder (±1 level) before its time is kept.
+ *
+ * Usage: npm run build && node dist/bench/web-first-paint.js FILE.snf [runs]
+ * WebGL2 in headless Chromium here is SwiftShader (a CPU rasterizer): its times
+ * say nothing about a real GPU.
+ */
+import { readFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { decodeImage } from '../src/decoder/index.js';
+import { serveIsolated } from '../src/web-server/serve.js';
+import { toRgba } from '../src/web/rgba.js';
+import { launchChromium } from '../test/helpers/browser.js';
+
+const [file, runsArg = '3'] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: node dist/bench/web-first-paint.js FILE.snf [runs]');
+  process.exit(2);
+}
+const runs = Number(runsArg);
+const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
+const bytes = new Uint8Array(readFileSync(file));
+const { width, height } = await decodeImageSize(bytes);
+const expected = toRgba(await decodeImage(bytes));
+
+async function decodeImageSize(data: Uint8Array): Promise<{ width: number; height: number }> {
+  const { readSnf } = await import('../src/format/index.js');
+  const header = readSnf(data).header;
+  if (header.kind !== 'image') throw new Error(`${file} is not an image`);
+  return header;
+}
+
+const server = await serveIsolated((p) => {
+  if (p === '/index.html') return { body: '<!doctype html><style>body{margin:0}</style><script type="module" src="/snfc-web.js"></script>', type: 'text/html' };
+  if (p === '/snfc-web.js') return { body: readFileSync(path.join(root, 'dist', 'web', 'snfc-web.js')), type: 'text/javascript' };
+  if (p === '/file.snf') return { body: bytes, type: 'application/octet-stream' };
+  return undefined;
+});
+const browser = await launchChromium();
+const results: Record<string, number[]> = {};
+let gpu = '';
+try {
+  for (const renderer of ['webgl2', 'wasm']) {
+    results[renderer] = [];
+    for (let run = 0; run < runs; run++) {
+      const page = await browser.newPage({ viewport: { width: width + 20, height: height + 20 }, deviceScaleFactor: 1 });
+      await page.goto(`${server.origin}/`);
+      await page.waitForFunction(() => customElements.get('snf-image') !== undefined);
+      gpu ||= await page.evaluate(() => {
+        const gl = document.createElement('canvas').getContext('webgl2');
+        const info = gl?.getExtension('WEBGL_debug_renderer_info');
+        return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'no WebGL2';
+      });
+      const shown = await page.evaluate(async ({ renderer, width, height }) => {
+        const element = document.createElement('snf-image') as HTMLElement & { readPixels(): { data: Uint8ClampedArray }; renderThread: string };
+        element.setAttribute('renderer', renderer);
+        element.style.cssText = `width: ${width}px; height: ${height}px`;
+        const started = performance.now();
+        const error = await new Promise<string | undefined>((resolve) => {
+          element.addEventListener('load', () => resolve(undefined), { once: true });
+          element.addEventListener('error', (event) => resolve((event as ErrorEvent).message), { once: true });
+          element.setAttribute('src', '/file.snf');
+          document.body.append(element);
+        });
+        const ms = performance.now() - started;
+        return { ms, error, thread: element.renderThread, pixels: Array.from(element.readPixels().data) };
+      }, { renderer, width, height });
+      await page.close();
+      if (shown.error) throw new Error(`${renderer}: ${shown.error}`);
+      let worst = 0;
+      for (let i = 0; i < expected.data.length; i++) worst = Math.max(worst, Math.abs(shown.pixels[i]! - expected.data[i]!));
+      if (worst > 1) throw new Error(`${renderer}: a sample differs from decodeImage by ${worst}`);
+      results[renderer]!.push(shown.ms);
+      console.log(JSON.stringify({ renderer, thread: shown.thread, run, ms: Math.round(shown.ms), worstDifference: worst }));
+    }
+  }
+} finally {
+  await browser.close();
+  await server.close();
+}
+const median = (values: number[]): number => [...values].sort((a, b) => a - b)[values.length >> 1]!;
+console.log(`first paint of ${path.basename(file)} (${width}x${height}, ${bytes.length} bytes), median of ${runs} fresh pages:`);
+for (const [renderer, times] of Object.entries(results)) console.log(`  ${renderer.padEnd(6)} ${Math.round(median(times))} ms`);
+console.log(`machine: ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load average ${loadavg().map((l) => l.toFixed(2)).join(' ')}; GPU: ${gpu}`);
+console.log(`command: node dist/bench/web-first-paint.js ${file} ${runs}`);
