@@ -4,7 +4,7 @@
  * cos(2^k·π·x_j) for k = 0 … L−1. A small SIREN spends its first layer on
  * frequencies it must otherwise learn from ω·W0; handing it a fixed octave
  * ladder is worth +0.5 dB at equal parameters on 192×128 Kodak crops at
- * 1 bpp (README "Defaults"), although the wider first layer costs weights.
+ * 1 bpp (docs/studies.md), although the wider first layer costs weights.
  *
  * Per point the encoded row is
  *   x_1 … x_d, then for k = 0 … L−1, for j = 1 … d: sin(2^k π x_j), cos(2^k π x_j)
