@@ -39,9 +39,14 @@ async function crop(width: number, height: number, layout: 'rgb' | 'graya'): Pro
 
 before(async () => {
   files.set('fourier.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32-fourier.snf'))));
-  // Tiles (2 × 2 networks) with Fourier inputs, and gray + alpha: the layouts the CLI writes.
-  const tiled = await encodeImage(await crop(40, 24, 'rgb'), { width: 10, tiles: { columns: 2, rows: 2 }, steps: 40, fourier: 3, seed: 3 });
+  // Tiles (2 × 2 networks) with Fourier inputs, hard-edged (2.0) and blended at their seams (2.1),
+  // and gray + alpha: the layouts the CLI writes.
+  const rgb = await crop(40, 24, 'rgb');
+  const tiled = await encodeImage(rgb, { width: 10, tiles: { columns: 2, rows: 2 }, overlap: 0, steps: 40, fourier: 3, seed: 3 });
   files.set('tiled.snf', tiled.bytes);
+  const blended = await encodeImage(rgb, { width: 10, tiles: { columns: 2, rows: 2 }, overlap: 4, steps: 40, fourier: 3, seed: 3 });
+  assert.deepEqual([blended.bytes[8], blended.bytes[9]], [2, 1], 'a blended file is version 2.1');
+  files.set('blended.snf', blended.bytes);
   const graya = await encodeImage(await crop(20, 16, 'graya'), { width: 8, steps: 40, seed: 4 });
   files.set('graya.snf', graya.bytes);
   const corrupt = files.get('fourier.snf')!.slice();
@@ -104,7 +109,7 @@ test('the browser for these tests is installed', () => {
 });
 
 for (const renderer of ['webgl2', 'wasm'] as const) {
-  for (const name of ['fourier.snf', 'tiled.snf', 'graya.snf']) {
+  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf']) {
     test(`renderer=${renderer} shows ${name} within ±1 level of decodeImage at 1× and 2× box size`, async () => {
       const { width, height } = (await decodeImage(files.get(name)!));
       for (const scale of [1, 2]) {
@@ -122,7 +127,7 @@ for (const renderer of ['webgl2', 'wasm'] as const) {
 
 test('what is on screen is what readPixels reports (element screenshot, WebGL2 and WASM)', async () => {
   for (const renderer of ['webgl2', 'wasm']) {
-    const shown = await show({ src: '/tiled.snf', renderer }, 'width: 80px; height: 48px');
+    const shown = await show({ src: '/blended.snf', renderer }, 'width: 80px; height: 48px');
     const png = await page.locator('snf-image').screenshot();
     const { data } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
     let worst = 0;
