@@ -16,8 +16,8 @@ const KODAK = process.env.SNFC_KODAK ?? join(root, '..', 'shared', 'data', 'koda
 /** Crop [left, top] of 192×128 pixels from each 768×512 image: faces, text and texture. */
 const CROPS = [
   { name: 'kodim03', left: 280, top: 100 },
-  { name: 'kodim23', left: 300, top: 120 },
-  { name: 'kodim19', left: 300, top: 60 },
+  { name: 'kodim15', left: 300, top: 120 },
+  { name: 'kodim05', left: 300, top: 200 },
 ];
 const WIDTH = 192;
 const HEIGHT = 128;
@@ -55,6 +55,11 @@ export async function demoAssets(log = console.log) {
   await mkdir(ASSET_DIR, { recursive: true });
   const list = [];
   for (const { name, left, top } of CROPS) {
+    const itemFile = join(ASSET_DIR, `${name}.json`);
+    if (existsSync(itemFile)) {
+      list.push(JSON.parse(await readFile(itemFile, 'utf8')));
+      continue;
+    }
     const source = join(KODAK, `${name}.png`);
     if (!existsSync(source)) throw new Error(`demo: ${source} is missing (set SNFC_KODAK to the Kodak folder)`);
     const crop = sharp(source).extract({ left, top, width: WIDTH, height: HEIGHT });
@@ -68,7 +73,9 @@ export async function demoAssets(log = console.log) {
     await write(join(ASSET_DIR, `${name}.jpg`), jpg);
     await write(join(ASSET_DIR, `${name}.webp`), webp);
     await write(join(ASSET_DIR, `${name}.png`), await crop.clone().png().toBuffer());
-    list.push({ name, width: WIDTH, height: HEIGHT, snf: snf.length, jpg: jpg.length, webp: webp.length, psnr: Number(result.psnr.toFixed(2)) });
+    const item = { name, width: WIDTH, height: HEIGHT, snf: snf.length, jpg: jpg.length, webp: webp.length, psnr: Number(result.psnr.toFixed(2)) };
+    await write(itemFile, JSON.stringify(item));
+    list.push(item);
   }
   await write(listFile, JSON.stringify(list, null, 2));
   return list;

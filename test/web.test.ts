@@ -170,6 +170,29 @@ test('a resized box is rendered again at its new size', async () => {
   assert.deepEqual(result, { first: [40, 24], second: [100, 60], renders: 2 });
 });
 
+test('at devicePixelRatio 2 the element renders twice its CSS box in each direction', async () => {
+  const context = await browser.newContext({ viewport: { width: 200, height: 200 }, deviceScaleFactor: 2 });
+  try {
+    const hiDpi = await context.newPage();
+    await hiDpi.goto(`${server.origin}/`);
+    await hiDpi.waitForFunction(() => customElements.get('snf-image') !== undefined);
+    const size = await hiDpi.evaluate(async () => {
+      const element = document.createElement('snf-image') as HTMLElement & { readPixels(): { width: number; height: number } };
+      element.setAttribute('src', '/blended.snf');
+      element.style.cssText = 'width: 40px; height: 24px';
+      await new Promise((resolve) => {
+        element.addEventListener('load', resolve, { once: true });
+        document.body.replaceChildren(element);
+      });
+      const { width, height } = element.readPixels();
+      return [width, height];
+    });
+    assert.deepEqual(size, [80, 48]);
+  } finally {
+    await context.close();
+  }
+});
+
 test('a corrupt file and a missing one fire error, naming the file, with no page error', async () => {
   const corrupt = await show({ src: '/corrupt.snf' }, 'width: 32px; height: 32px');
   assert.match(corrupt.error ?? '', /^snf-image: \/corrupt\.snf is not a file this decoder can show \(CHECKSUM_MISMATCH\)/);

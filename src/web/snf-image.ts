@@ -162,10 +162,15 @@ export class SnfImageElement extends ElementBase {
   }
 
   #measured(entry: ResizeObserverEntry): void {
+    const width = entry.contentRect.width * devicePixelRatio;
+    const height = entry.contentRect.height * devicePixelRatio;
+    // The device-pixel box is exact where the browser snaps the box to device pixels; it is only a
+    // rounding away from CSS size × DPR, and an emulated DPR (headless Chromium) leaves it at the CSS size.
     const device = entry.devicePixelContentBoxSize?.[0];
-    const size = device
+    const snapped = device !== undefined && Math.abs(device.inlineSize - width) <= 1 && Math.abs(device.blockSize - height) <= 1;
+    const size = snapped
       ? { width: Math.round(device.inlineSize), height: Math.round(device.blockSize) }
-      : { width: Math.round(entry.contentRect.width * devicePixelRatio), height: Math.round(entry.contentRect.height * devicePixelRatio) };
+      : { width: Math.round(width), height: Math.round(height) };
     if (size.width === this.#size?.width && size.height === this.#size?.height) return;
     this.#size = size;
     this.#schedule();

@@ -1,0 +1,32 @@
+// Takes the README's screenshot of the demo page, docs/web-demo.png, in
+// headless Chromium (WebGL2 on SwiftShader) at zoom 2×.
+//
+// Usage: npm run build && node demo/screenshot.mjs
+import { join, dirname } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+import { startDemo } from './server.mjs';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'docs', 'web-demo.png');
+const server = await startDemo(0);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+try {
+  const page = await browser.newPage({ viewport: { width: 1240, height: 980 }, deviceScaleFactor: 1 });
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(`${server.origin}/`);
+  await page.waitForFunction(() => document.querySelectorAll('snf-image').length > 0 && [...document.querySelectorAll('snf-image')].every((e) => e.complete));
+  await page.locator('#zoom').fill('2');
+  await page.waitForFunction(() => [...document.querySelectorAll('snf-image')].every((e) => e.renders >= 2));
+  await page.waitForTimeout(300);
+  await page.screenshot({ path: out, fullPage: true });
+  if (errors.length) throw new Error(`page errors: ${errors.join('; ')}`);
+  console.log(`demo screenshot: ${out}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
