@@ -129,6 +129,9 @@ export const DEFAULT_STEPS = 1000;
  * image is split into tiles; see the seam study in docs/ for how it was chosen.
  */
 export const DEFAULT_OVERLAP = 4;
+
+/** Pixels past its cell a blended tile's network is fitted on (at most the overlap); see the seam study in docs/. */
+export const DEFAULT_FIT_MARGIN = 4;
 /** Quantization-aware fine-tuning steps as a fraction of the fit's. */
 export const QAT_STEP_FRACTION = 0.1;
 /** Peak learning rate of the fine-tuning as a fraction of the fit's. */
