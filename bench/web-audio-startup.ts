@@ -10,9 +10,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import * as decoder from '../src/decoder/index.js';
-import { serveIsolated } from '../src/web-server/serve.js';
+import { pageRoutes, serveIsolated } from '../src/web-server/serve.js';
 import { launchChromium } from '../test/helpers/browser.js';
 
 type DecodeAudio = (bytes: Uint8Array, options?: { sampleRate?: number }) => Promise<{ sampleRate: number; channels: Float32Array[] }>;
@@ -23,14 +22,8 @@ if (!file || !decodeAudio) {
   process.exit(2);
 }
 const runs = Number(runsArg);
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bytes = new Uint8Array(readFileSync(file));
-const server = await serveIsolated((p) => {
-  if (p === '/index.html') return { body: '<!doctype html><script type="module" src="/snfc-web.js"></script>', type: 'text/html' };
-  if (p === '/snfc-web.js') return { body: readFileSync(path.join(root, 'dist', 'web', 'snfc-web.js')), type: 'text/javascript' };
-  if (p === '/clip.snf') return { body: bytes, type: 'application/octet-stream' };
-  return undefined;
-});
+const server = await serveIsolated(pageRoutes('<!doctype html><script type="module" src="/snfc-web.js"></script>', new Map([['clip.snf', bytes]])));
 const browser = await launchChromium();
 const times: number[] = [];
 let seconds = 0;

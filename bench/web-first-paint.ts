@@ -12,9 +12,8 @@
 import { readFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { decodeImage } from '../src/decoder/index.js';
-import { serveIsolated } from '../src/web-server/serve.js';
+import { pageRoutes, serveIsolated } from '../src/web-server/serve.js';
 import { toRgba } from '../src/web/rgba.js';
 import { launchChromium } from '../test/helpers/browser.js';
 
@@ -24,7 +23,6 @@ if (!file) {
   process.exit(2);
 }
 const runs = Number(runsArg);
-const root = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 const bytes = new Uint8Array(readFileSync(file));
 const { width, height } = await decodeImageSize(bytes);
 const expected = toRgba(await decodeImage(bytes));
@@ -36,12 +34,9 @@ async function decodeImageSize(data: Uint8Array): Promise<{ width: number; heigh
   return header;
 }
 
-const server = await serveIsolated((p) => {
-  if (p === '/index.html') return { body: '<!doctype html><style>body{margin:0}</style><script type="module" src="/snfc-web.js"></script>', type: 'text/html' };
-  if (p === '/snfc-web.js') return { body: readFileSync(path.join(root, 'dist', 'web', 'snfc-web.js')), type: 'text/javascript' };
-  if (p === '/file.snf') return { body: bytes, type: 'application/octet-stream' };
-  return undefined;
-});
+const server = await serveIsolated(pageRoutes(
+  '<!doctype html><style>body{margin:0}</style><script type="module" src="/snfc-web.js"></script>', new Map([['file.snf', bytes]]),
+));
 const browser = await launchChromium();
 const results: Record<string, number[]> = {};
 let gpu = '';

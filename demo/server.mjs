@@ -6,18 +6,17 @@
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { directoryRoutes, firstOf, serveIsolated } from '../dist/src/web-server/serve.js';
+import { directoryRoutes, firstOf, serveIsolated, WEB_BUNDLE } from '../dist/src/web-server/serve.js';
 import { ASSET_DIR, demoAssets } from './assets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
-const root = join(here, '..');
 
 /** Starts the demo server; resolves to it once listening. */
 export async function startDemo(port = Number(process.env.PORT ?? 8080), log = console.log) {
   await demoAssets(log);
   return serveIsolated(firstOf(
     async (path) => (path === '/index.html' ? { body: await readFile(join(here, 'index.html')), type: 'text/html; charset=utf-8' } : undefined),
-    async (path) => (path === '/snfc-web.js' ? { body: await readFile(join(root, 'dist', 'web', 'snfc-web.js')), type: 'text/javascript; charset=utf-8' } : undefined),
+    async (path) => (path === '/snfc-web.js' ? { body: await readFile(WEB_BUNDLE), type: 'text/javascript; charset=utf-8' } : undefined),
     directoryRoutes(ASSET_DIR),
   ), port);
 }

@@ -8,7 +8,7 @@ import { decodeImage } from '../src/decoder/index.js';
 import * as decoder from '../src/decoder/index.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import type { Raster } from '../src/raster.js';
-import { serveIsolated, type IsolatedServer, type Served } from '../src/web-server/serve.js';
+import { pageRoutes, serveIsolated, WEB_BUNDLE, type IsolatedServer } from '../src/web-server/serve.js';
 import { toRgba } from '../src/web/rgba.js';
 import { CHROMIUM, launchChromium } from './helpers/browser.js';
 import { FIXTURES } from './helpers/cli.js';
@@ -19,8 +19,6 @@ import { FIXTURES } from './helpers/cli.js';
  * two tiny encodes made here with few steps (tiles; gray + alpha).
  */
 
-const ROOT = path.join(FIXTURES, '..');
-const BUNDLE = path.join(ROOT, 'dist', 'web', 'snfc-web.js');
 const files = new Map<string, Uint8Array>();
 let server: IsolatedServer;
 let browser: Browser;
@@ -52,12 +50,7 @@ before(async () => {
   const corrupt = files.get('fourier.snf')!.slice();
   corrupt[corrupt.length - 9]! ^= 0x40;
   files.set('corrupt.snf', corrupt);
-  server = await serveIsolated((p): Served | undefined => {
-    if (p === '/index.html') return { body: PAGE, type: 'text/html; charset=utf-8' };
-    if (p === '/snfc-web.js') return { body: readFileSync(BUNDLE), type: 'text/javascript' };
-    const bytes = files.get(p.slice(1));
-    return bytes ? { body: bytes, type: 'application/octet-stream' } : undefined;
-  });
+  server = await serveIsolated(pageRoutes(PAGE, files));
   browser = await launchChromium();
   page = await browser.newPage({ viewport: { width: 800, height: 600 }, deviceScaleFactor: 1 });
   page.on('pageerror', (error) => pageErrors.push(error.message));
@@ -104,7 +97,8 @@ async function worstDifference(name: string, shown: Shown): Promise<number> {
   return worst;
 }
 
-test('the browser for these tests is installed', () => {
+test('the browser and the web bundle for these tests are there', () => {
+  assert.ok(existsSync(WEB_BUNDLE), `${WEB_BUNDLE} is missing: npm run build makes it`);
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs it with apt-get`);
 });
 

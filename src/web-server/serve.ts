@@ -1,6 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import { readFile } from 'node:fs/promises';
-import { extname, join, normalize, sep } from 'node:path';
+import { dirname, extname, join, normalize, sep } from 'node:path';
+import { fileURLToPath } from 'node:url';
 
 /**
  * A tiny HTTP server on 127.0.0.1 (a secure context) for the web demo and
@@ -43,6 +44,23 @@ const TYPES: Record<string, string> = {
 /** The content type of a file name, by its extension. */
 export function contentType(name: string): string {
   return TYPES[extname(name).toLowerCase()] ?? 'application/octet-stream';
+}
+
+/** The web bundle, dist/web/snfc-web.js (this module is dist/src/web-server/serve.js once built). */
+export const WEB_BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'snfc-web.js');
+
+/**
+ * Routes for a test or benchmark page: `html` at /, the web bundle at
+ * /snfc-web.js (read at each request, so a rebuild is served), and each
+ * entry of `files` at /NAME (entries added later are served too).
+ */
+export function pageRoutes(html: string, files: ReadonlyMap<string, Uint8Array>): Routes {
+  return async (path) => {
+    if (path === '/index.html') return { body: html, type: contentType(path) };
+    if (path === '/snfc-web.js') return { body: await readFile(WEB_BUNDLE), type: contentType(path) };
+    const bytes = files.get(path.slice(1));
+    return bytes ? { body: bytes, type: contentType(path) } : undefined;
+  };
 }
 
 /** Routes that serve the files under `dir` (nothing outside it). */
