@@ -130,6 +130,32 @@ test('what is on screen is what readPixels reports (element screenshot, WebGL2 a
   }
 });
 
+test('twenty WebGL2 images on one page all render and stay on screen (one shared context, not one each)', async () => {
+  const renderers = await page.evaluate(async () => {
+    const elements = Array.from({ length: 20 }, () => {
+      const element = document.createElement('snf-image') as HTMLElement & { activeRenderer: string };
+      element.setAttribute('src', '/tiled.snf');
+      element.setAttribute('renderer', 'webgl2');
+      return element;
+    });
+    const loaded = elements.map((element) => new Promise((resolve, reject) => {
+      element.addEventListener('load', resolve, { once: true });
+      element.addEventListener('error', (event) => reject(new Error((event as ErrorEvent).message)), { once: true });
+    }));
+    document.body.replaceChildren(...elements);
+    await Promise.all(loaded);
+    return elements.map((element) => element.activeRenderer);
+  });
+  assert.deepEqual(new Set(renderers), new Set(['webgl2']));
+  const first = page.locator('snf-image').first();
+  const png = await first.screenshot();
+  const { data } = await sharp(png).ensureAlpha().raw().toBuffer({ resolveWithObject: true });
+  const expected = toRgba(await decodeImage(files.get('tiled.snf')!));
+  let worst = 0;
+  for (let i = 0; i < data.length; i++) worst = Math.max(worst, Math.abs(data[i]! - expected.data[i]!));
+  assert.ok(worst <= 1, `the first of twenty differs on screen by ${worst}`);
+});
+
 test('without a CSS size the element takes the image size; alt gives it role img and a label', async () => {
   const box = await page.evaluate(async () => {
     const element = document.createElement('snf-image');

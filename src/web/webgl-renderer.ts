@@ -104,11 +104,77 @@ export interface WebglRenderer {
   dispose(): void;
 }
 
-/** A WebGL2 renderer on a new canvas, or undefined where WebGL2 or float render targets are missing. */
+/** One WebGL2 context with the field programs: draws a file into its drawing buffer. */
+interface FieldGl {
+  readonly canvas: HTMLCanvasElement | OffscreenCanvas;
+  /** Draws `file` at `width` × `height` into the drawing buffer (resizing the canvas). */
+  draw(file: ImageSnfFile, width: number, height: number): void;
+  /** Reads the drawing buffer right after `draw`, rows from the top. */
+  read(): RgbaPixels;
+  readonly lost: boolean;
+}
+
+/**
+ * Browsers keep few WebGL contexts alive (Chrome 16): a page of many images
+ * must not take one each. Where OffscreenCanvas has WebGL2, every element
+ * draws with this one context and takes the result as an ImageBitmap into
+ * its own 'bitmaprenderer' canvas (no copy).
+ */
+let shared: FieldGl | undefined;
+
+/** A WebGL2 renderer, or undefined where WebGL2 or float render targets are missing. */
 export function createWebglRenderer(): WebglRenderer | undefined {
+  if (typeof OffscreenCanvas === 'function') {
+    if (!shared || shared.lost) shared = createFieldGl(new OffscreenCanvas(1, 1));
+    const canvas = document.createElement('canvas');
+    const bitmaps = canvas.getContext('bitmaprenderer');
+    const core = shared;
+    if (core && bitmaps) {
+      let last: { file: ImageSnfFile; width: number; height: number } | undefined;
+      return {
+        name: 'webgl2',
+        canvas,
+        render(file, width, height) {
+          core.draw(file, width, height);
+          canvas.width = width;
+          canvas.height = height;
+          bitmaps.transferFromImageBitmap((core.canvas as OffscreenCanvas).transferToImageBitmap());
+          last = { file, width, height };
+        },
+        readPixels() {
+          if (!last) return { width: 0, height: 0, data: new Uint8ClampedArray(0) };
+          // The shared context has drawn other elements since: draw this one again and read it.
+          core.draw(last.file, last.width, last.height);
+          return core.read();
+        },
+        dispose() {},
+      };
+    }
+  }
   const canvas = document.createElement('canvas');
-  const gl = canvas.getContext('webgl2', { premultipliedAlpha: false, antialias: false, depth: false, stencil: false });
+  const own = createFieldGl(canvas);
+  if (!own) return undefined;
+  let drawn = false;
+  return {
+    name: 'webgl2',
+    canvas,
+    render(file, width, height) {
+      own.draw(file, width, height);
+      drawn = true;
+    },
+    // The drawing buffer is cleared once shown: `read` draws the last sum again first.
+    readPixels: () => (drawn ? own.read() : { width: 0, height: 0, data: new Uint8ClampedArray(0) }),
+    dispose() {},
+  };
+}
+
+function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas): FieldGl | undefined {
+  const gl = canvas.getContext('webgl2', { premultipliedAlpha: false, antialias: false, depth: false, stencil: false }) as WebGL2RenderingContext | null;
   if (!gl || !gl.getExtension('EXT_color_buffer_float')) return undefined;
+  let lost = false;
+  canvas.addEventListener('webglcontextlost', () => {
+    lost = true;
+  });
   // Additive blending into 32-bit floats needs EXT_float_blend; 16-bit floats blend without it (±0.06 of a level).
   const sumFormat = gl.getExtension('EXT_float_blend') ? gl.RGBA32F : gl.RGBA16F;
   const programs = new Map<string, Program>();
@@ -135,9 +201,11 @@ export function createWebglRenderer(): WebglRenderer | undefined {
   };
 
   return {
-    name: 'webgl2',
     canvas,
-    render(file, width, height) {
+    get lost() {
+      return lost || gl.isContextLost();
+    },
+    draw(file, width, height) {
       const { header } = file;
       const all = placements(file);
       // Lay out every network's weights and axis tables in one texel array.
@@ -218,9 +286,8 @@ export function createWebglRenderer(): WebglRenderer | undefined {
       last = { channels: CHANNELS[header.layout], width, height };
       drawOutput();
     },
-    readPixels() {
+    read() {
       if (!last) return { width: 0, height: 0, data: new Uint8ClampedArray(0) };
-      // The drawing buffer is cleared once shown: draw the last sum again and read it in the same task.
       drawOutput();
       const data = new Uint8ClampedArray(last.width * last.height * 4);
       gl.readPixels(0, 0, last.width, last.height, gl.RGBA, gl.UNSIGNED_BYTE, data);
@@ -229,9 +296,6 @@ export function createWebglRenderer(): WebglRenderer | undefined {
       const flipped = new Uint8ClampedArray(data.length);
       for (let r = 0; r < last.height; r++) flipped.set(data.subarray(r * rowBytes, (r + 1) * rowBytes), (last.height - 1 - r) * rowBytes);
       return { width: last.width, height: last.height, data: flipped };
-    },
-    dispose() {
-      gl.getExtension('WEBGL_lose_context')?.loseContext();
     },
   };
 
