@@ -28,8 +28,6 @@ import { EncodePool } from './pool.js';
 import { WORKER_ID, type BatchExecutor } from './run-batch.js';
 
 export const QUEUE_NAME = 'snfc-encode';
-/** Largest input a job carries by default (MiB): Redis holds it, base64, until a worker takes it. */
-export const DEFAULT_MAX_JOB_MB = 16;
 /** Tries of a job that fails for a reason that may pass (a crash, out of memory); a stalled job gets MAX_STALLED more. */
 const ATTEMPTS = 3;
 const MAX_STALLED = 2;
@@ -180,9 +178,9 @@ export async function queueExecutor(url: string, options: { sharedFs: boolean; m
       if (jobId !== undefined) await queue.remove(jobId);
     },
     async close() {
-      await events.close();
-      await queue.close();
+      // The events connection sits in a blocking XREAD (up to 10 s): drop it rather than wait for it.
       eventsConnection.disconnect();
+      await Promise.all([events.close(), queue.close()]);
       connection.disconnect();
     },
   };
@@ -190,6 +188,7 @@ export async function queueExecutor(url: string, options: { sharedFs: boolean; m
 
 /** What a worker reports as it goes. */
 export interface WorkerEvents {
+  started?(name: string, attempt: number): void;
   completed?(name: string, result: EncodeJobResult): void;
   failed?(name: string, reason: string, willRetry: boolean): void;
 }
@@ -233,6 +232,7 @@ export async function startWorker(url: string, options: { jobs: number; threadsP
     connection, concurrency: options.jobs,
     lockDuration: lockDurationMs(), stalledInterval: stalledIntervalMs(), maxStalledCount: MAX_STALLED,
   });
+  worker.on('active', (job) => report.started?.(job.data.name, job.attemptsStarted));
   worker.on('completed', (job, result) => report.completed?.(job.data.name, result));
   worker.on('failed', (job, error) => {
     if (!job) return;

@@ -4,7 +4,6 @@ import path from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { collectInputs } from '../batch/inputs.js';
 import { MANIFEST_NAME } from '../batch/manifest.js';
-import { queueExecutor, DEFAULT_MAX_JOB_MB } from '../batch/queue.js';
 import { localExecutor, runBatch, type BatchExecutor } from '../batch/run-batch.js';
 import { batchOutputMode, batchProgress } from './batch-progress.js';
 import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
@@ -32,6 +31,9 @@ export function jobsAndThreads(argv: Record<string, unknown>): { jobs: number; t
   const jobs = argv.jobs === undefined ? defaultJobs() : integerIn('jobs', argv.jobs, 1, 256);
   return { jobs, threadsPerJob: Math.max(1, Math.floor(threadBudget() / jobs)) };
 }
+
+/** Largest input a queued job carries by default (MiB): Redis holds it, base64, until a worker takes it. */
+const DEFAULT_MAX_JOB_MB = 16;
 
 const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
@@ -71,7 +73,8 @@ export const batchCommand = {
     if (items.length === 0) throw usageError(`no images in ${inputs.join(', ')}${argv.recursive === true ? '' : ' (sub-folders need --recursive)'}`);
     const executor: BatchExecutor = queue === undefined
       ? localExecutor(jobs, threadsPerJob)
-      : await queueExecutor(queue, { sharedFs: argv.sharedFs === true, maxJobBytes });
+      // BullMQ and its Redis client load only for the queue (a third of a second of start-up).
+      : await (await import('../batch/queue.js')).queueExecutor(queue, { sharedFs: argv.sharedFs === true, maxJobBytes });
     const how = queue === undefined
       ? `${plural(jobs, 'job')} at once, ${plural(threadsPerJob, 'thread')} each`
       : `through the queue at ${queue}; start \`snfc worker --queue ${queue}\` on the machines that encode`;

@@ -1,5 +1,4 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { lockDurationMs, stalledIntervalMs, startWorker } from '../batch/queue.js';
 import { jobsAndThreads, defaultJobs, threadBudget } from './batch-command.js';
 import { interruptNote } from './errors.js';
 import { queueUrl } from './validate.js';
@@ -18,7 +17,11 @@ export const workerCommand = {
     const { jobs, threadsPerJob } = jobsAndThreads(argv);
     const quiet = argv.quiet === true;
     const json = argv.json === true;
+    const { lockDurationMs, stalledIntervalMs, startWorker } = await import('../batch/queue.js');
     await startWorker(url, { jobs, threadsPerJob }, {
+      started(name, attempt) {
+        if (!quiet && !json) process.stderr.write(`${name}: started${attempt > 1 ? ` (attempt ${attempt})` : ''}\n`);
+      },
       completed(name, result) {
         if (json) process.stdout.write(JSON.stringify({ input: name, status: 'encoded', bytes: Buffer.from(result.bytes, 'base64').length, bpp: result.bpp, psnr: result.psnr, seconds: result.seconds }) + '\n');
         else if (!quiet) process.stderr.write(`${name}: ${result.bpp.toFixed(3)} bpp, ${result.psnr.toFixed(2)} dB, ${result.seconds.toFixed(1)} s\n`);
