@@ -53,6 +53,8 @@ export interface EncodedFile {
   /** Image: bits per pixel of the whole file. */
   readonly bpp: number;
   readonly seconds: number;
+  /** With a target rate: whether the file landed within ±5 % of it (a tiny image may not: its header alone is over). */
+  readonly rateHit?: boolean;
 }
 
 /**
@@ -96,7 +98,7 @@ export async function encodeFile(
       const image = await readImage(bytes, name);
       const { engine, ...options } = settings;
       const result = await encodeImage(image, { ...options, engine: engineFor(engine, threads), onStep });
-      return { bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / (image.width * image.height), seconds: result.seconds };
+      return { bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / (image.width * image.height), seconds: result.seconds, rateHit: result.rateHit };
     }
   }
 }

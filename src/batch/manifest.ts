@@ -23,6 +23,8 @@ export interface ManifestRecord {
   readonly psnr?: number;
   /** Seconds of the encode itself (on whichever machine ran it). */
   readonly seconds?: number;
+  /** False when the file missed the target rate (--bpp) by more than 5 %. */
+  readonly rateHit?: boolean;
   readonly error?: string;
   /** Exit code the failure stands for (3: bad input, 2: options this input rules out, 1: other). */
   readonly exitCode?: number;

@@ -23,7 +23,7 @@ function duration(seconds: number): string {
 export function describeRecord(record: ManifestRecord, outDir: string): string {
   const output = path.join(outDir, record.output);
   return record.status === 'encoded'
-    ? `${record.input} -> ${output}: ${record.bytes} bytes, ${record.bpp!.toFixed(3)} bpp, ${record.psnr!.toFixed(2)} dB, ${record.seconds!.toFixed(1)} s${record.worker ? ` on ${record.worker}` : ''}`
+    ? `${record.input} -> ${output}: ${record.bytes} bytes, ${record.bpp!.toFixed(3)} bpp, ${record.psnr!.toFixed(2)} dB, ${record.seconds!.toFixed(1)} s${record.rateHit === false ? ' (off the --bpp target: too small an image)' : ''}${record.worker ? ` on ${record.worker}` : ''}`
     : `${record.input}: failed: ${record.error}`;
 }
 
