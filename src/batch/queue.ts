@@ -53,6 +53,29 @@ function envMs(name: string, fallback: number): number {
   return Number.isFinite(value) && value >= 100 ? value : fallback;
 }
 
+/** Inputs read and sent to Redis at once by a batch: bounds its memory, whatever the collection's size. */
+const SENDING_AT_ONCE = 8;
+
+/** At most `count` holders at once; `acquire` resolves with a release function that is safe to call twice. */
+function semaphore(count: number): { acquire(): Promise<() => void> } {
+  let free = count;
+  const waiting: (() => void)[] = [];
+  return {
+    async acquire() {
+      if (free > 0) free--;
+      else await new Promise<void>((resolve) => waiting.push(resolve));
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        const next = waiting.shift();
+        if (next) next();
+        else free++;
+      };
+    },
+  };
+}
+
 /** What a job carries: the input's bytes (base64) or, with a shared filesystem, its absolute path. */
 export interface EncodeJobData {
   readonly kind: InputKind;
@@ -125,49 +148,63 @@ export async function queueExecutor(url: string, options: { sharedFs: boolean; m
   await events.waitUntilReady();
   const listeners = new Map<string, (step: number, steps: number, psnr: number) => void>();
   const jobIds = new Map<BatchItem, string>();
+  const sending = semaphore(SENDING_AT_ONCE);
   events.on('progress', ({ jobId, data }) => {
     const progress = data as { step?: number; steps?: number; psnr?: number };
     if (typeof progress.step === 'number') listeners.get(jobId)?.(progress.step, progress.steps ?? 0, progress.psnr ?? 0);
   });
-  return {
-    async encode(item, settings, onStep) {
-      let data: EncodeJobData;
-      let identity: string;
-      if (options.sharedFs) {
-        const stat = await fs.stat(item.input);
-        data = { kind: item.kind, name: item.input, settings, path: path.resolve(item.input) };
-        identity = `${data.path}\0${stat.size}\0${stat.mtimeMs}`;
-      } else {
-        const stat = await fs.stat(item.input).catch(() => undefined);
-        if (stat && stat.size > options.maxJobBytes) {
-          throw new BatchItemError({
-            message: `'${item.input}' is ${(stat.size / 2 ** 20).toFixed(1)} MiB, over the ${options.maxJobBytes / 2 ** 20} MiB a queued job carries (--max-job-mb); use --shared-fs when every worker sees the same files`,
-            exitCode: EXIT.INPUT, deterministic: true,
-          });
-        }
-        const bytes = await readInput(item.input);
-        data = { kind: item.kind, name: item.input, settings, bytes: Buffer.from(bytes).toString('base64') };
-        identity = createHash('sha256').update(bytes).digest('hex');
+  /** Queues the item's job unless a job of its id is already there, and returns it without the input's bytes. */
+  const submit = async (item: BatchItem, settings: EncodeSettings): Promise<Job<EncodeJobData, EncodeJobResult>> => {
+    let data: EncodeJobData;
+    let identity: string;
+    if (options.sharedFs) {
+      const stat = await fs.stat(item.input);
+      data = { kind: item.kind, name: item.input, settings, path: path.resolve(item.input) };
+      identity = `${data.path}\0${stat.size}\0${stat.mtimeMs}`;
+    } else {
+      const stat = await fs.stat(item.input).catch(() => undefined);
+      if (stat && stat.size > options.maxJobBytes) {
+        throw new BatchItemError({
+          message: `'${item.input}' is ${(stat.size / 2 ** 20).toFixed(1)} MiB, over the ${options.maxJobBytes / 2 ** 20} MiB a queued job carries (--max-job-mb); use --shared-fs when every worker sees the same files`,
+          exitCode: EXIT.INPUT, deterministic: true,
+        });
       }
-      const jobId = jobIdFor(item, settings, identity);
+      const bytes = await readInput(item.input);
+      data = { kind: item.kind, name: item.input, settings, bytes: Buffer.from(bytes).toString('base64') };
+      identity = createHash('sha256').update(bytes).digest('hex');
+    }
+    const jobId = jobIdFor(item, settings, identity);
+    let job = await Job.fromId<EncodeJobData, EncodeJobResult>(queue, jobId);
+    // A job that failed before is tried again: the input may have been fixed, the failure may pass.
+    if (job && (await job.isFailed())) {
+      await job.remove();
+      job = undefined;
+    }
+    job ??= await queue.add('encode', data, {
+      jobId, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: false, removeOnFail: false,
+    });
+    // The input is in Redis now: keep only the id while waiting, not its bytes.
+    job.data = { ...job.data, bytes: undefined };
+    return job;
+  };
+  return {
+    // Every job is queued at once (workers come and go); only reading and sending inputs is limited, below.
+    concurrency: Number.MAX_SAFE_INTEGER,
+    async encode(item, settings, onStep) {
+      const release = await sending.acquire();
+      let job: Job<EncodeJobData, EncodeJobResult>;
+      try {
+        job = await submit(item, settings);
+      } finally {
+        release();
+      }
+      const jobId = job.id!;
       jobIds.set(item, jobId);
       listeners.set(jobId, onStep);
       try {
-        let job = await Job.fromId<EncodeJobData, EncodeJobResult>(queue, jobId);
-        // A job that failed before is tried again: the input may have been fixed, the failure may pass.
-        if (job && (await job.isFailed())) {
-          await job.remove();
-          job = undefined;
-        }
-        job ??= await queue.add('encode', data, {
-          jobId, attempts: ATTEMPTS, backoff: { type: 'exponential', delay: 2000 }, removeOnComplete: false, removeOnFail: false,
+        const result = await job.waitUntilFinished(events).catch((error: Error) => {
+          throw failureFromReason(error.message);
         });
-        let result: EncodeJobResult;
-        try {
-          result = await job.waitUntilFinished(events);
-        } catch (error) {
-          throw failureFromReason((error as Error).message);
-        }
         const bytes = new Uint8Array(Buffer.from(result.bytes, 'base64'));
         return { file: { bytes, psnr: result.psnr, bpp: result.bpp, seconds: result.seconds, rateHit: result.rateHit }, worker: result.worker };
       } finally {

@@ -17,6 +17,12 @@ import { EncodePool, type StepListener } from './pool.js';
 
 /** Encodes the items of a batch: on this machine or elsewhere. */
 export interface BatchExecutor {
+  /**
+   * Items handed to `encode` at once. This machine: its jobs, so that inputs
+   * are read only when a thread is free for them (a collection need not fit
+   * in memory) and started in order. A queue: many, as all wait on workers.
+   */
+  readonly concurrency: number;
   /** Encodes one item; rejects with an error that `failureOf` classifies. */
   encode(item: BatchItem, settings: EncodeSettings, onStep: StepListener): Promise<{ file: EncodedFile; worker: string }>;
   /** Called once the item's output and manifest line are written (a queue then drops the job's stored result). */
@@ -31,6 +37,7 @@ export const WORKER_ID = `${os.hostname()}:${process.pid}`;
 export function localExecutor(jobs: number, threadsPerJob: number): BatchExecutor {
   const pool = new EncodePool(jobs, threadsPerJob);
   return {
+    concurrency: jobs,
     async encode(item, settings, onStep) {
       const bytes = await readInput(item.input);
       return { file: await pool.encode({ kind: item.kind, bytes, name: item.input, settings }, onStep), worker: WORKER_ID };
@@ -57,6 +64,15 @@ export interface BatchSummary {
   /** 0 when every input is encoded or up to date; else 3 when every failure was a bad input, 1 otherwise. */
   readonly exitCode: number;
   readonly seconds: number;
+}
+
+/** Calls `work` on every item in order, at most `limit` at once. */
+async function forEachLimited<T>(items: readonly T[], limit: number, work: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const lane = async (): Promise<void> => {
+    while (next < items.length) await work(items[next++]!);
+  };
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
 
 /** Runs a batch to the end: every item encoded, up to date or failed. */
@@ -92,7 +108,7 @@ export async function runBatch(
   for (const item of vanished) {
     await record(item, { status: 'failed', error: `cannot read '${item.input}': no such file`, exitCode: EXIT.INPUT, inputBytes: 0, inputMtimeMs: 0 });
   }
-  await Promise.all(todo.map(async ({ item, input }) => {
+  await forEachLimited(todo, executor.concurrency, async ({ item, input }) => {
     const inputFields = { inputBytes: input.size, inputMtimeMs: input.mtimeMs };
     try {
       const { file, worker } = await executor.encode(item, settings, (step, steps, psnr) => events.step?.(item, step, steps, psnr));
@@ -104,7 +120,7 @@ export async function runBatch(
       await record(item, { status: 'failed', error: failure.message, exitCode: failure.exitCode, ...inputFields });
     }
     await executor.release?.(item);
-  }));
+  });
   const failed = failures.length;
   return {
     total: items.length,
