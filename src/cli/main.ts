@@ -1,12 +1,14 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SnfFormatError } from '../format/index.js';
+import { batchCommand } from './batch-command.js';
 import { benchCommand } from './bench-command.js';
 import { decodeCommand } from './decode-command.js';
 import { encodeCommand } from './encode-command.js';
-import { CliError, EXIT } from './errors.js';
+import { CliError, EXIT, interruptNote } from './errors.js';
 import { infoCommand } from './info-command.js';
 import { removePendingTempFiles } from './files.js';
+import { workerCommand } from './worker-command.js';
 import { enableRelaxedSimd } from '../encoder/wasm-engine.js';
 
 /** Prints one line for a failure and returns its exit code; never a stack trace for user mistakes. */
@@ -29,7 +31,7 @@ function report(error: unknown): number {
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTempFiles();
   // The progress bar hides the cursor until it stops; give it back to the terminal.
-  process.stderr.write(`${process.stderr.isTTY ? '\x1b[?25h' : ''}\nsnfc: interrupted by ${signal}; no output written\n`);
+  process.stderr.write(`${process.stderr.isTTY ? '\x1b[?25h' : ''}\nsnfc: interrupted by ${signal}; ${interruptNote.text}\n`);
   process.exit(EXIT.INTERRUPTED);
 }
 
@@ -45,7 +47,9 @@ export async function main(args: string[]): Promise<number> {
     .command(decodeCommand)
     .command(infoCommand)
     .command(benchCommand)
-    .demandCommand(1, 'name a command: encode, decode, info or bench')
+    .command(batchCommand)
+    .command(workerCommand)
+    .demandCommand(1, 'name a command: encode, decode, info, bench, batch or worker')
     .strict()
     .help()
     .alias('h', 'help')
