@@ -246,7 +246,7 @@ export class SnfImageElement extends ElementBase {
       throw new Error(`snf-image: expected auto, webgl2 or wasm for renderer but received ${String(choice)}`);
     }
     if (choice !== 'wasm') {
-      const webgl = createWebglRenderer();
+      const webgl = createWebglRenderer(choice === 'webgl2');
       if (webgl) return (this.#renderer = webgl);
       if (choice === 'webgl2') throw new Error('snf-image: renderer="webgl2" but this browser has no WebGL2 with float render targets');
     }

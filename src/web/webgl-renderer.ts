@@ -97,8 +97,8 @@ interface Program {
 export interface WebglRenderer {
   readonly name: 'webgl2';
   readonly canvas: HTMLCanvasElement;
-  /** Renders `file` at `width` × `height` device pixels onto the canvas. */
-  render(file: ImageSnfFile, width: number, height: number, bytes?: Uint8Array): void;
+  /** Renders `file` at `width` × `height` device pixels onto the canvas; resolves once the GPU has finished. */
+  render(file: ImageSnfFile, width: number, height: number, bytes?: Uint8Array): Promise<void>;
   /** The pixels of the last render, as drawn (straight RGBA). */
   readPixels(): RgbaPixels;
   dispose(): void;
@@ -111,6 +111,8 @@ interface FieldGl {
   draw(file: ImageSnfFile, width: number, height: number): void;
   /** Reads the drawing buffer right after `draw`, rows from the top. */
   read(): RgbaPixels;
+  /** Resolves once the GPU has finished every command issued so far (polled, never blocking the page). */
+  finish(): Promise<void>;
   readonly lost: boolean;
 }
 
@@ -120,22 +122,28 @@ interface FieldGl {
  * draws with this one context and takes the result as an ImageBitmap into
  * its own 'bitmaprenderer' canvas (no copy).
  */
-let shared: FieldGl | undefined;
+const shared = new Map<boolean, FieldGl | undefined>();
 
-/** A WebGL2 renderer, or undefined where WebGL2 or float render targets are missing. */
-export function createWebglRenderer(): WebglRenderer | undefined {
+/**
+ * A WebGL2 renderer, or undefined where WebGL2 or float render targets are
+ * missing, or (unless `allowSoftware`) where the browser says WebGL2 would be
+ * much slower than usual (`failIfMajorPerformanceCaveat`: a software
+ * rasterizer such as SwiftShader, on which the WASM renderer is faster).
+ */
+export function createWebglRenderer(allowSoftware: boolean): WebglRenderer | undefined {
   if (typeof OffscreenCanvas === 'function') {
-    if (!shared || shared.lost) shared = createFieldGl(new OffscreenCanvas(1, 1));
+    if (!shared.get(allowSoftware) || shared.get(allowSoftware)!.lost) shared.set(allowSoftware, createFieldGl(new OffscreenCanvas(1, 1), allowSoftware));
     const canvas = document.createElement('canvas');
     const bitmaps = canvas.getContext('bitmaprenderer');
-    const core = shared;
+    const core = shared.get(allowSoftware);
     if (core && bitmaps) {
       let last: { file: ImageSnfFile; width: number; height: number } | undefined;
       return {
         name: 'webgl2',
         canvas,
-        render(file, width, height) {
+        async render(file, width, height) {
           core.draw(file, width, height);
+          await core.finish();
           canvas.width = width;
           canvas.height = height;
           bitmaps.transferFromImageBitmap((core.canvas as OffscreenCanvas).transferToImageBitmap());
@@ -152,15 +160,16 @@ export function createWebglRenderer(): WebglRenderer | undefined {
     }
   }
   const canvas = document.createElement('canvas');
-  const own = createFieldGl(canvas);
+  const own = createFieldGl(canvas, allowSoftware);
   if (!own) return undefined;
   let drawn = false;
   return {
     name: 'webgl2',
     canvas,
-    render(file, width, height) {
+    async render(file, width, height) {
       own.draw(file, width, height);
       drawn = true;
+      await own.finish();
     },
     // The drawing buffer is cleared once shown: `read` draws the last sum again first.
     readPixels: () => (drawn ? own.read() : { width: 0, height: 0, data: new Uint8ClampedArray(0) }),
@@ -168,8 +177,10 @@ export function createWebglRenderer(): WebglRenderer | undefined {
   };
 }
 
-function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas): FieldGl | undefined {
-  const gl = canvas.getContext('webgl2', { premultipliedAlpha: false, antialias: false, depth: false, stencil: false }) as WebGL2RenderingContext | null;
+function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftware: boolean): FieldGl | undefined {
+  const gl = canvas.getContext('webgl2', {
+    premultipliedAlpha: false, antialias: false, depth: false, stencil: false, failIfMajorPerformanceCaveat: !allowSoftware,
+  }) as WebGL2RenderingContext | null;
   if (!gl || !gl.getExtension('EXT_color_buffer_float')) return undefined;
   let lost = false;
   canvas.addEventListener('webglcontextlost', () => {
@@ -285,6 +296,16 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas): FieldGl | u
       }
       last = { channels: CHANNELS[header.layout], width, height };
       drawOutput();
+    },
+    async finish() {
+      const fence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
+      if (!fence) return;
+      gl.flush();
+      try {
+        while (gl.clientWaitSync(fence, 0, 0) === gl.TIMEOUT_EXPIRED) await new Promise((resolve) => setTimeout(resolve, 4));
+      } finally {
+        gl.deleteSync(fence);
+      }
     },
     read() {
       if (!last) return { width: 0, height: 0, data: new Uint8ClampedArray(0) };
