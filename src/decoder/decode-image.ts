@@ -35,6 +35,12 @@ export interface DecodeOptions {
    * runtime has (`initKernels`). Node's CLI passes a multi-threaded one.
    */
   readonly forward?: ForwardFunction;
+  /**
+   * 16: also return the samples at 16 bits (`Raster.data16`, spec §4.3),
+   * rounded from the field itself rather than scaled from 8 bits; 2 bytes
+   * more per sample. Default 8.
+   */
+  readonly sampleBits?: 8 | 16;
 }
 
 const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
@@ -74,7 +80,7 @@ export async function decodeImage(
   const networks = file.networks.map((network) => ({
     region: network.region as ImageRegion, arch: network.arch, params: networkParams(network),
   }));
-  return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward());
+  return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), options.sampleBits === 16 ? 16 : 8);
 }
 
 /**

@@ -69,6 +69,20 @@ export function normalizeSample(v: number): number {
   return (2 * v) / 255 - 1;
 }
 
+/** Largest 16-bit sample. */
+const MAX16 = 65535;
+
+/** Maps a 16-bit sample to the same target range: the 8-bit sample v and the 16-bit 257·v have the same target (spec §4.3). */
+export function normalizeSample16(v: number): number {
+  return (2 * v) / MAX16 - 1;
+}
+
+/** Maps a field output to a 16-bit sample (spec §4.3, 16-bit output): the inverse of `normalizeSample16`. */
+export function denormalizeSample16(y: number): number {
+  const v = Math.round(((y + 1) / 2) * MAX16);
+  return v < 0 ? 0 : v > MAX16 ? MAX16 : v;
+}
+
 /** Encoded input floats per `evaluateField` call: bounds the memory of a Fourier encoding to 64 MiB. */
 const ENCODED_FLOATS_PER_CALL = 1 << 24;
 
@@ -104,8 +118,11 @@ export async function renderImage(
   sourceWidth: number, sourceHeight: number, channels: 1 | 2 | 3 | 4,
   networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
   forward: ForwardFunction = forwardScalar,
+  sampleBits: 8 | 16 = 8,
 ): Promise<Raster> {
   const data = new Uint8Array(outWidth * outHeight * channels);
+  // 16-bit samples as well, when asked: the field is continuous, so they are not the 8-bit ones scaled.
+  const data16 = sampleBits === 16 ? new Uint16Array(data.length) : undefined;
   for (const network of networks) {
     const { firstColumn, columns, firstRow, rows, coords } = regionGrid(sourceWidth, sourceHeight, network.region, outWidth, outHeight);
     if (columns === 0 || rows === 0) continue;
@@ -116,8 +133,9 @@ export async function renderImage(
         const from = (r * columns + c) * channels;
         const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
         for (let k = 0; k < channels; k++) data[to + k] = denormalizeSample(values[from + k]!);
+        if (data16) for (let k = 0; k < channels; k++) data16[to + k] = denormalizeSample16(values[from + k]!);
       }
     }
   }
-  return { width: outWidth, height: outHeight, channels, data };
+  return { width: outWidth, height: outHeight, channels, data, ...(data16 ? { data16 } : {}) };
 }
