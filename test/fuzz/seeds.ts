@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tensorSlices, type SirenArch } from '../../src/kernels/arch.js';
-import { writeSnf, type QuantizedTensor, type SnfHeader, type SnfNetworkInput } from '../../src/format/index.js';
+import { deflateMetadata, writeSnf, type QuantizedTensor, type SnfHeader, type SnfNetworkInput } from '../../src/format/index.js';
 import { FIXTURES } from '../helpers/cli.js';
 import type { FuzzSeed } from './harness.js';
 
@@ -82,6 +82,21 @@ export function fuzzSeeds(): FuzzSeed[] {
     {
       name: 'graya',
       bytes: writeSnf({ header: image(3, 6, 'graya'), networks: [network(arch(2, 3, 1), [0, 0, 3, 2], [6], 5), network(arch(2, 2, 2), [0, 2, 3, 6], [4], 6)] }),
+    },
+    {
+      // Embedded photo metadata (spec §3.8): three deflated blobs, one of them compressible 50:1.
+      name: 'metadata',
+      bytes: writeSnf({
+        header: {
+          ...image(4, 3, 'rgb'),
+          metadata: deflateMetadata({
+            exif: Uint8Array.from({ length: 120 }, (_, i) => (i * 37) & 0xff),
+            icc: new Uint8Array(2000).fill(7),
+            xmp: new TextEncoder().encode('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'),
+          }),
+        },
+        networks: [network(arch(3, 3, 2), [0, 0, 4, 3], [7], 9)],
+      }),
     },
     // Hostile files that a writer accepts: 2^32 source pixels; the widest network; one just over FUZZ_LIMITS.maxParameters.
     { name: 'giant-claim', bytes: zeros(65536, 65536, arch(1, 2, 1)), weight: 0.5 },
