@@ -165,3 +165,17 @@ test('the stored form holds its fields in the order writers emit them', () => {
   assert.deepEqual(Object.keys(stored), ['exif', 'xmp']);
   assert.deepEqual(Object.keys(stored.exif!), ['size', 'deflate']);
 });
+
+test('spec Appendix A.5: the A.2 file with a 14-byte EXIF, byte for byte', () => {
+  const hex = `89534e460d0a1a0a0100000095000000 87a46b696e64a5696d616765a5776964
+746801a668656967687401a66c61796f 7574a467726179a46172636883a57769
+64746801a5646570746801a56f6d6567 611ea86e6574776f726b739182a174c4
+14040000003f040000803e080000003c 020000803fa16204a86d657461646174
+6181a46578696682a473697a650ea764 65666c617465c40df3f565d0626060e0
+006220000004000000af017d0c72f8aa 8d`.replace(/\s+/g, '');
+  const vector = Uint8Array.from(hex.match(/../g)!, (byte) => parseInt(byte, 16));
+  const exif = Uint8Array.from([0x4d, 0x4d, 0, 0x2a, 0, 0, 0, 8, 0, 0, 0, 0, 0, 0]);
+  const read = readSnf(vector);
+  assert.deepEqual(read.metadata, { exif });
+  assert.deepEqual(writeSnf({ header: { ...HEADER, metadata: deflateMetadata({ exif })! }, networks: [NETWORK] }), vector);
+});
