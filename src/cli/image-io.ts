@@ -60,7 +60,8 @@ export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPh
     let pipeline = open().toColourspace(colourspace);
     if (viaRgb) pipeline = pipeline.ensureAlpha();
     const { data, info } = await pipeline.raw({ depth: deep ? 'ushort' : 'uchar' }).toBuffer({ resolveWithObject: true });
-    const decoded = deep ? new Uint16Array(data.buffer, data.byteOffset, data.length / 2) : new Uint8Array(data.buffer, data.byteOffset, data.length);
+    // 16-bit samples come in native byte order; a copy aligns them for the Uint16Array view.
+    const decoded = deep ? new Uint16Array(new Uint8Array(data).buffer) : new Uint8Array(data.buffer, data.byteOffset, data.length);
     const picked = viaRgb ? pickChannels(decoded, info.channels, [0, 3]) : decoded;
     if (picked.length !== info.width * info.height * channels) throw new Error(`unexpected ${info.channels}-channel decode`);
     const image: Raster = picked instanceof Uint16Array
@@ -169,7 +170,8 @@ export interface EncodedOutput {
 export async function encodeImageFile(image: Raster, format: OutputFormat, metadata: PhotoMetadata = {}): Promise<EncodedOutput> {
   const deep = image.data16 !== undefined && DEEP_OUTPUT_FORMATS.includes(format);
   const samples = deep ? image.data16! : image.data;
-  let pipeline = sharp(samples, { raw: { width: image.width, height: image.height, channels: image.channels, ...(deep ? { depth: 'ushort' as const } : {}) } });
+  // sharp takes the sample format of raw input from the typed array: Uint16Array is 16 bits.
+  let pipeline = sharp(samples, { raw: { width: image.width, height: image.height, channels: image.channels } });
   // Without this, sharp writes gray input as RGB (and 16-bit input as 8-bit).
   if (image.channels <= 2) pipeline = pipeline.toColourspace(deep ? 'grey16' : 'b-w');
   else if (deep) pipeline = pipeline.toColourspace('rgb16');
