@@ -6,9 +6,10 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { deflateSync } from 'fflate';
 import {
-  crc32, deflateMetadata, inspectSnf, readSnf, SnfFormatError, writeSnf, type SnfErrorCode, type SnfHeader, type StoredMetadata,
+  deflateMetadata, inspectSnf, readSnf, SnfFormatError, writeSnf, type SnfErrorCode, type SnfHeader, type StoredMetadata,
 } from '../src/format/index.js';
-import { encodeHeaderValue, type WritableValue } from '../src/format/msgpack.js';
+import { decodeHeaderValue, encodeHeaderValue, type WritableValue } from '../src/format/msgpack.js';
+import { assemble, split } from './fuzz/harness.js';
 
 const HEADER: SnfHeader = { kind: 'image', width: 1, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' };
 const NETWORK = {
@@ -19,36 +20,11 @@ const NETWORK = {
     { bits: 2, step: 1, values: Int32Array.from([0]) },
   ],
 };
-/** The one network's coded stream (spec Appendix A.2). */
-const STREAM = Uint8Array.from([0xaf, 0x01, 0x7d, 0x0c]);
-
-/** A file of the Appendix A.2 network whose header has `metadata` as given, written without the writer's checks. */
+/** The Appendix A.2 file with `metadata` as given in its header, written without the writer's checks. */
 function fileWithMetadata(metadata: WritableValue): Uint8Array {
-  const header = encodeHeaderValue({
-    kind: 'image', width: 1, height: 1, layout: 'gray', arch: { width: 1, depth: 1, omega: 30 },
-    networks: [{ t: tensorTable(), b: STREAM.length }], metadata,
-  });
-  const out = new Uint8Array(24 + header.length + STREAM.length);
-  const view = new DataView(out.buffer);
-  out.set([0x89, 0x53, 0x4e, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-  out[8] = 1;
-  view.setUint32(12, header.length, true);
-  out.set(header, 16);
-  view.setUint32(16 + header.length, STREAM.length, true);
-  out.set(STREAM, 20 + header.length);
-  const end = 20 + header.length + STREAM.length;
-  view.setUint32(end, crc32(out.subarray(0, end)), true);
-  return out;
-}
-
-function tensorTable(): Uint8Array {
-  const table = new Uint8Array(20);
-  const view = new DataView(table.buffer);
-  NETWORK.tensors.forEach((t, i) => {
-    view.setUint8(5 * i, t.bits);
-    view.setFloat32(5 * i + 1, t.step, true);
-  });
-  return table;
+  const parts = split(writeSnf({ header: HEADER, networks: [NETWORK] }));
+  const header = decodeHeaderValue(parts.header) as { [key: string]: WritableValue };
+  return assemble({ ...parts, header: encodeHeaderValue({ ...header, metadata }) });
 }
 
 function codeOf(fn: () => unknown): SnfErrorCode | 'none' {

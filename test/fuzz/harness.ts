@@ -168,13 +168,14 @@ function caseSeed(seed: number, index: number): number {
 // The container (spec §2), for mutators that rebuild a file
 // ---------------------------------------------------------------------------
 
-interface Parts {
+export interface Parts {
   readonly head: Uint8Array;
   readonly header: Uint8Array;
   readonly payload: Uint8Array;
 }
 
-function split(bytes: Uint8Array): Parts {
+/** A file's parts: bytes 0–11, the header, the payload (spec §2). */
+export function split(bytes: Uint8Array): Parts {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const h = view.getUint32(12, true);
   const p = view.getUint32(16 + h, true);
@@ -182,7 +183,7 @@ function split(bytes: Uint8Array): Parts {
 }
 
 /** A file from its parts with correct lengths and CRC. */
-function assemble({ head, header, payload }: Parts): Uint8Array {
+export function assemble({ head, header, payload }: Parts): Uint8Array {
   const out = new Uint8Array(24 + header.length + payload.length);
   const view = new DataView(out.buffer);
   out.set(head, 0);
