@@ -12,9 +12,11 @@
  * where 8 bits band). For each source, rate and fit (on the 8-bit rounding of the
  * samples, or on the 16-bit samples) the decode is measured at 8 bits (×257)
  * and at 16 bits against the 16-bit source: PSNR with peak 65535, all channels.
- * One JSON line per encode, appended as it goes.
+ * One JSON line per encode, appended as it goes. The table of docs/photos.md:
+ *
+ *   node dist/bench/study-16bit.js --summary bench/results/study-16bit.jsonl
  */
-import { appendFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
@@ -86,6 +88,32 @@ function sky(width: number, height: number): Raster {
     }
   }
   return raster16(width, height, data16);
+}
+
+interface Line { image: string; bpp: number; fit: 8 | 16; decode8: number; decode16: number }
+
+/** Mean PSNRs by kind of source (photos, smooth fields) and rate: the four fit × decode pairs, and the gains. */
+function summary(file: string): string {
+  const lines = readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as Line);
+  const mean = (values: number[]): number => values.reduce((a, b) => a + b, 0) / values.length;
+  const rows = ['| sources | bpp | n | fit 8, decode 8 | fit 8, decode 16 | fit 16, decode 8 | fit 16, decode 16 | decode 16 gain | fit 16 gain |', '|---|---:|---:|---:|---:|---:|---:|---:|---:|'];
+  for (const [kind, test] of [['Kodak (photos)', (image: string) => image.startsWith('kodim')], ['smooth (sky, studio)', (image: string) => !image.startsWith('kodim')]] as const) {
+    for (const bpp of [...new Set(lines.map((line) => line.bpp))].sort((a, b) => a - b)) {
+      const at = (fit: 8 | 16) => lines.filter((line) => test(line.image) && line.bpp === bpp && line.fit === fit);
+      const [f8, f16] = [at(8), at(16)];
+      if (f8.length === 0 || f16.length === 0) continue;
+      const cells = [mean(f8.map((l) => l.decode8)), mean(f8.map((l) => l.decode16)), mean(f16.map((l) => l.decode8)), mean(f16.map((l) => l.decode16))];
+      const decodeGain = mean([...f8, ...f16].map((l) => l.decode16 - l.decode8));
+      const fitGain = mean(f16.map((l) => l.decode16)) - mean(f8.map((l) => l.decode16));
+      rows.push(`| ${kind} | ${bpp} | ${f8.length} | ${cells.map((c) => c.toFixed(2)).join(' | ')} | ${decodeGain >= 0 ? '+' : ''}${decodeGain.toFixed(3)} | ${fitGain >= 0 ? '+' : ''}${fitGain.toFixed(2)} |`);
+    }
+  }
+  return rows.join('\n');
+}
+
+if (process.argv.includes('--summary')) {
+  console.log(summary(flag('summary', 'bench/results/study-16bit.jsonl')));
+  process.exit(0);
 }
 
 const size = Number(flag('size', '64'));

@@ -75,15 +75,6 @@ export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPh
   }
 }
 
-/**
- * Decodes an image file to 8-bit samples: `readPhoto` without its notices,
- * metadata or 16-bit samples.
- */
-export async function readImage(bytes: Uint8Array, name: string): Promise<Raster> {
-  const { image } = await readPhoto(bytes, name);
-  return { width: image.width, height: image.height, channels: image.channels, data: image.data };
-}
-
 function pickChannels<T extends Uint8Array | Uint16Array>(data: T, channels: number, picks: readonly number[]): T {
   const pixels = data.length / channels;
   const out = new (data.constructor as new (length: number) => T)(pixels * picks.length);
