@@ -155,3 +155,13 @@ test('spec Appendix A.5: the A.2 file with a 14-byte EXIF, byte for byte', () =>
   assert.deepEqual(read.metadata, { exif });
   assert.deepEqual(writeSnf({ header: { ...HEADER, metadata: deflateMetadata({ exif })! }, networks: [NETWORK] }), vector);
 });
+
+test('the decoder, metadata included, still bundles for a browser: fflate\'s browser build, no Node module', async () => {
+  const { build } = await import('esbuild');
+  const entry = new URL('../src/decoder/index.js', import.meta.url).pathname;
+  const result = await build({ entryPoints: [entry], bundle: true, platform: 'browser', format: 'esm', write: false, logLevel: 'silent', metafile: true });
+  const inputs = Object.keys(result.metafile.inputs);
+  assert.ok(inputs.some((input) => input.endsWith('fflate/esm/browser.js')), inputs.join(', '));
+  assert.ok(inputs.some((input) => input.endsWith('format/metadata.js')));
+  assert.ok(!inputs.some((input) => /sharp|node:|worker_threads/.test(input)));
+});
