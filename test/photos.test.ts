@@ -15,6 +15,7 @@ import { psnr } from '../src/metrics/psnr.js';
 import { exifTiffStructure, exifOrientation } from '../src/photo/exif.js';
 import type { Raster } from '../src/raster.js';
 import { snfc, tempDir } from './helpers/cli.js';
+import { grayProfile } from './helpers/gray-icc.js';
 
 const W = 24;
 const H = 16;
@@ -116,7 +117,7 @@ test('a 16-bit PNG is fitted on its 16-bit samples and decodes to a 16-bit PNG',
   assert.deepEqual(decoded.data, (await decodeImage(bytes)).data);
 });
 
-test('a CMYK JPEG is converted to sRGB with a notice; gray stays gray; alpha is kept', async () => {
+test('a CMYK JPEG is converted to sRGB with a notice; gray (with a gray ICC profile) stays gray; alpha is kept', async () => {
   const source = await rawOf(rawInput(pattern()));
   const cmyk = await rawInput(pattern()).withIccProfile('cmyk').jpeg({ quality: 95 }).toBuffer();
   assert.equal((await sharp(cmyk).metadata()).space, 'cmyk');
@@ -130,8 +131,20 @@ test('a CMYK JPEG is converted to sRGB with a notice; gray stays gray; alpha is 
   assert.equal(photo.metadata.icc, undefined);
   assert.match(photo.notices.join('\n'), /CMYK ICC profile is not kept/);
 
-  const gray = await sharp(Buffer.alloc(W * H, 90), { raw: { width: W, height: H, channels: 1 } }).toColourspace('b-w').png().toBuffer();
-  assert.equal((await readPhoto(gray, 'g.png')).image.channels, 1);
+  // Gray with a gray ICC profile stays gray, and the profile is kept and written back.
+  const dir = tempDir();
+  const profile = grayProfile(1.8);
+  writeFileSync(path.join(dir, 'gray.icc'), profile);
+  const ramp = Buffer.from(Array.from({ length: W * H }, (_, i) => 20 + (i % 200)));
+  const gray = await sharp(ramp, { raw: { width: W, height: H, channels: 1 } }).toColourspace('b-w').withIccProfile(path.join(dir, 'gray.icc')).png().toBuffer();
+  assert.deepEqual(new Uint8Array((await sharp(gray).metadata()).icc!), profile);
+  const grayPhoto = await readPhoto(gray, 'g.png', { keepMetadata: true });
+  assert.equal(grayPhoto.image.channels, 1);
+  assert.deepEqual(grayPhoto.metadata.icc, profile);
+  const grayOut = await encodeImageFile(grayPhoto.image, 'png', grayPhoto.metadata);
+  const grayMeta = await sharp(grayOut.bytes).metadata();
+  assert.deepEqual([grayMeta.channels, grayMeta.space], [1, 'b-w']);
+  assert.deepEqual(new Uint8Array(grayMeta.icc!), profile);
 
   const rgba = Buffer.alloc(W * H * 4);
   pattern().forEach((v, i) => { rgba[4 * Math.floor(i / 3) + (i % 3)] = v; });
