@@ -3,21 +3,14 @@
  * `wtpt`, `kTRC` (a pure gamma) and `cprt`; sharp's built-in profiles are
  * RGB and CMYK only, and the machine has no gray profile to test with.
  */
+import { concat as join } from '../../src/photo/embed.js';
+
+const concat = (...parts: Uint8Array[]): Uint8Array => join(parts);
 const ascii = (text: string): Uint8Array => Uint8Array.from(text, (c) => c.charCodeAt(0));
 
 function bigEndian(value: number, bytes: number): Uint8Array {
   const out = new Uint8Array(bytes);
   for (let i = 0; i < bytes; i++) out[bytes - 1 - i] = (value >>> (8 * i)) & 0xff;
-  return out;
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((sum, part) => sum + part.length, 0));
-  let at = 0;
-  for (const part of parts) {
-    out.set(part, at);
-    at += part.length;
-  }
   return out;
 }
 
