@@ -159,7 +159,7 @@ test('a CMYK JPEG is converted to sRGB with a notice; gray (with a gray ICC prof
   assert.equal((await sharp(out.bytes).metadata()).hasAlpha, true);
 });
 
-test('an animated GIF gives its first frame with a notice; an SVG is rasterized at its intrinsic size; AVIF reads', async () => {
+test('an animated GIF or WebP gives its first frame with a notice; an SVG is rasterized at its intrinsic size; AVIF reads', async () => {
   const first = await rawInput(pattern()).png().toBuffer();
   const second = await rawInput(pattern()).negate().png().toBuffer();
   const gif = await sharp([first, second], { join: { animated: true } }).gif().toBuffer();
@@ -168,9 +168,14 @@ test('an animated GIF gives its first frame with a notice; an SVG is rasterized 
   assert.deepEqual([photo.image.width, photo.image.height], [W, H]);
   assert.match(photo.notices.join('\n'), /'anim\.gif' is animated \(2 frames\): encoding its first frame only/);
   const rgb = (image: Raster): Raster => ({ ...image, channels: 3, data: image.data.filter((_, i) => i % image.channels < 3) });
+  const webp = await sharp([first, second], { join: { animated: true } }).webp({ lossless: true }).toBuffer();
+  const fromWebp = await readPhoto(webp, 'anim.webp');
+  assert.match(fromWebp.notices.join('\n'), /'anim\.webp' is animated \(2 frames\): encoding its first frame only/);
+  assert.deepEqual([fromWebp.image.width, fromWebp.image.height], [W, H]);
   const frame0 = await rawOf(rawInput(pattern()));
   const frame1 = await rawOf(rawInput(pattern()).negate());
   assert.ok(psnr(frame0, rgb(photo.image)) > 25 && psnr(frame1, rgb(photo.image)) < 15);
+  assert.ok(psnr(frame0, rgb(fromWebp.image)) > 40 && psnr(frame1, rgb(fromWebp.image)) < 15);
 
   const svg = Buffer.from('<svg xmlns="http://www.w3.org/2000/svg" width="30" height="12"><rect width="15" height="12" fill="#c00"/></svg>');
   const drawn = await readPhoto(svg, 'logo.svg');

@@ -108,7 +108,12 @@ function keptMetadata(meta: Metadata, channels: number, autoOriented: boolean, n
   if (meta.exif && meta.exif.length > 0) {
     const tiff = exifTiffStructure(new Uint8Array(meta.exif));
     const orientation = exifOrientation(tiff);
-    kept.exif = autoOriented && orientation !== undefined && orientation !== 1 ? withExifOrientation(tiff, 1) : tiff;
+    if (autoOriented && (meta.orientation ?? 1) !== 1 && orientation === undefined) {
+      // sharp found an orientation this reader cannot find to reset: kept, it would turn the upright pixels again.
+      notices.push('its EXIF is not kept: its orientation could not be reset to 1 after turning the image upright');
+    } else {
+      kept.exif = autoOriented && orientation !== undefined && orientation !== 1 ? withExifOrientation(tiff, 1) : tiff;
+    }
   }
   if (meta.icc && meta.icc.length > 0) {
     const space = iccColourSpace(meta.icc);
