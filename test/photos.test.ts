@@ -10,7 +10,7 @@ import { test } from 'node:test';
 import sharp, { type Sharp } from 'sharp';
 import { encodeImageFile, readPhoto } from '../src/cli/image-io.js';
 import { decodeImage } from '../src/decoder/index.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
+import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { exifTiffStructure, exifOrientation } from '../src/photo/exif.js';
 import type { Raster } from '../src/raster.js';
@@ -295,4 +295,14 @@ test('decode --depth 16 needs PNG or TIFF', () => {
   const png = snfc(['decode', snf, '-o', path.join(dir, 'x.png'), '--depth', '16']);
   assert.equal(png.status, 0, png.stderr);
   assert.match(png.stderr, /x\.png: 32x32, 16-bit/);
+});
+
+test('metadata that would push the header past its 1 MiB limit is refused before any training', async () => {
+  const image = await rawOf(rawInput(pattern()));
+  let state = 1;
+  const noise = Uint8Array.from({ length: 900_000 }, () => (state = (Math.imul(state, 1103515245) + 12345) >>> 0) >>> 24);
+  const started = performance.now();
+  await assert.rejects(encodeImage(image, { width: 8, steps: 100_000, photoMetadata: { xmp: noise } }), (error: unknown) =>
+    error instanceof EncodeOptionsError && /the metadata to keep is \d+ bytes deflated, more than the 786432 a header has room for/.test(error.message));
+  assert.ok(performance.now() - started < 10_000, 'refused before the 100,000-step fit');
 });
