@@ -17,7 +17,7 @@ import { createRefEngine } from '../encoder/ref-engine.js';
 import { wasmEngineFactory } from '../encoder/wasm-engine.js';
 // The image decoder (sharp) and the one-line errors live in the CLI's room for now; batch reuses them rather than copying them.
 import { CliError, EXIT } from '../cli/errors.js';
-import { readImage } from '../cli/image-io.js';
+import { readPhoto } from '../cli/image-io.js';
 
 /** Signals `snfc batch` encodes, with the file extensions that pick them when walking a folder. */
 export const INPUT_KINDS = {
@@ -95,7 +95,8 @@ export async function encodeFile(
 ): Promise<EncodedFile> {
   switch (kind) {
     case 'image': {
-      const image = await readImage(bytes, name);
+      // Upright and in sRGB, as `snfc encode` reads it (docs/photos.md).
+      const { image } = await readPhoto(bytes, name);
       const { engine, ...options } = settings;
       const result = await encodeImage(image, { ...options, engine: engineFor(engine, threads), onStep });
       return { bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / (image.width * image.height), seconds: result.seconds, rateHit: result.rateHit };

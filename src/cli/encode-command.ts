@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
 import { engineByName } from '../encoder/engines.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
-import { readImage } from './image-io.js';
+import { readPhoto } from './image-io.js';
 import { trainingProgress } from './progress.js';
 import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
 import { usageError } from './errors.js';
@@ -21,7 +21,9 @@ export const encodeCommand = {
   describe: 'Fit a neural field to an image and write it as .snf',
   builder: (yargs: Argv) => withEncodeOptions(yargs
     .positional('input', { type: 'string', describe: 'Image to encode (PNG, JPEG, WebP, TIFF, …)', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' }))
+    .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' })
+    .option('auto-orient', { type: 'boolean', default: true, describe: 'Turn the image upright as its EXIF orientation says, as viewers show it; --no-auto-orient keeps the stored pixels [default: true]' })
+    .option('keep-metadata', { type: 'boolean', describe: 'Keep the EXIF, ICC profile and XMP in the file, deflated, for decode to write back (spec §3.8; about their deflated size on top of --bpp) [default: false]' }))
     .option('json', { type: 'boolean', describe: 'Print one JSON object with the result on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
@@ -34,12 +36,17 @@ export const encodeCommand = {
     const { engine: engineName, metadata, ...options } = parseEncodeOptions(argv);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
-    const image = await readImage(await readInput(input), input);
+    const keepMetadata = argv.keepMetadata === true;
+    const photo = await readPhoto(await readInput(input), input, { autoOrient: argv.autoOrient !== false, keepMetadata });
+    const image = photo.image;
     await checkOutput(output, input, argv.force === true);
+    if (argv.quiet !== true) for (const notice of photo.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
     const progress = trainingProgress(argv.quiet === true || argv.json === true);
     let result;
     try {
-      result = await encodeImage(image, { ...options, metadata, engine: engineByName(engineName), onStep: progress.update });
+      result = await encodeImage(image, {
+        ...options, metadata, ...(keepMetadata ? { photoMetadata: photo.metadata } : {}), engine: engineByName(engineName), onStep: progress.update,
+      });
     } catch (error) {
       // Option combinations that only this image rules out (tiles larger than it, a network over the file limits).
       if (error instanceof EncodeOptionsError) throw usageError(error.message);
@@ -54,14 +61,17 @@ export const encodeCommand = {
         input, output, bytes: result.bytes.length, bpp, psnr: result.psnr, steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, lr: result.lr, seed: result.seed, qatSteps: result.qatSteps,
-        tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, bitsPerParam: result.bitsPerParam,
+        tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
       process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${result.psnr.toFixed(2)} dB ` +
-        `(width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s)\n`);
+        `(width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s` +
+        `${keepMetadata ? `; metadata kept: ${result.metadataBytes} bytes` : ''})\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
-    if (result.rateHit === false) process.stderr.write(rateMissWarning(bpp, options.bpp ?? DEFAULT_BPP) + '\n');
+    // The rate control sizes the file without the kept metadata, and so does the warning.
+    const imageBpp = ((result.bytes.length - result.metadataBytes) * 8) / (image.width * image.height);
+    if (result.rateHit === false) process.stderr.write(rateMissWarning(imageBpp, options.bpp ?? DEFAULT_BPP) + '\n');
   },
 };
