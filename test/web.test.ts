@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { after, before, test } from 'node:test';
 import path from 'node:path';
+import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { decodeImage } from '../src/decoder/index.js';
@@ -100,6 +101,14 @@ async function worstDifference(name: string, shown: Shown): Promise<number> {
 test('the browser and the web bundle for these tests are there', () => {
   assert.ok(existsSync(WEB_BUNDLE), `${WEB_BUNDLE} is missing: npm run build makes it`);
   assert.ok(existsSync(CHROMIUM), `${CHROMIUM} is missing: .ci/run installs it with apt-get`);
+});
+
+test('the web bundle is self-contained and at most 40 KB gzipped, WASM kernels included', () => {
+  const bundle = readFileSync(WEB_BUNDLE);
+  const gzipped = gzipSync(bundle, { level: 9 }).length;
+  assert.ok(gzipped <= 40 * 1024, `${gzipped} bytes gzipped`);
+  assert.doesNotMatch(bundle.toString('utf8'), /\bfrom\s*["']|\bimport\s*\(\s*["']/);
+  assert.match(bundle.toString('utf8'), /simdUnshared:"[A-Za-z0-9+/]{1000,}/);
 });
 
 for (const renderer of ['webgl2', 'wasm'] as const) {
