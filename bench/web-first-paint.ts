@@ -53,7 +53,7 @@ try {
         return gl && info ? String(gl.getParameter(info.UNMASKED_RENDERER_WEBGL)) : 'no WebGL2';
       });
       const shown = await page.evaluate(async ({ renderer, width, height }) => {
-        const element = document.createElement('snf-image') as HTMLElement & { readPixels(): { data: Uint8ClampedArray }; renderThread: string };
+        const element = document.createElement('snf-image') as HTMLElement & { readPixels(): Promise<{ data: Uint8ClampedArray }>; renderThread: string };
         element.setAttribute('renderer', renderer);
         element.style.cssText = `width: ${width}px; height: ${height}px`;
         const started = performance.now();
@@ -64,7 +64,7 @@ try {
           document.body.append(element);
         });
         const ms = performance.now() - started;
-        return { ms, error, thread: element.renderThread, pixels: Array.from(element.readPixels().data) };
+        return { ms, error, thread: element.renderThread, pixels: Array.from((await element.readPixels()).data) };
       }, { renderer, width, height });
       await page.close();
       if (shown.error) throw new Error(`${renderer}: ${shown.error}`);

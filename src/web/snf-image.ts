@@ -96,8 +96,8 @@ export class SnfImageElement extends ElementBase {
   }
 
   /** The pixels on screen (straight RGBA at the render size), for tests and tools. */
-  readPixels(): RgbaPixels {
-    return this.#renderer?.readPixels() ?? { width: 0, height: 0, data: new Uint8ClampedArray(0) };
+  async readPixels(): Promise<RgbaPixels> {
+    return (await this.#renderer?.readPixels()) ?? { width: 0, height: 0, data: new Uint8ClampedArray(0) };
   }
 
   #applyAlt(): void {

@@ -13,7 +13,7 @@ export interface WasmRenderer {
   readonly name: 'wasm';
   readonly canvas: HTMLCanvasElement;
   render(file: ImageSnfFile, width: number, height: number, bytes: Uint8Array): Promise<void>;
-  readPixels(): RgbaPixels;
+  readPixels(): Promise<RgbaPixels>;
   /** Where the last render ran: in the decoding worker, or on the page's thread (no worker could start). */
   readonly thread: 'worker' | 'page' | undefined;
   dispose(): void;
@@ -88,7 +88,7 @@ export function createWasmRenderer(): WasmRenderer {
       last = pixels;
       thread = pixels.thread;
     },
-    readPixels: () => last,
+    readPixels: async () => last,
     dispose() {},
   };
 }

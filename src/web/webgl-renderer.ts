@@ -100,7 +100,7 @@ export interface WebglRenderer {
   /** Renders `file` at `width` × `height` device pixels onto the canvas; resolves once the GPU has finished. */
   render(file: ImageSnfFile, width: number, height: number, bytes?: Uint8Array): Promise<void>;
   /** The pixels of the last render, as drawn (straight RGBA). */
-  readPixels(): RgbaPixels;
+  readPixels(): Promise<RgbaPixels>;
   dispose(): void;
 }
 
@@ -113,6 +113,8 @@ interface FieldGl {
   read(): RgbaPixels;
   /** Resolves once the GPU has finished every command issued so far (polled, never blocking the page). */
   finish(): Promise<void>;
+  /** Runs `job` after every job queued before it: a shared context's draw-finish-take must not interleave with another. */
+  exclusive<T>(job: () => T | Promise<T>): Promise<T>;
   readonly lost: boolean;
 }
 
@@ -141,20 +143,20 @@ export function createWebglRenderer(allowSoftware: boolean): WebglRenderer | und
       return {
         name: 'webgl2',
         canvas,
-        async render(file, width, height) {
+        render: (file, width, height) => core.exclusive(async () => {
           core.draw(file, width, height);
           await core.finish();
           canvas.width = width;
           canvas.height = height;
           bitmaps.transferFromImageBitmap((core.canvas as OffscreenCanvas).transferToImageBitmap());
           last = { file, width, height };
-        },
-        readPixels() {
+        }),
+        readPixels: () => core.exclusive(() => {
           if (!last) return { width: 0, height: 0, data: new Uint8ClampedArray(0) };
           // The shared context has drawn other elements since: draw this one again and read it.
           core.draw(last.file, last.width, last.height);
           return core.read();
-        },
+        }),
         dispose() {},
       };
     }
@@ -172,7 +174,7 @@ export function createWebglRenderer(allowSoftware: boolean): WebglRenderer | und
       await own.finish();
     },
     // The drawing buffer is cleared once shown: `read` draws the last sum again first.
-    readPixels: () => (drawn ? own.read() : { width: 0, height: 0, data: new Uint8ClampedArray(0) }),
+    readPixels: async () => (drawn ? own.read() : { width: 0, height: 0, data: new Uint8ClampedArray(0) }),
     dispose() {},
   };
 }
@@ -183,6 +185,7 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
   }) as WebGL2RenderingContext | null;
   if (!gl || !gl.getExtension('EXT_color_buffer_float')) return undefined;
   let lost = false;
+  let queue: Promise<unknown> = Promise.resolve();
   canvas.addEventListener('webglcontextlost', () => {
     lost = true;
   });
@@ -296,6 +299,11 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
       }
       last = { channels: CHANNELS[header.layout], width, height };
       drawOutput();
+    },
+    exclusive(job) {
+      const run = queue.then(job);
+      queue = run.catch(() => undefined);
+      return run;
     },
     async finish() {
       const fence = gl.fenceSync(gl.SYNC_GPU_COMMANDS_COMPLETE, 0);
