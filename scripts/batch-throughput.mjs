@@ -34,14 +34,17 @@ for (let r = 0; r < Number(values.repeat); r++) {
     const out = path.join(work, `out-${jobs}-${r}`);
     const load = os.loadavg();
     const start = performance.now();
-    const run = spawnSync(process.execPath, [path.join(root, 'bin', 'snfc.js'), 'batch', input, '--out', out, '--steps', values.steps, '--jobs', String(jobs), '--json'], { encoding: 'utf8' });
+    // GNU time's last stderr line: user and system CPU seconds of the whole run (all threads).
+    const run = spawnSync('/usr/bin/time', ['-f', 'cpu %U %S', process.execPath, path.join(root, 'bin', 'snfc.js'), 'batch', input, '--out', out, '--steps', values.steps, '--jobs', String(jobs), '--json'], { encoding: 'utf8' });
     const seconds = (performance.now() - start) / 1000;
     if (run.status !== 0) throw new Error(`batch failed (${run.status}): ${run.stderr}`);
     const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
     const encoded = lines.filter((line) => line.status === 'encoded');
+    const [user, system] = /cpu ([\d.]+) ([\d.]+)\s*$/.exec(run.stderr).slice(1).map(Number);
     const record = {
       jobs, threadsPerJob: Math.max(1, Math.floor(os.availableParallelism() / jobs)), images: encoded.length, size: `${size}x${size}`, steps: Number(values.steps),
       seconds: +seconds.toFixed(2), imagesPerMinute: +(60 * encoded.length / seconds).toFixed(2),
+      cpuSecondsPerImage: +((user + system) / encoded.length).toFixed(2),
       meanEncodeSeconds: +(encoded.reduce((sum, line) => sum + line.seconds, 0) / encoded.length).toFixed(2),
       meanPsnr: +(encoded.reduce((sum, line) => sum + line.psnr, 0) / encoded.length).toFixed(2),
       loadBefore: load.map((x) => +x.toFixed(2)), loadAfter: os.loadavg().map((x) => +x.toFixed(2)),

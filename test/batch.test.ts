@@ -52,6 +52,36 @@ function assertNoTempFiles(dir: string): void {
   assert.deepEqual(temps, [], `temp files left in ${dir}`);
 }
 
+/** A running `snfc` process whose stderr lines the test can wait for. */
+class Snfc {
+  readonly child: ChildProcess;
+  stderr = '';
+  stdout = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+  }
+
+  /** Resolves once `pattern` has appeared `count` times on stderr. */
+  async waitFor(pattern: RegExp, count = 1, timeoutMs = 60_000): Promise<void> {
+    const start = Date.now();
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+    while ((this.stderr.match(global)?.length ?? 0) < count) {
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern} ×${count}; stderr: ${this.stderr}`);
+      if (this.child.exitCode !== null) throw new Error(`exited (${this.child.exitCode}) before ${pattern} ×${count}; stderr: ${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (this.child.exitCode === null) this.child.kill(signal);
+  }
+}
+
 describe('snfc batch on this machine', () => {
   it('encodes folders with 2 jobs, keeps sub-folder paths, and a second run does nothing and says so', async () => {
     const dir = tempDir();
@@ -127,6 +157,22 @@ describe('snfc batch on this machine', () => {
     assert.deepEqual(fixed.stdout.trim().split('\n').slice(0, -1).map((line) => JSON.parse(line).output), ['b.snf']);
   });
 
+  it('stops on Ctrl-C with exit 130, the resume hint, and no partial output', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png', 'b.png']);
+    const run = new Snfc(['batch', 'in', '--out', 'out', '--jobs', '2', '--bpp', '4', '--steps', '1000000'], dir);
+    try {
+      await run.waitFor(/2 to encode/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      run.stop('SIGINT');
+      assert.equal(await run.exited, 130, run.stderr);
+    } finally {
+      run.stop('SIGKILL');
+    }
+    assert.match(run.stderr, /snfc: interrupted by SIGINT; finished outputs are kept in out; run the same command again to resume/);
+    assert.deepEqual(readdirSync(path.join(dir, 'out')).filter((name) => name !== 'batch.jsonl'), [], 'no output, no temp file');
+  });
+
   it('refuses usage mistakes before any work, with one line', () => {
     const dir = tempDir();
     const cases: [string[], number, RegExp][] = [
@@ -144,36 +190,6 @@ describe('snfc batch on this machine', () => {
     }
   });
 });
-
-/** A running `snfc` process whose stderr lines the test can wait for. */
-class Snfc {
-  readonly child: ChildProcess;
-  stderr = '';
-  stdout = '';
-  readonly exited: Promise<number | null>;
-
-  constructor(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
-    this.child = spawn(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
-    this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
-    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
-  }
-
-  /** Resolves once `pattern` has appeared `count` times on stderr. */
-  async waitFor(pattern: RegExp, count = 1, timeoutMs = 60_000): Promise<void> {
-    const start = Date.now();
-    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
-    while ((this.stderr.match(global)?.length ?? 0) < count) {
-      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern} ×${count}; stderr: ${this.stderr}`);
-      if (this.child.exitCode !== null) throw new Error(`exited (${this.child.exitCode}) before ${pattern} ×${count}; stderr: ${this.stderr}`);
-      await new Promise((resolve) => setTimeout(resolve, 50));
-    }
-  }
-
-  stop(signal: NodeJS.Signals = 'SIGTERM'): void {
-    if (this.child.exitCode === null) this.child.kill(signal);
-  }
-}
 
 describe('snfc batch --queue with snfc worker (BullMQ on a real redis-server)', () => {
   let redis: Awaited<ReturnType<typeof startRedis>>;

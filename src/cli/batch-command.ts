@@ -11,14 +11,17 @@ import { CliError, EXIT, interruptNote, outputError, usageError } from './errors
 import { integerIn, queueUrl } from './validate.js';
 
 /**
- * Files encoded at once on this machine by default. Measured on 2 cores with
- * 128x128 crops (docs/batch.md): one job per core, each with one engine
- * thread, beats one job with two threads, whose threads wait for each other
- * every step.
+ * Files encoded at once by default: one per two engine threads. Measured on
+ * 2 cores (docs/batch.md, 8 native 128x128 Kodak crops, 200 steps): one job
+ * of 2 threads did 7.5–7.9 images a minute, two jobs of 1 thread 5.0–7.0, in
+ * three alternating pairs under the same load; it also finishes files in
+ * order and holds one image in memory. Two threads a job on larger machines
+ * is that finding carried over, not measured there.
  */
 export function defaultJobs(): number {
-  return threadBudget();
+  return Math.max(1, Math.floor(threadBudget() / THREADS_PER_DEFAULT_JOB));
 }
+const THREADS_PER_DEFAULT_JOB = 2;
 
 /** Engine threads this machine gives a batch (or a worker): SNFC_THREADS, else the machine's parallelism. */
 export function threadBudget(): number {
@@ -44,7 +47,7 @@ export const batchCommand = {
     .positional('inputs', { type: 'string', array: true, describe: 'Images and folders of images', demandOption: true })
     .option('out', { alias: 'o', type: 'string', describe: 'Folder for the .snf files and the manifest batch.jsonl (created if missing)', demandOption: true })
     .option('recursive', { alias: 'r', type: 'boolean', describe: 'Also encode the images in sub-folders, keeping their paths under --out [default: false]' })
-    .option('jobs', { alias: 'j', type: 'string', describe: `Files encoded at once, 1–256; the engine threads (SNFC_THREADS, else the cores: ${threadBudget()} here) are divided among them [default: ${defaultJobs()}, one per core]` }))
+    .option('jobs', { alias: 'j', type: 'string', describe: `Files encoded at once, 1–256; the engine threads (SNFC_THREADS, else the cores: ${threadBudget()} here) are divided among them [default: ${defaultJobs()} here, one per 2 threads]` }))
     .option('queue', { type: 'string', describe: 'redis://HOST:PORT[/DB]: put the jobs on this BullMQ queue for `snfc worker` processes instead of encoding here' })
     .option('shared-fs', { type: 'boolean', describe: 'With --queue: jobs carry the input\'s absolute path instead of its bytes (every worker must see the same files) [default: false]' })
     .option('max-job-mb', { type: 'string', describe: `With --queue and without --shared-fs: largest input a job carries, in MiB, 1–256 [default: ${DEFAULT_MAX_JOB_MB}]` })

@@ -4,6 +4,9 @@ import type { BatchItem } from '../batch/inputs.js';
 import type { ManifestRecord } from '../batch/manifest.js';
 import type { BatchEvents, BatchSummary } from '../batch/run-batch.js';
 
+/** Label column of the bars: with 30-character bars, a line fits 80 columns (`20/20 done | ETA 10m25s`, `step 1760/1760 | 23.36 dB`). */
+const LABEL_WIDTH = 20;
+
 export type BatchOutputMode = 'bars' | 'lines' | 'json' | 'quiet';
 
 /** `bars` on a terminal; `lines` (one per finished input) when stderr is a file or pipe. */
@@ -55,10 +58,10 @@ export function batchProgress(mode: BatchOutputMode, outDir: string, how: string
       process.stderr.write(`snfc batch: ${count} inputs: ${todo.length} to encode, ${upToDate.length} up to date; ${how}\n`);
       if (mode === 'bars') {
         multibar = new cliProgress.MultiBar({
-          stream: process.stderr, hideCursor: true, clearOnComplete: false, etaBuffer: 20,
+          stream: process.stderr, hideCursor: true, clearOnComplete: false, etaBuffer: 20, barsize: 30,
           format: '{label} {bar} step {value}/{total} | {psnr} dB',
         }, cliProgress.Presets.shades_classic);
-        overall = multibar.create(todo.length, 0, { label: 'batch'.padEnd(24) }, { format: '{label} {bar} {value}/{total} done | ETA {eta_formatted}' });
+        overall = multibar.create(todo.length, 0, { label: 'batch'.padEnd(LABEL_WIDTH) }, { format: '{label} {bar} {value}/{total} done | ETA {eta_formatted}' });
       }
     },
     step(item, step, steps, psnr) {
@@ -66,7 +69,7 @@ export function batchProgress(mode: BatchOutputMode, outDir: string, how: string
       let bar = jobBars.get(item);
       const name = path.basename(item.input);
       if (!bar) {
-        bar = multibar.create(steps, 0, { label: `  ${name.length > 22 ? name.slice(0, 21) + '…' : name}`.padEnd(24), psnr: '--.--' });
+        bar = multibar.create(steps, 0, { label: `  ${name.length > LABEL_WIDTH - 2 ? name.slice(0, LABEL_WIDTH - 3) + '…' : name}`.padEnd(LABEL_WIDTH), psnr: '--.--' });
         jobBars.set(item, bar);
       }
       bar.setTotal(steps);
@@ -89,6 +92,8 @@ export function batchProgress(mode: BatchOutputMode, outDir: string, how: string
       overall?.update(done);
     },
     finish(summary) {
+      // stop() does not print lines still waiting for the next redraw (the last file's): redraw first.
+      multibar?.update();
       multibar?.stop();
       if (mode === 'json') {
         process.stdout.write(JSON.stringify({ summary: true, ...summary }) + '\n');

@@ -8,7 +8,7 @@ export const workerCommand = {
   describe: 'Encode the jobs of `snfc batch --queue` from a Redis queue until stopped (Ctrl-C)',
   builder: (yargs: Argv) => yargs
     .option('queue', { type: 'string', describe: 'redis://HOST:PORT[/DB] of the queue that `snfc batch --queue` fills', demandOption: true })
-    .option('jobs', { alias: 'j', type: 'string', describe: `Jobs encoded at once, 1–256; the engine threads (SNFC_THREADS, else the cores: ${threadBudget()} here) are divided among them [default: ${defaultJobs()}, one per core]` })
+    .option('jobs', { alias: 'j', type: 'string', describe: `Jobs encoded at once, 1–256; the engine threads (SNFC_THREADS, else the cores: ${threadBudget()} here) are divided among them [default: ${defaultJobs()} here, one per 2 threads]` })
     .option('json', { type: 'boolean', describe: 'One JSON line per finished job on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No line per job; errors only' })
     .example('$0 worker --queue redis://10.0.0.5:6379', 'on each machine that encodes'),
