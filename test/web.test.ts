@@ -167,6 +167,21 @@ test('twenty WebGL2 images on one page all render and all stay on screen (one sh
   }
 });
 
+test('renderer="auto" takes WASM where WebGL2 runs on a CPU rasterizer (SwiftShader here), WebGL2 on a GPU', async () => {
+  const { gl, chosen } = await page.evaluate(async () => {
+    const context = document.createElement('canvas').getContext('webgl2')!;
+    const gl = String(context.getParameter(context.getExtension('WEBGL_debug_renderer_info')!.UNMASKED_RENDERER_WEBGL));
+    const element = document.createElement('snf-image') as HTMLElement & { activeRenderer: string };
+    element.setAttribute('src', '/fourier.snf');
+    await new Promise((resolve) => {
+      element.addEventListener('load', resolve, { once: true });
+      document.body.replaceChildren(element);
+    });
+    return { gl, chosen: element.activeRenderer };
+  });
+  assert.equal(chosen, /SwiftShader|llvmpipe/i.test(gl) ? 'wasm' : 'webgl2', `GL renderer: ${gl}`);
+});
+
 test('without a CSS size the element takes the image size; alt gives it role img and a label', async () => {
   const box = await page.evaluate(async () => {
     const element = document.createElement('snf-image');

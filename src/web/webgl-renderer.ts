@@ -129,8 +129,8 @@ const shared = new Map<boolean, FieldGl | undefined>();
 /**
  * A WebGL2 renderer, or undefined where WebGL2 or float render targets are
  * missing, or (unless `allowSoftware`) where the browser says WebGL2 would be
- * much slower than usual (`failIfMajorPerformanceCaveat`: a software
- * rasterizer such as SwiftShader, on which the WASM renderer is faster).
+ * much slower than usual, or names a CPU rasterizer (SwiftShader,
+ * llvmpipe), on which the WASM renderer is faster.
  */
 export function createWebglRenderer(allowSoftware: boolean): WebglRenderer | undefined {
   if (typeof OffscreenCanvas === 'function') {
@@ -184,6 +184,10 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
     premultipliedAlpha: false, antialias: false, depth: false, stencil: false, failIfMajorPerformanceCaveat: !allowSoftware,
   }) as WebGL2RenderingContext | null;
   if (!gl || !gl.getExtension('EXT_color_buffer_float')) return undefined;
+  if (!allowSoftware && isSoftware(gl)) {
+    gl.getExtension('WEBGL_lose_context')?.loseContext();
+    return undefined;
+  }
   let lost = false;
   let queue: Promise<unknown> = Promise.resolve();
   canvas.addEventListener('webglcontextlost', () => {
@@ -340,6 +344,16 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
     }
     return program;
   }
+}
+
+/**
+ * Whether `gl` runs on a CPU rasterizer. Chromium's SwiftShader passes
+ * `failIfMajorPerformanceCaveat`, so the renderer's name is asked too.
+ */
+function isSoftware(gl: WebGL2RenderingContext): boolean {
+  const info = gl.getExtension('WEBGL_debug_renderer_info');
+  const name = String(gl.getParameter(info ? info.UNMASKED_RENDERER_WEBGL : gl.RENDERER));
+  return /SwiftShader|llvmpipe|softpipe|lavapipe|Software|Basic Render/i.test(name);
 }
 
 function setNearest(gl: WebGL2RenderingContext): void {
