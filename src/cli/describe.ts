@@ -26,7 +26,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   ];
   const train = header.train;
   lines.push(train
-    ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}, seed ${train.seed}, ${train.engine}, ${train.psnr} dB at encode`
+    ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}${train.schedule === undefined ? '' : ` (${train.schedule})`}, seed ${train.seed}, ${train.engine}, ${train.psnr} dB at encode`
     : 'training:  not recorded (encode with --metadata to keep it)');
   return { ...summary, text: lines.join('\n') };
 }

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
 import { engineByName, ENGINE_NAMES } from '../encoder/engines.js';
+import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readImage } from './image-io.js';
 import { trainingProgress } from './progress.js';
@@ -42,6 +43,7 @@ export const encodeCommand = {
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
     .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.002 with Fourier inputs, 0.003 without]' })
+    .option('schedule', { type: 'string', describe: `Learning rate after the warm-up: cosine (decays to 5 % of --lr) or constant (holds --lr; the WS paper's code; add --warmup 0 for no warm-up) [default: ${DEFAULT_SCHEDULE}]` })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
     .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
     .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' })
@@ -77,6 +79,7 @@ export const encodeCommand = {
       throw usageError('--bits needs --width (with --bpp alone, the rate control chooses the quantization)');
     }
     const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
+    const schedule = oneOf('schedule', argv.schedule ?? DEFAULT_SCHEDULE, SCHEDULES);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
     const image = await readImage(await readInput(input), input);
@@ -84,7 +87,7 @@ export const encodeCommand = {
     const progress = trainingProgress(argv.quiet === true || argv.json === true);
     let result;
     try {
-      result = await encodeImage(image, { ...options, metadata: argv.metadata === true, engine: engineByName(engineName), onStep: progress.update });
+      result = await encodeImage(image, { ...options, schedule, metadata: argv.metadata === true, engine: engineByName(engineName), onStep: progress.update });
     } catch (error) {
       // Option combinations that only this image rules out (tiles larger than it, a network over the file limits).
       if (error instanceof EncodeOptionsError) throw usageError(error.message);
@@ -98,7 +101,7 @@ export const encodeCommand = {
       process.stdout.write(JSON.stringify({
         input, output, bytes: result.bytes.length, bpp, psnr: result.psnr, steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
-        alpha: result.alpha, engine: result.engine, lr: result.lr, seed: result.seed, qatSteps: result.qatSteps,
+        alpha: result.alpha, engine: result.engine, lr: result.lr, schedule: result.schedule, seed: result.seed, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, bitsPerParam: result.bitsPerParam,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');

@@ -17,7 +17,7 @@ import { SeededRandom } from './random.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { tensorSensitivities } from './sensitivity.js';
-import { fit } from './trainer.js';
+import { DEFAULT_SCHEDULE, fit, SCHEDULES, type Schedule } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
 
 export interface ImageEncodeOptions {
@@ -58,6 +58,14 @@ export interface ImageEncodeOptions {
   readonly omega?: number;
   /** Fraction of the fit's passes over which the learning rate rises linearly from a tenth of its peak; default DEFAULT_WARMUP. */
   readonly warmup?: number;
+  /**
+   * Learning rate after the warm-up: `cosine` decays it to 5 % of the peak by
+   * the end of the fit, `constant` holds the peak (the WS paper's official
+   * code; with `warmup` 0 the rate is `lr` from the first step). The warm-up
+   * and the quantization-aware fine-tuning (a tenth of the peak, decaying)
+   * are the same with either. Default `cosine`.
+   */
+  readonly schedule?: Schedule;
   /** Peak learning rate; default `defaultLearningRate` (0.002 with Fourier inputs, 0.003 without). */
   readonly lr?: number;
   /** Seed of the initialization; default 1. */
@@ -93,6 +101,7 @@ export interface ImageEncodeResult {
   readonly bitsPerParam: number;
   readonly alpha: number;
   readonly lr: number;
+  readonly schedule: Schedule;
   readonly seed: number;
   /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
   readonly steps: number;
@@ -256,6 +265,8 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   }
   const warmup = options.warmup ?? DEFAULT_WARMUP;
   if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  if (!SCHEDULES.includes(schedule)) throw new EncodeOptionsError(`schedule must be one of ${SCHEDULES.join(', ')}; got ${String(schedule)}`);
   const { tiling, arch, rateMode, bpp } = planEncode(image, options);
   const networks = tiling.columns * tiling.rows;
   const fourier = arch.fourier ?? 0;
@@ -301,7 +312,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     const fitBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
     await withEngine(tile, initializeWeightScaled(arch, alpha, seed + index), async (engine) => {
       engineName = engine.name;
-      const fitted = await fit(engine, { steps, lr, warmupFraction: warmup, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
+      const fitted = await fit(engine, { steps, lr, schedule, warmupFraction: warmup, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
       stepsDone += steps - fitted.steps;
       fitSteps = Math.max(fitSteps, fitted.steps);
       tile.params = fitted.params;
@@ -317,7 +328,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
     ...(options.metadata === true ? { train: {
       steps: fitSteps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
-      alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws',
+      alpha, lr, schedule, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws',
     } } : {}),
   });
   const quantizeAll = (gridSteps: (tile: Tile) => readonly number[]): QuantizedTensor[][] =>
@@ -370,7 +381,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, params, bits: Math.max(...allTensors.map((t) => t.bits)),
-    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: fitSteps, batch, qatSteps: qatTaken,
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, seed, steps: fitSteps, batch, qatSteps: qatTaken,
     seconds: elapsed(), engine: engineName, rateHit,
   };
 }
