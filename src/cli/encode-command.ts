@@ -8,6 +8,7 @@ import { trainingProgress } from './progress.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { usageError } from './errors.js';
 import { DEFAULT_BPP } from '../encoder/architecture.js';
+import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 
 /** `--tiles CxR`: 1 to 64 tiles a side. */
@@ -99,14 +100,14 @@ export const encodeCommand = {
     const bpp = (result.bytes.length * 8) / (image.width * image.height);
     if (argv.json === true) {
       process.stdout.write(JSON.stringify({
-        input, output, bytes: result.bytes.length, bpp, psnr: result.psnr, steps: result.steps, batch: result.batch, seconds: result.seconds,
+        input, output, bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, lr: result.lr, schedule: result.schedule, seed: result.seed, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, bitsPerParam: result.bitsPerParam,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
-      process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${result.psnr.toFixed(2)} dB ` +
+      process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
         `(width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s)\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).

@@ -16,7 +16,7 @@ export function trainingProgress(quiet: boolean): { update(step: number, steps: 
         bar.start(steps, 0, { psnr: '--.--' });
         started = true;
       }
-      bar.update(step, { psnr: psnr.toFixed(2) });
+      bar.update(step, { psnr: Number.isFinite(psnr) ? psnr.toFixed(2) : 'exact' });
     },
     stop() {
       if (started) bar.stop();
