@@ -84,7 +84,7 @@ for (const image of images) {
       const key = `${image}|${variant.name}|${bpp}|${resize}|${steps}`;
       if (done.has(key)) continue;
       const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp }).arch) : variant.options;
-      const result = await encodeImage(raster, { bpp, steps, engine: engineByName('auto'), ...options });
+      const result = await encodeImage(raster, { bpp, steps, engine: await engineByName('auto'), ...options });
       const row = {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
         width: result.arch.width, depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,

@@ -94,7 +94,7 @@ for (const kind of images) {
       const run = { image: label(kind), width, alpha, steps, lr, schedule };
       if (done.has(key(run))) continue;
       const before = os.loadavg()[0]!;
-      const curve = await fitLearningCurve(image, { width, depth: 3, alpha, lr, steps, schedule, engine: engineByName(engineName) });
+      const curve = await fitLearningCurve(image, { width, depth: 3, alpha, lr, steps, schedule, engine: await engineByName(engineName) });
       const line: WsRun = {
         ...run, channels: image.channels, engine: curve.engine, command, bestPsnr: curve.bestPsnr, seconds: curve.seconds,
         load: [before, os.loadavg()[0]!], points: curve.points.map((p) => ({ step: p.step, psnr: Math.round(p.psnr * 1000) / 1000, seconds: Math.round(p.seconds * 1000) / 1000 })),

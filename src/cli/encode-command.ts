@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
-import { engineByName, ENGINE_NAMES } from '../encoder/engines.js';
+import { ENGINE_NAMES, resolveEngine } from '../encoder/engines.js';
+import { TfjsUnavailableError } from '../encoder/tfjs-backend.js';
 import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readImage } from './image-io.js';
@@ -46,7 +47,7 @@ export const encodeCommand = {
     .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.002 with Fourier inputs, 0.003 without]' })
     .option('schedule', { type: 'string', describe: `Learning rate after the warm-up: cosine (decays to 5 % of --lr) or constant (holds --lr; the WS paper's code; add --warmup 0 for no warm-up) [default: ${DEFAULT_SCHEDULE}]` })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
-    .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
+    .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')}. wasm: WASM SIMD on worker threads; ref: plain TypeScript reference; tfjs: TensorFlow.js on the first backend installed (tfjs-node-gpu, tfjs-node, tfjs-backend-wasm, tfjs-backend-cpu; SNFC_TFJS_BACKEND=cpu|wasm|node|node-gpu picks one); auto: tfjs when it finds a GPU, else wasm [default: auto]` })
     .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' })
     .option('json', { type: 'boolean', describe: 'Print one JSON object with the result on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
@@ -82,13 +83,20 @@ export const encodeCommand = {
     const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const schedule = oneOf('schedule', argv.schedule ?? DEFAULT_SCHEDULE, SCHEDULES);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
+    let engine;
+    try {
+      engine = await resolveEngine(engineName);
+    } catch (error) {
+      if (error instanceof TfjsUnavailableError) throw usageError(`--engine ${engineName}: ${error.message}`);
+      throw error;
+    }
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
     const image = await readImage(await readInput(input), input);
     await checkOutput(output, input, argv.force === true);
-    const progress = trainingProgress(argv.quiet === true || argv.json === true);
+    const progress = trainingProgress(argv.quiet === true || argv.json === true, engine.name);
     let result;
     try {
-      result = await encodeImage(image, { ...options, schedule, metadata: argv.metadata === true, engine: engineByName(engineName), onStep: progress.update });
+      result = await encodeImage(image, { ...options, schedule, metadata: argv.metadata === true, engine: engine.factory, onStep: progress.update });
     } catch (error) {
       // Option combinations that only this image rules out (tiles larger than it, a network over the file limits).
       if (error instanceof EncodeOptionsError) throw usageError(error.message);
@@ -102,13 +110,13 @@ export const encodeCommand = {
       process.stdout.write(JSON.stringify({
         input, output, bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
-        alpha: result.alpha, engine: result.engine, lr: result.lr, schedule: result.schedule, seed: result.seed, qatSteps: result.qatSteps,
+        alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, seed: result.seed, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, bitsPerParam: result.bitsPerParam,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
       process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
-        `(width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s)\n`);
+        `(${result.engine}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s)\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
     if (result.rateHit === false) process.stderr.write(rateMissWarning(bpp, options.bpp ?? DEFAULT_BPP) + '\n');

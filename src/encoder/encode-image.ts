@@ -70,7 +70,7 @@ export interface ImageEncodeOptions {
   readonly lr?: number;
   /** Seed of the initialization; default 1. */
   readonly seed?: number;
-  /** Compute engine; default the WASM engine (`engineByName('auto')`). */
+  /** Compute engine; default the WASM engine (`createWasmEngine`; `resolveEngine` in engines.ts gives the others: ref, tfjs). */
   readonly engine?: EngineFactory;
   /**
    * Bound on the whole encode in seconds (fit, fine-tuning, coding). Output
