@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
-import { ENGINE_NAMES, resolveEngine } from '../encoder/engines.js';
-import { TfjsUnavailableError } from '../encoder/tfjs-backend.js';
+import { ENGINE_NAMES } from '../encoder/engines.js';
+import { engineFromFlag } from './engine-option.js';
 import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readImage } from './image-io.js';
@@ -83,13 +83,7 @@ export const encodeCommand = {
     const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const schedule = oneOf('schedule', argv.schedule ?? DEFAULT_SCHEDULE, SCHEDULES);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
-    let engine;
-    try {
-      engine = await resolveEngine(engineName);
-    } catch (error) {
-      if (error instanceof TfjsUnavailableError) throw usageError(`--engine ${engineName}: ${error.message}`);
-      throw error;
-    }
+    const engine = await engineFromFlag(engineName);
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
     const image = await readImage(await readInput(input), input);
     await checkOutput(output, input, argv.force === true);
