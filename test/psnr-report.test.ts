@@ -36,7 +36,7 @@ test('encode --json, info --json and info text report a fit that decodes exactly
   assert.equal(info.train.lossless, true);
   assert.match(snfc(['info', path.join(dir, 'flat.snf')]).stdout, /lossless at encode/);
   const text = snfc(['encode', input, '--width', '8', '--steps', '400', '-o', path.join(dir, 'text.snf')]);
-  assert.match(text.stderr, /bpp, lossless \(width 8/);
+  assert.match(text.stderr, /bpp, lossless \(wasm, width 8/);
   // A lossy fit says so.
   const lossy = JSON.parse(snfc(['encode', input, '--width', '8', '--steps', '5', '--json', '-o', path.join(dir, 'lossy.snf')]).stdout);
   assert.equal(lossy.lossless, false);

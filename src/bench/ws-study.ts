@@ -103,7 +103,7 @@ export function wsTable(runs: readonly WsRun[], thresholds: readonly number[] = 
     const rows = runs.filter((r) => r.image === image && String(r.width) === width).sort((a, b) => a.alpha - b.alpha);
     const base = rows.find((r) => r.alpha === 1);
     out.push(`### ${image}, width ${width}`, '');
-    out.push(`| α | PSNR after ${rows[0]!.steps} steps | ${thresholds.map((t) => `steps to ${t} dB (× α 1)`).join(' | ')} | seconds to ${thresholds.at(-1)} dB | s/step |`);
+    out.push(`| α | best PSNR in ${rows[0]!.steps} steps | ${thresholds.map((t) => `steps to ${t} dB (× α 1)`).join(' | ')} | seconds to ${thresholds.at(-1)} dB | s/step |`);
     out.push(`| ---: | ---: | ${thresholds.map(() => '---:').join(' | ')} | ---: | ---: |`);
     for (const r of rows) {
       const cells = thresholds.map((t) => {
