@@ -88,7 +88,7 @@ export interface WsRun {
   readonly points: CurvePoint[];
 }
 
-export const WS_THRESHOLDS = [30, 40, 50] as const;
+export const WS_THRESHOLDS = [20, 30, 40, 50] as const;
 
 /**
  * Markdown tables, one per image and width: each α's best PSNR, and the
