@@ -9,7 +9,7 @@
  *
  *   npm run bench:ws -- [--widths 64,256,512] [--alphas 1,1.5,2,2.5,3] [--images gray,rgb]
  *     [--steps 300] [--lr 1e-4] [--schedule constant] [--engine wasm] [--crop 128]
- *     [--kodak ../shared/data/kodak] [--out bench/results/ws]
+ *     [--kodak ../shared/data/kodak] [--out bench/results/ws] [--report]
  *
  * The per-second curves are timings: run it alone (flock /work/notes/timing.lock
  * on the shared machine); each run records the load average around it.
@@ -87,7 +87,9 @@ function writeReport(): void {
   write('curves.svg', wsPlot(runs, `WS scale α: training PSNR of a depth-3 SIREN, lr ${lr} ${schedule}, full batch (snfc, ${engineName} engine)`));
 }
 
-for (const kind of images) {
+// --report: only rewrite table.md and curves.svg from the runs already in runs.jsonl.
+const reportOnly = process.argv.includes('--report');
+for (const kind of reportOnly ? [] : images) {
   const image = await kodim05(kind);
   for (const width of widths) {
     for (const alpha of alphas) {

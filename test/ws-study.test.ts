@@ -56,8 +56,8 @@ test('ws table: steps to a PSNR and the speed-up over α 1, a lower bound when �
   assert.equal(stepsToReach(points([10, 29, 30, 41]), 30)?.step, 2);
   assert.equal(stepsToReach(points([10, 29]), 30), null);
   const table = wsTable([run(2.5, [10, 30, 41, 45, 51, 52]), run(1, [10, 20, 25, 30, 35, 40])], [30, 40, 50]);
-  assert.match(table, /\| 1 \| 40\.00 \| 3 \| 5 \| > 6 \| — \| 0\.100 \|/);
-  assert.match(table, /\| 2\.5 \| 52\.00 \| 1 \(3\.0×\) \| 2 \(2\.5×\) \| 4 \(> 1\.5×\) \| 0\.4 \| 0\.100 \|/);
+  assert.match(table, /\| 1 \| 40\.00 \| 3 \| 5 \| > 6 \| 40 dB, 0\.5 s \| 0\.100 \|/);
+  assert.match(table, /\| 2\.5 \| 52\.00 \| 1 \(3\.0×\) \| 2 \(2\.5×\) \| 4 \(> 1\.5×\) \| 50 dB, 0\.4 s \| 0\.100 \|/);
   assert.ok(table.indexOf('| 1 |') < table.indexOf('| 2.5 |'), 'rows sorted by α');
   const svg = wsPlot([run(1, [10, 20, 30]), run(2.5, [10, 30, 40])], 'a & b');
   assert.match(svg, /^<svg [^]*a &amp; b[^]*α 2\.5[^]*seconds of fitting[^]*<\/svg>\n$/);
