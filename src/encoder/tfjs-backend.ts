@@ -38,9 +38,10 @@ export interface TfjsSkip {
 
 /** A loaded tfjs with its backend in use. */
 export class TfjsRuntime {
-  readonly #tf: Tf;
+  readonly #tf: unknown;
   constructor(
-    tf: Tf,
+    /** The tfjs namespace (typed `unknown` here so that snfc's public types do not need tfjs-core installed). */
+    tf: unknown,
     /** Which of TFJS_BACKENDS this is. */
     readonly choice: TfjsBackendChoice,
     /** tfjs's name for the backend: 'tensorflow', 'webgpu', 'wasm' or 'cpu'. */
@@ -53,8 +54,8 @@ export class TfjsRuntime {
     this.#tf = tf;
   }
 
-  /** The tfjs namespace (typed as tfjs-core), for the engine. */
-  get tf(): Tf {
+  /** The tfjs namespace, for the engine (which sees it typed as tfjs-core). */
+  get tf(): unknown {
     return this.#tf;
   }
 

@@ -54,12 +54,13 @@ export class TfjsEngine implements Engine {
 
   static async create(runtime: TfjsRuntime, setup: EngineSetup): Promise<TfjsEngine> {
     // tfjs has one current backend per process; an engine made for another may have switched it.
-    if (runtime.tf.getBackend() !== runtime.backend) await runtime.tf.setBackend(runtime.backend);
+    const tf = runtime.tf as Tf;
+    if (tf.getBackend() !== runtime.backend) await tf.setBackend(runtime.backend);
     return new TfjsEngine(runtime, setup);
   }
 
   private constructor(runtime: TfjsRuntime, private readonly setup: EngineSetup) {
-    const tf = (this.tf = runtime.tf);
+    const tf = (this.tf = runtime.tf as Tf);
     const { arch } = setup;
     this.name = `tfjs-${runtime.choice}`;
     this.layers = layerShapes(arch);
