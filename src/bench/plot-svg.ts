@@ -13,6 +13,8 @@ export interface PlotSeries {
   readonly points: readonly RdPoint[];
   /** Published curves: dashed, thin, no markers; they do not set the axis ranges. */
   readonly anchor?: boolean;
+  /** A fixed colour (so that a series keeps it across several plots); default the next of the palette. */
+  readonly colour?: string;
 }
 
 export interface PlotOptions {
@@ -34,7 +36,7 @@ export interface PlotOptions {
 }
 
 /** Solid series colours (Tableau 10), then the anchors' (lighter) colours. */
-const SOLID = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PLOT_COLOURS: readonly string[] = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 const DASHED = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d', '#666666',
   '#1f78b4', '#33a02c', '#fb9a99', '#e31a1c', '#fdbf6f', '#ff7f00', '#cab2d6', '#6a3d9a'];
 
@@ -112,7 +114,7 @@ export function plotRateDistortion(series: readonly PlotSeries[], options: PlotO
   let dashed = 0;
   const styled = series.map((s) => ({
     series: s,
-    colour: s.anchor ? DASHED[dashed++ % DASHED.length]! : SOLID[solid++ % SOLID.length]!,
+    colour: s.colour ?? (s.anchor ? DASHED[dashed++ % DASHED.length]! : PLOT_COLOURS[solid++ % PLOT_COLOURS.length]!),
     style: s.anchor ? 'stroke-width="1.25" stroke-dasharray="6 4"' : 'stroke-width="2.25"',
   }));
   for (const { series: s, colour, style } of [...styled.filter((e) => e.series.anchor), ...styled.filter((e) => !e.series.anchor)]) {

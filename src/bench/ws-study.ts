@@ -10,7 +10,7 @@ import { initializeWeightScaled } from '../encoder/ws-init.js';
 import type { SirenArch } from '../kernels/arch.js';
 import { normalizeSample, regionGrid } from '../kernels/render.js';
 import type { Raster } from '../raster.js';
-import { plotRateDistortion } from './plot-svg.js';
+import { PLOT_COLOURS, plotRateDistortion } from './plot-svg.js';
 
 export interface CurveOptions {
   readonly width: number;
@@ -138,11 +138,13 @@ export function wsPlot(runs: readonly WsRun[], title: string): string {
   const panelW = 640;
   const panelH = 360;
   const panels: string[] = [];
+  // One colour per α in every panel, in the order of the palette.
+  const alphas = [...new Set(runs.map((r) => r.alpha))].sort((a, b) => a - b);
   groups.forEach((group, row) => {
     const [image, width] = group.split('\n');
     const rows = runs.filter((r) => r.image === image && String(r.width) === width).sort((a, b) => a.alpha - b.alpha);
     (['step', 'seconds'] as const).forEach((axis, column) => {
-      const series = rows.map((r) => ({ name: `α ${r.alpha}`, points: thin(r.points).map((p) => ({ bpp: p[axis], psnr: p.psnr })) }));
+      const series = rows.map((r) => ({ name: `α ${r.alpha}`, colour: PLOT_COLOURS[alphas.indexOf(r.alpha) % PLOT_COLOURS.length], points: thin(r.points).map((p) => ({ bpp: p[axis], psnr: p.psnr })) }));
       const svg = plotRateDistortion(series, {
         title: `${image}, width ${width}`, width: panelW, height: panelH, legendWidth: 80, markers: false, clipId: `clip-${row}-${column}`,
         maxBpp: Math.max(...series.flatMap((s) => s.points.map((p) => p.bpp))),
