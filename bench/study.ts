@@ -101,7 +101,7 @@ for (const image of images) {
       const key = `${image}|${variant.name}|${bpp}|${resize}|${steps}`;
       if (done.has(key)) continue;
       const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp }).arch) : variant.options;
-      const result = await encodeImage(raster, { bpp, steps, engine: engineByName('auto'), ...options });
+      const result = await encodeImage(raster, { bpp, steps, engine: await engineByName('auto'), ...options });
       const tiled = result.tiles.columns * result.tiles.rows > 1;
       const seams = tiled ? seamRatio(raster, await decodeImage(result.bytes), result.tiles.columns, result.tiles.rows).ratio : undefined;
       const row = {

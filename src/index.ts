@@ -4,9 +4,12 @@
  * `snfc/decoder` or `snfc/format` alone.
  */
 export { encodeImage, type ImageEncodeOptions, type ImageEncodeResult } from './encoder/encode-image.js';
-export { engineByName, ENGINE_NAMES, type EngineName } from './encoder/engines.js';
+export { engineByName, ENGINE_NAMES, resolveEngine, type EngineName, type ResolvedEngine } from './encoder/engines.js';
+export { loadTfjs, TFJS_BACKENDS, TfjsUnavailableError, type LoadTfjsOptions, type TfjsBackendChoice } from './encoder/tfjs-backend.js';
+export { createTfjsEngineFactory, type TfjsEngineFactory } from './encoder/tfjs-engine.js';
+export { SCHEDULES, type Schedule } from './encoder/trainer.js';
 export type { Engine, EngineFactory, EngineSetup } from './encoder/engine.js';
 export { decodeImage, decodedSize, DEFAULT_MAX_PIXELS, initKernels, type DecodeLimits, type DecodeOptions, type DecodeSize } from './decoder/index.js';
 export { readSnf, writeSnf, inspectSnf, SnfFormatError, type SnfFile, type SnfHeader } from './format/index.js';
-export { psnr } from './metrics/psnr.js';
+export { psnr, PSNR_REPORT_CAP, reportPsnr } from './metrics/psnr.js';
 export type { Raster } from './raster.js';

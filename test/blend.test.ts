@@ -142,7 +142,7 @@ test('a blended file decodes at any size as spec §3.5 and §4.3 say, pixel for 
 test('encodeImage --overlap: blended tiles, 2.1 file, PSNR measured on the decoded file; a bad overlap is refused before training', async () => {
   const { data, info } = await sharp(readFileSync(path.join(FIXTURES, 'kodim-crop32.png'))).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image = { width: info.width, height: info.height, channels: 3 as const, data: new Uint8Array(data) };
-  const options = { width: 6, steps: 30, tiles: { columns: 2, rows: 2 }, engine: engineByName('auto') };
+  const options = { width: 6, steps: 30, tiles: { columns: 2, rows: 2 }, engine: await engineByName('auto') };
   const blended = await encodeImage(image, { ...options, overlap: 3 });
   assert.equal(blended.overlap, 3);
   assert.deepEqual([blended.bytes[8], blended.bytes[9]], [2, 1]);
@@ -153,7 +153,7 @@ test('encodeImage --overlap: blended tiles, 2.1 file, PSNR measured on the decod
   assert.equal(hard.bytes[9], 0);
   await assert.rejects(encodeImage(image, { ...options, overlap: 9 }), (e: unknown) => e instanceof EncodeOptionsError && /overlap must be a whole number of pixels from 0 to 8/.test(e.message));
   // One tile: nothing to blend, so no blend key.
-  const single = await encodeImage(image, { width: 6, steps: 5, engine: engineByName('auto') });
+  const single = await encodeImage(image, { width: 6, steps: 5, engine: await engineByName('auto') });
   assert.equal(single.overlap, 0);
 });
 

@@ -40,7 +40,7 @@ const audioArch = (outputs: number, width = 5, depth = 1): SirenArch => ({ input
 function imageHeader(width: number, height: number, layout: 'gray' | 'graya' | 'rgb' | 'rgba' = 'rgb'): SnfHeader {
   return {
     kind: 'image', width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8',
-    train: { steps: 100, batch: 64, alpha: 0.5, lr: 1e-3, seed: 7, psnr: 31.25, engine: 'ref', seconds: 1.5, init: 'ws' },
+    train: { steps: 100, batch: 64, alpha: 0.5, lr: 1e-3, schedule: 'constant', seed: 7, psnr: 31.25, engine: 'ref', seconds: 1.5, init: 'ws' },
   };
 }
 
@@ -355,6 +355,7 @@ test('rejects wrong types and values of top-level fields, each with its code', (
     ['train.batch zero', (h) => { h.train.batch = 0; }, 'BAD_HEADER'],
     ['train.batch fractional', (h) => { h.train.batch = 1.5; }, 'BAD_HEADER'],
     ['train.engine a number', (h) => { h.train.engine = 5; }, 'BAD_HEADER'],
+    ['train.schedule a number', (h) => { h.train.schedule = 0; }, 'BAD_HEADER'],
     ['train.psnr NaN', (h) => { h.train.psnr = NaN; }, 'BAD_HEADER'],
     ['train.lr infinite', (h) => { h.train.lr = Infinity; }, 'BAD_HEADER'],
   ];

@@ -24,7 +24,7 @@ test('searchLambda lands on the largest size not above the target', () => {
 test('--bpp lands within ±5 % of the whole file on small images', async () => {
   const image = syntheticImage(64, 48);
   for (const bpp of [2, 4]) {
-    const result = await encodeImage(image, { bpp, steps: 40, engine: engineByName('auto') });
+    const result = await encodeImage(image, { bpp, steps: 40, engine: await engineByName('auto') });
     const actual = (result.bytes.length * 8) / (64 * 48);
     assert.ok(Math.abs(actual - bpp) <= 0.05 * bpp, `asked ${bpp}, got ${actual}`);
     assert.equal(result.rateHit, true);
@@ -33,7 +33,7 @@ test('--bpp lands within ±5 % of the whole file on small images', async () => {
 
 test('mini-batches: a tile of 96×64 pixels fits in four batches of 1536 by default, in one with batch 0; same bytes on a rerun', async () => {
   const image = syntheticImage(96, 64);
-  const options = { bpp: 2, steps: 30, engine: engineByName('auto') };
+  const options = { bpp: 2, steps: 30, engine: await engineByName('auto') };
   const batched = await encodeImage(image, options);
   assert.equal(batched.batch, 1536);
   assert.deepEqual((await encodeImage(image, options)).bytes, batched.bytes);

@@ -12,7 +12,8 @@ import path from 'node:path';
 import type { ImageEncodeOptions } from '../encoder/encode-image.js';
 import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
 import type { EngineFactory } from '../encoder/engine.js';
-import type { EngineName } from '../encoder/engines.js';
+import { resolveEngine, type EngineName } from '../encoder/engines.js';
+import { TfjsUnavailableError } from '../encoder/tfjs-backend.js';
 import { createRefEngine } from '../encoder/ref-engine.js';
 import { wasmEngineFactory } from '../encoder/wasm-engine.js';
 // The image decoder (sharp) and the one-line errors live in the CLI's room for now; batch reuses them rather than copying them.
@@ -80,12 +81,19 @@ export function failureOf(error: unknown): EncodeFailure {
   if (error instanceof BatchItemError) return error.failure;
   if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode, deterministic: error.exitCode === EXIT.INPUT || error.exitCode === EXIT.USAGE };
   if (error instanceof EncodeOptionsError) return { message: error.message, exitCode: EXIT.USAGE, deterministic: true };
+  if (error instanceof TfjsUnavailableError) return { message: `--engine: ${error.message}`, exitCode: EXIT.USAGE, deterministic: true };
   return { message: `internal error: ${error instanceof Error ? error.message : String(error)}`, exitCode: EXIT.FAILURE, deterministic: false };
 }
 
-/** The engine of `name` running on `threads` threads (the wasm engine; the reference engine has one). */
-function engineFor(name: EngineName, threads: number): EngineFactory {
-  return name === 'ref' ? createRefEngine : wasmEngineFactory({ threads });
+/**
+ * The engine of `name`; the WASM engine on `threads` threads (the reference
+ * and tfjs engines bring their own parallelism). `auto` is tfjs only where
+ * it finds a GPU, as for `snfc encode`.
+ */
+async function engineFor(name: EngineName, threads: number): Promise<EngineFactory> {
+  if (name === 'ref') return createRefEngine;
+  const resolved = name === 'wasm' ? undefined : await resolveEngine(name);
+  return resolved === undefined || resolved.name === 'wasm' ? wasmEngineFactory({ threads }) : resolved.factory;
 }
 
 /** Encodes one input file's bytes; throws what `failureOf` classifies. */
@@ -98,7 +106,7 @@ export async function encodeFile(
       // Upright and in sRGB, as `snfc encode` reads it (docs/photos.md).
       const { image } = await readPhoto(bytes, name);
       const { engine, ...options } = settings;
-      const result = await encodeImage(image, { ...options, engine: engineFor(engine, threads), onStep });
+      const result = await encodeImage(image, { ...options, engine: await engineFor(engine, threads), onStep });
       return { bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / (image.width * image.height), seconds: result.seconds, rateHit: result.rateHit };
     }
   }

@@ -1,5 +1,5 @@
 import sharp from 'sharp';
-import { psnr } from '../metrics/psnr.js';
+import { psnr, reportPsnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { msSsim } from './ms-ssim.js';
 
@@ -40,8 +40,10 @@ export interface CodecPoint {
   readonly bytes: number;
   /** bytes × 8 / pixels. */
   readonly bpp: number;
-  /** dB, 8-bit RGB, peak 255. */
+  /** dB, 8-bit RGB, peak 255; at most PSNR_REPORT_CAP (100, an exact decode). */
   readonly psnr: number;
+  /** The decode was exact (psnr is then the cap). Absent from entries written before it existed. */
+  readonly lossless?: boolean;
   /** MS-SSIM (RGB, mean of channels). */
   readonly msssim: number;
   /** Scales MS-SSIM used (5 unless the image is small). */
@@ -75,7 +77,7 @@ export async function measureSharpPoint(image: Raster, codec: SharpCodecName, qu
   const similarity = msSsim(image, decoded);
   return {
     quality, bytes: bytes.length, bpp: (bytes.length * 8) / (image.width * image.height),
-    psnr: psnr(image, decoded), msssim: similarity.value, msssimScales: similarity.scales, seconds,
+    ...reportPsnr(psnr(image, decoded)), msssim: similarity.value, msssimScales: similarity.scales, seconds,
   };
 }
 

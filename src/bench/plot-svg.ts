@@ -13,6 +13,8 @@ export interface PlotSeries {
   readonly points: readonly RdPoint[];
   /** Published curves: dashed, thin, no markers; they do not set the axis ranges. */
   readonly anchor?: boolean;
+  /** A fixed colour (so that a series keeps it across several plots); default the next of the palette. */
+  readonly colour?: string;
 }
 
 export interface PlotOptions {
@@ -22,10 +24,19 @@ export interface PlotOptions {
   readonly height?: number;
   /** Right end of the rate axis; default 10 % past the highest measured rate. */
   readonly maxBpp?: number;
+  /** Axis titles; default the rate–PSNR ones. */
+  readonly xLabel?: string;
+  readonly yLabel?: string;
+  /** A marker on each measured point; default true (off for curves of hundreds of points). */
+  readonly markers?: boolean;
+  /** Room on the right for the legend, in px; default 340 (for long codec and anchor names). */
+  readonly legendWidth?: number;
+  /** Id of the clip path, unique per plot when several plots share one document; default 'plot-area'. */
+  readonly clipId?: string;
 }
 
 /** Solid series colours (Tableau 10), then the anchors' (lighter) colours. */
-const SOLID = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
+export const PLOT_COLOURS: readonly string[] = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac'];
 const DASHED = ['#1b9e77', '#d95f02', '#7570b3', '#e7298a', '#66a61e', '#e6ab02', '#a6761d', '#666666',
   '#1f78b4', '#33a02c', '#fb9a99', '#e31a1c', '#fdbf6f', '#ff7f00', '#cab2d6', '#6a3d9a'];
 
@@ -61,7 +72,7 @@ function label(value: number): string {
 export function plotRateDistortion(series: readonly PlotSeries[], options: PlotOptions = {}): string {
   const width = options.width ?? 1000;
   const height = options.height ?? 600;
-  const plotW = width - MARGIN.left - MARGIN.right;
+  const plotW = width - MARGIN.left - (options.legendWidth ?? MARGIN.right);
   const plotH = height - MARGIN.top - MARGIN.bottom;
   const measured = series.filter((s) => !s.anchor && s.points.length > 0);
   const rangeSource = (measured.length > 0 ? measured : series).flatMap((s) => s.points)
@@ -73,11 +84,12 @@ export function plotRateDistortion(series: readonly PlotSeries[], options: PlotO
   const x = (bpp: number): number => MARGIN.left + (bpp / maxBpp) * plotW;
   const y = (db: number): number => MARGIN.top + (1 - (db - minPsnr) / (maxPsnr - minPsnr)) * plotH;
   const f = (v: number): string => v.toFixed(1);
+  const clipId = options.clipId ?? 'plot-area';
 
   const out: string[] = [];
   out.push(`<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${height}" viewBox="0 0 ${width} ${height}" font-family="sans-serif" font-size="12">`);
   out.push(`<rect width="${width}" height="${height}" fill="white"/>`);
-  out.push(`<defs><clipPath id="plot-area"><rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
+  out.push(`<defs><clipPath id="${clipId}"><rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}"/></clipPath></defs>`);
   if (options.title) out.push(`<text x="${MARGIN.left + plotW / 2}" y="${MARGIN.top - 18}" text-anchor="middle" font-size="15">${escapeXml(options.title)}</text>`);
 
   // Grid, ticks and tick labels.
@@ -94,22 +106,22 @@ export function plotRateDistortion(series: readonly PlotSeries[], options: PlotO
     out.push(`<text x="${MARGIN.left - 8}" y="${f(y(t) + 4)}" text-anchor="end">${label(t)}</text>`);
   }
   out.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="black"/>`);
-  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${height - 14}" text-anchor="middle">rate (bits per pixel)</text>`);
-  out.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">PSNR (dB, RGB)</text>`);
+  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${height - 14}" text-anchor="middle">${escapeXml(options.xLabel ?? 'rate (bits per pixel)')}</text>`);
+  out.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel ?? 'PSNR (dB, RGB)')}</text>`);
 
   // Anchors are drawn first, so measured curves lie on top; the legend lists measured curves first.
   let solid = 0;
   let dashed = 0;
   const styled = series.map((s) => ({
     series: s,
-    colour: s.anchor ? DASHED[dashed++ % DASHED.length]! : SOLID[solid++ % SOLID.length]!,
+    colour: s.colour ?? (s.anchor ? DASHED[dashed++ % DASHED.length]! : PLOT_COLOURS[solid++ % PLOT_COLOURS.length]!),
     style: s.anchor ? 'stroke-width="1.25" stroke-dasharray="6 4"' : 'stroke-width="2.25"',
   }));
   for (const { series: s, colour, style } of [...styled.filter((e) => e.series.anchor), ...styled.filter((e) => !e.series.anchor)]) {
     const points = [...s.points].filter((p) => Number.isFinite(p.bpp) && Number.isFinite(p.psnr)).sort((a, b) => a.bpp - b.bpp);
-    out.push(`<g clip-path="url(#plot-area)"><title>${escapeXml(s.name)}</title>`);
+    out.push(`<g clip-path="url(#${clipId})"><title>${escapeXml(s.name)}</title>`);
     if (points.length > 1) out.push(`<polyline points="${points.map((p) => `${f(x(p.bpp))},${f(y(p.psnr))}`).join(' ')}" fill="none" stroke="${colour}" ${style}/>`);
-    if (!s.anchor) for (const p of points) out.push(`<circle cx="${f(x(p.bpp))}" cy="${f(y(p.psnr))}" r="3" fill="${colour}"/>`);
+    if (!s.anchor && options.markers !== false) for (const p of points) out.push(`<circle cx="${f(x(p.bpp))}" cy="${f(y(p.psnr))}" r="3" fill="${colour}"/>`);
     out.push('</g>');
   }
   const lx = MARGIN.left + plotW + 16;

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { inputError, outputError } from '../cli/errors.js';
 import { writeOutputAtomically } from '../cli/files.js';
 import type { Raster } from '../raster.js';
+import { PSNR_REPORT_CAP } from '../metrics/psnr.js';
 import { loadAnchors, DEFAULT_ANCHORS_PATH, type Anchors } from './anchors.js';
 import { bdPsnr, bdRate, paretoFront, type RdPoint } from './bd-rate.js';
 import {
@@ -526,12 +527,12 @@ function csvField(value: string | number | null): string {
 
 /** One row per entry of the run: the raw measurements. */
 export function resultsCsv(entries: readonly BenchEntry[]): string {
-  const header = ['image', 'width', 'height', 'resize', 'codec', 'target_bpp', 'quality', 'bytes', 'bpp', 'psnr', 'msssim', 'msssim_scales', 'seconds'];
+  const header = ['image', 'width', 'height', 'resize', 'codec', 'target_bpp', 'quality', 'bytes', 'bpp', 'psnr', 'msssim', 'msssim_scales', 'seconds', 'lossless'];
   const lines = [header.join(',')];
   for (const e of entries) {
     lines.push([
       e.image, e.width, e.height, e.resize, e.codec, e.codec === 'snf' ? e.targetBpp : null, e.codec === 'snf' ? null : e.quality,
-      e.bytes, e.bpp.toFixed(5), e.psnr.toFixed(4), e.msssim.toFixed(6), e.msssimScales, e.seconds.toFixed(3),
+      e.bytes, e.bpp.toFixed(5), e.psnr.toFixed(4), e.msssim.toFixed(6), e.msssimScales, e.seconds.toFixed(3), e.lossless === true ? 1 : 0,
     ].map(csvField).join(','));
   }
   return lines.join('\n') + '\n';
@@ -618,7 +619,7 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
   if (disagree.length > 0) {
     out.push(`- **Warning:** on ${disagree.length} snf entr${disagree.length === 1 ? 'y' : 'ies'} the decoded file's PSNR differs from the encoder's by more than 0.01 dB (largest ${Math.max(...disagree.map((e) => Math.abs(e.psnr - e.encoderPsnr))).toFixed(3)} dB); the tables use the decoded PSNR.`);
   }
-  out.push('- PSNR: 8-bit RGB, peak 255, over all samples of an image; then the mean of the per-image PSNRs.');
+  out.push(`- PSNR: 8-bit RGB, peak 255, over all samples of an image; then the mean of the per-image PSNRs. An exact decode counts as ${PSNR_REPORT_CAP} dB (results.csv: lossless 1)${entries.some((e) => e.lossless === true) ? `; ${entries.filter((e) => e.lossless === true).length} entr${entries.filter((e) => e.lossless === true).length === 1 ? 'y was' : 'ies were'} lossless in this run` : ''}.`);
   out.push('- bpp: bytes of the whole file × 8 / pixels (snf: the .snf file, headers included).');
   if (summary.anchors) {
     out.push(`- Anchors: ${summary.anchors.path}${summary.anchors.dataset ? ` (${summary.anchors.dataset})` : ''}. They hold for that data set at its size only${run.resize || run.limit !== undefined ? '; this run used a resized or partial set, so BD against them is indicative at most' : ''}.`);

@@ -1,4 +1,4 @@
-import { psnr } from '../metrics/psnr.js';
+import { psnr, reportPsnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import type { EngineName } from '../encoder/engines.js';
 import { msSsim } from './ms-ssim.js';
@@ -27,9 +27,11 @@ export interface SnfPoint {
   readonly targetBpp: number;
   readonly bytes: number;
   readonly bpp: number;
-  /** dB, measured on what `decodeImage` returns. */
+  /** dB, measured on what `decodeImage` returns; at most PSNR_REPORT_CAP (100, an exact decode). */
   readonly psnr: number;
-  /** What the encoder reported; differs from `psnr` only if encoder and decoder disagree. */
+  /** The decode was exact (psnr is then the cap). Absent from entries written before it existed. */
+  readonly lossless?: boolean;
+  /** What the encoder reported (capped alike); differs from `psnr` only if encoder and decoder disagree. */
   readonly encoderPsnr: number;
   readonly msssim: number;
   readonly msssimScales: number;
@@ -74,7 +76,7 @@ export async function measureSnfPoint(
   const similarity = msSsim(image, decoded);
   return {
     targetBpp, bytes: result.bytes.length, bpp: (result.bytes.length * 8) / (image.width * image.height),
-    psnr: psnr(image, decoded), encoderPsnr: result.psnr, msssim: similarity.value, msssimScales: similarity.scales,
+    ...reportPsnr(psnr(image, decoded)), encoderPsnr: reportPsnr(result.psnr).psnr, msssim: similarity.value, msssimScales: similarity.scales,
     networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, batch: result.batch, seconds,
     tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap,
     ...(result.tiles.columns * result.tiles.rows > 1 ? { seams: seamRatio(image, decoded, result.tiles.columns, result.tiles.rows).ratio } : {}),

@@ -4,6 +4,7 @@ import { DEFAULT_ANCHORS_PATH } from '../bench/anchors.js';
 import { CODEC_NAMES, type CodecName } from '../bench/codecs.js';
 import { DEFAULT_BPPS, DEFAULT_OUT_DIR, runBench, type BenchProgress } from '../bench/run-bench.js';
 import { ENGINE_NAMES } from '../encoder/engines.js';
+import { engineFromFlag } from './engine-option.js';
 import { usageError } from './errors.js';
 import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 
@@ -91,6 +92,8 @@ export const benchCommand = {
     if (argv.anchors !== undefined && argv.anchors === '') throw usageError('Expected a file for --anchors but received \'\'');
     const noAnchors = argv.anchors === false;
     const inputs = (argv.inputs as unknown[]).map(String);
+    // Fail before measuring anything when the engine asked for cannot load.
+    if (engine === 'tfjs' && (codecs === undefined || codecs.includes('snf'))) await engineFromFlag(engine);
 
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,

@@ -1,5 +1,6 @@
 import { parameterCount } from '../kernels/arch.js';
 import { metadataSizes, type SnfFile } from '../format/index.js';
+import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 
 /** What `snfc info` shows: the signal, the networks and the coding gain over fp16. */
 export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, unknown> & { text: string } {
@@ -16,7 +17,9 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const summary = {
     kind: header.kind, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
-    bpp: pixels ? (bytes.length * 8) / pixels : undefined, overlap: header.blend?.overlap, train: header.train,
+    bpp: pixels ? (bytes.length * 8) / pixels : undefined, overlap: header.blend?.overlap,
+    // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.
+    train: header.train?.psnr === undefined ? header.train : { ...header.train, ...reportPsnr(header.train.psnr) },
     metadata: header.metadata === undefined ? undefined : metadataSizes(header.metadata),
   };
   // §3.5: blended networks reach `overlap` units past their cells and are cross-faded there.
@@ -30,7 +33,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   ];
   const train = header.train;
   lines.push(train
-    ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}, seed ${train.seed}, ${train.engine}, ${train.psnr} dB at encode`
+    ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}${train.schedule === undefined ? '' : ` (${train.schedule})`}, seed ${train.seed}, ${train.engine}, ${train.psnr === undefined ? 'PSNR not recorded' : `${formatPsnr(train.psnr)} at encode`}`
     : 'training:  not recorded (encode with --metadata to keep it)');
   lines.push(summary.metadata
     ? `metadata:  ${summary.metadata.map((m) => `${m.kind.toUpperCase()} ${m.size} bytes (${m.stored} deflated)`).join(', ')}`

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
-import { engineByName } from '../encoder/engines.js';
+import { engineFromFlag } from './engine-option.js';
+import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readPhoto } from './image-io.js';
 import { trainingProgress } from './progress.js';
@@ -35,17 +36,18 @@ export const encodeCommand = {
     // Validate every flag before reading or training anything.
     const { engine: engineName, metadata, ...options } = parseEncodeOptions(argv);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
+    const engine = await engineFromFlag(engineName);
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
     const keepMetadata = argv.keepMetadata === true;
     const photo = await readPhoto(await readInput(input), input, { autoOrient: argv.autoOrient !== false, keepMetadata });
     const image = photo.image;
     await checkOutput(output, input, argv.force === true);
     if (argv.quiet !== true) for (const notice of photo.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
-    const progress = trainingProgress(argv.quiet === true || argv.json === true);
+    const progress = trainingProgress(argv.quiet === true || argv.json === true, engine.name);
     let result;
     try {
       result = await encodeImage(image, {
-        ...options, metadata, ...(keepMetadata ? { photoMetadata: photo.metadata } : {}), engine: engineByName(engineName), onStep: progress.update,
+        ...options, metadata, ...(keepMetadata ? { photoMetadata: photo.metadata } : {}), engine: engine.factory, onStep: progress.update,
       });
     } catch (error) {
       // Option combinations that only this image rules out (tiles larger than it, a network over the file limits).
@@ -58,15 +60,15 @@ export const encodeCommand = {
     const bpp = (result.bytes.length * 8) / (image.width * image.height);
     if (argv.json === true) {
       process.stdout.write(JSON.stringify({
-        input, output, bytes: result.bytes.length, bpp, psnr: result.psnr, steps: result.steps, batch: result.batch, seconds: result.seconds,
+        input, output, bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
-        alpha: result.alpha, engine: result.engine, lr: result.lr, seed: result.seed, qatSteps: result.qatSteps,
+        alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, seed: result.seed, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
-      process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${result.psnr.toFixed(2)} dB ` +
-        `(width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s` +
+      process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
+        `(${result.engine}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s` +
         `${keepMetadata ? `; metadata kept: ${result.metadataBytes} bytes` : ''})\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).

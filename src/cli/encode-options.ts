@@ -1,5 +1,6 @@
 import type { Argv } from 'yargs';
 import { ENGINE_NAMES } from '../encoder/engines.js';
+import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import type { EncodeSettings } from '../batch/encode-file.js';
 import { usageError } from './errors.js';
@@ -25,9 +26,10 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('fourier', { type: 'string', describe: 'Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size: 6 from 128 pixels a side, two fewer per halving (2 for 32x32)]' })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
-    .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.002 with Fourier inputs, 0.003 without]' })
+    .option('lr', { type: 'string', describe: 'Peak Adam learning rate (cosine-decayed, or held with --schedule constant) [default: 0.002 with Fourier inputs, 0.003 without]' })
+    .option('schedule', { type: 'string', describe: `Learning rate after the warm-up: cosine (decays to 5 % of --lr) or constant (holds --lr; the WS paper's code; add --warmup 0 for no warm-up) [default: ${DEFAULT_SCHEDULE}]` })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
-    .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
+    .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')}. wasm: WASM SIMD on worker threads; ref: plain TypeScript reference; tfjs: TensorFlow.js on the first backend installed (tfjs-node-gpu, tfjs-node, tfjs-backend-wasm, tfjs-backend-cpu; SNFC_TFJS_BACKEND=cpu|wasm|node|node-gpu picks one); auto: tfjs when it finds a GPU, else wasm [default: auto]` })
     .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' });
 }
 
@@ -55,6 +57,7 @@ export function parseEncodeOptions(argv: Record<string, unknown>): EncodeSetting
     alpha: argv.alpha === undefined ? undefined : positiveNumber('alpha', argv.alpha, 100),
     omega: argv.omega === undefined ? undefined : positiveNumber('omega', argv.omega, 1000),
     lr: argv.lr === undefined ? undefined : positiveNumber('lr', argv.lr, 1),
+    schedule: oneOf('schedule', argv.schedule ?? DEFAULT_SCHEDULE, SCHEDULES),
     seed: argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1),
     tiles: argv.tiles === undefined || argv.tiles === 'auto' ? undefined : tilesFlag(argv.tiles),
     overlap: argv.overlap === undefined ? undefined : integerIn('overlap', argv.overlap, 0, 32768),

@@ -1,11 +1,16 @@
 import cliProgress from 'cli-progress';
 
-/** A progress line on stderr: step, training PSNR and ETA. A no-op when quiet. */
-export function trainingProgress(quiet: boolean): { update(step: number, steps: number, psnr: number): void; stop(): void } {
+/** The progress line's cli-progress format: the engine (`wasm`, `tfjs-node-gpu`, …) first. */
+export function progressFormat(engine?: string): string {
+  return `training${engine === undefined ? '' : ` on ${engine}`} {bar} step {value}/{total} | {psnr} dB | ETA {eta_formatted}`;
+}
+
+/** A progress line on stderr: the engine, step, training PSNR and ETA. A no-op when quiet. */
+export function trainingProgress(quiet: boolean, engine?: string): { update(step: number, steps: number, psnr: number): void; stop(): void } {
   if (quiet) return { update() {}, stop() {} };
   const bar = new cliProgress.SingleBar({
     stream: process.stderr,
-    format: 'training {bar} step {value}/{total} | {psnr} dB | ETA {eta_formatted}',
+    format: progressFormat(engine),
     hideCursor: true,
     etaBuffer: 50,
   }, cliProgress.Presets.shades_classic);
@@ -16,7 +21,7 @@ export function trainingProgress(quiet: boolean): { update(step: number, steps: 
         bar.start(steps, 0, { psnr: '--.--' });
         started = true;
       }
-      bar.update(step, { psnr: psnr.toFixed(2) });
+      bar.update(step, { psnr: Number.isFinite(psnr) ? psnr.toFixed(2) : 'exact' });
     },
     stop() {
       if (started) bar.stop();

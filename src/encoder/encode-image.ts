@@ -20,7 +20,7 @@ import { SeededRandom } from './random.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { tensorSensitivities } from './sensitivity.js';
-import { fit } from './trainer.js';
+import { DEFAULT_SCHEDULE, fit, SCHEDULES, type Schedule } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
 
 export interface ImageEncodeOptions {
@@ -75,11 +75,19 @@ export interface ImageEncodeOptions {
   readonly omega?: number;
   /** Fraction of the fit's passes over which the learning rate rises linearly from a tenth of its peak; default DEFAULT_WARMUP. */
   readonly warmup?: number;
+  /**
+   * Learning rate after the warm-up: `cosine` decays it to 5 % of the peak by
+   * the end of the fit, `constant` holds the peak (the WS paper's official
+   * code; with `warmup` 0 the rate is `lr` from the first step). The warm-up
+   * and the quantization-aware fine-tuning (a tenth of the peak, decaying)
+   * are the same with either. Default `cosine`.
+   */
+  readonly schedule?: Schedule;
   /** Peak learning rate; default `defaultLearningRate` (0.002 with Fourier inputs, 0.003 without). */
   readonly lr?: number;
   /** Seed of the initialization; default 1. */
   readonly seed?: number;
-  /** Compute engine; default the WASM engine (`engineByName('auto')`). */
+  /** Compute engine; default the WASM engine (`createWasmEngine`; `resolveEngine` in engines.ts gives the others: ref, tfjs). */
   readonly engine?: EngineFactory;
   /**
    * Bound on the whole encode in seconds (fit, fine-tuning, coding). Output
@@ -118,6 +126,7 @@ export interface ImageEncodeResult {
   readonly bitsPerParam: number;
   readonly alpha: number;
   readonly lr: number;
+  readonly schedule: Schedule;
   readonly seed: number;
   /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
   readonly steps: number;
@@ -313,6 +322,8 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   }
   const warmup = options.warmup ?? DEFAULT_WARMUP;
   if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
+  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
+  if (!SCHEDULES.includes(schedule)) throw new EncodeOptionsError(`schedule must be one of ${SCHEDULES.join(', ')}; got ${String(schedule)}`);
   const { tiling, arch, rateMode, bpp, overlap } = planEncode(image, options);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
@@ -364,7 +375,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     const fitBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
     await withEngine(tile, initializeWeightScaled(arch, alpha, seed + index), async (engine) => {
       engineName = engine.name;
-      const fitted = await fit(engine, { steps, lr, warmupFraction: warmup, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
+      const fitted = await fit(engine, { steps, lr, schedule, warmupFraction: warmup, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
       stepsDone += steps - fitted.steps;
       fitSteps = Math.max(fitSteps, fitted.steps);
       tile.params = fitted.params;
@@ -380,7 +391,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
     ...(options.metadata === true ? { train: {
       steps: fitSteps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
-      alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws',
+      alpha, lr, schedule, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws',
     } } : {}),
     ...(withMetadata && stored !== undefined ? { metadata: stored } : {}),
   });
@@ -435,7 +446,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
-    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: fitSteps, batch, qatSteps: qatTaken,
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, seed, steps: fitSteps, batch, qatSteps: qatTaken,
     seconds: elapsed(), engine: engineName, rateHit, metadataBytes,
   };
 }

@@ -2,7 +2,16 @@ import type { Engine } from './engine.js';
 import { eventLoopYielder } from './event-loop.js';
 
 /**
- * How a fit runs: Adam with a cosine learning-rate schedule, over the whole
+ * Learning-rate schedules after the warm-up: `cosine` decays from the peak to
+ * `finalLrFraction` of it (snfc's default), `constant` holds the peak, as the
+ * official code of the WS paper does (it has no schedule).
+ */
+export const SCHEDULES = ['cosine', 'constant'] as const;
+export type Schedule = (typeof SCHEDULES)[number];
+export const DEFAULT_SCHEDULE: Schedule = 'cosine';
+
+/**
+ * How a fit runs: Adam with a cosine (or constant) learning-rate schedule, over the whole
  * training set per step, or over each of the engine's mini-batches in turn.
  */
 export interface FitOptions {
@@ -12,8 +21,10 @@ export interface FitOptions {
   readonly lr: number;
   /** Fraction of steps spent warming up linearly from lr/10; default 0. */
   readonly warmupFraction?: number;
-  /** Final learning rate as a fraction of the peak; default 0.05. */
+  /** Final learning rate as a fraction of the peak (cosine only); default 0.05. */
   readonly finalLrFraction?: number;
+  /** What the rate does after the warm-up; default `cosine`. */
+  readonly schedule?: Schedule;
   /** Stop early when this many seconds have passed (wall clock). */
   readonly timeLimitSeconds?: number;
   /** Called after every pass with its loss (measured before each update; the mean over the pass's batches). */
@@ -38,14 +49,16 @@ export interface FitResult {
 
 /**
  * Learning rate at `progress` ∈ [0, 1] through a fit: optional linear
- * warm-up, then cosine decay from `lr` to `lr·finalFraction`. Decaying
+ * warm-up from `lr/10`, then cosine decay from `lr` to `lr·finalFraction`
+ * (or, with the `constant` schedule, `lr` to the end). Decaying
  * matters here: the weights are quantized afterwards, and a fit that ends at
  * a small step size sits in a flatter spot than one still bouncing at the
  * peak rate.
  */
-export function learningRateAt(progress: number, lr: number, warmupFraction = 0, finalFraction = 0.05): number {
+export function learningRateAt(progress: number, lr: number, warmupFraction = 0, finalFraction = 0.05, schedule: Schedule = DEFAULT_SCHEDULE): number {
   const p = Math.min(1, Math.max(0, progress));
   if (p < warmupFraction) return lr * (0.1 + (0.9 * p) / warmupFraction);
+  if (schedule === 'constant') return lr;
   const decay = warmupFraction >= 1 ? 1 : (p - warmupFraction) / (1 - warmupFraction);
   return lr * (finalFraction + (1 - finalFraction) * 0.5 * (1 + Math.cos(Math.PI * decay)));
 }
@@ -92,7 +105,7 @@ export async function fit(engine: Engine, options: FitOptions): Promise<FitResul
       passLoss += loss / batches;
       await engine.backward();
       const progress = runProgress(update, updates, seconds, options.timeLimitSeconds);
-      await engine.update(learningRateAt(progress, options.lr, options.warmupFraction, options.finalLrFraction));
+      await engine.update(learningRateAt(progress, options.lr, options.warmupFraction, options.finalLrFraction, options.schedule));
     }
     taken = step + 1;
     options.onStep?.(taken, passLoss);

@@ -24,6 +24,8 @@ export interface TrainInfo {
   readonly alpha?: number;
   /** Peak learning rate. */
   readonly lr?: number;
+  /** Learning-rate schedule after the warm-up: 'cosine' or 'constant' (snfc's names). */
+  readonly schedule?: string;
   /** Seed of the initialization. */
   readonly seed?: number;
   /** PSNR in dB measured by the encoder on the quantized field (+Infinity if exact). */
@@ -355,7 +357,7 @@ function validateTrain(value: HeaderValue): TrainInfo {
     train.seconds = finite(t.seconds, 'train.seconds');
     if (train.seconds < 0) bad('train.seconds', 'a number ≥ 0', t.seconds);
   }
-  for (const key of ['engine', 'init'] as const) {
+  for (const key of ['schedule', 'engine', 'init'] as const) {
     const v = t[key];
     if (v !== undefined) {
       if (typeof v !== 'string') bad(`train.${key}`, 'a string', v);

@@ -418,7 +418,7 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
   });
   if (header.train !== undefined) {
     const train: { [key: string]: WritableValue } = {};
-    for (const key of ['steps', 'batch', 'alpha', 'lr', 'seed', 'psnr', 'engine', 'seconds', 'init'] as const) {
+    for (const key of ['steps', 'batch', 'alpha', 'lr', 'schedule', 'seed', 'psnr', 'engine', 'seconds', 'init'] as const) {
       const value = header.train[key];
       // psnr is always a float 64 (spec §3.7), so a file's size does not depend on the value recorded.
       if (value !== undefined) train[key] = key === 'psnr' ? new Float64(value as number) : value;

@@ -25,3 +25,31 @@ export function psnrFromMse(mse: number): number {
 export function psnr(a: Raster, b: Raster): number {
   return psnrFromMse(meanSquaredError(a, b));
 }
+
+/**
+ * The largest PSNR snfc reports, in dB. An exact decode has an infinite PSNR,
+ * which JSON cannot hold (`JSON.stringify(Infinity)` is `null`) and which
+ * makes means over images meaningless; so reports give at most this value,
+ * with `lossless` saying whether the decode was exact. A lossy 8-bit result
+ * reaches 100 dB only when almost every sample is exact in an image of more
+ * than 150,000 samples (one sample off by one in N samples is
+ * 10·log10(255²·N) dB); it is reported as 100 too, with `lossless` false.
+ */
+export const PSNR_REPORT_CAP = 100;
+
+/** A PSNR as reports give it: finite (at most PSNR_REPORT_CAP), and whether the decode was exact. */
+export interface ReportedPsnr {
+  readonly psnr: number;
+  readonly lossless: boolean;
+}
+
+/** `db` (from `psnr`, +Infinity when exact) as reported in --json, `info` and the bench. */
+export function reportPsnr(db: number): ReportedPsnr {
+  if (Number.isNaN(db)) throw new RangeError('PSNR is NaN');
+  return { psnr: Math.min(db, PSNR_REPORT_CAP), lossless: db === Infinity };
+}
+
+/** A PSNR for a line of text: `41.27 dB`, or `lossless` for an exact decode. */
+export function formatPsnr(db: number, digits = 2): string {
+  return db === Infinity ? 'lossless' : `${db.toFixed(digits)} dB`;
+}

@@ -51,7 +51,7 @@ function network(arch: SirenArch, region: number[], bits: readonly number[], see
 }
 
 function image(width: number, height: number, layout: 'gray' | 'graya' | 'rgb' | 'rgba'): SnfHeader {
-  return { kind: 'image', width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', train: { steps: 10, psnr: 30, engine: 'ref', init: 'ws' } };
+  return { kind: 'image', width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', train: { steps: 10, schedule: 'constant', psnr: 30, engine: 'ref', init: 'ws' } };
 }
 
 /** A one-network gray image of `arch` with every weight 0: an empty coded stream, valid however large the network. */
