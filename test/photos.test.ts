@@ -284,15 +284,15 @@ test('EXIF and XMP go into a simple WebP (a VP8X chunk is added) and a PNG that 
   assert.match(out.notices.join('\n'), /the XMP is not written: the XMP packet \(70029 bytes\) does not fit one JPEG segment/);
 });
 
-test('decode --depth 16 needs PNG or TIFF', () => {
+test('decode --bit-depth 16 needs PNG or TIFF', () => {
   const dir = tempDir();
   const snf = path.join(dir, 'x.snf');
   writeFileSync(snf, readFileSync(path.join(path.dirname(new URL(import.meta.url).pathname), '..', '..', 'fixtures', 'kodim-crop32.snf')));
-  const jpeg = snfc(['decode', snf, '-o', path.join(dir, 'x.jpg'), '--depth', '16']);
+  const jpeg = snfc(['decode', snf, '-o', path.join(dir, 'x.jpg'), '--bit-depth', '16']);
   assert.equal(jpeg.status, 2);
-  assert.match(jpeg.stderr, /^snfc: --depth 16 needs a \.png or \.tif output; JPEG holds 8 bits\n$/);
-  assert.equal(snfc(['decode', snf, '-o', path.join(dir, 'x.png'), '--depth', '12']).status, 2);
-  const png = snfc(['decode', snf, '-o', path.join(dir, 'x.png'), '--depth', '16']);
+  assert.match(jpeg.stderr, /^snfc: --bit-depth 16 needs a \.png or \.tif output; JPEG holds 8 bits\n$/);
+  assert.equal(snfc(['decode', snf, '-o', path.join(dir, 'x.png'), '--bit-depth', '12']).status, 2);
+  const png = snfc(['decode', snf, '-o', path.join(dir, 'x.png'), '--bit-depth', '16']);
   assert.equal(png.status, 0, png.stderr);
   assert.match(png.stderr, /x\.png: 32x32, 16-bit/);
 });

@@ -33,7 +33,7 @@ export const decodeCommand = {
     .option('scale', { type: 'string', describe: 'Scale factor of the original size, e.g. 2 or 0.5 [default: 1]' })
     .option('size', { type: 'string', describe: 'Exact output size WIDTHxHEIGHT, e.g. 1536x1024' })
     .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height) [default: ${DEFAULT_MAX_PIXELS}]` })
-    .option('depth', { type: 'string', describe: 'Bits per sample of the output: 8, or 16 for .png and .tif (the field is continuous, so 16 bits are rounded from it, not scaled from 8) [default: 8]' })
+    .option('bit-depth', { type: 'string', describe: 'Bits per sample of the output: 8, or 16 for .png and .tif (the field is continuous, so 16 bits are rounded from it, not scaled from 8) [default: 8]' })
     .option('strip', { type: 'boolean', describe: 'Leave out the EXIF, ICC profile and XMP the file keeps (encode --keep-metadata) [default: false: they are written back]' })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
     .conflicts('scale', 'size')
@@ -47,8 +47,8 @@ export const decodeCommand = {
     const maxPixels = argv.maxPixels === undefined ? DEFAULT_MAX_PIXELS : integerIn('max-pixels', argv.maxPixels, 1, MAX_MAX_PIXELS);
     const output = typeof argv.output === 'string' ? argv.output : defaultDecodedName(input);
     const format = outputFormatFor(output);
-    const depth = Number(oneOf('depth', argv.depth === undefined ? '8' : String(argv.depth), ['8', '16'] as const));
-    if (depth === 16 && !DEEP_OUTPUT_FORMATS.includes(format)) throw usageError(`--depth 16 needs a .png or .tif output; ${format.toUpperCase()} holds 8 bits`);
+    const depth = Number(oneOf('bit-depth', argv.bitDepth === undefined ? '8' : String(argv.bitDepth), ['8', '16'] as const));
+    if (depth === 16 && !DEEP_OUTPUT_FORMATS.includes(format)) throw usageError(`--bit-depth 16 needs a .png or .tif output; ${format.toUpperCase()} holds 8 bits`);
     const bytes = await readInput(input);
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the output size, checked before decoding.
     const { header } = inspectSnf(bytes);
