@@ -13,12 +13,15 @@ import { foldSineBiases } from './bias-folding.js';
 import type { Engine, EngineFactory } from './engine.js';
 import { createWasmEngine } from './wasm-engine.js';
 import { quantizationAwareFineTune } from './qat.js';
-import { SeededRandom } from './random.js';
+import { shufflePoints } from './training-points.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { tensorSensitivities } from './sensitivity.js';
 import { fit } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
+
+/** Moved to training-points.ts (shared with audio); kept exported here for existing callers. */
+export { shufflePoints };
 
 export interface ImageEncodeOptions {
   /**
@@ -135,29 +138,6 @@ function tileData(image: Raster, region: ImageRegion): { coords: Float32Array; t
     for (let k = (y * image.width + x0) * image.channels; k < (y * image.width + x1) * image.channels; k++) targets[i++] = normalizeSample(image.data[k]!);
   }
   return { coords: grid.coords, targets };
-}
-
-/**
- * The same training points in a seeded random order (Fisher–Yates), so that
- * the engine's consecutive mini-batches are random samples of the tile
- * rather than bands of rows. The loss over all points does not depend on the order.
- */
-export function shufflePoints(data: { coords: Float32Array; targets: Float32Array }, seed: number): { coords: Float32Array; targets: Float32Array } {
-  const count = data.coords.length / 2;
-  const channels = data.targets.length / count;
-  const order = Array.from({ length: count }, (_, i) => i);
-  const random = new SeededRandom(seed);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(random.next() * (i + 1)));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  const coords = new Float32Array(data.coords.length);
-  const targets = new Float32Array(data.targets.length);
-  order.forEach((from, to) => {
-    coords.set(data.coords.subarray(2 * from, 2 * from + 2), 2 * to);
-    targets.set(data.targets.subarray(channels * from, channels * (from + 1)), channels * to);
-  });
-  return { coords, targets };
 }
 
 /**

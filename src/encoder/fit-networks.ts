@@ -1,0 +1,135 @@
+import type { SirenArch } from '../kernels/arch.js';
+import { encodeCoordinates } from '../kernels/input-encoding.js';
+import type { QuantizedTensor } from '../format/index.js';
+import { QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
+import { fixedBitSteps } from './encode-image.js';
+import type { Engine, EngineFactory } from './engine.js';
+import { quantizationAwareFineTune } from './qat.js';
+import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
+import { tensorSensitivities } from './sensitivity.js';
+import { fit } from './trainer.js';
+import { initializeWeightScaled } from './ws-init.js';
+
+/**
+ * The signal-neutral part of an encode: fit one WS-initialized network per
+ * training set (a tile, a segment), measure each tensor's sensitivity,
+ * choose the quantization grid (the rate–distortion slope λ that fills a
+ * byte budget, or fixed bits), fine-tune on that grid, and quantize. The
+ * caller turns its signal into training sets and the tensors into a file.
+ */
+
+/** The points one network fits: `dims` coordinates per point (before any Fourier encoding) and its targets. */
+export interface TrainingSet {
+  readonly coords: Float32Array;
+  readonly targets: Float32Array;
+  /** Points per mini-batch, or undefined for one step on every point. */
+  readonly batchRows: number | undefined;
+}
+
+/** How the quantization grid is chosen: fill a byte budget (the caller sizes complete files), or fixed bits. */
+export type GridChoice =
+  | { readonly targetBytes: number; readonly sizeOf: (tensors: QuantizedTensor[][]) => number }
+  | { readonly bits: number };
+
+export interface TrainNetworksOptions {
+  readonly arch: SirenArch;
+  /** Coordinates per point: 2 for images, 1 for audio. */
+  readonly dims: number;
+  readonly sets: readonly TrainingSet[];
+  readonly grid: GridChoice;
+  readonly alpha: number;
+  readonly lr: number;
+  /** Network n is initialized with seed + n. */
+  readonly seed: number;
+  readonly steps: number;
+  readonly qatSteps: number;
+  readonly warmup: number;
+  readonly createEngine: EngineFactory;
+  /** Bound on fit and fine-tuning together, from `startedAt`. */
+  readonly timeLimitSeconds?: number;
+  /** Seconds since the encode began (the time limit counts from there). */
+  readonly elapsed: () => number;
+  /** Called after every pass of the fit and every fine-tuning step. */
+  readonly onStep?: (done: number, total: number, loss: number) => void;
+}
+
+export interface TrainedNetworks {
+  /** Per network, its tensors in file order. */
+  readonly tensors: QuantizedTensor[][];
+  /** Fit passes of the longest fit, fine-tuning steps of the longest fine-tuning. */
+  readonly fitSteps: number;
+  readonly qatSteps: number;
+  readonly engine: string;
+  /** With a byte budget: whether `sizeOf` of the result is within ±5 % of it. */
+  readonly rateHit?: boolean;
+}
+
+export async function trainNetworks(options: TrainNetworksOptions): Promise<TrainedNetworks> {
+  const { arch, dims, sets, steps, qatSteps, timeLimitSeconds: timeLimit, elapsed } = options;
+  const fourier = arch.fourier ?? 0;
+  const networks = sets.length;
+  const total = networks * (steps + qatSteps);
+  let done = 0;
+  const progress = (loss: number): void => {
+    done += 1;
+    options.onStep?.(done, total, loss);
+  };
+  let engineName = '';
+  const withEngine = async <T>(set: TrainingSet, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
+    const engine = await options.createEngine({ arch, params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, batchRows: set.batchRows });
+    engineName = engine.name;
+    try {
+      return await run(engine);
+    } finally {
+      await engine.dispose();
+    }
+  };
+
+  // 1. Fit every network, then measure how sensitive its loss is to each of its tensors.
+  const fitted: { params: Float32Array; sensitivities: number[] }[] = [];
+  let fitSteps = 0;
+  for (const [index, set] of sets.entries()) {
+    const budget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
+    fitted.push(await withEngine(set, initializeWeightScaled(arch, options.alpha, options.seed + index), async (engine) => {
+      const result = await fit(engine, { steps, lr: options.lr, warmupFraction: options.warmup, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss) });
+      done += steps - result.steps;
+      fitSteps = Math.max(fitSteps, result.steps);
+      return { params: result.params, sensitivities: await tensorSensitivities(engine, arch, result.params, options.seed + index) };
+    }));
+  }
+
+  // 2. The quantization grid: the slope λ that fills the budget, or fixed bits.
+  const grid = options.grid;
+  const quantizeAt = (lambda: number): QuantizedTensor[][] =>
+    fitted.map((network) => quantizeWithSteps(arch, network.params, stepsForLambda(network.sensitivities, lambda)));
+  const gridSteps = 'bits' in grid
+    ? fitted.map((network) => fixedBitSteps(arch, network.params, grid.bits))
+    : ((lambda) => fitted.map((network) => stepsForLambda(network.sensitivities, lambda)))(searchLambda((lambda) => grid.sizeOf(quantizeAt(lambda)), grid.targetBytes).lambda);
+
+  // 3. Fine-tune every network on its grid.
+  let qatTaken = 0;
+  for (const [index, set] of sets.entries()) {
+    const budget = timeLimit === undefined ? undefined : Math.max(0, ((timeLimit - elapsed()) / (networks - index)) * 0.9);
+    await withEngine(set, fitted[index]!.params, async (engine) => {
+      const tuned = await quantizationAwareFineTune(engine, arch, fitted[index]!.params, gridSteps[index]!, {
+        steps: qatSteps, lr: options.lr * QAT_LR_FRACTION, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss),
+      });
+      done += qatSteps - tuned.steps;
+      qatTaken = Math.max(qatTaken, tuned.steps);
+      fitted[index]!.params = tuned.params;
+    });
+  }
+
+  // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
+  let tensors = fitted.map((network, n) => quantizeWithSteps(arch, network.params, gridSteps[n]!));
+  let rateHit: boolean | undefined;
+  if (!('bits' in grid)) {
+    rateHit = withinRate(grid.sizeOf(tensors), grid.targetBytes);
+    if (!rateHit) {
+      const search = searchLambda((lambda) => grid.sizeOf(quantizeAt(lambda)), grid.targetBytes);
+      tensors = quantizeAt(search.lambda);
+      rateHit = search.hit;
+    }
+  }
+  return { tensors, fitSteps, qatSteps: qatTaken, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };
+}
