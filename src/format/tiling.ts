@@ -134,39 +134,3 @@ class SegmentTree {
     return Math.max(this.query(2 * node, l, mid, lo, hi), this.query(2 * node + 1, mid + 1, r, lo, hi)) + this.lazy[node]!;
   }
 }
-
-/**
- * A network's extended region (format 2.1, spec §3.5 `blend`): its cell
- * grown by `overlap[i]` on each side of axis i, clipped to the signal.
- * `cell` is [x0, y0, x1, y1] for images or [s0, s1] for audio, `sizes` and
- * `overlap` one value per axis.
- */
-export function extendedRegion(cell: readonly number[], sizes: readonly number[], overlap: readonly number[]): number[] {
-  const axes = sizes.length;
-  const grown = [...cell];
-  for (let i = 0; i < axes; i++) {
-    const o = overlap[i] ?? 0;
-    grown[i] = Math.max(0, cell[i]! - o);
-    grown[i + axes] = Math.min(sizes[i]!, cell[i + axes]! + o);
-  }
-  return grown;
-}
-
-/**
- * Weight of a network along one axis at position u (source units; a sample
- * centre is index + 0.5) for its cell [lo, hi) of an axis `size` long with
- * crossfade half-width `overlap` (format 2.1): sin² ramps of 2·overlap
- * units centred on each inner edge, 1 elsewhere in the cell, 0 outside the
- * extended region. The ramps of neighbours sum to exactly 1.
- */
-export function blendWeight(u: number, lo: number, hi: number, size: number, overlap: number): number {
-  const ramp = (t: number): number => {
-    const s = Math.sin((Math.PI * Math.min(1, Math.max(0, t))) / 2);
-    return s * s;
-  };
-  if (overlap === 0) return u >= lo && u < hi ? 1 : 0;
-  let w = 1;
-  if (lo > 0 && u < lo + overlap) w *= u < lo - overlap ? 0 : ramp((u - (lo - overlap)) / (2 * overlap));
-  if (hi < size && u >= hi - overlap) w *= u >= hi + overlap ? 0 : 1 - ramp((u - (hi - overlap)) / (2 * overlap));
-  return w;
-}
