@@ -7,6 +7,10 @@
  *   npm run build && node dist/bench/study.js --study alpha --images 01,07,13,20 \
  *     --resize 192x128 --steps 1000 --out bench/results/study-alpha.jsonl
  *
+ * `--crop WxH` studies a centre crop at the native resolution instead (issue
+ * 10: downscaled images flatter a neural field); tiled encodes also record
+ * the seam ratio (src/metrics/seams.ts).
+ *
  * Fixed step counts (not time) make every number reproducible on any machine;
  * the wall time per encode is recorded too.
  */
@@ -17,6 +21,8 @@ import sharp from 'sharp';
 import { encodeImage, planEncode, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
 import { engineByName } from '../src/encoder/engines.js';
 import type { Raster } from '../src/raster.js';
+import { decodeImage } from '../src/decoder/index.js';
+import { seamRatio } from '../src/metrics/seams.js';
 
 /** Options of a variant: fixed, or computed from the width the rate control picks for the image and rate. */
 type VariantOptions = Partial<ImageEncodeOptions> | ((planned: { width: number }) => Partial<ImageEncodeOptions>);
@@ -45,6 +51,8 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
     ...[0.066, 0.083].map((c) => ({ name: `lr=${c}/width`, options: ({ width }: { width: number }) => ({ lr: c / width }) })),
   ],
   warmup: [0, 0.05].map((warmup) => ({ name: `warmup=${warmup}`, options: { warmup } })),
+  // Blended tile edges (spec §3.5): pixels of overlap at each inner edge; run at native resolution with --crop.
+  overlap: [0, 2, 4, 8].map((overlap) => ({ name: `overlap=${overlap}`, options: { overlap } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 
@@ -53,9 +61,14 @@ function flag(name: string, fallback: string): string {
   return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
 }
 
-async function loadImage(file: string, resize: string): Promise<Raster> {
+/** The image scaled to `resize` (WxH, or 'none'), or a centre crop of `crop` (WxH) at its native resolution. */
+async function loadImage(file: string, resize: string, crop: string): Promise<Raster> {
   let pipeline = sharp(file);
-  if (resize !== 'none') {
+  if (crop !== 'none') {
+    const [width, height] = crop.split('x').map(Number) as [number, number];
+    const meta = await sharp(file).metadata();
+    pipeline = pipeline.extract({ left: Math.floor((meta.width! - width) / 2), top: Math.floor((meta.height! - height) / 2), width, height });
+  } else if (resize !== 'none') {
     const [width, height] = resize.split('x').map(Number);
     pipeline = pipeline.resize(width, height, { fit: 'fill' });
   }
@@ -68,7 +81,9 @@ const variants = STUDIES[study];
 if (!variants) throw new Error(`unknown --study ${study}; one of ${Object.keys(STUDIES).join(', ')}`);
 const images = flag('images', '01,07,13,20').split(',');
 const rates = flag('bpp', '0.25,0.5,1,2').split(',').map(Number);
-const resize = flag('resize', '192x128');
+const crop = flag('crop', 'none');
+// A native-resolution crop replaces the resize; the results record which.
+const resize = crop !== 'none' ? `crop${crop}` : flag('resize', '192x128');
 const steps = Number(flag('steps', '1000'));
 const kodak = flag('kodak', path.resolve('..', 'shared', 'data', 'kodak'));
 const out = flag('out', `bench/results/study-${study}.jsonl`);
@@ -78,19 +93,22 @@ const done = new Set(existsSync(out) ? readFileSync(out, 'utf8').split('\n').fil
 }) : []);
 console.error(`study ${study}: ${variants.length} variants × ${images.length} images × ${rates.length} rates, ${steps} steps, ${resize}; ${os.cpus()[0]?.model} ×${os.cpus().length}; node ${process.version}`);
 for (const image of images) {
-  const raster = await loadImage(path.join(kodak, `kodim${image}.png`), resize);
+  const raster = await loadImage(path.join(kodak, `kodim${image}.png`), resize, crop);
   for (const bpp of rates) {
     for (const variant of variants) {
       const key = `${image}|${variant.name}|${bpp}|${resize}|${steps}`;
       if (done.has(key)) continue;
       const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp }).arch) : variant.options;
       const result = await encodeImage(raster, { bpp, steps, engine: engineByName('auto'), ...options });
+      const tiled = result.tiles.columns * result.tiles.rows > 1;
+      const seams = tiled ? seamRatio(raster, await decodeImage(result.bytes), result.tiles.columns, result.tiles.rows).ratio : undefined;
       const row = {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
         width: result.arch.width, depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
+        tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, ...(seams === undefined ? {} : { seams }),
       };
       appendFileSync(out, JSON.stringify(row) + '\n');
-      console.error(`${image} ${bpp} ${variant.name}: ${result.psnr.toFixed(2)} dB @ ${row.actualBpp.toFixed(3)} bpp, width ${row.width}, ${result.seconds.toFixed(1)} s`);
+      console.error(`${image} ${bpp} ${variant.name}: ${result.psnr.toFixed(2)} dB @ ${row.actualBpp.toFixed(3)} bpp, width ${row.width}, ${result.seconds.toFixed(1)} s${seams === undefined ? '' : `, seams ${seams.toFixed(3)}`}`);
     }
   }
 }

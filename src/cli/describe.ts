@@ -16,12 +16,15 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const summary = {
     kind: header.kind, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
-    bpp: pixels ? (bytes.length * 8) / pixels : undefined, train: header.train,
+    bpp: pixels ? (bytes.length * 8) / pixels : undefined, overlap: header.blend?.overlap, train: header.train,
   };
+  // §3.5: blended networks reach `overlap` units past their cells and are cross-faded there.
+  const blend = header.blend === undefined || header.blend.overlap.every((o) => o === 0)
+    ? '' : `; blended, overlapping ${header.blend.overlap.join('x')} ${header.kind === 'image' ? 'px' : 'samples'}`;
   const lines = [
     `signal:    ${signal}`,
     `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
-    `networks:  ${file.networks.length} (${[...new Set(archs)].join(', ')}), ${params} parameters at ${bits.join('/')} bits`,
+    `networks:  ${file.networks.length} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
   ];
   const train = header.train;

@@ -72,9 +72,11 @@ export async function decodeImage(
   }
   await initKernels();
   const networks = file.networks.map((network) => ({
-    region: network.region as ImageRegion, arch: network.arch, params: networkParams(network),
+    region: network.region as ImageRegion, frame: network.frame as ImageRegion, arch: network.arch, params: networkParams(network),
   }));
-  return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward());
+  return renderImage(
+    header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), header.blend?.overlap,
+  );
 }
 
 /**

@@ -123,6 +123,12 @@ export const DEFAULT_WARMUP = 0.05;
 
 /** Default passes of the fit over every point, per network. */
 export const DEFAULT_STEPS = 1000;
+
+/**
+ * Pixels of overlap blended at each inner tile edge (spec §3.5) when an
+ * image is split into tiles; see the seam study in docs/ for how it was chosen.
+ */
+export const DEFAULT_OVERLAP = 4;
 /** Quantization-aware fine-tuning steps as a fraction of the fit's. */
 export const QAT_STEP_FRACTION = 0.1;
 /** Peak learning rate of the fine-tuning as a fraction of the fit's. */

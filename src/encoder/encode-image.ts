@@ -4,9 +4,9 @@ import { encodeCoordinates, encodedInputs, MAX_FOURIER_LEVELS } from '../kernels
 import { normalizeSample, regionGrid, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
-import { DEFAULT_LIMITS, gridRegions, inspectSnf, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
+import { DEFAULT_LIMITS, extendRegion, gridRegions, inspectSnf, maxOverlap, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_OVERLAP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
 import { foldSineBiases } from './bias-folding.js';
@@ -41,6 +41,13 @@ export interface ImageEncodeOptions {
   readonly bits?: number;
   /** Tiles as columns × rows, one network each; default `autoTiles` (1 × 1 up to about 192×128 pixels). */
   readonly tiles?: { readonly columns: number; readonly rows: number };
+  /**
+   * Pixels each tile's network reaches into its neighbours on every inner
+   * edge, blended with theirs at decode (spec §3.5, format 2.1), so that no
+   * seam shows; 0 = tiles meet edge to edge. At most half the smallest tile
+   * side. Default DEFAULT_OVERLAP with more than one tile.
+   */
+  readonly overlap?: number;
   /** Passes of the fit over every pixel, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
   readonly steps?: number;
   /**
@@ -89,6 +96,8 @@ export interface ImageEncodeResult {
   readonly psnr: number;
   readonly arch: SirenArch;
   readonly tiles: { readonly columns: number; readonly rows: number };
+  /** Pixels of overlap blended at each inner tile edge (0: none). */
+  readonly overlap: number;
   /** Parameters over all networks. */
   readonly params: number;
   /** Largest bits of any tensor, and the mean coded bits per parameter (payload only, without the header). */
@@ -156,7 +165,10 @@ export function fixedBitSteps(arch: SirenArch, params: Float32Array, bits: numbe
 }
 
 interface Tile {
+  /** The tile's cell of the grid. */
   readonly region: ImageRegion;
+  /** The pixels its network is fitted on and their coordinate frame: the cell grown by the overlap. */
+  readonly frame: ImageRegion;
   /** Training points (pixels), in random order when fitted on mini-batches of `batchRows`. */
   readonly coords: Float32Array;
   readonly targets: Float32Array;
@@ -197,7 +209,7 @@ export function checkEncodePlan(image: Raster, arch: SirenArch, tiling: { column
  * EncodeOptionsError, a plan that could not make a valid file.
  */
 export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
-  tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number;
+  tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number;
 } {
   const omega = options.omega ?? DEFAULT_OMEGA;
   const depth = options.depth ?? DEFAULT_DEPTH;
@@ -219,7 +231,12 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
       fourier,
     };
   checkEncodePlan(image, arch, tiling, options);
-  return { tiling, arch, rateMode, bpp };
+  const overlap = tiling.columns * tiling.rows === 1 ? 0 : options.overlap ?? DEFAULT_OVERLAP;
+  const most = Math.min(...maxOverlap([image.width, image.height], [tiling.columns, tiling.rows]));
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap > most) {
+    throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
+  }
+  return { tiling, arch, rateMode, bpp, overlap };
 }
 
 /**
@@ -236,7 +253,8 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   }
   const warmup = options.warmup ?? DEFAULT_WARMUP;
   if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
-  const { tiling, arch, rateMode, bpp } = planEncode(image, options);
+  const { tiling, arch, rateMode, bpp, overlap } = planEncode(image, options);
+  const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const networks = tiling.columns * tiling.rows;
   const fourier = arch.fourier ?? 0;
   const alpha = options.alpha ?? defaultAlpha(arch.width);
@@ -265,11 +283,12 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
 
   // 1. Fit every tile, then measure how sensitive the loss is to each of its tensors.
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
-    const data = tileData(image, region);
+    const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
+    const data = tileData(image, frame);
     const points = data.targets.length / image.channels;
     const batchRows = batchRowsFor(points, options.batch);
     return {
-      region, ...(batchRows === undefined ? data : shufflePoints(data, seed + index)), points, batchRows,
+      region, frame, ...(batchRows === undefined ? data : shufflePoints(data, seed + index)), points, batchRows,
       params: new Float32Array(0), sensitivities: [], gridSteps: [],
     };
   });
@@ -292,7 +311,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   // 2. Choose the quantization grid: the rate–distortion slope λ that fills the budget, or fixed bits.
   const headerFor = (quality: number): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
-    colorSpace: 'srgb', normalization: 'symmetric8',
+    colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }),
     // No wall-clock time in the file: the same input and options must give the same bytes.
     // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
     ...(options.metadata === true ? { train: {
@@ -342,14 +361,14 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     }
   }
   await initKernels();
-  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
-  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward());
+  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
+  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), blend?.overlap);
   const quality = psnr(image, decoded);
   const bytes = fileFor(tensors, quality);
   const params = networks * parameterCount(arch);
   const allTensors = tensors.flat();
   return {
-    bytes, psnr: quality, arch, tiles: tiling, params, bits: Math.max(...allTensors.map((t) => t.bits)),
+    bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: fitSteps, batch, qatSteps: qatTaken,
     seconds: elapsed(), engine: engineName, rateHit,
   };

@@ -33,6 +33,8 @@ export const SNF_VERSION_MAJOR = 2;
 export const SNF_VERSION_MAJOR_MIN = 1;
 /** Minor version written; readers accept any minor (spec §2.2). */
 export const SNF_VERSION_MINOR = 0;
+/** Minor version of files that blend overlapping networks (header key `blend`, spec §3.5): 2.1. */
+export const BLEND_VERSION_MINOR = 1;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

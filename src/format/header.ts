@@ -11,7 +11,7 @@ import {
 } from './constants.js';
 import { describe, fail, type SnfErrorCode } from './errors.js';
 import type { HeaderValue } from './msgpack.js';
-import { findOverlap, gridRegions } from './tiling.js';
+import { extendRegion, findOverlap, gridRegions, maxOverlap } from './tiling.js';
 
 /** Training metadata (spec §3.7): informative only; every field optional. */
 export interface TrainInfo {
@@ -35,9 +35,21 @@ export interface TrainInfo {
   readonly init?: string;
 }
 
+/**
+ * Overlapping networks blended at their seams (spec §3.5, version 2.1): each
+ * grid cell's network covers the cell grown by `overlap[i]` units on each
+ * side of axis i ([ox, oy] for images, [os] for audio), and the networks are
+ * cross-faded over 2·overlap units around each inner cell edge.
+ */
+export interface BlendInfo {
+  readonly overlap: readonly number[];
+}
+
 interface HeaderCommon {
   /** Training metadata, if the writer recorded it. */
   readonly train?: TrainInfo;
+  /** Blending of overlapping networks, for a grid; absent: the regions tile the signal exactly. */
+  readonly blend?: BlendInfo;
   /**
    * Top-level keys this reader does not know (spec §3.6), kept so that a
    * rewrite preserves them; `writeSnf` writes them back after the known keys.
@@ -103,6 +115,12 @@ export interface TensorHeader {
 export interface NetworkInfo {
   /** The entry's `region`, or its cell of the header's `grid` (spec §3.5). */
   readonly region: Region;
+  /**
+   * The samples the network covers and its coordinate frame (§4.3, §4.4):
+   * `region` grown by the header's `blend.overlap` and clipped to the
+   * signal, or `region` itself (the same array) without blending.
+   */
+  readonly frame: Region;
   /** The entry's own `arch`, or the header's shared one (the same object for every network that uses it). */
   readonly arch: NetworkArch;
   /** From the binary table `t`: 2 × (depth + 1) entries, in file order W0, b0, W1, b1, … (spec §4.2). */
@@ -196,8 +214,9 @@ export interface ParsedHeader {
  */
 export function validateHeader(root: HeaderValue, limits: SnfLimits, major: number): ParsedHeader {
   const h = map(root, 'the header');
-  if (h.blend !== undefined) {
-    fail('UNSUPPORTED_FEATURE', 'blending of overlapping networks (header key "blend") is not supported by this v1.0 reader');
+  // §3.5: blend is a version 2 key (written in 2.1 files); version 1 reserved it, and its readers refuse it.
+  if (h.blend !== undefined && major < 2) {
+    fail('UNSUPPORTED_FEATURE', `blending of overlapping networks (header key "blend") is defined from version 2.1; this file is version ${major}`);
   }
   const kind = oneOf(h.kind, 'kind', ['image', 'audio'] as const);
   const extra: Record<string, HeaderValue> = {};
@@ -237,6 +256,7 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
   // §3.5: regions either all explicit, or all derived from the grid (default all ones).
   const explicit = entries.findIndex((entry) => entry.region !== undefined);
   let regions: Region[];
+  let grid: number[] | undefined;
   if (explicit >= 0) {
     if (h.grid !== undefined) {
       fail('BAD_HEADER', `bad header: networks[${explicit}].region and grid are exclusive (a file with a grid derives every region from it)`);
@@ -249,7 +269,16 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     });
   } else {
     // gridRegions gives 4 numbers per cell for 2 sizes (an image), 2 for 1 (audio).
-    regions = gridRegions(signalSizes(header), validateGrid(h.grid, header, entries.length)) as unknown as Region[];
+    grid = validateGrid(h.grid, header, entries.length);
+    regions = gridRegions(signalSizes(header), grid) as unknown as Region[];
+  }
+  let frames = regions;
+  if (h.blend !== undefined) {
+    if (grid === undefined) fail('BAD_HEADER', 'bad header: blend needs a grid (networks with explicit regions cannot be blended)');
+    const blend = validateBlend(h.blend, header, grid);
+    header = { ...header, blend };
+    const sizes = signalSizes(header);
+    frames = regions.map((region) => extendRegion(region, sizes, blend.overlap) as unknown as Region);
   }
 
   let parameters = 0;
@@ -265,7 +294,7 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     // The two keys every network repeats are one letter (spec §3.4): t, the tensor table; b, the stream's bytes.
     const tensors = validateTensorTable(entry.t, `${path}.t`, arch.depth);
     const bytes = int(entry.b, `${path}.b`, 0, U32_MAX);
-    return { region: regions[n]!, arch, tensors, bytes };
+    return { region: regions[n]!, frame: frames[n]!, arch, tensors, bytes };
   });
   if (explicit >= 0) checkTiling(header, networks);
   return { header, networks, parameters };
@@ -290,6 +319,21 @@ function validateGrid(value: HeaderValue | undefined, header: SnfHeader, network
   const cells = grid.reduce((product, c) => product * c, 1);
   if (cells !== networks) fail('BAD_HEADER', `bad header: grid [${grid.join(', ')}] has ${cells} cells but the header has ${networks} networks`);
   return grid;
+}
+
+/**
+ * `blend` (spec §3.5): a map whose `overlap` holds one integer per axis,
+ * each from 0 to half the grid's smallest cell on that axis. Other keys of
+ * the map are ignored (§3.6).
+ */
+function validateBlend(value: HeaderValue, header: SnfHeader, grid: readonly number[]): BlendInfo {
+  const b = map(value, 'blend');
+  const sizes = signalSizes(header);
+  const o = array(b.overlap, 'blend.overlap');
+  if (o.length !== sizes.length) bad('blend.overlap', `${sizes.length} integer${sizes.length > 1 ? 's' : ''} (one per axis)`, o);
+  const most = maxOverlap(sizes, grid);
+  const overlap = o.map((v, i) => int(v, `blend.overlap[${i}]`, 0, most[i]!));
+  return { overlap };
 }
 
 function validateTrain(value: HeaderValue): TrainInfo {

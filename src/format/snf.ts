@@ -16,7 +16,7 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
   CONTAINER_OVERHEAD, DEFAULT_LIMITS, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
-  SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
+  BLEND_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
@@ -37,7 +37,10 @@ export interface QuantizedTensor extends TensorHeader {
 
 /** One network as `readSnf` returns it. */
 export interface SnfNetwork {
+  /** The network's cell: its share of the signal (spec §3.5). */
   readonly region: Region;
+  /** What it covers and its coordinate frame: `region`, or with `blend` the cell grown by the overlap (spec §3.5). */
+  readonly frame: Region;
   readonly arch: NetworkArch;
   /** 2 × (depth + 1) tensors in file order W0, b0, W1, b1, … (spec §4.2). */
   readonly tensors: readonly QuantizedTensor[];
@@ -54,13 +57,13 @@ export interface SnfFile {
 /** A decoded image file: `isImageFile` narrows a `SnfFile` to this. */
 export interface ImageSnfFile extends SnfFile {
   readonly header: ImageHeader;
-  readonly networks: readonly (SnfNetwork & { readonly region: ImageRegion })[];
+  readonly networks: readonly (SnfNetwork & { readonly region: ImageRegion; readonly frame: ImageRegion })[];
 }
 
 /** A decoded audio file: `isAudioFile` narrows a `SnfFile` to this. */
 export interface AudioSnfFile extends SnfFile {
   readonly header: AudioHeader;
-  readonly networks: readonly (SnfNetwork & { readonly region: AudioRegion })[];
+  readonly networks: readonly (SnfNetwork & { readonly region: AudioRegion; readonly frame: AudioRegion })[];
 }
 
 /** True if `file` holds an image; its regions are then [x0, y0, x1, y1] (§3.4). */
@@ -89,7 +92,10 @@ export interface SnfInfo {
 
 /** One network as `writeSnf` takes it; `bytes` is computed, and `activation` defaults to 'sine'. */
 export interface SnfNetworkInput {
-  /** [x0, y0, x1, y1] for images, [s0, s1] for audio. */
+  /**
+   * [x0, y0, x1, y1] for images, [s0, s1] for audio: the network's cell
+   * (with `header.blend`, the cell before the overlap is added).
+   */
   readonly region: readonly number[];
   readonly arch: SirenArch & { readonly activation?: 'sine' };
   readonly tensors: readonly QuantizedTensor[];
@@ -149,7 +155,7 @@ export function readSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfFile
       throw error;
     }
     const tensors = network.tensors.map((t, i) => ({ bits: t.bits, step: t.step, values: decoded[i]! }));
-    return { region: network.region, arch: network.arch, tensors, bytes: network.bytes };
+    return { region: network.region, frame: network.frame, arch: network.arch, tensors, bytes: network.bytes };
   });
   return { header: info.header, networks };
 }
@@ -229,7 +235,7 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const layout = planLayout(file.header, networks);
   // Validate everything before the (costly) entropy coding, with placeholder byte counts,
   // on exactly the map a reader would parse.
-  const major = versionFor(networks);
+  const major = versionFor(file.header, networks);
   const parsed = asWriterError(() => validateHeader(decodeHeaderValue(encodeHeaderValue(headerValue(file.header, layout, networks.map(() => 0)))), checkedLimits, major));
   const streams = networks.map((network, n) => {
     // inputs and outputs are not stored (spec §3.4): the reader derives them, so they must be the derived values.
@@ -264,7 +270,8 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const view = new DataView(out.buffer);
   out.set(SNF_MAGIC, 0);
   out[OFFSET_MAJOR] = major;
-  out[OFFSET_MINOR] = SNF_VERSION_MINOR;
+  // §2.2: blending is a 2.1 feature; everything else is 1.0 or 2.0.
+  out[OFFSET_MINOR] = file.header.blend === undefined ? SNF_VERSION_MINOR : BLEND_VERSION_MINOR;
   view.setUint16(OFFSET_FLAGS, 0, true);
   view.setUint32(OFFSET_HEADER_LENGTH, header.length, true);
   out.set(header, OFFSET_HEADER);
@@ -313,11 +320,12 @@ function archKey(arch: SnfNetworkInput['arch']): string {
 
 /**
  * The lowest major version that can express these networks (spec §2.2): 2
- * when any sets `fourier` other than 0, else 1. A bad value (−1, 1.5, NaN)
+ * when any sets `fourier` other than 0 or the header blends them, else 1. A bad value (−1, 1.5, NaN)
  * also selects 2, so that the header check, which knows the key only in
  * version 2, refuses it rather than writing it into a version 1 file.
  */
-function versionFor(networks: readonly SnfNetworkInput[]): number {
+function versionFor(header: SnfHeader, networks: readonly SnfNetworkInput[]): number {
+  if (header.blend !== undefined) return 2;
   return networks.some((network) => network.arch?.fourier !== undefined && network.arch.fourier !== 0) ? 2 : SNF_VERSION_MAJOR_MIN;
 }
 
@@ -386,7 +394,12 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
   if (header.colorSpace !== DEFAULT_COLOR_SPACE[kind]) out.colorSpace = header.colorSpace;
   if (header.normalization !== DEFAULT_NORMALIZATION[kind]) out.normalization = header.normalization;
   out.arch = archValue(layout.shared);
-  if (layout.grid !== undefined && layout.grid.some((cells) => cells !== 1)) out.grid = [...layout.grid];
+  // A blended file always states its grid (§3.5: blend needs one), even [1, 1].
+  if (layout.grid !== undefined && (header.blend !== undefined || layout.grid.some((cells) => cells !== 1))) out.grid = [...layout.grid];
+  if (header.blend !== undefined) {
+    if (layout.grid === undefined) fail('INVALID_ARGUMENT', 'cannot write .snf: header.blend needs networks whose regions are the cells of a grid (spec §3.5)');
+    out.blend = { overlap: [...header.blend.overlap] };
+  }
   out.networks = layout.tables.map((table, n) => {
     const network = layout.networks[n]!;
     const entry: { [key: string]: WritableValue } = {};

@@ -134,3 +134,33 @@ class SegmentTree {
     return Math.max(this.query(2 * node, l, mid, lo, hi), this.query(2 * node + 1, mid + 1, r, lo, hi)) + this.lazy[node]!;
   }
 }
+
+/**
+ * A grid cell grown by `overlap[i]` units on each side of axis i, clipped to
+ * the signal (spec §3.5, blending): the region a blended network is fitted
+ * on and whose coordinate frame it uses. `cell` is [x0, y0, x1, y1] for
+ * images, [s0, s1] for audio; `sizes` and `overlap` have one entry per axis.
+ */
+export function extendRegion(cell: readonly number[], sizes: readonly number[], overlap: readonly number[]): number[] {
+  const axes = sizes.length;
+  const out = [...cell];
+  for (let i = 0; i < axes; i++) {
+    const o = overlap[i] ?? 0;
+    out[i] = Math.max(0, cell[i]! - o);
+    out[i + axes] = Math.min(sizes[i]!, cell[i + axes]! + o);
+  }
+  return out;
+}
+
+/**
+ * The largest overlap a grid allows on each axis (spec §3.5): half its
+ * smallest cell, so that the ramps of a cell's two inner edges never meet.
+ */
+export function maxOverlap(sizes: readonly number[], grid: readonly number[]): number[] {
+  return sizes.map((size, i) => {
+    const cells = grid[i] ?? 1;
+    let smallest = size;
+    for (let k = 0; k < cells; k++) smallest = Math.min(smallest, gridEdge(k + 1, size, cells) - gridEdge(k, size, cells));
+    return Math.floor(smallest / 2);
+  });
+}

@@ -2,6 +2,7 @@ import type { Raster } from '../raster.js';
 import type { SirenArch } from './arch.js';
 import { forwardScalar } from './forward.js';
 import { encodeCoordinates } from './input-encoding.js';
+import { blendWeight } from './blend.js';
 
 /**
  * Evaluates a field at `count` points; `forwardScalar` has this shape. May
@@ -11,8 +12,13 @@ export type ForwardFunction = (arch: SirenArch, params: Float32Array, coords: Fl
 
 /** One network and the rectangle of source pixels it covers (spec §3). */
 export interface ImageNetwork {
-  /** [x0, y0, x1, y1]: source pixels [x0, x1) × [y0, y1). */
+  /** [x0, y0, x1, y1]: the network's cell, source pixels [x0, x1) × [y0, y1). */
   readonly region: readonly [number, number, number, number];
+  /**
+   * The pixels it covers and its coordinate frame, when blending grows the
+   * cell by an overlap (spec §3.5); default `region`.
+   */
+  readonly frame?: readonly [number, number, number, number];
   readonly arch: SirenArch;
   /** Dequantized parameters in the layout of `arch.ts`. */
   readonly params: Float32Array;
@@ -96,28 +102,53 @@ export async function evaluateField(arch: SirenArch, params: Float32Array, coord
 
 /**
  * Renders the image that `networks` describe at `outWidth` × `outHeight`.
- * An output pixel belongs to the network whose source region holds its
- * centre, mapped back to source pixel units; inside that region it samples
- * the network at the region-local pixel-centre coordinate.
+ * Without `overlap`, an output pixel belongs to the network whose source
+ * region holds its centre, mapped back to source pixel units, and samples
+ * it at the region-local pixel-centre coordinate. With `overlap` ([ox, oy],
+ * spec §3.5), each network covers its `frame` and an output pixel is the
+ * sum of weight × field over the networks whose frames hold its centre
+ * (`blendWeight`: the weights sum to 1), rounded to 8 bits once at the end.
  */
 export async function renderImage(
   sourceWidth: number, sourceHeight: number, channels: 1 | 2 | 3 | 4,
   networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
-  forward: ForwardFunction = forwardScalar,
+  forward: ForwardFunction = forwardScalar, overlap?: readonly number[],
 ): Promise<Raster> {
   const data = new Uint8Array(outWidth * outHeight * channels);
+  const blended = overlap !== undefined && overlap.some((o) => o > 0);
+  // Blending sums up to four fields per pixel before rounding: 4 bytes a sample more, only then.
+  const sums = blended ? new Float32Array(outWidth * outHeight * channels) : undefined;
+  const scaleX = sourceWidth / outWidth;
+  const scaleY = sourceHeight / outHeight;
   for (const network of networks) {
-    const { firstColumn, columns, firstRow, rows, coords } = regionGrid(sourceWidth, sourceHeight, network.region, outWidth, outHeight);
+    const frame = blended ? network.frame ?? network.region : network.region;
+    const { firstColumn, columns, firstRow, rows, coords } = regionGrid(sourceWidth, sourceHeight, frame, outWidth, outHeight);
     if (columns === 0 || rows === 0) continue;
     const values = new Float32Array(columns * rows * channels);
     await evaluateField(network.arch, network.params, coords, values, forward);
+    if (sums === undefined) {
+      for (let r = 0; r < rows; r++) {
+        for (let c = 0; c < columns; c++) {
+          const from = (r * columns + c) * channels;
+          const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
+          for (let k = 0; k < channels; k++) data[to + k] = denormalizeSample(values[from + k]!);
+        }
+      }
+      continue;
+    }
+    const [x0, y0, x1, y1] = network.region;
+    const weightX = Float32Array.from({ length: columns }, (_, c) => blendWeight((firstColumn + c + 0.5) * scaleX, x0, x1, sourceWidth, overlap![0] ?? 0));
+    const weightY = Float32Array.from({ length: rows }, (_, r) => blendWeight((firstRow + r + 0.5) * scaleY, y0, y1, sourceHeight, overlap![1] ?? 0));
     for (let r = 0; r < rows; r++) {
       for (let c = 0; c < columns; c++) {
+        const weight = weightX[c]! * weightY[r]!;
+        if (weight === 0) continue;
         const from = (r * columns + c) * channels;
         const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
-        for (let k = 0; k < channels; k++) data[to + k] = denormalizeSample(values[from + k]!);
+        for (let k = 0; k < channels; k++) sums[to + k]! += weight * values[from + k]!;
       }
     }
   }
+  if (sums !== undefined) for (let i = 0; i < sums.length; i++) data[i] = denormalizeSample(sums[i]!);
   return { width: outWidth, height: outHeight, channels, data };
 }
