@@ -8,6 +8,11 @@ import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate
 import { usageError } from './errors.js';
 import { DEFAULT_BPP } from '../encoder/architecture.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
+import {
+  DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS, DEFAULT_KBPS, DEFAULT_OVERLAP, DEFAULT_SEGMENT_SECONDS, FOURIER_BELOW_NYQUIST,
+} from '../encoder/audio/audio-defaults.js';
+import { isAudioInput } from './audio-input.js';
+import { encodeAudioFile } from './encode-audio.js';
 
 /** `--tiles CxR`: 1 to 64 tiles a side. */
 function tilesFlag(value: unknown): { columns: number; rows: number } {
@@ -25,24 +30,26 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
 
 export const encodeCommand = {
   command: 'encode <input>',
-  describe: 'Fit a neural field to an image and write it as .snf',
+  describe: 'Fit a neural field to an image or a WAV clip and write it as .snf',
   builder: (yargs: Argv) => yargs
-    .positional('input', { type: 'string', describe: 'Image to encode (PNG, JPEG, WebP, TIFF, …)', demandOption: true })
+    .positional('input', { type: 'string', describe: 'Image (PNG, JPEG, WebP, TIFF, …) or WAV audio to encode, told apart by content', demandOption: true })
     .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' })
     .option('bpp', { type: 'string', describe: 'Target size in bits per pixel of the whole file (±5 %); picks width and quantization [default: 1]' })
-    .option('width', { type: 'string', describe: 'Units per sine layer [default: the widest that --bpp allows]' })
-    .option('depth', { type: 'string', describe: 'Number of sine layers [default: 3]' })
+    .option('kbps', { type: 'string', describe: `Audio: target size in kilobits per second of audio, whole file (±5 %) [default: ${DEFAULT_KBPS}]` })
+    .option('segment', { type: 'string', describe: `Audio: seconds of audio per network [default: ${DEFAULT_SEGMENT_SECONDS}]` })
+    .option('width', { type: 'string', describe: 'Units per sine layer [default: the widest that --bpp (--kbps) allows]' })
+    .option('depth', { type: 'string', describe: `Number of sine layers [default: 3; audio ${DEFAULT_AUDIO_DEPTH}]` })
     .option('bits', { type: 'string', describe: 'With --width and no --bpp: quantization bits of the body weights, 2–16 (first layer +4) [default: 8]' })
     .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each, or auto: tiles of about 192x128 pixels (1x1 for small images, 4x4 for 768x512) [default: auto]' })
-    .option('overlap', { type: 'string', describe: 'Pixels each tile reaches into its neighbours, blended at decode so that no seam shows; 0: tiles meet edge to edge (a 2.0 file) [default: 4 with more than one tile]' })
+    .option('overlap', { type: 'string', describe: `Pixels (audio: samples) each tile (segment) reaches into its neighbours, blended at decode so that no seam shows; 0: tiles meet edge to edge (a 2.0 file) [default: 4 px with more than one tile; audio ${DEFAULT_OVERLAP} samples]` })
     .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
-    .option('steps', { type: 'string', describe: 'Passes over every pixel per network, each one Adam step per batch [default: 1000, or as many as --time allows]' })
-    .option('batch', { type: 'string', describe: 'Pixels per Adam step: each pass steps through random batches of about this many of a tile\'s pixels (a multiple of 256); 0: one step on every pixel [default: 1536]' })
+    .option('steps', { type: 'string', describe: `Passes over every pixel per network, each one Adam step per batch [default: 1000 (audio ${DEFAULT_AUDIO_STEPS}), or as many as --time allows]` })
+    .option('batch', { type: 'string', describe: `Pixels per Adam step: each pass steps through random batches of about this many of a tile's pixels (a multiple of 256); 0: one step on every pixel [default: 1536; audio ${DEFAULT_AUDIO_BATCH} samples]` })
     .option('warmup', { type: 'string', describe: 'Fraction of the fit over which the learning rate rises from a tenth of --lr to it, 0 to 0.99 [default: 0.05]' })
-    .option('fourier', { type: 'string', describe: 'Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size: 6 from 128 pixels a side, two fewer per halving (2 for 32x32)]' })
+    .option('fourier', { type: 'string', describe: `Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size: 6 from 128 pixels a side, two fewer per halving (2 for 32x32); audio: from the segment length, ${FOURIER_BELOW_NYQUIST} octave(s) below its Nyquist rate]` })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
-    .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
-    .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.002 with Fourier inputs, 0.003 without]' })
+    .option('omega', { type: 'string', describe: `ω of every sine layer [default: 30; audio ${DEFAULT_AUDIO_OMEGA}]` })
+    .option('lr', { type: 'string', describe: `Peak Adam learning rate, cosine-decayed [default: 0.002 with Fourier inputs, 0.003 without; audio ${DEFAULT_AUDIO_LR}]` })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
     .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
     .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' })
@@ -80,8 +87,15 @@ export const encodeCommand = {
     }
     const engineName = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
+    const bytes = await readInput(input);
+    // Audio or image by content, not by extension.
+    if (isAudioInput(bytes)) {
+      const { bpp: _bpp, tiles: _tiles, ...shared } = options;
+      return encodeAudioFile(argv, input, output, bytes, shared, engineName);
+    }
+    if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
-    const image = await readImage(await readInput(input), input);
+    const image = await readImage(bytes, input);
     await checkOutput(output, input, argv.force === true);
     const progress = trainingProgress(argv.quiet === true || argv.json === true);
     let result;

@@ -1,7 +1,8 @@
 import type { SirenArch } from './arch.js';
 import { forwardScalar } from './forward.js';
 import { evaluateField, type ForwardFunction } from './render.js';
-import { blendWeight, extendedRegion } from '../format/tiling.js';
+import { blendWeight } from './blend.js';
+import { extendRegion } from '../format/tiling.js';
 
 /** One network of an audio file and the samples [s0, s1) of its cell (spec §3.5). */
 export interface AudioNetwork {
@@ -46,7 +47,7 @@ export async function renderAudio(
   const out = Array.from({ length: channels }, () => new Float32Array(count));
   const scale = length / outLength;
   for (const network of networks) {
-    const [e0, e1] = extendedRegion(network.region, [length], [overlap]);
+    const [e0, e1] = extendRegion(network.region, [length], [overlap]);
     const span = outputSpan(length, outLength, e0!, e1!);
     const from = Math.max(first, span.first);
     const to = Math.min(end, span.end);

@@ -6,7 +6,7 @@ import { renderAudio } from '../../kernels/render-audio.js';
 import {
   DEFAULT_LIMITS, gridRegions, inspectSnf, MAX_AUDIO_CHANNELS, networkParams, writeSnf, type QuantizedTensor, type SnfHeader,
 } from '../../format/index.js';
-import { extendedRegion } from '../../format/tiling.js';
+import { extendRegion } from '../../format/tiling.js';
 import { audioPsnr, logSpectralDistance, snr } from '../../metrics/audio.js';
 import { architectureForRate, batchRowsFor, DEFAULT_WARMUP, defaultAlpha, QAT_STEP_FRACTION } from '../architecture.js';
 import { EncodeOptionsError } from '../encode-image.js';
@@ -153,7 +153,7 @@ export function planAudioEncode(clip: AudioClip, options: AudioEncodeOptions = {
  */
 export function segmentData(clip: AudioClip, cell: readonly number[], overlap: number): { coords: Float32Array; targets: Float32Array } {
   const length = clipLength(clip);
-  const [e0, e1] = extendedRegion(cell, [length], [overlap]) as [number, number];
+  const [e0, e1] = extendRegion(cell, [length], [overlap]) as [number, number];
   const n = e1 - e0;
   const channels = clip.channels.length;
   const coords = new Float32Array(n);
