@@ -20,6 +20,9 @@ export interface PlotOptions {
   /** Whole image size in px; default 1000 × 600. */
   readonly width?: number;
   readonly height?: number;
+  /** Axis titles; default 'rate (bits per pixel)' and 'PSNR (dB, RGB)'. */
+  readonly xLabel?: string;
+  readonly yLabel?: string;
   /** Right end of the rate axis; default 10 % past the highest measured rate. */
   readonly maxBpp?: number;
 }
@@ -94,8 +97,8 @@ export function plotRateDistortion(series: readonly PlotSeries[], options: PlotO
     out.push(`<text x="${MARGIN.left - 8}" y="${f(y(t) + 4)}" text-anchor="end">${label(t)}</text>`);
   }
   out.push(`<rect x="${MARGIN.left}" y="${MARGIN.top}" width="${plotW}" height="${plotH}" fill="none" stroke="black"/>`);
-  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${height - 14}" text-anchor="middle">rate (bits per pixel)</text>`);
-  out.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">PSNR (dB, RGB)</text>`);
+  out.push(`<text x="${MARGIN.left + plotW / 2}" y="${height - 14}" text-anchor="middle">${escapeXml(options.xLabel ?? 'rate (bits per pixel)')}</text>`);
+  out.push(`<text transform="translate(18 ${MARGIN.top + plotH / 2}) rotate(-90)" text-anchor="middle">${escapeXml(options.yLabel ?? 'PSNR (dB, RGB)')}</text>`);
 
   // Anchors are drawn first, so measured curves lie on top; the legend lists measured curves first.
   let solid = 0;
