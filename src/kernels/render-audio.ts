@@ -34,7 +34,7 @@ export function outputSpan(length: number, outLength: number, lo: number, hi: nu
  * Renders output samples [first, end) of the clip resampled to `outLength`
  * samples (spec §4.4): each output sample is Σ_n w_n(u) · field_n(t_n(u)),
  * over the networks whose extended region holds its source position u, t_n
- * mapping that region onto [-1, 1]; then clamped to [-1, 1]. At
+ * mapping that region onto [-1, 1]; then clamped to [-1, 1] (NaN to 0). At
  * outLength = length this is exactly the training grid. Only the networks
  * the span touches are evaluated.
  */
@@ -68,7 +68,8 @@ export async function renderAudio(
     }
   }
   for (const channel of out) {
-    for (let i = 0; i < channel.length; i++) channel[i] = Math.min(1, Math.max(-1, channel[i]!));
+    // A hostile file's weights can overflow to ±∞ and give NaN: that, too, decodes as a sample in range.
+    for (let i = 0; i < channel.length; i++) channel[i] = Number.isNaN(channel[i]!) ? 0 : Math.min(1, Math.max(-1, channel[i]!));
   }
   return out;
 }
