@@ -1,8 +1,10 @@
 /**
- * WAV input and output (Node side; the decoder never imports this), through
- * `wavefile`. The reader checks the RIFF structure itself first, so that
- * every problem of a file is one clear line rather than whatever the
- * parser happens to do with it.
+ * WAV input and output (Node side; the decoder never imports this). Files
+ * are written through `wavefile`. They are read here: the reader walks the
+ * RIFF chunks itself, so that every problem of a file is one clear line
+ * rather than whatever a parser happens to do with it, and decodes the
+ * samples with a DataView, because wavefile 11 reads WAVE_FORMAT_EXTENSIBLE
+ * float files as integers.
  */
 import wavefile from 'wavefile';
 import type { AudioClip } from '../audio.js';
@@ -41,6 +43,8 @@ interface WavFormat {
   readonly channels: number;
   readonly sampleRate: number;
   readonly frames: number;
+  /** Byte offset of the first sample. */
+  readonly dataAt: number;
 }
 
 /** Walks the RIFF chunks: the fmt chunk's facts and the data chunk's frame count, each checked against the file. */
@@ -49,7 +53,7 @@ function checkStructure(bytes: Uint8Array): WavFormat {
   const id = (at: number): string => String.fromCharCode(...bytes.subarray(at, at + 4));
   if (bytes.length < 12 || id(8) !== 'WAVE') throw new WavError('not a WAVE file: the RIFF header is truncated or names another form');
   if (id(0) !== 'RIFF') throw new WavError(`${id(0)} WAV files are not supported (only little-endian RIFF)`);
-  let fmt: Omit<WavFormat, 'frames'> | undefined;
+  let fmt: Omit<WavFormat, 'frames' | 'dataAt'> | undefined;
   let blockAlign = 0;
   for (let at = 12; at + 8 <= bytes.length;) {
     const name = id(at);
@@ -85,16 +89,23 @@ function checkStructure(bytes: Uint8Array): WavFormat {
       if (body + size > bytes.length) throw new WavError(`truncated WAV: the data chunk declares ${size} bytes but only ${bytes.length - body} follow`);
       if (size % blockAlign !== 0) throw new WavError(`bad WAV: the data chunk holds ${size} bytes, not a whole number of ${blockAlign}-byte frames`);
       if (size === 0) throw new WavError('the WAV file holds no samples');
-      return { ...fmt, frames: size / blockAlign };
+      return { ...fmt, frames: size / blockAlign, dataAt: body };
     }
     at = body + size + (size % 2);
   }
   throw new WavError(fmt === undefined ? 'bad WAV: no fmt chunk' : 'truncated WAV: no data chunk');
 }
 
-/** Scale from the file's sample values to [-1, 1] (PCM 8-bit is unsigned, centred on 128). */
-function pcmScale(bits: number): { offset: number; scale: number } {
-  return bits === 8 ? { offset: -128, scale: 1 / 128 } : { offset: 0, scale: 2 ** -(bits - 1) };
+/** Reads sample k (frame × channels + channel) of the data chunk as a float on [-1, 1] (PCM 8-bit is unsigned, centred on 128). */
+function sampleReader(view: DataView, format: WavFormat): (k: number) => number {
+  const at = format.dataAt;
+  if (format.format === 'float') return format.bits === 32 ? (k) => view.getFloat32(at + 4 * k, true) : (k) => view.getFloat64(at + 8 * k, true);
+  switch (format.bits) {
+    case 8: return (k) => (view.getUint8(at + k) - 128) / 128;
+    case 16: return (k) => view.getInt16(at + 2 * k, true) / 32768;
+    case 24: return (k) => ((view.getUint8(at + 3 * k) | (view.getUint8(at + 3 * k + 1) << 8) | (view.getInt8(at + 3 * k + 2) << 16))) / 8388608;
+    default: return (k) => view.getInt32(at + 4 * k, true) / 2147483648;
+  }
 }
 
 /**
@@ -106,25 +117,15 @@ function pcmScale(bits: number): { offset: number; scale: number } {
  */
 export function readWav(bytes: Uint8Array): AudioClip {
   const format = checkStructure(bytes);
-  const wav = new wavefile.WaveFile();
-  try {
-    wav.fromBuffer(bytes);
-  } catch (error) {
-    throw new WavError(`bad WAV: ${(error as Error).message}`);
-  }
-  const raw = wav.getSamples(false, Float64Array) as unknown as Float64Array | Float64Array[];
-  const planes = Array.isArray(raw) ? raw : [raw];
-  if (planes.length !== format.channels) throw new WavError(`bad WAV: the parser found ${planes.length} channel(s), the header says ${format.channels}`);
-  const { offset, scale } = format.format === 'pcm' ? pcmScale(format.bits) : { offset: 0, scale: 1 };
-  const channels = planes.map((plane, c) => {
-    const out = new Float32Array(format.frames);
-    for (let i = 0; i < format.frames; i++) {
-      const v = (plane[i]! + offset) * scale;
-      if (!Number.isFinite(v)) throw new WavError(`the WAV file holds a ${String(plane[i])} sample (channel ${c}, sample ${i}); samples must be finite`);
-      out[i] = v;
+  const read = sampleReader(new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength), format);
+  const channels = Array.from({ length: format.channels }, () => new Float32Array(format.frames));
+  for (let i = 0; i < format.frames; i++) {
+    for (let c = 0; c < format.channels; c++) {
+      const v = read(i * format.channels + c);
+      if (!Number.isFinite(v)) throw new WavError(`the WAV file holds a ${String(v)} sample (channel ${c}, sample ${i}); samples must be finite`);
+      channels[c]![i] = v;
     }
-    return out;
-  });
+  }
   return { sampleRate: format.sampleRate, channels };
 }
 
