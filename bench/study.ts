@@ -53,6 +53,8 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   warmup: [0, 0.05].map((warmup) => ({ name: `warmup=${warmup}`, options: { warmup } })),
   // Blended tile edges (spec §3.5): pixels of overlap at each inner edge; run at native resolution with --crop.
   overlap: [0, 2, 4, 8].map((overlap) => ({ name: `overlap=${overlap}`, options: { overlap } })),
+  // Blended edges fitted on only `fitMargin` of the `overlap` pixels: the rest is extrapolated, at small weight.
+  fitMargin: ([[0, 0], [2, 0], [2, 1], [4, 0], [4, 1], [4, 2]] as const).map(([overlap, fitMargin]) => ({ name: `overlap=${overlap},fitMargin=${fitMargin}`, options: { overlap, fitMargin } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 

@@ -5,7 +5,7 @@ import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js'
 import { SnfFormatError, writeSnf } from '../src/format/index.js';
 import { syntheticImage } from './helpers/synthetic.js';
 import { forwardScalar } from '../src/kernels/forward.js';
-import { encodeCoordinates, encodedInputs } from '../src/kernels/input-encoding.js';
+import { encodeCoordinates, encodeGrid, encodedInputs } from '../src/kernels/input-encoding.js';
 import { denormalizeSample, evaluateField, regionGrid, renderImage } from '../src/kernels/render.js';
 import { randomSirenParams } from './helpers/random-net.js';
 
@@ -81,4 +81,12 @@ test('a bad Fourier level count is refused before any work: by the encoder, the 
     networks: [{ region: [0, 0, 1, 1], arch, tensors }],
   }), (error: unknown) => error instanceof SnfFormatError && error.code === 'INVALID_ARGUMENT' && /arch\.fourier/.test(error.message));
   await assert.rejects(evaluateField({ inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30, fourier: 6 }, new Float32Array(5), Float32Array.of(0, 0), new Float32Array(1), forwardScalar), RangeError);
+});
+
+test('encodeGrid gives exactly what encodeCoordinates gives on the same grid of points', () => {
+  const xs = Float32Array.from([-0.9, -0.31, 0, 0.4, 0.97]);
+  const ys = Float32Array.from([-0.5, 0.25, 0.8]);
+  const points = new Float32Array(xs.length * ys.length * 2);
+  ys.forEach((y, r) => xs.forEach((x, c) => points.set([x, y], 2 * (r * xs.length + c))));
+  for (const levels of [0, 1, 6]) assert.deepEqual(encodeGrid(xs, ys, levels), encodeCoordinates(points, 2, levels).slice());
 });

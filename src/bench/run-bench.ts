@@ -303,7 +303,7 @@ function estimate(left: readonly Task[], times: Map<CodecName, number[]>, stored
 
 /**
  * Runs (or resumes) a bench and writes its reports. See the module comment
- * and README "Benchmarks".
+ * and docs/bench.md.
  *
  * @throws {CliError} unreadable inputs or anchors, or an output folder that cannot be written.
  */

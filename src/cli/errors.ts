@@ -1,5 +1,5 @@
 /**
- * Exit codes of the `snfc` command (README "Exit codes"). Scripts branch on
+ * Exit codes of the `snfc` command (docs/cli.md "Limits and exit codes"). Scripts branch on
  * these, so they are stable.
  */
 export const EXIT = {

@@ -11,8 +11,9 @@ export type DecodeSize = { scale?: number } | { width: number; height: number };
  * largest input `snfc encode` accepts, so every file snfc writes decodes at
  * its own size. The renderer holds about 8 + 5 × channels bytes per output
  * pixel at its peak (coordinates, field outputs and the 8-bit result): about
- * 1.8 GiB for RGBA at this limit; Fourier-encoded inputs add at most 64 MiB,
- * one batch at a time.
+ * 1.8 GiB for RGBA at this limit; a blended file (spec §3.5) adds 4 ×
+ * channels for the weighted sums and a little for the overlaps;
+ * Fourier-encoded inputs add at most 64 MiB, one batch at a time.
  */
 export const DEFAULT_MAX_PIXELS = 2 ** 26;
 

@@ -3,7 +3,7 @@ import { BATCH_ROW_GRANULE } from './engine.js';
 
 /** ω in every sine layer, as in SIREN and the WS paper. */
 export const DEFAULT_OMEGA = 30;
-/** Sine layers when only a rate is given; see README "Defaults". */
+/** Sine layers when only a rate is given; see docs/studies.md. */
 export const DEFAULT_DEPTH = 3;
 /** Narrowest network the rate control will pick. */
 export const MIN_WIDTH = 4;
@@ -14,7 +14,7 @@ export const MAX_WIDTH = 1024;
  * Coded bits per parameter the rate control plans for at `bpp`: it sizes the
  * network so that its weights at this many bits each fill the budget, then
  * searches the quantization steps that hit the budget exactly. Fewer bits per
- * weight buy more weights. Measured (README "Defaults",
+ * weight buy more weights. Measured (docs/studies.md,
  * bench/results/study-bitsPerParam.jsonl): 6 is best at 0.5 bpp, 7 at 1 bpp,
  * so the plan moves from 6 to 7 between them, on a log scale of the rate.
  */
@@ -50,7 +50,7 @@ export function architectureForRate(options: {
 /**
  * Default WS scale α for a network of `width` units. The paper's 2.5 is tuned
  * for width 512; small compression networks want less. Measured here
- * (README "Defaults", bench/results/study-alpha.jsonl): α = 1, plain SIREN
+ * (docs/studies.md, bench/results/study-alpha.jsonl): α = 1, plain SIREN
  * initialization, is best at every width the rate control picks up to 64;
  * the WS paper's gain shows from width 256 (DEVELOPERS.md). In between, α
  * rises by 0.75 per doubling of width.
@@ -59,14 +59,14 @@ export function defaultAlpha(width: number): number {
   return Math.min(2.5, Math.max(1, 1 + 0.75 * (Math.log2(width) - 6)));
 }
 
-/** Most Fourier levels the encoder picks by default (README "Defaults": 6 and 8 measure alike at 192×128). */
+/** Most Fourier levels the encoder picks by default (docs/studies.md: 6 and 8 measure alike at 192×128). */
 export const MAX_DEFAULT_FOURIER = 6;
 
 /**
  * Default Fourier levels for tiles of `tileWidth` × `tileHeight` pixels: two
  * levels per octave of the shorter side, 2 at 32 pixels, 6 from 128 on. The
- * top level, k = L − 1, has 2^(L−1) cycles across the tile. Measured (README
- * "Defaults"): on 192×128 tiles L = 6 is best of 0, 4, 6, 7, 8 — its top
+ * top level, k = L − 1, has 2^(L−1) cycles across the tile. Measured
+ * (docs/studies.md): on 192×128 tiles L = 6 is best of 0, 4, 6, 7, 8 — its top
  * octave, 32 cycles across 128 pixels, is half the Nyquist limit — and
  * `decode --scale 2` stays clean. On a 32×32 crop the same ratio (L = 4)
  * fits the pixels but rings between them at --scale 2 (2× render shrunk
@@ -82,7 +82,7 @@ export function defaultFourier(tileWidth: number, tileHeight: number): number {
 }
 
 /**
- * Default peak Adam learning rate (README "Defaults"): 0.003 on plain
+ * Default peak Adam learning rate (docs/studies.md): 0.003 on plain
  * coordinates (best of 0.001, 0.003, 0.01); with Fourier inputs 0.002, which
  * beat 0.003 on 15 of 16 image–rate pairs (by 0.1 dB on average).
  */
@@ -90,7 +90,7 @@ export function defaultLearningRate(fourier: number): number {
   return fourier > 0 ? 2e-3 : 3e-3;
 }
 /**
- * Points per Adam step the fit aims for (README "Defaults",
+ * Points per Adam step the fit aims for (docs/studies.md,
  * bench/results/study-batch.jsonl): at equal work, 16 steps on a sixteenth of
  * a 192×128 tile's pixels each beat 8 on an eighth, which beat one step on all
  * of them (+0.9 and +0.6 dB at 1 bpp). Smaller batches at this learning rate
@@ -114,7 +114,7 @@ export function batchRowsFor(points: number, batchPoints = DEFAULT_BATCH_POINTS)
 
 /**
  * Fraction of the fit that warms the learning rate up from a tenth of its
- * peak (README "Defaults", bench/results/study-warmup.jsonl): on mini-batches
+ * peak (docs/studies.md, bench/results/study-warmup.jsonl): on mini-batches
  * a fit at the full rate from the first step can lose its way for hundreds of
  * passes (kodim13 at 2 bpp: 27.2 dB without, 29.3 with); on the mean it
  * gains 0.18, 0.03 and 0.50 dB at 0.5, 1 and 2 bpp, with swings both ways per image.
@@ -129,6 +129,9 @@ export const DEFAULT_STEPS = 1000;
  * image is split into tiles; see the seam study in docs/ for how it was chosen.
  */
 export const DEFAULT_OVERLAP = 4;
+
+/** Pixels past its cell a blended tile's network is fitted on (at most the overlap); see the seam study in docs/. */
+export const DEFAULT_FIT_MARGIN = 4;
 /** Quantization-aware fine-tuning steps as a fraction of the fit's. */
 export const QAT_STEP_FRACTION = 0.1;
 /** Peak learning rate of the fine-tuning as a fraction of the fit's. */

@@ -1,12 +1,12 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward } from '../kernels/forward-select.js';
 import { encodeCoordinates, encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
-import { normalizeSample, regionGrid, renderImage, type ImageNetwork } from '../kernels/render.js';
+import { normalizeSample, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { DEFAULT_LIMITS, extendRegion, gridRegions, inspectSnf, maxOverlap, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_OVERLAP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
 } from './architecture.js';
 import { foldSineBiases } from './bias-folding.js';
@@ -48,6 +48,13 @@ export interface ImageEncodeOptions {
    * side. Default DEFAULT_OVERLAP with more than one tile.
    */
   readonly overlap?: number;
+  /**
+   * Pixels past its cell, up to `overlap`, that each tile's network is
+   * fitted on; beyond them it extrapolates into the outer part of the
+   * overlap, where its weight is small. Every pixel fitted twice costs
+   * capacity (see docs/studies.md, seams). Default DEFAULT_FIT_MARGIN, at most `overlap`.
+   */
+  readonly fitMargin?: number;
   /** Passes of the fit over every pixel, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
   readonly steps?: number;
   /**
@@ -138,15 +145,22 @@ export function tileRegions(width: number, height: number, columns: number, rows
  * the engine gets them Fourier-encoded, spec §4.1, only while it runs: 26
  * floats a pixel at 6 levels) and its samples mapped to [-1, 1] (spec §4.3).
  */
-function tileData(image: Raster, region: ImageRegion): { coords: Float32Array; targets: Float32Array } {
+function tileData(image: Raster, region: ImageRegion, frame: ImageRegion = region): { coords: Float32Array; targets: Float32Array } {
   const [x0, y0, x1, y1] = region;
-  const grid = regionGrid(image.width, image.height, region, image.width, image.height);
+  // Coordinates in the frame's field (spec §3.5: a blended network's frame is its cell grown by the overlap).
+  const { xs, ys } = regionAxes(image.width, image.height, frame, image.width, image.height);
+  const coords = new Float32Array((x1 - x0) * (y1 - y0) * 2);
   const targets = new Float32Array((x1 - x0) * (y1 - y0) * image.channels);
   let i = 0;
+  let p = 0;
   for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      coords[p++] = xs[x - frame[0]]!;
+      coords[p++] = ys[y - frame[1]]!;
+    }
     for (let k = (y * image.width + x0) * image.channels; k < (y * image.width + x1) * image.channels; k++) targets[i++] = normalizeSample(image.data[k]!);
   }
-  return { coords: grid.coords, targets };
+  return { coords, targets };
 }
 
 /**
@@ -284,7 +298,9 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   // 1. Fit every tile, then measure how sensitive the loss is to each of its tensors.
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
     const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
-    const data = tileData(image, frame);
+    const margin = Math.min(overlap, options.fitMargin ?? DEFAULT_FIT_MARGIN);
+    const fitted = extendRegion(region, [image.width, image.height], [margin, margin]) as unknown as ImageRegion;
+    const data = tileData(image, fitted, frame);
     const points = data.targets.length / image.channels;
     const batchRows = batchRowsFor(points, options.batch);
     return {

@@ -11,7 +11,7 @@ import { SeededRandom } from './random.js';
  *
  * With uniform quantization at step s_t the loss grows by about
  * Σ_t h_t n_t s_t² / 12 while the rate falls by n_t log2 s_t, so the steps
- * that minimize rate + distortion satisfy s_t ∝ 1/√h_t (README "Rate
+ * that minimize rate + distortion satisfy s_t ∝ 1/√h_t (docs/how-it-works.md "Rate
  * control"). One engine forward per tensor; the engine's parameters are
  * restored afterwards.
  */

@@ -11,7 +11,7 @@ import { SeededRandom } from './random.js';
  *   every bias         b ~ U(±1/√fanIn)
  *
  * α = 1 gives the original SIREN initialization. The paper uses α = 2.5 at
- * width 512; small compression networks want less (see README, "Defaults").
+ * width 512; small compression networks want less (see docs/studies.md).
  * Parameters are drawn layer by layer, W then b, each in storage order, so
  * a seed fixes the network exactly.
  */

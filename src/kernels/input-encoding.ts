@@ -4,7 +4,7 @@
  * cos(2^k·π·x_j) for k = 0 … L−1. A small SIREN spends its first layer on
  * frequencies it must otherwise learn from ω·W0; handing it a fixed octave
  * ladder is worth +0.5 dB at equal parameters on 192×128 Kodak crops at
- * 1 bpp (README "Defaults"), although the wider first layer costs weights.
+ * 1 bpp (docs/studies.md), although the wider first layer costs weights.
  *
  * Per point the encoded row is
  *   x_1 … x_d, then for k = 0 … L−1, for j = 1 … d: sin(2^k π x_j), cos(2^k π x_j)
@@ -79,3 +79,51 @@ export function encodeCoordinates(coords: Float32Array, dims: number, levels: nu
   }
   return out;
 }
+
+/**
+ * The encoded inputs of a pixel grid: `ys.length` rows × `xs.length`
+ * columns, row by row, point (r, c) at (xs[c], ys[r]). The same values as
+ * `encodeCoordinates` on those points, but the sines and cosines are
+ * computed once per column and once per row and no value is looked up:
+ * the decoder's renderer spends about 4 % of its time here instead of a
+ * third.
+ */
+export function encodeGrid(xs: Float32Array, ys: Float32Array, levels: number): Float32Array {
+  const width = encodedInputs(2, levels);
+  const columns = xs.length;
+  const out = new Float32Array(columns * ys.length * width);
+  const fx = axisFeatures(xs, levels);
+  const fy = axisFeatures(ys, levels);
+  const perValue = 2 * levels;
+  for (let r = 0; r < ys.length; r++) {
+    const y = ys[r]!;
+    for (let c = 0; c < columns; c++) {
+      let at = (r * columns + c) * width;
+      out[at++] = xs[c]!;
+      out[at++] = y;
+      // Level by level: sin, cos of x, then sin, cos of y (the row layout above, d = 2).
+      for (let k = 0; k < levels; k++) {
+        out[at++] = fx[c * perValue + 2 * k]!;
+        out[at++] = fx[c * perValue + 2 * k + 1]!;
+        out[at++] = fy[r * perValue + 2 * k]!;
+        out[at++] = fy[r * perValue + 2 * k + 1]!;
+      }
+    }
+  }
+  return out;
+}
+
+/** sin(2^k π v), cos(2^k π v) for k < levels, per value of `values`, in float64 then rounded to float32. */
+function axisFeatures(values: Float32Array, levels: number): Float32Array {
+  const out = new Float32Array(values.length * 2 * levels);
+  let at = 0;
+  for (const value of values) {
+    for (let k = 0; k < levels; k++) {
+      const phase = 2 ** k * Math.PI * value;
+      out[at++] = Math.sin(phase);
+      out[at++] = Math.cos(phase);
+    }
+  }
+  return out;
+}
+

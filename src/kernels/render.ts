@@ -1,7 +1,7 @@
 import type { Raster } from '../raster.js';
 import type { SirenArch } from './arch.js';
 import { forwardScalar } from './forward.js';
-import { encodeCoordinates } from './input-encoding.js';
+import { encodeCoordinates, encodeGrid } from './input-encoding.js';
 import { blendWeight } from './blend.js';
 
 /**
@@ -24,28 +24,35 @@ export interface ImageNetwork {
   readonly params: Float32Array;
 }
 
-/** The output pixels that fall in one region, and their field coordinates. */
-export interface RegionGrid {
+/** The output pixels whose centres fall in one region, as a grid of columns and rows, with their field coordinates per axis. */
+export interface RegionAxes {
   readonly firstColumn: number;
   readonly columns: number;
   readonly firstRow: number;
   readonly rows: number;
+  /** The field's x of each column and y of each row (float32, as the network sees them). */
+  readonly xs: Float32Array;
+  readonly ys: Float32Array;
+}
+
+/** The output pixels that fall in one region, and their field coordinates. */
+export interface RegionGrid extends RegionAxes {
   /** x then y for each pixel, row by row: columns × rows × 2 values. */
   readonly coords: Float32Array;
 }
 
 /**
  * The pixels of an `outWidth` × `outHeight` grid whose centres, mapped back to
- * source pixel units, fall in `region`, with their coordinates in the
- * region's field (spec §3): each axis maps the region independently onto
- * [-1, 1], so a non-square region is stretched to the square. At the source
- * size this is exactly the training grid; at any other size it samples the
- * same continuous field at the new pixel centres.
+ * source pixel units, fall in `region`, with the coordinates of their
+ * columns and rows in the region's field (spec §4.3): each axis maps the
+ * region independently onto [-1, 1], so a non-square region is stretched to
+ * the square. At the source size this is exactly the training grid; at any
+ * other size it samples the same continuous field at the new pixel centres.
  */
-export function regionGrid(
+export function regionAxes(
   sourceWidth: number, sourceHeight: number, region: readonly [number, number, number, number],
   outWidth: number, outHeight: number,
-): RegionGrid {
+): RegionAxes {
   const [x0, y0, x1, y1] = region;
   const scaleX = sourceWidth / outWidth;
   const scaleY = sourceHeight / outHeight;
@@ -53,15 +60,25 @@ export function regionGrid(
   const columns = Math.max(0, Math.min(outWidth, Math.ceil(x1 / scaleX - 0.5)) - firstColumn);
   const firstRow = Math.max(0, Math.ceil(y0 / scaleY - 0.5));
   const rows = Math.max(0, Math.min(outHeight, Math.ceil(y1 / scaleY - 0.5)) - firstRow);
-  const coords = new Float32Array(columns * rows * 2);
-  for (let r = 0; r < rows; r++) {
-    const v = (2 * ((firstRow + r + 0.5) * scaleY - y0)) / (y1 - y0) - 1;
-    for (let c = 0; c < columns; c++) {
-      coords[2 * (r * columns + c)] = (2 * ((firstColumn + c + 0.5) * scaleX - x0)) / (x1 - x0) - 1;
-      coords[2 * (r * columns + c) + 1] = v;
+  const xs = Float32Array.from({ length: columns }, (_, c) => (2 * ((firstColumn + c + 0.5) * scaleX - x0)) / (x1 - x0) - 1);
+  const ys = Float32Array.from({ length: rows }, (_, r) => (2 * ((firstRow + r + 0.5) * scaleY - y0)) / (y1 - y0) - 1);
+  return { firstColumn, columns, firstRow, rows, xs, ys };
+}
+
+/** `regionAxes`, with the coordinates of every pixel spelled out (x, y per pixel, row by row), as the encoder's training set. */
+export function regionGrid(
+  sourceWidth: number, sourceHeight: number, region: readonly [number, number, number, number],
+  outWidth: number, outHeight: number,
+): RegionGrid {
+  const axes = regionAxes(sourceWidth, sourceHeight, region, outWidth, outHeight);
+  const coords = new Float32Array(axes.columns * axes.rows * 2);
+  for (let r = 0; r < axes.rows; r++) {
+    for (let c = 0; c < axes.columns; c++) {
+      coords[2 * (r * axes.columns + c)] = axes.xs[c]!;
+      coords[2 * (r * axes.columns + c) + 1] = axes.ys[r]!;
     }
   }
-  return { firstColumn, columns, firstRow, rows, coords };
+  return { ...axes, coords };
 }
 
 /** Maps a field output back to an 8-bit sample (inverse of `normalizeSample`). */
@@ -101,6 +118,25 @@ export async function evaluateField(arch: SirenArch, params: Float32Array, coord
 }
 
 /**
+ * Evaluates a field on the pixel grid `axes` into `out` (rows × columns ×
+ * outputs), a bounded batch of rows at a time; with Fourier inputs each
+ * batch is encoded by `encodeGrid`, which computes the sines per column and
+ * per row rather than per pixel.
+ */
+export async function evaluateGrid(arch: SirenArch, params: Float32Array, axes: RegionAxes, out: Float32Array, forward: ForwardFunction): Promise<void> {
+  const levels = arch.fourier ?? 0;
+  if (arch.inputs !== 2 * (1 + 2 * levels)) throw new RangeError(`Expected inputs = 2 × ${1 + 2 * levels} for ${levels} Fourier levels but received ${arch.inputs}`);
+  const { columns, rows, xs, ys } = axes;
+  const batchRows = Math.max(1, Math.floor(ENCODED_FLOATS_PER_CALL / (arch.inputs * Math.max(1, columns))));
+  for (let first = 0; first < rows; first += batchRows) {
+    const end = Math.min(rows, first + batchRows);
+    const inputs = encodeGrid(xs, ys.subarray(first, end), levels);
+    const count = (end - first) * columns;
+    await forward(arch, params, inputs, count, out.subarray(first * columns * arch.outputs, end * columns * arch.outputs));
+  }
+}
+
+/**
  * Renders the image that `networks` describe at `outWidth` × `outHeight`.
  * Without `overlap`, an output pixel belongs to the network whose source
  * region holds its centre, mapped back to source pixel units, and samples
@@ -122,10 +158,11 @@ export async function renderImage(
   const scaleY = sourceHeight / outHeight;
   for (const network of networks) {
     const frame = blended ? network.frame ?? network.region : network.region;
-    const { firstColumn, columns, firstRow, rows, coords } = regionGrid(sourceWidth, sourceHeight, frame, outWidth, outHeight);
+    const axes = regionAxes(sourceWidth, sourceHeight, frame, outWidth, outHeight);
+    const { firstColumn, columns, firstRow, rows } = axes;
     if (columns === 0 || rows === 0) continue;
     const values = new Float32Array(columns * rows * channels);
-    await evaluateField(network.arch, network.params, coords, values, forward);
+    await evaluateGrid(network.arch, network.params, axes, values, forward);
     if (sums === undefined) {
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < columns; c++) {

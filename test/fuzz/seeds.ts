@@ -88,6 +88,14 @@ export function fuzzSeeds(): FuzzSeed[] {
       name: 'graya',
       bytes: writeSnf({ header: image(3, 6, 'graya'), networks: [network(arch(2, 3, 1), [0, 0, 3, 2], [6], 5), network(arch(2, 2, 2), [0, 2, 3, 6], [4], 6)] }),
     },
+    {
+      // Format 2.1: a 3x2 grid whose networks overlap by 2 and 1 pixels and are blended (spec §3.5).
+      name: 'blended',
+      bytes: writeSnf({
+        header: { ...image(12, 6, 'rgb'), blend: { overlap: [2, 1] } },
+        networks: [0, 1, 2, 3, 4, 5].map((n) => network(arch(3, 3, 1), [4 * (n % 3), 3 * Math.floor(n / 3), 4 * (n % 3) + 4, 3 * Math.floor(n / 3) + 3], [6, 9], 20 + n)),
+      }),
+    },
     // Hostile files that a writer accepts: 2^32 source pixels; the widest network; one just over FUZZ_LIMITS.maxParameters.
     { name: 'giant-claim', bytes: zeros(65536, 65536, arch(1, 2, 1)), weight: 0.5 },
     { name: 'wide', bytes: zeros(2, 2, arch(1, 4096, 1)), weight: 0.25 },
