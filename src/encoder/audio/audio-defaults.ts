@@ -22,7 +22,7 @@ export const DEFAULT_AUDIO_LR = 2e-3;
 /** Coded bits per weight the network is sized for. */
 export const DEFAULT_AUDIO_BITS_PER_PARAM = 6.5;
 /** Crossfade half-width in samples at each join (format 2.1 `blend`): 2·overlap samples of fade. 0 = hard joins. */
-export const DEFAULT_OVERLAP = 0;
+export const DEFAULT_OVERLAP = 32;
 
 /**
  * Octaves the Fourier ladder stops short of the segment's Nyquist rate: the
