@@ -1,27 +1,21 @@
-import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
+import { parameterCount, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward } from '../kernels/forward-select.js';
-import { encodeCoordinates, encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
+import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { normalizeSample, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import { DEFAULT_LIMITS, extendRegion, gridRegions, inspectSnf, maxOverlap, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
 import {
   architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
-  QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
+  QAT_STEP_FRACTION,
 } from './architecture.js';
-import { foldSineBiases } from './bias-folding.js';
-import type { Engine, EngineFactory } from './engine.js';
+import type { EngineFactory } from './engine.js';
 import { createWasmEngine } from './wasm-engine.js';
-import { quantizationAwareFineTune } from './qat.js';
+import { fixedBitSteps, trainNetworks, type FitSummary } from './fit-networks.js';
 import { shufflePoints } from './training-points.js';
-import { largestMagnitude, maxLevel } from './quantize.js';
-import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
-import { tensorSensitivities } from './sensitivity.js';
-import { fit } from './trainer.js';
-import { initializeWeightScaled } from './ws-init.js';
 
-/** Moved to training-points.ts (shared with audio); kept exported here for existing callers. */
-export { shufflePoints };
+/** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
+export { fixedBitSteps, shufflePoints };
 
 export interface ImageEncodeOptions {
   /**
@@ -163,21 +157,6 @@ function tileData(image: Raster, region: ImageRegion, frame: ImageRegion = regio
   return { coords, targets };
 }
 
-/**
- * Steps for a fixed bit depth: each tensor's largest magnitude (after bias
- * folding) maps to the top level, the first layer's W0 and b0 with 4 more
- * bits (up to 16). Those 3 × width weights set the frequencies and phases of
- * every feature and ω multiplies their error: on a 96×96 Kodak crop at width
- * 31, rounding only them to 8 bits cost 1.0 dB, all the others together 0.6.
- */
-export function fixedBitSteps(arch: SirenArch, params: Float32Array, bits: number): number[] {
-  const folded = foldSineBiases(arch, params);
-  return tensorSlices(arch).map(({ offset, length }, t) => {
-    const largest = largestMagnitude(folded.subarray(offset, offset + length));
-    return largest > 0 ? largest / maxLevel(t < 2 ? Math.min(16, bits + 4) : bits) : 1;
-  });
-}
-
 interface Tile {
   /** The tile's cell of the grid. */
   readonly region: ImageRegion;
@@ -188,9 +167,6 @@ interface Tile {
   readonly targets: Float32Array;
   readonly points: number;
   readonly batchRows: number | undefined;
-  params: Float32Array;
-  sensitivities: number[];
-  gridSteps: number[];
 }
 
 /** Options that cannot make a valid file for this image; the message names the option. */
@@ -279,23 +255,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const unbounded = options.steps === undefined && timeLimit !== undefined;
   const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_STEPS);
   const qatSteps = options.qatSteps ?? (unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
-  const createEngine = options.engine ?? createWasmEngine;
-  const totalSteps = networks * (steps + qatSteps);
-  let stepsDone = 0;
-  const progress = (loss: number): void => {
-    stepsDone += 1;
-    options.onStep?.(stepsDone, totalSteps, trainingPsnr(loss));
-  };
-  const withEngine = async <T>(tile: Tile, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, fourier), targets: tile.targets, batchRows: tile.batchRows });
-    try {
-      return await run(engine);
-    } finally {
-      await engine.dispose();
-    }
-  };
 
-  // 1. Fit every tile, then measure how sensitive the loss is to each of its tensors.
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
     const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
     const margin = Math.min(overlap, options.fitMargin ?? DEFAULT_FIT_MARGIN);
@@ -303,89 +263,42 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     const data = tileData(image, fitted, frame);
     const points = data.targets.length / image.channels;
     const batchRows = batchRowsFor(points, options.batch);
-    return {
-      region, frame, ...(batchRows === undefined ? data : shufflePoints(data, seed + index)), points, batchRows,
-      params: new Float32Array(0), sensitivities: [], gridSteps: [],
-    };
+    return { region, frame, ...(batchRows === undefined ? data : shufflePoints(data, seed + index)), points, batchRows };
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;
-  let fitSteps = 0;
-  let engineName = '';
-  for (const [index, tile] of tiles.entries()) {
-    const fitBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
-    await withEngine(tile, initializeWeightScaled(arch, alpha, seed + index), async (engine) => {
-      engineName = engine.name;
-      const fitted = await fit(engine, { steps, lr, warmupFraction: warmup, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
-      stepsDone += steps - fitted.steps;
-      fitSteps = Math.max(fitSteps, fitted.steps);
-      tile.params = fitted.params;
-      tile.sensitivities = await tensorSensitivities(engine, arch, fitted.params, seed + index);
-    });
-  }
-
-  // 2. Choose the quantization grid: the rate–distortion slope λ that fills the budget, or fixed bits.
-  const headerFor = (quality: number): SnfHeader => ({
+  const headerFor = (quality: number, fitted: FitSummary): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }),
     // No wall-clock time in the file: the same input and options must give the same bytes.
     // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
     ...(options.metadata === true ? { train: {
-      steps: fitSteps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
-      alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws',
+      steps: fitted.steps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
+      alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: fitted.engine, init: 'ws',
     } } : {}),
   });
-  const quantizeAll = (gridSteps: (tile: Tile) => readonly number[]): QuantizedTensor[][] =>
-    tiles.map((tile) => quantizeWithSteps(arch, tile.params, gridSteps(tile)));
-  const fileFor = (tensors: QuantizedTensor[][], quality: number): Uint8Array =>
-    writeSnf({ header: headerFor(quality), networks: tiles.map((tile, t) => ({ region: [...tile.region], arch, tensors: tensors[t]! })) });
-  const targetBytes = (bpp * image.width * image.height) / 8;
-  // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly.
-  const sizeAtLambda = (lambda: number): number =>
-    fileFor(quantizeAll((tile) => stepsForLambda(tile.sensitivities, lambda)), 99.999).length;
-  if (rateMode) {
-    const { lambda } = searchLambda(sizeAtLambda, targetBytes);
-    for (const tile of tiles) tile.gridSteps = stepsForLambda(tile.sensitivities, lambda);
-  } else {
-    for (const tile of tiles) tile.gridSteps = fixedBitSteps(arch, tile.params, options.bits ?? 8);
-  }
-
-  // 3. Fine-tune every tile on its grid.
-  let qatTaken = 0;
-  for (const [index, tile] of tiles.entries()) {
-    const qatBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit - elapsed()) / (networks - index) * 0.9);
-    await withEngine(tile, tile.params, async (engine) => {
-      const tuned = await quantizationAwareFineTune(engine, arch, tile.params, tile.gridSteps, {
-        steps: qatSteps, lr: lr * QAT_LR_FRACTION, timeLimitSeconds: qatBudget, onStep: (_, loss) => progress(loss),
-      });
-      stepsDone += qatSteps - tuned.steps;
-      qatTaken = Math.max(qatTaken, tuned.steps);
-      tile.params = tuned.params;
-    });
-  }
-
-  // 4. Code. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
-  let tensors = quantizeAll((tile) => tile.gridSteps);
-  let rateHit: boolean | undefined;
-  if (rateMode) {
-    const size = fileFor(tensors, 99.999).length;
-    rateHit = withinRate(size, targetBytes);
-    if (!rateHit) {
-      const search = searchLambda(sizeAtLambda, targetBytes);
-      tensors = quantizeAll((tile) => stepsForLambda(tile.sensitivities, search.lambda));
-      rateHit = search.hit;
-    }
-  }
+  const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
+    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch, tensors: tensors[t]! })) });
+  // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
+  const trained = await trainNetworks({
+    arch, dims: 2, sets: tiles, alpha, lr, seed, steps, qatSteps, warmup, createEngine: options.engine ?? createWasmEngine,
+    timeLimitSeconds: timeLimit, elapsed,
+    // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly.
+    grid: rateMode ? { targetBytes: (bpp * image.width * image.height) / 8, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },
+    onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
+  });
+  const { tensors, rateHit } = trained;
+  const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   await initKernels();
   const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
   const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), blend?.overlap);
   const quality = psnr(image, decoded);
-  const bytes = fileFor(tensors, quality);
+  const bytes = fileFor(tensors, headerFor(quality, fitSummary));
   const params = networks * parameterCount(arch);
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
-    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: fitSteps, batch, qatSteps: qatTaken,
-    seconds: elapsed(), engine: engineName, rateHit,
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
+    seconds: elapsed(), engine: trained.engine, rateHit,
   };
 }

@@ -205,12 +205,11 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
     writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: tensors[n]! })) });
   const targetBytes = (kbps * 1000 * length) / clip.sampleRate / 8;
-  // The metadata's PSNR is stored at a fixed width, so a placeholder sizes the file exactly.
-  const sizingHeader = headerFor(99.999, steps, 'wasm');
   const trained = await trainNetworks({
     arch, dims: 1, sets, alpha, lr, seed, steps, qatSteps, warmup, createEngine: options.engine ?? createWasmEngine,
     timeLimitSeconds: options.timeLimitSeconds, elapsed,
-    grid: rateMode ? { targetBytes, sizeOf: (tensors) => fileFor(tensors, sizingHeader).length } : { bits: options.bits ?? 8 },
+    // The metadata's PSNR is stored at a fixed width, so a placeholder sizes the file exactly.
+    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted.steps, fitted.engine)).length } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, 10 * Math.log10(meanSquare(clip) / loss)),
   });
 
