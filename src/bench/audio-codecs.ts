@@ -1,6 +1,4 @@
 import { createRequire } from 'node:module';
-import { Mp3Encoder } from '@breezystack/lamejs';
-import { MPEGDecoder } from 'mpg123-decoder';
 import type { AudioClip } from '../audio.js';
 import { resample } from './resample.js';
 
@@ -57,6 +55,9 @@ export async function mp3RoundTrip(clip: AudioClip, kbps: number): Promise<Audio
   if (clip.channels.length > 2) throw new RangeError('MP3 codes 1 or 2 channels');
   const codedRate = lameRate(kbps, clip.sampleRate);
   const coded = clip.channels.map((c) => toInt16(resample(c, clip.sampleRate, codedRate)));
+  // Loaded here, not at start-up: every snfc command imports this module through the bench command.
+  const { Mp3Encoder } = await import('@breezystack/lamejs');
+  const { MPEGDecoder } = await import('mpg123-decoder');
   const encoder = new Mp3Encoder(clip.channels.length, codedRate, kbps);
   const chunks: Uint8Array[] = [];
   const block = 1152 * 8;
