@@ -10,7 +10,7 @@ import { readWav, sniffAudio, WavError } from '../io/wav.js';
 import { decodeAudio } from '../decoder/decode-audio.js';
 import { logSpectralDistance, audioPsnr, snr } from '../metrics/audio.js';
 import { AUDIO_CODEC_NAMES, mp3RoundTrip, opusRoundTrip, type AudioCodecName } from './audio-codecs.js';
-import { bdRate, type RdPoint } from './bd-rate.js';
+import { bdRate, paretoFront, type RdPoint } from './bd-rate.js';
 import { plotRateDistortion } from './plot-svg.js';
 
 /**
@@ -176,11 +176,21 @@ function meanCurve(entries: readonly AudioBenchEntry[], codec: AudioCodecName, k
   });
 }
 
+/**
+ * BD-rate of `test` against `reference` on their Pareto fronts (a point that
+ * costs more and measures worse than another of its curve is dropped: MP3's
+ * SNR falls from 32 to 64 kbit/s, where it switches to full bandwidth), or
+ * why there is none.
+ */
 function bd(reference: RdPoint[], test: RdPoint[]): string {
+  const ref = paretoFront(reference);
+  const tst = paretoFront(test);
+  const range = (points: RdPoint[]): string => `${Math.min(...points.map((p) => p.psnr)).toFixed(1)} to ${Math.max(...points.map((p) => p.psnr)).toFixed(1)}`;
   try {
-    return `${bdRate(reference, test).rate.toFixed(1)} %`;
+    return `${bdRate(ref, tst).rate.toFixed(1)} %${ref.length < reference.length ? ` (${reference.length - ref.length} dominated point(s) of the reference left out)` : ''}`;
   } catch (error) {
-    return `n/a (${(error as Error).message})`;
+    const message = (error as Error).message;
+    return /do not overlap/.test(message) ? `n/a: no common quality range (snf ${range(tst)}, this codec ${range(ref)})` : `n/a (${message})`;
   }
 }
 
@@ -205,6 +215,7 @@ async function writeReports(entries: readonly AudioBenchEntry[], codecs: readonl
     '| codec | target kbps | kbps | SNR dB | LSD dB | PSNR dB |', '| --- | ---: | ---: | ---: | ---: | ---: |',
     ...codecs.flatMap((codec) => curves.get(codec)!.map((p) => `| ${codec} | ${p.targetKbps} | ${p.kbps.toFixed(1)} | ${p.snr.toFixed(2)} | ${p.lsd.toFixed(2)} | ${p.psnr.toFixed(2)} |`)),
     '', '## BD-rate of snf (negative: snf needs fewer bits for the same quality)', '',
+    'On each curve\'s Pareto front; LSD enters as −LSD (higher is better).', '',
     '| against | on SNR | on LSD |', '| --- | ---: | ---: |',
   ];
   const snf = curves.get('snf') ?? [];
