@@ -1,12 +1,11 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { encodeAudio } from '../encoder/audio/encode-audio.js';
 import { DEFAULT_KBPS } from '../encoder/audio/audio-defaults.js';
-import { EncodeOptionsError } from '../encoder/encode-image.js';
 import { engineByName, type EngineName } from '../encoder/engines.js';
 import { readAudioInput } from './audio-input.js';
 import { usageError } from './errors.js';
 import { checkOutput, writeOutputAtomically } from './files.js';
-import { trainingProgress } from './progress.js';
+import { withTrainingProgress } from './progress.js';
 import { positiveNumber } from './validate.js';
 
 /** The options `encode` shares between images and audio, already validated. */
@@ -42,18 +41,9 @@ export async function encodeAudioFile(
   if (shared.bits !== undefined && kbps !== undefined) throw usageError('--bits fixes the quantization, --kbps lets the rate control choose it: give one of them');
   const clip = readAudioInput(bytes, input);
   await checkOutput(output, input, argv.force === true);
-  const progress = trainingProgress(argv.quiet === true || argv.json === true);
-  let result;
-  try {
-    result = await encodeAudio(clip, {
-      ...shared, kbps, segmentSeconds, metadata: argv.metadata === true, engine: engineByName(engineName), onStep: progress.update,
-    });
-  } catch (error) {
-    if (error instanceof EncodeOptionsError) throw usageError(error.message);
-    throw error;
-  } finally {
-    progress.stop();
-  }
+  const result = await withTrainingProgress(argv.quiet === true || argv.json === true, (onStep) => encodeAudio(clip, {
+    ...shared, kbps, segmentSeconds, metadata: argv.metadata === true, engine: engineByName(engineName), onStep,
+  }));
   await writeOutputAtomically(output, result.bytes);
   const seconds = clip.channels[0]!.length / clip.sampleRate;
   if (argv.json === true) {

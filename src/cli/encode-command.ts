@@ -1,9 +1,9 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
+import { encodeImage } from '../encoder/encode-image.js';
 import { engineByName, ENGINE_NAMES } from '../encoder/engines.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readImage } from './image-io.js';
-import { trainingProgress } from './progress.js';
+import { withTrainingProgress } from './progress.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { usageError } from './errors.js';
 import { DEFAULT_BPP } from '../encoder/architecture.js';
@@ -97,17 +97,8 @@ export const encodeCommand = {
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
     const image = await readImage(bytes, input);
     await checkOutput(output, input, argv.force === true);
-    const progress = trainingProgress(argv.quiet === true || argv.json === true);
-    let result;
-    try {
-      result = await encodeImage(image, { ...options, metadata: argv.metadata === true, engine: engineByName(engineName), onStep: progress.update });
-    } catch (error) {
-      // Option combinations that only this image rules out (tiles larger than it, a network over the file limits).
-      if (error instanceof EncodeOptionsError) throw usageError(error.message);
-      throw error;
-    } finally {
-      progress.stop();
-    }
+    const result = await withTrainingProgress(argv.quiet === true || argv.json === true,
+      (onStep) => encodeImage(image, { ...options, metadata: argv.metadata === true, engine: engineByName(engineName), onStep }));
     await writeOutputAtomically(output, result.bytes);
     const bpp = (result.bytes.length * 8) / (image.width * image.height);
     if (argv.json === true) {

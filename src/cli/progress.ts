@@ -1,4 +1,6 @@
 import cliProgress from 'cli-progress';
+import { EncodeOptionsError } from '../encoder/encode-image.js';
+import { usageError } from './errors.js';
 
 /** A progress line on stderr: step, training PSNR and ETA. A no-op when quiet. */
 export function trainingProgress(quiet: boolean): { update(step: number, steps: number, psnr: number): void; stop(): void } {
@@ -22,4 +24,22 @@ export function trainingProgress(quiet: boolean): { update(step: number, steps: 
       if (started) bar.stop();
     },
   };
+}
+
+/**
+ * Runs an encode with the progress bar (unless quiet), stops the bar however
+ * it ends, and turns an EncodeOptionsError (options that only this input
+ * rules out: tiles larger than the image, a network over the file limits)
+ * into a usage error.
+ */
+export async function withTrainingProgress<T>(quiet: boolean, run: (onStep: (step: number, steps: number, quality: number) => void) => Promise<T>): Promise<T> {
+  const progress = trainingProgress(quiet);
+  try {
+    return await run(progress.update);
+  } catch (error) {
+    if (error instanceof EncodeOptionsError) throw usageError(error.message);
+    throw error;
+  } finally {
+    progress.stop();
+  }
 }

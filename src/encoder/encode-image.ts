@@ -11,7 +11,7 @@ import {
 } from './architecture.js';
 import type { EngineFactory } from './engine.js';
 import { createWasmEngine } from './wasm-engine.js';
-import { fixedBitSteps, trainNetworks, type FitSummary } from './fit-networks.js';
+import { fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSummary } from './fit-networks.js';
 import { shufflePoints } from './training-points.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
@@ -90,32 +90,12 @@ export interface ImageEncodeOptions {
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
 
-export interface ImageEncodeResult {
-  /** The complete .snf file. */
-  readonly bytes: Uint8Array;
+export interface ImageEncodeResult extends EncodeResultCommon {
   /** PSNR (dB, peak 255, all channels) of the decoded file against the input. */
   readonly psnr: number;
-  readonly arch: SirenArch;
   readonly tiles: { readonly columns: number; readonly rows: number };
   /** Pixels of overlap blended at each inner tile edge (0: none). */
   readonly overlap: number;
-  /** Parameters over all networks. */
-  readonly params: number;
-  /** Largest bits of any tensor, and the mean coded bits per parameter (payload only, without the header). */
-  readonly bits: number;
-  readonly bitsPerParam: number;
-  readonly alpha: number;
-  readonly lr: number;
-  readonly seed: number;
-  /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
-  readonly steps: number;
-  /** Pixels per Adam step of the fit in the largest tile (all of its pixels without mini-batches). */
-  readonly batch: number;
-  readonly qatSteps: number;
-  readonly seconds: number;
-  readonly engine: string;
-  /** With `bpp`: whether the size landed within ±5 % of the target. */
-  readonly rateHit?: boolean;
 }
 
 /** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */

@@ -77,6 +77,30 @@ export interface TrainNetworksOptions {
   readonly onStep?: (done: number, total: number, loss: number) => void;
 }
 
+/** What every encode reports besides its signal's own measures (`ImageEncodeResult`, `AudioEncodeResult`). */
+export interface EncodeResultCommon {
+  /** The complete .snf file. */
+  readonly bytes: Uint8Array;
+  readonly arch: SirenArch;
+  /** Parameters over all networks. */
+  readonly params: number;
+  /** Largest bits of any tensor, and the mean coded bits per parameter (payload only, without the header). */
+  readonly bits: number;
+  readonly bitsPerParam: number;
+  readonly alpha: number;
+  readonly lr: number;
+  readonly seed: number;
+  /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
+  readonly steps: number;
+  /** Points per Adam step of the fit in the largest network (all of its points without mini-batches). */
+  readonly batch: number;
+  readonly qatSteps: number;
+  readonly seconds: number;
+  readonly engine: string;
+  /** With a target rate: whether the size landed within ±5 % of it. */
+  readonly rateHit?: boolean;
+}
+
 export interface TrainedNetworks {
   /** Per network, its tensors in file order. */
   readonly tensors: QuantizedTensor[][];

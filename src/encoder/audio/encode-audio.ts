@@ -11,7 +11,7 @@ import { audioPsnr, logSpectralDistance, snr } from '../../metrics/audio.js';
 import { architectureForRate, batchRowsFor, DEFAULT_WARMUP, defaultAlpha, QAT_STEP_FRACTION } from '../architecture.js';
 import { EncodeOptionsError } from '../encode-image.js';
 import type { EngineFactory } from '../engine.js';
-import { trainNetworks, type TrainingSet } from '../fit-networks.js';
+import { trainNetworks, type EncodeResultCommon, type TrainingSet } from '../fit-networks.js';
 import { shufflePoints } from '../training-points.js';
 import { createWasmEngine } from '../wasm-engine.js';
 import {
@@ -54,30 +54,16 @@ export interface AudioEncodeOptions {
   readonly onStep?: (step: number, steps: number, trainingSnr: number) => void;
 }
 
-export interface AudioEncodeResult {
-  readonly bytes: Uint8Array;
+export interface AudioEncodeResult extends EncodeResultCommon {
   /** SNR, PSNR (peak-to-peak 2) and log-spectral distance, all in dB, of the decoded file against the input. */
   readonly snr: number;
   readonly psnr: number;
   readonly lsd: number;
   /** Measured rate of the whole file, kilobits per second. */
   readonly kbps: number;
-  readonly arch: SirenArch;
   readonly segments: number;
+  /** Samples of crossfade on each side of a join (0: hard joins). */
   readonly overlap: number;
-  readonly params: number;
-  readonly bits: number;
-  readonly bitsPerParam: number;
-  readonly alpha: number;
-  readonly lr: number;
-  readonly seed: number;
-  readonly steps: number;
-  readonly batch: number;
-  readonly qatSteps: number;
-  readonly seconds: number;
-  readonly engine: string;
-  /** With `kbps`: whether the size landed within ±5 % of the target. */
-  readonly rateHit?: boolean;
 }
 
 /** The segmentation and network `encodeAudio` will fit, before any training. */
