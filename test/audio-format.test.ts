@@ -24,7 +24,7 @@ const A6 = `
 00003f040000803e080000003c020000 803fa1620382a174c414040000003f04
 0000803e080000003c020000803fa162 0306000000af2fa4d3fbc0584fdb11`;
 
-test('spec Appendix A.6: the two-segment blended audio file, byte for byte, and its four samples', async () => {
+test('spec Appendix A.7: the two-segment blended audio file, byte for byte, and its four samples', async () => {
   const bytes = writeSnf({ header: header(1), networks: [network([0, 2], 3, -2, 100), network([2, 4], -1, 1, -64)] });
   assert.equal(Buffer.from(bytes).toString('hex'), A6.replace(/\s/g, ''));
   const file = readSnf(bytes);
