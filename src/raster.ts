@@ -9,4 +9,10 @@ export interface Raster {
   readonly channels: 1 | 2 | 3 | 4;
   /** width × height × channels bytes, row-major, channels interleaved. */
   readonly data: Uint8Array;
+  /**
+   * The same samples at 16 bits (0 … 65535), when the source had more than
+   * 8 bits (a 16-bit PNG or TIFF) or the decoder was asked for them; `data`
+   * is then their 8-bit rounding, round(v / 257). The encoder fits these.
+   */
+  readonly data16?: Uint16Array;
 }

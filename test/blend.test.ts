@@ -8,28 +8,21 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import type { SirenArch } from '../src/kernels/arch.js';
 import { blendWeight } from '../src/kernels/blend.js';
 import {
-  extendRegion, gridRegions, inspectSnf, maxOverlap, readSnf, SnfFormatError, writeSnf, type QuantizedTensor, type SnfHeader,
+  extendRegion, gridRegions, inspectSnf, maxOverlap, readSnf, SnfFormatError, writeSnf, type ImageHeader, type SnfHeader,
 } from '../src/format/index.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js';
 import { engineByName } from '../src/encoder/engines.js';
 import { psnr } from '../src/metrics/psnr.js';
-import { codeOf, split, withHeader } from './helpers/snf-bytes.js';
+import { appendixArch, appendixTensors, grayHeader } from './helpers/appendix.js';
+import { codeOf, withHeader } from './helpers/snf-bytes.js';
 import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
 
-const arch: SirenArch = { inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30 };
-const tensors = (w0: number[], b0: number, w1: number): QuantizedTensor[] => [
-  { bits: 4, step: 0.5, values: Int32Array.from(w0) },
-  { bits: 4, step: 0.25, values: Int32Array.from([b0]) },
-  { bits: 8, step: 0.0078125, values: Int32Array.from([w1]) },
-  { bits: 2, step: 1, values: Int32Array.from([0]) },
-];
-const gray = (width: number, height: number, overlap?: number[]): SnfHeader => ({
-  kind: 'image', width, height, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8', ...(overlap ? { blend: { overlap } } : {}),
-});
+const arch = appendixArch;
+const tensors = appendixTensors;
+const gray = (width: number, height: number, overlap?: number[]): SnfHeader => ({ ...(grayHeader(width, overlap) as ImageHeader), height });
 
 /** A blended gray image of `columns` × `rows` tiles; every network is the one of Appendix A.2. */
 function blendedImage(width: number, height: number, columns: number, rows: number, overlap: number[]): Uint8Array {

@@ -7,6 +7,7 @@ import {
   type SnfErrorCode, type SnfFileInput, type SnfHeader, type SnfLimits, type SnfNetworkInput,
 } from '../src/format/index.js';
 import { decodeHeaderValue, encodeHeaderValue, Float64, type HeaderValue } from '../src/format/msgpack.js';
+import { appendixArch, appendixTensors, fromHex, grayHeader } from './helpers/appendix.js';
 import { assemble, codeOf, headerOf, packr, split, withHeader, type Json } from './helpers/snf-bytes.js';
 import { gridEdge, gridRegions } from '../src/format/tiling.js';
 import { tileRegions } from '../src/encoder/encode-image.js';
@@ -558,7 +559,7 @@ test('rejects regions that do not tile the signal', () => {
 test('limits: defaults are documented values, and every limit is enforced', () => {
   assert.deepEqual({ ...DEFAULT_LIMITS }, {
     maxHeaderBytes: 1 << 20, maxImageSide: 65536, maxAudioLength: 2 ** 31, maxNetworks: 65536,
-    maxDepth: 64, maxUnits: 4096, maxParameters: 16 * 1024 * 1024,
+    maxDepth: 64, maxUnits: 4096, maxParameters: 16 * 1024 * 1024, maxMetadataBytes: 16 * 1024 * 1024,
   });
   const bytes = writeSnf(tiledImage());
   const params = inspectSnf(bytes).parameters;
@@ -700,21 +701,6 @@ test('fuzz: random edits behind a valid CRC only ever give a file or an SnfForma
   // Some edits (inside a float, a string) leave a valid file; most do not.
   assert.ok(accepted < 1500);
 });
-
-/** Bytes from the spec's hex dumps, whitespace ignored. */
-function fromHex(text: string): Uint8Array {
-  return Uint8Array.from(Buffer.from(text.replace(/\s+/g, ''), 'hex'));
-}
-
-/** The network of spec Appendix A.2, and its stream. */
-const appendixArch: SirenArch = { inputs: 2, outputs: 1, width: 1, depth: 1, omega: 30 };
-const appendixTensors = (w0: number[], b0: number, w1: number): QuantizedTensor[] => [
-  { bits: 4, step: 0.5, values: Int32Array.from(w0) },
-  { bits: 4, step: 0.25, values: Int32Array.from([b0]) },
-  { bits: 8, step: 0.0078125, values: Int32Array.from([w1]) },
-  { bits: 2, step: 1, values: Int32Array.from([0]) },
-];
-const grayHeader = (width: number): SnfHeader => ({ kind: 'image', width, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' });
 
 test('spec appendix A.2: the complete 132-byte file', () => {
   const expected = fromHex(`89534e460d0a1a0a0100000068000000 86a46b696e64a5696d616765a5776964

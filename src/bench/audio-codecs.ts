@@ -65,7 +65,7 @@ export async function mp3RoundTrip(clip: AudioClip, kbps: number): Promise<Audio
     chunks.push(Uint8Array.from(encoder.encodeBuffer(coded[0]!.subarray(i, i + block), coded[1]?.subarray(i, i + block))));
   }
   chunks.push(Uint8Array.from(encoder.flush()));
-  const mp3 = concat(chunks);
+  const mp3 = new Uint8Array(Buffer.concat(chunks));
   const decoder = new MPEGDecoder();
   await decoder.ready;
   const result = decoder.decode(mp3);
@@ -169,12 +169,3 @@ export function align(source: AudioClip, decoded: readonly Float32Array[]): { de
   return { decoded: { sampleRate: source.sampleRate, channels }, lag: best.lag };
 }
 
-function concat(chunks: readonly Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(chunks.reduce((n, c) => n + c.length, 0));
-  let at = 0;
-  for (const chunk of chunks) {
-    out.set(chunk, at);
-    at += chunk.length;
-  }
-  return out;
-}

@@ -581,6 +581,10 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
   const snfEntries = entries.filter((e): e is SnfEntry => e.codec === 'snf');
   if (snfEntries.length > 0) {
     out.push(`snf encode + decode time: mean ${mean(snfEntries.map((e) => e.seconds)).toFixed(1)} s per image and rate; ${snfEntries.reduce((s, e) => s + e.seconds, 0).toFixed(0)} s in all.`, '');
+    const seams = snfEntries.flatMap((e) => (e.seams === undefined ? [] : [e.seams]));
+    if (seams.length > 0) {
+      out.push(`Tile seams (mean error on tile edges over the rest, src/metrics/seams.ts; 1: none): mean ${mean(seams).toFixed(3)}, from ${Math.min(...seams).toFixed(3)} to ${Math.max(...seams).toFixed(3)} over ${seams.length} encodes.`, '');
+    }
   }
 
   const snfBd = summary.bd.filter((b) => b.test === 'snf');

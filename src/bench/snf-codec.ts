@@ -2,6 +2,7 @@ import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import type { EngineName } from '../encoder/engines.js';
 import { msSsim } from './ms-ssim.js';
+import { seamRatio } from '../metrics/seams.js';
 
 /**
  * snf as a bench codec: encode at a target rate, decode the file with the
@@ -41,6 +42,15 @@ export interface SnfPoint {
   readonly batch?: number;
   /** Encode + decode time. */
   readonly seconds: number;
+  /**
+   * With more than one tile: the mean error on the tile edges over that of
+   * the rest (`seamRatio`; 1: no seam). Absent from entries written before
+   * tiles were blended, and for one tile.
+   */
+  readonly seams?: number;
+  /** Tiles as CxR and the pixels they overlap (0: hard edges). */
+  readonly tiles?: string;
+  readonly overlap?: number;
 }
 
 /**
@@ -66,5 +76,7 @@ export async function measureSnfPoint(
     targetBpp, bytes: result.bytes.length, bpp: (result.bytes.length * 8) / (image.width * image.height),
     psnr: psnr(image, decoded), encoderPsnr: result.psnr, msssim: similarity.value, msssimScales: similarity.scales,
     networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, batch: result.batch, seconds,
+    tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap,
+    ...(result.tiles.columns * result.tiles.rows > 1 ? { seams: seamRatio(image, decoded, result.tiles.columns, result.tiles.rows).ratio } : {}),
   };
 }

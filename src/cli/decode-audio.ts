@@ -21,8 +21,8 @@ function defaultDecodedWav(input: string): string {
 
 /** `snfc decode clip.snf`: the audio half of the decode command. */
 export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, bytes: Uint8Array, header: AudioHeader): Promise<void> {
-  if (argv.scale !== undefined || argv.size !== undefined || argv.maxPixels !== undefined) {
-    throw usageError(`--${argv.scale !== undefined ? 'scale' : argv.size !== undefined ? 'size' : 'max-pixels'} is for images; '${input}' holds audio (use --rate, --start, --end)`);
+  for (const flag of ['scale', 'size', 'maxPixels', 'depth', 'strip'] as const) {
+    if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxPixels' ? 'max-pixels' : flag} is for images; '${input}' holds audio (use --rate, --start, --end)`);
   }
   const duration = header.length / header.sampleRate;
   const sampleRate = argv.rate === undefined ? undefined : integerIn('rate', argv.rate, 1, MAX_RATE);

@@ -2,11 +2,11 @@ import { nodeForward } from './threaded-forward.js';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
 import { decodeAudioFile } from './decode-audio.js';
-import { inspectSnf } from '../format/index.js';
+import { inflateMetadata, inspectSnf } from '../format/index.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { existsSync } from 'node:fs';
-import { checkOutputSize, encodeImageFile, outputFormatFor } from './image-io.js';
-import { integerIn, positiveNumber, sizeFlag } from './validate.js';
+import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from './image-io.js';
+import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { usageError } from './errors.js';
 
 /** Largest output side `decode` accepts for --size, and largest --scale (the format's own limit on a side). */
@@ -34,6 +34,8 @@ export const decodeCommand = {
     .option('scale', { type: 'string', describe: 'Scale factor of the original size, e.g. 2 or 0.5 [default: 1]' })
     .option('size', { type: 'string', describe: 'Exact output size WIDTHxHEIGHT, e.g. 1536x1024' })
     .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height) [default: ${DEFAULT_MAX_PIXELS}]` })
+    .option('depth', { type: 'string', describe: 'Bits per sample of the output: 8, or 16 for .png and .tif (the field is continuous, so 16 bits are rounded from it, not scaled from 8) [default: 8]' })
+    .option('strip', { type: 'boolean', describe: 'Leave out the EXIF, ICC profile and XMP the file keeps (encode --keep-metadata) [default: false: they are written back]' })
     .option('rate', { type: 'string', describe: 'Audio: output sample rate in Hz, 1 to 1536000; the field is evaluated at the new sample times [default: the file\'s]' })
     .option('start', { type: 'string', describe: 'Audio: first second to decode, from 0 to below the clip\'s length [default: 0]' })
     .option('end', { type: 'string', describe: 'Audio: second to stop at (exclusive), after --start [default: the end of the clip]' })
@@ -59,14 +61,20 @@ export const decodeCommand = {
     const maxPixels = argv.maxPixels === undefined ? DEFAULT_MAX_PIXELS : integerIn('max-pixels', argv.maxPixels, 1, MAX_MAX_PIXELS);
     const output = typeof argv.output === 'string' ? argv.output : defaultDecodedName(input);
     const format = outputFormatFor(output);
+    const depth = Number(oneOf('depth', argv.depth === undefined ? '8' : String(argv.depth), ['8', '16'] as const));
+    if (depth === 16 && !DEEP_OUTPUT_FORMATS.includes(format)) throw usageError(`--depth 16 needs a .png or .tif output; ${format.toUpperCase()} holds 8 bits`);
     const out = decodedSize(header, size);
     if (out.width * out.height > maxPixels) {
       throw usageError(`the output would be ${out.width}x${out.height} = ${out.width * out.height} pixels, over --max-pixels ${maxPixels}; ask for a smaller size or raise --max-pixels`);
     }
     checkOutputSize(output, format, out.width, out.height);
     await checkOutput(output, input, argv.force === true);
-    const image = await decodeImage(bytes, size, { maxPixels }, { forward: nodeForward });
-    await writeOutputAtomically(output, await encodeImageFile(image, format));
-    process.stderr.write(`${output}: ${image.width}x${image.height}\n`);
+    const image = await decodeImage(bytes, size, { maxPixels }, { forward: nodeForward, sampleBits: depth === 16 ? 16 : 8 });
+    const metadata = argv.strip === true || header.metadata === undefined ? {} : inflateMetadata(header.metadata);
+    const encoded = await encodeImageFile(image, format, metadata);
+    await writeOutputAtomically(output, encoded.bytes);
+    for (const notice of encoded.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
+    const kept = Object.keys(metadata).map((kind) => kind.toUpperCase());
+    process.stderr.write(`${output}: ${image.width}x${image.height}${depth === 16 ? ', 16-bit' : ''}${kept.length > 0 ? `, with ${kept.join(', ')}` : ''}\n`);
   },
 };

@@ -1,5 +1,5 @@
 import { parameterCount } from '../kernels/arch.js';
-import type { SnfFile } from '../format/index.js';
+import { metadataSizes, type SnfFile } from '../format/index.js';
 
 /** What `snfc info` shows: the signal, the networks and the coding gain over fp16. */
 export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, unknown> & { text: string } {
@@ -21,6 +21,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     kind: header.kind, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
     bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, overlap: header.blend?.overlap, train: header.train,
+    metadata: header.metadata === undefined ? undefined : metadataSizes(header.metadata),
   };
   // §3.5: blended networks reach `overlap` units past their cells and are cross-faded there.
   const blend = header.blend === undefined || header.blend.overlap.every((o) => o === 0)
@@ -35,5 +36,8 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   lines.push(train
     ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}, seed ${train.seed}, ${train.engine}, ${train.psnr} dB at encode`
     : 'training:  not recorded (encode with --metadata to keep it)');
+  lines.push(summary.metadata
+    ? `metadata:  ${summary.metadata.map((m) => `${m.kind.toUpperCase()} ${m.size} bytes (${m.stored} deflated)`).join(', ')}`
+    : 'metadata:  none (encode with --keep-metadata to keep EXIF, ICC and XMP)');
   return { ...summary, text: lines.join('\n') };
 }

@@ -35,7 +35,9 @@ export function kbpsMissWarning(kbps: number, target: number): string {
 export async function encodeAudioFile(
   argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, output: string, bytes: Uint8Array, shared: SharedEncodeOptions, engineName: EngineName,
 ): Promise<void> {
-  if (argv.bpp !== undefined || argv.tiles !== undefined) throw usageError(`--${argv.bpp !== undefined ? 'bpp' : 'tiles'} is for images; '${input}' is audio (use --kbps, --segment)`);
+  for (const flag of ['bpp', 'tiles', 'keepMetadata'] as const) {
+    if (argv[flag] !== undefined && argv[flag] !== false) throw usageError(`--${flag === 'keepMetadata' ? 'keep-metadata' : flag} is for images; '${input}' is audio (use --kbps, --segment)`);
+  }
   const kbps = argv.kbps === undefined ? undefined : positiveNumber('kbps', argv.kbps, 100_000);
   const segmentSeconds = argv.segment === undefined ? undefined : positiveNumber('segment', argv.segment, 3600);
   if (shared.bits !== undefined && kbps !== undefined) throw usageError('--bits fixes the quantization, --kbps lets the rate control choose it: give one of them');

@@ -27,3 +27,9 @@ export class CliError extends Error {
 export const usageError = (message: string): CliError => new CliError(message, EXIT.USAGE);
 export const inputError = (message: string): CliError => new CliError(message, EXIT.INPUT);
 export const outputError = (message: string): CliError => new CliError(message, EXIT.OUTPUT);
+
+/**
+ * What the Ctrl-C line says after "interrupted by SIGINT": a command whose
+ * finished outputs stay (batch) says so instead of the default.
+ */
+export const interruptNote = { text: 'no output written' };

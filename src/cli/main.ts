@@ -1,13 +1,31 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SnfFormatError } from '../format/index.js';
-import { benchCommand } from './bench-command.js';
-import { decodeCommand } from './decode-command.js';
-import { encodeCommand } from './encode-command.js';
-import { CliError, EXIT } from './errors.js';
-import { infoCommand } from './info-command.js';
+import type { CommandModule } from 'yargs';
+import { CliError, EXIT, interruptNote } from './errors.js';
 import { removePendingTempFiles } from './files.js';
-import { enableRelaxedSimd } from '../encoder/wasm-engine.js';
+import { enableRelaxedSimd } from '../node/relaxed-simd.js';
+
+/**
+ * The commands, each loaded only when it runs: `snfc decode` need not load
+ * the encoder, the bench codecs or BullMQ, and starts that much sooner.
+ * `--help` and mistakes load them all, so that yargs can list them.
+ */
+const COMMANDS: Record<string, () => Promise<CommandModule>> = {
+  encode: async () => (await import('./encode-command.js')).encodeCommand as unknown as CommandModule,
+  decode: async () => (await import('./decode-command.js')).decodeCommand as unknown as CommandModule,
+  info: async () => (await import('./info-command.js')).infoCommand as unknown as CommandModule,
+  bench: async () => (await import('./bench-command.js')).benchCommand as unknown as CommandModule,
+  batch: async () => (await import('./batch-command.js')).batchCommand as unknown as CommandModule,
+  worker: async () => (await import('./worker-command.js')).workerCommand as unknown as CommandModule,
+};
+
+/** The command modules `args` needs: the one it names, or all of them. */
+async function commandsFor(args: readonly string[]): Promise<CommandModule[]> {
+  const name = args[0];
+  const one = name !== undefined && Object.hasOwn(COMMANDS, name) ? COMMANDS[name] : undefined;
+  return Promise.all(one ? [one()] : Object.values(COMMANDS).map((load) => load()));
+}
 
 /** Prints one line for a failure and returns its exit code; never a stack trace for user mistakes. */
 function report(error: unknown): number {
@@ -29,7 +47,7 @@ function report(error: unknown): number {
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTempFiles();
   // The progress bar hides the cursor until it stops; give it back to the terminal.
-  process.stderr.write(`${process.stderr.isTTY ? '\x1b[?25h' : ''}\nsnfc: interrupted by ${signal}; no output written\n`);
+  process.stderr.write(`${process.stderr.isTTY ? '\x1b[?25h' : ''}\nsnfc: interrupted by ${signal}; ${interruptNote.text}\n`);
   process.exit(EXIT.INTERRUPTED);
 }
 
@@ -38,14 +56,18 @@ export async function main(args: string[]): Promise<number> {
   enableRelaxedSimd();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  const parser = yargs(args)
+  let parser = yargs(args)
     .scriptName('snfc')
-    .usage('$0 <command> [options]\n\nNeural-field image codec: fits a small sine-activated network (SIREN, weight-scaled init) to an image and stores its quantized, entropy-coded weights. Decodes at any resolution.')
-    .command(encodeCommand)
-    .command(decodeCommand)
-    .command(infoCommand)
-    .command(benchCommand)
-    .demandCommand(1, 'name a command: encode, decode, info or bench')
+    .usage('$0 <command> [options]\n\nNeural-field image codec: fits a small sine-activated network (SIREN, weight-scaled init) to an image and stores its quantized, entropy-coded weights. Decodes at any resolution.');
+  let commands: CommandModule[];
+  try {
+    commands = await commandsFor(args);
+  } catch (error) {
+    return report(error);
+  }
+  for (const command of commands) parser = parser.command(command);
+  parser = parser
+    .demandCommand(1, 'name a command: encode, decode, info, bench, batch or worker')
     .strict()
     .help()
     .alias('h', 'help')

@@ -51,3 +51,17 @@ export function oneOf<T extends string>(flag: string, value: unknown, choices: r
   }
   return value as T;
 }
+
+/** `redis://HOST:PORT[/DB]` (or rediss:// for TLS), returned as given. */
+export function queueUrl(flag: string, value: unknown): string {
+  let url: URL | undefined;
+  try {
+    url = typeof value === 'string' ? new URL(value) : undefined;
+  } catch {
+    url = undefined;
+  }
+  if (!url || (url.protocol !== 'redis:' && url.protocol !== 'rediss:') || url.hostname === '' || !/^(\/\d*)?$/.test(url.pathname)) {
+    throw usageError(`Expected redis://HOST:PORT[/DB] for --${flag} but received ${describe(value)}`);
+  }
+  return String(value);
+}

@@ -36,6 +36,12 @@ export interface DecodeOptions {
    * runtime has (`initKernels`). Node's CLI passes a multi-threaded one.
    */
   readonly forward?: ForwardFunction;
+  /**
+   * 16: also return the samples at 16 bits (`Raster.data16`, spec §4.3),
+   * rounded from the field itself rather than scaled from 8 bits; 2 bytes
+   * more per sample. Default 8.
+   */
+  readonly sampleBits?: 8 | 16;
 }
 
 const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
@@ -75,9 +81,9 @@ export async function decodeImage(
   const networks = file.networks.map((network) => ({
     region: network.region as ImageRegion, frame: network.frame as ImageRegion, arch: network.arch, params: networkParams(network),
   }));
-  return renderImage(
-    header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), header.blend?.overlap,
-  );
+  return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), {
+    overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8,
+  });
 }
 
 /**

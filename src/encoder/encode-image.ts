@@ -1,10 +1,13 @@
 import { parameterCount, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward } from '../kernels/forward-select.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
-import { normalizeSample, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
+import { normalizeSample, normalizeSample16, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
-import { DEFAULT_LIMITS, extendRegion, gridRegions, inspectSnf, maxOverlap, networkParams, writeSnf, type QuantizedTensor, type SnfHeader } from '../format/index.js';
+import {
+  DEFAULT_LIMITS, deflateMetadata, extendRegion, gridRegions, inspectSnf, maxOverlap, metadataSizes, networkParams, writeSnf, type PhotoMetadata,
+  type QuantizedTensor, type SnfHeader, type StoredMetadata,
+} from '../format/index.js';
 import {
   architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_STEP_FRACTION,
@@ -86,6 +89,12 @@ export interface ImageEncodeOptions {
    * a 0.25 bpp file of 192×128 pixels, so a codec should not spend them by default.
    */
   readonly metadata?: boolean;
+  /**
+   * EXIF, ICC and XMP blobs of the source to keep in the file (spec §3.8),
+   * deflated; default none. They come on top of `bpp`: the rate control
+   * sizes the file without them.
+   */
+  readonly photoMetadata?: PhotoMetadata;
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
@@ -96,6 +105,8 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly tiles: { readonly columns: number; readonly rows: number };
   /** Pixels of overlap blended at each inner tile edge (0: none). */
   readonly overlap: number;
+  /** Bytes the kept photo metadata adds to the file (0 without `photoMetadata`); `rateHit` does not count them. */
+  readonly metadataBytes: number;
 }
 
 /** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */
@@ -132,7 +143,11 @@ function tileData(image: Raster, region: ImageRegion, frame: ImageRegion = regio
       coords[p++] = xs[x - frame[0]]!;
       coords[p++] = ys[y - frame[1]]!;
     }
-    for (let k = (y * image.width + x0) * image.channels; k < (y * image.width + x1) * image.channels; k++) targets[i++] = normalizeSample(image.data[k]!);
+    const from = (y * image.width + x0) * image.channels;
+    const to = (y * image.width + x1) * image.channels;
+    // A 16-bit source is fitted on its own samples, not on their 8-bit rounding (docs/photos.md measures the difference).
+    if (image.data16) for (let k = from; k < to; k++) targets[i++] = normalizeSample16(image.data16[k]!);
+    else for (let k = from; k < to; k++) targets[i++] = normalizeSample(image.data[k]!);
   }
   return { coords, targets };
 }
@@ -169,6 +184,17 @@ export function checkEncodePlan(image: Raster, arch: SirenArch, tiling: { column
   const total = tiling.columns * tiling.rows * parameterCount(arch);
   if (arch.width > DEFAULT_LIMITS.maxUnits || arch.depth > DEFAULT_LIMITS.maxDepth || total > DEFAULT_LIMITS.maxParameters) {
     throw new EncodeOptionsError(`width ${arch.width}, depth ${arch.depth} in ${tiling.columns * tiling.rows} tile(s) is ${total} parameters; a file holds at most ${DEFAULT_LIMITS.maxParameters} (width ≤ ${DEFAULT_LIMITS.maxUnits}, depth ≤ ${DEFAULT_LIMITS.maxDepth})`);
+  }
+}
+
+/** Room the header keeps for everything but the metadata: a 64×64 grid's header is about 200 KiB. */
+const HEADER_ROOM = 256 * 1024;
+
+/** Refuses, before any training, metadata whose deflated blobs would push the header past the reader's limit (spec §8). */
+function checkMetadataSize(stored: StoredMetadata | undefined): void {
+  const deflated = stored === undefined ? 0 : metadataSizes(stored).reduce((sum, entry) => sum + entry.stored, 0);
+  if (deflated > DEFAULT_LIMITS.maxHeaderBytes - HEADER_ROOM) {
+    throw new EncodeOptionsError(`the metadata to keep is ${deflated} bytes deflated, more than the ${DEFAULT_LIMITS.maxHeaderBytes - HEADER_ROOM} a header has room for; encode without keeping it`);
   }
 }
 
@@ -225,6 +251,8 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
   const { tiling, arch, rateMode, bpp, overlap } = planEncode(image, options);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
+  const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
+  checkMetadataSize(stored);
   const networks = tiling.columns * tiling.rows;
   const fourier = arch.fourier ?? 0;
   const alpha = options.alpha ?? defaultAlpha(arch.width);
@@ -247,7 +275,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;
-  const headerFor = (quality: number, fitted: FitSummary): SnfHeader => ({
+  const headerFor = (quality: number, fitted: FitSummary, withMetadata = false): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }),
     // No wall-clock time in the file: the same input and options must give the same bytes.
@@ -256,6 +284,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
       steps: fitted.steps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
       alpha, lr, seed, psnr: Math.round(quality * 1000) / 1000, engine: fitted.engine, init: 'ws',
     } } : {}),
+    ...(withMetadata && stored !== undefined ? { metadata: stored } : {}),
   });
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
     writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch, tensors: tensors[t]! })) });
@@ -263,7 +292,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const trained = await trainNetworks({
     arch, dims: 2, sets: tiles, alpha, lr, seed, steps, qatSteps, warmup, createEngine: options.engine ?? createWasmEngine,
     timeLimitSeconds: timeLimit, elapsed,
-    // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly.
+    // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly (without the kept metadata).
     grid: rateMode ? { targetBytes: (bpp * image.width * image.height) / 8, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
   });
@@ -271,14 +300,15 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   await initKernels();
   const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
-  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), blend?.overlap);
+  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap });
   const quality = psnr(image, decoded);
-  const bytes = fileFor(tensors, headerFor(quality, fitSummary));
+  const bytes = fileFor(tensors, headerFor(quality, fitSummary, true));
+  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary)).length;
   const params = networks * parameterCount(arch);
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
-    seconds: elapsed(), engine: trained.engine, rateHit,
+    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes,
   };
 }

@@ -11,7 +11,6 @@
  * of steps, whatever the thread count.
  */
 import { availableParallelism } from 'node:os';
-import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import { createForward } from '../kernels/forward-fast.js';
 import { ForwardCore, planForward } from '../kernels/wasm/forward-core.js';
@@ -20,6 +19,7 @@ import { planTraining } from '../kernels/wasm/layout.js';
 import type { KernelChoice, KernelVariant } from '../kernels/wasm/table.js';
 import type { SirenArch } from '../kernels/arch.js';
 import { TrainCore } from '../kernels/wasm/train-core.js';
+import { enableRelaxedSimd } from '../node/relaxed-simd.js';
 import { adamHyper, type AdamHyper } from './adam.js';
 import { batchCount, batchRange, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
 import type { WorkerForwardInit, WorkerInit, WorkerMessage, WorkerReply } from './wasm-worker.js';
@@ -64,19 +64,7 @@ function kernelsFromEnv(): KernelChoice {
   return value === undefined || value === '' ? 'auto' : (value as KernelChoice);
 }
 
-let relaxedTried = false;
-
-/** Turns on relaxed SIMD in V8 builds that keep it behind a flag. Safe to call more than once. */
-export function enableRelaxedSimd(): void {
-  if (relaxedTried) return;
-  relaxedTried = true;
-  if (detectFeatures().relaxedSimd) return;
-  try {
-    setFlagsFromString('--experimental-wasm-relaxed-simd');
-  } catch {
-    // An unknown flag: this V8 has no relaxed SIMD; `auto` falls back to SIMD.
-  }
-}
+export { enableRelaxedSimd };
 
 /** An EngineFactory for the WASM engine with `options`. */
 export function wasmEngineFactory(options: WasmEngineOptions = {}): EngineFactory {

@@ -90,6 +90,8 @@ export interface SnfLimits {
   readonly maxUnits: number;
   /** Most parameters (weights and biases) summed over all networks. Default 16,777,216. */
   readonly maxParameters: number;
+  /** Most bytes of embedded metadata (spec §3.8), inflated, summed over its blobs. Default 16 MiB. */
+  readonly maxMetadataBytes: number;
 }
 
 /** The default limits (spec §8). */
@@ -101,6 +103,7 @@ export const DEFAULT_LIMITS: Readonly<SnfLimits> = Object.freeze({
   maxDepth: 64,
   maxUnits: 4_096,
   maxParameters: 16 * 1024 * 1024,
+  maxMetadataBytes: 16 * 1024 * 1024,
 });
 
 /** Deepest nesting of arrays and maps the header parser accepts (spec §3.1). */

@@ -10,6 +10,7 @@ import {
   IMAGE_LAYOUTS, MAX_AUDIO_CHANNELS, MAX_TENSOR_BITS, MIN_TENSOR_BITS, TENSOR_ENTRY_BYTES, U32_MAX, type ImageLayout, type SnfLimits,
 } from './constants.js';
 import { describe, fail, type SnfErrorCode } from './errors.js';
+import { validateMetadata, type StoredMetadata } from './metadata.js';
 import type { HeaderValue } from './msgpack.js';
 import { extendRegion, findOverlap, gridRegions, maxOverlap } from './tiling.js';
 
@@ -50,6 +51,8 @@ interface HeaderCommon {
   readonly train?: TrainInfo;
   /** Blending of overlapping networks, for a grid; absent: the regions tile the signal exactly. */
   readonly blend?: BlendInfo;
+  /** Embedded photo metadata (spec §3.8): EXIF, ICC and XMP blobs, deflated; `readSnf` inflates them into `SnfFile.metadata`. */
+  readonly metadata?: StoredMetadata;
   /**
    * Top-level keys this reader does not know (spec §3.6), kept so that a
    * rewrite preserves them; `writeSnf` writes them back after the known keys.
@@ -187,7 +190,7 @@ const IMAGE_KEYS = ['width', 'height', 'layout'] as const;
 const AUDIO_KEYS = ['sampleRate', 'length', 'channels'] as const;
 /** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6); `extra` may not hold these. */
 export const ROOT_KEYS: ReadonlySet<string> = new Set<string>([
-  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'blend',
+  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend',
 ]);
 const TRAIN_NUMBERS = ['alpha', 'lr'] as const;
 
@@ -227,7 +230,8 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     if (h[key] !== undefined) fail('BAD_HEADER', `bad header: key ${key} does not belong in an ${kind} header`);
   }
   const train = h.train === undefined ? undefined : validateTrain(h.train);
-  const common = { ...(train ? { train } : {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) };
+  const metadata = h.metadata === undefined ? undefined : validateMetadata(h.metadata, limits);
+  const common = { ...(train ? { train } : {}), ...(metadata ? { metadata } : {}), ...(Object.keys(extra).length > 0 ? { extra } : {}) };
   // §3.2: colorSpace and normalization are optional; v1.0 defines one value of each per kind, their default.
   if (h.colorSpace !== undefined) oneOf(h.colorSpace, 'colorSpace', [DEFAULT_COLOR_SPACE[kind]]);
   if (h.normalization !== undefined) oneOf(h.normalization, 'normalization', [DEFAULT_NORMALIZATION[kind]]);

@@ -18,6 +18,10 @@ export {
   type AudioSnfFile, type SnfNetwork, type SnfInfo, type SnfFileInput, type SnfNetworkInput, type QuantizedTensor,
 } from './snf.js';
 export type { HeaderValue } from './msgpack.js';
+export {
+  METADATA_KINDS, deflateMetadata, inflateMetadata, metadataSizes, type MetadataKind, type MetadataEntry, type StoredMetadata,
+  type PhotoMetadata,
+} from './metadata.js';
 export { gridRegions, extendRegion, maxOverlap } from './tiling.js';
 export { blendWeight } from '../kernels/blend.js';
 export { MAX_FOURIER_LEVELS, encodeCoordinates, encodedInputs } from '../kernels/input-encoding.js';

@@ -25,6 +25,7 @@ import {
   validateHeader, type AudioHeader, type AudioRegion, type ImageHeader, type ImageRegion, type NetworkArch, type NetworkInfo,
   type Region, type SnfHeader, type TensorHeader,
 } from './header.js';
+import { inflateMetadata, metadataValue, type PhotoMetadata } from './metadata.js';
 import { decodeHeaderValue, encodeHeaderValue, Float64, type WritableValue } from './msgpack.js';
 import { findGrid } from './tiling.js';
 import { decodeTensors, encodeTensors } from './range-coder.js';
@@ -52,6 +53,8 @@ export interface SnfNetwork {
 export interface SnfFile {
   readonly header: SnfHeader;
   readonly networks: readonly SnfNetwork[];
+  /** The embedded photo metadata (spec §3.8), inflated, when the header has `metadata`. */
+  readonly metadata?: PhotoMetadata;
 }
 
 /** A decoded image file: `isImageFile` narrows a `SnfFile` to this. */
@@ -157,7 +160,9 @@ export function readSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfFile
     const tensors = network.tensors.map((t, i) => ({ bits: t.bits, step: t.step, values: decoded[i]! }));
     return { region: network.region, frame: network.frame, arch: network.arch, tensors, bytes: network.bytes };
   });
-  return { header: info.header, networks };
+  // §7 step 11: the metadata blobs, each inflated against its declared, limit-checked size.
+  const stored = info.header.metadata;
+  return { header: info.header, networks, ...(stored === undefined ? {} : { metadata: inflateMetadata(stored) }) };
 }
 
 function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; payload: Uint8Array } {
@@ -237,6 +242,8 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   // on exactly the map a reader would parse.
   const major = versionFor(file.header, networks);
   const parsed = asWriterError(() => validateHeader(decodeHeaderValue(encodeHeaderValue(headerValue(file.header, layout, networks.map(() => 0)))), checkedLimits, major));
+  // A metadata stream that a reader could not inflate to its size (spec §3.8) is refused here, not in a reader.
+  if (parsed.header.metadata !== undefined) asWriterError(() => inflateMetadata(parsed.header.metadata!));
   const streams = networks.map((network, n) => {
     // inputs and outputs are not stored (spec §3.4): the reader derives them, so they must be the derived values.
     const derived = parsed.networks[n]!.arch;
@@ -418,6 +425,7 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
     }
     out.train = train;
   }
+  if (header.metadata !== undefined) out.metadata = metadataValue(header.metadata);
   for (const [key, value] of Object.entries(header.extra ?? {})) {
     if (ROOT_KEYS.has(key)) fail('INVALID_ARGUMENT', `header.extra may not hold the v1 key ${JSON.stringify(key)}`);
     Object.defineProperty(out, key, { value, enumerable: true, writable: true, configurable: true });

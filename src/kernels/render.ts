@@ -92,6 +92,20 @@ export function normalizeSample(v: number): number {
   return (2 * v) / 255 - 1;
 }
 
+/** Largest 16-bit sample. */
+const MAX16 = 65535;
+
+/** Maps a 16-bit sample to the same target range: the 8-bit sample v and the 16-bit 257·v have the same target (spec §4.3). */
+export function normalizeSample16(v: number): number {
+  return (2 * v) / MAX16 - 1;
+}
+
+/** Maps a field output to a 16-bit sample (spec §4.3, 16-bit output): the inverse of `normalizeSample16`. */
+export function denormalizeSample16(y: number): number {
+  const v = Math.round(((y + 1) / 2) * MAX16);
+  return v < 0 ? 0 : v > MAX16 ? MAX16 : v;
+}
+
 /** Encoded input floats per `evaluateField` call: bounds the memory of a Fourier encoding to 64 MiB. */
 const ENCODED_FLOATS_PER_CALL = 1 << 24;
 
@@ -136,6 +150,18 @@ export async function evaluateGrid(arch: SirenArch, params: Float32Array, axes: 
   }
 }
 
+/** How `renderImage` renders, beyond what. */
+export interface RenderOptions {
+  /**
+   * Pixels of overlap on x and y when the networks are blended (spec §3.5):
+   * each network covers its `frame`, and an output pixel is the sum of
+   * weight × field over the networks whose weight at its centre is above 0.
+   */
+  readonly overlap?: readonly number[];
+  /** 16: also render 16-bit samples (`Raster.data16`); the field is continuous, so they are not the 8-bit ones scaled. Default 8. */
+  readonly sampleBits?: 8 | 16;
+}
+
 /**
  * Renders the image that `networks` describe at `outWidth` × `outHeight`.
  * Without `overlap`, an output pixel belongs to the network whose source
@@ -143,14 +169,16 @@ export async function evaluateGrid(arch: SirenArch, params: Float32Array, axes: 
  * it at the region-local pixel-centre coordinate. With `overlap` ([ox, oy],
  * spec §3.5), each network covers its `frame` and an output pixel is the
  * sum of weight × field over the networks whose frames hold its centre
- * (`blendWeight`: the weights sum to 1), rounded to 8 bits once at the end.
+ * (`blendWeight`: the weights sum to 1), rounded once at the end.
  */
 export async function renderImage(
   sourceWidth: number, sourceHeight: number, channels: 1 | 2 | 3 | 4,
   networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
-  forward: ForwardFunction = forwardScalar, overlap?: readonly number[],
+  forward: ForwardFunction = forwardScalar, options: RenderOptions = {},
 ): Promise<Raster> {
+  const { overlap, sampleBits = 8 } = options;
   const data = new Uint8Array(outWidth * outHeight * channels);
+  const data16 = sampleBits === 16 ? new Uint16Array(data.length) : undefined;
   const blended = overlap !== undefined && overlap.some((o) => o > 0);
   // Blending sums up to four fields per pixel before rounding: 4 bytes a sample more, only then.
   const sums = blended ? new Float32Array(outWidth * outHeight * channels) : undefined;
@@ -169,6 +197,7 @@ export async function renderImage(
           const from = (r * columns + c) * channels;
           const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
           for (let k = 0; k < channels; k++) data[to + k] = denormalizeSample(values[from + k]!);
+          if (data16) for (let k = 0; k < channels; k++) data16[to + k] = denormalizeSample16(values[from + k]!);
         }
       }
       continue;
@@ -186,6 +215,9 @@ export async function renderImage(
       }
     }
   }
-  if (sums !== undefined) for (let i = 0; i < sums.length; i++) data[i] = denormalizeSample(sums[i]!);
-  return { width: outWidth, height: outHeight, channels, data };
+  if (sums !== undefined) {
+    for (let i = 0; i < sums.length; i++) data[i] = denormalizeSample(sums[i]!);
+    if (data16) for (let i = 0; i < sums.length; i++) data16[i] = denormalizeSample16(sums[i]!);
+  }
+  return { width: outWidth, height: outHeight, channels, data, ...(data16 ? { data16 } : {}) };
 }

@@ -22,7 +22,9 @@
  *   removed or repeated (wrong tensor and network counts), binary fields
  *   (the tensor table) cut, extended or given out-of-range bit depths and
  *   steps, and coherent claims that pass the schema: one-network files
- *   whose source is widened to up to 65536² pixels.
+ *   whose source is widened to up to 65536² pixels, and embedded metadata
+ *   (spec §3.8) whose sizes reach the limit or whose streams are junk or
+ *   DEFLATE bombs.
  *
  * The seeds (seeds.ts) include hostile files a writer accepts: a 65536²
  * image, the widest network the limits allow (4,096 units) and one just over
@@ -31,6 +33,7 @@
  * Case i of a run depends only on (seed, i), so any failure reproduces
  * alone: `node scripts/fuzz.mjs --seed S --from i --cases 1 --verbose`.
  */
+import { deflateSync } from 'fflate';
 import { Packr, Unpackr } from 'msgpackr';
 import { crc32, inspectSnf, SNF_ERROR_CODES, SnfFormatError, type SnfErrorCode } from '../../src/format/index.js';
 import {
@@ -51,6 +54,7 @@ export const FUZZ_LIMITS: Partial<FuzzLimits> = Object.freeze({
   maxParameters: 1 << 18,
   maxPixels: 1 << 12,
   maxOutputSamples: 1 << 14,
+  maxMetadataBytes: 1 << 16,
 });
 
 /** The limits of both decoders: audio files go to `decodeAudio`, images to `decodeImage`. */
@@ -170,13 +174,14 @@ function caseSeed(seed: number, index: number): number {
 // The container (spec §2), for mutators that rebuild a file
 // ---------------------------------------------------------------------------
 
-interface Parts {
+export interface Parts {
   readonly head: Uint8Array;
   readonly header: Uint8Array;
   readonly payload: Uint8Array;
 }
 
-function split(bytes: Uint8Array): Parts {
+/** A file's parts: bytes 0–11, the header, the payload (spec §2). */
+export function split(bytes: Uint8Array): Parts {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const h = view.getUint32(12, true);
   const p = view.getUint32(16 + h, true);
@@ -184,7 +189,7 @@ function split(bytes: Uint8Array): Parts {
 }
 
 /** A file from its parts with correct lengths and CRC. */
-function assemble({ head, header, payload }: Parts): Uint8Array {
+export function assemble({ head, header, payload }: Parts): Uint8Array {
   const out = new Uint8Array(24 + header.length + payload.length);
   const view = new DataView(out.buffer);
   out.set(head, 0);
@@ -328,6 +333,25 @@ function claim(seed: Uint8Array, random: Random): Mutant {
   return { bytes: assemble({ ...parts, header: new Uint8Array(packr.pack(header)) }), mustReject: false };
 }
 
+/**
+ * Hostile embedded metadata (spec §3.8) in a schema-valid place: an entry's
+ * `size` at or past the limit, or its `deflate` replaced by a stream that
+ * inflates far past its size (a bomb), by junk, or by a valid stream of
+ * another length. The reader must refuse before inflating past the size.
+ */
+function metadataClaim(seed: Uint8Array, random: Random): Mutant {
+  const parts = split(seed);
+  const header = unpackr.unpack(parts.header) as Json;
+  const zeros = random.pick([1, 100, 4096, 1 << 16, (1 << 16) + 1, 1 << 20]);
+  const entry: Json = { size: random.pick([1, 2, zeros - 1, zeros, zeros + 1, 1 << 16, (1 << 16) + 1, 2 ** 31, 2 ** 53 - 1]) };
+  const stream = random.int(3);
+  entry.deflate = stream === 0 ? deflateSync(new Uint8Array(zeros)) : stream === 1 ? random.bytes(1 + random.int(64)) : deflateSync(random.bytes(1 + random.int(256)));
+  const kind = random.pick(['exif', 'icc', 'xmp']);
+  header.metadata = typeof header.metadata === 'object' && header.metadata !== null && !Array.isArray(header.metadata) ? header.metadata : {};
+  (header.metadata as Json)[kind] = entry;
+  return { bytes: assemble({ ...parts, header: new Uint8Array(packr.pack(header)) }), mustReject: false };
+}
+
 /** Hostile bytes for a binary header field (the tensor table): bit depths and float32 steps out of range. */
 function mutateBinary(value: Uint8Array, random: Random): Uint8Array {
   const out = new Uint8Array(value);
@@ -417,13 +441,14 @@ const RAW_MUTATORS: Record<string, Mutator> = {
   },
 };
 
-const STRUCTURAL_MUTATORS: Record<string, Mutator> = { headerField, claim, structuralBytes, resize };
+const STRUCTURAL_MUTATORS: Record<string, Mutator> = { headerField, claim, metadataClaim, structuralBytes, resize };
 
 /** Mutators with their weights (the chance of each is its weight over the sum). */
 const MUTATORS: readonly (readonly [string, Mutator, number])[] = [
   ...Object.entries(RAW_MUTATORS).map(([name, m]) => [name, m, name === 'randomFile' || name === 'lengthField' ? 4 : 6] as const),
   ['headerField', STRUCTURAL_MUTATORS.headerField!, 40],
   ['claim', STRUCTURAL_MUTATORS.claim!, 4],
+  ['metadataClaim', STRUCTURAL_MUTATORS.metadataClaim!, 3],
   ['structuralBytes', STRUCTURAL_MUTATORS.structuralBytes!, 12],
   ['resize', STRUCTURAL_MUTATORS.resize!, 6],
 ];

@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tensorSlices, type SirenArch } from '../../src/kernels/arch.js';
-import { writeSnf, type QuantizedTensor, type SnfHeader, type SnfNetworkInput } from '../../src/format/index.js';
+import { deflateMetadata, writeSnf, type QuantizedTensor, type SnfHeader, type SnfNetworkInput } from '../../src/format/index.js';
 import { FIXTURES } from '../helpers/cli.js';
 import type { FuzzSeed } from './harness.js';
 
@@ -94,6 +94,21 @@ export function fuzzSeeds(): FuzzSeed[] {
       bytes: writeSnf({
         header: { ...image(12, 6, 'rgb'), blend: { overlap: [2, 1] } },
         networks: [0, 1, 2, 3, 4, 5].map((n) => network(arch(3, 3, 1), [4 * (n % 3), 3 * Math.floor(n / 3), 4 * (n % 3) + 4, 3 * Math.floor(n / 3) + 3], [6, 9], 20 + n)),
+      }),
+    },
+    {
+      // Embedded photo metadata (spec §3.8): three deflated blobs, one of them compressible 50:1.
+      name: 'metadata',
+      bytes: writeSnf({
+        header: {
+          ...image(4, 3, 'rgb'),
+          metadata: deflateMetadata({
+            exif: Uint8Array.from({ length: 120 }, (_, i) => (i * 37) & 0xff),
+            icc: new Uint8Array(2000).fill(7),
+            xmp: new TextEncoder().encode('<x:xmpmeta xmlns:x="adobe:ns:meta/"><rdf:RDF/></x:xmpmeta>'),
+          }),
+        },
+        networks: [network(arch(3, 3, 2), [0, 0, 4, 3], [7], 9)],
       }),
     },
     // Hostile files that a writer accepts: 2^32 source pixels; the widest network; one just over FUZZ_LIMITS.maxParameters.

@@ -1,0 +1,105 @@
+/**
+ * One input file to one .snf file, whatever the signal: the unit of work of
+ * `snfc batch`, run on a thread of this machine (pool.ts) or of a queue
+ * worker (queue.ts). The input's kind is decided per file, here.
+ *
+ * Adding a signal (audio): add its kind and extensions to INPUT_KINDS, its
+ * settings (`kbps`) to EncodeSettings and to src/cli/encode-options.ts, and
+ * a branch in `encodeFile` that decodes the bytes and calls its encoder.
+ * Nothing else in src/batch looks at the kind.
+ */
+import path from 'node:path';
+import type { ImageEncodeOptions } from '../encoder/encode-image.js';
+import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
+import type { EngineFactory } from '../encoder/engine.js';
+import type { EngineName } from '../encoder/engines.js';
+import { createRefEngine } from '../encoder/ref-engine.js';
+import { wasmEngineFactory } from '../encoder/wasm-engine.js';
+// The image decoder (sharp) and the one-line errors live in the CLI's room for now; batch reuses them rather than copying them.
+import { CliError, EXIT } from '../cli/errors.js';
+import { readPhoto } from '../cli/image-io.js';
+
+/** Signals `snfc batch` encodes, with the file extensions that pick them when walking a folder. */
+export const INPUT_KINDS = {
+  image: ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.avif', '.gif'],
+  // audio: ['.wav'],  ← the hook: see the comment at the top of this file.
+} as const satisfies Record<string, readonly string[]>;
+export type InputKind = keyof typeof INPUT_KINDS;
+
+/** The kind a file's extension names, or undefined for a file a folder walk skips. */
+export function inputKindOf(file: string): InputKind | undefined {
+  const extension = path.extname(file).toLowerCase();
+  for (const [kind, extensions] of Object.entries(INPUT_KINDS) as [InputKind, readonly string[]][]) {
+    if (extensions.includes(extension)) return kind;
+  }
+  return undefined;
+}
+
+/**
+ * The encode options as plain data: what `snfc encode` and `snfc batch`
+ * flags give, what a queued job carries to another machine and what the
+ * manifest records to tell a stale output.
+ */
+export interface EncodeSettings extends Omit<ImageEncodeOptions, 'engine' | 'onStep'> {
+  readonly engine: EngineName;
+}
+
+/** What one encode gives back. */
+export interface EncodedFile {
+  /** The complete .snf file. */
+  readonly bytes: Uint8Array;
+  /** PSNR (dB) of the decoded file against the input. */
+  readonly psnr: number;
+  /** Image: bits per pixel of the whole file. */
+  readonly bpp: number;
+  readonly seconds: number;
+  /** With a target rate: whether the file landed within ±5 % of it (a tiny image may not: its header alone is over). */
+  readonly rateHit?: boolean;
+}
+
+/**
+ * A failure of one input, as data that crosses threads and machines.
+ * `deterministic`: the same input and settings would fail again (not
+ * decodable, options this input rules out), so a queue must not retry it.
+ */
+export interface EncodeFailure {
+  readonly message: string;
+  readonly exitCode: number;
+  readonly deterministic: boolean;
+}
+
+export class BatchItemError extends Error {
+  constructor(readonly failure: EncodeFailure) {
+    super(failure.message);
+    this.name = 'BatchItemError';
+  }
+}
+
+/** The failure an error stands for: user mistakes are deterministic, anything else (out of memory, a bug) may not be. */
+export function failureOf(error: unknown): EncodeFailure {
+  if (error instanceof BatchItemError) return error.failure;
+  if (error instanceof CliError) return { message: error.message, exitCode: error.exitCode, deterministic: error.exitCode === EXIT.INPUT || error.exitCode === EXIT.USAGE };
+  if (error instanceof EncodeOptionsError) return { message: error.message, exitCode: EXIT.USAGE, deterministic: true };
+  return { message: `internal error: ${error instanceof Error ? error.message : String(error)}`, exitCode: EXIT.FAILURE, deterministic: false };
+}
+
+/** The engine of `name` running on `threads` threads (the wasm engine; the reference engine has one). */
+function engineFor(name: EngineName, threads: number): EngineFactory {
+  return name === 'ref' ? createRefEngine : wasmEngineFactory({ threads });
+}
+
+/** Encodes one input file's bytes; throws what `failureOf` classifies. */
+export async function encodeFile(
+  kind: InputKind, bytes: Uint8Array, name: string, settings: EncodeSettings, threads: number,
+  onStep?: (step: number, steps: number, psnr: number) => void,
+): Promise<EncodedFile> {
+  switch (kind) {
+    case 'image': {
+      // Upright and in sRGB, as `snfc encode` reads it (docs/photos.md).
+      const { image } = await readPhoto(bytes, name);
+      const { engine, ...options } = settings;
+      const result = await encodeImage(image, { ...options, engine: engineFor(engine, threads), onStep });
+      return { bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / (image.width * image.height), seconds: result.seconds, rateHit: result.rateHit };
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { Argv } from 'yargs';
+import { ENGINE_NAMES } from '../encoder/engines.js';
+import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
+import type { EncodeSettings } from '../batch/encode-file.js';
+import { usageError } from './errors.js';
+import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+
+/**
+ * The encode flags, defined once for every command that encodes (`encode`,
+ * `batch`): their help, their ranges and their validation. A new signal's
+ * flags (audio's `--kbps`) go here, and both commands get them.
+ */
+export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
+  return yargs
+    .option('bpp', { type: 'string', describe: 'Target size in bits per pixel of the whole file (±5 %); picks width and quantization [default: 1]' })
+    .option('width', { type: 'string', describe: 'Units per sine layer [default: the widest that --bpp allows]' })
+    .option('depth', { type: 'string', describe: 'Number of sine layers [default: 3]' })
+    .option('bits', { type: 'string', describe: 'With --width and no --bpp: quantization bits of the body weights, 2–16 (first layer +4) [default: 8]' })
+    .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each, or auto: tiles of about 192x128 pixels (1x1 for small images, 4x4 for 768x512) [default: auto]' })
+    .option('overlap', { type: 'string', describe: 'Pixels each tile reaches into its neighbours, blended at decode so that no seam shows; 0: tiles meet edge to edge (a 2.0 file) [default: 4 with more than one tile]' })
+    .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
+    .option('steps', { type: 'string', describe: 'Passes over every pixel per network, each one Adam step per batch [default: 1000, or as many as --time allows]' })
+    .option('batch', { type: 'string', describe: 'Pixels per Adam step: each pass steps through random batches of about this many of a tile\'s pixels (a multiple of 256); 0: one step on every pixel [default: 1536]' })
+    .option('warmup', { type: 'string', describe: 'Fraction of the fit over which the learning rate rises from a tenth of --lr to it, 0 to 0.99 [default: 0.05]' })
+    .option('fourier', { type: 'string', describe: 'Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size: 6 from 128 pixels a side, two fewer per halving (2 for 32x32)]' })
+    .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
+    .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
+    .option('lr', { type: 'string', describe: 'Peak Adam learning rate, cosine-decayed [default: 0.002 with Fourier inputs, 0.003 without]' })
+    .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
+    .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
+    .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' });
+}
+
+/** `--tiles CxR`: 1 to 64 tiles a side. */
+function tilesFlag(value: unknown): { columns: number; rows: number } {
+  const { width, height } = sizeFlag('tiles', value, 64);
+  return { columns: width, rows: height };
+}
+
+/**
+ * Validates the encode flags of `withEncodeOptions` before anything is read
+ * or trained, and returns them as plain data (a batch job carries them to
+ * another machine, the manifest records them).
+ */
+export function parseEncodeOptions(argv: Record<string, unknown>): EncodeSettings {
+  const settings: EncodeSettings = {
+    bpp: argv.bpp === undefined ? undefined : positiveNumber('bpp', argv.bpp, 64),
+    width: argv.width === undefined ? undefined : integerIn('width', argv.width, 1, 1024),
+    depth: argv.depth === undefined ? undefined : integerIn('depth', argv.depth, 1, 32),
+    bits: argv.bits === undefined ? undefined : integerIn('bits', argv.bits, 2, 16),
+    steps: argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000),
+    batch: argv.batch === undefined ? undefined : integerIn('batch', argv.batch, 0, 1 << 30),
+    warmup: argv.warmup === undefined ? undefined : numberIn('warmup', argv.warmup, 0, 0.99),
+    fourier: argv.fourier === undefined ? undefined : integerIn('fourier', argv.fourier, 0, MAX_FOURIER_LEVELS),
+    alpha: argv.alpha === undefined ? undefined : positiveNumber('alpha', argv.alpha, 100),
+    omega: argv.omega === undefined ? undefined : positiveNumber('omega', argv.omega, 1000),
+    lr: argv.lr === undefined ? undefined : positiveNumber('lr', argv.lr, 1),
+    seed: argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1),
+    tiles: argv.tiles === undefined || argv.tiles === 'auto' ? undefined : tilesFlag(argv.tiles),
+    overlap: argv.overlap === undefined ? undefined : integerIn('overlap', argv.overlap, 0, 32768),
+    timeLimitSeconds: argv.time === undefined ? undefined : positiveNumber('time', argv.time, 7 * 24 * 3600),
+    metadata: argv.metadata === true,
+    engine: oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES),
+  };
+  if (settings.bits !== undefined && settings.bpp !== undefined) {
+    throw usageError('--bits fixes the quantization, --bpp lets the rate control choose it: give one of them');
+  }
+  if (settings.bits !== undefined && settings.width === undefined) {
+    throw usageError('--bits needs --width (with --bpp alone, the rate control chooses the quantization)');
+  }
+  return settings;
+}

@@ -1,0 +1,287 @@
+/**
+ * `snfc batch` and `snfc worker`, end to end with the real command: a local
+ * batch, resuming, a bad input, and the BullMQ queue against a real
+ * redis-server with a worker killed mid-job and a batch restarted to
+ * collect results. Inputs are 16x16 crops and fits are short, so each
+ * encode takes about a second.
+ */
+import assert from 'node:assert/strict';
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, truncateSync, unlinkSync, utimesSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { after, before, describe, it } from 'node:test';
+import sharp from 'sharp';
+import { Redis } from 'ioredis';
+import { decodeImage } from '../src/decoder/index.js';
+import { readSnf } from '../src/format/index.js';
+import type { ManifestRecord } from '../src/batch/manifest.js';
+import { FIXTURES, ROOT, snfc, tempDir } from './helpers/cli.js';
+import { startRedis } from './helpers/redis.js';
+
+const ENCODE = ['--bpp', '4', '--steps', '20'];
+
+/** Writes `count` different 16x16 crops of the 32x32 fixture as PNG files named `names`. */
+async function crops(dir: string, names: string[]): Promise<void> {
+  const corners = [[0, 0], [16, 0], [0, 16], [16, 16], [8, 8]];
+  for (const [i, name] of names.entries()) {
+    const [left, top] = corners[i % corners.length]!;
+    mkdirSync(path.dirname(path.join(dir, name)), { recursive: true });
+    await sharp(path.join(FIXTURES, 'kodim-crop32.png')).extract({ left: left!, top: top!, width: 16, height: 16 }).png().toFile(path.join(dir, name));
+  }
+}
+
+function manifest(out: string): ManifestRecord[] {
+  return readFileSync(path.join(out, 'batch.jsonl'), 'utf8').split('\n').filter((line) => line !== '').map((line) => JSON.parse(line) as ManifestRecord);
+}
+
+/** The last record of each output. */
+function latest(out: string): Map<string, ManifestRecord> {
+  return new Map(manifest(out).map((record) => [record.output, record]));
+}
+
+async function assertDecodable(file: string): Promise<void> {
+  const bytes = new Uint8Array(readFileSync(file));
+  readSnf(bytes);
+  const image = await decodeImage(bytes);
+  assert.deepEqual([image.width, image.height], [16, 16], file);
+}
+
+/** No temp files left beside the outputs. */
+function assertNoTempFiles(dir: string): void {
+  const temps = readdirSync(dir, { recursive: true }).map(String).filter((name) => name.endsWith('.tmp'));
+  assert.deepEqual(temps, [], `temp files left in ${dir}`);
+}
+
+/** A running `snfc` process whose stderr lines the test can wait for. */
+class Snfc {
+  readonly child: ChildProcess;
+  stderr = '';
+  stdout = '';
+  readonly exited: Promise<number | null>;
+
+  constructor(args: string[], cwd: string, env: NodeJS.ProcessEnv = {}) {
+    this.child = spawn(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), ...args], { cwd, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    this.child.stderr!.on('data', (chunk: Buffer) => (this.stderr += chunk.toString()));
+    this.child.stdout!.on('data', (chunk: Buffer) => (this.stdout += chunk.toString()));
+    this.exited = new Promise((resolve) => this.child.on('close', (code) => resolve(code)));
+  }
+
+  /** Resolves once `pattern` has appeared `count` times on stderr. */
+  async waitFor(pattern: RegExp, count = 1, timeoutMs = 60_000): Promise<void> {
+    const start = Date.now();
+    const global = new RegExp(pattern.source, pattern.flags.includes('g') ? pattern.flags : pattern.flags + 'g');
+    while ((this.stderr.match(global)?.length ?? 0) < count) {
+      if (Date.now() - start > timeoutMs) throw new Error(`timed out waiting for ${pattern} ×${count}; stderr: ${this.stderr}`);
+      if (this.child.exitCode !== null) throw new Error(`exited (${this.child.exitCode}) before ${pattern} ×${count}; stderr: ${this.stderr}`);
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+  }
+
+  stop(signal: NodeJS.Signals = 'SIGTERM'): void {
+    if (this.child.exitCode === null) this.child.kill(signal);
+  }
+}
+
+describe('snfc batch on this machine', () => {
+  it('encodes folders with 2 jobs, keeps sub-folder paths, and a second run does nothing and says so', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png', 'b.png', 'sub/c.png']);
+    const run = snfc(['batch', 'in', '--out', 'out', '--recursive', '--jobs', '2', ...ENCODE], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /3 inputs: 3 to encode, 0 up to date; 2 jobs at once, 1 thread each/);
+    for (const name of ['a.snf', 'b.snf', 'sub/c.snf']) await assertDecodable(path.join(dir, 'out', name));
+    const records = latest(path.join(dir, 'out'));
+    assert.deepEqual([...records.keys()].sort(), ['a.snf', 'b.snf', 'sub/c.snf']);
+    for (const record of records.values()) {
+      assert.equal(record.status, 'encoded');
+      assert.equal(record.bytes, statSync(path.join(dir, 'out', record.output)).size);
+      assert.ok(record.bpp! > 0 && record.psnr! > 0 && record.seconds! > 0, JSON.stringify(record));
+    }
+    const mtimes = ['a.snf', 'b.snf', 'sub/c.snf'].map((name) => statSync(path.join(dir, 'out', name)).mtimeMs);
+
+    const again = snfc(['batch', 'in', '--out', 'out', '--recursive', '--jobs', '2', ...ENCODE], { cwd: dir });
+    assert.equal(again.status, 0, again.stderr);
+    assert.match(again.stderr, /all 3 outputs in out are up to date; nothing to do/);
+    assert.deepEqual(['a.snf', 'b.snf', 'sub/c.snf'].map((name) => statSync(path.join(dir, 'out', name)).mtimeMs), mtimes);
+    assert.equal(manifest(path.join(dir, 'out')).length, 3, 'a run with nothing to do adds no manifest line');
+
+    // Other options make every output stale.
+    const other = snfc(['batch', 'in', '--out', 'out', '--recursive', '--json', '--bpp', '4', '--steps', '21'], { cwd: dir });
+    assert.equal(other.status, 0, other.stderr);
+    assert.equal(other.stdout.trim().split('\n').filter((line) => JSON.parse(line).status === 'encoded').length, 3);
+  });
+
+  it('resumes: redoes a deleted output, a truncated one and one whose input changed, and nothing else', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png', 'b.png', 'c.png', 'd.png']);
+    assert.equal(snfc(['batch', 'in', '--out', 'out', ...ENCODE], { cwd: dir }).status, 0);
+    const out = path.join(dir, 'out');
+    const kept = statSync(path.join(out, 'c.snf')).mtimeMs;
+    unlinkSync(path.join(out, 'a.snf'));
+    truncateSync(path.join(out, 'b.snf'), 40);
+    const later = new Date(Date.now() + 5000);
+    utimesSync(path.join(dir, 'in', 'd.png'), later, later);
+
+    const run = snfc(['batch', 'in', '--out', 'out', '--json', ...ENCODE], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    const lines = run.stdout.trim().split('\n').map((line) => JSON.parse(line));
+    const redone = lines.filter((line) => line.status === 'encoded').map((line) => line.output).sort();
+    assert.deepEqual(redone, ['a.snf', 'b.snf', 'd.snf']);
+    assert.deepEqual({ ...lines.at(-1), seconds: 0 }, { summary: true, total: 4, upToDate: 1, encoded: 3, failed: 0, exitCode: 0, seconds: 0 });
+    assert.equal(statSync(path.join(out, 'c.snf')).mtimeMs, kept, 'the up-to-date output was left alone');
+    for (const name of ['a.snf', 'b.snf', 'c.snf', 'd.snf']) await assertDecodable(path.join(out, name));
+    assertNoTempFiles(out);
+  });
+
+  it('reports a bad file in the middle, encodes the others, and exits 3', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png', 'c.png']);
+    writeFileSync(path.join(dir, 'in', 'b.png'), 'not a png at all');
+    const run = snfc(['batch', 'in', '--out', 'out', '--jobs', '2', ...ENCODE], { cwd: dir });
+    assert.equal(run.status, 3, run.stderr);
+    assert.match(run.stderr, /^snfc: in\/b\.png: failed: cannot decode 'in\/b\.png' as an image/m);
+    assert.match(run.stderr, /^snfc: 1 of 3 inputs failed; see out\/batch\.jsonl$/m);
+    assert.doesNotMatch(run.stderr, /\n\s+at /, 'no stack trace');
+    const records = latest(path.join(dir, 'out'));
+    assert.equal(records.get('b.snf')?.status, 'failed');
+    assert.equal(records.get('b.snf')?.exitCode, 3);
+    assert.match(records.get('b.snf')?.error ?? '', /cannot decode/);
+    assert.equal(existsSync(path.join(dir, 'out', 'b.snf')), false);
+    for (const name of ['a.snf', 'c.snf']) await assertDecodable(path.join(dir, 'out', name));
+    assertNoTempFiles(path.join(dir, 'out'));
+
+    // A rerun tries the failed input again (it may have been fixed) and only it.
+    await crops(path.join(dir, 'in'), ['b.png']);
+    const fixed = snfc(['batch', 'in', '--out', 'out', '--json', ...ENCODE], { cwd: dir });
+    assert.equal(fixed.status, 0, fixed.stderr);
+    assert.deepEqual(fixed.stdout.trim().split('\n').slice(0, -1).map((line) => JSON.parse(line).output), ['b.snf']);
+  });
+
+  it('stops on Ctrl-C with exit 130, the resume hint, and no partial output', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png', 'b.png']);
+    const run = new Snfc(['batch', 'in', '--out', 'out', '--jobs', '2', '--bpp', '4', '--steps', '1000000'], dir);
+    try {
+      await run.waitFor(/2 to encode/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      run.stop('SIGINT');
+      assert.equal(await run.exited, 130, run.stderr);
+    } finally {
+      run.stop('SIGKILL');
+    }
+    assert.match(run.stderr, /snfc: interrupted by SIGINT; finished outputs are kept in out; run the same command again to resume/);
+    assert.deepEqual(readdirSync(path.join(dir, 'out')).filter((name) => name !== 'batch.jsonl'), [], 'no output, no temp file');
+  });
+
+  it('refuses usage mistakes before any work, with one line', () => {
+    const dir = tempDir();
+    const cases: [string[], number, RegExp][] = [
+      [['batch', FIXTURES, '--out', 'out', '--shared-fs'], 2, /--shared-fs is for --queue/],
+      [['batch', FIXTURES, '--out', 'out', '--queue', 'http://x'], 2, /Expected redis:\/\/HOST:PORT\[\/DB\] for --queue/],
+      [['batch', FIXTURES, '--out', 'out', '--jobs', '0'], 2, /--jobs/],
+      [['batch', 'missing-folder', '--out', 'out'], 3, /cannot read 'missing-folder'/],
+      [['worker', '--queue', 'redis://127.0.0.1:1'], 1, /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/],
+    ];
+    for (const [args, status, message] of cases) {
+      const run = snfc(args, { cwd: dir });
+      assert.equal(run.status, status, `${args.join(' ')}: ${run.stderr}`);
+      assert.match(run.stderr, message);
+      assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
+    }
+  });
+});
+
+describe('snfc batch --queue with snfc worker (BullMQ on a real redis-server)', () => {
+  let redis: Awaited<ReturnType<typeof startRedis>>;
+  const running: Snfc[] = [];
+  // Short locks so that a killed worker's job comes back in seconds (defaults: 120 s lock, 30 s check).
+  const env = { SNFC_QUEUE_LOCK_MS: '2000', SNFC_QUEUE_STALLED_MS: '500' };
+  const start = (args: string[], cwd: string): Snfc => {
+    const process = new Snfc(args, cwd, env);
+    running.push(process);
+    return process;
+  };
+  before(async () => {
+    redis = await startRedis();
+  });
+  after(() => {
+    for (const process of running) process.stop('SIGKILL');
+    redis?.stop();
+  });
+
+  it('survives a worker killed mid-job, does not retry a bad input, and a restarted batch collects the results', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png', 'b.png', 'd.png', 'e.png']);
+    writeFileSync(path.join(dir, 'in', 'c.png'), 'not a png at all');
+    const args = ['batch', 'in', '--out', 'out', '--queue', redis.url, '--bpp', '4', '--steps', '300'];
+
+    // 1. The batch queues its 5 jobs and is stopped before any worker runs.
+    const first = start(args, dir);
+    await first.waitFor(/5 to encode/);
+    const client = new Redis(redis.url);
+    try {
+      for (let i = 0; (await client.llen('bull:snfc-encode:wait')) < 5; i++) {
+        assert.ok(i < 200, 'the jobs were not queued');
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    } finally {
+      client.disconnect();
+    }
+    first.stop('SIGINT');
+    assert.equal(await first.exited, 130, first.stderr);
+    assert.match(first.stderr, /interrupted by SIGINT; finished outputs are kept in out/);
+
+    // 2. Two workers; the first is killed as soon as it starts a job.
+    const doomed = start(['worker', '--queue', redis.url, '--jobs', '1'], dir);
+    await doomed.waitFor(/: started/);
+    doomed.stop('SIGKILL');
+    await doomed.exited;
+    const survivor = start(['worker', '--queue', redis.url, '--jobs', '1'], dir);
+    // It finishes all four images, the killed one's after its lock expired, and fails the bad one once.
+    await survivor.waitFor(/bpp, .* dB/, 4);
+    await survivor.waitFor(/in\/c\.png: exit 3: cannot decode/);
+    assert.doesNotMatch(survivor.stderr, /will be retried/);
+    assert.equal((survivor.stderr.match(/in\/c\.png: started/g) ?? []).length, 1, 'the bad input was tried once');
+
+    // 3. The batch started again collects the four results and the failure without any new encode.
+    const second = start(args, dir);
+    assert.equal(await second.exited, 3, second.stderr);
+    assert.match(second.stderr, /snfc: 1 of 5 inputs failed/);
+    const records = latest(path.join(dir, 'out'));
+    for (const name of ['a.snf', 'b.snf', 'd.snf', 'e.snf']) {
+      assert.equal(records.get(name)?.status, 'encoded', name);
+      assert.equal(records.get(name)?.worker?.split(':')[1], String(survivor.child.pid), `${name} was encoded by the surviving worker`);
+      await assertDecodable(path.join(dir, 'out', name));
+    }
+    assert.equal(records.get('c.snf')?.exitCode, 3);
+    assert.equal((survivor.stderr.match(/bpp, .* dB/g) ?? []).length, 4, 'no image was encoded twice');
+    assertNoTempFiles(path.join(dir, 'out'));
+
+    // 4. Nothing left to do, and the collected jobs were removed from Redis.
+    const third = start(args.filter((arg) => arg !== '--queue' && arg !== redis.url), dir);
+    await third.exited;
+    const left = new Redis(redis.url);
+    try {
+      const jobKeys = (await left.keys('bull:snfc-encode:*')).filter((key) => /^bull:snfc-encode:[0-9a-f]{40}(:|$)/.test(key));
+      assert.deepEqual(jobKeys, []);
+    } finally {
+      left.disconnect();
+    }
+    survivor.stop();
+  });
+
+  it('refuses an input over --max-job-mb with a clear line, and the others go on', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png']);
+    // 1.5 MB of noise does not compress.
+    const noise = Buffer.alloc(720 * 720 * 3);
+    for (let i = 0; i < noise.length; i++) noise[i] = (i * 2654435761) >>> 24;
+    await sharp(noise, { raw: { width: 720, height: 720, channels: 3 } }).png({ compressionLevel: 0 }).toFile(path.join(dir, 'in', 'big.png'));
+    const worker = start(['worker', '--queue', redis.url, '--jobs', '1'], dir);
+    const run = start(['batch', 'in', '--out', 'out', '--queue', redis.url, '--max-job-mb', '1', ...ENCODE], dir);
+    assert.equal(await run.exited, 3, run.stderr);
+    assert.match(run.stderr, /'in\/big\.png' is 1\.\d MiB, over the 1 MiB a queued job carries \(--max-job-mb\); use --shared-fs/);
+    await assertDecodable(path.join(dir, 'out', 'a.snf'));
+    worker.stop();
+  });
+});
