@@ -29,15 +29,18 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const lines = [
     `signal:    ${signal}`,
     `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}${audio ? ` (${audio.kbps.toFixed(1)} kbps)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
-    `networks:  ${file.networks.length}${audio ? ' segments' : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
+    `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
   ];
   const train = header.train;
   lines.push(train
     ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}, seed ${train.seed}, ${train.engine}, ${train.psnr} dB at encode`
     : 'training:  not recorded (encode with --metadata to keep it)');
-  lines.push(summary.metadata
-    ? `metadata:  ${summary.metadata.map((m) => `${m.kind.toUpperCase()} ${m.size} bytes (${m.stored} deflated)`).join(', ')}`
-    : 'metadata:  none (encode with --keep-metadata to keep EXIF, ICC and XMP)');
+  // Photo metadata (spec §3.8) is an image matter; an audio file never has it.
+  if (header.kind === 'image' || summary.metadata) {
+    lines.push(summary.metadata
+      ? `metadata:  ${summary.metadata.map((m) => `${m.kind.toUpperCase()} ${m.size} bytes (${m.stored} deflated)`).join(', ')}`
+      : 'metadata:  none (encode with --keep-metadata to keep EXIF, ICC and XMP)');
+  }
   return { ...summary, text: lines.join('\n') };
 }

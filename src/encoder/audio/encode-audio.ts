@@ -98,7 +98,8 @@ export function planAudioEncode(clip: AudioClip, options: AudioEncodeOptions = {
   if (!(segmentSeconds > 0)) throw new EncodeOptionsError(`segment length must be a positive number of seconds; got ${String(segmentSeconds)}`);
   const segments = Math.min(length, DEFAULT_LIMITS.maxNetworks, Math.max(1, Math.round(length / (segmentSeconds * clip.sampleRate))));
   const shortest = Math.floor(length / segments);
-  const overlap = options.overlap ?? Math.min(DEFAULT_OVERLAP, Math.floor(shortest / 2));
+  // One segment has no join to cross-fade: no `blend` key by default.
+  const overlap = options.overlap ?? (segments === 1 ? 0 : Math.min(DEFAULT_OVERLAP, Math.floor(shortest / 2)));
   if (!Number.isInteger(overlap) || overlap < 0 || overlap > Math.floor(shortest / 2)) {
     throw new EncodeOptionsError(`overlap must be a whole number of samples from 0 to half the shortest segment (${Math.floor(shortest / 2)}); got ${String(overlap)}`);
   }
