@@ -22,11 +22,11 @@ export interface PlotOptions {
   /** Whole image size in px; default 1000 × 600. */
   readonly width?: number;
   readonly height?: number;
-  /** Right end of the rate axis; default 10 % past the highest measured rate. */
-  readonly maxBpp?: number;
-  /** Axis titles; default the rate–PSNR ones. */
+  /** Axis titles; default 'rate (bits per pixel)' and 'PSNR (dB, RGB)'. */
   readonly xLabel?: string;
   readonly yLabel?: string;
+  /** Right end of the rate axis; default 10 % past the highest measured rate. */
+  readonly maxBpp?: number;
   /** A marker on each measured point; default true (off for curves of hundreds of points). */
   readonly markers?: boolean;
   /** Room on the right for the legend, in px; default 340 (for long codec and anchor names). */

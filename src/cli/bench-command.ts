@@ -3,6 +3,8 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { DEFAULT_ANCHORS_PATH } from '../bench/anchors.js';
 import { CODEC_NAMES, type CodecName } from '../bench/codecs.js';
 import { DEFAULT_BPPS, DEFAULT_OUT_DIR, runBench, type BenchProgress } from '../bench/run-bench.js';
+import { AUDIO_CODEC_NAMES, type AudioCodecName } from '../bench/audio-codecs.js';
+import { DEFAULT_AUDIO_KBPS, isAudioBench, runAudioBench } from '../bench/run-audio-bench.js';
 import { ENGINE_NAMES } from '../encoder/engines.js';
 import { engineFromFlag } from './engine-option.js';
 import { usageError } from './errors.js';
@@ -57,13 +59,37 @@ function benchProgress(quiet: boolean): BenchProgress | undefined {
   };
 }
 
+/** `snfc bench` on WAV files (run-audio-bench.ts). */
+async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<void> {
+  for (const flag of ['bpp', 'resize', 'limit', 'anchors', 'batch'] as const) {
+    if (argv[flag] !== undefined) throw usageError(`--${flag} is for images; these inputs are WAV audio`);
+  }
+  const kbps = argv.kbps === undefined ? undefined : unique('kbps', listFlag('kbps', argv.kbps).map((k) => positiveNumber('kbps', k, 512)));
+  const codecs = argv.codecs === undefined ? undefined
+    : unique('codecs', listFlag('codecs', argv.codecs).map((c) => oneOf('codecs', c, AUDIO_CODEC_NAMES))) as AudioCodecName[];
+  const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, 1_000_000);
+  const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000);
+  const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
+  const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
+  const quiet = argv.quiet === true;
+  const result = await runAudioBench({
+    inputs: (argv.inputs as unknown[]).map(String), kbps, codecs, outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
+    snf: { engine, steps, seed, timeLimitSeconds },
+    onEntry: quiet ? undefined : (e, done, total) => process.stderr.write(`bench ${done}/${total}: ${e.file} ${e.codec} @${e.targetKbps}: ${e.kbps.toFixed(1)} kbps, SNR ${e.snr.toFixed(2)} dB, LSD ${e.lsd.toFixed(2)} dB\n`),
+  });
+  if (!quiet) {
+    process.stderr.write(`bench: ${result.measured} entries measured, ${result.skipped} already done; wrote ${Object.values(result.files).join(', ')}\n`);
+  }
+}
+
 export const benchCommand = {
   command: 'bench <inputs..>',
-  describe: 'Rate–distortion of snf against JPEG, WebP and AVIF on a set of images, with BD-rates',
+  describe: 'Rate–distortion of snf against JPEG, WebP and AVIF on images, or against MP3 and Opus on WAV files, with BD-rates',
   builder: (yargs: Argv) => yargs
-    .positional('inputs', { type: 'string', array: true, describe: 'Image files and/or folders of images', demandOption: true })
+    .positional('inputs', { type: 'string', array: true, describe: 'Image files and/or folders of images; or WAV files and/or folders of them (audio, told by the first input\'s content)', demandOption: true })
+    .option('kbps', { type: 'string', describe: `Audio: target rates of every codec, kilobits per second, comma-separated [default: ${DEFAULT_AUDIO_KBPS.join(',')}]` })
     .option('bpp', { type: 'string', describe: `Target rates of snf, comma-separated [default: ${DEFAULT_BPPS.join(',')}]` })
-    .option('codecs', { type: 'string', describe: `Codecs to run, from ${CODEC_NAMES.join(',')} [default: all]` })
+    .option('codecs', { type: 'string', describe: `Codecs to run, from ${CODEC_NAMES.join(',')} (audio: ${AUDIO_CODEC_NAMES.join(',')}) [default: all]` })
     .option('time', { type: 'string', describe: 'Training time limit per snf encode, seconds [default: none]' })
     .option('steps', { type: 'string', describe: 'Passes of the fit per snf encode [default: the encoder\'s]' })
     .option('batch', { type: 'string', describe: 'Pixels per Adam step of snf\'s fit; 0: all [default: the encoder\'s]' })
@@ -75,8 +101,11 @@ export const benchCommand = {
     .option('anchors', { type: 'string', describe: `Published curves to compare with (JSON); --no-anchors for none [default: ${DEFAULT_ANCHORS_PATH} if present]` })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
     .example('$0 bench ../shared/data/kodak --resize 64x64 --limit 4 --steps 200', 'a quick subset on a CPU')
-    .example('$0 bench ../shared/data/kodak --time 120 --out kodak-bench', 'the full study; rerun the same line to resume'),
+    .example('$0 bench ../shared/data/kodak --time 120 --out kodak-bench', 'the full study; rerun the same line to resume')
+    .example('$0 bench ../shared/data/audio/bach.wav --kbps 32,64,128 --out bach-bench', 'snf against MP3 and Opus on a clip'),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
+    if (await isAudioBench((argv.inputs as unknown[]).map(String))) return audioBench(argv);
+    if (argv.kbps !== undefined) throw usageError('--kbps is for WAV inputs; these are images (use --bpp)');
     // Validate every flag before touching any file.
     const bpps = argv.bpp === undefined ? undefined
       : unique('bpp', listFlag('bpp', argv.bpp).map((b) => positiveNumber('bpp', b, 64)));

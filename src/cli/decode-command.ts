@@ -1,12 +1,13 @@
 import { nodeForward } from './threaded-forward.js';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { decodedSize, decodeImage, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
+import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
+import { decodeAudioFile } from './decode-audio.js';
 import { inflateMetadata, inspectSnf } from '../format/index.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { existsSync } from 'node:fs';
 import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from './image-io.js';
 import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
-import { inputError, usageError } from './errors.js';
+import { usageError } from './errors.js';
 
 /** Largest output side `decode` accepts for --size, and largest --scale (the format's own limit on a side). */
 const MAX_SIDE = 65536;
@@ -26,20 +27,33 @@ function defaultDecodedName(input: string): string {
 
 export const decodeCommand = {
   command: 'decode <input>',
-  describe: 'Render an .snf file as an image, at any resolution',
+  describe: 'Render an .snf file as an image at any resolution, or as a WAV clip at any sample rate',
   builder: (yargs: Argv) => yargs
     .positional('input', { type: 'string', describe: '.snf file to decode', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif) [default: input name with .png, or .decoded.png if that exists]' })
+    .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif); audio: a .wav [default: input name with .png (.wav), or .decoded.png (.decoded.wav) if that exists]' })
     .option('scale', { type: 'string', describe: 'Scale factor of the original size, e.g. 2 or 0.5 [default: 1]' })
     .option('size', { type: 'string', describe: 'Exact output size WIDTHxHEIGHT, e.g. 1536x1024' })
     .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height) [default: ${DEFAULT_MAX_PIXELS}]` })
     .option('bit-depth', { type: 'string', describe: 'Bits per sample of the output: 8, or 16 for .png and .tif (the field is continuous, so 16 bits are rounded from it, not scaled from 8) [default: 8]' })
     .option('strip', { type: 'boolean', describe: 'Leave out the EXIF, ICC profile and XMP the file keeps (encode --keep-metadata) [default: false: they are written back]' })
+    .option('rate', { type: 'string', describe: 'Audio: output sample rate in Hz, 1 to 1536000; the field is evaluated at the new sample times [default: the file\'s]' })
+    .option('start', { type: 'string', describe: 'Audio: first second to decode, from 0 to below the clip\'s length [default: 0]' })
+    .option('end', { type: 'string', describe: 'Audio: second to stop at (exclusive), after --start [default: the end of the clip]' })
+    .option('format', { type: 'string', describe: 'Audio: WAV sample format, s16, s24 or f32 [default: s16]' })
+    .option('max-samples', { type: 'string', describe: `Audio: refuse outputs of more samples than this, all channels together, up to 2^31 [default: ${DEFAULT_MAX_OUTPUT_SAMPLES}]` })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
     .conflicts('scale', 'size')
+    .example('$0 decode clip.snf -o clip.wav --rate 22050 --start 1 --end 2', 'one second of a clip at 22.05 kHz')
     .example('$0 decode photo.snf --scale 2', 'twice the resolution, as photo.png (photo.decoded.png if photo.png exists)'),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = String(argv.input);
+    const bytes = await readInput(input);
+    // The header alone (an SnfFormatError here is reported as an invalid file) gives the kind and the output size, checked before decoding.
+    const { header } = inspectSnf(bytes);
+    if (header.kind === 'audio') return decodeAudioFile(argv, input, bytes, header);
+    for (const flag of ['rate', 'start', 'end', 'format', 'maxSamples'] as const) {
+      if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxSamples' ? 'max-samples' : flag} is for audio; '${input}' holds an image (use --scale, --size)`);
+    }
     if (argv.scale !== undefined && argv.size !== undefined) throw usageError('use --scale or --size, not both');
     const size = argv.size !== undefined
       ? sizeFlag('size', argv.size, MAX_SIDE)
@@ -49,10 +63,6 @@ export const decodeCommand = {
     const format = outputFormatFor(output);
     const depth = Number(oneOf('bit-depth', argv.bitDepth === undefined ? '8' : String(argv.bitDepth), ['8', '16'] as const));
     if (depth === 16 && !DEEP_OUTPUT_FORMATS.includes(format)) throw usageError(`--bit-depth 16 needs a .png or .tif output; ${format.toUpperCase()} holds 8 bits`);
-    const bytes = await readInput(input);
-    // The header alone (an SnfFormatError here is reported as an invalid file) gives the output size, checked before decoding.
-    const { header } = inspectSnf(bytes);
-    if (header.kind !== 'image') throw inputError(`cannot decode '${input}': it holds ${header.kind}, not an image`);
     const out = decodedSize(header, size);
     if (out.width * out.height > maxPixels) {
       throw usageError(`the output would be ${out.width}x${out.height} = ${out.width * out.height} pixels, over --max-pixels ${maxPixels}; ask for a smaller size or raise --max-pixels`);

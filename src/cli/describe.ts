@@ -10,14 +10,18 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const fp16Bytes = params * 2;
   const signal = header.kind === 'image'
     ? `image ${header.width}x${header.height} ${header.layout}`
-    : `audio ${header.length} samples x ${header.channels} ch @ ${header.sampleRate} Hz`;
+    : `audio ${(header.length / header.sampleRate).toFixed(3)} s, ${header.length} samples x ${header.channels} ch @ ${header.sampleRate} Hz`;
   const pixels = header.kind === 'image' ? header.width * header.height : undefined;
+  // Audio: duration and the whole file's rate in kilobits per second of audio (what --kbps aims at).
+  const audio = header.kind === 'audio'
+    ? { duration: header.length / header.sampleRate, sampleRate: header.sampleRate, channels: header.channels, segments: file.networks.length, kbps: (bytes.length * 8 * header.sampleRate) / header.length / 1000 }
+    : undefined;
   const archs = file.networks.map((n) => `${n.arch.width}x${n.arch.depth} ω=${n.arch.omega}${(n.arch.fourier ?? 0) > 0 ? ` fourier ${n.arch.fourier}` : ''}`);
   const bits = [...new Set(file.networks.flatMap((n) => n.tensors.map((t) => t.bits)))].sort((a, b) => a - b);
   const summary = {
     kind: header.kind, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
-    bpp: pixels ? (bytes.length * 8) / pixels : undefined, overlap: header.blend?.overlap,
+    bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, overlap: header.blend?.overlap,
     // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.
     train: header.train?.psnr === undefined ? header.train : { ...header.train, ...reportPsnr(header.train.psnr) },
     metadata: header.metadata === undefined ? undefined : metadataSizes(header.metadata),
@@ -27,16 +31,19 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     ? '' : `; blended, overlapping ${header.blend.overlap.join('x')} ${header.kind === 'image' ? 'px' : 'samples'}`;
   const lines = [
     `signal:    ${signal}`,
-    `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
-    `networks:  ${file.networks.length} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
+    `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}${audio ? ` (${audio.kbps.toFixed(1)} kbps)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
+    `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
   ];
   const train = header.train;
   lines.push(train
     ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}${train.schedule === undefined ? '' : ` (${train.schedule})`}, seed ${train.seed}, ${train.engine}, ${train.psnr === undefined ? 'PSNR not recorded' : `${formatPsnr(train.psnr)} at encode`}`
     : 'training:  not recorded (encode with --metadata to keep it)');
-  lines.push(summary.metadata
-    ? `metadata:  ${summary.metadata.map((m) => `${m.kind.toUpperCase()} ${m.size} bytes (${m.stored} deflated)`).join(', ')}`
-    : 'metadata:  none (encode with --keep-metadata to keep EXIF, ICC and XMP)');
+  // Photo metadata (spec §3.8) is an image matter; an audio file never has it.
+  if (header.kind === 'image' || summary.metadata) {
+    lines.push(summary.metadata
+      ? `metadata:  ${summary.metadata.map((m) => `${m.kind.toUpperCase()} ${m.size} bytes (${m.stored} deflated)`).join(', ')}`
+      : 'metadata:  none (encode with --keep-metadata to keep EXIF, ICC and XMP)');
+  }
   return { ...summary, text: lines.join('\n') };
 }

@@ -1,13 +1,16 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
+import { encodeImage } from '../encoder/encode-image.js';
 import { engineFromFlag } from './engine-option.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readPhoto } from './image-io.js';
-import { trainingProgress } from './progress.js';
+import { withTrainingProgress } from './progress.js';
 import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
 import { usageError } from './errors.js';
 import { DEFAULT_BPP } from '../encoder/architecture.js';
+import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
+import { isAudioInput } from './audio-input.js';
+import { encodeAudioFile } from './encode-audio.js';
 
 /** The warning for a file whose size missed `--bpp` by more than the tolerance. */
 export function rateMissWarning(bpp: number, targetBpp: number): string {
@@ -19,10 +22,12 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
 
 export const encodeCommand = {
   command: 'encode <input>',
-  describe: 'Fit a neural field to an image and write it as .snf',
+  describe: 'Fit a neural field to an image or a WAV clip and write it as .snf',
   builder: (yargs: Argv) => withEncodeOptions(yargs
-    .positional('input', { type: 'string', describe: 'Image to encode (PNG, JPEG, WebP, TIFF, …)', demandOption: true })
+    .positional('input', { type: 'string', describe: 'Image (PNG, JPEG, WebP, TIFF, …) or WAV audio to encode, told apart by content', demandOption: true })
     .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' })
+    .option('kbps', { type: 'string', describe: `Audio: target size in kilobits per second of audio, whole file (±5 %), above 0 and at most 100000 [default: ${DEFAULT_KBPS}]` })
+    .option('segment', { type: 'string', describe: `Audio: seconds of audio per network, above 0 and at most 3600; the audio defaults of the other flags are in docs/audio.md [default: ${DEFAULT_SEGMENT_SECONDS}]` })
     .option('auto-orient', { type: 'boolean', default: true, describe: 'Turn the image upright as its EXIF orientation says, as viewers show it; --no-auto-orient keeps the stored pixels [default: true]' })
     .option('keep-metadata', { type: 'boolean', describe: 'Keep the EXIF, ICC profile and XMP in the file, deflated, for decode to write back (spec §3.8; about their deflated size on top of --bpp) [default: false]' }))
     .option('json', { type: 'boolean', describe: 'Print one JSON object with the result on stdout' })
@@ -37,25 +42,22 @@ export const encodeCommand = {
     const { engine: engineName, metadata, ...options } = parseEncodeOptions(argv);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
     const engine = await engineFromFlag(engineName);
+    const bytes = await readInput(input);
+    // Audio or image by content, not by extension.
+    if (isAudioInput(bytes)) {
+      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, ...shared } = options;
+      return encodeAudioFile(argv, input, output, bytes, shared, engine);
+    }
+    if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
     const keepMetadata = argv.keepMetadata === true;
-    const photo = await readPhoto(await readInput(input), input, { autoOrient: argv.autoOrient !== false, keepMetadata });
+    const photo = await readPhoto(bytes, input, { autoOrient: argv.autoOrient !== false, keepMetadata });
     const image = photo.image;
     await checkOutput(output, input, argv.force === true);
     if (argv.quiet !== true) for (const notice of photo.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
-    const progress = trainingProgress(argv.quiet === true || argv.json === true, engine.name);
-    let result;
-    try {
-      result = await encodeImage(image, {
-        ...options, metadata, ...(keepMetadata ? { photoMetadata: photo.metadata } : {}), engine: engine.factory, onStep: progress.update,
-      });
-    } catch (error) {
-      // Option combinations that only this image rules out (tiles larger than it, a network over the file limits).
-      if (error instanceof EncodeOptionsError) throw usageError(error.message);
-      throw error;
-    } finally {
-      progress.stop();
-    }
+    const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeImage(image, {
+      ...options, metadata, ...(keepMetadata ? { photoMetadata: photo.metadata } : {}), engine: engine.factory, onStep,
+    }));
     await writeOutputAtomically(output, result.bytes);
     const bpp = (result.bytes.length * 8) / (image.width * image.height);
     if (argv.json === true) {

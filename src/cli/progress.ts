@@ -1,4 +1,6 @@
 import cliProgress from 'cli-progress';
+import { EncodeOptionsError } from '../encoder/encode-image.js';
+import { usageError } from './errors.js';
 
 /** The progress line's cli-progress format: the engine (`wasm`, `tfjs-node-gpu`, …) first. */
 export function progressFormat(engine?: string): string {
@@ -27,4 +29,24 @@ export function trainingProgress(quiet: boolean, engine?: string): { update(step
       if (started) bar.stop();
     },
   };
+}
+
+/**
+ * Runs an encode with the progress bar (unless quiet), stops the bar however
+ * it ends, and turns an EncodeOptionsError (options that only this input
+ * rules out: tiles larger than the image, a network over the file limits)
+ * into a usage error.
+ */
+export async function withTrainingProgress<T>(
+  quiet: boolean, engine: string, run: (onStep: (step: number, steps: number, quality: number) => void) => Promise<T>,
+): Promise<T> {
+  const progress = trainingProgress(quiet, engine);
+  try {
+    return await run(progress.update);
+  } catch (error) {
+    if (error instanceof EncodeOptionsError) throw usageError(error.message);
+    throw error;
+  } finally {
+    progress.stop();
+  }
 }

@@ -6,3 +6,6 @@ export { decodeImage, decodedSize, DEFAULT_MAX_PIXELS, type DecodeLimits, type D
 export type { ForwardFunction } from '../kernels/render.js';
 export { initKernels } from '../kernels/forward-select.js';
 export type { Raster } from '../raster.js';
+export {
+  decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES, type AudioDecodeLimits, type AudioDecodeRequest, type DecodedAudio,
+} from './decode-audio.js';

@@ -1,6 +1,6 @@
-import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
+import { parameterCount, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward } from '../kernels/forward-select.js';
-import { encodeCoordinates, encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
+import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { normalizeSample, normalizeSample16, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
@@ -10,18 +10,16 @@ import {
 } from '../format/index.js';
 import {
   architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
-  QAT_LR_FRACTION, QAT_STEP_FRACTION, QAT_TIME_FRACTION,
+  QAT_STEP_FRACTION,
 } from './architecture.js';
-import { foldSineBiases } from './bias-folding.js';
-import type { Engine, EngineFactory } from './engine.js';
+import type { EngineFactory } from './engine.js';
 import { createWasmEngine } from './wasm-engine.js';
-import { quantizationAwareFineTune } from './qat.js';
-import { SeededRandom } from './random.js';
-import { largestMagnitude, maxLevel } from './quantize.js';
-import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
-import { tensorSensitivities } from './sensitivity.js';
-import { DEFAULT_SCHEDULE, fit, SCHEDULES, type Schedule } from './trainer.js';
-import { initializeWeightScaled } from './ws-init.js';
+import { fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSummary } from './fit-networks.js';
+import { shufflePoints } from './training-points.js';
+import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
+
+/** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
+export { fixedBitSteps, shufflePoints };
 
 export interface ImageEncodeOptions {
   /**
@@ -87,7 +85,7 @@ export interface ImageEncodeOptions {
   readonly lr?: number;
   /** Seed of the initialization; default 1. */
   readonly seed?: number;
-  /** Compute engine; default the WASM engine (`createWasmEngine`; `resolveEngine` in engines.ts gives the others: ref, tfjs). */
+  /** Compute engine; default the WASM engine (`engineByName('auto')`). */
   readonly engine?: EngineFactory;
   /**
    * Bound on the whole encode in seconds (fit, fine-tuning, coding). Output
@@ -110,34 +108,13 @@ export interface ImageEncodeOptions {
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
 
-export interface ImageEncodeResult {
-  /** The complete .snf file. */
-  readonly bytes: Uint8Array;
+export interface ImageEncodeResult extends EncodeResultCommon {
   /** PSNR (dB, peak 255, all channels) of the decoded file against the input. */
   readonly psnr: number;
-  readonly arch: SirenArch;
   readonly tiles: { readonly columns: number; readonly rows: number };
   /** Pixels of overlap blended at each inner tile edge (0: none). */
   readonly overlap: number;
-  /** Parameters over all networks. */
-  readonly params: number;
-  /** Largest bits of any tensor, and the mean coded bits per parameter (payload only, without the header). */
-  readonly bits: number;
-  readonly bitsPerParam: number;
-  readonly alpha: number;
-  readonly lr: number;
-  readonly schedule: Schedule;
-  readonly seed: number;
-  /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
-  readonly steps: number;
-  /** Pixels per Adam step of the fit in the largest tile (all of its pixels without mini-batches). */
-  readonly batch: number;
-  readonly qatSteps: number;
-  readonly seconds: number;
-  readonly engine: string;
-  /** With `bpp`: whether the size landed within ±5 % of the target (not counting `metadataBytes`). */
-  readonly rateHit?: boolean;
-  /** Bytes the kept photo metadata adds to the file (0 without `photoMetadata`). */
+  /** Bytes the kept photo metadata adds to the file (0 without `photoMetadata`); `rateHit` does not count them. */
   readonly metadataBytes: number;
 }
 
@@ -184,44 +161,6 @@ function tileData(image: Raster, region: ImageRegion, frame: ImageRegion = regio
   return { coords, targets };
 }
 
-/**
- * The same training points in a seeded random order (Fisher–Yates), so that
- * the engine's consecutive mini-batches are random samples of the tile
- * rather than bands of rows. The loss over all points does not depend on the order.
- */
-export function shufflePoints(data: { coords: Float32Array; targets: Float32Array }, seed: number): { coords: Float32Array; targets: Float32Array } {
-  const count = data.coords.length / 2;
-  const channels = data.targets.length / count;
-  const order = Array.from({ length: count }, (_, i) => i);
-  const random = new SeededRandom(seed);
-  for (let i = count - 1; i > 0; i--) {
-    const j = Math.min(i, Math.floor(random.next() * (i + 1)));
-    [order[i], order[j]] = [order[j]!, order[i]!];
-  }
-  const coords = new Float32Array(data.coords.length);
-  const targets = new Float32Array(data.targets.length);
-  order.forEach((from, to) => {
-    coords.set(data.coords.subarray(2 * from, 2 * from + 2), 2 * to);
-    targets.set(data.targets.subarray(channels * from, channels * (from + 1)), channels * to);
-  });
-  return { coords, targets };
-}
-
-/**
- * Steps for a fixed bit depth: each tensor's largest magnitude (after bias
- * folding) maps to the top level, the first layer's W0 and b0 with 4 more
- * bits (up to 16). Those 3 × width weights set the frequencies and phases of
- * every feature and ω multiplies their error: on a 96×96 Kodak crop at width
- * 31, rounding only them to 8 bits cost 1.0 dB, all the others together 0.6.
- */
-export function fixedBitSteps(arch: SirenArch, params: Float32Array, bits: number): number[] {
-  const folded = foldSineBiases(arch, params);
-  return tensorSlices(arch).map(({ offset, length }, t) => {
-    const largest = largestMagnitude(folded.subarray(offset, offset + length));
-    return largest > 0 ? largest / maxLevel(t < 2 ? Math.min(16, bits + 4) : bits) : 1;
-  });
-}
-
 interface Tile {
   /** The tile's cell of the grid. */
   readonly region: ImageRegion;
@@ -232,9 +171,6 @@ interface Tile {
   readonly targets: Float32Array;
   readonly points: number;
   readonly batchRows: number | undefined;
-  params: Float32Array;
-  sensitivities: number[];
-  gridSteps: number[];
 }
 
 /** Options that cannot make a valid file for this image; the message names the option. */
@@ -338,23 +274,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
   const unbounded = options.steps === undefined && timeLimit !== undefined;
   const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_STEPS);
   const qatSteps = options.qatSteps ?? (unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
-  const createEngine = options.engine ?? createWasmEngine;
-  const totalSteps = networks * (steps + qatSteps);
-  let stepsDone = 0;
-  const progress = (loss: number): void => {
-    stepsDone += 1;
-    options.onStep?.(stepsDone, totalSteps, trainingPsnr(loss));
-  };
-  const withEngine = async <T>(tile: Tile, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = await createEngine({ arch, params, coords: encodeCoordinates(tile.coords, 2, fourier), targets: tile.targets, batchRows: tile.batchRows });
-    try {
-      return await run(engine);
-    } finally {
-      await engine.dispose();
-    }
-  };
 
-  // 1. Fit every tile, then measure how sensitive the loss is to each of its tensors.
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
     const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
     const margin = Math.min(overlap, options.fitMargin ?? DEFAULT_FIT_MARGIN);
@@ -362,91 +282,44 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     const data = tileData(image, fitted, frame);
     const points = data.targets.length / image.channels;
     const batchRows = batchRowsFor(points, options.batch);
-    return {
-      region, frame, ...(batchRows === undefined ? data : shufflePoints(data, seed + index)), points, batchRows,
-      params: new Float32Array(0), sensitivities: [], gridSteps: [],
-    };
+    return { region, frame, ...(batchRows === undefined ? data : shufflePoints(data, seed + index)), points, batchRows };
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;
-  let fitSteps = 0;
-  let engineName = '';
-  for (const [index, tile] of tiles.entries()) {
-    const fitBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
-    await withEngine(tile, initializeWeightScaled(arch, alpha, seed + index), async (engine) => {
-      engineName = engine.name;
-      const fitted = await fit(engine, { steps, lr, schedule, warmupFraction: warmup, timeLimitSeconds: fitBudget, onStep: (_, loss) => progress(loss) });
-      stepsDone += steps - fitted.steps;
-      fitSteps = Math.max(fitSteps, fitted.steps);
-      tile.params = fitted.params;
-      tile.sensitivities = await tensorSensitivities(engine, arch, fitted.params, seed + index);
-    });
-  }
-
-  // 2. Choose the quantization grid: the rate–distortion slope λ that fills the budget, or fixed bits.
-  const headerFor = (quality: number, withMetadata = false): SnfHeader => ({
+  const headerFor = (quality: number, fitted: FitSummary, withMetadata = false): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }),
     // No wall-clock time in the file: the same input and options must give the same bytes.
     // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
     ...(options.metadata === true ? { train: {
-      steps: fitSteps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
-      alpha, lr, schedule, seed, psnr: Math.round(quality * 1000) / 1000, engine: engineName, init: 'ws',
+      steps: fitted.steps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
+      alpha, lr, schedule, seed, psnr: Math.round(quality * 1000) / 1000, engine: fitted.engine, init: 'ws',
     } } : {}),
     ...(withMetadata && stored !== undefined ? { metadata: stored } : {}),
   });
-  const quantizeAll = (gridSteps: (tile: Tile) => readonly number[]): QuantizedTensor[][] =>
-    tiles.map((tile) => quantizeWithSteps(arch, tile.params, gridSteps(tile)));
-  const fileFor = (tensors: QuantizedTensor[][], quality: number, withMetadata = false): Uint8Array =>
-    writeSnf({ header: headerFor(quality, withMetadata), networks: tiles.map((tile, t) => ({ region: [...tile.region], arch, tensors: tensors[t]! })) });
-  const targetBytes = (bpp * image.width * image.height) / 8;
-  // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly.
-  const sizeAtLambda = (lambda: number): number =>
-    fileFor(quantizeAll((tile) => stepsForLambda(tile.sensitivities, lambda)), 99.999).length;
-  if (rateMode) {
-    const { lambda } = searchLambda(sizeAtLambda, targetBytes);
-    for (const tile of tiles) tile.gridSteps = stepsForLambda(tile.sensitivities, lambda);
-  } else {
-    for (const tile of tiles) tile.gridSteps = fixedBitSteps(arch, tile.params, options.bits ?? 8);
-  }
-
-  // 3. Fine-tune every tile on its grid.
-  let qatTaken = 0;
-  for (const [index, tile] of tiles.entries()) {
-    const qatBudget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit - elapsed()) / (networks - index) * 0.9);
-    await withEngine(tile, tile.params, async (engine) => {
-      const tuned = await quantizationAwareFineTune(engine, arch, tile.params, tile.gridSteps, {
-        steps: qatSteps, lr: lr * QAT_LR_FRACTION, timeLimitSeconds: qatBudget, onStep: (_, loss) => progress(loss),
-      });
-      stepsDone += qatSteps - tuned.steps;
-      qatTaken = Math.max(qatTaken, tuned.steps);
-      tile.params = tuned.params;
-    });
-  }
-
-  // 4. Code. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
-  let tensors = quantizeAll((tile) => tile.gridSteps);
-  let rateHit: boolean | undefined;
-  if (rateMode) {
-    const size = fileFor(tensors, 99.999).length;
-    rateHit = withinRate(size, targetBytes);
-    if (!rateHit) {
-      const search = searchLambda(sizeAtLambda, targetBytes);
-      tensors = quantizeAll((tile) => stepsForLambda(tile.sensitivities, search.lambda));
-      rateHit = search.hit;
-    }
-  }
+  const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
+    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch, tensors: tensors[t]! })) });
+  // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
+  const trained = await trainNetworks({
+    arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, steps, qatSteps, warmup, createEngine: options.engine ?? createWasmEngine,
+    timeLimitSeconds: timeLimit, elapsed,
+    // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly (without the kept metadata).
+    grid: rateMode ? { targetBytes: (bpp * image.width * image.height) / 8, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },
+    onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
+  });
+  const { tensors, rateHit } = trained;
+  const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   await initKernels();
   const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
   const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap });
   const quality = psnr(image, decoded);
-  const bytes = fileFor(tensors, quality, true);
-  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, quality).length;
+  const bytes = fileFor(tensors, headerFor(quality, fitSummary, true));
+  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary)).length;
   const params = networks * parameterCount(arch);
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
-    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, seed, steps: fitSteps, batch, qatSteps: qatTaken,
-    seconds: elapsed(), engine: engineName, rateHit, metadataBytes,
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
+    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes,
   };
 }

@@ -54,3 +54,12 @@ test('a changed byte anywhere in a valid file is rejected as corruption, never d
     }
   }
 });
+
+test('fuzz: audio files alone (decodeAudio at other rates and stretches): typed errors or valid decodes, some of each', async () => {
+  const audio = fuzzSeeds().filter(({ name }) => name.startsWith('audio'));
+  assert.equal(audio.length, 3);
+  const report = await runFuzz(audio, { seed: CI_SEED + 1, cases: 3000, caseTimeLimitMs: 2000 });
+  assert.equal(report.failures, 0);
+  assert.ok(report.decoded > 0, 'no audio mutation decoded');
+  for (const code of ['BAD_HEADER', 'LIMIT_EXCEEDED', 'BAD_STREAM', 'CHECKSUM_MISMATCH']) assert.ok((report.outcomes[code] ?? 0) > 0, `no audio case ended in ${code}`);
+});

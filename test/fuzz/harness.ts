@@ -1,9 +1,9 @@
 /**
- * A seeded, in-process fuzzer for the .snf reader and image decoder.
+ * A seeded, in-process fuzzer for the .snf reader and the image and audio decoders.
  *
  * Each case takes a valid seed file, mutates it and decodes the result with
- * `decodeImage`. A case passes when it ends, within `caseTimeLimitMs`, in
- * either a valid decode (an image of the size asked for) or a
+ * `decodeImage`, or `decodeAudio` when it parses as audio. A case passes when it ends, within `caseTimeLimitMs`, in
+ * either a valid decode (an image of the size asked for; audio of the rate and stretch asked for, on [-1, 1]) or a
  * `SnfFormatError` with a code of spec §9 and a one-line message, and when
  * the typed arrays and WebAssembly memories it allocated stay within the
  * budget that the limits justify. Mutations that change at most 32
@@ -36,7 +36,9 @@
 import { deflateSync } from 'fflate';
 import { Packr, Unpackr } from 'msgpackr';
 import { crc32, inspectSnf, SNF_ERROR_CODES, SnfFormatError, type SnfErrorCode } from '../../src/format/index.js';
-import { decodedSize, decodeImage, type DecodeLimits, type DecodeSize } from '../../src/decoder/index.js';
+import {
+  decodeAudio, decodedSize, decodedSpan, decodeImage, type AudioDecodeLimits, type AudioDecodeRequest, type DecodedAudio, type DecodeLimits, type DecodeSize,
+} from '../../src/decoder/index.js';
 import { mulberry32 } from '../helpers/prng.js';
 
 /** A valid .snf file the fuzzer starts from. */
@@ -48,11 +50,15 @@ export interface FuzzSeed {
 }
 
 /** Limits the fuzzer decodes under: small, so that every case is fast, but every kind of limit is reachable. */
-export const FUZZ_LIMITS: Partial<DecodeLimits> = Object.freeze({
+export const FUZZ_LIMITS: Partial<FuzzLimits> = Object.freeze({
   maxParameters: 1 << 18,
   maxPixels: 1 << 12,
+  maxOutputSamples: 1 << 14,
   maxMetadataBytes: 1 << 16,
 });
+
+/** The limits of both decoders: audio files go to `decodeAudio`, images to `decodeImage`. */
+export type FuzzLimits = DecodeLimits & AudioDecodeLimits;
 
 /**
  * Allocation budget of one case under FUZZ_LIMITS, in bytes: the decoded
@@ -79,7 +85,7 @@ export interface FuzzOptions {
   /** A case slower than this fails the run; default 2,000 ms. */
   readonly caseTimeLimitMs?: number;
   /** Decoder limits; default FUZZ_LIMITS. */
-  readonly limits?: Partial<DecodeLimits>;
+  readonly limits?: Partial<FuzzLimits>;
   /** Called every `progressEvery` cases (default 10,000) with the report so far. */
   readonly onProgress?: (report: FuzzReport) => void;
   readonly progressEvery?: number;
@@ -578,10 +584,17 @@ export async function runFuzz(seeds: readonly FuzzSeed[], options: FuzzOptions):
 
       meter.take();
       const t0 = performance.now();
-      let result: Awaited<ReturnType<typeof decodeImage>> | unknown;
+      let result: Awaited<ReturnType<typeof decodeImage>> | DecodedAudio | unknown;
       let decoded = false;
+      const audio = isAudio(mutant.bytes, limits);
       try {
-        result = await decodeImage(mutant.bytes, size, limits);
+        if (audio) {
+          const { maxPixels: _, ...audioLimits } = limits;
+          result = await decodeAudio(mutant.bytes, audioRequest(mutant.bytes, size, limits), audioLimits);
+        } else {
+          const { maxOutputSamples: _, ...imageLimits } = limits;
+          result = await decodeImage(mutant.bytes, size, imageLimits);
+        }
         decoded = true;
       } catch (error) {
         result = error;
@@ -591,7 +604,8 @@ export async function runFuzz(seeds: readonly FuzzSeed[], options: FuzzOptions):
       let outcome: 'decoded' | SnfErrorCode;
       if (decoded) {
         outcome = 'decoded';
-        checkImage(result as Awaited<ReturnType<typeof decodeImage>>, mutant.bytes, size, limits, (reason) => fail(reason, 'decoded', ms));
+        if (audio) checkAudio(result as DecodedAudio, mutant.bytes, size, limits, (reason) => fail(reason, 'decoded', ms));
+        else checkImage(result as Awaited<ReturnType<typeof decodeImage>>, mutant.bytes, size, limits, (reason) => fail(reason, 'decoded', ms));
       } else {
         const error = result;
         if (error instanceof AllocationLimitError) fail(error.message, 'allocation', ms);
@@ -628,12 +642,51 @@ export async function runFuzz(seeds: readonly FuzzSeed[], options: FuzzOptions):
   return report;
 }
 
+/** Whether `bytes` parse as an audio file (then the case decodes it with decodeAudio; anything unreadable goes to decodeImage, which rejects it). */
+function isAudio(bytes: Uint8Array, limits: Partial<FuzzLimits>): boolean {
+  const { maxPixels: _, maxOutputSamples: __, ...fileLimits } = limits;
+  try {
+    return inspectSnf(bytes, fileLimits).header.kind === 'audio';
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * The audio request a case's size stands for: `scale` scales the sample
+ * rate; an exact size asks for a stretch [width, width + height) of
+ * hundredths of the clip at its own rate.
+ */
+function audioRequest(bytes: Uint8Array, size: DecodeSize, limits: Partial<FuzzLimits>): AudioDecodeRequest {
+  const { maxPixels: _, maxOutputSamples: __, ...fileLimits } = limits;
+  const header = inspectSnf(bytes, fileLimits).header;
+  if (header.kind !== 'audio') return {};
+  if ('width' in size) {
+    const duration = header.length / header.sampleRate;
+    return { start: (duration * (size.width % 100)) / 100, end: (duration * ((size.width % 100) + size.height)) / 100 };
+  }
+  const scale = size.scale ?? 1;
+  return { sampleRate: Number.isFinite(scale) && scale > 0 ? Math.max(1, Math.round(header.sampleRate * scale)) : scale };
+}
+
+/** An audio decode must have the header's channels, each as long as the span asked for. */
+function checkAudio(clip: DecodedAudio, bytes: Uint8Array, size: DecodeSize, limits: Partial<FuzzLimits>, fail: (reason: string) => never): void {
+  const { maxPixels: _, maxOutputSamples: __, ...fileLimits } = limits;
+  const { header } = inspectSnf(bytes, fileLimits);
+  if (header.kind !== 'audio') fail(`decoded a ${header.kind} file as audio`);
+  const span = decodedSpan(header, audioRequest(bytes, size, limits));
+  if (clip.channels.length !== header.channels || clip.channels.some((c) => c.length !== span.end - span.first)) {
+    fail(`decoded ${clip.channels.length} channel(s) of ${clip.channels.map((c) => c.length).join('/')} samples, expected ${header.channels} of ${span.end - span.first}`);
+  }
+  if (clip.channels.some((c) => c.some((v) => !(v >= -1 && v <= 1)))) fail('decoded a sample outside [-1, 1]');
+}
+
 /** A decode must have the size asked for and the header's channel count. */
 function checkImage(
   image: { width: number; height: number; channels: number; data: Uint8Array }, bytes: Uint8Array, size: DecodeSize,
-  limits: Partial<DecodeLimits>, fail: (reason: string) => never,
+  limits: Partial<FuzzLimits>, fail: (reason: string) => never,
 ): void {
-  const { maxPixels: _, ...fileLimits } = limits;
+  const { maxPixels: _, maxOutputSamples: __, ...fileLimits } = limits;
   const { header } = inspectSnf(bytes, fileLimits);
   if (header.kind !== 'image') fail(`decoded a ${header.kind} file as an image`);
   const expected = decodedSize(header, size);

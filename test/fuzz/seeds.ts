@@ -18,6 +18,10 @@ export const FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32.decoded.png
 /** The same crop in format 2.0, with Fourier inputs, and its reference decode. */
 export const FOURIER_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-fourier.snf');
 export const FOURIER_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-fourier.decoded.png');
+/** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
+export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
+export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
+export const AUDIO_FIXTURE_DECODED_WAV = path.join(FIXTURES, 'bach-excerpt.decoded.wav');
 
 /** The complete 271-byte file of spec Appendix A. */
 export function appendixA(): Uint8Array {
@@ -66,6 +70,7 @@ export function fuzzSeeds(): FuzzSeed[] {
   return [
     { name: 'fixture', bytes: new Uint8Array(readFileSync(FIXTURE_SNF)) },
     { name: 'fourier fixture', bytes: new Uint8Array(readFileSync(FOURIER_FIXTURE_SNF)) },
+    { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {
       name: 'tiled-rgba',
@@ -118,6 +123,14 @@ export function fuzzSeeds(): FuzzSeed[] {
           network({ inputs: 1, outputs: 2, width: 3, depth: 1, omega: 300 }, [0, 20], [7], 7),
           network({ inputs: 1, outputs: 2, width: 3, depth: 2, omega: 300 }, [20, 50], [9], 8),
         ],
+      }),
+    },
+    {
+      // Version 2.1: three blended segments of a 3-channel clip with Fourier inputs.
+      name: 'audio-blend',
+      bytes: writeSnf({
+        header: { kind: 'audio', sampleRate: 22050, length: 90, channels: 3, colorSpace: 'linear', normalization: 'identity', blend: { overlap: [7] } },
+        networks: [[0, 30], [30, 60], [60, 90]].map((region, n) => network({ inputs: 5, outputs: 3, width: 4, depth: 2, omega: 30, fourier: 2 }, region, [8, 5], 9 + n)),
       }),
     },
   ];

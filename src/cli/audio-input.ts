@@ -1,0 +1,24 @@
+import type { AudioClip } from '../audio.js';
+import { readWav, sniffAudio, WavError } from '../io/wav.js';
+import { usageError } from './errors.js';
+
+/** Whether `bytes` should go to the audio path of `encode`: a WAV file, or another audio container (refused there). */
+export function isAudioInput(bytes: Uint8Array): boolean {
+  return sniffAudio(bytes) !== undefined;
+}
+
+/**
+ * The clip of a WAV input, chosen by content, not extension. Any other
+ * audio container or a WAV that cannot be read is a one-line usage error
+ * (exit 2), before anything is written.
+ */
+export function readAudioInput(bytes: Uint8Array, name: string): AudioClip {
+  const kind = sniffAudio(bytes);
+  if (kind !== 'wav') throw usageError(`'${name}' is ${kind === undefined ? 'not audio' : `an ${kind} file`}: snfc encodes WAV audio (PCM 8/16/24/32-bit or float 32/64); convert it to WAV first`);
+  try {
+    return readWav(bytes);
+  } catch (error) {
+    if (error instanceof WavError) throw usageError(`cannot encode '${name}': ${error.message}`);
+    throw error;
+  }
+}

@@ -1,0 +1,46 @@
+import { existsSync } from 'node:fs';
+import type { ArgumentsCamelCase } from 'yargs';
+import { decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES } from '../decoder/index.js';
+import type { AudioHeader } from '../format/index.js';
+import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
+import { usageError } from './errors.js';
+import { checkOutput, defaultOutputName, writeOutputAtomically } from './files.js';
+import { nodeForward } from './threaded-forward.js';
+import { integerIn, numberIn, oneOf } from './validate.js';
+
+/** Largest --rate: 8 × 192 kHz. */
+const MAX_RATE = 1_536_000;
+/** Largest --max-samples: 2^31 samples over all channels (8 GiB as float32). */
+const MAX_MAX_SAMPLES = 2 ** 31;
+
+/** `clip.snf` decodes to `clip.wav`, or `clip.decoded.wav` when that exists (most often the original). */
+function defaultDecodedWav(input: string): string {
+  const plain = defaultOutputName(input, '.wav');
+  return existsSync(plain) ? defaultOutputName(input, '.decoded.wav') : plain;
+}
+
+/** `snfc decode clip.snf`: the audio half of the decode command. */
+export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, bytes: Uint8Array, header: AudioHeader): Promise<void> {
+  for (const flag of ['scale', 'size', 'maxPixels', 'depth', 'strip'] as const) {
+    if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxPixels' ? 'max-pixels' : flag} is for images; '${input}' holds audio (use --rate, --start, --end)`);
+  }
+  const duration = header.length / header.sampleRate;
+  const sampleRate = argv.rate === undefined ? undefined : integerIn('rate', argv.rate, 1, MAX_RATE);
+  const start = argv.start === undefined ? undefined : numberIn('start', argv.start, 0, duration);
+  const end = argv.end === undefined ? undefined : numberIn('end', argv.end, 0, Number.MAX_VALUE);
+  if (start !== undefined && start >= duration) throw usageError(`--start ${start} is at or past the end of the ${duration.toFixed(3)} s clip`);
+  if (end !== undefined && end <= (start ?? 0)) throw usageError(`--end ${end} must be after --start ${start ?? 0}`);
+  const format = oneOf('format', argv.format ?? 's16', WAV_OUTPUT_FORMATS);
+  const maxOutputSamples = argv.maxSamples === undefined ? DEFAULT_MAX_OUTPUT_SAMPLES : integerIn('max-samples', argv.maxSamples, 1, MAX_MAX_SAMPLES);
+  const request = { sampleRate, start, end };
+  const span = decodedSpan(header, request);
+  if ((span.end - span.first) * header.channels > maxOutputSamples) {
+    throw usageError(`the output would be ${span.end - span.first} samples × ${header.channels} channel(s), over --max-samples ${maxOutputSamples}; ask for a shorter stretch, a lower --rate, or raise --max-samples`);
+  }
+  const output = typeof argv.output === 'string' ? argv.output : defaultDecodedWav(input);
+  if (!/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
+  await checkOutput(output, input, argv.force === true);
+  const clip = await decodeAudio(bytes, request, { maxOutputSamples }, { forward: nodeForward });
+  await writeOutputAtomically(output, writeWav(clip, format));
+  process.stderr.write(`${output}: ${clip.channels[0]!.length} samples x ${clip.channels.length} ch @ ${clip.sampleRate} Hz (${(clip.channels[0]!.length / clip.sampleRate).toFixed(3)} s, ${format})\n`);
+}

@@ -1,0 +1,67 @@
+import type { ArgumentsCamelCase } from 'yargs';
+import { encodeAudio } from '../encoder/audio/encode-audio.js';
+import { DEFAULT_KBPS } from '../encoder/audio/audio-defaults.js';
+import type { ResolvedEngine } from '../encoder/engines.js';
+import { readAudioInput } from './audio-input.js';
+import { usageError } from './errors.js';
+import { checkOutput, writeOutputAtomically } from './files.js';
+import { withTrainingProgress } from './progress.js';
+import { positiveNumber } from './validate.js';
+
+/** The options `encode` shares between images and audio, already validated. */
+export interface SharedEncodeOptions {
+  readonly width?: number;
+  readonly depth?: number;
+  readonly bits?: number;
+  readonly steps?: number;
+  readonly batch?: number;
+  readonly warmup?: number;
+  readonly fourier?: number;
+  readonly alpha?: number;
+  readonly omega?: number;
+  readonly lr?: number;
+  readonly seed?: number;
+  readonly overlap?: number;
+  readonly timeLimitSeconds?: number;
+}
+
+/** The warning for a file whose size missed `--kbps` by more than the tolerance. */
+export function kbpsMissWarning(kbps: number, target: number): string {
+  return `snfc: warning: the file is ${kbps.toFixed(1)} kbps, ${(100 * Math.abs(kbps / target - 1)).toFixed(0)} % ${kbps > target ? 'above' : 'below'} the ${target} kbps asked` +
+    (kbps > target ? ': even at its coarsest quantization it needs more for this clip; ask for a higher --kbps' : '; try another --width or --segment');
+}
+
+/** `snfc encode clip.wav`: the audio half of the encode command. */
+export async function encodeAudioFile(
+  argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, output: string, bytes: Uint8Array, shared: SharedEncodeOptions, engine: ResolvedEngine,
+): Promise<void> {
+  for (const flag of ['bpp', 'tiles', 'keepMetadata'] as const) {
+    if (argv[flag] !== undefined && argv[flag] !== false) throw usageError(`--${flag === 'keepMetadata' ? 'keep-metadata' : flag} is for images; '${input}' is audio (use --kbps, --segment)`);
+  }
+  const kbps = argv.kbps === undefined ? undefined : positiveNumber('kbps', argv.kbps, 100_000);
+  const segmentSeconds = argv.segment === undefined ? undefined : positiveNumber('segment', argv.segment, 3600);
+  if (shared.bits !== undefined && kbps !== undefined) throw usageError('--bits fixes the quantization, --kbps lets the rate control choose it: give one of them');
+  const clip = readAudioInput(bytes, input);
+  await checkOutput(output, input, argv.force === true);
+  const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeAudio(clip, {
+    ...shared, kbps, segmentSeconds, metadata: argv.metadata === true, engine: engine.factory, onStep,
+  }));
+  await writeOutputAtomically(output, result.bytes);
+  const seconds = clip.channels[0]!.length / clip.sampleRate;
+  if (argv.json === true) {
+    process.stdout.write(JSON.stringify({
+      input, output, kind: 'audio', bytes: result.bytes.length, kbps: result.kbps, snr: result.snr, psnr: result.psnr, lsd: result.lsd,
+      seconds: result.seconds, duration: seconds, sampleRate: clip.sampleRate, channels: clip.channels.length,
+      segments: result.segments, overlap: result.overlap, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0,
+      omega: result.arch.omega, params: result.params, bits: result.bits, bitsPerParam: result.bitsPerParam, steps: result.steps, batch: result.batch,
+      qatSteps: result.qatSteps, alpha: result.alpha, lr: result.lr, seed: result.seed, engine: result.engine,
+      ...(result.rateHit === undefined ? {} : { targetKbps: kbps ?? DEFAULT_KBPS, rateHit: result.rateHit }),
+    }) + '\n');
+  } else if (argv.quiet !== true) {
+    process.stderr.write(`${output}: ${result.bytes.length} bytes, ${result.kbps.toFixed(1)} kbps, SNR ${result.snr.toFixed(2)} dB, LSD ${result.lsd.toFixed(2)} dB ` +
+      `(${result.segments} segments${result.overlap > 0 ? ` overlapping ${result.overlap} samples` : ''}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ` +
+      `${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s)\n`);
+  }
+  if (result.rateHit === false) process.stderr.write(kbpsMissWarning(result.kbps, kbps ?? DEFAULT_KBPS) + '\n');
+}
+

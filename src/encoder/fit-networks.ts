@@ -1,0 +1,188 @@
+import type { SirenArch } from '../kernels/arch.js';
+import { encodeCoordinates } from '../kernels/input-encoding.js';
+import type { QuantizedTensor } from '../format/index.js';
+import { QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
+import { foldSineBiases } from './bias-folding.js';
+import { largestMagnitude, maxLevel } from './quantize.js';
+import { tensorSlices } from '../kernels/arch.js';
+import type { Engine, EngineFactory } from './engine.js';
+import { quantizationAwareFineTune } from './qat.js';
+import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
+import { tensorSensitivities } from './sensitivity.js';
+import { fit, type Schedule } from './trainer.js';
+import { initializeWeightScaled } from './ws-init.js';
+
+/**
+ * The signal-neutral part of an encode: fit one WS-initialized network per
+ * training set (a tile, a segment), measure each tensor's sensitivity,
+ * choose the quantization grid (the rate–distortion slope λ that fills a
+ * byte budget, or fixed bits), fine-tune on that grid, and quantize. The
+ * caller turns its signal into training sets and the tensors into a file.
+ */
+
+/**
+ * Steps for a fixed bit depth: each tensor's largest magnitude (after bias
+ * folding) maps to the top level, the first layer's W0 and b0 with 4 more
+ * bits (up to 16). Those 3 × width weights set the frequencies and phases of
+ * every feature and ω multiplies their error: on a 96×96 Kodak crop at width
+ * 31, rounding only them to 8 bits cost 1.0 dB, all the others together 0.6.
+ */
+export function fixedBitSteps(arch: SirenArch, params: Float32Array, bits: number): number[] {
+  const folded = foldSineBiases(arch, params);
+  return tensorSlices(arch).map(({ offset, length }, t) => {
+    const largest = largestMagnitude(folded.subarray(offset, offset + length));
+    return largest > 0 ? largest / maxLevel(t < 2 ? Math.min(16, bits + 4) : bits) : 1;
+  });
+}
+
+/** The points one network fits: `dims` coordinates per point (before any Fourier encoding) and its targets. */
+export interface TrainingSet {
+  readonly coords: Float32Array;
+  readonly targets: Float32Array;
+  /** Points per mini-batch, or undefined for one step on every point. */
+  readonly batchRows: number | undefined;
+}
+
+/** How the quantization grid is chosen: fill a byte budget (the caller sizes complete files), or fixed bits. */
+export type GridChoice =
+  | { readonly targetBytes: number; readonly sizeOf: (tensors: QuantizedTensor[][], fitted: FitSummary) => number }
+  | { readonly bits: number };
+
+/** What the fit did, for a file's training metadata (the size of the file depends on it). */
+export interface FitSummary {
+  /** Fit passes of the longest fit. */
+  readonly steps: number;
+  readonly engine: string;
+}
+
+export interface TrainNetworksOptions {
+  readonly arch: SirenArch;
+  /** Coordinates per point: 2 for images, 1 for audio. */
+  readonly dims: number;
+  readonly sets: readonly TrainingSet[];
+  readonly grid: GridChoice;
+  readonly alpha: number;
+  readonly lr: number;
+  /** Learning rate after the warm-up (trainer.ts): cosine decay or held; default cosine. */
+  readonly schedule?: Schedule;
+  /** Network n is initialized with seed + n. */
+  readonly seed: number;
+  readonly steps: number;
+  readonly qatSteps: number;
+  readonly warmup: number;
+  readonly createEngine: EngineFactory;
+  /** Bound on fit and fine-tuning together, from `startedAt`. */
+  readonly timeLimitSeconds?: number;
+  /** Seconds since the encode began (the time limit counts from there). */
+  readonly elapsed: () => number;
+  /** Called after every pass of the fit and every fine-tuning step. */
+  readonly onStep?: (done: number, total: number, loss: number) => void;
+}
+
+/** What every encode reports besides its signal's own measures (`ImageEncodeResult`, `AudioEncodeResult`). */
+export interface EncodeResultCommon {
+  /** The complete .snf file. */
+  readonly bytes: Uint8Array;
+  readonly arch: SirenArch;
+  /** Parameters over all networks. */
+  readonly params: number;
+  /** Largest bits of any tensor, and the mean coded bits per parameter (payload only, without the header). */
+  readonly bits: number;
+  readonly bitsPerParam: number;
+  readonly alpha: number;
+  readonly lr: number;
+  readonly schedule: Schedule;
+  readonly seed: number;
+  /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
+  readonly steps: number;
+  /** Points per Adam step of the fit in the largest network (all of its points without mini-batches). */
+  readonly batch: number;
+  readonly qatSteps: number;
+  readonly seconds: number;
+  readonly engine: string;
+  /** With a target rate: whether the size landed within ±5 % of it. */
+  readonly rateHit?: boolean;
+}
+
+export interface TrainedNetworks {
+  /** Per network, its tensors in file order. */
+  readonly tensors: QuantizedTensor[][];
+  /** Fit passes of the longest fit, fine-tuning steps of the longest fine-tuning. */
+  readonly fitSteps: number;
+  readonly qatSteps: number;
+  readonly engine: string;
+  /** With a byte budget: whether `sizeOf` of the result is within ±5 % of it. */
+  readonly rateHit?: boolean;
+}
+
+export async function trainNetworks(options: TrainNetworksOptions): Promise<TrainedNetworks> {
+  const { arch, dims, sets, steps, qatSteps, timeLimitSeconds: timeLimit, elapsed } = options;
+  const fourier = arch.fourier ?? 0;
+  const networks = sets.length;
+  const total = networks * (steps + qatSteps);
+  let done = 0;
+  const progress = (loss: number): void => {
+    done += 1;
+    options.onStep?.(done, total, loss);
+  };
+  let engineName = '';
+  const withEngine = async <T>(set: TrainingSet, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
+    const engine = await options.createEngine({ arch, params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, batchRows: set.batchRows });
+    engineName = engine.name;
+    try {
+      return await run(engine);
+    } finally {
+      await engine.dispose();
+    }
+  };
+
+  // 1. Fit every network, then measure how sensitive its loss is to each of its tensors.
+  const fitted: { params: Float32Array; sensitivities: number[] }[] = [];
+  let fitSteps = 0;
+  for (const [index, set] of sets.entries()) {
+    const budget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
+    fitted.push(await withEngine(set, initializeWeightScaled(arch, options.alpha, options.seed + index), async (engine) => {
+      const result = await fit(engine, { steps, lr: options.lr, schedule: options.schedule, warmupFraction: options.warmup, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss) });
+      done += steps - result.steps;
+      fitSteps = Math.max(fitSteps, result.steps);
+      return { params: result.params, sensitivities: await tensorSensitivities(engine, arch, result.params, options.seed + index) };
+    }));
+  }
+
+  // 2. The quantization grid: the slope λ that fills the budget, or fixed bits.
+  const grid = options.grid;
+  const quantizeAt = (lambda: number): QuantizedTensor[][] =>
+    fitted.map((network) => quantizeWithSteps(arch, network.params, stepsForLambda(network.sensitivities, lambda)));
+  const summary: FitSummary = { steps: fitSteps, engine: engineName };
+  const sizeAt = (lambda: number): number => ('bits' in grid ? 0 : grid.sizeOf(quantizeAt(lambda), summary));
+  const gridSteps = 'bits' in grid
+    ? fitted.map((network) => fixedBitSteps(arch, network.params, grid.bits))
+    : ((lambda) => fitted.map((network) => stepsForLambda(network.sensitivities, lambda)))(searchLambda(sizeAt, grid.targetBytes).lambda);
+
+  // 3. Fine-tune every network on its grid.
+  let qatTaken = 0;
+  for (const [index, set] of sets.entries()) {
+    const budget = timeLimit === undefined ? undefined : Math.max(0, ((timeLimit - elapsed()) / (networks - index)) * 0.9);
+    await withEngine(set, fitted[index]!.params, async (engine) => {
+      const tuned = await quantizationAwareFineTune(engine, arch, fitted[index]!.params, gridSteps[index]!, {
+        steps: qatSteps, lr: options.lr * QAT_LR_FRACTION, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss),
+      });
+      done += qatSteps - tuned.steps;
+      qatTaken = Math.max(qatTaken, tuned.steps);
+      fitted[index]!.params = tuned.params;
+    });
+  }
+
+  // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
+  let tensors = fitted.map((network, n) => quantizeWithSteps(arch, network.params, gridSteps[n]!));
+  let rateHit: boolean | undefined;
+  if (!('bits' in grid)) {
+    rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);
+    if (!rateHit) {
+      const search = searchLambda(sizeAt, grid.targetBytes);
+      tensors = quantizeAt(search.lambda);
+      rateHit = search.hit;
+    }
+  }
+  return { tensors, fitSteps, qatSteps: qatTaken, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };
+}
