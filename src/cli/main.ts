@@ -58,7 +58,7 @@ export async function main(args: string[]): Promise<number> {
   process.once('SIGTERM', onSignal);
   let parser = yargs(args)
     .scriptName('snfc')
-    .usage('$0 <command> [options]\n\nNeural-field image codec: fits a small sine-activated network (SIREN, weight-scaled init) to an image and stores its quantized, entropy-coded weights. Decodes at any resolution.');
+    .usage('$0 <command> [options]\n\nNeural-field codec for images and audio: fits small sine-activated networks (SIREN, weight-scaled init) to an image or a WAV clip and stores their quantized, entropy-coded weights. Decodes at any resolution or sample rate.');
   let commands: CommandModule[];
   try {
     commands = await commandsFor(args);
