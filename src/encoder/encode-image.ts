@@ -15,7 +15,7 @@ import {
 import type { EngineFactory } from './engine.js';
 import { createWasmEngine } from './wasm-engine.js';
 import { fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSummary } from './fit-networks.js';
-import { shufflePoints } from './training-points.js';
+import { padToBatches, shufflePoints } from './training-points.js';
 import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
@@ -282,7 +282,7 @@ export async function encodeImage(image: Raster, options: ImageEncodeOptions = {
     const data = tileData(image, fitted, frame);
     const points = data.targets.length / image.channels;
     const batchRows = batchRowsFor(points, options.batch);
-    return { region, frame, ...(batchRows === undefined ? data : shufflePoints(data, seed + index)), points, batchRows };
+    return { region, frame, ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;
