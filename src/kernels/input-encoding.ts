@@ -92,21 +92,31 @@ export function encodeGrid(xs: Float32Array, ys: Float32Array, levels: number): 
   const width = encodedInputs(2, levels);
   const columns = xs.length;
   const out = new Float32Array(columns * ys.length * width);
+  if (columns === 0 || ys.length === 0) return out;
   const fx = axisFeatures(xs, levels);
   const fy = axisFeatures(ys, levels);
   const perValue = 2 * levels;
+  // A row's x parts are the same in every row: fill them once, copy them per row, then add the y parts.
+  const template = out.subarray(0, columns * width);
+  for (let c = 0; c < columns; c++) {
+    const at = c * width;
+    template[at] = xs[c]!;
+    // Level by level: sin, cos of x, then sin, cos of y (the row layout above, d = 2).
+    for (let k = 0; k < levels; k++) {
+      template[at + 2 + 4 * k] = fx[c * perValue + 2 * k]!;
+      template[at + 3 + 4 * k] = fx[c * perValue + 2 * k + 1]!;
+    }
+  }
   for (let r = 0; r < ys.length; r++) {
+    const rowStart = r * columns * width;
+    if (r > 0) out.copyWithin(rowStart, 0, columns * width);
     const y = ys[r]!;
     for (let c = 0; c < columns; c++) {
-      let at = (r * columns + c) * width;
-      out[at++] = xs[c]!;
-      out[at++] = y;
-      // Level by level: sin, cos of x, then sin, cos of y (the row layout above, d = 2).
+      const at = rowStart + c * width;
+      out[at + 1] = y;
       for (let k = 0; k < levels; k++) {
-        out[at++] = fx[c * perValue + 2 * k]!;
-        out[at++] = fx[c * perValue + 2 * k + 1]!;
-        out[at++] = fy[r * perValue + 2 * k]!;
-        out[at++] = fy[r * perValue + 2 * k + 1]!;
+        out[at + 4 + 4 * k] = fy[r * perValue + 2 * k]!;
+        out[at + 5 + 4 * k] = fy[r * perValue + 2 * k + 1]!;
       }
     }
   }
