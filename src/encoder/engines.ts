@@ -26,7 +26,7 @@ const WASM: ResolvedEngine = { factory: createWasmEngine, name: 'wasm', backend:
  * tfjs-node-gpu, tfjs-node, WebGPU, WASM, CPU) and throws
  * TfjsUnavailableError when there is none. `auto` is tfjs only when that
  * finds a GPU (CUDA through tfjs-node-gpu, or WebGPU), else `wasm`: on a
- * CPU the WASM engine is faster than any tfjs backend (README, "Training engine").
+ * CPU the WASM engine is faster than any tfjs backend (docs/engine.md).
  */
 export async function resolveEngine(name: EngineName): Promise<ResolvedEngine> {
   if (name === 'ref') return { factory: createRefEngine, name: 'ref', backend: 'TypeScript reference (float64)' };
