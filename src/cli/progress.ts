@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { EncodeOptionsError } from '../encoder/encode-image.js';
+import { EncodeOptionsError } from '../encoder/options-error.js';
 import { usageError } from './errors.js';
 
 /** The progress line's cli-progress format: the engine (`wasm`, `tfjs-node-gpu`, …) first. */

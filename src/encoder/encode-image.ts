@@ -9,19 +9,19 @@ import {
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_WARMUP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
   QAT_STEP_FRACTION,
 } from './architecture.js';
 import type { EngineFactory } from './engine.js';
 import { createWasmEngine } from './wasm-engine.js';
-import { fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSummary } from './fit-networks.js';
+import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
 import { padToBatches, shufflePoints } from './training-points.js';
-import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
+import { EncodeOptionsError } from './options-error.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
 export { fixedBitSteps, shufflePoints };
 
-export interface ImageEncodeOptions {
+export interface ImageEncodeOptions extends FitSettings {
   /**
    * Target size in bits per pixel, counting the whole file. The encoder
    * sizes the network for it (unless `width` is given) and searches the
@@ -63,41 +63,8 @@ export interface ImageEncodeOptions {
    * their pixels at once.
    */
   readonly batch?: number;
-  /** Quantization-aware fine-tuning steps per network; default 10 % of `steps` (at least 10), or 200 under a time limit with no `steps`. */
-  readonly qatSteps?: number;
   /** Fourier levels of the input encoding, 0–16 (0: plain coordinates); default `defaultFourier` of the tile size (6 for 192×128 tiles). */
   readonly fourier?: number;
-  /** WS scale α; default depends on width (`defaultAlpha`). */
-  readonly alpha?: number;
-  /** ω of every sine layer; default 30. */
-  readonly omega?: number;
-  /** Fraction of the fit's passes over which the learning rate rises linearly from a tenth of its peak; default DEFAULT_WARMUP. */
-  readonly warmup?: number;
-  /**
-   * Learning rate after the warm-up: `cosine` decays it to 5 % of the peak by
-   * the end of the fit, `constant` holds the peak (the WS paper's official
-   * code; with `warmup` 0 the rate is `lr` from the first step). The warm-up
-   * and the quantization-aware fine-tuning (a tenth of the peak, decaying)
-   * are the same with either. Default `cosine`.
-   */
-  readonly schedule?: Schedule;
-  /** Peak learning rate; default `defaultLearningRate` (0.002 with Fourier inputs, 0.003 without). */
-  readonly lr?: number;
-  /** Seed of the initialization; default 1. */
-  readonly seed?: number;
-  /** Compute engine; default the WASM engine (`engineByName('auto')`). */
-  readonly engine?: EngineFactory;
-  /**
-   * Bound on the whole encode in seconds (fit, fine-tuning, coding). Output
-   * then depends on the machine's speed, so it is not reproducible.
-   */
-  readonly timeLimitSeconds?: number;
-  /**
-   * Store the training settings and the measured PSNR in the file (spec
-   * §3.7, about 80 bytes); default false. Informative only: they are 10 % of
-   * a 0.25 bpp file of 192×128 pixels, so a codec should not spend them by default.
-   */
-  readonly metadata?: boolean;
   /**
    * EXIF, ICC and XMP blobs of the source to keep in the file (spec §3.8),
    * deflated; default none. They come on top of `bpp`: the rate control
@@ -173,10 +140,7 @@ interface Tile {
   readonly batchRows: number | undefined;
 }
 
-/** Options that cannot make a valid file for this image; the message names the option. */
-export class EncodeOptionsError extends RangeError {
-  override readonly name = 'EncodeOptionsError';
-}
+export { EncodeOptionsError };
 
 /**
  * Checks, before any training, the choices that would otherwise fail only
@@ -253,13 +217,7 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
 export async function encodeImage(image: Raster, options: ImageEncodeOptions = {}): Promise<ImageEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
-  if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch >= 0)) {
-    throw new EncodeOptionsError(`batch must be 0 (every pixel at each step) or a whole number of pixels; got ${String(options.batch)}`);
-  }
-  const warmup = options.warmup ?? DEFAULT_WARMUP;
-  if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
-  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
-  if (!SCHEDULES.includes(schedule)) throw new EncodeOptionsError(`schedule must be one of ${SCHEDULES.join(', ')}; got ${String(schedule)}`);
+  const { warmup, schedule } = checkFitSettings(options, 'pixel');
   const { tiling, arch, rateMode, bpp, overlap } = planEncode(image, options);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);

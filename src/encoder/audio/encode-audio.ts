@@ -8,19 +8,18 @@ import {
 } from '../../format/index.js';
 import { extendRegion } from '../../format/tiling.js';
 import { audioPsnr, logSpectralDistance, snr } from '../../metrics/audio.js';
-import { architectureForRate, batchRowsFor, DEFAULT_WARMUP, defaultAlpha, QAT_STEP_FRACTION } from '../architecture.js';
-import { EncodeOptionsError } from '../encode-image.js';
+import { architectureForRate, batchRowsFor, defaultAlpha, QAT_STEP_FRACTION } from '../architecture.js';
+import { EncodeOptionsError } from '../options-error.js';
 import type { EngineFactory } from '../engine.js';
-import { trainNetworks, type EncodeResultCommon, type TrainingSet } from '../fit-networks.js';
+import { checkFitSettings, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../fit-networks.js';
 import { shufflePoints } from '../training-points.js';
 import { createWasmEngine } from '../wasm-engine.js';
-import { DEFAULT_SCHEDULE, type Schedule } from '../trainer.js';
 import {
   DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_BITS_PER_PARAM, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS,
   DEFAULT_KBPS, DEFAULT_OVERLAP, DEFAULT_SEGMENT_SECONDS, defaultAudioFourier,
 } from './audio-defaults.js';
 
-export interface AudioEncodeOptions {
+export interface AudioEncodeOptions extends FitSettings {
   /** Target size of the whole file in kilobits per second of audio (±5 %); default 64 when neither `kbps` nor `width` is given. */
   readonly kbps?: number;
   /** Units per sine layer; without `kbps`, quantization is fixed by `bits`. */
@@ -39,21 +38,8 @@ export interface AudioEncodeOptions {
   readonly steps?: number;
   /** Samples per Adam step (a multiple of 256 after rounding); 0: one step on every sample. */
   readonly batch?: number;
-  /** Fine-tuning steps per network; default 10 % of `steps` (at least 10). */
-  readonly qatSteps?: number;
   /** Fourier levels, 0–16; default `defaultAudioFourier` of the segment length. */
   readonly fourier?: number;
-  readonly alpha?: number;
-  readonly omega?: number;
-  readonly lr?: number;
-  /** Learning rate after the warm-up: `cosine` (default) or `constant` (trainer.ts). */
-  readonly schedule?: Schedule;
-  readonly warmup?: number;
-  readonly seed?: number;
-  readonly engine?: EngineFactory;
-  readonly timeLimitSeconds?: number;
-  /** Store the training settings and the measured PSNR in the file (spec §3.7). */
-  readonly metadata?: boolean;
   readonly onStep?: (step: number, steps: number, trainingSnr: number) => void;
 }
 
@@ -163,17 +149,12 @@ export function segmentData(clip: AudioClip, cell: readonly number[], overlap: n
 export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions = {}): Promise<AudioEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
-  if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch >= 0)) {
-    throw new EncodeOptionsError(`batch must be 0 (every sample at each step) or a whole number of samples; got ${String(options.batch)}`);
-  }
-  const warmup = options.warmup ?? DEFAULT_WARMUP;
-  if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
+  const { warmup, schedule } = checkFitSettings(options, 'sample');
   const { segments, overlap, arch, rateMode, kbps } = planAudioEncode(clip, options);
   const length = clipLength(clip);
   const channels = clip.channels.length;
   const alpha = options.alpha ?? defaultAlpha(arch.width);
   const lr = options.lr ?? DEFAULT_AUDIO_LR;
-  const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   const seed = options.seed ?? 1;
   const unbounded = options.steps === undefined && options.timeLimitSeconds !== undefined;
   const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_AUDIO_STEPS);
