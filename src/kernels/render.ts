@@ -3,6 +3,7 @@ import type { SirenArch } from './arch.js';
 import { forwardScalar } from './forward.js';
 import { encodeCoordinates, encodeGrid } from './input-encoding.js';
 import { blendWeight } from './blend.js';
+import { axisPixels } from './pixel-grid.js';
 
 /**
  * Evaluates a field at `count` points; `forwardScalar` has this shape. May
@@ -54,15 +55,9 @@ export function regionAxes(
   outWidth: number, outHeight: number,
 ): RegionAxes {
   const [x0, y0, x1, y1] = region;
-  const scaleX = sourceWidth / outWidth;
-  const scaleY = sourceHeight / outHeight;
-  const firstColumn = Math.max(0, Math.ceil(x0 / scaleX - 0.5));
-  const columns = Math.max(0, Math.min(outWidth, Math.ceil(x1 / scaleX - 0.5)) - firstColumn);
-  const firstRow = Math.max(0, Math.ceil(y0 / scaleY - 0.5));
-  const rows = Math.max(0, Math.min(outHeight, Math.ceil(y1 / scaleY - 0.5)) - firstRow);
-  const xs = Float32Array.from({ length: columns }, (_, c) => (2 * ((firstColumn + c + 0.5) * scaleX - x0)) / (x1 - x0) - 1);
-  const ys = Float32Array.from({ length: rows }, (_, r) => (2 * ((firstRow + r + 0.5) * scaleY - y0)) / (y1 - y0) - 1);
-  return { firstColumn, columns, firstRow, rows, xs, ys };
+  const x = axisPixels(sourceWidth, outWidth, x0, x1);
+  const y = axisPixels(sourceHeight, outHeight, y0, y1);
+  return { firstColumn: x.first, columns: x.count, firstRow: y.first, rows: y.count, xs: x.coords, ys: y.coords };
 }
 
 /** `regionAxes`, with the coordinates of every pixel spelled out (x, y per pixel, row by row), as the encoder's training set. */

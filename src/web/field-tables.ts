@@ -1,6 +1,7 @@
 import type { SirenArch } from '../kernels/arch.js';
 import { layerShapes } from '../kernels/arch.js';
 import { encodeCoordinates } from '../kernels/input-encoding.js';
+import { axisPixels } from '../kernels/pixel-grid.js';
 
 /**
  * The per-column and per-row tables the WebGL2 renderer reads instead of
@@ -32,20 +33,12 @@ export interface AxisSpan {
 /**
  * The output indices of an axis of `outSize` pixels whose centres, in
  * source units, fall in the coordinate frame [lo, hi) of a network, with
- * their coordinates (spec §4.3: 2 (u − lo) / (hi − lo) − 1) and weights.
- * Same arithmetic as `regionGrid` in kernels/render.ts.
+ * their coordinates (`axisPixels`, the Node decoder's own) and weights.
  */
 export function axisSpan(sourceSize: number, outSize: number, lo: number, hi: number, weight: (u: number) => number): AxisSpan {
+  const { first, count, coords } = axisPixels(sourceSize, outSize, lo, hi);
   const scale = sourceSize / outSize;
-  const first = Math.max(0, Math.ceil(lo / scale - 0.5));
-  const count = Math.max(0, Math.min(outSize, Math.ceil(hi / scale - 0.5)) - first);
-  const coords = new Float32Array(count);
-  const weights = new Float64Array(count);
-  for (let i = 0; i < count; i++) {
-    const u = (first + i + 0.5) * scale;
-    coords[i] = (2 * (u - lo)) / (hi - lo) - 1;
-    weights[i] = weight(u);
-  }
+  const weights = Float64Array.from({ length: count }, (_, i) => weight((first + i + 0.5) * scale));
   return { first, count, coords, weights };
 }
 
