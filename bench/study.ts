@@ -55,6 +55,9 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   overlap: [0, 2, 4, 8].map((overlap) => ({ name: `overlap=${overlap}`, options: { overlap } })),
   // Blended edges fitted on only `fitMargin` of the `overlap` pixels: the rest is extrapolated, at small weight.
   fitMargin: ([[0, 0], [2, 0], [2, 1], [4, 0], [4, 1], [4, 2]] as const).map(([overlap, fitMargin]) => ({ name: `overlap=${overlap},fitMargin=${fitMargin}`, options: { overlap, fitMargin } })),
+  // Issue 10, defaults re-studied on native pixels (run with --crop): bits per weight and learning rate around the defaults.
+  nativeBits: [5, 6, 7, 8].map((bitsPerParam) => ({ name: `bitsPerParam=${bitsPerParam}`, options: { bitsPerParam } })),
+  nativeLr: [1e-3, 2e-3, 3e-3].map((lr) => ({ name: `lr=${lr}`, options: { lr } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 
