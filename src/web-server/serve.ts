@@ -49,15 +49,26 @@ export function contentType(name: string): string {
 /** The web bundle, dist/web/snfc-web.js (this module is dist/src/web-server/serve.js once built). */
 export const WEB_BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'snfc-web.js');
 
+/** The encoder's web bundle, dist/web/snfc-encode.js. */
+export const ENCODE_BUNDLE = join(dirname(WEB_BUNDLE), 'snfc-encode.js');
+
+/** The two web bundles at /snfc-web.js and /snfc-encode.js, read at each request (so a rebuild is served). */
+export const bundleRoutes: Routes = async (path) => {
+  if (path === '/snfc-web.js') return { body: await readFile(WEB_BUNDLE), type: contentType(path) };
+  if (path === '/snfc-encode.js') return { body: await readFile(ENCODE_BUNDLE), type: contentType(path) };
+  return undefined;
+};
+
 /**
- * Routes for a test or benchmark page: `html` at /, the web bundle at
- * /snfc-web.js (read at each request, so a rebuild is served), and each
- * entry of `files` at /NAME (entries added later are served too).
+ * Routes for a test or benchmark page: `html` at /, the web bundles (see
+ * `bundleRoutes`), and each entry of `files` at /NAME (entries added later
+ * are served too).
  */
 export function pageRoutes(html: string, files: ReadonlyMap<string, Uint8Array>): Routes {
   return async (path) => {
     if (path === '/index.html') return { body: html, type: contentType(path) };
-    if (path === '/snfc-web.js') return { body: await readFile(WEB_BUNDLE), type: contentType(path) };
+    const bundle = await bundleRoutes(path);
+    if (bundle) return bundle;
     const bytes = files.get(path.slice(1));
     return bytes ? { body: bytes, type: contentType(path) } : undefined;
   };
