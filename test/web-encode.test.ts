@@ -113,6 +113,33 @@ test('a page encodes a PNG it drew on a canvas; Node reads the file, decodes it 
   if (encoded.kernels === resolveVariant('auto')) assert.deepEqual(bytes, node.bytes, `kernels ${encoded.kernels} in both, yet the files differ`);
 });
 
+test('a page that is not cross-origin isolated encodes on one thread, in the worker, and gets the same file as on threads', async () => {
+  const plain = await serveIsolated(pageRoutes(PAGE, files), 0, { isolated: false });
+  const encodeIn = async (origin: string, threads?: number) => {
+    const other = await browser.newPage();
+    try {
+      await other.goto(`${origin}/`);
+      return await other.evaluate(async ({ threads }) => {
+        const { encodeImageInBrowser } = await import('/snfc-encode.js' as string);
+        const data = Uint8Array.from({ length: 24 * 16 * 3 }, (_, i) => (i * 37 + (i % 3) * 90) % 256);
+        const result = await encodeImageInBrowser({ width: 24, height: 16, channels: 3, data }, { width: 8, steps: 30, seed: 2, batch: 0, threads });
+        return { bytes: Array.from(result.bytes as Uint8Array), threads: result.threads as number, thread: result.thread as string, isolated: crossOriginIsolated };
+      }, { threads });
+    } finally {
+      await other.close();
+    }
+  };
+  try {
+    const single = await encodeIn(plain.origin, 4);
+    assert.deepEqual([single.isolated, single.threads, single.thread], [false, 1, 'worker'], 'asked for 4 threads without SharedArrayBuffer');
+    const threaded = await encodeIn(server.origin, 3);
+    assert.deepEqual([threaded.isolated, threaded.threads], [true, 3]);
+    assert.deepEqual(single.bytes, threaded.bytes, 'the thread count changed the file');
+  } finally {
+    await plain.close();
+  }
+});
+
 test('in a page: options that cannot make a file and images over maxPixels are EncodeOptionsErrors; an abort stops the encode', async () => {
   const outcomes = await page.evaluate(async () => {
     const { encodeImageInBrowser } = await import('/snfc-encode.js' as string);

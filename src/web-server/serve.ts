@@ -98,18 +98,19 @@ export function firstOf(...routes: Routes[]): Routes {
   };
 }
 
-/** Starts serving `routes` on 127.0.0.1:`port` (0: any free port). */
-export async function serveIsolated(routes: Routes, port = 0): Promise<IsolatedServer> {
+/** Starts serving `routes` on 127.0.0.1:`port` (0: any free port), cross-origin isolated unless `isolated` is false. */
+export async function serveIsolated(routes: Routes, port = 0, options: { isolated?: boolean } = {}): Promise<IsolatedServer> {
   const requests: string[] = [];
+  // `isolated: false` leaves out COOP/COEP: a page as most servers send it, with no SharedArrayBuffer (tests of the one-thread paths).
+  const isolation = options.isolated === false ? {} : {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push(path);
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
+    const headers = { ...isolation, 'Cache-Control': 'no-store' };
     Promise.resolve(routes(path === '/' ? '/index.html' : path)).then((served) => {
       if (!served) {
         response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');
