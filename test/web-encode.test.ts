@@ -140,6 +140,30 @@ test('a page that is not cross-origin isolated encodes on one thread, in the wor
   }
 });
 
+test('a page whose CSP forbids workers encodes on its own thread', async () => {
+  const csp = `<!doctype html><meta http-equiv="Content-Security-Policy" content="worker-src 'none'"><body></body>`;
+  const forbidding = await serveIsolated(pageRoutes(csp, files));
+  const other = await browser.newPage();
+  try {
+    await other.goto(`${forbidding.origin}/`);
+    const result = await other.evaluate(async () => {
+      const { encodeImageInBrowser } = await import('/snfc-encode.js' as string);
+      const data = Uint8Array.from({ length: 24 * 16 * 3 }, (_, i) => (i * 37 + (i % 3) * 90) % 256);
+      const encoded = await encodeImageInBrowser({ width: 24, height: 16, channels: 3, data }, { width: 8, steps: 30, seed: 2, batch: 0 });
+      return { bytes: Array.from(encoded.bytes as Uint8Array), thread: encoded.thread as string, threads: encoded.threads as number, kernels: encoded.kernels as string };
+    });
+    assert.deepEqual([result.thread, result.threads], ['page', 1]);
+    const data = Uint8Array.from({ length: 24 * 16 * 3 }, (_, i) => (i * 37 + (i % 3) * 90) % 256);
+    const node = await encodeImage({ width: 24, height: 16, channels: 3, data }, { width: 8, steps: 30, seed: 2, batch: 0 });
+    enableRelaxedSimd();
+    if (result.kernels === resolveVariant('auto')) assert.deepEqual(new Uint8Array(result.bytes), node.bytes);
+    else assert.equal(readSnf(new Uint8Array(result.bytes)).header.kind, 'image');
+  } finally {
+    await other.close();
+    await forbidding.close();
+  }
+});
+
 test('in a page: options that cannot make a file and images over maxPixels are EncodeOptionsErrors; an abort stops the encode', async () => {
   const outcomes = await page.evaluate(async () => {
     const { encodeImageInBrowser } = await import('/snfc-encode.js' as string);

@@ -28,8 +28,8 @@ export interface BrowserEncodeOptions extends PostableEncodeOptions {
  * `encodeImage` (same options, same file for the same settings), run in a
  * module Web Worker started from this bundle, so the page never blocks, and
  * trained on the WASM SIMD engine with `threads` − 1 more workers sharing
- * its memory. Where no worker can start (a CSP that forbids them) it runs
- * on the page's thread, on one thread.
+ * its memory. Where the worker does not start (a CSP that forbids workers,
+ * a script it cannot load) it runs on the page's thread, on one thread.
  *
  * `image`: an ImageData (from a canvas; stored as gray where R = G = B
  * everywhere and without alpha where every pixel is opaque) or a Raster.
@@ -47,13 +47,15 @@ export async function encodeImageInBrowser(image: ImageData | Raster, options: B
   signal?.throwIfAborted();
   const request: EncodeRequest = { image: raster, options: encodeOptions, threads };
   const url = await sameOriginScriptUrl(import.meta.url);
+  // Where no worker can start (a CSP's worker-src: Chromium reports it as an error event, not by throwing), encode here, on one thread.
+  const inPage = (): Promise<BrowserEncodeResult> => runEncode({ ...request, threads: 1 }, url, 'page', onProgress, signal);
   let worker: Worker;
   try {
     worker = new Worker(url, { type: 'module', name: ENCODER_NAME });
   } catch {
-    // No worker (a CSP): encode here, on one thread.
-    return runEncode({ ...request, threads: 1 }, url, 'page', onProgress);
+    return inPage();
   }
+  let started = false;
   return new Promise<BrowserEncodeResult>((resolve, reject) => {
     const stop = (): void => {
       worker.terminate();
@@ -66,6 +68,10 @@ export async function encodeImageInBrowser(image: ImageData | Raster, options: B
     signal?.addEventListener('abort', onAbort);
     worker.onmessage = (event: MessageEvent<EncodeReply>) => {
       const reply = event.data;
+      if (reply.type === 'started') {
+        started = true;
+        return;
+      }
       if (reply.type === 'progress') {
         onProgress?.(reply);
         return;
@@ -77,6 +83,10 @@ export async function encodeImageInBrowser(image: ImageData | Raster, options: B
     worker.onerror = (event) => {
       event.preventDefault();
       stop();
+      if (!started) {
+        inPage().then(resolve, reject);
+        return;
+      }
       reject(new Error(`the encoder's worker failed: ${event.message || 'it did not start'}`));
     };
     worker.postMessage(request);

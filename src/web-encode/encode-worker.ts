@@ -43,14 +43,20 @@ export interface BrowserEncodeResult extends ImageEncodeResult {
   readonly thread: 'worker' | 'page';
 }
 
-/** The encoder's worker's messages to the page. */
+/** The encoder's worker's messages to the page: `started` first (it runs), then progress, then the result or the error. */
 export type EncodeReply =
+  | { readonly type: 'started' }
   | ({ readonly type: 'progress' } & EncodeProgress)
   | { readonly type: 'done'; readonly result: BrowserEncodeResult }
   | { readonly type: 'error'; readonly message: string; readonly optionsError: boolean };
 
-/** Encodes on this thread, training workers started from the module at `workerUrl`. */
-export async function runEncode(request: EncodeRequest, workerUrl: string, thread: 'worker' | 'page', onProgress?: (progress: EncodeProgress) => void): Promise<BrowserEncodeResult> {
+/**
+ * Encodes on this thread, training workers started from the module at
+ * `workerUrl`. `signal`: an abort stops the fit at its next step.
+ */
+export async function runEncode(
+  request: EncodeRequest, workerUrl: string, thread: 'worker' | 'page', onProgress?: (progress: EncodeProgress) => void, signal?: AbortSignal,
+): Promise<BrowserEncodeResult> {
   const kernels = resolveVariant('auto');
   const startWorker = webWorkerStarter(workerUrl);
   let threads = 1;
@@ -59,7 +65,10 @@ export async function runEncode(request: EncodeRequest, workerUrl: string, threa
     threads = created.threads;
     return created;
   };
-  const onStep = onProgress && ((step: number, steps: number, psnr: number) => onProgress({ step, steps, psnr }));
+  const onStep = (step: number, steps: number, psnr: number): void => {
+    signal?.throwIfAborted();
+    onProgress?.({ step, steps, psnr });
+  };
   const result = await encodeImageWith(request.image, { ...request.options, onStep }, engine);
   return { ...result, threads, kernels, thread };
 }
@@ -68,6 +77,7 @@ export async function runEncode(request: EncodeRequest, workerUrl: string, threa
 export function serveEncodeRequests(scope: { onmessage: unknown; postMessage(message: EncodeReply, transfer?: Transferable[]): void }): void {
   const workerUrl = import.meta.url;
   scope.onmessage = async (event: MessageEvent<EncodeRequest>) => {
+    scope.postMessage({ type: 'started' });
     try {
       const result = await runEncode(event.data, workerUrl, 'worker', (progress) => scope.postMessage({ type: 'progress', ...progress }));
       scope.postMessage({ type: 'done', result }, [result.bytes.buffer]);
