@@ -73,7 +73,7 @@ export async function encodeImageInBrowser(image: ImageData | Raster, options: B
         return;
       }
       if (reply.type === 'progress') {
-        onProgress?.(reply);
+        onProgress?.({ step: reply.step, steps: reply.steps, psnr: reply.psnr });
         return;
       }
       stop();
@@ -87,7 +87,7 @@ export async function encodeImageInBrowser(image: ImageData | Raster, options: B
         inPage().then(resolve, reject);
         return;
       }
-      reject(new Error(`the encoder's worker failed: ${event.message || 'it did not start'}`));
+      reject(new Error(`the encoder's worker failed: ${event.message || 'an error without a message'}`));
     };
     worker.postMessage(request);
   });
