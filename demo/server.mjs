@@ -1,12 +1,12 @@
 // `npm run demo`: serves the web demo on http://127.0.0.1:8080 (or $PORT),
-// cross-origin isolated (COOP/COEP, so WASM threads may be used). Makes its
+// cross-origin isolated (COOP/COEP, so the encoder may train on WASM threads). Makes its
 // pictures first (demo/assets.mjs) when they are missing.
 //
 // Usage: npm run demo   (builds, then runs this)
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { directoryRoutes, firstOf, serveIsolated, WEB_BUNDLE } from '../dist/src/web-server/serve.js';
+import { bundleRoutes, directoryRoutes, firstOf, serveIsolated } from '../dist/src/web-server/serve.js';
 import { ASSET_DIR, demoAssets } from './assets.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,7 +16,7 @@ export async function startDemo(port = Number(process.env.PORT ?? 8080), log = c
   await demoAssets(log);
   return serveIsolated(firstOf(
     async (path) => (path === '/index.html' ? { body: await readFile(join(here, 'index.html')), type: 'text/html; charset=utf-8' } : undefined),
-    async (path) => (path === '/snfc-web.js' ? { body: await readFile(WEB_BUNDLE), type: 'text/javascript; charset=utf-8' } : undefined),
+    bundleRoutes, // /snfc-web.js, and /snfc-encode.js, which the page loads when it first encodes
     directoryRoutes(ASSET_DIR),
   ), port);
 }

@@ -1,48 +1,33 @@
-// Bundles src/web (compiled by tsc to dist/src/web) into one self-contained
-// ES module, dist/web/snfc-web.js: the custom elements, the decoder and the
-// WASM kernels, with no imports left. Run by `npm run build` after tsc.
+// Bundles the web code (compiled by tsc to dist/src) into self-contained ES
+// modules, each checked by web-bundles.mjs (no import left, nothing
+// Node-only reached). Run by `npm run build` after tsc.
 //
-// The kernel builds for shared memories (worker threads of the encoder and
-// the CLI) are left out: a page's decoder uses ordinary memories only.
+// - dist/web/snfc-web.js (src/web): <snf-image>, <snf-audio>, the decoder and
+//   the WASM kernels. The kernel builds for shared memories (worker threads
+//   of the encoder and the CLI) are left out: a page's decoder uses ordinary
+//   memories only.
+// - dist/web/snfc-encode.js (src/web-encode): encodeImageInBrowser, the
+//   encoder and the WASM training engine with every kernel build (it trains
+//   on threads where the page is cross-origin isolated). A page loads it
+//   only when it encodes.
 //
 // Usage: node scripts/build-web.mjs
-import { build } from 'esbuild';
-import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { buildWebBundle } from './web-bundles.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const outfile = join(root, 'dist', 'web', 'snfc-web.js');
-
-/** Keeps only the unshared-memory kernel builds of dist/src/kernels/wasm/binaries.js. */
-const unsharedKernelsOnly = {
-  name: 'unshared-kernels-only',
-  setup(b) {
-    b.onLoad({ filter: /kernels[\\/]wasm[\\/]binaries\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const contents = source.replace(/(\w+Shared): '[^']*'/g, "$1: ''");
-      return { contents, loader: 'js' };
-    });
-  },
-};
-
-const result = await build({
-  entryPoints: [join(root, 'dist', 'src', 'web', 'index.js')],
-  outfile,
-  bundle: true,
-  format: 'esm',
-  platform: 'browser',
-  target: 'es2022',
-  minify: true,
-  sourcemap: false,
-  legalComments: 'none',
-  metafile: true,
-  plugins: [unsharedKernelsOnly],
-  logLevel: 'warning',
-});
-const output = await readFile(outfile, 'utf8');
-// Self-contained: no static or dynamic import of anything (a bare name would need a bundler or an import map).
-const imports = output.match(/\bimport\s*(?:\(\s*)?["'][^"']+["']|\bfrom\s*["'][^"']+["']/g);
-if (imports) throw new Error(`build-web: ${outfile} still imports ${imports.join(', ')}`);
-const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
-console.log(`build-web: dist/web/snfc-web.js, ${bytes} bytes`);
+const bundles = [
+  { entry: join(root, 'dist', 'src', 'web', 'index.js'), outfile: join(root, 'dist', 'web', 'snfc-web.js') },
+  { entry: join(root, 'dist', 'src', 'web-encode', 'index.js'), outfile: join(root, 'dist', 'web', 'snfc-encode.js'), sharedKernels: true },
+];
+for (const bundle of bundles) {
+  try {
+    const { bytes } = await buildWebBundle(bundle);
+    console.log(`build-web: dist/web/${bundle.outfile.split(/[\\/]/).pop()}, ${bytes} bytes`);
+  } catch (error) {
+    const messages = error.errors?.map((e) => `${e.text}${e.location ? ` (${e.location.file}:${e.location.line})` : ''}`) ?? [error.message];
+    console.error(`build-web: ${bundle.outfile}: ${messages.join('; ')}`);
+    process.exit(1);
+  }
+}

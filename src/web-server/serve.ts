@@ -49,15 +49,26 @@ export function contentType(name: string): string {
 /** The web bundle, dist/web/snfc-web.js (this module is dist/src/web-server/serve.js once built). */
 export const WEB_BUNDLE = join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'web', 'snfc-web.js');
 
+/** The encoder's web bundle, dist/web/snfc-encode.js. */
+export const ENCODE_BUNDLE = join(dirname(WEB_BUNDLE), 'snfc-encode.js');
+
+/** The two web bundles at /snfc-web.js and /snfc-encode.js, read at each request (so a rebuild is served). */
+export const bundleRoutes: Routes = async (path) => {
+  if (path === '/snfc-web.js') return { body: await readFile(WEB_BUNDLE), type: contentType(path) };
+  if (path === '/snfc-encode.js') return { body: await readFile(ENCODE_BUNDLE), type: contentType(path) };
+  return undefined;
+};
+
 /**
- * Routes for a test or benchmark page: `html` at /, the web bundle at
- * /snfc-web.js (read at each request, so a rebuild is served), and each
- * entry of `files` at /NAME (entries added later are served too).
+ * Routes for a test or benchmark page: `html` at /, the web bundles (see
+ * `bundleRoutes`), and each entry of `files` at /NAME (entries added later
+ * are served too).
  */
 export function pageRoutes(html: string, files: ReadonlyMap<string, Uint8Array>): Routes {
   return async (path) => {
     if (path === '/index.html') return { body: html, type: contentType(path) };
-    if (path === '/snfc-web.js') return { body: await readFile(WEB_BUNDLE), type: contentType(path) };
+    const bundle = await bundleRoutes(path);
+    if (bundle) return bundle;
     const bytes = files.get(path.slice(1));
     return bytes ? { body: bytes, type: contentType(path) } : undefined;
   };
@@ -87,18 +98,19 @@ export function firstOf(...routes: Routes[]): Routes {
   };
 }
 
-/** Starts serving `routes` on 127.0.0.1:`port` (0: any free port). */
-export async function serveIsolated(routes: Routes, port = 0): Promise<IsolatedServer> {
+/** Starts serving `routes` on 127.0.0.1:`port` (0: any free port), cross-origin isolated unless `isolated` is false. */
+export async function serveIsolated(routes: Routes, port = 0, options: { isolated?: boolean } = {}): Promise<IsolatedServer> {
   const requests: string[] = [];
+  // `isolated: false` leaves out COOP/COEP: a page as most servers send it, with no SharedArrayBuffer (tests of the one-thread paths).
+  const isolation = options.isolated === false ? {} : {
+    'Cross-Origin-Opener-Policy': 'same-origin',
+    'Cross-Origin-Embedder-Policy': 'require-corp',
+    'Cross-Origin-Resource-Policy': 'same-origin',
+  };
   const server: Server = createServer((request, response) => {
     const path = new URL(request.url ?? '/', 'http://127.0.0.1').pathname;
     requests.push(path);
-    const headers = {
-      'Cross-Origin-Opener-Policy': 'same-origin',
-      'Cross-Origin-Embedder-Policy': 'require-corp',
-      'Cross-Origin-Resource-Policy': 'same-origin',
-      'Cache-Control': 'no-store',
-    };
+    const headers = { ...isolation, 'Cache-Control': 'no-store' };
     Promise.resolve(routes(path === '/' ? '/index.html' : path)).then((served) => {
       if (!served) {
         response.writeHead(404, { ...headers, 'Content-Type': 'text/plain' }).end('not found');

@@ -1,6 +1,7 @@
 import type { ImageSnfFile } from '../format/index.js';
 import { decodeToRgba, type DecodeReply, type DecodeRequest } from './decode-worker.js';
 import type { RgbaPixels } from './rgba.js';
+import { sameOriginScriptUrl } from './worker-url.js';
 
 /**
  * The WASM renderer: the Node decoder itself (`decodeImage`, the WASM SIMD
@@ -37,13 +38,7 @@ const pending = new Map<number, (reply: DecodeReply) => void>();
 function decodeWorker(): Promise<Worker | undefined> {
   worker ??= (async () => {
     try {
-      let url = import.meta.url;
-      // A worker must come from the page's origin: from elsewhere (a CDN), start it from a blob of the same code.
-      if (new URL(url).origin !== location.origin) {
-        const response = await fetch(url);
-        url = URL.createObjectURL(new Blob([await response.text()], { type: 'text/javascript' }));
-      }
-      const started = new Worker(url, { type: 'module', name: 'snfc-decoder' });
+      const started = new Worker(await sameOriginScriptUrl(import.meta.url), { type: 'module', name: 'snfc-decoder' });
       started.onmessage = (event: MessageEvent<DecodeReply>) => {
         pending.get(event.data.id)?.(event.data);
         pending.delete(event.data.id);

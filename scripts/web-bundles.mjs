@@ -1,0 +1,71 @@
+// The web bundles and the checks every one of them must pass: one
+// self-contained ES module per entry (no import left in it), built by esbuild
+// for the browser, that reaches nothing Node-only. A `node:*` module, a Node
+// built-in by its bare name (worker_threads, fs, …) or any npm package but the
+// browser-clean ones listed here fails the build, naming the module and who
+// imported it. Used by build-web.mjs and by test/web-encode.test.ts.
+import { build } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import { builtinModules } from 'node:module';
+
+/** npm packages a web bundle may contain: they are browser-clean (fflate: inflate of spec §3.8 metadata). */
+export const BROWSER_PACKAGES = ['fflate'];
+
+const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
+
+/** Fails the build on any import of a Node built-in or of a package not in BROWSER_PACKAGES. */
+export const refuseNodeOnly = {
+  name: 'refuse-node-only',
+  setup(b) {
+    b.onResolve({ filter: /^[^./]/ }, (args) => {
+      const packageName = args.path.startsWith('@') ? args.path.split('/').slice(0, 2).join('/') : args.path.split('/')[0];
+      if (NODE_BUILTINS.has(args.path) || NODE_BUILTINS.has(packageName)) {
+        return { errors: [{ text: `${args.path} is a Node module and may not be in a web bundle (imported by ${args.importer})` }] };
+      }
+      if (!BROWSER_PACKAGES.includes(packageName)) {
+        return { errors: [{ text: `package ${packageName} is not on the web bundles' list of browser-clean packages (imported by ${args.importer})` }] };
+      }
+      return undefined;
+    });
+  },
+};
+
+/** Keeps only the unshared-memory kernel builds of dist/src/kernels/wasm/binaries.js (a decoder needs no threads). */
+const unsharedKernelsOnly = {
+  name: 'unshared-kernels-only',
+  setup(b) {
+    b.onLoad({ filter: /kernels[\\/]wasm[\\/]binaries\.js$/ }, async (args) => {
+      const source = await readFile(args.path, 'utf8');
+      const contents = source.replace(/(\w+Shared): '[^']*'/g, "$1: ''");
+      return { contents, loader: 'js' };
+    });
+  },
+};
+
+/**
+ * Bundles `entry` into `outfile` (minified ES2022 module for browsers) and
+ * checks it. `sharedKernels`: keep the shared-memory kernel builds (threads).
+ * @returns the bundle's size in bytes and the source files it holds.
+ */
+export async function buildWebBundle({ entry, outfile, sharedKernels = false }) {
+  const result = await build({
+    entryPoints: [entry],
+    outfile,
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: 'es2022',
+    minify: true,
+    sourcemap: false,
+    legalComments: 'none',
+    metafile: true,
+    plugins: [refuseNodeOnly, ...(sharedKernels ? [] : [unsharedKernelsOnly])],
+    logLevel: 'silent',
+  });
+  const output = await readFile(outfile, 'utf8');
+  // Self-contained: no static or dynamic import of anything (a bare name would need a bundler or an import map).
+  const imports = output.match(/\bimport\s*(?:\(\s*)?["'][^"']+["']|\bfrom\s*["'][^"']+["']|\brequire\s*\(/g);
+  if (imports) throw new Error(`build-web: ${outfile} still imports ${imports.join(', ')}`);
+  const bytes = Object.values(result.metafile.outputs).reduce((sum, o) => sum + o.bytes, 0);
+  return { bytes, inputs: Object.keys(result.metafile.inputs) };
+}

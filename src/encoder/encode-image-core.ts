@@ -1,0 +1,285 @@
+import { parameterCount, type SirenArch } from '../kernels/arch.js';
+import { initKernels, selectForward } from '../kernels/forward-select.js';
+import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
+import { normalizeSample, normalizeSample16, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
+import { psnr } from '../metrics/psnr.js';
+import type { Raster } from '../raster.js';
+import {
+  DEFAULT_LIMITS, deflateMetadata, extendRegion, gridRegions, inspectSnf, maxOverlap, metadataSizes, networkParams, writeSnf, type PhotoMetadata,
+  type QuantizedTensor, type SnfHeader, type StoredMetadata,
+} from '../format/index.js';
+import {
+  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  QAT_STEP_FRACTION,
+} from './architecture.js';
+import type { EngineFactory } from './engine.js';
+import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
+import { padToBatches, shufflePoints } from './training-points.js';
+import { EncodeOptionsError } from './options-error.js';
+
+/** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
+export { fixedBitSteps, shufflePoints };
+
+export interface ImageEncodeOptions extends FitSettings {
+  /**
+   * Target size in bits per pixel, counting the whole file. The encoder
+   * sizes the network for it (unless `width` is given) and searches the
+   * quantization steps that land within ±5 %. Default 1 when neither
+   * `bpp` nor `width` is given.
+   */
+  readonly bpp?: number;
+  /** Units per sine layer; without `bpp`, quantization is fixed by `bits`. */
+  readonly width?: number;
+  /** Sine layers; default 3. */
+  readonly depth?: number;
+  /** With `bpp` and no `width`: coded bits per weight the network is sized for; default 6 at ≤ 0.5 bpp rising to 7 at ≥ 1 bpp. */
+  readonly bitsPerParam?: number;
+  /** With `width` and without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
+  readonly bits?: number;
+  /** Tiles as columns × rows, one network each; default `autoTiles` (1 × 1 up to about 192×128 pixels). */
+  readonly tiles?: { readonly columns: number; readonly rows: number };
+  /**
+   * Pixels each tile's network reaches into its neighbours on every inner
+   * edge, blended with theirs at decode (spec §3.5, format 2.1), so that no
+   * seam shows; 0 = tiles meet edge to edge. At most half the smallest tile
+   * side. Default DEFAULT_OVERLAP with more than one tile.
+   */
+  readonly overlap?: number;
+  /**
+   * Pixels past its cell, up to `overlap`, that each tile's network is
+   * fitted on; beyond them it extrapolates into the outer part of the
+   * overlap, where its weight is small. Every pixel fitted twice costs
+   * capacity (see docs/studies.md, seams). Default DEFAULT_FIT_MARGIN, at most `overlap`.
+   */
+  readonly fitMargin?: number;
+  /** Passes of the fit over every pixel, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
+  readonly steps?: number;
+  /**
+   * Pixels per Adam step of the fit: each pass takes one step per mini-batch
+   * of about this many of a tile's pixels (a multiple of 256, drawn at
+   * random once per tile); 0 takes one step on every pixel. Default
+   * DEFAULT_BATCH_POINTS (1536); tiles of fewer than twice that fit on all
+   * their pixels at once.
+   */
+  readonly batch?: number;
+  /** Fourier levels of the input encoding, 0–16 (0: plain coordinates); default `defaultFourier` of the tile size (6 for 192×128 tiles). */
+  readonly fourier?: number;
+  /**
+   * EXIF, ICC and XMP blobs of the source to keep in the file (spec §3.8),
+   * deflated; default none. They come on top of `bpp`: the rate control
+   * sizes the file without them.
+   */
+  readonly photoMetadata?: PhotoMetadata;
+  /** Progress: called after each step with the training PSNR (dB) of the current phase. */
+  readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
+}
+
+export interface ImageEncodeResult extends EncodeResultCommon {
+  /** PSNR (dB, peak 255, all channels) of the decoded file against the input. */
+  readonly psnr: number;
+  readonly tiles: { readonly columns: number; readonly rows: number };
+  /** Pixels of overlap blended at each inner tile edge (0: none). */
+  readonly overlap: number;
+  /** Bytes the kept photo metadata adds to the file (0 without `photoMetadata`); `rateHit` does not count them. */
+  readonly metadataBytes: number;
+}
+
+/** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */
+export function trainingPsnr(loss: number): number {
+  return 10 * Math.log10(4 / loss);
+}
+
+const LAYOUTS = { 1: 'gray', 2: 'graya', 3: 'rgb', 4: 'rgba' } as const;
+type ImageRegion = readonly [number, number, number, number];
+
+/**
+ * Splits the image into `columns` × `rows` tiles, row by row, with the
+ * format's grid rule (spec §3.5), so that the writer stores them as a grid.
+ */
+export function tileRegions(width: number, height: number, columns: number, rows: number): ImageRegion[] {
+  return gridRegions([width, height], [columns, rows]) as unknown as ImageRegion[];
+}
+
+/**
+ * The training set of one tile: its pixel-centre coordinates (2 per pixel;
+ * the engine gets them Fourier-encoded, spec §4.1, only while it runs: 26
+ * floats a pixel at 6 levels) and its samples mapped to [-1, 1] (spec §4.3).
+ */
+function tileData(image: Raster, region: ImageRegion, frame: ImageRegion = region): { coords: Float32Array; targets: Float32Array } {
+  const [x0, y0, x1, y1] = region;
+  // Coordinates in the frame's field (spec §3.5: a blended network's frame is its cell grown by the overlap).
+  const { xs, ys } = regionAxes(image.width, image.height, frame, image.width, image.height);
+  const coords = new Float32Array((x1 - x0) * (y1 - y0) * 2);
+  const targets = new Float32Array((x1 - x0) * (y1 - y0) * image.channels);
+  let i = 0;
+  let p = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      coords[p++] = xs[x - frame[0]]!;
+      coords[p++] = ys[y - frame[1]]!;
+    }
+    const from = (y * image.width + x0) * image.channels;
+    const to = (y * image.width + x1) * image.channels;
+    // A 16-bit source is fitted on its own samples, not on their 8-bit rounding (docs/photos.md measures the difference).
+    if (image.data16) for (let k = from; k < to; k++) targets[i++] = normalizeSample16(image.data16[k]!);
+    else for (let k = from; k < to; k++) targets[i++] = normalizeSample(image.data[k]!);
+  }
+  return { coords, targets };
+}
+
+interface Tile {
+  /** The tile's cell of the grid. */
+  readonly region: ImageRegion;
+  /** The pixels its network is fitted on and their coordinate frame: the cell grown by the overlap. */
+  readonly frame: ImageRegion;
+  /** Training points (pixels), in random order when fitted on mini-batches of `batchRows`. */
+  readonly coords: Float32Array;
+  readonly targets: Float32Array;
+  readonly points: number;
+  readonly batchRows: number | undefined;
+}
+
+export { EncodeOptionsError };
+
+/**
+ * Checks, before any training, the choices that would otherwise fail only
+ * when the file is written (over the format's limits, spec §8) or that the
+ * encoder would silently ignore.
+ */
+export function checkEncodePlan(image: Raster, arch: SirenArch, tiling: { columns: number; rows: number }, options: ImageEncodeOptions): void {
+  if (options.bits !== undefined && (options.width === undefined || options.bpp !== undefined)) {
+    throw new EncodeOptionsError('bits fixes the quantization of a network of given width: give it with width and without bpp');
+  }
+  if (tiling.columns > image.width || tiling.rows > image.height) {
+    throw new EncodeOptionsError(`tiles ${tiling.columns}x${tiling.rows} need an image of at least that many pixels a side; this one is ${image.width}x${image.height}`);
+  }
+  const total = tiling.columns * tiling.rows * parameterCount(arch);
+  if (arch.width > DEFAULT_LIMITS.maxUnits || arch.depth > DEFAULT_LIMITS.maxDepth || total > DEFAULT_LIMITS.maxParameters) {
+    throw new EncodeOptionsError(`width ${arch.width}, depth ${arch.depth} in ${tiling.columns * tiling.rows} tile(s) is ${total} parameters; a file holds at most ${DEFAULT_LIMITS.maxParameters} (width ≤ ${DEFAULT_LIMITS.maxUnits}, depth ≤ ${DEFAULT_LIMITS.maxDepth})`);
+  }
+}
+
+/** Room the header keeps for everything but the metadata: a 64×64 grid's header is about 200 KiB. */
+const HEADER_ROOM = 256 * 1024;
+
+/** Refuses, before any training, metadata whose deflated blobs would push the header past the reader's limit (spec §8). */
+function checkMetadataSize(stored: StoredMetadata | undefined): void {
+  const deflated = stored === undefined ? 0 : metadataSizes(stored).reduce((sum, entry) => sum + entry.stored, 0);
+  if (deflated > DEFAULT_LIMITS.maxHeaderBytes - HEADER_ROOM) {
+    throw new EncodeOptionsError(`the metadata to keep is ${deflated} bytes deflated, more than the ${DEFAULT_LIMITS.maxHeaderBytes - HEADER_ROOM} a header has room for; encode without keeping it`);
+  }
+}
+
+/**
+ * The tiling and the network of each tile that `encodeImage` will fit to
+ * `image` with `options`, before any training: for a target rate (`rateMode`,
+ * at `bpp`) the widest that fits it, else `options.width`. Refuses, with an
+ * EncodeOptionsError, a plan that could not make a valid file.
+ */
+export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
+  tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number;
+} {
+  const omega = options.omega ?? DEFAULT_OMEGA;
+  const depth = options.depth ?? DEFAULT_DEPTH;
+  const tiling = options.tiles ?? autoTiles(image.width, image.height);
+  const rateMode = options.bpp !== undefined || options.width === undefined;
+  const bpp = options.bpp ?? DEFAULT_BPP;
+  const fourier = options.fourier ?? defaultFourier(Math.floor(image.width / tiling.columns), Math.floor(image.height / tiling.rows));
+  // Before anything is sized by it: a bad level count would otherwise fail only when the file is written.
+  if (!Number.isInteger(fourier) || fourier < 0 || fourier > MAX_FOURIER_LEVELS) {
+    throw new EncodeOptionsError(`fourier must be a whole number of levels from 0 to ${MAX_FOURIER_LEVELS}; got ${String(fourier)}`);
+  }
+  const inputs = encodedInputs(2, fourier);
+  const arch: SirenArch = options.width !== undefined
+    ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
+    : {
+      ...architectureForRate({
+        bpp, pixels: image.width * image.height, inputs, outputs: image.channels, networks: tiling.columns * tiling.rows, depth, omega, bitsPerParam: options.bitsPerParam,
+      }),
+      fourier,
+    };
+  checkEncodePlan(image, arch, tiling, options);
+  const overlap = tiling.columns * tiling.rows === 1 ? 0 : options.overlap ?? DEFAULT_OVERLAP;
+  const most = Math.min(...maxOverlap([image.width, image.height], [tiling.columns, tiling.rows]));
+  if (!Number.isInteger(overlap) || overlap < 0 || overlap > most) {
+    throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
+  }
+  return { tiling, arch, rateMode, bpp, overlap };
+}
+
+/**
+ * Fits WS-initialized SIRENs to `image` (one per tile), chooses their
+ * quantization (for a target rate, or at fixed bits), fine-tunes them on
+ * that grid, and returns the .snf file. The reported PSNR is measured on
+ * exactly what `decode` reconstructs, not on the float training result.
+ * Trains on `options.engine`, else on `defaultEngine`: the platform's WASM
+ * engine (encode-image.ts for Node, src/web-encode/ for pages), so that this
+ * module imports nothing platform-specific.
+ */
+export async function encodeImageWith(image: Raster, options: ImageEncodeOptions, defaultEngine: EngineFactory): Promise<ImageEncodeResult> {
+  const started = performance.now();
+  const elapsed = (): number => (performance.now() - started) / 1000;
+  const { warmup, schedule } = checkFitSettings(options, 'pixel');
+  const { tiling, arch, rateMode, bpp, overlap } = planEncode(image, options);
+  const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
+  const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
+  checkMetadataSize(stored);
+  const networks = tiling.columns * tiling.rows;
+  const fourier = arch.fourier ?? 0;
+  const alpha = options.alpha ?? defaultAlpha(arch.width);
+  const lr = options.lr ?? defaultLearningRate(fourier);
+  const seed = options.seed ?? 1;
+  const timeLimit = options.timeLimitSeconds;
+  // With a time limit and no step count, the clock ends the fit.
+  const unbounded = options.steps === undefined && timeLimit !== undefined;
+  const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_STEPS);
+  const qatSteps = options.qatSteps ?? (unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
+
+  const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
+    const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
+    const margin = Math.min(overlap, options.fitMargin ?? DEFAULT_FIT_MARGIN);
+    const fitted = extendRegion(region, [image.width, image.height], [margin, margin]) as unknown as ImageRegion;
+    const data = tileData(image, fitted, frame);
+    const points = data.targets.length / image.channels;
+    const batchRows = batchRowsFor(points, options.batch);
+    return { region, frame, ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
+  });
+  const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
+  const batch = largest.batchRows ?? largest.points;
+  const headerFor = (quality: number, fitted: FitSummary, withMetadata = false): SnfHeader => ({
+    kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
+    colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }),
+    // No wall-clock time in the file: the same input and options must give the same bytes.
+    // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
+    ...(options.metadata === true ? { train: {
+      steps: fitted.steps * Math.ceil(largest.points / batch), ...(largest.batchRows === undefined ? {} : { batch }),
+      alpha, lr, schedule, seed, psnr: Math.round(quality * 1000) / 1000, engine: fitted.engine, init: 'ws',
+    } } : {}),
+    ...(withMetadata && stored !== undefined ? { metadata: stored } : {}),
+  });
+  const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
+    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch, tensors: tensors[t]! })) });
+  // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
+  const trained = await trainNetworks({
+    arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, steps, qatSteps, warmup, createEngine: options.engine ?? defaultEngine,
+    timeLimitSeconds: timeLimit, elapsed,
+    // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly (without the kept metadata).
+    grid: rateMode ? { targetBytes: (bpp * image.width * image.height) / 8, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },
+    onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
+  });
+  const { tensors, rateHit } = trained;
+  const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
+  await initKernels();
+  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
+  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap });
+  const quality = psnr(image, decoded);
+  const bytes = fileFor(tensors, headerFor(quality, fitSummary, true));
+  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary)).length;
+  const params = networks * parameterCount(arch);
+  const allTensors = tensors.flat();
+  return {
+    bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
+    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes,
+  };
+}

@@ -1,0 +1,44 @@
+import type { WorkerMessage, WorkerReply } from '../encoder/wasm-worker-core.js';
+import type { StartWorker, WorkerPort } from '../encoder/worker-pool.js';
+
+/**
+ * The WASM engine's workers in a page: module Web Workers started from the
+ * encoder bundle itself (its index.ts serves the kernel messages in a
+ * worker of this name). The browser twin of wasm-engine.ts's worker_threads
+ * starter; everything else about the workers is worker-pool.ts.
+ */
+
+/** `name` of the training workers; the bundle's entry serves kernel messages in a worker so named. */
+export const TRAINER_NAME = 'snfc-trainer';
+
+/** Starts training workers from the module script at `url` (a same-origin or blob URL). */
+export function webWorkerStarter(url: string): StartWorker {
+  return (): WorkerPort => {
+    const worker = new Worker(url, { type: 'module', name: TRAINER_NAME });
+    return {
+      post: (message: WorkerMessage) => worker.postMessage(message),
+      listen(onReply, onError) {
+        worker.onmessage = (event: MessageEvent<WorkerReply>) => onReply(event.data);
+        worker.onerror = (event: ErrorEvent) => {
+          event.preventDefault();
+          onError(new Error(`training worker failed: ${event.message || 'it did not start'}`));
+        };
+        worker.onmessageerror = () => onError(new Error('training worker: a message could not be read (is the page cross-origin isolated?)'));
+      },
+      // A Web Worker never keeps a page alive; nothing to hold.
+      hold: () => {},
+      terminate: () => worker.terminate(),
+    };
+  };
+}
+
+/**
+ * Threads for training in this context: 1 without shared memories (a page
+ * that is not cross-origin isolated has no SharedArrayBuffer), else
+ * navigator.hardwareConcurrency, at most `most`.
+ */
+export function pageThreads(most = 8): number {
+  if (typeof SharedArrayBuffer !== 'function') return 1;
+  const cores = typeof navigator === 'object' && Number.isInteger(navigator.hardwareConcurrency) ? navigator.hardwareConcurrency : 1;
+  return Math.max(1, Math.min(most, cores));
+}
