@@ -89,4 +89,10 @@ test('encodeGrid gives exactly what encodeCoordinates gives on the same grid of 
   const points = new Float32Array(xs.length * ys.length * 2);
   ys.forEach((y, r) => xs.forEach((x, c) => points.set([x, y], 2 * (r * xs.length + c))));
   for (const levels of [0, 1, 6]) assert.deepEqual(encodeGrid(xs, ys, levels), encodeCoordinates(points, 2, levels).slice());
+  // Into a reused, dirty buffer: a view of it with the same values; one too small is not used.
+  const scratch = new Float32Array(1000).fill(Number.NaN);
+  const inScratch = encodeGrid(xs, ys, 6, scratch);
+  assert.equal(inScratch.buffer, scratch.buffer);
+  assert.deepEqual(inScratch, encodeCoordinates(points, 2, 6).slice());
+  assert.notEqual(encodeGrid(xs, ys, 6, new Float32Array(10)).buffer.byteLength, 40);
 });

@@ -72,3 +72,27 @@ test('createThreadedForward gives createForward’s bytes, on workers and inline
     await assert.rejects(threaded.evaluate(coords, count, want), /after dispose/);
   }
 });
+
+test('createThreadedForward.setParams swaps networks on the same workers (a photo’s tiles), before and after its memory exists', async () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 24, depth: 2, omega: 30 };
+  const nets = [randomSirenParams(arch, 5), randomSirenParams(arch, 6), randomSirenParams(arch, 7)];
+  const count = 5000;
+  const coords = new Float32Array(count * 2).map((_, i) => Math.cos(i * 0.013));
+  const threaded = await createThreadedForward(arch, nets[0]!, { threads: 2 });
+  try {
+    threaded.setParams(nets[1]!); // before the first evaluate: no shared memory yet
+    for (const params of [nets[1]!, nets[2]!, nets[0]!]) {
+      if (params !== nets[1]) threaded.setParams(params);
+      const want = new Float32Array(count * 3);
+      createForward(arch, params)(coords, count, want);
+      for (const n of [count, 100]) { // on the workers, and inline for a small job
+        const got = new Float32Array(n * 3);
+        await threaded.evaluate(coords, n, got);
+        assert.deepEqual(new Uint8Array(got.buffer), new Uint8Array(want.buffer, 0, n * 12));
+      }
+    }
+    assert.throws(() => threaded.setParams(new Float32Array(3)), /Expected \d+ parameters/);
+  } finally {
+    await threaded.dispose();
+  }
+});

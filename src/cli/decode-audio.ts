@@ -5,7 +5,7 @@ import type { AudioHeader } from '../format/index.js';
 import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from './errors.js';
 import { checkOutput, defaultOutputName, writeOutputAtomically } from './files.js';
-import { nodeForward } from './threaded-forward.js';
+import { decodeWork, nodeForwardSession } from './threaded-forward.js';
 import { integerIn, numberIn, oneOf } from './validate.js';
 
 /** Largest --rate: 8 × 192 kHz. */
@@ -20,7 +20,7 @@ function defaultDecodedWav(input: string): string {
 }
 
 /** `snfc decode clip.snf`: the audio half of the decode command. */
-export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, bytes: Uint8Array, header: AudioHeader): Promise<void> {
+export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, bytes: Uint8Array, header: AudioHeader, network: { parameters: number; networks: number }): Promise<void> {
   for (const flag of ['scale', 'size', 'maxPixels', 'depth', 'strip'] as const) {
     if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxPixels' ? 'max-pixels' : flag} is for images; '${input}' holds audio (use --rate, --start, --end)`);
   }
@@ -40,7 +40,13 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   const output = typeof argv.output === 'string' ? argv.output : defaultDecodedWav(input);
   if (!/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
   await checkOutput(output, input, argv.force === true);
-  const clip = await decodeAudio(bytes, request, { maxOutputSamples }, { forward: nodeForward });
+  const session = nodeForwardSession(decodeWork(span.end - span.first, network.parameters, network.networks));
+  let clip;
+  try {
+    clip = await decodeAudio(bytes, request, { maxOutputSamples }, { forward: session.forward });
+  } finally {
+    await session.close();
+  }
   await writeOutputAtomically(output, writeWav(clip, format));
   process.stderr.write(`${output}: ${clip.channels[0]!.length} samples x ${clip.channels.length} ch @ ${clip.sampleRate} Hz (${(clip.channels[0]!.length / clip.sampleRate).toFixed(3)} s, ${format})\n`);
 }

@@ -1,4 +1,4 @@
-import { nodeForward } from './threaded-forward.js';
+import { decodeWork, nodeForwardSession } from './threaded-forward.js';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
 import { decodeAudioFile } from './decode-audio.js';
@@ -49,8 +49,9 @@ export const decodeCommand = {
     const input = String(argv.input);
     const bytes = await readInput(input);
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the kind and the output size, checked before decoding.
-    const { header } = inspectSnf(bytes);
-    if (header.kind === 'audio') return decodeAudioFile(argv, input, bytes, header);
+    const info = inspectSnf(bytes);
+    const { header } = info;
+    if (header.kind === 'audio') return decodeAudioFile(argv, input, bytes, header, { parameters: info.parameters, networks: info.networks.length });
     for (const flag of ['rate', 'start', 'end', 'format', 'maxSamples'] as const) {
       if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxSamples' ? 'max-samples' : flag} is for audio; '${input}' holds an image (use --scale, --size)`);
     }
@@ -69,7 +70,13 @@ export const decodeCommand = {
     }
     checkOutputSize(output, format, out.width, out.height);
     await checkOutput(output, input, argv.force === true);
-    const image = await decodeImage(bytes, size, { maxPixels }, { forward: nodeForward, sampleBits: depth === 16 ? 16 : 8 });
+    const session = nodeForwardSession(decodeWork(out.width * out.height, info.parameters, info.networks.length));
+    let image;
+    try {
+      image = await decodeImage(bytes, size, { maxPixels }, { forward: session.forward, sampleBits: depth === 16 ? 16 : 8 });
+    } finally {
+      await session.close();
+    }
     const metadata = argv.strip === true || header.metadata === undefined ? {} : inflateMetadata(header.metadata);
     const encoded = await encodeImageFile(image, format, metadata);
     await writeOutputAtomically(output, encoded.bytes);

@@ -1,31 +1,48 @@
-import { parameterCount } from '../kernels/arch.js';
+import type { SirenArch } from '../kernels/arch.js';
 import { forwardFast } from '../kernels/forward-fast.js';
 import type { ForwardFunction } from '../kernels/render.js';
-import { createThreadedForward } from '../encoder/wasm-engine.js';
+import { createThreadedForward, type ThreadedForward } from '../encoder/wasm-engine.js';
 
 /**
  * Below this much work (points × parameters), starting worker threads
- * costs more than it saves: a worker pool takes tens of milliseconds to
- * start, the single-threaded kernel does about 10^9 multiply-adds in that
- * time... measured: a 768×512, 56k-parameter network decodes in 1.15 s on
- * one thread and 0.7 s on two.
+ * costs more than it saves: a worker takes tens of milliseconds to start and
+ * compile the kernels, and one thread does about 10^9 multiply-adds in that
+ * time. A 768×512 photo at 1 bpp is about 1.4 × 10^9 (16 tiles).
  */
-const THREADING_WORK = 2e9;
+const THREADING_WORK = 2e8;
+
+/** A field evaluator for one decode, and what stops its threads. */
+export interface ForwardSession {
+  readonly forward: ForwardFunction;
+  /** Stops the worker threads, if any were started. */
+  close(): Promise<void>;
+}
 
 /**
- * The decoder's field evaluator for Node: the WASM forward kernel on worker
- * threads for large networks, on this thread for small ones (tiles). Same
- * results either way, bit for bit.
+ * The decoder's field evaluator in Node for a decode of about `work` points ×
+ * parameters in all: the WASM forward kernel on this thread for small jobs,
+ * else on worker threads that are started once and kept for every network of
+ * the decode (a photo's 16 tiles share one pool; each swaps its parameters
+ * in). Same results either way, bit for bit.
  */
-export const nodeForward: ForwardFunction = async (arch, params, coords, count, out) => {
-  if (count * parameterCount(arch) < THREADING_WORK) {
-    forwardFast(arch, params, coords, count, out);
-    return;
-  }
-  const threaded = await createThreadedForward(arch, params);
-  try {
-    await threaded.evaluate(coords, count, out);
-  } finally {
-    await threaded.dispose();
-  }
-};
+export function nodeForwardSession(work: number): ForwardSession {
+  if (work < THREADING_WORK) return { forward: forwardFast, close: async () => {} };
+  let pool: { arch: string; params: Float32Array; threaded: ThreadedForward } | undefined;
+  const forward: ForwardFunction = async (arch: SirenArch, params, coords, count, out) => {
+    const key = JSON.stringify(arch);
+    if (pool?.arch !== key) {
+      await pool?.threaded.dispose();
+      pool = { arch: key, params, threaded: await createThreadedForward(arch, params) };
+    } else if (pool.params !== params) {
+      pool.threaded.setParams(params);
+      pool.params = params;
+    }
+    await pool.threaded.evaluate(coords, count, out);
+  };
+  return { forward, close: async () => { await pool?.threaded.dispose(); pool = undefined; } };
+}
+
+/** Points × parameters of rendering `points` points of a file whose networks have `parameters` in all over `networks` of them. */
+export function decodeWork(points: number, parameters: number, networks: number): number {
+  return points * (parameters / Math.max(1, networks));
+}

@@ -7,7 +7,7 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import { createForward } from '../kernels/forward-fast.js';
+import { createForward, type FieldEvaluator } from '../kernels/forward-fast.js';
 import { ForwardCore, planForward } from '../kernels/wasm/forward-core.js';
 import { detectFeatures, createKernels, kernelModule, resolveVariant } from '../kernels/wasm/load.js';
 import type { KernelChoice, KernelVariant } from '../kernels/wasm/table.js';
@@ -96,6 +96,8 @@ export interface ThreadedForward {
   readonly threads: number;
   /** Evaluates the field at `count` points: coords count × inputs in, out count × outputs written. */
   evaluate(coords: Float32Array, count: number, out: Float32Array): Promise<void>;
+  /** Swaps in another network of the same architecture (a tile's), keeping the workers and their memory. */
+  setParams(params: Float32Array): void;
   /** Stops the workers. */
   dispose(): Promise<void>;
 }
@@ -114,10 +116,20 @@ export async function createThreadedForward(
   const variant = resolveVariant(options.kernels ?? kernelsFromEnv());
   const shared = detectFeatures().threads;
   const threads = shared ? resolveThreads(options.threads) : 1;
-  const saved = Float32Array.from(params);
-  const single = createForward(arch, saved, { kernels: variant, tileRows: options.tileRows });
+  let saved = Float32Array.from(params);
+  // The one-thread evaluator copies the parameters when made: remade after setParams, when first needed.
+  let single: FieldEvaluator | undefined;
+  const evaluateHere = (coords: Float32Array, count: number, out: Float32Array): void => {
+    single ??= createForward(arch, saved, { kernels: variant, tileRows: options.tileRows });
+    single(coords, count, out);
+  };
   if (threads === 1) {
-    return { variant, threads, evaluate: async (coords, count, out) => single(coords, count, out), dispose: async () => {} };
+    return {
+      variant, threads,
+      evaluate: async (coords, count, out) => evaluateHere(coords, count, out),
+      setParams: (next) => { saved = Float32Array.from(next); single = undefined; },
+      dispose: async () => {},
+    };
   }
   // This thread evaluates tiles too (scratch slot 0), beside threads − 1 workers.
   const pool = new WorkerPool(threads - 1, startNodeWorker);
@@ -146,13 +158,20 @@ export async function createThreadedForward(
       if (count === 0) return;
       // Small jobs are not worth a round trip to the workers.
       if (count <= 4096) {
-        single(coords, count, out);
+        evaluateHere(coords, count, out);
         return;
       }
       const c = await reserve(count);
       c.prepare(coords, count);
       await pool.run(() => ({ type: 'forward-run' }), () => c.runTiles(0));
       c.read(count, out);
+    },
+    setParams(next) {
+      if (next.length !== saved.length) throw new RangeError(`Expected ${saved.length} parameters for this architecture but received ${next.length}`);
+      saved = Float32Array.from(next);
+      single = undefined;
+      // The workers read the parameters from the shared memory: the next evaluate() sees these.
+      core?.setParams(saved);
     },
     async dispose() {
       disposed = true;

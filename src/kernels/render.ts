@@ -126,20 +126,29 @@ export async function evaluateField(arch: SirenArch, params: Float32Array, coord
   }
 }
 
+/** Buffers `evaluateGrid` may reuse from one call to the next (see `encodeGrid`). */
+export interface GridScratch {
+  inputs: Float32Array;
+}
+
 /**
  * Evaluates a field on the pixel grid `axes` into `out` (rows × columns ×
  * outputs), a bounded batch of rows at a time; with Fourier inputs each
  * batch is encoded by `encodeGrid`, which computes the sines per column and
  * per row rather than per pixel.
  */
-export async function evaluateGrid(arch: SirenArch, params: Float32Array, axes: RegionAxes, out: Float32Array, forward: ForwardFunction): Promise<void> {
+export async function evaluateGrid(
+  arch: SirenArch, params: Float32Array, axes: RegionAxes, out: Float32Array, forward: ForwardFunction, scratch?: GridScratch,
+): Promise<void> {
   const levels = arch.fourier ?? 0;
   if (arch.inputs !== 2 * (1 + 2 * levels)) throw new RangeError(`Expected inputs = 2 × ${1 + 2 * levels} for ${levels} Fourier levels but received ${arch.inputs}`);
   const { columns, rows, xs, ys } = axes;
   const batchRows = Math.max(1, Math.floor(ENCODED_FLOATS_PER_CALL / (arch.inputs * Math.max(1, columns))));
   for (let first = 0; first < rows; first += batchRows) {
     const end = Math.min(rows, first + batchRows);
-    const inputs = encodeGrid(xs, ys.subarray(first, end), levels);
+    const floats = (end - first) * columns * arch.inputs;
+    if (scratch !== undefined && scratch.inputs.length < floats) scratch.inputs = new Float32Array(floats);
+    const inputs = encodeGrid(xs, ys.subarray(first, end), levels, scratch?.inputs);
     const count = (end - first) * columns;
     await forward(arch, params, inputs, count, out.subarray(first * columns * arch.outputs, end * columns * arch.outputs));
   }
@@ -179,13 +188,14 @@ export async function renderImage(
   const sums = blended ? new Float32Array(outWidth * outHeight * channels) : undefined;
   const scaleX = sourceWidth / outWidth;
   const scaleY = sourceHeight / outHeight;
+  const scratch: GridScratch = { inputs: new Float32Array(0) };
   for (const network of networks) {
     const frame = blended ? network.frame ?? network.region : network.region;
     const axes = regionAxes(sourceWidth, sourceHeight, frame, outWidth, outHeight);
     const { firstColumn, columns, firstRow, rows } = axes;
     if (columns === 0 || rows === 0) continue;
     const values = new Float32Array(columns * rows * channels);
-    await evaluateGrid(network.arch, network.params, axes, values, forward);
+    await evaluateGrid(network.arch, network.params, axes, values, forward, scratch);
     if (sums === undefined) {
       for (let r = 0; r < rows; r++) {
         for (let c = 0; c < columns; c++) {
