@@ -4,12 +4,13 @@ import type { ForwardFunction } from '../kernels/render.js';
 import { createThreadedForward, type ThreadedForward } from '../encoder/wasm-engine.js';
 
 /**
- * Below this much work (points × parameters), starting worker threads
- * costs more than it saves: a worker takes tens of milliseconds to start and
- * compile the kernels, and one thread does about 10^9 multiply-adds in that
- * time. A 768×512 photo at 1 bpp is about 1.4 × 10^9 (16 tiles).
+ * Below this much work (points × parameters), a second thread costs more
+ * than it saves: the worker takes tens of milliseconds to start and compile
+ * the kernels. Measured (docs/engine.md), whole `snfc decode` of a 768×512
+ * file at 1 bpp in 16 tiles: 1.4 × 10^9, 0.78 s on one thread against 0.82 s
+ * on two; the same at --scale 2 (5.6 × 10^9): 1.44 s against 1.32 s.
  */
-const THREADING_WORK = 2e8;
+const THREADING_WORK = 3e9;
 
 /** A field evaluator for one decode, and what stops its threads. */
 export interface ForwardSession {
