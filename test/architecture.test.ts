@@ -29,13 +29,14 @@ test('the planned network grows with the rate and fits the budget', () => {
   assert.ok(parameterCount(arch) * defaultBitsPerParam(1) <= 192 * 128);
 });
 
-test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 to 7 bits per weight', () => {
+test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 bits per weight up to 1 bpp, 7 at 2', () => {
   assert.equal(defaultAlpha(16), 1);
   assert.equal(defaultAlpha(64), 1);
   assert.equal(defaultAlpha(128), 1.75);
   assert.equal(defaultAlpha(512), 2.5);
   assert.equal(defaultBitsPerParam(0.25), 6);
   assert.equal(defaultBitsPerParam(0.5), 6);
+  assert.equal(defaultBitsPerParam(1), 6); // native-resolution crops: +0.5 dB over 7 (study-native-bits.jsonl)
   assert.equal(defaultBitsPerParam(2), 7);
 });
 

@@ -54,7 +54,7 @@ export async function fitLearningCurve(image: Raster, options: CurveOptions): Pr
     const points: CurvePoint[] = [];
     const started = performance.now();
     const result = await fit(engine, {
-      steps: options.steps, lr: options.lr, schedule: options.schedule, warmupFraction: 0,
+      steps: options.steps, lr: options.lr, schedule: options.schedule, warmupFraction: 0, divergenceGuard: false,
       // The loss of step n is measured before its update, on every pixel: the field after n − 1 updates.
       onStep: (step, loss) => points.push({ step: step - 1, psnr: trainingPsnr(loss), seconds: (performance.now() - started) / 1000 }),
     });

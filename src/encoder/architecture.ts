@@ -14,12 +14,14 @@ export const MAX_WIDTH = 1024;
  * Coded bits per parameter the rate control plans for at `bpp`: it sizes the
  * network so that its weights at this many bits each fill the budget, then
  * searches the quantization steps that hit the budget exactly. Fewer bits per
- * weight buy more weights. Measured (docs/studies.md,
- * bench/results/study-bitsPerParam.jsonl): 6 is best at 0.5 bpp, 7 at 1 bpp,
- * so the plan moves from 6 to 7 between them, on a log scale of the rate.
+ * weight buy more weights. Measured at native resolution (docs/studies.md,
+ * bench/results/study-native-bits.jsonl, 384×256 crops): 6 is best at 0.5
+ * and at 1 bpp (+0.5 dB over 7 at 1 bpp). On images scaled down to 192×128
+ * (study-bitsPerParam.jsonl) 7 was best at 1 bpp, and no native study ran
+ * above 1 bpp, so the plan keeps rising to 7 at 2 bpp, on a log scale.
  */
 export function defaultBitsPerParam(bpp: number): number {
-  return 6 + Math.min(1, Math.max(0, Math.log2(bpp / 0.5)));
+  return 6 + Math.min(1, Math.max(0, Math.log2(bpp)));
 }
 
 /** Bytes of container and header per file, plus per network and per tensor (spec §2–§3), for planning. */

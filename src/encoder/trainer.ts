@@ -27,6 +27,12 @@ export interface FitOptions {
   readonly schedule?: Schedule;
   /** Stop early when this many seconds have passed (wall clock). */
   readonly timeLimitSeconds?: number;
+  /**
+   * When a pass diverges (its loss over DIVERGENCE_FACTOR times the best pass's), go back to the last good
+   * parameters and halve the learning rate, at most MAX_RECOVERIES times; default true. The WS study turns
+   * it off to run the paper's plain Adam.
+   */
+  readonly divergenceGuard?: boolean;
   /** Called after every pass with its loss (measured before each update; the mean over the pass's batches). */
   readonly onStep?: (step: number, loss: number) => void;
 }
@@ -38,6 +44,18 @@ export interface FitOptions {
  */
 export const CHECKPOINT_PASSES = 100;
 
+/**
+ * A pass whose loss is more than this many times the best pass so far has
+ * diverged (over 6 dB worse). Seen on smooth tiles at the peak learning rate:
+ * two of kodim02's tiles at 1 bpp (width 37) reached 36 and 38 dB at pass 44,
+ * as the warm-up ended, fell to 22–25 dB by pass 50, and ended 7 and 14 dB
+ * below their neighbours' level (docs/studies.md, "Divergence"). Ordinary
+ * passes move by a few tenths of a dB.
+ */
+export const DIVERGENCE_FACTOR = 4;
+/** Most times one fit goes back to its last good parameters; each time it halves its learning rate. */
+export const MAX_RECOVERIES = 4;
+
 export interface FitResult {
   /** Parameters with the lowest training loss seen. */
   readonly params: Float32Array;
@@ -45,6 +63,8 @@ export interface FitResult {
   /** Steps actually taken (fewer than asked when the time limit hit). */
   readonly steps: number;
   readonly seconds: number;
+  /** Times the fit diverged and went back to its last good parameters at half the learning rate. */
+  readonly recoveries: number;
 }
 
 /**
@@ -91,6 +111,12 @@ export async function fit(engine: Engine, options: FitOptions): Promise<FitResul
       best = await engine.getParams();
     }
   };
+  // Divergence guard: the parameters before the last pass that scored well, to go back to.
+  let bestPassLoss = Infinity;
+  let lastGood = best;
+  let candidate = best;
+  let lrScale = 1;
+  let recoveries = 0;
   let taken = 0;
   run: for (let step = 0; step < options.steps; step++) {
     let passLoss = 0;
@@ -105,13 +131,26 @@ export async function fit(engine: Engine, options: FitOptions): Promise<FitResul
       passLoss += loss / batches;
       await engine.backward();
       const progress = runProgress(update, updates, seconds, options.timeLimitSeconds);
-      await engine.update(learningRateAt(progress, options.lr, options.warmupFraction, options.finalLrFraction, options.schedule));
+      await engine.update(lrScale * learningRateAt(progress, options.lr, options.warmupFraction, options.finalLrFraction, options.schedule));
     }
     taken = step + 1;
     options.onStep?.(taken, passLoss);
+    if (options.divergenceGuard !== false) {
+      if (passLoss <= DIVERGENCE_FACTOR * bestPassLoss) {
+        bestPassLoss = Math.min(bestPassLoss, passLoss);
+        // This pass started from `candidate` and scored well: it is safe to go back to.
+        lastGood = candidate;
+        candidate = await engine.getParams();
+      } else if (recoveries < MAX_RECOVERIES) {
+        recoveries += 1;
+        lrScale /= 2;
+        await engine.setParams(lastGood);
+        candidate = lastGood;
+      }
+    }
     if (batches > 1 && taken % CHECKPOINT_PASSES === 0) await consider(await engine.forward());
   }
   // The parameters after the last update have not been scored yet.
   await consider(await engine.forward());
-  return { params: best, bestLoss, steps: taken, seconds: (performance.now() - started) / 1000 };
+  return { params: best, bestLoss, steps: taken, seconds: (performance.now() - started) / 1000, recoveries };
 }
