@@ -5,7 +5,7 @@ import type { AudioHeader } from '../format/index.js';
 import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from './errors.js';
 import { checkOutput, defaultOutputName, writeOutputAtomically } from './files.js';
-import { decodeWork, nodeForwardSession } from './threaded-forward.js';
+import { decodeWork, withNodeForward } from './threaded-forward.js';
 import { integerIn, numberIn, oneOf } from './validate.js';
 
 /** Largest --rate: 8 × 192 kHz. */
@@ -40,13 +40,8 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   const output = typeof argv.output === 'string' ? argv.output : defaultDecodedWav(input);
   if (!/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
   await checkOutput(output, input, argv.force === true);
-  const session = nodeForwardSession(decodeWork(span.end - span.first, network.parameters, network.networks));
-  let clip;
-  try {
-    clip = await decodeAudio(bytes, request, { maxOutputSamples }, { forward: session.forward });
-  } finally {
-    await session.close();
-  }
+  const clip = await withNodeForward(decodeWork(span.end - span.first, network.parameters, network.networks),
+    (forward) => decodeAudio(bytes, request, { maxOutputSamples }, { forward }));
   await writeOutputAtomically(output, writeWav(clip, format));
   process.stderr.write(`${output}: ${clip.channels[0]!.length} samples x ${clip.channels.length} ch @ ${clip.sampleRate} Hz (${(clip.channels[0]!.length / clip.sampleRate).toFixed(3)} s, ${format})\n`);
 }

@@ -1,4 +1,4 @@
-import { decodeWork, nodeForwardSession } from './threaded-forward.js';
+import { decodeWork, withNodeForward } from './threaded-forward.js';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
 import { decodeAudioFile } from './decode-audio.js';
@@ -70,13 +70,8 @@ export const decodeCommand = {
     }
     checkOutputSize(output, format, out.width, out.height);
     await checkOutput(output, input, argv.force === true);
-    const session = nodeForwardSession(decodeWork(out.width * out.height, info.parameters, info.networks.length));
-    let image;
-    try {
-      image = await decodeImage(bytes, size, { maxPixels }, { forward: session.forward, sampleBits: depth === 16 ? 16 : 8 });
-    } finally {
-      await session.close();
-    }
+    const image = await withNodeForward(decodeWork(out.width * out.height, info.parameters, info.networks.length),
+      (forward) => decodeImage(bytes, size, { maxPixels }, { forward, sampleBits: depth === 16 ? 16 : 8 }));
     const metadata = argv.strip === true || header.metadata === undefined ? {} : inflateMetadata(header.metadata);
     const encoded = await encodeImageFile(image, format, metadata);
     await writeOutputAtomically(output, encoded.bytes);

@@ -47,3 +47,13 @@ export function nodeForwardSession(work: number): ForwardSession {
 export function decodeWork(points: number, parameters: number, networks: number): number {
   return points * (parameters / Math.max(1, networks));
 }
+
+/** Runs `render` with the evaluator of a `nodeForwardSession` for `work`, and stops its threads afterwards, whatever happens. */
+export async function withNodeForward<T>(work: number, render: (forward: ForwardFunction) => Promise<T>): Promise<T> {
+  const session = nodeForwardSession(work);
+  try {
+    return await render(session.forward);
+  } finally {
+    await session.close();
+  }
+}
