@@ -18,14 +18,22 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { encodeImage, planEncode, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
+import { encodeImage, planEncode, tileRegions, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
+import { regionDetail, widthsByDetail } from '../src/encoder/tile-widths.js';
 import { engineByName } from '../src/encoder/engines.js';
 import type { Raster } from '../src/raster.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { seamRatio } from '../src/metrics/seams.js';
 
-/** Options of a variant: fixed, or computed from the width the rate control picks for the image and rate. */
-type VariantOptions = Partial<ImageEncodeOptions> | ((planned: { width: number }) => Partial<ImageEncodeOptions>);
+/** Options of a variant: fixed, or computed from the plan (equal tiles) for the image and rate. */
+type VariantOptions = Partial<ImageEncodeOptions> | ((planned: ReturnType<typeof planEncode>, image: Raster) => Partial<ImageEncodeOptions>);
+
+/** Tile widths by detail^exponent (tile-widths.ts) for the plan's tiling. */
+function widthsAt(exponent: number): VariantOptions {
+  return ({ arch, tiling }, image) => ({
+    tileWidths: widthsByDetail(arch, tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => regionDetail(image, region)), exponent),
+  });
+}
 
 const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   alpha: [1, 1.5, 2, 2.5].map((alpha) => ({ name: `alpha=${alpha}`, options: { alpha } })),
@@ -48,7 +56,7 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   // Learning rate against width on mini-batches: fixed 0.002, or c / width (0.002 and 0.0025 at width 33).
   lrWidth: [
     { name: 'lr=0.002', options: { lr: 2e-3 } },
-    ...[0.066, 0.083].map((c) => ({ name: `lr=${c}/width`, options: ({ width }: { width: number }) => ({ lr: c / width }) })),
+    ...[0.066, 0.083].map((c) => ({ name: `lr=${c}/width`, options: ({ arch }: { arch: { width: number } }) => ({ lr: c / arch.width }) })),
   ],
   warmup: [0, 0.05].map((warmup) => ({ name: `warmup=${warmup}`, options: { warmup } })),
   // Blended tile edges (spec §3.5): pixels of overlap at each inner edge; run at native resolution with --crop.
@@ -58,6 +66,11 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   // Issue 10, defaults re-studied on native pixels (run with --crop): bits per weight and learning rate around the defaults.
   nativeBits: [5, 6, 7, 8].map((bitsPerParam) => ({ name: `bitsPerParam=${bitsPerParam}`, options: { bitsPerParam } })),
   nativeLr: [1e-3, 2e-3, 3e-3].map((lr) => ({ name: `lr=${lr}`, options: { lr } })),
+  // Issue 10: the rate's parameters shared among the tiles in proportion to detail^exponent (0: equal widths); full size.
+  allocation: [
+    { name: 'allocation=equal', options: { allocation: 'equal' } },
+    ...[0.5, 0.75, 1].map((exponent) => ({ name: `allocation=detail^${exponent}`, options: widthsAt(exponent) })),
+  ],
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 
@@ -103,13 +116,13 @@ for (const image of images) {
     for (const variant of variants) {
       const key = `${image}|${variant.name}|${bpp}|${resize}|${steps}`;
       if (done.has(key)) continue;
-      const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp }).arch) : variant.options;
+      const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp, allocation: 'equal' }), raster) : variant.options;
       const result = await encodeImage(raster, { bpp, steps, engine: await engineByName('auto'), ...options });
       const tiled = result.tiles.columns * result.tiles.rows > 1;
       const seams = tiled ? seamRatio(raster, await decodeImage(result.bytes), result.tiles.columns, result.tiles.rows).ratio : undefined;
       const row = {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
-        width: result.arch.width, depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
+        width: result.arch.width, ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, ...(seams === undefined ? {} : { seams }),
       };
       appendFileSync(out, JSON.stringify(row) + '\n');

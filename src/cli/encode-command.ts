@@ -45,7 +45,7 @@ export const encodeCommand = {
     const bytes = await readInput(input);
     // Audio or image by content, not by extension.
     if (isAudioInput(bytes)) {
-      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, ...shared } = options;
+      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, ...shared } = options;
       return encodeAudioFile(argv, input, output, bytes, shared, engine);
     }
     if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);
@@ -63,14 +63,14 @@ export const encodeCommand = {
     if (argv.json === true) {
       process.stdout.write(JSON.stringify({
         input, output, bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
-        params: result.params, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
+        params: result.params, width: result.arch.width, widths: result.widths, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, seed: result.seed, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
       process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
-        `(${result.engine}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s` +
+        `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s` +
         `${keepMetadata ? `; metadata kept: ${result.metadataBytes} bytes` : ''})\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
@@ -79,3 +79,10 @@ export const encodeCommand = {
     if (result.rateHit === false) process.stderr.write(rateMissWarning(imageBpp, options.bpp ?? DEFAULT_BPP) + '\n');
   },
 };
+
+/** `width 24`, or `widths 9–40` when the tiles' networks differ. */
+function widthsText(widths: readonly number[]): string {
+  const least = Math.min(...widths);
+  const most = Math.max(...widths);
+  return least === most ? `width ${least}` : `widths ${least}–${most}`;
+}

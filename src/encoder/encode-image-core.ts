@@ -16,6 +16,7 @@ import type { EngineFactory } from './engine.js';
 import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
+import { regionDetail, TILE_ALLOCATIONS, widthsByDetail, type TileAllocation } from './tile-widths.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
 export { fixedBitSteps, shufflePoints };
@@ -62,6 +63,15 @@ export interface ImageEncodeOptions extends FitSettings {
    * their pixels at once.
    */
   readonly batch?: number;
+  /**
+   * How a target rate's parameters are shared among the tiles: `detail`
+   * (default) sizes each tile's network by how busy its pixels are
+   * (tile-widths.ts), `equal` gives every tile the same width. Only with a
+   * target rate, more than one tile and no `width`.
+   */
+  readonly allocation?: TileAllocation;
+  /** The width of each tile's network, row by row, in place of the allocation's (for studies). */
+  readonly tileWidths?: readonly number[];
   /** Fourier levels of the input encoding, 0–16 (0: plain coordinates); default `defaultFourier` of the tile size (6 for 192×128 tiles). */
   readonly fourier?: number;
   /**
@@ -82,6 +92,8 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly overlap: number;
   /** Bytes the kept photo metadata adds to the file (0 without `photoMetadata`); `rateHit` does not count them. */
   readonly metadataBytes: number;
+  /** Width of each tile's network, row by row (`arch` is the width the rate planned for an equal share). */
+  readonly widths: number[];
 }
 
 /** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */
@@ -137,6 +149,9 @@ interface Tile {
   readonly targets: Float32Array;
   readonly points: number;
   readonly batchRows: number | undefined;
+  /** Its network: the planned `arch`, or its own width. */
+  readonly arch: SirenArch;
+  readonly alpha: number;
 }
 
 export { EncodeOptionsError };
@@ -177,7 +192,7 @@ function checkMetadataSize(stored: StoredMetadata | undefined): void {
  * EncodeOptionsError, a plan that could not make a valid file.
  */
 export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
-  tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number;
+  tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number; widths: number[];
 } {
   const omega = options.omega ?? DEFAULT_OMEGA;
   const depth = options.depth ?? DEFAULT_DEPTH;
@@ -204,7 +219,34 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   if (!Number.isInteger(overlap) || overlap < 0 || overlap > most) {
     throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
   }
-  return { tiling, arch, rateMode, bpp, overlap };
+  const widths = tileWidthsFor(image, tiling, arch, rateMode && options.width === undefined, options);
+  return { tiling, arch, rateMode, bpp, overlap, widths };
+}
+
+/**
+ * The width of every tile's network: `options.tileWidths` when given (checked),
+ * else the allocation's for a planned rate, else `arch.width` for all.
+ */
+function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number }, arch: SirenArch, planned: boolean, options: ImageEncodeOptions): number[] {
+  const count = tiling.columns * tiling.rows;
+  const allocation = options.allocation ?? 'detail';
+  if (!TILE_ALLOCATIONS.includes(allocation)) throw new EncodeOptionsError(`allocation must be one of ${TILE_ALLOCATIONS.join(', ')}; got ${String(allocation)}`);
+  let widths: number[];
+  if (options.tileWidths !== undefined) {
+    widths = [...options.tileWidths];
+    if (widths.length !== count || !widths.every((w) => Number.isInteger(w) && w >= 1 && w <= DEFAULT_LIMITS.maxUnits)) {
+      throw new EncodeOptionsError(`tileWidths must be ${count} whole widths from 1 to ${DEFAULT_LIMITS.maxUnits}, one per tile`);
+    }
+  } else if (planned && count > 1 && allocation === 'detail') {
+    widths = widthsByDetail(arch, tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => regionDetail(image, region)));
+  } else {
+    return new Array<number>(count).fill(arch.width);
+  }
+  const total = widths.reduce((sum, width) => sum + parameterCount({ ...arch, width }), 0);
+  if (total > DEFAULT_LIMITS.maxParameters) {
+    throw new EncodeOptionsError(`the tiles' networks have ${total} parameters; a file holds at most ${DEFAULT_LIMITS.maxParameters}`);
+  }
+  return widths;
 }
 
 /**
@@ -220,7 +262,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const { warmup, schedule } = checkFitSettings(options, 'pixel');
-  const { tiling, arch, rateMode, bpp, overlap } = planEncode(image, options);
+  const { tiling, arch, rateMode, bpp, overlap, widths } = planEncode(image, options);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
   checkMetadataSize(stored);
@@ -242,7 +284,9 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     const data = tileData(image, fitted, frame);
     const points = data.targets.length / image.channels;
     const batchRows = batchRowsFor(points, options.batch);
-    return { region, frame, ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
+    const width = widths[index]!;
+    const tileArch = width === arch.width ? arch : { ...arch, width };
+    return { region, frame, arch: tileArch, alpha: options.alpha ?? defaultAlpha(width), ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;
@@ -258,7 +302,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     ...(withMetadata && stored !== undefined ? { metadata: stored } : {}),
   });
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
-    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch, tensors: tensors[t]! })) });
+    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })) });
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const trained = await trainNetworks({
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, steps, qatSteps, warmup, createEngine: options.engine ?? defaultEngine,
@@ -270,16 +314,16 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const { tensors, rateHit } = trained;
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   await initKernels();
-  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch, params: networkParams({ arch, tensors: tensors[t]! }) }));
+  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]! }) }));
   const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap });
   const quality = psnr(image, decoded);
   const bytes = fileFor(tensors, headerFor(quality, fitSummary, true));
   const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary)).length;
-  const params = networks * parameterCount(arch);
+  const params = tiles.reduce((sum, tile) => sum + parameterCount(tile.arch), 0);
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
-    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes,
+    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths,
   };
 }

@@ -42,6 +42,9 @@ export interface TrainingSet {
   readonly targets: Float32Array;
   /** Points per mini-batch, or undefined for one step on every point. */
   readonly batchRows: number | undefined;
+  /** This set's network when it differs from the shared `arch` (per-tile widths); its WS α follows with `alpha`. */
+  readonly arch?: SirenArch;
+  readonly alpha?: number;
 }
 
 /** How the quantization grid is chosen: fill a byte budget (the caller sizes complete files), or fixed bits. */
@@ -185,8 +188,9 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
     options.onStep?.(done, total, loss);
   };
   let engineName = '';
+  const archOf = (set: TrainingSet): SirenArch => set.arch ?? arch;
   const withEngine = async <T>(set: TrainingSet, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = await options.createEngine({ arch, params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, batchRows: set.batchRows });
+    const engine = await options.createEngine({ arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, batchRows: set.batchRows });
     engineName = engine.name;
     try {
       return await run(engine);
@@ -200,22 +204,22 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
   let fitSteps = 0;
   for (const [index, set] of sets.entries()) {
     const budget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
-    fitted.push(await withEngine(set, initializeWeightScaled(arch, options.alpha, options.seed + index), async (engine) => {
+    fitted.push(await withEngine(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + index), async (engine) => {
       const result = await fit(engine, { steps, lr: options.lr, schedule: options.schedule, warmupFraction: options.warmup, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss) });
       done += steps - result.steps;
       fitSteps = Math.max(fitSteps, result.steps);
-      return { params: result.params, sensitivities: await tensorSensitivities(engine, arch, result.params, options.seed + index) };
+      return { params: result.params, sensitivities: await tensorSensitivities(engine, archOf(set), result.params, options.seed + index) };
     }));
   }
 
   // 2. The quantization grid: the slope λ that fills the budget, or fixed bits.
   const grid = options.grid;
   const quantizeAt = (lambda: number): QuantizedTensor[][] =>
-    fitted.map((network) => quantizeWithSteps(arch, network.params, stepsForLambda(network.sensitivities, lambda)));
+    fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsForLambda(network.sensitivities, lambda)));
   const summary: FitSummary = { steps: fitSteps, engine: engineName };
   const sizeAt = (lambda: number): number => ('bits' in grid ? 0 : grid.sizeOf(quantizeAt(lambda), summary));
   const gridSteps = 'bits' in grid
-    ? fitted.map((network) => fixedBitSteps(arch, network.params, grid.bits))
+    ? fitted.map((network, n) => fixedBitSteps(archOf(sets[n]!), network.params, grid.bits))
     : ((lambda) => fitted.map((network) => stepsForLambda(network.sensitivities, lambda)))(searchLambda(sizeAt, grid.targetBytes).lambda);
 
   // 3. Fine-tune every network on its grid.
@@ -223,7 +227,7 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
   for (const [index, set] of sets.entries()) {
     const budget = timeLimit === undefined ? undefined : Math.max(0, ((timeLimit - elapsed()) / (networks - index)) * 0.9);
     await withEngine(set, fitted[index]!.params, async (engine) => {
-      const tuned = await quantizationAwareFineTune(engine, arch, fitted[index]!.params, gridSteps[index]!, {
+      const tuned = await quantizationAwareFineTune(engine, archOf(set), fitted[index]!.params, gridSteps[index]!, {
         steps: qatSteps, lr: options.lr * QAT_LR_FRACTION, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss),
       });
       done += qatSteps - tuned.steps;
@@ -233,7 +237,7 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
   }
 
   // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
-  let tensors = fitted.map((network, n) => quantizeWithSteps(arch, network.params, gridSteps[n]!));
+  let tensors = fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!));
   let rateHit: boolean | undefined;
   if (!('bits' in grid)) {
     rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);

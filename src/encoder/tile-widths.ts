@@ -1,0 +1,75 @@
+import { parameterCount, type SirenArch } from '../kernels/arch.js';
+import type { Raster } from '../raster.js';
+import { MAX_WIDTH, MIN_WIDTH } from './architecture.js';
+
+/**
+ * How the parameters of a rate are shared among an image's tiles: `detail`
+ * gives busy tiles wider networks and smooth ones narrower (this module);
+ * `equal` gives every tile the same width.
+ */
+export const TILE_ALLOCATIONS = ['detail', 'equal'] as const;
+export type TileAllocation = (typeof TILE_ALLOCATIONS)[number];
+
+/**
+ * Detail of one region of an image: the mean squared difference between
+ * horizontally and vertically adjacent samples (8-bit scale, every channel).
+ * On full-size Kodak tiles fitted with equal networks, its logarithm tracks
+ * the logarithm of the tile's error with a correlation of 0.96 (docs/studies.md).
+ */
+export function regionDetail(image: Raster, region: readonly [number, number, number, number]): number {
+  const [x0, y0, x1, y1] = region;
+  const channels = image.channels;
+  const sample = image.data16 === undefined ? (i: number) => image.data[i]! : (i: number) => image.data16![i]! / 257;
+  let sum = 0;
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const at = (y * image.width + x) * channels;
+      for (let c = 0; c < channels; c++) {
+        const value = sample(at + c);
+        if (x + 1 < x1) {
+          const d = sample(at + channels + c) - value;
+          sum += d * d;
+          count++;
+        }
+        if (y + 1 < y1) {
+          const d = sample(at + image.width * channels + c) - value;
+          sum += d * d;
+          count++;
+        }
+      }
+    }
+  }
+  return count === 0 ? 0 : sum / count;
+}
+
+/**
+ * Exponent of the detail in the share of parameters each tile gets. A tile's
+ * error at equal widths grows about as detail^1.2, and as params^−0.6 when
+ * its network grows; the total error is least when every tile's parameters
+ * are in proportion to error^(1 / 1.6), so detail^0.75 (docs/studies.md).
+ */
+export const DETAIL_EXPONENT = 0.75;
+
+/**
+ * Widths for networks of `base`'s shape, one per tile of `details`, that
+ * share the parameters of `details.length` networks of `base.width` in
+ * proportion to detail^`exponent`: each tile gets the width whose parameter
+ * count is nearest its share, within MIN_WIDTH … MAX_WIDTH. Exponent 0 or
+ * tiles of equal detail give every tile `base.width`.
+ */
+export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT): number[] {
+  const total = details.length * parameterCount(base);
+  const weights = details.map((detail) => Math.pow(Math.max(detail, 0), exponent));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  if (!(sum > 0) || !Number.isFinite(sum)) return details.map(() => base.width);
+  return weights.map((weight) => {
+    const share = (total * weight) / sum;
+    let width = MIN_WIDTH;
+    while (width < MAX_WIDTH && parameterCount({ ...base, width: width + 1 }) <= share) width++;
+    // The nearer of the widths either side of the share.
+    const below = parameterCount({ ...base, width });
+    const above = parameterCount({ ...base, width: width + 1 });
+    return width < MAX_WIDTH && above - share < share - below ? width + 1 : width;
+  });
+}

@@ -1,0 +1,82 @@
+import assert from 'node:assert/strict';
+import path from 'node:path';
+import { test } from 'node:test';
+import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
+import { decodeImage } from '../src/decoder/index.js';
+import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js';
+import { engineByName } from '../src/encoder/engines.js';
+import { regionDetail, widthsByDetail } from '../src/encoder/tile-widths.js';
+import { readSnf } from '../src/format/index.js';
+import { psnr } from '../src/metrics/psnr.js';
+import type { Raster } from '../src/raster.js';
+import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
+
+const ARCH: SirenArch = { inputs: 26, outputs: 3, width: 24, depth: 3, omega: 30, fourier: 6 };
+
+/** A gray image whose left half is flat and whose right half is a pseudo-random texture. */
+function halfBusy(width: number, height: number): Raster {
+  const data = new Uint8Array(width * height);
+  let state = 12345;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      data[y * width + x] = x < width / 2 ? 100 : 60 + (state >>> 24) / 2;
+    }
+  }
+  return { width, height, channels: 1, data };
+}
+
+test('regionDetail: 0 on a flat region; the mean squared step between neighbours otherwise', () => {
+  const stripes: Raster = { width: 4, height: 2, channels: 1, data: Uint8Array.from([0, 10, 0, 10, 0, 10, 0, 10]) };
+  // Horizontal steps: 3 per row of 10² each; vertical: 4 of 0.
+  assert.equal(regionDetail(stripes, [0, 0, 4, 2]), (6 * 100) / 10);
+  assert.equal(regionDetail(stripes, [0, 0, 1, 2]), 0);
+  const image = halfBusy(32, 16);
+  assert.equal(regionDetail(image, [0, 0, 16, 16]), 0);
+  assert.ok(regionDetail(image, [16, 0, 32, 16]) > 100);
+});
+
+test('widthsByDetail: equal detail or exponent 0 keeps the planned width; busier tiles get wider networks within the same parameters', () => {
+  assert.deepEqual(widthsByDetail(ARCH, [5, 5, 5, 5]), [24, 24, 24, 24]);
+  assert.deepEqual(widthsByDetail(ARCH, [1, 10, 100, 1000], 0), [24, 24, 24, 24]);
+  assert.deepEqual(widthsByDetail(ARCH, [0, 0]), [24, 24]);
+  const details = [1, 10, 100, 1000];
+  const widths = widthsByDetail(ARCH, details);
+  for (let i = 1; i < widths.length; i++) assert.ok(widths[i]! > widths[i - 1]!, `widths ${widths.join(',')} rise with detail`);
+  const planned = details.length * parameterCount(ARCH);
+  const shared = widths.reduce((sum, width) => sum + parameterCount({ ...ARCH, width }), 0);
+  // Each width is the nearest to its share, so the total stays within one width step per tile of the plan.
+  assert.ok(Math.abs(shared - planned) < details.length * (parameterCount({ ...ARCH, width: 60 }) - parameterCount({ ...ARCH, width: 59 })), `${shared} against ${planned}`);
+  // A flat tile gets the narrowest network.
+  assert.equal(widthsByDetail(ARCH, [0, 50])[0], 4);
+});
+
+test('encodeImage: allocation by detail gives the busy tile the wider network, stores each width in the file, and decodes to the reported PSNR', async () => {
+  const image = halfBusy(32, 16);
+  const options = { bpp: 8, steps: 20, tiles: { columns: 2, rows: 1 }, engine: await engineByName('auto') };
+  const detail = await encodeImage(image, options);
+  assert.equal(detail.widths.length, 2);
+  assert.ok(detail.widths[1]! > detail.widths[0]!, `widths ${detail.widths.join(',')}`);
+  assert.deepEqual(readSnf(detail.bytes).networks.map((network) => network.arch.width), detail.widths);
+  assert.ok(Math.abs(psnr(image, await decodeImage(detail.bytes)) - detail.psnr) < 1e-9);
+  const equal = await encodeImage(image, { ...options, allocation: 'equal' });
+  assert.deepEqual(equal.widths, [equal.arch.width, equal.arch.width]);
+  // A fixed width is not a rate to share: every tile gets it.
+  assert.deepEqual((await encodeImage(image, { width: 5, steps: 2, tiles: { columns: 2, rows: 1 } })).widths, [5, 5]);
+  await assert.rejects(encodeImage(image, { ...options, allocation: 'busy' as never }), (e: unknown) => e instanceof EncodeOptionsError && /allocation must be one of detail, equal/.test(e.message));
+  await assert.rejects(encodeImage(image, { ...options, tileWidths: [8] }), (e: unknown) => e instanceof EncodeOptionsError && /tileWidths must be 2 whole widths/.test(e.message));
+});
+
+test('snfc encode --allocation: a bad value is a usage error (exit 2) and writes nothing; --json lists the widths', () => {
+  const dir = tempDir();
+  const out = path.join(dir, 'x.snf');
+  const input = path.join(FIXTURES, 'kodim-crop32.png');
+  const bad = snfc(['encode', input, '-o', out, '--tiles', '2x2', '--allocation', 'busy', '--steps', '2', '--quiet']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /^snfc: Expected one of detail, equal for --allocation but received/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  const ok = snfc(['encode', input, '-o', out, '--tiles', '2x2', '--allocation', 'equal', '--bpp', '4', '--steps', '3', '--json']);
+  assert.equal(ok.status, 0, ok.stderr);
+  const report = JSON.parse(ok.stdout);
+  assert.deepEqual(report.widths, [report.width, report.width, report.width, report.width]);
+});
