@@ -16,6 +16,8 @@ const INPUT_ALIGN = 4;
 export const MAX_INPUTS = 1024;
 /** Padded outputs. */
 export const OUTPUT_PAD = 8;
+/** The kernels compute a layer's units in blocks of this many: a width is paid for rounded up to it. */
+export const WIDTH_PAD = 8;
 /** Alignment of every region, in bytes. */
 const ALIGN = 64;
 
@@ -53,7 +55,7 @@ export function padNet(arch: SirenArch): PaddedNet {
   if (!whole(arch.width, 1, 4096)) throw new RangeError(`Expected an integer 1 to 4096 for width but received ${String(arch.width)}`);
   if (!whole(arch.depth, 1, 64)) throw new RangeError(`Expected an integer 1 to 64 for depth but received ${String(arch.depth)}`);
   if (typeof arch.omega !== 'number' || !Number.isFinite(arch.omega)) throw new RangeError(`Expected a finite number for omega but received ${String(arch.omega)}`);
-  const widthPad = Math.ceil(arch.width / 8) * 8;
+  const widthPad = Math.ceil(arch.width / WIDTH_PAD) * WIDTH_PAD;
   const inputPad = Math.ceil(arch.inputs / INPUT_ALIGN) * INPUT_ALIGN;
   let size = 0;
   const layers = layerShapes(arch).map((shape, l) => {
