@@ -5,7 +5,7 @@ import { DEFAULT_WARMUP, QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architectu
 import { EncodeOptionsError } from './options-error.js';
 import { foldSineBiases } from './bias-folding.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
-import { tensorSlices } from '../kernels/arch.js';
+import { parameterCount, tensorSlices } from '../kernels/arch.js';
 import type { Engine, EngineFactory } from './engine.js';
 import { quantizationAwareFineTune } from './qat.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
@@ -199,11 +199,15 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
     }
   };
 
+  // Under a time limit each network gets the share of what is left that its work per pass is of the rest's.
+  const work = sets.map((set) => parameterCount(archOf(set)) * (set.coords.length / dims));
+  const shareOfRest = (index: number): number => work[index]! / work.slice(index).reduce((a, b) => a + b, 0);
+
   // 1. Fit every network, then measure how sensitive its loss is to each of its tensors.
   const fitted: { params: Float32Array; sensitivities: number[] }[] = [];
   let fitSteps = 0;
   for (const [index, set] of sets.entries()) {
-    const budget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) / (networks - index));
+    const budget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) * shareOfRest(index));
     fitted.push(await withEngine(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + index), async (engine) => {
       const result = await fit(engine, { steps, lr: options.lr, schedule: options.schedule, warmupFraction: options.warmup, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss) });
       done += steps - result.steps;
@@ -225,7 +229,7 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
   // 3. Fine-tune every network on its grid.
   let qatTaken = 0;
   for (const [index, set] of sets.entries()) {
-    const budget = timeLimit === undefined ? undefined : Math.max(0, ((timeLimit - elapsed()) / (networks - index)) * 0.9);
+    const budget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit - elapsed()) * shareOfRest(index) * 0.9);
     await withEngine(set, fitted[index]!.params, async (engine) => {
       const tuned = await quantizationAwareFineTune(engine, archOf(set), fitted[index]!.params, gridSteps[index]!, {
         steps: qatSteps, lr: options.lr * QAT_LR_FRACTION, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss),
