@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { runBench, type BenchEntry } from '../src/bench/run-bench.js';
-import { formatPsnr, psnr, PSNR_REPORT_CAP, reportPsnr } from '../src/metrics/psnr.js';
+import { formatPsnr, meanSquaredError, psnr, PSNR_REPORT_CAP, regionMeanSquaredError, reportPsnr } from '../src/metrics/psnr.js';
+import type { Raster } from '../src/raster.js';
 import { snfc, tempDir } from './helpers/cli.js';
 
 test('an exact decode is reported as a finite PSNR with lossless true, never as null', () => {
@@ -61,4 +62,13 @@ test('the bench stores an exact decode as the cap with lossless, in results.json
   assert.equal(csv[1]!.split(',').at(-1), '1');
   assert.equal(csv[1]!.split(',')[9], '100.0000');
   assert.match(await fs.readFile(path.join(out, 'summary.md'), 'utf8'), /exact decode counts as 100 dB[^\n]*1 entry was lossless/);
+});
+
+test('regionMeanSquaredError: the error of one region only; over the whole image it is meanSquaredError', () => {
+  const a: Raster = { width: 3, height: 2, channels: 1, data: Uint8Array.from([0, 0, 0, 0, 0, 0]) };
+  const b: Raster = { width: 3, height: 2, channels: 1, data: Uint8Array.from([0, 2, 0, 0, 0, 4]) };
+  assert.equal(regionMeanSquaredError(a, b, [1, 0, 2, 1]), 4);
+  assert.equal(regionMeanSquaredError(a, b, [0, 1, 2, 2]), 0);
+  assert.equal(regionMeanSquaredError(a, b, [1, 0, 3, 2]), (4 + 16) / 4);
+  assert.equal(regionMeanSquaredError(a, b, [0, 0, 3, 2]), meanSquaredError(a, b));
 });

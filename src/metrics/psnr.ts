@@ -5,15 +5,26 @@ import type { Raster } from '../raster.js';
  * sample of every channel, on the 0–255 scale.
  */
 export function meanSquaredError(a: Raster, b: Raster): number {
+  return regionMeanSquaredError(a, b, [0, 0, a.width, a.height]);
+}
+
+/**
+ * Mean squared error over the pixels [x0, x1) × [y0, y1) of two rasters of
+ * the same shape (a tile's error: one network per tile).
+ */
+export function regionMeanSquaredError(a: Raster, b: Raster, region: readonly [number, number, number, number]): number {
   if (a.width !== b.width || a.height !== b.height || a.channels !== b.channels) {
     throw new RangeError(`cannot compare ${a.width}x${a.height}x${a.channels} with ${b.width}x${b.height}x${b.channels}`);
   }
+  const [x0, y0, x1, y1] = region;
   let sum = 0;
-  for (let i = 0; i < a.data.length; i++) {
-    const d = a.data[i]! - b.data[i]!;
-    sum += d * d;
+  for (let y = y0; y < y1; y++) {
+    for (let i = (y * a.width + x0) * a.channels, end = (y * a.width + x1) * a.channels; i < end; i++) {
+      const d = a.data[i]! - b.data[i]!;
+      sum += d * d;
+    }
   }
-  return sum / a.data.length;
+  return sum / ((x1 - x0) * (y1 - y0) * a.channels);
 }
 
 /** PSNR in dB for 8-bit samples (peak 255). Identical inputs give Infinity. */
