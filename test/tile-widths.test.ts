@@ -7,7 +7,7 @@ import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js'
 import { engineByName } from '../src/encoder/engines.js';
 import { regionDetail, widthsByDetail } from '../src/encoder/tile-widths.js';
 import { readSnf } from '../src/format/index.js';
-import { psnr } from '../src/metrics/psnr.js';
+import { psnr, psnrFromMse, regionMeanSquaredError } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
 import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
 
@@ -63,7 +63,9 @@ test('encodeImage: allocation by detail gives the busy tile the wider network, s
   assert.equal(detail.widths.length, 2);
   assert.ok(detail.widths[1]! > detail.widths[0]!, `widths ${detail.widths.join(',')}`);
   assert.deepEqual(readSnf(detail.bytes).networks.map((network) => network.arch.width), detail.widths);
-  assert.ok(Math.abs(psnr(image, await decodeImage(detail.bytes)) - detail.psnr) < 1e-9);
+  const decoded = await decodeImage(detail.bytes);
+  assert.ok(Math.abs(psnr(image, decoded) - detail.psnr) < 1e-9);
+  assert.deepEqual(detail.tilePsnrs, [[0, 0, 32, 32], [32, 0, 64, 32]].map((region) => psnrFromMse(regionMeanSquaredError(image, decoded, region as [number, number, number, number]))));
   const equal = await encodeImage(image, { ...options, allocation: 'equal' });
   assert.deepEqual(equal.widths, [equal.arch.width, equal.arch.width]);
   // A fixed width is not a rate to share: every tile gets it.
@@ -84,4 +86,6 @@ test('snfc encode --allocation: a bad value is a usage error (exit 2) and writes
   assert.equal(ok.status, 0, ok.stderr);
   const report = JSON.parse(ok.stdout);
   assert.deepEqual(report.widths, [report.width, report.width, report.width, report.width]);
+  // The tiles' PSNRs bracket the image's.
+  assert.ok(report.tilePsnrMin <= report.psnr && report.psnr <= report.tilePsnrMax, JSON.stringify(report));
 });

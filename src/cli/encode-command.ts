@@ -63,7 +63,7 @@ export const encodeCommand = {
     if (argv.json === true) {
       process.stdout.write(JSON.stringify({
         input, output, bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
-        params: result.params, width: result.arch.width, widths: result.widths, depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
+        params: result.params, width: result.arch.width, widths: result.widths, ...tilePsnrRange(result.tilePsnrs), depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, seed: result.seed, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
@@ -85,4 +85,9 @@ function widthsText(widths: readonly number[]): string {
   const least = Math.min(...widths);
   const most = Math.max(...widths);
   return least === most ? `width ${least}` : `widths ${least}–${most}`;
+}
+
+/** The worst and best tile's PSNR, as reported (a lossless tile is capped like the image's PSNR). */
+function tilePsnrRange(tilePsnrs: readonly number[]): { tilePsnrMin: number; tilePsnrMax: number } {
+  return { tilePsnrMin: reportPsnr(Math.min(...tilePsnrs)).psnr, tilePsnrMax: reportPsnr(Math.max(...tilePsnrs)).psnr };
 }

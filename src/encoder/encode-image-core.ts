@@ -2,7 +2,7 @@ import { parameterCount, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward } from '../kernels/forward-select.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { normalizeSample, normalizeSample16, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
-import { psnr } from '../metrics/psnr.js';
+import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import {
   DEFAULT_LIMITS, deflateMetadata, extendRegion, gridRegions, inspectSnf, maxOverlap, metadataSizes, networkParams, writeSnf, type PhotoMetadata,
@@ -94,6 +94,12 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly metadataBytes: number;
   /** Width of each tile's network, row by row (`arch` is the width the rate planned for an equal share). */
   readonly widths: number[];
+  /**
+   * PSNR (dB) of each tile's cell, row by row, measured like `psnr`. A tile
+   * far below its neighbours is a fit that went wrong, which the image's
+   * PSNR hides (docs/studies.md: divergence).
+   */
+  readonly tilePsnrs: number[];
 }
 
 /** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */
@@ -317,6 +323,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]! }) }));
   const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap });
   const quality = psnr(image, decoded);
+  const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
   const bytes = fileFor(tensors, headerFor(quality, fitSummary, true));
   const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary)).length;
   const params = tiles.reduce((sum, tile) => sum + parameterCount(tile.arch), 0);
@@ -324,6 +331,6 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
-    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths,
+    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths, tilePsnrs,
   };
 }
