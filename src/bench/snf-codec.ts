@@ -53,6 +53,10 @@ export interface SnfPoint {
   /** Tiles as CxR and the pixels they overlap (0: hard edges). */
   readonly tiles?: string;
   readonly overlap?: number;
+  /** Each tile's network width, when they differ (`--allocation detail`). */
+  readonly widths?: number[];
+  /** PSNR of the worst tile (capped like `psnr`): far below the image's, a fit went wrong. Absent from older entries. */
+  readonly tilePsnrMin?: number;
 }
 
 /**
@@ -79,6 +83,7 @@ export async function measureSnfPoint(
     ...reportPsnr(psnr(image, decoded)), encoderPsnr: reportPsnr(result.psnr).psnr, msssim: similarity.value, msssimScales: similarity.scales,
     networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, batch: result.batch, seconds,
     tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap,
+    ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), tilePsnrMin: reportPsnr(Math.min(...result.tilePsnrs)).psnr,
     ...(result.tiles.columns * result.tiles.rows > 1 ? { seams: seamRatio(image, decoded, result.tiles.columns, result.tiles.rows).ratio } : {}),
   };
 }
