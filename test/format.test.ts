@@ -752,6 +752,77 @@ test('spec appendix A.3: a grid, an arch override and training metadata', () => 
   assert.deepEqual(file.header.train, { steps: 300, psnr: 40 });
 });
 
+test('spec appendix A.8: a partial arch, only its width, version 1.2', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0102000099000000 87a46b696e64a5696d616765a5776964
+    746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea467726964920201a86e6574776f
+    726b739282a174c414040000003f0400 00803e080000003c020000803fa16204
+    83a46172636881a5776964746802a174 c414040000003f040000803e08000000
+    3c020000803fa162070b000000af017d 0c949677dc79cb3623e4be70`);
+  const wide = { ...appendixArch, width: 2 };
+  const bytes = writeSnf({
+    header: grayHeader(2),
+    networks: [
+      { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
+      { region: [1, 0, 2, 1], arch: wide, tensors: [
+        { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
+        { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
+        { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
+        { bits: 2, step: 1, values: Int32Array.from([0]) },
+      ] },
+    ],
+  });
+  assert.equal(bytes.length, 188);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([bytes[8], bytes[9]], [1, 2]);
+  const file = readSnf(expected);
+  assert.deepEqual(file.networks.map((n) => [n.arch.width, n.arch.depth, n.arch.omega, n.bytes]), [[1, 1, 30, 4], [2, 1, 30, 7]]);
+  assert.deepEqual([...networkParams(file.networks[1]!)], [0.5, 0.5, -0.5, 1, -0.25, 0.5, 0.5, -0.25, 0]);
+  // The spec's hand evaluation of pixel 1: only the biases reach the sines at the region's centre.
+  const y = 0.5 * Math.sin(30 * -0.25) - 0.25 * Math.sin(30 * 0.5);
+  assert.equal(Math.round((y + 1) * 127.5), 47);
+  assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
+});
+
+test('a partial arch (no depth) takes everything but its width from the root arch, and states nothing else', () => {
+  const wide = writeSnf({
+    header: grayHeader(2),
+    networks: [
+      { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
+      { region: [1, 0, 2, 1], arch: { ...appendixArch, width: 2 }, tensors: [
+        { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
+        { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
+        { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
+        { bits: 2, step: 1, values: Int32Array.from([0]) },
+      ] },
+    ],
+  });
+  assert.deepEqual(headerOf(wide).networks[1].arch, { width: 2 });
+  readSnf(withHeader(wide, (h) => { Object.assign(h.networks[1].arch, { inputs: 2, outputs: 1 }); }));
+  const cases: [string, (h: Json) => void][] = [
+    ['omega restated', (h) => { h.networks[1].arch.omega = 30; }],
+    ['activation restated', (h) => { h.networks[1].arch.activation = 'sine'; }],
+    ['fourier restated', (h) => { h.networks[1].arch.fourier = 0; }],
+    ['width missing', (h) => { delete h.networks[1].arch.width; }],
+    ['width 0', (h) => { h.networks[1].arch.width = 0; }],
+    ['inputs wrong', (h) => { h.networks[1].arch.inputs = 6; }],
+    ['outputs wrong', (h) => { h.networks[1].arch.outputs = 3; }],
+    ['no root arch', (h) => { h.networks[0].arch = { ...h.arch }; delete h.arch; }],
+    // Width 1 from the root: the tables and streams are network 1's of width 2.
+    ['width back to the root', (h) => { h.networks[1].arch.width = 1; }],
+  ];
+  for (const [what, mutate] of cases) assert.notEqual(codeOf(() => readSnf(withHeader(wide, mutate))), 'none', what);
+  for (const [what, mutate] of cases.slice(0, 8)) rejects(withHeader(wide, mutate), 'BAD_HEADER', what);
+  rejects(withHeader(wide, (h) => { h.networks[1].arch.width = 4097; }), 'LIMIT_EXCEEDED', 'width over maxUnits');
+  // A width and another key changed: written as a full arch, minor version 0.
+  const full = writeSnf({ header: grayHeader(2), networks: [
+    { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
+    { region: [1, 0, 2, 1], arch: { ...appendixArch, omega: 20 }, tensors: appendixTensors([1, 1], -1, 64) },
+  ] });
+  assert.deepEqual(Object.keys(headerOf(full).networks[1].arch).sort(), ['depth', 'omega', 'width']);
+  assert.equal(full[9], 0);
+});
+
 test('train.psnr is always a float 64, so its value never changes the size of a file (spec §3.7)', () => {
   const sizes = new Set<number>();
   for (const psnr of [40, 31.25, 99.999, 0, Infinity, 12.345678901234]) {

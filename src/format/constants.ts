@@ -35,6 +35,8 @@ export const SNF_VERSION_MAJOR_MIN = 1;
 export const SNF_VERSION_MINOR = 0;
 /** Minor version of files that blend overlapping networks (header key `blend`, spec §3.5): 2.1. */
 export const BLEND_VERSION_MINOR = 1;
+/** Minor version of files with a partial network `arch` (only its width, spec §3.4): x.2. */
+export const PARTIAL_ARCH_VERSION_MINOR = 2;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

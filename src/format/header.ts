@@ -291,7 +291,11 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
   const networks = entries.map((entry, n): NetworkInfo => {
     const path = `networks[${n}]`;
     let arch = sharedArch;
-    if (entry.arch !== undefined) arch = validateArch(entry.arch, `${path}.arch`, header, limits, major);
+    if (entry.arch !== undefined) {
+      arch = isPartialArch(entry.arch)
+        ? partialArch(entry.arch, sharedArch, `${path}.arch`, header, limits)
+        : validateArch(entry.arch, `${path}.arch`, header, limits, major);
+    }
     if (arch === undefined) fail('BAD_HEADER', `bad header: ${path}.arch is missing and the header has no shared arch`);
     parameters += parameterCount(arch);
     if (parameters > limits.maxParameters) {
@@ -383,6 +387,28 @@ function validateArch(value: HeaderValue, path: string, header: SnfHeader, limit
   if (a.inputs !== undefined && a.inputs !== inputs) bad(`${path}.inputs`, `${inputs} (the ${header.kind}'s coordinate dimensions × (1 + 2·fourier)) or no value`, a.inputs);
   if (a.outputs !== undefined && a.outputs !== outputs) bad(`${path}.outputs`, `${outputs} (the ${header.kind}'s channel count) or no value`, a.outputs);
   return { width, depth, omega, activation, inputs, outputs, ...(fourier > 0 ? { fourier } : {}) };
+}
+
+/** §3.4: a network entry's `arch` without `depth` is partial (version x.2): the root's with its own width. */
+function isPartialArch(value: HeaderValue): boolean {
+  return isMap(value) && value.depth === undefined;
+}
+
+/**
+ * A partial `arch` (spec §3.4): the root `arch` with this map's `width`. It
+ * MUST NOT restate the keys it takes from the root (`omega`, `activation`,
+ * `fourier`); `inputs` and `outputs` are checked as in a full map.
+ */
+function partialArch(value: HeaderValue, root: NetworkArch | undefined, path: string, header: SnfHeader, limits: SnfLimits): NetworkArch {
+  const a = map(value, path);
+  if (root === undefined) bad(path, 'a full arch (with depth): a partial arch needs the root arch', value);
+  for (const key of ['omega', 'activation', 'fourier'] as const) {
+    if (a[key] !== undefined) bad(`${path}.${key}`, 'no value in a partial arch (one without depth), which takes it from the root arch', a[key]);
+  }
+  const width = int(a.width, `${path}.width`, 1, U32_MAX, { max: limits.maxUnits, name: 'maxUnits' });
+  if (a.inputs !== undefined && a.inputs !== root.inputs) bad(`${path}.inputs`, `${root.inputs} (the ${header.kind}'s coordinate dimensions × (1 + 2·fourier)) or no value`, a.inputs);
+  if (a.outputs !== undefined && a.outputs !== root.outputs) bad(`${path}.outputs`, `${root.outputs} (the ${header.kind}'s channel count) or no value`, a.outputs);
+  return { ...root, width };
 }
 
 /**

@@ -16,7 +16,7 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
   CONTAINER_OVERHEAD, DEFAULT_LIMITS, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
-  BLEND_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
+  BLEND_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
@@ -277,8 +277,9 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const view = new DataView(out.buffer);
   out.set(SNF_MAGIC, 0);
   out[OFFSET_MAJOR] = major;
-  // §2.2: blending is a 2.1 feature; everything else is 1.0 or 2.0.
-  out[OFFSET_MINOR] = file.header.blend === undefined ? SNF_VERSION_MINOR : BLEND_VERSION_MINOR;
+  // §2.2: partial archs are an x.2 feature, blending a 2.1 one; everything else is 1.0 or 2.0.
+  out[OFFSET_MINOR] = layout.networks.some((network) => partialArchOf(network.arch, layout.shared)) ? PARTIAL_ARCH_VERSION_MINOR
+    : file.header.blend === undefined ? SNF_VERSION_MINOR : BLEND_VERSION_MINOR;
   view.setUint16(OFFSET_FLAGS, 0, true);
   view.setUint32(OFFSET_HEADER_LENGTH, header.length, true);
   out.set(header, OFFSET_HEADER);
@@ -379,6 +380,11 @@ function tensorTable(tensors: readonly TensorHeader[], path: string): Uint8Array
   return table;
 }
 
+/** Whether `arch` differs from the shared one in its width only, and so is written as a partial `arch` (spec §3.4). */
+function partialArchOf(arch: SnfNetworkInput['arch'], shared: SnfNetworkInput['arch']): boolean {
+  return arch.width !== shared.width && archKey({ ...arch, width: shared.width }) === archKey(shared);
+}
+
 /** An `arch` map as writers emit it: the default activation and the derived inputs and outputs left out. */
 function archValue(arch: SnfNetworkInput['arch']): WritableValue {
   const value: { [key: string]: WritableValue } = { width: arch.width, depth: arch.depth, omega: arch.omega };
@@ -411,7 +417,7 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
     const network = layout.networks[n]!;
     const entry: { [key: string]: WritableValue } = {};
     if (layout.grid === undefined) entry.region = [...network.region];
-    if (archKey(network.arch) !== layout.sharedKey) entry.arch = archValue(network.arch);
+    if (archKey(network.arch) !== layout.sharedKey) entry.arch = partialArchOf(network.arch, layout.shared) ? { width: network.arch.width } : archValue(network.arch);
     entry.t = table;
     entry.b = bytes[n]!;
     return entry;

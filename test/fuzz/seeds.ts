@@ -97,6 +97,15 @@ export function fuzzSeeds(): FuzzSeed[] {
       }),
     },
     {
+      // Format 2.2: blended tiles of different widths (sized by detail), all but the shared one as partial archs (spec §3.4).
+      name: 'partial-arch',
+      bytes: writeSnf({
+        header: { ...image(12, 6, 'rgb'), blend: { overlap: [2, 1] } },
+        networks: [0, 1, 2, 3, 4, 5].map((n) => network({ ...arch(3, 3, 1), width: [3, 5, 3, 8, 1, 3][n]!, inputs: 6, fourier: 1 },
+          [4 * (n % 3), 3 * Math.floor(n / 3), 4 * (n % 3) + 4, 3 * Math.floor(n / 3) + 3], [6, 9], 40 + n)),
+      }),
+    },
+    {
       // Embedded photo metadata (spec §3.8): three deflated blobs, one of them compressible 50:1.
       name: 'metadata',
       bytes: writeSnf({
