@@ -29,9 +29,9 @@ import { seamRatio } from '../src/metrics/seams.js';
 type VariantOptions = Partial<ImageEncodeOptions> | ((planned: ReturnType<typeof planEncode>, image: Raster) => Partial<ImageEncodeOptions>);
 
 /** Tile widths by detail^exponent (tile-widths.ts) for the plan's tiling. */
-function widthsAt(exponent: number): VariantOptions {
+function widthsAt(exponent: number, granule?: number): VariantOptions {
   return ({ arch, tiling }, image) => ({
-    tileWidths: widthsByDetail(arch, tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => regionDetail(image, region)), exponent),
+    tileWidths: widthsByDetail(arch, tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => regionDetail(image, region)), exponent, granule),
   });
 }
 
@@ -71,6 +71,8 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
     { name: 'allocation=equal', options: { allocation: 'equal' } },
     ...[0.5, 0.75, 1].map((exponent) => ({ name: `allocation=detail^${exponent}`, options: widthsAt(exponent) })),
   ],
+  // Widths in steps of 4 units rather than the kernels' blocks of 8 (which then pad them): finer shares, some compute wasted.
+  allocationGranule: [4, 8].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 

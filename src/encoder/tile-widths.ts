@@ -55,35 +55,35 @@ export const DETAIL_EXPONENT = 0.75;
 /**
  * Widths for networks of `base`'s shape, one per tile of `details`, that
  * share the parameters of `details.length` networks of `base.width` in
- * proportion to detail^`exponent`. Widths are whole multiples of WIDTH_PAD,
- * the block the kernels compute in (width 9 costs what 16 does), from
- * WIDTH_PAD to MAX_WIDTH: each tile starts at the largest multiple within
+ * proportion to detail^`exponent`. Widths are whole multiples of `granule`,
+ * by default WIDTH_PAD, the block the kernels compute in (width 9 costs what
+ * 16 does), up to MAX_WIDTH: each tile starts at the largest multiple within
  * its share, and the tiles nearest the next multiple move up while the total
  * stays within the plan's. Exponent 0 or tiles of equal detail give every
  * tile `base.width`.
  */
-export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT): number[] {
+export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT, granule = WIDTH_PAD): number[] {
   const params = (width: number): number => parameterCount({ ...base, width });
   const total = details.length * params(base.width);
   const weights = details.map((detail) => Math.pow(Math.max(detail, 0), exponent));
   const sum = weights.reduce((a, b) => a + b, 0);
   if (!(sum > 0) || !Number.isFinite(sum) || weights.every((weight) => weight === weights[0])) return details.map(() => base.width);
   const shares = weights.map((weight) => (total * weight) / sum);
-  const top = Math.floor(MAX_WIDTH / WIDTH_PAD) * WIDTH_PAD;
+  const top = Math.floor(MAX_WIDTH / granule) * granule;
   const widths = shares.map((share) => {
-    let width = WIDTH_PAD;
-    while (width + WIDTH_PAD <= top && params(width + WIDTH_PAD) <= share) width += WIDTH_PAD;
+    let width = granule;
+    while (width + granule <= top && params(width + granule) <= share) width += granule;
     return width;
   });
   let spent = widths.reduce((a, width) => a + params(width), 0);
   // Largest remainder first: how far each share reaches towards its next multiple.
-  const order = widths.map((width, i) => ({ i, reach: (shares[i]! - params(width)) / (params(width + WIDTH_PAD) - params(width)) }))
-    .filter(({ i }) => widths[i]! + WIDTH_PAD <= top)
+  const order = widths.map((width, i) => ({ i, reach: (shares[i]! - params(width)) / (params(width + granule) - params(width)) }))
+    .filter(({ i }) => widths[i]! + granule <= top)
     .sort((a, b) => b.reach - a.reach || a.i - b.i);
   for (const { i } of order) {
-    const extra = params(widths[i]! + WIDTH_PAD) - params(widths[i]!);
+    const extra = params(widths[i]! + granule) - params(widths[i]!);
     if (spent + extra > total) continue;
-    widths[i] = widths[i]! + WIDTH_PAD;
+    widths[i] = widths[i]! + granule;
     spent += extra;
   }
   return widths;
