@@ -71,8 +71,8 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
     { name: 'allocation=equal', options: { allocation: 'equal' } },
     ...[0.5, 0.75, 1].map((exponent) => ({ name: `allocation=detail^${exponent}`, options: widthsAt(exponent) })),
   ],
-  // Widths in steps of 4 units rather than the kernels' blocks of 8 (which then pad them): finer shares, some compute wasted.
-  allocationGranule: [4, 8].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
+  // Widths in steps of 4 units rather than the kernels' blocks of 8 (which then pad them): finer shares, some compute wasted; compare with allocation=detail^1.
+  allocationGranule: [4].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 
