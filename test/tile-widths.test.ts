@@ -54,6 +54,10 @@ test('widthsByDetail: equal detail or exponent 0 keeps the planned width; busier
   assert.ok(shared <= planned && shared > planned - block, `${moderate.join(',')}: ${shared} against ${planned}`);
   // A flat tile gets the narrowest network.
   assert.equal(widthsByDetail(ARCH, [0, 50])[0], 8);
+  // A plan under two blocks of 8 keeps its width: 8 or 16 where it has 12 is too coarse a share (5 dB lost on a 48×48 image).
+  assert.deepEqual(widthsByDetail({ ...ARCH, width: 12 }, [1, 1000]), [12, 12]);
+  assert.deepEqual(widthsByDetail({ ...ARCH, width: 15 }, [1, 1000]), [15, 15]);
+  assert.notDeepEqual(widthsByDetail({ ...ARCH, width: 16 }, [1, 1000]), [16, 16]);
 });
 
 test('encodeImage: allocation by detail gives the busy tile the wider network, stores each width in the file, and decodes to the reported PSNR', async () => {
