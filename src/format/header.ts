@@ -381,11 +381,9 @@ function validateArch(value: HeaderValue, path: string, header: SnfHeader, limit
   const activation = a.activation === undefined ? DEFAULT_ACTIVATION : oneOf(a.activation, `${path}.activation`, [DEFAULT_ACTIVATION]);
   // §3.4: fourier is a version 2 key; a 1.x file's is an unknown key, ignored (§3.6).
   const fourier = major >= 2 && a.fourier !== undefined ? int(a.fourier, `${path}.fourier`, 0, MAX_FOURIER_LEVELS) : 0;
-  // inputs and outputs follow from the header; when present they must agree.
   const inputs = encodedInputs(header.kind === 'image' ? 2 : 1, fourier);
   const outputs = channelCount(header);
-  if (a.inputs !== undefined && a.inputs !== inputs) bad(`${path}.inputs`, `${inputs} (the ${header.kind}'s coordinate dimensions × (1 + 2·fourier)) or no value`, a.inputs);
-  if (a.outputs !== undefined && a.outputs !== outputs) bad(`${path}.outputs`, `${outputs} (the ${header.kind}'s channel count) or no value`, a.outputs);
+  checkDerivedSizes(a, inputs, outputs, path, header);
   return { width, depth, omega, activation, inputs, outputs, ...(fourier > 0 ? { fourier } : {}) };
 }
 
@@ -406,9 +404,14 @@ function partialArch(value: HeaderValue, root: NetworkArch | undefined, path: st
     if (a[key] !== undefined) bad(`${path}.${key}`, 'no value in a partial arch (one without depth), which takes it from the root arch', a[key]);
   }
   const width = int(a.width, `${path}.width`, 1, U32_MAX, { max: limits.maxUnits, name: 'maxUnits' });
-  if (a.inputs !== undefined && a.inputs !== root.inputs) bad(`${path}.inputs`, `${root.inputs} (the ${header.kind}'s coordinate dimensions × (1 + 2·fourier)) or no value`, a.inputs);
-  if (a.outputs !== undefined && a.outputs !== root.outputs) bad(`${path}.outputs`, `${root.outputs} (the ${header.kind}'s channel count) or no value`, a.outputs);
+  checkDerivedSizes(a, root.inputs, root.outputs, path, header);
   return { ...root, width };
+}
+
+/** An arch's `inputs` and `outputs` follow from the header; when present they must agree (spec §3.4). */
+function checkDerivedSizes(a: HeaderMap, inputs: number, outputs: number, path: string, header: SnfHeader): void {
+  if (a.inputs !== undefined && a.inputs !== inputs) bad(`${path}.inputs`, `${inputs} (the ${header.kind}'s coordinate dimensions × (1 + 2·fourier)) or no value`, a.inputs);
+  if (a.outputs !== undefined && a.outputs !== outputs) bad(`${path}.outputs`, `${outputs} (the ${header.kind}'s channel count) or no value`, a.outputs);
 }
 
 /**
