@@ -14,7 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import sharp, { type OverlayOptions } from 'sharp';
 import { decodeImage } from '../src/decoder/index.js';
-import { roundTrip, QUALITY_GRID, type SharpCodecName } from '../src/bench/codecs.js';
+import { highestQualityWithin } from '../src/bench/codecs.js';
 import { psnr } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
 
@@ -31,17 +31,6 @@ const { data, info } = await sharp(originalPath).removeAlpha().raw().toBuffer({ 
 const original: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 const snfBytes = new Uint8Array(readFileSync(snfPath));
 const snf = await decodeImage(snfBytes);
-
-/** The decoded file of `codec` at the highest quality whose size is at most `budget` bytes. */
-async function atBudget(codec: SharpCodecName, budget: number): Promise<{ quality: number; bytes: number; decoded: Raster }> {
-  let best: { quality: number; bytes: number; decoded: Raster } | undefined;
-  for (const quality of QUALITY_GRID) {
-    const { bytes, decoded } = await roundTrip(original, codec, quality);
-    if (bytes.length <= budget) best = { quality, bytes: bytes.length, decoded };
-  }
-  if (!best) throw new Error(`${codec}: even quality 1 is larger than ${budget} bytes`);
-  return best;
-}
 
 /** Mean absolute difference between horizontally and vertically neighbouring samples in a window. */
 function detail(x0: number, y0: number): number {
@@ -64,8 +53,8 @@ for (let y = 0; y + size <= original.height; y += size / 2) {
 windows.sort((a, b) => a.detail - b.detail);
 const regions = [{ name: 'smooth', ...windows[0]! }, { name: 'detailed', ...windows[windows.length - 1]! }];
 
-const jpeg = await atBudget('jpeg', snfBytes.length);
-const webp = await atBudget('webp', snfBytes.length);
+const jpeg = await highestQualityWithin(original, 'jpeg', snfBytes.length);
+const webp = await highestQualityWithin(original, 'webp', snfBytes.length);
 const columns: { label: string; image: Raster }[] = [
   { label: 'original', image: original },
   { label: `snf ${snfBytes.length} B, ${psnr(original, snf).toFixed(2)} dB`, image: snf },

@@ -24,6 +24,7 @@ import { engineByName } from '../src/encoder/engines.js';
 import type { Raster } from '../src/raster.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { seamRatio } from '../src/metrics/seams.js';
+import { msSsim } from '../src/bench/ms-ssim.js';
 
 /** Options of a variant: fixed, or computed from the plan (equal tiles) for the image and rate. */
 type VariantOptions = Partial<ImageEncodeOptions> | ((planned: ReturnType<typeof planEncode>, image: Raster) => Partial<ImageEncodeOptions>);
@@ -71,8 +72,13 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
     { name: 'allocation=equal', options: { allocation: 'equal' } },
     ...[0.5, 0.75, 1].map((exponent) => ({ name: `allocation=detail^${exponent}`, options: widthsAt(exponent) })),
   ],
+  // The exponent above 0.75 (which ties 1 at 0.5 bpp), for higher rates.
+  allocationExponent: [0.75, 1, 1.25].map((exponent) => ({ name: `allocation=detail^${exponent}`, options: widthsAt(exponent) })),
   // Widths in steps of 4 units rather than the kernels' blocks of 8 (which then pad them): finer shares, some compute wasted; compare with allocation=detail^1.
   allocationGranule: [4].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
+  // Issue 10, MS-SSIM: the fit's squared error weighted by 1 / (local luma variance + K)^strength (contrast-weights.ts); full size.
+  tune: [0, 0.25, 0.5, 0.75, 1].map((strength) => ({ name: `contrastWeighting=${strength}`, options: { contrastWeighting: { strength, radius: 3 } } })),
+  tuneRadius: [1, 8].map((radius) => ({ name: `contrastWeighting=0.5,radius=${radius}`, options: { contrastWeighting: { strength: 0.5, radius } } })),
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 
@@ -121,14 +127,16 @@ for (const image of images) {
       const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp, allocation: 'equal' }), raster) : variant.options;
       const result = await encodeImage(raster, { bpp, steps, engine: await engineByName('auto'), ...options });
       const tiled = result.tiles.columns * result.tiles.rows > 1;
-      const seams = tiled ? seamRatio(raster, await decodeImage(result.bytes), result.tiles.columns, result.tiles.rows).ratio : undefined;
+      const decoded = await decodeImage(result.bytes);
+      const seams = tiled ? seamRatio(raster, decoded, result.tiles.columns, result.tiles.rows).ratio : undefined;
       const row = {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
         width: result.arch.width, ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, ...(seams === undefined ? {} : { seams }),
+        msssim: msSsim(raster, decoded).value,
       };
       appendFileSync(out, JSON.stringify(row) + '\n');
-      console.error(`${image} ${bpp} ${variant.name}: ${result.psnr.toFixed(2)} dB @ ${row.actualBpp.toFixed(3)} bpp, width ${row.width}, ${result.seconds.toFixed(1)} s${seams === undefined ? '' : `, seams ${seams.toFixed(3)}`}`);
+      console.error(`${image} ${bpp} ${variant.name}: ${result.psnr.toFixed(2)} dB @ ${row.actualBpp.toFixed(3)} bpp, MS-SSIM ${row.msssim.toFixed(4)}, width ${row.width}, ${result.seconds.toFixed(1)} s${seams === undefined ? '' : `, seams ${seams.toFixed(3)}`}`);
     }
   }
 }

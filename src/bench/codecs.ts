@@ -69,6 +69,24 @@ export async function roundTrip(image: Raster, codec: SharpCodecName, quality: n
   };
 }
 
+/**
+ * `codec`'s decode of `image` at the highest of `qualities` whose file is at
+ * most `budget` bytes: the comparison "at equal bytes" of the crop and
+ * error studies.
+ * @throws Error when even the lowest quality is larger.
+ */
+export async function highestQualityWithin(
+  image: Raster, codec: SharpCodecName, budget: number, qualities: readonly number[] = QUALITY_GRID,
+): Promise<{ quality: number; bytes: number; decoded: Raster }> {
+  let best: { quality: number; bytes: number; decoded: Raster } | undefined;
+  for (const quality of qualities) {
+    const { bytes, decoded } = await roundTrip(image, codec, quality);
+    if (bytes.length <= budget && (!best || quality > best.quality)) best = { quality, bytes: bytes.length, decoded };
+  }
+  if (!best) throw new Error(`${codec}: even quality ${Math.min(...qualities)} is larger than ${budget} bytes`);
+  return best;
+}
+
 /** Measures one point of a sweep: rate, PSNR and MS-SSIM of `codec` at `quality`. */
 export async function measureSharpPoint(image: Raster, codec: SharpCodecName, quality: number): Promise<CodecPoint> {
   const started = performance.now();

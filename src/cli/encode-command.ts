@@ -45,7 +45,8 @@ export const encodeCommand = {
     const bytes = await readInput(input);
     // Audio or image by content, not by extension.
     if (isAudioInput(bytes)) {
-      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, ...shared } = options;
+      if (options.tune !== undefined) throw usageError(`--tune is for images; '${input}' is a WAV file`);
+      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, tune: _tune, ...shared } = options;
       return encodeAudioFile(argv, input, output, bytes, shared, engine);
     }
     if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);
@@ -65,7 +66,7 @@ export const encodeCommand = {
         input, output, bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, widths: result.widths, ...tilePsnrRange(result.tilePsnrs), depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, seed: result.seed, qatSteps: result.qatSteps,
-        tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
+        tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, tune: result.tune, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {

@@ -17,6 +17,7 @@ import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
 import { regionDetail, TILE_ALLOCATIONS, widthsByDetail, type TileAllocation } from './tile-widths.js';
+import { contrastWeights, localLumaVariance, SSIM_WEIGHTING, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
 export { fixedBitSteps, shufflePoints };
@@ -72,6 +73,14 @@ export interface ImageEncodeOptions extends FitSettings {
   readonly allocation?: TileAllocation;
   /** The width of each tile's network, row by row, in place of the allocation's (for studies). */
   readonly tileWidths?: readonly number[];
+  /**
+   * What the fit minimizes: `psnr` (default) the squared error, `ssim` the
+   * squared error weighted towards flat areas (contrast-weights.ts), which
+   * raises MS-SSIM at some cost in PSNR (docs/studies.md).
+   */
+  readonly tune?: Tuning;
+  /** The weighting in place of `tune`'s (for studies); strength 0 is `psnr`. */
+  readonly contrastWeighting?: ContrastWeighting;
   /** Fourier levels of the input encoding, 0–16 (0: plain coordinates); default `defaultFourier` of the tile size (6 for 192×128 tiles). */
   readonly fourier?: number;
   /**
@@ -100,6 +109,8 @@ export interface ImageEncodeResult extends EncodeResultCommon {
    * PSNR hides (docs/studies.md: divergence).
    */
   readonly tilePsnrs: number[];
+  /** What the fit minimized (`ImageEncodeOptions.tune`). */
+  readonly tune: Tuning;
 }
 
 /** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */
@@ -153,6 +164,8 @@ interface Tile {
   /** Training points (pixels), in random order when fitted on mini-batches of `batchRows`. */
   readonly coords: Float32Array;
   readonly targets: Float32Array;
+  /** Each point's weight in the loss, with `tune` ssim. */
+  readonly weights?: Float32Array;
   readonly points: number;
   readonly batchRows: number | undefined;
   /** Its network: the planned `arch`, or its own width. */
@@ -283,11 +296,15 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_STEPS);
   const qatSteps = options.qatSteps ?? (unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
 
+  const tune = options.tune ?? 'psnr';
+  if (!TUNINGS.includes(tune)) throw new EncodeOptionsError(`tune must be one of ${TUNINGS.join(', ')}; got ${String(tune)}`);
+  const weighting = options.contrastWeighting ?? (tune === 'ssim' ? SSIM_WEIGHTING : undefined);
+  const variance = weighting !== undefined && weighting.strength !== 0 ? localLumaVariance(image, weighting.radius) : undefined;
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
     const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
     const margin = Math.min(overlap, options.fitMargin ?? DEFAULT_FIT_MARGIN);
     const fitted = extendRegion(region, [image.width, image.height], [margin, margin]) as unknown as ImageRegion;
-    const data = tileData(image, fitted, frame);
+    const data = { ...tileData(image, fitted, frame), ...(variance === undefined ? {} : { weights: contrastWeights(variance, image.width, fitted, weighting!.strength) }) };
     const points = data.targets.length / image.channels;
     const batchRows = batchRowsFor(points, options.batch);
     const width = widths[index]!;
@@ -331,6 +348,6 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
-    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths, tilePsnrs,
+    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths, tilePsnrs, tune,
   };
 }

@@ -15,7 +15,8 @@ export interface Engine {
   /**
    * Forward pass over mini-batch `batch` (0 … batches − 1), or over the whole
    * training set when `batch` is left out; keeps whatever backward needs.
-   * @returns the mean squared error over those points and all output channels.
+   * @returns the mean squared error over those points and all output channels
+   *   (each point's error times its weight, when the setup has `weights`).
    */
   forward(batch?: number): Promise<number>;
   /** Gradient of that mean squared error with respect to every parameter. */
@@ -41,6 +42,12 @@ export interface EngineSetup {
   readonly coords: Float32Array;
   /** count × arch.outputs target values. */
   readonly targets: Float32Array;
+  /**
+   * count weights, one per point, of its squared error in the loss (the
+   * loss is then Σ w·(y − t)² over the points × outputs, divided by their
+   * number); default all 1. A mean of 1 keeps the learning rate's meaning.
+   */
+  readonly weights?: Float32Array;
   /** Adam hyper-parameters; defaults β1 0.9, β2 0.999, ε 1e-8. */
   readonly adam?: { beta1?: number; beta2?: number; epsilon?: number };
   /**

@@ -42,6 +42,8 @@ export interface TrainingSet {
   readonly targets: Float32Array;
   /** Points per mini-batch, or undefined for one step on every point. */
   readonly batchRows: number | undefined;
+  /** Each point's weight in the loss (`EngineSetup.weights`); default all 1. */
+  readonly weights?: Float32Array;
   /** This set's network when it differs from the shared `arch` (per-tile widths); its WS α follows with `alpha`. */
   readonly arch?: SirenArch;
   readonly alpha?: number;
@@ -190,7 +192,7 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
   let engineName = '';
   const archOf = (set: TrainingSet): SirenArch => set.arch ?? arch;
   const withEngine = async <T>(set: TrainingSet, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = await options.createEngine({ arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, batchRows: set.batchRows });
+    const engine = await options.createEngine({ arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, weights: set.weights, batchRows: set.batchRows });
     engineName = engine.name;
     try {
       return await run(engine);

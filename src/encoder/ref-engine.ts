@@ -35,6 +35,7 @@ export class RefEngine implements Engine {
     this.layers = layerShapes(setup.arch);
     this.count = setup.coords.length / setup.arch.inputs;
     this.batches = batchCount(this.count, setup.batchRows);
+    if (setup.weights !== undefined && setup.weights.length !== this.count) throw new RangeError(`Expected ${this.count} weights for ${this.count} points but received ${setup.weights.length}`);
     this.params = Float32Array.from(setup.params);
     this.grad = new Float64Array(this.params.length);
     this.m = new Float64Array(this.params.length);
@@ -68,9 +69,15 @@ export class RefEngine implements Engine {
     let sum = 0;
     for (let i = first * arch.outputs; i < end * arch.outputs; i++) {
       const d = this.outputs[i]! - targets[i]!;
-      sum += d * d;
+      sum += this.weightOf(i) * d * d;
     }
     return sum / ((end - first) * arch.outputs);
+  }
+
+  /** The weight of the point that output value `i` belongs to (1 without weights). */
+  private weightOf(i: number): number {
+    const { weights, arch } = this.setup;
+    return weights === undefined ? 1 : weights[Math.floor(i / arch.outputs)]!;
   }
 
   async backward(): Promise<void> {
@@ -79,7 +86,7 @@ export class RefEngine implements Engine {
     // dLoss/dOutput for loss = mean squared error over the batch's points × outputs values (zero elsewhere).
     let upstream = new Float64Array(this.outputs.length);
     const values = (end - first) * arch.outputs;
-    for (let i = first * arch.outputs; i < end * arch.outputs; i++) upstream[i] = (2 * (this.outputs[i]! - targets[i]!)) / values;
+    for (let i = first * arch.outputs; i < end * arch.outputs; i++) upstream[i] = (2 * this.weightOf(i) * (this.outputs[i]! - targets[i]!)) / values;
     this.grad.fill(0);
     for (let l = this.layers.length - 1; l >= 0; l--) {
       const layer = this.layers[l]!;

@@ -35,6 +35,13 @@ export async function createTfjsEngineFactory(options: LoadTfjsOptions = {}): Pr
  * network, data and Adam moments live on the backend (on the GPU with
  * tfjs-node-gpu or WebGPU); only losses and parameters come back.
  */
+/** One run of training points as tensors: inputs, targets, and their weights when the fit is weighted. */
+interface Rows {
+  readonly x: Tensor2D;
+  readonly t: Tensor2D;
+  readonly w?: Tensor2D;
+}
+
 export class TfjsEngine implements Engine {
   readonly name: string;
   readonly batches: number;
@@ -45,9 +52,9 @@ export class TfjsEngine implements Engine {
   private readonly biases: Variable[];
   private readonly moments: { m: Variable; v: Variable }[];
   private readonly hyper: AdamHyper;
-  /** Inputs and targets of each mini-batch, and of all points. */
-  private readonly data: { x: Tensor2D; t: Tensor2D }[];
-  private readonly all: { x: Tensor2D; t: Tensor2D };
+  /** Inputs, targets and (with the setup's `weights`) the points' weights of each mini-batch, and of all points. */
+  private readonly data: Rows[];
+  private readonly all: Rows;
   /** Gradients of the last forward pass, by variable, until the next one. */
   private gradients: TfCore.NamedTensorMap | null = null;
   private step = 0;
@@ -70,9 +77,11 @@ export class TfjsEngine implements Engine {
     this.weights = this.layers.map((layer) => tf.variable(tf.tensor2d(setup.params.subarray(layer.weightOffset, layer.biasOffset), [layer.fanIn, layer.fanOut])));
     this.biases = this.layers.map((layer) => tf.variable(tf.tensor1d(setup.params.subarray(layer.biasOffset, layer.biasOffset + layer.fanOut))));
     this.moments = this.variables().map((v) => ({ m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) }));
-    const rows = (first: number, end: number): { x: Tensor2D; t: Tensor2D } => ({
+    if (setup.weights !== undefined && setup.weights.length !== this.count) throw new RangeError(`Expected ${this.count} weights for ${this.count} points but received ${setup.weights.length}`);
+    const rows = (first: number, end: number): Rows => ({
       x: tf.tensor2d(setup.coords.subarray(first * arch.inputs, end * arch.inputs), [end - first, arch.inputs]),
       t: tf.tensor2d(setup.targets.subarray(first * arch.outputs, end * arch.outputs), [end - first, arch.outputs]),
+      ...(setup.weights === undefined ? {} : { w: tf.tensor2d(setup.weights.subarray(first, end), [end - first, 1]) }),
     });
     this.all = rows(0, this.count);
     this.data = this.batches === 1 ? [this.all] : Array.from({ length: this.batches }, (_, b) => {
@@ -100,11 +109,14 @@ export class TfjsEngine implements Engine {
   async forward(batch?: number): Promise<number> {
     const tf = this.tf;
     batchRange(this.count, this.setup.batchRows, batch); // validates `batch`
-    const { x, t } = batch === undefined ? this.all : this.data[batch]!;
+    const { x, t, w } = batch === undefined ? this.all : this.data[batch]!;
     if (this.gradients) tf.dispose(this.gradients);
     // The mean squared error over the batch's points × outputs, as a sum times a constant.
     const scale = 1 / (x.shape[0] * this.setup.arch.outputs);
-    const { value, grads } = tf.variableGrads(() => tf.mul(tf.sum(tf.square(tf.sub(this.field(x), t))), scale) as TfCore.Scalar, this.variables());
+    const { value, grads } = tf.variableGrads(() => {
+      const squared = tf.square(tf.sub(this.field(x), t));
+      return tf.mul(tf.sum(w === undefined ? squared : tf.mul(squared, w)), scale) as TfCore.Scalar;
+    }, this.variables());
     this.gradients = grads;
     const loss = (await value.data())[0]!;
     value.dispose();
@@ -173,7 +185,8 @@ export class TfjsEngine implements Engine {
     const tf = this.tf;
     if (this.gradients) tf.dispose(this.gradients);
     this.gradients = null;
-    tf.dispose([...this.variables(), ...this.moments.flatMap(({ m, v }) => [m, v]), this.all.x, this.all.t]);
-    if (this.batches > 1) for (const { x, t } of this.data) tf.dispose([x, t]);
+    const tensorsOf = ({ x, t, w }: Rows): Tensor2D[] => (w === undefined ? [x, t] : [x, t, w]);
+    tf.dispose([...this.variables(), ...this.moments.flatMap(({ m, v }) => [m, v]), ...tensorsOf(this.all)]);
+    if (this.batches > 1) for (const rows of this.data) tf.dispose(tensorsOf(rows));
   }
 }

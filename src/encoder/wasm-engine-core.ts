@@ -59,19 +59,20 @@ export class WasmEngine implements Engine {
   }
 
   static async create(setup: EngineSetup, platform: WasmEnginePlatform): Promise<WasmEngine> {
-    const { arch, coords, targets, params } = setup;
+    const { arch, coords, targets, weights, params } = setup;
     const count = coords.length / arch.inputs;
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a positive multiple of ${arch.inputs} coordinates but received ${coords.length}`);
     if (targets.length !== count * arch.outputs) throw new RangeError(`Expected ${count * arch.outputs} targets for ${count} points but received ${targets.length}`);
+    if (weights !== undefined && weights.length !== count) throw new RangeError(`Expected ${count} weights for ${count} points but received ${weights.length}`);
     const { variant } = platform;
     const shared = detectFeatures().threads;
     const threads = shared ? platform.threads : 1;
-    const layout = planTraining(arch, count, { tileRows: platform.tileRows, chunkRows: platform.chunkRows, batchRows: setup.batchRows, slots: threads });
+    const layout = planTraining(arch, count, { tileRows: platform.tileRows, chunkRows: platform.chunkRows, batchRows: setup.batchRows, slots: threads, weighted: weights !== undefined });
     const pages = layout.bytes / 65536;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
     const module = variant === 'scalar' ? null : kernelModule(variant, shared);
     const core = new TrainCore(createKernels(memory, variant, module ?? undefined), layout, memory);
-    core.setData(coords, targets);
+    core.setData(coords, targets, weights);
     core.setParams(params);
     core.resetMoments();
     let pool: WorkerPool | undefined;

@@ -134,6 +134,8 @@ export interface TrainLayout {
   readonly coords: number;
   /** count × outputs floats. */
   readonly targets: number;
+  /** count floats: each point's weight in the squared error; 0 when the fit is unweighted (every weight 1). */
+  readonly weights: number;
   /** Int32 × 3: the threads' work counter (next chunk), then the end and the first chunk of this step's batch. */
   readonly counter: number;
   readonly scratch: number;
@@ -151,6 +153,8 @@ export interface TrainPlanOptions {
   readonly batchRows?: number;
   /** Scratch slots (threads); default 1. */
   readonly slots?: number;
+  /** Room for a weight per point (`TrainCore.setData`); default none. */
+  readonly weighted?: boolean;
 }
 
 /** Per-slot scratch, in floats relative to the slot: H[1..depth], C[0..depth-1], Y, Ga, Gb. */
@@ -226,10 +230,11 @@ export function planTraining(arch: SirenArch, count: number, options: TrainPlanO
   const losses = take(8 * chunks);
   const coords = take(chunks * chunkRows * net.inputPad * 4);
   const targets = take(count * arch.outputs * 4);
+  const weights = options.weighted === true ? take(count * 4) : 0;
   const counter = take(12);
   const scratchBytes = align(scratchPlan(net, tileRows).floats * 4);
   const scratch = take(scratchBytes * slots);
   const bytes = Math.ceil(at / 65536) * 65536;
   if (bytes > 4 * 1024 ** 3 - 65536) throw new RangeError(`a fit of ${count} points needs ${bytes} bytes, more than a 4 GiB WebAssembly memory`);
-  return { net, count, tileRows, chunkRows, chunks, chunksPerBatch, slots, params, paramsT, grad, m, v, partials, losses, coords, targets, counter, scratch, scratchBytes, bytes };
+  return { net, count, tileRows, chunkRows, chunks, chunksPerBatch, slots, params, paramsT, grad, m, v, partials, losses, coords, targets, weights, counter, scratch, scratchBytes, bytes };
 }

@@ -31,11 +31,17 @@ export class TrainCore {
     this.plan = scratchPlan(layout.net, layout.tileRows);
   }
 
-  /** Copies the training data in (coordinates padded to net.inputPad columns, zero rows beyond count). */
-  setData(coords: Float32Array, targets: Float32Array): void {
+  /**
+   * Copies the training data in (coordinates padded to net.inputPad columns,
+   * zero rows beyond count), and the points' weights when the layout has room
+   * for them (`planTraining`'s `weighted`).
+   */
+  setData(coords: Float32Array, targets: Float32Array, weights?: Float32Array): void {
     const { net, count } = this.layout;
     writeInputRows(this.f32, this.layout.coords >> 2, net, coords, 0, count, this.layout.chunks * this.layout.chunkRows);
     this.f32.set(targets.subarray(0, count * net.arch.outputs), this.layout.targets >> 2);
+    if ((weights !== undefined) !== (this.layout.weights !== 0)) throw new RangeError('weights must be given exactly when the layout was planned with them');
+    if (weights !== undefined) this.f32.set(weights.subarray(0, count), this.layout.weights >> 2);
   }
 
   /** Replaces the parameters (caller layout) and refreshes the transposed weights. */
@@ -124,7 +130,8 @@ export class TrainCore {
       const g = base + plan.ga * 4;
       const g2 = base + plan.gb * 4;
       // The tile's targets start at row `start`; its Y rows past `valid` get zero gradient.
-      sse += k.lossGrad(y, L.targets + start * arch.outputs * 4, y, rows, valid, arch.outputs, OUTPUT_PAD, scale);
+      const tileSse = k.lossGrad(y, L.targets + start * arch.outputs * 4, y, rows, valid, arch.outputs, OUTPUT_PAD, scale);
+      sse += L.weights === 0 ? tileSse : this.weighRows(y, L.weights + start * 4, valid, arch.outputs, scale);
       // Backward. Output layer: dW = Hᵀ·G, db = Σ G, then G ← (G·Wᵀ) ⊙ C.
       k.gemmTN(h(depth), y, part + out.w * 4, rows, out.k, out.n, acc);
       k.colSum(y, part + out.b * 4, rows, out.n, acc);
@@ -144,6 +151,27 @@ export class TrainCore {
       }
     }
     this.f64[(L.losses >> 3) + c] = sse;
+  }
+
+  /**
+   * Multiplies each of the first `valid` rows of the loss gradient at `g`
+   * (stride OUTPUT_PAD; g = scale·(y − t)) by its point's weight at `w`, so
+   * that the backward pass is of the weighted squared error.
+   * @returns that tile's weighted sum of squared errors, Σ w·(y − t)².
+   */
+  private weighRows(g: number, w: number, valid: number, outputs: number, scale: number): number {
+    const f = this.f32;
+    let sum = 0;
+    for (let r = 0; r < valid; r++) {
+      const weight = f[(w >> 2) + r]!;
+      for (let o = 0; o < outputs; o++) {
+        const at = (g >> 2) + r * OUTPUT_PAD + o;
+        const value = f[at]!;
+        sum += weight * value * value;
+        f[at] = weight * value;
+      }
+    }
+    return sum / (scale * scale);
   }
 
   /** After every chunk of the step ran: sums their gradients in order into `grad`. @returns the step's mean squared error. */
