@@ -78,7 +78,10 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   allocationGranule: [4].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
   // Issue 10, MS-SSIM: the fit's squared error weighted by 1 / (local luma variance + K)^strength (contrast-weights.ts); full size.
   tune: [0, 0.25, 0.5, 0.75, 1].map((strength) => ({ name: `contrastWeighting=${strength}`, options: { contrastWeighting: { strength, radius: 3 } } })),
-  tuneRadius: [1, 8].map((radius) => ({ name: `contrastWeighting=0.5,radius=${radius}`, options: { contrastWeighting: { strength: 0.5, radius } } })),
+  tuneFine: [
+    ...[0.125, 0.375].map((strength) => ({ name: `contrastWeighting=${strength}`, options: { contrastWeighting: { strength, radius: 3 } } })),
+    ...[1, 8].map((radius) => ({ name: `contrastWeighting=0.25,radius=${radius}`, options: { contrastWeighting: { strength: 0.25, radius } } })),
+  ],
   tiles: [[1, 1], [2, 1], [2, 2], [4, 4]].map(([columns, rows]) => ({ name: `tiles=${columns}x${rows}`, options: { tiles: { columns: columns!, rows: rows! } } })),
 };
 

@@ -10,20 +10,13 @@ import { readSnf } from '../src/format/index.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
 import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
+import { smoothBesideTexture } from './helpers/synthetic.js';
 
 const ARCH: SirenArch = { inputs: 26, outputs: 3, width: 24, depth: 3, omega: 30, fourier: 6 };
 
 /** A gray image whose left half is flat and whose right half is a pseudo-random texture. */
 function halfBusy(width: number, height: number): Raster {
-  const data = new Uint8Array(width * height);
-  let state = 12345;
-  for (let y = 0; y < height; y++) {
-    for (let x = 0; x < width; x++) {
-      state = (state * 1103515245 + 12345) >>> 0;
-      data[y * width + x] = x < width / 2 ? 100 : 60 + (state >>> 24) / 2;
-    }
-  }
-  return { width, height, channels: 1, data };
+  return smoothBesideTexture(width, height, () => 100);
 }
 
 test('regionDetail: 0 on a flat region; the mean squared step between neighbours otherwise', () => {

@@ -3,6 +3,7 @@ import { describe, test } from 'node:test';
 import { enableRelaxedSimd } from '../src/encoder/wasm-engine.js';
 import { createKernels, detectFeatures } from '../src/kernels/wasm/load.js';
 import { MODE_LINEAR, MODE_MUL, MODE_SIN, MODE_SINCOS, type KernelVariant, type Kernels } from '../src/kernels/wasm/table.js';
+import { largestRelativeError } from './helpers/random-net.js';
 
 // Every kernel of every variant this runtime supports, against float64
 // references computed from the same float32 inputs.
@@ -39,17 +40,6 @@ function fill(f32: Float32Array, ptr: number, n: number, scale = 1): Float32Arra
   const view = f32.subarray(ptr >> 2, (ptr >> 2) + n);
   for (let i = 0; i < n; i++) view[i] = (random() * 2 - 1) * scale;
   return view;
-}
-
-/** max |a − ref| / max |ref|. */
-function relError(a: ArrayLike<number>, ref: ArrayLike<number>): number {
-  let err = 0;
-  let mag = 0;
-  for (let i = 0; i < ref.length; i++) {
-    err = Math.max(err, Math.abs(a[i]! - ref[i]!));
-    mag = Math.max(mag, Math.abs(ref[i]!));
-  }
-  return err / mag;
 }
 
 function maxAbs(a: ArrayLike<number>, ref: ArrayLike<number>): number {
@@ -115,15 +105,15 @@ for (const variant of variants) {
         }
         k.gemmNN(x, w, b, out, 0, rows, kk, n, MODE_LINEAR, 0);
         const Z = Float32Array.from(f32.subarray(out >> 2, (out >> 2) + rows * n));
-        assert.ok(relError(Z, ref) < 1e-5, `linear ${rows}×${kk}×${n}: ${relError(Z, ref)}`);
+        assert.ok(largestRelativeError(Z, ref) < 1e-5, `linear ${rows}×${kk}×${n}: ${largestRelativeError(Z, ref)}`);
         // No bias.
         k.gemmNN(x, w, 0, out2, 0, rows, kk, n, MODE_LINEAR, 0);
         const noBias = ref.map((z, i) => z - B[i % n]!);
-        assert.ok(relError(f32.subarray(out2 >> 2, (out2 >> 2) + rows * n), noBias) < 1e-5, 'no bias');
+        assert.ok(largestRelativeError(f32.subarray(out2 >> 2, (out2 >> 2) + rows * n), noBias) < 1e-5, 'no bias');
         // z ⊙ aux.
         k.gemmNN(x, w, b, out2, aux, rows, kk, n, MODE_MUL, 0);
         const mul = ref.map((z, i) => z * A[i]!);
-        assert.ok(relError(f32.subarray(out2 >> 2, (out2 >> 2) + rows * n), mul) < 1e-5, 'mul');
+        assert.ok(largestRelativeError(f32.subarray(out2 >> 2, (out2 >> 2) + rows * n), mul) < 1e-5, 'mul');
         // sin(ω z) and ω cos(ω z) of the kernel's own z (ω·z in float32, as the kernel does).
         const omega = 30;
         k.gemmNN(x, w, b, out2, aux, rows, kk, n, MODE_SINCOS, omega);
@@ -153,12 +143,12 @@ for (const variant of variants) {
       }
       k.gemmTN(x, g, d, rows, kk, n, 0);
       k.colSum(g, db, rows, n, 0);
-      assert.ok(relError(f32.subarray(d >> 2, (d >> 2) + kk * n), ref) < 1e-5, 'gemmTN');
-      assert.ok(relError(f32.subarray(db >> 2, (db >> 2) + n), refB) < 1e-5, 'colSum');
+      assert.ok(largestRelativeError(f32.subarray(d >> 2, (d >> 2) + kk * n), ref) < 1e-5, 'gemmTN');
+      assert.ok(largestRelativeError(f32.subarray(db >> 2, (db >> 2) + n), refB) < 1e-5, 'colSum');
       k.gemmTN(x, g, d, rows, kk, n, 1);
       k.colSum(g, db, rows, n, 1);
-      assert.ok(relError(f32.subarray(d >> 2, (d >> 2) + kk * n), ref.map((v) => 2 * v)) < 1e-5, 'gemmTN acc');
-      assert.ok(relError(f32.subarray(db >> 2, (db >> 2) + n), refB.map((v) => 2 * v)) < 1e-5, 'colSum acc');
+      assert.ok(largestRelativeError(f32.subarray(d >> 2, (d >> 2) + kk * n), ref.map((v) => 2 * v)) < 1e-5, 'gemmTN acc');
+      assert.ok(largestRelativeError(f32.subarray(db >> 2, (db >> 2) + n), refB.map((v) => 2 * v)) < 1e-5, 'colSum acc');
     });
 
     test('lossGrad, reduce, transpose and adam match float64', () => {

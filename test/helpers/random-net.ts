@@ -34,3 +34,14 @@ export function sirenParams(arch: SirenArch, random: () => number): Float32Array
 export function randomSirenParams(arch: SirenArch, seed: number): Float32Array {
   return sirenParams(arch, lcg(seed));
 }
+
+/** The largest difference between `got` and `want`, relative to the largest magnitude in `want`. */
+export function largestRelativeError(got: ArrayLike<number>, want: ArrayLike<number>): number {
+  let err = 0;
+  let magnitude = 0;
+  for (let i = 0; i < want.length; i++) {
+    err = Math.max(err, Math.abs(got[i]! - want[i]!));
+    magnitude = Math.max(magnitude, Math.abs(want[i]!));
+  }
+  return err / magnitude;
+}

@@ -30,3 +30,20 @@ export function tinySetup(arch: SirenArch, side: number, seed = 7, alpha = 1.5):
   }
   return { arch, params: initializeWeightScaled(arch, alpha, seed), coords, targets };
 }
+
+/**
+ * A gray image whose left half is `smooth(x, y)` and whose right half is a
+ * pseudo-random texture (an LCG's top byte, halved, from 60): a flat and a
+ * busy region side by side, for the tests of tile widths and contrast weights.
+ */
+export function smoothBesideTexture(width: number, height: number, smooth: (x: number, y: number) => number, seed = 12345): Raster {
+  const data = new Uint8Array(width * height);
+  let state = seed;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      state = (state * 1103515245 + 12345) >>> 0;
+      data[y * width + x] = x < width / 2 ? smooth(x, y) : 60 + (state >>> 24) / 2;
+    }
+  }
+  return { width, height, channels: 1, data };
+}
