@@ -103,13 +103,16 @@ test('weighted loss: the wasm engine follows the reference engine (loss and grad
   await assert.rejects(wasmEngineFactory({ threads: 1 })({ ...plain, weights: new Float32Array(3) }), /Expected 300 weights for 300 points but received 3/);
 });
 
-test('encodeImage --tune ssim: the flat half gets the smaller error, the busy half the larger; a bad tuning is refused', async () => {
+test('encodeImage tune: ssim gives the flat half the smaller error and the busy half the larger, the default balanced lies between; a bad tuning is refused', async () => {
   // Left half a gentle ramp, right half texture.
   const image = smoothBesideTexture(48, 32, (x, y) => 80 + x + y, 99);
   const options = { width: 16, steps: 60, engine: wasmEngineFactory({ threads: 1 }) };
-  const plain = await encodeImage(image, options);
+  const plain = await encodeImage(image, { ...options, tune: 'psnr' });
   const tuned = await encodeImage(image, { ...options, tune: 'ssim' });
   assert.equal(plain.tune, 'psnr');
+  // The default weighs a little: between the two.
+  const balanced = await encodeImage(image, options);
+  assert.equal(balanced.tune, 'balanced');
   assert.equal(tuned.tune, 'ssim');
   const flat = [0, 0, 24, 32] as const;
   const busy = [24, 0, 48, 32] as const;
@@ -118,7 +121,9 @@ test('encodeImage --tune ssim: the flat half gets the smaller error, the busy ha
   const busyError = [regionMeanSquaredError(image, plainImage, busy), regionMeanSquaredError(image, tunedImage, busy)];
   assert.ok(flatError[1]! < flatError[0]!, `flat half: ${flatError.join(' → ')}`);
   assert.ok(busyError[1]! > busyError[0]!, `busy half: ${busyError.join(' → ')}`);
-  await assert.rejects(encodeImage(image, { ...options, tune: 'ms-ssim' as never }), (e: unknown) => e instanceof EncodeOptionsError && /tune must be one of psnr, ssim/.test(e.message));
+  const balancedFlat = regionMeanSquaredError(image, await decodeImage(balanced.bytes), flat);
+  assert.ok(flatError[1]! < balancedFlat && balancedFlat < flatError[0]!, `flat half: psnr ${flatError[0]}, balanced ${balancedFlat}, ssim ${flatError[1]}`);
+  await assert.rejects(encodeImage(image, { ...options, tune: 'ms-ssim' as never }), (e: unknown) => e instanceof EncodeOptionsError && /tune must be one of psnr, balanced, ssim/.test(e.message));
 });
 
 test('snfc encode --tune: a bad value is a usage error (exit 2) and writes nothing; --json says which; audio refuses it', () => {
@@ -127,7 +132,7 @@ test('snfc encode --tune: a bad value is a usage error (exit 2) and writes nothi
   const input = path.join(FIXTURES, 'kodim-crop32.png');
   const bad = snfc(['encode', input, '-o', out, '--tune', 'vmaf', '--steps', '2', '--quiet']);
   assert.equal(bad.status, 2);
-  assert.match(bad.stderr, /^snfc: Expected one of psnr, ssim for --tune but received/);
+  assert.match(bad.stderr, /^snfc: Expected one of psnr, balanced, ssim for --tune but received/);
   assert.equal(bad.stderr.trim().split('\n').length, 1);
   const ok = snfc(['encode', input, '-o', out, '--tune', 'ssim', '--bpp', '4', '--steps', '3', '--json']);
   assert.equal(ok.status, 0, ok.stderr);

@@ -22,7 +22,7 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each, or auto: tiles of about 192x128 pixels (1x1 for small images, 4x4 for 768x512) [default: auto]' })
     .option('overlap', { type: 'string', describe: 'Pixels each tile reaches into its neighbours, blended at decode so that no seam shows; 0: tiles meet edge to edge (a 2.0 file) [default: 4 with more than one tile]' })
     .option('allocation', { type: 'string', describe: 'How --bpp shares its parameters among the tiles: detail (busy tiles get wider networks, smooth ones narrower) or equal (one width for all) [default: detail]' })
-    .option('tune', { type: 'string', describe: 'What the fit minimizes: psnr (squared error) or ssim (error weighted towards flat areas, where SSIM sees it: higher MS-SSIM, lower PSNR; docs/studies.md) [default: psnr]' })
+    .option('tune', { type: 'string', describe: 'What the fit minimizes: the squared error weighted towards flat areas, where SSIM sees errors most. balanced: a little (MS-SSIM up, PSNR level); ssim: more (MS-SSIM up more, PSNR down); psnr: plain squared error [default: balanced]' })
     .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
     .option('steps', { type: 'string', describe: 'Passes over every pixel per network, each one Adam step per batch [default: 1000, or as many as --time allows]' })
     .option('batch', { type: 'string', describe: 'Pixels per Adam step: each pass steps through random batches of about this many of a tile\'s pixels (a multiple of 256); 0: one step on every pixel [default: 1536]' })

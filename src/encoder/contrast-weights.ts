@@ -1,7 +1,7 @@
 import type { Raster } from '../raster.js';
 
 /**
- * Per-pixel weights of the fit's squared error for `--tune ssim`.
+ * Per-pixel weights of the fit's squared error (`--tune`).
  *
  * PSNR counts an error alike wherever it falls; SSIM divides it by the local
  * contrast. A neural field spreads its error over flat and busy areas alike,
@@ -18,14 +18,26 @@ import type { Raster } from '../raster.js';
  */
 
 /** The tunings: the loss the fit minimizes. */
-export const TUNINGS = ['psnr', 'ssim'] as const;
+export const TUNINGS = ['psnr', 'balanced', 'ssim'] as const;
 export type Tuning = (typeof TUNINGS)[number];
+
+/**
+ * The weighting of each tuning (docs/studies.md, "Weighting the error by
+ * contrast"): `psnr` none (plain squared error); `balanced`, the default,
+ * strength 0.25, which raised MS-SSIM by 0.006 for 0.03 dB of PSNR on
+ * full-size Kodak images at 0.5 bpp; `ssim` 0.5, the most MS-SSIM, for
+ * about 0.4 dB of PSNR.
+ */
+export const TUNING_WEIGHTS: Readonly<Record<Tuning, ContrastWeighting>> = {
+  psnr: { strength: 0, radius: 3 },
+  balanced: { strength: 0.25, radius: 3 },
+  ssim: { strength: 0.5, radius: 3 },
+};
+
+export const DEFAULT_TUNING: Tuning = 'balanced';
 
 /** SSIM's C2 / 2 on 8-bit samples. */
 const SSIM_K = (0.03 * 255) ** 2 / 2;
-
-/** How `--tune ssim` weighs, by default (docs/studies.md, "Tuned for SSIM"). */
-export const SSIM_WEIGHTING: ContrastWeighting = { strength: 0.5, radius: 3 };
 
 export interface ContrastWeighting {
   /** Exponent of 1 / (σ² + K): 0 weighs every pixel alike, 1 is SSIM's weighting. */

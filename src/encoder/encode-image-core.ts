@@ -17,7 +17,7 @@ import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
 import { regionDetail, TILE_ALLOCATIONS, widthsByDetail, type TileAllocation } from './tile-widths.js';
-import { contrastWeights, localLumaVariance, SSIM_WEIGHTING, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
+import { contrastWeights, DEFAULT_TUNING, localLumaVariance, TUNING_WEIGHTS, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
 export { fixedBitSteps, shufflePoints };
@@ -74,9 +74,10 @@ export interface ImageEncodeOptions extends FitSettings {
   /** The width of each tile's network, row by row, in place of the allocation's (for studies). */
   readonly tileWidths?: readonly number[];
   /**
-   * What the fit minimizes: `psnr` (default) the squared error, `ssim` the
-   * squared error weighted towards flat areas (contrast-weights.ts), which
-   * raises MS-SSIM at some cost in PSNR (docs/studies.md).
+   * What the fit minimizes: the squared error weighted towards flat areas,
+   * where SSIM sees errors most (contrast-weights.ts): `balanced` (default)
+   * a little, `ssim` more (MS-SSIM up, PSNR down), `psnr` not at all (plain
+   * squared error). Images only.
    */
   readonly tune?: Tuning;
   /** The weighting in place of `tune`'s (for studies); strength 0 is `psnr`. */
@@ -296,15 +297,15 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_STEPS);
   const qatSteps = options.qatSteps ?? (unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
 
-  const tune = options.tune ?? 'psnr';
+  const tune = options.tune ?? DEFAULT_TUNING;
   if (!TUNINGS.includes(tune)) throw new EncodeOptionsError(`tune must be one of ${TUNINGS.join(', ')}; got ${String(tune)}`);
-  const weighting = options.contrastWeighting ?? (tune === 'ssim' ? SSIM_WEIGHTING : undefined);
-  const variance = weighting !== undefined && weighting.strength !== 0 ? localLumaVariance(image, weighting.radius) : undefined;
+  const weighting = options.contrastWeighting ?? TUNING_WEIGHTS[tune];
+  const variance = weighting.strength !== 0 ? localLumaVariance(image, weighting.radius) : undefined;
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
     const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
     const margin = Math.min(overlap, options.fitMargin ?? DEFAULT_FIT_MARGIN);
     const fitted = extendRegion(region, [image.width, image.height], [margin, margin]) as unknown as ImageRegion;
-    const data = { ...tileData(image, fitted, frame), ...(variance === undefined ? {} : { weights: contrastWeights(variance, image.width, fitted, weighting!.strength) }) };
+    const data = { ...tileData(image, fitted, frame), ...(variance === undefined ? {} : { weights: contrastWeights(variance, image.width, fitted, weighting.strength) }) };
     const points = data.targets.length / image.channels;
     const batchRows = batchRowsFor(points, options.batch);
     const width = widths[index]!;
