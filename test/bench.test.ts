@@ -98,5 +98,12 @@ test('bench resumes: a rerun measures nothing, and a deleted entry is the only o
     assert.equal(fullBatch.measured, 1);
     const entry = (await readEntries(json)).find((e) => e.key === measured[0]) as { batch?: number } | undefined;
     assert.equal(entry?.batch, 24 * 24);
+    // So is a tuning: new work, recorded in the entry (the entries before it used the default).
+    measured.length = 0;
+    const tuned = await runBench({ ...options, codecs: ['snf'], bpps: [4], limit: 1, snf: { engine: 'ref', steps: 20, tune: 'psnr' } });
+    assert.equal(tuned.measured, 1);
+    const entries = await readEntries(json);
+    assert.equal((entries.find((e) => e.key === measured[0]) as { tune?: string } | undefined)?.tune, 'psnr');
+    assert.ok(entries.filter((e) => e.codec === 'snf' && e.key !== measured[0]).every((e) => (e as { tune?: string }).tune === 'balanced'));
   }
 });

@@ -3,6 +3,7 @@ import type { Raster } from '../raster.js';
 import type { EngineName } from '../encoder/engines.js';
 import { msSsim } from './ms-ssim.js';
 import { seamRatio } from '../metrics/seams.js';
+import type { Tuning } from '../encoder/contrast-weights.js';
 
 /**
  * snf as a bench codec: encode at a target rate, decode the file with the
@@ -20,6 +21,8 @@ export interface SnfBenchSettings {
   readonly engine: EngineName;
   /** Initialization seed; undefined: the encoder's default. */
   readonly seed?: number;
+  /** What the fit minimizes (`--tune`); undefined: the encoder's default. */
+  readonly tune?: Tuning;
 }
 
 /** One measured snf point. */
@@ -57,6 +60,8 @@ export interface SnfPoint {
   readonly widths?: number[];
   /** PSNR of the worst tile (capped like `psnr`): far below the image's, a fit went wrong. Absent from older entries. */
   readonly tilePsnrMin?: number;
+  /** What the fit minimized. Absent from entries written before `--tune` (plain squared error, `psnr`). */
+  readonly tune?: Tuning;
 }
 
 /**
@@ -72,7 +77,7 @@ export async function measureSnfPoint(
   ]);
   const started = performance.now();
   const result = await encodeImage(image, {
-    bpp: targetBpp, steps: settings.steps, batch: settings.batch, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed,
+    bpp: targetBpp, steps: settings.steps, batch: settings.batch, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed, tune: settings.tune,
     engine: await engineByName(settings.engine), onStep,
   });
   const decoded = await decodeImage(result.bytes);
@@ -83,7 +88,7 @@ export async function measureSnfPoint(
     ...reportPsnr(psnr(image, decoded)), encoderPsnr: reportPsnr(result.psnr).psnr, msssim: similarity.value, msssimScales: similarity.scales,
     networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, batch: result.batch, seconds,
     tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap,
-    ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), tilePsnrMin: reportPsnr(Math.min(...result.tilePsnrs)).psnr,
+    ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), tilePsnrMin: reportPsnr(Math.min(...result.tilePsnrs)).psnr, tune: result.tune,
     ...(result.tiles.columns * result.tiles.rows > 1 ? { seams: seamRatio(image, decoded, result.tiles.columns, result.tiles.rows).ratio } : {}),
   };
 }

@@ -1,3 +1,4 @@
+import { TUNINGS } from '../encoder/contrast-weights.js';
 import cliProgress from 'cli-progress';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { DEFAULT_ANCHORS_PATH } from '../bench/anchors.js';
@@ -61,7 +62,7 @@ function benchProgress(quiet: boolean): BenchProgress | undefined {
 
 /** `snfc bench` on WAV files (run-audio-bench.ts). */
 async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<void> {
-  for (const flag of ['bpp', 'resize', 'limit', 'anchors', 'batch'] as const) {
+  for (const flag of ['bpp', 'resize', 'limit', 'anchors', 'batch', 'tune'] as const) {
     if (argv[flag] !== undefined) throw usageError(`--${flag} is for images; these inputs are WAV audio`);
   }
   const kbps = argv.kbps === undefined ? undefined : unique('kbps', listFlag('kbps', argv.kbps).map((k) => positiveNumber('kbps', k, 512)));
@@ -95,6 +96,7 @@ export const benchCommand = {
     .option('batch', { type: 'string', describe: 'Pixels per Adam step of snf\'s fit; 0: all [default: the encoder\'s]' })
     .option('engine', { type: 'string', describe: `snf compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
     .option('seed', { type: 'string', describe: 'snf initialization seed [default: the encoder\'s]' })
+    .option('tune', { type: 'string', describe: `What snf's fit minimizes: ${TUNINGS.join(', ')} (snfc encode --tune) [default: the encoder's]` })
     .option('resize', { type: 'string', describe: 'Scale and centre-crop every image to WxH first (quick subsets)' })
     .option('limit', { type: 'string', describe: 'Use only the first N images' })
     .option('out', { type: 'string', describe: `Output folder; a rerun resumes there [default: ${DEFAULT_OUT_DIR}]` })
@@ -115,6 +117,7 @@ export const benchCommand = {
     const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000);
     const batch = argv.batch === undefined ? undefined : integerIn('batch', argv.batch, 0, 1 << 30);
     const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
+    const tune = argv.tune === undefined ? undefined : oneOf('tune', argv.tune, TUNINGS);
     const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const resize = argv.resize === undefined ? undefined : sizeFlag('resize', argv.resize, 16384);
     const limit = argv.limit === undefined ? undefined : integerIn('limit', argv.limit, 1, 1_000_000);
@@ -127,7 +130,7 @@ export const benchCommand = {
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,
       outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
-      snf: { engine, steps, batch, timeLimitSeconds, seed },
+      snf: { engine, steps, batch, timeLimitSeconds, seed, tune },
       anchorsPath: noAnchors ? null : typeof argv.anchors === 'string' ? argv.anchors : undefined,
       anchorsRequired: typeof argv.anchors === 'string',
       progress: benchProgress(argv.quiet === true),
