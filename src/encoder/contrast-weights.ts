@@ -24,7 +24,7 @@ export type Tuning = (typeof TUNINGS)[number];
 /**
  * The weighting of each tuning (docs/studies.md, "Weighting the error by
  * contrast"): `psnr` none (plain squared error); `balanced`, the default,
- * strength 0.25, which raised MS-SSIM by 0.006 for 0.03 dB of PSNR on
+ * strength 0.25, which raised MS-SSIM by 0.006 for 0.04 dB of PSNR on
  * full-size Kodak images at 0.5 bpp; `ssim` 0.375, nearly the most MS-SSIM
  * of any strength (+0.007) for 0.17 dB of PSNR (0.5 adds 0.0004 for 0.4 dB).
  */

@@ -165,7 +165,7 @@ interface Tile {
   /** Training points (pixels), in random order when fitted on mini-batches of `batchRows`. */
   readonly coords: Float32Array;
   readonly targets: Float32Array;
-  /** Each point's weight in the loss, with `tune` ssim. */
+  /** Each point's weight in the loss, unless the tuning is `psnr` (contrast-weights.ts). */
   readonly weights?: Float32Array;
   readonly points: number;
   readonly batchRows: number | undefined;
