@@ -88,3 +88,10 @@ export function batchRange(count: number, batchRows: number | undefined, batch: 
 }
 
 export type EngineFactory = (setup: EngineSetup) => Promise<Engine>;
+
+/** Checks that a setup's `weights`, when given, hold one weight per point. @throws RangeError otherwise. */
+export function checkWeights(setup: EngineSetup, count: number): void {
+  if (setup.weights !== undefined && setup.weights.length !== count) {
+    throw new RangeError(`Expected ${count} weights for ${count} points but received ${setup.weights.length}`);
+  }
+}

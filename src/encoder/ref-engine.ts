@@ -1,7 +1,7 @@
 import { layerShapes, type LayerShape } from '../kernels/arch.js';
 import { forwardScalar } from '../kernels/forward.js';
 import { adamHyper, adamUpdate, type AdamHyper } from './adam.js';
-import { batchCount, batchRange, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
+import { batchCount, batchRange, checkWeights, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
 
 /**
  * The reference engine: plain loops in float64 over float32 parameters,
@@ -35,7 +35,7 @@ export class RefEngine implements Engine {
     this.layers = layerShapes(setup.arch);
     this.count = setup.coords.length / setup.arch.inputs;
     this.batches = batchCount(this.count, setup.batchRows);
-    if (setup.weights !== undefined && setup.weights.length !== this.count) throw new RangeError(`Expected ${this.count} weights for ${this.count} points but received ${setup.weights.length}`);
+    checkWeights(setup, this.count);
     this.params = Float32Array.from(setup.params);
     this.grad = new Float64Array(this.params.length);
     this.m = new Float64Array(this.params.length);

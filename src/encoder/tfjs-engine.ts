@@ -1,7 +1,7 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { layerShapes, type LayerShape } from '../kernels/arch.js';
 import { adamHyper, type AdamHyper } from './adam.js';
-import { batchCount, batchRange, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
+import { batchCount, batchRange, checkWeights, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
 import { loadTfjs, type LoadTfjsOptions, type TfjsRuntime } from './tfjs-backend.js';
 
 type Tf = typeof TfCore;
@@ -77,7 +77,7 @@ export class TfjsEngine implements Engine {
     this.weights = this.layers.map((layer) => tf.variable(tf.tensor2d(setup.params.subarray(layer.weightOffset, layer.biasOffset), [layer.fanIn, layer.fanOut])));
     this.biases = this.layers.map((layer) => tf.variable(tf.tensor1d(setup.params.subarray(layer.biasOffset, layer.biasOffset + layer.fanOut))));
     this.moments = this.variables().map((v) => ({ m: tf.variable(tf.zerosLike(v), false), v: tf.variable(tf.zerosLike(v), false) }));
-    if (setup.weights !== undefined && setup.weights.length !== this.count) throw new RangeError(`Expected ${this.count} weights for ${this.count} points but received ${setup.weights.length}`);
+    checkWeights(setup, this.count);
     const rows = (first: number, end: number): Rows => ({
       x: tf.tensor2d(setup.coords.subarray(first * arch.inputs, end * arch.inputs), [end - first, arch.inputs]),
       t: tf.tensor2d(setup.targets.subarray(first * arch.outputs, end * arch.outputs), [end - first, arch.outputs]),

@@ -18,7 +18,7 @@ import { planTraining } from '../kernels/wasm/layout.js';
 import type { KernelVariant } from '../kernels/wasm/table.js';
 import { TrainCore } from '../kernels/wasm/train-core.js';
 import { adamHyper, type AdamHyper } from './adam.js';
-import { batchCount, batchRange, type Engine, type EngineSetup } from './engine.js';
+import { batchCount, batchRange, checkWeights, type Engine, type EngineSetup } from './engine.js';
 import type { WorkerInit } from './wasm-worker-core.js';
 import { WorkerPool, type StartWorker } from './worker-pool.js';
 
@@ -63,7 +63,7 @@ export class WasmEngine implements Engine {
     const count = coords.length / arch.inputs;
     if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a positive multiple of ${arch.inputs} coordinates but received ${coords.length}`);
     if (targets.length !== count * arch.outputs) throw new RangeError(`Expected ${count * arch.outputs} targets for ${count} points but received ${targets.length}`);
-    if (weights !== undefined && weights.length !== count) throw new RangeError(`Expected ${count} weights for ${count} points but received ${weights.length}`);
+    checkWeights(setup, count);
     const { variant } = platform;
     const shared = detectFeatures().threads;
     const threads = shared ? platform.threads : 1;
