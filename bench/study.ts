@@ -67,6 +67,11 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   // Issue 10, defaults re-studied on native pixels (run with --crop): bits per weight and learning rate around the defaults.
   nativeBits: [5, 6, 7, 8].map((bitsPerParam) => ({ name: `bitsPerParam=${bitsPerParam}`, options: { bitsPerParam } })),
   nativeLr: [1e-3, 2e-3, 3e-3].map((lr) => ({ name: `lr=${lr}`, options: { lr } })),
+  // The rest of the issue's list on native pixels, with every later default on (allocation, tune): WS α, and batch with its lr.
+  nativeAlphaBatch: [
+    ...[1, 0.5, 1.5].map((alpha) => ({ name: `alpha=${alpha}`, options: { alpha } })),
+    ...([[1024, 1.5e-3], [3072, 3e-3]] as const).map(([batch, lr]) => ({ name: `batch=${batch},lr=${lr}`, options: { batch, lr } })),
+  ],
   // Issue 10: the rate's parameters shared among the tiles in proportion to detail^exponent (0: equal widths); full size.
   allocation: [
     { name: 'allocation=equal', options: { allocation: 'equal' } },

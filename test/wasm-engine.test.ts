@@ -8,6 +8,9 @@ import { forwardScalar } from '../src/kernels/forward.js';
 import { detectFeatures } from '../src/kernels/wasm/load.js';
 import type { KernelVariant } from '../src/kernels/wasm/table.js';
 import { largestRelativeError, lcg, sirenParams } from './helpers/random-net.js';
+import { syntheticImage } from './helpers/synthetic.js';
+import { encodeImage } from '../src/encoder/encode-image.js';
+import { runNetworkJob } from '../src/encoder/network-job.js';
 
 enableRelaxedSimd();
 const features = detectFeatures();
@@ -218,5 +221,53 @@ describe('mini-batches', () => {
   test('wasm engine: a batch size that does not split into its tiles is refused', async () => {
     const setup = { ...makeSetup(arch, 700, 12), batchRows: 100 };
     await assert.rejects(wasmEngineFactory({ threads: 1, tileRows: 16 })(setup), /multiple of tileRows/);
+  });
+});
+
+describe('network lanes (several networks at once, one per thread)', () => {
+  const image = syntheticImage(96, 64);
+  const options = { tiles: { columns: 2, rows: 2 }, bpp: 2, steps: 30 } as const;
+
+  test('an encode gives the same bytes and the same progress on lanes as one network at a time', async () => {
+    const runs = [];
+    for (const networkLanes of [true, false]) {
+      let calls = 0;
+      const result = await encodeImage(image, { ...options, engine: wasmEngineFactory({ threads: 2, networkLanes }), onStep: () => { calls += 1; } });
+      runs.push({ bytes: result.bytes, calls });
+    }
+    assert.ok(runs[0]!.calls > 4 * options.steps);
+    assert.equal(runs[0]!.calls, runs[1]!.calls);
+    assert.deepEqual(runs[0]!.bytes, runs[1]!.bytes);
+  });
+
+  test('lanes are offered only for more than one network and more than one thread', async () => {
+    assert.equal(wasmEngineFactory({ threads: 2 }).openLanes?.(1), undefined);
+    assert.equal(wasmEngineFactory({ threads: 1 }).openLanes?.(4), undefined);
+    assert.equal(wasmEngineFactory({ threads: 2, networkLanes: false }).openLanes, undefined);
+    const lanes = wasmEngineFactory({ threads: 3 }).openLanes?.(2);
+    assert.equal(lanes?.count, 2);
+    await lanes?.close();
+  });
+
+  test('a failing job rejects with its message, and the lane takes the next job', async () => {
+    const lanes = wasmEngineFactory({ threads: 2 }).openLanes?.(2);
+    assert.ok(lanes);
+    try {
+      const setup = makeSetup({ inputs: 2, outputs: 3, width: 8, depth: 2, omega: 30 }, 40, 3);
+      const job = { kind: 'fit', setup, steps: 3, lr: 1e-3, warmupFraction: 0, sensitivitySeed: 1 } as const;
+      await assert.rejects(lanes.run({ ...job, setup: { ...setup, targets: setup.targets.subarray(1) } }), /network lane failed: Expected 120 targets for 40 points but received 119/);
+      const [here, there] = await Promise.all([runNetworkJob(wasmEngineFactory({ threads: 1, networkLanes: false }), job), lanes.run(job)]);
+      assert.equal(there.kind, 'fit');
+      assert.deepEqual(there.params, here.params);
+    } finally {
+      await lanes.close();
+    }
+  });
+
+  test('a timed encode on lanes stops in time and still hits its rate', async () => {
+    const started = performance.now();
+    const result = await encodeImage(image, { tiles: options.tiles, bpp: 2, timeLimitSeconds: 2, engine: wasmEngineFactory({ threads: 2 }) });
+    assert.ok((performance.now() - started) / 1000 < 6, 'the time limit bounds the encode');
+    assert.equal(result.rateHit, true);
   });
 });

@@ -1,3 +1,4 @@
+import type { NetworkLanes } from './network-job.js';
 import type { SirenArch } from '../kernels/arch.js';
 
 /**
@@ -87,7 +88,15 @@ export function batchRange(count: number, batchRows: number | undefined, batch: 
   return { first: batch * batchRows, end: Math.min(count, (batch + 1) * batchRows) };
 }
 
-export type EngineFactory = (setup: EngineSetup) => Promise<Engine>;
+/**
+ * Makes an engine for one fit. A factory may also offer lanes (network-job.ts):
+ * threads that fit `networks` networks several at once, where that is faster
+ * than one at a time on all threads; undefined where not (one network, one
+ * thread, an engine that cannot).
+ */
+export type EngineFactory = ((setup: EngineSetup) => Promise<Engine>) & {
+  readonly openLanes?: (networks: number) => NetworkLanes | undefined;
+};
 
 /** Checks that a setup's `weights`, when given, hold one weight per point. @throws RangeError otherwise. */
 export function checkWeights(setup: EngineSetup, count: number): void {

@@ -6,11 +6,10 @@ import { EncodeOptionsError } from './options-error.js';
 import { foldSineBiases } from './bias-folding.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
 import { parameterCount, tensorSlices } from '../kernels/arch.js';
-import type { Engine, EngineFactory } from './engine.js';
-import { quantizationAwareFineTune } from './qat.js';
+import type { EngineFactory, EngineSetup } from './engine.js';
+import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult, type NetworkLanes } from './network-job.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
-import { tensorSensitivities } from './sensitivity.js';
-import { DEFAULT_SCHEDULE, fit, SCHEDULES, type Schedule } from './trainer.js';
+import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
 
 /**
@@ -180,10 +179,19 @@ export interface TrainedNetworks {
 }
 
 export async function trainNetworks(options: TrainNetworksOptions): Promise<TrainedNetworks> {
+  // Several networks at once where the engine offers lanes (the WASM engine in Node), else one at a time here.
+  const lanes = options.sets.length > 1 ? options.createEngine.openLanes?.(options.sets.length) : undefined;
+  try {
+    return await trainOn(options, lanes);
+  } finally {
+    await lanes?.close();
+  }
+}
+
+async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | undefined): Promise<TrainedNetworks> {
   const { arch, dims, sets, steps, qatSteps, timeLimitSeconds: timeLimit, elapsed } = options;
   const fourier = arch.fourier ?? 0;
-  const networks = sets.length;
-  const total = networks * (steps + qatSteps);
+  const total = sets.length * (steps + qatSteps);
   let done = 0;
   const progress = (loss: number): void => {
     done += 1;
@@ -191,32 +199,32 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
   };
   let engineName = '';
   const archOf = (set: TrainingSet): SirenArch => set.arch ?? arch;
-  const withEngine = async <T>(set: TrainingSet, params: Float32Array, run: (engine: Engine) => Promise<T>): Promise<T> => {
-    const engine = await options.createEngine({ arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, weights: set.weights, batchRows: set.batchRows });
-    engineName = engine.name;
-    try {
-      return await run(engine);
-    } finally {
-      await engine.dispose();
-    }
+  const setupOf = (set: TrainingSet, params: Float32Array): EngineSetup => ({
+    arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, weights: set.weights, batchRows: set.batchRows,
+  });
+  const work = sets.map((set) => parameterCount(archOf(set)) * (set.coords.length / dims));
+  // Under a time limit each job gets `share` of the time left (runEveryNetwork).
+  const runAll = async (jobFor: (index: number, share: number) => NetworkJob): Promise<NetworkJobResult[]> => {
+    const results = await runEveryNetwork(work, lanes, options.createEngine, jobFor, progress);
+    engineName = results[0]?.engine ?? engineName;
+    return results;
   };
 
-  // Under a time limit each network gets the share of what is left that its work per pass is of the rest's.
-  const work = sets.map((set) => parameterCount(archOf(set)) * (set.coords.length / dims));
-  const shareOfRest = (index: number): number => work[index]! / work.slice(index).reduce((a, b) => a + b, 0);
-
   // 1. Fit every network, then measure how sensitive its loss is to each of its tensors.
-  const fitted: { params: Float32Array; sensitivities: number[] }[] = [];
-  let fitSteps = 0;
-  for (const [index, set] of sets.entries()) {
-    const budget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit * (1 - QAT_TIME_FRACTION) - elapsed()) * shareOfRest(index));
-    fitted.push(await withEngine(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + index), async (engine) => {
-      const result = await fit(engine, { steps, lr: options.lr, schedule: options.schedule, warmupFraction: options.warmup, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss) });
-      done += steps - result.steps;
-      fitSteps = Math.max(fitSteps, result.steps);
-      return { params: result.params, sensitivities: await tensorSensitivities(engine, archOf(set), result.params, options.seed + index) };
-    }));
-  }
+  const fitDeadline = timeLimit === undefined ? undefined : timeLimit * (1 - QAT_TIME_FRACTION);
+  const fitted = (await runAll((index, share) => {
+    const set = sets[index]!;
+    return {
+      kind: 'fit', setup: setupOf(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + index)),
+      steps, lr: options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + index,
+      ...(fitDeadline === undefined ? {} : { timeLimitSeconds: Math.max(0, (fitDeadline - elapsed()) * share) }),
+    };
+  })).map((result) => {
+    if (result.kind !== 'fit') throw new Error('a fit job returned no fit');
+    done += steps - result.steps;
+    return result;
+  });
+  const fitSteps = Math.max(...fitted.map((network) => network.steps));
 
   // 2. The quantization grid: the slope λ that fills the budget, or fixed bits.
   const grid = options.grid;
@@ -229,21 +237,19 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
     : ((lambda) => fitted.map((network) => stepsForLambda(network.sensitivities, lambda)))(searchLambda(sizeAt, grid.targetBytes).lambda);
 
   // 3. Fine-tune every network on its grid.
+  const tuned = await runAll((index, share) => ({
+    kind: 'fineTune', setup: setupOf(sets[index]!, fitted[index]!.params), gridSteps: gridSteps[index]!, steps: qatSteps, lr: options.lr * QAT_LR_FRACTION,
+    ...(timeLimit === undefined ? {} : { timeLimitSeconds: Math.max(0, (timeLimit - elapsed()) * share * 0.9) }),
+  }));
   let qatTaken = 0;
-  for (const [index, set] of sets.entries()) {
-    const budget = timeLimit === undefined ? undefined : Math.max(0, (timeLimit - elapsed()) * shareOfRest(index) * 0.9);
-    await withEngine(set, fitted[index]!.params, async (engine) => {
-      const tuned = await quantizationAwareFineTune(engine, archOf(set), fitted[index]!.params, gridSteps[index]!, {
-        steps: qatSteps, lr: options.lr * QAT_LR_FRACTION, timeLimitSeconds: budget, onStep: (_, loss) => progress(loss),
-      });
-      done += qatSteps - tuned.steps;
-      qatTaken = Math.max(qatTaken, tuned.steps);
-      fitted[index]!.params = tuned.params;
-    });
-  }
+  const final = tuned.map((result, index) => {
+    done += qatSteps - result.steps;
+    qatTaken = Math.max(qatTaken, result.steps);
+    return { params: result.params, sensitivities: fitted[index]!.sensitivities };
+  });
 
   // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
-  let tensors = fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!));
+  let tensors = final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!));
   let rateHit: boolean | undefined;
   if (!('bits' in grid)) {
     rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);
@@ -254,4 +260,45 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
     }
   }
   return { tensors, fitSteps, qatSteps: qatTaken, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };
+}
+
+/**
+ * Runs `jobFor(index, share)` for every network: on `lanes`, up to their
+ * count at once and the most work first (so the last jobs are small), or
+ * else here, one at a time in order. A job is made when it starts, and
+ * `share` is the fraction of the time left that is its due: its work,
+ * times the jobs running at once, over the work not yet done (counting
+ * running jobs whole). Run one at a time, that is work / work from here on.
+ */
+async function runEveryNetwork(
+  work: readonly number[], lanes: NetworkLanes | undefined, createEngine: EngineFactory,
+  jobFor: (index: number, share: number) => NetworkJob, onStep: JobProgress,
+): Promise<NetworkJobResult[]> {
+  const order = work.map((_, index) => index);
+  if (lanes) order.sort((a, b) => work[b]! - work[a]! || a - b);
+  const together = Math.min(lanes?.count ?? 1, order.length);
+  const results: NetworkJobResult[] = new Array(order.length);
+  const running = new Set<number>();
+  let next = 0;
+  let failed = false;
+  const workLeft = (): number => order.slice(next).reduce((sum, i) => sum + work[i]!, 0) + [...running].reduce((sum, i) => sum + work[i]!, 0);
+  const lane = async (): Promise<void> => {
+    while (next < order.length && !failed) {
+      const index = order[next]!;
+      const share = Math.min(1, (work[index]! * together) / workLeft());
+      next += 1;
+      running.add(index);
+      const job = jobFor(index, share);
+      try {
+        results[index] = await (lanes ? lanes.run(job, onStep) : runNetworkJob(createEngine, job, onStep));
+      } catch (error) {
+        failed = true;
+        throw error;
+      } finally {
+        running.delete(index);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: together }, lane));
+  return results;
 }

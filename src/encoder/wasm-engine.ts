@@ -13,7 +13,8 @@ import { detectFeatures, createKernels, kernelModule, resolveVariant } from '../
 import type { KernelChoice, KernelVariant } from '../kernels/wasm/table.js';
 import type { SirenArch } from '../kernels/arch.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
-import type { EngineFactory } from './engine.js';
+import type { Engine, EngineFactory, EngineSetup } from './engine.js';
+import { openWasmLanes } from './wasm-lanes.js';
 import { WasmEngine } from './wasm-engine-core.js';
 import type { WorkerForwardInit } from './wasm-worker-core.js';
 import { WorkerPool, type StartWorker } from './worker-pool.js';
@@ -41,6 +42,12 @@ export interface WasmEngineOptions {
   readonly tileRows?: number;
   /** Rows per gradient chunk (the unit of determinism); default from the point count. */
   readonly chunkRows?: number;
+  /**
+   * Fit several networks at once, one per thread (wasm-lanes.ts), when an
+   * encode has more than one; default true. The result is the same bit for
+   * bit; only the time differs.
+   */
+  readonly networkLanes?: boolean;
 }
 
 /** The thread count from `threads`, else SNFC_THREADS, else the machine's parallelism. */
@@ -78,12 +85,21 @@ const startNodeWorker: StartWorker = () => {
 
 /** An EngineFactory for the WASM engine with `options`. */
 export function wasmEngineFactory(options: WasmEngineOptions = {}): EngineFactory {
-  return async (setup) => {
+  const resolve = (): { variant: KernelVariant; threads: number } => {
     if (options.enableRelaxedSimd ?? true) enableRelaxedSimd();
-    const variant = resolveVariant(options.kernels ?? kernelsFromEnv());
-    const threads = detectFeatures().threads ? resolveThreads(options.threads) : 1;
+    return { variant: resolveVariant(options.kernels ?? kernelsFromEnv()), threads: detectFeatures().threads ? resolveThreads(options.threads) : 1 };
+  };
+  const create = async (setup: EngineSetup): Promise<Engine> => {
+    const { variant, threads } = resolve();
     return WasmEngine.create(setup, { variant, threads, startWorker: startNodeWorker, tileRows: options.tileRows, chunkRows: options.chunkRows });
   };
+  if (options.networkLanes === false) return create;
+  return Object.assign(create, {
+    openLanes: (networks: number) => {
+      const { variant, threads } = resolve();
+      return openWasmLanes(networks, threads, { variant, tileRows: options.tileRows, chunkRows: options.chunkRows });
+    },
+  });
 }
 
 /** The WASM engine with default options. */
