@@ -1,11 +1,12 @@
 import { encodeImageWith, type ImageEncodeOptions, type ImageEncodeResult } from '../encoder/encode-image-core.js';
-import type { EngineFactory } from '../encoder/engine.js';
+import type { Engine, EngineFactory, EngineSetup } from '../encoder/engine.js';
 import { EncodeOptionsError } from '../encoder/options-error.js';
 import { WasmEngine } from '../encoder/wasm-engine-core.js';
 import { resolveVariant } from '../kernels/wasm/load.js';
 import type { KernelVariant } from '../kernels/wasm/table.js';
 import type { Raster } from '../raster.js';
-import { webWorkerStarter } from './web-workers.js';
+import { openLanes, serveLaneRequest, type LaneReply, type LaneRequest } from '../encoder/network-lanes.js';
+import { webLaneStarter, webWorkerStarter } from './web-workers.js';
 
 /**
  * The encoder's worker: runs the whole image encoder (encode-image-core.ts)
@@ -60,11 +61,19 @@ export async function runEncode(
   const kernels = resolveVariant('auto');
   const startWorker = webWorkerStarter(workerUrl);
   let threads = 1;
-  const engine: EngineFactory = async (setup) => {
+  const create = async (setup: EngineSetup): Promise<Engine> => {
     const created = await WasmEngine.create(setup, { variant: kernels, threads: request.threads, startWorker });
     threads = created.threads;
     return created;
   };
+  // Several tiles at once, one per thread, on lanes started from this bundle (network-lanes.ts).
+  const engine: EngineFactory = Object.assign(create, {
+    openLanes: (networks: number) => {
+      const lanes = openLanes(networks, request.threads, { variant: kernels }, webLaneStarter(workerUrl));
+      if (lanes) threads = request.threads;
+      return lanes;
+    },
+  });
   const onStep = (step: number, steps: number, psnr: number): void => {
     signal?.throwIfAborted();
     onProgress?.({ step, steps, psnr });
@@ -85,4 +94,12 @@ export function serveEncodeRequests(scope: { onmessage: unknown; postMessage(mes
       scope.postMessage({ type: 'error', message: error instanceof Error ? error.message : String(error), optionsError: error instanceof EncodeOptionsError });
     }
   };
+}
+
+/** Serves network jobs in a lane's worker (network-lanes.ts), on an engine of this bundle's kernels and workers. */
+export function serveLaneRequests(scope: { onmessage: unknown; postMessage(message: LaneReply, transfer?: Transferable[]): void }): void {
+  const workerUrl = import.meta.url;
+  const engineFor = ({ engine, threads }: LaneRequest): EngineFactory => (setup) =>
+    WasmEngine.create(setup, { variant: engine.variant, threads, startWorker: webWorkerStarter(workerUrl), tileRows: engine.tileRows, chunkRows: engine.chunkRows });
+  scope.onmessage = (event: MessageEvent<LaneRequest>) => serveLaneRequest(event.data, engineFor, (reply, transfer) => scope.postMessage(reply, transfer));
 }

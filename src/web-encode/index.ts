@@ -7,8 +7,8 @@
  * Browser-only: nothing here imports node:*, sharp or worker_threads.
  */
 import { kernelWorker, type WorkerMessage, type WorkerReply } from '../encoder/wasm-worker-core.js';
-import { ENCODER_NAME, serveEncodeRequests } from './encode-worker.js';
-import { TRAINER_NAME } from './web-workers.js';
+import { ENCODER_NAME, serveEncodeRequests, serveLaneRequests } from './encode-worker.js';
+import { LANE_NAME, TRAINER_NAME } from './web-workers.js';
 
 export { DEFAULT_MAX_ENCODE_PIXELS, encodeImageInBrowser, type BrowserEncodeOptions } from './encode-in-browser.js';
 export type { BrowserEncodeResult, EncodeProgress } from './encode-worker.js';
@@ -28,5 +28,7 @@ if (typeof document === 'undefined' && typeof (globalThis as { name?: unknown })
     scope.onmessage = (event: MessageEvent<WorkerMessage>) => scope.postMessage(handle(event.data) satisfies WorkerReply);
   } else if (scope.name === ENCODER_NAME) {
     serveEncodeRequests(scope);
+  } else if (scope.name === LANE_NAME) {
+    serveLaneRequests(scope);
   }
 }

@@ -1,3 +1,4 @@
+import type { LaneReply, LaneRequest, StartLane } from '../encoder/network-lanes.js';
 import type { WorkerMessage, WorkerReply } from '../encoder/wasm-worker-core.js';
 import type { StartWorker, WorkerPort } from '../encoder/worker-pool.js';
 
@@ -26,6 +27,28 @@ export function webWorkerStarter(url: string): StartWorker {
         worker.onmessageerror = () => onError(new Error('training worker: a message could not be read (is the page cross-origin isolated?)'));
       },
       // A Web Worker never keeps a page alive; nothing to hold.
+      hold: () => {},
+      terminate: () => worker.terminate(),
+    };
+  };
+}
+
+/** `name` of the network lanes' workers; the bundle's entry serves network jobs in a worker so named. */
+export const LANE_NAME = 'snfc-lane';
+
+/** Starts network lanes (src/encoder/network-lanes.ts) from the module script at `url`. */
+export function webLaneStarter(url: string): StartLane {
+  return () => {
+    const worker = new Worker(url, { type: 'module', name: LANE_NAME });
+    return {
+      post: (request: LaneRequest) => worker.postMessage(request),
+      listen(onReply, onError) {
+        worker.onmessage = (event: MessageEvent<LaneReply>) => onReply(event.data);
+        worker.onerror = (event: ErrorEvent) => {
+          event.preventDefault();
+          onError(new Error(`network lane failed: ${event.message || 'it did not start'}`));
+        };
+      },
       hold: () => {},
       terminate: () => worker.terminate(),
     };
