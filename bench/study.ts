@@ -72,6 +72,8 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
     ...[1, 0.5, 1.5].map((alpha) => ({ name: `alpha=${alpha}`, options: { alpha } })),
     ...([[1024, 1.5e-3], [3072, 3e-3]] as const).map(([batch, lr]) => ({ name: `batch=${batch},lr=${lr}`, options: { batch, lr } })),
   ],
+  // Quantization-aware fine-tuning off, against the default 10 % of the passes (the nativeAlphaBatch study's alpha=1 rows).
+  nativeQat: [{ name: 'qatSteps=0', options: { qatSteps: 0 } }],
   // Issue 10: the rate's parameters shared among the tiles in proportion to detail^exponent (0: equal widths); full size.
   allocation: [
     { name: 'allocation=equal', options: { allocation: 'equal' } },

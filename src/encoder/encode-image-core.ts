@@ -10,6 +10,7 @@ import {
 } from '../format/index.js';
 import {
   architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  DEFAULT_IMAGE_QAT_STEPS,
   QAT_STEP_FRACTION,
 } from './architecture.js';
 import type { EngineFactory } from './engine.js';
@@ -295,7 +296,8 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // With a time limit and no step count, the clock ends the fit.
   const unbounded = options.steps === undefined && timeLimit !== undefined;
   const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_STEPS);
-  const qatSteps = options.qatSteps ?? (unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
+  // Fine-tuning on the grid pays on coarse fixed grids only (DEFAULT_IMAGE_QAT_STEPS).
+  const qatSteps = options.qatSteps ?? (rateMode ? DEFAULT_IMAGE_QAT_STEPS : unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
 
   const tune = options.tune ?? DEFAULT_TUNING;
   if (!TUNINGS.includes(tune)) throw new EncodeOptionsError(`tune must be one of ${TUNINGS.join(', ')}; got ${String(tune)}`);

@@ -1,7 +1,7 @@
 import type { SirenArch } from '../kernels/arch.js';
 import { encodeCoordinates } from '../kernels/input-encoding.js';
 import type { QuantizedTensor } from '../format/index.js';
-import { DEFAULT_WARMUP, QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
+import { DEFAULT_WARMUP, FINISH_TIME_FRACTION, QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
 import { EncodeOptionsError } from './options-error.js';
 import { foldSineBiases } from './bias-folding.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
@@ -66,7 +66,11 @@ export interface FitSummary {
  * signal, the signal's encoder says which.
  */
 export interface FitSettings {
-  /** Quantization-aware fine-tuning steps per network; default 10 % of `steps` (at least 10), or 200 under a time limit with no `steps`. */
+  /**
+   * Quantization-aware fine-tuning steps per network. Images at a target rate: none by default (DEFAULT_IMAGE_QAT_STEPS:
+   * it found no better rounding on the grids the rate control picks); with fixed bits, as audio. Audio: 10 % of `steps` (at least 10), or 100 under a
+   * time limit with no `steps`.
+   */
   readonly qatSteps?: number;
   /** WS scale α; default `defaultAlpha` of the width. */
   readonly alpha?: number;
@@ -211,7 +215,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   };
 
   // 1. Fit every network, then measure how sensitive its loss is to each of its tensors.
-  const fitDeadline = timeLimit === undefined ? undefined : timeLimit * (1 - QAT_TIME_FRACTION);
+  const fitDeadline = timeLimit === undefined ? undefined : timeLimit * (1 - (qatSteps > 0 ? QAT_TIME_FRACTION : FINISH_TIME_FRACTION));
   const fitted = (await runAll((index, share) => {
     const set = sets[index]!;
     return {
@@ -236,8 +240,8 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     ? fitted.map((network, n) => fixedBitSteps(archOf(sets[n]!), network.params, grid.bits))
     : ((lambda) => fitted.map((network) => stepsForLambda(network.sensitivities, lambda)))(searchLambda(sizeAt, grid.targetBytes).lambda);
 
-  // 3. Fine-tune every network on its grid.
-  const tuned = await runAll((index, share) => ({
+  // 3. Fine-tune every network on its grid (not at all with no steps: no engine is made).
+  const tuned = qatSteps === 0 ? fitted.map((network) => ({ ...network, steps: 0 })) : await runAll((index, share) => ({
     kind: 'fineTune', setup: setupOf(sets[index]!, fitted[index]!.params), gridSteps: gridSteps[index]!, steps: qatSteps, lr: options.lr * QAT_LR_FRACTION,
     ...(timeLimit === undefined ? {} : { timeLimitSeconds: Math.max(0, (timeLimit - elapsed()) * share * 0.9) }),
   }));
