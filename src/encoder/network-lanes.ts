@@ -1,6 +1,7 @@
 import type { EngineFactory } from './engine.js';
 import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult, type NetworkLanes } from './network-job.js';
 import type { KernelVariant } from '../kernels/wasm/table.js';
+import type { ThreadPort } from './worker-pool.js';
 
 /**
  * Network lanes over any kind of worker (network-job.ts): each lane is a
@@ -32,15 +33,8 @@ export type LaneReply =
   | { readonly type: 'done'; readonly result: NetworkJobResult }
   | { readonly type: 'failed'; readonly message: string };
 
-/** One started lane worker, as the lanes use it. */
-export interface LanePort {
-  post(request: LaneRequest): void;
-  /** Sets the listeners for the worker's replies and for its failure (a crash, a script that did not load, an exit). */
-  listen(onReply: (reply: LaneReply) => void, onError: (error: Error) => void): void;
-  /** Whether the lane has work: Node lets an idle worker not keep the process alive; browsers need nothing. */
-  hold(busy: boolean): void;
-  terminate(): Promise<unknown> | void;
-}
+/** One started lane worker, as the lanes use it (its failures include an exit). */
+export type LanePort = ThreadPort<LaneRequest, LaneReply>;
 
 export type StartLane = () => LanePort;
 

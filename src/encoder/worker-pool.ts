@@ -8,12 +8,12 @@ import type { WorkerMessage, WorkerReply } from './wasm-worker-core.js';
  * (src/web-encode/web-workers.ts).
  */
 
-/** One started worker, as the pool uses it. */
-export interface WorkerPort {
+/** One started worker that takes `In` messages and answers `Out` ones, as a pool uses it (also network-lanes.ts). */
+export interface ThreadPort<In, Out> {
   /** Posts a message (a shared memory and a compiled module are shared, not copied). */
-  post(message: WorkerMessage): void;
+  post(message: In): void;
   /** Sets the listeners for the worker's replies and for its failure (a crash, a script that did not load). */
-  listen(onReply: (reply: WorkerReply) => void, onError: (error: Error) => void): void;
+  listen(onReply: (reply: Out) => void, onError: (error: Error) => void): void;
   /**
    * Whether the worker has work: Node lets an idle worker not keep the
    * process alive (unref); browsers need nothing here.
@@ -21,6 +21,9 @@ export interface WorkerPort {
   hold(busy: boolean): void;
   terminate(): Promise<unknown> | void;
 }
+
+/** One started kernel worker, as the pool uses it. */
+export type WorkerPort = ThreadPort<WorkerMessage, WorkerReply>;
 
 /** Starts one worker running the handler of wasm-worker-core.ts. */
 export type StartWorker = () => WorkerPort;

@@ -1,4 +1,4 @@
-import type { LaneReply, LaneRequest, StartLane } from '../encoder/network-lanes.js';
+import type { LanePort, LaneReply, LaneRequest, StartLane } from '../encoder/network-lanes.js';
 import type { WorkerMessage, WorkerReply } from '../encoder/wasm-worker-core.js';
 import type { StartWorker, WorkerPort } from '../encoder/worker-pool.js';
 
@@ -12,25 +12,28 @@ import type { StartWorker, WorkerPort } from '../encoder/worker-pool.js';
 /** `name` of the training workers; the bundle's entry serves kernel messages in a worker so named. */
 export const TRAINER_NAME = 'snfc-trainer';
 
+/** One module Web Worker named `name` from `url`, as a port of the pools (`label` names it in errors). */
+function moduleWorkerPort<In, Out>(url: string, name: string, label: string) {
+  const worker = new Worker(url, { type: 'module', name });
+  return {
+    post: (message: In) => worker.postMessage(message),
+    listen(onReply: (reply: Out) => void, onError: (error: Error) => void) {
+      worker.onmessage = (event: MessageEvent<Out>) => onReply(event.data);
+      worker.onerror = (event: ErrorEvent) => {
+        event.preventDefault();
+        onError(new Error(`${label} failed: ${event.message || 'it did not start'}`));
+      };
+      worker.onmessageerror = () => onError(new Error(`${label}: a message could not be read (is the page cross-origin isolated?)`));
+    },
+    // A Web Worker never keeps a page alive; nothing to hold.
+    hold: () => {},
+    terminate: () => worker.terminate(),
+  };
+}
+
 /** Starts training workers from the module script at `url` (a same-origin or blob URL). */
 export function webWorkerStarter(url: string): StartWorker {
-  return (): WorkerPort => {
-    const worker = new Worker(url, { type: 'module', name: TRAINER_NAME });
-    return {
-      post: (message: WorkerMessage) => worker.postMessage(message),
-      listen(onReply, onError) {
-        worker.onmessage = (event: MessageEvent<WorkerReply>) => onReply(event.data);
-        worker.onerror = (event: ErrorEvent) => {
-          event.preventDefault();
-          onError(new Error(`training worker failed: ${event.message || 'it did not start'}`));
-        };
-        worker.onmessageerror = () => onError(new Error('training worker: a message could not be read (is the page cross-origin isolated?)'));
-      },
-      // A Web Worker never keeps a page alive; nothing to hold.
-      hold: () => {},
-      terminate: () => worker.terminate(),
-    };
-  };
+  return (): WorkerPort => moduleWorkerPort<WorkerMessage, WorkerReply>(url, TRAINER_NAME, 'training worker');
 }
 
 /** `name` of the network lanes' workers; the bundle's entry serves network jobs in a worker so named. */
@@ -38,21 +41,7 @@ export const LANE_NAME = 'snfc-lane';
 
 /** Starts network lanes (src/encoder/network-lanes.ts) from the module script at `url`. */
 export function webLaneStarter(url: string): StartLane {
-  return () => {
-    const worker = new Worker(url, { type: 'module', name: LANE_NAME });
-    return {
-      post: (request: LaneRequest) => worker.postMessage(request),
-      listen(onReply, onError) {
-        worker.onmessage = (event: MessageEvent<LaneReply>) => onReply(event.data);
-        worker.onerror = (event: ErrorEvent) => {
-          event.preventDefault();
-          onError(new Error(`network lane failed: ${event.message || 'it did not start'}`));
-        };
-      },
-      hold: () => {},
-      terminate: () => worker.terminate(),
-    };
-  };
+  return (): LanePort => moduleWorkerPort<LaneRequest, LaneReply>(url, LANE_NAME, 'network lane');
 }
 
 /**
