@@ -1,8 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount } from '../src/kernels/arch.js';
-import { architectureForRate, autoTiles, batchRowsFor, defaultAlpha, defaultBitsPerParam, defaultFourier, defaultLearningRate } from '../src/encoder/architecture.js';
-import { shufflePoints, tileRegions } from '../src/encoder/encode-image.js';
+import { architectureForRate, autoTiles, batchRowsFor, defaultAlpha, defaultBitsPerParam, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/architecture.js';
+import { planEncode, shufflePoints, tileRegions } from '../src/encoder/encode-image.js';
+import { syntheticImage } from './helpers/synthetic.js';
 
 test('auto tiling keeps tiles near 192x128 and small images whole', () => {
   assert.deepEqual(autoTiles(768, 512), { columns: 4, rows: 4 });
@@ -38,6 +39,19 @@ test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 bit
   assert.equal(defaultBitsPerParam(0.5), 6);
   assert.equal(defaultBitsPerParam(1), 6); // native-resolution crops: +0.5 dB over 7 (study-native-bits.jsonl)
   assert.equal(defaultBitsPerParam(2), 7);
+});
+
+test('default passes follow the work: 1000 for a 768×512 photo at 1 bpp and more work, 2000 at half of it and less', () => {
+  const photo = 62_500 * 24_576; // Σ parameters × pixels of a photo's 16 networks at 1 bpp
+  assert.equal(defaultPasses(photo), 1000);
+  assert.equal(defaultPasses(2 * photo), 1000);
+  assert.equal(defaultPasses(photo / 1.5), 1500);
+  assert.equal(defaultPasses(photo / 2), 2000);
+  assert.equal(defaultPasses(1), 2000);
+  // Through the encoder: a photo's plan at 0.5 bpp gets 2000 passes, at 1 bpp 1000 (planned only, no fit).
+  const image = syntheticImage(768, 512);
+  assert.equal(planEncode(image, { bpp: 1 }).passes, 1000);
+  assert.equal(planEncode(image, { bpp: 0.5 }).passes, 2000);
 });
 
 test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 pixels, 6 from 128, no jumps', () => {

@@ -9,7 +9,7 @@ import {
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, DEFAULT_STEPS, defaultAlpha,
+  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, defaultPasses, defaultAlpha,
   DEFAULT_IMAGE_QAT_STEPS,
   QAT_STEP_FRACTION,
 } from './architecture.js';
@@ -214,6 +214,8 @@ function checkMetadataSize(stored: StoredMetadata | undefined): void {
  */
 export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number; widths: number[];
+  /** Default fit passes for this plan (`defaultPasses` of its parameters × pixels). */
+  passes: number;
 } {
   const omega = options.omega ?? DEFAULT_OMEGA;
   const depth = options.depth ?? DEFAULT_DEPTH;
@@ -241,7 +243,9 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
     throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
   }
   const widths = tileWidthsFor(image, tiling, arch, rateMode && options.width === undefined, options);
-  return { tiling, arch, rateMode, bpp, overlap, widths };
+  // Parameters × pixels of every network: the default passes spend about the same work at any rate.
+  const work = widths.reduce((sum, width) => sum + parameterCount({ ...arch, width }), 0) * ((image.width * image.height) / widths.length);
+  return { tiling, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work) };
 }
 
 /**
@@ -283,7 +287,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const { warmup, schedule } = checkFitSettings(options, 'pixel');
-  const { tiling, arch, rateMode, bpp, overlap, widths } = planEncode(image, options);
+  const { tiling, arch, rateMode, bpp, overlap, widths, passes } = planEncode(image, options);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
   checkMetadataSize(stored);
@@ -295,7 +299,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const timeLimit = options.timeLimitSeconds;
   // With a time limit and no step count, the clock ends the fit.
   const unbounded = options.steps === undefined && timeLimit !== undefined;
-  const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_STEPS);
+  const steps = options.steps ?? (unbounded ? 1_000_000 : passes);
   // Fine-tuning on the grid pays on coarse fixed grids only (DEFAULT_IMAGE_QAT_STEPS).
   const qatSteps = options.qatSteps ?? (rateMode ? DEFAULT_IMAGE_QAT_STEPS : unbounded ? 200 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
 
