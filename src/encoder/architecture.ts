@@ -127,27 +127,29 @@ export const DEFAULT_WARMUP = 0.05;
 export const DEFAULT_STEPS = 1000;
 
 /**
- * The work an image encode spends by default, as passes × the sum over its
- * networks of parameters × pixels: that of 1000 passes over a 768×512 photo
- * at 1 bpp (16 networks of 24,576 pixels each, 62,500 parameters in all;
- * about 2.7 minutes on these 2 cores).
+ * The work an image encode spends by default per pixel of the image, as
+ * passes × the sum over its networks of parameters × pixels, per pixel:
+ * that of 1000 passes over a 768×512 photo at 1 bpp (16 networks of 24,576
+ * pixels each, 62,500 parameters in all; about 2.7 minutes on these 2 cores).
  */
-export const DEFAULT_FIT_WORK = 1000 * 62_500 * 24_576;
+export const DEFAULT_FIT_WORK_PER_PIXEL = (1000 * 62_500 * 24_576) / (768 * 512);
 /** Fewest and most passes `defaultPasses` gives. */
 export const MIN_DEFAULT_PASSES = 1000;
 export const MAX_DEFAULT_PASSES = 2000;
 
 /**
- * Default fit passes for an image whose networks have `work` parameters ×
- * pixels in all: as many as DEFAULT_FIT_WORK allows, in hundreds, from
- * MIN_DEFAULT_PASSES to MAX_DEFAULT_PASSES. A smaller network costs less a
- * pass, so lower rates get more passes for about the same time: a photo at
- * 0.5 bpp 2000 instead of 1000, which gained +0.29, +0.05 and +0.08 dB on
- * full-size kodim07, 03 and 05 in 168 s instead of 88 (docs/studies.md,
- * "Passes by work"). Small images get the most, 2000: seconds either way.
+ * Default fit passes for an image of `pixels` whose networks have `work`
+ * parameters × pixels in all: as many as DEFAULT_FIT_WORK_PER_PIXEL allows,
+ * in hundreds, from MIN_DEFAULT_PASSES to MAX_DEFAULT_PASSES, so an encode
+ * takes about the same time per pixel at any rate. A smaller network costs
+ * less a pass, so lower rates get more passes: a photo at 0.5 bpp 2000
+ * instead of 1000, which gained +0.29, +0.05 and +0.08 dB on full-size
+ * kodim07, 03 and 05, in 168 s instead of 88 (docs/studies.md, "Passes by
+ * work"). An image whose network is wider per pixel than a photo's tiles
+ * (a 256×192 crop at 1 bpp, width 55) keeps 1000.
  */
-export function defaultPasses(work: number): number {
-  const passes = Math.round(DEFAULT_FIT_WORK / Math.max(1, work) / 100) * 100;
+export function defaultPasses(work: number, pixels: number): number {
+  const passes = Math.round((DEFAULT_FIT_WORK_PER_PIXEL * pixels) / Math.max(1, work) / 100) * 100;
   return Math.min(MAX_DEFAULT_PASSES, Math.max(MIN_DEFAULT_PASSES, passes));
 }
 

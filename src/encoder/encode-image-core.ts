@@ -243,9 +243,10 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
     throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
   }
   const widths = tileWidthsFor(image, tiling, arch, rateMode && options.width === undefined, options);
-  // Parameters × pixels of every network: the default passes spend about the same work at any rate.
-  const work = widths.reduce((sum, width) => sum + parameterCount({ ...arch, width }), 0) * ((image.width * image.height) / widths.length);
-  return { tiling, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work) };
+  // Parameters × pixels of every network: the default passes spend about the same work per pixel at any rate.
+  const pixels = image.width * image.height;
+  const work = widths.reduce((sum, width) => sum + parameterCount({ ...arch, width }), 0) * (pixels / widths.length);
+  return { tiling, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels) };
 }
 
 /**
