@@ -41,20 +41,20 @@ test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 bit
   assert.equal(defaultBitsPerParam(2), 7);
 });
 
-test('default passes follow the work per pixel: 1000 for a 768×512 photo at 1 bpp and more work, 2000 at half of it and less', () => {
+test('default passes follow the work per pixel: 1000 for a 768×512 photo at 1 bpp and more work, 1800 at half of it and less', () => {
   const photo = 62_500 * 24_576; // Σ parameters × pixels of a photo's 16 networks at 1 bpp
   const pixels = 768 * 512;
   assert.equal(defaultPasses(photo, pixels), 1000);
   assert.equal(defaultPasses(2 * photo, pixels), 1000);
   assert.equal(defaultPasses(photo / 1.5, pixels), 1500);
-  assert.equal(defaultPasses(photo / 2, pixels), 2000);
-  assert.equal(defaultPasses(1, pixels), 2000);
+  assert.equal(defaultPasses(photo / 2, pixels), 1800);
+  assert.equal(defaultPasses(1, pixels), 1800);
   // Per pixel: a quarter of the photo with a quarter of its work is the photo again.
   assert.equal(defaultPasses(photo / 4, pixels / 4), 1000);
-  // Through the encoder: a photo's plan at 0.5 bpp gets 2000 passes, at 1 bpp 1000 (planned only, no fit).
+  // Through the encoder: a photo's plan at 0.5 bpp gets 1800 passes, at 1 bpp 1000 (planned only, no fit).
   const image = syntheticImage(768, 512);
   assert.equal(planEncode(image, { bpp: 1 }).passes, 1000);
-  assert.equal(planEncode(image, { bpp: 0.5 }).passes, 2000);
+  assert.equal(planEncode(image, { bpp: 0.5 }).passes, 1800);
 });
 
 test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 pixels, 6 from 128, no jumps', () => {

@@ -135,16 +135,18 @@ export const DEFAULT_STEPS = 1000;
 export const DEFAULT_FIT_WORK_PER_PIXEL = (1000 * 62_500 * 24_576) / (768 * 512);
 /** Fewest and most passes `defaultPasses` gives. */
 export const MIN_DEFAULT_PASSES = 1000;
-export const MAX_DEFAULT_PASSES = 2000;
+// 1800, not 2000: a narrow network does less per second, so 2000 passes at 0.5 bpp took 173 and 187 s on kodim01
+// and 02, over the issue's 3 minutes; 1800 keeps them under it.
+export const MAX_DEFAULT_PASSES = 1800;
 
 /**
  * Default fit passes for an image of `pixels` whose networks have `work`
  * parameters × pixels in all: as many as DEFAULT_FIT_WORK_PER_PIXEL allows,
  * in hundreds, from MIN_DEFAULT_PASSES to MAX_DEFAULT_PASSES, so an encode
  * takes about the same time per pixel at any rate. A smaller network costs
- * less a pass, so lower rates get more passes: a photo at 0.5 bpp 2000
- * instead of 1000, which gained +0.29, +0.05 and +0.08 dB on full-size
- * kodim07, 03 and 05, in 168 s instead of 88 (docs/studies.md, "Passes by
+ * less a pass, so lower rates get more passes: a photo at 0.5 bpp 1800
+ * instead of 1000 (2000 gained +0.29, +0.05 and +0.08 dB on full-size
+ * kodim07, 03 and 05, in 168 s instead of 88: docs/studies.md, "Passes by
  * work"). An image whose network is wider per pixel than a photo's tiles
  * (a 256×192 crop at 1 bpp, width 55) keeps 1000.
  */
