@@ -17,7 +17,7 @@ import type { EngineFactory } from './engine.js';
 import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
-import { regionDetail, TILE_ALLOCATIONS, widthsByDetail, type TileAllocation } from './tile-widths.js';
+import { parametersOfWidths, regionDetail, TILE_ALLOCATIONS, widthsByDetail, type TileAllocation } from './tile-widths.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, TUNING_WEIGHTS, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
@@ -245,7 +245,7 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   const widths = tileWidthsFor(image, tiling, arch, rateMode && options.width === undefined, options);
   // Parameters × pixels of every network: the default passes spend about the same work per pixel at any rate.
   const pixels = image.width * image.height;
-  const work = widths.reduce((sum, width) => sum + parameterCount({ ...arch, width }), 0) * (pixels / widths.length);
+  const work = parametersOfWidths(arch, widths) * (pixels / widths.length);
   return { tiling, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels) };
 }
 
@@ -268,7 +268,7 @@ function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number },
   } else {
     return new Array<number>(count).fill(arch.width);
   }
-  const total = widths.reduce((sum, width) => sum + parameterCount({ ...arch, width }), 0);
+  const total = parametersOfWidths(arch, widths);
   if (total > DEFAULT_LIMITS.maxParameters) {
     throw new EncodeOptionsError(`the tiles' networks have ${total} parameters; a file holds at most ${DEFAULT_LIMITS.maxParameters}`);
   }

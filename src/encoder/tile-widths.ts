@@ -52,6 +52,11 @@ export function regionDetail(image: Raster, region: readonly [number, number, nu
  */
 export const DETAIL_EXPONENT = 0.75;
 
+/** Parameters of all the networks of `widths`, each `base` at its width. */
+export function parametersOfWidths(base: SirenArch, widths: readonly number[]): number {
+  return widths.reduce((sum, width) => sum + parameterCount({ ...base, width }), 0);
+}
+
 /**
  * Widths for networks of `base`'s shape, one per tile of `details`, that
  * share the parameters of `details.length` networks of `base.width` in
