@@ -357,3 +357,29 @@ export function sincos(x: usize, s: usize, c: usize, n: i32): void {
       twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
   }
 }
+
+/**
+ * out[r·n + j] = sin(ω·(a[r·n + j] + row[j])) for r < rows, j < n (a multiple
+ * of 8): the first sine layer on a row of a pixel grid, whose pre-activation
+ * is a per-column part `a` plus the row's part (bias included), each computed
+ * once per column and per row instead of once per pixel (src/kernels/grid-forward.ts).
+ */
+export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omegaF: f32): void {
+  const omega = splat(omegaF);
+  const unit = f32x4.div(omega, omega);
+  const twoOverPi = rc(TWO_OVER_PI, unit), rounder = rc(ROUNDER, unit);
+  const p1 = rc(PIO2_1, unit), p2 = rc(PIO2_2, unit), p3 = rc(PIO2_3, unit);
+  const s1 = rc(S1, unit), s2 = rc(S2, unit), s3 = rc(S3, unit);
+  const c1 = rc(C1, unit), c2 = rc(C2, unit), c3 = rc(C3, unit);
+  const half = rc(0.5, unit), one = unit;
+  const ld = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const at = <usize>r * ld;
+    for (let o: usize = 0; o < ld; o += 32) {
+      const z0 = f32x4.mul(f32x4.add(v128.load(a + at + o), v128.load(row + o)), omega);
+      const z1 = f32x4.mul(f32x4.add(v128.load(a + at + o, 16), v128.load(row + o, 16)), omega);
+      sincosStore(z0, out + at + o, 0, one, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      sincosStore(z1, out + at + o + 16, 0, one, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+    }
+  }
+}

@@ -83,6 +83,19 @@ for (const variant of variants) {
       assert.equal(f32[s >> 2], 0);
     });
 
+    test('rowSin: sin(ω·(a + row)) for every row of a, within 1e-6 of float64', () => {
+      for (const [rows, n, omega] of [[7, 24, 30], [1, 8, 30], [33, 40, 3]] as const) {
+        const a = alloc(rows * n);
+        const row = alloc(n);
+        const out = alloc(rows * n);
+        const av = fill(f32, a, rows * n, 0.5);
+        const rv = fill(f32, row, n, 0.5);
+        k.rowSin(a, row, out, rows, n, omega);
+        const want = Array.from({ length: rows * n }, (_, i) => Math.sin(Math.fround(omega * Math.fround(av[i]! + rv[i % n]!))));
+        assert.ok(maxAbs(f32.subarray(out >> 2, (out >> 2) + rows * n), want) <= 1e-6, `rows ${rows}, n ${n}`);
+      }
+    });
+
     test('gemmNN: linear, mul, sin and sincos epilogues match float64 (rel < 1e-5)', () => {
       for (const [rows, kk, n] of [[37, 256, 40], [5, 4, 8], [64, 24, 16]] as const) {
         const x = alloc(rows * kk);

@@ -1,7 +1,5 @@
-import { decodeWork, withNodeForward } from './threaded-forward.js';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
-import { decodeAudioFile } from './decode-audio.js';
 import { inflateMetadata, inspectSnf } from '../format/index.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { existsSync } from 'node:fs';
@@ -51,7 +49,11 @@ export const decodeCommand = {
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the kind and the output size, checked before decoding.
     const info = inspectSnf(bytes);
     const { header } = info;
-    if (header.kind === 'audio') return decodeAudioFile(argv, input, bytes, header, { parameters: info.parameters, networks: info.networks.length });
+    if (header.kind === 'audio') {
+      // Loaded only for audio: the WAV writer is a fifth of the modules an image decode would load.
+      const { decodeAudioFile } = await import('./decode-audio.js');
+      return decodeAudioFile(argv, input, bytes, header, { parameters: info.parameters, networks: info.networks.length });
+    }
     for (const flag of ['rate', 'start', 'end', 'format', 'maxSamples'] as const) {
       if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxSamples' ? 'max-samples' : flag} is for audio; '${input}' holds an image (use --scale, --size)`);
     }
@@ -70,8 +72,9 @@ export const decodeCommand = {
     }
     checkOutputSize(output, format, out.width, out.height);
     await checkOutput(output, input, argv.force === true);
-    const image = await withNodeForward(decodeWork(out.width * out.height, info.parameters, info.networks.length),
-      (forward) => decodeImage(bytes, size, { maxPixels }, { forward, sampleBits: depth === 16 ? 16 : 8 }));
+    // One thread: the decoder's grid path (kernels/grid-forward.ts) is as fast as the plain kernels on two
+    // threads up to --scale 4 of a 768×512 photo (docs/engine.md), and gives the same samples at every size.
+    const image = await decodeImage(bytes, size, { maxPixels }, { sampleBits: depth === 16 ? 16 : 8 });
     const metadata = argv.strip === true || header.metadata === undefined ? {} : inflateMetadata(header.metadata);
     const encoded = await encodeImageFile(image, format, metadata);
     await writeOutputAtomically(output, encoded.bytes);

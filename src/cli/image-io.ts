@@ -1,7 +1,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import sharp, { type Metadata } from 'sharp';
+import type { Metadata, SharpConstructor } from 'sharp';
+import { encodePng } from '../io/png.js';
 import type { PhotoMetadata } from '../format/index.js';
 import { EmbedError, embedInJpeg, embedInPng, embedInWebp } from '../photo/embed.js';
 import { exifOrientation, exifTiffStructure, withExifOrientation } from '../photo/exif.js';
@@ -46,6 +47,7 @@ const DEEP_FORMATS = new Set(['ushort', 'short', 'uint', 'int', 'float', 'double
  */
 export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPhotoOptions = {}): Promise<Photo> {
   const autoOrient = options.autoOrient !== false;
+  const sharp = await loadSharp();
   try {
     const open = () => sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient });
     const meta = await open().metadata();
@@ -165,7 +167,15 @@ export interface EncodedOutput {
  */
 export async function encodeImageFile(image: Raster, format: OutputFormat, metadata: PhotoMetadata = {}): Promise<EncodedOutput> {
   const deep = image.data16 !== undefined && DEEP_OUTPUT_FORMATS.includes(format);
+  const blobs = { ...(metadata.exif ? { exif: metadata.exif } : {}), ...(metadata.xmp && format !== 'tiff' ? { xmp: metadata.xmp } : {}) };
+  if (format === 'png' && metadata.icc === undefined) {
+    // The default output, without loading sharp (src/io/png.ts).
+    const notices: string[] = [];
+    const png = encodePng(image, deep);
+    return { bytes: blobs.exif || blobs.xmp ? embedBlobs(png, format, blobs, image, notices) : png, notices };
+  }
   const samples = deep ? image.data16! : image.data;
+  const sharp = await loadSharp();
   // sharp takes the sample format of raw input from the typed array: Uint16Array is 16 bits.
   let pipeline = sharp(samples, { raw: { width: image.width, height: image.height, channels: image.channels } });
   // Without this, sharp writes gray input as RGB (and 16-bit input as 8-bit).
@@ -189,7 +199,6 @@ export async function encodeImageFile(image: Raster, format: OutputFormat, metad
     const options = { png: { compressionLevel: 6 }, webp: { quality: 95 }, jpeg: { quality: 95 }, tiff: { compression: 'lzw' } }[format];
     const buffer = await pipeline.toFormat(format, options).toBuffer();
     let bytes: Uint8Array = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
-    const blobs = { ...(metadata.exif ? { exif: metadata.exif } : {}), ...(metadata.xmp && format !== 'tiff' ? { xmp: metadata.xmp } : {}) };
     if (metadata.exif && format === 'tiff') notices.push('the EXIF is not written: a TIFF output holds EXIF as tags of its own, not as a block (use PNG, JPEG or WebP)');
     if (blobs.exif || blobs.xmp) bytes = embedBlobs(bytes, format, blobs, image, notices);
     return { bytes, notices };
@@ -198,6 +207,11 @@ export async function encodeImageFile(image: Raster, format: OutputFormat, metad
   } finally {
     if (profileFile) await fs.rm(path.dirname(profileFile), { recursive: true, force: true });
   }
+}
+
+/** sharp, loaded on first use: loading it takes about 100 ms, which a decode to PNG does without. */
+async function loadSharp(): Promise<SharpConstructor> {
+  return (await import('sharp')).default;
 }
 
 /** `bytes` with the EXIF and XMP blobs written in; a blob the format cannot hold is left out with a notice. */

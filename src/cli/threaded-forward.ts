@@ -1,7 +1,6 @@
 import type { SirenArch } from '../kernels/arch.js';
-import { forwardFast } from '../kernels/forward-fast.js';
 import type { ForwardFunction } from '../kernels/render.js';
-import { createThreadedForward, type ThreadedForward } from '../encoder/wasm-engine.js';
+import type { ThreadedForward } from '../encoder/wasm-engine.js';
 
 /**
  * Below this much work (points × parameters), a second thread costs more
@@ -9,12 +8,15 @@ import { createThreadedForward, type ThreadedForward } from '../encoder/wasm-eng
  * the kernels. Measured (docs/engine.md), whole `snfc decode` of a 768×512
  * file at 1 bpp in 16 tiles: 1.4 × 10^9, 0.78 s on one thread against 0.82 s
  * on two; the same at --scale 2 (5.6 × 10^9): 1.44 s against 1.32 s.
+ * Images no longer use this session: the decoder's grid path on one thread
+ * keeps up with it (decode-command.ts). Audio decodes do.
  */
 const THREADING_WORK = 3e9;
 
 /** A field evaluator for one decode, and what stops its threads. */
 export interface ForwardSession {
-  readonly forward: ForwardFunction;
+  /** undefined: the decoder's own single-threaded kernels. */
+  readonly forward: ForwardFunction | undefined;
   /** Stops the worker threads, if any were started. */
   close(): Promise<void>;
 }
@@ -27,12 +29,14 @@ export interface ForwardSession {
  * in). Same results either way, bit for bit.
  */
 export function nodeForwardSession(work: number): ForwardSession {
-  if (work < THREADING_WORK) return { forward: forwardFast, close: async () => {} };
+  if (work < THREADING_WORK) return { forward: undefined, close: async () => {} };
   let pool: { arch: string; params: Float32Array; threaded: ThreadedForward } | undefined;
   const forward: ForwardFunction = async (arch: SirenArch, params, coords, count, out) => {
     const key = JSON.stringify(arch);
     if (pool?.arch !== key) {
       await pool?.threaded.dispose();
+      // Loaded only here: small decodes, most of them, never start threads.
+      const { createThreadedForward } = await import('../encoder/wasm-engine.js');
       pool = { arch: key, params, threaded: await createThreadedForward(arch, params) };
     } else if (pool.params !== params) {
       pool.threaded.setParams(params);
@@ -49,7 +53,7 @@ export function decodeWork(points: number, parameters: number, networks: number)
 }
 
 /** Runs `render` with the evaluator of a `nodeForwardSession` for `work`, and stops its threads afterwards, whatever happens. */
-export async function withNodeForward<T>(work: number, render: (forward: ForwardFunction) => Promise<T>): Promise<T> {
+export async function withNodeForward<T>(work: number, render: (forward: ForwardFunction | undefined) => Promise<T>): Promise<T> {
   const session = nodeForwardSession(work);
   try {
     return await render(session.forward);

@@ -1,4 +1,4 @@
-import { initKernels, selectForward } from '../kernels/forward-select.js';
+import { initKernels, selectForward, selectGrid } from '../kernels/forward-select.js';
 import { renderImage, type ForwardFunction } from '../kernels/render.js';
 import type { Raster } from '../raster.js';
 import { readSnf, networkParams, SnfFormatError, type ImageRegion, type SnfLimits } from '../format/index.js';
@@ -32,8 +32,9 @@ export interface DecodeLimits extends SnfLimits {
 /** How to decode, beyond what to decode. */
 export interface DecodeOptions {
   /**
-   * The field evaluator; default the fastest single-threaded kernel this
-   * runtime has (`initKernels`). Node's CLI passes a multi-threaded one.
+   * The field evaluator; default the fastest single-threaded kernels this
+   * runtime has (`initKernels`), on each network's pixel grid
+   * (`gridForwardFast`). Node's CLI passes a multi-threaded one for large outputs.
    */
   readonly forward?: ForwardFunction;
   /**
@@ -81,8 +82,9 @@ export async function decodeImage(
   const networks = file.networks.map((network) => ({
     region: network.region as ImageRegion, frame: network.frame as ImageRegion, arch: network.arch, params: networkParams(network),
   }));
+  // A caller's evaluator (Node's threads) gets encoded grids; the default is the grid path of the kernels loaded.
   return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), {
-    overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8,
+    overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8, grid: options.forward === undefined ? selectGrid() : undefined,
   });
 }
 

@@ -1,5 +1,5 @@
 import { parameterCount, type SirenArch } from '../kernels/arch.js';
-import { initKernels, selectForward } from '../kernels/forward-select.js';
+import { initKernels, selectForward, selectGrid } from '../kernels/forward-select.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { normalizeSample, normalizeSample16, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
@@ -346,7 +346,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   await initKernels();
   const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]! }) }));
-  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap });
+  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
   const quality = psnr(image, decoded);
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
   const bytes = fileFor(tensors, headerFor(quality, fitSummary, true));

@@ -1,6 +1,6 @@
 import type { SirenArch } from './arch.js';
 import { createKernels } from './wasm/load.js';
-import { OUTPUT_PAD, padNet, padParams, writeInputRows, type PaddedNet } from './wasm/layout.js';
+import { checkParamCount, OUTPUT_PAD, padNet, padParams, writeInputRows, type PaddedNet } from './wasm/layout.js';
 import { MODE_LINEAR, MODE_SIN, type KernelChoice, type KernelVariant, type Kernels } from './wasm/table.js';
 
 /**
@@ -34,8 +34,7 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
   const net = padNet(arch);
   const T = options.tileRows ?? 256;
   if (!Number.isInteger(T) || T < 4 || T % 4 !== 0) throw new RangeError(`Expected a multiple of 4 for tileRows but received ${T}`);
-  const expected = net.layers[net.layers.length - 1]!.biasOffset + arch.outputs;
-  if (params.length !== expected) throw new RangeError(`Expected ${expected} parameters for this architecture but received ${params.length}`);
+  checkParamCount(net, params);
   // Layout (bytes): [64: params][coords tile T×inputPad][H ping T×wPad][H pong T×wPad][Y T×8]
   const paramsAt = 64;
   const coordsAt = paramsAt + Math.ceil((net.size * 4) / 64) * 64;

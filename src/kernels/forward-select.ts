@@ -1,6 +1,7 @@
 import { forwardScalar } from './forward.js';
 import { forwardFast } from './forward-fast.js';
-import type { ForwardFunction } from './render.js';
+import { gridForwardFast } from './grid-forward.js';
+import type { ForwardFunction, GridEvaluator } from './render.js';
 
 /**
  * The forward-kernel table (libwebp's dsp pattern): the plain TypeScript
@@ -9,6 +10,7 @@ import type { ForwardFunction } from './render.js';
  * detection) override it. Safe to call more than once.
  */
 let forward: ForwardFunction = forwardScalar;
+let grid: GridEvaluator | undefined;
 let forced = false;
 
 /** Loads the fastest forward kernel this runtime supports. */
@@ -19,8 +21,10 @@ export async function initKernels(): Promise<void> {
     // WebAssembly (a page whose CSP lacks 'wasm-unsafe-eval') throws here, not mid-decode.
     forwardFast({ inputs: 2, outputs: 1, width: 4, depth: 1, omega: 30 }, new Float32Array(17), new Float32Array(2), 1, new Float32Array(1));
     forward = forwardFast;
+    grid = gridForwardFast;
   } catch {
     forward = forwardScalar;
+    grid = undefined;
   }
 }
 
@@ -29,8 +33,17 @@ export function selectForward(): ForwardFunction {
   return forward;
 }
 
+/**
+ * The pixel-grid evaluator in use with `selectForward()`: the WASM one once
+ * `initKernels` loaded it, else none (render with `evaluateGrid`).
+ */
+export function selectGrid(): GridEvaluator | undefined {
+  return grid;
+}
+
 /** Forces the plain TypeScript kernel (tests compare paths with it). */
 export function useScalarKernels(): void {
   forced = true;
   forward = forwardScalar;
+  grid = undefined;
 }

@@ -127,6 +127,28 @@ export function encodeGrid(xs: Float32Array, ys: Float32Array, levels: number, s
   return out;
 }
 
+/**
+ * The encoded inputs of the points (v, 0) (`axis` 0) or (0, v) (`axis` 1)
+ * for each v of `values`, without the other coordinate's features (zeros,
+ * where `encodeGrid` would put sin 0 = 0 and cos 0 = 1): a pixel grid's
+ * column or row part of the first layer (grid-forward.ts). The values
+ * present are `encodeGrid`'s, bit for bit.
+ */
+export function encodeAxis(values: Float32Array, levels: number, axis: 0 | 1): Float32Array {
+  const width = encodedInputs(2, levels);
+  const out = new Float32Array(values.length * width);
+  const features = axisFeatures(values, levels);
+  for (let i = 0; i < values.length; i++) {
+    const at = i * width;
+    out[at + axis] = values[i]!;
+    for (let k = 0; k < levels; k++) {
+      out[at + 2 + 2 * axis + 4 * k] = features[i * 2 * levels + 2 * k]!;
+      out[at + 3 + 2 * axis + 4 * k] = features[i * 2 * levels + 2 * k + 1]!;
+    }
+  }
+  return out;
+}
+
 /** sin(2^k π v), cos(2^k π v) for k < levels, per value of `values`, in float64 then rounded to float32. */
 function axisFeatures(values: Float32Array, levels: number): Float32Array {
   const out = new Float32Array(values.length * 2 * levels);

@@ -11,6 +11,21 @@ import { axisPixels } from './pixel-grid.js';
  */
 export type ForwardFunction = (arch: SirenArch, params: Float32Array, coords: Float32Array, count: number, out: Float32Array) => void | Promise<void>;
 
+/** A field's values on a pixel grid: point (r, c)'s outputs start at (r × columns + c) × stride. */
+export interface GridValues {
+  readonly values: Float32Array;
+  /** Floats per point, at least the field's outputs (an evaluator may pad them). */
+  readonly stride: number;
+}
+
+/**
+ * Evaluates a field on the pixel grid `axes`; the values may be a view of
+ * `scratch`, valid until the next call with it. `evaluateGrid` does it with
+ * any ForwardFunction; `gridForwardFast` (grid-forward.ts) splits the first
+ * layer by axis.
+ */
+export type GridEvaluator = (arch: SirenArch, params: Float32Array, axes: RegionAxes, scratch?: GridScratch) => GridValues | Promise<GridValues>;
+
 /** One network and the rectangle of source pixels it covers (spec §3). */
 export interface ImageNetwork {
   /** [x0, y0, x1, y1]: the network's cell, source pixels [x0, x1) × [y0, y1). */
@@ -126,20 +141,33 @@ export async function evaluateField(arch: SirenArch, params: Float32Array, coord
   }
 }
 
-/** Buffers `evaluateGrid` may reuse from one call to the next (see `encodeGrid`). */
+/**
+ * Buffers that `evaluateGrid` and a `GridEvaluator` may reuse from one call
+ * to the next: fresh memory is slow to touch the first time (see
+ * `encodeGrid`), and a renderer uses one network's values before it asks
+ * for the next's.
+ */
 export interface GridScratch {
   inputs: Float32Array;
+  values: Float32Array;
+}
+
+/** A view of `length` floats of `scratch[buffer]`, grown first if it is shorter. */
+export function scratchFloats(scratch: GridScratch | undefined, buffer: keyof GridScratch, length: number): Float32Array {
+  if (scratch === undefined) return new Float32Array(length);
+  if (scratch[buffer].length < length) scratch[buffer] = new Float32Array(length);
+  return scratch[buffer].subarray(0, length);
 }
 
 /**
  * Evaluates a field on the pixel grid `axes` into `out` (rows × columns ×
- * outputs), a bounded batch of rows at a time; with Fourier inputs each
+ * outputs), a bounded batch of rows at a time, and returns `out`; with Fourier inputs each
  * batch is encoded by `encodeGrid`, which computes the sines per column and
  * per row rather than per pixel.
  */
 export async function evaluateGrid(
   arch: SirenArch, params: Float32Array, axes: RegionAxes, out: Float32Array, forward: ForwardFunction, scratch?: GridScratch,
-): Promise<void> {
+): Promise<Float32Array> {
   const levels = arch.fourier ?? 0;
   if (arch.inputs !== 2 * (1 + 2 * levels)) throw new RangeError(`Expected inputs = 2 × ${1 + 2 * levels} for ${levels} Fourier levels but received ${arch.inputs}`);
   const { columns, rows, xs, ys } = axes;
@@ -147,11 +175,11 @@ export async function evaluateGrid(
   for (let first = 0; first < rows; first += batchRows) {
     const end = Math.min(rows, first + batchRows);
     const floats = (end - first) * columns * arch.inputs;
-    if (scratch !== undefined && scratch.inputs.length < floats) scratch.inputs = new Float32Array(floats);
-    const inputs = encodeGrid(xs, ys.subarray(first, end), levels, scratch?.inputs);
+    const inputs = encodeGrid(xs, ys.subarray(first, end), levels, scratchFloats(scratch, 'inputs', floats));
     const count = (end - first) * columns;
     await forward(arch, params, inputs, count, out.subarray(first * columns * arch.outputs, end * columns * arch.outputs));
   }
+  return out;
 }
 
 /** How `renderImage` renders, beyond what. */
@@ -164,6 +192,8 @@ export interface RenderOptions {
   readonly overlap?: readonly number[];
   /** 16: also render 16-bit samples (`Raster.data16`); the field is continuous, so they are not the 8-bit ones scaled. Default 8. */
   readonly sampleBits?: 8 | 16;
+  /** Evaluates each network on its pixels instead of `evaluateGrid` with `forward`. */
+  readonly grid?: GridEvaluator;
 }
 
 /**
@@ -180,7 +210,7 @@ export async function renderImage(
   networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
   forward: ForwardFunction = forwardScalar, options: RenderOptions = {},
 ): Promise<Raster> {
-  const { overlap, sampleBits = 8 } = options;
+  const { overlap, sampleBits = 8, grid } = options;
   const data = new Uint8Array(outWidth * outHeight * channels);
   const data16 = sampleBits === 16 ? new Uint16Array(data.length) : undefined;
   const blended = overlap !== undefined && overlap.some((o) => o > 0);
@@ -188,41 +218,91 @@ export async function renderImage(
   const sums = blended ? new Float32Array(outWidth * outHeight * channels) : undefined;
   const scaleX = sourceWidth / outWidth;
   const scaleY = sourceHeight / outHeight;
-  const scratch: GridScratch = { inputs: new Float32Array(0) };
+  const scratch: GridScratch = { inputs: new Float32Array(0), values: new Float32Array(0) };
   for (const network of networks) {
     const frame = blended ? network.frame ?? network.region : network.region;
-    const axes = regionAxes(sourceWidth, sourceHeight, frame, outWidth, outHeight);
-    const { firstColumn, columns, firstRow, rows } = axes;
-    if (columns === 0 || rows === 0) continue;
-    const values = new Float32Array(columns * rows * channels);
-    await evaluateGrid(network.arch, network.params, axes, values, forward, scratch);
-    if (sums === undefined) {
-      for (let r = 0; r < rows; r++) {
-        for (let c = 0; c < columns; c++) {
-          const from = (r * columns + c) * channels;
-          const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
-          for (let k = 0; k < channels; k++) data[to + k] = denormalizeSample(values[from + k]!);
-          if (data16) for (let k = 0; k < channels; k++) data16[to + k] = denormalizeSample16(values[from + k]!);
-        }
-      }
-      continue;
-    }
+    const whole = regionAxes(sourceWidth, sourceHeight, frame, outWidth, outHeight);
+    if (whole.columns === 0 || whole.rows === 0) continue;
     const [x0, y0, x1, y1] = network.region;
-    const weightX = Float32Array.from({ length: columns }, (_, c) => blendWeight((firstColumn + c + 0.5) * scaleX, x0, x1, sourceWidth, overlap![0] ?? 0));
-    const weightY = Float32Array.from({ length: rows }, (_, r) => blendWeight((firstRow + r + 0.5) * scaleY, y0, y1, sourceHeight, overlap![1] ?? 0));
-    for (let r = 0; r < rows; r++) {
-      for (let c = 0; c < columns; c++) {
-        const weight = weightX[c]! * weightY[r]!;
-        if (weight === 0) continue;
-        const from = (r * columns + c) * channels;
-        const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
-        for (let k = 0; k < channels; k++) sums[to + k]! += weight * values[from + k]!;
+    const weightX = sums && Float32Array.from({ length: whole.columns }, (_, c) => blendWeight((whole.firstColumn + c + 0.5) * scaleX, x0, x1, sourceWidth, overlap![0] ?? 0));
+    // A band of rows at a time, so that a network's values take bounded memory however large the output.
+    const bandRows = Math.max(1, Math.floor(BAND_POINTS / whole.columns));
+    for (let band = 0; band < whole.rows; band += bandRows) {
+      const axes = rowBand(whole, band, Math.min(whole.rows, band + bandRows));
+      const field = grid !== undefined
+        ? await grid(network.arch, network.params, axes, scratch)
+        : { values: await evaluateGrid(network.arch, network.params, axes, scratchFloats(scratch, 'values', axes.columns * axes.rows * channels), forward, scratch), stride: channels };
+      const place = { outWidth, firstColumn: axes.firstColumn, columns: axes.columns, firstRow: axes.firstRow, rows: axes.rows, channels };
+      if (sums === undefined || weightX === undefined) {
+        storeSamples(field, place, data, denormalizeSample);
+        if (data16) storeSamples(field, place, data16, denormalizeSample16);
+        continue;
       }
+      const weightY = Float32Array.from({ length: axes.rows }, (_, r) => blendWeight((axes.firstRow + r + 0.5) * scaleY, y0, y1, sourceHeight, overlap![1] ?? 0));
+      addWeighted(field, place, weightX, weightY, sums);
     }
   }
   if (sums !== undefined) {
-    for (let i = 0; i < sums.length; i++) data[i] = denormalizeSample(sums[i]!);
-    if (data16) for (let i = 0; i < sums.length; i++) data16[i] = denormalizeSample16(sums[i]!);
+    roundSamples(sums, data, denormalizeSample);
+    if (data16) roundSamples(sums, data16, denormalizeSample16);
   }
   return { width: outWidth, height: outHeight, channels, data, ...(data16 ? { data16 } : {}) };
+}
+
+/** Grid points per evaluation of a network: 2^16, 2 MiB of values at 8 floats a point. */
+const BAND_POINTS = 1 << 16;
+
+/** Rows [first, end) of a region's grid. */
+function rowBand(axes: RegionAxes, first: number, end: number): RegionAxes {
+  return { ...axes, firstRow: axes.firstRow + first, rows: end - first, ys: axes.ys.subarray(first, end) };
+}
+
+// The per-pixel loops are small functions of their own: a decode runs each
+// once per network, and V8 optimizes a small hot function sooner than a loop
+// in the middle of a large one (measured: renderImage's own time on a first
+// decode fell from about 90 to 50 ms, docs/engine.md).
+
+/** Where one network's grid lands in the output: columns × rows from (firstColumn, firstRow) of an image outWidth wide. */
+interface Placement {
+  readonly outWidth: number;
+  readonly firstColumn: number;
+  readonly columns: number;
+  readonly firstRow: number;
+  readonly rows: number;
+  readonly channels: number;
+}
+
+/** Rounds a network's values straight into the output (no blending: each pixel has one network). */
+function storeSamples(field: GridValues, place: Placement, out: Uint8Array | Uint16Array, round: (y: number) => number): void {
+  const { values, stride } = field;
+  const { outWidth, firstColumn, columns, firstRow, rows, channels } = place;
+  for (let r = 0; r < rows; r++) {
+    for (let c = 0; c < columns; c++) {
+      const from = (r * columns + c) * stride;
+      const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
+      for (let k = 0; k < channels; k++) out[to + k] = round(values[from + k]!);
+    }
+  }
+}
+
+/** sums += weightX[c] × weightY[r] × value, over a network's pixels whose weight is above 0. */
+function addWeighted(field: GridValues, place: Placement, weightX: Float32Array, weightY: Float32Array, sums: Float32Array): void {
+  const { values, stride } = field;
+  const { outWidth, firstColumn, columns, firstRow, rows, channels } = place;
+  for (let r = 0; r < rows; r++) {
+    const wy = weightY[r]!;
+    if (wy === 0) continue;
+    for (let c = 0; c < columns; c++) {
+      const weight = weightX[c]! * wy;
+      if (weight === 0) continue;
+      const from = (r * columns + c) * stride;
+      const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
+      for (let k = 0; k < channels; k++) sums[to + k]! += weight * values[from + k]!;
+    }
+  }
+}
+
+/** Rounds the blended sums into the output. */
+function roundSamples(sums: Float32Array, out: Uint8Array | Uint16Array, round: (y: number) => number): void {
+  for (let i = 0; i < sums.length; i++) out[i] = round(sums[i]!);
 }

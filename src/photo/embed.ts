@@ -44,7 +44,8 @@ export class EmbedError extends RangeError {
 // PNG: length u32 BE, type, data, CRC-32 of type + data.
 // ---------------------------------------------------------------------------
 
-function pngChunk(type: string, data: Uint8Array): Uint8Array {
+/** One PNG chunk: length, type, data and its CRC. */
+export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const chunk = new Uint8Array(12 + data.length);
   const view = new DataView(chunk.buffer);
   view.setUint32(0, data.length);

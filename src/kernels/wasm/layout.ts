@@ -68,6 +68,12 @@ export function padNet(arch: SirenArch): PaddedNet {
   return { arch, inputPad, widthPad, layers, size };
 }
 
+/** Throws unless `params` has exactly the parameters of `net`'s architecture (layout of kernels/arch.ts). */
+export function checkParamCount(net: PaddedNet, params: Float32Array): void {
+  const expected = net.layers[net.layers.length - 1]!.biasOffset + net.arch.outputs;
+  if (params.length !== expected) throw new RangeError(`Expected ${expected} parameters for this architecture but received ${params.length}`);
+}
+
 /**
  * Writes coordinate rows `first` … `first + count − 1` of `coords`
  * (net.arch.inputs values each) into `dst` from float offset `at`, each

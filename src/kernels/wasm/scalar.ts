@@ -91,5 +91,11 @@ export function scalarKernels(memory: WebAssembly.Memory): Kernels {
         if (c !== 0) f32[C + i] = Math.cos(f32[X + i]!);
       }
     },
+    rowSin(a, row, out, rows, n, omega) {
+      const A = a >> 2, R = row >> 2, O = out >> 2;
+      for (let r = 0; r < rows; r++) {
+        for (let j = 0; j < n; j++) f32[O + r * n + j] = Math.sin(Math.fround(omega * Math.fround(f32[A + r * n + j]! + f32[R + j]!)));
+      }
+    },
   };
 }

@@ -47,6 +47,11 @@ export interface Kernels {
   transpose(w: number, t: number, rows: number, cols: number): void;
   /** s = sin(x), c = cos(x) for n values; c may be 0 (none). */
   sincos(x: number, s: number, c: number, n: number): void;
+  /**
+   * out[r·n + j] = sin(ω·(a[r·n + j] + row[j])) for r < rows, j < n: the
+   * first layer on a row of a pixel grid (grid-forward.ts).
+   */
+  rowSin(a: number, row: number, out: number, rows: number, n: number, omega: number): void;
 }
 
-export const KERNEL_NAMES = ['gemmNN', 'gemmTN', 'colSum', 'lossGrad', 'adam', 'reduce', 'transpose', 'sincos'] as const;
+export const KERNEL_NAMES = ['gemmNN', 'gemmTN', 'colSum', 'lossGrad', 'adam', 'reduce', 'transpose', 'sincos', 'rowSin'] as const;

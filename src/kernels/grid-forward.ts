@@ -1,0 +1,73 @@
+import type { SirenArch } from './arch.js';
+import { encodeAxis, encodedInputs } from './input-encoding.js';
+import { scratchFloats, type GridScratch, type GridValues, type RegionAxes } from './render.js';
+import { createKernels } from './wasm/load.js';
+import { checkParamCount, OUTPUT_PAD, padNet, padParams, writeInputRows } from './wasm/layout.js';
+import { MODE_LINEAR, MODE_SIN, type KernelChoice } from './wasm/table.js';
+
+/**
+ * The decoder's fast path on a pixel grid. A grid point's inputs are its
+ * column's x features and its row's y features (spec §4.1), so the first
+ * layer's pre-activation W₀·[x; y] + b splits into a column part W₀ₓ·x and a
+ * row part W₀ᵧ·y + b. Both are computed once per column and once per row,
+ * and each pixel costs one add and one sine per unit there instead of a
+ * dot product over every input, and no encoded input row at all: the first
+ * layer is about a third of a small network's multiply-adds, and encoding
+ * the inputs and copying them into the kernels' memory cost as much again
+ * (docs/engine.md). The sums are ordered differently from the plain forward
+ * pass, which spec §4.5 allows (samples within ±1).
+ */
+
+/** Grid points per pass through the hidden layers: part of a row at most. */
+const TILE_POINTS = 256;
+
+/** A `GridEvaluator` (render.ts) on the WASM kernels (`kernels`: the variant; default the fastest). Browser-safe. */
+export function gridForwardFast(arch: SirenArch, params: Float32Array, axes: RegionAxes, scratch?: GridScratch, kernels: KernelChoice = 'auto'): GridValues {
+  const levels = arch.fourier ?? 0;
+  if (arch.inputs !== encodedInputs(2, levels)) throw new RangeError(`Expected inputs = 2 × ${1 + 2 * levels} for ${levels} Fourier levels but received ${arch.inputs}`);
+  const net = padNet(arch);
+  checkParamCount(net, params);
+  const { columns, rows, xs, ys } = axes;
+  // The outputs keep the kernels' padding, so that a tile's are copied in one piece.
+  const values = scratchFloats(scratch, 'values', columns * rows * OUTPUT_PAD);
+  if (columns === 0 || rows === 0) return { values, stride: OUTPUT_PAD };
+  const tile = Math.min(TILE_POINTS, columns);
+  const plane = tile * net.widthPad * 4;
+  // Layout (bytes): [64: params][axis inputs][column parts][row parts][ping][pong][outputs]
+  const paramsAt = 64;
+  const inputsAt = paramsAt + Math.ceil((net.size * 4) / 64) * 64;
+  const columnsAt = inputsAt + Math.max(columns, rows) * net.inputPad * 4;
+  const rowsAt = columnsAt + columns * net.widthPad * 4;
+  const pingAt = rowsAt + rows * net.widthPad * 4;
+  const pongAt = pingAt + plane;
+  const outAt = pongAt + plane;
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((outAt + tile * OUTPUT_PAD * 4) / 65536) });
+  const k = createKernels(memory, kernels);
+  const f32 = new Float32Array(memory.buffer);
+  padParams(net, params, f32.subarray(paramsAt >> 2, (paramsAt >> 2) + net.size));
+  const first = net.layers[0]!;
+  // The column parts without the bias, the row parts with it.
+  writeInputRows(f32, inputsAt >> 2, net, encodeAxis(xs, levels, 0), 0, columns, columns);
+  k.gemmNN(inputsAt, paramsAt + first.w * 4, 0, columnsAt, 0, columns, first.k, first.n, MODE_LINEAR, 0);
+  writeInputRows(f32, inputsAt >> 2, net, encodeAxis(ys, levels, 1), 0, rows, rows);
+  k.gemmNN(inputsAt, paramsAt + first.w * 4, paramsAt + first.b * 4, rowsAt, 0, rows, first.k, first.n, MODE_LINEAR, 0);
+  const { depth, omega } = arch;
+  const last = net.layers[depth]!;
+  const Y = outAt >> 2;
+  for (let r = 0; r < rows; r++) {
+    for (let c0 = 0; c0 < columns; c0 += tile) {
+      const count = Math.min(tile, columns - c0);
+      k.rowSin(columnsAt + c0 * net.widthPad * 4, rowsAt + r * net.widthPad * 4, pingAt, count, net.widthPad, omega);
+      let hin = pingAt;
+      let hout = pongAt;
+      for (let l = 1; l < depth; l++) {
+        const layer = net.layers[l]!;
+        k.gemmNN(hin, paramsAt + layer.w * 4, paramsAt + layer.b * 4, hout, 0, count, layer.k, layer.n, MODE_SIN, omega);
+        [hin, hout] = [hout, hin];
+      }
+      k.gemmNN(hin, paramsAt + last.w * 4, paramsAt + last.b * 4, outAt, 0, count, last.k, last.n, MODE_LINEAR, 0);
+      values.set(f32.subarray(Y, Y + count * OUTPUT_PAD), (r * columns + c0) * OUTPUT_PAD);
+    }
+  }
+  return { values, stride: OUTPUT_PAD };
+}
