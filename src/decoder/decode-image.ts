@@ -9,11 +9,12 @@ export type DecodeSize = { scale?: number } | { width: number; height: number };
 /**
  * Default of `maxPixels`: 2^26 = 67,108,864 output pixels (8192 × 8192), the
  * largest input `snfc encode` accepts, so every file snfc writes decodes at
- * its own size. The renderer holds about 8 + 5 × channels bytes per output
- * pixel at its peak (coordinates, field outputs and the 8-bit result): about
- * 1.8 GiB for RGBA at this limit; a blended file (spec §3.5) adds 4 ×
- * channels for the weighted sums and a little for the overlaps;
- * Fourier-encoded inputs add at most 64 MiB, one batch at a time.
+ * its own size. The renderer holds `channels` bytes per output pixel (the
+ * 8-bit result; 2 × channels more for 16-bit samples) and, for a blended
+ * file (spec §3.5), 4 × channels for the weighted sums: at most 1.25 GiB for
+ * RGBA at this limit. A network is evaluated a band of at most 65,536 pixels
+ * at a time, so its values and inputs add at most about 20 MiB whatever
+ * the size.
  */
 export const DEFAULT_MAX_PIXELS = 2 ** 26;
 
