@@ -1,6 +1,7 @@
 // node bench/rdo-study.mjs [images] [rates] [strengths]: rate–distortion rounding (FitSettings.rdo) against
 // nearest rounding, on 192×128 native crops (the centre of each Kodak image, one network, default passes).
 // The fit does not depend on the rounding, so each row differs only in the quantization. Prints JSON lines.
+// The option it sets (rdo) exists at commit c8f8f9d only: it gave nothing and was removed (docs/studies.md).
 import sharp from 'sharp';
 import { encodeImage } from '../dist/src/encoder/encode-image.js'; // run from the repository root after npm run build
 const images = (process.argv[2] ?? '07,03,13,20').split(',');

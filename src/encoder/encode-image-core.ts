@@ -336,7 +336,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })) });
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const trained = await trainNetworks({
-    arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, steps, qatSteps, rdo: options.rdo, warmup, createEngine: options.engine ?? defaultEngine,
+    arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, steps, qatSteps, warmup, createEngine: options.engine ?? defaultEngine,
     timeLimitSeconds: timeLimit, elapsed,
     // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly (without the kept metadata).
     grid: rateMode ? { targetBytes: (bpp * image.width * image.height) / 8, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },

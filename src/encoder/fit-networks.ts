@@ -72,8 +72,6 @@ export interface FitSettings {
    * time limit with no `steps`.
    */
   readonly qatSteps?: number;
-  /** Study only: rate–distortion rounding strength at a target rate (μ in step² per bit, `quantizeWithStep`); default 0. */
-  readonly rdo?: number;
   /** WS scale α; default `defaultAlpha` of the width. */
   readonly alpha?: number;
   /** ω of every sine layer; default 30. */
@@ -138,7 +136,6 @@ export interface TrainNetworksOptions {
   readonly seed: number;
   readonly steps: number;
   readonly qatSteps: number;
-  readonly rdo?: number;
   readonly warmup: number;
   readonly createEngine: EngineFactory;
   /** Bound on fit and fine-tuning together, from `startedAt`. */
@@ -235,9 +232,8 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
 
   // 2. The quantization grid: the slope λ that fills the budget, or fixed bits.
   const grid = options.grid;
-  const rdo = 'bits' in grid ? 0 : options.rdo ?? 0;
   const quantizeAt = (lambda: number): QuantizedTensor[][] =>
-    fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsForLambda(network.sensitivities, lambda), rdo));
+    fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsForLambda(network.sensitivities, lambda)));
   const summary: FitSummary = { steps: fitSteps, engine: engineName };
   const sizeAt = (lambda: number): number => ('bits' in grid ? 0 : grid.sizeOf(quantizeAt(lambda), summary));
   const gridSteps = 'bits' in grid
@@ -257,7 +253,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   });
 
   // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
-  let tensors = final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!, rdo));
+  let tensors = final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!));
   let rateHit: boolean | undefined;
   if (!('bits' in grid)) {
     rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);

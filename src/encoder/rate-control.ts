@@ -16,9 +16,9 @@ export function stepsForLambda(sensitivities: readonly number[], lambda: number)
 }
 
 /** Folds the sine biases, then quantizes each tensor (file order) at its step. */
-export function quantizeWithSteps(arch: SirenArch, params: Float32Array, steps: readonly number[], rdo = 0): QuantizedTensor[] {
+export function quantizeWithSteps(arch: SirenArch, params: Float32Array, steps: readonly number[]): QuantizedTensor[] {
   const folded = foldSineBiases(arch, params);
-  return tensorSlices(arch).map(({ offset, length }, t) => quantizeWithStep(folded.subarray(offset, offset + length), steps[t]!, rdo));
+  return tensorSlices(arch).map(({ offset, length }, t) => quantizeWithStep(folded.subarray(offset, offset + length), steps[t]!));
 }
 
 /** Parameters rounded to the grid of `steps`, as the decoder will see them (after bias folding). */
