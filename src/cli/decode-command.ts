@@ -1,6 +1,8 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
 import { inflateMetadata, inspectSnf } from '../format/index.js';
+import { decodeWork } from './threaded-forward.js';
+import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { existsSync } from 'node:fs';
 import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from './image-io.js';
@@ -72,9 +74,14 @@ export const decodeCommand = {
     }
     checkOutputSize(output, format, out.width, out.height);
     await checkOutput(output, input, argv.force === true);
-    // One thread: the decoder's grid path (kernels/grid-forward.ts) is as fast as the plain kernels on two
-    // threads up to --scale 4 of a 768×512 photo (docs/engine.md), and gives the same samples at every size.
-    const image = await decodeImage(bytes, size, { maxPixels }, { sampleBits: depth === 16 ? 16 : 8 });
+    // A second thread for large outputs (grid-lanes.ts); the samples are the same either way.
+    const lane = decodeWork(out.width * out.height, info.parameters, info.networks.length) >= GRID_LANE_WORK ? startGridLane() : undefined;
+    let image;
+    try {
+      image = await decodeImage(bytes, size, { maxPixels }, { sampleBits: depth === 16 ? 16 : 8, lanes: lane ? [lane.evaluate] : [] });
+    } finally {
+      await lane?.close();
+    }
     const metadata = argv.strip === true || header.metadata === undefined ? {} : inflateMetadata(header.metadata);
     const encoded = await encodeImageFile(image, format, metadata);
     await writeOutputAtomically(output, encoded.bytes);

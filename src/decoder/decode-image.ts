@@ -1,5 +1,5 @@
 import { initKernels, selectForward, selectGrid } from '../kernels/forward-select.js';
-import { renderImage, type ForwardFunction } from '../kernels/render.js';
+import { renderImage, type ForwardFunction, type GridEvaluator } from '../kernels/render.js';
 import type { Raster } from '../raster.js';
 import { readSnf, networkParams, SnfFormatError, type ImageRegion, type SnfLimits } from '../format/index.js';
 
@@ -44,6 +44,12 @@ export interface DecodeOptions {
    * more per sample. Default 8.
    */
   readonly sampleBits?: 8 | 16;
+  /**
+   * More grid evaluators to share the work with this thread's (without
+   * `forward`): worker threads, as Node's CLI starts for large outputs
+   * (src/cli/grid-lanes.ts). The samples are the same with any number.
+   */
+  readonly lanes?: readonly GridEvaluator[];
 }
 
 const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
@@ -85,8 +91,14 @@ export async function decodeImage(
   }));
   // A caller's evaluator (Node's threads) gets encoded grids; the default is the grid path of the kernels loaded.
   return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), {
-    overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8, grid: options.forward === undefined ? selectGrid() : undefined,
+    overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8, grid: gridEvaluators(options),
   });
+}
+
+/** This thread's grid evaluator and the caller's lanes; none with a caller's `forward` or without the WASM kernels. */
+function gridEvaluators(options: DecodeOptions): GridEvaluator[] | undefined {
+  const own = selectGrid();
+  return options.forward === undefined && own !== undefined ? [own, ...(options.lanes ?? [])] : undefined;
 }
 
 /**

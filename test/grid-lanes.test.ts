@@ -1,0 +1,60 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { startGridLane } from '../src/cli/grid-lanes.js';
+import { enableRelaxedSimd } from '../src/encoder/wasm-engine.js';
+import { encodedInputs } from '../src/kernels/input-encoding.js';
+import { initKernels, selectGrid } from '../src/kernels/forward-select.js';
+import { renderImage, type GridEvaluator, type ImageNetwork } from '../src/kernels/render.js';
+import type { SirenArch } from '../src/kernels/arch.js';
+import { randomSirenParams } from './helpers/random-net.js';
+
+enableRelaxedSimd();
+const arch: SirenArch = { inputs: encodedInputs(2, 3), outputs: 3, width: 16, depth: 2, omega: 30, fourier: 3 };
+// 3 × 2 blended networks over 300 × 200, rendered at twice the size: some networks take two bands.
+const networks: ImageNetwork[] = [0, 1, 2].flatMap((col) => [0, 1].map((row): ImageNetwork => {
+  const region: [number, number, number, number] = [col * 100, row * 100, col * 100 + 100, row * 100 + 100];
+  const frame: [number, number, number, number] = [Math.max(0, region[0] - 5), Math.max(0, region[1] - 5), Math.min(300, region[2] + 5), Math.min(200, region[3] + 5)];
+  return { region, frame, arch, params: randomSirenParams(arch, 70 + 3 * row + col) };
+}));
+const render = (grid: GridEvaluator | GridEvaluator[]) => renderImage(300, 200, 3, networks, 600, 400, undefined, { overlap: [5, 5], sampleBits: 16, grid });
+
+test('a decode shared with a worker lane renders the same samples as one thread, the worker\'s results placed in order', async () => {
+  await initKernels();
+  const own = selectGrid()!;
+  const want = await render(own);
+  const lane = startGridLane();
+  try {
+    // Started before the render, so that the worker takes the first job whatever this machine's speed.
+    await lane.evaluate.ready;
+    let remote = 0;
+    const counted: GridEvaluator = Object.assign((...args: Parameters<GridEvaluator>) => {
+      remote += 1;
+      return lane.evaluate(...args);
+    }, { ready: lane.evaluate.ready });
+    const got = await render([own, counted]);
+    assert.ok(remote > 0, 'the worker took some of the work');
+    assert.deepEqual(got.data, want.data);
+    assert.deepEqual(got.data16, want.data16);
+  } finally {
+    await lane.close();
+  }
+});
+
+test('lanes that finish out of order, or never start, change nothing', async () => {
+  await initKernels();
+  const own = selectGrid()!;
+  const want = await render(own);
+  // A slow lane: its results arrive after later jobs' results from the other lane.
+  const slow: GridEvaluator = async (...args) => {
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    return own(...args);
+  };
+  assert.deepEqual((await render([slow, own])).data, want.data);
+  let used = false;
+  const broken: GridEvaluator = Object.assign(() => {
+    used = true;
+    throw new Error('never called');
+  }, { ready: Promise.reject(new Error('no worker')) });
+  assert.deepEqual((await render([own, broken])).data, want.data);
+  assert.equal(used, false);
+});
