@@ -67,6 +67,7 @@ test('spec appendix A.5: blended networks, version 2.1', async () => {
     040000803e080000003c020000803fa1 620482a174c414040000003f04000080
     3e080000003c020000803fa162030700 0000af017d0c936210d20c51d0`.replace(/\s+/g, ''), 'hex');
   const bytes = writeSnf({
+    tensorTables: 'float32',
     header: gray(4, 1, [1, 0]),
     networks: [{ region: [0, 0, 2, 1], arch, tensors: tensors([3, -2], 1, -100) }, { region: [2, 0, 4, 1], arch, tensors: tensors([1, 1], -1, 64) }],
   });
@@ -145,12 +146,15 @@ test('encodeImage --overlap: blended tiles, 2.1 file, PSNR measured on the decod
   const options = { width: 6, steps: 30, tiles: { columns: 2, rows: 2 }, engine: await engineByName('auto') };
   const blended = await encodeImage(image, { ...options, overlap: 3 });
   assert.equal(blended.overlap, 3);
-  assert.deepEqual([blended.bytes[8], blended.bytes[9]], [2, 1]);
+  // Blended, and compact tensor tables: 2.3 (the encoder's steps are on the grid, spec §3.4).
+  assert.deepEqual([blended.bytes[8], blended.bytes[9]], [2, 3]);
   assert.deepEqual(readSnf(blended.bytes).header.blend, { overlap: [3, 3] });
   assert.ok(Math.abs(psnr(image, await decodeImage(blended.bytes)) - blended.psnr) < 1e-9);
   const hard = await encodeImage(image, { ...options, overlap: 0 });
   assert.equal(readSnf(hard.bytes).header.blend, undefined);
-  assert.equal(hard.bytes[9], 0);
+  // No blend; the minor version is the compact tables' (3), the float32 tables' would be 0.
+  assert.equal(hard.bytes[9], 3);
+  assert.equal(writeSnf({ ...readSnf(hard.bytes), tensorTables: 'float32' })[9], 0);
   await assert.rejects(encodeImage(image, { ...options, overlap: 9 }), (e: unknown) => e instanceof EncodeOptionsError && /overlap must be a whole number of pixels from 0 to 8/.test(e.message));
   // One tile: nothing to blend, so no blend key.
   const single = await encodeImage(image, { width: 6, steps: 5, engine: await engineByName('auto') });

@@ -10,6 +10,7 @@ import { decodeHeaderValue, encodeHeaderValue, Float64, type HeaderValue } from 
 import { appendixArch, appendixTensors, fromHex, grayHeader } from './helpers/appendix.js';
 import { assemble, codeOf, headerOf, packr, split, withHeader, type Json } from './helpers/snf-bytes.js';
 import { gridEdge, gridRegions } from '../src/format/tiling.js';
+import { codeOfStep, gridStepAtLeast, stepOfCode, STEP_MANTISSAS } from '../src/format/step-grid.js';
 import { tileRegions } from '../src/encoder/encode-image.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { mulberry32 as prng } from './helpers/prng.js';
@@ -709,7 +710,7 @@ test('spec appendix A.2: the complete 132-byte file', () => {
     64746801a5646570746801a56f6d6567 611ea86e6574776f726b739182a174c4
     14040000003f040000803e080000003c 020000803fa1620404000000af017d0c
     ad6d302a`);
-  const bytes = writeSnf({ header: grayHeader(1), networks: [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }] });
+  const bytes = writeSnf({ tensorTables: 'float32', header: grayHeader(1), networks: [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }] });
   assert.equal(bytes.length, 132);
   assert.deepEqual(bytes, expected);
   assert.deepEqual([...networkParams(readSnf(expected).networks[0]!)], [1.5, -1, 0.25, -0.78125, 0]);
@@ -722,7 +723,7 @@ test('spec appendix A.4: Fourier inputs, version 2', async () => {
     6f726b739182a174c414040000003f04 0000803e080000003c020000803fa162
     0606000000aee91e0d86588b2bf4df`);
   const arch: SirenArch = { ...appendixArch, inputs: 6, fourier: 1 };
-  const bytes = writeSnf({ header: grayHeader(1), networks: [{ region: [0, 0, 1, 1], arch, tensors: appendixTensors([3, -2, 1, 0, -1, 2], 1, -100) }] });
+  const bytes = writeSnf({ tensorTables: 'float32', header: grayHeader(1), networks: [{ region: [0, 0, 1, 1], arch, tensors: appendixTensors([3, -2, 1, 0, -1, 2], 1, -100) }] });
   assert.deepEqual(bytes, expected);
   const image = await decodeImage(expected);
   assert.deepEqual([...image.data], [147]);
@@ -738,6 +739,7 @@ test('spec appendix A.3: a grid, an arch override and training metadata', () => 
     74657073cd012ca470736e72cb404400 000000000007000000af017d0c936210
     d20ea8ef`);
   const bytes = writeSnf({
+    tensorTables: 'float32',
     header: { ...grayHeader(2), train: { steps: 300, psnr: 40 } },
     networks: [
       { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
@@ -761,6 +763,7 @@ test('spec appendix A.8: a partial arch, only its width, version 1.2', async () 
     3c020000803fa162070b000000af017d 0c949677dc79cb3623e4be70`);
   const wide = { ...appendixArch, width: 2 };
   const bytes = writeSnf({
+    tensorTables: 'float32',
     header: grayHeader(2),
     networks: [
       { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
@@ -784,8 +787,37 @@ test('spec appendix A.8: a partial arch, only its width, version 1.2', async () 
   assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
 });
 
+test('spec appendix A.9: the A.8 file with compact tensor tables, version 1.3', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0103000077000000 87a46b696e64a5696d616765a5776964
+    746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea467726964920201a86e6574776f
+    726b739282a171c40804b804b0088802 c0a1620483a17702a171c40804b804b0
+    088802c0a162070b000000af017d0c94 9677dc79cb362042a40b`);
+  const bytes = writeSnf({
+    header: grayHeader(2),
+    networks: [
+      { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
+      { region: [1, 0, 2, 1], arch: { ...appendixArch, width: 2 }, tensors: [
+        { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
+        { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
+        { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
+        { bits: 2, step: 1, values: Int32Array.from([0]) },
+      ] },
+    ],
+  });
+  assert.equal(bytes.length, 154);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([bytes[8], bytes[9]], [1, 3]);
+  const file = readSnf(expected);
+  assert.deepEqual(file.networks.map((n) => [n.arch.width, n.tensors.map((t) => [t.bits, t.step])]), [
+    [1, [[4, 0.5], [4, 0.25], [8, 0.0078125], [2, 1]]], [2, [[4, 0.5], [4, 0.25], [8, 0.0078125], [2, 1]]],
+  ]);
+  assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
+});
+
 test('a partial arch (no depth) takes everything but its width from the root arch, and states nothing else', () => {
   const wide = writeSnf({
+    tensorTables: 'float32',
     header: grayHeader(2),
     networks: [
       { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
@@ -815,12 +847,81 @@ test('a partial arch (no depth) takes everything but its width from the root arc
   for (const [what, mutate] of cases.slice(0, 8)) rejects(withHeader(wide, mutate), 'BAD_HEADER', what);
   rejects(withHeader(wide, (h) => { h.networks[1].arch.width = 4097; }), 'LIMIT_EXCEEDED', 'width over maxUnits');
   // A width and another key changed: written as a full arch, minor version 0.
-  const full = writeSnf({ header: grayHeader(2), networks: [
+  const full = writeSnf({ tensorTables: 'float32', header: grayHeader(2), networks: [
     { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
     { region: [1, 0, 2, 1], arch: { ...appendixArch, omega: 20 }, tensors: appendixTensors([1, 1], -1, 64) },
   ] });
   assert.deepEqual(Object.keys(headerOf(full).networks[1].arch).sort(), ['depth', 'omega', 'width']);
   assert.equal(full[9], 0);
+});
+
+test('compact tensor tables (version x.3): a byte per step on the grid, the width alone as w; float32 tables for steps off the grid', () => {
+  const wideTensors = [
+    { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
+    { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
+    { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
+    { bits: 2, step: 1, values: Int32Array.from([0]) },
+  ];
+  const input = {
+    header: grayHeader(2),
+    networks: [
+      { region: [0, 0, 1, 1] as [number, number, number, number], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
+      { region: [1, 0, 2, 1] as [number, number, number, number], arch: { ...appendixArch, width: 2 }, tensors: wideTensors },
+    ],
+  };
+  const compact = writeSnf(input);
+  const float32 = writeSnf({ ...input, tensorTables: 'float32' });
+  assert.deepEqual([compact[8], compact[9]], [1, 3]);
+  const h = headerOf(compact);
+  // Steps 0.5, 0.25, 2^-7 and 1 are codes 184, 176, 136 and 192; a partial arch of 13 bytes becomes w: 2 (3 bytes).
+  assert.deepEqual([...h.networks[1].q], [4, 184, 4, 176, 8, 136, 2, 192]);
+  assert.equal(h.networks[1].w, 2);
+  assert.equal(h.networks[1].arch, undefined);
+  assert.equal(h.networks[1].t, undefined);
+  assert.equal(float32.length - compact.length, 2 * 12 + 10);
+  // Both read back to the same networks.
+  const [a, b] = [readSnf(compact), readSnf(float32)];
+  assert.deepEqual(a.networks.map((n) => [n.arch, n.tensors]), b.networks.map((n) => [n.arch, n.tensors]));
+  // A step off the grid keeps that network's float32 table (and a partial arch); the other stays compact.
+  const off = writeSnf({ ...input, networks: [input.networks[0]!, { ...input.networks[1]!, tensors: [{ ...wideTensors[0]!, step: Math.fround(0.3) }, ...wideTensors.slice(1)] }] });
+  const offHeader = headerOf(off);
+  assert.ok(offHeader.networks[0].q instanceof Uint8Array);
+  assert.ok(offHeader.networks[1].t instanceof Uint8Array);
+  assert.deepEqual(offHeader.networks[1].arch, { width: 2 });
+  assert.equal(readSnf(off).networks[1]!.tensors[0]!.step, Math.fround(0.3));
+  // What readers refuse.
+  const cases: [string, (h: Json) => void][] = [
+    ['q and t both', (h) => { h.networks[1].t = new Uint8Array(20); }],
+    ['q too short', (h) => { h.networks[1].q = h.networks[1].q.subarray(0, 6); }],
+    ['q not binary', (h) => { h.networks[1].q = [4, 184]; }],
+    ['bits 1', (h) => { h.networks[1].q[0] = 1; }],
+    ['bits 17', (h) => { h.networks[1].q[6] = 17; }],
+    ['w beside arch', (h) => { h.networks[1].arch = { width: 2 }; }],
+    ['w beside t', (h) => { h.networks[0].t = new Uint8Array(20).fill(4); delete h.networks[0].q; h.networks[0].w = 1; }],
+    ['w 0', (h) => { h.networks[1].w = 0; }],
+    ['w not an integer', (h) => { h.networks[1].w = 1.5; }],
+    ['no root arch for w', (h) => { h.networks[0].arch = { ...h.arch }; delete h.arch; }],
+  ];
+  for (const [what, mutate] of cases) rejects(withHeader(compact, mutate), 'BAD_HEADER', what);
+  rejects(withHeader(compact, (h) => { h.networks[1].w = 4097; }), 'LIMIT_EXCEEDED', 'w over maxUnits');
+  // Every code is a valid step: the top one, 2^7.875, reads back.
+  assert.equal(readSnf(withHeader(compact, (h) => { h.networks[1].q[7] = 255; })).networks[1]!.tensors[3]!.step, stepOfCode(255));
+});
+
+test('the step grid: codes 0 … 255 are 2^((c − 192)/8) in float32, codeOfStep inverts it, gridStepAtLeast rounds up onto it', () => {
+  for (let code = 0; code < 256; code++) {
+    const step = stepOfCode(code);
+    assert.equal(step, Math.fround(step));
+    assert.ok(Math.abs(Math.log2(step) - (code - 192) / 8) < 1e-6, `code ${code}`);
+    assert.equal(codeOfStep(step), code);
+    assert.equal(gridStepAtLeast(step), step);
+    if (code > 0) assert.equal(gridStepAtLeast(Math.fround(stepOfCode(code - 1) * 1.000001)), step);
+  }
+  assert.deepEqual(STEP_MANTISSAS.map((m) => m.toPrecision(8)), ['1.0000000', '1.0905077', '1.1892071', '1.2968396', '1.4142135', '1.5422108', '1.6817929', '1.8340081']);
+  assert.equal(codeOfStep(0.3), undefined);
+  assert.equal(codeOfStep(2 ** 8), undefined);
+  assert.equal(gridStepAtLeast(1e-12), stepOfCode(0));
+  assert.equal(gridStepAtLeast(300), undefined);
 });
 
 test('train.psnr is always a float 64, so its value never changes the size of a file (spec §3.7)', () => {
@@ -843,14 +944,15 @@ test('train.psnr is always a float 64, so its value never changes the size of a 
  * width 24, depth 3 (8 tensors), 12-bit first layer, streams of 256 … 65,535
  * bytes, and the training metadata the encoder writes.
  */
-function efficiencyFile(width: number, height: number, columns: number, rows: number, train: boolean): Uint8Array {
+function efficiencyFile(width: number, height: number, columns: number, rows: number, train: boolean, onGrid = false): Uint8Array {
   const arch: SirenArch = { inputs: 2, outputs: 3, width: 24, depth: 3, omega: 30 };
+  const onto = (n: SnfNetworkInput): SnfNetworkInput => ({ ...n, tensors: n.tensors.map((t) => ({ ...t, step: gridStepAtLeast(t.step)! })) });
   return writeSnf({
     header: {
       ...imageHeader(width, height),
       train: train ? { steps: 1000, alpha: 1, lr: 3e-3, seed: 1, psnr: 31.234, engine: 'ref', init: 'ws' } : undefined,
     },
-    networks: tileRegions(width, height, columns, rows).map((region, i) => network(arch, [...region], [12, 12, 8, 8, 8, 8, 8, 8], i + 1)),
+    networks: tileRegions(width, height, columns, rows).map((region, i) => network(arch, [...region], [12, 12, 8, 8, 8, 8, 8, 8], i + 1)).map((n) => (onGrid ? onto(n) : n)),
   });
 }
 
@@ -861,4 +963,7 @@ test('spec §6.7: header sizes of one network and of a 4×4 grid', () => {
     return info.headerBytes;
   }));
   assert.deepEqual(sizes, [[199, 125], [963, 889]]);
+  // The same with every step on the grid: compact tables (version x.3), 24 bytes less per network.
+  const compact = [[96, 96, 1, 1], [768, 512, 4, 4]].map(([w, h, c, r]) => [true, false].map((train) => inspectSnf(efficiencyFile(w!, h!, c!, r!, train, true)).headerBytes));
+  assert.deepEqual(compact, [[175, 101], [579, 505]]);
 });

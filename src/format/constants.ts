@@ -37,6 +37,8 @@ export const SNF_VERSION_MINOR = 0;
 export const BLEND_VERSION_MINOR = 1;
 /** Minor version of files with a partial network `arch` (only its width, spec §3.4): x.2. */
 export const PARTIAL_ARCH_VERSION_MINOR = 2;
+/** Minor version of files with a compact tensor table `q` (steps on the grid of step-grid.ts, spec §3.4): x.3. */
+export const COMPACT_TABLE_VERSION_MINOR = 3;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;
@@ -57,6 +59,8 @@ export const CONTAINER_OVERHEAD = 24;
  *   1       4     step (float32, little-endian), finite and > 0
  */
 export const TENSOR_ENTRY_BYTES = 5;
+/** Bytes per tensor in a compact table `q` (spec §3.4, version x.3): u8 bits, u8 step code (step-grid.ts). */
+export const COMPACT_ENTRY_BYTES = 2;
 
 /** Bit depths allowed for a quantized tensor (spec §5). */
 export const MIN_TENSOR_BITS = 2;

@@ -7,12 +7,13 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import {
-  IMAGE_LAYOUTS, MAX_AUDIO_CHANNELS, MAX_TENSOR_BITS, MIN_TENSOR_BITS, TENSOR_ENTRY_BYTES, U32_MAX, type ImageLayout, type SnfLimits,
+  COMPACT_ENTRY_BYTES, IMAGE_LAYOUTS, MAX_AUDIO_CHANNELS, MAX_TENSOR_BITS, MIN_TENSOR_BITS, TENSOR_ENTRY_BYTES, U32_MAX, type ImageLayout, type SnfLimits,
 } from './constants.js';
 import { describe, fail, type SnfErrorCode } from './errors.js';
 import { validateMetadata, type StoredMetadata } from './metadata.js';
 import type { HeaderValue } from './msgpack.js';
 import { extendRegion, findOverlap, gridRegions, maxOverlap } from './tiling.js';
+import { stepOfCode } from './step-grid.js';
 
 /** Training metadata (spec §3.7): informative only; every field optional. */
 export interface TrainInfo {
@@ -292,17 +293,24 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     const path = `networks[${n}]`;
     let arch = sharedArch;
     if (entry.arch !== undefined) {
+      if (entry.w !== undefined) fail('BAD_HEADER', `bad header: ${path} has both arch and w (w is the width of a network whose arch is the root's but for it)`);
       arch = isPartialArch(entry.arch)
         ? partialArch(entry.arch, sharedArch, `${path}.arch`, header, limits)
         : validateArch(entry.arch, `${path}.arch`, header, limits, major);
+    } else if (entry.w !== undefined) {
+      // §3.4, version x.3: w only beside q, whose absence stops an older reader before it could misread the width.
+      if (entry.q === undefined) fail('BAD_HEADER', `bad header: ${path}.w needs the compact tensor table q (an entry with t states its width in a partial arch)`);
+      if (sharedArch === undefined) bad(`${path}.w`, 'no value without a root arch, whose width it replaces', entry.w);
+      arch = { ...sharedArch, width: int(entry.w, `${path}.w`, 1, U32_MAX, { max: limits.maxUnits, name: 'maxUnits' }) };
     }
     if (arch === undefined) fail('BAD_HEADER', `bad header: ${path}.arch is missing and the header has no shared arch`);
     parameters += parameterCount(arch);
     if (parameters > limits.maxParameters) {
       fail('LIMIT_EXCEEDED', `the networks hold over ${limits.maxParameters} parameters (limit maxParameters), ${parameters} up to ${path}`);
     }
-    // The two keys every network repeats are one letter (spec §3.4): t, the tensor table; b, the stream's bytes.
-    const tensors = validateTensorTable(entry.t, `${path}.t`, arch.depth);
+    // The keys every network repeats are one letter (spec §3.4): t or q, the tensor table; b, the stream's bytes.
+    if (entry.t !== undefined && entry.q !== undefined) fail('BAD_HEADER', `bad header: ${path} has two tensor tables, t and q`);
+    const tensors = entry.q !== undefined ? validateCompactTable(entry.q, `${path}.q`, arch.depth) : validateTensorTable(entry.t, `${path}.t`, arch.depth);
     const bytes = int(entry.b, `${path}.b`, 0, U32_MAX);
     return { region: regions[n]!, frame: frames[n]!, arch, tensors, bytes };
   });
@@ -432,6 +440,24 @@ function validateTensorTable(value: HeaderValue | undefined, path: string, depth
     const step = view.getFloat32(at + 1, true);
     if (!(step > 0 && step < Infinity)) bad(`${path}[${t}].step (bytes ${at + 1}–${at + 4})`, 'a finite float32 > 0', step);
     tensors.push({ bits, step });
+  }
+  return tensors;
+}
+
+/**
+ * A network's compact tensor table (spec §3.4, version x.3): COMPACT_ENTRY_BYTES
+ * per tensor, in file order, each a u8 `bits` and a u8 step code (step-grid.ts);
+ * every code is a valid step.
+ */
+function validateCompactTable(value: HeaderValue, path: string, depth: number): TensorHeader[] {
+  const count = 2 * (depth + 1);
+  const size = COMPACT_ENTRY_BYTES * count;
+  if (!(value instanceof Uint8Array) || value.length !== size) bad(path, `binary data of ${size} bytes (${COMPACT_ENTRY_BYTES} × 2 × (depth + 1))`, value);
+  const tensors: TensorHeader[] = [];
+  for (let t = 0; t < count; t++) {
+    const bits = value[COMPACT_ENTRY_BYTES * t]!;
+    if (bits < MIN_TENSOR_BITS || bits > MAX_TENSOR_BITS) bad(`${path}[${t}].bits (byte ${COMPACT_ENTRY_BYTES * t})`, `an integer from ${MIN_TENSOR_BITS} to ${MAX_TENSOR_BITS}`, bits);
+    tensors.push({ bits, step: stepOfCode(value[COMPACT_ENTRY_BYTES * t + 1]!) });
   }
   return tensors;
 }

@@ -23,5 +23,6 @@ export {
   type PhotoMetadata,
 } from './metadata.js';
 export { gridRegions, extendRegion, maxOverlap } from './tiling.js';
+export { codeOfStep, gridStepAtLeast, stepOfCode, STEP_MANTISSAS } from './step-grid.js';
 export { blendWeight } from '../kernels/blend.js';
 export { MAX_FOURIER_LEVELS, encodeCoordinates, encodedInputs } from '../kernels/input-encoding.js';

@@ -16,7 +16,7 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
   CONTAINER_OVERHEAD, DEFAULT_LIMITS, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
-  BLEND_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
+  BLEND_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
@@ -29,6 +29,7 @@ import { inflateMetadata, metadataValue, type PhotoMetadata } from './metadata.j
 import { decodeHeaderValue, encodeHeaderValue, Float64, type WritableValue } from './msgpack.js';
 import { findGrid } from './tiling.js';
 import { decodeTensors, encodeTensors } from './range-coder.js';
+import { codeOfStep } from './step-grid.js';
 
 /** One quantized tensor (spec §5): value = q × step for each integer q of `values`. */
 export interface QuantizedTensor extends TensorHeader {
@@ -108,6 +109,14 @@ export interface SnfNetworkInput {
 export interface SnfFileInput {
   readonly header: SnfHeader;
   readonly networks: readonly SnfNetworkInput[];
+  /**
+   * How each network's steps are stored (spec §3.4): `compact` (the
+   * default), a byte per step in the table `q` (version x.3) for a network
+   * whose every step is on the grid of step-grid.ts, and the float32 table
+   * `t` for any other; `float32`, the table `t` for all, as writers before
+   * x.3 wrote them.
+   */
+  readonly tensorTables?: 'compact' | 'float32';
 }
 
 function withLimits(limits: Partial<SnfLimits> | undefined): SnfLimits {
@@ -237,7 +246,7 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const checkedLimits = withLimits(limits);
   const networks = file.networks;
   if (!Array.isArray(networks as unknown)) fail('INVALID_ARGUMENT', `Expected an array for networks but received ${describe(networks)}`);
-  const layout = planLayout(file.header, networks);
+  const layout = planLayout(file.header, networks, file.tensorTables !== 'float32');
   // Validate everything before the (costly) entropy coding, with placeholder byte counts,
   // on exactly the map a reader would parse.
   const major = versionFor(file.header, networks);
@@ -277,9 +286,10 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const view = new DataView(out.buffer);
   out.set(SNF_MAGIC, 0);
   out[OFFSET_MAJOR] = major;
-  // §2.2: partial archs are an x.2 feature, blending a 2.1 one; everything else is 1.0 or 2.0.
-  out[OFFSET_MINOR] = layout.networks.some((network) => partialArchOf(network.arch, layout.shared)) ? PARTIAL_ARCH_VERSION_MINOR
-    : file.header.blend === undefined ? SNF_VERSION_MINOR : BLEND_VERSION_MINOR;
+  // §2.2: compact tables are an x.3 feature, partial archs x.2, blending 2.1; everything else is 1.0 or 2.0.
+  out[OFFSET_MINOR] = layout.tables.some((table) => table.key === 'q') ? COMPACT_TABLE_VERSION_MINOR
+    : layout.networks.some((network) => partialArchOf(network.arch, layout.shared)) ? PARTIAL_ARCH_VERSION_MINOR
+      : file.header.blend === undefined ? SNF_VERSION_MINOR : BLEND_VERSION_MINOR;
   view.setUint16(OFFSET_FLAGS, 0, true);
   view.setUint32(OFFSET_HEADER_LENGTH, header.length, true);
   out.set(header, OFFSET_HEADER);
@@ -316,7 +326,7 @@ interface Layout {
   readonly shared: SnfNetworkInput['arch'];
   readonly sharedKey: string;
   /** Each network's tensor table (spec §3.4), checked and packed once. */
-  readonly tables: readonly Uint8Array[];
+  readonly tables: readonly PackedTable[];
   /** The grid the regions form (omitted from the header when all ones), or undefined to write every region. */
   readonly grid: readonly number[] | undefined;
 }
@@ -337,7 +347,7 @@ function versionFor(header: SnfHeader, networks: readonly SnfNetworkInput[]): nu
   return networks.some((network) => network.arch?.fourier !== undefined && network.arch.fourier !== 0) ? 2 : SNF_VERSION_MAJOR_MIN;
 }
 
-function planLayout(header: SnfHeader, networks: readonly SnfNetworkInput[]): Layout {
+function planLayout(header: SnfHeader, networks: readonly SnfNetworkInput[], compactTables: boolean): Layout {
   if (typeof header !== 'object' || header === null) fail('INVALID_ARGUMENT', `Expected an object for header but received ${describe(header)}`);
   const counts = new Map<string, number>();
   const tables = networks.map((network, n) => {
@@ -354,7 +364,7 @@ function planLayout(header: SnfHeader, networks: readonly SnfNetworkInput[]): La
     if (tensors.length !== expected) {
       fail('INVALID_ARGUMENT', `Expected ${expected} tensors (2 × (depth + 1)) for ${path}.tensors but received ${tensors.length}`);
     }
-    return tensorTable(tensors, `${path}.tensors`);
+    return tensorTable(tensors, `${path}.tensors`, compactTables);
   });
   // The arch of the most networks, the first network's among equals.
   let most = 0;
@@ -368,16 +378,30 @@ function planLayout(header: SnfHeader, networks: readonly SnfNetworkInput[]): La
   return { networks, shared, sharedKey: archKey(shared), tables, grid };
 }
 
-/** Packs a network's tensor table (spec §3.4): per tensor a u8 `bits` and a float32 little-endian `step`. */
-function tensorTable(tensors: readonly TensorHeader[], path: string): Uint8Array {
+/**
+ * Packs a network's tensor table (spec §3.4): per tensor a u8 `bits` and,
+ * when `compact` is allowed and every step is on the grid, a u8 step code
+ * (the table `q`), else a float32 little-endian `step` (the table `t`).
+ */
+function tensorTable(tensors: readonly TensorHeader[], path: string, compact: boolean): PackedTable {
+  tensors.forEach((tensor, t) => checkTensorHeader(tensor, `${path}[${t}]`));
+  const codes = tensors.map((tensor) => codeOfStep(tensor.step));
+  if (compact && codes.every((code) => code !== undefined)) {
+    return { key: 'q', bytes: Uint8Array.from(tensors.flatMap((tensor, t) => [tensor.bits, codes[t]!])) };
+  }
   const table = new Uint8Array(TENSOR_ENTRY_BYTES * tensors.length);
   const view = new DataView(table.buffer);
   tensors.forEach((tensor, t) => {
-    checkTensorHeader(tensor, `${path}[${t}]`);
     view.setUint8(TENSOR_ENTRY_BYTES * t, tensor.bits);
     view.setFloat32(TENSOR_ENTRY_BYTES * t + 1, tensor.step, true);
   });
-  return table;
+  return { key: 't', bytes: table };
+}
+
+/** A packed tensor table and the key it is written under: `q`, compact, or `t`, float32 steps. */
+interface PackedTable {
+  readonly key: 'q' | 't';
+  readonly bytes: Uint8Array;
 }
 
 /** Whether `arch` differs from the shared one in its width only, and so is written as a partial `arch` (spec §3.4). */
@@ -417,8 +441,13 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
     const network = layout.networks[n]!;
     const entry: { [key: string]: WritableValue } = {};
     if (layout.grid === undefined) entry.region = [...network.region];
-    if (archKey(network.arch) !== layout.sharedKey) entry.arch = partialArchOf(network.arch, layout.shared) ? { width: network.arch.width } : archValue(network.arch);
-    entry.t = table;
+    if (archKey(network.arch) !== layout.sharedKey) {
+      // Beside a compact table the width alone is `w` (version x.3); else a partial or a full arch.
+      if (!partialArchOf(network.arch, layout.shared)) entry.arch = archValue(network.arch);
+      else if (table.key === 'q') entry.w = network.arch.width;
+      else entry.arch = { width: network.arch.width };
+    }
+    entry[table.key] = table.bytes;
     entry.b = bytes[n]!;
     return entry;
   });
