@@ -754,6 +754,19 @@ test('spec appendix A.3: a grid, an arch override and training metadata', () => 
   assert.deepEqual(file.header.train, { steps: 300, psnr: 40 });
 });
 
+/** The two networks of Appendix A.8: A.2's, and one of width 2 with A.2's bits and steps. */
+function appendixA8Networks(): SnfNetworkInput[] {
+  return [
+    { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
+    { region: [1, 0, 2, 1], arch: { ...appendixArch, width: 2 }, tensors: [
+      { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
+      { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
+      { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
+      { bits: 2, step: 1, values: Int32Array.from([0]) },
+    ] },
+  ];
+}
+
 test('spec appendix A.8: a partial arch, only its width, version 1.2', async () => {
   const expected = fromHex(`89534e460d0a1a0a0102000099000000 87a46b696e64a5696d616765a5776964
     746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
@@ -761,19 +774,10 @@ test('spec appendix A.8: a partial arch, only its width, version 1.2', async () 
     726b739282a174c414040000003f0400 00803e080000003c020000803fa16204
     83a46172636881a5776964746802a174 c414040000003f040000803e08000000
     3c020000803fa162070b000000af017d 0c949677dc79cb3623e4be70`);
-  const wide = { ...appendixArch, width: 2 };
   const bytes = writeSnf({
     tensorTables: 'float32',
     header: grayHeader(2),
-    networks: [
-      { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
-      { region: [1, 0, 2, 1], arch: wide, tensors: [
-        { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
-        { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
-        { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
-        { bits: 2, step: 1, values: Int32Array.from([0]) },
-      ] },
-    ],
+    networks: appendixA8Networks(),
   });
   assert.equal(bytes.length, 188);
   assert.deepEqual(bytes, expected);
@@ -795,15 +799,7 @@ test('spec appendix A.9: the A.8 file with compact tensor tables, version 1.3', 
     088802c0a162070b000000af017d0c94 9677dc79cb362042a40b`);
   const bytes = writeSnf({
     header: grayHeader(2),
-    networks: [
-      { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
-      { region: [1, 0, 2, 1], arch: { ...appendixArch, width: 2 }, tensors: [
-        { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
-        { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
-        { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
-        { bits: 2, step: 1, values: Int32Array.from([0]) },
-      ] },
-    ],
+    networks: appendixA8Networks(),
   });
   assert.equal(bytes.length, 154);
   assert.deepEqual(bytes, expected);
@@ -819,15 +815,7 @@ test('a partial arch (no depth) takes everything but its width from the root arc
   const wide = writeSnf({
     tensorTables: 'float32',
     header: grayHeader(2),
-    networks: [
-      { region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
-      { region: [1, 0, 2, 1], arch: { ...appendixArch, width: 2 }, tensors: [
-        { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
-        { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
-        { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
-        { bits: 2, step: 1, values: Int32Array.from([0]) },
-      ] },
-    ],
+    networks: appendixA8Networks(),
   });
   assert.deepEqual(headerOf(wide).networks[1].arch, { width: 2 });
   readSnf(withHeader(wide, (h) => { Object.assign(h.networks[1].arch, { inputs: 2, outputs: 1 }); }));
@@ -856,19 +844,8 @@ test('a partial arch (no depth) takes everything but its width from the root arc
 });
 
 test('compact tensor tables (version x.3): a byte per step on the grid, the width alone as w; float32 tables for steps off the grid', () => {
-  const wideTensors = [
-    { bits: 4, step: 0.5, values: Int32Array.from([1, 1, -1, 2]) },
-    { bits: 4, step: 0.25, values: Int32Array.from([-1, 2]) },
-    { bits: 8, step: 0.0078125, values: Int32Array.from([64, -32]) },
-    { bits: 2, step: 1, values: Int32Array.from([0]) },
-  ];
-  const input = {
-    header: grayHeader(2),
-    networks: [
-      { region: [0, 0, 1, 1] as [number, number, number, number], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
-      { region: [1, 0, 2, 1] as [number, number, number, number], arch: { ...appendixArch, width: 2 }, tensors: wideTensors },
-    ],
-  };
+  const input = { header: grayHeader(2), networks: appendixA8Networks() };
+  const wideTensors = input.networks[1]!.tensors;
   const compact = writeSnf(input);
   const float32 = writeSnf({ ...input, tensorTables: 'float32' });
   assert.deepEqual([compact[8], compact[9]], [1, 3]);
