@@ -7,7 +7,7 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { tensorSlices, type SirenArch } from '../../src/kernels/arch.js';
-import { deflateMetadata, writeSnf, type QuantizedTensor, type SnfHeader, type SnfNetworkInput } from '../../src/format/index.js';
+import { deflateMetadata, gridStepAtLeast, writeSnf, type QuantizedTensor, type SnfHeader, type SnfNetworkInput } from '../../src/format/index.js';
 import { FIXTURES } from '../helpers/cli.js';
 import type { FuzzSeed } from './harness.js';
 
@@ -23,7 +23,7 @@ export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
 export const AUDIO_FIXTURE_DECODED_WAV = path.join(FIXTURES, 'bach-excerpt.decoded.wav');
 
-/** The complete 271-byte file of spec Appendix A. */
+/** The file of spec Appendix A.2, as a writer of version x.3 writes it (compact tensor table: 120 bytes). */
 export function appendixA(): Uint8Array {
   return writeSnf({
     header: { kind: 'image', width: 1, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' },
@@ -52,6 +52,11 @@ function network(arch: SirenArch, region: number[], bits: readonly number[], see
     return { bits: b, step: Math.fround(0.002 * (t + 1)), values };
   });
   return { region, arch, tensors };
+}
+
+/** `network` with its steps rounded up onto the grid of the compact tensor table (spec §3.4). */
+function onGrid(input: SnfNetworkInput): SnfNetworkInput {
+  return { ...input, tensors: input.tensors.map((tensor) => ({ ...tensor, step: gridStepAtLeast(tensor.step)! })) };
 }
 
 function image(width: number, height: number, layout: 'gray' | 'graya' | 'rgb' | 'rgba'): SnfHeader {
@@ -103,6 +108,15 @@ export function fuzzSeeds(): FuzzSeed[] {
         header: { ...image(12, 6, 'rgb'), blend: { overlap: [2, 1] } },
         networks: [0, 1, 2, 3, 4, 5].map((n) => network({ ...arch(3, 3, 1), width: [3, 5, 3, 8, 1, 3][n]!, inputs: 6, fourier: 1 },
           [4 * (n % 3), 3 * Math.floor(n / 3), 4 * (n % 3) + 4, 3 * Math.floor(n / 3) + 3], [6, 9], 40 + n)),
+      }),
+    },
+    {
+      // Format 2.3: the same tiles with every step on the grid, so compact tables q and widths as w (spec §3.4).
+      name: 'compact-tables',
+      bytes: writeSnf({
+        header: { ...image(12, 6, 'rgb'), blend: { overlap: [2, 1] } },
+        networks: [0, 1, 2, 3, 4, 5].map((n) => onGrid(network({ ...arch(3, 3, 1), width: [3, 5, 3, 8, 1, 3][n]!, inputs: 6, fourier: 1 },
+          [4 * (n % 3), 3 * Math.floor(n / 3), 4 * (n % 3) + 4, 3 * Math.floor(n / 3) + 3], [6, 9], 40 + n))),
       }),
     },
     {
