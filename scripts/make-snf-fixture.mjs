@@ -2,10 +2,12 @@
 // Builds the small .snf fixtures and their reference decodes (run `npm run build` first):
 //   fixtures/kodim-crop32.snf                  format 1.0: the 32×32 crop, plain coordinates (width 10, depth 2)
 //   fixtures/kodim-crop32-fourier.snf          format 2.0: the same crop with Fourier inputs (2 levels)
+//   fixtures/kodim-crop32-tiles.snf            format 2.3: 2×2 tiles blended over 2 px, compact tensor tables
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
-// spec §4.5), and the fuzz tests start from them. Rerun only to replace them.
-//   node scripts/make-snf-fixture.mjs
+// spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
+// (the first two were written by older encoders, in the older formats: keep them).
+//   node scripts/make-snf-fixture.mjs [name ...]      (default: all)
 import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import sharp from 'sharp';
@@ -14,8 +16,10 @@ import { decodeImage } from '../dist/src/decoder/index.js';
 const fixtures = [
   ['kodim-crop32', ['--fourier', '0', '--metadata']],
   ['kodim-crop32-fourier', ['--fourier', '2']],
+  ['kodim-crop32-tiles', ['--fourier', '2', '--tiles', '2x2', '--overlap', '2']],
 ];
-for (const [name, flags] of fixtures) {
+const wanted = process.argv.slice(2);
+for (const [name, flags] of fixtures.filter(([name]) => wanted.length === 0 || wanted.includes(name))) {
   const snf = `fixtures/${name}.snf`;
   const png = `fixtures/${name}.decoded.png`;
   execFileSync(process.execPath, [
