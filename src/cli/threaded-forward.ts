@@ -8,8 +8,9 @@ import type { ThreadedForward } from '../encoder/wasm-engine.js';
  * the kernels. Measured (docs/engine.md), whole `snfc decode` of a 768×512
  * file at 1 bpp in 16 tiles: 1.4 × 10^9, 0.78 s on one thread against 0.82 s
  * on two; the same at --scale 2 (5.6 × 10^9): 1.44 s against 1.32 s.
- * Images no longer use this session: the decoder's grid path on one thread
- * keeps up with it (decode-command.ts). Audio decodes do.
+ * Audio decodes use this session. Images no longer do: the decoder's grid
+ * path on one thread keeps up with it, and large outputs get a second thread
+ * of their own (grid-lanes.ts).
  */
 const THREADING_WORK = 3e9;
 

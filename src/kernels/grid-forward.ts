@@ -63,7 +63,9 @@ export function gridForwardFast(arch: SirenArch, params: Float32Array, axes: Reg
       for (let l = 1; l < depth; l++) {
         const layer = net.layers[l]!;
         k.gemmNN(hin, paramsAt + layer.w * 4, paramsAt + layer.b * 4, hout, 0, count, layer.k, layer.n, MODE_SIN, omega);
-        [hin, hout] = [hout, hin];
+        const swap = hin;
+        hin = hout;
+        hout = swap;
       }
       k.gemmNN(hin, paramsAt + last.w * 4, paramsAt + last.b * 4, outAt, 0, count, last.k, last.n, MODE_LINEAR, 0);
       values.set(f32.subarray(Y, Y + count * OUTPUT_PAD), (r * columns + c0) * OUTPUT_PAD);
