@@ -19,7 +19,8 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const archs = file.networks.map((n) => `${n.arch.width}x${n.arch.depth} ω=${n.arch.omega}${(n.arch.fourier ?? 0) > 0 ? ` fourier ${n.arch.fourier}` : ''}`);
   const bits = [...new Set(file.networks.flatMap((n) => n.tensors.map((t) => t.bits)))].sort((a, b) => a - b);
   const summary = {
-    kind: header.kind, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
+    // Bytes 8 and 9 (spec §2.2): the major and minor version, which say what a reader must implement.
+    kind: header.kind, format: `${bytes[8]}.${bytes[9]}`, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
     bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, overlap: header.blend?.overlap,
     // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.
@@ -32,6 +33,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const lines = [
     `signal:    ${signal}`,
     `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}${audio ? ` (${audio.kbps.toFixed(1)} kbps)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
+    `format:    snf ${summary.format}`,
     `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
   ];
