@@ -8,7 +8,6 @@ import { largestMagnitude, maxLevel } from './quantize.js';
 import { parameterCount, tensorSlices } from '../kernels/arch.js';
 import type { EngineFactory, EngineSetup } from './engine.js';
 import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult, type NetworkLanes } from './network-job.js';
-import { layerGrams, roundingFactors } from './gptq-rounding.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
@@ -233,14 +232,8 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
 
   // 2. The quantization grid: the slope λ that fills the budget, or fixed bits.
   const grid = options.grid;
-  const factors = process.env['SNF_ROUNDING'] === 'gptq' ? fitted.map((network, n) => {
-    const set = sets[n]!;
-    const a = archOf(set);
-    const inputs = encodeCoordinates(set.coords, dims, fourier);
-    return roundingFactors(layerGrams(a, network.params, inputs, set.weights, set.coords.length / dims, Number(process.env['SNF_GPTQ_STRIDE'] ?? 1)));
-  }) : undefined;
   const quantizeAt = (lambda: number): QuantizedTensor[][] =>
-    fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsForLambda(network.sensitivities, lambda), factors?.[n]));
+    fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsForLambda(network.sensitivities, lambda)));
   const summary: FitSummary = { steps: fitSteps, engine: engineName };
   const sizeAt = (lambda: number): number => ('bits' in grid ? 0 : grid.sizeOf(quantizeAt(lambda), summary));
   const gridSteps = 'bits' in grid
@@ -260,34 +253,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   });
 
   // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
-  let tensors = final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!, qatSteps === 0 ? factors?.[n] : undefined));
-  if (process.env['SNF_GPTQ_DEBUG']) {
-    const { foldSineBiases } = await import('./bias-folding.js');
-    const { layerShapes } = await import('../kernels/arch.js');
-    final.forEach((network, n) => {
-      const set = sets[n]!; const a = archOf(set);
-      const grams = layerGrams(a, network.params, encodeCoordinates(set.coords, dims, fourier), set.weights, set.coords.length / dims);
-      const folded = foldSineBiases(a, network.params);
-      const near = quantizeWithSteps(a, network.params, gridSteps[n]!);
-      const gp = quantizeWithSteps(a, network.params, gridSteps[n]!, factors?.[n] ?? roundingFactors(grams));
-      layerShapes(a).forEach((layer, l) => {
-        const nIn = layer.fanIn + 1; const g = grams[l]!;
-        const err = (q: QuantizedTensor[]): number => {
-          let total = 0;
-          for (let o = 0; o < layer.fanOut; o++) {
-            const d = new Float64Array(nIn);
-            for (let i = 0; i < layer.fanIn; i++) d[i] = folded[layer.weightOffset + i * layer.fanOut + o]! - q[2 * l]!.values[i * layer.fanOut + o]! * q[2 * l]!.step;
-            d[layer.fanIn] = folded[layer.biasOffset + o]! - q[2 * l + 1]!.values[o]! * q[2 * l + 1]!.step;
-            for (let i = 0; i < nIn; i++) for (let j = 0; j < nIn; j++) total += d[i]! * g[i * nIn + j]! * d[j]!;
-          }
-          return total;
-        };
-        let diag = 0, off = 0;
-        for (let i = 0; i < nIn; i++) for (let j = 0; j < nIn; j++) { const v = Math.abs(g[i * nIn + j]!) / Math.sqrt(g[i * nIn + i]! * g[j * nIn + j]!); if (i === j) diag += v; else off += v / (nIn - 1); }
-        console.error(`net ${n} layer ${l} fanIn ${layer.fanIn} nearest ${err(near).toExponential(3)} gptq ${err(gp).toExponential(3)} mean|corr| ${(off / nIn).toFixed(3)} bits ${near[2 * l]!.bits}/${gp[2 * l]!.bits}`);
-      });
-    });
-  }
+  let tensors = final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!));
   let rateHit: boolean | undefined;
   if (!('bits' in grid)) {
     rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);

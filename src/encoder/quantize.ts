@@ -28,24 +28,19 @@ export function largestMagnitude(weights: ArrayLike<number>): number {
  * multiplies by.
  */
 export function quantizeWithStep(weights: ArrayLike<number>, requestedStep: number): QuantizedTensor {
-  const step = codedStep(weights, requestedStep);
-  const values = new Int32Array(weights.length);
-  for (let i = 0; i < weights.length; i++) values[i] = Math.round(weights[i]! / step);
-  return withBits(step, values);
-}
-
-/** The step the file stores for `weights` asked at `requestedStep` (see `quantizeWithStep`). */
-export function codedStep(weights: ArrayLike<number>, requestedStep: number): number {
   const largest = largestMagnitude(weights);
   const top16 = maxLevel(16);
   let step = Math.fround(largest > 0 ? Math.max(requestedStep, largest / top16) : 1);
   while (Math.round(largest / step) > top16) step = Math.fround(step * (1 + 2 ** -20));
   // On the grid of the compact table (spec §3.4, x.3): a byte per step in the header instead of four. Never
   // finer than asked, so no level grows past its bits; the rate control's search absorbs the coarser steps.
-  return gridStepAtLeast(step) ?? step;
-}
-
-/** A tensor of levels at `step`, with the fewest bits that hold them. */
-export function withBits(step: number, values: Int32Array): QuantizedTensor {
-  return { bits: bitsForLevel(largestMagnitude(values)), step, values };
+  step = gridStepAtLeast(step) ?? step;
+  const values = new Int32Array(weights.length);
+  let top = 0;
+  for (let i = 0; i < weights.length; i++) {
+    const q = Math.round(weights[i]! / step);
+    values[i] = q;
+    top = Math.max(top, Math.abs(q));
+  }
+  return { bits: bitsForLevel(top), step, values };
 }

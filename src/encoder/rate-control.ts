@@ -1,8 +1,7 @@
-import { layerShapes, tensorSlices, type SirenArch } from '../kernels/arch.js';
+import { tensorSlices, type SirenArch } from '../kernels/arch.js';
 import { networkParams, type QuantizedTensor } from '../format/index.js';
 import { foldSineBiases } from './bias-folding.js';
-import { roundLayer } from './gptq-rounding.js';
-import { codedStep, quantizeWithStep, withBits } from './quantize.js';
+import { quantizeWithStep } from './quantize.js';
 
 /** ± tolerance of `--bpp` on the total file size. */
 export const RATE_TOLERANCE = 0.05;
@@ -16,30 +15,10 @@ export function stepsForLambda(sensitivities: readonly number[], lambda: number)
   return sensitivities.map((h) => lambda / Math.sqrt(h));
 }
 
-/**
- * Folds the sine biases, then quantizes each tensor (file order) at its
- * step: to the nearest level, or with `factors` (gptq-rounding.ts) layer by
- * layer, each row's error pushed onto the rows after it.
- */
-export function quantizeWithSteps(
-  arch: SirenArch, params: Float32Array, steps: readonly number[], factors?: readonly (Float64Array | undefined)[],
-): QuantizedTensor[] {
+/** Folds the sine biases, then quantizes each tensor (file order) at its step. */
+export function quantizeWithSteps(arch: SirenArch, params: Float32Array, steps: readonly number[]): QuantizedTensor[] {
   const folded = foldSineBiases(arch, params);
-  const nearest = tensorSlices(arch).map(({ offset, length }, t) => () => quantizeWithStep(folded.subarray(offset, offset + length), steps[t]!));
-  if (!factors) return nearest.map((quantize) => quantize());
-  return layerShapes(arch).flatMap((layer, l) => {
-    const upper = factors[l];
-    const weights = folded.subarray(layer.weightOffset, layer.weightOffset + layer.fanIn * layer.fanOut);
-    const bias = folded.subarray(layer.biasOffset, layer.biasOffset + layer.fanOut);
-    const weightStep = codedStep(weights, steps[2 * l]!);
-    const biasStep = codedStep(bias, steps[2 * l + 1]!);
-    if (upper) {
-      const levels = roundLayer(weights, bias, layer.fanIn, layer.fanOut, weightStep, biasStep, upper);
-      const tensors = [withBits(weightStep, levels.weights), withBits(biasStep, levels.bias)];
-      if (tensors.every((tensor) => tensor.bits <= 16)) return tensors;
-    }
-    return [nearest[2 * l]!(), nearest[2 * l + 1]!()];
-  });
+  return tensorSlices(arch).map(({ offset, length }, t) => quantizeWithStep(folded.subarray(offset, offset + length), steps[t]!));
 }
 
 /** Parameters rounded to the grid of `steps`, as the decoder will see them (after bias folding). */
