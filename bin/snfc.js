@@ -1,3 +1,3 @@
 #!/usr/bin/env node
-// The `snfc` command: the compiled CLI lives in dist/ (built by `npm install`).
-import '../dist/src/cli/main.js';
+// The `snfc` command: the CLI bundled into dist/cli/ (scripts/build-cli.mjs, run by `npm install`).
+import '../dist/cli/main.js';

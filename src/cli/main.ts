@@ -4,6 +4,7 @@ import { SnfFormatError } from '../format/index.js';
 import type { CommandModule } from 'yargs';
 import { CliError, EXIT, interruptNote } from './errors.js';
 import { removePendingTempFiles } from './files.js';
+import { packageVersion } from './package-version.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
 
 /**
@@ -71,7 +72,7 @@ export async function main(args: string[]): Promise<number> {
     .strict()
     .help()
     .alias('h', 'help')
-    .version()
+    .version(packageVersion())
     // yargs renders a command's help before running it, in case it fails (we print one line instead); wrapping
     // that text is most of the cost (about 70 ms of a 768×512 decode), so wrap only when help is asked for.
     .wrap(args[0] === 'help' || args.some((arg) => arg === '--help' || arg === '-h') ? Math.min(110, process.stdout.columns ?? 110) : null)

@@ -1,0 +1,63 @@
+// Bundles the `snfc` command (compiled by tsc to dist/src) into dist/cli/,
+// which bin/snfc.js runs. Loading 100 small ES modules (ours, yargs and its
+// dependencies) was a third of a small file's decode: resolving, reading and
+// compiling each one. Bundled, a decode loads about 25 (docs/engine.md,
+// "Decode time").
+//
+// - Code splitting keeps main.ts's lazy imports lazy: each command, sharp, the
+//   WAV writer and the encoder's threads load only when used.
+// - The worker threads are entries of the same build, named as their sources
+//   (grid-worker.js, wasm-worker.js, network-worker.js, pool-thread.js), so
+//   that `new URL('./grid-worker.js', import.meta.url)` from any chunk in
+//   dist/cli/ finds them there.
+// - Only yargs (and what it pulls in) is bundled with our code; every other
+//   package stays in node_modules, loaded as before (sharp is native, the tfjs
+//   packages are optional and may be absent).
+//
+// Usage: node scripts/build-cli.mjs (run by `npm run build` after tsc)
+import { build } from 'esbuild';
+import { readFile, rm } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = join(dirname(fileURLToPath(import.meta.url)), '..');
+const dist = join(root, 'dist', 'src');
+const outdir = join(root, 'dist', 'cli');
+const BUNDLED_PACKAGES = ['yargs'];
+
+const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
+const external = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.devDependencies, ...manifest.optionalDependencies })
+  .filter((name) => !BUNDLED_PACKAGES.includes(name));
+
+await rm(outdir, { recursive: true, force: true });
+try {
+  const result = await build({
+    entryPoints: {
+      main: join(dist, 'cli', 'main.js'),
+      'grid-worker': join(dist, 'cli', 'grid-worker.js'),
+      'wasm-worker': join(dist, 'encoder', 'wasm-worker.js'),
+      'network-worker': join(dist, 'encoder', 'network-worker.js'),
+      'pool-thread': join(dist, 'batch', 'pool-thread.js'),
+    },
+    outdir,
+    bundle: true,
+    splitting: true,
+    chunkNames: '[name]-[hash]',
+    format: 'esm',
+    platform: 'node',
+    target: 'node20',
+    external,
+    // CommonJS parts of a bundled package call require(); an ES module has none of its own.
+    banner: { js: "import { createRequire as __snfcCreateRequire } from 'node:module'; const require = __snfcCreateRequire(import.meta.url);" },
+    sourcemap: false,
+    legalComments: 'none',
+    logLevel: 'warning',
+    metafile: true,
+  });
+  const files = Object.keys(result.metafile.outputs).length;
+  console.log(`build-cli: dist/cli/, ${files} files`);
+} catch (error) {
+  const messages = error.errors?.map((e) => `${e.text}${e.location ? ` (${e.location.file}:${e.location.line})` : ''}`) ?? [error.message];
+  console.error(`build-cli: ${messages.join('; ')}`);
+  process.exit(1);
+}

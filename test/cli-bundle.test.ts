@@ -1,0 +1,45 @@
+/**
+ * The bundled command (dist/cli/, scripts/build-cli.mjs): its worker threads
+ * are found where its chunks look for them, the decode lane starts from the
+ * bundle, and `--version` is snfc's wherever it runs from. A lane that fails
+ * to start is skipped by the decoder (the decode is right, only slower), so
+ * nothing else would notice a worker missing from the bundle.
+ */
+import assert from 'node:assert/strict';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { test } from 'node:test';
+import { Worker } from 'node:worker_threads';
+import { ROOT, snfc, tempDir } from './helpers/cli.js';
+
+const BUNDLE = path.join(ROOT, 'dist', 'cli');
+
+test('every worker a bundled chunk starts is in dist/cli', () => {
+  const named = new Set<string>();
+  for (const file of readdirSync(BUNDLE).filter((name) => name.endsWith('.js'))) {
+    const source = readFileSync(path.join(BUNDLE, file), 'utf8');
+    for (const match of source.matchAll(/new Worker\d*\(new URL\("\.\/([\w.-]+\.js)", import\.meta\.url\)\)/g)) named.add(match[1]!);
+  }
+  assert.deepEqual([...named].sort(), ['grid-worker.js', 'network-worker.js', 'pool-thread.js', 'wasm-worker.js']);
+  for (const name of named) assert.ok(existsSync(path.join(BUNDLE, name)), `${name} is missing from dist/cli`);
+});
+
+test('the bundled decode lane loads its kernels and says it is ready', async () => {
+  const worker = new Worker(path.join(BUNDLE, 'grid-worker.js'));
+  try {
+    const first = await new Promise<unknown>((resolve, reject) => {
+      worker.once('message', resolve);
+      worker.once('error', reject);
+    });
+    assert.equal(first, 'ready');
+  } finally {
+    await worker.terminate();
+  }
+});
+
+test('snfc --version is the package version from any folder', () => {
+  const manifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { version: string };
+  const run = snfc(['--version'], { cwd: tempDir() });
+  assert.equal(run.status, 0);
+  assert.equal(run.stdout.trim(), manifest.version);
+});
