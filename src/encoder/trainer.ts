@@ -135,16 +135,6 @@ export async function fit(engine: Engine, options: FitOptions): Promise<FitResul
     }
     taken = step + 1;
     options.onStep?.(taken, passLoss);
-    // Prototype (study only): decoupled weight decay, applied once a pass to every parameter, from SNF_WD.
-    if (process.env['SNF_WD']) {
-      const decay = Number(process.env['SNF_WD']);
-      const seconds = (performance.now() - started) / 1000;
-      const lrNow = lrScale * learningRateAt(runProgress(taken * batches, updates, seconds, options.timeLimitSeconds), options.lr, options.warmupFraction, options.finalLrFraction, options.schedule);
-      const params = await engine.getParams();
-      const factor = Math.pow(1 - lrNow * decay, batches);
-      for (let i = 0; i < params.length; i++) params[i]! *= factor;
-      await engine.setParams(params);
-    }
     if (options.divergenceGuard !== false) {
       if (passLoss <= DIVERGENCE_FACTOR * bestPassLoss) {
         bestPassLoss = Math.min(bestPassLoss, passLoss);
