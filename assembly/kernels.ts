@@ -287,10 +287,12 @@ export function lossGrad(y: usize, t: usize, g: usize, rows: i32, valid: i32, ou
 
 /**
  * One bias-corrected Adam step on n values (a multiple of 4), in place:
- * m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g², p −= lr·(m/c1) / (√(v/c2) + ε),
- * with c1 = 1 − β1^t and c2 = 1 − β2^t passed in.
+ * m = β1·m + (1−β1)·g, v = β2·v + (1−β2)·g², p = keep·p − lr·(m/c1) / (√(v/c2) + ε),
+ * with c1 = 1 − β1^t and c2 = 1 − β2^t passed in; keep = 1 − lr·decay is
+ * the decoupled weight decay (1 without it: p·1 is exact).
  */
-export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, c1: f32, c2: f32): void {
+export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, beta1: f32, beta2: f32, eps: f32, c1: f32, c2: f32, keep: f32): void {
+  const vkeep = splat(keep);
   const vb1 = splat(beta1);
   const vb1c = splat(1 - beta1);
   const vb2 = splat(beta2);
@@ -306,7 +308,7 @@ export function adam(p: usize, g: usize, m: usize, v: usize, n: i32, lr: f32, be
     v128.store(m + o, mv);
     v128.store(v + o, vv);
     const denom = f32x4.add(f32x4.sqrt(f32x4.div(vv, vc2)), veps);
-    v128.store(p + o, f32x4.sub(v128.load(p + o), f32x4.div(f32x4.mul(step, mv), denom)));
+    v128.store(p + o, f32x4.sub(f32x4.mul(vkeep, v128.load(p + o)), f32x4.div(f32x4.mul(step, mv), denom)));
   }
 }
 

@@ -42,9 +42,9 @@ test('tfjs engine on tfjs-backend-cpu follows the reference engine step by step 
   const { factory, runtime } = await createTfjsEngineFactory({ backends: ['cpu'] });
   assert.equal(runtime.backend, 'cpu');
   const arch: SirenArch = { inputs: 2, outputs: 3, width: 12, depth: 3, omega: 30 };
-  // Unweighted on all points and on batches; weighted (--tune ssim) on batches.
-  for (const [batchRows, weighted] of [[undefined, false], [64, false], [64, true]] as const) {
-    const plain = makeSetup(arch, 256, 5, batchRows);
+  // Unweighted on all points and on batches; weighted (--tune ssim) on batches; with weight decay.
+  for (const [batchRows, weighted, weightDecay] of [[undefined, false, 0], [64, false, 0], [64, true, 0], [64, false, 50]] as const) {
+    const plain = { ...makeSetup(arch, 256, 5, batchRows), ...(weightDecay === 0 ? {} : { adam: { weightDecay } }) };
     const setup = weighted ? { ...plain, weights: Float32Array.from({ length: 256 }, (_, i) => 0.25 + (i % 5) / 2) } : plain;
     const [ref, tfjs] = [await createRefEngine(setup), await factory(setup)];
     assert.equal(tfjs.name, 'tfjs-cpu');

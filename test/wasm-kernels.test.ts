@@ -197,7 +197,7 @@ for (const variant of variants) {
       const W = fill(f32, w, 15);
       k.transpose(w, wt, 3, 5);
       for (let i = 0; i < 3; i++) for (let j = 0; j < 5; j++) assert.equal(f32[(wt >> 2) + j * 3 + i], W[i * 5 + j]);
-      // adam: 3 steps on 16 values.
+      // adam: 3 steps on 16 values, with decoupled weight decay 2 (keep = 1 − lr·2).
       const n = 16;
       const p = alloc(n);
       const gr = alloc(n);
@@ -212,11 +212,12 @@ for (const variant of variants) {
         const G = fill(f32, gr, n, 0.01);
         const c1 = 1 - 0.9 ** step;
         const c2 = 1 - 0.999 ** step;
-        k.adam(p, gr, m, v, n, 1e-3, 0.9, 0.999, 1e-8, c1, c2);
+        const keep = Math.fround(1 - 1e-3 * 2);
+        k.adam(p, gr, m, v, n, 1e-3, 0.9, 0.999, 1e-8, c1, c2, keep);
         for (let i = 0; i < n; i++) {
           M[i] = 0.9 * M[i]! + 0.1 * G[i]!;
           V[i] = 0.999 * V[i]! + 0.001 * G[i]! * G[i]!;
-          P[i] = P[i]! - (1e-3 * (M[i]! / c1)) / (Math.sqrt(V[i]! / c2) + 1e-8);
+          P[i] = keep * P[i]! - (1e-3 * (M[i]! / c1)) / (Math.sqrt(V[i]! / c2) + 1e-8);
         }
       }
       assert.ok(maxAbs(f32.subarray(p >> 2, (p >> 2) + n), P) <= 1e-6, 'adam');

@@ -20,6 +20,7 @@ export interface SharedEncodeOptions {
   readonly alpha?: number;
   readonly omega?: number;
   readonly lr?: number;
+  readonly weightDecay?: number;
   readonly seed?: number;
   readonly overlap?: number;
   readonly timeLimitSeconds?: number;
@@ -54,7 +55,7 @@ export async function encodeAudioFile(
       seconds: result.seconds, duration: seconds, sampleRate: clip.sampleRate, channels: clip.channels.length,
       segments: result.segments, overlap: result.overlap, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0,
       omega: result.arch.omega, params: result.params, bits: result.bits, bitsPerParam: result.bitsPerParam, steps: result.steps, batch: result.batch,
-      qatSteps: result.qatSteps, alpha: result.alpha, lr: result.lr, seed: result.seed, engine: result.engine,
+      qatSteps: result.qatSteps, alpha: result.alpha, lr: result.lr, weightDecay: result.weightDecay, seed: result.seed, engine: result.engine,
       ...(result.rateHit === undefined ? {} : { targetKbps: kbps ?? DEFAULT_KBPS, rateHit: result.rateHit }),
     }) + '\n');
   } else if (argv.quiet !== true) {

@@ -123,6 +123,12 @@ export function batchRowsFor(points: number, batchPoints = DEFAULT_BATCH_POINTS)
  */
 export const DEFAULT_WARMUP = 0.05;
 
+/**
+ * Decoupled weight decay of the fit (FitSettings.weightDecay). Provisional 0
+ * (plain Adam) until the full-size study chooses it (docs/studies.md).
+ */
+export const DEFAULT_WEIGHT_DECAY = 0;
+
 /** Default passes of the fit over every point, per network (audio; images: `defaultPasses`). */
 export const DEFAULT_STEPS = 1000;
 

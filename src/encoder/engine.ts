@@ -49,8 +49,8 @@ export interface EngineSetup {
    * number); default all 1. A mean of 1 keeps the learning rate's meaning.
    */
   readonly weights?: Float32Array;
-  /** Adam hyper-parameters; defaults β1 0.9, β2 0.999, ε 1e-8. */
-  readonly adam?: { beta1?: number; beta2?: number; epsilon?: number };
+  /** Adam hyper-parameters; defaults β1 0.9, β2 0.999, ε 1e-8, no weight decay (adam.ts). */
+  readonly adam?: { beta1?: number; beta2?: number; epsilon?: number; weightDecay?: number };
   /**
    * Points per mini-batch (`batchRange`); default all of them. Batches are
    * consecutive runs of points, so a caller that wants random batches

@@ -1,7 +1,7 @@
 import type { SirenArch } from '../kernels/arch.js';
 import { encodeCoordinates } from '../kernels/input-encoding.js';
 import type { QuantizedTensor } from '../format/index.js';
-import { DEFAULT_WARMUP, FINISH_TIME_FRACTION, QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
+import { DEFAULT_WARMUP, DEFAULT_WEIGHT_DECAY, FINISH_TIME_FRACTION, QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
 import { EncodeOptionsError } from './options-error.js';
 import { foldSineBiases } from './bias-folding.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
@@ -88,6 +88,13 @@ export interface FitSettings {
   readonly schedule?: Schedule;
   /** Peak learning rate; default per signal (images: `defaultLearningRate`, audio: DEFAULT_AUDIO_LR). */
   readonly lr?: number;
+  /**
+   * Decoupled weight decay of the fit (AdamW): every Adam step first scales
+   * every parameter by 1 − lr·weightDecay. It keeps the weights from growing
+   * over long fits, which otherwise makes them dearer to quantize. Not in the
+   * fine-tuning on the grid. Default DEFAULT_WEIGHT_DECAY.
+   */
+  readonly weightDecay?: number;
   /** Seed of the initialization (network n starts from seed + n); default 1. */
   readonly seed?: number;
   /** Compute engine; default the WASM engine. */
@@ -111,7 +118,7 @@ export interface FitSettings {
  * messages: `pixel` or `sample`.
  * @throws EncodeOptionsError for a batch, warm-up or schedule out of range.
  */
-export function checkFitSettings(options: FitSettings & { readonly batch?: number }, unit: string): { warmup: number; schedule: Schedule } {
+export function checkFitSettings(options: FitSettings & { readonly batch?: number }, unit: string): { warmup: number; schedule: Schedule; weightDecay: number } {
   if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch >= 0)) {
     throw new EncodeOptionsError(`batch must be 0 (every ${unit} at each step) or a whole number of ${unit}s; got ${String(options.batch)}`);
   }
@@ -119,7 +126,9 @@ export function checkFitSettings(options: FitSettings & { readonly batch?: numbe
   if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   if (!SCHEDULES.includes(schedule)) throw new EncodeOptionsError(`schedule must be one of ${SCHEDULES.join(', ')}; got ${String(schedule)}`);
-  return { warmup, schedule };
+  const weightDecay = options.weightDecay ?? DEFAULT_WEIGHT_DECAY;
+  if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) throw new EncodeOptionsError(`weightDecay must be a number from 0 up; got ${String(options.weightDecay)}`);
+  return { warmup, schedule, weightDecay };
 }
 
 export interface TrainNetworksOptions {
@@ -137,6 +146,8 @@ export interface TrainNetworksOptions {
   readonly steps: number;
   readonly qatSteps: number;
   readonly warmup: number;
+  /** Decoupled weight decay of the fit (FitSettings.weightDecay). */
+  readonly weightDecay: number;
   readonly createEngine: EngineFactory;
   /** Bound on fit and fine-tuning together, from `startedAt`. */
   readonly timeLimitSeconds?: number;
@@ -159,6 +170,7 @@ export interface EncodeResultCommon {
   readonly alpha: number;
   readonly lr: number;
   readonly schedule: Schedule;
+  readonly weightDecay: number;
   readonly seed: number;
   /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
   readonly steps: number;
@@ -203,8 +215,9 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   };
   let engineName = '';
   const archOf = (set: TrainingSet): SirenArch => set.arch ?? arch;
-  const setupOf = (set: TrainingSet, params: Float32Array): EngineSetup => ({
+  const setupOf = (set: TrainingSet, params: Float32Array, weightDecay = 0): EngineSetup => ({
     arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, weights: set.weights, batchRows: set.batchRows,
+    ...(weightDecay === 0 ? {} : { adam: { weightDecay } }),
   });
   const work = sets.map((set) => parameterCount(archOf(set)) * (set.coords.length / dims));
   // Under a time limit each job gets `share` of the time left (runEveryNetwork).
@@ -219,7 +232,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   const fitted = (await runAll((index, share) => {
     const set = sets[index]!;
     return {
-      kind: 'fit', setup: setupOf(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + index)),
+      kind: 'fit', setup: setupOf(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + index), options.weightDecay),
       steps, lr: options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + index,
       ...(fitDeadline === undefined ? {} : { timeLimitSeconds: Math.max(0, (fitDeadline - elapsed()) * share) }),
     };

@@ -1,6 +1,6 @@
 import type * as TfCore from '@tensorflow/tfjs-core';
 import { layerShapes, type LayerShape } from '../kernels/arch.js';
-import { adamHyper, type AdamHyper } from './adam.js';
+import { adamHyper, decayFactor, type AdamHyper } from './adam.js';
 import { batchCount, batchRange, checkWeights, type Engine, type EngineFactory, type EngineSetup } from './engine.js';
 import { loadTfjs, type LoadTfjsOptions, type TfjsRuntime } from './tfjs-backend.js';
 
@@ -133,7 +133,8 @@ export class TfjsEngine implements Engine {
     const grads = this.gradients;
     if (grads === null) throw new Error('update() needs a forward() first');
     this.step += 1;
-    const { beta1, beta2, epsilon } = this.hyper;
+    const { beta1, beta2, epsilon, weightDecay } = this.hyper;
+    const keep = decayFactor(lr, weightDecay);
     const correction1 = 1 - beta1 ** this.step;
     const correction2 = 1 - beta2 ** this.step;
     tf.tidy(() => {
@@ -144,7 +145,7 @@ export class TfjsEngine implements Engine {
         v.assign(tf.add(tf.mul(v, beta2), tf.mul(tf.square(g), 1 - beta2)));
         const mHat = tf.div(m, correction1);
         const vHat = tf.div(v, correction2);
-        param.assign(tf.sub(param, tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), epsilon))));
+        param.assign(tf.sub(keep === 1 ? param : tf.mul(param, keep), tf.div(tf.mul(mHat, lr), tf.add(tf.sqrt(vHat), epsilon))));
       });
     });
   }

@@ -17,7 +17,7 @@ import { detectFeatures, createKernels, kernelModule } from '../kernels/wasm/loa
 import { planTraining } from '../kernels/wasm/layout.js';
 import type { KernelVariant } from '../kernels/wasm/table.js';
 import { TrainCore } from '../kernels/wasm/train-core.js';
-import { adamHyper, type AdamHyper } from './adam.js';
+import { adamHyper, decayFactor, type AdamHyper } from './adam.js';
 import { batchCount, batchRange, checkWeights, type Engine, type EngineSetup } from './engine.js';
 import type { WorkerInit } from './wasm-worker-core.js';
 import { WorkerPool, type StartWorker } from './worker-pool.js';
@@ -120,7 +120,8 @@ export class WasmEngine implements Engine {
     if (!this.gradReady) throw new Error('wasm engine: update() needs a gradient; call forward() and backward() first');
     this.step += 1;
     // Like the reference engine, the gradient stays until the next forward().
-    this.core.adamStep(this.step, lr, this.hyper.beta1, this.hyper.beta2, this.hyper.epsilon);
+    const { beta1, beta2, epsilon, weightDecay } = this.hyper;
+    this.core.adamStep(this.step, lr, beta1, beta2, epsilon, decayFactor(lr, weightDecay));
   }
 
   async getParams(): Promise<Float32Array> {

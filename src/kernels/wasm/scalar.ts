@@ -63,13 +63,13 @@ export function scalarKernels(memory: WebAssembly.Memory): Kernels {
       }
       return sum;
     },
-    adam(p, g, m, v, n, lr, beta1, beta2, eps, c1, c2) {
+    adam(p, g, m, v, n, lr, beta1, beta2, eps, c1, c2, keep) {
       const P = p >> 2, G = g >> 2, M = m >> 2, V = v >> 2;
       for (let i = 0; i < n; i++) {
         const gv = f32[G + i]!;
         const mv = (f32[M + i] = beta1 * f32[M + i]! + (1 - beta1) * gv);
         const vv = (f32[V + i] = beta2 * f32[V + i]! + (1 - beta2) * gv * gv);
-        f32[P + i] = f32[P + i]! - (lr * (mv / c1)) / (Math.sqrt(vv / c2) + eps);
+        f32[P + i] = Math.fround(keep * f32[P + i]!) - (lr * (mv / c1)) / (Math.sqrt(vv / c2) + eps);
       }
     },
     reduce(src, d, count, stride, n) {

@@ -39,8 +39,8 @@ export interface Kernels {
    * @returns Σ (y − t)² over those entries.
    */
   lossGrad(y: number, t: number, g: number, rows: number, valid: number, outs: number, ldy: number, scale: number): number;
-  /** One bias-corrected Adam step on n values in place; c1 = 1 − β1^t, c2 = 1 − β2^t. */
-  adam(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number): void;
+  /** One bias-corrected Adam step on n values in place; c1 = 1 − β1^t, c2 = 1 − β2^t; the parameters are first scaled by `keep` (weight decay). */
+  adam(p: number, g: number, m: number, v: number, n: number, lr: number, beta1: number, beta2: number, eps: number, c1: number, c2: number, keep: number): void;
   /** d[i] = Σ_c src[c·stride + i], c = 0 … count−1 in order. */
   reduce(src: number, d: number, count: number, stride: number, n: number): void;
   /** t = wᵀ for w rows×cols. */

@@ -184,10 +184,14 @@ export class TrainCore {
     return sse / (points * L.net.arch.outputs);
   }
 
-  /** One Adam step (`step` counts from 1) on `grad`, then refreshes the transposed weights. */
-  adamStep(step: number, lr: number, beta1: number, beta2: number, epsilon: number): void {
+  /**
+   * One Adam step (`step` counts from 1) on `grad`, the parameters first
+   * scaled by `keep` (decoupled weight decay; 1 for none), then refreshes
+   * the transposed weights.
+   */
+  adamStep(step: number, lr: number, beta1: number, beta2: number, epsilon: number, keep: number): void {
     const L = this.layout;
-    this.k.adam(L.params, L.grad, L.m, L.v, L.net.size, lr, beta1, beta2, epsilon, 1 - beta1 ** step, 1 - beta2 ** step);
+    this.k.adam(L.params, L.grad, L.m, L.v, L.net.size, lr, beta1, beta2, epsilon, 1 - beta1 ** step, 1 - beta2 ** step, keep);
     this.refreshTransposes();
   }
 
