@@ -63,6 +63,20 @@ test('encoding twice gives identical bytes; another seed gives other bytes', () 
   assert.notDeepEqual(readFileSync(a), readFileSync(c));
 });
 
+test('--weight-decay reaches the fit and the report; images default to 0.05', () => {
+  const encode = (out: string, ...flags: string[]): { weightDecay: number } => {
+    const run = snfc(['encode', input, '-o', path.join(dir, out), '--width', '12', '--steps', '30', ...flags, '--json']);
+    assert.equal(run.status, 0, run.stderr);
+    return JSON.parse(run.stdout);
+  };
+  assert.equal(encode('wd-default.snf').weightDecay, 0.05);
+  assert.equal(encode('wd-0.05.snf', '--weight-decay', '0.05').weightDecay, 0.05);
+  assert.equal(encode('wd-0.snf', '--weight-decay', '0').weightDecay, 0);
+  const bytes = (out: string): Buffer => readFileSync(path.join(dir, out));
+  assert.deepEqual(bytes('wd-0.05.snf'), bytes('wd-default.snf'));
+  assert.notDeepEqual(bytes('wd-0.snf'), bytes('wd-default.snf'));
+});
+
 test('a 96x96 Kodak crop at --bpp 2 --steps 300 reaches 28 dB in at most 2.2 bpp', () => {
   const out = path.join(dir, 'crop96.snf');
   const run = snfc(['encode', path.join(FIXTURES, 'kodim-crop96.png'), '-o', out, '--bpp', '2', '--steps', '300', '--json']);

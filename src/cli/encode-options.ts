@@ -31,7 +31,7 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
     .option('lr', { type: 'string', describe: 'Peak Adam learning rate (cosine-decayed, or held with --schedule constant) [default: 0.002 with Fourier inputs, 0.003 without]' })
-    .option('weight-decay', { type: 'string', describe: 'Decoupled weight decay of the fit (AdamW): each Adam step first shrinks every weight by the factor 1 - lr x this; keeps the weights small and cheap to code over long fits, 0: plain Adam [default: 0]' })
+    .option('weight-decay', { type: 'string', describe: 'Decoupled weight decay of the fit (AdamW): each Adam step first shrinks every weight by the factor 1 - lr x this; keeps the weights small and cheap to code over long fits, 0: plain Adam [default: 0.05 for images, 0 for audio]' })
     .option('schedule', { type: 'string', describe: `Learning rate after the warm-up: cosine (decays to 5 % of --lr) or constant (holds --lr; the WS paper's code; add --warmup 0 for no warm-up) [default: ${DEFAULT_SCHEDULE}]` })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
     .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')}. wasm: WASM SIMD on worker threads; ref: plain TypeScript reference; tfjs: TensorFlow.js on the first backend installed (tfjs-node-gpu, tfjs-node, tfjs-backend-wasm, tfjs-backend-cpu; SNFC_TFJS_BACKEND=cpu|wasm|node|node-gpu picks one); auto: tfjs when it finds a GPU, else wasm [default: auto]` })

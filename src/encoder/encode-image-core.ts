@@ -10,7 +10,7 @@ import {
 } from '../format/index.js';
 import {
   architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, defaultPasses, defaultAlpha,
-  DEFAULT_IMAGE_QAT_STEPS,
+  DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY,
   QAT_STEP_FRACTION,
 } from './architecture.js';
 import type { EngineFactory } from './engine.js';
@@ -287,7 +287,7 @@ function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number },
 export async function encodeImageWith(image: Raster, options: ImageEncodeOptions, defaultEngine: EngineFactory): Promise<ImageEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
-  const { warmup, schedule, weightDecay } = checkFitSettings(options, 'pixel');
+  const { warmup, schedule, weightDecay } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
   const { tiling, arch, rateMode, bpp, overlap, widths, passes } = planEncode(image, options);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);

@@ -1,7 +1,7 @@
 import type { SirenArch } from '../kernels/arch.js';
 import { encodeCoordinates } from '../kernels/input-encoding.js';
 import type { QuantizedTensor } from '../format/index.js';
-import { DEFAULT_WARMUP, DEFAULT_WEIGHT_DECAY, FINISH_TIME_FRACTION, QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
+import { DEFAULT_WARMUP, FINISH_TIME_FRACTION, QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
 import { EncodeOptionsError } from './options-error.js';
 import { foldSineBiases } from './bias-folding.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
@@ -92,7 +92,7 @@ export interface FitSettings {
    * Decoupled weight decay of the fit (AdamW): every Adam step first scales
    * every parameter by 1 − lr·weightDecay. It keeps the weights from growing
    * over long fits, which otherwise makes them dearer to quantize. Not in the
-   * fine-tuning on the grid. Default DEFAULT_WEIGHT_DECAY.
+   * fine-tuning on the grid. Default per signal (images: DEFAULT_IMAGE_WEIGHT_DECAY, audio: DEFAULT_AUDIO_WEIGHT_DECAY).
    */
   readonly weightDecay?: number;
   /** Seed of the initialization (network n starts from seed + n); default 1. */
@@ -115,10 +115,10 @@ export interface FitSettings {
 /**
  * Checks the settings every signal's encoder takes before anything is
  * trained, and fills in their defaults. `unit` names a training point in
- * messages: `pixel` or `sample`.
+ * messages: `pixel` or `sample`; `defaultWeightDecay` is the signal's.
  * @throws EncodeOptionsError for a batch, warm-up or schedule out of range.
  */
-export function checkFitSettings(options: FitSettings & { readonly batch?: number }, unit: string): { warmup: number; schedule: Schedule; weightDecay: number } {
+export function checkFitSettings(options: FitSettings & { readonly batch?: number }, unit: string, defaultWeightDecay: number): { warmup: number; schedule: Schedule; weightDecay: number } {
   if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch >= 0)) {
     throw new EncodeOptionsError(`batch must be 0 (every ${unit} at each step) or a whole number of ${unit}s; got ${String(options.batch)}`);
   }
@@ -126,7 +126,7 @@ export function checkFitSettings(options: FitSettings & { readonly batch?: numbe
   if (!(warmup >= 0 && warmup < 1)) throw new EncodeOptionsError(`warmup must be a fraction of the fit from 0 to below 1; got ${String(warmup)}`);
   const schedule = options.schedule ?? DEFAULT_SCHEDULE;
   if (!SCHEDULES.includes(schedule)) throw new EncodeOptionsError(`schedule must be one of ${SCHEDULES.join(', ')}; got ${String(schedule)}`);
-  const weightDecay = options.weightDecay ?? DEFAULT_WEIGHT_DECAY;
+  const weightDecay = options.weightDecay ?? defaultWeightDecay;
   if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) throw new EncodeOptionsError(`weightDecay must be a number from 0 up; got ${String(options.weightDecay)}`);
   return { warmup, schedule, weightDecay };
 }

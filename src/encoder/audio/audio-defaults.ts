@@ -19,6 +19,8 @@ export const DEFAULT_AUDIO_STEPS = 300;
 export const DEFAULT_AUDIO_BATCH = 1024;
 /** Peak learning rate. */
 export const DEFAULT_AUDIO_LR = 2e-3;
+/** Decoupled weight decay of the fit: none, as it was not studied on audio (images: DEFAULT_IMAGE_WEIGHT_DECAY). */
+export const DEFAULT_AUDIO_WEIGHT_DECAY = 0;
 /** Coded bits per weight the network is sized for. */
 export const DEFAULT_AUDIO_BITS_PER_PARAM = 6.5;
 /** Crossfade half-width in samples at each join (format 2.1 `blend`): 2·overlap samples of fade. 0 = hard joins. */

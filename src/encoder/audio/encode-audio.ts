@@ -15,7 +15,7 @@ import { checkFitSettings, trainNetworks, type EncodeResultCommon, type FitSetti
 import { shufflePoints } from '../training-points.js';
 import { createWasmEngine } from '../wasm-engine.js';
 import {
-  DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_BITS_PER_PARAM, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS,
+  DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_BITS_PER_PARAM, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS, DEFAULT_AUDIO_WEIGHT_DECAY,
   DEFAULT_KBPS, DEFAULT_OVERLAP, DEFAULT_SEGMENT_SECONDS, defaultAudioFourier,
 } from './audio-defaults.js';
 
@@ -149,7 +149,7 @@ export function segmentData(clip: AudioClip, cell: readonly number[], overlap: n
 export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions = {}): Promise<AudioEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
-  const { warmup, schedule, weightDecay } = checkFitSettings(options, 'sample');
+  const { warmup, schedule, weightDecay } = checkFitSettings(options, 'sample', DEFAULT_AUDIO_WEIGHT_DECAY);
   const { segments, overlap, arch, rateMode, kbps } = planAudioEncode(clip, options);
   const length = clipLength(clip);
   const channels = clip.channels.length;
