@@ -27,7 +27,8 @@ test('encode --json, info --json and info text report a fit that decodes exactly
   const input = path.join(dir, 'flat.png');
   // A flat mid-gray image: a small network fits it to within rounding, so the 8-bit decode is exact.
   await sharp(Buffer.alloc(16 * 16, 128), { raw: { width: 16, height: 16, channels: 1 } }).png().toFile(input);
-  const encoded = snfc(['encode', input, '--width', '8', '--steps', '400', '--metadata', '--json']);
+  // Plain Adam: weight decay holds the output bias a hair off mid-gray (68 dB, not exact).
+  const encoded = snfc(['encode', input, '--width', '8', '--steps', '400', '--weight-decay', '0', '--metadata', '--json']);
   assert.equal(encoded.status, 0, encoded.stderr);
   const report = JSON.parse(encoded.stdout);
   assert.equal(report.psnr, PSNR_REPORT_CAP);
@@ -36,7 +37,7 @@ test('encode --json, info --json and info text report a fit that decodes exactly
   assert.equal(info.train.psnr, PSNR_REPORT_CAP);
   assert.equal(info.train.lossless, true);
   assert.match(snfc(['info', path.join(dir, 'flat.snf')]).stdout, /lossless at encode/);
-  const text = snfc(['encode', input, '--width', '8', '--steps', '400', '-o', path.join(dir, 'text.snf')]);
+  const text = snfc(['encode', input, '--width', '8', '--steps', '400', '--weight-decay', '0', '-o', path.join(dir, 'text.snf')]);
   assert.match(text.stderr, /bpp, lossless \(wasm, width 8/);
   // A lossy fit says so.
   const lossy = JSON.parse(snfc(['encode', input, '--width', '8', '--steps', '5', '--json', '-o', path.join(dir, 'lossy.snf')]).stdout);
