@@ -124,7 +124,7 @@ test('training metadata is left out unless --metadata asks for it, and costs onl
   assert.match(snfc(['info', batched]).stdout, /training: +20 steps of 256 points, α=/);
 });
 
-test('a rate the image cannot reach gives a one-line warning, even with --json; a reachable one none', () => {
+test('a rate the image cannot reach, or one that starves its network, gives a one-line warning, even with --json; a sufficient one none', () => {
   const work = tempDir();
   const crop = path.join(FIXTURES, 'kodim-crop32.png');
   // 0.5 bpp of 32×32 pixels is 64 bytes, less than the header and the smallest network at its coarsest.
@@ -132,6 +132,18 @@ test('a rate the image cannot reach gives a one-line warning, even with --json; 
   assert.equal(missed.status, 0);
   assert.equal(JSON.parse(missed.stdout).rateHit, false);
   assert.match(missed.stderr, /^snfc: warning: the file is \d\.\d+ bpp, \d+ % above the 0\.5 bpp asked: even at its coarsest quantization it needs more at this image size; ask for a higher --bpp\n$/);
+  // 1 bpp is reached, but by a network whose weights all round to zero: the file is its header.
+  const starved = snfc(['encode', crop, '-o', path.join(work, 's.snf'), '--steps', '5', '--bpp', '1', '--json']);
+  assert.equal(starved.status, 0);
+  const report = JSON.parse(starved.stdout);
+  assert.equal(report.rateHit, true);
+  assert.ok(report.bitsPerParam < 3, `${report.bitsPerParam} bits per weight`);
+  const suggested = /^snfc: warning: at 1 bpp this image leaves its network \d\.\d bits per weight after \d+ bytes of header, too few to hold it \(\d+\.\d\d dB\); ask for --bpp (\d+(?:\.\d)?) or more\n$/.exec(starved.stderr);
+  assert.ok(suggested, starved.stderr);
+  // The rate it suggests gives the network enough bits, and no warning.
+  const enough = snfc(['encode', crop, '-o', path.join(work, 'e.snf'), '--steps', '5', '--bpp', suggested[1]!, '--json']);
+  assert.equal(enough.stderr, '');
+  assert.ok(JSON.parse(enough.stdout).bitsPerParam >= 3);
   const hit = snfc(['encode', crop, '-o', path.join(work, 'b.snf'), '--steps', '5', '--bpp', '4', '--quiet']);
   assert.equal(hit.status, 0);
   assert.equal(hit.stderr, '');

@@ -20,6 +20,23 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
     : `snfc: warning: the file is ${off}: the quantization search could not get closer; try another --width or --depth`;
 }
 
+/**
+ * Coded bits per weight below which the rate control starved the network: most of its weights round to
+ * zero and the file is mostly header (a 32x32 image at 1 bpp: 0 bits per weight, 13 dB). The sizing aims
+ * at 6–7; at 5 a small network still holds a recognisable image.
+ */
+const STARVED_BITS_PER_WEIGHT = 3;
+
+/** The warning for a file that hit `--bpp` but left its network too few bits to hold the image, or undefined. */
+export function starvedNetworkWarning(result: { bytes: number; params: number; bitsPerParam: number; psnr: number }, pixels: number, targetBpp: number): string | undefined {
+  if (result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
+  const headerBytes = result.bytes - (result.params * result.bitsPerParam) / 8;
+  // The rate at which the same network would get about 8 bits per weight: where precision stops being the limit.
+  const enoughBpp = Math.ceil(((headerBytes + result.params) * 8 / pixels) * 10) / 10;
+  return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${result.bitsPerParam.toFixed(1)} bits per weight after ${Math.round(headerBytes)} bytes of header, ` +
+    `too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${enoughBpp} or more`;
+}
+
 export const encodeCommand = {
   command: 'encode <input>',
   describe: 'Fit a neural field to an image or a WAV clip and write it as .snf',
@@ -78,6 +95,8 @@ export const encodeCommand = {
     // The rate control sizes the file without the kept metadata, and so does the warning.
     const imageBpp = ((result.bytes.length - result.metadataBytes) * 8) / (image.width * image.height);
     if (result.rateHit === false) process.stderr.write(rateMissWarning(imageBpp, options.bpp ?? DEFAULT_BPP) + '\n');
+    const starved = result.rateHit === true ? starvedNetworkWarning({ ...result, bytes: result.bytes.length - result.metadataBytes }, image.width * image.height, options.bpp ?? DEFAULT_BPP) : undefined;
+    if (starved !== undefined) process.stderr.write(starved + '\n');
   },
 };
 
