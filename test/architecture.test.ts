@@ -71,6 +71,10 @@ test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 p
   // The learning rate follows the input: 0.002 measured best with Fourier inputs, 0.003 without.
   assert.equal(defaultLearningRate(6), 0.002);
   assert.equal(defaultLearningRate(0), 0.003);
+  // Up to width 56 the rate the studies chose; wider networks take it scaled by 56 / width.
+  assert.equal(defaultLearningRate(6, 56), 0.002);
+  assert.ok(Math.abs(defaultLearningRate(6, 112) - 0.001) < 1e-12);
+  assert.ok(Math.abs(defaultLearningRate(0, 84) - 0.002) < 1e-12);
 });
 
 test('mini-batches: about 1536 pixels in equal batches of whole 256-pixel units; none for small tiles or batch 0', () => {

@@ -30,7 +30,7 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('fourier', { type: 'string', describe: 'Fourier levels of the input encoding, 0–16: the network also sees sin and cos of 2^k·π·x for k < L (0: plain coordinates) [default: from the tile size: 6 from 128 pixels a side, two fewer per halving (2 for 32x32)]' })
     .option('alpha', { type: 'string', describe: 'WS init scale α [default: 1 up to width 64, +0.75 per doubling, 2.5 from 256]' })
     .option('omega', { type: 'string', describe: 'ω of every sine layer [default: 30]' })
-    .option('lr', { type: 'string', describe: 'Peak Adam learning rate (cosine-decayed, or held with --schedule constant) [default: 0.002 with Fourier inputs, 0.003 without]' })
+    .option('lr', { type: 'string', describe: 'Peak Adam learning rate (cosine-decayed, or held with --schedule constant) [default: 0.002 with Fourier inputs, 0.003 without; networks wider than 56 take it times 56 / width]' })
     .option('weight-decay', { type: 'string', describe: 'Decoupled weight decay of the fit (AdamW): each Adam step first shrinks every weight by the factor 1 - lr x this; keeps the weights small and cheap to code over long fits, 0: plain Adam [default: 0.05 for images, 0 for audio]' })
     .option('schedule', { type: 'string', describe: `Learning rate after the warm-up: cosine (decays to 5 % of --lr) or constant (holds --lr; the WS paper's code; add --warmup 0 for no warm-up) [default: ${DEFAULT_SCHEDULE}]` })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })

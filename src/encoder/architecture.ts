@@ -84,12 +84,26 @@ export function defaultFourier(tileWidth: number, tileHeight: number): number {
 }
 
 /**
+ * Widest network that takes the full default learning rate; wider ones take
+ * it scaled by WIDE_LR_FROM / width. The rate was studied on widths up to 56
+ * (every tile of a photo at 1 bpp and below); at 2 bpp tiles of width 72 can
+ * drift off at 0.002 without any one pass jumping (so the divergence guard
+ * does not see it): kodim06's tile at x 192, y 128 fitted alone ended at
+ * 23.1 dB, and at 33.2 with 0.001 (docs/studies.md, wide tiles).
+ */
+export const WIDE_LR_FROM = 56;
+
+/**
  * Default peak Adam learning rate (docs/studies.md): 0.003 on plain
  * coordinates (best of 0.001, 0.003, 0.01); with Fourier inputs 0.002, which
- * beat 0.003 on 15 of 16 image–rate pairs (by 0.1 dB on average).
+ * beat 0.003 on 15 of 16 image–rate pairs (by 0.1 dB on average). For a
+ * network wider than WIDE_LR_FROM, that times WIDE_LR_FROM / `width`: a
+ * step moves a sine's argument by about ω·lr per input it sums, so the rate
+ * that is safe falls with the fan-in.
  */
-export function defaultLearningRate(fourier: number): number {
-  return fourier > 0 ? 2e-3 : 3e-3;
+export function defaultLearningRate(fourier: number, width?: number): number {
+  const base = fourier > 0 ? 2e-3 : 3e-3;
+  return width === undefined || width <= WIDE_LR_FROM ? base : (base * WIDE_LR_FROM) / width;
 }
 /**
  * Points per Adam step the fit aims for (docs/studies.md,

@@ -295,7 +295,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const networks = tiling.columns * tiling.rows;
   const fourier = arch.fourier ?? 0;
   const alpha = options.alpha ?? defaultAlpha(arch.width);
-  const lr = options.lr ?? defaultLearningRate(fourier);
+  const lr = options.lr ?? defaultLearningRate(fourier, arch.width);
   const seed = options.seed ?? 1;
   const timeLimit = options.timeLimitSeconds;
   // With a time limit and no step count, the clock ends the fit.
@@ -317,7 +317,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     const batchRows = batchRowsFor(points, options.batch);
     const width = widths[index]!;
     const tileArch = width === arch.width ? arch : { ...arch, width };
-    return { region, frame, arch: tileArch, alpha: options.alpha ?? defaultAlpha(width), ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
+    return { region, frame, arch: tileArch, alpha: options.alpha ?? defaultAlpha(width), lr: options.lr ?? defaultLearningRate(fourier, width), ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;

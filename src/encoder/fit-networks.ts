@@ -43,9 +43,10 @@ export interface TrainingSet {
   readonly batchRows: number | undefined;
   /** Each point's weight in the loss (`EngineSetup.weights`); default all 1. */
   readonly weights?: Float32Array;
-  /** This set's network when it differs from the shared `arch` (per-tile widths); its WS α follows with `alpha`. */
+  /** This set's network when it differs from the shared `arch` (per-tile widths); its WS α and learning rate follow with `alpha` and `lr`. */
   readonly arch?: SirenArch;
   readonly alpha?: number;
+  readonly lr?: number;
 }
 
 /** How the quantization grid is chosen: fill a byte budget (the caller sizes complete files), or fixed bits. */
@@ -233,7 +234,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     const set = sets[index]!;
     return {
       kind: 'fit', setup: setupOf(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + index), options.weightDecay),
-      steps, lr: options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + index,
+      steps, lr: set.lr ?? options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + index,
       ...(fitDeadline === undefined ? {} : { timeLimitSeconds: Math.max(0, (fitDeadline - elapsed()) * share) }),
     };
   })).map((result) => {
@@ -255,7 +256,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
 
   // 3. Fine-tune every network on its grid (not at all with no steps: no engine is made).
   const tuned = qatSteps === 0 ? fitted.map((network) => ({ ...network, steps: 0 })) : await runAll((index, share) => ({
-    kind: 'fineTune', setup: setupOf(sets[index]!, fitted[index]!.params), gridSteps: gridSteps[index]!, steps: qatSteps, lr: options.lr * QAT_LR_FRACTION,
+    kind: 'fineTune', setup: setupOf(sets[index]!, fitted[index]!.params), gridSteps: gridSteps[index]!, steps: qatSteps, lr: (sets[index]!.lr ?? options.lr) * QAT_LR_FRACTION,
     ...(timeLimit === undefined ? {} : { timeLimitSeconds: Math.max(0, (timeLimit - elapsed()) * share * 0.9) }),
   }));
   let qatTaken = 0;
