@@ -133,6 +133,28 @@ describe('snfc batch on this machine', () => {
     assertNoTempFiles(out);
   });
 
+  it('says, as snfc encode warns, which files missed the rate and which starved their network of bits', () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'in'));
+    // 32x32 pixels: 0.5 bpp is under the header (missed), 1 bpp is reached with weights that all round to zero (starved).
+    writeFileSync(path.join(dir, 'in', 'small.png'), readFileSync(path.join(FIXTURES, 'kodim-crop32.png')));
+    const lines = new Map<string, ManifestRecord>();
+    for (const bpp of ['0.5', '1', '4']) {
+      const out = `out${bpp}`;
+      const run = snfc(['batch', 'in', '--out', out, '--bpp', bpp, '--steps', '5'], { cwd: dir });
+      assert.equal(run.status, 0, run.stderr);
+      const record = latest(path.join(dir, out)).get('small.snf')!;
+      lines.set(bpp, record);
+      if (bpp === '0.5') assert.match(run.stderr, /small\.snf: .* \(off the --bpp target: too small an image\)/);
+      if (bpp === '1') assert.match(run.stderr, new RegExp(`small\\.snf: .* \\(too few bits per weight to hold the image: ask for --bpp ${record.enoughBpp} or more\\)`));
+      if (bpp === '4') assert.doesNotMatch(run.stderr, /off the --bpp target|too few bits/);
+    }
+    assert.equal(lines.get('0.5')!.rateHit, false);
+    assert.equal(lines.get('0.5')!.enoughBpp, undefined, 'a file off its target gets the rate-miss note only');
+    assert.ok(lines.get('1')!.enoughBpp! > 1, JSON.stringify(lines.get('1')));
+    assert.equal(lines.get('4')!.enoughBpp, undefined);
+  });
+
   it('reports a bad file in the middle, encodes the others, and exits 3', async () => {
     const dir = tempDir();
     await crops(path.join(dir, 'in'), ['a.png', 'c.png']);

@@ -19,6 +19,7 @@ import { wasmEngineFactory } from '../encoder/wasm-engine.js';
 // The image decoder (sharp) and the one-line errors live in the CLI's room for now; batch reuses them rather than copying them.
 import { CliError, EXIT } from '../cli/errors.js';
 import { readPhoto } from '../cli/image-io.js';
+import { starvedNetwork } from '../cli/rate-warnings.js';
 
 /** Signals `snfc batch` encodes, with the file extensions that pick them when walking a folder. */
 export const INPUT_KINDS = {
@@ -56,6 +57,8 @@ export interface EncodedFile {
   readonly seconds: number;
   /** With a target rate: whether the file landed within ±5 % of it (a tiny image may not: its header alone is over). */
   readonly rateHit?: boolean;
+  /** Set when the file hit its rate but left the network too few bits per weight: the --bpp that would give it enough. */
+  readonly enoughBpp?: number;
 }
 
 /**
@@ -107,7 +110,13 @@ export async function encodeFile(
       const { image } = await readPhoto(bytes, name);
       const { engine, ...options } = settings;
       const result = await encodeImage(image, { ...options, engine: await engineFor(engine, threads), onStep });
-      return { bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / (image.width * image.height), seconds: result.seconds, rateHit: result.rateHit };
+      const pixels = image.width * image.height;
+      // As `snfc encode` warns: sized without the kept metadata, and only for a file on its target.
+      const starved = result.rateHit === true ? starvedNetwork({ ...result, bytes: result.bytes.length - result.metadataBytes }, pixels) : undefined;
+      return {
+        bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
+        ...(starved === undefined ? {} : { enoughBpp: starved.enoughBpp }),
+      };
     }
   }
 }

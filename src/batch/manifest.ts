@@ -25,6 +25,8 @@ export interface ManifestRecord {
   readonly seconds?: number;
   /** False when the file missed the target rate (--bpp) by more than 5 %. */
   readonly rateHit?: boolean;
+  /** Set when the file hit the rate but starved its network of bits: the --bpp that would give it enough. */
+  readonly enoughBpp?: number;
   readonly error?: string;
   /** Exit code the failure stands for (3: bad input, 2: options this input rules out, 1: other). */
   readonly exitCode?: number;

@@ -92,6 +92,7 @@ export interface EncodeJobResult {
   readonly bpp: number;
   readonly seconds: number;
   readonly rateHit?: boolean;
+  readonly enoughBpp?: number;
   readonly worker: string;
 }
 
@@ -206,7 +207,7 @@ export async function queueExecutor(url: string, options: { sharedFs: boolean; m
           throw failureFromReason(error.message);
         });
         const bytes = new Uint8Array(Buffer.from(result.bytes, 'base64'));
-        return { file: { bytes, psnr: result.psnr, bpp: result.bpp, seconds: result.seconds, rateHit: result.rateHit }, worker: result.worker };
+        return { file: { bytes, psnr: result.psnr, bpp: result.bpp, seconds: result.seconds, rateHit: result.rateHit, enoughBpp: result.enoughBpp }, worker: result.worker };
       } finally {
         listeners.delete(jobId);
       }
@@ -260,7 +261,7 @@ export async function startWorker(url: string, options: { jobs: number; threadsP
         last = now;
         job.updateProgress({ step, steps, psnr }).catch(() => {});
       });
-      return { bytes: Buffer.from(file.bytes).toString('base64'), psnr: file.psnr, bpp: file.bpp, seconds: file.seconds, rateHit: file.rateHit, worker: WORKER_ID };
+      return { bytes: Buffer.from(file.bytes).toString('base64'), psnr: file.psnr, bpp: file.bpp, seconds: file.seconds, rateHit: file.rateHit, enoughBpp: file.enoughBpp, worker: WORKER_ID };
     } catch (error) {
       const failure = failureOf(error);
       if (failure.deterministic) throw new UnrecoverableError(failedReason(failure.exitCode, failure.message));

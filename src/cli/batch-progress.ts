@@ -22,11 +22,18 @@ function duration(seconds: number): string {
   return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
+/** What a finished input's line says about its rate, as `snfc encode` warns: off the target, or a starved network. */
+function rateNote(record: ManifestRecord): string {
+  if (record.rateHit === false) return ' (off the --bpp target: too small an image)';
+  if (record.enoughBpp !== undefined) return ` (too few bits per weight to hold the image: ask for --bpp ${record.enoughBpp} or more)`;
+  return '';
+}
+
 /** One line about a finished input. */
 export function describeRecord(record: ManifestRecord, outDir: string): string {
   const output = path.join(outDir, record.output);
   return record.status === 'encoded'
-    ? `${record.input} -> ${output}: ${record.bytes} bytes, ${record.bpp!.toFixed(3)} bpp, ${record.psnr!.toFixed(2)} dB, ${record.seconds!.toFixed(1)} s${record.rateHit === false ? ' (off the --bpp target: too small an image)' : ''}${record.worker ? ` on ${record.worker}` : ''}`
+    ? `${record.input} -> ${output}: ${record.bytes} bytes, ${record.bpp!.toFixed(3)} bpp, ${record.psnr!.toFixed(2)} dB, ${record.seconds!.toFixed(1)} s${rateNote(record)}${record.worker ? ` on ${record.worker}` : ''}`
     : `${record.input}: failed: ${record.error}`;
 }
 

@@ -11,31 +11,7 @@ import { DEFAULT_BPP } from '../encoder/architecture.js';
 import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
 import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
-
-/** The warning for a file whose size missed `--bpp` by more than the tolerance. */
-export function rateMissWarning(bpp: number, targetBpp: number): string {
-  const off = `${bpp.toFixed(3)} bpp, ${(100 * Math.abs(bpp / targetBpp - 1)).toFixed(0)} % ${bpp > targetBpp ? 'above' : 'below'} the ${targetBpp} bpp asked`;
-  return bpp > targetBpp
-    ? `snfc: warning: the file is ${off}: even at its coarsest quantization it needs more at this image size; ask for a higher --bpp`
-    : `snfc: warning: the file is ${off}: the quantization search could not get closer; try another --width or --depth`;
-}
-
-/**
- * Coded bits per weight below which the rate control starved the network: most of its weights round to
- * zero and the file is mostly header (a 32x32 image at 1 bpp: 0 bits per weight, 13 dB). The sizing aims
- * at 6–7; at 5 a small network still holds a recognisable image.
- */
-const STARVED_BITS_PER_WEIGHT = 3;
-
-/** The warning for a file that hit `--bpp` but left its network too few bits to hold the image, or undefined. */
-export function starvedNetworkWarning(result: { bytes: number; params: number; bitsPerParam: number; psnr: number }, pixels: number, targetBpp: number): string | undefined {
-  if (result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
-  const headerBytes = result.bytes - (result.params * result.bitsPerParam) / 8;
-  // The rate at which the same network would get about 8 bits per weight: where precision stops being the limit.
-  const enoughBpp = Math.ceil(((headerBytes + result.params) * 8 / pixels) * 10) / 10;
-  return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${result.bitsPerParam.toFixed(1)} bits per weight after ${Math.round(headerBytes)} bytes of header, ` +
-    `too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${enoughBpp} or more`;
-}
+import { rateMissWarning, starvedNetworkWarning } from './rate-warnings.js';
 
 export const encodeCommand = {
   command: 'encode <input>',

@@ -1,0 +1,52 @@
+/**
+ * What `snfc encode` and `snfc batch` say about a file whose rate went wrong:
+ * off the `--bpp` target, or on it with a network too starved of bits to hold
+ * the image. Shared so that both say the same thing.
+ */
+import { formatPsnr } from '../metrics/psnr.js';
+
+/** The warning for a file whose size missed `--bpp` by more than the tolerance. */
+export function rateMissWarning(bpp: number, targetBpp: number): string {
+  const off = `${bpp.toFixed(3)} bpp, ${(100 * Math.abs(bpp / targetBpp - 1)).toFixed(0)} % ${bpp > targetBpp ? 'above' : 'below'} the ${targetBpp} bpp asked`;
+  return bpp > targetBpp
+    ? `snfc: warning: the file is ${off}: even at its coarsest quantization it needs more at this image size; ask for a higher --bpp`
+    : `snfc: warning: the file is ${off}: the quantization search could not get closer; try another --width or --depth`;
+}
+
+/**
+ * Coded bits per weight below which the rate control starved the network: most of its weights round to
+ * zero and the file is mostly header (a 32x32 image at 1 bpp: 0 bits per weight, 13 dB). The sizing aims
+ * at 6–7; at 5 a small network still holds a recognisable image.
+ */
+const STARVED_BITS_PER_WEIGHT = 3;
+
+/** An encode's sizes, as the warnings need them; `bytes` without any kept metadata. */
+export interface CodedSizes {
+  readonly bytes: number;
+  readonly params: number;
+  readonly bitsPerParam: number;
+}
+
+/** A network the rate control starved: its header's bytes and the rate that would give it enough bits. */
+export interface StarvedNetwork {
+  readonly bitsPerWeight: number;
+  readonly headerBytes: number;
+  /** The --bpp at which the same network would get about 8 bits per weight: where precision stops being the limit. */
+  readonly enoughBpp: number;
+}
+
+/** The starved network of a file that hit its rate, or undefined when its weights had bits enough. */
+export function starvedNetwork(result: CodedSizes, pixels: number): StarvedNetwork | undefined {
+  if (result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
+  const headerBytes = result.bytes - (result.params * result.bitsPerParam) / 8;
+  const enoughBpp = Math.ceil(((headerBytes + result.params) * 8 / pixels) * 10) / 10;
+  return { bitsPerWeight: result.bitsPerParam, headerBytes, enoughBpp };
+}
+
+/** The warning for a file that hit `--bpp` but left its network too few bits to hold the image, or undefined. */
+export function starvedNetworkWarning(result: CodedSizes & { psnr: number }, pixels: number, targetBpp: number): string | undefined {
+  const starved = starvedNetwork(result, pixels);
+  if (starved === undefined) return undefined;
+  return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header, ` +
+    `too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${starved.enoughBpp} or more`;
+}
