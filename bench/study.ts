@@ -7,6 +7,8 @@
  *   npm run build && node dist/bench/study.js --study alpha --images 01,07,13,20 \
  *     --resize 192x128 --steps 1000 --out bench/results/study-alpha.jsonl
  *
+ * `--variants NAME,…` runs only some of a study's variants.
+ *
  * `--crop WxH` studies a centre crop at the native resolution instead (issue
  * 10: downscaled images flatter a neural field); tiled encodes also record
  * the seam ratio (src/metrics/seams.ts).
@@ -113,8 +115,12 @@ async function loadImage(file: string, resize: string, crop: string): Promise<Ra
 }
 
 const study = flag('study', 'alpha');
-const variants = STUDIES[study];
-if (!variants) throw new Error(`unknown --study ${study}; one of ${Object.keys(STUDIES).join(', ')}`);
+const allVariants = STUDIES[study];
+if (!allVariants) throw new Error(`unknown --study ${study}; one of ${Object.keys(STUDIES).join(', ')}`);
+// `--variants a,b` runs only those of the study's variants (by name), to spend a short budget where the question is.
+const only = flag('variants', 'all');
+const variants = only === 'all' ? allVariants : allVariants.filter((variant) => only.split(',').includes(variant.name));
+if (variants.length === 0) throw new Error(`--variants ${only}: none of ${allVariants.map((variant) => variant.name).join(', ')}`);
 const images = flag('images', '01,07,13,20').split(',');
 const rates = flag('bpp', '0.25,0.5,1,2').split(',').map(Number);
 const crop = flag('crop', 'none');

@@ -11,18 +11,17 @@ export const MIN_WIDTH = 4;
 export const MAX_WIDTH = 1024;
 
 /**
- * Coded bits per parameter the rate control plans for at `bpp`: it sizes the
+ * Coded bits per parameter the rate control plans for, at every rate: it sizes the
  * network so that its weights at this many bits each fill the budget, then
  * searches the quantization steps that hit the budget exactly. Fewer bits per
  * weight buy more weights. Measured at native resolution (docs/studies.md,
- * bench/results/study-native-bits.jsonl, 384×256 crops): 6 is best at 0.5
- * and at 1 bpp (+0.5 dB over 7 at 1 bpp). On images scaled down to 192×128
- * (study-bitsPerParam.jsonl) 7 was best at 1 bpp, and no native study ran
- * above 1 bpp, so the plan keeps rising to 7 at 2 bpp, on a log scale.
+ * 384×256 crops): 6 is best at 0.5 and 1 bpp (+0.5 dB over 7 at 1 bpp,
+ * bench/results/study-native-bits.jsonl) and at 2 bpp (+0.6 dB over 7, 5
+ * below both: study-native-bits-2bpp.jsonl). On images scaled down to 192×128
+ * (study-bitsPerParam.jsonl) 7 had been best at 1 bpp, and 7 was the plan at
+ * 2 bpp until it was measured natively.
  */
-export function defaultBitsPerParam(bpp: number): number {
-  return 6 + Math.min(1, Math.max(0, Math.log2(bpp)));
-}
+export const DEFAULT_BITS_PER_PARAM = 6;
 
 /** Bytes of container and header per file, plus per network and per tensor (spec §2–§3), for planning. */
 export const PLANNED_FILE_OVERHEAD_BYTES = 24 + 165;
@@ -42,7 +41,7 @@ export function architectureForRate(options: {
   const overheadBytes = PLANNED_FILE_OVERHEAD_BYTES
     + networks * (PLANNED_NETWORK_OVERHEAD_BYTES + 2 * (depth + 1) * PLANNED_TENSOR_OVERHEAD_BYTES);
   const budgetBits = options.bpp * options.pixels - overheadBytes * 8;
-  const budgetParams = budgetBits / networks / (options.bitsPerParam ?? defaultBitsPerParam(options.bpp));
+  const budgetParams = budgetBits / networks / (options.bitsPerParam ?? DEFAULT_BITS_PER_PARAM);
   const base = { inputs: options.inputs, outputs: options.outputs, depth, omega: options.omega ?? DEFAULT_OMEGA };
   let width = MIN_WIDTH;
   while (width < MAX_WIDTH && parameterCount({ ...base, width: width + 1 }) <= budgetParams) width++;
