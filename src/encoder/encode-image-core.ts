@@ -35,7 +35,7 @@ export interface ImageEncodeOptions extends FitSettings {
   readonly width?: number;
   /** Sine layers; default 3. */
   readonly depth?: number;
-  /** With `bpp` and no `width`: coded bits per weight the network is sized for; default 6 at ≤ 0.5 bpp rising to 7 at ≥ 1 bpp. */
+  /** With `bpp` and no `width`: coded bits per weight the network is sized for; default `DEFAULT_BITS_PER_PARAM` (6). */
   readonly bitsPerParam?: number;
   /** With `width` and without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
   readonly bits?: number;
