@@ -111,8 +111,7 @@ export async function encodeFile(
       const { engine, ...options } = settings;
       const result = await encodeImage(image, { ...options, engine: await engineFor(engine, threads), onStep });
       const pixels = image.width * image.height;
-      // As `snfc encode` warns: sized without the kept metadata, and only for a file on its target.
-      const starved = result.rateHit === true ? starvedNetwork({ ...result, bytes: result.bytes.length - result.metadataBytes }, pixels) : undefined;
+      const starved = starvedNetwork(result, pixels);
       return {
         bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
         ...(starved === undefined ? {} : { enoughBpp: starved.enoughBpp }),

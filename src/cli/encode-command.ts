@@ -71,7 +71,7 @@ export const encodeCommand = {
     // The rate control sizes the file without the kept metadata, and so does the warning.
     const imageBpp = ((result.bytes.length - result.metadataBytes) * 8) / (image.width * image.height);
     if (result.rateHit === false) process.stderr.write(rateMissWarning(imageBpp, options.bpp ?? DEFAULT_BPP) + '\n');
-    const starved = result.rateHit === true ? starvedNetworkWarning({ ...result, bytes: result.bytes.length - result.metadataBytes }, image.width * image.height, options.bpp ?? DEFAULT_BPP) : undefined;
+    const starved = starvedNetworkWarning(result, image.width * image.height, options.bpp ?? DEFAULT_BPP);
     if (starved !== undefined) process.stderr.write(starved + '\n');
   },
 };

@@ -20,9 +20,12 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
  */
 const STARVED_BITS_PER_WEIGHT = 3;
 
-/** An encode's sizes, as the warnings need them; `bytes` without any kept metadata. */
-export interface CodedSizes {
-  readonly bytes: number;
+/** What the warnings read of an image encode's result. */
+export interface RateOutcome {
+  readonly bytes: Uint8Array;
+  /** Bytes of kept metadata in the file: the rate control sizes the file without them, and so do the warnings. */
+  readonly metadataBytes: number;
+  readonly rateHit?: boolean;
   readonly params: number;
   readonly bitsPerParam: number;
 }
@@ -35,16 +38,16 @@ export interface StarvedNetwork {
   readonly enoughBpp: number;
 }
 
-/** The starved network of a file that hit its rate, or undefined when its weights had bits enough. */
-export function starvedNetwork(result: CodedSizes, pixels: number): StarvedNetwork | undefined {
-  if (result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
-  const headerBytes = result.bytes - (result.params * result.bitsPerParam) / 8;
+/** The starved network of a file that hit its rate, or undefined when it missed it or its weights had bits enough. */
+export function starvedNetwork(result: RateOutcome, pixels: number): StarvedNetwork | undefined {
+  if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
+  const headerBytes = result.bytes.length - result.metadataBytes - (result.params * result.bitsPerParam) / 8;
   const enoughBpp = Math.ceil(((headerBytes + result.params) * 8 / pixels) * 10) / 10;
   return { bitsPerWeight: result.bitsPerParam, headerBytes, enoughBpp };
 }
 
 /** The warning for a file that hit `--bpp` but left its network too few bits to hold the image, or undefined. */
-export function starvedNetworkWarning(result: CodedSizes & { psnr: number }, pixels: number, targetBpp: number): string | undefined {
+export function starvedNetworkWarning(result: RateOutcome & { psnr: number }, pixels: number, targetBpp: number): string | undefined {
   const starved = starvedNetwork(result, pixels);
   if (starved === undefined) return undefined;
   return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header, ` +
