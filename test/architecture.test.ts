@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount } from '../src/kernels/arch.js';
-import { architectureForRate, autoTiles, batchRowsFor, defaultAlpha, DEFAULT_BITS_PER_PARAM, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/architecture.js';
+import { architectureForRate, autoTiles, batchRowsFor, bitsPerParamForDetail, defaultAlpha, DEFAULT_BITS_PER_PARAM, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/architecture.js';
 import { planEncode, shufflePoints, tileRegions } from '../src/encoder/encode-image.js';
-import { syntheticImage } from './helpers/synthetic.js';
+import { smoothBesideTexture, syntheticImage } from './helpers/synthetic.js';
+import { parametersOfWidths } from '../src/encoder/tile-widths.js';
 
 test('auto tiling keeps tiles near 192x128 and small images whole', () => {
   assert.deepEqual(autoTiles(768, 512), { columns: 4, rows: 4 });
@@ -39,6 +40,25 @@ test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 bit
   assert.equal(DEFAULT_BITS_PER_PARAM, 6);
 });
 
+test('busy tiled images plan fewer bits per weight (more weights): 6 up to detail 250, 5 from 450, one network keeps 6', () => {
+  assert.equal(bitsPerParamForDetail(88, 16), 6);
+  assert.equal(bitsPerParamForDetail(250, 16), 6);
+  assert.equal(bitsPerParamForDetail(350, 16), 5.5);
+  assert.equal(bitsPerParamForDetail(782, 16), 5);
+  assert.equal(bitsPerParamForDetail(782, 1), 6);
+  assert.equal(bitsPerParamForDetail(Number.NaN, 16), 6);
+  // Through the planner, at the same rate: a textured photo's networks hold about 6/5 the parameters of a smooth one's.
+  const smooth = syntheticImage(768, 512, 1);
+  const busy = smoothBesideTexture(768, 512, () => 128);
+  const planned = (image: typeof smooth) => {
+    const { arch, widths } = planEncode(image, { bpp: 1 });
+    return parametersOfWidths(arch, widths);
+  };
+  const ratio = planned(busy) / planned(smooth);
+  assert.ok(ratio > 1.1 && ratio < 1.3, `ratio ${ratio}`);
+  assert.equal(planEncode(busy, { bpp: 1, bitsPerParam: 6 }).arch.width, planEncode(smooth, { bpp: 1 }).arch.width);
+});
+
 test('default passes follow the work per pixel: 1000 for a 768×512 photo at 1 bpp and more work, 1800 at half of it and less', () => {
   const photo = 62_500 * 24_576; // Σ parameters × pixels of a photo's 16 networks at 1 bpp
   const pixels = 768 * 512;
@@ -53,6 +73,10 @@ test('default passes follow the work per pixel: 1000 for a 768×512 photo at 1 b
   const image = syntheticImage(768, 512);
   assert.equal(planEncode(image, { bpp: 1 }).passes, 1000);
   assert.equal(planEncode(image, { bpp: 0.5 }).passes, 1800);
+  // A 5-bit plan's floor is 800: its networks hold 6/5 the weights, so the encode costs what the 6-bit plan's does.
+  assert.equal(defaultPasses(1.2 * photo, pixels, 5), 800);
+  assert.equal(defaultPasses(1.2 * photo, pixels, 7), 1000);
+  assert.equal(planEncode(smoothBesideTexture(768, 512, () => 128), { bpp: 1 }).passes, 800);
 });
 
 test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 pixels, 6 from 128, no jumps', () => {

@@ -23,6 +23,32 @@ export const MAX_WIDTH = 1024;
  */
 export const DEFAULT_BITS_PER_PARAM = 6;
 
+/**
+ * Busy images want more, coarser weights: on native 384×256 crops (2×2
+ * tiles) at 1 bpp, planning 5 bits a weight instead of 6 lost 0.51 dB on
+ * kodim03 (detail 102) and 0.15 on kodim07 (226), and gained 0.21–0.40 dB
+ * on five crops of detail 437–819 (docs/studies.md, "By detail";
+ * bench/results/study-native-bits-detail.jsonl). So a tiled image whose
+ * detail (`regionDetail` of the whole image) is at most SMOOTH_IMAGE_DETAIL
+ * gets DEFAULT_BITS_PER_PARAM, one of BUSY_IMAGE_DETAIL or more gets
+ * BUSY_BITS_PER_PARAM, and the plan is linear in between. On the four
+ * full-size Kodak photos it gives 5 bits (01, 05, 08, 13) this gained
+ * +0.15 dB at 1 bpp and +0.09 at 0.5 on the mean, all eight encodes higher,
+ * MS-SSIM −0.002 (study-bits-detail-full.jsonl). An image fitted by
+ * one network keeps the default: on images scaled down to 192×128, busy by
+ * this measure, 5 bits lost to 6 (study-bitsPerParam.jsonl).
+ */
+export const SMOOTH_IMAGE_DETAIL = 250;
+export const BUSY_IMAGE_DETAIL = 450;
+export const BUSY_BITS_PER_PARAM = 5;
+
+/** Bits per weight the rate control plans for an image of `detail` in `networks` tiles (see BUSY_BITS_PER_PARAM). */
+export function bitsPerParamForDetail(detail: number, networks: number): number {
+  if (networks < 2 || !(detail > SMOOTH_IMAGE_DETAIL)) return DEFAULT_BITS_PER_PARAM;
+  const busy = Math.min(1, (detail - SMOOTH_IMAGE_DETAIL) / (BUSY_IMAGE_DETAIL - SMOOTH_IMAGE_DETAIL));
+  return DEFAULT_BITS_PER_PARAM + busy * (BUSY_BITS_PER_PARAM - DEFAULT_BITS_PER_PARAM);
+}
+
 /** Bytes of container and header per file, plus per network and per tensor (spec §2–§3), for planning. */
 export const PLANNED_FILE_OVERHEAD_BYTES = 24 + 165;
 export const PLANNED_NETWORK_OVERHEAD_BYTES = 10;
@@ -169,11 +195,18 @@ export const MAX_DEFAULT_PASSES = 1800;
  * instead of 1000 (2000 gained +0.29, +0.05 and +0.08 dB on full-size
  * kodim07, 03 and 05, in 168 s instead of 88: docs/studies.md, "Passes by
  * work"). An image whose network is wider per pixel than a photo's tiles
- * (a 256×192 crop at 1 bpp, width 55) keeps 1000.
+ * (a 256×192 crop at 1 bpp, width 55) keeps 1000. The floor falls in
+ * proportion to a plan of fewer `bitsPerParam` (a busy photo's, from
+ * `bitsPerParamForDetail`), whose networks are wider at the same rate: 800
+ * passes for 5 bits.
  */
-export function defaultPasses(work: number, pixels: number): number {
+export function defaultPasses(work: number, pixels: number, bitsPerParam = DEFAULT_BITS_PER_PARAM): number {
   const passes = Math.round((DEFAULT_FIT_WORK_PER_PIXEL * pixels) / Math.max(1, work) / 100) * 100;
-  return Math.min(MAX_DEFAULT_PASSES, Math.max(MIN_DEFAULT_PASSES, passes));
+  // A plan of fewer bits per weight has proportionally more weights: its floor comes down with them, so that
+  // the encode costs about what the 6-bit plan's would (busy kodim08 at 1 bpp, 5 bits: 27.21 dB in 800 passes,
+  // 27.18 in 1000; 6 bits 27.02 in 1000; docs/studies.md, "By detail").
+  const fewest = Math.round((MIN_DEFAULT_PASSES * Math.min(1, bitsPerParam / DEFAULT_BITS_PER_PARAM)) / 100) * 100;
+  return Math.min(MAX_DEFAULT_PASSES, Math.max(fewest, passes));
 }
 
 /**

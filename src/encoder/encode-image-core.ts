@@ -9,7 +9,7 @@ import {
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, batchRowsFor, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, defaultPasses, defaultAlpha,
+  architectureForRate, autoTiles, batchRowsFor, bitsPerParamForDetail, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, defaultPasses, defaultAlpha,
   DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY,
   QAT_STEP_FRACTION,
 } from './architecture.js';
@@ -35,7 +35,7 @@ export interface ImageEncodeOptions extends FitSettings {
   readonly width?: number;
   /** Sine layers; default 3. */
   readonly depth?: number;
-  /** With `bpp` and no `width`: coded bits per weight the network is sized for; default `DEFAULT_BITS_PER_PARAM` (6). */
+  /** With `bpp` and no `width`: coded bits per weight the network is sized for; default `bitsPerParamForDetail` (6, down to 5 for busy photos). */
   readonly bitsPerParam?: number;
   /** With `width` and without `bpp`: quantization bits of the body weights, 2–16 (first layer +4); default 8. */
   readonly bits?: number;
@@ -228,16 +228,19 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
     throw new EncodeOptionsError(`fourier must be a whole number of levels from 0 to ${MAX_FOURIER_LEVELS}; got ${String(fourier)}`);
   }
   const inputs = encodedInputs(2, fourier);
+  const networks = tiling.columns * tiling.rows;
+  const bitsPerParam = options.width !== undefined ? undefined
+    : options.bitsPerParam ?? bitsPerParamForDetail(regionDetail(image, [0, 0, image.width, image.height]), networks);
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
     : {
       ...architectureForRate({
-        bpp, pixels: image.width * image.height, inputs, outputs: image.channels, networks: tiling.columns * tiling.rows, depth, omega, bitsPerParam: options.bitsPerParam,
+        bpp, pixels: image.width * image.height, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam,
       }),
       fourier,
     };
   checkEncodePlan(image, arch, tiling, options);
-  const overlap = tiling.columns * tiling.rows === 1 ? 0 : options.overlap ?? DEFAULT_OVERLAP;
+  const overlap = networks === 1 ? 0 : options.overlap ?? DEFAULT_OVERLAP;
   const most = Math.min(...maxOverlap([image.width, image.height], [tiling.columns, tiling.rows]));
   if (!Number.isInteger(overlap) || overlap < 0 || overlap > most) {
     throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
@@ -246,7 +249,7 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   // Parameters × pixels of every network: the default passes spend about the same work per pixel at any rate.
   const pixels = image.width * image.height;
   const work = parametersOfWidths(arch, widths) * (pixels / widths.length);
-  return { tiling, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels) };
+  return { tiling, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels, bitsPerParam) };
 }
 
 /**
