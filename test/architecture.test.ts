@@ -40,13 +40,18 @@ test('defaults follow the measurements: α 1 up to width 64, 2.5 from 256; 6 bit
   assert.equal(DEFAULT_BITS_PER_PARAM, 6);
 });
 
-test('busy tiled images plan fewer bits per weight (more weights): 6 up to detail 250, 5 from 450, one network keeps 6', () => {
-  assert.equal(bitsPerParamForDetail(88, 16), 6);
-  assert.equal(bitsPerParamForDetail(250, 16), 6);
-  assert.equal(bitsPerParamForDetail(350, 16), 5.5);
-  assert.equal(bitsPerParamForDetail(782, 16), 5);
-  assert.equal(bitsPerParamForDetail(782, 1), 6);
-  assert.equal(bitsPerParamForDetail(Number.NaN, 16), 6);
+test('busy tiled images plan fewer bits per weight (more weights) up to 1 bpp: 6 up to detail 250, 5 from 450, one network keeps 6', () => {
+  assert.equal(bitsPerParamForDetail(88, 16, 1), 6);
+  assert.equal(bitsPerParamForDetail(250, 16, 1), 6);
+  assert.equal(bitsPerParamForDetail(350, 16, 1), 5.5);
+  assert.equal(bitsPerParamForDetail(782, 16, 1), 5);
+  assert.equal(bitsPerParamForDetail(782, 16, 0.25), 5);
+  assert.equal(bitsPerParamForDetail(782, 1, 1), 6);
+  assert.equal(bitsPerParamForDetail(Number.NaN, 16, 1), 6);
+  // Full up to 1 bpp, gone from 2 (kodim05 at 2 bpp lost 0.26 dB with 5 bits), half way at √2.
+  assert.equal(bitsPerParamForDetail(782, 16, 2), 6);
+  assert.equal(bitsPerParamForDetail(782, 16, 4), 6);
+  assert.ok(Math.abs(bitsPerParamForDetail(782, 16, Math.SQRT2) - 5.5) < 1e-9);
   // Through the planner, at the same rate: a textured photo's networks hold about 6/5 the parameters of a smooth one's.
   const smooth = syntheticImage(768, 512, 1);
   const busy = smoothBesideTexture(768, 512, () => 128);

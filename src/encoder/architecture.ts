@@ -34,19 +34,30 @@ export const DEFAULT_BITS_PER_PARAM = 6;
  * BUSY_BITS_PER_PARAM, and the plan is linear in between. On the four
  * full-size Kodak photos it gives 5 bits (01, 05, 08, 13) this gained
  * +0.15 dB at 1 bpp and +0.09 at 0.5 on the mean, all eight encodes higher,
- * MS-SSIM −0.002 (study-bits-detail-full.jsonl). An image fitted by
+ * MS-SSIM −0.002 (study-bits-detail-full.jsonl); at 2 bpp it lost (see
+ * BUSY_PLAN_OFF_FROM_BPP). An image fitted by
  * one network keeps the default: on images scaled down to 192×128, busy by
  * this measure, 5 bits lost to 6 (study-bitsPerParam.jsonl).
  */
 export const SMOOTH_IMAGE_DETAIL = 250;
 export const BUSY_IMAGE_DETAIL = 450;
 export const BUSY_BITS_PER_PARAM = 5;
+/**
+ * Rates up to which a busy image's plan holds in full, and from which the
+ * plan is DEFAULT_BITS_PER_PARAM again; between them it fades, linear in
+ * log2 of the rate (not measured in between). At 2 bpp full-size kodim05
+ * gave 31.45 dB with 5 bits and 800 passes against 31.71 with 6 and 1000.
+ */
+export const BUSY_PLAN_FULL_UP_TO_BPP = 1;
+export const BUSY_PLAN_OFF_FROM_BPP = 2;
 
-/** Bits per weight the rate control plans for an image of `detail` in `networks` tiles (see BUSY_BITS_PER_PARAM). */
-export function bitsPerParamForDetail(detail: number, networks: number): number {
-  if (networks < 2 || !(detail > SMOOTH_IMAGE_DETAIL)) return DEFAULT_BITS_PER_PARAM;
+/** Bits per weight the rate control plans for an image of `detail` in `networks` tiles at `bpp` (see BUSY_BITS_PER_PARAM). */
+export function bitsPerParamForDetail(detail: number, networks: number, bpp: number): number {
+  if (networks < 2 || !(detail > SMOOTH_IMAGE_DETAIL) || !(bpp < BUSY_PLAN_OFF_FROM_BPP)) return DEFAULT_BITS_PER_PARAM;
   const busy = Math.min(1, (detail - SMOOTH_IMAGE_DETAIL) / (BUSY_IMAGE_DETAIL - SMOOTH_IMAGE_DETAIL));
-  return DEFAULT_BITS_PER_PARAM + busy * (BUSY_BITS_PER_PARAM - DEFAULT_BITS_PER_PARAM);
+  const span = Math.log2(BUSY_PLAN_OFF_FROM_BPP / BUSY_PLAN_FULL_UP_TO_BPP);
+  const atRate = Math.min(1, Math.log2(BUSY_PLAN_OFF_FROM_BPP / bpp) / span);
+  return DEFAULT_BITS_PER_PARAM + busy * atRate * (BUSY_BITS_PER_PARAM - DEFAULT_BITS_PER_PARAM);
 }
 
 /** Bytes of container and header per file, plus per network and per tensor (spec §2–§3), for planning. */

@@ -230,7 +230,7 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   const inputs = encodedInputs(2, fourier);
   const networks = tiling.columns * tiling.rows;
   const bitsPerParam = options.width !== undefined ? undefined
-    : options.bitsPerParam ?? bitsPerParamForDetail(regionDetail(image, [0, 0, image.width, image.height]), networks);
+    : options.bitsPerParam ?? bitsPerParamForDetail(regionDetail(image, [0, 0, image.width, image.height]), networks, bpp);
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
     : {
