@@ -35,9 +35,9 @@ export const DEFAULT_BITS_PER_PARAM = 6;
  * full-size Kodak photos it gives 5 bits (01, 05, 08, 13) this gained
  * +0.15 dB at 1 bpp and +0.09 at 0.5 on the mean, all eight encodes higher,
  * MS-SSIM −0.002 (study-bits-detail-full.jsonl); at 2 bpp it lost (see
- * BUSY_PLAN_OFF_FROM_BPP). An image fitted by
- * one network keeps the default: on images scaled down to 192×128, busy by
- * this measure, 5 bits lost to 6 (study-bitsPerParam.jsonl).
+ * BUSY_PLAN_OFF_FROM_BPP). An image fitted by one network keeps the
+ * default: on images scaled down to 192×128, busy by this measure, 5 bits
+ * lost to 6 (study-bitsPerParam.jsonl).
  */
 export const SMOOTH_IMAGE_DETAIL = 250;
 export const BUSY_IMAGE_DETAIL = 450;
