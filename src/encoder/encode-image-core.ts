@@ -229,13 +229,14 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   }
   const inputs = encodedInputs(2, fourier);
   const networks = tiling.columns * tiling.rows;
+  const pixels = image.width * image.height;
   const bitsPerParam = options.width !== undefined ? undefined
     : options.bitsPerParam ?? bitsPerParamForDetail(regionDetail(image, [0, 0, image.width, image.height]), networks, bpp);
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
     : {
       ...architectureForRate({
-        bpp, pixels: image.width * image.height, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam,
+        bpp, pixels, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam,
       }),
       fourier,
     };
@@ -247,7 +248,6 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   }
   const widths = tileWidthsFor(image, tiling, arch, rateMode && options.width === undefined, options);
   // Parameters × pixels of every network: the default passes spend about the same work per pixel at any rate.
-  const pixels = image.width * image.height;
   const work = parametersOfWidths(arch, widths) * (pixels / widths.length);
   return { tiling, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels, bitsPerParam) };
 }
