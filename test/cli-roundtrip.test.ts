@@ -77,6 +77,17 @@ test('--weight-decay reaches the fit and the report; images default to 0.05', ()
   assert.notDeepEqual(bytes('wd-0.snf'), bytes('wd-default.snf'));
 });
 
+test('--restarts reaches the fit and the report, and out of range it is one line and exit 2', () => {
+  const run = snfc(['encode', input, '-o', path.join(dir, 'restarts.snf'), '--width', '12', '--steps', '20', '--restarts', '2', '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).restarts, 2);
+  const summary = snfc(['encode', input, '-o', path.join(dir, 'restarts-line.snf'), '--width', '12', '--steps', '20', '--restarts', '2']);
+  assert.match(summary.stderr, /20\+\d+ steps, best of 2 fits/);
+  const bad = snfc(['encode', input, '-o', path.join(dir, 'restarts-bad.snf'), '--restarts', '0']);
+  assert.equal(bad.status, 2);
+  assert.equal(bad.stderr, "snfc: Expected a number from 1 to 16 for --restarts but received '0'\n");
+});
+
 test('a 96x96 Kodak crop at --bpp 2 --steps 300 reaches 28 dB in at most 2.2 bpp', () => {
   const out = path.join(dir, 'crop96.snf');
   const run = snfc(['encode', path.join(FIXTURES, 'kodim-crop96.png'), '-o', out, '--bpp', '2', '--steps', '300', '--json']);

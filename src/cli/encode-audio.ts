@@ -3,6 +3,7 @@ import { encodeAudio } from '../encoder/audio/encode-audio.js';
 import { DEFAULT_KBPS } from '../encoder/audio/audio-defaults.js';
 import type { ResolvedEngine } from '../encoder/engines.js';
 import { readAudioInput } from './audio-input.js';
+import { restartsText } from './encode-options.js';
 import { usageError } from './errors.js';
 import { checkOutput, writeOutputAtomically } from './files.js';
 import { withTrainingProgress } from './progress.js';
@@ -22,6 +23,7 @@ export interface SharedEncodeOptions {
   readonly lr?: number;
   readonly weightDecay?: number;
   readonly seed?: number;
+  readonly restarts?: number;
   readonly overlap?: number;
   readonly timeLimitSeconds?: number;
 }
@@ -55,13 +57,13 @@ export async function encodeAudioFile(
       seconds: result.seconds, duration: seconds, sampleRate: clip.sampleRate, channels: clip.channels.length,
       segments: result.segments, overlap: result.overlap, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0,
       omega: result.arch.omega, params: result.params, bits: result.bits, bitsPerParam: result.bitsPerParam, steps: result.steps, batch: result.batch,
-      qatSteps: result.qatSteps, alpha: result.alpha, lr: result.lr, weightDecay: result.weightDecay, seed: result.seed, engine: result.engine,
+      qatSteps: result.qatSteps, alpha: result.alpha, lr: result.lr, weightDecay: result.weightDecay, seed: result.seed, restarts: result.restarts, engine: result.engine,
       ...(result.rateHit === undefined ? {} : { targetKbps: kbps ?? DEFAULT_KBPS, rateHit: result.rateHit }),
     }) + '\n');
   } else if (argv.quiet !== true) {
     process.stderr.write(`${output}: ${result.bytes.length} bytes, ${result.kbps.toFixed(1)} kbps, SNR ${result.snr.toFixed(2)} dB, LSD ${result.lsd.toFixed(2)} dB ` +
       `(${result.segments} segments${result.overlap > 0 ? ` overlapping ${result.overlap} samples` : ''}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ` +
-      `${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s)\n`);
+      `${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s)\n`);
   }
   if (result.rateHit === false) process.stderr.write(kbpsMissWarning(result.kbps, kbps ?? DEFAULT_KBPS) + '\n');
 }

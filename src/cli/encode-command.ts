@@ -5,7 +5,7 @@ import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
 import { readPhoto } from './image-io.js';
 import { withTrainingProgress } from './progress.js';
-import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
+import { parseEncodeOptions, restartsText, withEncodeOptions } from './encode-options.js';
 import { usageError } from './errors.js';
 import { DEFAULT_BPP } from '../encoder/architecture.js';
 import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
@@ -58,13 +58,13 @@ export const encodeCommand = {
       process.stdout.write(JSON.stringify({
         input, output, bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, widths: result.widths, ...tilePsnrRange(result.tilePsnrs), depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
-        alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, weightDecay: result.weightDecay, seed: result.seed, qatSteps: result.qatSteps,
+        alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, weightDecay: result.weightDecay, seed: result.seed, restarts: result.restarts, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, tune: result.tune, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
       process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
-        `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps, ${result.seconds.toFixed(1)} s` +
+        `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s` +
         `${keepMetadata ? `; metadata kept: ${result.metadataBytes} bytes` : ''})\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).

@@ -3,6 +3,7 @@ import { ENGINE_NAMES } from '../encoder/engines.js';
 import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
 import { TILE_ALLOCATIONS } from '../encoder/tile-widths.js';
 import { TUNINGS } from '../encoder/contrast-weights.js';
+import { MAX_RESTARTS } from '../encoder/fit-networks.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import type { EncodeSettings } from '../batch/encode-file.js';
 import { usageError } from './errors.js';
@@ -33,9 +34,15 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('lr', { type: 'string', describe: 'Peak Adam learning rate (cosine-decayed, or held with --schedule constant) [default: 0.002 with Fourier inputs, 0.003 without; networks wider than 56 take it times 56 / width]' })
     .option('weight-decay', { type: 'string', describe: 'Decoupled weight decay of the fit (AdamW): each Adam step first shrinks every weight by the factor 1 - lr x this; keeps the weights small and cheap to code over long fits, 0: plain Adam [default: 0.05 for images, 0 for audio]' })
     .option('schedule', { type: 'string', describe: `Learning rate after the warm-up: cosine (decays to 5 % of --lr) or constant (holds --lr; the WS paper's code; add --warmup 0 for no warm-up) [default: ${DEFAULT_SCHEDULE}]` })
+    .option('restarts', { type: 'string', describe: `Quality mode for long budgets: fit every network this many times, each from its own seed, and keep the fit with the lowest loss; takes as many times as long, 1 to ${MAX_RESTARTS}. At 1 bpp and above it pays where more --steps or --time do not (docs/cli.md) [default: 1]` })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
     .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')}. wasm: WASM SIMD on worker threads; ref: plain TypeScript reference; tfjs: TensorFlow.js on the first backend installed (tfjs-node-gpu, tfjs-node, tfjs-backend-wasm, tfjs-backend-cpu; SNFC_TFJS_BACKEND=cpu|wasm|node|node-gpu picks one); auto: tfjs when it finds a GPU, else wasm [default: auto]` })
     .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' });
+}
+
+/** For an encode's summary line: `, best of 3 fits` with `--restarts 3`, else nothing. */
+export function restartsText(restarts: number): string {
+  return restarts > 1 ? `, best of ${restarts} fits` : '';
 }
 
 /** `--tiles CxR`: 1 to 64 tiles a side. */
@@ -65,6 +72,7 @@ export function parseEncodeOptions(argv: Record<string, unknown>): EncodeSetting
     weightDecay: argv.weightDecay === undefined ? undefined : numberIn('weight-decay', argv.weightDecay, 0, 1000),
     schedule: oneOf('schedule', argv.schedule ?? DEFAULT_SCHEDULE, SCHEDULES),
     seed: argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1),
+    restarts: argv.restarts === undefined ? undefined : integerIn('restarts', argv.restarts, 1, MAX_RESTARTS),
     tiles: argv.tiles === undefined || argv.tiles === 'auto' ? undefined : tilesFlag(argv.tiles),
     overlap: argv.overlap === undefined ? undefined : integerIn('overlap', argv.overlap, 0, 32768),
     allocation: argv.allocation === undefined ? undefined : oneOf('allocation', argv.allocation, TILE_ALLOCATIONS),

@@ -290,7 +290,7 @@ function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number },
 export async function encodeImageWith(image: Raster, options: ImageEncodeOptions, defaultEngine: EngineFactory): Promise<ImageEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
-  const { warmup, schedule, weightDecay } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
+  const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
   const { tiling, arch, rateMode, bpp, overlap, widths, passes } = planEncode(image, options);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
@@ -339,7 +339,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })) });
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const trained = await trainNetworks({
-    arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
+    arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
     timeLimitSeconds: timeLimit, elapsed,
     // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly (without the kept metadata).
     grid: rateMode ? { targetBytes: (bpp * image.width * image.height) / 8, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },
@@ -358,7 +358,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
-    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
     seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths, tilePsnrs, tune,
   };
 }

@@ -98,6 +98,14 @@ export interface FitSettings {
   readonly weightDecay?: number;
   /** Seed of the initialization (network n starts from seed + n); default 1. */
   readonly seed?: number;
+  /**
+   * Fits of every network, each from its own initialization, of which the one
+   * with the lowest loss is kept; default 1. A quality mode for long budgets:
+   * it takes as many times the fit's time. At 1 bpp, where more passes of one
+   * fit round worse to the file's grid, it is the use of more time that pays
+   * (docs/studies.md, "Restarts").
+   */
+  readonly restarts?: number;
   /** Compute engine; default the WASM engine. */
   readonly engine?: EngineFactory;
   /**
@@ -119,7 +127,9 @@ export interface FitSettings {
  * messages: `pixel` or `sample`; `defaultWeightDecay` is the signal's.
  * @throws EncodeOptionsError for a batch, warm-up or schedule out of range.
  */
-export function checkFitSettings(options: FitSettings & { readonly batch?: number }, unit: string, defaultWeightDecay: number): { warmup: number; schedule: Schedule; weightDecay: number } {
+export function checkFitSettings(
+  options: FitSettings & { readonly batch?: number }, unit: string, defaultWeightDecay: number,
+): { warmup: number; schedule: Schedule; weightDecay: number; restarts: number } {
   if (options.batch !== undefined && !(Number.isInteger(options.batch) && options.batch >= 0)) {
     throw new EncodeOptionsError(`batch must be 0 (every ${unit} at each step) or a whole number of ${unit}s; got ${String(options.batch)}`);
   }
@@ -129,8 +139,15 @@ export function checkFitSettings(options: FitSettings & { readonly batch?: numbe
   if (!SCHEDULES.includes(schedule)) throw new EncodeOptionsError(`schedule must be one of ${SCHEDULES.join(', ')}; got ${String(schedule)}`);
   const weightDecay = options.weightDecay ?? defaultWeightDecay;
   if (!(weightDecay >= 0 && Number.isFinite(weightDecay))) throw new EncodeOptionsError(`weightDecay must be a number from 0 up; got ${String(options.weightDecay)}`);
-  return { warmup, schedule, weightDecay };
+  const restarts = options.restarts ?? 1;
+  if (!(Number.isInteger(restarts) && restarts >= 1 && restarts <= MAX_RESTARTS)) {
+    throw new EncodeOptionsError(`restarts must be a whole number from 1 to ${MAX_RESTARTS}; got ${String(options.restarts)}`);
+  }
+  return { warmup, schedule, weightDecay, restarts };
 }
+
+/** Most fits of one network (FitSettings.restarts): each is a whole fit's time. */
+export const MAX_RESTARTS = 16;
 
 export interface TrainNetworksOptions {
   readonly arch: SirenArch;
@@ -142,8 +159,10 @@ export interface TrainNetworksOptions {
   readonly lr: number;
   /** Learning rate after the warm-up (trainer.ts): cosine decay or held; default cosine. */
   readonly schedule?: Schedule;
-  /** Network n is initialized with seed + n. */
+  /** Network n is initialized with seed + n; its restart r (of `restarts`) with seed + n + r × the number of networks. */
   readonly seed: number;
+  /** Fits of every network, the lowest loss kept (FitSettings.restarts). */
+  readonly restarts: number;
   readonly steps: number;
   readonly qatSteps: number;
   readonly warmup: number;
@@ -173,6 +192,8 @@ export interface EncodeResultCommon {
   readonly schedule: Schedule;
   readonly weightDecay: number;
   readonly seed: number;
+  /** Fits of every network (FitSettings.restarts), the lowest loss kept. */
+  readonly restarts: number;
   /** Fit passes per network (fewer than asked when time ran out), and fine-tuning steps. */
   readonly steps: number;
   /** Points per Adam step of the fit in the largest network (all of its points without mini-batches). */
@@ -197,7 +218,8 @@ export interface TrainedNetworks {
 
 export async function trainNetworks(options: TrainNetworksOptions): Promise<TrainedNetworks> {
   // Several networks at once where the engine offers lanes (the WASM engine in Node), else one at a time here.
-  const lanes = options.sets.length > 1 ? options.createEngine.openLanes?.(options.sets.length) : undefined;
+  const fits = options.sets.length * options.restarts;
+  const lanes = fits > 1 ? options.createEngine.openLanes?.(fits) : undefined;
   try {
     return await trainOn(options, lanes);
   } finally {
@@ -206,9 +228,9 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
 }
 
 async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | undefined): Promise<TrainedNetworks> {
-  const { arch, dims, sets, steps, qatSteps, timeLimitSeconds: timeLimit, elapsed } = options;
+  const { arch, dims, sets, steps, qatSteps, restarts, timeLimitSeconds: timeLimit, elapsed } = options;
   const fourier = arch.fourier ?? 0;
-  const total = sets.length * (steps + qatSteps);
+  const total = sets.length * (steps * restarts + qatSteps);
   let done = 0;
   const progress = (loss: number): void => {
     done += 1;
@@ -222,25 +244,33 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   });
   const work = sets.map((set) => parameterCount(archOf(set)) * (set.coords.length / dims));
   // Under a time limit each job gets `share` of the time left (runEveryNetwork).
-  const runAll = async (jobFor: (index: number, share: number) => NetworkJob): Promise<NetworkJobResult[]> => {
-    const results = await runEveryNetwork(work, lanes, options.createEngine, jobFor, progress);
+  const runAll = async (jobFor: (index: number, share: number) => NetworkJob, jobWork = work): Promise<NetworkJobResult[]> => {
+    const results = await runEveryNetwork(jobWork, lanes, options.createEngine, jobFor, progress);
     engineName = results[0]?.engine ?? engineName;
     return results;
   };
 
-  // 1. Fit every network, then measure how sensitive its loss is to each of its tensors.
+  // 1. Fit every network (`restarts` times, each from its own seed), then measure how sensitive its loss is to each
+  // of its tensors. Fit j is of network j mod n: restart 0 of every network is the fit of an encode without restarts.
   const fitDeadline = timeLimit === undefined ? undefined : timeLimit * (1 - (qatSteps > 0 ? QAT_TIME_FRACTION : FINISH_TIME_FRACTION));
-  const fitted = (await runAll((index, share) => {
-    const set = sets[index]!;
+  const fits = (await runAll((fit, share) => {
+    const n = fit % sets.length;
+    const set = sets[n]!;
     return {
-      kind: 'fit', setup: setupOf(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + index), options.weightDecay),
-      steps, lr: set.lr ?? options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + index,
+      kind: 'fit', setup: setupOf(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + fit), options.weightDecay),
+      steps, lr: set.lr ?? options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + n,
       ...(fitDeadline === undefined ? {} : { timeLimitSeconds: Math.max(0, (fitDeadline - elapsed()) * share) }),
     };
-  })).map((result) => {
+  }, Array.from({ length: restarts }, () => work).flat())).map((result) => {
     if (result.kind !== 'fit') throw new Error('a fit job returned no fit');
     done += steps - result.steps;
     return result;
+  });
+  // The lowest loss in float, not after rounding: a fit that fits better in float rounded as well or better in the study.
+  const fitted = sets.map((_, n) => {
+    let best = fits[n]!;
+    for (let fit = n + sets.length; fit < fits.length; fit += sets.length) if (fits[fit]!.loss < best.loss) best = fits[fit]!;
+    return best;
   });
   const fitSteps = Math.max(...fitted.map((network) => network.steps));
 

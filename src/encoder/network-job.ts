@@ -38,7 +38,7 @@ export interface FineTuneJob {
 }
 
 export type NetworkJobResult =
-  | { readonly kind: 'fit'; readonly params: Float32Array; readonly sensitivities: number[]; readonly steps: number; readonly engine: string }
+  | { readonly kind: 'fit'; readonly params: Float32Array; readonly sensitivities: number[]; readonly steps: number; readonly engine: string; readonly loss: number }
   | { readonly kind: 'fineTune'; readonly params: Float32Array; readonly steps: number; readonly engine: string };
 
 /** Called after every pass of a fit and every fine-tuning step, with its loss. */
@@ -55,7 +55,7 @@ export async function runNetworkJob(createEngine: EngineFactory, job: NetworkJob
         timeLimitSeconds: job.timeLimitSeconds, onStep: (_, loss) => onStep?.(loss),
       });
       const sensitivities = await tensorSensitivities(engine, arch, fitted.params, job.sensitivitySeed);
-      return { kind: 'fit', params: fitted.params, sensitivities, steps: fitted.steps, engine: engine.name };
+      return { kind: 'fit', params: fitted.params, sensitivities, steps: fitted.steps, engine: engine.name, loss: fitted.bestLoss };
     }
     const tuned = await quantizationAwareFineTune(engine, arch, params, job.gridSteps, {
       steps: job.steps, lr: job.lr, timeLimitSeconds: job.timeLimitSeconds, onStep: (_, loss) => onStep?.(loss),

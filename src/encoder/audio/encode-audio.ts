@@ -149,7 +149,7 @@ export function segmentData(clip: AudioClip, cell: readonly number[], overlap: n
 export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions = {}): Promise<AudioEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
-  const { warmup, schedule, weightDecay } = checkFitSettings(options, 'sample', DEFAULT_AUDIO_WEIGHT_DECAY);
+  const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'sample', DEFAULT_AUDIO_WEIGHT_DECAY);
   const { segments, overlap, arch, rateMode, kbps } = planAudioEncode(clip, options);
   const length = clipLength(clip);
   const channels = clip.channels.length;
@@ -178,7 +178,7 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
     writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: tensors[n]! })) });
   const targetBytes = (kbps * 1000 * length) / clip.sampleRate / 8;
   const trained = await trainNetworks({
-    arch, dims: 1, sets, alpha, lr, schedule, seed, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? createWasmEngine,
+    arch, dims: 1, sets, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? createWasmEngine,
     timeLimitSeconds: options.timeLimitSeconds, elapsed,
     // The metadata's PSNR is stored at a fixed width, so a placeholder sizes the file exactly.
     grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted.steps, fitted.engine)).length } : { bits: options.bits ?? 8 },
@@ -195,7 +195,7 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
     bytes, snr: snr(clip, decoded), psnr: quality, lsd: logSpectralDistance(clip, decoded),
     kbps: (bytes.length * 8 * clip.sampleRate) / length / 1000, arch, segments, overlap, params,
     bits: Math.max(...trained.tensors.flat().map((t) => t.bits)), bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params,
-    alpha, lr, schedule, weightDecay, seed, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps, seconds: elapsed(), engine: trained.engine,
+    alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps, seconds: elapsed(), engine: trained.engine,
     ...(trained.rateHit === undefined ? {} : { rateHit: trained.rateHit }),
   };
 }
