@@ -105,5 +105,12 @@ test('bench resumes: a rerun measures nothing, and a deleted entry is the only o
     const entries = await readEntries(json);
     assert.equal((entries.find((e) => e.key === measured[0]) as { tune?: string } | undefined)?.tune, 'psnr');
     assert.ok(entries.filter((e) => e.codec === 'snf' && e.key !== measured[0]).every((e) => (e as { tune?: string }).tune === 'balanced'));
+    // And restarts: new work, recorded in the entry.
+    measured.length = 0;
+    const restarted = await runBench({ ...options, codecs: ['snf'], bpps: [4], limit: 1, snf: { engine: 'ref', steps: 20, restarts: 2 } });
+    assert.equal(restarted.measured, 1);
+    const withRestarts = (await readEntries(json)).find((e) => e.key === measured[0]) as { restarts?: number; key: string } | undefined;
+    assert.equal(withRestarts?.restarts, 2);
+    assert.match(withRestarts?.key ?? '', /"restarts":2/);
   }
 });

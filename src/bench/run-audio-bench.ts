@@ -32,7 +32,7 @@ export interface AudioBenchOptions {
   readonly kbps?: readonly number[];
   readonly codecs?: readonly AudioCodecName[];
   readonly outDir: string;
-  readonly snf?: { readonly engine?: EngineName; readonly steps?: number; readonly seed?: number; readonly timeLimitSeconds?: number };
+  readonly snf?: { readonly engine?: EngineName; readonly steps?: number; readonly seed?: number; readonly timeLimitSeconds?: number; readonly restarts?: number };
   readonly commandLine?: string;
   readonly onEntry?: (entry: AudioBenchEntry, done: number, total: number) => void;
 }
@@ -91,7 +91,11 @@ export async function isAudioBench(inputs: readonly string[]): Promise<boolean> 
 }
 
 function settingsFor(codec: AudioCodecName, options: AudioBenchOptions): Record<string, unknown> {
-  if (codec === 'snf') return { engine: options.snf?.engine ?? 'auto', steps: options.snf?.steps ?? null, seed: options.snf?.seed ?? null, time: options.snf?.timeLimitSeconds ?? null };
+  if (codec === 'snf') {
+    const s = options.snf ?? {};
+    // restarts only when given, so that the keys of earlier runs stay as they were.
+    return { engine: s.engine ?? 'auto', steps: s.steps ?? null, seed: s.seed ?? null, time: s.timeLimitSeconds ?? null, ...(s.restarts === undefined ? {} : { restarts: s.restarts }) };
+  }
   return codec === 'mp3' ? { encoder: '@breezystack/lamejs', mode: 'cbr' } : { encoder: 'libopus 1.4 (opusscript)', mode: 'cbr', signal: 'music', frameMs: 20 };
 }
 
@@ -100,7 +104,7 @@ async function measure(clip: AudioClip, codec: AudioCodecName, kbps: number, opt
   const duration = clip.channels[0]!.length / clip.sampleRate;
   if (codec === 'snf') {
     const s = options.snf ?? {};
-    const result = await encodeAudio(clip, { kbps, steps: s.steps, seed: s.seed, timeLimitSeconds: s.timeLimitSeconds, engine: await engineByName(s.engine ?? 'auto') });
+    const result = await encodeAudio(clip, { kbps, steps: s.steps, seed: s.seed, timeLimitSeconds: s.timeLimitSeconds, restarts: s.restarts, engine: await engineByName(s.engine ?? 'auto') });
     // Measured on what the decoder gives back, through the public decoder.
     const decoded = await decodeAudio(result.bytes);
     return {

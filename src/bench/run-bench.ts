@@ -243,8 +243,11 @@ export async function loadRgb(file: string, resize?: { width: number; height: nu
 /** The resume key of one entry. */
 function entryKey(image: string, resize: string | null, codec: CodecName, point: number, snf: SnfBenchSettings): string {
   const settings = codec === 'snf'
-    // batch only when given, so that the keys of runs at the default stay as they were before it existed.
-    ? { steps: snf.steps ?? null, time: snf.timeLimitSeconds ?? null, engine: snf.engine, seed: snf.seed ?? null, ...(snf.batch === undefined ? {} : { batch: snf.batch }), ...(snf.tune === undefined ? {} : { tune: snf.tune }) }
+    // batch, tune and restarts only when given, so that the keys of runs at the default stay as they were before they existed.
+    ? {
+      steps: snf.steps ?? null, time: snf.timeLimitSeconds ?? null, engine: snf.engine, seed: snf.seed ?? null, ...(snf.batch === undefined ? {} : { batch: snf.batch }),
+      ...(snf.tune === undefined ? {} : { tune: snf.tune }), ...(snf.restarts === undefined ? {} : { restarts: snf.restarts }),
+    }
     : SHARP_SETTINGS[codec];
   return JSON.stringify([image, resize, codec, point, settings]);
 }
@@ -557,7 +560,7 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
   out.push(`- Images: ${summary.images.length}${run.limit !== undefined ? ` (--limit ${run.limit})` : ''}${run.resize ? `, each scaled and centre-cropped to ${run.resize}` : ''}: ${summary.images.map((i) => path.basename(i)).join(', ')}`);
   if (codecs.includes('snf')) {
     const s = run.snf;
-    out.push(`- snf: engine ${s.engine}, steps ${s.steps ?? 'default'}, batch ${s.batch ?? 'default'}, time limit ${s.timeLimitSeconds === undefined ? 'none' : `${s.timeLimitSeconds} s`}, seed ${s.seed ?? 'default'}, tune ${s.tune ?? 'default'}`);
+    out.push(`- snf: engine ${s.engine}, steps ${s.steps ?? 'default'}, batch ${s.batch ?? 'default'}, time limit ${s.timeLimitSeconds === undefined ? 'none' : `${s.timeLimitSeconds} s`}, seed ${s.seed ?? 'default'}, tune ${s.tune ?? 'default'}${s.restarts === undefined ? '' : `, restarts ${s.restarts}`}`);
   }
   const sharpCodecs = codecs.filter((c): c is SharpCodecName => c !== 'snf');
   if (sharpCodecs.length > 0) {

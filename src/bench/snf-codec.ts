@@ -23,6 +23,8 @@ export interface SnfBenchSettings {
   readonly seed?: number;
   /** What the fit minimizes (`--tune`); undefined: the encoder's default. */
   readonly tune?: Tuning;
+  /** Fits of every network, the best kept (`--restarts`); undefined: the encoder's default (1). */
+  readonly restarts?: number;
 }
 
 /** One measured snf point. */
@@ -62,6 +64,8 @@ export interface SnfPoint {
   readonly tilePsnrMin?: number;
   /** What the fit minimized. Absent from entries written before `--tune` (plain squared error, `psnr`). */
   readonly tune?: Tuning;
+  /** Fits of every network, the best kept. Absent from entries written before `--restarts` (1). */
+  readonly restarts?: number;
 }
 
 /**
@@ -77,7 +81,7 @@ export async function measureSnfPoint(
   ]);
   const started = performance.now();
   const result = await encodeImage(image, {
-    bpp: targetBpp, steps: settings.steps, batch: settings.batch, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed, tune: settings.tune,
+    bpp: targetBpp, steps: settings.steps, batch: settings.batch, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed, tune: settings.tune, restarts: settings.restarts,
     engine: await engineByName(settings.engine), onStep,
   });
   const decoded = await decodeImage(result.bytes);
@@ -88,7 +92,7 @@ export async function measureSnfPoint(
     ...reportPsnr(psnr(image, decoded)), encoderPsnr: reportPsnr(result.psnr).psnr, msssim: similarity.value, msssimScales: similarity.scales,
     networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, batch: result.batch, seconds,
     tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap,
-    ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), tilePsnrMin: reportPsnr(Math.min(...result.tilePsnrs)).psnr, tune: result.tune,
+    ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), tilePsnrMin: reportPsnr(Math.min(...result.tilePsnrs)).psnr, tune: result.tune, restarts: result.restarts,
     ...(result.tiles.columns * result.tiles.rows > 1 ? { seams: seamRatio(image, decoded, result.tiles.columns, result.tiles.rows).ratio } : {}),
   };
 }

@@ -1,4 +1,5 @@
 import { TUNINGS } from '../encoder/contrast-weights.js';
+import { MAX_RESTARTS } from '../encoder/fit-networks.js';
 import cliProgress from 'cli-progress';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { DEFAULT_ANCHORS_PATH } from '../bench/anchors.js';
@@ -60,6 +61,11 @@ function benchProgress(quiet: boolean): BenchProgress | undefined {
   };
 }
 
+/** `--restarts K` of snf's encodes, or undefined for the encoder's default. */
+function restartsFlag(value: unknown): number | undefined {
+  return value === undefined ? undefined : integerIn('restarts', value, 1, MAX_RESTARTS);
+}
+
 /** `snfc bench` on WAV files (run-audio-bench.ts). */
 async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<void> {
   for (const flag of ['bpp', 'resize', 'limit', 'anchors', 'batch', 'tune'] as const) {
@@ -71,11 +77,12 @@ async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Pr
   const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, 1_000_000);
   const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000);
   const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
+  const restarts = restartsFlag(argv.restarts);
   const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
   const quiet = argv.quiet === true;
   const result = await runAudioBench({
     inputs: (argv.inputs as unknown[]).map(String), kbps, codecs, outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
-    snf: { engine, steps, seed, timeLimitSeconds },
+    snf: { engine, steps, seed, timeLimitSeconds, restarts },
     onEntry: quiet ? undefined : (e, done, total) => process.stderr.write(`bench ${done}/${total}: ${e.file} ${e.codec} @${e.targetKbps}: ${e.kbps.toFixed(1)} kbps, SNR ${e.snr.toFixed(2)} dB, LSD ${e.lsd.toFixed(2)} dB\n`),
   });
   if (!quiet) {
@@ -97,6 +104,7 @@ export const benchCommand = {
     .option('engine', { type: 'string', describe: `snf compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
     .option('seed', { type: 'string', describe: 'snf initialization seed [default: the encoder\'s]' })
     .option('tune', { type: 'string', describe: `What snf's fit minimizes: ${TUNINGS.join(', ')} (snfc encode --tune) [default: the encoder's]` })
+    .option('restarts', { type: 'string', describe: `Fits of every snf network, the best kept (snfc encode --restarts), 1 to ${MAX_RESTARTS} [default: the encoder's]` })
     .option('resize', { type: 'string', describe: 'Scale and centre-crop every image to WxH first (quick subsets)' })
     .option('limit', { type: 'string', describe: 'Use only the first N images' })
     .option('out', { type: 'string', describe: `Output folder; a rerun resumes there [default: ${DEFAULT_OUT_DIR}]` })
@@ -118,6 +126,7 @@ export const benchCommand = {
     const batch = argv.batch === undefined ? undefined : integerIn('batch', argv.batch, 0, 1 << 30);
     const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
     const tune = argv.tune === undefined ? undefined : oneOf('tune', argv.tune, TUNINGS);
+    const restarts = restartsFlag(argv.restarts);
     const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const resize = argv.resize === undefined ? undefined : sizeFlag('resize', argv.resize, 16384);
     const limit = argv.limit === undefined ? undefined : integerIn('limit', argv.limit, 1, 1_000_000);
@@ -130,7 +139,7 @@ export const benchCommand = {
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,
       outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
-      snf: { engine, steps, batch, timeLimitSeconds, seed, tune },
+      snf: { engine, steps, batch, timeLimitSeconds, seed, tune, restarts },
       anchorsPath: noAnchors ? null : typeof argv.anchors === 'string' ? argv.anchors : undefined,
       anchorsRequired: typeof argv.anchors === 'string',
       progress: benchProgress(argv.quiet === true),
