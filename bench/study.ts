@@ -149,6 +149,7 @@ for (const image of images) {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
         width: result.arch.width, ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, ...(seams === undefined ? {} : { seams }),
+        ...(tiled ? { tilePsnrs: result.tilePsnrs.map((p) => Math.round(p * 100) / 100) } : {}),
         msssim: msSsim(raster, decoded).value,
       };
       appendFileSync(out, JSON.stringify(row) + '\n');

@@ -1,0 +1,71 @@
+// Usage: npm run build && node bench/shared-contexts.mjs FILE.snf …
+// How many bits would contexts shared across a file's networks save? Ideal adaptive code lengths (−log2 p of the
+// spec's KT contexts, §6.2/§6.5), fresh per tensor (the format today) against carried from the same tensor of the
+// previous network (same bits), and a variant that carries the counts scaled down to a prior of at most S samples.
+import { readFileSync } from 'node:fs';
+import { readSnf } from '../dist/src/format/index.js';
+const SUFFIX = 2, NODES = 3, LIMIT = 1 << 13;
+const ctxCount = (B) => 2 + 4 * (B - 2);
+function cost(counts, ctx, bit) {
+  const n0 = counts[2 * ctx], n1 = counts[2 * ctx + 1];
+  const p0 = Math.floor(((2 * n0 + 1) * 32768) / (2 * (n0 + n1) + 2)) / 32768;
+  counts[2 * ctx + bit]++;
+  if (counts[2 * ctx] + counts[2 * ctx + 1] > LIMIT) { counts[2 * ctx] = (counts[2 * ctx] + 1) >> 1; counts[2 * ctx + 1] = (counts[2 * ctx + 1] + 1) >> 1; }
+  return -Math.log2(bit === 0 ? p0 : 1 - p0);
+}
+function valueBits(counts, C, q) {
+  if (q === 0) return cost(counts, 0, 0);
+  let b = cost(counts, 0, 1) + cost(counts, 1, q < 0 ? 1 : 0);
+  const m = Math.abs(q), c = Math.floor(Math.log2(m));
+  for (let k = 0; k < C; k++) { const more = c > k ? 1 : 0; b += cost(counts, 2 + k, more); if (!more) break; }
+  const offset = m - (1 << c), adaptive = Math.min(c, SUFFIX), base = 2 + C + NODES * (c - 1) - 1;
+  let node = 1;
+  for (let j = 0; j < adaptive; j++) { const bit = (offset >> (c - 1 - j)) & 1; b += cost(counts, base + node, bit); node = 2 * node + bit; }
+  return b + (c - adaptive);
+}
+for (const file of process.argv.slice(2)) {
+  const snf = readSnf(readFileSync(file));
+  const nets = snf.networks;
+  const T = nets[0].tensors.length;
+  let fresh = 0, shared = 0; const prior = { 16: 0, 64: 0, 256: 0 };
+  const perT = Array.from({ length: T }, () => ({ n: 0, fresh: 0, shared: 0, p64: 0 }));
+  for (const [S] of [[16], [64], [256], [Infinity]]) {
+    const carry = new Map();
+    for (const net of nets) net.tensors.forEach((t, ti) => {
+      const key = ti + ':' + t.bits;
+      let counts = new Uint16Array(2 * ctxCount(t.bits));
+      const prev = carry.get(key);
+      if (prev) for (let c = 0; c < prev.length; c += 2) {
+        const tot = prev[c] + prev[c + 1]; const s = tot > S ? S / tot : 1;
+        counts[c] = Math.round(prev[c] * s); counts[c + 1] = Math.round(prev[c + 1] * s);
+      }
+      let b = 0; for (const q of t.values) b += valueBits(counts, t.bits - 2, q);
+      carry.set(key, counts);
+      if (S === Infinity) { shared += b; perT[ti].shared += b; } else prior[S] += b;
+      if (S === 64) perT[ti].p64 += b;
+    });
+  }
+  for (const net of nets) net.tensors.forEach((t, ti) => {
+    const counts = new Uint16Array(2 * ctxCount(t.bits)); let b = 0;
+    for (const q of t.values) b += valueBits(counts, t.bits - 2, q);
+    fresh += b; perT[ti].fresh += b; perT[ti].n += t.values.length;
+  });
+  const bytes = readFileSync(file).length;
+  console.log(`${file}: ${bytes} bytes, ${nets.length} networks; payload ideal fresh ${(fresh / 8).toFixed(0)} B, carried ${(shared / 8).toFixed(0)} B (${(100 * (shared / fresh - 1)).toFixed(2)} %), prior≤16 ${(100 * (prior[16] / fresh - 1)).toFixed(2)} %, ≤64 ${(100 * (prior[64] / fresh - 1)).toFixed(2)} %, ≤256 ${(100 * (prior[256] / fresh - 1)).toFixed(2)} %`);
+  perT.forEach((p, ti) => console.log(`  tensor ${ti}: ${p.n} values, fresh ${(p.fresh / p.n).toFixed(3)} b/v, carried ${(p.shared / p.n).toFixed(3)}, prior≤64 ${(p.p64 / p.n).toFixed(3)}`));
+}
+// The floor for any per-tensor static model: each tensor's own empirical entropy (its histogram free), and a
+// discretized Laplace fitted per tensor (one scale, sent for free), for the same files.
+import { entropyBits } from '../dist/src/format/index.js';
+for (const file of process.argv.slice(2)) {
+  const nets = readSnf(readFileSync(file)).networks;
+  let empirical = 0, laplace = 0;
+  for (const net of nets) for (const t of net.tensors) {
+    empirical += entropyBits(t.values);
+    const n = t.values.length; let mean = 0; for (const q of t.values) mean += Math.abs(q); mean /= n;
+    const b = Math.max(mean, 0.05); // Laplace scale by its maximum-likelihood estimate
+    const cdf = (x) => (x < 0 ? 0.5 * Math.exp(x / b) : 1 - 0.5 * Math.exp(-x / b));
+    for (const q of t.values) laplace -= Math.log2(Math.max(1e-12, cdf(q + 0.5) - cdf(q - 0.5)));
+  }
+  console.log(`${file}: empirical entropy per tensor ${(empirical / 8).toFixed(0)} B, per-tensor Laplace ${(laplace / 8).toFixed(0)} B`);
+}
