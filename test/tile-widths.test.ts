@@ -53,6 +53,23 @@ test('widthsByDetail: equal detail or exponent 0 keeps the planned width; busier
   assert.notDeepEqual(widthsByDetail({ ...ARCH, width: 16 }, [1, 1000]), [16, 16]);
 });
 
+test('widthsByDetail with a floor: no tile below it, the rest shared by detail, the total still the plan\'s', () => {
+  const wide: SirenArch = { ...ARCH, width: 56 };
+  const details = [0.5, 2, 40, 0.5, 60, 30, 90, 0.5, 400, 250, 300, 200, 150, 90, 60, 60];
+  const free = widthsByDetail(wide, details);
+  assert.equal(Math.min(...free), 8, `without a floor the flattest tiles get 8 units: ${free.join(',')}`);
+  const floored = widthsByDetail(wide, details, undefined, undefined, 28);
+  assert.equal(Math.min(...floored), 24, `a floor of 28 units is 24 in blocks of 8: ${floored.join(',')}`);
+  const params = (widths: readonly number[]): number => widths.reduce((sum, width) => sum + parameterCount({ ...wide, width }), 0);
+  assert.ok(params(floored) <= 16 * parameterCount(wide), 'within the plan');
+  // What the floor gives the flat tiles comes from the busiest, and the order by detail stays.
+  assert.ok(Math.max(...floored) < Math.max(...free));
+  for (const [i, j] of [[8, 10], [10, 9], [9, 11]] as const) assert.ok(floored[i]! >= floored[j]!);
+  // A floor at or under one block changes nothing; one above the plan's width is the plan's width for all.
+  assert.deepEqual(widthsByDetail(wide, details, undefined, undefined, 8), free);
+  assert.deepEqual(widthsByDetail(wide, details, undefined, undefined, 100), new Array(16).fill(56));
+});
+
 test('encodeImage: allocation by detail gives the busy tile the wider network, stores each width in the file, and decodes to the reported PSNR', async () => {
   const image = halfBusy(64, 32);
   const options = { bpp: 8, steps: 10, tiles: { columns: 2, rows: 1 }, engine: await engineByName('auto') };

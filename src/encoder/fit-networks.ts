@@ -103,7 +103,7 @@ export interface FitSettings {
    * with the lowest loss is kept; default 1. A quality mode for long budgets:
    * it takes as many times the fit's time. At 1 bpp, where more passes of one
    * fit round worse to the file's grid, it is the use of more time that pays
-   * (docs/studies.md, "Restarts").
+   * (docs/studies.md, "Restarts: a quality mode at 1 bpp").
    */
   readonly restarts?: number;
   /** Compute engine; default the WASM engine. */

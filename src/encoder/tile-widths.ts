@@ -60,14 +60,14 @@ export function parametersOfWidths(base: SirenArch, widths: readonly number[]): 
 /**
  * Widths for networks of `base`'s shape, one per tile of `details`, that
  * share the parameters of `details.length` networks of `base.width` in
- * proportion to detail^`exponent`. Widths are whole multiples of `granule`,
- * by default WIDTH_PAD, the block the kernels compute in (width 9 costs what
- * 16 does), up to MAX_WIDTH: each tile starts at the largest multiple within
- * its share, and the tiles nearest the next multiple move up while the total
- * stays within the plan's. Exponent 0, tiles of equal detail or a plan
- * narrower than two blocks give every tile `base.width`.
+ * proportion to detail^`exponent`, no tile below `minWidth`. Widths are whole
+ * multiples of `granule`, by default WIDTH_PAD, the block the kernels compute
+ * in (width 9 costs what 16 does), up to MAX_WIDTH: each tile starts at the
+ * largest multiple within its share, and the tiles nearest the next multiple
+ * move up while the total stays within the plan's. Exponent 0, tiles of equal
+ * detail or a plan narrower than two blocks give every tile `base.width`.
  */
-export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT, granule = WIDTH_PAD): number[] {
+export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT, granule = WIDTH_PAD, minWidth = granule): number[] {
   const params = (width: number): number => parameterCount({ ...base, width });
   const total = details.length * params(base.width);
   const weights = details.map((detail) => Math.pow(Math.max(detail, 0), exponent));
@@ -75,10 +75,12 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
   // Blocks of `granule` are too coarse to share a narrower network out: 8 or 16 units where the plan has 12 (a 48×48 image at 4 bpp) lost 5 dB.
   const equal = !(sum > 0) || !Number.isFinite(sum) || weights.every((weight) => weight === weights[0]) || base.width < 2 * granule;
   if (equal) return details.map(() => base.width);
-  const shares = weights.map((weight) => (total * weight) / sum);
+  const floor = Math.max(granule, Math.min(Math.floor(minWidth / granule) * granule, Math.floor(base.width / granule) * granule));
+  // Above one block the floor takes its parameters from the others; at one block a flat tile simply gets its 8 units.
+  const shares = floor > granule ? sharesAbove(weights, total, params(floor)) : weights.map((weight) => (total * weight) / sum);
   const top = Math.floor(MAX_WIDTH / granule) * granule;
   const widths = shares.map((share) => {
-    let width = granule;
+    let width = floor;
     while (width + granule <= top && params(width + granule) <= share) width += granule;
     return width;
   });
@@ -94,4 +96,21 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
     spent += extra;
   }
   return widths;
+}
+
+/**
+ * `total` shared in proportion to `weights`, except that no share falls
+ * below `least`: those that would are raised to it, and the rest is shared
+ * again among the others (water-filling).
+ */
+function sharesAbove(weights: readonly number[], total: number, least: number): number[] {
+  const raised = new Set<number>();
+  for (;;) {
+    const free = weights.reduce((sum, weight, i) => (raised.has(i) ? sum : sum + weight), 0);
+    const left = total - raised.size * least;
+    const shares = weights.map((weight, i) => (raised.has(i) ? least : (left * weight) / free));
+    const below = shares.flatMap((share, i) => (!raised.has(i) && share < least ? [i] : []));
+    if (below.length === 0 || raised.size + below.length === weights.length) return shares;
+    for (const i of below) raised.add(i);
+  }
 }
