@@ -5,7 +5,7 @@ import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js';
 import { engineByName } from '../src/encoder/engines.js';
-import { regionDetail, widthsByDetail } from '../src/encoder/tile-widths.js';
+import { allocatedWidths, regionDetail, widthsByDetail } from '../src/encoder/tile-widths.js';
 import { readSnf } from '../src/format/index.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
@@ -68,6 +68,13 @@ test('widthsByDetail with a floor: no tile below it, the rest shared by detail, 
   // A floor at or under one block changes nothing; one above the plan's width is the plan's width for all.
   assert.deepEqual(widthsByDetail(wide, details, undefined, undefined, 8), free);
   assert.deepEqual(widthsByDetail(wide, details, undefined, undefined, 100), new Array(16).fill(56));
+});
+
+test('the default allocation floors the widths at half the plan\'s from plans of 48 units (2 bpp); under them, the free allocation', () => {
+  const details = [0.5, 2, 40, 0.5, 60, 30, 90, 0.5, 400, 250, 300, 200, 150, 90, 60, 60];
+  assert.equal(Math.min(...allocatedWidths({ ...ARCH, width: 56 }, details)), 24);
+  assert.equal(Math.min(...allocatedWidths({ ...ARCH, width: 48 }, details)), 24);
+  for (const width of [24, 37, 47]) assert.deepEqual(allocatedWidths({ ...ARCH, width }, details), widthsByDetail({ ...ARCH, width }, details), `a plan of ${width} units`);
 });
 
 test('encodeImage: allocation by detail gives the busy tile the wider network, stores each width in the file, and decodes to the reported PSNR', async () => {

@@ -52,6 +52,19 @@ export function regionDetail(image: Raster, region: readonly [number, number, nu
  */
 export const DETAIL_EXPONENT = 0.75;
 
+/**
+ * The narrowest network the allocation gives a tile, as a fraction of the
+ * plan's width (rounded down to the kernels' blocks), for plans of at least
+ * FLOOR_FROM_WIDTH units. The power laws behind DETAIL_EXPONENT were fitted
+ * at 0.5 bpp; at 2 bpp (plans of 56 units) they sent kodim19's sky tiles down
+ * to 8 units, 4–5 dB below the image, which cost it 0.7 dB; half the plan's
+ * width took that back and was level elsewhere (−0.10 to 0.00 dB on three
+ * photos). At 1 bpp (37 units) it was level (kodim19 +0.04, kodim03 −0.10 dB),
+ * so smaller plans keep the free allocation (docs/studies.md, "A floor for the widths").
+ */
+export const MIN_WIDTH_FRACTION = 0.5;
+export const FLOOR_FROM_WIDTH = 48;
+
 /** Parameters of all the networks of `widths`, each `base` at its width. */
 export function parametersOfWidths(base: SirenArch, widths: readonly number[]): number {
   return widths.reduce((sum, width) => sum + parameterCount({ ...base, width }), 0);
@@ -96,6 +109,14 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
     spent += extra;
   }
   return widths;
+}
+
+/**
+ * The default allocation (`--allocation detail`): widths by detail^DETAIL_EXPONENT,
+ * from plans of FLOOR_FROM_WIDTH units none under MIN_WIDTH_FRACTION of the plan's.
+ */
+export function allocatedWidths(base: SirenArch, details: readonly number[]): number[] {
+  return widthsByDetail(base, details, DETAIL_EXPONENT, WIDTH_PAD, base.width >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * base.width : WIDTH_PAD);
 }
 
 /**
