@@ -58,8 +58,8 @@ export const DETAIL_EXPONENT = 0.75;
  * FLOOR_FROM_WIDTH units. The power laws behind DETAIL_EXPONENT were fitted
  * at 0.5 bpp; at 2 bpp (plans of 56 units) they sent kodim19's sky tiles down
  * to 8 units, 4–5 dB below the image, which cost it 0.7 dB; half the plan's
- * width took that back and was level elsewhere (−0.10 to 0.00 dB on three
- * photos). At 1 bpp (37 units) it was level (kodim19 +0.04, kodim03 −0.10 dB),
+ * width took that back and was level elsewhere (−0.10 to +0.08 dB on the
+ * five other photos it changes). At 1 bpp (37 units) it was level (kodim19 +0.04, kodim03 −0.10 dB),
  * so smaller plans keep the free allocation (docs/studies.md, "A floor for the widths").
  */
 export const MIN_WIDTH_FRACTION = 0.5;
