@@ -86,7 +86,7 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   // Widths in steps of 4 units rather than the kernels' blocks of 8 (which then pad them): finer shares, some compute wasted; compare with allocation=detail^1.
   allocationGranule: [4].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
   // No tile narrower than a fraction of the plan's width (session 16: at 2 bpp, tiles of 8 units on kodim19 lost 5 dB to the image).
-  allocationFloor: [0.5, 0.75].map((fraction) => ({ name: `allocation=detail^0.75+floor=${fraction}`, options: widthsAt(0.75, undefined, (width) => fraction * width) })),
+  allocationFloor: [0.5, 0.75, 0.3].map((fraction) => ({ name: `allocation=detail^0.75+floor=${fraction}`, options: widthsAt(0.75, undefined, (width) => fraction * width) })),
   // Issue 10, MS-SSIM: the fit's squared error weighted by 1 / (local luma variance + K)^strength (contrast-weights.ts); full size.
   tune: [0, 0.25, 0.5, 0.75, 1].map((strength) => ({ name: `contrastWeighting=${strength}`, options: { contrastWeighting: { strength, radius: 3 } } })),
   tuneFine: [
