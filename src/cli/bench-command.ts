@@ -11,6 +11,7 @@ import { ENGINE_NAMES } from '../encoder/engines.js';
 import { engineFromFlag } from './engine-option.js';
 import { usageError } from './errors.js';
 import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+import { restartsFlag } from './encode-options.js';
 
 /** A comma-separated flag value as trimmed, non-empty parts. */
 function listFlag(flag: string, value: unknown): string[] {
@@ -59,11 +60,6 @@ function benchProgress(quiet: boolean): BenchProgress | undefined {
       bar.stop();
     },
   };
-}
-
-/** `--restarts K` of snf's encodes, or undefined for the encoder's default. */
-function restartsFlag(value: unknown): number | undefined {
-  return value === undefined ? undefined : integerIn('restarts', value, 1, MAX_RESTARTS);
 }
 
 /** `snfc bench` on WAV files (run-audio-bench.ts). */

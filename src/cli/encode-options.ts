@@ -40,6 +40,11 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' });
 }
 
+/** `--restarts K` (encode, batch, bench), or undefined for the encoder's default. */
+export function restartsFlag(value: unknown): number | undefined {
+  return value === undefined ? undefined : integerIn('restarts', value, 1, MAX_RESTARTS);
+}
+
 /** For an encode's summary line: `, best of 3 fits` with `--restarts 3`, else nothing. */
 export function restartsText(restarts: number): string {
   return restarts > 1 ? `, best of ${restarts} fits` : '';
@@ -72,7 +77,7 @@ export function parseEncodeOptions(argv: Record<string, unknown>): EncodeSetting
     weightDecay: argv.weightDecay === undefined ? undefined : numberIn('weight-decay', argv.weightDecay, 0, 1000),
     schedule: oneOf('schedule', argv.schedule ?? DEFAULT_SCHEDULE, SCHEDULES),
     seed: argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1),
-    restarts: argv.restarts === undefined ? undefined : integerIn('restarts', argv.restarts, 1, MAX_RESTARTS),
+    restarts: restartsFlag(argv.restarts),
     tiles: argv.tiles === undefined || argv.tiles === 'auto' ? undefined : tilesFlag(argv.tiles),
     overlap: argv.overlap === undefined ? undefined : integerIn('overlap', argv.overlap, 0, 32768),
     allocation: argv.allocation === undefined ? undefined : oneOf('allocation', argv.allocation, TILE_ALLOCATIONS),
