@@ -19,10 +19,11 @@ function halfBusy(width: number, height: number): Raster {
   return smoothBesideTexture(width, height, () => 100);
 }
 
-test('regionDetail: 0 on a flat region; the mean squared step between neighbours otherwise', () => {
+test('regionDetail: 0 on a flat region; the mean squared (or absolute) step between neighbours otherwise', () => {
   const stripes: Raster = { width: 4, height: 2, channels: 1, data: Uint8Array.from([0, 10, 0, 10, 0, 10, 0, 10]) };
   // Horizontal steps: 3 per row of 10² each; vertical: 4 of 0.
   assert.equal(regionDetail(stripes, [0, 0, 4, 2]), (6 * 100) / 10);
+  assert.equal(regionDetail(stripes, [0, 0, 4, 2], 'absolute'), (6 * 10) / 10);
   assert.equal(regionDetail(stripes, [0, 0, 1, 2]), 0);
   const image = halfBusy(32, 16);
   assert.equal(regionDetail(image, [0, 0, 16, 16]), 0);
@@ -56,9 +57,10 @@ test('widthsByDetail: equal detail or exponent 0 keeps the planned width; busier
 test('widthsByDetail with a floor: no tile below it, the rest shared by detail, the total still the plan\'s', () => {
   const wide: SirenArch = { ...ARCH, width: 56 };
   const details = [0.5, 2, 40, 0.5, 60, 30, 90, 0.5, 400, 250, 300, 200, 150, 90, 60, 60];
-  const free = widthsByDetail(wide, details);
+  // An exponent under the default's, so that the busiest tile is not already at MAX_WIDTH without a floor.
+  const free = widthsByDetail(wide, details, 0.75);
   assert.equal(Math.min(...free), 8, `without a floor the flattest tiles get 8 units: ${free.join(',')}`);
-  const floored = widthsByDetail(wide, details, undefined, undefined, 28);
+  const floored = widthsByDetail(wide, details, 0.75, undefined, 28);
   assert.equal(Math.min(...floored), 24, `a floor of 28 units is 24 in blocks of 8: ${floored.join(',')}`);
   const params = (widths: readonly number[]): number => widths.reduce((sum, width) => sum + parameterCount({ ...wide, width }), 0);
   assert.ok(params(floored) <= 16 * parameterCount(wide), 'within the plan');
@@ -66,8 +68,8 @@ test('widthsByDetail with a floor: no tile below it, the rest shared by detail, 
   assert.ok(Math.max(...floored) < Math.max(...free));
   for (const [i, j] of [[8, 10], [10, 9], [9, 11]] as const) assert.ok(floored[i]! >= floored[j]!);
   // A floor at or under one block changes nothing; one above the plan's width is the plan's width for all.
-  assert.deepEqual(widthsByDetail(wide, details, undefined, undefined, 8), free);
-  assert.deepEqual(widthsByDetail(wide, details, undefined, undefined, 100), new Array(16).fill(56));
+  assert.deepEqual(widthsByDetail(wide, details, 0.75, undefined, 8), free);
+  assert.deepEqual(widthsByDetail(wide, details, 0.75, undefined, 100), new Array(16).fill(56));
 });
 
 test('the default allocation floors the widths at half the plan\'s from plans of 48 units (2 bpp); under them, the free allocation', () => {

@@ -12,13 +12,21 @@ export const TILE_ALLOCATIONS = ['detail', 'equal'] as const;
 export type TileAllocation = (typeof TILE_ALLOCATIONS)[number];
 
 /**
- * Detail of one region of an image: the mean squared difference between
- * horizontally and vertically adjacent samples (8-bit scale, every channel).
- * On full-size Kodak tiles fitted with equal networks, its logarithm tracks
- * the logarithm of the tile's error with a correlation of 0.96 (docs/studies.md).
+ * How the steps between adjacent samples are summed into a region's detail:
+ * `squared` (their mean square) or `absolute` (their mean magnitude, in which
+ * a few strong edges weigh less against texture).
  */
-export function regionDetail(image: Raster, region: readonly [number, number, number, number]): number {
+export type DetailMeasure = 'squared' | 'absolute';
+
+/**
+ * Detail of one region of an image: the mean squared (or absolute) difference
+ * between horizontally and vertically adjacent samples (8-bit scale, every
+ * channel). The squared measure sets a photo's bits per weight
+ * (architecture.ts); the allocation between tiles uses the absolute one.
+ */
+export function regionDetail(image: Raster, region: readonly [number, number, number, number], measure: DetailMeasure = 'squared'): number {
   const [x0, y0, x1, y1] = region;
+  const cost = measure === 'squared' ? (d: number) => d * d : Math.abs;
   const channels = image.channels;
   const sample = image.data16 === undefined ? (i: number) => image.data[i]! : (i: number) => image.data16![i]! / 257;
   let sum = 0;
@@ -29,13 +37,11 @@ export function regionDetail(image: Raster, region: readonly [number, number, nu
       for (let c = 0; c < channels; c++) {
         const value = sample(at + c);
         if (x + 1 < x1) {
-          const d = sample(at + channels + c) - value;
-          sum += d * d;
+          sum += cost(sample(at + channels + c) - value);
           count++;
         }
         if (y + 1 < y1) {
-          const d = sample(at + image.width * channels + c) - value;
-          sum += d * d;
+          sum += cost(sample(at + image.width * channels + c) - value);
           count++;
         }
       }
@@ -45,12 +51,23 @@ export function regionDetail(image: Raster, region: readonly [number, number, nu
 }
 
 /**
- * Exponent of the detail in the share of parameters each tile gets. A tile's
- * error at equal widths grows about as detail^1.2, and as params^−0.6 when
- * its network grows; the total error is least when every tile's parameters
- * are in proportion to error^(1 / 1.6), so detail^0.75 (docs/studies.md).
+ * The measure of detail the allocation shares parameters by. The mean
+ * absolute step predicts a tile's error far better than the mean squared one,
+ * in which a few strong edges, cheap for a sine network to draw, outweigh
+ * texture: with one intercept per encode, the residual of log error falls from
+ * 0.41 to 0.21 at 0.5 bpp, 0.53 to 0.36 at 1 and 0.56 to 0.29 at 2
+ * (bench/detail-measures.ts, docs/studies.md "Detail as the mean absolute step").
  */
-export const DETAIL_EXPONENT = 0.75;
+export const ALLOCATION_MEASURE: DetailMeasure = 'absolute';
+
+/**
+ * Exponent of the detail in the share of parameters each tile gets. A tile's
+ * error at equal widths grows about as (mean absolute step)^2.0, and as
+ * params^−0.63 when its network grows; the total error is least when every
+ * tile's parameters are in proportion to error^(1 / 1.63), so detail^1.2
+ * (docs/studies.md). With the squared measure it was detail^0.75.
+ */
+export const DETAIL_EXPONENT = 1.2;
 
 /**
  * The narrowest network the allocation gives a tile, as a fraction of the
@@ -112,8 +129,9 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
 }
 
 /**
- * The default allocation (`--allocation detail`): widths by detail^DETAIL_EXPONENT,
- * from plans of FLOOR_FROM_WIDTH units none under MIN_WIDTH_FRACTION of the plan's.
+ * The default allocation (`--allocation detail`): widths by detail^DETAIL_EXPONENT
+ * (details in ALLOCATION_MEASURE), from plans of FLOOR_FROM_WIDTH units none
+ * under MIN_WIDTH_FRACTION of the plan's.
  */
 export function allocatedWidths(base: SirenArch, details: readonly number[]): number[] {
   return widthsByDetail(base, details, DETAIL_EXPONENT, WIDTH_PAD, base.width >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * base.width : WIDTH_PAD);
