@@ -30,6 +30,17 @@ test('regionDetail: 0 on a flat region; the mean squared (or absolute) step betw
   assert.ok(regionDetail(image, [16, 0, 32, 16]) > 100);
 });
 
+test('regionDetail: the absolute step ranks one strong edge below a texture, which the squared step ranks above it', () => {
+  const size = 32;
+  // A black half beside a white half: one step of 255 per row, the rest flat.
+  const edge: Raster = { width: size, height: size, channels: 1, data: Uint8Array.from({ length: size * size }, (_, i) => (i % size < size / 2 ? 0 : 255)) };
+  // A checkerboard of steps of 20 everywhere.
+  const texture: Raster = { width: size, height: size, channels: 1, data: Uint8Array.from({ length: size * size }, (_, i) => 100 + 20 * ((i % size + Math.floor(i / size)) % 2)) };
+  const whole = [0, 0, size, size] as const;
+  assert.ok(regionDetail(edge, whole) > regionDetail(texture, whole), 'squared: the edge is busier');
+  assert.ok(regionDetail(edge, whole, 'absolute') < regionDetail(texture, whole, 'absolute'), 'absolute: the texture is busier');
+});
+
 test('widthsByDetail: equal detail or exponent 0 keeps the planned width; busier tiles get wider networks within the same parameters', () => {
   assert.deepEqual(widthsByDetail(ARCH, [5, 5, 5, 5]), [24, 24, 24, 24]);
   assert.deepEqual(widthsByDetail(ARCH, [1, 10, 100, 1000], 0), [24, 24, 24, 24]);
