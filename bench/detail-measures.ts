@@ -9,6 +9,10 @@
  *
  * by least squares. It prints b, c and the residual's standard deviation
  * (natural log units: 0.5 is a factor of 1.65 in error) per measure and rate.
+ * Then, per encode, what an oracle allocation would give: each tile's error
+ * taken as c_i · P_i^−0.63 (its measured error at its width), blocks of 8 units
+ * handed out greedily to the largest fall in total error per parameter, and
+ * the predicted PSNR of those widths against the encode's.
  *
  *   npm run build && node dist/bench/detail-measures.js bench/results/tile-detail.jsonl \
  *     bench/results/study-allocation-2bpp.jsonl bench/results/study-allocation-floor.jsonl
@@ -72,6 +76,33 @@ function leastSquares(rows: number[][], ys: number[]): number[] {
   return a.map((row, i) => row[n]! / row[i]!);
 }
 
+/** Widths in blocks of 8 from 8, each block to the tile whose error it lowers most per parameter, within `total` parameters. */
+function oracleWidths(scale: number[], total: number, gamma: number): number[] {
+  const params = (width: number): number => parameterCount({ ...ARCH, width });
+  const widths = scale.map(() => 8);
+  let spent = widths.reduce((s, w) => s + params(w), 0);
+  for (;;) {
+    let best = -1;
+    let bestGain = 0;
+    widths.forEach((w, i) => {
+      const cost = params(w + 8) - params(w);
+      const gain = (scale[i]! * (params(w) ** -gamma - params(w + 8) ** -gamma)) / cost;
+      if (w + 8 <= 128 && spent + cost <= total && gain > bestGain) [best, bestGain] = [i, gain];
+    });
+    if (best < 0) return widths;
+    spent += params(widths[best]! + 8) - params(widths[best]!);
+    widths[best] = widths[best]! + 8;
+  }
+}
+
+function oracle(encode: Encode, gamma = 0.63): void {
+  const params = (width: number): number => parameterCount({ ...ARCH, width });
+  const scale = encode.mse.map((mse, t) => mse * params(encode.widths[t]!) ** gamma);
+  const psnrOf = (widths: number[]): number => 10 * Math.log10((255 ** 2 * widths.length) / widths.reduce((s, w, t) => s + scale[t]! * params(w) ** -gamma, 0));
+  const widths = oracleWidths(scale, encode.widths.reduce((s, w) => s + params(w), 0), gamma);
+  console.log(`  kodim${encode.image}: ${psnrOf(encode.widths).toFixed(2)} dB as encoded, ${psnrOf(widths).toFixed(2)} with the oracle's widths ${widths.join(',')}`);
+}
+
 const kodak = path.resolve('..', 'shared', 'data', 'kodak');
 const encodes = process.argv.slice(2).flatMap(readEncodes);
 const details = new Map<string, Record<DetailMeasure, number[]>>();
@@ -100,3 +131,5 @@ for (const bpp of [...new Set(encodes.map((e) => e.bpp))].sort((a, b) => a - b))
     console.log(`  ${measure.padEnd(8)} b ${coef[0]!.toFixed(2)}${varies ? `, c ${coef[1]!.toFixed(2)}` : ''}, residual sd ${sd.toFixed(3)}`);
   }
 }
+console.log('Oracle allocation (encodes with widths by detail):');
+for (const encode of encodes) if (new Set(encode.widths).size > 1) oracle(encode);
