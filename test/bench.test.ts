@@ -61,7 +61,21 @@ test('bench resumes: a rerun measures nothing, and a deleted entry is the only o
   assert.match(summary, /snfc bench \(test\)/);
   assert.match(summary, /\| jpeg \|/);
   assert.ok(first.summary.bd.some((b) => b.test === 'jpeg' && b.reference === 'webp'));
-
+  if (withSnf) {
+    // Per image: the values behind each mean, and a table row per image with snf's lead over each codec.
+    for (const row of first.summary.rows) assert.ok(row.psnr === null || Math.abs(row.psnr - row.perImage.reduce((s, p) => s + p.psnr, 0) / row.perImage.length) < 1e-9);
+    const compared = before.flatMap((e) => {
+      if (e.codec !== 'snf') return [];
+      const webpAt = first.summary.rows.find((r) => r.codec === 'webp' && r.targetBpp === e.targetBpp)!.perImage.find((p) => p.image === e.image);
+      return webpAt === undefined ? [] : [{ e, webpAt }];
+    });
+    assert.ok(compared.length > 0, 'webp\'s sweep reaches snf\'s rate somewhere (jpeg\'s headers keep it above these tiny images\' rates)');
+    for (const { e, webpAt } of compared) {
+      assert.equal(webpAt.bpp, e.bpp, 'webp read off at the rate snf reached');
+      const lead = e.psnr - webpAt.psnr;
+      assert.ok(summary.includes(`| ${path.basename(e.image)} | ${e.bpp.toFixed(3)} | ${e.psnr.toFixed(2)} | n/a | n/a | ${webpAt.psnr.toFixed(2)} | ${lead >= 0 ? '+' : ''}${lead.toFixed(2)} |`), summary);
+    }
+  }
   measured.length = 0;
   const second = await runBench(options);
   assert.equal(second.measured, 0);

@@ -120,6 +120,16 @@ export interface RateRow {
   readonly msssim: number | null;
   /** Images that gave a value; the means are null unless all did. */
   readonly images: number;
+  /** The values behind the means, image by image (those that gave one). */
+  readonly perImage: readonly ImagePoint[];
+}
+
+/** One image's rate and quality for one codec at one target (RateRow). */
+export interface ImagePoint {
+  readonly image: string;
+  readonly bpp: number;
+  readonly psnr: number;
+  readonly msssim: number;
 }
 
 /** A BD comparison, or why it could not be made. */
@@ -440,16 +450,11 @@ export function summarize(entries: readonly BenchEntry[], run: {
   const rows: RateRow[] = [];
   for (const codec of run.codecs) {
     for (const targetBpp of run.bpps) {
-      const bpp: number[] = [];
-      const psnr: number[] = [];
-      const msssim: number[] = [];
+      const perImage: ImagePoint[] = [];
       for (const image of run.images) {
         const snfEntry = snfAt.get(`${image}\n${targetBpp}`);
         if (codec === 'snf') {
-          if (!snfEntry) continue;
-          bpp.push(snfEntry.bpp);
-          psnr.push(snfEntry.psnr);
-          msssim.push(snfEntry.msssim);
+          if (snfEntry) perImage.push({ image, bpp: snfEntry.bpp, psnr: snfEntry.psnr, msssim: snfEntry.msssim });
           continue;
         }
         const rate = hasSnf ? snfEntry?.bpp : targetBpp;
@@ -457,13 +462,11 @@ export function summarize(entries: readonly BenchEntry[], run: {
         const front = paretoFront(sweeps.get(`${image}\n${codec}`) ?? []);
         const p = interpolateAtRate(front, rate, (e) => e.psnr);
         const m = interpolateAtRate(front, rate, (e) => e.msssim);
-        if (p === null || m === null) continue;
-        bpp.push(rate);
-        psnr.push(p);
-        msssim.push(m);
+        if (p !== null && m !== null) perImage.push({ image, bpp: rate, psnr: p, msssim: m });
       }
-      const all = psnr.length === run.images.length;
-      rows.push({ codec, targetBpp, images: psnr.length, bpp: all ? mean(bpp) : null, psnr: all ? mean(psnr) : null, msssim: all ? mean(msssim) : null });
+      const all = perImage.length === run.images.length;
+      const meanOf = (value: (p: ImagePoint) => number): number | null => (all ? mean(perImage.map(value)) : null);
+      rows.push({ codec, targetBpp, images: perImage.length, bpp: meanOf((p) => p.bpp), psnr: meanOf((p) => p.psnr), msssim: meanOf((p) => p.msssim), perImage });
     }
   }
 
@@ -616,6 +619,7 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
     }
     out.push('');
   }
+  out.push(...perImageMarkdown(summary, snfEntries));
   out.push('## Notes', '');
   // Correctness check: the PSNR the encoder reports must be what the decoder gives back.
   const disagree = snfEntries.filter((e) => !(Math.abs(e.psnr - e.encoderPsnr) <= 0.01));
@@ -631,4 +635,29 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
   }
   out.push('- Full measurements: results.csv (one row per image and point) and results.json (also this summary).');
   return out.join('\n') + '\n';
+}
+
+/**
+ * One table per target rate, one row per image: snf's rate, every codec's
+ * PSNR at it and snf's lead over each of the others, MS-SSIM and snf's seams.
+ * Empty when snf is not in the run (the mean table says it all then).
+ */
+function perImageMarkdown(summary: BenchSummary, snfEntries: readonly SnfEntry[]): string[] {
+  const snfRows = summary.rows.filter((r) => r.codec === 'snf');
+  if (snfRows.length === 0) return [];
+  const others = [...new Set(summary.rows.map((r) => r.codec))].filter((c) => c !== 'snf');
+  const out = ['## Per image', '', 'Each image at each target rate: snf measured, the others read off their sweeps at snf\'s rate as in the mean table; "snf − X": snf\'s PSNR lead (dB) over codec X.', ''];
+  for (const snfRow of snfRows) {
+    const at = (codec: CodecName, image: string): ImagePoint | undefined => summary.rows.find((r) => r.codec === codec && r.targetBpp === snfRow.targetBpp)?.perImage.find((p) => p.image === image);
+    out.push(`### ${snfRow.targetBpp} bpp`, '');
+    out.push(`| image | snf bpp | snf PSNR | ${others.map((c) => `${c} PSNR | snf − ${c}`).join(' | ')} | snf MS-SSIM | ${others.map((c) => `${c} MS-SSIM`).join(' | ')} | seams |`);
+    out.push(`| --- | ---: | ---: | ${others.map(() => '---: | ---:').join(' | ')} | ---: | ${others.map(() => '---:').join(' | ')} | ---: |`);
+    for (const snf of snfRow.perImage) {
+      const points = others.map((c) => at(c, snf.image));
+      const seams = snfEntries.find((e) => e.image === snf.image && e.targetBpp === snfRow.targetBpp)?.seams;
+      out.push(`| ${path.basename(snf.image)} | ${snf.bpp.toFixed(3)} | ${snf.psnr.toFixed(2)} | ${points.map((p) => `${fixed(p?.psnr ?? null, 2)} | ${signed(p === undefined ? null : snf.psnr - p.psnr, 2)}`).join(' | ')} | ${snf.msssim.toFixed(4)} | ${points.map((p) => fixed(p?.msssim ?? null, 4)).join(' | ')} | ${fixed(seams ?? null, 3)} |`);
+    }
+    out.push('');
+  }
+  return out;
 }
