@@ -72,8 +72,9 @@ export const DETAIL_EXPONENT = 1.2;
 /**
  * The narrowest network the allocation gives a tile, as a fraction of the
  * plan's width (rounded down to the kernels' blocks), for plans of at least
- * FLOOR_FROM_WIDTH units. The power laws behind DETAIL_EXPONENT were fitted
- * at 0.5 bpp; at 2 bpp (plans of 56 units) they sent kodim19's sky tiles down
+ * FLOOR_FROM_WIDTH units. Measured in session 16 with the squared step (then
+ * the default, ^0.75): its power laws were fitted at 0.5 bpp, and at 2 bpp
+ * (plans of 56 units) they sent kodim19's sky tiles down
  * to 8 units, 4–5 dB below the image, which cost it 0.7 dB; half the plan's
  * width took that back and was level elsewhere (−0.10 to +0.08 dB on the
  * five other photos it changes). At 1 bpp (37 units) it was level (kodim19 +0.04, kodim03 −0.10 dB),
