@@ -53,7 +53,7 @@ export function regionDetail(image: Raster, region: readonly [number, number, nu
 /**
  * The measure of detail the allocation shares parameters by. The mean
  * absolute step predicts a tile's error far better than the mean squared one,
- * in which a few strong edges, cheap for a sine network to draw, outweigh
+ * in which a few strong edges, mostly cheap for a sine network to draw, outweigh
  * texture: with one intercept per encode, the residual of log error falls from
  * 0.41 to 0.21 at 0.5 bpp, 0.53 to 0.36 at 1 and 0.56 to 0.29 at 2
  * (bench/detail-measures.ts, docs/studies.md "Detail as the mean absolute step").
