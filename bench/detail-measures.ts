@@ -31,6 +31,7 @@ interface Encode { image: string; bpp: number; widths: number[]; mse: number[] }
 /** The networks of these encodes: depth 3, 6 Fourier levels (26 inputs), RGB. */
 const ARCH: SirenArch = { inputs: 26, outputs: 3, width: 0, depth: 3 } as SirenArch;
 const MEASURES: DetailMeasure[] = ['squared', 'absolute'];
+const paramsAt = (width: number): number => parameterCount({ ...ARCH, width });
 
 function readEncodes(file: string): Encode[] {
   const rows = readFileSync(file, 'utf8').split('\n').filter(Boolean).map((line) => JSON.parse(line) as Record<string, unknown>);
@@ -78,28 +79,26 @@ function leastSquares(rows: number[][], ys: number[]): number[] {
 
 /** Widths in blocks of 8 from 8, each block to the tile whose error it lowers most per parameter, within `total` parameters. */
 function oracleWidths(scale: number[], total: number, gamma: number): number[] {
-  const params = (width: number): number => parameterCount({ ...ARCH, width });
   const widths = scale.map(() => 8);
-  let spent = widths.reduce((s, w) => s + params(w), 0);
+  let spent = widths.reduce((s, w) => s + paramsAt(w), 0);
   for (;;) {
     let best = -1;
     let bestGain = 0;
     widths.forEach((w, i) => {
-      const cost = params(w + 8) - params(w);
-      const gain = (scale[i]! * (params(w) ** -gamma - params(w + 8) ** -gamma)) / cost;
+      const cost = paramsAt(w + 8) - paramsAt(w);
+      const gain = (scale[i]! * (paramsAt(w) ** -gamma - paramsAt(w + 8) ** -gamma)) / cost;
       if (w + 8 <= 128 && spent + cost <= total && gain > bestGain) [best, bestGain] = [i, gain];
     });
     if (best < 0) return widths;
-    spent += params(widths[best]! + 8) - params(widths[best]!);
+    spent += paramsAt(widths[best]! + 8) - paramsAt(widths[best]!);
     widths[best] = widths[best]! + 8;
   }
 }
 
 function oracle(encode: Encode, gamma = 0.63): void {
-  const params = (width: number): number => parameterCount({ ...ARCH, width });
-  const scale = encode.mse.map((mse, t) => mse * params(encode.widths[t]!) ** gamma);
-  const psnrOf = (widths: number[]): number => 10 * Math.log10((255 ** 2 * widths.length) / widths.reduce((s, w, t) => s + scale[t]! * params(w) ** -gamma, 0));
-  const widths = oracleWidths(scale, encode.widths.reduce((s, w) => s + params(w), 0), gamma);
+  const scale = encode.mse.map((mse, t) => mse * paramsAt(encode.widths[t]!) ** gamma);
+  const psnrOf = (widths: number[]): number => 10 * Math.log10((255 ** 2 * widths.length) / widths.reduce((s, w, t) => s + scale[t]! * paramsAt(w) ** -gamma, 0));
+  const widths = oracleWidths(scale, encode.widths.reduce((s, w) => s + paramsAt(w), 0), gamma);
   console.log(`  kodim${encode.image}: ${psnrOf(encode.widths).toFixed(2)} dB as encoded, ${psnrOf(widths).toFixed(2)} with the oracle's widths ${widths.join(',')}`);
 }
 
@@ -121,7 +120,7 @@ for (const bpp of [...new Set(encodes.map((e) => e.bpp))].sort((a, b) => a - b))
     const ys: number[] = [];
     group.forEach((e, g) => e.mse.forEach((mse, t) => {
       const intercepts = group.map((_, k) => (k === g ? 1 : 0));
-      const logParams = Math.log(parameterCount({ ...ARCH, width: e.widths[t]! }));
+      const logParams = Math.log(paramsAt(e.widths[t]!));
       xs.push([Math.log(details.get(e.image)![measure][t]!), ...(varies ? [logParams] : []), ...intercepts]);
       ys.push(Math.log(mse));
     }));

@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { encodeImage, planEncode, tileRegions, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
-import { FLOOR_FROM_WIDTH, MIN_WIDTH_FRACTION, regionDetail, widthsByDetail, type DetailMeasure } from '../src/encoder/tile-widths.js';
+import { allocationFloor, regionDetail, widthsByDetail, type DetailMeasure } from '../src/encoder/tile-widths.js';
 import { engineByName } from '../src/encoder/engines.js';
 import type { Raster } from '../src/raster.js';
 import { decodeImage } from '../src/decoder/index.js';
@@ -86,7 +86,7 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   // Widths in steps of 4 units rather than the kernels' blocks of 8 (which then pad them): finer shares, some compute wasted; compare with allocation=detail^1.
   allocationGranule: [4].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
   // Detail as the mean absolute step (a few strong edges weigh less): it predicts tiles' errors better (docs/studies.md); with the default's floor.
-  allocationAbsolute: [1.2, 1, 0.8].map((exponent) => ({ name: `allocation=absolute^${exponent}`, options: widthsAt(exponent, undefined, (width) => (width >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * width : 0), 'absolute') })),
+  allocationAbsolute: [1.2, 1, 0.8].map((exponent) => ({ name: `allocation=absolute^${exponent}`, options: widthsAt(exponent, undefined, allocationFloor, 'absolute') })),
   // No tile narrower than a fraction of the plan's width (session 16: at 2 bpp, tiles of 8 units on kodim19 lost 5 dB to the image).
   allocationFloor: [0.5, 0.75, 0.3].map((fraction) => ({ name: `allocation=detail^0.75+floor=${fraction}`, options: widthsAt(0.75, undefined, (width) => fraction * width) })),
   // Issue 10, MS-SSIM: the fit's squared error weighted by 1 / (local luma variance + K)^strength (contrast-weights.ts); full size.

@@ -17,7 +17,7 @@ import type { EngineFactory } from './engine.js';
 import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
-import { ALLOCATION_MEASURE, allocatedWidths, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
+import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, TUNING_WEIGHTS, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
@@ -267,7 +267,7 @@ function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number },
       throw new EncodeOptionsError(`tileWidths must be ${count} whole widths from 1 to ${DEFAULT_LIMITS.maxUnits}, one per tile`);
     }
   } else if (planned && count > 1 && allocation === 'detail') {
-    widths = allocatedWidths(arch, tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region) => regionDetail(image, region, ALLOCATION_MEASURE)));
+    widths = allocatedWidths(arch, allocationDetails(image, tileRegions(image.width, image.height, tiling.columns, tiling.rows)));
   } else {
     return new Array<number>(count).fill(arch.width);
   }

@@ -135,7 +135,17 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
  * under MIN_WIDTH_FRACTION of the plan's.
  */
 export function allocatedWidths(base: SirenArch, details: readonly number[]): number[] {
-  return widthsByDetail(base, details, DETAIL_EXPONENT, WIDTH_PAD, base.width >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * base.width : WIDTH_PAD);
+  return widthsByDetail(base, details, DETAIL_EXPONENT, WIDTH_PAD, allocationFloor(base.width));
+}
+
+/** The default allocation's narrowest width for a plan of `planWidth` units (under FLOOR_FROM_WIDTH: one block, i.e. none). */
+export function allocationFloor(planWidth: number): number {
+  return planWidth >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * planWidth : WIDTH_PAD;
+}
+
+/** Each region's detail in the measure the default allocation shares by (ALLOCATION_MEASURE). */
+export function allocationDetails(image: Raster, regions: readonly (readonly [number, number, number, number])[]): number[] {
+  return regions.map((region) => regionDetail(image, region, ALLOCATION_MEASURE));
 }
 
 /**
