@@ -38,8 +38,8 @@ export const encodeCommand = {
     const bytes = await readInput(input);
     // Audio or image by content, not by extension.
     if (isAudioInput(bytes)) {
-      if (options.tune !== undefined) throw usageError(`--tune is for images; '${input}' is a WAV file`);
-      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, tune: _tune, ...shared } = options;
+      if (options.tune !== undefined || options.filter !== undefined) throw usageError(`--${options.tune !== undefined ? 'tune' : 'filter'} is for images; '${input}' is a WAV file`);
+      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, tune: _tune, filter: _filter, ...shared } = options;
       return encodeAudioFile(argv, input, output, bytes, shared, engine);
     }
     if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);
@@ -60,11 +60,12 @@ export const encodeCommand = {
         params: result.params, width: result.arch.width, widths: result.widths, ...tilePsnrRange(result.tilePsnrs), depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, weightDecay: result.weightDecay, seed: result.seed, restarts: result.restarts, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, tune: result.tune, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
+        filterClasses: result.filterClasses, ...(result.filterClasses > 0 ? { unfilteredPsnr: reportPsnr(result.unfilteredPsnr).psnr } : {}),
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
       process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
-        `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s` +
+        `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}${filterText(result)}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s` +
         `${keepMetadata ? `; metadata kept: ${result.metadataBytes} bytes` : ''})\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
@@ -75,6 +76,11 @@ export const encodeCommand = {
     if (starved !== undefined) process.stderr.write(starved + '\n');
   },
 };
+
+/** `, filter +0.31 dB`: what the restoration filter took back, when the file has one. */
+function filterText(result: { filterClasses: number; psnr: number; unfilteredPsnr: number }): string {
+  return result.filterClasses > 0 ? `, filter ${result.psnr >= result.unfilteredPsnr ? '+' : ''}${(result.psnr - result.unfilteredPsnr).toFixed(2)} dB` : '';
+}
 
 /** `width 24`, or `widths 9–40` when the tiles' networks differ. */
 function widthsText(widths: readonly number[]): string {

@@ -1,7 +1,8 @@
 import { parameterCount, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward, selectGrid } from '../kernels/forward-select.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
-import { normalizeSample, normalizeSample16, regionAxes, renderImage, type ImageNetwork } from '../kernels/render.js';
+import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../kernels/render.js';
+import { filterClasses } from '../kernels/post-filter.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import {
@@ -18,6 +19,7 @@ import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
+import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, type FilterMode } from './filter-fit.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, TUNING_WEIGHTS, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
@@ -91,6 +93,12 @@ export interface ImageEncodeOptions extends FitSettings {
    * sizes the file without them.
    */
   readonly photoMetadata?: PhotoMetadata;
+  /**
+   * The restoration filter (spec §4.6, filter-fit.ts): `auto` (default)
+   * fits one to the decoded field and stores it when its bytes are at most
+   * 1 % of the file, `off` never.
+   */
+  readonly filter?: FilterMode;
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
@@ -113,7 +121,14 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly tilePsnrs: number[];
   /** What the fit minimized (`ImageEncodeOptions.tune`). */
   readonly tune: Tuning;
+  /** Classes of the restoration filter in the file (0: none). */
+  readonly filterClasses: number;
+  /** PSNR (dB) of the decoded field before the filter (equal to `psnr` without one). */
+  readonly unfilteredPsnr: number;
 }
+
+/** Output pixels per source pixel of a render at the image's own size. */
+const NATIVE_SCALE = { x: 1, y: 1 };
 
 /** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */
 export function trainingPsnr(loss: number): number {
@@ -324,9 +339,15 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;
-  const headerFor = (quality: number, fitted: FitSummary, withMetadata = false): SnfHeader => ({
+  const filterMode = options.filter ?? 'auto';
+  if (!FILTER_MODES.includes(filterMode)) throw new EncodeOptionsError(`filter must be one of ${FILTER_MODES.join(', ')}; got ${String(filterMode)}`);
+  // The filter's size is fixed by its shape, so the rate control sizes the file with a placeholder of it
+  // (with fixed bits, the shape follows the file's size once it is known).
+  const targetBytes = (bpp * image.width * image.height) / 8;
+  const reserved = filterMode === 'auto' && rateMode ? filterShapeFor(targetBytes, image.channels) : undefined;
+  const headerFor = (quality: number, fitted: FitSummary, withMetadata = false, filter = reserved && placeholderFilter(reserved, image.channels)): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
-    colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }),
+    colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }), ...(filter === undefined ? {} : { filter }),
     // No wall-clock time in the file: the same input and options must give the same bytes.
     // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
     ...(options.metadata === true ? { train: {
@@ -342,23 +363,33 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
     timeLimitSeconds: timeLimit, elapsed,
     // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly (without the kept metadata).
-    grid: rateMode ? { targetBytes: (bpp * image.width * image.height) / 8, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },
+    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
   });
   const { tensors, rateHit } = trained;
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   await initKernels();
   const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]! }) }));
-  const decoded = await renderImage(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
+  const field = await renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
+  const unfiltered = rasterFromField(field, NATIVE_SCALE);
+  // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will;
+  // one that does not raise it (its coefficients rounded) is left out.
+  const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, false, undefined)).length, image.channels);
+  const fitted = filterShape && fitFilter(field, image, filterShape);
+  const filtered = fitted && rasterFromField(field, NATIVE_SCALE, { filter: fitted });
+  const unfilteredPsnr = psnr(image, unfiltered);
+  const filter = filtered !== undefined && psnr(image, filtered) > unfilteredPsnr ? fitted : undefined;
+  const decoded = filter === undefined ? unfiltered : filtered!;
   const quality = psnr(image, decoded);
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
-  const bytes = fileFor(tensors, headerFor(quality, fitSummary, true));
-  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary)).length;
+  const bytes = fileFor(tensors, headerFor(quality, fitSummary, true, filter));
+  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, false, filter)).length;
   const params = tiles.reduce((sum, tile) => sum + parameterCount(tile.arch), 0);
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
     seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths, tilePsnrs, tune,
+    filterClasses: filter === undefined ? 0 : filterClasses(filter), unfilteredPsnr,
   };
 }

@@ -39,6 +39,8 @@ export const BLEND_VERSION_MINOR = 1;
 export const PARTIAL_ARCH_VERSION_MINOR = 2;
 /** Minor version of files with a compact tensor table `q` (steps on the grid of step-grid.ts, spec §3.4): x.3. */
 export const COMPACT_TABLE_VERSION_MINOR = 3;
+/** Minor version of files with a restoration filter (header key `filter`, spec §3.10): x.4. */
+export const FILTER_VERSION_MINOR = 4;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

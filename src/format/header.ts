@@ -9,9 +9,12 @@ import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js'
 import {
   COMPACT_ENTRY_BYTES, IMAGE_LAYOUTS, MAX_AUDIO_CHANNELS, MAX_TENSOR_BITS, MIN_TENSOR_BITS, TENSOR_ENTRY_BYTES, U32_MAX, type ImageLayout, type SnfLimits,
 } from './constants.js';
-import { describe, fail, type SnfErrorCode } from './errors.js';
+import { describe, fail } from './errors.js';
+import { array, bad, finite, int, isMap, map, oneOf, type HeaderMap } from './header-fields.js';
 import { validateMetadata, type StoredMetadata } from './metadata.js';
 import type { HeaderValue } from './msgpack.js';
+import { validateFilter } from './filter.js';
+import type { RestorationFilter } from '../kernels/post-filter.js';
 import { extendRegion, findOverlap, gridRegions, maxOverlap } from './tiling.js';
 import { stepOfCode } from './step-grid.js';
 
@@ -75,6 +78,8 @@ export interface ImageHeader extends HeaderCommon {
   readonly colorSpace: 'srgb';
   /** target = 2v/255 − 1 for an 8-bit sample v (spec §4.3). */
   readonly normalization: 'symmetric8';
+  /** The restoration filter the field is decoded through (spec §3.10, §4.6, version x.4); absent: none. */
+  readonly filter?: RestorationFilter;
 }
 
 /** Header of an audio file (spec §3.3). */
@@ -140,60 +145,12 @@ export function channelCount(header: SnfHeader): number {
   return header.kind === 'image' ? IMAGE_LAYOUTS[header.layout] : header.channels;
 }
 
-// ---------------------------------------------------------------------------
-// Field checks. `path` is the user-facing name of the field in messages.
-// ---------------------------------------------------------------------------
-
-type HeaderMap = { readonly [key: string]: HeaderValue };
-
-function isMap(value: HeaderValue | undefined): value is HeaderMap {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
-}
-
-function bad(path: string, expected: string, value: unknown, code: SnfErrorCode = 'BAD_HEADER'): never {
-  return fail(code, `bad header: expected ${expected} for ${path} but received ${describe(value)}`);
-}
-
-function map(value: HeaderValue | undefined, path: string): HeaderMap {
-  if (!isMap(value)) bad(path, 'a map', value);
-  return value;
-}
-
-function array(value: HeaderValue | undefined, path: string): readonly HeaderValue[] {
-  if (!Array.isArray(value)) bad(path, 'an array', value);
-  return value;
-}
-
-/** An integer from `min` to `max`; a value over `limit` (if given) is LIMIT_EXCEEDED rather than BAD_HEADER. */
-function int(value: HeaderValue | undefined, path: string, min: number, max: number, limit?: { max: number; name: string }): number {
-  if (typeof value !== 'number' || !Number.isSafeInteger(value)) bad(path, `an integer from ${min} to ${limit?.max ?? max}`, value);
-  if (limit !== undefined && value > limit.max && value >= min) {
-    fail('LIMIT_EXCEEDED', `${path} is ${value}, over the limit ${limit.name} = ${limit.max}`);
-  }
-  if (value < min || value > max) bad(path, `an integer from ${min} to ${Math.min(max, limit?.max ?? max)}`, value);
-  return value;
-}
-
-function finite(value: HeaderValue | undefined, path: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value)) bad(path, 'a finite number', value);
-  return value;
-}
-
-/** A string from `allowed`; another string is UNSUPPORTED_FEATURE (a later version may define it). */
-function oneOf<T extends string>(value: HeaderValue | undefined, path: string, allowed: readonly T[]): T {
-  const expected = allowed.map((a) => `'${a}'`).join(' or ');
-  if (typeof value !== 'string') bad(path, `a string (${expected})`, value);
-  if (!(allowed as readonly string[]).includes(value)) {
-    fail('UNSUPPORTED_FEATURE', `${path} ${JSON.stringify(value)} is not supported by this reader (expected ${expected})`);
-  }
-  return value as T;
-}
 
 const IMAGE_KEYS = ['width', 'height', 'layout'] as const;
 const AUDIO_KEYS = ['sampleRate', 'length', 'channels'] as const;
 /** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6); `extra` may not hold these. */
 export const ROOT_KEYS: ReadonlySet<string> = new Set<string>([
-  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend',
+  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend', 'filter',
 ]);
 const TRAIN_NUMBERS = ['alpha', 'lr'] as const;
 
@@ -244,11 +201,14 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     const width = int(h.width, 'width', 1, U32_MAX, { max: limits.maxImageSide, name: 'maxImageSide' });
     const height = int(h.height, 'height', 1, U32_MAX, { max: limits.maxImageSide, name: 'maxImageSide' });
     const layout = oneOf(h.layout, 'layout', Object.keys(IMAGE_LAYOUTS) as ImageLayout[]);
-    header = { kind, width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', ...common };
+    // §3.10: the restoration filter, an image key (version x.4).
+    const filter = h.filter === undefined ? undefined : validateFilter(h.filter, layout);
+    header = { kind, width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', ...common, ...(filter ? { filter } : {}) };
   } else {
     const sampleRate = int(h.sampleRate, 'sampleRate', 1, U32_MAX);
     const length = int(h.length, 'length', 1, U32_MAX, { max: limits.maxAudioLength, name: 'maxAudioLength' });
     const channels = int(h.channels, 'channels', 1, MAX_AUDIO_CHANNELS);
+    if (h.filter !== undefined) fail('BAD_HEADER', 'bad header: key filter does not belong in an audio header (the restoration filter is for images)');
     header = { kind, sampleRate, length, channels, colorSpace: 'linear', normalization: 'identity', ...common };
   }
 

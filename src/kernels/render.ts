@@ -4,6 +4,7 @@ import { forwardScalar } from './forward.js';
 import { encodeCoordinates, encodeGrid } from './input-encoding.js';
 import { blendWeight } from './blend.js';
 import { axisPixels } from './pixel-grid.js';
+import { applyRestorationFilter, type FieldImage, type RestorationFilter } from './post-filter.js';
 
 /**
  * Evaluates a field at `count` points; `forwardScalar` has this shape. May
@@ -204,28 +205,61 @@ export interface RenderOptions {
    * finishes first, so the samples are the same for any number of them.
    */
   readonly grid?: GridEvaluator | readonly GridEvaluator[];
+  /** The restoration filter the field passes through before rounding (spec §4.6); none if absent. */
+  readonly filter?: RestorationFilter;
 }
 
 /**
- * Renders the image that `networks` describe at `outWidth` × `outHeight`.
- * Without `overlap`, an output pixel belongs to the network whose source
- * region holds its centre, mapped back to source pixel units, and samples
- * it at the region-local pixel-centre coordinate. With `overlap` ([ox, oy],
- * spec §3.5), each network covers its `frame` and an output pixel is the
- * sum of weight × field over the networks whose frames hold its centre
- * (`blendWeight`: the weights sum to 1), rounded once at the end.
+ * Renders the image that `networks` describe at `outWidth` × `outHeight`
+ * (`renderField`), runs it through `options.filter` if there is one, and
+ * rounds it to samples (`rasterFromField`).
  */
 export async function renderImage(
   sourceWidth: number, sourceHeight: number, channels: 1 | 2 | 3 | 4,
   networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
   forward: ForwardFunction = forwardScalar, options: RenderOptions = {},
 ): Promise<Raster> {
-  const { overlap, sampleBits = 8, grid } = options;
-  const data = new Uint8Array(outWidth * outHeight * channels);
-  const data16 = sampleBits === 16 ? new Uint16Array(data.length) : undefined;
+  const field = await renderField(sourceWidth, sourceHeight, channels, networks, outWidth, outHeight, forward, options);
+  return rasterFromField(field, { x: outWidth / sourceWidth, y: outHeight / sourceHeight }, options);
+}
+
+/**
+ * The samples of a rendered field: through `options.filter` if there is one
+ * (its offsets scaled by `scale`, output pixels per source pixel), then
+ * rounded by the inverse of the normalization (spec §4.3), to 8 bits and
+ * with `sampleBits` 16 to 16 bits as well.
+ */
+export function rasterFromField(
+  field: FieldImage, scale: { x: number; y: number }, options: Pick<RenderOptions, 'filter' | 'sampleBits'> = {},
+): Raster {
+  const { width, height, channels } = field;
+  const values = options.filter === undefined ? field.values : applyRestorationFilter(field, options.filter, scale);
+  const data = new Uint8Array(values.length);
+  roundSamples(values, data, denormalizeSample);
+  const data16 = options.sampleBits === 16 ? new Uint16Array(values.length) : undefined;
+  if (data16) roundSamples(values, data16, denormalizeSample16);
+  return { width, height, channels: channels as Raster['channels'], data, ...(data16 ? { data16 } : {}) };
+}
+
+/**
+ * The field that `networks` describe at `outWidth` × `outHeight`, in the
+ * networks' output units (before rounding). Without `overlap`, an output
+ * pixel belongs to the network whose source region holds its centre,
+ * mapped back to source pixel units, and samples it at the region-local
+ * pixel-centre coordinate. With `overlap` ([ox, oy], spec §3.5), each
+ * network covers its `frame` and an output pixel is the sum of weight ×
+ * field over the networks whose frames hold its centre (`blendWeight`: the
+ * weights sum to 1). Holds 4 bytes a sample: the restoration filter and the
+ * blend both need the field before rounding.
+ */
+export async function renderField(
+  sourceWidth: number, sourceHeight: number, channels: 1 | 2 | 3 | 4,
+  networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
+  forward: ForwardFunction = forwardScalar, options: Pick<RenderOptions, 'overlap' | 'grid'> = {},
+): Promise<FieldImage> {
+  const { overlap, grid } = options;
   const blended = overlap !== undefined && overlap.some((o) => o > 0);
-  // Blending sums up to four fields per pixel before rounding: 4 bytes a sample more, only then.
-  const sums = blended ? new Float32Array(outWidth * outHeight * channels) : undefined;
+  const sums = new Float32Array(outWidth * outHeight * channels);
   const scaleX = sourceWidth / outWidth;
   const scaleY = sourceHeight / outHeight;
   // Every network's bands, in order; each is evaluated by a free evaluator and placed in this order.
@@ -235,7 +269,7 @@ export async function renderImage(
     const whole = regionAxes(sourceWidth, sourceHeight, frame, outWidth, outHeight);
     if (whole.columns === 0 || whole.rows === 0) continue;
     const [x0, , x1] = network.region;
-    const weightX = sums && Float32Array.from({ length: whole.columns }, (_, c) => blendWeight((whole.firstColumn + c + 0.5) * scaleX, x0, x1, sourceWidth, overlap![0] ?? 0));
+    const weightX = blended ? Float32Array.from({ length: whole.columns }, (_, c) => blendWeight((whole.firstColumn + c + 0.5) * scaleX, x0, x1, sourceWidth, overlap![0] ?? 0)) : undefined;
     // A band of rows at a time, so that a network's values take bounded memory however large the output.
     const bandRows = Math.max(1, Math.floor(BAND_POINTS / whole.columns));
     for (let band = 0; band < whole.rows; band += bandRows) jobs.push({ network, axes: rowBand(whole, band, Math.min(whole.rows, band + bandRows)), weightX });
@@ -250,20 +284,15 @@ export async function renderImage(
   }, (j, field) => {
     const { network, axes, weightX } = jobs[j]!;
     const place = { outWidth, firstColumn: axes.firstColumn, columns: axes.columns, firstRow: axes.firstRow, rows: axes.rows, channels };
-    if (sums === undefined || weightX === undefined) {
-      storeSamples(field, place, data, denormalizeSample);
-      if (data16) storeSamples(field, place, data16, denormalizeSample16);
+    if (weightX === undefined) {
+      storeValues(field, place, sums);
       return;
     }
     const [, y0, , y1] = network.region;
     const weightY = Float32Array.from({ length: axes.rows }, (_, r) => blendWeight((axes.firstRow + r + 0.5) * scaleY, y0, y1, sourceHeight, overlap![1] ?? 0));
     addWeighted(field, place, weightX, weightY, sums);
   });
-  if (sums !== undefined) {
-    roundSamples(sums, data, denormalizeSample);
-    if (data16) roundSamples(sums, data16, denormalizeSample16);
-  }
-  return { width: outWidth, height: outHeight, channels, data, ...(data16 ? { data16 } : {}) };
+  return { width: outWidth, height: outHeight, channels, values: sums };
 }
 
 /** One band of one network's pixels, and the network's blend weights per column (blended files). */
@@ -338,15 +367,15 @@ interface Placement {
   readonly channels: number;
 }
 
-/** Rounds a network's values straight into the output (no blending: each pixel has one network). */
-function storeSamples(field: GridValues, place: Placement, out: Uint8Array | Uint16Array, round: (y: number) => number): void {
+/** Copies a network's values into the field (no blending: each pixel has one network). */
+function storeValues(field: GridValues, place: Placement, out: Float32Array): void {
   const { values, stride } = field;
   const { outWidth, firstColumn, columns, firstRow, rows, channels } = place;
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < columns; c++) {
       const from = (r * columns + c) * stride;
       const to = ((firstRow + r) * outWidth + firstColumn + c) * channels;
-      for (let k = 0; k < channels; k++) out[to + k] = round(values[from + k]!);
+      for (let k = 0; k < channels; k++) out[to + k] = values[from + k]!;
     }
   }
 }
@@ -368,7 +397,7 @@ function addWeighted(field: GridValues, place: Placement, weightX: Float32Array,
   }
 }
 
-/** Rounds the blended sums into the output. */
+/** Rounds the field's values into samples. */
 function roundSamples(sums: Float32Array, out: Uint8Array | Uint16Array, round: (y: number) => number): void {
   for (let i = 0; i < sums.length; i++) out[i] = round(sums[i]!);
 }

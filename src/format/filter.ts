@@ -1,0 +1,62 @@
+/**
+ * The header key `filter` (spec §3.10, format x.4): the restoration filter
+ * an image decodes through (spec §4.6), stored as
+ *
+ *   filter: { r: radius 1–4, x: cross radius 0–r, s: shift 0–15,
+ *             t: bin, the class thresholds as float32 little-endian (0–15 of them, ascending),
+ *             c: bin, the coefficients as int8, classes × colour channels × taps }
+ *
+ * One-letter keys, like a network entry's: the map is in every filtered file.
+ */
+import {
+  colourChannels, filterClasses, MAX_FILTER_CLASSES, MAX_FILTER_RADIUS, tapsPerChannel, type RestorationFilter,
+} from '../kernels/post-filter.js';
+import { IMAGE_LAYOUTS, type ImageLayout } from './constants.js';
+import { fail } from './errors.js';
+import { bad, int, map } from './header-fields.js';
+import type { HeaderValue, WritableValue } from './msgpack.js';
+
+/** Most coefficient shift (spec §3.10): steps down to 2^−15. */
+export const MAX_FILTER_SHIFT = 15;
+
+/**
+ * Checks a header's `filter` (spec §3.10) for an image of `layout`.
+ * @throws SnfFormatError `BAD_HEADER`.
+ */
+export function validateFilter(value: HeaderValue, layout: ImageLayout): RestorationFilter {
+  const f = map(value, 'filter');
+  const radius = int(f.r, 'filter.r', 1, MAX_FILTER_RADIUS);
+  const cross = int(f.x, 'filter.x', 0, radius);
+  const shift = int(f.s, 'filter.s', 0, MAX_FILTER_SHIFT);
+  if (!(f.t instanceof Uint8Array) || f.t.length % 4 !== 0 || f.t.length > 4 * (MAX_FILTER_CLASSES - 1)) {
+    bad('filter.t', `binary data of 4 × (classes − 1) bytes, at most ${4 * (MAX_FILTER_CLASSES - 1)}`, f.t);
+  }
+  const thresholds = new Float32Array(f.t.length / 4);
+  const view = new DataView(f.t.buffer, f.t.byteOffset, f.t.byteLength);
+  for (let k = 0; k < thresholds.length; k++) {
+    const t = view.getFloat32(4 * k, true);
+    if (!Number.isFinite(t) || (k > 0 && !(t > thresholds[k - 1]!))) bad(`filter.t[${k}]`, 'finite thresholds in ascending order', t);
+    thresholds[k] = t;
+  }
+  const size = filterClasses({ thresholds }) * colourChannels(IMAGE_LAYOUTS[layout]) * tapsPerChannel(radius, cross, colourChannels(IMAGE_LAYOUTS[layout]));
+  if (!(f.c instanceof Uint8Array) || f.c.length !== size) bad('filter.c', `binary data of ${size} bytes (classes × colour channels × taps)`, f.c);
+  const coefficients = new Int8Array(f.c.buffer.slice(f.c.byteOffset, f.c.byteOffset + f.c.byteLength));
+  return { radius, cross, shift, thresholds, coefficients };
+}
+
+/**
+ * The `filter` map as writers emit it, after the same checks a reader makes.
+ * @throws SnfFormatError `INVALID_ARGUMENT` for a filter a reader would refuse.
+ */
+export function filterValue(filter: RestorationFilter, layout: ImageLayout): WritableValue {
+  const thresholds = new Uint8Array(4 * filter.thresholds.length);
+  const view = new DataView(thresholds.buffer);
+  filter.thresholds.forEach((t, k) => view.setFloat32(4 * k, t, true));
+  const value = { r: filter.radius, x: filter.cross, s: filter.shift, t: thresholds, c: new Uint8Array(filter.coefficients.buffer, filter.coefficients.byteOffset, filter.coefficients.byteLength) };
+  try {
+    validateFilter(value, layout);
+  } catch (error) {
+    fail('INVALID_ARGUMENT', `cannot write .snf: header.filter is not valid (${(error as Error).message.replace(/^bad header: /, '')})`);
+  }
+  return value;
+}

@@ -1,0 +1,237 @@
+/**
+ * The restoration filter of spec §4.6 (format x.4): a linear filter the
+ * encoder fits by least squares to the decoded field and sends in the
+ * header, which the decoder runs over the rendered field before rounding.
+ * A quantized sine network leaves a fine grain and soft texture that a
+ * filter fitted to the photo takes back in part (docs/studies.md, "A
+ * restoration filter"). Shared by the decoder, the web renderers and the
+ * encoder, which fits its coefficients on the same features.
+ *
+ * Each output sample gets a correction Σ c_k · (f(p + o_k) + f(p − o_k) − 2 f(p))
+ * over symmetric pairs of taps o_k: a sum of second differences, so a flat
+ * field passes unchanged and the filter's taps sum to 1. Pixels are sorted
+ * into classes by the local activity of luma, and each class has its own
+ * coefficients, so that smooth areas can be smoothed and texture sharpened.
+ */
+
+/** The filter as the header carries it (spec §3.10). */
+export interface RestorationFilter {
+  /** Diamond radius of the taps on a sample's own channel, 1–4. */
+  readonly radius: number;
+  /** Diamond radius of the taps on the other colour channels, 0 (none) up to `radius`. */
+  readonly cross: number;
+  /** Ascending activity thresholds between the classes: one fewer than the classes, at most 15. */
+  readonly thresholds: Float32Array;
+  /** Coefficients are integers × 2^−shift, shift 0–15. */
+  readonly shift: number;
+  /** classes × colour channels × tapsPerChannel integers, −127 … 127, in the order of `coefficientIndex`. */
+  readonly coefficients: Int8Array;
+}
+
+/** Largest radius the format allows (spec §3.10): 4 gives 20 tap pairs a channel. */
+export const MAX_FILTER_RADIUS = 4;
+/** Most classes (spec §3.10). */
+export const MAX_FILTER_CLASSES = 16;
+
+/** One of each symmetric pair of offsets [dy, dx] with |dx| + |dy| ≤ radius, (dy, dx) > (0, 0) in row-major order. */
+export function diamondTaps(radius: number): [number, number][] {
+  const taps: [number, number][] = [];
+  for (let dy = 0; dy <= radius; dy++) {
+    for (let dx = -radius; dx <= radius; dx++) {
+      if (Math.abs(dx) + dy > radius || (dy === 0 && dx <= 0)) continue;
+      taps.push([dy, dx]);
+    }
+  }
+  return taps;
+}
+
+/** The colour channels a filter corrects: 1 for gray and gray+alpha, 3 for RGB and RGBA (alpha is left as it is). */
+export function colourChannels(channels: number): 1 | 3 {
+  return channels >= 3 ? 3 : 1;
+}
+
+/** Coefficients per class and colour channel: the own channel's taps, then each other colour channel's cross taps. */
+export function tapsPerChannel(radius: number, cross: number, colours: 1 | 3): number {
+  return diamondTaps(radius).length + (colours - 1) * diamondTaps(cross).length;
+}
+
+/** Classes a filter has: one more than its thresholds. */
+export function filterClasses(filter: Pick<RestorationFilter, 'thresholds'>): number {
+  return filter.thresholds.length + 1;
+}
+
+/** A field at the output size, channel-interleaved, in the network's output units (spec §4.3: before the inverse normalization). */
+export interface FieldImage {
+  readonly width: number;
+  readonly height: number;
+  readonly channels: number;
+  readonly values: Float32Array;
+}
+
+/**
+ * Output pixels per source pixel on each axis, to scale the filter's offsets
+ * when a file is decoded at another size: an offset of d source pixels is
+ * round(d × scale) output pixels (0 drops the tap), so at the source size
+ * the filter is exactly what the encoder fitted.
+ */
+export interface FilterScale {
+  readonly x: number;
+  readonly y: number;
+}
+
+const NATIVE: FilterScale = { x: 1, y: 1 };
+
+/**
+ * The class of every pixel (spec §4.6): its `pixelActivity` counted against
+ * the thresholds (the number of thresholds at or below it).
+ */
+export function activityClasses(field: FieldImage, thresholds: Float32Array, scale: FilterScale = NATIVE): Uint8Array {
+  const classes = new Uint8Array(field.width * field.height);
+  if (thresholds.length === 0) return classes;
+  const activity = pixelActivity(field, scale);
+  for (let i = 0; i < classes.length; i++) {
+    let k = 0;
+    while (k < thresholds.length && activity[i]! >= thresholds[k]!) k++;
+    classes[i] = k;
+  }
+  return classes;
+}
+
+/**
+ * The activity of every pixel (spec §4.6): the mean over a (2b + 1)² box
+ * (b = round(2 × scale), clipped at the edges) of |4L(p) − L(p ± dx) − L(p ± dy)|,
+ * L the luma of the colour channels, d = max(1, round(scale)). The encoder
+ * picks its thresholds from these.
+ */
+export function pixelActivity(field: FieldImage, scale: FilterScale = NATIVE): Float64Array {
+  const { width, height } = field;
+  const luma = lumaOf(field);
+  const stepX = Math.max(1, Math.round(scale.x));
+  const stepY = Math.max(1, Math.round(scale.y));
+  const laplacian = new Float64Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const up = clampIndex(y - stepY, height) * width;
+    const down = clampIndex(y + stepY, height) * width;
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      const left = clampIndex(x - stepX, width);
+      const right = clampIndex(x + stepX, width);
+      laplacian[row + x] = Math.abs(4 * luma[row + x]! - luma[row + left]! - luma[row + right]! - luma[up + x]! - luma[down + x]!);
+    }
+  }
+  return boxMean(laplacian, width, height, Math.round(2 * scale.x), Math.round(2 * scale.y));
+}
+
+/**
+ * The feature vector of the correction at pixel `index` for colour channel
+ * `channel` (spec §4.6): second differences f(p + o) + f(p − o) − 2 f(p)
+ * over the own channel's diamond taps, then each other colour channel's cross taps.
+ * Written to `out` (length `tapsPerChannel`). The encoder's least squares and
+ * the decoder's correction read the same features, so they cannot disagree.
+ */
+export function filterFeatures(
+  field: FieldImage, x: number, y: number, channel: number, radius: number, cross: number, out: Float64Array, scale: FilterScale = NATIVE,
+): void {
+  const colours = colourChannels(field.channels);
+  let k = secondDifferences(field, x, y, channel, radius, out, 0, scale);
+  for (let other = 0; other < colours; other++) {
+    if (other !== channel) k = secondDifferences(field, x, y, other, cross, out, k, scale);
+  }
+}
+
+/**
+ * Runs the filter over `field` and returns the corrected values (the input
+ * is not changed); alpha passes through.
+ */
+export function applyRestorationFilter(field: FieldImage, filter: RestorationFilter, scale: FilterScale = NATIVE): Float32Array {
+  const { width, height, channels, values } = field;
+  const colours = colourChannels(channels);
+  const n = tapsPerChannel(filter.radius, filter.cross, colours);
+  const classes = activityClasses(field, filter.thresholds, scale);
+  const unit = 2 ** -filter.shift;
+  const coefficients = Float64Array.from(filter.coefficients, (c) => c * unit);
+  const out = Float32Array.from(values);
+  const features = new Float64Array(n);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const pixel = y * width + x;
+      const cls = classes[pixel]!;
+      for (let c = 0; c < colours; c++) {
+        filterFeatures(field, x, y, c, filter.radius, filter.cross, features, scale);
+        const base = (cls * colours + c) * n;
+        let correction = 0;
+        for (let k = 0; k < n; k++) correction += coefficients[base + k]! * features[k]!;
+        out[pixel * channels + c] = values[pixel * channels + c]! + correction;
+      }
+    }
+  }
+  return out;
+}
+
+/** Second differences of one channel over the diamond taps of `radius`, written from out[k]; returns the next k. */
+function secondDifferences(field: FieldImage, x: number, y: number, channel: number, radius: number, out: Float64Array, k: number, scale: FilterScale): number {
+  if (radius === 0) return k;
+  const { width, height, channels, values } = field;
+  const centre = values[(y * width + x) * channels + channel]!;
+  for (const [dy, dx] of tapsOf(radius)) {
+    const ox = Math.round(dx * scale.x);
+    const oy = Math.round(dy * scale.y);
+    const a = values[(clampIndex(y + oy, height) * width + clampIndex(x + ox, width)) * channels + channel]!;
+    const b = values[(clampIndex(y - oy, height) * width + clampIndex(x - ox, width)) * channels + channel]!;
+    out[k++] = a + b - 2 * centre;
+  }
+  return k;
+}
+
+const tapCache = new Map<number, [number, number][]>();
+function tapsOf(radius: number): [number, number][] {
+  let taps = tapCache.get(radius);
+  if (taps === undefined) tapCache.set(radius, (taps = diamondTaps(radius)));
+  return taps;
+}
+
+/** Luma of the colour channels (BT.601 weights for RGB; the channel itself for gray). */
+function lumaOf(field: FieldImage): Float64Array {
+  const { width, height, channels, values } = field;
+  const luma = new Float64Array(width * height);
+  const rgb = colourChannels(channels) === 3;
+  for (let i = 0; i < luma.length; i++) {
+    const at = i * channels;
+    luma[i] = rgb ? 0.299 * values[at]! + 0.587 * values[at + 1]! + 0.114 * values[at + 2]! : values[at]!;
+  }
+  return luma;
+}
+
+/** Mean over a (2bx + 1) × (2by + 1) box around each pixel, clipped at the edges (separable: rows, then columns). */
+function boxMean(input: Float64Array, width: number, height: number, bx: number, by: number): Float64Array {
+  const rows = new Float64Array(input.length);
+  const counts = new Float64Array(input.length);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      let sum = 0;
+      const from = Math.max(0, x - bx);
+      const to = Math.min(width - 1, x + bx);
+      for (let i = from; i <= to; i++) sum += input[row + i]!;
+      rows[row + x] = sum;
+      counts[row + x] = to - from + 1;
+    }
+  }
+  const out = new Float64Array(input.length);
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      let sum = 0;
+      let count = 0;
+      for (let j = Math.max(0, y - by); j <= Math.min(height - 1, y + by); j++) {
+        sum += rows[j * width + x]!;
+        count += counts[j * width + x]!;
+      }
+      out[y * width + x] = sum / count;
+    }
+  }
+  return out;
+}
+
+function clampIndex(i: number, size: number): number {
+  return i < 0 ? 0 : i >= size ? size - 1 : i;
+}
