@@ -3,20 +3,26 @@
 //   fixtures/kodim-crop32.snf                  format 1.0: the 32×32 crop, plain coordinates (width 10, depth 2)
 //   fixtures/kodim-crop32-fourier.snf          format 2.0: the same crop with Fourier inputs (2 levels)
 //   fixtures/kodim-crop32-tiles.snf            format 2.3: 2×2 tiles blended over 2 px, compact tensor tables
+//   fixtures/kodim-crop32-filter.snf           format 2.4: the tiles file with a restoration filter (spec §3.10)
+//                                              fitted by the encoder's fit (2 classes; encode's auto leaves
+//                                              a file this small without one: it would be over 1 % of it)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
 // (the first two were written by older encoders, in the older formats: keep them).
 //   node scripts/make-snf-fixture.mjs [name ...]      (default: all)
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { decodeImage } from '../dist/src/decoder/index.js';
+import { networkParams, readSnf, writeSnf } from '../dist/src/format/index.js';
+import { renderField } from '../dist/src/kernels/render.js';
+import { fitFilter } from '../dist/src/encoder/filter-fit.js';
 
 const fixtures = [
   ['kodim-crop32', ['--fourier', '0', '--metadata']],
   ['kodim-crop32-fourier', ['--fourier', '2']],
-  ['kodim-crop32-tiles', ['--fourier', '2', '--tiles', '2x2', '--overlap', '2']],
+  ['kodim-crop32-tiles', ['--fourier', '2', '--tiles', '2x2', '--overlap', '2', '--filter', 'off']],
 ];
 const wanted = process.argv.slice(2);
 for (const [name, flags] of fixtures.filter(([name]) => wanted.length === 0 || wanted.includes(name))) {
@@ -26,6 +32,23 @@ for (const [name, flags] of fixtures.filter(([name]) => wanted.length === 0 || w
     'bin/snfc.js', 'encode', 'fixtures/kodim-crop32.png', '-o', snf,
     '--width', '10', '--depth', '2', '--steps', '150', '--seed', '1', ...flags, '--quiet', '--force',
   ], { stdio: 'inherit' });
+  await writeReferenceDecode(name);
+}
+if (wanted.length === 0 || wanted.includes('kodim-crop32-filter')) {
+  const source = await sharp('fixtures/kodim-crop32.png').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const image = { width: source.info.width, height: source.info.height, channels: 3, data: new Uint8Array(source.data) };
+  const file = readSnf(new Uint8Array(readFileSync('fixtures/kodim-crop32-tiles.snf')));
+  const networks = file.networks.map((n) => ({ region: n.region, frame: n.frame, arch: n.arch, params: networkParams(n) }));
+  const field = await renderField(image.width, image.height, 3, networks, image.width, image.height, undefined, { overlap: file.header.blend?.overlap });
+  const filter = fitFilter(field, image, { radius: 3, cross: 1, classes: 2 });
+  const tensors = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+  writeFileSync('fixtures/kodim-crop32-filter.snf', writeSnf({ header: { ...file.header, filter }, networks: tensors }));
+  await writeReferenceDecode('kodim-crop32-filter');
+}
+
+async function writeReferenceDecode(name) {
+  const snf = `fixtures/${name}.snf`;
+  const png = `fixtures/${name}.decoded.png`;
   const image = await decodeImage(new Uint8Array(readFileSync(snf)));
   await sharp(image.data, { raw: { width: image.width, height: image.height, channels: image.channels } })
     .png({ compressionLevel: 9 }).toFile(png);

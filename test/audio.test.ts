@@ -297,6 +297,9 @@ test('snfc encode/decode/info on a WAV: --json fields, --kbps within ±5 %, --ra
   const wrongFlag = snfc(['encode', input, '--bpp', '1', '-o', path.join(dir, 'never.snf')]);
   assert.equal(wrongFlag.status, 2);
   assert.match(wrongFlag.stderr, /--bpp is for images/);
+  const wrongFilter = snfc(['encode', input, '--filter', 'off', '-o', path.join(dir, 'never.snf')]);
+  assert.equal(wrongFilter.status, 2);
+  assert.match(wrongFilter.stderr, /--filter is for images/);
 });
 
 test('writeWav and readWav round-trip s16, s24 and f32', () => {

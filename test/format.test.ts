@@ -4,7 +4,7 @@ import { Unpackr } from 'msgpackr';
 import { parameterCount, tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import {
   crc32, DEFAULT_LIMITS, inspectSnf, isAudioFile, isImageFile, networkParams, readSnf, SnfFormatError, writeSnf, type QuantizedTensor,
-  type SnfErrorCode, type SnfFileInput, type SnfHeader, type SnfLimits, type SnfNetworkInput,
+  type ImageHeader, type SnfErrorCode, type SnfFileInput, type SnfHeader, type SnfLimits, type SnfNetworkInput,
 } from '../src/format/index.js';
 import { decodeHeaderValue, encodeHeaderValue, Float64, type HeaderValue } from '../src/format/msgpack.js';
 import { appendixArch, appendixTensors, fromHex, grayHeader } from './helpers/appendix.js';
@@ -809,6 +809,29 @@ test('spec appendix A.9: the A.8 file with compact tensor tables, version 1.3', 
     [1, [[4, 0.5], [4, 0.25], [8, 0.0078125], [2, 1]]], [2, [[4, 0.5], [4, 0.25], [8, 0.0078125], [2, 1]]],
   ]);
   assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
+});
+
+test('spec appendix A.10: the A.9 file with a restoration filter, version 1.4', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0104000092000000 88a46b696e64a5696d616765a5776964
+    746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea467726964920201a666696c7465
+    7285a17201a17800a17308a174c400a1 63c4024000a86e6574776f726b739282
+    a171c40804b804b0088802c0a1620483 a17702a171c40804b804b0088802c0a1
+    62070b000000af017d0c949677dc79cb 36c245b390`);
+  const filter = { radius: 1, cross: 0, shift: 8, thresholds: new Float32Array(0), coefficients: Int8Array.from([64, 0]) };
+  const bytes = writeSnf({ header: { ...(grayHeader(2) as ImageHeader), filter }, networks: appendixA8Networks() });
+  assert.equal(bytes.length, 181);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([bytes[8], bytes[9]], [1, 4]);
+  const file = readSnf(expected);
+  assert.ok(file.header.kind === 'image' && file.header.filter !== undefined);
+  assert.deepEqual([...file.header.filter.coefficients], [64, 0]);
+  // The spec's hand evaluation: each pixel takes a quarter of the step to the other, from the unfiltered field.
+  const plain = await decodeImage(writeSnf({ header: grayHeader(2), networks: appendixA8Networks() }), {}, {}, { sampleBits: 16 });
+  const [f0, f1] = [...plain.data16!].map((v) => (2 * v) / 65535 - 1) as [number, number];
+  const sample = (y: number): number => Math.round((y + 1) * 127.5);
+  assert.deepEqual([sample(f0 + 0.25 * (f1 - f0)), sample(f1 + 0.25 * (f0 - f1))], [37, 44]);
+  assert.deepEqual([...(await decodeImage(expected)).data], [37, 44]);
 });
 
 test('a partial arch (no depth) takes everything but its width from the root arch, and states nothing else', () => {

@@ -38,7 +38,7 @@ export const encodeCommand = {
     const bytes = await readInput(input);
     // Audio or image by content, not by extension.
     if (isAudioInput(bytes)) {
-      if (options.tune !== undefined || options.filter !== undefined) throw usageError(`--${options.tune !== undefined ? 'tune' : 'filter'} is for images; '${input}' is a WAV file`);
+      if (options.tune !== undefined) throw usageError(`--tune is for images; '${input}' is a WAV file`);
       const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, tune: _tune, filter: _filter, ...shared } = options;
       return encodeAudioFile(argv, input, output, bytes, shared, engine);
     }

@@ -21,6 +21,9 @@ export const FOURIER_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-fou
 /** The crop in format 2.3: 2×2 tiles blended over 2 px, compact tensor tables (spec §3.4), and its reference decode. */
 export const TILES_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-tiles.snf');
 export const TILES_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-tiles.decoded.png');
+/** The tiles file in format 2.4: with a restoration filter (spec §3.10), and its reference decode. */
+export const FILTER_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-filter.snf');
+export const FILTER_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-filter.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
@@ -79,6 +82,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'fixture', bytes: new Uint8Array(readFileSync(FIXTURE_SNF)) },
     { name: 'fourier fixture', bytes: new Uint8Array(readFileSync(FOURIER_FIXTURE_SNF)) },
     { name: 'tiles fixture', bytes: new Uint8Array(readFileSync(TILES_FIXTURE_SNF)) },
+    { name: 'filter fixture', bytes: new Uint8Array(readFileSync(FILTER_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {

@@ -1,0 +1,194 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import {
+  activityClasses, applyRestorationFilter, diamondTaps, tapsPerChannel, type FieldImage, type RestorationFilter,
+} from '../src/kernels/post-filter.js';
+import { filterBytes, filterShapeFor, fitFilter, placeholderFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/filter-fit.js';
+import { encodeImage } from '../src/encoder/encode-image.js';
+import { decodeImage } from '../src/decoder/index.js';
+import { psnr } from '../src/metrics/psnr.js';
+import { readSnf, writeSnf, SnfFormatError, type SnfErrorCode } from '../src/format/index.js';
+import { normalizeSample } from '../src/kernels/render.js';
+import type { Raster } from '../src/raster.js';
+import { FILTER_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
+import { withHeader, type Json } from './helpers/snf-bytes.js';
+import { FIXTURES } from './helpers/cli.js';
+import { mulberry32 } from './helpers/prng.js';
+
+/** A field of random values, `channels` interleaved. */
+function randomField(width: number, height: number, channels: number, seed: number): FieldImage {
+  const random = mulberry32(seed);
+  return { width, height, channels, values: Float32Array.from({ length: width * height * channels }, () => 2 * random() - 1) };
+}
+
+/** A 3-channel filter of one class with random coefficients. */
+function randomFilter(radius: number, cross: number, seed: number): RestorationFilter {
+  const random = mulberry32(seed);
+  return { radius, cross, shift: 8, thresholds: new Float32Array(0), coefficients: Int8Array.from({ length: 3 * tapsPerChannel(radius, cross, 3) }, () => Math.round(60 * (2 * random() - 1))) };
+}
+
+test('taps: one of each symmetric pair in the diamond, ρ(ρ + 1) of them, in the order of spec §3.10', () => {
+  assert.deepEqual(diamondTaps(1), [[0, 1], [1, 0]]);
+  assert.deepEqual(diamondTaps(2), [[0, 1], [0, 2], [1, -1], [1, 0], [1, 1], [2, 0]]);
+  for (const radius of [1, 2, 3, 4]) assert.equal(diamondTaps(radius).length, radius * (radius + 1));
+  assert.equal(tapsPerChannel(3, 1, 3), 12 + 2 * 2);
+  assert.equal(tapsPerChannel(3, 1, 1), 12);
+});
+
+test('the filter leaves a flat field as it is and the alpha channel alone, and corrects by second differences', () => {
+  const flat: FieldImage = { width: 9, height: 7, channels: 4, values: Float32Array.from({ length: 9 * 7 * 4 }, (_, i) => [0.25, -0.5, 0.75, 0.1][i % 4]!) };
+  const filter = randomFilter(3, 1, 5);
+  assert.deepEqual(applyRestorationFilter(flat, filter), flat.values);
+  // One pixel by hand, on a random field: its own channel's taps (0, 1) and (1, 0) only.
+  const field = randomField(6, 5, 4, 7);
+  const coefficients = new Int8Array(3 * 2);
+  coefficients[0] = 32; // channel 0, tap (0, 1): 0.125
+  coefficients[2 + 1] = -64; // channel 1, tap (1, 0): −0.25
+  const out = applyRestorationFilter(field, { radius: 1, cross: 0, shift: 8, thresholds: new Float32Array(0), coefficients });
+  const at = (x: number, y: number, c: number): number => field.values[(y * 6 + x) * 4 + c]!;
+  const [x, y] = [2, 3];
+  assert.ok(Math.abs(out[(y * 6 + x) * 4]! - (at(x, y, 0) + 0.125 * (at(x + 1, y, 0) + at(x - 1, y, 0) - 2 * at(x, y, 0)))) < 1e-6);
+  assert.ok(Math.abs(out[(y * 6 + x) * 4 + 1]! - (at(x, y, 1) - 0.25 * (at(x, y + 1, 1) + at(x, y - 1, 1) - 2 * at(x, y, 1)))) < 1e-6);
+  assert.equal(out[(y * 6 + x) * 4 + 2], field.values[(y * 6 + x) * 4 + 2]);
+  for (let i = 3; i < out.length; i += 4) assert.equal(out[i], field.values[i]);
+});
+
+test('at twice the size the taps reach twice as far (spec §4.6), so a field sampled at every other pixel filters the same', () => {
+  // A field at 2x whose even pixels are a 1x field: at those pixels, the 2x filter reads only the 1x samples.
+  const small = randomField(8, 6, 3, 11);
+  const large: FieldImage = { width: 16, height: 12, channels: 3, values: new Float32Array(16 * 12 * 3) };
+  for (let y = 0; y < 12; y++) {
+    for (let x = 0; x < 16; x++) {
+      for (let c = 0; c < 3; c++) large.values[(y * 16 + x) * 3 + c] = small.values[((y >> 1) * 8 + (x >> 1)) * 3 + c]!;
+    }
+  }
+  const filter = randomFilter(2, 1, 3);
+  const a = applyRestorationFilter(small, filter);
+  const b = applyRestorationFilter(large, filter, { x: 2, y: 2 });
+  // Away from the far edges (where 2x clamps one pixel later than 1x).
+  for (let y = 0; y < 4; y++) {
+    for (let x = 0; x < 6; x++) {
+      for (let c = 0; c < 3; c++) assert.ok(Math.abs(a[(y * 8 + x) * 3 + c]! - b[(2 * y * 16 + 2 * x) * 3 + c]!) < 1e-6);
+    }
+  }
+});
+
+test('activity classes: busy pixels get the higher classes', () => {
+  const field: FieldImage = { width: 20, height: 4, channels: 1, values: Float32Array.from({ length: 80 }, (_, i) => (i % 20 < 10 ? 0 : (i % 2) - 0.5)) };
+  const classes = activityClasses(field, Float32Array.from([0.5]));
+  assert.equal(classes[0], 0);
+  assert.equal(classes[19], 1);
+});
+
+test('fitFilter: least squares on the decoded field takes back most of a blur, and no nearby coefficients do better', async () => {
+  const { data, info } = await sharp(`${FIXTURES}/kodim-crop96.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const image: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+  // The "decoded" field: the image blurred by [1 2 1]/4 on both axes.
+  const target = Float32Array.from(image.data, normalizeSample);
+  const at = (x: number, y: number, c: number): number => target[(Math.min(95, Math.max(0, y)) * 96 + Math.min(95, Math.max(0, x))) * 3 + c]!;
+  const blurred = new Float32Array(target.length);
+  for (let y = 0; y < 96; y++) {
+    for (let x = 0; x < 96; x++) {
+      for (let c = 0; c < 3; c++) {
+        let sum = 0;
+        for (const [dy, wy] of [[-1, 1], [0, 2], [1, 1]] as const) for (const [dx, wx] of [[-1, 1], [0, 2], [1, 1]] as const) sum += wy * wx * at(x + dx, y + dy, c);
+        blurred[(y * 96 + x) * 3 + c] = sum / 16;
+      }
+    }
+  }
+  const field: FieldImage = { width: 96, height: 96, channels: 3, values: blurred };
+  const mse = (values: Float32Array): number => values.reduce((sum, v, i) => sum + (v - target[i]!) ** 2, 0) / values.length;
+  const filter = fitFilter(field, image, DEFAULT_FILTER_SHAPE);
+  assert.equal(filter.thresholds.length, 3);
+  const before = mse(blurred);
+  const after = mse(applyRestorationFilter(field, filter));
+  assert.ok(after < 0.5 * before, `error ${before} -> ${after}`);
+  // Least squares (up to the int8 rounding): moving any of a few coefficients by a step or two does not help.
+  for (const k of [0, 5, 17, 40]) {
+    for (const delta of [-2, 2]) {
+      const moved = { ...filter, coefficients: Int8Array.from(filter.coefficients, (c, i) => (i === k ? c + delta : c)) };
+      assert.ok(mse(applyRestorationFilter(field, moved)) >= after * (1 - 1e-4), `coefficient ${k} ${delta}`);
+    }
+  }
+});
+
+test('filterShapeFor: all four classes from about 22 KB, fewer on smaller files, none under 7 KB', () => {
+  assert.equal(filterBytes(DEFAULT_FILTER_SHAPE, 3), 1 + 10 + 3 + 2 + 4 * 3 * 16 + 2 + 12);
+  assert.equal(filterShapeFor(24_576, 3)?.classes, 4); // 768×512 at 0.5 bpp
+  assert.equal(filterShapeFor(12_288, 3)?.classes, 2); // at 0.25 bpp
+  assert.equal(filterShapeFor(3072, 3), undefined); // 192×128 at 1 bpp
+  assert.equal(filterShapeFor(24_576, 1)?.classes, 4);
+});
+
+test('the placeholder filter has the fitted one\'s size in the file, whatever the coefficients', () => {
+  const file = readSnf(new Uint8Array(readFileSync(TILES_FIXTURE_SNF)));
+  assert.ok(file.header.kind === 'image');
+  const header = file.header;
+  const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+  const placeholder = placeholderFilter(DEFAULT_FILTER_SHAPE, 3);
+  const fitted = { ...placeholder, shift: 11, thresholds: Float32Array.from([0.01, 0.02, 0.5]), coefficients: Int8Array.from(placeholder.coefficients, (_, i) => ((i * 37) % 255) - 127) };
+  const size = (filter: RestorationFilter): number => writeSnf({ header: { ...header, filter }, networks }).length;
+  assert.equal(size(fitted), size(placeholder));
+});
+
+function codeOf(fn: () => unknown): SnfErrorCode | 'none' {
+  try {
+    fn();
+  } catch (error) {
+    assert.ok(error instanceof SnfFormatError, String(error));
+    assert.ok(!error.message.includes('\n'));
+    return error.code;
+  }
+  return 'none';
+}
+
+test('the reader refuses a filter that spec §3.10 forbids, and the writer refuses to write one', () => {
+  const bytes = new Uint8Array(readFileSync(FILTER_FIXTURE_SNF));
+  assert.equal(codeOf(() => readSnf(bytes)), 'none');
+  const f32 = (...values: number[]): Uint8Array => new Uint8Array(Float32Array.from(values).buffer);
+  const cases: [string, (h: Json) => void][] = [
+    ['not a map', (h) => { h.filter = 3; }],
+    ['radius 0', (h) => { h.filter.r = 0; }],
+    ['radius 5', (h) => { h.filter.r = 5; }],
+    ['cross over radius', (h) => { h.filter.x = h.filter.r + 1; }],
+    ['shift 16', (h) => { h.filter.s = 16; }],
+    ['shift missing', (h) => { delete h.filter.s; }],
+    ['thresholds not a multiple of 4 bytes', (h) => { h.filter.t = new Uint8Array(3); }],
+    ['thresholds not ascending', (h) => { h.filter.t = f32(0.5, 0.5); h.filter.c = new Uint8Array(3 * 3 * 16); }],
+    ['threshold not finite', (h) => { h.filter.t = f32(Number.NaN); }],
+    ['16 thresholds', (h) => { h.filter.t = f32(...Array.from({ length: 16 }, (_, k) => k)); h.filter.c = new Uint8Array(17 * 3 * 16); }],
+    ['coefficients one short', (h) => { h.filter.c = h.filter.c.subarray(1); }],
+    ['coefficients not binary', (h) => { h.filter.c = [1, 2]; }],
+  ];
+  for (const [name, mutate] of cases) assert.equal(codeOf(() => readSnf(withHeader(bytes, mutate))), 'BAD_HEADER', name);
+  // Unknown keys of the map are ignored (§3.6).
+  assert.equal(codeOf(() => readSnf(withHeader(bytes, (h) => { h.filter.later = 1; }))), 'none');
+  const file = readSnf(bytes);
+  const header = file.header;
+  assert.ok(header.kind === 'image' && header.filter !== undefined);
+  const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+  const bad = { ...header.filter, thresholds: Float32Array.from([2, 1]) };
+  assert.equal(codeOf(() => writeSnf({ header: { ...header, filter: bad }, networks })), 'INVALID_ARGUMENT');
+});
+
+test('encode with the filter: a 2.4 file whose decode is what the encoder measured, above the field unfiltered; off leaves none', async () => {
+  const { data, info } = await sharp(`${FIXTURES}/kodim-crop96.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const image: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+  // 96×96 at 8 bpp is 9 KB: room for one class under the 1 % rule.
+  const options = { bpp: 8, steps: 40 } as const;
+  const filtered = await encodeImage(image, { ...options });
+  assert.equal(filtered.filterClasses, 1);
+  assert.deepEqual([filtered.bytes[8], filtered.bytes[9]], [2, 4]); // Fourier inputs: major 2
+  assert.ok(filtered.psnr > filtered.unfilteredPsnr, `${filtered.unfilteredPsnr} -> ${filtered.psnr}`);
+  assert.ok(filtered.bytes.length * 8 <= 8 * 96 * 96);
+  const decoded = await decodeImage(filtered.bytes);
+  assert.equal(psnr(image, decoded), filtered.psnr);
+  const plain = await encodeImage(image, { ...options, filter: 'off' });
+  assert.equal(plain.filterClasses, 0);
+  assert.equal(plain.psnr, plain.unfilteredPsnr);
+  const header = readSnf(plain.bytes).header;
+  assert.ok(header.kind === 'image' && header.filter === undefined);
+  await assert.rejects(encodeImage(image, { ...options, filter: 'on' as never }), /filter must be one of auto, off/);
+});
