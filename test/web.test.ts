@@ -8,6 +8,7 @@ import type { Browser, Page } from 'playwright-core';
 import { decodeImage } from '../src/decoder/index.js';
 import * as decoder from '../src/decoder/index.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
+import { readSnf, writeSnf } from '../src/format/index.js';
 import type { Raster } from '../src/raster.js';
 import { pageRoutes, serveIsolated, WEB_BUNDLE, type IsolatedServer } from '../src/web-server/serve.js';
 import { toRgba } from '../src/web/rgba.js';
@@ -48,6 +49,13 @@ before(async () => {
   files.set('blended.snf', blended.bytes);
   const graya = await encodeImage(await crop(20, 16, 'graya'), { width: 8, steps: 40, seed: 4 });
   files.set('graya.snf', graya.bytes);
+  // Restoration filters (format x.4): the 2.4 fixture (RGB, fitted), and the gray + alpha file with a made-up
+  // two-class filter, so that the WebGL2 read-back maps one colour channel and leaves alpha alone.
+  files.set('filtered.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32-filter.snf'))));
+  const grayFile = readSnf(graya.bytes);
+  assert.ok(grayFile.header.kind === 'image');
+  const grayFilter = { radius: 2, cross: 0, shift: 7, thresholds: Float32Array.from([0.02]), coefficients: Int8Array.from([20, -10, 5, 30, -5, 8, -40, 10, 0, 25, 3, -6]) };
+  files.set('graya-filtered.snf', writeSnf({ header: { ...grayFile.header, filter: grayFilter }, networks: grayFile.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors })) }));
   const corrupt = files.get('fourier.snf')!.slice();
   corrupt[corrupt.length - 9]! ^= 0x40;
   files.set('corrupt.snf', corrupt);
@@ -112,7 +120,7 @@ test('the web bundle is self-contained and at most 40 KB gzipped, WASM kernels i
 });
 
 for (const renderer of ['webgl2', 'wasm'] as const) {
-  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf']) {
+  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'graya-filtered.snf']) {
     test(`renderer=${renderer} shows ${name} within ±1 level of decodeImage at 1× and 2× box size`, async () => {
       const { width, height } = (await decodeImage(files.get(name)!));
       for (const scale of [1, 2]) {

@@ -107,12 +107,18 @@ export function fitFilter(field: FieldImage, image: Raster, shape: FilterShape):
   return { radius: shape.radius, cross: shape.cross, thresholds, ...quantizeCoefficients(solved) };
 }
 
-/** Thresholds at the activity's quantiles k / classes, strictly ascending (repeats dropped). */
+/**
+ * Thresholds at the activity's quantiles k / classes, strictly ascending
+ * (repeats dropped), each halfway between two pixels' activities: a
+ * threshold equal to a pixel's activity would leave that pixel's class to
+ * the last bit of another decoder's arithmetic (spec §4.6).
+ */
 function activityThresholds(activity: Float64Array, classes: number): Float32Array {
   const sorted = Float64Array.from(activity).sort();
   const thresholds: number[] = [];
   for (let k = 1; k < classes; k++) {
-    const t = Math.fround(sorted[Math.floor((k * sorted.length) / classes)]!);
+    const at = Math.max(1, Math.floor((k * sorted.length) / classes));
+    const t = Math.fround((sorted[at - 1]! + sorted[at]!) / 2);
     if (thresholds.length === 0 || t > thresholds[thresholds.length - 1]!) thresholds.push(t);
   }
   return Float32Array.from(thresholds);

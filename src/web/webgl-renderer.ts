@@ -2,6 +2,7 @@ import { layerShapes } from '../kernels/arch.js';
 import { networkParams, type ImageSnfFile, type NetworkArch } from '../format/index.js';
 import { axisSpan, firstLayerTable, shaderWeights } from './field-tables.js';
 import { placements } from './placement.js';
+import { applyRestorationFilter, type RestorationFilter } from '../kernels/post-filter.js';
 import type { RgbaPixels } from './rgba.js';
 
 /**
@@ -10,7 +11,8 @@ import type { RgbaPixels } from './rgba.js';
  * accumulator (additive blending); a last pass turns the sum into 8-bit
  * samples (spec §4.3) on the canvas. Overlapping networks (format 2.1)
  * therefore need nothing special: each pixel sums weight × field over the
- * networks that reach it.
+ * networks that reach it. A restoration filter (format x.4) runs on the CPU
+ * between the two, on the sums read back (`filterSums`).
  *
  * Needs WebGL2 with EXT_color_buffer_float (a float render target);
  * `createWebglRenderer` returns undefined without it.
@@ -301,6 +303,7 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
           gl.flush();
         }
       }
+      if (header.filter !== undefined) filterSums(header.filter, CHANNELS[header.layout], width, height, { x: width / header.width, y: height / header.height });
       last = { channels: CHANNELS[header.layout], width, height };
       drawOutput();
     },
@@ -331,6 +334,25 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
       return { width: last.width, height: last.height, data: flipped };
     },
   };
+
+  /**
+   * Runs the restoration filter (spec §4.6) over the summed field: the sums
+   * come back to the CPU as floats, go through the kernel the WASM path
+   * uses, and return to the sum texture that the output pass rounds. The
+   * sum texture is bound to the framebuffer and its rows are the image's, top first.
+   */
+  function filterSums(filter: RestorationFilter, channels: number, width: number, height: number, scale: { x: number; y: number }): void {
+    gl!.disable(gl!.BLEND);
+    gl!.disable(gl!.SCISSOR_TEST);
+    const rgba = new Float32Array(width * height * 4);
+    gl!.readPixels(0, 0, width, height, gl!.RGBA, gl!.FLOAT, rgba);
+    const values = new Float32Array(width * height * channels);
+    for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) values[i * channels + c] = rgba[i * 4 + c]!;
+    const filtered = applyRestorationFilter({ width, height, channels, values }, filter, scale);
+    for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) rgba[i * 4 + c] = filtered[i * channels + c]!;
+    gl!.bindTexture(gl!.TEXTURE_2D, sumTexture);
+    gl!.texSubImage2D(gl!.TEXTURE_2D, 0, 0, 0, width, height, gl!.RGBA, gl!.FLOAT, rgba);
+  }
 
   function programFor(arch: NetworkArch): Program {
     const q = Math.ceil(arch.width / 4);
