@@ -5,7 +5,7 @@
 //   fixtures/kodim-crop32-tiles.snf            format 2.3: 2×2 tiles blended over 2 px, compact tensor tables
 //   fixtures/kodim-crop32-filter.snf           format 2.4: the tiles file with a restoration filter (spec §3.10)
 //                                              fitted by the encoder's fit (2 classes; encode's auto leaves
-//                                              a file this small without one: it would be over 1 % of it)
+//                                              a file this small without one: it would be over 3 % of it)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make

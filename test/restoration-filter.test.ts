@@ -14,7 +14,7 @@ import { normalizeSample } from '../src/kernels/render.js';
 import type { Raster } from '../src/raster.js';
 import { FILTER_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
 import { withHeader, type Json } from './helpers/snf-bytes.js';
-import { FIXTURES } from './helpers/cli.js';
+import { FIXTURES, snfc } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
 
 /** A field of random values, `channels` interleaved. */
@@ -114,12 +114,13 @@ test('fitFilter: least squares on the decoded field takes back most of a blur, a
   }
 });
 
-test('filterShapeFor: all four classes from about 22 KB, fewer on smaller files, none under 7 KB', () => {
+test('filterShapeFor: all four classes from about 7.4 KB, fewer on smaller files, none under 2.2 KB', () => {
   assert.equal(filterBytes(DEFAULT_FILTER_SHAPE, 3), 1 + 10 + 3 + 2 + 4 * 3 * 16 + 2 + 12);
-  assert.equal(filterShapeFor(24_576, 3)?.classes, 4); // 768×512 at 0.5 bpp
-  assert.equal(filterShapeFor(12_288, 3)?.classes, 2); // at 0.25 bpp
-  assert.equal(filterShapeFor(3072, 3), undefined); // 192×128 at 1 bpp
-  assert.equal(filterShapeFor(24_576, 1)?.classes, 4);
+  assert.equal(filterShapeFor(12_288, 3)?.classes, 4); // 768×512 at 0.25 bpp
+  assert.equal(filterShapeFor(6144, 3)?.classes, 2); // 192×128 at 2 bpp
+  assert.equal(filterShapeFor(3072, 3)?.classes, 1); // at 1 bpp
+  assert.equal(filterShapeFor(1536, 3), undefined); // at 0.5 bpp
+  assert.equal(filterShapeFor(3072, 1)?.classes, 4); // gray: 12 taps a class
 });
 
 test('the placeholder filter has the fitted one\'s size in the file, whatever the coefficients', () => {
@@ -176,13 +177,13 @@ test('the reader refuses a filter that spec §3.10 forbids, and the writer refus
 test('encode with the filter: a 2.4 file whose decode is what the encoder measured, above the field unfiltered; off leaves none', async () => {
   const { data, info } = await sharp(`${FIXTURES}/kodim-crop96.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
-  // 96×96 at 8 bpp is 9 KB: room for one class under the 1 % rule.
-  const options = { bpp: 8, steps: 40 } as const;
+  // 96×96 at 3 bpp is 3.4 KB: room for one class within 3 % of it.
+  const options = { bpp: 3, steps: 40 } as const;
   const filtered = await encodeImage(image, { ...options });
   assert.equal(filtered.filterClasses, 1);
   assert.deepEqual([filtered.bytes[8], filtered.bytes[9]], [2, 4]); // Fourier inputs: major 2
   assert.ok(filtered.psnr > filtered.unfilteredPsnr, `${filtered.unfilteredPsnr} -> ${filtered.psnr}`);
-  assert.ok(filtered.bytes.length * 8 <= 8 * 96 * 96);
+  assert.ok(filtered.bytes.length * 8 <= 3 * 96 * 96);
   const decoded = await decodeImage(filtered.bytes);
   assert.equal(psnr(image, decoded), filtered.psnr);
   const plain = await encodeImage(image, { ...options, filter: 'off' });
@@ -191,4 +192,14 @@ test('encode with the filter: a 2.4 file whose decode is what the encoder measur
   const header = readSnf(plain.bytes).header;
   assert.ok(header.kind === 'image' && header.filter === undefined);
   await assert.rejects(encodeImage(image, { ...options, filter: 'on' as never }), /filter must be one of auto, off/);
+});
+
+test('snfc info names the filter, and --json gives its shape', () => {
+  const text = snfc(['info', FILTER_FIXTURE_SNF]);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stdout, /format: +snf 2\.4/);
+  assert.match(text.stdout, /filter: +restoration, 2 classes, taps within 3 px \(1 px across channels\)/);
+  const json = JSON.parse(snfc(['info', FILTER_FIXTURE_SNF, '--json']).stdout) as { filter?: unknown };
+  assert.deepEqual(json.filter, { radius: 3, cross: 1, classes: 2 });
+  assert.doesNotMatch(snfc(['info', TILES_FIXTURE_SNF]).stdout, /filter:/);
 });

@@ -96,7 +96,7 @@ export interface ImageEncodeOptions extends FitSettings {
   /**
    * The restoration filter (spec §4.6, filter-fit.ts): `auto` (default)
    * fits one to the decoded field and stores it when its bytes are at most
-   * 1 % of the file, `off` never.
+   * 3 % of the file (`FILTER_MAX_SHARE`), `off` never.
    */
   readonly filter?: FilterMode;
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */

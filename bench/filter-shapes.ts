@@ -1,0 +1,54 @@
+/**
+ * Which restoration filter (spec §3.10, §4.6) to fit (docs/studies.md, "A
+ * restoration filter"): takes .snf files written without one and their
+ * sources, renders each file's field, and fits filters of several shapes
+ * with the encoder's own fit (src/encoder/filter-fit.ts), printing the PSNR
+ * each gains on the decoded samples and the bytes it adds. The gain is
+ * in-sample, as in the encoder, which fits on the image it codes.
+ *
+ *   npm run build && node dist/bench/filter-shapes.js photo.snf photo.png [more.snf more.png …]
+ */
+import { readFileSync } from 'node:fs';
+import os from 'node:os';
+import sharp from 'sharp';
+import { filterBytes, fitFilter, type FilterShape } from '../src/encoder/filter-fit.js';
+import { networkParams, readSnf } from '../src/format/index.js';
+import { rasterFromField, renderField } from '../src/kernels/render.js';
+import { initKernels, selectForward, selectGrid } from '../src/kernels/forward-select.js';
+import { psnr } from '../src/metrics/psnr.js';
+import type { Raster } from '../src/raster.js';
+
+const SHAPES: FilterShape[] = [
+  { radius: 1, cross: 0, classes: 1 }, { radius: 2, cross: 0, classes: 1 }, { radius: 3, cross: 0, classes: 1 },
+  { radius: 3, cross: 1, classes: 1 }, { radius: 3, cross: 1, classes: 2 }, { radius: 3, cross: 1, classes: 4 },
+  { radius: 3, cross: 1, classes: 8 }, { radius: 4, cross: 1, classes: 4 }, { radius: 2, cross: 1, classes: 4 },
+];
+
+async function readImage(file: string): Promise<Raster> {
+  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+}
+
+const args = process.argv.slice(2);
+if (args.length < 2 || args.length % 2 !== 0) {
+  console.error('usage: node dist/bench/filter-shapes.js file.snf source.png [file.snf source.png …]');
+  process.exit(2);
+}
+await initKernels();
+console.log(`# restoration filter shapes, ${os.cpus()[0]?.model ?? 'unknown CPU'}; node dist/bench/filter-shapes.js ${args.join(' ')}`);
+console.log('| file | bytes | unfiltered dB | radius | cross | classes | filter bytes | dB gained | share of the file |');
+console.log('|---|---|---|---|---|---|---|---|---|');
+for (let i = 0; i < args.length; i += 2) {
+  const bytes = new Uint8Array(readFileSync(args[i]!));
+  const image = await readImage(args[i + 1]!);
+  const file = readSnf(bytes);
+  const networks = file.networks.map((n) => ({ region: n.region as [number, number, number, number], frame: n.frame as [number, number, number, number], arch: n.arch, params: networkParams(n) }));
+  const field = await renderField(image.width, image.height, 3, networks, image.width, image.height, selectForward(), { overlap: file.header.blend?.overlap, grid: selectGrid() });
+  const base = psnr(image, rasterFromField(field, { x: 1, y: 1 }));
+  for (const shape of SHAPES) {
+    const filter = fitFilter(field, image, shape);
+    const gained = psnr(image, rasterFromField(field, { x: 1, y: 1 }, { filter })) - base;
+    const size = filterBytes(shape, 3);
+    console.log(`| ${args[i]} | ${bytes.length} | ${base.toFixed(2)} | ${shape.radius} | ${shape.cross} | ${shape.classes} | ${size} | ${gained >= 0 ? '+' : ''}${gained.toFixed(3)} | ${((100 * size) / bytes.length).toFixed(2)} % |`);
+  }
+}
