@@ -71,7 +71,7 @@ export interface FieldImage {
 /**
  * Output pixels per source pixel on each axis, to scale the filter's offsets
  * when a file is decoded at another size: an offset of d source pixels is
- * round(d × scale) output pixels (0 drops the tap), so at the source size
+ * ⌊d × scale + 0.5⌋ output pixels (0 drops the tap), so at the source size
  * the filter is exactly what the encoder fitted.
  */
 export interface FilterScale {
@@ -123,11 +123,12 @@ export function pixelActivity(field: FieldImage, scale: FilterScale = NATIVE): F
 }
 
 /**
- * The feature vector of the correction at pixel `index` for colour channel
+ * The feature vector of the correction at pixel (x, y) for colour channel
  * `channel` (spec §4.6): second differences f(p + o) + f(p − o) − 2 f(p)
  * over the own channel's diamond taps, then each other colour channel's cross taps.
- * Written to `out` (length `tapsPerChannel`). The encoder's least squares and
- * the decoder's correction read the same features, so they cannot disagree.
+ * Written to `out` (length `tapsPerChannel`). The encoder's least squares
+ * reads these; the decoder's `applyRestorationFilter` sums the same terms
+ * (test/restoration-filter.test.ts holds the two together).
  */
 export function filterFeatures(
   field: FieldImage, x: number, y: number, channel: number, radius: number, cross: number, out: Float64Array, scale: FilterScale = NATIVE,
