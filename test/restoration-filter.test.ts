@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import {
-  activityClasses, applyRestorationFilter, diamondTaps, filterFeatures, tapsPerChannel, type FieldImage, type RestorationFilter,
+  activityClasses, applyRestorationFilter, diamondTaps, filterFeatures, pixelActivity, tapsPerChannel, type FieldImage, type RestorationFilter,
 } from '../src/kernels/post-filter.js';
 import { filterBytes, filterShapeFor, fitFilter, placeholderFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/filter-fit.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
@@ -76,26 +76,30 @@ test('at twice the size the taps reach twice as far (spec §4.6), so a field sam
 });
 
 test('the decoder\'s filter is the features the fit reads, dotted with the class\'s coefficients, at every pixel and scale', () => {
-  const field = randomField(13, 11, 3, 21);
-  const n = tapsPerChannel(3, 1, 3);
-  const random = mulberry32(8);
-  const filter: RestorationFilter = {
-    radius: 3, cross: 1, shift: 9, thresholds: Float32Array.from([0.5, 1.5]),
-    coefficients: Int8Array.from({ length: 3 * 3 * n }, () => Math.round(100 * (2 * random() - 1))),
-  };
-  for (const scale of [{ x: 1, y: 1 }, { x: 2, y: 1.5 }]) {
-    const out = applyRestorationFilter(field, filter, scale);
-    const classes = activityClasses(field, filter.thresholds, scale);
-    assert.ok(new Set(classes).size > 1);
-    const features = new Float64Array(n);
-    for (let y = 0; y < 11; y++) {
-      for (let x = 0; x < 13; x++) {
-        for (let c = 0; c < 3; c++) {
-          filterFeatures(field, x, y, c, 3, 1, features, scale);
-          const base = (classes[y * 13 + x]! * 3 + c) * n;
-          let expected = field.values[(y * 13 + x) * 3 + c]!;
-          for (let k = 0; k < n; k++) expected += (filter.coefficients[base + k]! / 512) * features[k]!;
-          assert.ok(Math.abs(out[(y * 13 + x) * 3 + c]! - expected) < 1e-5, `(${x}, ${y}) channel ${c} at ${scale.x}x${scale.y}`);
+  for (const [channels, radius, cross] of [[3, 3, 1], [4, 2, 2], [2, 2, 0]] as const) {
+    const field = randomField(13, 11, channels, 21);
+    const colours = channels >= 3 ? 3 : 1;
+    const n = tapsPerChannel(radius, cross, colours);
+    const random = mulberry32(8);
+    const activity = Float64Array.from(pixelActivity(field)).sort();
+    const filter: RestorationFilter = {
+      radius, cross, shift: 9, thresholds: Float32Array.from([activity[50]!, activity[100]!]),
+      coefficients: Int8Array.from({ length: 3 * colours * n }, () => Math.round(100 * (2 * random() - 1))),
+    };
+    for (const scale of [{ x: 1, y: 1 }, { x: 2, y: 1.5 }]) {
+      const out = applyRestorationFilter(field, filter, scale);
+      const classes = activityClasses(field, filter.thresholds, scale);
+      if (scale.x === 1) assert.equal(new Set(classes).size, 3);
+      const features = new Float64Array(n);
+      for (let y = 0; y < 11; y++) {
+        for (let x = 0; x < 13; x++) {
+          for (let c = 0; c < colours; c++) {
+            filterFeatures(field, x, y, c, radius, cross, features, scale);
+            const base = (classes[y * 13 + x]! * colours + c) * n;
+            let expected = field.values[(y * 13 + x) * channels + c]!;
+            for (let k = 0; k < n; k++) expected += (filter.coefficients[base + k]! / 512) * features[k]!;
+            assert.ok(Math.abs(out[(y * 13 + x) * channels + c]! - expected) < 1e-5, `${channels} channels: (${x}, ${y}) channel ${c} at ${scale.x}x${scale.y}`);
+          }
         }
       }
     }

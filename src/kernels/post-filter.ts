@@ -154,55 +154,78 @@ export function applyRestorationFilter(field: FieldImage, filter: RestorationFil
   const classes = activityClasses(field, filter.thresholds, scale);
   const unit = 2 ** -filter.shift;
   const coefficients = Float64Array.from(filter.coefficients, (c) => c * unit);
-  // Each coefficient's tap: the channel it reads and its offset, in the order of the coefficients.
-  const reads: { channel: number; ox: number; oy: number }[][] = [];
-  for (let c = 0; c < colours; c++) {
-    const list = scaledTaps(filter.radius, scale).map(([oy, ox]) => ({ channel: c, ox, oy }));
-    for (let other = 0; other < colours; other++) {
-      if (other !== c) list.push(...scaledTaps(filter.cross, scale).map(([oy, ox]) => ({ channel: other, ox, oy })));
-    }
-    reads.push(list);
-  }
-  const all = reads.flat();
-  const reachX = Math.max(0, ...all.map((r) => Math.abs(r.ox)));
-  const reachY = Math.max(0, ...all.map((r) => Math.abs(r.oy)));
-  // Per coefficient: from channel c's sample to the centre sample of the channel it reads, and from there to its tap.
-  const centres = reads.map((list, c) => Int32Array.from(list, (r) => r.channel - c));
-  const strides = reads.map((list) => Int32Array.from(list, (r) => (r.oy * width + r.ox) * channels));
+  const own = scaledTaps(filter.radius, scale);
+  const cross = scaledTaps(filter.cross, scale);
+  const reachX = Math.max(0, ...[...own, ...cross].map(([, ox]) => Math.abs(ox)));
+  const reachY = Math.max(0, ...[...own, ...cross].map(([oy]) => Math.abs(oy)));
+  // Index offsets of the taps from a sample to the same channel's sample at the tap.
+  const strides = (taps: [number, number][]): Int32Array => Int32Array.from(taps, ([oy, ox]) => (oy * width + ox) * channels);
+  const ownStrides = strides(own);
+  const crossStrides = strides(cross);
   const out = Float32Array.from(values);
   const features = new Float64Array(n);
   for (let y = 0; y < height; y++) {
     const innerRow = y >= reachY && y < height - reachY;
     for (let x = 0; x < width; x++) {
       const pixel = y * width + x;
-      const cls = classes[pixel]!;
-      const inner = innerRow && x >= reachX && x < width - reachX;
+      const base = classes[pixel]! * colours * n;
+      if (innerRow && x >= reachX && x < width - reachX) {
+        if (colours === 3) correctRgb(values, out, pixel * channels, ownStrides, crossStrides, coefficients, base, n);
+        else correctGray(values, out, pixel * channels, ownStrides, coefficients, base);
+        continue;
+      }
       for (let c = 0; c < colours; c++) {
-        const at = pixel * channels + c;
-        const base = (cls * colours + c) * n;
+        filterFeatures(field, x, y, c, filter.radius, filter.cross, features, scale);
         let correction = 0;
-        if (inner) {
-          correction = innerCorrection(values, at, centres[c]!, strides[c]!, coefficients, base, n);
-        } else {
-          filterFeatures(field, x, y, c, filter.radius, filter.cross, features, scale);
-          for (let k = 0; k < n; k++) correction += coefficients[base + k]! * features[k]!;
-        }
-        out[at] = values[at]! + correction;
+        for (let k = 0; k < n; k++) correction += coefficients[base + c * n + k]! * features[k]!;
+        out[pixel * channels + c] = values[pixel * channels + c]! + correction;
       }
     }
   }
   return out;
 }
 
-/** Σ_k coefficient · second difference for a sample whose taps all lie inside the image: the decode's hot loop, small so that V8 optimizes it early. */
-function innerCorrection(values: Float32Array, at: number, centre: Int32Array, stride: Int32Array, coefficients: Float64Array, base: number, n: number): number {
-  let correction = 0;
-  for (let k = 0; k < n; k++) {
-    const mid = at + centre[k]!;
-    const reach = stride[k]!;
-    correction += coefficients[base + k]! * (values[mid + reach]! + values[mid - reach]! - 2 * values[mid]!);
+/**
+ * The correction of the three colour samples from `at`, whose taps all lie
+ * inside the image: the decode's hot loop, one pass over the taps for the
+ * three channels (each tap's second differences serve all three), small so
+ * that V8 optimizes it early. Coefficients as in spec §3.10: per channel,
+ * its own taps, then the cross taps of the other two in ascending order.
+ */
+function correctRgb(
+  values: Float32Array, out: Float32Array, at: number, own: Int32Array, cross: Int32Array, coefficients: Float64Array, base: number, n: number,
+): void {
+  const v0 = values[at]!, v1 = values[at + 1]!, v2 = values[at + 2]!;
+  const b0 = base, b1 = base + n, b2 = base + 2 * n;
+  let s0 = 0, s1 = 0, s2 = 0;
+  for (let m = 0; m < own.length; m++) {
+    const r = own[m]!;
+    s0 += coefficients[b0 + m]! * (values[at + r]! + values[at - r]! - 2 * v0);
+    s1 += coefficients[b1 + m]! * (values[at + 1 + r]! + values[at + 1 - r]! - 2 * v1);
+    s2 += coefficients[b2 + m]! * (values[at + 2 + r]! + values[at + 2 - r]! - 2 * v2);
   }
-  return correction;
+  const first = own.length;
+  const second = own.length + cross.length;
+  for (let m = 0; m < cross.length; m++) {
+    const r = cross[m]!;
+    const d0 = values[at + r]! + values[at - r]! - 2 * v0;
+    const d1 = values[at + 1 + r]! + values[at + 1 - r]! - 2 * v1;
+    const d2 = values[at + 2 + r]! + values[at + 2 - r]! - 2 * v2;
+    s0 += coefficients[b0 + first + m]! * d1 + coefficients[b0 + second + m]! * d2;
+    s1 += coefficients[b1 + first + m]! * d0 + coefficients[b1 + second + m]! * d2;
+    s2 += coefficients[b2 + first + m]! * d0 + coefficients[b2 + second + m]! * d1;
+  }
+  out[at] = v0 + s0;
+  out[at + 1] = v1 + s1;
+  out[at + 2] = v2 + s2;
+}
+
+/** `correctRgb` for one colour channel (gray, gray + alpha). */
+function correctGray(values: Float32Array, out: Float32Array, at: number, own: Int32Array, coefficients: Float64Array, base: number): void {
+  const v = values[at]!;
+  let s = 0;
+  for (let m = 0; m < own.length; m++) s += coefficients[base + m]! * (values[at + own[m]!]! + values[at - own[m]!]! - 2 * v);
+  out[at] = v + s;
 }
 
 /** Second differences of one channel over the diamond taps of `radius`, written from out[k]; returns the next k. */
@@ -243,31 +266,23 @@ function lumaOf(field: FieldImage): Float64Array {
   return luma;
 }
 
-/** Mean over a (2bx + 1) × (2by + 1) box around each pixel, clipped at the edges (separable: rows, then columns). */
+/** Mean over a (2bx + 1) × (2by + 1) box around each pixel, clipped at the edges: sums along rows, then columns, from prefix sums. */
 function boxMean(input: Float64Array, width: number, height: number, bx: number, by: number): Float64Array {
   const rows = new Float64Array(input.length);
-  const counts = new Float64Array(input.length);
+  const prefix = new Float64Array(Math.max(width, height) + 1);
   for (let y = 0; y < height; y++) {
     const row = y * width;
-    for (let x = 0; x < width; x++) {
-      let sum = 0;
-      const from = Math.max(0, x - bx);
-      const to = Math.min(width - 1, x + bx);
-      for (let i = from; i <= to; i++) sum += input[row + i]!;
-      rows[row + x] = sum;
-      counts[row + x] = to - from + 1;
-    }
+    for (let x = 0; x < width; x++) prefix[x + 1] = prefix[x]! + input[row + x]!;
+    for (let x = 0; x < width; x++) rows[row + x] = prefix[Math.min(width, x + bx + 1)]! - prefix[Math.max(0, x - bx)]!;
   }
   const out = new Float64Array(input.length);
   for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) prefix[y + 1] = prefix[y]! + rows[y * width + x]!;
+    const columns = Math.min(width, x + bx + 1) - Math.max(0, x - bx);
     for (let y = 0; y < height; y++) {
-      let sum = 0;
-      let count = 0;
-      for (let j = Math.max(0, y - by); j <= Math.min(height - 1, y + by); j++) {
-        sum += rows[j * width + x]!;
-        count += counts[j * width + x]!;
-      }
-      out[y * width + x] = sum / count;
+      const top = Math.max(0, y - by);
+      const bottom = Math.min(height, y + by + 1);
+      out[y * width + x] = (prefix[bottom]! - prefix[top]!) / (columns * (bottom - top));
     }
   }
   return out;
