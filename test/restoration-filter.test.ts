@@ -223,6 +223,12 @@ test('encode with the filter: a 2.4 file whose decode is what the encoder measur
   const header = readSnf(plain.bytes).header;
   assert.ok(header.kind === 'image' && header.filter === undefined);
   await assert.rejects(encodeImage(image, { ...options, filter: 'on' as never }), /filter must be one of auto, off/);
+  // A flat image leaves the filter nothing to take back; whether it is kept or not, the file says what the result does.
+  const flat = await encodeImage({ ...image, data: new Uint8Array(image.data.length).fill(90) }, options);
+  const flatHeader = readSnf(flat.bytes).header;
+  assert.ok(flatHeader.kind === 'image');
+  assert.equal(flatHeader.filter !== undefined, flat.filterClasses > 0);
+  assert.equal(flat.bytes[9], flat.filterClasses > 0 ? 4 : 3);
 });
 
 test('snfc info names the filter, and --json gives its shape', () => {

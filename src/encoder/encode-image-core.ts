@@ -2,7 +2,7 @@ import { parameterCount, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward, selectGrid } from '../kernels/forward-select.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../kernels/render.js';
-import { filterClasses } from '../kernels/post-filter.js';
+import { filterClasses, type RestorationFilter } from '../kernels/post-filter.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import {
@@ -345,7 +345,8 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // (with fixed bits, the shape follows the file's size once it is known).
   const targetBytes = (bpp * image.width * image.height) / 8;
   const reserved = filterMode === 'auto' && rateMode ? filterShapeFor(targetBytes, image.channels) : undefined;
-  const headerFor = (quality: number, fitted: FitSummary, withMetadata = false, filter = reserved && placeholderFilter(reserved, image.channels)): SnfHeader => ({
+  const placeholder = reserved && placeholderFilter(reserved, image.channels);
+  const headerFor = (quality: number, fitted: FitSummary, filter: RestorationFilter | undefined, withMetadata = false): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }), ...(filter === undefined ? {} : { filter }),
     // No wall-clock time in the file: the same input and options must give the same bytes.
@@ -363,7 +364,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
     timeLimitSeconds: timeLimit, elapsed,
     // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly (without the kept metadata).
-    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted)).length } : { bits: options.bits ?? 8 },
+    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
   });
   const { tensors, rateHit } = trained;
@@ -374,7 +375,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const unfiltered = rasterFromField(field, NATIVE_SCALE);
   // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will;
   // one that does not raise it (its coefficients rounded) is left out.
-  const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, false, undefined)).length, image.channels);
+  const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, undefined)).length, image.channels);
   const fitted = filterShape && fitFilter(field, image, filterShape);
   const filtered = fitted && rasterFromField(field, NATIVE_SCALE, { filter: fitted });
   const unfilteredPsnr = psnr(image, unfiltered);
@@ -382,8 +383,8 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const decoded = filter === undefined ? unfiltered : filtered!;
   const quality = psnr(image, decoded);
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
-  const bytes = fileFor(tensors, headerFor(quality, fitSummary, true, filter));
-  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, false, filter)).length;
+  const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true));
+  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, filter)).length;
   const params = tiles.reduce((sum, tile) => sum + parameterCount(tile.arch), 0);
   const allTensors = tensors.flat();
   return {

@@ -145,7 +145,6 @@ export function channelCount(header: SnfHeader): number {
   return header.kind === 'image' ? IMAGE_LAYOUTS[header.layout] : header.channels;
 }
 
-
 const IMAGE_KEYS = ['width', 'height', 'layout'] as const;
 const AUDIO_KEYS = ['sampleRate', 'length', 'channels'] as const;
 /** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6); `extra` may not hold these. */
