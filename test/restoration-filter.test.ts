@@ -203,6 +203,8 @@ test('the reader refuses a filter that spec §3.10 forbids, and the writer refus
   const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
   const bad = { ...header.filter, thresholds: Float32Array.from([2, 1]) };
   assert.equal(codeOf(() => writeSnf({ header: { ...header, filter: bad }, networks })), 'INVALID_ARGUMENT');
+  const untyped = { ...header.filter, coefficients: [...header.filter.coefficients] as unknown as Int8Array };
+  assert.equal(codeOf(() => writeSnf({ header: { ...header, filter: untyped }, networks })), 'INVALID_ARGUMENT');
 });
 
 test('encode with the filter: a 2.4 file whose decode is what the encoder measured, above the field unfiltered; off leaves none', async () => {

@@ -38,7 +38,8 @@ export function validateFilter(value: HeaderValue, layout: ImageLayout): Restora
     if (!Number.isFinite(t) || (k > 0 && !(t > thresholds[k - 1]!))) bad(`filter.t[${k}]`, 'finite thresholds in ascending order', t);
     thresholds[k] = t;
   }
-  const size = filterClasses({ thresholds }) * colourChannels(IMAGE_LAYOUTS[layout]) * tapsPerChannel(radius, cross, colourChannels(IMAGE_LAYOUTS[layout]));
+  const colours = colourChannels(IMAGE_LAYOUTS[layout]);
+  const size = filterClasses({ thresholds }) * colours * tapsPerChannel(radius, cross, colours);
   if (!(f.c instanceof Uint8Array) || f.c.length !== size) bad('filter.c', `binary data of ${size} bytes (classes × colour channels × taps)`, f.c);
   const coefficients = new Int8Array(f.c.buffer.slice(f.c.byteOffset, f.c.byteOffset + f.c.byteLength));
   return { radius, cross, shift, thresholds, coefficients };
@@ -49,6 +50,9 @@ export function validateFilter(value: HeaderValue, layout: ImageLayout): Restora
  * @throws SnfFormatError `INVALID_ARGUMENT` for a filter a reader would refuse.
  */
 export function filterValue(filter: RestorationFilter, layout: ImageLayout): WritableValue {
+  if (!(filter.coefficients instanceof Int8Array) || !(filter.thresholds instanceof Float32Array)) {
+    fail('INVALID_ARGUMENT', 'cannot write .snf: header.filter needs its coefficients as an Int8Array and its thresholds as a Float32Array');
+  }
   const thresholds = new Uint8Array(4 * filter.thresholds.length);
   const view = new DataView(thresholds.buffer);
   filter.thresholds.forEach((t, k) => view.setFloat32(4 * k, t, true));
