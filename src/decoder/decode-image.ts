@@ -10,9 +10,11 @@ export type DecodeSize = { scale?: number } | { width: number; height: number };
  * Default of `maxPixels`: 2^26 = 67,108,864 output pixels (8192 × 8192), the
  * largest input `snfc encode` accepts, so every file snfc writes decodes at
  * its own size. The renderer holds `channels` bytes per output pixel (the
- * 8-bit result; 2 × channels more for 16-bit samples) and, for a blended
- * file (spec §3.5), 4 × channels for the weighted sums: at most 1.25 GiB for
- * RGBA at this limit. A network is evaluated a band of at most 65,536 pixels
+ * 8-bit result; 2 × channels more for 16-bit samples) and 4 × channels for
+ * the field before rounding (the blend's sums, spec §3.5): at most 1.25 GiB
+ * for RGBA at this limit. A file with a restoration filter (spec §4.6) takes
+ * 4 × channels more for the filtered field and about 13 bytes a pixel of
+ * maps while the filter runs: about 3 GiB for RGBA at this limit. A network is evaluated a band of at most 65,536 pixels
  * at a time, so its values and inputs add at most about 20 MiB whatever
  * the size.
  */

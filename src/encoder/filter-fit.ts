@@ -117,7 +117,7 @@ export function fitFilter(field: FieldImage, image: Raster, shape: FilterShape):
  * threshold equal to a pixel's activity would leave that pixel's class to
  * the last bit of another decoder's arithmetic (spec §4.6).
  */
-function activityThresholds(activity: Float64Array, classes: number): Float32Array {
+function activityThresholds(activity: Float32Array, classes: number): Float32Array {
   const sorted = Float64Array.from(activity).sort();
   const thresholds: number[] = [];
   for (let k = 1; k < classes; k++) {

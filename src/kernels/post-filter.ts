@@ -103,12 +103,12 @@ export function activityClasses(field: FieldImage, thresholds: Float32Array, sca
  * L the luma of the colour channels, d = max(1, ⌊scale + 0.5⌋). The encoder
  * picks its thresholds from these.
  */
-export function pixelActivity(field: FieldImage, scale: FilterScale = NATIVE): Float64Array {
+export function pixelActivity(field: FieldImage, scale: FilterScale = NATIVE): Float32Array {
   const { width, height } = field;
   const luma = lumaOf(field);
   const stepX = Math.max(1, Math.floor(scale.x + 0.5));
   const stepY = Math.max(1, Math.floor(scale.y + 0.5));
-  const laplacian = new Float64Array(width * height);
+  const laplacian = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const up = clampIndex(y - stepY, height) * width;
     const down = clampIndex(y + stepY, height) * width;
@@ -255,9 +255,9 @@ function scaledTaps(radius: number, scale: FilterScale): [number, number][] {
 const scaledTapCache = new Map<string, [number, number][]>();
 
 /** Luma of the colour channels (BT.601 weights for RGB; the channel itself for gray). */
-function lumaOf(field: FieldImage): Float64Array {
+function lumaOf(field: FieldImage): Float32Array {
   const { width, height, channels, values } = field;
-  const luma = new Float64Array(width * height);
+  const luma = new Float32Array(width * height);
   const rgb = colourChannels(channels) === 3;
   for (let i = 0; i < luma.length; i++) {
     const at = i * channels;
@@ -266,16 +266,21 @@ function lumaOf(field: FieldImage): Float64Array {
   return luma;
 }
 
-/** Mean over a (2bx + 1) × (2by + 1) box around each pixel, clipped at the edges: sums along rows, then columns, from prefix sums. */
-function boxMean(input: Float64Array, width: number, height: number, bx: number, by: number): Float64Array {
-  const rows = new Float64Array(input.length);
+/**
+ * Mean over a (2bx + 1) × (2by + 1) box around each pixel, clipped at the
+ * edges: sums along rows, then columns, from float64 prefix sums (one row or
+ * column at a time); the maps are float32, 4 bytes a pixel each, since a
+ * decode can be 2^26 pixels.
+ */
+function boxMean(input: Float32Array, width: number, height: number, bx: number, by: number): Float32Array {
+  const rows = new Float32Array(input.length);
   const prefix = new Float64Array(Math.max(width, height) + 1);
   for (let y = 0; y < height; y++) {
     const row = y * width;
     for (let x = 0; x < width; x++) prefix[x + 1] = prefix[x]! + input[row + x]!;
     for (let x = 0; x < width; x++) rows[row + x] = prefix[Math.min(width, x + bx + 1)]! - prefix[Math.max(0, x - bx)]!;
   }
-  const out = new Float64Array(input.length);
+  const out = new Float32Array(input.length);
   for (let x = 0; x < width; x++) {
     for (let y = 0; y < height; y++) prefix[y + 1] = prefix[y]! + rows[y * width + x]!;
     const columns = Math.min(width, x + bx + 1) - Math.max(0, x - bx);
