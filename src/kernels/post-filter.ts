@@ -24,7 +24,7 @@ export interface RestorationFilter {
   readonly thresholds: Float32Array;
   /** Coefficients are integers × 2^−shift, shift 0–15. */
   readonly shift: number;
-  /** classes × colour channels × tapsPerChannel integers, −127 … 127, in the order of `coefficientIndex`. */
+  /** classes × colour channels × tapsPerChannel int8 values, by class, then channel, then the order of `filterFeatures` (spec §3.10); the encoder writes −127 … 127. */
   readonly coefficients: Int8Array;
 }
 
