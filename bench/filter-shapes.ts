@@ -12,9 +12,8 @@ import { readFileSync } from 'node:fs';
 import os from 'node:os';
 import sharp from 'sharp';
 import { filterBytes, fitFilter, type FilterShape } from '../src/encoder/filter-fit.js';
-import { networkParams, readSnf } from '../src/format/index.js';
-import { rasterFromField, renderField } from '../src/kernels/render.js';
-import { initKernels, selectForward, selectGrid } from '../src/kernels/forward-select.js';
+import { decodeField } from '../src/decoder/index.js';
+import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
 
@@ -34,16 +33,13 @@ if (args.length < 2 || args.length % 2 !== 0) {
   console.error('usage: node dist/bench/filter-shapes.js file.snf source.png [file.snf source.png …]');
   process.exit(2);
 }
-await initKernels();
 console.log(`# restoration filter shapes, ${os.cpus()[0]?.model ?? 'unknown CPU'}; node dist/bench/filter-shapes.js ${args.join(' ')}`);
 console.log('| file | bytes | unfiltered dB | radius | cross | classes | filter bytes | dB gained | share of the file |');
 console.log('|---|---|---|---|---|---|---|---|---|');
 for (let i = 0; i < args.length; i += 2) {
   const bytes = new Uint8Array(readFileSync(args[i]!));
   const image = await readImage(args[i + 1]!);
-  const file = readSnf(bytes);
-  const networks = file.networks.map((n) => ({ region: n.region as [number, number, number, number], frame: n.frame as [number, number, number, number], arch: n.arch, params: networkParams(n) }));
-  const field = await renderField(image.width, image.height, 3, networks, image.width, image.height, selectForward(), { overlap: file.header.blend?.overlap, grid: selectGrid() });
+  const field = await decodeField(bytes);
   const base = psnr(image, rasterFromField(field, { x: 1, y: 1 }));
   for (const shape of SHAPES) {
     const filter = fitFilter(field, image, shape);

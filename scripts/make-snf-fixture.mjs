@@ -14,9 +14,8 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
-import { decodeImage } from '../dist/src/decoder/index.js';
-import { networkParams, readSnf, writeSnf } from '../dist/src/format/index.js';
-import { renderField } from '../dist/src/kernels/render.js';
+import { decodeField, decodeImage } from '../dist/src/decoder/index.js';
+import { readSnf, writeSnf } from '../dist/src/format/index.js';
 import { fitFilter } from '../dist/src/encoder/filter-fit.js';
 
 const fixtures = [
@@ -37,9 +36,9 @@ for (const [name, flags] of fixtures.filter(([name]) => wanted.length === 0 || w
 if (wanted.length === 0 || wanted.includes('kodim-crop32-filter')) {
   const source = await sharp('fixtures/kodim-crop32.png').removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image = { width: source.info.width, height: source.info.height, channels: 3, data: new Uint8Array(source.data) };
-  const file = readSnf(new Uint8Array(readFileSync('fixtures/kodim-crop32-tiles.snf')));
-  const networks = file.networks.map((n) => ({ region: n.region, frame: n.frame, arch: n.arch, params: networkParams(n) }));
-  const field = await renderField(image.width, image.height, 3, networks, image.width, image.height, undefined, { overlap: file.header.blend?.overlap });
+  const tiles = new Uint8Array(readFileSync('fixtures/kodim-crop32-tiles.snf'));
+  const file = readSnf(tiles);
+  const field = await decodeField(tiles);
   const filter = fitFilter(field, image, { radius: 3, cross: 1, classes: 2 });
   const tensors = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
   writeFileSync('fixtures/kodim-crop32-filter.snf', writeSnf({ header: { ...file.header, filter }, networks: tensors }));

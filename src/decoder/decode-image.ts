@@ -1,7 +1,8 @@
 import { initKernels, selectForward, selectGrid } from '../kernels/forward-select.js';
-import { renderImage, type ForwardFunction, type GridEvaluator } from '../kernels/render.js';
+import { renderField, renderImage, type ForwardFunction, type GridEvaluator, type ImageNetwork } from '../kernels/render.js';
+import type { FieldImage } from '../kernels/post-filter.js';
 import type { Raster } from '../raster.js';
-import { readSnf, networkParams, SnfFormatError, type ImageRegion, type SnfLimits } from '../format/index.js';
+import { readSnf, networkParams, SnfFormatError, type ImageRegion, type SnfFile, type SnfLimits } from '../format/index.js';
 
 /** Output size: a scale factor of the source, or exact dimensions. */
 export type DecodeSize = { scale?: number } | { width: number; height: number };
@@ -88,13 +89,33 @@ export async function decodeImage(
       `the output would be ${outWidth}x${outHeight} = ${outWidth * outHeight} pixels, over the limit maxPixels = ${maxPixels}`);
   }
   await initKernels();
-  const networks = file.networks.map((network) => ({
-    region: network.region as ImageRegion, frame: network.frame as ImageRegion, arch: network.arch, params: networkParams(network),
-  }));
+  const networks = imageNetworks(file);
   // A caller's evaluator (Node's threads) gets encoded grids; the default is the grid path of the kernels loaded.
   return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), {
     overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8, grid: gridEvaluators(options),
     ...(header.filter === undefined ? {} : { filter: header.filter }),
+  });
+}
+
+/** A file's networks as the renderer takes them: region, frame, architecture and dequantized parameters. */
+function imageNetworks(file: SnfFile): ImageNetwork[] {
+  return file.networks.map((network) => ({
+    region: network.region as ImageRegion, frame: network.frame as ImageRegion, arch: network.arch, params: networkParams(network),
+  }));
+}
+
+/**
+ * The field of an image .snf file at its own size before the restoration
+ * filter and the rounding (spec §4.3, §4.6): what the encoder fits the
+ * filter to, for studies and tools that refit it. Checks the file like `decodeImage`.
+ */
+export async function decodeField(bytes: Uint8Array, limits?: Partial<SnfLimits>): Promise<FieldImage> {
+  const file = readSnf(bytes, limits);
+  const header = file.header;
+  if (header.kind !== 'image') throw new SnfFormatError('UNSUPPORTED_FEATURE', `this file holds ${header.kind}, not an image`);
+  await initKernels();
+  return renderField(header.width, header.height, CHANNELS[header.layout], imageNetworks(file), header.width, header.height, selectForward(), {
+    overlap: header.blend?.overlap, grid: selectGrid(),
   });
 }
 

@@ -2,7 +2,7 @@
  * The snfc decoder: reads a .snf file and renders its signal at any size.
  * Browser-clean: it imports only the format and the shared kernels.
  */
-export { decodeImage, decodedSize, DEFAULT_MAX_PIXELS, type DecodeLimits, type DecodeOptions, type DecodeSize } from './decode-image.js';
+export { decodeField, decodeImage, decodedSize, DEFAULT_MAX_PIXELS, type DecodeLimits, type DecodeOptions, type DecodeSize } from './decode-image.js';
 export type { ForwardFunction } from '../kernels/render.js';
 export { initKernels } from '../kernels/forward-select.js';
 export type { Raster } from '../raster.js';

@@ -379,9 +379,10 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const fitted = filterShape && fitFilter(field, image, filterShape);
   const filtered = fitted && rasterFromField(field, NATIVE_SCALE, { filter: fitted });
   const unfilteredPsnr = psnr(image, unfiltered);
-  const filter = filtered !== undefined && psnr(image, filtered) > unfilteredPsnr ? fitted : undefined;
+  const filteredPsnr = filtered === undefined ? -Infinity : psnr(image, filtered);
+  const filter = filteredPsnr > unfilteredPsnr ? fitted : undefined;
   const decoded = filter === undefined ? unfiltered : filtered!;
-  const quality = psnr(image, decoded);
+  const quality = filter === undefined ? unfilteredPsnr : filteredPsnr;
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
   const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true));
   const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, filter)).length;

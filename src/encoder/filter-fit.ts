@@ -11,6 +11,8 @@ import {
 } from '../kernels/post-filter.js';
 import { normalizeSample, normalizeSample16 } from '../kernels/render.js';
 import type { Raster } from '../raster.js';
+import { filterValue } from '../format/filter.js';
+import { encodeHeaderValue } from '../format/msgpack.js';
 
 /** Whether an encode fits a restoration filter: `auto` when it pays (`filterShapeFor`), `off` never. */
 export const FILTER_MODES = ['auto', 'off'] as const;
@@ -41,12 +43,9 @@ export const DEFAULT_FILTER_SHAPE: FilterShape = { radius: 3, cross: 1, classes:
  */
 export const FILTER_MAX_SHARE = 0.03;
 
-/** Header bytes of a filter of `shape` for `channels` channels: its values (int8) and thresholds (float32), plus the map's keys. */
+/** Header bytes of a filter of `shape` for `channels` channels: its map as the writer encodes it (the size does not depend on the values). */
 export function filterBytes(shape: FilterShape, channels: number): number {
-  const colours = colourChannels(channels);
-  // The map: fixmap, 5 one-letter keys, 3 fixints, two bin headers (2 bytes each below 256 bytes, 3 up to 65535).
-  const coefficients = shape.classes * colours * tapsPerChannel(shape.radius, shape.cross, colours);
-  return 1 + 5 * 2 + 3 + (coefficients < 256 ? 2 : 3) + coefficients + 2 + 4 * (shape.classes - 1);
+  return encodeHeaderValue(filterValue(placeholderFilter(shape, channels), channels >= 3 ? 'rgb' : 'gray')).length;
 }
 
 /**
