@@ -6,6 +6,7 @@
 //   fixtures/kodim-crop32-filter.snf           format 2.4: the tiles file with a restoration filter (spec §3.10)
 //                                              fitted by the encoder's fit (2 classes; encode's auto leaves
 //                                              a file this small without one: it would be over 3 % of it)
+//   fixtures/kodim-crop32-filter-dir.snf       format 2.5: the same with direction classes (2 activity × 5 directions)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -33,16 +34,17 @@ for (const [name, flags] of fixtures.filter(([name]) => wanted.length === 0 || w
   ], { stdio: 'inherit' });
   await writeReferenceDecode(name);
 }
-if (wanted.length === 0 || wanted.includes('kodim-crop32-filter')) {
+const filtered = [['kodim-crop32-filter', 1], ['kodim-crop32-filter-dir', 5]];
+for (const [name, directions] of filtered.filter(([name]) => wanted.length === 0 || wanted.includes(name))) {
   const source = await sharp('fixtures/kodim-crop32.png').removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image = { width: source.info.width, height: source.info.height, channels: 3, data: new Uint8Array(source.data) };
   const tiles = new Uint8Array(readFileSync('fixtures/kodim-crop32-tiles.snf'));
   const file = readSnf(tiles);
   const field = await decodeField(tiles);
-  const filter = fitFilter(field, image, { radius: 3, cross: 1, classes: 2 });
+  const filter = fitFilter(field, image, { radius: 3, cross: 1, classes: 2, directions });
   const tensors = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
-  writeFileSync('fixtures/kodim-crop32-filter.snf', writeSnf({ header: { ...file.header, filter }, networks: tensors }));
-  await writeReferenceDecode('kodim-crop32-filter');
+  writeFileSync(`fixtures/${name}.snf`, writeSnf({ header: { ...file.header, filter }, networks: tensors }));
+  await writeReferenceDecode(name);
 }
 
 async function writeReferenceDecode(name) {

@@ -834,6 +834,32 @@ test('spec appendix A.10: the A.9 file with a restoration filter, version 1.4', 
   assert.deepEqual([...(await decodeImage(expected)).data], [37, 44]);
 });
 
+test('spec appendix A.11: the A.10 file with direction classes, version 1.5; a reader before 1.5 decodes it as A.10', async () => {
+  const expected = fromHex(`89534e460d0a1a0a01050000a1000000 88a46b696e64a5696d616765a5776964
+    746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea467726964920201a666696c7465
+    7287a17201a17800a17308a174c400a1 63c4024000a16405a165c408c0000000
+    00000000a86e6574776f726b739282a1 71c40804b804b0088802c0a1620483a1
+    7702a171c40804b804b0088802c0a162 070b000000af017d0c949677dc79cb36
+    408a03d1`);
+  // Direction 0 as in A.10 (c); direction 1 (luma varies along the row, as in this 2×1 image) −0.25 on the horizontal tap; 2–4 zero.
+  const filter = {
+    radius: 1, cross: 0, shift: 8, thresholds: new Float32Array(0), directions: 5, coefficients: Int8Array.from([64, 0, -64, 0, 0, 0, 0, 0, 0, 0]),
+  };
+  const bytes = writeSnf({ header: { ...(grayHeader(2) as ImageHeader), filter }, networks: appendixA8Networks() });
+  assert.equal(bytes.length, 196);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([bytes[8], bytes[9]], [1, 5]);
+  const plain = await decodeImage(writeSnf({ header: grayHeader(2), networks: appendixA8Networks() }), {}, {}, { sampleBits: 16 });
+  const [f0, f1] = [...plain.data16!].map((v) => (2 * v) / 65535 - 1) as [number, number];
+  const sample = (y: number): number => Math.round((y + 1) * 127.5);
+  // Both pixels are in direction 1 (H = |f1 − f0| over V = 0), so each moves a quarter of the step away from the other.
+  assert.deepEqual([sample(f0 - 0.25 * (f1 - f0)), sample(f1 - 0.25 * (f0 - f1))], [31, 50]);
+  assert.deepEqual([...(await decodeImage(expected)).data], [31, 50]);
+  // Without d and e (what a 1.4 reader reads), the file is A.10's filter: 37 and 44.
+  assert.deepEqual([...(await decodeImage(withHeader(expected, (h) => { delete h.filter.d; delete h.filter.e; }))).data], [37, 44]);
+});
+
 test('a partial arch (no depth) takes everything but its width from the root arch, and states nothing else', () => {
   const wide = writeSnf({
     tensorTables: 'float32',

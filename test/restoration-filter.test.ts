@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import {
-  activityClasses, applyRestorationFilter, diamondTaps, filterFeatures, pixelActivity, tapsPerChannel, type FieldImage, type RestorationFilter,
+  activityClasses, applyRestorationFilter, diamondTaps, DIRECTIONS, filterFeatures, pixelActivity, pixelDirections, pixelSets, tapsPerChannel,
+  type FieldImage, type RestorationFilter,
 } from '../src/kernels/post-filter.js';
 import { filterBytes, filterShapeFor, fitFilter, placeholderFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/filter-fit.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
@@ -12,7 +13,7 @@ import { psnr } from '../src/metrics/psnr.js';
 import { readSnf, writeSnf, SnfFormatError, type SnfErrorCode } from '../src/format/index.js';
 import { normalizeSample } from '../src/kernels/render.js';
 import type { Raster } from '../src/raster.js';
-import { FILTER_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
+import { DIRECTION_FIXTURE_SNF, FILTER_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
 import { withHeader, type Json } from './helpers/snf-bytes.js';
 import { FIXTURES, snfc } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
@@ -76,20 +77,20 @@ test('at twice the size the taps reach twice as far (spec §4.6), so a field sam
 });
 
 test('the decoder\'s filter is the features the fit reads, dotted with the class\'s coefficients, at every pixel and scale', () => {
-  for (const [channels, radius, cross] of [[3, 3, 1], [4, 2, 2], [2, 2, 0]] as const) {
+  for (const [channels, radius, cross, directions] of [[3, 3, 1, 1], [4, 2, 2, 1], [2, 2, 0, 1], [3, 3, 1, DIRECTIONS], [1, 2, 0, DIRECTIONS]] as const) {
     const field = randomField(13, 11, channels, 21);
     const colours = channels >= 3 ? 3 : 1;
     const n = tapsPerChannel(radius, cross, colours);
     const random = mulberry32(8);
     const activity = Float64Array.from(pixelActivity(field)).sort();
     const filter: RestorationFilter = {
-      radius, cross, shift: 9, thresholds: Float32Array.from([activity[50]!, activity[100]!]),
-      coefficients: Int8Array.from({ length: 3 * colours * n }, () => Math.round(100 * (2 * random() - 1))),
+      radius, cross, shift: 9, thresholds: Float32Array.from([activity[50]!, activity[100]!]), directions,
+      coefficients: Int8Array.from({ length: 3 * directions * colours * n }, () => Math.round(100 * (2 * random() - 1))),
     };
     for (const scale of [{ x: 1, y: 1 }, { x: 2, y: 1.5 }]) {
       const out = applyRestorationFilter(field, filter, scale);
-      const classes = activityClasses(field, filter.thresholds, scale);
-      if (scale.x === 1) assert.equal(new Set(classes).size, 3);
+      const classes = pixelSets(field, filter, scale);
+      if (scale.x === 1) assert.ok(new Set(classes).size >= 3, `${new Set(classes).size} sets used`);
       const features = new Float64Array(n);
       for (let y = 0; y < 11; y++) {
         for (let x = 0; x < 13; x++) {
@@ -111,6 +112,25 @@ test('activity classes: busy pixels get the higher classes', () => {
   const classes = activityClasses(field, Float32Array.from([0.5]));
   assert.equal(classes[0], 0);
   assert.equal(classes[19], 1);
+});
+
+test('direction classes (spec §4.6): stripes that vary along rows, columns or a diagonal get 1, 2, 3, 4; flat or isotropic texture 0', () => {
+  const pattern = (f: (x: number, y: number) => number): FieldImage => {
+    const values = new Float32Array(16 * 16 * 3);
+    for (let y = 0; y < 16; y++) for (let x = 0; x < 16; x++) values.fill(f(x, y), (y * 16 + x) * 3, (y * 16 + x) * 3 + 3);
+    return { width: 16, height: 16, channels: 3, values };
+  };
+  const centre = (field: FieldImage): number => pixelDirections(field)[8 * 16 + 8]!;
+  assert.equal(centre(pattern((x) => x % 2)), 1); // varies from column to column, along a row
+  assert.equal(centre(pattern((_, y) => y % 2)), 2);
+  assert.equal(centre(pattern((x, y) => Math.floor((x + y) / 2) % 2)), 3); // varies down-right, constant down-left
+  assert.equal(centre(pattern((x, y) => Math.floor((x - y + 32) / 2) % 2)), 4);
+  assert.equal(centre(pattern(() => 0.3)), 0);
+  assert.equal(centre(pattern((x, y) => (x + y) % 2)), 0); // a checkerboard varies along rows and columns alike, not along diagonals: H ≈ V
+  // The sets: activity class × 5 + direction.
+  const stripes = pattern((x) => x % 2);
+  const sets = pixelSets(stripes, { thresholds: Float32Array.from([0.1]), directions: DIRECTIONS });
+  assert.equal(sets[8 * 16 + 8], 1 * DIRECTIONS + 1);
 });
 
 test('fitFilter: least squares on the decoded field takes back most of a blur, and no nearby coefficients do better', async () => {
@@ -137,21 +157,30 @@ test('fitFilter: least squares on the decoded field takes back most of a blur, a
   const after = mse(applyRestorationFilter(field, filter));
   assert.ok(after < 0.5 * before, `error ${before} -> ${after}`);
   // Least squares (up to the int8 rounding): moving any of a few coefficients by a step or two does not help.
-  for (const k of [0, 5, 17, 40]) {
+  for (const k of [0, 5, 17, 40, 200, 700]) {
     for (const delta of [-2, 2]) {
-      const moved = { ...filter, coefficients: Int8Array.from(filter.coefficients, (c, i) => (i === k ? c + delta : c)) };
+      const moved = { ...filter, coefficients: Int8Array.from(filter.coefficients, (c, i) => (i === k ? Math.max(-127, Math.min(127, c + delta)) : c)) };
       assert.ok(mse(applyRestorationFilter(field, moved)) >= after * (1 - 1e-4), `coefficient ${k} ${delta}`);
     }
   }
 });
 
-test('filterShapeFor: all four classes from about 7.4 KB, fewer on smaller files, none under 2.2 KB', () => {
-  assert.equal(filterBytes(DEFAULT_FILTER_SHAPE, 3), 1 + 10 + 3 + 2 + 4 * 3 * 16 + 2 + 12);
-  assert.equal(filterShapeFor(12_288, 3)?.classes, 4); // 768×512 at 0.25 bpp
-  assert.equal(filterShapeFor(6144, 3)?.classes, 2); // 192×128 at 2 bpp
-  assert.equal(filterShapeFor(3072, 3)?.classes, 1); // at 1 bpp
-  assert.equal(filterShapeFor(1536, 3), undefined); // at 0.5 bpp
-  assert.equal(filterShapeFor(3072, 1)?.classes, 4); // gray: 12 taps a class
+test('filterShapeFor: 4 × 5 classes from about 40 KB, fewer on smaller files, none under 2.7 KB', () => {
+  // A set is 3 channels × 16 taps: 4 of them in c; with directions d: 5 (3 bytes) and e (its key and bin header, 5) of 16 sets.
+  const plain = filterBytes({ ...DEFAULT_FILTER_SHAPE, directions: 1 }, 3);
+  assert.equal(plain, 1 + 10 + 3 + 2 + 4 * 48 + 2 + 12);
+  assert.equal(filterBytes(DEFAULT_FILTER_SHAPE, 3), plain + 3 + 5 + 4 * 4 * 48);
+  const shape = (bytes: number, channels = 3): string => {
+    const s = filterShapeFor(bytes, channels);
+    return s === undefined ? 'none' : `${s.classes}x${s.directions}`;
+  };
+  assert.equal(shape(49_152), '4x5'); // 768×512 at 1 bpp
+  assert.equal(shape(24_576), '2x5'); // at 0.5 bpp
+  assert.equal(shape(12_288), '1x5'); // at 0.25 bpp
+  assert.equal(shape(6144), '2x1'); // 192×128 at 2 bpp
+  assert.equal(shape(3072), '1x1'); // at 1 bpp
+  assert.equal(shape(1536), 'none'); // at 0.5 bpp
+  assert.equal(shape(12_288, 1), '4x5'); // gray: 12 taps a set, 277 bytes for 4 × 5
 });
 
 test('the placeholder filter has the fitted one\'s size in the file, whatever the coefficients', () => {
@@ -207,6 +236,34 @@ test('the reader refuses a filter that spec §3.10 forbids, and the writer refus
   assert.equal(codeOf(() => writeSnf({ header: { ...header, filter: untyped }, networks })), 'INVALID_ARGUMENT');
 });
 
+test('direction classes in the file (x.5): d and e round-trip; c keeps direction 0, which a reader before x.5 applies everywhere', () => {
+  const file = readSnf(new Uint8Array(readFileSync(FILTER_FIXTURE_SNF)));
+  const header = file.header;
+  assert.ok(header.kind === 'image' && header.filter !== undefined);
+  const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+  const set = 3 * tapsPerChannel(3, 1, 3);
+  const filter: RestorationFilter = {
+    ...header.filter, directions: DIRECTIONS, coefficients: Int8Array.from({ length: 2 * DIRECTIONS * set }, (_, i) => ((i * 37) % 255) - 127),
+  };
+  const bytes = writeSnf({ header: { ...header, filter }, networks });
+  assert.equal(bytes[9], 5);
+  const back = readSnf(bytes).header;
+  assert.ok(back.kind === 'image' && back.filter !== undefined);
+  assert.equal(back.filter.directions, DIRECTIONS);
+  assert.deepEqual(back.filter.coefficients, filter.coefficients);
+  // What a 2.4 reader sees: `c` alone, direction 0 of each class.
+  const older = readSnf(withHeader(bytes, (h) => { delete h.filter.d; delete h.filter.e; })).header;
+  assert.ok(older.kind === 'image' && older.filter !== undefined && older.filter.directions === undefined);
+  assert.deepEqual(older.filter.coefficients, Int8Array.from([...filter.coefficients.subarray(0, set), ...filter.coefficients.subarray(DIRECTIONS * set, (DIRECTIONS + 1) * set)]));
+  const cases: [string, (h: Json) => void][] = [
+    ['3 directions', (h) => { h.filter.d = 3; }],
+    ['e missing', (h) => { delete h.filter.e; }],
+    ['e one short', (h) => { h.filter.e = h.filter.e.subarray(1); }],
+    ['e without d', (h) => { delete h.filter.d; }],
+  ];
+  for (const [name, mutate] of cases) assert.equal(codeOf(() => readSnf(withHeader(bytes, mutate))), 'BAD_HEADER', name);
+});
+
 test('encode with the filter: a 2.4 file whose decode is what the encoder measured, above the field unfiltered; off leaves none', async () => {
   const { data, info } = await sharp(`${FIXTURES}/kodim-crop96.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
@@ -239,6 +296,9 @@ test('snfc info names the filter, and --json gives its shape', () => {
   assert.match(text.stdout, /format: +snf 2\.4/);
   assert.match(text.stdout, /filter: +restoration, 2 classes, taps within 3 px \(1 px across channels\)/);
   const json = JSON.parse(snfc(['info', FILTER_FIXTURE_SNF, '--json']).stdout) as { filter?: unknown };
-  assert.deepEqual(json.filter, { radius: 3, cross: 1, classes: 2 });
+  assert.deepEqual(json.filter, { radius: 3, cross: 1, classes: 2, directions: 1 });
+  const directions = snfc(['info', DIRECTION_FIXTURE_SNF]);
+  assert.match(directions.stdout, /format: +snf 2\.5/);
+  assert.match(directions.stdout, /filter: +restoration, 2 classes × 5 directions, taps within 3 px/);
   assert.doesNotMatch(snfc(['info', TILES_FIXTURE_SNF]).stdout, /filter:/);
 });

@@ -49,9 +49,10 @@ before(async () => {
   files.set('blended.snf', blended.bytes);
   const graya = await encodeImage(await crop(20, 16, 'graya'), { width: 8, steps: 40, seed: 4 });
   files.set('graya.snf', graya.bytes);
-  // Restoration filters (format x.4): the 2.4 fixture (RGB, fitted), and the gray + alpha file with a made-up
+  // Restoration filters (format x.4): the 2.4 fixture (RGB, fitted), the 2.5 one (with direction classes), and the gray + alpha file with a made-up
   // two-class filter, so that the WebGL2 read-back maps one colour channel and leaves alpha alone.
   files.set('filtered.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32-filter.snf'))));
+  files.set('directions.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32-filter-dir.snf'))));
   const grayFile = readSnf(graya.bytes);
   assert.ok(grayFile.header.kind === 'image');
   const grayFilter = { radius: 2, cross: 0, shift: 7, thresholds: Float32Array.from([0.02]), coefficients: Int8Array.from([20, -10, 5, 30, -5, 8, -40, 10, 0, 25, 3, -6]) };
@@ -99,11 +100,21 @@ async function show(attributes: Record<string, string>, style: string): Promise<
 
 /** The largest difference between `shown` and the Node decoder's pixels at the same size. */
 async function worstDifference(name: string, shown: Shown): Promise<number> {
+  return (await differences(name, shown)).worst;
+}
+
+/** The largest difference from decodeImage's samples, and how many pixels differ by more than 1 level. */
+async function differences(name: string, shown: Shown): Promise<{ worst: number; pixelsOverOne: number }> {
   const expected = toRgba(await decodeImage(files.get(name)!, { width: shown.width, height: shown.height }));
   assert.equal(shown.pixels.length, expected.data.length);
   let worst = 0;
-  for (let i = 0; i < expected.data.length; i++) worst = Math.max(worst, Math.abs(shown.pixels[i]! - expected.data[i]!));
-  return worst;
+  const over = new Set<number>();
+  for (let i = 0; i < expected.data.length; i++) {
+    const difference = Math.abs(shown.pixels[i]! - expected.data[i]!);
+    worst = Math.max(worst, difference);
+    if (difference > 1) over.add(i >> 2);
+  }
+  return { worst, pixelsOverOne: over.size };
 }
 
 test('the browser and the web bundle for these tests are there', () => {
@@ -120,8 +131,9 @@ test('the web bundle is self-contained and at most 40 KB gzipped, WASM kernels i
 });
 
 for (const renderer of ['webgl2', 'wasm'] as const) {
-  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'graya-filtered.snf']) {
-    test(`renderer=${renderer} shows ${name} within ±1 level of decodeImage at 1× and 2× box size`, async () => {
+  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'directions.snf', 'graya-filtered.snf']) {
+    const boundary = renderer === 'webgl2' && name === 'directions.snf' ? ' (but for a few pixels on a direction boundary, spec §4.6)' : '';
+    test(`renderer=${renderer} shows ${name} within ±1 level of decodeImage at 1× and 2× box size${boundary}`, async () => {
       const { width, height } = (await decodeImage(files.get(name)!));
       for (const scale of [1, 2]) {
         const shown = await show({ src: `/${name}`, renderer }, `width: ${width * scale}px; height: ${height * scale}px`);
@@ -129,8 +141,14 @@ for (const renderer of ['webgl2', 'wasm'] as const) {
         assert.equal(shown.renderer, renderer);
         assert.equal(shown.thread, renderer === 'wasm' ? 'worker' : 'gpu');
         assert.deepEqual([shown.width, shown.height], [width * scale, height * scale]);
-        const worst = await worstDifference(name, shown);
-        assert.ok(worst <= 1, `${renderer} ${scale}×: a sample differs by ${worst}`);
+        const { worst, pixelsOverOne } = await differences(name, shown);
+        if (boundary !== '') {
+          // Spec §4.6: a pixel whose direction means are within rounding of a factor 2 may fall in the other
+          // direction class in the GPU's arithmetic, and then differs by more than ±1. A few pixels, a few levels.
+          assert.ok(pixelsOverOne <= (width * scale * height * scale) / 100 && worst <= 8, `${renderer} ${scale}×: ${pixelsOverOne} pixels differ by more than 1, at most ${worst}`);
+        } else {
+          assert.ok(worst <= 1, `${renderer} ${scale}×: a sample differs by ${worst}`);
+        }
       }
     });
   }

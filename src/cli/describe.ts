@@ -25,7 +25,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
     bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, overlap: header.blend?.overlap,
     filter: header.kind === 'image' && header.filter !== undefined
-      ? { radius: header.filter.radius, cross: header.filter.cross, classes: filterClasses(header.filter) } : undefined,
+      ? { radius: header.filter.radius, cross: header.filter.cross, classes: filterClasses(header.filter), directions: header.filter.directions ?? 1 } : undefined,
     // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.
     train: header.train?.psnr === undefined ? header.train : { ...header.train, ...reportPsnr(header.train.psnr) },
     metadata: header.metadata === undefined ? undefined : metadataSizes(header.metadata),
@@ -38,7 +38,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}${audio ? ` (${audio.kbps.toFixed(1)} kbps)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
     `format:    snf ${summary.format}`,
     `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
-    ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
+    ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}${summary.filter.directions > 1 ? ` × ${summary.filter.directions} directions` : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
   ];
   const train = header.train;

@@ -60,7 +60,7 @@ export const encodeCommand = {
         params: result.params, width: result.arch.width, widths: result.widths, ...tilePsnrRange(result.tilePsnrs), depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, weightDecay: result.weightDecay, seed: result.seed, restarts: result.restarts, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, tune: result.tune, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
-        filterClasses: result.filterClasses, ...(result.filterClasses > 0 ? { unfilteredPsnr: reportPsnr(result.unfilteredPsnr).psnr } : {}),
+        filterClasses: result.filterClasses, filterDirections: result.filterDirections, ...(result.filterClasses > 0 ? { unfilteredPsnr: reportPsnr(result.unfilteredPsnr).psnr } : {}),
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {

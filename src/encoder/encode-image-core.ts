@@ -95,8 +95,8 @@ export interface ImageEncodeOptions extends FitSettings {
   readonly photoMetadata?: PhotoMetadata;
   /**
    * The restoration filter (spec §4.6, filter-fit.ts): `auto` (default)
-   * fits one to the decoded field and stores it when its bytes are at most
-   * 3 % of the file (`FILTER_MAX_SHARE`), `off` never.
+   * fits one to the decoded field and stores it, of the largest shape
+   * whose bytes are at most 2.5 % of the file (`FILTER_MAX_SHARE`), `off` never.
    */
   readonly filter?: FilterMode;
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */
@@ -121,8 +121,10 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly tilePsnrs: number[];
   /** What the fit minimized (`ImageEncodeOptions.tune`). */
   readonly tune: Tuning;
-  /** Classes of the restoration filter in the file (0: none). */
+  /** Activity classes of the restoration filter in the file (0: none). */
   readonly filterClasses: number;
+  /** Direction classes of the filter (1, or 5 on larger files; 0: no filter). */
+  readonly filterDirections: number;
   /** PSNR (dB) of the decoded field before the filter (equal to `psnr` without one). */
   readonly unfilteredPsnr: number;
 }
@@ -392,6 +394,6 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
     seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths, tilePsnrs, tune,
-    filterClasses: filter === undefined ? 0 : filterClasses(filter), unfilteredPsnr,
+    filterClasses: filter === undefined ? 0 : filterClasses(filter), filterDirections: filter === undefined ? 0 : filter.directions ?? 1, unfilteredPsnr,
   };
 }

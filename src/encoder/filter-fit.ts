@@ -7,7 +7,7 @@
  * exactly before the networks are quantized (`placeholderFilter`).
  */
 import {
-  colourChannels, filterFeatures, pixelActivity, tapsPerChannel, activityClasses, type FieldImage, type RestorationFilter,
+  colourChannels, DIRECTIONS, filterFeatures, pixelActivity, pixelSets, tapsPerChannel, type FieldImage, type RestorationFilter,
 } from '../kernels/post-filter.js';
 import { normalizeSample, normalizeSample16 } from '../kernels/render.js';
 import type { Raster } from '../raster.js';
@@ -22,26 +22,43 @@ export type FilterMode = (typeof FILTER_MODES)[number];
 export interface FilterShape {
   readonly radius: number;
   readonly cross: number;
+  /** Activity classes. */
   readonly classes: number;
+  /** Direction classes: 1 or `DIRECTIONS`. */
+  readonly directions: number;
 }
 
 /**
- * The shape an encode uses: taps in a diamond of radius 3 on the own
- * channel and 1 on the others, 4 activity classes (measured on full-size
- * photos at 1 bpp: kodim05 +0.42 dB, kodim20 +0.26 for 222 bytes; 8 classes
- * add 0.02–0.03 dB for twice the bytes, radius 4 nothing; docs/studies.md).
+ * The shapes `auto` chooses from, most bytes first: taps in a diamond of
+ * radius 3 on the own channel and 1 on the others, 4, 2 or 1 activity
+ * classes, each split by 5 directions, then without directions. Measured
+ * on full-size photos at 1 bpp (docs/studies.md): radius 3 with cross taps
+ * and 4 activity classes gains kodim05 +0.42 dB, kodim20 +0.26 for 222
+ * bytes, the five directions on top +0.19 and +0.11 for 768 more; radius 4
+ * and 8 activity classes add nothing worth their bytes. 1 activity class ×
+ * 5 directions (258 bytes) beats 4 activity classes alone (222) on both.
  */
-export const DEFAULT_FILTER_SHAPE: FilterShape = { radius: 3, cross: 1, classes: 4 };
+export const FILTER_SHAPES: readonly FilterShape[] = [
+  { radius: 3, cross: 1, classes: 4, directions: DIRECTIONS },
+  { radius: 3, cross: 1, classes: 2, directions: DIRECTIONS },
+  { radius: 3, cross: 1, classes: 1, directions: DIRECTIONS },
+  { radius: 3, cross: 1, classes: 2, directions: 1 },
+  { radius: 3, cross: 1, classes: 1, directions: 1 },
+];
+
+/** The largest shape, which a photo at 1 bpp gets. */
+export const DEFAULT_FILTER_SHAPE: FilterShape = FILTER_SHAPES[0]!;
 
 /**
- * Most of the file a filter may take in `auto`. Measured with
- * bench/filter-shapes.ts: one class gains about 0.2 dB, two 0.05–0.1 more,
- * four another 0.05–0.1, and at 2.85 dB per doubling of the rate 3 % of
- * the file costs 0.12 dB; so a class count whose bytes are within 3 % of
- * the file gains more than those bytes would in the networks (a 192×128
- * crop at 1 bpp takes one class: +0.20 dB for 2.2 % of its 3 KB).
+ * Most of the file a filter may take in `auto`. At 2.85 dB per doubling
+ * of the rate, a share s of the file costs about 4.1 · s dB in the
+ * networks; each step up the list above gains 0.05–0.1 dB for its bytes
+ * (bench/filter-shapes.ts), which pays while it is within about 2.5 % of
+ * the file: a 768×512 photo takes 4 × 5 classes from about 0.8 bpp, 2 × 5
+ * from 0.4, 1 × 5 from 0.2; a 192×128 crop at 1 bpp one class without
+ * directions, and files under 2.7 KB no filter.
  */
-export const FILTER_MAX_SHARE = 0.03;
+export const FILTER_MAX_SHARE = 0.025;
 
 /** Header bytes of a filter of `shape` for `channels` channels: its map as the writer encodes it (the size does not depend on the values). */
 export function filterBytes(shape: FilterShape, channels: number): number {
@@ -50,39 +67,35 @@ export function filterBytes(shape: FilterShape, channels: number): number {
 
 /**
  * The shape to use for a file of `targetBytes` (undefined: no filter): the
- * default shape with fewer classes as the file gets smaller, none when even
- * one class would take over `FILTER_MAX_SHARE` of it.
+ * first of `FILTER_SHAPES` within `FILTER_MAX_SHARE` of the file.
  */
 export function filterShapeFor(targetBytes: number, channels: number): FilterShape | undefined {
-  for (let classes = DEFAULT_FILTER_SHAPE.classes; classes >= 1; classes = Math.floor(classes / 2)) {
-    const shape = { ...DEFAULT_FILTER_SHAPE, classes };
-    if (filterBytes(shape, channels) <= FILTER_MAX_SHARE * targetBytes) return shape;
-  }
-  return undefined;
+  return FILTER_SHAPES.find((shape) => filterBytes(shape, channels) <= FILTER_MAX_SHARE * targetBytes);
 }
 
 /** A filter of `shape` with zero coefficients: the size of the fitted one, for the rate control. */
 export function placeholderFilter(shape: FilterShape, channels: number): RestorationFilter {
   const colours = colourChannels(channels);
   return {
-    radius: shape.radius, cross: shape.cross, shift: 0,
+    radius: shape.radius, cross: shape.cross, shift: 0, directions: shape.directions,
     thresholds: Float32Array.from({ length: shape.classes - 1 }, (_, k) => k + 1),
-    coefficients: new Int8Array(shape.classes * colours * tapsPerChannel(shape.radius, shape.cross, colours)),
+    coefficients: new Int8Array(shape.classes * shape.directions * colours * tapsPerChannel(shape.radius, shape.cross, colours)),
   };
 }
 
 /**
  * The filter of `shape` that brings `field` (the decoded field at the
- * image's size) closest to `image` in squared error, its classes split at
- * the quantiles of activity (equal pixel counts; fewer classes if they
- * coincide, as on a flat image).
+ * image's size) closest to `image` in squared error, its activity classes
+ * split at the quantiles of activity (equal pixel counts; fewer classes if
+ * they coincide, as on a flat image), each class's pixels then split by
+ * direction.
  */
 export function fitFilter(field: FieldImage, image: Raster, shape: FilterShape): RestorationFilter {
   const colours = colourChannels(image.channels);
   const n = tapsPerChannel(shape.radius, shape.cross, colours);
   const thresholds = activityThresholds(pixelActivity(field), shape.classes);
-  const classes = activityClasses(field, thresholds);
-  const count = thresholds.length + 1;
+  const classes = pixelSets(field, { thresholds, directions: shape.directions });
+  const count = (thresholds.length + 1) * shape.directions;
   // Normal equations per (class, channel): XᵀX (upper triangle used) and Xᵀr, r = target − field.
   const gram = Array.from({ length: count * colours }, () => new Float64Array(n * n));
   const moment = Array.from({ length: count * colours }, () => new Float64Array(n));
@@ -107,7 +120,10 @@ export function fitFilter(field: FieldImage, image: Raster, shape: FilterShape):
     }
   }
   const solved = gram.map((g, s) => solveSymmetric(g, moment[s]!, n));
-  return { radius: shape.radius, cross: shape.cross, thresholds, ...quantizeCoefficients(solved) };
+  return {
+    radius: shape.radius, cross: shape.cross, thresholds, ...(shape.directions > 1 ? { directions: shape.directions } : {}),
+    ...quantizeCoefficients(solved, gram, moment, n),
+  };
 }
 
 /**
@@ -127,13 +143,102 @@ function activityThresholds(activity: Float32Array, classes: number): Float32Arr
   return Float32Array.from(thresholds);
 }
 
-/** The coefficients on one int8 grid 2^−shift: the finest whose range holds the largest. */
-function quantizeCoefficients(solved: readonly Float64Array[]): { shift: number; coefficients: Int8Array } {
-  const all = solved.flatMap((c) => Array.from(c));
-  const largest = Math.max(...all.map(Math.abs));
-  const shift = largest > 0 ? Math.max(0, Math.min(15, Math.floor(Math.log2(127 / largest)))) : 15;
-  const coefficients = Int8Array.from(all, (c) => Math.max(-127, Math.min(127, Math.round(c * 2 ** shift))));
-  return { shift, coefficients };
+/**
+ * The coefficients on one int8 grid 2^−shift, the shift that adds the
+ * least squared error: for a set's rounding error Δ, the error grows by
+ * ΔᵀGΔ exactly (G = XᵀX, its normal equations). The finest grid that holds
+ * the largest coefficient is not always best: a set of few pixels (a rare
+ * direction in a flat class) can have large coefficients that a coarse
+ * grid would force on every other set, so those are clipped instead, and
+ * the rest of their set refitted around them (`quantizeSet`).
+ */
+function quantizeCoefficients(solved: readonly Float64Array[], gram: readonly Float64Array[], moment: readonly Float64Array[], n: number): { shift: number; coefficients: Int8Array } {
+  let best = { shift: MAX_SHIFT, coefficients: new Int8Array(0), added: Infinity };
+  for (let shift = 0; shift <= MAX_SHIFT; shift++) {
+    const coefficients = new Int8Array(solved.length * n);
+    let added = 0;
+    solved.forEach((c, set) => {
+      const g = gram[set]!;
+      const q = quantizeSet(g, moment[set]!, c, n, shift);
+      coefficients.set(q, set * n);
+      const error = Float64Array.from(c, (value, i) => q[i]! / 2 ** shift - value);
+      for (let i = 0; i < n; i++) {
+        added += g[i * n + i]! * error[i]! * error[i]!;
+        for (let j = i + 1; j < n; j++) added += 2 * g[i * n + j]! * error[i]! * error[j]!;
+      }
+    });
+    if (added < best.added) best = { shift, coefficients, added };
+  }
+  return { shift: best.shift, coefficients: best.coefficients };
+}
+const MAX_SHIFT = 15;
+
+/**
+ * One set's least-squares coefficients `c` on the grid 2^−shift: rounded,
+ * and where one falls outside ±127, held there and the others solved
+ * again with it fixed (least squares under the clip), until none is left
+ * outside.
+ */
+function quantizeSet(g: Float64Array, m: Float64Array, c: Float64Array, n: number, shift: number): Int8Array {
+  const unit = 2 ** -shift;
+  const held = new Map<number, number>();
+  let values = c;
+  for (;;) {
+    let clipped = false;
+    for (let i = 0; i < n; i++) {
+      if (!held.has(i) && Math.abs(values[i]! / unit) > 127.5) {
+        held.set(i, Math.sign(values[i]!) * 127);
+        clipped = true;
+      }
+    }
+    if (!clipped || held.size === n) break;
+    // The free coefficients' normal equations with the held ones moved to the right-hand side.
+    const free = Array.from({ length: n }, (_, i) => i).filter((i) => !held.has(i));
+    const at = (i: number, j: number): number => (i <= j ? g[i * n + j]! : g[j * n + i]!);
+    const sub = new Float64Array(free.length * free.length);
+    const rhs = new Float64Array(free.length);
+    free.forEach((i, a) => {
+      free.forEach((j, b) => { sub[a * free.length + b] = at(i, j); });
+      rhs[a] = m[i]! - [...held].reduce((sum, [j, q]) => sum + at(i, j) * q * unit, 0);
+    });
+    const solvedFree = solveSymmetric(sub, rhs, free.length);
+    values = Float64Array.from({ length: n }, (_, i) => (held.has(i) ? held.get(i)! * unit : solvedFree[free.indexOf(i)]!));
+  }
+  const q = Int8Array.from(values, (v, i) => held.get(i) ?? Math.max(-127, Math.min(127, Math.round(v / unit))));
+  descendOnGrid(g, c, q, n, unit);
+  return q;
+}
+
+/**
+ * Improves integer coefficients q (× unit) towards the least-squares c one
+ * coordinate at a time, each moved to the integer that minimizes
+ * (q·unit − c)ᵀG(q·unit − c) with the others fixed, until no move helps:
+ * where taps are correlated, rounding each coefficient on its own leaves
+ * errors that a neighbour's move takes back (on a 96×96 blur with the
+ * default shape, about a hundred single moves cut the error by up to 1 %).
+ */
+function descendOnGrid(g: Float64Array, c: Float64Array, q: Int8Array, n: number, unit: number): void {
+  const at = (i: number, j: number): number => (i <= j ? g[i * n + j]! : g[j * n + i]!);
+  const error = Float64Array.from(c, (value, i) => q[i]! * unit - value);
+  for (let sweep = 0; sweep < 32; sweep++) {
+    let moved = false;
+    for (let i = 0; i < n; i++) {
+      const gii = at(i, i);
+      if (!(gii > 0)) continue;
+      let slope = 0;
+      for (let j = 0; j < n; j++) slope += at(i, j) * error[j]!;
+      // The error along coordinate i is gii·(δ·unit)² + 2·slope·δ·unit: least at δ = −slope / (gii · unit).
+      const target = Math.max(-127, Math.min(127, q[i]! + Math.round(-slope / (gii * unit))));
+      if (target !== q[i]) {
+        const delta = (target - q[i]!) * unit;
+        if (gii * delta * delta + 2 * slope * delta >= 0) continue;
+        error[i]! += delta;
+        q[i] = target;
+        moved = true;
+      }
+    }
+    if (!moved) break;
+  }
 }
 
 /**

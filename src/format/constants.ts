@@ -41,6 +41,8 @@ export const PARTIAL_ARCH_VERSION_MINOR = 2;
 export const COMPACT_TABLE_VERSION_MINOR = 3;
 /** Minor version of files with a restoration filter (header key `filter`, spec §3.10): x.4. */
 export const FILTER_VERSION_MINOR = 4;
+/** Minor version of files whose filter has direction classes (`filter.d`, spec §3.10): x.5. */
+export const DIRECTION_FILTER_VERSION_MINOR = 5;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

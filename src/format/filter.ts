@@ -4,12 +4,17 @@
  *
  *   filter: { r: radius 1–4, x: cross radius 0–r, s: shift 0–15,
  *             t: bin, the class thresholds as float32 little-endian (0–15 of them, ascending),
- *             c: bin, the coefficients as int8, classes × colour channels × taps }
+ *             c: bin, the coefficients as int8, classes × colour channels × taps,
+ *             d: 5 direction classes (x.5; absent: 1),
+ *             e: bin, with d, the coefficients of directions 1–4, classes × 4 × colour channels × taps }
  *
+ * `c` holds direction 0's coefficients, so that a reader before x.5 (which
+ * ignores `d` and `e`) still gets a filter of the size it expects, and
+ * applies direction 0's everywhere: a valid image, a little further off.
  * One-letter keys, like a network entry's: the map is in every filtered file.
  */
 import {
-  colourChannels, filterClasses, MAX_FILTER_CLASSES, MAX_FILTER_RADIUS, tapsPerChannel, type RestorationFilter,
+  colourChannels, DIRECTIONS, filterClasses, MAX_FILTER_CLASSES, MAX_FILTER_RADIUS, tapsPerChannel, type RestorationFilter,
 } from '../kernels/post-filter.js';
 import { IMAGE_LAYOUTS, type ImageLayout } from './constants.js';
 import { fail } from './errors.js';
@@ -39,10 +44,23 @@ export function validateFilter(value: HeaderValue, layout: ImageLayout): Restora
     thresholds[k] = t;
   }
   const colours = colourChannels(IMAGE_LAYOUTS[layout]);
-  const size = filterClasses({ thresholds }) * colours * tapsPerChannel(radius, cross, colours);
-  if (!(f.c instanceof Uint8Array) || f.c.length !== size) bad('filter.c', `binary data of ${size} bytes (classes × colour channels × taps)`, f.c);
-  const coefficients = new Int8Array(f.c.buffer.slice(f.c.byteOffset, f.c.byteOffset + f.c.byteLength));
-  return { radius, cross, shift, thresholds, coefficients };
+  const set = colourChannels(IMAGE_LAYOUTS[layout]) * tapsPerChannel(radius, cross, colours);
+  const classes = filterClasses({ thresholds });
+  if (!(f.c instanceof Uint8Array) || f.c.length !== classes * set) bad('filter.c', `binary data of ${classes * set} bytes (classes × colour channels × taps)`, f.c);
+  if (f.d === undefined) {
+    if (f.e !== undefined) bad('filter.e', 'absent without filter.d', '(binary data)');
+    return { radius, cross, shift, thresholds, coefficients: new Int8Array(f.c.buffer.slice(f.c.byteOffset, f.c.byteOffset + f.c.byteLength)) };
+  }
+  if (f.d !== DIRECTIONS) bad('filter.d', `${DIRECTIONS}`, f.d);
+  const others = classes * (DIRECTIONS - 1) * set;
+  if (!(f.e instanceof Uint8Array) || f.e.length !== others) bad('filter.e', `binary data of ${others} bytes (classes × ${DIRECTIONS - 1} directions × colour channels × taps)`, f.e);
+  // In memory by class, then direction: each class's direction 0 from `c`, then its other directions from `e`.
+  const coefficients = new Int8Array(classes * DIRECTIONS * set);
+  for (let k = 0; k < classes; k++) {
+    coefficients.set(new Int8Array(f.c.buffer, f.c.byteOffset + k * set, set), k * DIRECTIONS * set);
+    coefficients.set(new Int8Array(f.e.buffer, f.e.byteOffset + k * (DIRECTIONS - 1) * set, (DIRECTIONS - 1) * set), (k * DIRECTIONS + 1) * set);
+  }
+  return { radius, cross, shift, thresholds, directions: DIRECTIONS, coefficients };
 }
 
 /**
@@ -56,7 +74,24 @@ export function filterValue(filter: RestorationFilter, layout: ImageLayout): Wri
   const thresholds = new Uint8Array(4 * filter.thresholds.length);
   const view = new DataView(thresholds.buffer);
   filter.thresholds.forEach((t, k) => view.setFloat32(4 * k, t, true));
-  const value = { r: filter.radius, x: filter.cross, s: filter.shift, t: thresholds, c: new Uint8Array(filter.coefficients.buffer, filter.coefficients.byteOffset, filter.coefficients.byteLength) };
+  const bytes = new Uint8Array(filter.coefficients.buffer, filter.coefficients.byteOffset, filter.coefficients.byteLength);
+  const directions = filter.directions ?? 1;
+  const value: { [key: string]: HeaderValue } = { r: filter.radius, x: filter.cross, s: filter.shift, t: thresholds };
+  if (directions === 1) {
+    value.c = bytes;
+  } else {
+    // Direction 0 of every class in `c`, the others in `e` (validateFilter's layout, inverted).
+    const classes = filter.thresholds.length + 1;
+    const set = bytes.length / (classes * directions);
+    if (!Number.isInteger(set)) fail('INVALID_ARGUMENT', `cannot write .snf: header.filter has ${bytes.length} coefficients, not a multiple of ${classes} classes × ${directions} directions`);
+    const first = new Uint8Array(classes * set);
+    const rest = new Uint8Array(classes * (directions - 1) * set);
+    for (let k = 0; k < classes; k++) {
+      first.set(bytes.subarray(k * directions * set, (k * directions + 1) * set), k * set);
+      rest.set(bytes.subarray((k * directions + 1) * set, (k + 1) * directions * set), k * (directions - 1) * set);
+    }
+    Object.assign(value, { c: first, d: directions, e: rest });
+  }
   try {
     validateFilter(value, layout);
   } catch (error) {

@@ -16,7 +16,7 @@
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
   CONTAINER_OVERHEAD, DEFAULT_LIMITS, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
-  BLEND_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, FILTER_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
+  BLEND_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, DIRECTION_FILTER_VERSION_MINOR, FILTER_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
@@ -287,8 +287,10 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const view = new DataView(out.buffer);
   out.set(SNF_MAGIC, 0);
   out[OFFSET_MAJOR] = major;
-  // §2.2: a filter is an x.4 feature, compact tables x.3, partial archs x.2, blending 2.1; everything else is 1.0 or 2.0.
-  out[OFFSET_MINOR] = file.header.kind === 'image' && file.header.filter !== undefined ? FILTER_VERSION_MINOR
+  // §2.2: a filter with direction classes is an x.5 feature, a filter x.4, compact tables x.3, partial archs x.2, blending 2.1; everything else is 1.0 or 2.0.
+  const filter = file.header.kind === 'image' ? file.header.filter : undefined;
+  out[OFFSET_MINOR] = filter !== undefined && (filter.directions ?? 1) > 1 ? DIRECTION_FILTER_VERSION_MINOR
+    : filter !== undefined ? FILTER_VERSION_MINOR
     : layout.tables.some((table) => table.key === 'q') ? COMPACT_TABLE_VERSION_MINOR
     : layout.networks.some((network) => partialArchOf(network.arch, layout.shared)) ? PARTIAL_ARCH_VERSION_MINOR
       : file.header.blend === undefined ? SNF_VERSION_MINOR : BLEND_VERSION_MINOR;

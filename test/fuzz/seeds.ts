@@ -24,6 +24,9 @@ export const TILES_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-tiles
 /** The tiles file in format 2.4: with a restoration filter (spec §3.10), and its reference decode. */
 export const FILTER_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-filter.snf');
 export const FILTER_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-filter.decoded.png');
+/** The same in format 2.5: its filter with direction classes (2 activity × 5 directions), and its reference decode. */
+export const DIRECTION_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-filter-dir.snf');
+export const DIRECTION_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-filter-dir.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
@@ -83,6 +86,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'fourier fixture', bytes: new Uint8Array(readFileSync(FOURIER_FIXTURE_SNF)) },
     { name: 'tiles fixture', bytes: new Uint8Array(readFileSync(TILES_FIXTURE_SNF)) },
     { name: 'filter fixture', bytes: new Uint8Array(readFileSync(FILTER_FIXTURE_SNF)) },
+    { name: 'direction filter fixture', bytes: new Uint8Array(readFileSync(DIRECTION_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {
