@@ -114,6 +114,38 @@ test('activity classes: busy pixels get the higher classes', () => {
   assert.equal(classes[19], 1);
 });
 
+test('direction classes are spec §4.6 computed pixel by pixel, at every scale', () => {
+  for (const [channels, scale] of [[3, { x: 1, y: 1 }], [1, { x: 2, y: 1.5 }], [4, { x: 0.5, y: 3 }]] as const) {
+    const field = randomField(17, 13, channels, 31);
+    const { width, height, values } = field;
+    const luma = (x: number, y: number): number => {
+      const at = (Math.min(height - 1, Math.max(0, y)) * width + Math.min(width - 1, Math.max(0, x))) * channels;
+      return channels >= 3 ? Math.fround(0.299 * values[at]! + 0.587 * values[at + 1]! + 0.114 * values[at + 2]!) : values[at]!;
+    };
+    const sX = Math.max(1, Math.floor(scale.x + 0.5)), sY = Math.max(1, Math.floor(scale.y + 0.5));
+    const bX = Math.floor(2 * scale.x + 0.5), bY = Math.floor(2 * scale.y + 0.5);
+    const classes = pixelDirections(field, scale);
+    for (let y = 0; y < height; y++) {
+      for (let x = 0; x < width; x++) {
+        const sums = [0, 0, 0, 0];
+        for (let qy = Math.max(0, y - bY); qy <= Math.min(height - 1, y + bY); qy++) {
+          for (let qx = Math.max(0, x - bX); qx <= Math.min(width - 1, x + bX); qx++) {
+            const twice = 2 * luma(qx, qy);
+            sums[0]! += Math.abs(twice - luma(qx - sX, qy) - luma(qx + sX, qy));
+            sums[1]! += Math.abs(twice - luma(qx, qy - sY) - luma(qx, qy + sY));
+            sums[2]! += Math.abs(twice - luma(qx - sX, qy - sY) - luma(qx + sX, qy + sY));
+            sums[3]! += Math.abs(twice - luma(qx + sX, qy - sY) - luma(qx - sX, qy + sY));
+          }
+        }
+        const [h, v, d1, d2] = sums as [number, number, number, number];
+        const [hi, lo, hiD, loD] = [Math.max(h, v), Math.min(h, v), Math.max(d1, d2), Math.min(d1, d2)];
+        const expected = hi * loD >= hiD * lo ? (hi > 2 * lo ? (h > v ? 1 : 2) : 0) : (hiD > 2 * loD ? (d1 > d2 ? 3 : 4) : 0);
+        assert.equal(classes[y * width + x], expected, `(${x}, ${y}) at ${scale.x}x${scale.y}`);
+      }
+    }
+  }
+});
+
 test('direction classes (spec §4.6): stripes that vary along rows, columns or a diagonal get 1, 2, 3, 4; flat or isotropic texture 0', () => {
   const pattern = (f: (x: number, y: number) => number): FieldImage => {
     const values = new Float32Array(16 * 16 * 3);
