@@ -3,8 +3,10 @@
  * restoration filter"): takes .snf files written without one and their
  * sources, renders each file's field, and fits filters of several shapes
  * with the encoder's own fit (src/encoder/filter-fit.ts), printing the PSNR
- * each gains on the decoded samples and the bytes it adds. The gain is
- * in-sample, as in the encoder, which fits on the image it codes.
+ * each gains on the decoded samples, the bytes it adds, the gain net of
+ * what those bytes would buy in the networks (2.85 dB per doubling of the
+ * rate) and the MS-SSIM. The gain is in-sample, as in the encoder, which
+ * fits on the image it codes.
  *
  *   npm run build && node dist/bench/filter-shapes.js photo.snf photo.png [more.snf more.png …]
  */
@@ -15,6 +17,7 @@ import { FILTER_SHAPES, filterBytes, fitFilter, type FilterShape } from '../src/
 import { decodeField } from '../src/decoder/index.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
+import { msSsim } from '../src/bench/ms-ssim.js';
 import type { Raster } from '../src/raster.js';
 
 const plain = (radius: number, cross: number, classes: number): FilterShape => ({ radius, cross, classes, directions: 1 });
@@ -40,18 +43,21 @@ if (args.length < 2 || args.length % 2 !== 0) {
   process.exit(2);
 }
 console.log(`# restoration filter shapes, ${os.cpus()[0]?.model ?? 'unknown CPU'}; node dist/bench/filter-shapes.js ${args.join(' ')}`);
-console.log('| file | bytes | unfiltered dB | radius | cross | classes | directions | filter bytes | dB gained | share of the file | net of its bytes |');
-console.log('|---|---|---|---|---|---|---|---|---|---|---|');
+console.log('| file | bytes | unfiltered dB | radius | cross | classes | directions | filter bytes | dB gained | share of the file | net of its bytes | MS-SSIM (unfiltered) |');
+console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (let i = 0; i < args.length; i += 2) {
   const bytes = new Uint8Array(readFileSync(args[i]!));
   const image = await readImage(args[i + 1]!);
   const field = await decodeField(bytes);
-  const base = psnr(image, rasterFromField(field, { x: 1, y: 1 }));
+  const unfiltered = rasterFromField(field, { x: 1, y: 1 });
+  const base = psnr(image, unfiltered);
+  const baseSsim = msSsim(image, unfiltered).value;
   for (const shape of SHAPES) {
     const filter = fitFilter(field, image, shape);
-    const gained = psnr(image, rasterFromField(field, { x: 1, y: 1 }, { filter })) - base;
+    const filtered = rasterFromField(field, { x: 1, y: 1 }, { filter });
+    const gained = psnr(image, filtered) - base;
     const size = filterBytes(shape, 3);
     const net = gained - (DB_PER_LN_RATE * size) / bytes.length;
-    console.log(`| ${args[i]} | ${bytes.length} | ${base.toFixed(2)} | ${shape.radius} | ${shape.cross} | ${shape.classes} | ${shape.directions} | ${size} | ${signed(gained)} | ${((100 * size) / bytes.length).toFixed(2)} % | ${signed(net)} |`);
+    console.log(`| ${args[i]} | ${bytes.length} | ${base.toFixed(2)} | ${shape.radius} | ${shape.cross} | ${shape.classes} | ${shape.directions} | ${size} | ${signed(gained)} | ${((100 * size) / bytes.length).toFixed(2)} % | ${signed(net)} | ${msSsim(image, filtered).value.toFixed(5)} (${baseSsim.toFixed(5)}) |`);
   }
 }
