@@ -79,11 +79,6 @@ export function filterClasses(filter: Pick<RestorationFilter, 'thresholds'>): nu
   return filter.thresholds.length + 1;
 }
 
-/** Coefficient sets a filter has: an activity class × a direction each. */
-export function filterSets(filter: Pick<RestorationFilter, 'thresholds' | 'directions'>): number {
-  return filterClasses(filter) * (filter.directions ?? 1);
-}
-
 /** A field at the output size, channel-interleaved, in the network's output units (spec §4.3: before the inverse normalization). */
 export interface FieldImage {
   readonly width: number;
@@ -110,9 +105,12 @@ const NATIVE: FilterScale = { x: 1, y: 1 };
  * the thresholds (the number of thresholds at or below it).
  */
 export function activityClasses(field: FieldImage, thresholds: Float32Array, scale: FilterScale = NATIVE): Uint8Array {
-  const classes = new Uint8Array(field.width * field.height);
+  return classesOf(thresholds, thresholds.length === 0 ? new Float32Array(field.width * field.height) : pixelActivity(field, scale));
+}
+
+function classesOf(thresholds: Float32Array, activity: Float32Array): Uint8Array {
+  const classes = new Uint8Array(activity.length);
   if (thresholds.length === 0) return classes;
-  const activity = pixelActivity(field, scale);
   for (let i = 0; i < classes.length; i++) {
     let k = 0;
     while (k < thresholds.length && activity[i]! >= thresholds[k]!) k++;
@@ -126,10 +124,11 @@ export function activityClasses(field: FieldImage, thresholds: Float32Array, sca
  * the filter's directions + its direction class.
  */
 export function pixelSets(field: FieldImage, filter: Pick<RestorationFilter, 'thresholds' | 'directions'>, scale: FilterScale = NATIVE): Uint8Array {
-  const sets = activityClasses(field, filter.thresholds, scale);
   const directions = filter.directions ?? 1;
-  if (directions === 1) return sets;
-  const direction = pixelDirections(field, scale);
+  const around = directions > 1 || filter.thresholds.length > 0 ? neighbourhood(field, scale) : undefined;
+  const sets = around === undefined ? new Uint8Array(field.width * field.height) : classesOf(filter.thresholds, activityAround(around));
+  if (directions === 1 || around === undefined) return sets;
+  const direction = directionsAround(around);
   for (let i = 0; i < sets.length; i++) sets[i] = sets[i]! * directions + direction[i]!;
   return sets;
 }
@@ -147,12 +146,32 @@ export function pixelSets(field: FieldImage, filter: Pick<RestorationFilter, 'th
  * box means from prefix sums took 85–100).
  */
 export function pixelDirections(field: FieldImage, scale: FilterScale = NATIVE): Uint8Array {
-  const { width, height } = field;
-  const luma = lumaOf(field);
-  const stepX = Math.max(1, Math.floor(scale.x + 0.5));
-  const stepY = Math.max(1, Math.floor(scale.y + 0.5));
-  const boxX = Math.floor(2 * scale.x + 0.5);
-  const boxY = Math.floor(2 * scale.y + 0.5);
+  return directionsAround(neighbourhood(field, scale));
+}
+
+/**
+ * What the activity and the directions read (spec §4.6): the luma, the
+ * step of their differences and the half-sizes of their box, at a scale.
+ */
+interface Neighbourhood {
+  readonly width: number;
+  readonly height: number;
+  readonly luma: Float32Array;
+  readonly stepX: number;
+  readonly stepY: number;
+  readonly boxX: number;
+  readonly boxY: number;
+}
+
+function neighbourhood(field: FieldImage, scale: FilterScale): Neighbourhood {
+  return {
+    width: field.width, height: field.height, luma: lumaOf(field),
+    stepX: Math.max(1, Math.floor(scale.x + 0.5)), stepY: Math.max(1, Math.floor(scale.y + 0.5)),
+    boxX: Math.floor(2 * scale.x + 0.5), boxY: Math.floor(2 * scale.y + 0.5),
+  };
+}
+
+function directionsAround({ width, height, luma, stepX, stepY, boxX, boxY }: Neighbourhood): Uint8Array {
   // ring[slot] holds, for one image row, each pixel's sums over its box's columns of the four differences (interleaved).
   const slots = 2 * boxY + 2;
   const ring = Array.from({ length: slots }, () => new Float64Array(4 * width));
@@ -224,10 +243,10 @@ export function pixelDirections(field: FieldImage, scale: FilterScale = NATIVE):
  * picks its thresholds from these.
  */
 export function pixelActivity(field: FieldImage, scale: FilterScale = NATIVE): Float32Array {
-  const { width, height } = field;
-  const luma = lumaOf(field);
-  const stepX = Math.max(1, Math.floor(scale.x + 0.5));
-  const stepY = Math.max(1, Math.floor(scale.y + 0.5));
+  return activityAround(neighbourhood(field, scale));
+}
+
+function activityAround({ width, height, luma, stepX, stepY, boxX, boxY }: Neighbourhood): Float32Array {
   const laplacian = new Float32Array(width * height);
   for (let y = 0; y < height; y++) {
     const up = clampIndex(y - stepY, height) * width;
@@ -239,7 +258,7 @@ export function pixelActivity(field: FieldImage, scale: FilterScale = NATIVE): F
       laplacian[row + x] = Math.abs(4 * luma[row + x]! - luma[row + left]! - luma[row + right]! - luma[up + x]! - luma[down + x]!);
     }
   }
-  return boxMean(laplacian, width, height, Math.floor(2 * scale.x + 0.5), Math.floor(2 * scale.y + 0.5));
+  return boxMean(laplacian, width, height, boxX, boxY);
 }
 
 /**
