@@ -385,3 +385,59 @@ export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omeg
     }
   }
 }
+
+// The restoration filter's correction of RGB samples (spec §4.6), the decode's
+// hot loop after the networks: src/kernels/post-filter.ts `correctRgb`, the
+// same float64 operations in the same order, so the two agree to the bit
+// (WASM never fuses a multiply and an add). Not part of the kernel table:
+// the TypeScript loop is its fallback, and the reference.
+//   values: f32 rows of `width` pixels × `channels`, the band with `reach`
+//           rows above and below it; out: f32, the band's rows only;
+//   sets:   u8, each band pixel's coefficient set;
+//   coef:   f64, per set 3 channels × n coefficients (own taps, then the
+//           cross taps of the other two channels in ascending order);
+//   own, cross: i32 tap offsets in samples (≥ 0; the pair's other tap is −).
+// Pixels x in [reachX, width − reachX) of each band row; the caller does the edges.
+export function filterRgb(
+  values: usize, out: usize, sets: usize, coef: usize, own: usize, nOwn: i32, cross: usize, nCross: i32,
+  width: i32, channels: i32, reachX: i32, reachY: i32, rows: i32, n: i32,
+): void {
+  const rowBytes = <usize>(width * channels) << 2;
+  const setBytes = <usize>(3 * n) << 3;
+  const channelBytes = <usize>n << 3;
+  const first = <usize>nOwn << 3, second = <usize>(nOwn + nCross) << 3;
+  for (let row = 0; row < rows; row++) {
+    const inRow = values + (<usize>(row + reachY)) * rowBytes;
+    const outRow = out + <usize>row * rowBytes;
+    const setRow = sets + <usize>(row * width);
+    for (let x = reachX; x < width - reachX; x++) {
+      const at = <usize>(x * channels) << 2;
+      const p = inRow + at;
+      const v0 = <f64>load<f32>(p), v1 = <f64>load<f32>(p, 4), v2 = <f64>load<f32>(p, 8);
+      const b0 = coef + <usize>load<u8>(setRow + <usize>x) * setBytes;
+      const b1 = b0 + channelBytes, b2 = b1 + channelBytes;
+      let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0;
+      for (let m = 0; m < nOwn; m++) {
+        const r = <usize>load<i32>(own + (<usize>m << 2)) << 2;
+        const c = <usize>m << 3;
+        s0 += load<f64>(b0 + c) * (<f64>load<f32>(p + r) + <f64>load<f32>(p - r) - 2 * v0);
+        s1 += load<f64>(b1 + c) * (<f64>load<f32>(p + r, 4) + <f64>load<f32>(p - r, 4) - 2 * v1);
+        s2 += load<f64>(b2 + c) * (<f64>load<f32>(p + r, 8) + <f64>load<f32>(p - r, 8) - 2 * v2);
+      }
+      for (let m = 0; m < nCross; m++) {
+        const r = <usize>load<i32>(cross + (<usize>m << 2)) << 2;
+        const c = <usize>m << 3;
+        const d0 = <f64>load<f32>(p + r) + <f64>load<f32>(p - r) - 2 * v0;
+        const d1 = <f64>load<f32>(p + r, 4) + <f64>load<f32>(p - r, 4) - 2 * v1;
+        const d2 = <f64>load<f32>(p + r, 8) + <f64>load<f32>(p - r, 8) - 2 * v2;
+        s0 += load<f64>(b0 + first + c) * d1 + load<f64>(b0 + second + c) * d2;
+        s1 += load<f64>(b1 + first + c) * d0 + load<f64>(b1 + second + c) * d2;
+        s2 += load<f64>(b2 + first + c) * d0 + load<f64>(b2 + second + c) * d1;
+      }
+      const o = outRow + at;
+      store<f32>(o, <f32>(v0 + s0));
+      store<f32>(o, <f32>(v1 + s1), 4);
+      store<f32>(o, <f32>(v2 + s2), 8);
+    }
+  }
+}

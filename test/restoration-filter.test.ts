@@ -107,6 +107,25 @@ test('the decoder\'s filter is the features the fit reads, dotted with the class
   }
 });
 
+test('the WASM kernel and the TypeScript loop filter to the same bits (RGB and RGBA, at the source size and others)', () => {
+  for (const [channels, radius, cross, directions, width, height] of [[3, 3, 1, DIRECTIONS, 150, 140], [4, 2, 2, 1, 37, 29], [3, 1, 0, 1, 9, 7], [3, 3, 1, 1, 5, 40]] as const) {
+    const field = randomField(width, height, channels, 41);
+    const n = tapsPerChannel(radius, cross, 3);
+    const random = mulberry32(9);
+    const activity = Float64Array.from(pixelActivity(field)).sort();
+    const filter: RestorationFilter = {
+      radius, cross, shift: 9, thresholds: Float32Array.from([activity[Math.floor(activity.length / 3)]!]), directions,
+      coefficients: Int8Array.from({ length: 2 * directions * 3 * n }, () => Math.round(120 * (2 * random() - 1))),
+    };
+    for (const scale of [{ x: 1, y: 1 }, { x: 2, y: 1.5 }, { x: 0.5, y: 0.5 }]) {
+      const wasm = applyRestorationFilter(field, filter, scale);
+      const typescript = applyRestorationFilter(field, filter, scale, 'typescript');
+      assert.deepEqual(wasm, typescript, `${channels} channels ${width}x${height} at ${scale.x}x${scale.y}`);
+      assert.notDeepEqual(wasm, field.values);
+    }
+  }
+});
+
 test('activity classes: busy pixels get the higher classes', () => {
   const field: FieldImage = { width: 20, height: 4, channels: 1, values: Float32Array.from({ length: 80 }, (_, i) => (i % 20 < 10 ? 0 : (i % 2) - 0.5)) };
   const classes = activityClasses(field, Float32Array.from([0.5]));

@@ -1,3 +1,5 @@
+import { filterRgbOnWasm } from './wasm/filter-kernel.js';
+
 /**
  * The restoration filter of spec §4.6 (format x.4): a linear filter the
  * encoder fits by least squares to the decoded field and sends in the
@@ -283,10 +285,13 @@ export function filterFeatures(
  * Runs the filter over `field` and returns the corrected values (the input
  * is not changed); alpha passes through. The same sums as `filterFeatures`
  * dotted with the class's coefficients, with the taps' index offsets
- * computed once and no clamping away from the edges: a 768×512 photo's
- * filter is a few tens of milliseconds of a decode.
+ * computed once and no clamping away from the edges. RGB pixels away from
+ * the edges go to the WASM kernel (wasm/filter-kernel.ts) unless `kernel`
+ * is `typescript` or the runtime has none; both give the same bits.
  */
-export function applyRestorationFilter(field: FieldImage, filter: RestorationFilter, scale: FilterScale = NATIVE): Float32Array {
+export function applyRestorationFilter(
+  field: FieldImage, filter: RestorationFilter, scale: FilterScale = NATIVE, kernel: 'auto' | 'typescript' = 'auto',
+): Float32Array {
   const { width, height, channels, values } = field;
   const colours = colourChannels(channels);
   const n = tapsPerChannel(filter.radius, filter.cross, colours);
@@ -302,6 +307,10 @@ export function applyRestorationFilter(field: FieldImage, filter: RestorationFil
   const ownStrides = strides(own);
   const crossStrides = strides(cross);
   const out = Float32Array.from(values);
+  // RGB away from the edges on the WASM kernel where there is one (the same sums, to the bit); the rest here.
+  const onWasm = colours === 3 && kernel === 'auto' && filterRgbOnWasm({
+    values, out, sets: classes, coefficients, own: ownStrides, cross: crossStrides, width, height, channels, reachX, reachY, n,
+  });
   const features = new Float64Array(n);
   for (let y = 0; y < height; y++) {
     const innerRow = y >= reachY && y < height - reachY;
@@ -309,6 +318,10 @@ export function applyRestorationFilter(field: FieldImage, filter: RestorationFil
       const pixel = y * width + x;
       const base = classes[pixel]! * colours * n;
       if (innerRow && x >= reachX && x < width - reachX) {
+        if (onWasm) {
+          x = width - reachX - 1; // the kernel did this row's inner pixels: on to its right edge
+          continue;
+        }
         if (colours === 3) correctRgb(values, out, pixel * channels, ownStrides, crossStrides, coefficients, base, n);
         else correctGray(values, out, pixel * channels, ownStrides, coefficients, base);
         continue;
