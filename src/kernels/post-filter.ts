@@ -393,18 +393,19 @@ function secondDifferences(field: FieldImage, x: number, y: number, channel: num
   return k;
 }
 
-/** The taps of `radius` as output-pixel offsets [oy, ox] at `scale` (spec §4.6: ⌊d × scale + 0.5⌋); the last few kept, as the fit asks per pixel. */
+/**
+ * The taps of `radius` as output-pixel offsets [oy, ox] at `scale` (spec §4.6:
+ * ⌊d × scale + 0.5⌋). The fit asks for them per pixel and channel, so the
+ * last scale's are kept per radius, looked up without building a key.
+ */
 function scaledTaps(radius: number, scale: FilterScale): [number, number][] {
-  const key = `${radius} ${scale.x} ${scale.y}`;
-  let taps = scaledTapCache.get(key);
-  if (taps === undefined) {
-    taps = diamondTaps(radius).map(([dy, dx]) => [Math.floor(dy * scale.y + 0.5), Math.floor(dx * scale.x + 0.5)]);
-    if (scaledTapCache.size > 16) scaledTapCache.clear();
-    scaledTapCache.set(key, taps);
-  }
+  const kept = scaledTapCache[radius];
+  if (kept !== undefined && kept.x === scale.x && kept.y === scale.y) return kept.taps;
+  const taps = diamondTaps(radius).map(([dy, dx]): [number, number] => [Math.floor(dy * scale.y + 0.5), Math.floor(dx * scale.x + 0.5)]);
+  scaledTapCache[radius] = { x: scale.x, y: scale.y, taps };
   return taps;
 }
-const scaledTapCache = new Map<string, [number, number][]>();
+const scaledTapCache: ({ x: number; y: number; taps: [number, number][] } | undefined)[] = [];
 
 /** Luma of the colour channels (BT.601 weights for RGB; the channel itself for gray). */
 function lumaOf(field: FieldImage): Float32Array {
