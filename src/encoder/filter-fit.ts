@@ -167,7 +167,7 @@ function quantizeCoefficients(solved: readonly Float64Array[], gram: readonly Fl
         for (let j = i + 1; j < n; j++) added += 2 * g[i * n + j]! * error[i]! * error[j]!;
       }
     });
-    if (added < best.added) best = { shift, coefficients, added };
+    if (best.coefficients.length === 0 || added < best.added) best = { shift, coefficients, added };
   }
   return { shift: best.shift, coefficients: best.coefficients };
 }

@@ -44,7 +44,7 @@ export function validateFilter(value: HeaderValue, layout: ImageLayout): Restora
     thresholds[k] = t;
   }
   const colours = colourChannels(IMAGE_LAYOUTS[layout]);
-  const set = colourChannels(IMAGE_LAYOUTS[layout]) * tapsPerChannel(radius, cross, colours);
+  const set = colours * tapsPerChannel(radius, cross, colours);
   const classes = filterClasses({ thresholds });
   if (!(f.c instanceof Uint8Array) || f.c.length !== classes * set) bad('filter.c', `binary data of ${classes * set} bytes (classes × colour channels × taps)`, f.c);
   if (f.d === undefined) {

@@ -128,7 +128,8 @@ function classesOf(thresholds: Float32Array, activity: Float32Array): Uint8Array
 export function pixelSets(field: FieldImage, filter: Pick<RestorationFilter, 'thresholds' | 'directions'>, scale: FilterScale = NATIVE): Uint8Array {
   const directions = filter.directions ?? 1;
   const around = directions > 1 || filter.thresholds.length > 0 ? neighbourhood(field, scale) : undefined;
-  const sets = around === undefined ? new Uint8Array(field.width * field.height) : classesOf(filter.thresholds, activityAround(around));
+  const sets = around === undefined || filter.thresholds.length === 0
+    ? new Uint8Array(field.width * field.height) : classesOf(filter.thresholds, activityAround(around));
   if (directions === 1 || around === undefined) return sets;
   const direction = directionsAround(around);
   for (let i = 0; i < sets.length; i++) sets[i] = sets[i]! * directions + direction[i]!;
