@@ -441,3 +441,145 @@ export function filterRgb(
     }
   }
 }
+
+// The restoration filter's classes (spec §4.6): src/kernels/post-filter.ts
+// `activityAround`, `boxMean`, `classesOf` and `directionsAround`, the same
+// operations in the same order, so the classes agree to the bit. Inputs and
+// scratch are laid out by src/kernels/wasm/filter-kernel.ts:
+//   luma: f32 × count; laplacian, rows, activity: f32 × count; prefix: f64 ×
+//   (max(width, height) + 1); thresholds: f32 × nThresholds; ring: f64 ×
+//   (2·boxY + 2) × 4·width; differences: f64 × 4·width; columns: f64 × 4·width;
+//   sets: u8 × count (out).
+export function filterSets(
+  luma: usize, width: i32, height: i32, stepX: i32, stepY: i32, boxX: i32, boxY: i32,
+  thresholds: usize, nThresholds: i32, directions: i32,
+  laplacian: usize, rows: usize, activity: usize, prefix: usize, ring: usize, differences: usize, columns: usize, sets: usize,
+): void {
+  const count = width * height;
+  if (nThresholds > 0) {
+    for (let y = 0; y < height; y++) {
+      const up = clampRow(y - stepY, height) * width, down = clampRow(y + stepY, height) * width, row = y * width;
+      for (let x = 0; x < width; x++) {
+        const left = clampRow(x - stepX, width), right = clampRow(x + stepX, width);
+        const l = 4 * <f64>lumaAt(luma, row + x) - <f64>lumaAt(luma, row + left) - <f64>lumaAt(luma, row + right)
+          - <f64>lumaAt(luma, up + x) - <f64>lumaAt(luma, down + x);
+        store<f32>(laplacian + (<usize>(row + x) << 2), <f32>Math.abs(l));
+      }
+    }
+    boxMeanInto(laplacian, rows, activity, prefix, width, height, boxX, boxY);
+    for (let i = 0; i < count; i++) {
+      const a = load<f32>(activity + (<usize>i << 2));
+      let k = 0;
+      while (k < nThresholds && a >= load<f32>(thresholds + (<usize>k << 2))) k++;
+      store<u8>(sets + <usize>i, <u8>k);
+    }
+  } else {
+    memory.fill(sets, 0, <usize>count);
+  }
+  if (directions <= 1) return;
+  const slots = 2 * boxY + 2;
+  const slotBytes = <usize>(4 * width) << 3;
+  memory.fill(columns, 0, slotBytes);
+  for (let y = 0; y < min(height, boxY); y++) {
+    const slot = ring + <usize>(y % slots) * slotBytes;
+    directionRowSums(luma, y, width, height, stepX, stepY, boxX, differences, slot);
+    addSlot(columns, slot, 4 * width, 1);
+  }
+  for (let y = 0; y < height; y++) {
+    const entering = y + boxY;
+    if (entering < height) {
+      const slot = ring + <usize>(entering % slots) * slotBytes;
+      directionRowSums(luma, entering, width, height, stepX, stepY, boxX, differences, slot);
+      addSlot(columns, slot, 4 * width, 1);
+    }
+    const leaving = y - boxY - 1;
+    if (leaving >= 0) addSlot(columns, ring + <usize>(leaving % slots) * slotBytes, 4 * width, -1);
+    for (let x = 0; x < width; x++) {
+      const c = columns + (<usize>x << 5);
+      const h = load<f64>(c), v = load<f64>(c, 8), d1 = load<f64>(c, 16), d2 = load<f64>(c, 24);
+      const strongHv = h > v ? h : v, weakHv = h > v ? v : h;
+      const strongD = d1 > d2 ? d1 : d2, weakD = d1 > d2 ? d2 : d1;
+      const direction: i32 = strongHv * weakD >= strongD * weakHv
+        ? (strongHv > 2 * weakHv ? (h > v ? 1 : 2) : 0)
+        : (strongD > 2 * weakD ? (d1 > d2 ? 3 : 4) : 0);
+      const at = sets + <usize>(y * width + x);
+      store<u8>(at, <u8>(<i32>load<u8>(at) * directions + direction));
+    }
+  }
+}
+
+@inline function clampRow(i: i32, size: i32): i32 {
+  return i < 0 ? 0 : i >= size ? size - 1 : i;
+}
+
+@inline function lumaAt(luma: usize, i: i32): f32 {
+  return load<f32>(luma + (<usize>i << 2));
+}
+
+// post-filter.ts `boxMean`: sums along rows, then columns, from float64 prefix sums.
+function boxMeanInto(input: usize, rows: usize, out: usize, prefix: usize, width: i32, height: i32, bx: i32, by: i32): void {
+  store<f64>(prefix, 0);
+  for (let y = 0; y < height; y++) {
+    const row = y * width;
+    for (let x = 0; x < width; x++) {
+      store<f64>(prefix + (<usize>(x + 1) << 3), load<f64>(prefix + (<usize>x << 3)) + <f64>load<f32>(input + (<usize>(row + x) << 2)));
+    }
+    for (let x = 0; x < width; x++) {
+      const sum = load<f64>(prefix + (<usize>min(width, x + bx + 1) << 3)) - load<f64>(prefix + (<usize>max(0, x - bx) << 3));
+      store<f32>(rows + (<usize>(row + x) << 2), <f32>sum);
+    }
+  }
+  for (let x = 0; x < width; x++) {
+    for (let y = 0; y < height; y++) {
+      store<f64>(prefix + (<usize>(y + 1) << 3), load<f64>(prefix + (<usize>y << 3)) + <f64>load<f32>(rows + (<usize>(y * width + x) << 2)));
+    }
+    const columns = min(width, x + bx + 1) - max(0, x - bx);
+    for (let y = 0; y < height; y++) {
+      const top = max(0, y - by), bottom = min(height, y + by + 1);
+      const sum = load<f64>(prefix + (<usize>bottom << 3)) - load<f64>(prefix + (<usize>top << 3));
+      store<f32>(out + (<usize>(y * width + x) << 2), <f32>(sum / <f64>(columns * (bottom - top))));
+    }
+  }
+}
+
+// post-filter.ts `directionsAround`'s rowSums: one row's four |second differences|, summed along the row over the box.
+function directionRowSums(luma: usize, y: i32, width: i32, height: i32, stepX: i32, stepY: i32, boxX: i32, differences: usize, out: usize): void {
+  const row = y * width, above = clampRow(y - stepY, height) * width, below = clampRow(y + stepY, height) * width;
+  const w = <usize>width << 3;
+  for (let x = 0; x < width; x++) {
+    const twice = 2 * <f64>lumaAt(luma, row + x);
+    const left = x < stepX ? 0 : x - stepX;
+    const right = x + stepX >= width ? width - 1 : x + stepX;
+    const at = differences + (<usize>x << 3);
+    store<f64>(at, Math.abs(twice - <f64>lumaAt(luma, row + left) - <f64>lumaAt(luma, row + right)));
+    store<f64>(at + w, Math.abs(twice - <f64>lumaAt(luma, above + x) - <f64>lumaAt(luma, below + x)));
+    store<f64>(at + 2 * w, Math.abs(twice - <f64>lumaAt(luma, above + left) - <f64>lumaAt(luma, below + right)));
+    store<f64>(at + 3 * w, Math.abs(twice - <f64>lumaAt(luma, above + right) - <f64>lumaAt(luma, below + left)));
+  }
+  let h: f64 = 0, v: f64 = 0, d1: f64 = 0, d2: f64 = 0;
+  for (let x = 0; x < min(boxX, width); x++) {
+    const at = differences + (<usize>x << 3);
+    h += load<f64>(at); v += load<f64>(at + w); d1 += load<f64>(at + 2 * w); d2 += load<f64>(at + 3 * w);
+  }
+  for (let x = 0; x < width; x++) {
+    const entering = x + boxX;
+    if (entering < width) {
+      const at = differences + (<usize>entering << 3);
+      h += load<f64>(at); v += load<f64>(at + w); d1 += load<f64>(at + 2 * w); d2 += load<f64>(at + 3 * w);
+    }
+    const leaving = x - boxX - 1;
+    if (leaving >= 0) {
+      const at = differences + (<usize>leaving << 3);
+      h -= load<f64>(at); v -= load<f64>(at + w); d1 -= load<f64>(at + 2 * w); d2 -= load<f64>(at + 3 * w);
+    }
+    const o = out + (<usize>x << 5);
+    store<f64>(o, h); store<f64>(o, v, 8); store<f64>(o, d1, 16); store<f64>(o, d2, 24);
+  }
+}
+
+@inline function addSlot(columns: usize, slot: usize, n: i32, sign: f64): void {
+  for (let i = 0; i < n; i++) {
+    const at = columns + (<usize>i << 3);
+    store<f64>(at, load<f64>(at) + sign * load<f64>(slot + (<usize>i << 3)));
+  }
+}

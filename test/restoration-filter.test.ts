@@ -107,7 +107,7 @@ test('the decoder\'s filter is the features the fit reads, dotted with the class
   }
 });
 
-test('the WASM kernel and the TypeScript loop filter to the same bits (RGB and RGBA, at the source size and others)', () => {
+test('the WASM kernels and the TypeScript class and filter to the same bits (RGB and RGBA, at the source size and others)', () => {
   for (const [channels, radius, cross, directions, width, height] of [[3, 3, 1, DIRECTIONS, 150, 140], [4, 2, 2, 1, 37, 29], [3, 1, 0, 1, 9, 7], [3, 3, 1, 1, 5, 40]] as const) {
     const field = randomField(width, height, channels, 41);
     const n = tapsPerChannel(radius, cross, 3);
@@ -118,6 +118,8 @@ test('the WASM kernel and the TypeScript loop filter to the same bits (RGB and R
       coefficients: Int8Array.from({ length: 2 * directions * 3 * n }, () => Math.round(120 * (2 * random() - 1))),
     };
     for (const scale of [{ x: 1, y: 1 }, { x: 2, y: 1.5 }, { x: 0.5, y: 0.5 }]) {
+      assert.deepEqual(pixelSets(field, filter, scale), pixelSets(field, filter, scale, 'typescript'));
+      assert.deepEqual(pixelSets(field, { ...filter, thresholds: new Float32Array(0) }, scale), pixelSets(field, { ...filter, thresholds: new Float32Array(0) }, scale, 'typescript'));
       const wasm = applyRestorationFilter(field, filter, scale);
       const typescript = applyRestorationFilter(field, filter, scale, 'typescript');
       assert.deepEqual(wasm, typescript, `${channels} channels ${width}x${height} at ${scale.x}x${scale.y}`);

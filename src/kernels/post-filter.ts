@@ -1,4 +1,4 @@
-import { filterRgbOnWasm } from './wasm/filter-kernel.js';
+import { filterRgbOnWasm, filterSetsOnWasm } from './wasm/filter-kernel.js';
 
 /**
  * The restoration filter of spec §4.6 (format x.4): a linear filter the
@@ -123,11 +123,16 @@ function classesOf(thresholds: Float32Array, activity: Float32Array): Uint8Array
 
 /**
  * The coefficient set of every pixel (spec §4.6): its activity class ×
- * the filter's directions + its direction class.
+ * the filter's directions + its direction class. On the WASM kernels
+ * unless `kernel` is `typescript` or the runtime has none (the same sets).
  */
-export function pixelSets(field: FieldImage, filter: Pick<RestorationFilter, 'thresholds' | 'directions'>, scale: FilterScale = NATIVE): Uint8Array {
+export function pixelSets(
+  field: FieldImage, filter: Pick<RestorationFilter, 'thresholds' | 'directions'>, scale: FilterScale = NATIVE, kernel: 'auto' | 'typescript' = 'auto',
+): Uint8Array {
   const directions = filter.directions ?? 1;
   const around = directions > 1 || filter.thresholds.length > 0 ? neighbourhood(field, scale) : undefined;
+  const onWasm = around !== undefined && kernel === 'auto' ? filterSetsOnWasm(around, filter.thresholds, directions) : undefined;
+  if (onWasm !== undefined) return onWasm;
   const sets = around === undefined || filter.thresholds.length === 0
     ? new Uint8Array(field.width * field.height) : classesOf(filter.thresholds, activityAround(around));
   if (directions === 1 || around === undefined) return sets;
@@ -296,7 +301,7 @@ export function applyRestorationFilter(
   const { width, height, channels, values } = field;
   const colours = colourChannels(channels);
   const n = tapsPerChannel(filter.radius, filter.cross, colours);
-  const classes = pixelSets(field, filter, scale);
+  const classes = pixelSets(field, filter, scale, kernel);
   const unit = 2 ** -filter.shift;
   const coefficients = Float64Array.from(filter.coefficients, (c) => c * unit);
   const own = scaledTaps(filter.radius, scale);

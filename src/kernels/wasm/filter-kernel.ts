@@ -1,18 +1,26 @@
 import { bestVariant, kernelModule } from './load.js';
 
 /**
- * The restoration filter's RGB correction on the WASM kernels
- * (assembly/kernels.ts `filterRgb`): the same float64 sums as the
- * TypeScript loop in post-filter.ts, to the bit, without its warm-up (a
- * decode runs the filter once, cold) and without bounds checks. The image
- * goes through the kernel's memory a band of rows at a time, so that the
- * memory stays small whatever the image's size. Browser-safe.
+ * The restoration filter on the WASM kernels (assembly/kernels.ts
+ * `filterSets` and `filterRgb`): the classes and the RGB correction with the
+ * same operations as the TypeScript in post-filter.ts, to the bit, without
+ * its warm-up (a decode runs the filter once, cold) and without bounds
+ * checks. The correction takes the image through the kernel's memory a band
+ * of rows at a time; the classes need whole maps (about 17 bytes a pixel),
+ * and where the memory cannot grow that far the TypeScript does the work.
+ * Browser-safe. The memory is kept between calls (it only grows).
  */
 
 /** Rows per band (plus the taps' reach above and below). */
 const BAND_ROWS = 64;
 const ALIGN = 16;
 const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
+
+type FilterSetsExport = (
+  luma: number, width: number, height: number, stepX: number, stepY: number, boxX: number, boxY: number,
+  thresholds: number, nThresholds: number, directions: number,
+  laplacian: number, rows: number, activity: number, prefix: number, ring: number, differences: number, columns: number, sets: number,
+) => void;
 
 type FilterRgbExport = (
   values: number, out: number, sets: number, coef: number, own: number, nOwn: number, cross: number, nCross: number,
@@ -37,7 +45,68 @@ export interface FilterRgbPass {
   readonly n: number;
 }
 
-let kernel: { memory: WebAssembly.Memory; filterRgb: FilterRgbExport } | null | undefined;
+interface FilterKernels {
+  readonly memory: WebAssembly.Memory;
+  readonly filterRgb: FilterRgbExport;
+  readonly filterSets: FilterSetsExport;
+}
+
+let kernel: FilterKernels | null | undefined;
+
+/** What the classes read (post-filter.ts `Neighbourhood`). */
+export interface FilterSetsInput {
+  readonly luma: Float32Array;
+  readonly width: number;
+  readonly height: number;
+  readonly stepX: number;
+  readonly stepY: number;
+  readonly boxX: number;
+  readonly boxY: number;
+}
+
+/**
+ * Every pixel's coefficient set (activity class × directions + direction),
+ * or undefined where the kernels are not there or their memory cannot hold
+ * the maps.
+ */
+export function filterSetsOnWasm(input: FilterSetsInput, thresholds: Float32Array, directions: number): Uint8Array | undefined {
+  if (kernel === undefined) kernel = loadKernel();
+  if (kernel === null) return undefined;
+  const { luma, width, height, stepX, stepY, boxX, boxY } = input;
+  const count = width * height;
+  // Layout (bytes): [luma][laplacian][rows][activity] f32 × count, [prefix] f64, [thresholds] f32, [ring][differences][columns] f64, [sets] u8.
+  const lumaAt = ALIGN;
+  const laplacianAt = align(lumaAt + 4 * count);
+  const rowsAt = align(laplacianAt + 4 * count);
+  const activityAt = align(rowsAt + 4 * count);
+  const prefixAt = align(activityAt + 4 * count);
+  const thresholdsAt = align(prefixAt + 8 * (Math.max(width, height) + 1));
+  const ringAt = align(thresholdsAt + 4 * thresholds.length);
+  const differencesAt = align(ringAt + 8 * (2 * boxY + 2) * 4 * width);
+  const columnsAt = align(differencesAt + 8 * 4 * width);
+  const setsAt = align(columnsAt + 8 * 4 * width);
+  if (!reserve(kernel.memory, setsAt + count)) return undefined;
+  const buffer = kernel.memory.buffer;
+  new Float32Array(buffer, lumaAt, count).set(luma);
+  new Float32Array(buffer, thresholdsAt, thresholds.length).set(thresholds);
+  kernel.filterSets(
+    lumaAt, width, height, stepX, stepY, boxX, boxY, thresholdsAt, thresholds.length, directions,
+    laplacianAt, rowsAt, activityAt, prefixAt, ringAt, differencesAt, columnsAt, setsAt,
+  );
+  return new Uint8Array(buffer, setsAt, count).slice();
+}
+
+/** Grows `memory` to at least `bytes`; false if it cannot (the 4 GiB of a 32-bit memory, or the host's limit). */
+function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
+  const have = memory.buffer.byteLength;
+  if (have >= bytes) return true;
+  try {
+    memory.grow(Math.ceil((bytes - have) / 65536));
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 /**
  * Runs the kernel over every pixel of `pass` whose taps stay inside the
@@ -58,9 +127,8 @@ export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   const setsAt = align(crossAt + cross.length * 4);
   const valuesAt = align(setsAt + bandRows * width);
   const outAt = align(valuesAt + (bandRows + 2 * reachY) * rowFloats * 4);
-  const bytes = outAt + bandRows * rowFloats * 4;
   const { memory, filterRgb } = kernel;
-  if (memory.buffer.byteLength < bytes) memory.grow(Math.ceil((bytes - memory.buffer.byteLength) / 65536));
+  if (!reserve(memory, outAt + bandRows * rowFloats * 4)) return false;
   const buffer = memory.buffer;
   new Float64Array(buffer, coefAt, coefficients.length).set(coefficients);
   new Int32Array(buffer, ownAt, own.length).set(own);
@@ -79,14 +147,15 @@ export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   return true;
 }
 
-function loadKernel(): { memory: WebAssembly.Memory; filterRgb: FilterRgbExport } | null {
+function loadKernel(): FilterKernels | null {
   try {
     const variant = bestVariant();
     if (variant === 'scalar') return null;
     const memory = new WebAssembly.Memory({ initial: 1 });
     const instance = new WebAssembly.Instance(kernelModule(variant, false), { env: { memory } });
-    const filterRgb = instance.exports.filterRgb;
-    return typeof filterRgb === 'function' ? { memory, filterRgb: filterRgb as FilterRgbExport } : null;
+    const { filterRgb, filterSets } = instance.exports;
+    return typeof filterRgb === 'function' && typeof filterSets === 'function'
+      ? { memory, filterRgb: filterRgb as FilterRgbExport, filterSets: filterSets as FilterSetsExport } : null;
   } catch {
     // A runtime that forbids WebAssembly (a page's CSP): the TypeScript loop.
     return null;
