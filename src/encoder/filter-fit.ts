@@ -127,16 +127,29 @@ export function fitFilter(field: FieldImage, image: Raster, shape: FilterShape):
 }
 
 /**
- * Thresholds at the activity's quantiles k / classes, strictly ascending
- * (repeats dropped), each halfway between two pixels' activities: a
- * threshold equal to a pixel's activity would leave that pixel's class to
- * the last bit of another decoder's arithmetic (spec §4.6).
+ * Where the activity classes split, as quantiles of the pixels' activity,
+ * for 2 and 4 classes (others split evenly). Measured with direction
+ * classes (docs/studies.md): flat pixels need fewer classes than busy ones,
+ * as the directions already set edges apart from flat areas; 2 classes split
+ * at 0.7 gained kodim05 +0.01 dB and kodim20 +0.05 over the median at 0.5 bpp,
+ * 4 at 1/3, 2/3 and 0.9 gained +0.004 and +0.04 over the quartiles at 1 bpp.
+ */
+const CLASS_QUANTILES: Readonly<Record<number, readonly number[]>> = { 2: [0.7], 4: [1 / 3, 2 / 3, 0.9] };
+
+/**
+ * Thresholds at the activity's quantiles (`CLASS_QUANTILES`, else k /
+ * classes), strictly ascending (repeats dropped), each halfway between two
+ * pixels' activities: a threshold equal to a pixel's activity would leave
+ * that pixel's class to the last bit of another decoder's arithmetic (spec
+ * §4.6).
  */
 function activityThresholds(activity: Float32Array, classes: number): Float32Array {
   const sorted = Float64Array.from(activity).sort();
+  if (sorted.length < 2) return new Float32Array(0);
+  const quantiles = CLASS_QUANTILES[classes] ?? Array.from({ length: classes - 1 }, (_, k) => (k + 1) / classes);
   const thresholds: number[] = [];
-  for (let k = 1; k < classes; k++) {
-    const at = Math.max(1, Math.floor((k * sorted.length) / classes));
+  for (const quantile of quantiles) {
+    const at = Math.min(sorted.length - 1, Math.max(1, Math.floor(quantile * sorted.length)));
     const t = Math.fround((sorted[at - 1]! + sorted[at]!) / 2);
     if (thresholds.length === 0 || t > thresholds[thresholds.length - 1]!) thresholds.push(t);
   }
