@@ -8,7 +8,7 @@
  * rate) and the MS-SSIM. The gain is in-sample, as in the encoder, which
  * fits on the image it codes.
  *
- *   npm run build && node dist/bench/filter-shapes.js photo.snf photo.png [more.snf more.png …]
+ *   npm run build && node dist/bench/filter-shapes.js [--shapes r/x/classes/directions,…] photo.snf photo.png [more.snf more.png …]
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
@@ -21,7 +21,7 @@ import { msSsim } from '../src/bench/ms-ssim.js';
 import type { Raster } from '../src/raster.js';
 
 const plain = (radius: number, cross: number, classes: number): FilterShape => ({ radius, cross, classes, directions: 1 });
-const SHAPES: FilterShape[] = [
+const DEFAULT_SHAPES: FilterShape[] = [
   plain(1, 0, 1), plain(2, 0, 1), plain(3, 0, 1), plain(3, 1, 1), plain(3, 1, 2), plain(3, 1, 4), plain(3, 1, 8), plain(4, 1, 4), plain(2, 1, 4),
   ...FILTER_SHAPES.filter((shape) => shape.directions > 1),
 ];
@@ -37,9 +37,16 @@ async function readImage(file: string): Promise<Raster> {
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 }
 
-const args = process.argv.slice(2);
-if (args.length < 2 || args.length % 2 !== 0) {
-  console.error('usage: node dist/bench/filter-shapes.js file.snf source.png [file.snf source.png …]');
+// --shapes r/x/classes/directions,… replaces the default list (e.g. --shapes 3/1/4/5,3/1/8/5).
+const argv = process.argv.slice(2);
+const shapesAt = argv.indexOf('--shapes');
+const SHAPES: FilterShape[] = shapesAt < 0 ? DEFAULT_SHAPES : (argv[shapesAt + 1] ?? '').split(',').map((text) => {
+  const [radius, cross, classes, directions] = text.split('/').map(Number);
+  return { radius: radius!, cross: cross!, classes: classes!, directions: directions ?? 1 };
+});
+const args = shapesAt < 0 ? argv : [...argv.slice(0, shapesAt), ...argv.slice(shapesAt + 2)];
+if (args.length < 2 || args.length % 2 !== 0 || SHAPES.some((shape) => Object.values(shape).some((v) => !Number.isInteger(v)))) {
+  console.error('usage: node dist/bench/filter-shapes.js [--shapes r/x/classes/directions,…] file.snf source.png [file.snf source.png …]');
   process.exit(2);
 }
 console.log(`# restoration filter shapes, ${os.cpus()[0]?.model ?? 'unknown CPU'}; node dist/bench/filter-shapes.js ${args.join(' ')}`);
