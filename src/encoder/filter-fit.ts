@@ -33,10 +33,11 @@ export interface FilterShape {
  * radius 3 on the own channel and 1 on the others, 4, 2 or 1 activity
  * classes, each split by 5 directions, then without directions. Measured
  * on full-size photos at 1 bpp (docs/studies.md): radius 3 with cross taps
- * and 4 activity classes gains kodim05 +0.42 dB, kodim20 +0.26 for 222
- * bytes, the five directions on top +0.19 and +0.11 for 768 more; radius 4
- * and 8 activity classes add nothing worth their bytes. 1 activity class ×
- * 5 directions (258 bytes) beats 4 activity classes alone (222) on both.
+ * and 4 activity classes gains kodim05 +0.43 dB, kodim20 +0.26 for 222
+ * bytes, the five directions on top (and `CLASS_QUANTILES`) +0.19 and +0.15
+ * for 776 more; radius 4 and 8 activity classes add nothing worth their
+ * bytes, also at 2 bpp. 1 activity class × 5 directions (265 bytes) beats
+ * 4 activity classes alone (222) on both.
  */
 export const FILTER_SHAPES: readonly FilterShape[] = [
   { radius: 3, cross: 1, classes: 4, directions: DIRECTIONS },
