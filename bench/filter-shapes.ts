@@ -12,29 +12,21 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import sharp from 'sharp';
 import { FILTER_SHAPES, filterBytes, fitFilter, type FilterShape } from '../src/encoder/filter-fit.js';
 import { decodeField } from '../src/decoder/index.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { msSsim } from '../src/bench/ms-ssim.js';
-import type { Raster } from '../src/raster.js';
+import { netOfBytes, readRgb } from './rgb-source.js';
 
 const plain = (radius: number, cross: number, classes: number): FilterShape => ({ radius, cross, classes, directions: 1 });
 const DEFAULT_SHAPES: FilterShape[] = [
   plain(1, 0, 1), plain(2, 0, 1), plain(3, 0, 1), plain(3, 1, 1), plain(3, 1, 2), plain(3, 1, 4), plain(3, 1, 8), plain(4, 1, 4), plain(2, 1, 4),
   ...FILTER_SHAPES.filter((shape) => shape.directions > 1),
 ];
-/** dB per unit of ln(rate) at 2.85 dB per doubling: what a share s of the file would buy in the networks is about 4.1 · s dB. */
-const DB_PER_LN_RATE = 2.85 / Math.LN2;
 
 function signed(db: number): string {
   return `${db >= 0 ? '+' : ''}${db.toFixed(3)}`;
-}
-
-async function readImage(file: string): Promise<Raster> {
-  const { data, info } = await sharp(file).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 }
 
 // --shapes r/x/classes/directions,… replaces the default list (e.g. --shapes 3/1/4/5,3/1/8/5).
@@ -54,7 +46,7 @@ console.log('| file | bytes | unfiltered dB | radius | cross | classes | directi
 console.log('|---|---|---|---|---|---|---|---|---|---|---|---|');
 for (let i = 0; i < args.length; i += 2) {
   const bytes = new Uint8Array(readFileSync(args[i]!));
-  const image = await readImage(args[i + 1]!);
+  const image = await readRgb(args[i + 1]!);
   const field = await decodeField(bytes);
   const unfiltered = rasterFromField(field, { x: 1, y: 1 });
   const base = psnr(image, unfiltered);
@@ -64,7 +56,7 @@ for (let i = 0; i < args.length; i += 2) {
     const filtered = rasterFromField(field, { x: 1, y: 1 }, { filter });
     const gained = psnr(image, filtered) - base;
     const size = filterBytes(shape, 3);
-    const net = gained - (DB_PER_LN_RATE * size) / bytes.length;
+    const net = netOfBytes(gained, size, bytes.length);
     console.log(`| ${args[i]} | ${bytes.length} | ${base.toFixed(2)} | ${shape.radius} | ${shape.cross} | ${shape.classes} | ${shape.directions} | ${size} | ${signed(gained)} | ${((100 * size) / bytes.length).toFixed(2)} % | ${signed(net)} | ${msSsim(image, filtered).value.toFixed(5)} (${baseSsim.toFixed(5)}) |`);
   }
 }

@@ -10,13 +10,13 @@
  *   npm run build && node dist/bench/low-res-residual.js photo.snf photo.png [more.snf more.png …]
  */
 import { readFileSync } from 'node:fs';
-import sharp from 'sharp';
 import { decodeField } from '../src/decoder/index.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { msSsim } from '../src/bench/ms-ssim.js';
 import { fitFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/filter-fit.js';
 import type { Raster } from '../src/raster.js';
+import { netOfBytes, readRgb } from './rgb-source.js';
 
 const BLOCKS_AND_STEPS: [number, number][] = [[8, 1], [8, 2], [8, 3], [8, 4], [4, 2], [4, 3], [4, 4], [4, 6]];
 
@@ -67,8 +67,7 @@ if (args.length < 2 || args.length % 2 !== 0) {
 console.log(`# low-resolution residual; node dist/bench/low-res-residual.js ${args.join(' ')}`);
 for (let i = 0; i < args.length; i += 2) {
   const bytes = new Uint8Array(readFileSync(args[i]!));
-  const { data, info } = await sharp(args[i + 1]!).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  const source: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+  const source = await readRgb(args[i + 1]!);
   const field = await decodeField(bytes);
   const decoded = rasterFromField(field, { x: 1, y: 1 }, { filter: fitFilter(field, source, DEFAULT_FILTER_SHAPE) });
   const base = psnr(source, decoded);
@@ -76,7 +75,7 @@ for (let i = 0; i < args.length; i += 2) {
   for (const [block, step] of BLOCKS_AND_STEPS) {
     const { image, bits } = withResidual(source, decoded, block, step);
     const gain = psnr(source, image) - base;
-    const net = gain - ((2.85 / Math.LN2) * bits) / 8 / bytes.length;
+    const net = netOfBytes(gain, bits / 8, bytes.length);
     console.log(`  ${block}×${block} blocks, step ${step}: ${gain >= 0 ? '+' : ''}${gain.toFixed(2)} dB for ${(bits / 8).toFixed(0)} bytes (net ${net.toFixed(2)}), MS-SSIM ${msSsim(source, image).value.toFixed(4)}`);
   }
 }
