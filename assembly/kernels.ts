@@ -397,7 +397,8 @@ export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omeg
 //   coef:   f64, per set 3 channels × n coefficients (own taps, then the
 //           cross taps of the other two channels in ascending order);
 //   own, cross: i32 tap offsets in samples (≥ 0; the pair's other tap is −).
-// Pixels x in [reachX, width − reachX) of each band row; the caller does the edges.
+// Pixels x in [reachX, width − reachX) of each band row: the caller widens the
+// rows by copies of their edge pixels, so these are all of the image's.
 export function filterRgb(
   values: usize, out: usize, sets: usize, coef: usize, own: usize, nOwn: i32, cross: usize, nCross: i32,
   width: i32, channels: i32, reachX: i32, reachY: i32, rows: i32, n: i32,

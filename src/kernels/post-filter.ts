@@ -1,3 +1,4 @@
+import { clampIndex, copyPaddedRow } from './padded-rows.js';
 import { filterRgbOnWasm, filterSetsOnWasm } from './wasm/filter-kernel.js';
 
 /**
@@ -290,10 +291,11 @@ export function filterFeatures(
 /**
  * Runs the filter over `field` and returns the corrected values (the input
  * is not changed); alpha passes through. The same sums as `filterFeatures`
- * dotted with the class's coefficients, with the taps' index offsets
- * computed once and no clamping away from the edges. RGB pixels away from
- * the edges go to the WASM kernel (wasm/filter-kernel.ts) unless `kernel`
- * is `typescript` or the runtime has none; both give the same bits.
+ * dotted with the class's coefficients, read from a copy of the field
+ * widened by its edge pixels (spec §4.6's clamping), so that one loop with
+ * the taps' index offsets computed once does every pixel. RGB goes to the
+ * WASM kernel (wasm/filter-kernel.ts) unless `kernel` is `typescript` or
+ * the runtime has none; both give the same bits.
  */
 export function applyRestorationFilter(
   field: FieldImage, filter: RestorationFilter, scale: FilterScale = NATIVE, kernel: 'auto' | 'typescript' = 'auto',
@@ -308,50 +310,44 @@ export function applyRestorationFilter(
   const cross = scaledTaps(filter.cross, scale);
   const reachX = Math.max(0, ...[...own, ...cross].map(([, ox]) => Math.abs(ox)));
   const reachY = Math.max(0, ...[...own, ...cross].map(([oy]) => Math.abs(oy)));
-  // Index offsets of the taps from a sample to the same channel's sample at the tap.
-  const strides = (taps: [number, number][]): Int32Array => Int32Array.from(taps, ([oy, ox]) => (oy * width + ox) * channels);
+  if (colours === 3 && kernel === 'auto') {
+    const out = new Float32Array(values.length);
+    const pass = { values, out, sets: classes, coefficients, own, cross, width, height, channels, reachX, reachY, n };
+    if (filterRgbOnWasm(pass)) return out;
+  }
+  const paddedWidth = width + 2 * reachX;
+  const padded = new Float32Array((height + 2 * reachY) * paddedWidth * channels);
+  for (let r = 0; r < height + 2 * reachY; r++) {
+    copyPaddedRow(padded, r * paddedWidth * channels, values, clampIndex(r - reachY, height), width, channels, reachX);
+  }
+  // Index offsets of the taps from a sample to the same channel's sample at the tap, in the widened rows.
+  const strides = (taps: [number, number][]): Int32Array => Int32Array.from(taps, ([oy, ox]) => (oy * paddedWidth + ox) * channels);
   const ownStrides = strides(own);
   const crossStrides = strides(cross);
-  const out = Float32Array.from(values);
-  // RGB away from the edges on the WASM kernel where there is one (the same sums, to the bit); the rest here.
-  const onWasm = colours === 3 && kernel === 'auto' && filterRgbOnWasm({
-    values, out, sets: classes, coefficients, own: ownStrides, cross: crossStrides, width, height, channels, reachX, reachY, n,
-  });
-  const features = new Float64Array(n);
+  const out = values.slice();
   for (let y = 0; y < height; y++) {
-    const innerRow = y >= reachY && y < height - reachY;
     for (let x = 0; x < width; x++) {
       const pixel = y * width + x;
+      const at = ((y + reachY) * paddedWidth + x + reachX) * channels;
       const base = classes[pixel]! * colours * n;
-      if (innerRow && x >= reachX && x < width - reachX) {
-        if (onWasm) {
-          x = width - reachX - 1; // the kernel did this row's inner pixels: on to its right edge
-          continue;
-        }
-        if (colours === 3) correctRgb(values, out, pixel * channels, ownStrides, crossStrides, coefficients, base, n);
-        else correctGray(values, out, pixel * channels, ownStrides, coefficients, base);
-        continue;
-      }
-      for (let c = 0; c < colours; c++) {
-        filterFeatures(field, x, y, c, filter.radius, filter.cross, features, scale);
-        let correction = 0;
-        for (let k = 0; k < n; k++) correction += coefficients[base + c * n + k]! * features[k]!;
-        out[pixel * channels + c] = values[pixel * channels + c]! + correction;
-      }
+      if (colours === 3) correctRgb(padded, out, at, pixel * channels, ownStrides, crossStrides, coefficients, base, n);
+      else correctGray(padded, out, at, pixel * channels, ownStrides, coefficients, base);
     }
   }
   return out;
 }
 
 /**
- * The correction of the three colour samples from `at`, whose taps all lie
- * inside the image: the decode's hot loop, one pass over the taps for the
- * three channels (each tap's second differences serve all three), small so
- * that V8 optimizes it early. Coefficients as in spec §3.10: per channel,
- * its own taps, then the cross taps of the other two in ascending order.
+ * The correction of the three colour samples at `at` of `values` (whose
+ * taps all lie inside it), written to `to` of `out`: the decode's hot loop,
+ * one pass over the taps for the three channels (each tap's second
+ * differences serve all three), small so that V8 optimizes it early.
+ * Coefficients as in spec §3.10: per channel, its own taps, then the cross
+ * taps of the other two in ascending order. assembly/kernels.ts `filterRgb`
+ * does the same operations in the same order.
  */
 function correctRgb(
-  values: Float32Array, out: Float32Array, at: number, own: Int32Array, cross: Int32Array, coefficients: Float64Array, base: number, n: number,
+  values: Float32Array, out: Float32Array, at: number, to: number, own: Int32Array, cross: Int32Array, coefficients: Float64Array, base: number, n: number,
 ): void {
   const v0 = values[at]!, v1 = values[at + 1]!, v2 = values[at + 2]!;
   const b0 = base, b1 = base + n, b2 = base + 2 * n;
@@ -373,17 +369,17 @@ function correctRgb(
     s1 += coefficients[b1 + first + m]! * d0 + coefficients[b1 + second + m]! * d2;
     s2 += coefficients[b2 + first + m]! * d0 + coefficients[b2 + second + m]! * d1;
   }
-  out[at] = v0 + s0;
-  out[at + 1] = v1 + s1;
-  out[at + 2] = v2 + s2;
+  out[to] = v0 + s0;
+  out[to + 1] = v1 + s1;
+  out[to + 2] = v2 + s2;
 }
 
 /** `correctRgb` for one colour channel (gray, gray + alpha). */
-function correctGray(values: Float32Array, out: Float32Array, at: number, own: Int32Array, coefficients: Float64Array, base: number): void {
+function correctGray(values: Float32Array, out: Float32Array, at: number, to: number, own: Int32Array, coefficients: Float64Array, base: number): void {
   const v = values[at]!;
   let s = 0;
   for (let m = 0; m < own.length; m++) s += coefficients[base + m]! * (values[at + own[m]!]! + values[at - own[m]!]! - 2 * v);
-  out[at] = v + s;
+  out[to] = v + s;
 }
 
 /** Second differences of one channel over the diamond taps of `radius`, written from out[k]; returns the next k. */
@@ -452,6 +448,3 @@ function boxMean(input: Float32Array, width: number, height: number, bx: number,
   return out;
 }
 
-function clampIndex(i: number, size: number): number {
-  return i < 0 ? 0 : i >= size ? size - 1 : i;
-}

@@ -5,6 +5,7 @@ import { encodeCoordinates, encodeGrid } from './input-encoding.js';
 import { blendWeight } from './blend.js';
 import { axisPixels } from './pixel-grid.js';
 import { applyRestorationFilter, type FieldImage, type RestorationFilter } from './post-filter.js';
+import { warmFilterKernels } from './wasm/filter-kernel.js';
 
 /**
  * Evaluates a field at `count` points; `forwardScalar` has this shape. May
@@ -219,6 +220,8 @@ export async function renderImage(
   networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
   forward: ForwardFunction = forwardScalar, options: RenderOptions = {},
 ): Promise<Raster> {
+  // The filter's kernels get compiled while the networks render (see warmFilterKernels).
+  if (options.filter !== undefined) warmFilterKernels();
   const field = await renderField(sourceWidth, sourceHeight, channels, networks, outWidth, outHeight, forward, options);
   return rasterFromField(field, { x: outWidth / sourceWidth, y: outHeight / sourceHeight }, options);
 }

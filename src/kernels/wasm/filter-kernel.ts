@@ -1,3 +1,4 @@
+import { clampIndex, copyPaddedRow } from '../padded-rows.js';
 import { bestVariant, kernelModule } from './load.js';
 
 /**
@@ -6,7 +7,8 @@ import { bestVariant, kernelModule } from './load.js';
  * same operations as the TypeScript in post-filter.ts, to the bit, without
  * its warm-up (a decode runs the filter once, cold) and without bounds
  * checks. The correction takes the image through the kernel's memory a band
- * of rows at a time; the classes need whole maps (about 17 bytes a pixel),
+ * of rows at a time, widened by copies of the edge pixels so that every
+ * pixel, the edges too, is the kernel's; the classes need whole maps (about 17 bytes a pixel),
  * and where the memory cannot grow that far the TypeScript does the work.
  * Browser-safe. The memory is kept between calls (it only grows).
  */
@@ -30,15 +32,17 @@ type FilterRgbExport = (
 /** What one filter pass needs besides the field: the same arrays the TypeScript loop reads. */
 export interface FilterRgbPass {
   readonly values: Float32Array;
-  /** The output, a copy of `values`: the kernel writes the pixels at least `reachX`, `reachY` from every edge. */
+  /** The output, every sample of it written (alpha copied). */
   readonly out: Float32Array;
   readonly sets: Uint8Array;
   readonly coefficients: Float64Array;
-  readonly own: Int32Array;
-  readonly cross: Int32Array;
+  /** The taps as [dy, dx] offsets in output pixels: the channel's own, then the cross taps. */
+  readonly own: readonly (readonly [number, number])[];
+  readonly cross: readonly (readonly [number, number])[];
   readonly width: number;
   readonly height: number;
   readonly channels: number;
+  /** How far the taps reach: the padding the band needs at each side. */
   readonly reachX: number;
   readonly reachY: number;
   /** Coefficients per set and channel. */
@@ -96,6 +100,25 @@ export function filterSetsOnWasm(input: FilterSetsInput, thresholds: Float32Arra
   return new Uint8Array(buffer, setsAt, count).slice();
 }
 
+/**
+ * Runs both kernels once on a small blank image. V8 runs a WASM function's
+ * first calls in its baseline tier, and a call that has started there ends
+ * there; the classes are one call on the whole image. Called before the
+ * networks render, this lets V8 compile the optimized kernels on another
+ * thread meanwhile (measured: the first 768×512 classes in 23–31 ms
+ * instead of 49–63).
+ */
+export function warmFilterKernels(): void {
+  const size = WARM_SIZE;
+  const blank = new Float32Array(size * size * 3);
+  filterSetsOnWasm({ luma: blank.subarray(0, size * size), width: size, height: size, stepX: 1, stepY: 1, boxX: 2, boxY: 2 }, new Float32Array(1), 5);
+  filterRgbOnWasm({
+    values: blank, out: new Float32Array(blank.length), sets: new Uint8Array(size * size), coefficients: new Float64Array(3),
+    own: [[0, 1]], cross: [], width: size, height: size, channels: 3, reachX: 1, reachY: 0, n: 1,
+  });
+}
+const WARM_SIZE = 64;
+
 /** Grows `memory` to at least `bytes`; false if it cannot (the 4 GiB of a 32-bit memory, or the host's limit). */
 function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
   const have = memory.buffer.byteLength;
@@ -109,40 +132,51 @@ function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
 }
 
 /**
- * Runs the kernel over every pixel of `pass` whose taps stay inside the
- * image; false (nothing done) where this runtime has no WASM SIMD build to
- * load, and the caller's TypeScript loop does the work.
+ * Filters every pixel of `pass` on the kernel; false (nothing done) where
+ * this runtime has no WASM SIMD build to load, and the caller's TypeScript
+ * loop does the work.
  */
 export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   if (kernel === undefined) kernel = loadKernel();
   if (kernel === null) return false;
   const { values, out, sets, coefficients, own, cross, width, height, channels, reachX, reachY, n } = pass;
-  if (height <= 2 * reachY || width <= 2 * reachX) return true;
-  const rowFloats = width * channels;
-  const bandRows = Math.min(BAND_ROWS, height - 2 * reachY);
+  // Each band row is widened by reachX pixels a side and the band by reachY rows (spec §4.6's clamping).
+  const paddedWidth = width + 2 * reachX;
+  const rowFloats = paddedWidth * channels;
+  const strides = (taps: FilterRgbPass['own']): Int32Array => Int32Array.from(taps, ([dy, dx]) => (dy * paddedWidth + dx) * channels);
+  const ownStrides = strides(own);
+  const crossStrides = strides(cross);
+  const bandRows = Math.min(BAND_ROWS, height);
   // Layout (bytes): [coefficients f64][own i32][cross i32][sets u8][values f32, band + reach rows][out f32, band rows]
   const coefAt = ALIGN;
   const ownAt = align(coefAt + coefficients.length * 8);
-  const crossAt = align(ownAt + own.length * 4);
-  const setsAt = align(crossAt + cross.length * 4);
-  const valuesAt = align(setsAt + bandRows * width);
+  const crossAt = align(ownAt + ownStrides.length * 4);
+  const setsAt = align(crossAt + crossStrides.length * 4);
+  const valuesAt = align(setsAt + bandRows * paddedWidth);
   const outAt = align(valuesAt + (bandRows + 2 * reachY) * rowFloats * 4);
   const { memory, filterRgb } = kernel;
   if (!reserve(memory, outAt + bandRows * rowFloats * 4)) return false;
   const buffer = memory.buffer;
   new Float64Array(buffer, coefAt, coefficients.length).set(coefficients);
-  new Int32Array(buffer, ownAt, own.length).set(own);
-  new Int32Array(buffer, crossAt, cross.length).set(cross);
-  const setView = new Uint8Array(buffer, setsAt, bandRows * width);
+  new Int32Array(buffer, ownAt, ownStrides.length).set(ownStrides);
+  new Int32Array(buffer, crossAt, crossStrides.length).set(crossStrides);
+  const setView = new Uint8Array(buffer, setsAt, bandRows * paddedWidth);
   const f32 = new Float32Array(buffer);
-  for (let y0 = reachY; y0 < height - reachY; y0 += bandRows) {
-    const rows = Math.min(bandRows, height - reachY - y0);
-    f32.set(values.subarray((y0 - reachY) * rowFloats, (y0 + rows + reachY) * rowFloats), valuesAt >> 2);
-    // The band's output starts as its input: the edge columns and alpha keep their samples.
-    f32.set(values.subarray(y0 * rowFloats, (y0 + rows) * rowFloats), outAt >> 2);
-    setView.set(sets.subarray(y0 * width, (y0 + rows) * width));
-    filterRgb(valuesAt, outAt, setsAt, coefAt, ownAt, own.length, crossAt, cross.length, width, channels, reachX, reachY, rows, n);
-    out.set(f32.subarray(outAt >> 2, (outAt >> 2) + rows * rowFloats), y0 * rowFloats);
+  const rowSamples = width * channels;
+  for (let y0 = 0; y0 < height; y0 += bandRows) {
+    const rows = Math.min(bandRows, height - y0);
+    for (let r = -reachY; r < rows + reachY; r++) {
+      copyPaddedRow(f32, (valuesAt >> 2) + (r + reachY) * rowFloats, values, clampIndex(y0 + r, height), width, channels, reachX);
+    }
+    // The band's output starts as its input, so that alpha keeps its samples.
+    const bandAt = (valuesAt >> 2) + reachY * rowFloats;
+    f32.copyWithin(outAt >> 2, bandAt, bandAt + rows * rowFloats);
+    for (let r = 0; r < rows; r++) setView.set(sets.subarray((y0 + r) * width, (y0 + r + 1) * width), r * paddedWidth + reachX);
+    filterRgb(valuesAt, outAt, setsAt, coefAt, ownAt, ownStrides.length, crossAt, crossStrides.length, paddedWidth, channels, reachX, reachY, rows, n);
+    for (let r = 0; r < rows; r++) {
+      const from = (outAt >> 2) + r * rowFloats + reachX * channels;
+      out.set(f32.subarray(from, from + rowSamples), (y0 + r) * rowSamples);
+    }
   }
   return true;
 }
