@@ -3,6 +3,7 @@ import { networkParams, type ImageSnfFile, type NetworkArch } from '../format/in
 import { axisSpan, firstLayerTable, shaderWeights } from './field-tables.js';
 import { placements } from './placement.js';
 import { applyRestorationFilter, type RestorationFilter } from '../kernels/post-filter.js';
+import { warmFilterKernels } from '../kernels/wasm/filter-kernel.js';
 import type { RgbaPixels } from './rgba.js';
 
 /**
@@ -284,6 +285,8 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
       gl.enable(gl.SCISSOR_TEST);
       gl.activeTexture(gl.TEXTURE0);
       gl.bindTexture(gl.TEXTURE_2D, dataTexture);
+      // The filter's WASM kernels get compiled while the GPU draws (see warmFilterKernels).
+      if (header.filter !== undefined) warmFilterKernels();
       for (const draw of draws) {
         const { columns, rows } = draw;
         if (columns.count === 0 || rows.count === 0) continue;
