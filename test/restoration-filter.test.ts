@@ -107,8 +107,8 @@ test('the decoder\'s filter is the features the fit reads, dotted with the class
   }
 });
 
-test('the WASM kernels and the TypeScript class and filter to the same bits (RGB and RGBA, at the source size and others)', () => {
-  for (const [channels, radius, cross, directions, width, height] of [[3, 3, 1, DIRECTIONS, 150, 140], [4, 2, 2, 1, 37, 29], [3, 1, 0, 1, 9, 7], [3, 3, 1, 1, 5, 40]] as const) {
+test('the WASM kernels and the TypeScript class and filter to the same bits (RGB and RGBA, at the source size and others, down to 1 × 1)', () => {
+  for (const [channels, radius, cross, directions, width, height] of [[3, 3, 1, DIRECTIONS, 150, 140], [4, 2, 2, 1, 37, 29], [3, 1, 0, 1, 9, 7], [3, 3, 1, 1, 5, 40], [3, 3, 1, DIRECTIONS, 1, 1], [4, 3, 1, DIRECTIONS, 2, 3]] as const) {
     const field = randomField(width, height, channels, 41);
     const n = tapsPerChannel(radius, cross, 3);
     const random = mulberry32(9);
@@ -123,7 +123,9 @@ test('the WASM kernels and the TypeScript class and filter to the same bits (RGB
       const wasm = applyRestorationFilter(field, filter, scale);
       const typescript = applyRestorationFilter(field, filter, scale, 'typescript');
       assert.deepEqual(wasm, typescript, `${channels} channels ${width}x${height} at ${scale.x}x${scale.y}`);
-      assert.notDeepEqual(wasm, field.values);
+      // One pixel has no neighbours to differ from: the filter leaves it as it is.
+      if (width * height > 1) assert.notDeepEqual(wasm, field.values);
+      else assert.deepEqual(wasm, field.values);
     }
   }
 });
