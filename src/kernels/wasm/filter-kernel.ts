@@ -100,6 +100,9 @@ export function filterSetsOnWasm(input: FilterSetsInput, thresholds: Float32Arra
   return new Uint8Array(buffer, setsAt, count).slice();
 }
 
+/** Side of the blank image `warmFilterKernels` filters: enough work for V8 to tier the kernels up, under 2 ms. */
+const WARM_SIZE = 64;
+
 /**
  * Runs both kernels once on a small blank image. V8 runs a WASM function's
  * first calls in its baseline tier, and a call that has started there ends
@@ -117,7 +120,6 @@ export function warmFilterKernels(): void {
     own: [[0, 1]], cross: [], width: size, height: size, channels: 3, reachX: 1, reachY: 0, n: 1,
   });
 }
-const WARM_SIZE = 64;
 
 /** Grows `memory` to at least `bytes`; false if it cannot (the 4 GiB of a 32-bit memory, or the host's limit). */
 function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
