@@ -100,7 +100,7 @@ export function filterSetsOnWasm(input: FilterSetsInput, thresholds: Float32Arra
   return new Uint8Array(buffer, setsAt, count).slice();
 }
 
-/** Side of the blank image `warmFilterKernels` filters: enough work for V8 to tier the kernels up, under 2 ms. */
+/** Side of the blank image `warmFilterKernels` filters: enough work for V8 to tier the kernels up, in about 0.5 ms. */
 const WARM_SIZE = 64;
 
 /**
