@@ -5,7 +5,8 @@
 //
 // Shape rules the host guarantees (it pads the network with zero units, which
 // is exact: a zero unit outputs sin(0) = 0 and gets a zero gradient):
-//   - every column count N (fanOut) is a multiple of 8;
+//   - every column count N (fanOut) is a multiple of 4 (the host pads sine
+//     layers to 8, an output layer of up to 4 values to 4);
 //   - every K of gemmTN (fanIn) is a multiple of 4;
 //   - every pointer is 16-byte aligned.
 // Row counts are arbitrary.
@@ -81,6 +82,48 @@ const C3: f32 = 2.443315711809948e-5;
   }
 }
 
+// The training forward's sine and cosine (MODE_SINCOS) need less: its values
+// feed a gradient, never a decoded pixel, so they take a cheaper path, about
+// 20 vector operations for four lanes against 38: reduction by π (k =
+// round(x/π), sin x = (−1)^k sin r, cos x = (−1)^k cos r, the sign one shift
+// of t's low bit), a two-part constant (k·π_1 exact for |k| < 2^16), and
+// polynomials of degree 9 and 8 on [−π/2, π/2], near-minimax (Lawson's
+// iteration, scripts in docs/engine.md): abs error 4.6e-9 and 5.3e-8 before
+// rounding. The cosine's polynomial has ω folded into its coefficients.
+// Inference (MODE_SIN, sincos, rowSin) keeps the path above, so decoded
+// pixels do not depend on this one.
+const ONE_OVER_PI: f32 = 0.31830988618379067;
+const PI_1: f32 = 3.140625;
+const PI_2: f32 = 9.676535897932e-4;
+const TS3: f32 = -0.1666665709682284;
+const TS5: f32 = 0.008333017299090393;
+const TS7: f32 = -0.0001980661572625755;
+const TS9: f32 = 2.6000558893497165e-6;
+const TC2: f32 = -0.49999932297231353;
+const TC4: f32 = 0.04166398957415984;
+const TC6: f32 = -0.0013855928127615568;
+const TC8: f32 = 2.3194408582846815e-5;
+
+/** sin(x) to sinOut and ω·cos(x) to cosOut (`tc*` hold ω times the cosine's coefficients, `omega` ω). */
+// @ts-ignore: decorator
+@inline function trainSincosStore(
+  x: v128, sinOut: usize, cosOut: usize,
+  oneOverPi: v128, rounder: v128, negPi1: v128, negPi2: v128,
+  ts3: v128, ts5: v128, ts7: v128, ts9: v128,
+  omega: v128, tc2: v128, tc4: v128, tc6: v128, tc8: v128,
+): void {
+  const t = madd(x, oneOverPi, rounder);
+  const k = f32x4.sub(t, rounder);
+  const r = madd(k, negPi2, madd(k, negPi1, x));
+  const z = f32x4.mul(r, r);
+  const ps = madd(madd(madd(madd(ts9, z, ts7), z, ts5), z, ts3), f32x4.mul(z, r), r);
+  const pc = madd(madd(madd(madd(tc8, z, tc6), z, tc4), z, tc2), z, omega);
+  // (−1)^k: the low bit of k sits in the low bit of t's mantissa.
+  const sign = i32x4.shl(t, 31);
+  v128.store(sinOut, v128.xor(ps, sign));
+  v128.store(cosOut, v128.xor(pc, sign));
+}
+
 /** `value` in every lane, as a run-time value (`unit` holds run-time 1.0 lanes). */
 // @ts-ignore: decorator
 @inline function rc(value: f32, unit: v128): v128 {
@@ -88,41 +131,30 @@ const C3: f32 = 2.443315711809948e-5;
 }
 
 // @ts-ignore: decorator
-@inline function epilogue(
-  z: v128, out: usize, aux: usize, mode: i32, omega: v128,
-  twoOverPi: v128, rounder: v128, p1: v128, p2: v128, p3: v128,
-  s1: v128, s2: v128, s3: v128, c1: v128, c2: v128, c3: v128, half: v128, one: v128,
-): void {
-  if (mode == MODE_LINEAR) {
-    v128.store(out, z);
-  } else if (mode == MODE_MUL) {
-    v128.store(out, f32x4.mul(z, v128.load(aux)));
-  } else {
-    sincosStore(f32x4.mul(z, omega), out, mode == MODE_SINCOS ? aux : 0, omega,
-      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-  }
+@inline function epilogue(z: v128, out: usize, aux: usize, mode: i32): void {
+  if (mode == MODE_MUL) v128.store(out, f32x4.mul(z, v128.load(aux)));
+  else v128.store(out, z);
 }
 
 /**
  * out = epilogue(X·W + b): X rows×K, W K×N, b N (or 0 for none), out and aux
- * rows×N. N must be a multiple of 8. Register-blocked 4 rows × 8 columns.
+ * rows×N. N must be a multiple of 4. Register-blocked
+ * 4 rows × 8 columns (4 × 4 for the last four columns when N is not a multiple of 8).
+ *
+ * The sine modes store X·W + b and then take the sine of the whole block in a
+ * second loop (`sinPass`, `trainSincosPass`; the block is in cache). Fused
+ * into the blocked loop, the sine's dozen constants were live across the
+ * multiply-adds, and V8 spilled: narrow layers (K, N 16–32, most of a photo's
+ * tiles at 0.5 bpp) ran at half the speed of wide ones.
  */
 export function gemmNN(
   x: usize, w: usize, b: usize, out: usize, aux: usize,
   rows: i32, k: i32, n: i32, mode: i32, omegaF: f32,
 ): void {
-  const omega = splat(omegaF);
-  // Lanes of 1.0 where ω ≠ 0 (the sine modes); the constants are unused otherwise.
-  const unit = f32x4.div(omega, omega);
-  const twoOverPi = rc(TWO_OVER_PI, unit), rounder = rc(ROUNDER, unit);
-  const p1 = rc(PIO2_1, unit), p2 = rc(PIO2_2, unit), p3 = rc(PIO2_3, unit);
-  const s1 = rc(S1, unit), s2 = rc(S2, unit), s3 = rc(S3, unit);
-  const c1 = rc(C1, unit), c2 = rc(C2, unit), c3 = rc(C3, unit);
-  const half = rc(0.5, unit), one = unit;
   const ldx = <usize>k << 2;
   const ldo = <usize>n << 2;
   const ldw = <usize>n << 2;
-  for (let j = 0; j < n; j += 8) {
+  for (let j = 0; j + 8 <= n; j += 8) {
     const jb = <usize>j << 2;
     let b0 = splat(0);
     let b1 = splat(0);
@@ -157,17 +189,17 @@ export function gemmNN(
         wp += ldw;
       }
       const o0 = <usize>r * ldo + jb;
-      epilogue(a00, out + o0, aux + o0, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a00, out + o0, aux + o0, mode);
+      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode);
       const o1 = o0 + ldo;
-      epilogue(a10, out + o1, aux + o1, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-      epilogue(a11, out + o1 + 16, aux + o1 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a10, out + o1, aux + o1, mode);
+      epilogue(a11, out + o1 + 16, aux + o1 + 16, mode);
       const o2 = o1 + ldo;
-      epilogue(a20, out + o2, aux + o2, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-      epilogue(a21, out + o2 + 16, aux + o2 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a20, out + o2, aux + o2, mode);
+      epilogue(a21, out + o2 + 16, aux + o2 + 16, mode);
       const o3 = o2 + ldo;
-      epilogue(a30, out + o3, aux + o3, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-      epilogue(a31, out + o3 + 16, aux + o3 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a30, out + o3, aux + o3, mode);
+      epilogue(a31, out + o3 + 16, aux + o3 + 16, mode);
     }
     for (; r < rows; r++) {
       const x0 = x + <usize>r * ldx;
@@ -180,22 +212,117 @@ export function gemmNN(
         wp += ldw;
       }
       const o0 = <usize>r * ldo + jb;
-      epilogue(a00, out + o0, aux + o0, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode, omega, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+      epilogue(a00, out + o0, aux + o0, mode);
+      epilogue(a01, out + o0 + 16, aux + o0 + 16, mode);
     }
+  }
+  if (n & 4) gemmNNColumns4(x, w, b, out, aux, rows, k, n - 4, ldx, ldw, mode);
+  if (mode == MODE_SIN) sinPass(out, rows * n, omegaF);
+  else if (mode == MODE_SINCOS) trainSincosPass(out, aux, rows * n, omegaF);
+}
+
+/** gemmNN's last four columns j … j+3 (before the sine passes), when N is not a multiple of 8. */
+function gemmNNColumns4(
+  x: usize, w: usize, b: usize, out: usize, aux: usize,
+  rows: i32, k: i32, j: i32, ldx: usize, ldn: usize, mode: i32,
+): void {
+  // ldn: the row stride of both W and out, N floats.
+  const jb = <usize>j << 2;
+  const b0 = b != 0 ? v128.load(b + jb) : splat(0);
+  let r = 0;
+  for (; r + 4 <= rows; r += 4) {
+    const x0 = x + <usize>r * ldx;
+    const x1 = x0 + ldx;
+    const x2 = x1 + ldx;
+    const x3 = x2 + ldx;
+    let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+    let wp = w + jb;
+    for (let i = 0; i < k; i++) {
+      const off = <usize>i << 2;
+      const w0 = v128.load(wp);
+      a0 = madd(v128.load32_splat(x0 + off), w0, a0);
+      a1 = madd(v128.load32_splat(x1 + off), w0, a1);
+      a2 = madd(v128.load32_splat(x2 + off), w0, a2);
+      a3 = madd(v128.load32_splat(x3 + off), w0, a3);
+      wp += ldn;
+    }
+    const o0 = <usize>r * ldn + jb;
+    epilogue(a0, out + o0, aux + o0, mode);
+    epilogue(a1, out + o0 + ldn, aux + o0 + ldn, mode);
+    epilogue(a2, out + o0 + 2 * ldn, aux + o0 + 2 * ldn, mode);
+    epilogue(a3, out + o0 + 3 * ldn, aux + o0 + 3 * ldn, mode);
+  }
+  for (; r < rows; r++) {
+    const x0 = x + <usize>r * ldx;
+    let a0 = b0;
+    let wp = w + jb;
+    for (let i = 0; i < k; i++) {
+      a0 = madd(v128.load32_splat(x0 + (<usize>i << 2)), v128.load(wp), a0);
+      wp += ldn;
+    }
+    const o0 = <usize>r * ldn + jb;
+    epilogue(a0, out + o0, aux + o0, mode);
+  }
+}
+
+/** v = sin(ω·v) in place for n values (a multiple of 4): the inference path, as `sincos`. */
+function sinPass(v: usize, n: i32, omegaF: f32): void {
+  const omega = splat(omegaF);
+  const unit = f32x4.div(omega, omega);
+  const twoOverPi = rc(TWO_OVER_PI, unit), rounder = rc(ROUNDER, unit);
+  const p1 = rc(PIO2_1, unit), p2 = rc(PIO2_2, unit), p3 = rc(PIO2_3, unit);
+  const s1 = rc(S1, unit), s2 = rc(S2, unit), s3 = rc(S3, unit);
+  const c1 = rc(C1, unit), c2 = rc(C2, unit), c3 = rc(C3, unit);
+  const half = rc(0.5, unit), one = unit;
+  const end = v + (<usize>n << 2);
+  // Two vectors per iteration (see `sincos`).
+  let p = v;
+  for (; p + 32 <= end; p += 32) {
+    sincosStore(f32x4.mul(v128.load(p), omega), p, 0, omega,
+      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+    sincosStore(f32x4.mul(v128.load(p, 16), omega), p + 16, 0, omega,
+      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+  }
+  if (p < end) {
+    sincosStore(f32x4.mul(v128.load(p), omega), p, 0, omega,
+      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+  }
+}
+
+/** v = sin(ω·v) in place and aux = ω·cos(ω·v) for n values (a multiple of 4): the training path. */
+function trainSincosPass(v: usize, aux: usize, n: i32, omegaF: f32): void {
+  const omega = splat(omegaF);
+  const unit = f32x4.div(omega, omega);
+  const oneOverPi = rc(ONE_OVER_PI, unit), rounder = rc(ROUNDER, unit);
+  const negPi1 = rc(-PI_1, unit), negPi2 = rc(-PI_2, unit);
+  const ts3 = rc(TS3, unit), ts5 = rc(TS5, unit), ts7 = rc(TS7, unit), ts9 = rc(TS9, unit);
+  const tc2 = f32x4.mul(splat(TC2), omega), tc4 = f32x4.mul(splat(TC4), omega);
+  const tc6 = f32x4.mul(splat(TC6), omega), tc8 = f32x4.mul(splat(TC8), omega);
+  const bytes = <usize>n << 2;
+  let o: usize = 0;
+  for (; o + 32 <= bytes; o += 32) {
+    trainSincosStore(f32x4.mul(v128.load(v + o), omega), v + o, aux + o, oneOverPi, rounder, negPi1, negPi2,
+      ts3, ts5, ts7, ts9, omega, tc2, tc4, tc6, tc8);
+    trainSincosStore(f32x4.mul(v128.load(v + o, 16), omega), v + o + 16, aux + o + 16, oneOverPi, rounder, negPi1, negPi2,
+      ts3, ts5, ts7, ts9, omega, tc2, tc4, tc6, tc8);
+  }
+  if (o < bytes) {
+    trainSincosStore(f32x4.mul(v128.load(v + o), omega), v + o, aux + o, oneOverPi, rounder, negPi1, negPi2,
+      ts3, ts5, ts7, ts9, omega, tc2, tc4, tc6, tc8);
   }
 }
 
 /**
  * d (+)= Xᵀ·G: X rows×K, G rows×N, d K×N; accumulates when `acc` is non-zero,
- * else overwrites. K must be a multiple of 4 and N of 8. Blocked 4 × 8; the
+ * else overwrites. K must be a multiple of 4 and N of 4. Blocked 4 × 8 (4 × 4 for
+ * the last four columns when N is not a multiple of 8); the
  * sum over rows runs in row order, so the result depends only on the rows.
  */
 export function gemmTN(x: usize, g: usize, d: usize, rows: i32, k: i32, n: i32, acc: i32): void {
   const ldx = <usize>k << 2;
   const ldg = <usize>n << 2;
   for (let i = 0; i < k; i += 4) {
-    for (let j = 0; j < n; j += 8) {
+    for (let j = 0; j + 8 <= n; j += 8) {
       let a00 = splat(0), a01 = splat(0), a10 = splat(0), a11 = splat(0);
       let a20 = splat(0), a21 = splat(0), a30 = splat(0), a31 = splat(0);
       let xp = x + (<usize>i << 2);
@@ -241,7 +368,38 @@ export function gemmTN(x: usize, g: usize, d: usize, rows: i32, k: i32, n: i32, 
       v128.store(d3, a30);
       v128.store(d3, a31, 16);
     }
+    if (n & 4) gemmTNColumns4(x, g, d, rows, i, n - 4, ldx, ldg, acc);
   }
+}
+
+/** gemmTN's last four columns j … j+3 of rows i … i+3 of d, when N is not a multiple of 8. */
+function gemmTNColumns4(x: usize, g: usize, d: usize, rows: i32, i: i32, j: i32, ldx: usize, ldg: usize, acc: i32): void {
+  let a0 = splat(0), a1 = splat(0), a2 = splat(0), a3 = splat(0);
+  let xp = x + (<usize>i << 2);
+  let gp = g + (<usize>j << 2);
+  for (let r = 0; r < rows; r++) {
+    const g0 = v128.load(gp);
+    a0 = madd(v128.load32_splat(xp), g0, a0);
+    a1 = madd(v128.load32_splat(xp, 4), g0, a1);
+    a2 = madd(v128.load32_splat(xp, 8), g0, a2);
+    a3 = madd(v128.load32_splat(xp, 12), g0, a3);
+    xp += ldx;
+    gp += ldg;
+  }
+  const d0 = d + <usize>i * ldg + (<usize>j << 2);
+  const d1 = d0 + ldg;
+  const d2 = d1 + ldg;
+  const d3 = d2 + ldg;
+  if (acc != 0) {
+    a0 = f32x4.add(v128.load(d0), a0);
+    a1 = f32x4.add(v128.load(d1), a1);
+    a2 = f32x4.add(v128.load(d2), a2);
+    a3 = f32x4.add(v128.load(d3), a3);
+  }
+  v128.store(d0, a0);
+  v128.store(d1, a1);
+  v128.store(d2, a2);
+  v128.store(d3, a3);
 }
 
 /** d (+)= column sums of G (rows×N, N a multiple of 4), in row order. */

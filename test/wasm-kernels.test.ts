@@ -97,7 +97,7 @@ for (const variant of variants) {
     });
 
     test('gemmNN: linear, mul, sin and sincos epilogues match float64 (rel < 1e-5)', () => {
-      for (const [rows, kk, n] of [[37, 256, 40], [5, 4, 8], [64, 24, 16]] as const) {
+      for (const [rows, kk, n] of [[37, 256, 40], [5, 4, 8], [64, 24, 16], [9, 7, 8], [6, 2, 16], [11, 24, 4], [6, 5, 12]] as const) {
         const x = alloc(rows * kk);
         const w = alloc(kk * n);
         const b = alloc(n);
@@ -139,7 +139,8 @@ for (const variant of variants) {
     });
 
     test('gemmTN and colSum: write then accumulate, match float64 (rel < 1e-5)', () => {
-      const [rows, kk, n] = [37, 20, 24];
+      // N = 4 and 12: an output layer padded to 4 takes the kernels' four-column tail.
+      for (const [rows, kk, n] of [[37, 20, 24], [37, 20, 4], [13, 8, 12]] as const) {
       const x = alloc(rows * kk);
       const g = alloc(rows * n);
       const d = alloc(kk * n);
@@ -162,6 +163,7 @@ for (const variant of variants) {
       k.colSum(g, db, rows, n, 1);
       assert.ok(largestRelativeError(f32.subarray(d >> 2, (d >> 2) + kk * n), ref.map((v) => 2 * v)) < 1e-5, 'gemmTN acc');
       assert.ok(largestRelativeError(f32.subarray(db >> 2, (db >> 2) + n), refB.map((v) => 2 * v)) < 1e-5, 'colSum acc');
+      }
     });
 
     test('lossGrad, reduce, transpose and adam match float64', () => {

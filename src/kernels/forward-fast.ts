@@ -1,6 +1,6 @@
 import type { SirenArch } from './arch.js';
 import { createKernels } from './wasm/load.js';
-import { checkParamCount, OUTPUT_PAD, padNet, padParams, writeInputRows, type PaddedNet } from './wasm/layout.js';
+import { checkParamCount, padNet, padParams, writeInputRows, type PaddedNet } from './wasm/layout.js';
 import { MODE_LINEAR, MODE_SIN, type KernelChoice, type KernelVariant, type Kernels } from './wasm/table.js';
 
 /**
@@ -35,18 +35,19 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
   const T = options.tileRows ?? 256;
   if (!Number.isInteger(T) || T < 4 || T % 4 !== 0) throw new RangeError(`Expected a multiple of 4 for tileRows but received ${T}`);
   checkParamCount(net, params);
-  // Layout (bytes): [64: params][coords tile T×inputPad][H ping T×wPad][H pong T×wPad][Y T×8]
+  // Layout (bytes): [64: params][coords tile T×inputPad][H ping T×wPad][H pong T×wPad][Y T×outputPad]
   const paramsAt = 64;
   const coordsAt = paramsAt + Math.ceil((net.size * 4) / 64) * 64;
   const pingAt = coordsAt + T * net.inputPad * 4;
   const pongAt = pingAt + T * net.widthPad * 4;
   const yAt = pongAt + T * net.widthPad * 4;
-  const bytes = yAt + T * OUTPUT_PAD * 4;
+  const bytes = yAt + T * net.outputPad * 4;
   const memory = new WebAssembly.Memory({ initial: Math.ceil(bytes / 65536) });
   const k = createKernels(memory, options.kernels ?? 'auto');
   const f32 = new Float32Array(memory.buffer);
   padParams(net, params, f32.subarray(paramsAt >> 2, (paramsAt >> 2) + net.size));
   const { inputs, outputs } = arch;
+  const stride = net.outputPad;
   const evaluate = (coords: Float32Array, count: number, out: Float32Array): void => {
     if (coords.length < count * inputs) throw new RangeError(`Expected at least ${count * inputs} coordinates but received ${coords.length}`);
     if (out.length < count * outputs) throw new RangeError(`Expected room for ${count * outputs} outputs but received ${out.length}`);
@@ -58,7 +59,7 @@ export function createForward(arch: SirenArch, params: Float32Array, options: Fo
       writeInputRows(f32, C, net, coords, start, rows, rowsPad);
       forwardTile(k, net, paramsAt, coordsAt, rowsPad, pingAt, pongAt, yAt);
       for (let r = 0; r < rows; r++) {
-        for (let o = 0; o < outputs; o++) out[(start + r) * outputs + o] = f32[Y + r * OUTPUT_PAD + o]!;
+        for (let o = 0; o < outputs; o++) out[(start + r) * outputs + o] = f32[Y + r * stride + o]!;
       }
     }
   };
@@ -76,7 +77,7 @@ export function forwardFast(arch: SirenArch, params: Float32Array, coords: Float
 
 /**
  * The forward pass of one tile of `rows` points (a multiple of 4): coordinates
- * at `coordsAt` (rows × net.inputPad), outputs to `yAt` (rows × OUTPUT_PAD), two
+ * at `coordsAt` (rows × net.inputPad), outputs to `yAt` (rows × net.outputPad), two
  * scratch planes of rows × widthPad at `ping` and `pong` (byte offsets).
  */
 export function forwardTile(k: Kernels, net: PaddedNet, paramsAt: number, coordsAt: number, rows: number, ping: number, pong: number, yAt: number): void {

@@ -2,7 +2,7 @@ import type { SirenArch } from './arch.js';
 import { encodeAxis, encodedInputs } from './input-encoding.js';
 import { scratchFloats, type GridScratch, type GridValues, type RegionAxes } from './render.js';
 import { createKernels } from './wasm/load.js';
-import { checkParamCount, OUTPUT_PAD, padNet, padParams, writeInputRows } from './wasm/layout.js';
+import { checkParamCount, padNet, padParams, writeInputRows } from './wasm/layout.js';
 import { MODE_LINEAR, MODE_SIN, type KernelChoice } from './wasm/table.js';
 
 /**
@@ -29,8 +29,9 @@ export function gridForwardFast(arch: SirenArch, params: Float32Array, axes: Reg
   checkParamCount(net, params);
   const { columns, rows, xs, ys } = axes;
   // The outputs keep the kernels' padding, so that a tile's are copied in one piece.
-  const values = scratchFloats(scratch, 'values', columns * rows * OUTPUT_PAD);
-  if (columns === 0 || rows === 0) return { values, stride: OUTPUT_PAD };
+  const stride = net.outputPad;
+  const values = scratchFloats(scratch, 'values', columns * rows * stride);
+  if (columns === 0 || rows === 0) return { values, stride };
   const tile = Math.min(TILE_POINTS, columns);
   const plane = tile * net.widthPad * 4;
   // Layout (bytes): [64: params][axis inputs][column parts][row parts][ping][pong][outputs]
@@ -41,7 +42,7 @@ export function gridForwardFast(arch: SirenArch, params: Float32Array, axes: Reg
   const pingAt = rowsAt + rows * net.widthPad * 4;
   const pongAt = pingAt + plane;
   const outAt = pongAt + plane;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((outAt + tile * OUTPUT_PAD * 4) / 65536) });
+  const memory = new WebAssembly.Memory({ initial: Math.ceil((outAt + tile * stride * 4) / 65536) });
   const k = createKernels(memory, kernels);
   const f32 = new Float32Array(memory.buffer);
   padParams(net, params, f32.subarray(paramsAt >> 2, (paramsAt >> 2) + net.size));
@@ -68,8 +69,8 @@ export function gridForwardFast(arch: SirenArch, params: Float32Array, axes: Reg
         hout = swap;
       }
       k.gemmNN(hin, paramsAt + last.w * 4, paramsAt + last.b * 4, outAt, 0, count, last.k, last.n, MODE_LINEAR, 0);
-      values.set(f32.subarray(Y, Y + count * OUTPUT_PAD), (r * columns + c0) * OUTPUT_PAD);
+      values.set(f32.subarray(Y, Y + count * stride), (r * columns + c0) * stride);
     }
   }
-  return { values, stride: OUTPUT_PAD };
+  return { values, stride };
 }

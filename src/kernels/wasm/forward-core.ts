@@ -1,6 +1,6 @@
 import type { SirenArch } from '../arch.js';
 import { forwardTile } from '../forward-fast.js';
-import { OUTPUT_PAD, padNet, padParams, writeInputRows, type PaddedNet } from './layout.js';
+import { padNet, padParams, writeInputRows, type PaddedNet } from './layout.js';
 import type { Kernels } from './table.js';
 
 /**
@@ -20,7 +20,7 @@ export interface ForwardLayout {
   readonly params: number;
   /** capacity (rounded up to tiles) × net.inputPad floats. */
   readonly coords: number;
-  /** capacity (rounded up to tiles) × OUTPUT_PAD floats. */
+  /** capacity (rounded up to tiles) × net.outputPad floats. */
   readonly y: number;
   /** Int32: next tile; Int32 at +4: tiles in this call. */
   readonly counter: number;
@@ -45,7 +45,7 @@ export function planForward(arch: SirenArch, capacity: number, slots: number, ti
   };
   const params = take(net.size * 4);
   const coords = take(rows * net.inputPad * 4);
-  const y = take(rows * OUTPUT_PAD * 4);
+  const y = take(rows * net.outputPad * 4);
   const counter = take(8);
   const scratchBytes = align(2 * tileRows * net.widthPad * 4);
   const scratch = take(scratchBytes * slots);
@@ -91,16 +91,17 @@ export class ForwardCore {
     for (;;) {
       const t = Atomics.add(this.i32, L.counter >> 2, 1);
       if (t >= tiles) return;
-      forwardTile(this.k, L.net, L.params, L.coords + t * T * L.net.inputPad * 4, T, ping, pong, L.y + t * T * OUTPUT_PAD * 4);
+      forwardTile(this.k, L.net, L.params, L.coords + t * T * L.net.inputPad * 4, T, ping, pong, L.y + t * T * L.net.outputPad * 4);
     }
   }
 
   /** Copies the results of `count` points out (count × outputs). */
   read(count: number, out: Float32Array): void {
     const outputs = this.layout.net.arch.outputs;
+    const stride = this.layout.net.outputPad;
     const Y = this.layout.y >> 2;
     for (let p = 0; p < count; p++) {
-      for (let o = 0; o < outputs; o++) out[p * outputs + o] = this.f32[Y + p * OUTPUT_PAD + o]!;
+      for (let o = 0; o < outputs; o++) out[p * outputs + o] = this.f32[Y + p * stride + o]!;
     }
   }
 }

@@ -3,9 +3,10 @@ import { layerShapes, type SirenArch } from '../arch.js';
 /**
  * The padded network the kernels run on, and the memory layout of a fit.
  *
- * Padding: the kernels want column counts that are multiples of 8 and inner
- * sizes that are multiples of 4, so the network is widened with zero units:
- * inputs to a multiple of 4, width to a multiple of 8, outputs to 8. This is exact: a zero
+ * Padding: the kernels want column counts and inner sizes that are multiples
+ * of 4 (and compute columns in blocks of 8), so the network is widened with
+ * zero units: inputs to a multiple of 4, width to a multiple of 8, outputs to 4
+ * (or 8 for more than 4: audio's channels). This is exact: a zero
  * unit computes sin(0) = 0 and feeds zero weights, every gradient on a padded
  * parameter is exactly 0, and Adam leaves a parameter with zero gradient at 0.
  */
@@ -14,8 +15,12 @@ import { layerShapes, type SirenArch } from '../arch.js';
 const INPUT_ALIGN = 4;
 /** Most inputs a network may take (coordinates plus any input encoding). */
 export const MAX_INPUTS = 1024;
-/** Padded outputs. */
-export const OUTPUT_PAD = 8;
+/** Most outputs a network may have (audio channels; images have up to 4). */
+export const MAX_OUTPUTS = 8;
+/** Outputs are padded to 4, or to 8 above 4: the output layer costs each row its padded width in every pass. */
+function outputPadFor(outputs: number): number {
+  return outputs <= 4 ? 4 : 8;
+}
 /** The kernels compute a layer's units in blocks of this many: a width is paid for rounded up to it. */
 export const WIDTH_PAD = 8;
 /** Alignment of every region, in bytes. */
@@ -42,8 +47,10 @@ export interface PaddedNet {
   readonly inputPad: number;
   /** Padded width (a multiple of 8). */
   readonly widthPad: number;
+  /** Padded outputs (4, or 8 above 4 outputs): floats per output row in memory. */
+  readonly outputPad: number;
   readonly layers: readonly PaddedLayer[];
-  /** Floats in the padded parameter vector (a multiple of 8). */
+  /** Floats in the padded parameter vector (a multiple of 4). */
   readonly size: number;
 }
 
@@ -51,21 +58,22 @@ export interface PaddedNet {
 export function padNet(arch: SirenArch): PaddedNet {
   const whole = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
   if (!whole(arch.inputs, 1, MAX_INPUTS)) throw new RangeError(`Expected an integer 1 to ${MAX_INPUTS} for inputs but received ${String(arch.inputs)}`);
-  if (!whole(arch.outputs, 1, OUTPUT_PAD)) throw new RangeError(`Expected an integer 1 to ${OUTPUT_PAD} for outputs but received ${String(arch.outputs)}`);
+  if (!whole(arch.outputs, 1, MAX_OUTPUTS)) throw new RangeError(`Expected an integer 1 to ${MAX_OUTPUTS} for outputs but received ${String(arch.outputs)}`);
   if (!whole(arch.width, 1, 4096)) throw new RangeError(`Expected an integer 1 to 4096 for width but received ${String(arch.width)}`);
   if (!whole(arch.depth, 1, 64)) throw new RangeError(`Expected an integer 1 to 64 for depth but received ${String(arch.depth)}`);
   if (typeof arch.omega !== 'number' || !Number.isFinite(arch.omega)) throw new RangeError(`Expected a finite number for omega but received ${String(arch.omega)}`);
   const widthPad = Math.ceil(arch.width / WIDTH_PAD) * WIDTH_PAD;
   const inputPad = Math.ceil(arch.inputs / INPUT_ALIGN) * INPUT_ALIGN;
+  const outputPad = outputPadFor(arch.outputs);
   let size = 0;
   const layers = layerShapes(arch).map((shape, l) => {
     const k = l === 0 ? inputPad : widthPad;
-    const n = shape.sine ? widthPad : OUTPUT_PAD;
+    const n = shape.sine ? widthPad : outputPad;
     const layer: PaddedLayer = { ...shape, k, n, w: size, b: size + k * n };
     size += k * n + n;
     return layer;
   });
-  return { arch, inputPad, widthPad, layers, size };
+  return { arch, inputPad, widthPad, outputPad, layers, size };
 }
 
 /** Throws unless `params` has exactly the parameters of `net`'s architecture (layout of kernels/arch.ts). */
@@ -173,7 +181,7 @@ export function scratchPlan(net: PaddedNet, tileRows: number): { h: number[]; c:
   for (let l = 1; l <= depth; l++, at += plane) h.push(at);
   for (let l = 0; l < depth; l++, at += plane) c.push(at);
   const y = at;
-  at += tileRows * OUTPUT_PAD;
+  at += tileRows * net.outputPad;
   const ga = at;
   at += plane;
   const gb = at;

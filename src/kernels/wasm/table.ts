@@ -6,8 +6,8 @@
  * so that the same calls work on every path and from any thread sharing it.
  *
  * Shape rules, which the callers (layout.ts) guarantee by padding the network
- * with zero units: column counts N are multiples of 8, gemmTN's K a multiple
- * of 4, offsets 16-byte aligned. Row counts are arbitrary.
+ * with zero units: column counts N and gemmTN's K are multiples of 4 (sine
+ * layers' N of 8), offsets 16-byte aligned. Row counts are arbitrary.
  */
 
 /** Epilogues of `gemmNN` (must match assembly/kernels.ts). */

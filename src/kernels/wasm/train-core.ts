@@ -1,4 +1,4 @@
-import { OUTPUT_PAD, padParams, scratchPlan, unpadParams, writeInputRows, type TrainLayout } from './layout.js';
+import { padParams, scratchPlan, unpadParams, writeInputRows, type TrainLayout } from './layout.js';
 import { MODE_LINEAR, MODE_MUL, MODE_SINCOS, type Kernels } from './table.js';
 
 /**
@@ -130,7 +130,7 @@ export class TrainCore {
       const g = base + plan.ga * 4;
       const g2 = base + plan.gb * 4;
       // The tile's targets start at row `start`; its Y rows past `valid` get zero gradient.
-      const tileSse = k.lossGrad(y, L.targets + start * arch.outputs * 4, y, rows, valid, arch.outputs, OUTPUT_PAD, scale);
+      const tileSse = k.lossGrad(y, L.targets + start * arch.outputs * 4, y, rows, valid, arch.outputs, net.outputPad, scale);
       sse += L.weights === 0 ? tileSse : this.weighRows(y, L.weights + start * 4, valid, arch.outputs, scale);
       // Backward. Output layer: dW = Hᵀ·G, db = Σ G, then G ← (G·Wᵀ) ⊙ C.
       k.gemmTN(h(depth), y, part + out.w * 4, rows, out.k, out.n, acc);
@@ -155,17 +155,18 @@ export class TrainCore {
 
   /**
    * Multiplies each of the first `valid` rows of the loss gradient at `g`
-   * (stride OUTPUT_PAD; g = scale·(y − t)) by its point's weight at `w`, so
+   * (stride net.outputPad; g = scale·(y − t)) by its point's weight at `w`, so
    * that the backward pass is of the weighted squared error.
    * @returns that tile's weighted sum of squared errors, Σ w·(y − t)².
    */
   private weighRows(g: number, w: number, valid: number, outputs: number, scale: number): number {
     const f = this.f32;
+    const stride = this.layout.net.outputPad;
     let sum = 0;
     for (let r = 0; r < valid; r++) {
       const weight = f[(w >> 2) + r]!;
       for (let o = 0; o < outputs; o++) {
-        const at = (g >> 2) + r * OUTPUT_PAD + o;
+        const at = (g >> 2) + r * stride + o;
         const value = f[at]!;
         sum += weight * value * value;
         f[at] = weight * value;
