@@ -88,7 +88,7 @@ const C3: f32 = 2.443315711809948e-5;
 // round(x/π), sin x = (−1)^k sin r, cos x = (−1)^k cos r, the sign one shift
 // of t's low bit), a two-part constant (k·π_1 exact for |k| < 2^16), and
 // polynomials of degree 9 and 8 on [−π/2, π/2], near-minimax (Lawson's
-// iteration, scripts in docs/engine.md): abs error 4.6e-9 and 5.3e-8 before
+// iteration, bench/sine-coefficients.py): abs error 4.6e-9 and 5.3e-8 before
 // rounding. The cosine's polynomial has ω folded into its coefficients.
 // Inference (MODE_SIN, sincos, rowSin) keeps the path above, so decoded
 // pixels do not depend on this one.
