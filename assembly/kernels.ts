@@ -231,19 +231,17 @@ function gemmNNColumns4(
   const b0 = b != 0 ? v128.load(b + jb) : splat(0);
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
-    const x0 = x + <usize>r * ldx;
-    const x1 = x0 + ldx;
-    const x2 = x1 + ldx;
-    const x3 = x2 + ldx;
     let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
+    // xp walks along row r; the other three rows are 1–3 strides below it.
+    let xp = x + <usize>r * ldx;
     let wp = w + jb;
     for (let i = 0; i < k; i++) {
-      const off = <usize>i << 2;
       const w0 = v128.load(wp);
-      a0 = madd(v128.load32_splat(x0 + off), w0, a0);
-      a1 = madd(v128.load32_splat(x1 + off), w0, a1);
-      a2 = madd(v128.load32_splat(x2 + off), w0, a2);
-      a3 = madd(v128.load32_splat(x3 + off), w0, a3);
+      a0 = madd(v128.load32_splat(xp), w0, a0);
+      a1 = madd(v128.load32_splat(xp + ldx), w0, a1);
+      a2 = madd(v128.load32_splat(xp + 2 * ldx), w0, a2);
+      a3 = madd(v128.load32_splat(xp + 3 * ldx), w0, a3);
+      xp += 4;
       wp += ldn;
     }
     const o0 = <usize>r * ldn + jb;
@@ -265,28 +263,13 @@ function gemmNNColumns4(
   }
 }
 
-/** v = sin(ω·v) in place for n values (a multiple of 4): the inference path, as `sincos`. */
+/** v = sin(ω·v) in place for n values (a multiple of 4): the inference path, by `sincos` after scaling by ω. */
 function sinPass(v: usize, n: i32, omegaF: f32): void {
   const omega = splat(omegaF);
-  const unit = f32x4.div(omega, omega);
-  const twoOverPi = rc(TWO_OVER_PI, unit), rounder = rc(ROUNDER, unit);
-  const p1 = rc(PIO2_1, unit), p2 = rc(PIO2_2, unit), p3 = rc(PIO2_3, unit);
-  const s1 = rc(S1, unit), s2 = rc(S2, unit), s3 = rc(S3, unit);
-  const c1 = rc(C1, unit), c2 = rc(C2, unit), c3 = rc(C3, unit);
-  const half = rc(0.5, unit), one = unit;
   const end = v + (<usize>n << 2);
-  // Two vectors per iteration (see `sincos`).
-  let p = v;
-  for (; p + 32 <= end; p += 32) {
-    sincosStore(f32x4.mul(v128.load(p), omega), p, 0, omega,
-      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-    sincosStore(f32x4.mul(v128.load(p, 16), omega), p + 16, 0, omega,
-      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-  }
-  if (p < end) {
-    sincosStore(f32x4.mul(v128.load(p), omega), p, 0, omega,
-      twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-  }
+  // The product is rounded to f32 either way, so this is the fused path's result bit for bit.
+  for (let p = v; p < end; p += 16) v128.store(p, f32x4.mul(v128.load(p), omega));
+  sincos(v, v, 0, n);
 }
 
 /** v = sin(ω·v) in place and aux = ω·cos(ω·v) for n values (a multiple of 4): the training path. */
@@ -346,27 +329,14 @@ export function gemmTN(x: usize, g: usize, d: usize, rows: i32, k: i32, n: i32, 
         gp += ldg;
       }
       const d0 = d + <usize>i * ldg + (<usize>j << 2);
-      const d1 = d0 + ldg;
-      const d2 = d1 + ldg;
-      const d3 = d2 + ldg;
-      if (acc != 0) {
-        a00 = f32x4.add(v128.load(d0), a00);
-        a01 = f32x4.add(v128.load(d0, 16), a01);
-        a10 = f32x4.add(v128.load(d1), a10);
-        a11 = f32x4.add(v128.load(d1, 16), a11);
-        a20 = f32x4.add(v128.load(d2), a20);
-        a21 = f32x4.add(v128.load(d2, 16), a21);
-        a30 = f32x4.add(v128.load(d3), a30);
-        a31 = f32x4.add(v128.load(d3, 16), a31);
-      }
-      v128.store(d0, a00);
-      v128.store(d0, a01, 16);
-      v128.store(d1, a10);
-      v128.store(d1, a11, 16);
-      v128.store(d2, a20);
-      v128.store(d2, a21, 16);
-      v128.store(d3, a30);
-      v128.store(d3, a31, 16);
+      storeSum(d0, a00, acc);
+      storeSum(d0 + 16, a01, acc);
+      storeSum(d0 + ldg, a10, acc);
+      storeSum(d0 + ldg + 16, a11, acc);
+      storeSum(d0 + 2 * ldg, a20, acc);
+      storeSum(d0 + 2 * ldg + 16, a21, acc);
+      storeSum(d0 + 3 * ldg, a30, acc);
+      storeSum(d0 + 3 * ldg + 16, a31, acc);
     }
     if (n & 4) gemmTNColumns4(x, g, d, rows, i, n - 4, ldx, ldg, acc);
   }
@@ -387,19 +357,16 @@ function gemmTNColumns4(x: usize, g: usize, d: usize, rows: i32, i: i32, j: i32,
     gp += ldg;
   }
   const d0 = d + <usize>i * ldg + (<usize>j << 2);
-  const d1 = d0 + ldg;
-  const d2 = d1 + ldg;
-  const d3 = d2 + ldg;
-  if (acc != 0) {
-    a0 = f32x4.add(v128.load(d0), a0);
-    a1 = f32x4.add(v128.load(d1), a1);
-    a2 = f32x4.add(v128.load(d2), a2);
-    a3 = f32x4.add(v128.load(d3), a3);
-  }
-  v128.store(d0, a0);
-  v128.store(d1, a1);
-  v128.store(d2, a2);
-  v128.store(d3, a3);
+  storeSum(d0, a0, acc);
+  storeSum(d0 + ldg, a1, acc);
+  storeSum(d0 + 2 * ldg, a2, acc);
+  storeSum(d0 + 3 * ldg, a3, acc);
+}
+
+/** Stores `a` at `d`, or adds it to what is there when `acc` is non-zero (gemmTN's accumulate). */
+// @ts-ignore: decorator
+@inline function storeSum(d: usize, a: v128, acc: i32): void {
+  v128.store(d, acc != 0 ? f32x4.add(v128.load(d), a) : a);
 }
 
 /** d (+)= column sums of G (rows×N, N a multiple of 4), in row order. */
