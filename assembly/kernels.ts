@@ -142,10 +142,12 @@ const TC8: f32 = 2.3194408582846815e-5;
  * 4 rows × 8 columns (4 × 4 for the last four columns when N is not a multiple of 8).
  *
  * The sine modes store X·W + b and then take the sine of the whole block in a
- * second loop (`sinPass`, `trainSincosPass`; the block is in cache). Fused
- * into the blocked loop, the sine's dozen constants were live across the
- * multiply-adds, and V8 spilled: narrow layers (K, N 16–32, most of a photo's
- * tiles at 0.5 bpp) ran at half the speed of wide ones.
+ * second loop (`sinPass`, `trainSincosPass`; the block is in cache), so that
+ * the blocked loop holds no sine constants and training can take its cheaper
+ * sine. The sine's cost does not shrink with K as the multiply-adds do: at
+ * the narrow widths of most of a photo's tiles at 0.5 bpp (16–32) it was
+ * about a quarter of a training step by instruction count (docs/engine.md,
+ * sessions 20 and 21).
  */
 export function gemmNN(
   x: usize, w: usize, b: usize, out: usize, aux: usize,
