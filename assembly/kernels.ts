@@ -142,7 +142,7 @@ const TC8: f32 = 2.3194408582846815e-5;
  * 4 rows × 8 columns (4 × 4 for the last four columns when N is not a multiple of 8).
  *
  * The sine modes store X·W + b and then take the sine of the whole block in a
- * second loop (`sinPass`, `trainSincosPass`; the block is in cache), so that
+ * second loop (`sincosScaled`, `trainSincosPass`; the block is in cache), so that
  * the blocked loop holds no sine constants and training can take its cheaper
  * sine. The sine's cost does not shrink with K as the multiply-adds do: at
  * the narrow widths of most of a photo's tiles at 0.5 bpp (16–32) it was
@@ -219,7 +219,7 @@ export function gemmNN(
     }
   }
   if (n & 4) gemmNNColumns4(x, w, b, out, aux, rows, k, n - 4, ldx, ldw, mode);
-  if (mode == MODE_SIN) sinPass(out, rows * n, omegaF);
+  if (mode == MODE_SIN) sincosScaled(out, out, 0, rows * n, omegaF);
   else if (mode == MODE_SINCOS) trainSincosPass(out, aux, rows * n, omegaF);
 }
 
@@ -263,15 +263,6 @@ function gemmNNColumns4(
     const o0 = <usize>r * ldn + jb;
     epilogue(a0, out + o0, aux + o0, mode);
   }
-}
-
-/** v = sin(ω·v) in place for n values (a multiple of 4): the inference path, by `sincos` after scaling by ω. */
-function sinPass(v: usize, n: i32, omegaF: f32): void {
-  const omega = splat(omegaF);
-  const end = v + (<usize>n << 2);
-  // The product is rounded to f32 either way, so this is the fused path's result bit for bit.
-  for (let p = v; p < end; p += 16) v128.store(p, f32x4.mul(v128.load(p), omega));
-  sincos(v, v, 0, n);
 }
 
 /** v = sin(ω·v) in place and aux = ω·cos(ω·v) for n values (a multiple of 4): the training path. */
@@ -465,6 +456,15 @@ export function transpose(w: usize, t: usize, rows: i32, cols: i32): void {
 
 /** s = sin(x), c = cos(x) for n values (a multiple of 4); c may be 0. */
 export function sincos(x: usize, s: usize, c: usize, n: i32): void {
+  sincosScaled(x, s, c, n, 1);
+}
+
+/**
+ * s = sin(scale·x), c = cos(scale·x) for n values (a multiple of 4); c may be
+ * 0. The inference path: `sincos`, and gemmNN's MODE_SIN (scale ω) in place.
+ */
+function sincosScaled(x: usize, s: usize, c: usize, n: i32, scaleF: f32): void {
+  const scale = splat(scaleF);
   const unit = f32x4.div(f32x4.splat(<f32>n), f32x4.splat(<f32>n));
   const twoOverPi = rc(TWO_OVER_PI, unit), rounder = rc(ROUNDER, unit);
   const p1 = rc(PIO2_1, unit), p2 = rc(PIO2_2, unit), p3 = rc(PIO2_3, unit);
@@ -473,16 +473,17 @@ export function sincos(x: usize, s: usize, c: usize, n: i32): void {
   const half = rc(0.5, unit), one = unit;
   const bytes = <usize>n << 2;
   // Two vectors per iteration: a constant used once in the loop would be sunk
-  // into it by Binaryen (and then re-materialized by V8).
+  // into it by Binaryen (and then re-materialized by V8). The product with
+  // `scale` is exact for 1 and rounds to f32 as gemmNN's fused epilogue did.
   let o: usize = 0;
   for (; o + 32 <= bytes; o += 32) {
-    sincosStore(v128.load(x + o), s + o, c != 0 ? c + o : 0, one,
+    sincosStore(f32x4.mul(v128.load(x + o), scale), s + o, c != 0 ? c + o : 0, one,
       twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
-    sincosStore(v128.load(x + o, 16), s + o + 16, c != 0 ? c + o + 16 : 0, one,
+    sincosStore(f32x4.mul(v128.load(x + o, 16), scale), s + o + 16, c != 0 ? c + o + 16 : 0, one,
       twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
   }
   if (o < bytes) {
-    sincosStore(v128.load(x + o), s + o, c != 0 ? c + o : 0, one,
+    sincosStore(f32x4.mul(v128.load(x + o), scale), s + o, c != 0 ? c + o : 0, one,
       twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
   }
 }
