@@ -9,7 +9,7 @@
 //     layers to 8, an output layer of up to 4 values to 4);
 //   - every K of gemmTN (fanIn) is a multiple of 4;
 //   - every pointer is 16-byte aligned.
-// Row counts are arbitrary.
+// Row counts are arbitrary; every K is at least 1.
 //
 // The scalar TypeScript kernels in src/kernels/wasm/scalar.ts compute the same
 // functions; tests compare the two.
@@ -164,32 +164,40 @@ export function gemmNN(
       b0 = v128.load(b + jb);
       b1 = v128.load(b + jb, 16);
     }
+    const wEnd = w + jb + <usize>k * ldw;
     let r = 0;
     for (; r + 4 <= rows; r += 4) {
-      const x0 = x + <usize>r * ldx;
-      const x1 = x0 + ldx;
-      const x2 = x1 + ldx;
-      const x3 = x2 + ldx;
+      // Four pointers walk along rows r … r+3 and one down W's columns: values
+      // carried around the loop, which TurboFan keeps in registers. Row
+      // addresses computed from r inside the loop were re-derived there on
+      // every step (a multiply and eight adds per eight multiply-adds).
+      let x0 = x + <usize>r * ldx;
+      let x1 = x0 + ldx;
+      let x2 = x1 + ldx;
+      let x3 = x2 + ldx;
       let a00 = b0, a01 = b1, a10 = b0, a11 = b1, a20 = b0, a21 = b1, a30 = b0, a31 = b1;
       let wp = w + jb;
-      for (let i = 0; i < k; i++) {
-        const off = <usize>i << 2;
+      do {
         const w0 = v128.load(wp);
         const w1 = v128.load(wp, 16);
-        let s = v128.load32_splat(x0 + off);
+        let s = v128.load32_splat(x0);
         a00 = madd(s, w0, a00);
         a01 = madd(s, w1, a01);
-        s = v128.load32_splat(x1 + off);
+        s = v128.load32_splat(x1);
         a10 = madd(s, w0, a10);
         a11 = madd(s, w1, a11);
-        s = v128.load32_splat(x2 + off);
+        s = v128.load32_splat(x2);
         a20 = madd(s, w0, a20);
         a21 = madd(s, w1, a21);
-        s = v128.load32_splat(x3 + off);
+        s = v128.load32_splat(x3);
         a30 = madd(s, w0, a30);
         a31 = madd(s, w1, a31);
+        x0 += 4;
+        x1 += 4;
+        x2 += 4;
+        x3 += 4;
         wp += ldw;
-      }
+      } while (wp < wEnd);
       const o0 = <usize>r * ldo + jb;
       epilogue(a00, out + o0, aux + o0, mode);
       epilogue(a01, out + o0 + 16, aux + o0 + 16, mode);
@@ -231,21 +239,28 @@ function gemmNNColumns4(
   // ldn: the row stride of both W and out, N floats.
   const jb = <usize>j << 2;
   const b0 = b != 0 ? v128.load(b + jb) : splat(0);
+  const wEnd = w + jb + <usize>k * ldn;
   let r = 0;
   for (; r + 4 <= rows; r += 4) {
     let a0 = b0, a1 = b0, a2 = b0, a3 = b0;
-    // xp walks along row r; the other three rows are 1–3 strides below it.
-    let xp = x + <usize>r * ldx;
+    // One pointer per row, as in gemmNN's blocked loop.
+    let x0 = x + <usize>r * ldx;
+    let x1 = x0 + ldx;
+    let x2 = x1 + ldx;
+    let x3 = x2 + ldx;
     let wp = w + jb;
-    for (let i = 0; i < k; i++) {
+    do {
       const w0 = v128.load(wp);
-      a0 = madd(v128.load32_splat(xp), w0, a0);
-      a1 = madd(v128.load32_splat(xp + ldx), w0, a1);
-      a2 = madd(v128.load32_splat(xp + 2 * ldx), w0, a2);
-      a3 = madd(v128.load32_splat(xp + 3 * ldx), w0, a3);
-      xp += 4;
+      a0 = madd(v128.load32_splat(x0), w0, a0);
+      a1 = madd(v128.load32_splat(x1), w0, a1);
+      a2 = madd(v128.load32_splat(x2), w0, a2);
+      a3 = madd(v128.load32_splat(x3), w0, a3);
+      x0 += 4;
+      x1 += 4;
+      x2 += 4;
+      x3 += 4;
       wp += ldn;
-    }
+    } while (wp < wEnd);
     const o0 = <usize>r * ldn + jb;
     epilogue(a0, out + o0, aux + o0, mode);
     epilogue(a1, out + o0 + ldn, aux + o0 + ldn, mode);
@@ -303,7 +318,9 @@ export function gemmTN(x: usize, g: usize, d: usize, rows: i32, k: i32, n: i32, 
       let a20 = splat(0), a21 = splat(0), a30 = splat(0), a31 = splat(0);
       let xp = x + (<usize>i << 2);
       let gp = g + (<usize>j << 2);
-      for (let r = 0; r < rows; r++) {
+      // The loop ends on G's pointer: no row counter to carry.
+      const gEnd = gp + <usize>rows * ldg;
+      while (gp < gEnd) {
         const g0 = v128.load(gp);
         const g1 = v128.load(gp, 16);
         let s = v128.load32_splat(xp);
@@ -340,7 +357,8 @@ function gemmTNColumns4(x: usize, g: usize, d: usize, rows: i32, i: i32, j: i32,
   let a0 = splat(0), a1 = splat(0), a2 = splat(0), a3 = splat(0);
   let xp = x + (<usize>i << 2);
   let gp = g + (<usize>j << 2);
-  for (let r = 0; r < rows; r++) {
+  const gEnd = gp + <usize>rows * ldg;
+  while (gp < gEnd) {
     const g0 = v128.load(gp);
     a0 = madd(v128.load32_splat(xp), g0, a0);
     a1 = madd(v128.load32_splat(xp, 4), g0, a1);

@@ -11,6 +11,7 @@ import { largestRelativeError, lcg, sirenParams } from './helpers/random-net.js'
 import { syntheticImage } from './helpers/synthetic.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { runNetworkJob } from '../src/encoder/network-job.js';
+import { PROGRESS_INTERVAL_MS, serveLaneRequest, type LaneReply } from '../src/encoder/network-lanes.js';
 
 enableRelaxedSimd();
 const features = detectFeatures();
@@ -289,6 +290,20 @@ describe('network lanes (several networks at once, one per thread)', () => {
     } finally {
       await lanes.close();
     }
+  });
+
+  test('a lane reports every pass\'s loss, batched into a message at most every PROGRESS_INTERVAL_MS', async () => {
+    const setup = makeSetup({ inputs: 2, outputs: 3, width: 8, depth: 2, omega: 30 }, 40, 3);
+    const job = { kind: 'fit', setup, steps: 300, lr: 1e-3, warmupFraction: 0, sensitivitySeed: 1 } as const;
+    const replies: LaneReply[] = [];
+    const started = performance.now();
+    await serveLaneRequest({ job, engine: { variant: 'simd' }, threads: 1 }, () => wasmEngineFactory({ threads: 1, networkLanes: false }), (reply) => replies.push(reply));
+    const elapsed = performance.now() - started;
+    const steps = replies.flatMap((reply) => (reply.type === 'step' ? [reply.losses] : []));
+    assert.equal(steps.flat().length, job.steps, 'one loss a pass');
+    assert.ok(steps.flat().every(Number.isFinite));
+    assert.ok(steps.length <= Math.floor(elapsed / PROGRESS_INTERVAL_MS) + 1, `${steps.length} progress messages in ${elapsed.toFixed(0)} ms`);
+    assert.equal(replies.at(-1)?.type, 'done', 'the result comes last');
   });
 
   test('a timed encode on lanes stops in time and still hits its rate', async () => {
