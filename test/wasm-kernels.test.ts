@@ -140,7 +140,7 @@ for (const variant of variants) {
 
     test('gemmTN and colSum: write then accumulate, match float64 (rel < 1e-5)', () => {
       // N = 4 and 12: an output layer padded to 4 takes the kernels' four-column tail.
-      for (const [rows, kk, n] of [[37, 20, 24], [37, 20, 4], [13, 8, 12]] as const) {
+      for (const [rows, kk, n] of [[37, 20, 24], [37, 20, 4], [13, 8, 12], [9, 4, 44]] as const) {
       const x = alloc(rows * kk);
       const g = alloc(rows * n);
       const d = alloc(kk * n);
@@ -171,18 +171,22 @@ for (const variant of variants) {
       const y = alloc(6 * 8);
       const t = alloc(6 * 3);
       const g = alloc(6 * 8);
-      const Y = fill(f32, y, 48);
+      const Y = Float32Array.from(fill(f32, y, 48));
       const T = fill(f32, t, 18);
-      const sse = k.lossGrad(y, t, g, 6, 5, 3, 8, 0.5);
-      let refSse = 0;
-      for (let r = 0; r < 6; r++) {
-        for (let o = 0; o < 8; o++) {
-          const d = r < 5 && o < 3 ? Y[r * 8 + o]! - T[r * 3 + o]! : 0;
-          refSse += d * d;
-          assert.ok(Math.abs(f32[(g >> 2) + r * 8 + o]! - 0.5 * d) <= 1e-7, `lossGrad g[${r},${o}]`);
+      // G starts with garbage: the padding and the rows past `valid` must be written as zeros. Then in place (G = Y), as training calls it.
+      fill(f32, g, 48);
+      for (const out of [g, y]) {
+        const sse = k.lossGrad(y, t, out, 6, 5, 3, 8, 0.5);
+        let refSse = 0;
+        for (let r = 0; r < 6; r++) {
+          for (let o = 0; o < 8; o++) {
+            const d = r < 5 && o < 3 ? Y[r * 8 + o]! - T[r * 3 + o]! : 0;
+            refSse += d * d;
+            assert.ok(Math.abs(f32[(out >> 2) + r * 8 + o]! - 0.5 * d) <= 1e-7, `lossGrad g[${r},${o}]`);
+          }
         }
+        assert.ok(Math.abs(sse - refSse) <= 1e-6 * refSse);
       }
-      assert.ok(Math.abs(sse - refSse) <= 1e-6 * refSse);
       // reduce: 5 partials of 12 values with stride 16.
       const src = alloc(5 * 16);
       const S = fill(f32, src, 80);
