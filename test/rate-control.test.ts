@@ -4,7 +4,8 @@ import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import { encodeImage, fixedBitSteps } from '../src/encoder/encode-image.js';
 import { engineByName } from '../src/encoder/engines.js';
 import { quantizationAwareFineTune } from '../src/encoder/qat.js';
-import { quantizeWithSteps, roundToSteps, searchLambda } from '../src/encoder/rate-control.js';
+import { quantizeWithSteps, roundToSteps, searchLambda, stepsForLambda } from '../src/encoder/rate-control.js';
+import { checkRounding, missFactor, ROUNDING_MISS_FACTOR } from '../src/encoder/rounding-check.js';
 import { RefEngine } from '../src/encoder/ref-engine.js';
 import { tensorSensitivities } from '../src/encoder/sensitivity.js';
 import { fit } from '../src/encoder/trainer.js';
@@ -73,4 +74,24 @@ test('quantization-aware fine-tuning lowers the loss of the rounded weights', as
   const tensors = quantizeWithSteps(arch, tuned.params, grid);
   // Body tensors stay at the 5-bit grid (a weight pushed past the old largest may need one more bit).
   assert.ok(tensors.slice(2).every((t) => t.bits <= 6), `bits ${tensors.map((t) => t.bits).join(',')}`);
+});
+
+test('the rounding check measures the loss rounding adds against the sensitivities\' prediction', async () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 16, depth: 3, omega: 30 };
+  const setup = tinySetup(arch, 12);
+  const engine = new RefEngine(setup);
+  const fitted = await fit(engine, { steps: 60, lr: 3e-3 });
+  const h = await tensorSensitivities(engine, arch, fitted.params, 1);
+  const createEngine = async (s: typeof setup): Promise<RefEngine> => new RefEngine(s);
+  // Steps near the probe's (8-bit-like): the quadratic model holds, measured and predicted agree within a small factor.
+  const fine = stepsForLambda(h, 2e-5);
+  const trusted = await checkRounding(createEngine, setup, arch, fitted.params, h, fine);
+  await engine.setParams(fitted.params);
+  assert.ok(Math.abs(trusted.floatLoss - (await engine.forward())) < 1e-12, 'the float loss is the engine\'s');
+  assert.ok(missFactor(trusted) > 1 / ROUNDING_MISS_FACTOR && missFactor(trusted) < ROUNDING_MISS_FACTOR, `miss ${missFactor(trusted)}`);
+  // Sensitivities a hundredth of the truth give steps ten times too coarse at the same predicted loss: caught.
+  const underrated = h.map((v) => v / 100);
+  const missed = await checkRounding(createEngine, setup, arch, fitted.params, underrated, stepsForLambda(underrated, 2e-5));
+  assert.ok(missFactor(missed) > ROUNDING_MISS_FACTOR, `miss ${missFactor(missed)}`);
+  assert.equal(missed.floatLoss, trusted.floatLoss);
 });

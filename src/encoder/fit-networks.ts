@@ -9,6 +9,7 @@ import { parameterCount, tensorSlices } from '../kernels/arch.js';
 import type { EngineFactory, EngineSetup } from './engine.js';
 import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult, type NetworkLanes } from './network-job.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
+import { checkRounding, missFactor, ROUNDING_MISS_FACTOR } from './rounding-check.js';
 import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
 
@@ -276,13 +277,31 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
 
   // 2. The quantization grid: the slope λ that fills the budget, or fixed bits.
   const grid = options.grid;
+  // Per network, its tensors' sensitivities as the rate control uses them (2b may raise a network's).
+  const sensitivities = fitted.map((network) => network.sensitivities);
   const quantizeAt = (lambda: number): QuantizedTensor[][] =>
-    fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsForLambda(network.sensitivities, lambda)));
+    fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsForLambda(sensitivities[n]!, lambda)));
   const summary: FitSummary = { steps: fitSteps, engine: engineName };
   const sizeAt = (lambda: number): number => ('bits' in grid ? 0 : grid.sizeOf(quantizeAt(lambda), summary));
-  const gridSteps = 'bits' in grid
+  const stepsAt = (lambda: number): number[][] => sensitivities.map((h) => stepsForLambda(h, lambda));
+  let gridSteps = 'bits' in grid
     ? fitted.map((network, n) => fixedBitSteps(archOf(sets[n]!), network.params, grid.bits))
-    : ((lambda) => fitted.map((network) => stepsForLambda(network.sensitivities, lambda)))(searchLambda(sizeAt, grid.targetBytes).lambda);
+    : stepsAt(searchLambda(sizeAt, grid.targetBytes).lambda);
+
+  // 2b. The rounding measured against the sensitivities' prediction: a network that the rounding costs far more than
+  // predicted has its sensitivities raised by the factor it missed by, and the slope is searched again (rounding-check.ts).
+  if (!('bits' in grid)) {
+    let missed = false;
+    for (let n = 0; n < fitted.length; n++) {
+      const check = await checkRounding(options.createEngine, setupOf(sets[n]!, fitted[n]!.params), archOf(sets[n]!), fitted[n]!.params, sensitivities[n]!, gridSteps[n]!);
+      const miss = missFactor(check);
+      if (miss > ROUNDING_MISS_FACTOR) {
+        sensitivities[n] = sensitivities[n]!.map((h) => h * miss);
+        missed = true;
+      }
+    }
+    if (missed) gridSteps = stepsAt(searchLambda(sizeAt, grid.targetBytes).lambda);
+  }
 
   // 3. Fine-tune every network on its grid (not at all with no steps: no engine is made).
   const tuned = qatSteps === 0 ? fitted.map((network) => ({ ...network, steps: 0 })) : await runAll((index, share) => ({
