@@ -5,7 +5,8 @@ import { encodeImage, fixedBitSteps } from '../src/encoder/encode-image.js';
 import { engineByName } from '../src/encoder/engines.js';
 import { quantizationAwareFineTune } from '../src/encoder/qat.js';
 import { quantizeWithSteps, roundToSteps, searchLambda, stepsForLambda } from '../src/encoder/rate-control.js';
-import { checkRounding, missFactor, ROUNDING_MISS_FACTOR } from '../src/encoder/rounding-check.js';
+import { missFactor, ROUNDING_MISS_FACTOR } from '../src/encoder/rounding-check.js';
+import { runNetworkJob } from '../src/encoder/network-job.js';
 import { RefEngine } from '../src/encoder/ref-engine.js';
 import { tensorSensitivities } from '../src/encoder/sensitivity.js';
 import { fit } from '../src/encoder/trainer.js';
@@ -82,16 +83,21 @@ test('the rounding check measures the loss rounding adds against the sensitiviti
   const engine = new RefEngine(setup);
   const fitted = await fit(engine, { steps: 60, lr: 3e-3 });
   const h = await tensorSensitivities(engine, arch, fitted.params, 1);
-  const createEngine = async (s: typeof setup): Promise<RefEngine> => new RefEngine(s);
+  // As trainNetworks runs it: a network job, on an engine of its own.
+  const checkRounding = async (sensitivities: number[], gridSteps: number[]) => {
+    const result = await runNetworkJob(async (s) => new RefEngine(s), { kind: 'checkRounding', setup: { ...setup, params: fitted.params }, sensitivities, gridSteps });
+    assert.equal(result.kind, 'checkRounding');
+    return result.kind === 'checkRounding' ? result.check : assert.fail('no check');
+  };
   // Steps near the probe's (8-bit-like): the quadratic model holds, measured and predicted agree within a small factor.
   const fine = stepsForLambda(h, 2e-5);
-  const trusted = await checkRounding(createEngine, setup, arch, fitted.params, h, fine);
+  const trusted = await checkRounding(h, fine);
   await engine.setParams(fitted.params);
   assert.ok(Math.abs(trusted.floatLoss - (await engine.forward())) < 1e-12, 'the float loss is the engine\'s');
   assert.ok(missFactor(trusted) > 1 / ROUNDING_MISS_FACTOR && missFactor(trusted) < ROUNDING_MISS_FACTOR, `miss ${missFactor(trusted)}`);
   // Sensitivities a hundredth of the truth give steps ten times too coarse at the same predicted loss: caught.
   const underrated = h.map((v) => v / 100);
-  const missed = await checkRounding(createEngine, setup, arch, fitted.params, underrated, stepsForLambda(underrated, 2e-5));
+  const missed = await checkRounding(underrated, stepsForLambda(underrated, 2e-5));
   assert.ok(missFactor(missed) > ROUNDING_MISS_FACTOR, `miss ${missFactor(missed)}`);
   assert.equal(missed.floatLoss, trusted.floatLoss);
 });

@@ -9,7 +9,7 @@ import { parameterCount, tensorSlices } from '../kernels/arch.js';
 import type { EngineFactory, EngineSetup } from './engine.js';
 import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult, type NetworkLanes } from './network-job.js';
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
-import { checkRounding, missFactor, ROUNDING_MISS_FACTOR } from './rounding-check.js';
+import { missFactor, ROUNDING_MISS_FACTOR } from './rounding-check.js';
 import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
 import { initializeWeightScaled } from './ws-init.js';
 
@@ -291,15 +291,16 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   // 2b. The rounding measured against the sensitivities' prediction: a network that the rounding costs far more than
   // predicted has its sensitivities raised by the factor it missed by, and the slope is searched again (rounding-check.ts).
   if (!('bits' in grid)) {
+    const checked = await runAll((n) => ({ kind: 'checkRounding', setup: setupOf(sets[n]!, fitted[n]!.params), sensitivities: sensitivities[n]!, gridSteps: gridSteps[n]! }));
     let missed = false;
-    for (let n = 0; n < fitted.length; n++) {
-      const check = await checkRounding(options.createEngine, setupOf(sets[n]!, fitted[n]!.params), archOf(sets[n]!), fitted[n]!.params, sensitivities[n]!, gridSteps[n]!);
-      const miss = missFactor(check);
+    checked.forEach((result, n) => {
+      if (result.kind !== 'checkRounding') throw new Error('a rounding check returned no check');
+      const miss = missFactor(result.check);
       if (miss > ROUNDING_MISS_FACTOR) {
         sensitivities[n] = sensitivities[n]!.map((h) => h * miss);
         missed = true;
       }
-    }
+    });
     if (missed) gridSteps = stepsAt(searchLambda(sizeAt, grid.targetBytes).lambda);
   }
 
@@ -310,6 +311,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   }));
   let qatTaken = 0;
   const final = tuned.map((result, index) => {
+    if (!('steps' in result)) throw new Error('a fine-tuning job returned no parameters');
     done += qatSteps - result.steps;
     qatTaken = Math.max(qatTaken, result.steps);
     return { params: result.params, sensitivities: fitted[index]!.sensitivities };

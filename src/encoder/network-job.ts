@@ -1,5 +1,6 @@
 import type { Engine, EngineFactory, EngineSetup } from './engine.js';
 import { quantizationAwareFineTune } from './qat.js';
+import { measureRounding, type RoundingCheck } from './rounding-check.js';
 import { tensorSensitivities } from './sensitivity.js';
 import { fit, type Schedule } from './trainer.js';
 
@@ -10,7 +11,7 @@ import { fit, type Schedule } from './trainer.js';
  * engine at a time) or on a thread of its own (`NetworkLanes`, several
  * networks at once). Browser-safe.
  */
-export type NetworkJob = FitJob | FineTuneJob;
+export type NetworkJob = FitJob | RoundingJob | FineTuneJob;
 
 export interface FitJob {
   readonly kind: 'fit';
@@ -26,6 +27,15 @@ export interface FitJob {
   readonly sensitivitySeed: number;
 }
 
+/** Measure what rounding to `gridSteps` adds to the loss of the fitted parameters, against the prediction (rounding-check.ts). */
+export interface RoundingJob {
+  readonly kind: 'checkRounding';
+  /** The engine's setup, with the fitted parameters. */
+  readonly setup: EngineSetup;
+  readonly sensitivities: readonly number[];
+  readonly gridSteps: readonly number[];
+}
+
 export interface FineTuneJob {
   readonly kind: 'fineTune';
   /** The engine's setup, with the fitted parameters. */
@@ -39,6 +49,7 @@ export interface FineTuneJob {
 
 export type NetworkJobResult =
   | { readonly kind: 'fit'; readonly params: Float32Array; readonly sensitivities: number[]; readonly steps: number; readonly engine: string; readonly loss: number }
+  | { readonly kind: 'checkRounding'; readonly check: RoundingCheck; readonly engine: string }
   | { readonly kind: 'fineTune'; readonly params: Float32Array; readonly steps: number; readonly engine: string };
 
 /** Called after every pass of a fit and every fine-tuning step, with its loss. */
@@ -56,6 +67,9 @@ export async function runNetworkJob(createEngine: EngineFactory, job: NetworkJob
       });
       const sensitivities = await tensorSensitivities(engine, arch, fitted.params, job.sensitivitySeed);
       return { kind: 'fit', params: fitted.params, sensitivities, steps: fitted.steps, engine: engine.name, loss: fitted.bestLoss };
+    }
+    if (job.kind === 'checkRounding') {
+      return { kind: 'checkRounding', check: await measureRounding(engine, arch, params, job.sensitivities, job.gridSteps), engine: engine.name };
     }
     const tuned = await quantizationAwareFineTune(engine, arch, params, job.gridSteps, {
       steps: job.steps, lr: job.lr, timeLimitSeconds: job.timeLimitSeconds, onStep: (_, loss) => onStep?.(loss),

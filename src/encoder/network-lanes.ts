@@ -125,7 +125,7 @@ export async function serveLaneRequest(
       if (performance.now() - posted >= PROGRESS_INTERVAL_MS) flush();
     });
     flush();
-    post({ type: 'done', result }, [result.params.buffer as ArrayBuffer]);
+    post({ type: 'done', result }, 'params' in result ? [result.params.buffer as ArrayBuffer] : []);
   } catch (error) {
     post({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
   }

@@ -1,5 +1,5 @@
 import { tensorSlices, type SirenArch } from '../kernels/arch.js';
-import type { EngineFactory, EngineSetup } from './engine.js';
+import type { Engine } from './engine.js';
 import { roundToSteps } from './rate-control.js';
 
 /**
@@ -30,21 +30,17 @@ export function missFactor(check: RoundingCheck): number {
 }
 
 /**
- * Scores `params` and their rounding to `steps` on an engine of `setup`
- * (made here, on this thread, and disposed of): two forward passes over
- * every point.
+ * Scores `params` and their rounding to `steps` on `engine` (whose
+ * parameters it leaves rounded): two forward passes over every point. Run
+ * as a network job (network-job.ts), on the lanes where there are some.
  */
-export async function checkRounding(
-  createEngine: EngineFactory, setup: EngineSetup, arch: SirenArch, params: Float32Array, sensitivities: readonly number[], steps: readonly number[],
+export async function measureRounding(
+  engine: Engine, arch: SirenArch, params: Float32Array, sensitivities: readonly number[], steps: readonly number[],
 ): Promise<RoundingCheck> {
-  const engine = await createEngine({ ...setup, params });
-  try {
-    const floatLoss = await engine.forward();
-    await engine.setParams(roundToSteps(arch, params, steps));
-    const roundedLoss = await engine.forward();
-    const predicted = tensorSlices(arch).reduce((sum, { length }, t) => sum + (sensitivities[t]! * length * steps[t]! ** 2) / 12, 0);
-    return { floatLoss, roundedLoss, predicted };
-  } finally {
-    await engine.dispose();
-  }
+  await engine.setParams(params);
+  const floatLoss = await engine.forward();
+  await engine.setParams(roundToSteps(arch, params, steps));
+  const roundedLoss = await engine.forward();
+  const predicted = tensorSlices(arch).reduce((sum, { length }, t) => sum + (sensitivities[t]! * length * steps[t]! ** 2) / 12, 0);
+  return { floatLoss, roundedLoss, predicted };
 }
