@@ -6,7 +6,8 @@ import { fit, type Schedule } from './trainer.js';
 
 /**
  * One network's share of an encode, as a message: fit it and measure its
- * tensors' sensitivities, or fine-tune it on its quantization grid. Every
+ * tensors' sensitivities, measure what rounding to a grid costs it, or
+ * fine-tune it on its quantization grid. Every
  * field is plain data, so a job runs the same here (trainNetworks with one
  * engine at a time) or on a thread of its own (`NetworkLanes`, several
  * networks at once). Browser-safe.
