@@ -30,14 +30,13 @@ export function missFactor(check: RoundingCheck): number {
 }
 
 /**
- * Scores `params` and their rounding to `steps` on `engine` (whose
- * parameters it leaves rounded): two forward passes over every point. Run
- * as a network job (network-job.ts), on the lanes where there are some.
+ * Scores `params`, which `engine` holds (its setup's), and their rounding
+ * to `steps` (which it then holds): two forward passes over every point.
+ * Run as a network job (network-job.ts), on the lanes where there are some.
  */
 export async function measureRounding(
   engine: Engine, arch: SirenArch, params: Float32Array, sensitivities: readonly number[], steps: readonly number[],
 ): Promise<RoundingCheck> {
-  await engine.setParams(params);
   const floatLoss = await engine.forward();
   await engine.setParams(roundToSteps(arch, params, steps));
   const roundedLoss = await engine.forward();
