@@ -112,6 +112,8 @@ test('the writer refuses blending what is not a grid, and an overlap the grid ca
   // One network: blend is allowed (nothing to blend) and the grid [1, 1] is written for it.
   const single = writeSnf({ header: gray(8, 2, [0, 0]), networks: [{ region: [0, 0, 8, 2], arch, tensors: tensors([3, -2], 1, -100) }] });
   assert.deepEqual(inspectSnf(single).header.blend, { overlap: [0, 0] });
+  // A reader takes it without the grid key too: one network, no regions, is the grid [1, 1] (§3.5).
+  assert.deepEqual(readSnf(withHeader(single, (h) => { delete h.grid; })).header.blend, { overlap: [0, 0] });
 });
 
 test('a blended file decodes at any size as spec §3.5 and §4.3 say, pixel for pixel', async () => {

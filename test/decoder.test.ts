@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { decodedSize, decodeImage, DEFAULT_MAX_PIXELS } from '../src/decoder/index.js';
+import { decodedSize, decodeField, decodeImage, DEFAULT_MAX_PIXELS } from '../src/decoder/index.js';
 import { SnfFormatError, writeSnf, type SnfErrorCode } from '../src/format/index.js';
 import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import { appendixA, DIRECTION_FIXTURE_DECODED_PNG, DIRECTION_FIXTURE_SNF, FILTER_FIXTURE_DECODED_PNG, FILTER_FIXTURE_SNF, FIXTURE_DECODED_PNG, FIXTURE_SNF, FOURIER_FIXTURE_DECODED_PNG, FOURIER_FIXTURE_SNF, TILES_FIXTURE_DECODED_PNG, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
@@ -80,6 +80,18 @@ test('maxPixels is the largest output allowed: at it decodes, one over fails', a
   assert.equal(await codeOf(decodeImage(bytes, { scale: 1e6 })), 'LIMIT_EXCEEDED');
   // The file limits still apply alongside it.
   assert.equal(await codeOf(decodeImage(bytes, {}, { maxImageSide: 9 })), 'LIMIT_EXCEEDED');
+});
+
+test('decodeField renders at the file\'s own size, so it refuses a file over maxPixels before allocating (spec §8)', async () => {
+  const giant = flatImage(65536, 65536);
+  const before = process.memoryUsage().arrayBuffers;
+  assert.equal(await codeOf(decodeField(giant)), 'LIMIT_EXCEEDED');
+  assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 2 ** 20, 'nothing the size of the output was allocated');
+  const small = flatImage(10, 10);
+  assert.equal(await codeOf(decodeField(small, { maxPixels: 99 })), 'LIMIT_EXCEEDED');
+  assert.equal(await codeOf(decodeField(small, { maxPixels: -1 })), 'INVALID_ARGUMENT');
+  const field = await decodeField(small, { maxPixels: 100 });
+  assert.deepEqual([field.width, field.height, field.channels], [10, 10, 1]);
 });
 
 test('invalid sizes and limits are INVALID_ARGUMENT, checked before rendering', async () => {

@@ -341,6 +341,7 @@ test('rejects wrong types and values of top-level fields, each with its code', (
     ['width a string', (h) => { h.width = '7'; }, 'BAD_HEADER'],
     ['width negative', (h) => { h.width = -7; }, 'BAD_HEADER'],
     ['width over the limit', (h) => { h.width = 65537; }, 'LIMIT_EXCEEDED'],
+    ['width 2^60, a whole number past ±(2^53 − 1) (§3.1)', (h) => { h.width = 2 ** 60; }, 'BAD_HEADER'],
     ['height missing', (h) => { delete h.height; }, 'BAD_HEADER'],
     ['layout cmyk', (h) => { h.layout = 'cmyk'; }, 'UNSUPPORTED_FEATURE'],
     ['layout null', (h) => { h.layout = null; }, 'BAD_HEADER'],
@@ -361,6 +362,8 @@ test('rejects wrong types and values of top-level fields, each with its code', (
     ['train.lr infinite', (h) => { h.train.lr = Infinity; }, 'BAD_HEADER'],
   ];
   for (const [what, mutate, code] of cases) rejects(withHeader(image, mutate), code, what);
+  // A caller may raise a limit, but not past the u32 the container's lengths are (§8).
+  rejects(withHeader(image, (h) => { h.width = 2 ** 32; }), 'BAD_HEADER', 'width 2^32 under a raised limit', { maxImageSide: 2 ** 40 });
   // +Infinity PSNR (an exact fit) is allowed; train is optional.
   readSnf(withHeader(image, (h) => { h.train.psnr = Infinity; }));
   readSnf(withHeader(image, (h) => { delete h.train; }));

@@ -2,7 +2,7 @@ import { initKernels, selectForward, selectGrid } from '../kernels/forward-selec
 import { renderField, renderImage, type ForwardFunction, type GridEvaluator, type ImageNetwork } from '../kernels/render.js';
 import type { FieldImage } from '../kernels/post-filter.js';
 import type { Raster } from '../raster.js';
-import { readSnf, networkParams, SnfFormatError, type ImageRegion, type SnfFile, type SnfLimits } from '../format/index.js';
+import { readSnf, networkParams, SnfFormatError, type ImageHeader, type ImageRegion, type SnfFile, type SnfLimits } from '../format/index.js';
 
 /** Output size: a scale factor of the source, or exact dimensions. */
 export type DecodeSize = { scale?: number } | { width: number; height: number };
@@ -76,18 +76,9 @@ const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
 export async function decodeImage(
   bytes: Uint8Array, size: DecodeSize = {}, limits?: Partial<DecodeLimits>, options: DecodeOptions = {},
 ): Promise<Raster> {
-  const { maxPixels = DEFAULT_MAX_PIXELS, ...fileLimits } = limits ?? {};
-  if (typeof maxPixels !== 'number' || !(maxPixels >= 0)) {
-    throw new SnfFormatError('INVALID_ARGUMENT', `Expected a number ≥ 0 for limits.maxPixels but received ${String(maxPixels)}`);
-  }
-  const file = readSnf(bytes, fileLimits);
-  const header = file.header;
-  if (header.kind !== 'image') throw new SnfFormatError('UNSUPPORTED_FEATURE', `this file holds ${header.kind}, not an image`);
+  const { file, header, maxPixels } = readImageFile(bytes, limits);
   const { width: outWidth, height: outHeight } = decodedSize(header, size);
-  if (outWidth * outHeight > maxPixels) {
-    throw new SnfFormatError('LIMIT_EXCEEDED',
-      `the output would be ${outWidth}x${outHeight} = ${outWidth * outHeight} pixels, over the limit maxPixels = ${maxPixels}`);
-  }
+  checkOutputSize(outWidth, outHeight, maxPixels);
   await initKernels();
   const networks = imageNetworks(file);
   // A caller's evaluator (Node's threads) gets encoded grids; the default is the grid path of the kernels loaded.
@@ -95,6 +86,31 @@ export async function decodeImage(
     overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8, grid: gridEvaluators(options),
     ...(header.filter === undefined ? {} : { filter: header.filter }),
   });
+}
+
+/**
+ * An image file read and checked (spec §7) with the caller's limits, and
+ * the output limit `maxPixels` taken out of them and validated.
+ */
+function readImageFile(
+  bytes: Uint8Array, limits: Partial<DecodeLimits> | undefined,
+): { file: SnfFile; header: ImageHeader; maxPixels: number } {
+  const { maxPixels = DEFAULT_MAX_PIXELS, ...fileLimits } = limits ?? {};
+  if (typeof maxPixels !== 'number' || !(maxPixels >= 0)) {
+    throw new SnfFormatError('INVALID_ARGUMENT', `Expected a number ≥ 0 for limits.maxPixels but received ${String(maxPixels)}`);
+  }
+  const file = readSnf(bytes, fileLimits);
+  const header = file.header;
+  if (header.kind !== 'image') throw new SnfFormatError('UNSUPPORTED_FEATURE', `this file holds ${header.kind}, not an image`);
+  return { file, header, maxPixels };
+}
+
+/** Spec §8: the output size is checked before anything of that size is allocated. */
+function checkOutputSize(width: number, height: number, maxPixels: number): void {
+  if (width * height > maxPixels) {
+    throw new SnfFormatError('LIMIT_EXCEEDED',
+      `the output would be ${width}x${height} = ${width * height} pixels, over the limit maxPixels = ${maxPixels}`);
+  }
 }
 
 /** A file's networks as the renderer takes them: region, frame, architecture and dequantized parameters. */
@@ -107,12 +123,12 @@ function imageNetworks(file: SnfFile): ImageNetwork[] {
 /**
  * The field of an image .snf file at its own size before the restoration
  * filter and the rounding (spec §4.3, §4.6): what the encoder fits the
- * filter to, for studies and tools that refit it. Checks the file like `decodeImage`.
+ * filter to, for studies and tools that refit it. Checks the file and the
+ * output size (its own) like `decodeImage`.
  */
-export async function decodeField(bytes: Uint8Array, limits?: Partial<SnfLimits>): Promise<FieldImage> {
-  const file = readSnf(bytes, limits);
-  const header = file.header;
-  if (header.kind !== 'image') throw new SnfFormatError('UNSUPPORTED_FEATURE', `this file holds ${header.kind}, not an image`);
+export async function decodeField(bytes: Uint8Array, limits?: Partial<DecodeLimits>): Promise<FieldImage> {
+  const { file, header, maxPixels } = readImageFile(bytes, limits);
+  checkOutputSize(header.width, header.height, maxPixels);
   await initKernels();
   return renderField(header.width, header.height, CHANNELS[header.layout], imageNetworks(file), header.width, header.height, selectForward(), {
     overlap: header.blend?.overlap, grid: selectGrid(),

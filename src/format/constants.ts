@@ -1,12 +1,12 @@
 /**
- * Every magic number of the .snf v1 format, in one place (spec §2, §5, §6, §8).
+ * Every magic number of the .snf format, in one place (spec §2, §5, §6, §8).
  *
  * Container layout (spec §2), all integers little-endian:
  *
  *   offset   size  field
  *   0        8     magic 0x89 'S' 'N' 'F' 0x0D 0x0A 0x1A 0x0A
- *   8        1     major version (1)
- *   9        1     minor version (0)
+ *   8        1     major version (1 or 2)
+ *   9        1     minor version (0 … 5 written; any read)
  *   10       2     flags (reserved: write 0, ignore on read)
  *   12       4     H, header length in bytes (u32)
  *   16       H     header: one MessagePack map (spec §3)
@@ -26,7 +26,7 @@ export const SNF_MAGIC: readonly number[] = Object.freeze([0x89, 0x53, 0x4e, 0x4
 /**
  * Newest major version (spec §2.2). Readers read 1 and 2; writers write the
  * lowest that can express the file: 2 only for what 1 cannot say (Fourier
- * inputs), so files without it stay readable by 1.x readers.
+ * inputs, blended tiles), so files without it stay readable by 1.x readers.
  */
 export const SNF_VERSION_MAJOR = 2;
 /** Oldest major version read. */

@@ -83,7 +83,7 @@ export function isAudioFile(file: SnfFile): file is AudioSnfFile {
 
 /** The container and header of a file, without decoding the coded streams (see `inspectSnf`). */
 export interface SnfInfo {
-  /** Versions from bytes 8 and 9; major is always 1. */
+  /** Versions from bytes 8 and 9: major 1 or 2, minor any (spec §2.2). */
   readonly version: { readonly major: number; readonly minor: number };
   readonly header: SnfHeader;
   readonly networks: readonly NetworkInfo[];
