@@ -279,11 +279,13 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   const grid = options.grid;
   // Per network, its tensors' sensitivities as the rate control uses them (2b may raise a network's).
   const sensitivities = fitted.map((network) => network.sensitivities);
-  const quantizeAt = (lambda: number): QuantizedTensor[][] =>
-    fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsForLambda(sensitivities[n]!, lambda)));
+  const stepsAt = (lambda: number): number[][] => sensitivities.map((h) => stepsForLambda(h, lambda));
+  const quantizeAt = (lambda: number): QuantizedTensor[][] => {
+    const steps = stepsAt(lambda);
+    return fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, steps[n]!));
+  };
   const summary: FitSummary = { steps: fitSteps, engine: engineName };
   const sizeAt = (lambda: number): number => ('bits' in grid ? 0 : grid.sizeOf(quantizeAt(lambda), summary));
-  const stepsAt = (lambda: number): number[][] => sensitivities.map((h) => stepsForLambda(h, lambda));
   let gridSteps = 'bits' in grid
     ? fitted.map((network, n) => fixedBitSteps(archOf(sets[n]!), network.params, grid.bits))
     : stepsAt(searchLambda(sizeAt, grid.targetBytes).lambda);
@@ -310,11 +312,11 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     ...(timeLimit === undefined ? {} : { timeLimitSeconds: Math.max(0, (timeLimit - elapsed()) * share * 0.9) }),
   }));
   let qatTaken = 0;
-  const final = tuned.map((result, index) => {
+  const final = tuned.map((result) => {
     if (!('steps' in result)) throw new Error('a fine-tuning job returned no parameters');
     done += qatSteps - result.steps;
     qatTaken = Math.max(qatTaken, result.steps);
-    return { params: result.params, sensitivities: fitted[index]!.sensitivities };
+    return { params: result.params };
   });
 
   // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
