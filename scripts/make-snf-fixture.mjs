@@ -7,6 +7,7 @@
 //                                              fitted by the encoder's fit (2 classes; encode's auto leaves
 //                                              a file this small without one: it would be over 3 % of it)
 //   fixtures/kodim-crop32-filter-dir.snf       format 2.5: the same with direction classes (2 activity × 5 directions)
+//   fixtures/kodim-crop32-deflated.snf         format 3.5: the 2.5 file with its header deflated (spec §2.2)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -45,6 +46,13 @@ for (const [name, directions] of filtered.filter(([name]) => wanted.length === 0
   const tensors = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
   writeFileSync(`fixtures/${name}.snf`, writeSnf({ header: { ...file.header, filter }, networks: tensors }));
   await writeReferenceDecode(name);
+}
+
+if (wanted.length === 0 || wanted.includes('kodim-crop32-deflated')) {
+  const file = readSnf(new Uint8Array(readFileSync('fixtures/kodim-crop32-filter-dir.snf')));
+  const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+  writeFileSync('fixtures/kodim-crop32-deflated.snf', writeSnf({ header: file.header, networks, deflateHeader: true }));
+  await writeReferenceDecode('kodim-crop32-deflated');
 }
 
 async function writeReferenceDecode(name) {

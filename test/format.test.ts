@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { deflateSync, inflateSync } from 'fflate';
 import { Unpackr } from 'msgpackr';
 import { parameterCount, tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import {
@@ -8,6 +9,7 @@ import {
 } from '../src/format/index.js';
 import { decodeHeaderValue, encodeHeaderValue, Float64, type HeaderValue } from '../src/format/msgpack.js';
 import { appendixArch, appendixTensors, fromHex, grayHeader } from './helpers/appendix.js';
+import { deflateBomb } from './helpers/deflate-bomb.js';
 import { assemble, codeOf, headerOf, packr, split, withHeader, type Json } from './helpers/snf-bytes.js';
 import { gridEdge, gridRegions } from '../src/format/tiling.js';
 import { codeOfStep, gridStepAtLeast, stepOfCode, STEP_MANTISSAS } from '../src/format/step-grid.js';
@@ -214,8 +216,52 @@ test('rejects what is not an .snf file, or not all of one', () => {
   const longer = new Uint8Array(bytes.length + 1);
   longer.set(bytes);
   rejects(longer, 'SIZE_MISMATCH', 'a trailing byte');
-  rejects(assemble({ ...split(bytes), major: 3 }), 'UNSUPPORTED_VERSION', 'major 3');
+  rejects(assemble({ ...split(bytes), major: 4 }), 'UNSUPPORTED_VERSION', 'major 4');
   rejects(assemble({ ...split(bytes), major: 0 }), 'UNSUPPORTED_VERSION', 'major 0');
+});
+
+// ---------------------------------------------------------------------------
+// Version 3: the header deflated (spec §2.2)
+// ---------------------------------------------------------------------------
+
+test('version 3: the writer deflates the header when asked and shorter; the reader inflates it to the same file', () => {
+  const plain = writeSnf(tiledImage());
+  const bytes = writeSnf({ ...tiledImage(), deflateHeader: true });
+  assert.deepEqual([split(bytes).major, split(bytes).minor], [3, split(plain).minor]);
+  assert.deepEqual(split(bytes).payload, split(plain).payload);
+  assert.deepEqual(inflateSync(split(bytes).header), split(plain).header);
+  assert.ok(bytes.length < plain.length, `${bytes.length} < ${plain.length}`);
+  assertSameFile(readSnf(bytes), tiledImage());
+  const info = inspectSnf(bytes);
+  assert.deepEqual([info.headerBytes, info.headerMapBytes], [split(bytes).header.length, split(plain).header.length]);
+  // Fourier inputs and blending are version 2 features, which version 3 keeps.
+  assertSameFile(readSnf(writeSnf({ ...tiledImage(3, 1), deflateHeader: true })), tiledImage(3, 1));
+  // A header that deflate does not shorten is written as it was, in the version it needs.
+  const audio: SnfFileInput = { header: audioHeader(4), networks: [network(audioArch(1, 1, 1), [0, 4], [4], 5)] };
+  assert.deepEqual(writeSnf({ ...audio, deflateHeader: true }), writeSnf(audio));
+});
+
+test('version 3: a header that is not DEFLATE, is cut short, or inflates past maxHeaderBytes is refused', () => {
+  const bytes = writeSnf({ ...tiledImage(), deflateHeader: true });
+  const parts = split(bytes);
+  const map = inflateSync(parts.header);
+  rejects(assemble({ ...parts, header: map }), 'BAD_HEADER', 'a MessagePack header labelled version 3');
+  rejects(assemble({ ...parts, header: parts.header.subarray(0, parts.header.length - 3) }), 'BAD_HEADER', 'a cut stream');
+  rejects(assemble({ ...parts, header: new Uint8Array(0) }), 'BAD_HEADER', 'no header bytes');
+  rejects(assemble({ ...parts, header: deflateSync(Uint8Array.from([0xc1])) }), 'BAD_HEADER', 'inflates to what is not MessagePack');
+  rejects(assemble({ ...parts, header: deflateSync(encodeHeaderValue({ kind: 'image' })) }), 'BAD_HEADER', 'inflates to a map missing keys');
+  // maxHeaderBytes bounds the inflated map as well as H: at the map's size it reads, one byte less it does not.
+  assert.equal(codeOf(() => readSnf(bytes, { maxHeaderBytes: map.length })), 'none');
+  rejects(bytes, 'LIMIT_EXCEEDED', 'one byte under the map', { maxHeaderBytes: map.length - 1 });
+  // A bomb: 325 KB that would inflate to 52 MB; the reader stops past the limit (1 MiB), fast, without holding the rest.
+  const bomb = assemble({ ...parts, header: deflateBomb(200_000) });
+  const before = process.memoryUsage().arrayBuffers;
+  const started = performance.now();
+  rejects(bomb, 'LIMIT_EXCEEDED', 'a DEFLATE bomb');
+  assert.ok(performance.now() - started < 5000);
+  assert.ok(process.memoryUsage().arrayBuffers - before < 16 * 2 ** 20, 'no more than the limit and the inflater\'s buffers are held');
+  // The writer checks the map against the limit, not the deflated bytes.
+  assert.equal(codeOf(() => writeSnf({ ...tiledImage(), deflateHeader: true }, { maxHeaderBytes: map.length - 1 })), 'LIMIT_EXCEEDED');
 });
 
 /** `tiledImage` with Fourier-encoded inputs (spec §4.1): 3 levels shared, network 2 with 1 level of its own. */
@@ -861,6 +907,23 @@ test('spec appendix A.11: the A.10 file with direction classes, version 1.5; a r
   assert.deepEqual([...(await decodeImage(expected)).data], [31, 50]);
   // Without d and e (what a 1.4 reader reads), the file is A.10's filter: 37 and 44.
   assert.deepEqual([...(await decodeImage(withHeader(expected, (h) => { delete h.filter.d; delete h.filter.e; }))).data], [37, 44]);
+});
+
+test('spec appendix A.12: the A.9 file with its header deflated, version 3.3', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0303000067000000 6b5f929d9997b2343337313d75697966
+    4a4906d3b28cd4ccf48c12c665398995 f9a5254bd28b122b9724162567344314
+    302e4d492d0051f9b9a9e9897240f9cc 94494c8c2bf2524bcaf38bb28b27352d
+    2c3cc2c1b28365034707d38185492ccd 0bcb995085d8010b000000af017d0c94
+    9677dc79cb36c22a414e`);
+  const a9 = writeSnf({ header: grayHeader(2), networks: appendixA8Networks() });
+  const bytes = writeSnf({ header: grayHeader(2), networks: appendixA8Networks(), deflateHeader: true });
+  assert.equal(bytes.length, 138);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([bytes[8], bytes[9]], [3, 3]);
+  // The 103 bytes inflate to A.9's 119-byte header; the payload is A.9's.
+  assert.deepEqual(inflateSync(split(expected).header), split(a9).header);
+  assert.deepEqual(split(expected).payload, split(a9).payload);
+  assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
 });
 
 test('a partial arch (no depth) takes everything but its width from the root arch, and states nothing else', () => {

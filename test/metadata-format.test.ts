@@ -10,6 +10,7 @@ import {
 } from '../src/format/index.js';
 import { decodeHeaderValue, encodeHeaderValue, type WritableValue } from '../src/format/msgpack.js';
 import { assemble, split } from './fuzz/harness.js';
+import { deflateBomb } from './helpers/deflate-bomb.js';
 
 const HEADER: SnfHeader = { kind: 'image', width: 1, height: 1, layout: 'gray', colorSpace: 'srgb', normalization: 'symmetric8' };
 const NETWORK = {
@@ -91,31 +92,6 @@ test('metadata: a reader refuses what spec §3.8 forbids', () => {
   // maxMetadataBytes is the caller's to lower.
   assert.equal(codeOf(() => readSnf(fileWithMetadata({ exif: { size: 100, deflate: good } }), { maxMetadataBytes: 99 })), 'LIMIT_EXCEEDED');
 });
-
-/**
- * A raw DEFLATE stream (RFC 1951 §3.2.6, one fixed-Huffman block) of one
- * literal 0 and `copies` matches of length 258 at distance 1: 13 bits that
- * inflate to 258 bytes each, about 1:160.
- */
-function deflateBomb(copies: number): Uint8Array {
-  const out = new Uint8Array(Math.ceil((3 + 8 + 13 * copies + 7) / 8) + 1);
-  let bit = 0;
-  const put = (value: number, count: number): void => { // LSB first
-    for (let i = 0; i < count; i++, bit++) if ((value >> i) & 1) out[bit >> 3]! |= 1 << (bit & 7);
-  };
-  const code = (value: number, length: number): void => { // Huffman codes MSB first
-    for (let i = length - 1; i >= 0; i--, bit++) if ((value >> i) & 1) out[bit >> 3]! |= 1 << (bit & 7);
-  };
-  put(1, 1); // BFINAL
-  put(1, 2); // BTYPE 01: fixed Huffman
-  code(0x30, 8); // literal 0
-  for (let i = 0; i < copies; i++) {
-    code(0xc5, 8); // length symbol 285: 258 bytes
-    code(0, 5); // distance symbol 0: 1
-  }
-  code(0, 7); // end of block
-  return out.subarray(0, Math.ceil(bit / 8));
-}
 
 test('a decompression bomb is refused after inflating at most its declared size plus one input chunk, fast', () => {
   // The bomb itself is a valid stream: small, it inflates to what it says.

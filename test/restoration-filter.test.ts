@@ -249,6 +249,20 @@ test('the placeholder filter has the fitted one\'s size in the file, whatever th
   assert.equal(size(fitted), size(placeholder));
 });
 
+test('with the header deflated, the placeholder sizes the file near a fitted filter\'s, not as zeros would', () => {
+  for (const fixture of [FILTER_FIXTURE_SNF, DIRECTION_FIXTURE_SNF]) {
+    const file = readSnf(new Uint8Array(readFileSync(fixture)));
+    const header = file.header;
+    assert.ok(header.kind === 'image' && header.filter !== undefined);
+    const fitted = header.filter;
+    const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+    const shape = { radius: fitted.radius, cross: fitted.cross, classes: fitted.thresholds.length + 1, directions: fitted.directions ?? 1 };
+    const size = (filter: RestorationFilter): number => writeSnf({ header: { ...header, filter }, networks, deflateHeader: true }).length;
+    const miss = size(placeholderFilter(shape, 3)) - size(fitted);
+    assert.ok(Math.abs(miss) <= 0.2 * filterBytes(shape, 3), `${fixture}: off by ${miss} bytes`);
+  }
+});
+
 function codeOf(fn: () => unknown): SnfErrorCode | 'none' {
   try {
     fn();
@@ -319,14 +333,16 @@ test('direction classes in the file (x.5): d and e round-trip; c keeps direction
   for (const [name, mutate] of cases) assert.equal(codeOf(() => readSnf(withHeader(bytes, mutate))), 'BAD_HEADER', name);
 });
 
-test('encode with the filter: a 2.4 file whose decode is what the encoder measured, above the field unfiltered; off leaves none', async () => {
+test('encode with the filter: an x.4 file whose decode is what the encoder measured, above the field unfiltered; off leaves none', async () => {
   const { data, info } = await sharp(`${FIXTURES}/kodim-crop96.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
   // 96×96 at 3 bpp is 3.4 KB: room for one class within 3 % of it.
   const options = { bpp: 3, steps: 40 } as const;
   const filtered = await encodeImage(image, { ...options });
   assert.equal(filtered.filterClasses, 1);
-  assert.deepEqual([filtered.bytes[8], filtered.bytes[9]], [2, 4]); // Fourier inputs: major 2
+  // Minor 4: a filter. Major 2 (Fourier inputs) here, since this header, a third of it the filter, does not deflate
+  // shorter; 3 where it would (spec §2.2).
+  assert.deepEqual([filtered.bytes[8], filtered.bytes[9]], [2, 4]);
   assert.ok(filtered.psnr > filtered.unfilteredPsnr, `${filtered.unfilteredPsnr} -> ${filtered.psnr}`);
   assert.ok(filtered.bytes.length * 8 <= 3 * 96 * 96);
   const decoded = await decodeImage(filtered.bytes);

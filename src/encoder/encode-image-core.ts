@@ -360,12 +360,13 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     ...(withMetadata && stored !== undefined ? { metadata: stored } : {}),
   });
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
-    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })) });
+    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })), deflateHeader: true });
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const trained = await trainNetworks({
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
     timeLimitSeconds: timeLimit, elapsed,
-    // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file exactly (without the kept metadata).
+    // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file (without the kept
+    // metadata) to within the few bytes by which the deflated header (spec §2.2) depends on values.
     grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
   });

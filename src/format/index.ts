@@ -1,9 +1,9 @@
 /**
- * The .snf wire format, versions 1 and 2 (spec/snf-format.md): reader, writer, entropy
+ * The .snf wire format, versions 1 to 3 (spec/snf-format.md): reader, writer, entropy
  * coder, checksum and constants. Browser-clean: no Node built-ins.
  */
 export {
-  SNF_MAGIC, BLEND_VERSION_MINOR, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, DEFAULT_LIMITS, MIN_TENSOR_BITS, MAX_TENSOR_BITS, IMAGE_LAYOUTS,
+  SNF_MAGIC, BLEND_VERSION_MINOR, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, DEFLATED_HEADER_VERSION_MAJOR, SNF_VERSION_MINOR, DEFAULT_LIMITS, MIN_TENSOR_BITS, MAX_TENSOR_BITS, IMAGE_LAYOUTS,
   MAX_AUDIO_CHANNELS, type SnfLimits, type ImageLayout,
 } from './constants.js';
 export { SnfFormatError, SNF_ERROR_CODES, type SnfErrorCode } from './errors.js';

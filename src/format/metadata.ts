@@ -8,13 +8,13 @@
  *
  * Informative like `train`: the pixels never depend on it. A reader checks
  * the sizes against `maxMetadataBytes` with the header (spec §7 step 8) and
- * inflates with a byte counter (step 11), so a decompression bomb is refused
- * after at most `size` + one input chunk's worth of output.
- * Browser-clean: fflate has no Node dependency.
+ * inflates with a byte counter (step 11, inflate.ts), so a decompression
+ * bomb is refused after at most `size` + one input chunk's worth of output.
  */
-import { deflateSync, Inflate } from 'fflate';
+import { deflateSync } from 'fflate';
 import type { SnfLimits } from './constants.js';
-import { describe, fail, SnfFormatError } from './errors.js';
+import { describe, fail } from './errors.js';
+import { inflateAtMost } from './inflate.js';
 import type { HeaderValue, WritableValue } from './msgpack.js';
 
 /** The blobs spec §3.8 defines, in the order writers emit them. */
@@ -39,7 +39,6 @@ export type StoredMetadata = { readonly [K in MetadataKind]?: MetadataEntry };
  */
 export type PhotoMetadata = { readonly [K in MetadataKind]?: Uint8Array };
 
-/** Input bytes handed to the inflater at a time: bounds the output of one step to about 1 MiB past `size` (DEFLATE expands at most 1032:1). */
 const INFLATE_CHUNK = 1024;
 
 function isMap(value: HeaderValue | undefined): value is { readonly [key: string]: HeaderValue } {
@@ -82,29 +81,18 @@ export function validateMetadata(value: HeaderValue, limits: SnfLimits): StoredM
  * Inflates one entry, refusing a stream that is not DEFLATE or that gives
  * any other number of bytes than `size`. Memory: the `size`-byte result plus
  * the inflater's window and one chunk's output; a bomb is stopped at the
- * first chunk that passes `size`.
+ * first chunk that passes `size` (inflate.ts).
  *
  * @throws SnfFormatError `BAD_HEADER`.
  */
 export function inflateEntry(entry: MetadataEntry, path: string): Uint8Array {
-  const out = new Uint8Array(entry.size);
-  let length = 0;
-  const tooLong = new SnfFormatError('BAD_HEADER', `bad header: ${path}.deflate inflates to more than its size, ${entry.size} bytes`);
-  const inflater = new Inflate((chunk) => {
-    if (length + chunk.length > out.length) throw tooLong;
-    out.set(chunk, length);
-    length += chunk.length;
-  });
-  try {
-    for (let at = 0; at < entry.deflate.length; at += INFLATE_CHUNK) {
-      const end = Math.min(entry.deflate.length, at + INFLATE_CHUNK);
-      inflater.push(entry.deflate.subarray(at, end), end === entry.deflate.length);
-    }
-  } catch (error) {
-    if (error === tooLong) throw error;
-    fail('BAD_HEADER', `bad header: ${path}.deflate is not a valid DEFLATE stream (${(error as Error).message})`);
+  const out = inflateAtMost(entry.deflate, entry.size);
+  if (!(out instanceof Uint8Array)) {
+    fail('BAD_HEADER', 'tooLong' in out
+      ? `bad header: ${path}.deflate inflates to more than its size, ${entry.size} bytes`
+      : `bad header: ${path}.deflate is not a valid DEFLATE stream (${out.invalid})`);
   }
-  if (length !== entry.size) fail('BAD_HEADER', `bad header: ${path}.deflate inflates to ${length} bytes but its size says ${entry.size}`);
+  if (out.length !== entry.size) fail('BAD_HEADER', `bad header: ${path}.deflate inflates to ${out.length} bytes but its size says ${entry.size}`);
   return out;
 }
 

@@ -33,7 +33,7 @@
  * Case i of a run depends only on (seed, i), so any failure reproduces
  * alone: `node scripts/fuzz.mjs --seed S --from i --cases 1 --verbose`.
  */
-import { deflateSync } from 'fflate';
+import { deflateSync, inflateSync } from 'fflate';
 import { Packr, Unpackr } from 'msgpackr';
 import { crc32, inspectSnf, SNF_ERROR_CODES, SnfFormatError, type SnfErrorCode } from '../../src/format/index.js';
 import {
@@ -180,16 +180,21 @@ export interface Parts {
   readonly payload: Uint8Array;
 }
 
-/** A file's parts: bytes 0–11, the header, the payload (spec §2). */
+/**
+ * A file's parts: bytes 0–11, the header's MessagePack map (a version 3
+ * header inflated, so that the mutators edit the map, spec §2.2), the payload.
+ */
 export function split(bytes: Uint8Array): Parts {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const h = view.getUint32(12, true);
   const p = view.getUint32(16 + h, true);
-  return { head: bytes.slice(0, 12), header: bytes.slice(16, 16 + h), payload: bytes.slice(20 + h, 20 + h + p) };
+  const stored = bytes.slice(16, 16 + h);
+  return { head: bytes.slice(0, 12), header: bytes[8]! >= 3 ? inflateSync(stored) : stored, payload: bytes.slice(20 + h, 20 + h + p) };
 }
 
-/** A file from its parts with correct lengths and CRC. */
-export function assemble({ head, header, payload }: Parts): Uint8Array {
+/** A file from its parts with correct lengths and CRC; a version 3 head gets its header deflated. */
+export function assemble({ head, header: map, payload }: Parts): Uint8Array {
+  const header = head[8]! >= 3 ? deflateSync(map) : map;
   const out = new Uint8Array(24 + header.length + payload.length);
   const view = new DataView(out.buffer);
   out.set(head, 0);

@@ -175,12 +175,13 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
     } } : {}),
   });
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
-    writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: tensors[n]! })) });
+    writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: tensors[n]! })), deflateHeader: true });
   const targetBytes = (kbps * 1000 * length) / clip.sampleRate / 8;
   const trained = await trainNetworks({
     arch, dims: 1, sets, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? createWasmEngine,
     timeLimitSeconds: options.timeLimitSeconds, elapsed,
-    // The metadata's PSNR is stored at a fixed width, so a placeholder sizes the file exactly.
+    // The metadata's PSNR is stored at a fixed width, so a placeholder sizes the file to within the few bytes by
+    // which the deflated header (spec §2.2) depends on values.
     grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted.steps, fitted.engine)).length } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, 10 * Math.log10(meanSquare(clip) / loss)),
   });
