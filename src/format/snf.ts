@@ -125,8 +125,8 @@ export interface SnfFileInput {
   /**
    * Store the header deflated (version 3, spec §2.2) when that makes it
    * shorter; otherwise, and by default, as the MessagePack map, which
-   * readers of versions 1 and 2 also read. The encoders ask for it: 140–180
-   * bytes of a 0.5 bpp photo's 1,080-byte header.
+   * readers of versions 1 and 2 also read. The encoders ask for it: a
+   * photo's 1,080–1,570-byte header deflates by 150–240 bytes (spec §6.7).
    */
   readonly deflateHeader?: boolean;
 }
