@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { deflateSync, inflateSync } from 'fflate';
+import { deflateRawSync } from 'node:zlib';
+import { Deflate, deflateSync, inflateSync } from 'fflate';
 import { Unpackr } from 'msgpackr';
 import { parameterCount, tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import {
@@ -239,6 +240,24 @@ test('version 3: the writer deflates the header when asked and shorter; the read
   // A header that deflate does not shorten is written as it was, in the version it needs.
   const audio: SnfFileInput = { header: audioHeader(4), networks: [network(audioArch(1, 1, 1), [0, 4], [4], 5)] };
   assert.deepEqual(writeSnf({ ...audio, deflateHeader: true }), writeSnf(audio));
+});
+
+test('version 3: any DEFLATE stream of the map reads (stored blocks, several blocks, zlib\'s); bytes after its final block are ignored', () => {
+  const parts = split(writeSnf({ ...tiledImage(), deflateHeader: true }));
+  const map = inflateSync(parts.header);
+  const stored = new Uint8Array(deflateRawSync(map, { level: 0 }));
+  assert.equal(stored[0]! & 0b110, 0, 'a stored block (BTYPE 00)');
+  const zlibs = new Uint8Array(deflateRawSync(map, { level: 9 }));
+  const blocks: Uint8Array[] = [];
+  const several = new Deflate({ level: 6 }, (chunk) => { blocks.push(chunk); });
+  several.push(map.subarray(0, 40));
+  several.flush(); // ends a block here: the map is split over two
+  several.push(map.subarray(40), true);
+  const twoBlocks = Uint8Array.from(blocks.flatMap((block) => [...block]));
+  for (const [what, header] of [['stored', stored], ['zlib level 9', zlibs], ['two blocks', twoBlocks], ['with 5 bytes after it', Uint8Array.from([...parts.header, 1, 2, 3, 4, 5])]] as const) {
+    assertSameFile(readSnf(assemble({ ...parts, header })), tiledImage());
+    assert.ok(header.length > 0, what);
+  }
 });
 
 test('version 3: a header that is not DEFLATE, is cut short, or inflates past maxHeaderBytes is refused', () => {

@@ -16,6 +16,7 @@ import {
 } from './architecture.js';
 import type { EngineFactory } from './engine.js';
 import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
+import { withinRate } from './rate-control.js';
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
@@ -370,7 +371,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
   });
-  const { tensors, rateHit } = trained;
+  const { tensors } = trained;
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   await initKernels();
   const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]! }) }));
@@ -389,12 +390,15 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
   const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true));
   const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, filter)).length;
+  // The rate control sized the file with placeholders, which a deflated header (spec §2.2) may miss by a few bytes: the
+  // file as written says whether the target was hit.
+  const rateHit = trained.rateHit === undefined ? undefined : withinRate(bytes.length - metadataBytes, targetBytes);
   const params = tiles.reduce((sum, tile) => sum + parameterCount(tile.arch), 0);
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
-    seconds: elapsed(), engine: trained.engine, rateHit, metadataBytes, widths, tilePsnrs, tune,
+    seconds: elapsed(), engine: trained.engine, ...(rateHit === undefined ? {} : { rateHit }), metadataBytes, widths, tilePsnrs, tune,
     filterClasses: filter === undefined ? 0 : filterClasses(filter), filterDirections: filter === undefined ? 0 : filter.directions ?? 1, unfilteredPsnr,
   };
 }

@@ -39,8 +39,6 @@ export type StoredMetadata = { readonly [K in MetadataKind]?: MetadataEntry };
  */
 export type PhotoMetadata = { readonly [K in MetadataKind]?: Uint8Array };
 
-const INFLATE_CHUNK = 1024;
-
 function isMap(value: HeaderValue | undefined): value is { readonly [key: string]: HeaderValue } {
   return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
 }

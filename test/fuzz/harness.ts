@@ -194,7 +194,11 @@ export function split(bytes: Uint8Array): Parts {
 
 /** A file from its parts with correct lengths and CRC; a version 3 head gets its header deflated. */
 export function assemble({ head, header: map, payload }: Parts): Uint8Array {
-  const header = head[8]! >= 3 ? deflateSync(map) : map;
+  return assembleStored(head, head[8]! >= 3 ? deflateSync(map) : map, payload);
+}
+
+/** A file from bytes 0–11, the header as stored and the payload, with correct lengths and CRC. */
+function assembleStored(head: Uint8Array, header: Uint8Array, payload: Uint8Array): Uint8Array {
   const out = new Uint8Array(24 + header.length + payload.length);
   const view = new DataView(out.buffer);
   out.set(head, 0);
@@ -387,6 +391,20 @@ function structuralBytes(seed: Uint8Array, random: Random): Mutant {
   return { bytes: assemble(inHeader ? { ...parts, header: target } : { ...parts, payload: target }), mustReject: false };
 }
 
+/**
+ * Edits of a version 3 header's DEFLATE bytes as stored (spec §2.2), CRC
+ * fixed, so that they reach the inflater: changed, cut or appended bytes.
+ * Other seeds get `structuralBytes`.
+ */
+function deflatedBytes(seed: Uint8Array, random: Random): Mutant {
+  if (seed[8]! < 3) return structuralBytes(seed, random);
+  const view = new DataView(seed.buffer, seed.byteOffset, seed.byteLength);
+  const h = view.getUint32(12, true);
+  const p = view.getUint32(16 + h, true);
+  const stored = mutateBinary(seed.slice(16, 16 + h), random);
+  return { bytes: assembleStored(seed.slice(0, 12), stored, seed.slice(20 + h, 20 + h + p)), mustReject: false };
+}
+
 /** Inserts or removes bytes inside the header or the payload, lengths and CRC fixed. */
 function resize(seed: Uint8Array, random: Random): Mutant {
   const parts = split(seed);
@@ -446,7 +464,7 @@ const RAW_MUTATORS: Record<string, Mutator> = {
   },
 };
 
-const STRUCTURAL_MUTATORS: Record<string, Mutator> = { headerField, claim, metadataClaim, structuralBytes, resize };
+const STRUCTURAL_MUTATORS: Record<string, Mutator> = { headerField, claim, metadataClaim, structuralBytes, deflatedBytes, resize };
 
 /** Mutators with their weights (the chance of each is its weight over the sum). */
 const MUTATORS: readonly (readonly [string, Mutator, number])[] = [
@@ -455,6 +473,7 @@ const MUTATORS: readonly (readonly [string, Mutator, number])[] = [
   ['claim', STRUCTURAL_MUTATORS.claim!, 4],
   ['metadataClaim', STRUCTURAL_MUTATORS.metadataClaim!, 3],
   ['structuralBytes', STRUCTURAL_MUTATORS.structuralBytes!, 12],
+  ['deflatedBytes', STRUCTURAL_MUTATORS.deflatedBytes!, 8],
   ['resize', STRUCTURAL_MUTATORS.resize!, 6],
 ];
 const TOTAL_WEIGHT = MUTATORS.reduce((sum, [, , w]) => sum + w, 0);

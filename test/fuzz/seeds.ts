@@ -31,7 +31,6 @@ export const DIRECTION_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-f
 export const DEFLATED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-deflated.snf');
 export const DEFLATED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-deflated.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
-
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
 export const AUDIO_FIXTURE_DECODED_WAV = path.join(FIXTURES, 'bach-excerpt.decoded.wav');

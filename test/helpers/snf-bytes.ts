@@ -50,8 +50,9 @@ export function assemble(parts: Partial<Parts> & Pick<Parts, 'header' | 'payload
 export const packr = new Packr({ useRecords: false, variableMapSize: true });
 export type Json = { [key: string]: any }; // eslint-disable-line @typescript-eslint/no-explicit-any
 
-/** The header of `bytes` as a plain object to mutate. */
+/** The header of `bytes` as a plain object to mutate; a MessagePack header only (versions 1 and 2), so that no test edits a deflated one by mistake. */
 export function headerOf(bytes: Uint8Array): Json {
+  assert.ok(bytes[8]! < 3, 'headerOf reads MessagePack headers; this file is version 3, its header deflated (spec §2.2)');
   return structuredClone(decodeHeaderValue(split(bytes).header)) as Json;
 }
 

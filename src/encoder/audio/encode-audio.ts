@@ -12,6 +12,7 @@ import { architectureForRate, batchRowsFor, defaultAlpha, QAT_STEP_FRACTION } fr
 import { EncodeOptionsError } from '../options-error.js';
 import type { EngineFactory } from '../engine.js';
 import { checkFitSettings, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../fit-networks.js';
+import { withinRate } from '../rate-control.js';
 import { shufflePoints } from '../training-points.js';
 import { createWasmEngine } from '../wasm-engine.js';
 import {
@@ -197,7 +198,8 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
     kbps: (bytes.length * 8 * clip.sampleRate) / length / 1000, arch, segments, overlap, params,
     bits: Math.max(...trained.tensors.flat().map((t) => t.bits)), bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params,
     alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps, seconds: elapsed(), engine: trained.engine,
-    ...(trained.rateHit === undefined ? {} : { rateHit: trained.rateHit }),
+    // The file as written, not the rate control's placeholder-sized one, says whether the target was hit.
+    ...(trained.rateHit === undefined ? {} : { rateHit: withinRate(bytes.length, targetBytes) }),
   };
 }
 
