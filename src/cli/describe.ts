@@ -1,6 +1,6 @@
 import { parameterCount } from '../kernels/arch.js';
 import { filterClasses } from '../kernels/post-filter.js';
-import { DEFLATED_HEADER_VERSION_MAJOR, metadataSizes, type SnfFile } from '../format/index.js';
+import { DEFLATED_HEADER_VERSION_MAJOR, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 
 /** What `snfc info` shows: the signal, the networks and the coding gain over fp16. */
@@ -22,6 +22,8 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const summary = {
     // Bytes 8 and 9 (spec §2.2): the major and minor version, which say what a reader must implement.
     kind: header.kind, format: `${bytes[8]}.${bytes[9]}`, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
+    // The header's MessagePack map, which a version 3 file stores deflated (spec §2.2).
+    headerMapBytes: inspectSnf(bytes).headerMapBytes,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
     bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, overlap: header.blend?.overlap,
     filter: header.kind === 'image' && header.filter !== undefined
@@ -36,7 +38,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const lines = [
     `signal:    ${signal}`,
     `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}${audio ? ` (${audio.kbps.toFixed(1)} kbps)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
-    `format:    snf ${summary.format}${bytes[8]! >= DEFLATED_HEADER_VERSION_MAJOR ? ' (header deflated)' : ''}`,
+    `format:    snf ${summary.format}${bytes[8]! >= DEFLATED_HEADER_VERSION_MAJOR ? ` (header deflated from ${summary.headerMapBytes} bytes)` : ''}`,
     `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}${summary.filter.directions > 1 ? ` × ${summary.filter.directions} directions` : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
