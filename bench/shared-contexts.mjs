@@ -69,3 +69,37 @@ for (const file of process.argv.slice(2)) {
   }
   console.log(`${file}: empirical entropy per tensor ${(empirical / 8).toFixed(0)} B, per-tensor Laplace ${(laplace / 8).toFixed(0)} B`);
 }
+// Contexts chosen by the neighbourhood: each weight matrix coded row by row as the format does (§4.2), with one set
+// of contexts per bucket of the magnitude already seen in its row and its column (the running means of |q|, bucket
+// 1 + floor(log2(mean + 1)), capped; bucket 0 while neither has a value). Do rows or columns of a layer have
+// scales of their own that a context could learn? BUCKETS=4,6 by default.
+const bucketCounts = (process.env.BUCKETS ?? '4,6').split(',').map(Number);
+for (const file of process.argv.slice(2)) {
+  const nets = readSnf(readFileSync(file)).networks;
+  const line = [];
+  for (const B of bucketCounts) {
+    let fresh = 0, byNeighbours = 0;
+    for (const net of nets) net.tensors.forEach((t, ti) => {
+      const layer = ti >> 1;
+      const cols = ti % 2 === 1 ? t.values.length : layer === net.arch.depth ? net.arch.outputs : net.arch.width;
+      const rows = t.values.length / cols;
+      const one = new Uint16Array(2 * ctxCount(t.bits));
+      const sets = Array.from({ length: B }, () => new Uint16Array(2 * ctxCount(t.bits)));
+      const colSum = new Float64Array(cols);
+      for (let i = 0; i < rows; i++) {
+        let rowSum = 0;
+        for (let o = 0; o < cols; o++) {
+          const q = t.values[i * cols + o];
+          const seen = (o > 0 ? 1 : 0) + (i > 0 ? 1 : 0);
+          const mean = seen === 0 ? -1 : ((o > 0 ? rowSum / o : 0) + (i > 0 ? colSum[o] / i : 0)) / seen;
+          const bucket = mean < 0 ? 0 : Math.min(B - 1, 1 + Math.floor(Math.log2(mean + 1)));
+          fresh += valueBits(one, t.bits - 2, q);
+          byNeighbours += valueBits(sets[bucket], t.bits - 2, q);
+          rowSum += Math.abs(q); colSum[o] += Math.abs(q);
+        }
+      }
+    });
+    line.push(`${B} buckets ${(byNeighbours / 8).toFixed(0)} B (${(100 * (byNeighbours / fresh - 1)).toFixed(2)} %)`);
+  }
+  console.log(`${file}: contexts by row and column magnitude: ${line.join(', ')}`);
+}

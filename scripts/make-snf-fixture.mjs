@@ -8,6 +8,7 @@
 //                                              a file this small without one: it would be over 3 % of it)
 //   fixtures/kodim-crop32-filter-dir.snf       format 2.5: the same with direction classes (2 activity × 5 directions)
 //   fixtures/kodim-crop32-deflated.snf         format 3.5: the 2.5 file with its header deflated (spec §2.2)
+//   fixtures/kodim-crop32-shared.snf           format 4.5: the 2.5 file with shared contexts (spec §6.8), header deflated
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -53,6 +54,13 @@ if (wanted.length === 0 || wanted.includes('kodim-crop32-deflated')) {
   const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
   writeFileSync('fixtures/kodim-crop32-deflated.snf', writeSnf({ header: file.header, networks, deflateHeader: true }));
   await writeReferenceDecode('kodim-crop32-deflated');
+}
+
+if (wanted.length === 0 || wanted.includes('kodim-crop32-shared')) {
+  const file = readSnf(new Uint8Array(readFileSync('fixtures/kodim-crop32-filter-dir.snf')));
+  const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+  writeFileSync('fixtures/kodim-crop32-shared.snf', writeSnf({ header: file.header, networks, sharedContexts: true }));
+  await writeReferenceDecode('kodim-crop32-shared');
 }
 
 async function writeReferenceDecode(name) {

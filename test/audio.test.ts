@@ -214,8 +214,8 @@ test('encodeAudio: 2 channels, rate within ±5 %, the reported SNR is what decod
   assert.equal(result.arch.outputs, 2);
   assert.ok(result.rateHit, `${result.kbps} kbps`);
   assert.ok(Math.abs(result.kbps / 48 - 1) <= 0.05);
-  // Blended segments and compact tensor tables (x.3), the header deflated (major 3, spec §2.2).
-  assert.deepEqual([result.bytes[8], result.bytes[9]], [3, 3]);
+  // Blended segments and compact tensor tables (x.3), shared contexts and the header deflated (major 4, spec §2.2).
+  assert.deepEqual([result.bytes[8], result.bytes[9]], [4, 3]);
   const decoded = await decodeAudio(result.bytes);
   assert.equal(decoded.channels.length, 2);
   assert.ok(Math.abs(snr(clip, decoded) - result.snr) < 1e-6);

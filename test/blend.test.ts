@@ -142,14 +142,14 @@ test('a blended file decodes at any size as spec §3.5 and §4.3 say, pixel for 
   }
 });
 
-test('encodeImage --overlap: blended tiles, a 3.3 file, PSNR measured on the decoded file; a bad overlap is refused before training', async () => {
+test('encodeImage --overlap: blended tiles, a 4.3 file, PSNR measured on the decoded file; a bad overlap is refused before training', async () => {
   const { data, info } = await sharp(readFileSync(path.join(FIXTURES, 'kodim-crop32.png'))).removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image = { width: info.width, height: info.height, channels: 3 as const, data: new Uint8Array(data) };
   const options = { width: 6, steps: 30, tiles: { columns: 2, rows: 2 }, engine: await engineByName('auto') };
   const blended = await encodeImage(image, { ...options, overlap: 3 });
   assert.equal(blended.overlap, 3);
-  // Blended, and compact tensor tables: x.3 (the encoder's steps are on the grid, spec §3.4); the header deflated: 3.3.
-  assert.deepEqual([blended.bytes[8], blended.bytes[9]], [3, 3]);
+  // Blended, and compact tensor tables: x.3 (the encoder's steps are on the grid, spec §3.4); shared contexts: 4.3.
+  assert.deepEqual([blended.bytes[8], blended.bytes[9]], [4, 3]);
   assert.deepEqual(readSnf(blended.bytes).header.blend, { overlap: [3, 3] });
   assert.ok(Math.abs(psnr(image, await decodeImage(blended.bytes)) - blended.psnr) < 1e-9);
   const hard = await encodeImage(image, { ...options, overlap: 0 });

@@ -107,11 +107,11 @@ test('info reports the signal and the coded size against fp16', () => {
   assert.ok(info.ratioToFp16 < 1, 'coded file should be smaller than raw fp16 weights');
   const text = snfc(['info', path.join(dir, 'crop.snf')]);
   assert.match(text.stdout, /image 32x32 rgb/);
-  // The encoder writes compact tensor tables (spec §3.4), minor version 3, and deflates the header when that is
-  // shorter (major 3, spec §2.2), as it is here; the frozen 1.0 fixture says what it is too.
-  assert.equal(info.format, '3.3');
+  // The encoder writes compact tensor tables (spec §3.4), minor version 3, shares contexts across the networks'
+  // streams and deflates the header (major 4, spec §2.2, §6.8); the frozen 1.0 fixture says what it is too.
+  assert.equal(info.format, '4.3');
   assert.ok(info.headerMapBytes > info.headerBytes - 24, `the map (${info.headerMapBytes} bytes) is longer than the header as stored`);
-  assert.match(text.stdout, new RegExp(`^format: +snf 3\\.3 \\(header deflated from ${info.headerMapBytes} bytes\\)$`, 'm'));
+  assert.match(text.stdout, new RegExp(`^format: +snf 4\\.3 \\(header deflated from ${info.headerMapBytes} bytes\\)$`, 'm'));
   assert.equal(JSON.parse(snfc(['info', path.join(FIXTURES, 'kodim-crop32.snf'), '--json']).stdout).format, '1.0');
 });
 

@@ -217,7 +217,7 @@ test('rejects what is not an .snf file, or not all of one', () => {
   const longer = new Uint8Array(bytes.length + 1);
   longer.set(bytes);
   rejects(longer, 'SIZE_MISMATCH', 'a trailing byte');
-  rejects(assemble({ ...split(bytes), major: 4 }), 'UNSUPPORTED_VERSION', 'major 4');
+  rejects(assemble({ ...split(bytes), major: 5 }), 'UNSUPPORTED_VERSION', 'major 5');
   rejects(assemble({ ...split(bytes), major: 0 }), 'UNSUPPORTED_VERSION', 'major 0');
 });
 
@@ -240,6 +240,31 @@ test('version 3: the writer deflates the header when asked and shorter; the read
   // A header that deflate does not shorten is written as it was, in the version it needs.
   const audio: SnfFileInput = { header: audioHeader(4), networks: [network(audioArch(1, 1, 1), [0, 4], [4], 5)] };
   assert.deepEqual(writeSnf({ ...audio, deflateHeader: true }), writeSnf(audio));
+});
+
+test('version 4: shared contexts (spec §6.8) with the header deflated, shorter or not; the same tensors read back', () => {
+  const v3 = writeSnf({ ...tiledImage(), deflateHeader: true });
+  const bytes = writeSnf({ ...tiledImage(), sharedContexts: true });
+  assert.deepEqual([split(bytes).major, split(bytes).minor], [4, split(v3).minor]);
+  assert.deepEqual(inflateSync(split(bytes).header).length, inspectSnf(bytes).headerMapBytes);
+  assert.notDeepEqual(split(bytes).payload, split(v3).payload);
+  assertSameFile(readSnf(bytes), tiledImage());
+  assertSameFile(readSnf(writeSnf({ ...tiledImage(3, 1), sharedContexts: true })), tiledImage(3, 1));
+  // A header that deflate does not shorten is still deflated: version 4 has no other kind.
+  const audio: SnfFileInput = { header: audioHeader(4), networks: [network(audioArch(1, 1, 1), [0, 4], [4], 5)] };
+  const small = writeSnf({ ...audio, sharedContexts: true });
+  assert.equal(small[8], 4);
+  assert.ok(split(small).header.length > split(writeSnf(audio)).header.length);
+  assertSameFile(readSnf(small), audio);
+  // The same payload read as version 3 (the major byte changed, CRC fixed) is another file, or no file.
+  const relabelled = assemble({ ...split(bytes), major: 3 });
+  let decoded: ReturnType<typeof readSnf> | undefined;
+  try {
+    decoded = readSnf(relabelled);
+  } catch (error) {
+    assert.ok(error instanceof SnfFormatError && error.code === 'BAD_STREAM', String(error));
+  }
+  if (decoded !== undefined) assert.notDeepEqual(decoded.networks.map((n) => n.tensors.map((t) => t.values)), readSnf(bytes).networks.map((n) => n.tensors.map((t) => t.values)));
 });
 
 test('version 3: any DEFLATE stream of the map reads (stored blocks, several blocks, zlib\'s); bytes after its final block are ignored', () => {
@@ -942,6 +967,31 @@ test('spec appendix A.12: the A.9 file with its header deflated, version 3.3', a
   // The 103 bytes inflate to A.9's 119-byte header; the payload is A.9's.
   assert.deepEqual(inflateSync(split(expected).header), split(a9).header);
   assert.deepEqual(split(expected).payload, split(a9).payload);
+  assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
+});
+
+function withStreamLengths(header: Json, lengths: number[]): Json {
+  return { ...header, networks: header.networks.map((n: Json, i: number) => ({ ...n, b: lengths[i] })) };
+}
+
+test('spec appendix A.13: the A.12 file with shared contexts, version 4.3', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0403000067000000 6b5f929d9997b2343337313d75697966
+    4a4906d3b28cd4ccf48c12c665398995 f9a5254bd28b122b9724162567344314
+    302e4d492d0051f9b9a9e9897240f9cc 94494c8c2bf2524bcaf38bb28b27352d
+    2c3cc2c1b28365034707d38185492ccd 0bcb995085d8000a000000af27bc8055
+    fda8c98dc057757ce7`);
+  const a12 = writeSnf({ header: grayHeader(2), networks: appendixA8Networks(), deflateHeader: true });
+  const bytes = writeSnf({ header: grayHeader(2), networks: appendixA8Networks(), sharedContexts: true });
+  assert.equal(bytes.length, 137);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([bytes[8], bytes[9]], [4, 3]);
+  // The header is A.12's but for network 1's stream length: 6 bytes, not 7, its contexts carried from network 0 (§6.8).
+  const map = (file: Uint8Array): Json => decodeHeaderValue(inflateSync(split(file).header)) as Json;
+  assert.deepEqual(map(expected).networks.map((n: Json) => n.b), [4, 6]);
+  assert.deepEqual(map(expected), withStreamLengths(map(a12), [4, 6]));
+  assert.deepEqual([...split(expected).payload], [0xaf, 0x27, 0xbc, 0x80, 0x55, 0xfd, 0xa8, 0xc9, 0x8d, 0xc0]);
+  const file = readSnf(expected);
+  assert.deepEqual(file.networks.map((n) => n.tensors.map((t) => [...t.values])), appendixA8Networks().map((n) => n.tensors.map((t) => [...t.values])));
   assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
 });
 

@@ -361,7 +361,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     ...(withMetadata && stored !== undefined ? { metadata: stored } : {}),
   });
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
-    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })), deflateHeader: true });
+    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })), sharedContexts: true });
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const trained = await trainNetworks({
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,

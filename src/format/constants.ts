@@ -5,7 +5,7 @@
  *
  *   offset   size  field
  *   0        8     magic 0x89 'S' 'N' 'F' 0x0D 0x0A 0x1A 0x0A
- *   8        1     major version (1, 2 or 3)
+ *   8        1     major version (1 to 4)
  *   9        1     minor version (0 … 5 written; any read)
  *   10       2     flags (reserved: write 0, ignore on read)
  *   12       4     H, header length in bytes (u32)
@@ -25,14 +25,17 @@
 export const SNF_MAGIC: readonly number[] = Object.freeze([0x89, 0x53, 0x4e, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
- * Newest major version (spec §2.2). Readers read 1 to 3; writers write the
+ * Newest major version (spec §2.2). Readers read 1 to 4; writers write the
  * lowest that can express the file: 2 only for what 1 cannot say (Fourier
  * inputs, blended tiles), so files without it stay readable by 1.x readers,
- * and 3 (a deflated header) only when asked to and shorter.
+ * 3 (a deflated header) only when asked to and shorter, and 4 (coded
+ * streams with shared contexts) only when asked to.
  */
-export const SNF_VERSION_MAJOR = 3;
-/** Major version of files whose header is a raw DEFLATE stream of the MessagePack map (spec §2.2). */
+export const SNF_VERSION_MAJOR = 4;
+/** Oldest major version whose header is a raw DEFLATE stream of the MessagePack map (spec §2.2). */
 export const DEFLATED_HEADER_VERSION_MAJOR = 3;
+/** Major version whose coded streams share contexts across networks and pick them by neighbourhood (spec §6.8). */
+export const SHARED_CONTEXTS_VERSION_MAJOR = 4;
 /** Oldest major version read. */
 export const SNF_VERSION_MAJOR_MIN = 1;
 /** Minor version written; readers accept any minor (spec §2.2). */

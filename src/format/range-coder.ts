@@ -265,28 +265,33 @@ const CTX_SIGN = 1;
 const CTX_CLASS = 2;
 
 /** Number of contexts of a tensor model for bit depth `bits` (§6.5). */
-function contextCount(bits: number): number {
+export function contextCount(bits: number): number {
   const maxClass = bits - 2;
   return CTX_CLASS + maxClass + maxClass * SUFFIX_NODES;
 }
 
-function encodeValue(enc: RangeEncoder, counts: Uint16Array, maxClass: number, q: number): void {
+/**
+ * Codes one integer with the tensor model whose contexts start at index
+ * `model` of `counts` (0 for the one model of §6.5; version 4 keeps several
+ * models side by side, §6.8).
+ */
+export function encodeValue(enc: RangeEncoder, counts: Uint16Array, model: number, maxClass: number, q: number): void {
   if (q === 0) {
-    enc.encodeBit(counts, CTX_ZERO, 0);
+    enc.encodeBit(counts, model + CTX_ZERO, 0);
     return;
   }
-  enc.encodeBit(counts, CTX_ZERO, 1);
-  enc.encodeBit(counts, CTX_SIGN, q < 0 ? 1 : 0);
+  enc.encodeBit(counts, model + CTX_ZERO, 1);
+  enc.encodeBit(counts, model + CTX_SIGN, q < 0 ? 1 : 0);
   const m = q < 0 ? -q : q;
   const c = 31 - Math.clz32(m);
   for (let k = 0; k < maxClass; k++) {
     const more = c > k ? 1 : 0;
-    enc.encodeBit(counts, CTX_CLASS + k, more);
+    enc.encodeBit(counts, model + CTX_CLASS + k, more);
     if (more === 0) break;
   }
   const offset = m - (1 << c);
   const adaptive = c < SUFFIX_ADAPTIVE_BITS ? c : SUFFIX_ADAPTIVE_BITS;
-  const base = CTX_CLASS + maxClass + SUFFIX_NODES * (c - 1) - 1;
+  const base = model + CTX_CLASS + maxClass + SUFFIX_NODES * (c - 1) - 1;
   let node = 1;
   for (let j = 0; j < adaptive; j++) {
     const bit = (offset >>> (c - 1 - j)) & 1;
@@ -296,13 +301,14 @@ function encodeValue(enc: RangeEncoder, counts: Uint16Array, maxClass: number, q
   enc.encodeDirect(offset, c - adaptive);
 }
 
-function decodeValue(dec: RangeDecoder, counts: Uint16Array, maxClass: number): number {
-  if (dec.decodeBit(counts, CTX_ZERO) === 0) return 0;
-  const negative = dec.decodeBit(counts, CTX_SIGN);
+/** Decodes one integer coded by `encodeValue` with the same model. */
+export function decodeValue(dec: RangeDecoder, counts: Uint16Array, model: number, maxClass: number): number {
+  if (dec.decodeBit(counts, model + CTX_ZERO) === 0) return 0;
+  const negative = dec.decodeBit(counts, model + CTX_SIGN);
   let c = 0;
-  while (c < maxClass && dec.decodeBit(counts, CTX_CLASS + c) === 1) c++;
+  while (c < maxClass && dec.decodeBit(counts, model + CTX_CLASS + c) === 1) c++;
   const adaptive = c < SUFFIX_ADAPTIVE_BITS ? c : SUFFIX_ADAPTIVE_BITS;
-  const base = CTX_CLASS + maxClass + SUFFIX_NODES * (c - 1) - 1;
+  const base = model + CTX_CLASS + maxClass + SUFFIX_NODES * (c - 1) - 1;
   let node = 1;
   for (let j = 0; j < adaptive; j++) node = 2 * node + dec.decodeBit(counts, base + node);
   const rest = c - adaptive;
@@ -331,7 +337,7 @@ export interface TensorSpec {
   readonly length: number;
 }
 
-function checkBits(bits: number, t: number): void {
+export function checkBits(bits: number, t: number): void {
   if (!Number.isInteger(bits) || bits < MIN_TENSOR_BITS || bits > MAX_TENSOR_BITS) {
     fail('INVALID_ARGUMENT', `Expected an integer from ${MIN_TENSOR_BITS} to ${MAX_TENSOR_BITS} for bits of tensor ${t} but received ${String(bits)}`);
   }
@@ -348,20 +354,26 @@ function checkBits(bits: number, t: number): void {
 export function encodeTensors(tensors: readonly TensorCode[]): Uint8Array {
   const enc = new RangeEncoder();
   tensors.forEach((tensor, t) => {
-    checkBits(tensor.bits, t);
-    const max = 2 ** (tensor.bits - 1) - 1;
+    checkTensor(tensor, t);
     const maxClass = tensor.bits - 2;
     const counts = new Uint16Array(2 * contextCount(tensor.bits));
     const values = tensor.values;
-    for (let i = 0; i < values.length; i++) {
-      const q = values[i]!;
-      if (q > max || q < -max) {
-        fail('INVALID_ARGUMENT', `Expected integers from ${-max} to ${max} in tensor ${t} (${tensor.bits} bits) but received ${q} at index ${i}`);
-      }
-      encodeValue(enc, counts, maxClass, q);
-    }
+    for (let i = 0; i < values.length; i++) encodeValue(enc, counts, 0, maxClass, values[i]!);
   });
   return enc.finish();
+}
+
+/** @throws SnfFormatError `INVALID_ARGUMENT` if the bit depth or a value of tensor `t` is out of range. */
+export function checkTensor(tensor: TensorCode, t: number): void {
+  checkBits(tensor.bits, t);
+  const max = 2 ** (tensor.bits - 1) - 1;
+  const values = tensor.values;
+  for (let i = 0; i < values.length; i++) {
+    const q = values[i]!;
+    if (q > max || q < -max) {
+      fail('INVALID_ARGUMENT', `Expected integers from ${-max} to ${max} in tensor ${t} (${tensor.bits} bits) but received ${q} at index ${i}`);
+    }
+  }
 }
 
 /**
@@ -381,7 +393,7 @@ export function decodeTensors(stream: Uint8Array, specs: readonly TensorSpec[]):
     const maxClass = spec.bits - 2;
     const counts = new Uint16Array(2 * contextCount(spec.bits));
     const values = new Int32Array(spec.length);
-    for (let i = 0; i < values.length; i++) values[i] = decodeValue(dec, counts, maxClass);
+    for (let i = 0; i < values.length; i++) values[i] = decodeValue(dec, counts, 0, maxClass);
     out.push(values);
   }
   dec.finish();

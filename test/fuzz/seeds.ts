@@ -30,6 +30,8 @@ export const DIRECTION_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-f
 /** The same in format 3.5: its header deflated (spec §2.2), and its reference decode (the 2.5 file's pixels). */
 export const DEFLATED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-deflated.snf');
 export const DEFLATED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-deflated.decoded.png');
+export const SHARED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-shared.snf');
+export const SHARED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-shared.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
@@ -91,6 +93,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'filter fixture', bytes: new Uint8Array(readFileSync(FILTER_FIXTURE_SNF)) },
     { name: 'direction filter fixture', bytes: new Uint8Array(readFileSync(DIRECTION_FIXTURE_SNF)) },
     { name: 'deflated header fixture', bytes: new Uint8Array(readFileSync(DEFLATED_FIXTURE_SNF)) },
+    { name: 'shared contexts fixture', bytes: new Uint8Array(readFileSync(SHARED_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {

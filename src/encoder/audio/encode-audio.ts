@@ -176,7 +176,7 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
     } } : {}),
   });
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
-    writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: tensors[n]! })), deflateHeader: true });
+    writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: tensors[n]! })), sharedContexts: true });
   const targetBytes = (kbps * 1000 * length) / clip.sampleRate / 8;
   const trained = await trainNetworks({
     arch, dims: 1, sets, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? createWasmEngine,
