@@ -1,6 +1,6 @@
-// Usage: npm run build && node bench/shared-contexts.mjs FILE.snf …
+// Usage: npm run build && node bench/shared-contexts.mjs FILE.snf …   (B=7 S=64 SCALE=1 for the format 4 section)
 // How many bits would contexts shared across a file's networks save? Ideal adaptive code lengths (−log2 p of the
-// spec's KT contexts, §6.2/§6.5), fresh per tensor (the format today) against carried from the same tensor of the
+// spec's KT contexts, §6.2/§6.5), fresh per tensor (formats 1–3) against carried from the same tensor of the
 // previous network (same bits), and a variant that carries the counts scaled down to a prior of at most S samples.
 import { readFileSync } from 'node:fs';
 import { readSnf } from '../dist/src/format/index.js';
@@ -69,22 +69,33 @@ for (const file of process.argv.slice(2)) {
   }
   console.log(`${file}: empirical entropy per tensor ${(empirical / 8).toFixed(0)} B, per-tensor Laplace ${(laplace / 8).toFixed(0)} B`);
 }
-// Contexts chosen by the neighbourhood: each weight matrix coded row by row as the format does (§4.2), with one set
-// of contexts per bucket of the magnitude already seen in its row and its column (the running means of |q|, bucket
-// 1 + floor(log2(mean + 1)), capped; bucket 0 while neither has a value). Do rows or columns of a layer have
-// scales of their own that a context could learn? BUCKETS=4,6 by default.
-const bucketCounts = (process.env.BUCKETS ?? '4,6').split(',').map(Number);
+// Contexts chosen by the neighbourhood (format 4, spec §6.8): each weight matrix coded row by row (§4.2), with one
+// set of contexts per bucket of the magnitude already seen in its row and its column (1 + floor(log2(mean + 1)),
+// capped at B − 1; bucket 0 while neither has a value), alone and with each bucket's counts carried from the
+// previous network, scaled down to at most S. Then the file as the format 4 writer codes it (B = 7, S = 64).
+// Try others with B=6,8 S=64,256 SCALE=1,1.5 (bucket 1 + floor(SCALE · log2(mean + 1))).
+import { writeSnf } from '../dist/src/format/index.js';
+const buckets = (process.env.B ?? '7').split(',').map(Number);
+const limits = (process.env.S ?? '64').split(',').map(Number);
+const scale = Number(process.env.SCALE ?? 1);
+const scaled = (prev, S) => {
+  const c = new Uint16Array(prev.length);
+  for (let k = 0; k < prev.length; k += 2) { const t = prev[k] + prev[k + 1]; const s = t > S ? S / t : 1; c[k] = Math.round(prev[k] * s); c[k + 1] = Math.round(prev[k + 1] * s); }
+  return c;
+};
 for (const file of process.argv.slice(2)) {
-  const nets = readSnf(readFileSync(file)).networks;
+  const snf = readSnf(readFileSync(file));
   const line = [];
-  for (const B of bucketCounts) {
-    let fresh = 0, byNeighbours = 0;
-    for (const net of nets) net.tensors.forEach((t, ti) => {
-      const layer = ti >> 1;
-      const cols = ti % 2 === 1 ? t.values.length : layer === net.arch.depth ? net.arch.outputs : net.arch.width;
+  for (const B of buckets) for (const S of limits) {
+    let fresh = 0, neighbours = 0, both = 0;
+    const carried = new Map();
+    for (const net of snf.networks) net.tensors.forEach((t, ti) => {
+      const cols = ti % 2 === 1 ? t.values.length : net.tensors[ti + 1].values.length;
       const rows = t.values.length / cols;
-      const one = new Uint16Array(2 * ctxCount(t.bits));
-      const sets = Array.from({ length: B }, () => new Uint16Array(2 * ctxCount(t.bits)));
+      const n = 2 * ctxCount(t.bits), key = ti + ':' + t.bits;
+      const one = new Uint16Array(n);
+      const sets = Array.from({ length: B }, () => new Uint16Array(n));
+      const shared = carried.has(key) ? carried.get(key).map((c) => scaled(c, S)) : Array.from({ length: B }, () => new Uint16Array(n));
       const colSum = new Float64Array(cols);
       for (let i = 0; i < rows; i++) {
         let rowSum = 0;
@@ -92,14 +103,19 @@ for (const file of process.argv.slice(2)) {
           const q = t.values[i * cols + o];
           const seen = (o > 0 ? 1 : 0) + (i > 0 ? 1 : 0);
           const mean = seen === 0 ? -1 : ((o > 0 ? rowSum / o : 0) + (i > 0 ? colSum[o] / i : 0)) / seen;
-          const bucket = mean < 0 ? 0 : Math.min(B - 1, 1 + Math.floor(Math.log2(mean + 1)));
+          const bucket = mean < 0 ? 0 : Math.min(B - 1, 1 + Math.floor(scale * Math.log2(mean + 1)));
           fresh += valueBits(one, t.bits - 2, q);
-          byNeighbours += valueBits(sets[bucket], t.bits - 2, q);
+          neighbours += valueBits(sets[bucket], t.bits - 2, q);
+          both += valueBits(shared[bucket], t.bits - 2, q);
           rowSum += Math.abs(q); colSum[o] += Math.abs(q);
         }
       }
+      carried.set(key, shared);
     });
-    line.push(`${B} buckets ${(byNeighbours / 8).toFixed(0)} B (${(100 * (byNeighbours / fresh - 1)).toFixed(2)} %)`);
+    const pct = (bits) => `${(bits / 8).toFixed(0)} B (${(100 * (bits / fresh - 1)).toFixed(2)} %)`;
+    line.push(`B ${B} S ${S}: neighbourhood ${pct(neighbours)}, with carried counts ${pct(both)}`);
   }
-  console.log(`${file}: contexts by row and column magnitude: ${line.join(', ')}`);
+  const v3 = writeSnf({ ...snf, deflateHeader: true }).length;
+  const v4 = writeSnf({ ...snf, sharedContexts: true }).length;
+  console.log(`${file}: ${line.join('; ')}; the file rewritten: ${v3} bytes as format 3, ${v4} as format 4 (${(100 * (v4 / v3 - 1)).toFixed(2)} %)`);
 }

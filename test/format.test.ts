@@ -993,6 +993,8 @@ test('spec appendix A.13: the A.12 file with shared contexts, version 4.3', asyn
   const file = readSnf(expected);
   assert.deepEqual(file.networks.map((n) => n.tensors.map((t) => [...t.values])), appendixA8Networks().map((n) => n.tensors.map((t) => [...t.values])));
   assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
+  // Relabelled as version 3, network 0's stream does not end as a §6.1 encoder ends it.
+  rejects(assemble({ ...split(expected), major: 3 }), 'BAD_STREAM', 'A.13 read as version 3');
 });
 
 test('a partial arch (no depth) takes everything but its width from the root arch, and states nothing else', () => {
