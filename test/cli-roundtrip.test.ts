@@ -111,7 +111,7 @@ test('info reports the signal and the coded size against fp16', () => {
   // streams and deflates the header (major 4, spec §2.2, §6.8); the frozen 1.0 fixture says what it is too.
   assert.equal(info.format, '4.3');
   assert.ok(info.headerMapBytes > info.headerBytes - 24, `the map (${info.headerMapBytes} bytes) is longer than the header as stored`);
-  assert.match(text.stdout, new RegExp(`^format: +snf 4\\.3 \\(header deflated from ${info.headerMapBytes} bytes\\)$`, 'm'));
+  assert.match(text.stdout, new RegExp(`^format: +snf 4\\.3 \\(header deflated from ${info.headerMapBytes} bytes; streams with shared contexts\\)$`, 'm'));
   assert.equal(JSON.parse(snfc(['info', path.join(FIXTURES, 'kodim-crop32.snf'), '--json']).stdout).format, '1.0');
 });
 

@@ -1,7 +1,16 @@
 import { parameterCount } from '../kernels/arch.js';
 import { filterClasses } from '../kernels/post-filter.js';
-import { DEFLATED_HEADER_VERSION_MAJOR, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
+import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
+
+/** What the major version says of how the file is stored (spec §2.2), for the format line. */
+function formatNotes(major: number, headerMapBytes: number): string {
+  const notes = [
+    ...(major >= DEFLATED_HEADER_VERSION_MAJOR ? [`header deflated from ${headerMapBytes} bytes`] : []),
+    ...(major >= SHARED_CONTEXTS_VERSION_MAJOR ? ['streams with shared contexts'] : []),
+  ];
+  return notes.length === 0 ? '' : ` (${notes.join('; ')})`;
+}
 
 /** What `snfc info` shows: the signal, the networks and the coding gain over fp16. */
 export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, unknown> & { text: string } {
@@ -22,7 +31,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const summary = {
     // Bytes 8 and 9 (spec §2.2): the major and minor version, which say what a reader must implement.
     kind: header.kind, format: `${bytes[8]}.${bytes[9]}`, signal, bytes: bytes.length, payloadBytes: payload, headerBytes: bytes.length - payload,
-    // The header's MessagePack map, which a version 3 file stores deflated (spec §2.2).
+    // The header's MessagePack map, which files from version 3 store deflated (spec §2.2).
     headerMapBytes: inspectSnf(bytes).headerMapBytes,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
     bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, overlap: header.blend?.overlap,
@@ -38,7 +47,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   const lines = [
     `signal:    ${signal}`,
     `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}${audio ? ` (${audio.kbps.toFixed(1)} kbps)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
-    `format:    snf ${summary.format}${bytes[8]! >= DEFLATED_HEADER_VERSION_MAJOR ? ` (header deflated from ${summary.headerMapBytes} bytes)` : ''}`,
+    `format:    snf ${summary.format}${formatNotes(bytes[8]!, summary.headerMapBytes)}`,
     `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}${summary.filter.directions > 1 ? ` × ${summary.filter.directions} directions` : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
