@@ -122,3 +122,14 @@ test('values out of range are refused when writing', () => {
   assert.throws(() => encodeSharedTensors([{ bits: 4, values: Int32Array.from([8]) }], new CarriedContexts()),
     (error: unknown) => error instanceof SnfFormatError && error.code === 'INVALID_ARGUMENT');
 });
+
+test('a network coded at other bits neither uses nor replaces the counts carried for those tensors', () => {
+  const [a, b, c] = [network(8, 21), network(8, 22, [7, 5, 7, 5, 7, 5]), network(8, 23)];
+  // c after a and b: its tensors start from a's counts, as if b were not there.
+  const withB = new CarriedContexts();
+  const streams = [a, b, c].map((tensors) => encodeSharedTensors(tensors, withB));
+  const withoutB = new CarriedContexts();
+  const direct = [a, c].map((tensors) => encodeSharedTensors(tensors, withoutB));
+  assert.deepEqual(streams[2], direct[1]);
+  assert.notDeepEqual(streams[2], encodeSharedTensors(c, new CarriedContexts()));
+});

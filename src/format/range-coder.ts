@@ -271,46 +271,46 @@ export function contextCount(bits: number): number {
 }
 
 /**
- * Codes one integer with the tensor model whose contexts start at index
- * `model` of `counts` (0 for the one model of §6.5; version 4 keeps several
+ * Codes one integer with the tensor model whose contexts start at context
+ * `base` of `counts` (0 for the one model of §6.5; version 4 keeps several
  * models side by side, §6.8).
  */
-export function encodeValue(enc: RangeEncoder, counts: Uint16Array, model: number, maxClass: number, q: number): void {
+export function encodeValue(enc: RangeEncoder, counts: Uint16Array, base: number, maxClass: number, q: number): void {
   if (q === 0) {
-    enc.encodeBit(counts, model + CTX_ZERO, 0);
+    enc.encodeBit(counts, base + CTX_ZERO, 0);
     return;
   }
-  enc.encodeBit(counts, model + CTX_ZERO, 1);
-  enc.encodeBit(counts, model + CTX_SIGN, q < 0 ? 1 : 0);
+  enc.encodeBit(counts, base + CTX_ZERO, 1);
+  enc.encodeBit(counts, base + CTX_SIGN, q < 0 ? 1 : 0);
   const m = q < 0 ? -q : q;
   const c = 31 - Math.clz32(m);
   for (let k = 0; k < maxClass; k++) {
     const more = c > k ? 1 : 0;
-    enc.encodeBit(counts, model + CTX_CLASS + k, more);
+    enc.encodeBit(counts, base + CTX_CLASS + k, more);
     if (more === 0) break;
   }
   const offset = m - (1 << c);
   const adaptive = c < SUFFIX_ADAPTIVE_BITS ? c : SUFFIX_ADAPTIVE_BITS;
-  const base = model + CTX_CLASS + maxClass + SUFFIX_NODES * (c - 1) - 1;
+  const suffixBase = base + CTX_CLASS + maxClass + SUFFIX_NODES * (c - 1) - 1;
   let node = 1;
   for (let j = 0; j < adaptive; j++) {
     const bit = (offset >>> (c - 1 - j)) & 1;
-    enc.encodeBit(counts, base + node, bit);
+    enc.encodeBit(counts, suffixBase + node, bit);
     node = 2 * node + bit;
   }
   enc.encodeDirect(offset, c - adaptive);
 }
 
 /** Decodes one integer coded by `encodeValue` with the same model. */
-export function decodeValue(dec: RangeDecoder, counts: Uint16Array, model: number, maxClass: number): number {
-  if (dec.decodeBit(counts, model + CTX_ZERO) === 0) return 0;
-  const negative = dec.decodeBit(counts, model + CTX_SIGN);
+export function decodeValue(dec: RangeDecoder, counts: Uint16Array, base: number, maxClass: number): number {
+  if (dec.decodeBit(counts, base + CTX_ZERO) === 0) return 0;
+  const negative = dec.decodeBit(counts, base + CTX_SIGN);
   let c = 0;
-  while (c < maxClass && dec.decodeBit(counts, model + CTX_CLASS + c) === 1) c++;
+  while (c < maxClass && dec.decodeBit(counts, base + CTX_CLASS + c) === 1) c++;
   const adaptive = c < SUFFIX_ADAPTIVE_BITS ? c : SUFFIX_ADAPTIVE_BITS;
-  const base = model + CTX_CLASS + maxClass + SUFFIX_NODES * (c - 1) - 1;
+  const suffixBase = base + CTX_CLASS + maxClass + SUFFIX_NODES * (c - 1) - 1;
   let node = 1;
-  for (let j = 0; j < adaptive; j++) node = 2 * node + dec.decodeBit(counts, base + node);
+  for (let j = 0; j < adaptive; j++) node = 2 * node + dec.decodeBit(counts, suffixBase + node);
   const rest = c - adaptive;
   const offset = ((node - (1 << adaptive)) << rest) | dec.decodeDirect(rest);
   const m = (1 << c) + offset;

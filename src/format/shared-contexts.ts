@@ -48,20 +48,19 @@ function rowLengths(lengths: readonly number[]): number[] {
 export class CarriedContexts {
   private readonly last = new Map<string, Uint16Array>();
 
-  /** The starting counts of tensor `t` at `bits`: those it last ended with, scaled down, or all zero. */
+  /**
+   * The starting counts of tensor `t` at `bits`: those it last ended with,
+   * scaled down (in place: the coder then updates them and `keep`s them
+   * again), or all zero.
+   */
   start(t: number, bits: number): Uint16Array {
-    const size = 2 * NEIGHBOURHOOD_MODELS * contextCount(bits);
-    const previous = this.last.get(`${t}:${bits}`);
-    const counts = new Uint16Array(size);
-    if (previous === undefined) return counts;
-    for (let i = 0; i < size; i += 2) {
-      const n0 = previous[i]!;
-      const n1 = previous[i + 1]!;
+    const counts = this.last.get(`${t}:${bits}`);
+    if (counts === undefined) return new Uint16Array(2 * NEIGHBOURHOOD_MODELS * contextCount(bits));
+    for (let i = 0; i < counts.length; i += 2) {
+      const n0 = counts[i]!;
+      const n1 = counts[i + 1]!;
       const total = n0 + n1;
-      if (total <= CARRIED_COUNT_LIMIT) {
-        counts[i] = n0;
-        counts[i + 1] = n1;
-      } else {
+      if (total > CARRIED_COUNT_LIMIT) {
         // Each count rounded half up to its share of the limit; exact in integers.
         counts[i] = Math.floor((2 * n0 * CARRIED_COUNT_LIMIT + total) / (2 * total));
         counts[i + 1] = Math.floor((2 * n1 * CARRIED_COUNT_LIMIT + total) / (2 * total));
@@ -82,7 +81,8 @@ export class CarriedContexts {
  * `columnSum` of the `row` values above it. Bucket 0 when there are none,
  * else 1 + floor(log2(mean + 1)), at most NEIGHBOURHOOD_MODELS − 1, where
  * mean is the mean of the row's mean and the column's (of those that
- * exist). In integers: the largest k with (2^k − 1) · den ≤ num.
+ * exist). In integers, with mean = num / den: floor(log2(mean + 1)) is the
+ * largest k with (2^k − 1) · den ≤ num.
  */
 export function neighbourhoodModel(rowSum: number, column: number, columnSum: number, row: number): number {
   let num: number;
