@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import { SnfFormatError } from '../src/format/errors.js';
 import { encodeTensors, type TensorCode } from '../src/format/range-coder.js';
@@ -132,4 +133,14 @@ test('a network coded at other bits neither uses nor replaces the counts carried
   const direct = [a, c].map((tensors) => encodeSharedTensors(tensors, withoutB));
   assert.deepEqual(streams[2], direct[1]);
   assert.notDeepEqual(streams[2], encodeSharedTensors(c, new CarriedContexts()));
+});
+
+test('golden streams: three networks (the second at other bits), counts scaled past the limit, never change', () => {
+  // Pins the whole of §6.8 in this implementation: the models, the scaling (24-wide layers leave contexts with
+  // hundreds of counts) and the carry past a network of other bits. Any change to the format shows here.
+  const carried = new CarriedContexts();
+  const streams = [network(24, 31), network(16, 32, [7, 5, 7, 5, 7, 5]), network(24, 33)].map((tensors) => encodeSharedTensors(tensors, carried));
+  assert.deepEqual(streams.map((s) => s.length), [463, 229, 467]);
+  assert.deepEqual(streams.map((s) => createHash('sha256').update(s).digest('hex').slice(0, 16)),
+    ['bd46261d3584f2b6', 'efe48e9b0dc15903', '9ed6570232c57a40']);
 });
