@@ -45,8 +45,8 @@ before(async () => {
   const tiled = await encodeImage(rgb, { width: 10, tiles: { columns: 2, rows: 2 }, overlap: 0, steps: 40, fourier: 3, seed: 3 });
   files.set('tiled.snf', tiled.bytes);
   const blended = await encodeImage(rgb, { width: 10, tiles: { columns: 2, rows: 2 }, overlap: 4, steps: 40, fourier: 3, seed: 3 });
-  // The encoder deflates its headers (major 3, spec §2.2): the page reads them through the same reader.
-  assert.deepEqual([blended.bytes[8], blended.bytes[9]], [3, 3], 'a blended file with compact tensor tables, its header deflated, is version 3.3');
+  // The encoder writes format 4 (shared contexts, the header deflated; spec §2.2, §6.8): the page reads it through the same reader.
+  assert.deepEqual([blended.bytes[8], blended.bytes[9]], [4, 3], 'a blended file with compact tensor tables and shared contexts is version 4.3');
   files.set('blended.snf', blended.bytes);
   const graya = await encodeImage(await crop(20, 16, 'graya'), { width: 8, steps: 40, seed: 4 });
   files.set('graya.snf', graya.bytes);
