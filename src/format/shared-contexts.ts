@@ -8,8 +8,8 @@
  *   magnitude already coded in its row and its column of the weight matrix.
  *   A layer's neurons have scales of their own (a wide input, a quiet
  *   output), which one model per tensor averages away.
- * - **Carried contexts.** A tensor's models start from the counts that the
- *   same tensor of the previous network with the same bit depth ended with,
+ * - **Carried contexts.** A tensor's models start from the counts the same
+ *   tensor ended with in the latest earlier network that coded it at the same bit depth,
  *   scaled down to at most CARRIED_COUNT_LIMIT observations: the tiles of a
  *   photo have alike weights, and a fresh model pays to learn them again in
  *   every tile (the learning cost is most of the 5 % between the coder and
