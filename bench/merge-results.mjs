@@ -14,7 +14,13 @@ if (!out || runs.length === 0) {
 const byKey = new Map();
 let first;
 for (const run of runs) {
-  const results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8'));
+  let results;
+  try {
+    results = JSON.parse(readFileSync(join(run, 'results.json'), 'utf8'));
+  } catch (error) {
+    console.error(`${run}: no readable results.json (${error.message})`);
+    process.exit(1);
+  }
   first ??= results;
   if (results.tool !== first.tool || results.version !== first.version) {
     console.error(`${run}: results of ${results.tool} ${results.version}, not ${first.tool} ${first.version}`);
