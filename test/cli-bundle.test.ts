@@ -43,3 +43,24 @@ test('snfc --version is the package version from any folder', () => {
   assert.equal(run.status, 0);
   assert.equal(run.stdout.trim(), manifest.version);
 });
+
+test('a command run does not render the help text that yargs keeps for failures (help-cache.ts), and --help still shows it', async () => {
+  const { default: yargs } = await import('yargs');
+  const { skipHelpCache } = await import('../src/cli/help-cache.js');
+  let ran = false;
+  const build = () => yargs(['go']).command('go', 'a command', (y) => y, () => { ran = true; }).fail(false).exitProcess(false);
+  type Internals = { getInternalMethods(): { getUsageInstance(): { hasCachedHelpMessage(): boolean } } };
+  // Without it, yargs renders the help as the handler starts (the cost skipHelpCache removes)...
+  const plain = build();
+  await plain.parseAsync();
+  assert.equal(ran, true);
+  assert.equal((plain as unknown as Internals).getInternalMethods().getUsageInstance().hasCachedHelpMessage(), true);
+  // ...with it, it does not (should a yargs update rename these internals, this fails and says so).
+  const skipped = build();
+  skipHelpCache(skipped);
+  await skipped.parseAsync();
+  assert.equal((skipped as unknown as Internals).getInternalMethods().getUsageInstance().hasCachedHelpMessage(), false);
+  const help = snfc(['decode', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stdout, /--max-pixels/);
+});

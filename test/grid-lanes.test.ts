@@ -6,6 +6,7 @@ import { encodedInputs } from '../src/kernels/input-encoding.js';
 import { initKernels, selectGrid } from '../src/kernels/forward-select.js';
 import { renderImage, type GridEvaluator, type ImageNetwork } from '../src/kernels/render.js';
 import type { SirenArch } from '../src/kernels/arch.js';
+import { DIRECTIONS, tapsPerChannel, type RestorationFilter } from '../src/kernels/post-filter.js';
 import { randomSirenParams } from './helpers/random-net.js';
 
 enableRelaxedSimd();
@@ -33,6 +34,36 @@ test('a decode shared with a worker lane renders the same samples as one thread,
     }, { ready: lane.evaluate.ready });
     const got = await render([own, counted]);
     assert.ok(remote > 0, 'the worker took some of the work');
+    assert.deepEqual(got.data, want.data);
+    assert.deepEqual(got.data16, want.data16);
+  } finally {
+    await lane.close();
+  }
+});
+
+test('a worker lane filters the lower rows of a filtered image, to the same samples as one thread', async () => {
+  await initKernels();
+  const own = selectGrid()!;
+  const filter: RestorationFilter = {
+    radius: 2, cross: 1, shift: 8, thresholds: Float32Array.from([0.01]), directions: DIRECTIONS,
+    coefficients: Int8Array.from({ length: 2 * DIRECTIONS * 3 * tapsPerChannel(2, 1, 3) }, (_, i) => ((i * 37) % 61) - 30),
+  };
+  const renderFiltered = (grid: GridEvaluator | GridEvaluator[]) =>
+    renderImage(300, 200, 3, networks, 450, 300, undefined, { overlap: [5, 5], sampleBits: 16, grid, filter });
+  const want = await renderFiltered(own);
+  const lane = startGridLane();
+  try {
+    await lane.evaluate.ready;
+    const shares: number[][] = [];
+    const counted: GridEvaluator = Object.assign((...args: Parameters<GridEvaluator>) => lane.evaluate(...args), {
+      ready: lane.evaluate.ready,
+      filterRows: (...args: Parameters<NonNullable<GridEvaluator['filterRows']>>) => {
+        shares.push([args[3], args[4]]);
+        return lane.evaluate.filterRows!(...args);
+      },
+    });
+    const got = await renderFiltered([own, counted]);
+    assert.deepEqual(shares, [[150, 300]], 'the worker filtered the lower half');
     assert.deepEqual(got.data, want.data);
     assert.deepEqual(got.data16, want.data16);
   } finally {

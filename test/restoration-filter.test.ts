@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import {
-  activityClasses, applyRestorationFilter, diamondTaps, DIRECTIONS, filterFeatures, pixelActivity, pixelDirections, pixelSets, tapsPerChannel,
+  activityClasses, applyRestorationFilter, diamondTaps, DIRECTIONS, filterContextRows, filterFeatures, filterRows, pixelActivity, pixelDirections, pixelSets, tapsPerChannel,
   type FieldImage, type RestorationFilter,
 } from '../src/kernels/post-filter.js';
 import { filterBytes, filterShapeFor, fitFilter, placeholderFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/filter-fit.js';
@@ -128,6 +128,50 @@ test('the WASM kernels and the TypeScript class and filter to the same bits (RGB
       else assert.deepEqual(wasm, field.values);
     }
   }
+});
+
+test('filterRows: any band of rows, from those rows and filterContextRows around them, in place or not, is those rows of the whole filter', () => {
+  for (const [channels, radius, cross, directions, width, height] of [[3, 3, 1, DIRECTIONS, 31, 150], [4, 2, 2, 1, 17, 90], [1, 2, 0, DIRECTIONS, 13, 70], [3, 1, 0, 1, 9, 7]] as const) {
+    const field = randomField(width, height, channels, 43);
+    const colours = channels >= 3 ? 3 : 1;
+    const n = tapsPerChannel(radius, cross, colours);
+    const random = mulberry32(11);
+    const activity = Float64Array.from(pixelActivity(field)).sort();
+    const filter: RestorationFilter = {
+      radius, cross, shift: 9, thresholds: Float32Array.from([activity[Math.floor(activity.length / 2)]!]), directions,
+      coefficients: Int8Array.from({ length: 2 * directions * colours * n }, () => Math.round(120 * (2 * random() - 1))),
+    };
+    // At 1 × 30 the taps of radius 3 reach 90 rows, past the WASM kernel's 64-row bands.
+    for (const scale of [{ x: 1, y: 1 }, { x: 2, y: 1.5 }, { x: 0.5, y: 0.5 }, { x: 1, y: 30 }]) {
+      for (const kernel of ['auto', 'typescript'] as const) {
+        const whole = applyRestorationFilter(field, filter, scale, kernel);
+        const rowSamples = width * channels;
+        const context = filterContextRows(filter, scale);
+        for (const [first, end] of [[0, height], [0, Math.ceil(height / 2)], [Math.ceil(height / 2), height], [3, Math.min(height, 70)], [height - 1, height], [2, 2]] as const) {
+          const label = `${channels} channels ${width}x${height}, rows ${first}..${end} at ${scale.x}x${scale.y} (${kernel})`;
+          const want = whole.subarray(first * rowSamples, end * rowSamples);
+          // Only the rows it may read: the rest of the field is garbage, and must not matter.
+          const values = Float32Array.from(field.values);
+          values.fill(Number.NaN, 0, Math.max(0, first - context) * rowSamples);
+          values.fill(Number.NaN, Math.min(height, end + context) * rowSamples);
+          const out = new Float32Array(want.length);
+          filterRows({ ...field, values }, filter, scale, first, end, out, kernel);
+          assert.deepEqual(out, want, label);
+          // In place: the rows themselves are the output.
+          const inPlace = Float32Array.from(field.values);
+          filterRows({ ...field, values: inPlace }, filter, scale, first, end, inPlace.subarray(first * rowSamples, end * rowSamples), kernel);
+          assert.deepEqual(inPlace.subarray(first * rowSamples, end * rowSamples), want, `${label}, in place`);
+          assert.deepEqual(inPlace.subarray(0, first * rowSamples), field.values.subarray(0, first * rowSamples), `${label}: rows above untouched`);
+          assert.deepEqual(inPlace.subarray(end * rowSamples), field.values.subarray(end * rowSamples), `${label}: rows below untouched`);
+        }
+      }
+    }
+  }
+  const field = randomField(8, 8, 3, 1);
+  const filter = randomFilter(1, 0, 2);
+  assert.throws(() => filterRows(field, filter, { x: 1, y: 1 }, 5, 3, new Float32Array(0)), RangeError);
+  assert.throws(() => filterRows(field, filter, { x: 1, y: 1 }, 0, 9, new Float32Array(9 * 24)), RangeError);
+  assert.throws(() => filterRows(field, filter, { x: 1, y: 1 }, 0, 4, new Float32Array(10)), RangeError);
 });
 
 test('activity classes: busy pixels get the higher classes', () => {

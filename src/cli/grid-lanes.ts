@@ -1,10 +1,12 @@
 import { Worker } from 'node:worker_threads';
 import type { SirenArch } from '../kernels/arch.js';
 import type { GridEvaluator, GridScratch, GridValues, RegionAxes } from '../kernels/render.js';
+import { filterContextRows, type FieldImage, type FilterScale, type RestorationFilter } from '../kernels/post-filter.js';
 
 /**
  * A second thread for `snfc decode`: a worker that evaluates networks' pixel
- * grids beside the calling thread (`DecodeOptions.lanes`). Starting it costs
+ * grids beside the calling thread (`DecodeOptions.lanes`), then filters the
+ * lower rows of the image while the calling thread filters the upper. Starting it costs
  * tens of milliseconds (the thread and the kernels), so the decoder starts
  * it only for outputs large enough (GRID_LANE_WORK).
  */
@@ -35,6 +37,23 @@ export interface GridReply {
   readonly stride: number;
 }
 
+/**
+ * Or it is sent a band of a field to filter (`GridEvaluator.filterRows`):
+ * rows [first, end) of `field`, whose other rows are the context they read.
+ */
+export interface FilterRequest {
+  readonly field: FieldImage;
+  readonly filter: RestorationFilter;
+  readonly scale: FilterScale;
+  readonly first: number;
+  readonly end: number;
+}
+
+/** And sends back the filtered rows, the whole of `filtered`. */
+export interface FilterReply {
+  readonly filtered: ArrayBuffer;
+}
+
 /** A worker lane and what stops it. */
 export interface GridLane {
   readonly evaluate: GridEvaluator;
@@ -44,10 +63,10 @@ export interface GridLane {
 /** Starts a worker lane; it takes work once it has loaded the kernels (its evaluator's `ready`). */
 export function startGridLane(): GridLane {
   const worker = new Worker(new URL('./grid-worker.js', import.meta.url));
-  let pending: { resolve: (reply: GridReply) => void; reject: (error: Error) => void } | undefined;
+  let pending: { resolve: (reply: GridReply | FilterReply) => void; reject: (error: Error) => void } | undefined;
   let failure: Error | undefined;
   const ready = new Promise<void>((resolve, reject) => {
-    worker.on('message', (message: 'ready' | GridReply | { error: string }) => {
+    worker.on('message', (message: 'ready' | GridReply | FilterReply | { error: string }) => {
       if (message === 'ready') return resolve();
       const job = pending;
       pending = undefined;
@@ -62,22 +81,37 @@ export function startGridLane(): GridLane {
   });
   // A lane that fails to start takes no work (the renderer skips it): no unhandled rejection either.
   ready.catch(() => {});
+  /** Sends one job (the renderer gives a lane one at a time) and resolves with its reply. */
+  const request = <Reply extends GridReply | FilterReply>(message: GridRequest | FilterRequest, transfer: ArrayBuffer[]): Promise<Reply> => {
+    if (failure) return Promise.reject(failure);
+    return new Promise<Reply>((resolve, reject) => {
+      pending = { resolve: resolve as (reply: GridReply | FilterReply) => void, reject };
+      worker.postMessage(message, transfer);
+    });
+  };
+  const filterRows = async (field: FieldImage, filter: RestorationFilter, scale: FilterScale, first: number, end: number): Promise<Float32Array> => {
+    // Only the rows the band reads travel (copied: the caller keeps its field).
+    const context = filterContextRows(filter, scale);
+    const top = Math.max(0, first - context);
+    const bottom = Math.min(field.height, end + context);
+    const rowSamples = field.width * field.channels;
+    const values = field.values.slice(top * rowSamples, bottom * rowSamples);
+    const band: FieldImage = { width: field.width, height: bottom - top, channels: field.channels, values };
+    const reply = await request<FilterReply>({ field: band, filter, scale, first: first - top, end: end - top }, [values.buffer]);
+    return new Float32Array(reply.filtered);
+  };
   const evaluate: GridEvaluator = Object.assign(
     async (arch: SirenArch, params: Float32Array, axes: RegionAxes, scratch?: GridScratch): Promise<GridValues> => {
-      if (failure) throw failure;
       // The renderer's scratch travels to the worker and back (transferred, not copied): fresh memory is slow
       // to touch (render.ts), and the renderer is done with the last values before it asks for the next.
       const lent = scratch?.values.buffer instanceof ArrayBuffer ? scratch.values.buffer : new ArrayBuffer(0);
       if (scratch) scratch.values = new Float32Array(0);
-      const reply = await new Promise<GridReply>((resolve, reject) => {
-        pending = { resolve, reject };
-        worker.postMessage({ arch, params, axes, buffer: lent } satisfies GridRequest, [lent]);
-      });
+      const reply = await request<GridReply>({ arch, params, axes, buffer: lent }, [lent]);
       const values = new Float32Array(reply.buffer);
       if (scratch) scratch.values = values;
       return { values: values.subarray(0, reply.length), stride: reply.stride };
     },
-    { ready },
+    { ready, filterRows },
   );
   return { evaluate, close: async () => { await worker.terminate(); } };
 }

@@ -6,6 +6,7 @@ import { CliError, EXIT, interruptNote } from './errors.js';
 import { removePendingTempFiles } from './files.js';
 import { packageVersion } from './package-version.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
+import { skipHelpCache } from './help-cache.js';
 
 /**
  * The commands, each loaded only when it runs: `snfc decode` need not load
@@ -73,13 +74,12 @@ export async function main(args: string[]): Promise<number> {
     .help()
     .alias('h', 'help')
     .version(packageVersion())
-    // yargs renders a command's help before running it, in case it fails (we print one line instead); wrapping
-    // that text is most of the cost (about 70 ms of a 768×512 decode), so wrap only when help is asked for.
-    .wrap(args[0] === 'help' || args.some((arg) => arg === '--help' || arg === '-h') ? Math.min(110, process.stdout.columns ?? 110) : null)
+    .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
       // Throw, so that yargs stops: a handler that returns lets it run the command after an unknown or conflicting flag.
       throw error ?? new CliError(`${message ?? 'invalid arguments'} (see snfc --help)`, EXIT.USAGE);
     });
+  skipHelpCache(parser);
   try {
     await parser.parseAsync();
   } catch (error) {

@@ -173,8 +173,12 @@ interface Neighbourhood {
 }
 
 function neighbourhood(field: FieldImage, scale: FilterScale): Neighbourhood {
+  return { width: field.width, height: field.height, luma: lumaOf(field), ...neighbourhoodSteps(scale) };
+}
+
+/** The step of the luma's differences and the half-sizes of their box at `scale` (spec §4.6). */
+function neighbourhoodSteps(scale: FilterScale): Pick<Neighbourhood, 'stepX' | 'stepY' | 'boxX' | 'boxY'> {
   return {
-    width: field.width, height: field.height, luma: lumaOf(field),
     stepX: Math.max(1, Math.floor(scale.x + 0.5)), stepY: Math.max(1, Math.floor(scale.y + 0.5)),
     boxX: Math.floor(2 * scale.x + 0.5), boxY: Math.floor(2 * scale.y + 0.5),
   };
@@ -300,32 +304,76 @@ export function filterFeatures(
 export function applyRestorationFilter(
   field: FieldImage, filter: RestorationFilter, scale: FilterScale = NATIVE, kernel: 'auto' | 'typescript' = 'auto',
 ): Float32Array {
+  const out = new Float32Array(field.values.length);
+  filterRows(field, filter, scale, 0, field.height, out, kernel);
+  return out;
+}
+
+/**
+ * Rows of the field beyond a band of rows that the band's filtered samples
+ * read, above and below it: the taps' reach, or the classes' (a box of
+ * the luma's differences, spec §4.6), whichever is further.
+ */
+export function filterContextRows(filter: Pick<RestorationFilter, 'radius' | 'cross'>, scale: FilterScale = NATIVE): number {
+  const { stepY, boxY } = neighbourhoodSteps(scale);
+  return Math.max(tapReach(filter, scale).y, stepY + boxY);
+}
+
+/** How far the taps reach at `scale`, in output pixels along each axis. */
+function tapReach(filter: Pick<RestorationFilter, 'radius' | 'cross'>, scale: FilterScale): { x: number; y: number } {
+  const taps = [...scaledTaps(filter.radius, scale), ...scaledTaps(filter.cross, scale)];
+  return { x: Math.max(0, ...taps.map(([, ox]) => Math.abs(ox))), y: Math.max(0, ...taps.map(([oy]) => Math.abs(oy))) };
+}
+
+/**
+ * Rows [first, end) of `applyRestorationFilter(field, …)`, written to `out`
+ * (row `first` at 0). They read only `filterContextRows` rows of the field
+ * around them, so threads can share a field's rows, each sent only its own
+ * and those; and `out` may be those rows of `field.values` themselves (the
+ * rows are read before they are written): a decode filters in place,
+ * without a second field's memory, which is slow to touch the first time
+ * (docs/engine.md).
+ */
+export function filterRows(
+  field: FieldImage, filter: RestorationFilter, scale: FilterScale, first: number, end: number, out: Float32Array, kernel: 'auto' | 'typescript' = 'auto',
+): void {
   const { width, height, channels, values } = field;
+  const rowSamples = width * channels;
+  if (!(Number.isInteger(first) && Number.isInteger(end) && first >= 0 && first <= end && end <= height) || out.length !== (end - first) * rowSamples) {
+    throw new RangeError(`Expected rows 0 ≤ first ≤ end ≤ ${height} and ${(end - first) * rowSamples} samples to write but received ${first}, ${end} and ${out.length}`);
+  }
+  if (first === end) return;
   const colours = colourChannels(channels);
   const n = tapsPerChannel(filter.radius, filter.cross, colours);
-  const classes = pixelSets(field, filter, scale, kernel);
+  // The classes of rows [first, end) from those rows and the rows their boxes reach (each class reads no further).
+  const { stepY, boxY } = neighbourhoodSteps(scale);
+  const top = Math.max(0, first - stepY - boxY);
+  const bottom = Math.min(height, end + stepY + boxY);
+  const around = top === 0 && bottom === height ? field : { ...field, height: bottom - top, values: values.subarray(top * rowSamples, bottom * rowSamples) };
+  const classes = pixelSets(around, filter, scale, kernel).subarray((first - top) * width, (end - top) * width);
   const unit = 2 ** -filter.shift;
   const coefficients = Float64Array.from(filter.coefficients, (c) => c * unit);
   const own = scaledTaps(filter.radius, scale);
   const cross = scaledTaps(filter.cross, scale);
-  const reachX = Math.max(0, ...[...own, ...cross].map(([, ox]) => Math.abs(ox)));
-  const reachY = Math.max(0, ...[...own, ...cross].map(([oy]) => Math.abs(oy)));
+  const { x: reachX, y: reachY } = tapReach(filter, scale);
   if (colours === 3 && kernel === 'auto') {
-    const out = new Float32Array(values.length);
-    const pass = { values, out, sets: classes, coefficients, own, cross, width, height, channels, reachX, reachY, n };
-    if (filterRgbOnWasm(pass)) return out;
+    const pass = { values, out, sets: classes, coefficients, own, cross, width, height, channels, reachX, reachY, n, first, end };
+    if (filterRgbOnWasm(pass)) return;
   }
+  // Rows [first − reachY, end + reachY), clamped to the image, widened: every tap of every pixel inside.
   const paddedWidth = width + 2 * reachX;
-  const padded = new Float32Array((height + 2 * reachY) * paddedWidth * channels);
-  for (let r = 0; r < height + 2 * reachY; r++) {
-    copyPaddedRow(padded, r * paddedWidth * channels, values, clampIndex(r - reachY, height), width, channels, reachX);
+  const paddedRows = end - first + 2 * reachY;
+  const padded = new Float32Array(paddedRows * paddedWidth * channels);
+  for (let r = 0; r < paddedRows; r++) {
+    copyPaddedRow(padded, r * paddedWidth * channels, values, clampIndex(first + r - reachY, height), width, channels, reachX);
   }
   // Index offsets of the taps from a sample to the same channel's sample at the tap, in the widened rows.
   const strides = (taps: [number, number][]): Int32Array => Int32Array.from(taps, ([oy, ox]) => (oy * paddedWidth + ox) * channels);
   const ownStrides = strides(own);
   const crossStrides = strides(cross);
-  const out = values.slice();
-  for (let y = 0; y < height; y++) {
+  // Alpha passes through (in place, the copy is of the rows onto themselves).
+  out.set(values.subarray(first * rowSamples, end * rowSamples));
+  for (let y = 0; y < end - first; y++) {
     for (let x = 0; x < width; x++) {
       const pixel = y * width + x;
       const at = ((y + reachY) * paddedWidth + x + reachX) * channels;
@@ -334,7 +382,6 @@ export function applyRestorationFilter(
       else correctGray(padded, out, at, pixel * channels, ownStrides, coefficients, base);
     }
   }
-  return out;
 }
 
 /**

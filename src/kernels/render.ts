@@ -4,7 +4,7 @@ import { forwardScalar } from './forward.js';
 import { encodeCoordinates, encodeGrid } from './input-encoding.js';
 import { blendWeight } from './blend.js';
 import { axisPixels } from './pixel-grid.js';
-import { applyRestorationFilter, type FieldImage, type RestorationFilter } from './post-filter.js';
+import { applyRestorationFilter, filterRows, type FieldImage, type FilterScale, type RestorationFilter } from './post-filter.js';
 import { warmFilterKernels } from './wasm/filter-kernel.js';
 
 /**
@@ -29,6 +29,14 @@ export interface GridValues {
 export type GridEvaluator = ((arch: SirenArch, params: Float32Array, axes: RegionAxes, scratch?: GridScratch) => GridValues | Promise<GridValues>) & {
   /** For one that takes time to start (a worker thread): the renderer gives it work once this resolves. */
   readonly ready?: Promise<void>;
+  /**
+   * For one on another thread: rows [first, end) of the restoration filter's
+   * output (`filterRows`), computed there, so that the renderer can share
+   * the filter's rows with it as it shares the networks. It has read what it
+   * needs of `field` by the time it returns (the renderer then filters the
+   * other rows in place).
+   */
+  readonly filterRows?: (field: FieldImage, filter: RestorationFilter, scale: FilterScale, first: number, end: number) => Promise<Float32Array>;
 };
 
 /** One network and the rectangle of source pixels it covers (spec §3). */
@@ -223,7 +231,48 @@ export async function renderImage(
   // The filter's kernels get compiled while the networks render (see warmFilterKernels).
   if (options.filter !== undefined) warmFilterKernels();
   const field = await renderField(sourceWidth, sourceHeight, channels, networks, outWidth, outHeight, forward, options);
-  return rasterFromField(field, { x: outWidth / sourceWidth, y: outHeight / sourceHeight }, options);
+  if (options.filter !== undefined) {
+    // The field is the renderer's own, so it is filtered in place: a second field's memory is slow to touch.
+    const scale = { x: outWidth / sourceWidth, y: outHeight / sourceHeight };
+    await filterInPlace(field, options.filter, scale, await filterHelper(options.grid));
+  }
+  return roundedRaster(field, field.values, options.sampleBits);
+}
+
+/** Fewest rows of output for which `renderImage` shares the restoration filter with another thread. */
+const SHARED_FILTER_ROWS = 64;
+
+/** The first of `grid`'s evaluators that filters rows on another thread and has started, if any. */
+async function filterHelper(grid: RenderOptions['grid']): Promise<GridEvaluator['filterRows']> {
+  for (const lane of grid === undefined ? [] : Array.isArray(grid) ? (grid as readonly GridEvaluator[]) : [grid as GridEvaluator]) {
+    if (lane.filterRows === undefined) continue;
+    try {
+      await lane.ready;
+      return lane.filterRows;
+    } catch {
+      // a lane that could not start filters nothing either
+    }
+  }
+  return undefined;
+}
+
+/**
+ * Runs the restoration filter over `field`, writing its values in place;
+ * with a `helper`, its thread filters the lower rows while this one filters
+ * the upper. Each filtered row reads only a few rows around it
+ * (`filterRows`), so either way the samples are the whole filter's, to the bit.
+ */
+async function filterInPlace(field: FieldImage, filter: RestorationFilter, scale: FilterScale, helper: GridEvaluator['filterRows']): Promise<void> {
+  const { height, values } = field;
+  const rowSamples = field.width * field.channels;
+  if (helper === undefined || height < SHARED_FILTER_ROWS) {
+    filterRows(field, filter, scale, 0, height, values);
+    return;
+  }
+  const split = Math.ceil(height / 2);
+  const lower = helper(field, filter, scale, split, height);
+  filterRows(field, filter, scale, 0, split, values.subarray(0, split * rowSamples));
+  values.set(await lower, split * rowSamples);
 }
 
 /**
@@ -235,11 +284,16 @@ export async function renderImage(
 export function rasterFromField(
   field: FieldImage, scale: { x: number; y: number }, options: Pick<RenderOptions, 'filter' | 'sampleBits'> = {},
 ): Raster {
-  const { width, height, channels } = field;
   const values = options.filter === undefined ? field.values : applyRestorationFilter(field, options.filter, scale);
+  return roundedRaster(field, values, options.sampleBits);
+}
+
+/** The raster of `field`'s size and layout holding `values` rounded to 8 bits, and with `sampleBits` 16 to 16 bits as well. */
+function roundedRaster(field: FieldImage, values: Float32Array, sampleBits: RenderOptions['sampleBits']): Raster {
+  const { width, height, channels } = field;
   const data = new Uint8Array(values.length);
   roundSamples(values, data, denormalizeSample);
-  const data16 = options.sampleBits === 16 ? new Uint16Array(values.length) : undefined;
+  const data16 = sampleBits === 16 ? new Uint16Array(values.length) : undefined;
   if (data16) roundSamples(values, data16, denormalizeSample16);
   return { width, height, channels: channels as Raster['channels'], data, ...(data16 ? { data16 } : {}) };
 }

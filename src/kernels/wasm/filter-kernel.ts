@@ -31,9 +31,14 @@ type FilterRgbExport = (
 
 /** What one filter pass needs besides the field: the same arrays the TypeScript loop reads. */
 export interface FilterRgbPass {
+  /** The whole field: the rows the pass reads beyond its own are clamped to it. */
   readonly values: Float32Array;
-  /** The output, every sample of it written (alpha copied). */
+  /**
+   * Rows [first, end) of the output from 0, every sample written (alpha
+   * copied); it may be those rows of `values` themselves.
+   */
   readonly out: Float32Array;
+  /** The sets of rows [first, end), from 0. */
   readonly sets: Uint8Array;
   readonly coefficients: Float64Array;
   /** The taps as [dy, dx] offsets in output pixels: the channel's own, then the cross taps. */
@@ -47,6 +52,9 @@ export interface FilterRgbPass {
   readonly reachY: number;
   /** Coefficients per set and channel. */
   readonly n: number;
+  /** The rows filtered. */
+  readonly first: number;
+  readonly end: number;
 }
 
 interface FilterKernels {
@@ -117,7 +125,7 @@ export function warmFilterKernels(): void {
   filterSetsOnWasm({ luma: blank.subarray(0, size * size), width: size, height: size, stepX: 1, stepY: 1, boxX: 2, boxY: 2 }, new Float32Array(1), 5);
   filterRgbOnWasm({
     values: blank, out: new Float32Array(blank.length), sets: new Uint8Array(size * size), coefficients: new Float64Array(3),
-    own: [[0, 1]], cross: [], width: size, height: size, channels: 3, reachX: 1, reachY: 0, n: 1,
+    own: [[0, 1]], cross: [], width: size, height: size, channels: 3, reachX: 1, reachY: 0, n: 1, first: 0, end: size,
   });
 }
 
@@ -141,14 +149,15 @@ function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
 export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   if (kernel === undefined) kernel = loadKernel();
   if (kernel === null) return false;
-  const { values, out, sets, coefficients, own, cross, width, height, channels, reachX, reachY, n } = pass;
+  const { values, out, sets, coefficients, own, cross, width, height, channels, reachX, reachY, n, first, end } = pass;
   // Each band row is widened by reachX pixels a side and the band by reachY rows (spec §4.6's clamping).
   const paddedWidth = width + 2 * reachX;
   const rowFloats = paddedWidth * channels;
   const strides = (taps: FilterRgbPass['own']): Int32Array => Int32Array.from(taps, ([dy, dx]) => (dy * paddedWidth + dx) * channels);
   const ownStrides = strides(own);
   const crossStrides = strides(cross);
-  const bandRows = Math.min(BAND_ROWS, height);
+  // A band at least as tall as the taps reach, so that filtering in place never reads a row already written (below).
+  const bandRows = Math.min(Math.max(BAND_ROWS, reachY), end - first);
   // Layout (bytes): [coefficients f64][own i32][cross i32][sets u8][values f32, band + reach rows][out f32, band rows]
   const coefAt = ALIGN;
   const ownAt = align(coefAt + coefficients.length * 8);
@@ -165,21 +174,29 @@ export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   const setView = new Uint8Array(buffer, setsAt, bandRows * paddedWidth);
   const f32 = new Float32Array(buffer);
   const rowSamples = width * channels;
-  for (let y0 = 0; y0 < height; y0 += bandRows) {
-    const rows = Math.min(bandRows, height - y0);
+  // A band's output is written back once the next band has read its rows: the one after it reads the last reachY
+  // of them, and `out` may be `values`.
+  let written = { y0: first, rows: 0 };
+  const writeBack = ({ y0, rows }: { y0: number; rows: number }): void => {
+    for (let r = 0; r < rows; r++) {
+      const from = (outAt >> 2) + r * rowFloats + reachX * channels;
+      out.set(f32.subarray(from, from + rowSamples), (y0 - first + r) * rowSamples);
+    }
+  };
+  for (let y0 = first; y0 < end; y0 += bandRows) {
+    const rows = Math.min(bandRows, end - y0);
     for (let r = -reachY; r < rows + reachY; r++) {
       copyPaddedRow(f32, (valuesAt >> 2) + (r + reachY) * rowFloats, values, clampIndex(y0 + r, height), width, channels, reachX);
     }
+    writeBack(written);
     // The band's output starts as its input, so that alpha keeps its samples.
     const bandAt = (valuesAt >> 2) + reachY * rowFloats;
     f32.copyWithin(outAt >> 2, bandAt, bandAt + rows * rowFloats);
-    for (let r = 0; r < rows; r++) setView.set(sets.subarray((y0 + r) * width, (y0 + r + 1) * width), r * paddedWidth + reachX);
+    for (let r = 0; r < rows; r++) setView.set(sets.subarray((y0 - first + r) * width, (y0 - first + r + 1) * width), r * paddedWidth + reachX);
     filterRgb(valuesAt, outAt, setsAt, coefAt, ownAt, ownStrides.length, crossAt, crossStrides.length, paddedWidth, channels, reachX, reachY, rows, n);
-    for (let r = 0; r < rows; r++) {
-      const from = (outAt >> 2) + r * rowFloats + reachX * channels;
-      out.set(f32.subarray(from, from + rowSamples), (y0 + r) * rowSamples);
-    }
+    written = { y0, rows };
   }
+  writeBack(written);
   return true;
 }
 
