@@ -79,34 +79,49 @@ export interface FilterSetsInput {
 /**
  * Every pixel's coefficient set (activity class × directions + direction),
  * or undefined where the kernels are not there or their memory cannot hold
- * the maps.
+ * the maps. A band of rows at a time, each with the rows its boxes reach
+ * above and below (a pixel's set reads no further, spec §4.6), so that the
+ * maps take the memory of a band, not of the image: fresh memory is slow
+ * to touch the first time (docs/engine.md).
  */
 export function filterSetsOnWasm(input: FilterSetsInput, thresholds: Float32Array, directions: number): Uint8Array | undefined {
   if (kernel === undefined) kernel = loadKernel();
   if (kernel === null) return undefined;
   const { luma, width, height, stepX, stepY, boxX, boxY } = input;
-  const count = width * height;
-  // Layout (bytes): [luma][laplacian][rows][activity] f32 × count, [prefix] f64, [thresholds] f32, [ring][differences][columns] f64, [sets] u8.
+  const context = stepY + boxY;
+  const bandRows = Math.min(height, Math.max(SET_BAND_ROWS, context));
+  const most = Math.min(height, bandRows + 2 * context) * width;
+  // Layout (bytes): [luma][laplacian][rows][activity] f32 × most, [prefix] f64, [thresholds] f32, [ring][differences][columns] f64, [sets] u8.
   const lumaAt = ALIGN;
-  const laplacianAt = align(lumaAt + 4 * count);
-  const rowsAt = align(laplacianAt + 4 * count);
-  const activityAt = align(rowsAt + 4 * count);
-  const prefixAt = align(activityAt + 4 * count);
+  const laplacianAt = align(lumaAt + 4 * most);
+  const rowsAt = align(laplacianAt + 4 * most);
+  const activityAt = align(rowsAt + 4 * most);
+  const prefixAt = align(activityAt + 4 * most);
   const thresholdsAt = align(prefixAt + 8 * (Math.max(width, height) + 1));
   const ringAt = align(thresholdsAt + 4 * thresholds.length);
   const differencesAt = align(ringAt + 8 * (2 * boxY + 2) * 4 * width);
   const columnsAt = align(differencesAt + 8 * 4 * width);
   const setsAt = align(columnsAt + 8 * 4 * width);
-  if (!reserve(kernel.memory, setsAt + count)) return undefined;
+  if (!reserve(kernel.memory, setsAt + most)) return undefined;
   const buffer = kernel.memory.buffer;
-  new Float32Array(buffer, lumaAt, count).set(luma);
   new Float32Array(buffer, thresholdsAt, thresholds.length).set(thresholds);
-  kernel.filterSets(
-    lumaAt, width, height, stepX, stepY, boxX, boxY, thresholdsAt, thresholds.length, directions,
-    laplacianAt, rowsAt, activityAt, prefixAt, ringAt, differencesAt, columnsAt, setsAt,
-  );
-  return new Uint8Array(buffer, setsAt, count).slice();
+  const sets = new Uint8Array(width * height);
+  for (let first = 0; first < height; first += bandRows) {
+    const end = Math.min(height, first + bandRows);
+    const top = Math.max(0, first - context);
+    const bottom = Math.min(height, end + context);
+    new Float32Array(buffer, lumaAt, (bottom - top) * width).set(luma.subarray(top * width, bottom * width));
+    kernel.filterSets(
+      lumaAt, width, bottom - top, stepX, stepY, boxX, boxY, thresholdsAt, thresholds.length, directions,
+      laplacianAt, rowsAt, activityAt, prefixAt, ringAt, differencesAt, columnsAt, setsAt,
+    );
+    sets.set(new Uint8Array(buffer, setsAt + (first - top) * width, (end - first) * width), first * width);
+  }
+  return sets;
 }
+
+/** Rows per band of the classes (plus the rows their boxes reach above and below). */
+const SET_BAND_ROWS = 128;
 
 /** Side of the blank image `warmFilterKernels` filters: enough work for V8 to tier the kernels up, in about 0.5 ms. */
 const WARM_SIZE = 64;
