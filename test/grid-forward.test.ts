@@ -90,3 +90,17 @@ test('renderImage on the grid path: samples within Â±1 of the plain path (spec Â
     }
   }
 });
+
+test('gridForwardFast keeps its kernels\' memory between calls: the same values before and after a call that grows it, on every variant', () => {
+  const small = ARCHS[1]!;
+  const large = ARCHS[2]!;
+  const smallParams = randomSirenParams(small, 8);
+  const largeParams = randomSirenParams(large, 9);
+  for (const variant of variants) {
+    const axes = regionAxes(40, 30, [0, 0, 40, 30], 40, 30);
+    const before = gridForwardFast(small, smallParams, axes, undefined, variant).values;
+    // 3000 columns: the column parts alone need more than the memory the small calls left.
+    gridForwardFast(large, largeParams, regionAxes(3000, 2, [0, 0, 3000, 2], 3000, 2), undefined, variant);
+    assert.deepEqual(gridForwardFast(small, smallParams, axes, undefined, variant).values, before, variant);
+  }
+});

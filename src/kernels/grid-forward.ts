@@ -2,6 +2,7 @@ import type { SirenArch } from './arch.js';
 import { encodeAxis, encodedInputs } from './input-encoding.js';
 import { scratchFloats, type GridScratch, type GridValues, type RegionAxes } from './render.js';
 import { createKernels } from './wasm/load.js';
+import type { Kernels } from './wasm/table.js';
 import { checkParamCount, padNet, padParams, writeInputRows } from './wasm/layout.js';
 import { MODE_LINEAR, MODE_SIN, type KernelChoice } from './wasm/table.js';
 
@@ -42,8 +43,7 @@ export function gridForwardFast(arch: SirenArch, params: Float32Array, axes: Reg
   const pingAt = rowsAt + rows * net.widthPad * 4;
   const pongAt = pingAt + plane;
   const outAt = pongAt + plane;
-  const memory = new WebAssembly.Memory({ initial: Math.ceil((outAt + tile * stride * 4) / 65536) });
-  const k = createKernels(memory, kernels);
+  const { memory, kernels: k } = kernelsWithMemory(outAt + tile * stride * 4, kernels);
   const f32 = new Float32Array(memory.buffer);
   padParams(net, params, f32.subarray(paramsAt >> 2, (paramsAt >> 2) + net.size));
   const first = net.layers[0]!;
@@ -74,3 +74,24 @@ export function gridForwardFast(arch: SirenArch, params: Float32Array, axes: Reg
   }
   return { values, stride };
 }
+
+/**
+ * The kernels of `choice` on a memory of at least `bytes`: the one from the
+ * last call, grown if it is too small. A decode calls once per network and
+ * band, and a fresh memory's pages are slow to touch the first time (about
+ * 8 ms of a 768×512 decode's 16 networks here: docs/engine.md); nothing in
+ * it outlives a call, and calls never overlap (each runs to its end).
+ */
+function kernelsWithMemory(bytes: number, choice: KernelChoice): { memory: WebAssembly.Memory; kernels: Kernels } {
+  const pages = Math.ceil(bytes / 65536);
+  if (kept === undefined || kept.choice !== choice) {
+    const memory = new WebAssembly.Memory({ initial: pages });
+    kept = { choice, memory, kernels: createKernels(memory, choice) };
+  } else if (kept.memory.buffer.byteLength < pages * 65536) {
+    kept.memory.grow(pages - kept.memory.buffer.byteLength / 65536);
+    // The TypeScript kernels (no WASM) hold views of the old buffer.
+    kept.kernels = createKernels(kept.memory, choice);
+  }
+  return kept;
+}
+let kept: { choice: KernelChoice; memory: WebAssembly.Memory; kernels: Kernels } | undefined;
