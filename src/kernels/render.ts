@@ -220,8 +220,9 @@ export interface RenderOptions {
 
 /**
  * Renders the image that `networks` describe at `outWidth` × `outHeight`
- * (`renderField`), runs it through `options.filter` if there is one, and
- * rounds it to samples (`rasterFromField`).
+ * (`renderField`), runs it through `options.filter` if there is one (in
+ * place, its rows shared with a grid evaluator that can filter), and rounds
+ * it to samples: the same samples as `rasterFromField` of the field.
  */
 export async function renderImage(
   sourceWidth: number, sourceHeight: number, channels: 1 | 2 | 3 | 4,
