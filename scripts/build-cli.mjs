@@ -29,6 +29,31 @@ const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 const external = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.devDependencies, ...manifest.optionalDependencies })
   .filter((name) => !BUNDLED_PACKAGES.includes(name));
 
+/**
+ * string-width (three copies in the bundle: yargs', cliui's and wrap-ansi's) sets up as it loads an
+ * `Intl.Segmenter` (the first loads ICU's segmentation data) and regexes of Unicode properties (`RGI_Emoji` alone
+ * about 5 ms): some 30 ms of every command's start, though a command run measures no text
+ * (src/cli/help-cache.ts) and only `--help` does (docs/engine.md). The bundle runs that set-up on first use: the
+ * module's body moves into a function that its default export calls once. Should string-width's shape change
+ * (another export), the build stops here rather than bundle it unchanged.
+ */
+const lazyStringWidth = {
+  name: 'lazy-string-width',
+  setup(build) {
+    build.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, async ({ path }) => {
+      const lines = (await readFile(path, 'utf8')).split('\n');
+      const imports = lines.filter((line) => line.startsWith('import '));
+      const body = lines.filter((line) => !line.startsWith('import ')).join('\n');
+      const exported = 'export default function stringWidth(';
+      if (body.split(exported).length !== 2 || /^export /m.test(body.replace(exported, ''))) {
+        throw new Error(`${path}: expected one export, 'export default function stringWidth', for lazyStringWidth to defer`);
+      }
+      const lazy = `let madeStringWidth;\nexport default function stringWidth(...args) {\n  madeStringWidth ??= (() => {\n${body.replace(exported, 'function stringWidth(')}\nreturn stringWidth;\n})();\n  return madeStringWidth(...args);\n}\n`;
+      return { contents: `${imports.join('\n')}\n${lazy}`, loader: 'js' };
+    });
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 try {
   const result = await build({
@@ -47,6 +72,7 @@ try {
     platform: 'node',
     target: 'node20',
     external,
+    plugins: [lazyStringWidth],
     // CommonJS parts of a bundled package call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __snfcCreateRequire } from 'node:module'; const require = __snfcCreateRequire(import.meta.url);" },
     sourcemap: false,
