@@ -10,6 +10,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { Worker } from 'node:worker_threads';
+import { spawnSync } from 'node:child_process';
 import { ROOT, snfc, tempDir } from './helpers/cli.js';
 
 const BUNDLE = path.join(ROOT, 'dist', 'cli');
@@ -63,4 +64,19 @@ test('a command run does not render the help text that yargs keeps for failures 
   const help = snfc(['decode', '--help']);
   assert.equal(help.status, 0);
   assert.match(help.stdout, /--max-pixels/);
+});
+
+test('a command run sets up no text measuring (string-width\'s Intl.Segmenter, build-cli.mjs) and --help does', () => {
+  // Counts the segmenters made, from a module loaded before the CLI.
+  const counter = `data:text/javascript,${encodeURIComponent(
+    'const Made = Intl.Segmenter; let made = 0; Intl.Segmenter = class extends Made { constructor(...a) { super(...a); made += 1; } };'
+    + ' process.on("exit", () => process.stderr.write(`segmenters ${made}\\n`));',
+  )}`;
+  const run = (args: string[]) => spawnSync(process.execPath, ['--import', counter, path.join(ROOT, 'bin', 'snfc.js'), ...args], { cwd: ROOT, encoding: 'utf8' });
+  const info = run(['info', path.join(ROOT, 'fixtures', 'kodim-crop32.snf')]);
+  assert.equal(info.status, 0, info.stderr);
+  assert.match(info.stderr, /segmenters 0\n/);
+  const help = run(['decode', '--help']);
+  assert.equal(help.status, 0);
+  assert.match(help.stderr, /segmenters [1-9]/);
 });
