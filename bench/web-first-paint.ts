@@ -3,7 +3,9 @@
  * <snf-image>: milliseconds from inserting the element to its `load` event
  * (fetch from localhost, parse, render, the next frame), on a fresh page each
  * time (so the worker start and the shader compilation count). Each run's
- * pixels are checked against the Node decoder (±1 level) before its time is kept.
+ * pixels are checked against the Node decoder (±1 level, but for the few
+ * pixels of a filtered file whose filter class flips: spec §4.6) before its
+ * time is kept.
  *
  * Usage: npm run build && node dist/bench/web-first-paint.js FILE.snf [runs]
  * WebGL2 in headless Chromium here is SwiftShader (a CPU rasterizer): its times
@@ -18,6 +20,8 @@ import { toRgba } from '../src/web/rgba.js';
 import { launchChromium } from '../test/helpers/browser.js';
 
 const [file, runsArg = '3'] = process.argv.slice(2);
+/** Most samples, as a share of all, that may differ from the Node decoder's by more than 1 (class flips, below). */
+const MOST_OVER_ONE = 1e-3;
 if (!file) {
   console.error('usage: node dist/bench/web-first-paint.js FILE.snf [runs]');
   process.exit(2);
@@ -69,10 +73,18 @@ try {
       await page.close();
       if (shown.error) throw new Error(`${renderer}: ${shown.error}`);
       let worst = 0;
-      for (let i = 0; i < expected.data.length; i++) worst = Math.max(worst, Math.abs(shown.pixels[i]! - expected.data[i]!));
-      if (worst > 1) throw new Error(`${renderer}: a sample differs from decodeImage by ${worst}`);
+      let overOne = 0;
+      for (let i = 0; i < expected.data.length; i++) {
+        const difference = Math.abs(shown.pixels[i]! - expected.data[i]!);
+        worst = Math.max(worst, difference);
+        if (difference > 1) overOne += 1;
+      }
+      // Spec §4.6: with a restoration filter, a pixel whose class lies within rounding of a threshold or of a
+      // direction's ratio may fall in the neighbouring class in other arithmetic (the GPU's) and differ by more than
+      // ±1. A few in a million are that; more would be a renderer's bug.
+      if (overOne > expected.data.length * MOST_OVER_ONE) throw new Error(`${renderer}: ${overOne} samples differ from decodeImage by more than 1 (worst ${worst})`);
       results[renderer]!.push(shown.ms);
-      console.log(JSON.stringify({ renderer, thread: shown.thread, run, ms: Math.round(shown.ms), worstDifference: worst }));
+      console.log(JSON.stringify({ renderer, thread: shown.thread, run, ms: Math.round(shown.ms), worstDifference: worst, samplesOverOne: overOne }));
     }
   }
 } finally {
