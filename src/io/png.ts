@@ -1,5 +1,5 @@
 import { constants, deflateSync } from 'node:zlib';
-import { concat, pngChunk } from '../photo/embed.js';
+import { writePngChunk } from '../photo/embed.js';
 import type { Raster } from '../raster.js';
 
 /**
@@ -39,8 +39,14 @@ export function encodePng(image: Raster, sixteen = false): Uint8Array {
   const rowBytes = width * channels * (deep ? 2 : 1);
   const raw = deep ? bigEndianBytes(image.data16!) : image.data;
   const filtered = filterSub(raw, rowBytes, height, channels * (deep ? 2 : 1));
-  const compressed = deflateSync(filtered, DEFLATE);
-  return concat([SIGNATURE, pngChunk('IHDR', header), pngChunk('IDAT', compressed), pngChunk('IEND', new Uint8Array(0))]);
+  // One output chunk of zlib's that holds it all, which zlib then hands back as it is (not joined from 16 KiB
+  // pieces), and the file assembled once: each copy is fresh memory, slow to touch (docs/engine.md).
+  const compressed = deflateSync(filtered, { ...DEFLATE, chunkSize: Math.min(2 ** 30, filtered.length + (filtered.length >> 10) + 1024) });
+  const file = new Uint8Array(SIGNATURE.length + 3 * 12 + header.length + compressed.length);
+  file.set(SIGNATURE);
+  const end = writePngChunk(file, writePngChunk(file, SIGNATURE.length, 'IHDR', header), 'IDAT', compressed);
+  writePngChunk(file, end, 'IEND', new Uint8Array(0));
+  return file;
 }
 
 /** 16-bit samples in PNG's byte order (big-endian). */

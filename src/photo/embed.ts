@@ -47,12 +47,18 @@ export class EmbedError extends RangeError {
 /** One PNG chunk: length, type, data and its CRC. */
 export function pngChunk(type: string, data: Uint8Array): Uint8Array {
   const chunk = new Uint8Array(12 + data.length);
-  const view = new DataView(chunk.buffer);
-  view.setUint32(0, data.length);
-  chunk.set(ascii(type), 4);
-  chunk.set(data, 8);
-  view.setUint32(8 + data.length, crc32(chunk.subarray(4, 8 + data.length)));
+  writePngChunk(chunk, 0, type, data);
   return chunk;
+}
+
+/** Writes the chunk `pngChunk` makes into `out` from `at` (12 + data.length bytes); returns where it ends. */
+export function writePngChunk(out: Uint8Array, at: number, type: string, data: Uint8Array): number {
+  const view = new DataView(out.buffer, out.byteOffset + at, 12 + data.length);
+  view.setUint32(0, data.length);
+  out.set(ascii(type), at + 4);
+  out.set(data, at + 8);
+  view.setUint32(8 + data.length, crc32(out.subarray(at + 4, at + 8 + data.length)));
+  return at + 12 + data.length;
 }
 
 /** `png` with the blobs' chunks inserted before its first IDAT. */
