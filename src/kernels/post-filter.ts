@@ -131,9 +131,13 @@ export function pixelSets(
   field: FieldImage, filter: Pick<RestorationFilter, 'thresholds' | 'directions'>, scale: FilterScale = NATIVE, kernel: 'auto' | 'typescript' = 'auto',
 ): Uint8Array {
   const directions = filter.directions ?? 1;
-  const around = directions > 1 || filter.thresholds.length > 0 ? neighbourhood(field, scale) : undefined;
-  const onWasm = around !== undefined && kernel === 'auto' ? filterSetsOnWasm(around, filter.thresholds, directions) : undefined;
+  const classed = directions > 1 || filter.thresholds.length > 0;
+  // The kernel takes the luma a band at a time, so a whole-image luma map is only made for the TypeScript.
+  const onWasm = classed && kernel === 'auto'
+    ? filterSetsOnWasm({ width: field.width, height: field.height, ...neighbourhoodSteps(scale), lumaRows: (first, end, out) => lumaRows(field, first, end, out) }, filter.thresholds, directions)
+    : undefined;
   if (onWasm !== undefined) return onWasm;
+  const around = classed ? neighbourhood(field, scale) : undefined;
   const sets = around === undefined || filter.thresholds.length === 0
     ? new Uint8Array(field.width * field.height) : classesOf(filter.thresholds, activityAround(around));
   if (directions === 1 || around === undefined) return sets;
@@ -458,14 +462,20 @@ const scaledTapCache: ({ x: number; y: number; taps: [number, number][] } | unde
 
 /** Luma of the colour channels (BT.601 weights for RGB; the channel itself for gray). */
 function lumaOf(field: FieldImage): Float32Array {
-  const { width, height, channels, values } = field;
-  const luma = new Float32Array(width * height);
-  const rgb = colourChannels(channels) === 3;
-  for (let i = 0; i < luma.length; i++) {
-    const at = i * channels;
-    luma[i] = rgb ? 0.299 * values[at]! + 0.587 * values[at + 1]! + 0.114 * values[at + 2]! : values[at]!;
-  }
+  const luma = new Float32Array(field.width * field.height);
+  lumaRows(field, 0, field.height, luma);
   return luma;
+}
+
+/** `lumaOf`'s rows [first, end), written to `out` from 0. */
+function lumaRows(field: FieldImage, first: number, end: number, out: Float32Array): void {
+  const { width, channels, values } = field;
+  const rgb = colourChannels(channels) === 3;
+  const count = (end - first) * width;
+  for (let i = 0; i < count; i++) {
+    const at = (first * width + i) * channels;
+    out[i] = rgb ? 0.299 * values[at]! + 0.587 * values[at + 1]! + 0.114 * values[at + 2]! : values[at]!;
+  }
 }
 
 /**

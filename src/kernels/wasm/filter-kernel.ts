@@ -65,9 +65,10 @@ interface FilterKernels {
 
 let kernel: FilterKernels | null | undefined;
 
-/** What the classes read (post-filter.ts `Neighbourhood`). */
+/** What the classes read (post-filter.ts `Neighbourhood`), the luma a band of rows at a time. */
 export interface FilterSetsInput {
-  readonly luma: Float32Array;
+  /** Writes the luma of rows [first, end) to `out` (row `first` at 0). */
+  readonly lumaRows: (first: number, end: number, out: Float32Array) => void;
   readonly width: number;
   readonly height: number;
   readonly stepX: number;
@@ -87,7 +88,7 @@ export interface FilterSetsInput {
 export function filterSetsOnWasm(input: FilterSetsInput, thresholds: Float32Array, directions: number): Uint8Array | undefined {
   if (kernel === undefined) kernel = loadKernel();
   if (kernel === null) return undefined;
-  const { luma, width, height, stepX, stepY, boxX, boxY } = input;
+  const { lumaRows, width, height, stepX, stepY, boxX, boxY } = input;
   const context = stepY + boxY;
   const bandRows = Math.min(height, Math.max(SET_BAND_ROWS, context));
   const most = Math.min(height, bandRows + 2 * context) * width;
@@ -110,7 +111,7 @@ export function filterSetsOnWasm(input: FilterSetsInput, thresholds: Float32Arra
     const end = Math.min(height, first + bandRows);
     const top = Math.max(0, first - context);
     const bottom = Math.min(height, end + context);
-    new Float32Array(buffer, lumaAt, (bottom - top) * width).set(luma.subarray(top * width, bottom * width));
+    lumaRows(top, bottom, new Float32Array(buffer, lumaAt, (bottom - top) * width));
     kernel.filterSets(
       lumaAt, width, bottom - top, stepX, stepY, boxX, boxY, thresholdsAt, thresholds.length, directions,
       laplacianAt, rowsAt, activityAt, prefixAt, ringAt, differencesAt, columnsAt, setsAt,
@@ -137,7 +138,7 @@ const WARM_SIZE = 64;
 export function warmFilterKernels(): void {
   const size = WARM_SIZE;
   const blank = new Float32Array(size * size * 3);
-  filterSetsOnWasm({ luma: blank.subarray(0, size * size), width: size, height: size, stepX: 1, stepY: 1, boxX: 2, boxY: 2 }, new Float32Array(1), 5);
+  filterSetsOnWasm({ lumaRows: (first, end, out) => out.set(blank.subarray(first * size, end * size)), width: size, height: size, stepX: 1, stepY: 1, boxX: 2, boxY: 2 }, new Float32Array(1), 5);
   filterRgbOnWasm({
     values: blank, out: new Float32Array(blank.length), sets: new Uint8Array(size * size), coefficients: new Float64Array(3),
     own: [[0, 1]], cross: [], width: size, height: size, channels: 3, reachX: 1, reachY: 0, n: 1, first: 0, end: size,
