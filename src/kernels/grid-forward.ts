@@ -2,9 +2,8 @@ import type { SirenArch } from './arch.js';
 import { encodeAxis, encodedInputs } from './input-encoding.js';
 import { scratchFloats, type GridScratch, type GridValues, type RegionAxes } from './render.js';
 import { createKernels } from './wasm/load.js';
-import type { Kernels } from './wasm/table.js';
 import { checkParamCount, padNet, padParams, writeInputRows } from './wasm/layout.js';
-import { MODE_LINEAR, MODE_SIN, type KernelChoice } from './wasm/table.js';
+import { MODE_LINEAR, MODE_SIN, type KernelChoice, type Kernels } from './wasm/table.js';
 
 /**
  * The decoder's fast path on a pixel grid. A grid point's inputs are its

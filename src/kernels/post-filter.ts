@@ -319,8 +319,13 @@ export function applyRestorationFilter(
  * the luma's differences, spec §4.6), whichever is further.
  */
 export function filterContextRows(filter: Pick<RestorationFilter, 'radius' | 'cross'>, scale: FilterScale = NATIVE): number {
+  return Math.max(tapReach(filter, scale).y, classReachRows(scale));
+}
+
+/** Rows above and below a pixel that its class reads: the luma's step and the box of its differences. */
+function classReachRows(scale: FilterScale): number {
   const { stepY, boxY } = neighbourhoodSteps(scale);
-  return Math.max(tapReach(filter, scale).y, stepY + boxY);
+  return stepY + boxY;
 }
 
 /** How far the taps reach at `scale`, in output pixels along each axis. */
@@ -350,9 +355,9 @@ export function filterRows(
   const colours = colourChannels(channels);
   const n = tapsPerChannel(filter.radius, filter.cross, colours);
   // The classes of rows [first, end) from those rows and the rows their boxes reach (each class reads no further).
-  const { stepY, boxY } = neighbourhoodSteps(scale);
-  const top = Math.max(0, first - stepY - boxY);
-  const bottom = Math.min(height, end + stepY + boxY);
+  const classReach = classReachRows(scale);
+  const top = Math.max(0, first - classReach);
+  const bottom = Math.min(height, end + classReach);
   const around = top === 0 && bottom === height ? field : { ...field, height: bottom - top, values: values.subarray(top * rowSamples, bottom * rowSamples) };
   const classes = pixelSets(around, filter, scale, kernel).subarray((first - top) * width, (end - top) * width);
   const unit = 2 ** -filter.shift;

@@ -240,12 +240,17 @@ export async function renderImage(
   return roundedRaster(field, field.values, options.sampleBits);
 }
 
+/** `RenderOptions.grid` as a list. */
+function evaluatorsOf(grid: NonNullable<RenderOptions['grid']>): readonly GridEvaluator[] {
+  return Array.isArray(grid) ? (grid as readonly GridEvaluator[]) : [grid as GridEvaluator];
+}
+
 /** Fewest rows of output for which `renderImage` shares the restoration filter with another thread. */
 const SHARED_FILTER_ROWS = 64;
 
 /** The first of `grid`'s evaluators that filters rows on another thread and has started, if any. */
 async function filterHelper(grid: RenderOptions['grid']): Promise<GridEvaluator['filterRows']> {
-  for (const lane of grid === undefined ? [] : Array.isArray(grid) ? (grid as readonly GridEvaluator[]) : [grid as GridEvaluator]) {
+  for (const lane of grid === undefined ? [] : evaluatorsOf(grid)) {
     if (lane.filterRows === undefined) continue;
     try {
       await lane.ready;
@@ -334,7 +339,7 @@ export async function renderField(
   }
   const plain: GridEvaluator = async (arch, params, axes, scratch) =>
     ({ values: await evaluateGrid(arch, params, axes, scratchFloats(scratch, 'values', axes.columns * axes.rows * channels), forward, scratch), stride: channels });
-  const evaluators = grid === undefined ? [plain] : Array.isArray(grid) ? (grid as readonly GridEvaluator[]) : [grid as GridEvaluator];
+  const evaluators = grid === undefined ? [plain] : evaluatorsOf(grid);
   const scratches = evaluators.map((): GridScratch => ({ inputs: new Float32Array(0), values: new Float32Array(0) }));
   await inOrder(jobs.length, evaluators, (j, lane) => {
     const { network, axes } = jobs[j]!;

@@ -65,7 +65,7 @@ interface FilterKernels {
 
 let kernel: FilterKernels | null | undefined;
 
-/** What the classes read (post-filter.ts `Neighbourhood`), the luma a band of rows at a time. */
+/** What the classes read: post-filter.ts's `Neighbourhood`, its luma asked for a band of rows at a time. */
 export interface FilterSetsInput {
   /** Writes the luma of rows [first, end) to `out` (row `first` at 0). */
   readonly lumaRows: (first: number, end: number, out: Float32Array) => void;
