@@ -2,7 +2,7 @@
 // PSNR and MS-SSIM of a decoded PNG against the original, as the bench measures them.
 import { createRequire } from 'node:module';
 const sharp = createRequire(import.meta.url)('sharp');
-const { msSsim } = await import('../dist/src/bench/ms-ssim.js');
+const { msSsim } = await import('../dist/src/metrics/ms-ssim.js');
 const { psnr } = await import('../dist/src/metrics/psnr.js');
 const load = async (p) => { const { data, info } = await sharp(p).removeAlpha().raw().toBuffer({ resolveWithObject: true }); return { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data) }; };
 const [a, b] = await Promise.all([load(process.argv[2]), load(process.argv[3])]);

@@ -16,7 +16,7 @@ import { FILTER_SHAPES, filterBytes, fitFilter, type FilterShape } from '../src/
 import { decodeField } from '../src/decoder/index.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
-import { msSsim } from '../src/bench/ms-ssim.js';
+import { msSsim } from '../src/metrics/ms-ssim.js';
 import { netOfBytes, readRgb } from './rgb-source.js';
 
 const plain = (radius: number, cross: number, classes: number): FilterShape => ({ radius, cross, classes, directions: 1 });

@@ -26,7 +26,7 @@ import { engineByName } from '../src/encoder/engines.js';
 import type { Raster } from '../src/raster.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { seamRatio } from '../src/metrics/seams.js';
-import { msSsim } from '../src/bench/ms-ssim.js';
+import { msSsim } from '../src/metrics/ms-ssim.js';
 
 /** Options of a variant: fixed, or computed from the plan (equal tiles) for the image and rate. */
 type VariantOptions = Partial<ImageEncodeOptions> | ((planned: ReturnType<typeof planEncode>, image: Raster) => Partial<ImageEncodeOptions>);

@@ -9,6 +9,8 @@
 //   fixtures/kodim-crop32-filter-dir.snf       format 2.5: the same with direction classes (2 activity × 5 directions)
 //   fixtures/kodim-crop32-deflated.snf         format 3.5: the 2.5 file with its header deflated (spec §2.2)
 //   fixtures/kodim-crop32-shared.snf           format 4.5: the 2.5 file with shared contexts (spec §6.8), header deflated
+//   fixtures/kodim-crop32-residual.snf         format 4.6: the 4.5 file with a DCT residual (spec §3.11) fitted by the
+//                                              encoder's fit in 160 bytes
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -20,6 +22,8 @@ import sharp from 'sharp';
 import { decodeField, decodeImage } from '../dist/src/decoder/index.js';
 import { readSnf, writeSnf } from '../dist/src/format/index.js';
 import { fitFilter } from '../dist/src/encoder/filter-fit.js';
+import { fitResidual } from '../dist/src/encoder/residual-fit.js';
+import { applyRestorationFilter } from '../dist/src/kernels/post-filter.js';
 
 const fixtures = [
   ['kodim-crop32', ['--fourier', '0', '--metadata']],
@@ -61,6 +65,18 @@ if (wanted.length === 0 || wanted.includes('kodim-crop32-shared')) {
   const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
   writeFileSync('fixtures/kodim-crop32-shared.snf', writeSnf({ header: file.header, networks, sharedContexts: true }));
   await writeReferenceDecode('kodim-crop32-shared');
+}
+
+if (wanted.length === 0 || wanted.includes('kodim-crop32-residual')) {
+  const source = await sharp('fixtures/kodim-crop32.png').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const image = { width: source.info.width, height: source.info.height, channels: 3, data: new Uint8Array(source.data) };
+  const shared = new Uint8Array(readFileSync('fixtures/kodim-crop32-shared.snf'));
+  const file = readSnf(shared);
+  const field = await decodeField(shared);
+  const { residual } = fitResidual(image, { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) }, 160);
+  const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+  writeFileSync('fixtures/kodim-crop32-residual.snf', writeSnf({ header: { ...file.header, residual }, networks, sharedContexts: true }));
+  await writeReferenceDecode('kodim-crop32-residual');
 }
 
 async function writeReferenceDecode(name) {

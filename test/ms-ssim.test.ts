@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { msSsim, msSsimScales } from '../src/bench/ms-ssim.js';
+import { msSsim, msSsimScales } from '../src/metrics/ms-ssim.js';
 import type { Raster } from '../src/raster.js';
 import { syntheticImage } from './helpers/synthetic.js';
 

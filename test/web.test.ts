@@ -10,6 +10,8 @@ import * as decoder from '../src/decoder/index.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { readSnf, writeSnf } from '../src/format/index.js';
 import type { Raster } from '../src/raster.js';
+import { residualPlanes, residualValueCount } from '../src/kernels/residual.js';
+import { mulberry32 } from './helpers/prng.js';
 import { pageRoutes, serveIsolated, WEB_BUNDLE, type IsolatedServer } from '../src/web-server/serve.js';
 import { toRgba } from '../src/web/rgba.js';
 import { CHROMIUM, launchChromium } from './helpers/browser.js';
@@ -58,6 +60,17 @@ before(async () => {
   assert.ok(grayFile.header.kind === 'image');
   const grayFilter = { radius: 2, cross: 0, shift: 7, thresholds: Float32Array.from([0.02]), coefficients: Int8Array.from([20, -10, 5, 30, -5, 8, -40, 10, 0, 25, 3, -6]) };
   files.set('graya-filtered.snf', writeSnf({ header: { ...grayFile.header, filter: grayFilter }, networks: grayFile.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors })) }));
+  // DCT residuals (format x.6): made-up coefficients on the blended RGB file (luma and chroma) and on the gray + alpha one (luma only),
+  // so that the WebGL2 read-back adds them to the colour channels and leaves alpha alone.
+  for (const [name, base, colours] of [['residual.snf', blended.bytes, 3], ['graya-residual.snf', graya.bytes, 1]] as const) {
+    const file = readSnf(base);
+    assert.ok(file.header.kind === 'image');
+    const planes = residualPlanes(file.header.width, file.header.height, colours, 10, colours === 3 ? 3 : 0);
+    const random = mulberry32(name.length);
+    const values = Int16Array.from({ length: residualValueCount(planes) }, () => (random() < 0.5 ? 0 : Math.round(30 * (random() - 0.5))));
+    const residual = { lumaCoefficients: 10, chromaCoefficients: colours === 3 ? 3 : 0, lumaStep: 48, chromaStep: 32, values };
+    files.set(name, writeSnf({ header: { ...file.header, residual }, networks: file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors })), sharedContexts: true }));
+  }
   const corrupt = files.get('fourier.snf')!.slice();
   corrupt[corrupt.length - 9]! ^= 0x40;
   files.set('corrupt.snf', corrupt);
@@ -132,7 +145,7 @@ test('the web bundle is self-contained and at most 40 KB gzipped, WASM kernels i
 });
 
 for (const renderer of ['webgl2', 'wasm'] as const) {
-  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'directions.snf', 'graya-filtered.snf']) {
+  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'directions.snf', 'graya-filtered.snf', 'residual.snf', 'graya-residual.snf']) {
     const boundary = renderer === 'webgl2' && name === 'directions.snf' ? ' (but for a few pixels on a direction boundary, spec §4.6)' : '';
     test(`renderer=${renderer} shows ${name} within ±1 level of decodeImage at 1× and 2× box size${boundary}`, async () => {
       const { width, height } = (await decodeImage(files.get(name)!));

@@ -1,4 +1,4 @@
-"""MS-SSIM (as src/bench/ms-ssim.ts: 11-tap Gaussian σ 1.5, valid windows, 2×2 means between
+"""MS-SSIM (as src/metrics/ms-ssim.ts: 11-tap Gaussian σ 1.5, valid windows, 2×2 means between
 scales, RGB channels averaged) split into its scales and terms."""
 import numpy as np
 from scipy.ndimage import convolve1d

@@ -1,7 +1,7 @@
 import sharp from 'sharp';
 import { psnr, reportPsnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
-import { msSsim } from './ms-ssim.js';
+import { msSsim } from '../metrics/ms-ssim.js';
 
 /**
  * The classic codecs of `snfc bench`, through sharp (libvips): JPEG by

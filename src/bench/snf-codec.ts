@@ -1,7 +1,7 @@
 import { psnr, reportPsnr } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import type { EngineName } from '../encoder/engines.js';
-import { msSsim } from './ms-ssim.js';
+import { msSsim } from '../metrics/ms-ssim.js';
 import { seamRatio } from '../metrics/seams.js';
 import type { Tuning } from '../encoder/contrast-weights.js';
 

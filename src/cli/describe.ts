@@ -1,5 +1,6 @@
 import { parameterCount } from '../kernels/arch.js';
 import { filterClasses } from '../kernels/post-filter.js';
+import { RESIDUAL_STEP_UNIT } from '../kernels/residual.js';
 import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 
@@ -37,6 +38,11 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, overlap: header.blend?.overlap,
     filter: header.kind === 'image' && header.filter !== undefined
       ? { radius: header.filter.radius, cross: header.filter.cross, classes: filterClasses(header.filter), directions: header.filter.directions ?? 1 } : undefined,
+    residual: header.kind === 'image' && header.residual !== undefined ? {
+      lumaCoefficients: header.residual.lumaCoefficients, chromaCoefficients: header.residual.chromaCoefficients,
+      lumaStep: header.residual.lumaStep * RESIDUAL_STEP_UNIT, chromaStep: header.residual.chromaStep * RESIDUAL_STEP_UNIT,
+      nonzero: header.residual.values.reduce((count, q) => count + (q !== 0 ? 1 : 0), 0),
+    } : undefined,
     // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.
     train: header.train?.psnr === undefined ? header.train : { ...header.train, ...reportPsnr(header.train.psnr) },
     metadata: header.metadata === undefined ? undefined : metadataSizes(header.metadata),
@@ -50,6 +56,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     `format:    snf ${summary.format}${formatNotes(bytes[8]!, summary.headerMapBytes)}`,
     `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}${summary.filter.directions > 1 ? ` × ${summary.filter.directions} directions` : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
+    ...(summary.residual ? [`residual:  DCT of 8x8 blocks, ${summary.residual.lumaCoefficients} luma${summary.residual.chromaCoefficients > 0 ? ` and ${summary.residual.chromaCoefficients} chroma` : ''} coefficients a block, step ${summary.residual.lumaStep} levels, ${summary.residual.nonzero} nonzero`] : []),
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
   ];
   const train = header.train;

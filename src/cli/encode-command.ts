@@ -38,8 +38,10 @@ export const encodeCommand = {
     const bytes = await readInput(input);
     // Audio or image by content, not by extension.
     if (isAudioInput(bytes)) {
-      if (options.tune !== undefined) throw usageError(`--tune is for images; '${input}' is a WAV file`);
-      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, tune: _tune, filter: _filter, ...shared } = options;
+      for (const [flag, value] of [['tune', options.tune], ['residual', options.residual]] as const) {
+        if (value !== undefined) throw usageError(`--${flag} is for images; '${input}' is a WAV file`);
+      }
+      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, tune: _tune, filter: _filter, residual: _residual, ...shared } = options;
       return encodeAudioFile(argv, input, output, bytes, shared, engine);
     }
     if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);
@@ -61,11 +63,12 @@ export const encodeCommand = {
         alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, weightDecay: result.weightDecay, seed: result.seed, restarts: result.restarts, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, tune: result.tune, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
         filterClasses: result.filterClasses, filterDirections: result.filterDirections, ...(result.filterClasses > 0 ? { unfilteredPsnr: reportPsnr(result.unfilteredPsnr).psnr } : {}),
+        residualBytes: result.residualBytes, ...(result.residualBytes > 0 ? { networkPsnr: reportPsnr(result.networkPsnr).psnr } : {}),
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
       process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
-        `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}${filterText(result)}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s` +
+        `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}${filterText(result)}${residualText(result)}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s` +
         `${keepMetadata ? `; metadata kept: ${result.metadataBytes} bytes` : ''})\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
@@ -77,9 +80,14 @@ export const encodeCommand = {
   },
 };
 
+/** `, residual 4,812 bytes +0.97 dB`: the DCT residual's share and what it brought, when the file has one. */
+function residualText(result: { residualBytes: number; psnr: number; networkPsnr: number }): string {
+  return result.residualBytes > 0 ? `, residual ${result.residualBytes} bytes ${result.psnr >= result.networkPsnr ? '+' : ''}${(result.psnr - result.networkPsnr).toFixed(2)} dB` : '';
+}
+
 /** `, filter +0.31 dB`: what the restoration filter took back, when the file has one. */
-function filterText(result: { filterClasses: number; psnr: number; unfilteredPsnr: number }): string {
-  return result.filterClasses > 0 ? `, filter ${result.psnr >= result.unfilteredPsnr ? '+' : ''}${(result.psnr - result.unfilteredPsnr).toFixed(2)} dB` : '';
+function filterText(result: { filterClasses: number; networkPsnr: number; unfilteredPsnr: number }): string {
+  return result.filterClasses > 0 ? `, filter ${result.networkPsnr >= result.unfilteredPsnr ? '+' : ''}${(result.networkPsnr - result.unfilteredPsnr).toFixed(2)} dB` : '';
 }
 
 /** `width 24`, or `widths 9–40` when the tiles' networks differ. */

@@ -84,7 +84,7 @@ export async function decodeImage(
   // A caller's evaluator (Node's threads) gets encoded grids; the default is the grid path of the kernels loaded.
   return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), {
     overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8, grid: gridEvaluators(options),
-    ...(header.filter === undefined ? {} : { filter: header.filter }),
+    ...(header.filter === undefined ? {} : { filter: header.filter }), ...(header.residual === undefined ? {} : { residual: header.residual }),
   });
 }
 

@@ -2,7 +2,9 @@ import { parameterCount, type SirenArch } from '../kernels/arch.js';
 import { initKernels, selectForward, selectGrid } from '../kernels/forward-select.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../kernels/render.js';
-import { filterClasses, type RestorationFilter } from '../kernels/post-filter.js';
+import { applyRestorationFilter, filterClasses, type FieldImage, type RestorationFilter } from '../kernels/post-filter.js';
+import type { ImageResidual } from '../kernels/residual.js';
+import { DEFAULT_RESIDUAL_SHARE, fitResidual, MAX_RESIDUAL_BYTES, MAX_RESIDUAL_SHARE, RESIDUAL_CHOICE } from './residual-fit.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import {
@@ -100,6 +102,14 @@ export interface ImageEncodeOptions extends FitSettings {
    * whose bytes are at most 2.5 % of the file (`FILTER_MAX_SHARE`), `off` never.
    */
   readonly filter?: FilterMode;
+  /**
+   * Share of a target rate's bytes spent on a DCT residual (spec §4.7,
+   * residual-fit.ts) rather than on the networks: 0 (none) to
+   * MAX_RESIDUAL_SHARE. The networks are planned and quantized for the rest
+   * and the residual, fitted to what they and the filter leave, fills the
+   * file up to the target. Only with a target rate. Default DEFAULT_RESIDUAL_SHARE.
+   */
+  readonly residual?: number;
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
@@ -128,6 +138,10 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly filterDirections: number;
   /** PSNR (dB) of the decoded field before the filter (equal to `psnr` without one). */
   readonly unfilteredPsnr: number;
+  /** Bytes of the DCT residual's header entry (0: none). */
+  readonly residualBytes: number;
+  /** PSNR (dB) of the decoded field before the residual, through the filter (equal to `psnr` without one). */
+  readonly networkPsnr: number;
 }
 
 /** Output pixels per source pixel of a render at the image's own size. */
@@ -238,7 +252,7 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   const omega = options.omega ?? DEFAULT_OMEGA;
   const depth = options.depth ?? DEFAULT_DEPTH;
   const tiling = options.tiles ?? autoTiles(image.width, image.height);
-  const rateMode = options.bpp !== undefined || options.width === undefined;
+  const rateMode = isRateMode(options);
   const bpp = options.bpp ?? DEFAULT_BPP;
   const fourier = options.fourier ?? defaultFourier(Math.floor(image.width / tiling.columns), Math.floor(image.height / tiling.rows));
   // Before anything is sized by it: a bad level count would otherwise fail only when the file is written.
@@ -309,7 +323,11 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
-  const { tiling, arch, rateMode, bpp, overlap, widths, passes } = planEncode(image, options);
+  const residualShare = checkResidualShare(options);
+  const rateMode = isRateMode(options);
+  const fullBpp = options.bpp ?? DEFAULT_BPP;
+  // With a residual the networks are planned for their share of the rate; the residual fills the rest.
+  const { tiling, arch, bpp, overlap, widths, passes } = planEncode(image, rateMode && residualShare > 0 ? { ...options, bpp: fullBpp * (1 - residualShare) } : options);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
   checkMetadataSize(stored);
@@ -349,9 +367,10 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const targetBytes = (bpp * image.width * image.height) / 8;
   const reserved = filterMode === 'auto' && rateMode ? filterShapeFor(targetBytes, image.channels) : undefined;
   const placeholder = reserved && placeholderFilter(reserved, image.channels);
-  const headerFor = (quality: number, fitted: FitSummary, filter: RestorationFilter | undefined, withMetadata = false): SnfHeader => ({
+  const headerFor = (quality: number, fitted: FitSummary, filter: RestorationFilter | undefined, withMetadata = false, residual?: ImageResidual): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }), ...(filter === undefined ? {} : { filter }),
+    ...(residual === undefined ? {} : { residual }),
     // No wall-clock time in the file: the same input and options must give the same bytes.
     // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
     ...(options.metadata === true ? { train: {
@@ -385,14 +404,20 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const unfilteredPsnr = psnr(image, unfiltered);
   const filteredPsnr = filtered === undefined ? -Infinity : psnr(image, filtered);
   const filter = filteredPsnr > unfilteredPsnr ? fitted : undefined;
-  const decoded = filter === undefined ? unfiltered : filtered!;
-  const quality = filter === undefined ? unfilteredPsnr : filteredPsnr;
+  const networkPsnr = filter === undefined ? unfilteredPsnr : filteredPsnr;
+  const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
+  const withResidual = rateMode && residualShare > 0
+    ? addResidualToFill(image, field, filter, fullTargetBytes, RESIDUAL_CHOICE[tune], (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
+    : undefined;
+  const residual = withResidual?.residual;
+  const decoded = withResidual?.decoded ?? (filter === undefined ? unfiltered : filtered!);
+  const quality = withResidual ? psnr(image, withResidual.decoded) : networkPsnr;
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
-  const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true));
-  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, filter)).length;
+  const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true, residual));
+  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, filter, false, residual)).length;
   // The rate control sized the file with placeholders, which a deflated header (spec §2.2) may miss by a few bytes: the
   // file as written says whether the target was hit.
-  const rateHit = trained.rateHit === undefined ? undefined : withinRate(bytes.length - metadataBytes, targetBytes);
+  const rateHit = trained.rateHit === undefined ? undefined : withinRate(bytes.length - metadataBytes, fullTargetBytes);
   const params = tiles.reduce((sum, tile) => sum + parameterCount(tile.arch), 0);
   const allTensors = tensors.flat();
   return {
@@ -400,5 +425,52 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
     seconds: elapsed(), engine: trained.engine, ...(rateHit === undefined ? {} : { rateHit }), metadataBytes, widths, tilePsnrs, tune,
     filterClasses: filter === undefined ? 0 : filterClasses(filter), filterDirections: filter === undefined ? 0 : filter.directions ?? 1, unfilteredPsnr,
+    residualBytes: withResidual?.bytes ?? 0, networkPsnr,
   };
+}
+
+/** Whether `options` ask for a target rate (the default) rather than a fixed width and bits. */
+function isRateMode(options: ImageEncodeOptions): boolean {
+  return options.bpp !== undefined || options.width === undefined;
+}
+
+/** `options.residual`, checked; the default where absent. */
+function checkResidualShare(options: ImageEncodeOptions): number {
+  const share = options.residual ?? DEFAULT_RESIDUAL_SHARE;
+  if (typeof share !== 'number' || !(share >= 0 && share <= MAX_RESIDUAL_SHARE)) {
+    throw new EncodeOptionsError(`residual must be a share of the rate from 0 to ${MAX_RESIDUAL_SHARE}; got ${String(share)}`);
+  }
+  if (options.residual !== undefined && share > 0 && !isRateMode(options)) {
+    throw new EncodeOptionsError('residual is a share of a target rate: give it with bpp, not with a fixed width');
+  }
+  return share;
+}
+
+/** Most tries at fitting the residual into the bytes left: a deflated header's size moves by a few bytes with its content. */
+const RESIDUAL_FILL_TRIES = 4;
+
+/**
+ * The DCT residual (residual-fit.ts) that fills the file up to `targetBytes`:
+ * fitted to the field through the filter, as the decoder renders it, in
+ * the bytes the networks left, and fitted again in fewer where the file as
+ * written (`sizeWith`, its header deflated) comes out over the target.
+ * Undefined where no residual fits.
+ */
+function addResidualToFill(
+  image: Raster, field: FieldImage, filter: RestorationFilter | undefined, targetBytes: number, choice: (typeof RESIDUAL_CHOICE)[Tuning],
+  sizeWith: (residual?: ImageResidual) => number,
+): { residual: ImageResidual; bytes: number; decoded: Raster } | undefined {
+  const values = filter === undefined ? field.values : applyRestorationFilter(field, filter, NATIVE_SCALE);
+  const filteredField = { ...field, values };
+  let budget = Math.floor(Math.min(targetBytes - sizeWith(), MAX_RESIDUAL_BYTES));
+  for (let attempt = 0; attempt < RESIDUAL_FILL_TRIES && budget > 0; attempt++) {
+    const fitted = fitResidual(image, filteredField, budget, choice);
+    if (fitted === undefined) return undefined;
+    const over = sizeWith(fitted.residual) - targetBytes;
+    if (over <= 0 || attempt === RESIDUAL_FILL_TRIES - 1) {
+      return { ...fitted, decoded: rasterFromField(filteredField, NATIVE_SCALE, { residual: fitted.residual }) };
+    }
+    budget -= over;
+  }
+  return undefined;
 }

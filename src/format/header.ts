@@ -14,6 +14,8 @@ import { array, bad, finite, int, isMap, map, oneOf, type HeaderMap } from './he
 import { validateMetadata, type StoredMetadata } from './metadata.js';
 import type { HeaderValue } from './msgpack.js';
 import { validateFilter } from './filter.js';
+import { validateResidual } from './residual.js';
+import type { ImageResidual } from '../kernels/residual.js';
 import type { RestorationFilter } from '../kernels/post-filter.js';
 import { extendRegion, findOverlap, gridRegions, maxOverlap } from './tiling.js';
 import { stepOfCode } from './step-grid.js';
@@ -80,6 +82,8 @@ export interface ImageHeader extends HeaderCommon {
   readonly normalization: 'symmetric8';
   /** The restoration filter the field is decoded through (spec §3.10, §4.6, version x.4); absent: none. */
   readonly filter?: RestorationFilter;
+  /** The DCT residual added after the filter (spec §3.11, §4.7, version x.6); absent: none. */
+  readonly residual?: ImageResidual;
 }
 
 /** Header of an audio file (spec §3.3). */
@@ -149,7 +153,7 @@ const IMAGE_KEYS = ['width', 'height', 'layout'] as const;
 const AUDIO_KEYS = ['sampleRate', 'length', 'channels'] as const;
 /** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6); `extra` may not hold these. */
 export const ROOT_KEYS: ReadonlySet<string> = new Set<string>([
-  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend', 'filter',
+  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend', 'filter', 'res',
 ]);
 const TRAIN_NUMBERS = ['alpha', 'lr'] as const;
 
@@ -202,12 +206,17 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     const layout = oneOf(h.layout, 'layout', Object.keys(IMAGE_LAYOUTS) as ImageLayout[]);
     // §3.10: the restoration filter, an image key (version x.4).
     const filter = h.filter === undefined ? undefined : validateFilter(h.filter, layout);
-    header = { kind, width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', ...common, ...(filter ? { filter } : {}) };
+    // §3.11: the DCT residual, an image key (version x.6).
+    const residual = h.res === undefined ? undefined : validateResidual(h.res, layout, width, height);
+    header = {
+      kind, width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', ...common, ...(filter ? { filter } : {}), ...(residual ? { residual } : {}),
+    };
   } else {
     const sampleRate = int(h.sampleRate, 'sampleRate', 1, U32_MAX);
     const length = int(h.length, 'length', 1, U32_MAX, { max: limits.maxAudioLength, name: 'maxAudioLength' });
     const channels = int(h.channels, 'channels', 1, MAX_AUDIO_CHANNELS);
     if (h.filter !== undefined) fail('BAD_HEADER', 'bad header: key filter does not belong in an audio header (the restoration filter is for images)');
+    if (h.res !== undefined) fail('BAD_HEADER', 'bad header: key res does not belong in an audio header (the DCT residual is for images)');
     header = { kind, sampleRate, length, channels, colorSpace: 'linear', normalization: 'identity', ...common };
   }
 

@@ -17,7 +17,7 @@ import { deflateSync } from 'fflate';
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
   CONTAINER_OVERHEAD, DEFAULT_LIMITS, DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
-  BLEND_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, DIRECTION_FILTER_VERSION_MINOR, FILTER_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
+  BLEND_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, DIRECTION_FILTER_VERSION_MINOR, FILTER_VERSION_MINOR, RESIDUAL_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
@@ -29,6 +29,7 @@ import {
 import { inflateAtMost } from './inflate.js';
 import { inflateMetadata, metadataValue, type PhotoMetadata } from './metadata.js';
 import { filterValue } from './filter.js';
+import { residualValue } from './residual.js';
 import { decodeHeaderValue, encodeHeaderValue, Float64, type WritableValue } from './msgpack.js';
 import { findGrid } from './tiling.js';
 import { decodeTensors, encodeTensors } from './range-coder.js';
@@ -332,9 +333,11 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const view = new DataView(out.buffer);
   out.set(SNF_MAGIC, 0);
   out[OFFSET_MAJOR] = carried !== undefined ? SHARED_CONTEXTS_VERSION_MAJOR : header === map ? major : DEFLATED_HEADER_VERSION_MAJOR;
-  // §2.2: a filter with direction classes is an x.5 feature, a filter x.4, compact tables x.3, partial archs x.2, blending 2.1; everything else is 1.0 or 2.0.
+  // §2.2: a residual is an x.6 feature, a filter with direction classes x.5, a filter x.4, compact tables x.3, partial archs x.2, blending 2.1; everything else is 1.0 or 2.0.
   const filter = file.header.kind === 'image' ? file.header.filter : undefined;
-  out[OFFSET_MINOR] = filter !== undefined && (filter.directions ?? 1) > 1 ? DIRECTION_FILTER_VERSION_MINOR
+  const residual = file.header.kind === 'image' ? file.header.residual : undefined;
+  out[OFFSET_MINOR] = residual !== undefined ? RESIDUAL_VERSION_MINOR
+    : filter !== undefined && (filter.directions ?? 1) > 1 ? DIRECTION_FILTER_VERSION_MINOR
     : filter !== undefined ? FILTER_VERSION_MINOR
     : layout.tables.some((table) => table.key === 'q') ? COMPACT_TABLE_VERSION_MINOR
     : layout.networks.some((network) => partialArchOf(network.arch, layout.shared)) ? PARTIAL_ARCH_VERSION_MINOR
@@ -487,6 +490,7 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
     out.blend = { overlap: [...header.blend.overlap] };
   }
   if (header.kind === 'image' && header.filter !== undefined) out.filter = filterValue(header.filter, header.layout);
+  if (header.kind === 'image' && header.residual !== undefined) out.res = residualValue(header.residual, header.layout, header.width, header.height);
   out.networks = layout.tables.map((table, n) => {
     const network = layout.networks[n]!;
     const entry: { [key: string]: WritableValue } = {};

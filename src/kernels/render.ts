@@ -6,6 +6,7 @@ import { blendWeight } from './blend.js';
 import { axisPixels } from './pixel-grid.js';
 import { applyRestorationFilter, filterRows, type FieldImage, type FilterScale, type RestorationFilter } from './post-filter.js';
 import { warmFilterKernels } from './wasm/filter-kernel.js';
+import { addResidual, type ImageResidual } from './residual.js';
 
 /**
  * Evaluates a field at `count` points; `forwardScalar` has this shape. May
@@ -216,6 +217,8 @@ export interface RenderOptions {
   readonly grid?: GridEvaluator | readonly GridEvaluator[];
   /** The restoration filter the field passes through before rounding (spec §4.6); none if absent. */
   readonly filter?: RestorationFilter;
+  /** The DCT residual added to the field after the filter (spec §4.7); none if absent. */
+  readonly residual?: ImageResidual;
 }
 
 /**
@@ -237,6 +240,7 @@ export async function renderImage(
     const scale = { x: outWidth / sourceWidth, y: outHeight / sourceHeight };
     await filterInPlace(field, options.filter, scale, await filterHelper(options.grid));
   }
+  if (options.residual !== undefined) addResidual(field, options.residual, { width: sourceWidth, height: sourceHeight });
   return roundedRaster(field, field.values, options.sampleBits);
 }
 
@@ -283,14 +287,18 @@ async function filterInPlace(field: FieldImage, filter: RestorationFilter, scale
 
 /**
  * The samples of a rendered field: through `options.filter` if there is one
- * (its offsets scaled by `scale`, output pixels per source pixel), then
- * rounded by the inverse of the normalization (spec §4.3), to 8 bits and
+ * (its offsets scaled by `scale`, output pixels per source pixel), plus
+ * `options.residual` if there is one, then rounded by the inverse of the normalization (spec §4.3), to 8 bits and
  * with `sampleBits` 16 to 16 bits as well.
  */
 export function rasterFromField(
-  field: FieldImage, scale: { x: number; y: number }, options: Pick<RenderOptions, 'filter' | 'sampleBits'> = {},
+  field: FieldImage, scale: { x: number; y: number }, options: Pick<RenderOptions, 'filter' | 'residual' | 'sampleBits'> = {},
 ): Raster {
-  const values = options.filter === undefined ? field.values : applyRestorationFilter(field, options.filter, scale);
+  const filtered = options.filter === undefined ? field.values : applyRestorationFilter(field, options.filter, scale);
+  if (options.residual === undefined) return roundedRaster(field, filtered, options.sampleBits);
+  // The caller's field stays as it was.
+  const values = filtered === field.values ? filtered.slice() : filtered;
+  addResidual({ ...field, values }, options.residual, { width: Math.round(field.width / scale.x), height: Math.round(field.height / scale.y) });
   return roundedRaster(field, values, options.sampleBits);
 }
 

@@ -1,9 +1,10 @@
 import { layerShapes } from '../kernels/arch.js';
-import { networkParams, type ImageSnfFile, type NetworkArch } from '../format/index.js';
+import { networkParams, type ImageHeader, type ImageSnfFile, type NetworkArch } from '../format/index.js';
 import { axisSpan, firstLayerTable, shaderWeights } from './field-tables.js';
 import { placements } from './placement.js';
-import { applyRestorationFilter, type RestorationFilter } from '../kernels/post-filter.js';
+import { applyRestorationFilter } from '../kernels/post-filter.js';
 import { warmFilterKernels } from '../kernels/wasm/filter-kernel.js';
+import { addResidual } from '../kernels/residual.js';
 import type { RgbaPixels } from './rgba.js';
 
 /**
@@ -306,7 +307,7 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
           gl.flush();
         }
       }
-      if (header.filter !== undefined) filterSums(header.filter, CHANNELS[header.layout], width, height, { x: width / header.width, y: height / header.height });
+      if (header.filter !== undefined || header.residual !== undefined) correctSums(header, CHANNELS[header.layout], width, height);
       last = { channels: CHANNELS[header.layout], width, height };
       drawOutput();
     },
@@ -339,19 +340,23 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
   };
 
   /**
-   * Runs the restoration filter (spec §4.6) over the summed field: the sums
-   * come back to the CPU as floats, go through the kernel the WASM path
-   * uses, and return to the sum texture that the output pass rounds. The
-   * sum texture is bound to the framebuffer and its rows are the image's, top first.
+   * Runs the restoration filter (spec §4.6) over the summed field and adds
+   * the DCT residual (spec §4.7): the sums come back to the CPU as floats,
+   * go through the kernels the WASM path uses, and return to the sum texture
+   * that the output pass rounds. The sum texture is bound to the framebuffer
+   * and its rows are the image's, top first.
    */
-  function filterSums(filter: RestorationFilter, channels: number, width: number, height: number, scale: { x: number; y: number }): void {
+  function correctSums(header: ImageHeader, channels: number, width: number, height: number): void {
     gl!.disable(gl!.BLEND);
     gl!.disable(gl!.SCISSOR_TEST);
     const rgba = new Float32Array(width * height * 4);
     gl!.readPixels(0, 0, width, height, gl!.RGBA, gl!.FLOAT, rgba);
     const values = new Float32Array(width * height * channels);
     for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) values[i * channels + c] = rgba[i * 4 + c]!;
-    const filtered = applyRestorationFilter({ width, height, channels, values }, filter, scale);
+    const field = { width, height, channels, values };
+    const scale = { x: width / header.width, y: height / header.height };
+    const filtered = header.filter === undefined ? values : applyRestorationFilter(field, header.filter, scale);
+    if (header.residual !== undefined) addResidual({ ...field, values: filtered }, header.residual, header);
     for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) rgba[i * 4 + c] = filtered[i * channels + c]!;
     gl!.bindTexture(gl!.TEXTURE_2D, sumTexture);
     gl!.texSubImage2D(gl!.TEXTURE_2D, 0, 0, 0, width, height, gl!.RGBA, gl!.FLOAT, rgba);

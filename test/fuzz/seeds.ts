@@ -32,6 +32,9 @@ export const DEFLATED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-deflated.s
 export const DEFLATED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-deflated.decoded.png');
 export const SHARED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-shared.snf');
 export const SHARED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-shared.decoded.png');
+/** The 4.5 file in format 4.6: with a DCT residual (spec §3.11), and its reference decode. */
+export const RESIDUAL_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-residual.snf');
+export const RESIDUAL_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-residual.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
@@ -94,6 +97,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'direction filter fixture', bytes: new Uint8Array(readFileSync(DIRECTION_FIXTURE_SNF)) },
     { name: 'deflated header fixture', bytes: new Uint8Array(readFileSync(DEFLATED_FIXTURE_SNF)) },
     { name: 'shared contexts fixture', bytes: new Uint8Array(readFileSync(SHARED_FIXTURE_SNF)) },
+    { name: 'residual fixture', bytes: new Uint8Array(readFileSync(RESIDUAL_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {

@@ -1,0 +1,54 @@
+/**
+ * A network-only .snf plus a DCT residual (spec §4.7) that fills it up to a
+ * size (docs/studies.md, "A DCT residual for the mid frequencies"): the
+ * file's field is rendered and filtered as the decoder does, the encoder's
+ * residual fit (src/encoder/residual-fit.ts) spends the bytes left, and the
+ * rewritten file is decoded by the decoder and measured (PSNR, MS-SSIM).
+ * Compare with a file encoded at the full size: the residual pays where the
+ * pair is ahead.
+ *
+ *   npm run build && node dist/bench/residual-fill.js photo-0.8bpp.snf photo.png BYTES [out.snf]
+ *
+ * With --each, one line per count of luma coefficients (the encoder keeps the best by PSNR). A file that
+ * already has a residual is measured without it first.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import { decodeField, decodeImage } from '../src/decoder/index.js';
+import { applyRestorationFilter } from '../src/kernels/post-filter.js';
+import { fitResidual, RESIDUAL_LUMA_COUNTS } from '../src/encoder/residual-fit.js';
+import { readSnf, writeSnf, isImageFile } from '../src/format/index.js';
+import { psnr } from '../src/metrics/psnr.js';
+import { msSsim } from '../src/metrics/ms-ssim.js';
+import { readRgb } from './rgb-source.js';
+
+const each = process.argv.includes('--each');
+const [snfPath, sourcePath, sizeText, outPath] = process.argv.slice(2).filter((arg) => arg !== '--each');
+if (snfPath === undefined || sourcePath === undefined || !(Number(sizeText) > 0)) {
+  console.error('usage: node dist/bench/residual-fill.js file.snf source.png BYTES [out.snf]');
+  process.exit(2);
+}
+const read = readSnf(new Uint8Array(readFileSync(snfPath)));
+if (!isImageFile(read)) throw new Error(`${snfPath} is not an image`);
+const { residual: _dropped, ...header } = read.header;
+const file = { ...read, header };
+const bytes = writeSnf({ ...file, sharedContexts: true });
+const source = await readRgb(sourcePath);
+const field = await decodeField(bytes);
+const values = file.header.filter === undefined ? field.values : applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 });
+const before = await decodeImage(bytes);
+console.log(`${snfPath}: ${bytes.length} bytes, ${psnr(source, before).toFixed(2)} dB, MS-SSIM ${msSsim(source, before).value.toFixed(4)}`);
+for (const counts of each ? RESIDUAL_LUMA_COUNTS.map((count) => [count]) : [RESIDUAL_LUMA_COUNTS]) {
+  const started = performance.now();
+  const fitted = fitResidual(source, { ...field, values }, Number(sizeText) - bytes.length, { counts, by: 'psnr' });
+  const seconds = (performance.now() - started) / 1000;
+  if (fitted === undefined) {
+    console.log('  no residual fits');
+    continue;
+  }
+  const rewritten = writeSnf({ ...file, header: { ...file.header, residual: fitted.residual }, sharedContexts: true });
+  const after = await decodeImage(rewritten);
+  const { lumaCoefficients, chromaCoefficients, lumaStep } = fitted.residual;
+  console.log(`  + residual (${lumaCoefficients}/${chromaCoefficients} coefficients, step ${(lumaStep / 16).toFixed(2)}, fitted in ${seconds.toFixed(1)} s): `
+    + `${rewritten.length} bytes, ${psnr(source, after).toFixed(2)} dB, MS-SSIM ${msSsim(source, after).value.toFixed(4)}`);
+  if (outPath !== undefined) writeFileSync(outPath, rewritten);
+}

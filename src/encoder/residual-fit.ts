@@ -1,0 +1,176 @@
+/**
+ * Fits the DCT residual of spec §4.7 (kernels/residual.ts) to what the
+ * networks and the filter left of a photo: the residual in YCbCr (chroma
+ * averaged over 2 × 2), each 8 × 8 block's DCT, its first coefficients in
+ * zigzag order quantized with a dead zone, at the finest step whose coded
+ * size fits the bytes the rate control left for it. Among a few counts of
+ * coefficients it keeps the one that decodes closest to the source.
+ * Measured in docs/studies.md ("A DCT residual for the mid frequencies").
+ */
+import { colourChannels } from '../kernels/post-filter.js';
+import {
+  MAX_RESIDUAL_COEFFICIENTS, RESIDUAL_BLOCK, RESIDUAL_STEP_UNIT, dctBasis, residualPlanes, ZIGZAG, type ImageResidual, type ResidualPlane,
+} from '../kernels/residual.js';
+import { rasterFromField } from '../kernels/render.js';
+import { encodeResidualValues, MAX_RESIDUAL_STEP } from '../format/residual.js';
+import type { FieldImage } from '../kernels/post-filter.js';
+import { psnr } from '../metrics/psnr.js';
+import { msSsim } from '../metrics/ms-ssim.js';
+import type { Tuning } from './contrast-weights.js';
+import type { Raster } from '../raster.js';
+
+/** Share of a target rate the encoder gives the residual by default (`--residual`): measured in docs/studies.md. */
+export const DEFAULT_RESIDUAL_SHARE = 0;
+/** Most share of the rate the residual may take: the networks keep at least half. */
+export const MAX_RESIDUAL_SHARE = 0.5;
+/** Most bytes of a residual: it lives in the header, which readers refuse past 1 MiB (spec §8), beside the networks' entries. */
+export const MAX_RESIDUAL_BYTES = 768 * 1024;
+
+/** Luma coefficients a block may keep, tried in turn. */
+export const RESIDUAL_LUMA_COUNTS = [10, 15, 21, 28, 36, 45, 64] as const;
+
+/**
+ * Which count of coefficients each `--tune` keeps (docs/studies.md, "A DCT
+ * residual"): in the same bytes, more coefficients at a coarser step raise
+ * PSNR and fewer at a finer one raise MS-SSIM, about linearly in between.
+ * `psnr` keeps the count with the best PSNR, `ssim` the one with the best
+ * MS-SSIM, `balanced` the best PSNR among the counts up to 21, where both
+ * were above the networks alone on the photos measured.
+ */
+export const RESIDUAL_CHOICE: Readonly<Record<Tuning, { readonly counts: readonly number[]; readonly by: 'psnr' | 'ms-ssim' }>> = {
+  psnr: { counts: RESIDUAL_LUMA_COUNTS, by: 'psnr' },
+  balanced: { counts: [10, 15, 21], by: 'psnr' },
+  ssim: { counts: RESIDUAL_LUMA_COUNTS, by: 'ms-ssim' },
+};
+/** Chroma coefficients: the mean and the first two frequencies; chroma error is smaller and MS-SSIM does not see it. */
+const CHROMA_COEFFICIENTS = 3;
+/** Values within this fraction of a step above a half-step round towards zero: cheaper zeros, little error (as JPEG encoders do). */
+const DEAD_ZONE = 0.2;
+/** Bytes of the `res` map besides its coded stream: keys, four integers and the bin's length (spec §3.11). */
+export const RESIDUAL_MAP_BYTES = 24;
+
+/** Each plane's blocks' DCT coefficients, 64 a block in zigzag order (orthonormal, in 8-bit levels). */
+interface PlaneCoefficients {
+  readonly plane: ResidualPlane;
+  readonly dct: Float64Array;
+}
+
+/** The source minus the field (in 8-bit levels), as Y, Cb and Cr planes (chroma at half size), or Y alone for gray. */
+function residualPlanesOf(source: Raster, field: FieldImage): Float64Array[] {
+  const { width, height, channels } = source;
+  const level = (i: number): number => source.data[i]! - ((field.values[i]! + 1) / 2) * 255;
+  const y = new Float64Array(width * height);
+  if (colourChannels(channels) === 1) {
+    for (let p = 0; p < width * height; p++) y[p] = level(p * channels);
+    return [y];
+  }
+  const cw = Math.ceil(width / 2), ch = Math.ceil(height / 2);
+  const cb = new Float64Array(cw * ch), cr = new Float64Array(cw * ch), count = new Float64Array(cw * ch);
+  for (let row = 0; row < height; row++) {
+    for (let col = 0; col < width; col++) {
+      const p = row * width + col;
+      const r = level(p * channels), g = level(p * channels + 1), b = level(p * channels + 2);
+      y[p] = 0.299 * r + 0.587 * g + 0.114 * b;
+      const c = (row >> 1) * cw + (col >> 1);
+      cb[c]! += -0.168736 * r - 0.331264 * g + 0.5 * b;
+      cr[c]! += 0.5 * r - 0.418688 * g - 0.081312 * b;
+      count[c]!++;
+    }
+  }
+  for (let c = 0; c < cw * ch; c++) {
+    cb[c]! /= count[c]!;
+    cr[c]! /= count[c]!;
+  }
+  return [y, cb, cr];
+}
+
+/** 64 DCT coefficients a block of `samples` (a `plane`'s size), in zigzag order; samples past the edge repeat the last. */
+function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
+  const n = RESIDUAL_BLOCK;
+  const basis = new Float64Array(n * n);
+  for (let k = 0; k < n; k++) for (let t = 0; t < n; t++) basis[k * n + t] = dctBasis(k, t);
+  const out = new Float64Array(plane.blocksX * plane.blocksY * n * n);
+  const block = new Float64Array(n * n), rows = new Float64Array(n * n);
+  for (let by = 0; by < plane.blocksY; by++) {
+    for (let bx = 0; bx < plane.blocksX; bx++) {
+      for (let t = 0; t < n; t++) {
+        const row = Math.min(by * n + t, plane.height - 1);
+        for (let s = 0; s < n; s++) block[t * n + s] = samples[row * plane.width + Math.min(bx * n + s, plane.width - 1)]!;
+      }
+      // Rows, then columns: rows[t][u] = Σ_s block[t][s]·basis[u][s]; out[v][u] = Σ_t rows[t][u]·basis[v][t].
+      for (let t = 0; t < n; t++) {
+        for (let u = 0; u < n; u++) {
+          let sum = 0;
+          for (let s = 0; s < n; s++) sum += block[t * n + s]! * basis[u * n + s]!;
+          rows[t * n + u] = sum;
+        }
+      }
+      const at = (by * plane.blocksX + bx) * n * n;
+      ZIGZAG.forEach(([v, u], z) => {
+        let sum = 0;
+        for (let t = 0; t < n; t++) sum += rows[t * n + u]! * basis[v * n + t]!;
+        out[at + z] = sum;
+      });
+    }
+  }
+  return out;
+}
+
+/** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT), luma keeping `luma` coefficients. */
+function quantized(planes: readonly PlaneCoefficients[], source: Raster, luma: number, step: number): { residual: ImageResidual; planes: ResidualPlane[] } {
+  const chroma = planes.length > 1 ? CHROMA_COEFFICIENTS : 0;
+  const layout = residualPlanes(source.width, source.height, colourChannels(source.channels), luma, chroma);
+  const last = layout[layout.length - 1]!;
+  const values = new Int16Array(last.offset + last.blocksX * last.blocksY * last.coefficients);
+  const size = step * RESIDUAL_STEP_UNIT;
+  layout.forEach((plane, p) => {
+    const { dct } = planes[p]!;
+    const blocks = plane.blocksX * plane.blocksY;
+    for (let b = 0; b < blocks; b++) {
+      for (let c = 0; c < plane.coefficients; c++) {
+        const x = dct[b * MAX_RESIDUAL_COEFFICIENTS + c]! / size;
+        const m = Math.min(32_767, Math.max(0, Math.floor(Math.abs(x) + 0.5 - DEAD_ZONE)));
+        values[plane.offset + b * plane.coefficients + c] = x < 0 ? -m : m;
+      }
+    }
+  });
+  return { residual: { lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: step, chromaStep: step, values }, planes: layout };
+}
+
+/**
+ * The residual that decodes `field` (the filtered field at the source's
+ * size, as the decoder renders it) closest to `source` in at most
+ * `budget` bytes of the `res` map, keeping the best of `choice.counts` luma
+ * coefficients a block by `choice.by`, or undefined when even the coarsest
+ * step does not fit.
+ */
+export function fitResidual(
+  source: Raster, field: FieldImage, budget: number, choice: { readonly counts: readonly number[]; readonly by: 'psnr' | 'ms-ssim' } = RESIDUAL_CHOICE.psnr,
+): { residual: ImageResidual; bytes: number } | undefined {
+  const room = budget - RESIDUAL_MAP_BYTES;
+  if (room <= 0) return undefined;
+  const samples = residualPlanesOf(source, field);
+  const planes = residualPlanes(source.width, source.height, colourChannels(source.channels), MAX_RESIDUAL_COEFFICIENTS, samples.length > 1 ? MAX_RESIDUAL_COEFFICIENTS : 0)
+    .map((plane, p) => ({ plane, dct: blockDct(samples[p]!, plane) }));
+  let best: { residual: ImageResidual; bytes: number; quality: number } | undefined;
+  for (const luma of choice.counts) {
+    // The finest step that fits: the coded size falls as the step grows, so bisect on it.
+    let lo = 1, hi = MAX_RESIDUAL_STEP;
+    const sizeAt = (step: number): number => {
+      const q = quantized(planes, source, luma, step);
+      return encodeResidualValues(q.planes, q.residual.values).length;
+    };
+    if (sizeAt(hi) > room) continue;
+    while (hi - lo > 1) {
+      const mid = Math.round(Math.sqrt(lo * hi));
+      if (sizeAt(mid) <= room) hi = mid;
+      else lo = mid;
+    }
+    const step = sizeAt(lo) <= room ? lo : hi;
+    const { residual } = quantized(planes, source, luma, step);
+    const decoded = rasterFromField(field, { x: 1, y: 1 }, { residual });
+    const quality = choice.by === 'psnr' ? psnr(source, decoded) : msSsim(source, decoded).value;
+    if (best === undefined || quality > best.quality) best = { residual, bytes: sizeAt(step) + RESIDUAL_MAP_BYTES, quality };
+  }
+  return best && { residual: best.residual, bytes: best.bytes };
+}

@@ -1,0 +1,113 @@
+/**
+ * The header key `res` (spec §3.11, format x.6): the DCT residual an image
+ * adds to its rendered field (spec §4.7, kernels/residual.ts), stored as
+ *
+ *   res: { k: luma coefficients a block 1–64, j: chroma coefficients 0–64,
+ *          s: luma step, u: chroma step (1–65535, in 1/16 of a level),
+ *          b: bin, the coefficients coded by the range coder of §6 }
+ *
+ * In the header rather than the payload, so that a reader before x.6, which
+ * ignores the key, still renders the networks: a valid image, a little
+ * further off, as with the filter.
+ */
+import {
+  MAX_RESIDUAL_COEFFICIENTS, residualPlanes, residualValueCount, type ImageResidual, type ResidualPlane,
+} from '../kernels/residual.js';
+import { colourChannels } from '../kernels/post-filter.js';
+import { IMAGE_LAYOUTS, type ImageLayout } from './constants.js';
+import { fail } from './errors.js';
+import { bad, int, map } from './header-fields.js';
+import type { HeaderValue, WritableValue } from './msgpack.js';
+import { contextCount, decodeValue, encodeValue, RangeDecoder, RangeEncoder } from './range-coder.js';
+
+/** Largest step (spec §3.11): 4,096 levels. */
+export const MAX_RESIDUAL_STEP = 65_535;
+/** Bit depth of the coefficients' model (§6.5): |q| ≤ 32,767. */
+const RESIDUAL_BITS = 16;
+const MAX_CLASS = RESIDUAL_BITS - 2;
+/** Most values a residual may hold (spec §8): 64 coefficients a pixel of a 2^26-pixel image and its chroma, twice over. */
+export const MAX_RESIDUAL_VALUES = 2 ** 27;
+
+/** Zigzag positions 0, 1–2, 3–5, 6–9, 10–14 and 15–63 share a model (spec §3.11). */
+function positionGroup(c: number): number {
+  return c < 1 ? 0 : c < 3 ? 1 : c < 6 ? 2 : c < 10 ? 3 : c < 15 ? 4 : 5;
+}
+const GROUPS = 6;
+const MODEL_CONTEXTS = contextCount(RESIDUAL_BITS);
+
+/**
+ * Visits every value of the planes in stream order with the first context
+ * of its model: luma or chroma, the position's group, and how many of the
+ * same coefficient of the blocks above and to the left are nonzero (0–2),
+ * read from `values` as coded so far.
+ */
+function forEachValue(planes: readonly ResidualPlane[], values: Int16Array, visit: (index: number, base: number) => void): void {
+  for (const plane of planes) {
+    const n = plane.coefficients;
+    const row = plane.blocksX * n;
+    const kind = plane.factor === 1 ? 0 : 1;
+    for (let by = 0; by < plane.blocksY; by++) {
+      for (let bx = 0; bx < plane.blocksX; bx++) {
+        const first = plane.offset + (by * plane.blocksX + bx) * n;
+        for (let c = 0; c < n; c++) {
+          const index = first + c;
+          const near = (by > 0 && values[index - row] !== 0 ? 1 : 0) + (bx > 0 && values[index - n] !== 0 ? 1 : 0);
+          visit(index, ((kind * GROUPS + positionGroup(c)) * 3 + near) * MODEL_CONTEXTS);
+        }
+      }
+    }
+  }
+}
+
+/** The coded stream of a residual's values (spec §3.11). */
+export function encodeResidualValues(planes: readonly ResidualPlane[], values: Int16Array): Uint8Array {
+  const counts = new Uint16Array(2 * 2 * GROUPS * 3 * MODEL_CONTEXTS);
+  const enc = new RangeEncoder();
+  forEachValue(planes, values, (index, base) => encodeValue(enc, counts, base, MAX_CLASS, values[index]!));
+  return enc.finish();
+}
+
+function decodeResidualValues(planes: readonly ResidualPlane[], stream: Uint8Array): Int16Array {
+  const values = new Int16Array(residualValueCount(planes));
+  const counts = new Uint16Array(2 * 2 * GROUPS * 3 * MODEL_CONTEXTS);
+  const dec = new RangeDecoder(stream);
+  // Class 14 at most (§6.5): every value decoded is within ±32,767.
+  forEachValue(planes, values, (index, base) => { values[index] = decodeValue(dec, counts, base, MAX_CLASS); });
+  dec.finish();
+  return values;
+}
+
+/**
+ * Checks a header's `res` (spec §3.11) for a `width` × `height` image of
+ * `layout` and decodes its coefficients.
+ * @throws SnfFormatError `BAD_HEADER`, `BAD_STREAM`, or `LIMIT_EXCEEDED` for more than MAX_RESIDUAL_VALUES values.
+ */
+export function validateResidual(value: HeaderValue, layout: ImageLayout, width: number, height: number): ImageResidual {
+  const r = map(value, 'res');
+  const colours = colourChannels(IMAGE_LAYOUTS[layout]);
+  const lumaCoefficients = int(r.k, 'res.k', 1, MAX_RESIDUAL_COEFFICIENTS);
+  const chromaCoefficients = int(r.j, 'res.j', 0, colours === 3 ? MAX_RESIDUAL_COEFFICIENTS : 0);
+  const lumaStep = int(r.s, 'res.s', 1, MAX_RESIDUAL_STEP);
+  const chromaStep = int(r.u, 'res.u', 1, MAX_RESIDUAL_STEP);
+  if (!(r.b instanceof Uint8Array)) bad('res.b', 'binary data (the coded coefficients)', r.b);
+  const planes = residualPlanes(width, height, colours, lumaCoefficients, chromaCoefficients);
+  const count = residualValueCount(planes);
+  if (count > MAX_RESIDUAL_VALUES) fail('LIMIT_EXCEEDED', `the residual holds ${count} values, over the limit of ${MAX_RESIDUAL_VALUES}`);
+  const values = decodeResidualValues(planes, r.b);
+  return { lumaCoefficients, chromaCoefficients, lumaStep, chromaStep, values };
+}
+
+/**
+ * The `res` map as writers emit it.
+ * @throws SnfFormatError `INVALID_ARGUMENT` for a residual a reader would refuse.
+ */
+export function residualValue(residual: ImageResidual, layout: ImageLayout, width: number, height: number): WritableValue {
+  const colours = colourChannels(IMAGE_LAYOUTS[layout]);
+  const { lumaCoefficients: k, chromaCoefficients: j, lumaStep: s, chromaStep: u, values } = residual;
+  const planes = residualPlanes(width, height, colours, k, j);
+  const ok = [k, j, s, u].every(Number.isInteger) && k >= 1 && k <= MAX_RESIDUAL_COEFFICIENTS && j >= 0 && j <= (colours === 3 ? MAX_RESIDUAL_COEFFICIENTS : 0)
+    && s >= 1 && s <= MAX_RESIDUAL_STEP && u >= 1 && u <= MAX_RESIDUAL_STEP
+    && values instanceof Int16Array && values.length === residualValueCount(planes) && values.every((q) => q >= -32_767);
+  if (!ok) fail('INVALID_ARGUMENT', 'cannot write .snf: header.res is not a valid residual for this image (spec §3.11)');
+  return { k, j, s, u, b: encodeResidualValues(planes, values) };
+}

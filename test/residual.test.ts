@@ -1,0 +1,222 @@
+import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { test } from 'node:test';
+import sharp from 'sharp';
+import {
+  addResidual, dctBasis, residualRows, residualPlanes, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG, type ImageResidual,
+} from '../src/kernels/residual.js';
+import { fitResidual, MAX_RESIDUAL_SHARE } from '../src/encoder/residual-fit.js';
+import { encodeImage } from '../src/encoder/encode-image.js';
+import { decodeField, decodeImage } from '../src/decoder/index.js';
+import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
+import { psnr } from '../src/metrics/psnr.js';
+import { readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
+import type { Raster } from '../src/raster.js';
+import { RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
+import { codeOf, withHeader, type Json } from './helpers/snf-bytes.js';
+import { FIXTURES, snfc } from './helpers/cli.js';
+import { mulberry32 } from './helpers/prng.js';
+import { appendixArch, appendixTensors, fromHex, grayHeader } from './helpers/appendix.js';
+
+async function crop32(): Promise<Raster> {
+  const { data, info } = await sharp(`${FIXTURES}/kodim-crop32.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+}
+
+/** A residual of random small values for a `width` × `height` image with `colours` colour channels. */
+function randomResidual(width: number, height: number, colours: 1 | 3, luma: number, chroma: number, seed: number): ImageResidual {
+  const random = mulberry32(seed);
+  const count = residualValueCount(residualPlanes(width, height, colours, luma, chroma));
+  const values = Int16Array.from({ length: count }, () => (random() < 0.6 ? 0 : Math.round(40 * (random() - 0.5))));
+  return { lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: 40, chromaStep: 24, values };
+}
+
+/** `file` rewritten with `residual` in its header (format x.6). */
+function withResidual(file: SnfFile, residual: ImageResidual, sharedContexts = false): Uint8Array {
+  assert.ok(file.header.kind === 'image');
+  return writeSnf({ header: { ...file.header, residual }, networks: file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors })), sharedContexts });
+}
+
+test('zigzag: JPEG\'s order of the 64 frequencies', () => {
+  assert.deepEqual(ZIGZAG.slice(0, 10), [[0, 0], [0, 1], [1, 0], [2, 0], [1, 1], [0, 2], [0, 3], [1, 2], [2, 1], [3, 0]]);
+  assert.equal(new Set(ZIGZAG.map(([v, u]) => v * 8 + u)).size, 64);
+  assert.deepEqual(ZIGZAG[63], [7, 7]);
+});
+
+test('planes: luma in 8 × 8 blocks over the image, chroma at half size; gray has luma only', () => {
+  const planes = residualPlanes(33, 17, 3, 10, 3);
+  assert.deepEqual(planes.map((p) => [p.width, p.height, p.blocksX, p.blocksY, p.factor, p.coefficients, p.offset]),
+    [[33, 17, 5, 3, 1, 10, 0], [17, 9, 3, 2, 2, 3, 150], [17, 9, 3, 2, 2, 3, 168]]);
+  assert.equal(residualValueCount(planes), 150 + 2 * 18);
+  assert.equal(residualPlanes(33, 17, 1, 10, 0).length, 1);
+  assert.equal(residualPlanes(33, 17, 3, 10, 0).length, 1, 'no chroma coefficients, no chroma planes');
+});
+
+test('at the source size the residual is the inverse DCT of each block (spec §4.7)', () => {
+  const width = 16, height = 8;
+  const values = new Int16Array(residualValueCount(residualPlanes(width, height, 1, 6, 0)));
+  values[6 + 4] = 3; // block 1, zigzag 4: frequency (1, 1)
+  values[0] = -2; // block 0, the mean
+  const residual: ImageResidual = { lumaCoefficients: 6, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, values };
+  const field: FieldImage = { width, height, channels: 1, values: new Float32Array(width * height) };
+  addResidual(field, residual, { width, height });
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const levels = x < 8 ? -2 * dctBasis(0, x) * dctBasis(0, y) : 3 * dctBasis(1, x - 8) * dctBasis(1, y);
+      assert.ok(Math.abs(field.values[y * width + x]! - (levels * 2) / 255) < 1e-6, `(${x}, ${y})`);
+    }
+  }
+  // The mean coefficient of an orthonormal 8 × 8 DCT is 8 × the block's mean: −2 steps of 1 level are −0.25 levels a pixel.
+  assert.ok(Math.abs(field.values[0]! * 127.5 + 0.25) < 1e-5);
+});
+
+test('any size: the residual is sampled at the output pixels\' centres in source units, and a flat block stays flat', () => {
+  const width = 8, height = 8;
+  const values = new Int16Array(residualValueCount(residualPlanes(width, height, 1, 3, 0)));
+  values[0] = 8;
+  values[1] = 4; // (0, 1): varies along the row
+  const residual: ImageResidual = { lumaCoefficients: 3, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, values };
+  const rows = residualRows(residual, residualPlanes(width, height, 1, 3, 0)[0]!, { width, height }, 16, 16);
+  const row = new Float64Array(16);
+  rows(5, row);
+  for (let i = 0; i < 16; i++) {
+    // Output column i has its centre at (i + 0.5) / 2 source pixels, position t = that − 0.5, clamped to the plane.
+    const t = Math.min(7, Math.max(0, (i + 0.5) / 2 - 0.5));
+    assert.ok(Math.abs(row[i]! - (8 * dctBasis(0, t) * dctBasis(0, 0) + 4 * dctBasis(1, t) * dctBasis(0, 0))) < 1e-12, `column ${i}`);
+  }
+});
+
+test('colour: Y, Cb and Cr become RGB by the inverse of JPEG\'s transform; alpha is left alone', () => {
+  const width = 16, height = 16;
+  const planes = residualPlanes(width, height, 3, 1, 1);
+  const values = new Int16Array(residualValueCount(planes));
+  values[planes[2]!.offset] = 16; // Cr's mean in its only block: +2 levels of Cr everywhere (16 × 1 / 8)
+  const residual: ImageResidual = { lumaCoefficients: 1, chromaCoefficients: 1, lumaStep: 16, chromaStep: 16, values };
+  const field: FieldImage = { width, height, channels: 4, values: new Float32Array(width * height * 4) };
+  addResidual(field, residual, { width, height });
+  const levels = Array.from(field.values.subarray(0, 4), (v) => v * 127.5);
+  const expected = [2 * 1.402, -2 * 0.714136, 0, 0];
+  levels.forEach((got, c) => assert.ok(Math.abs(got - expected[c]!) < 1e-5, `${levels}`));
+});
+
+test('format x.6: the residual round-trips through the writer and the reader, and a reader before it would ignore the key', () => {
+  const tiles = readSnf(new Uint8Array(readFileSync(TILES_FIXTURE_SNF)));
+  const residual = randomResidual(32, 32, 3, 10, 3, 7);
+  const bytes = withResidual(tiles, residual);
+  assert.deepEqual([bytes[8], bytes[9]], [2, 6]);
+  const header = readSnf(bytes).header;
+  assert.ok(header.kind === 'image' && header.residual !== undefined);
+  assert.deepEqual(header.residual, residual);
+  // Shared contexts (major 4) and a deflated header carry it the same.
+  const shared = readSnf(withResidual(tiles, residual, true)).header;
+  assert.ok(shared.kind === 'image');
+  assert.deepEqual(shared.residual, residual);
+});
+
+test('spec appendix A.14: A.2 with a residual, its one pixel 5 levels darker', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0106000073000000 87a46b696e64a5696d616765a5776964
+    746801a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea372657385a16b01a16a00a17310
+    a17510a162c402fe40a86e6574776f72 6b739182a171c40804b804b0088802c0
+    a1620404000000af017d0c59f02b8f`);
+  const residual: ImageResidual = { lumaCoefficients: 1, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, values: Int16Array.from([-40]) };
+  const networks = [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }];
+  const header = grayHeader(1);
+  assert.ok(header.kind === 'image');
+  const bytes = writeSnf({ header: { ...header, residual }, networks });
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([...(await decodeImage(writeSnf({ header: grayHeader(1), networks }))).data], [34]);
+  assert.deepEqual([...(await decodeImage(expected)).data], [29]);
+});
+
+test('the reader refuses a residual the spec forbids (spec §3.11)', () => {
+  const tiles = readSnf(new Uint8Array(readFileSync(TILES_FIXTURE_SNF)));
+  const bytes = withResidual(tiles, randomResidual(32, 32, 3, 10, 3, 8));
+  const cases: [string, (h: Json) => void, string][] = [
+    ['k 0', (h) => { h.res.k = 0; }, 'BAD_HEADER'],
+    ['k 65', (h) => { h.res.k = 65; }, 'BAD_HEADER'],
+    ['j 65', (h) => { h.res.j = 65; }, 'BAD_HEADER'],
+    ['s 0', (h) => { h.res.s = 0; }, 'BAD_HEADER'],
+    ['u 65536', (h) => { h.res.u = 65536; }, 'BAD_HEADER'],
+    ['b not binary', (h) => { h.res.b = 'x'; }, 'BAD_HEADER'],
+    ['res not a map', (h) => { h.res = 3; }, 'BAD_HEADER'],
+    ['stream with a byte more', (h) => { h.res.b = Uint8Array.from([...h.res.b, 7]); }, 'BAD_STREAM'],
+    ['more coefficients than the stream holds', (h) => { h.res.k = 40; }, 'BAD_STREAM'],
+  ];
+  for (const [name, mutate, code] of cases) assert.equal(codeOf(() => readSnf(withHeader(bytes, mutate))), code, name);
+  // Gray has no chroma: j must be 0.
+  const gray = withHeader(bytes, (h) => { h.layout = 'gray'; h.arch.outputs = 1; });
+  assert.equal(codeOf(() => readSnf(gray)), 'BAD_HEADER');
+  // A residual so large that its values would not fit the reader's limit is refused before they are allocated.
+  assert.equal(codeOf(() => readSnf(withHeader(bytes, (h) => { h.width = 60000; h.height = 60000; h.res.k = 64; }))), 'LIMIT_EXCEEDED');
+});
+
+test('the committed format 4.6 fixture: the 4.5 file plus a residual, closer to the source', async () => {
+  const bytes = new Uint8Array(readFileSync(RESIDUAL_FIXTURE_SNF));
+  assert.deepEqual([bytes[8], bytes[9]], [4, 6]);
+  const source = await crop32();
+  const without = await decodeImage(new Uint8Array(readFileSync(SHARED_FIXTURE_SNF)));
+  const withIt = await decodeImage(bytes);
+  assert.ok(psnr(source, withIt) > psnr(source, without) + 0.3, `${psnr(source, without)} -> ${psnr(source, withIt)}`);
+  // Rendered at 3× it is the same picture, finer: its 3 × 3 block means are near the 1× pixels.
+  const big = await decodeImage(bytes, { scale: 3 });
+  let error = 0;
+  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) {
+    let sum = 0;
+    for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) sum += big.data[((3 * y + dy) * 96 + 3 * x + dx) * 3 + c]!;
+    error += Math.abs(sum / 9 - withIt.data[(y * 32 + x) * 3 + c]!);
+  }
+  assert.ok(error / (32 * 32 * 3) < 6, `mean difference ${error / 3072}`);
+});
+
+test('fitResidual: within its budget, and the more bytes the closer to the source', async () => {
+  const source = await crop32();
+  const tiles = new Uint8Array(readFileSync(SHARED_FIXTURE_SNF));
+  const file = readSnf(tiles);
+  assert.ok(file.header.kind === 'image' && file.header.filter !== undefined);
+  const field = await decodeField(tiles);
+  const filtered = { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) };
+  let last = -Infinity;
+  for (const budget of [60, 150, 400]) {
+    const fitted = fitResidual(source, filtered, budget)!;
+    assert.ok(fitted.bytes <= budget, `${fitted.bytes} bytes for a budget of ${budget}`);
+    // The header is deflated: the residual's bytes pass through it at a few bytes' cost, which the encoder measures on the file.
+    const grown: number = withResidual(file, fitted.residual, true).length - tiles.length;
+    assert.ok(grown <= fitted.bytes * 1.1 + 16, `the file grew by ${grown} bytes for a residual of ${fitted.bytes}`);
+    const quality = psnr(source, await decodeImage(withResidual(file, fitted.residual, true)));
+    assert.ok(quality > last, `${budget} bytes: ${quality} dB`);
+    last = quality;
+  }
+  assert.equal(fitResidual(source, filtered, 10), undefined, 'too few bytes for the map itself');
+});
+
+test('encode --residual: the networks get the rest of the rate, the residual fills the file to it, and the decode is what the encoder measured', async () => {
+  const { data, info } = await sharp(`${FIXTURES}/kodim-crop96.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const image: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+  const result = await encodeImage(image, { bpp: 3, steps: 40, residual: 0.25 });
+  assert.ok(result.residualBytes > 0);
+  assert.equal(result.bytes[9], 6);
+  assert.ok(result.bytes.length * 8 <= 3 * 96 * 96, `${result.bytes.length} bytes`);
+  assert.equal(result.rateHit, true);
+  assert.ok(result.psnr > result.networkPsnr, `${result.networkPsnr} -> ${result.psnr}`);
+  assert.equal(psnr(image, await decodeImage(result.bytes)), result.psnr);
+  await assert.rejects(encodeImage(image, { bpp: 3, steps: 1, residual: MAX_RESIDUAL_SHARE + 0.1 }), /residual must be a share of the rate from 0 to 0\.5/);
+  await assert.rejects(encodeImage(image, { width: 8, steps: 1, residual: 0.2 }), /residual is a share of a target rate/);
+});
+
+test('snfc: --residual is checked before anything is read, refused for audio, and info describes the residual', () => {
+  const bad = snfc(['encode', `${FIXTURES}/kodim-crop32.png`, '--residual', '0.9', '-o', '/tmp/never.snf']);
+  assert.equal(bad.status, 2);
+  assert.match(bad.stderr, /--residual/);
+  assert.equal(bad.stderr.trim().split('\n').length, 1);
+  const wav = snfc(['encode', `${FIXTURES}/bach-excerpt.wav`, '--residual', '0.2', '-o', '/tmp/never.snf']);
+  assert.equal(wav.status, 2);
+  assert.match(wav.stderr, /--residual is for images/);
+  const info = snfc(['info', RESIDUAL_FIXTURE_SNF]);
+  assert.equal(info.status, 0, info.stderr);
+  assert.match(info.stdout, /format: +snf 4\.6/);
+  assert.match(info.stdout, /residual: +DCT of 8x8 blocks, \d+ luma and 3 chroma coefficients a block, step [\d.]+ levels, \d+ nonzero/);
+  const json = JSON.parse(snfc(['info', RESIDUAL_FIXTURE_SNF, '--json']).stdout) as { residual?: { chromaCoefficients: number; lumaStep: number } };
+  assert.equal(json.residual?.chromaCoefficients, 3);
+  assert.equal(json.residual!.lumaStep % RESIDUAL_STEP_UNIT, 0);
+});
