@@ -5,12 +5,14 @@ import sharp from 'sharp';
 import {
   addResidual, dctBasis, residualRows, residualPlanes, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG, type ImageResidual,
 } from '../src/kernels/residual.js';
-import { fitResidual, MAX_RESIDUAL_SHARE } from '../src/encoder/residual-fit.js';
+import { fitResidual } from '../src/encoder/residual-fit.js';
+import { MAX_RESIDUAL_SHARE } from '../src/encoder/architecture.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
+import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-coder.js';
 import type { Raster } from '../src/raster.js';
 import { RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
 import { codeOf, withHeader, type Json } from './helpers/snf-bytes.js';
@@ -117,8 +119,8 @@ test('spec appendix A.14: A.2 with a residual, its one pixel 5 levels darker', a
   const expected = fromHex(`89534e460d0a1a0a0106000073000000 87a46b696e64a5696d616765a5776964
     746801a668656967687401a66c61796f 7574a467726179a46172636883a57769
     64746801a5646570746801a56f6d6567 611ea372657385a16b01a16a00a17310
-    a17510a162c402fe40a86e6574776f72 6b739182a171c40804b804b0088802c0
-    a1620404000000af017d0c59f02b8f`);
+    a17510a162c402ff20a86e6574776f72 6b739182a171c40804b804b0088802c0
+    a1620404000000af017d0c37bb3761`);
   const residual: ImageResidual = { lumaCoefficients: 1, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, values: Int16Array.from([-40]) };
   const networks = [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }];
   const header = grayHeader(1);
@@ -128,6 +130,15 @@ test('spec appendix A.14: A.2 with a residual, its one pixel 5 levels darker', a
   assert.deepEqual([...(await decodeImage(writeSnf({ header: grayHeader(1), networks }))).data], [34]);
   assert.deepEqual([...(await decodeImage(expected)).data], [29]);
 });
+
+/** A stream whose first block says it has a nonzero coefficient (context 36 · 58, spec §3.11) and then codes 0 (model 0). */
+function occupiedButEmpty(): Uint8Array {
+  const enc = new RangeEncoder();
+  const counts = new Uint16Array(2 * (36 * contextCount(16) + 6));
+  enc.encodeBit(counts, 36 * contextCount(16), 1);
+  encodeValue(enc, counts, 0, 14, 0);
+  return enc.finish();
+}
 
 test('the reader refuses a residual the spec forbids (spec §3.11)', () => {
   const tiles = readSnf(new Uint8Array(readFileSync(TILES_FIXTURE_SNF)));
@@ -141,7 +152,7 @@ test('the reader refuses a residual the spec forbids (spec §3.11)', () => {
     ['b not binary', (h) => { h.res.b = 'x'; }, 'BAD_HEADER'],
     ['res not a map', (h) => { h.res = 3; }, 'BAD_HEADER'],
     ['stream with a byte more', (h) => { h.res.b = Uint8Array.from([...h.res.b, 7]); }, 'BAD_STREAM'],
-    ['more coefficients than the stream holds', (h) => { h.res.k = 40; }, 'BAD_STREAM'],
+    ['a block marked as having coefficients that are all 0', (h) => { h.res.k = 1; h.res.j = 0; h.res.b = occupiedButEmpty(); }, 'BAD_STREAM'],
   ];
   for (const [name, mutate, code] of cases) assert.equal(codeOf(() => readSnf(withHeader(bytes, mutate))), code, name);
   // Gray has no chroma: j must be 0.

@@ -253,10 +253,11 @@ export async function loadRgb(file: string, resize?: { width: number; height: nu
 /** The resume key of one entry. */
 function entryKey(image: string, resize: string | null, codec: CodecName, point: number, snf: SnfBenchSettings): string {
   const settings = codec === 'snf'
-    // batch, tune and restarts only when given, so that the keys of runs at the default stay as they were before they existed.
+    // batch, tune, restarts and residual only when given, so that the keys of runs at the default stay as they were before they existed.
     ? {
       steps: snf.steps ?? null, time: snf.timeLimitSeconds ?? null, engine: snf.engine, seed: snf.seed ?? null, ...(snf.batch === undefined ? {} : { batch: snf.batch }),
       ...(snf.tune === undefined ? {} : { tune: snf.tune }), ...(snf.restarts === undefined ? {} : { restarts: snf.restarts }),
+      ...(snf.residual === undefined ? {} : { residual: snf.residual }),
     }
     : SHARP_SETTINGS[codec];
   return JSON.stringify([image, resize, codec, point, settings]);

@@ -25,6 +25,8 @@ export interface SnfBenchSettings {
   readonly tune?: Tuning;
   /** Fits of every network, the best kept (`--restarts`); undefined: the encoder's default (1). */
   readonly restarts?: number;
+  /** Share of the rate given to the DCT residual (`--residual`); undefined: the encoder's default. */
+  readonly residual?: number;
 }
 
 /** One measured snf point. */
@@ -66,6 +68,8 @@ export interface SnfPoint {
   readonly tune?: Tuning;
   /** Fits of every network, the best kept. Absent from entries written before `--restarts` (1). */
   readonly restarts?: number;
+  /** Bytes of the DCT residual (0: none). Absent from entries written before format x.6 (none). */
+  readonly residualBytes?: number;
 }
 
 /**
@@ -82,7 +86,7 @@ export async function measureSnfPoint(
   const started = performance.now();
   const result = await encodeImage(image, {
     bpp: targetBpp, steps: settings.steps, batch: settings.batch, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed, tune: settings.tune, restarts: settings.restarts,
-    engine: await engineByName(settings.engine), onStep,
+    residual: settings.residual, engine: await engineByName(settings.engine), onStep,
   });
   const decoded = await decodeImage(result.bytes);
   const seconds = (performance.now() - started) / 1000;
@@ -93,6 +97,7 @@ export async function measureSnfPoint(
     networkWidth: result.arch.width, networkDepth: result.arch.depth, steps: result.steps, batch: result.batch, seconds,
     tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap,
     ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), tilePsnrMin: reportPsnr(Math.min(...result.tilePsnrs)).psnr, tune: result.tune, restarts: result.restarts,
+    residualBytes: result.residualBytes,
     ...(result.tiles.columns * result.tiles.rows > 1 ? { seams: seamRatio(image, decoded, result.tiles.columns, result.tiles.rows).ratio } : {}),
   };
 }

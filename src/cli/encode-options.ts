@@ -4,7 +4,7 @@ import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
 import { TILE_ALLOCATIONS } from '../encoder/tile-widths.js';
 import { TUNINGS } from '../encoder/contrast-weights.js';
 import { FILTER_MODES } from '../encoder/filter-fit.js';
-import { DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE } from '../encoder/residual-fit.js';
+import { DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE } from '../encoder/architecture.js';
 import { MAX_RESTARTS } from '../encoder/fit-networks.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import type { EncodeSettings } from '../batch/encode-file.js';

@@ -289,3 +289,8 @@ export function autoTiles(width: number, height: number): { columns: number; row
     rows: Math.min(height, Math.max(1, Math.round(height / tileHeight))),
   };
 }
+
+/** Share of a target rate the encoder gives the residual by default (`--residual`, residual-fit.ts): measured in docs/studies.md, "A DCT residual". */
+export const DEFAULT_RESIDUAL_SHARE = 0.2;
+/** Most share of the rate the residual may take: the networks keep at least half. */
+export const MAX_RESIDUAL_SHARE = 0.5;

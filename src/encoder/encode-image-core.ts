@@ -4,7 +4,7 @@ import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js'
 import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../kernels/render.js';
 import { applyRestorationFilter, filterClasses, type FieldImage, type RestorationFilter } from '../kernels/post-filter.js';
 import type { ImageResidual } from '../kernels/residual.js';
-import { DEFAULT_RESIDUAL_SHARE, fitResidual, MAX_RESIDUAL_BYTES, MAX_RESIDUAL_SHARE, RESIDUAL_CHOICE } from './residual-fit.js';
+import { fitResidual, MAX_RESIDUAL_BYTES, residualChoice, type ResidualChoice } from './residual-fit.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import {
@@ -13,7 +13,7 @@ import {
 } from '../format/index.js';
 import {
   architectureForRate, autoTiles, batchRowsFor, bitsPerParamForDetail, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, defaultPasses, defaultAlpha,
-  DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY,
+  DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE,
   QAT_STEP_FRACTION,
 } from './architecture.js';
 import type { EngineFactory } from './engine.js';
@@ -407,7 +407,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const networkPsnr = filter === undefined ? unfilteredPsnr : filteredPsnr;
   const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
   const withResidual = rateMode && residualShare > 0
-    ? addResidualToFill(image, field, filter, fullTargetBytes, RESIDUAL_CHOICE[tune], (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
+    ? addResidualToFill(image, field, filter, fullTargetBytes, residualChoice(tune, regionDetail(image, [0, 0, image.width, image.height])), (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
     : undefined;
   const residual = withResidual?.residual;
   const decoded = withResidual?.decoded ?? (filter === undefined ? unfiltered : filtered!);
@@ -457,7 +457,7 @@ const RESIDUAL_FILL_TRIES = 4;
  * Undefined where no residual fits.
  */
 function addResidualToFill(
-  image: Raster, field: FieldImage, filter: RestorationFilter | undefined, targetBytes: number, choice: (typeof RESIDUAL_CHOICE)[Tuning],
+  image: Raster, field: FieldImage, filter: RestorationFilter | undefined, targetBytes: number, choice: ResidualChoice,
   sizeWith: (residual?: ImageResidual) => number,
 ): { residual: ImageResidual; bytes: number; decoded: Raster } | undefined {
   const values = filter === undefined ? field.values : applyRestorationFilter(field, filter, NATIVE_SCALE);

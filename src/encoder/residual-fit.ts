@@ -19,29 +19,37 @@ import { msSsim } from '../metrics/ms-ssim.js';
 import type { Tuning } from './contrast-weights.js';
 import type { Raster } from '../raster.js';
 
-/** Share of a target rate the encoder gives the residual by default (`--residual`): measured in docs/studies.md. */
-export const DEFAULT_RESIDUAL_SHARE = 0;
-/** Most share of the rate the residual may take: the networks keep at least half. */
-export const MAX_RESIDUAL_SHARE = 0.5;
 /** Most bytes of a residual: it lives in the header, which readers refuse past 1 MiB (spec §8), beside the networks' entries. */
 export const MAX_RESIDUAL_BYTES = 768 * 1024;
 
 /** Luma coefficients a block may keep, tried in turn. */
 export const RESIDUAL_LUMA_COUNTS = [10, 15, 21, 28, 36, 45, 64] as const;
 
+/** How the fit picks its count of luma coefficients: the best decode by `by` among `counts`. */
+export interface ResidualChoice {
+  readonly counts: readonly number[];
+  readonly by: 'psnr' | 'ms-ssim';
+}
+
+/** Detail (`regionDetail`, squared) from which `balanced` treats a photo as busy: kodim01, 05, 06, 08, 13 and 18 of the Kodak set. */
+export const BUSY_DETAIL = 300;
+/** The most luma coefficients `balanced` keeps on a busy photo. */
+const BUSY_COUNT = 15;
+
 /**
- * Which count of coefficients each `--tune` keeps (docs/studies.md, "A DCT
- * residual"): in the same bytes, more coefficients at a coarser step raise
- * PSNR and fewer at a finer one raise MS-SSIM, about linearly in between.
- * `psnr` keeps the count with the best PSNR, `ssim` the one with the best
- * MS-SSIM, `balanced` the best PSNR among the counts up to 21, where both
- * were above the networks alone on the photos measured.
+ * Which count of coefficients a `--tune` keeps (docs/studies.md, "A DCT
+ * residual"). In the same bytes, more coefficients at a coarser step raise
+ * PSNR and fewer at a finer one raise MS-SSIM, about linearly in between;
+ * busy photos are where snf's MS-SSIM is behind JPEG's. `psnr` keeps the
+ * count with the best PSNR, `ssim` the one with the best MS-SSIM, and
+ * `balanced` the best PSNR, on a busy photo among the counts up to 15.
  */
-export const RESIDUAL_CHOICE: Readonly<Record<Tuning, { readonly counts: readonly number[]; readonly by: 'psnr' | 'ms-ssim' }>> = {
-  psnr: { counts: RESIDUAL_LUMA_COUNTS, by: 'psnr' },
-  balanced: { counts: [10, 15, 21], by: 'psnr' },
-  ssim: { counts: RESIDUAL_LUMA_COUNTS, by: 'ms-ssim' },
-};
+export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
+  if (tune === 'ssim') return { counts: RESIDUAL_LUMA_COUNTS, by: 'ms-ssim' };
+  if (tune === 'balanced' && detail >= BUSY_DETAIL) return { counts: RESIDUAL_LUMA_COUNTS.filter((count) => count <= BUSY_COUNT), by: 'psnr' };
+  return { counts: RESIDUAL_LUMA_COUNTS, by: 'psnr' };
+}
+
 /** Chroma coefficients: the mean and the first two frequencies; chroma error is smaller and MS-SSIM does not see it. */
 const CHROMA_COEFFICIENTS = 3;
 /** Values within this fraction of a step above a half-step round towards zero: cheaper zeros, little error (as JPEG encoders do). */
@@ -145,7 +153,7 @@ function quantized(planes: readonly PlaneCoefficients[], source: Raster, luma: n
  * step does not fit.
  */
 export function fitResidual(
-  source: Raster, field: FieldImage, budget: number, choice: { readonly counts: readonly number[]; readonly by: 'psnr' | 'ms-ssim' } = RESIDUAL_CHOICE.psnr,
+  source: Raster, field: FieldImage, budget: number, choice: ResidualChoice = residualChoice('psnr', 0),
 ): { residual: ImageResidual; bytes: number } | undefined {
   const room = budget - RESIDUAL_MAP_BYTES;
   if (room <= 0) return undefined;

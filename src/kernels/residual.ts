@@ -49,6 +49,10 @@ export const ZIGZAG: readonly (readonly [number, number])[] = (() => {
   return order;
 })();
 
+/** Row frequency v and column frequency u of each zigzag position, as typed arrays for the render's inner loop. */
+const ZIGZAG_V = Uint8Array.from(ZIGZAG, ([v]) => v);
+const ZIGZAG_U = Uint8Array.from(ZIGZAG, ([, u]) => u);
+
 /** A plane of the residual: its size in samples, its blocks a side and how many coefficients each keeps. */
 export interface ResidualPlane {
   readonly width: number;
@@ -106,10 +110,11 @@ function axisTable(out: number, source: number, plane: number, factor: number): 
 
 /**
  * A renderer of one plane's rows at `outWidth` × `outHeight`, in 8-bit
- * levels: row j′ into `out` (outWidth values). Each block's coefficients are
- * first summed over the row's basis (8 values a block), then each pixel
- * takes 8 products, so the cost hardly grows with the coefficients kept;
- * and it holds a row, not a plane (fresh memory is slow to touch).
+ * levels: row j′ into `out` (outWidth values). Each block's nonzero
+ * coefficients (most are zero: the residual is coarse) are listed once;
+ * for a row, each block's are summed over the row's basis into 8 values,
+ * then each pixel takes 8 products, and a block with none writes zeros. It
+ * holds a row, not a plane (fresh memory is slow to touch).
  */
 export function residualRows(
   residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, outWidth: number, outHeight: number,
@@ -118,24 +123,49 @@ export function residualRows(
   const xs = axisTable(outWidth, source.width, plane.width, plane.factor);
   const ys = axisTable(outHeight, source.height, plane.height, plane.factor);
   const n = plane.coefficients;
-  const partial = new Float64Array(plane.blocksX * RESIDUAL_BLOCK);
-  return (j, out) => {
-    const by = ys.blocks[j]!;
-    partial.fill(0);
-    for (let bx = 0; bx < plane.blocksX; bx++) {
-      const first = plane.offset + (by * plane.blocksX + bx) * n;
-      for (let c = 0; c < n; c++) {
-        const q = residual.values[first + c]!;
-        if (q === 0) continue;
-        const [v, u] = ZIGZAG[c]!;
-        partial[bx * RESIDUAL_BLOCK + u]! += q * step * ys.basis[j * RESIDUAL_BLOCK + v]!;
-      }
+  const blockCount = plane.blocksX * plane.blocksY;
+  const values = residual.values.subarray(plane.offset, plane.offset + blockCount * n);
+  // Each block's nonzero coefficients, block by block: frequencies and values in levels.
+  const starts = new Int32Array(blockCount + 1);
+  for (let b = 0; b < blockCount; b++) {
+    let count = 0;
+    for (let c = b * n; c < (b + 1) * n; c++) if (values[c] !== 0) count++;
+    starts[b + 1] = starts[b]! + count;
+  }
+  const nonzero = starts[blockCount]!;
+  const rowFrequency = new Uint8Array(nonzero), columnFrequency = new Uint8Array(nonzero), levels = new Float64Array(nonzero);
+  for (let b = 0, k = 0; b < blockCount; b++) {
+    for (let c = 0; c < n; c++) {
+      const q = values[b * n + c]!;
+      if (q === 0) continue;
+      rowFrequency[k] = ZIGZAG_V[c]!;
+      columnFrequency[k] = ZIGZAG_U[c]!;
+      levels[k++] = q * step;
     }
-    for (let i = 0; i < outWidth; i++) {
-      const at = xs.blocks[i]! * RESIDUAL_BLOCK;
-      let sum = 0;
-      for (let u = 0; u < RESIDUAL_BLOCK; u++) sum += partial[at + u]! * xs.basis[i * RESIDUAL_BLOCK + u]!;
-      out[i] = sum;
+  }
+  const partial = new Float64Array(plane.blocksX * RESIDUAL_BLOCK);
+  const active = new Uint8Array(plane.blocksX);
+  const basisY = ys.basis, basisX = xs.basis, columnBlocks = xs.blocks;
+  return (j, out) => {
+    const rowBasis = j * RESIDUAL_BLOCK;
+    const firstBlock = ys.blocks[j]! * plane.blocksX;
+    for (let bx = 0; bx < plane.blocksX; bx++) {
+      const from = starts[firstBlock + bx]!, to = starts[firstBlock + bx + 1]!;
+      active[bx] = to > from ? 1 : 0;
+      if (to === from) continue;
+      const at = bx * RESIDUAL_BLOCK;
+      for (let u = 0; u < RESIDUAL_BLOCK; u++) partial[at + u] = 0;
+      for (let k = from; k < to; k++) partial[at + columnFrequency[k]!]! += levels[k]! * basisY[rowBasis + rowFrequency[k]!]!;
+    }
+    for (let i = 0, b = 0; i < outWidth; i++, b += RESIDUAL_BLOCK) {
+      const block = columnBlocks[i]!;
+      if (active[block] === 0) {
+        out[i] = 0;
+        continue;
+      }
+      const at = block * RESIDUAL_BLOCK;
+      out[i] = partial[at]! * basisX[b]! + partial[at + 1]! * basisX[b + 1]! + partial[at + 2]! * basisX[b + 2]! + partial[at + 3]! * basisX[b + 3]!
+        + partial[at + 4]! * basisX[b + 4]! + partial[at + 5]! * basisX[b + 5]! + partial[at + 6]! * basisX[b + 6]! + partial[at + 7]! * basisX[b + 7]!;
     }
   };
 }
