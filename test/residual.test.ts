@@ -134,9 +134,20 @@ test('spec appendix A.14: A.2 with a residual, its one pixel 5 levels darker', a
 /** A stream whose first block says it has a nonzero coefficient (context 36 · 58, spec §3.11) and then codes 0 (model 0). */
 function occupiedButEmpty(): Uint8Array {
   const enc = new RangeEncoder();
-  const counts = new Uint16Array(2 * (36 * contextCount(16) + 6));
+  const counts = new Uint16Array(2 * (36 * contextCount(16) + 6 + 12));
   enc.encodeBit(counts, 36 * contextCount(16), 1);
   encodeValue(enc, counts, 0, 14, 0);
+  return enc.finish();
+}
+
+/** A stream whose first block (2 coefficients) holds 3, says it is not the last nonzero one (context 2,094), then codes 0. */
+function lastNotFlagged(): Uint8Array {
+  const enc = new RangeEncoder();
+  const counts = new Uint16Array(2 * (36 * contextCount(16) + 6 + 12));
+  enc.encodeBit(counts, 36 * contextCount(16), 1);
+  encodeValue(enc, counts, 0, 14, 3);
+  enc.encodeBit(counts, 36 * contextCount(16) + 6, 0);
+  encodeValue(enc, counts, 3 * contextCount(16), 14, 0);
   return enc.finish();
 }
 
@@ -153,6 +164,7 @@ test('the reader refuses a residual the spec forbids (spec §3.11)', () => {
     ['res not a map', (h) => { h.res = 3; }, 'BAD_HEADER'],
     ['stream with a byte more', (h) => { h.res.b = Uint8Array.from([...h.res.b, 7]); }, 'BAD_STREAM'],
     ['a block marked as having coefficients that are all 0', (h) => { h.res.k = 1; h.res.j = 0; h.res.b = occupiedButEmpty(); }, 'BAD_STREAM'],
+    ['a block whose last nonzero coefficient is not flagged as its last', (h) => { h.res.k = 2; h.res.j = 0; h.res.b = lastNotFlagged(); }, 'BAD_STREAM'],
   ];
   for (const [name, mutate, code] of cases) assert.equal(codeOf(() => readSnf(withHeader(bytes, mutate))), code, name);
   // Gray has no chroma: j must be 0.

@@ -37,9 +37,11 @@ const MODEL_CONTEXTS = contextCount(RESIDUAL_BITS);
 
 /** Models of the coefficients: 2 kinds × GROUPS × 3 neighbour counts. */
 const VALUE_MODELS = 2 * GROUPS * 3;
-/** After them, one context each (2 kinds × 3 neighbour counts) for whether a block has any nonzero coefficient. */
+/** After them, one context each (2 kinds × 3 neighbour counts) for whether a block has any nonzero coefficient… */
 const OCCUPIED_CONTEXT = VALUE_MODELS * MODEL_CONTEXTS;
-const CONTEXTS = OCCUPIED_CONTEXT + 2 * 3;
+/** …and one each (2 kinds × GROUPS) for whether a nonzero coefficient is its block's last. */
+const LAST_CONTEXT = OCCUPIED_CONTEXT + 2 * 3;
+const CONTEXTS = LAST_CONTEXT + 2 * GROUPS;
 
 /**
  * Codes (`enc`) or decodes (`dec`, filling `values`) the planes in stream
@@ -74,18 +76,30 @@ function codeValues(planes: readonly ResidualPlane[], values: Int16Array, coder:
         }
         occupied[block] = any;
         if (any === 0) continue;
-        let nonzero = false;
-        for (let c = 0; c < n; c++) {
+        // The encoder's last nonzero coefficient; the decoder learns where it is from the flags.
+        let last = n - 1;
+        if (enc !== undefined) while (values[first + last] === 0) last--;
+        let ended = false;
+        for (let c = 0; c < n && !ended; c++) {
           const index = first + c;
           const near = (by > 0 && values[index - row] !== 0 ? 1 : 0) + (bx > 0 && values[index - n] !== 0 ? 1 : 0);
-          const base = ((kind * GROUPS + positionGroup(c)) * 3 + near) * MODEL_CONTEXTS;
+          const group = positionGroup(c);
+          const base = ((kind * GROUPS + group) * 3 + near) * MODEL_CONTEXTS;
           // Class 14 at most (§6.5): every value decoded is within ±32,767.
           if (dec !== undefined) values[index] = decodeValue(dec, counts, base, MAX_CLASS);
           else encodeValue(enc!, counts, base, MAX_CLASS, values[index]!);
-          if (values[index] !== 0) nonzero = true;
+          if (values[index] === 0 || c === n - 1) continue;
+          // After each nonzero coefficient but one at the block's final position: was it the last? Zeros after it are not coded.
+          const context = LAST_CONTEXT + kind * GROUPS + group;
+          if (dec !== undefined) {
+            ended = dec.decodeBit(counts, context) === 1;
+          } else {
+            ended = c === last;
+            enc!.encodeBit(counts, context, ended ? 1 : 0);
+          }
         }
-        // §6.6: a writer marks a block only if it has a nonzero coefficient.
-        if (!nonzero) fail('BAD_STREAM', 'the residual\'s stream marks a block as having coefficients and then codes none');
+        // §6.6: a writer marks a block only if it has a nonzero coefficient, and flags its last one.
+        if (!ended && values[first + n - 1] === 0) fail('BAD_STREAM', 'the residual\'s stream leaves a block without its last nonzero coefficient');
       }
     }
   }
