@@ -16,7 +16,7 @@ import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-cod
 import type { Raster } from '../src/raster.js';
 import { RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
 import { codeOf, withHeader, type Json } from './helpers/snf-bytes.js';
-import { FIXTURES, snfc } from './helpers/cli.js';
+import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
 import { appendixArch, appendixTensors, fromHex, grayHeader } from './helpers/appendix.js';
 
@@ -242,4 +242,18 @@ test('snfc: --residual is checked before anything is read, refused for audio, an
   const json = JSON.parse(snfc(['info', RESIDUAL_FIXTURE_SNF, '--json']).stdout) as { residual?: { chromaCoefficients: number; lumaStep: number } };
   assert.equal(json.residual?.chromaCoefficients, 3);
   assert.equal(json.residual!.lumaStep % RESIDUAL_STEP_UNIT, 0);
+});
+
+test('snfc encode: the summary line and --json say what the residual took and brought', () => {
+  const out = `${tempDir()}/crop.snf`;
+  const text = snfc(['encode', `${FIXTURES}/kodim-crop96.png`, '--bpp', '3', '--steps', '20', '-o', out]);
+  assert.equal(text.status, 0, text.stderr);
+  assert.match(text.stderr, /, residual \d+ bytes \+\d+\.\d\d dB,/);
+  const json = JSON.parse(snfc(['encode', `${FIXTURES}/kodim-crop96.png`, '--bpp', '3', '--steps', '20', '-o', out, '--force', '--json']).stdout) as
+    { residualBytes: number; networkPsnr: number; psnr: number };
+  assert.ok(json.residualBytes > 0 && json.psnr > json.networkPsnr, JSON.stringify(json));
+  const none = JSON.parse(snfc(['encode', `${FIXTURES}/kodim-crop96.png`, '--bpp', '3', '--steps', '20', '--residual', '0', '-o', out, '--force', '--json']).stdout) as
+    { residualBytes: number; networkPsnr?: number };
+  assert.equal(none.residualBytes, 0);
+  assert.equal(none.networkPsnr, undefined);
 });

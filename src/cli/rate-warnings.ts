@@ -28,6 +28,8 @@ export interface RateOutcome {
   readonly rateHit?: boolean;
   readonly params: number;
   readonly bitsPerParam: number;
+  /** Bytes of the DCT residual (spec §3.11): in the header, but the rate's, not the networks' overhead. */
+  readonly residualBytes?: number;
 }
 
 /** A network the rate control starved: its header's bytes and the rate that would give it enough bits. */
@@ -41,8 +43,11 @@ export interface StarvedNetwork {
 /** The starved network of a file that hit its rate, or undefined when it missed it or its weights had bits enough. */
 export function starvedNetwork(result: RateOutcome, pixels: number): StarvedNetwork | undefined {
   if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
-  const headerBytes = result.bytes.length - result.metadataBytes - (result.params * result.bitsPerParam) / 8;
-  const enoughBpp = Math.ceil(((headerBytes + result.params) * 8 / pixels) * 10) / 10;
+  const residual = result.residualBytes ?? 0;
+  const headerBytes = result.bytes.length - result.metadataBytes - residual - (result.params * result.bitsPerParam) / 8;
+  // The residual takes its share of any rate asked for: the networks get the rest.
+  const networkShare = 1 - residual / (result.bytes.length - result.metadataBytes);
+  const enoughBpp = Math.ceil(((headerBytes + result.params) * 8 / pixels / networkShare) * 10) / 10;
   return { bitsPerWeight: result.bitsPerParam, headerBytes, enoughBpp };
 }
 
