@@ -133,6 +133,7 @@ function quantized(planes: readonly PlaneCoefficients[], source: Raster, luma: n
   const layout = residualPlanes(source.width, source.height, colourChannels(source.channels), luma, chroma);
   const last = layout[layout.length - 1]!;
   const values = new Int16Array(last.offset + last.blocksX * last.blocksY * last.coefficients);
+  // One step for luma and chroma: chroma's at 0.7, 1.5 or 2 times luma's was within ±0.04 dB on three photos.
   const size = step * RESIDUAL_STEP_UNIT;
   layout.forEach((plane, p) => {
     const { dct } = planes[p]!;
