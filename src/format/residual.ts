@@ -76,33 +76,47 @@ function codeValues(planes: readonly ResidualPlane[], values: Int16Array, coder:
         }
         occupied[block] = any;
         if (any === 0) continue;
-        // The encoder's last nonzero coefficient; the decoder learns where it is from the flags.
-        let last = n - 1;
-        if (enc !== undefined) while (values[first + last] === 0) last--;
-        let ended = false;
-        for (let c = 0; c < n && !ended; c++) {
-          const index = first + c;
-          const near = (by > 0 && values[index - row] !== 0 ? 1 : 0) + (bx > 0 && values[index - n] !== 0 ? 1 : 0);
-          const group = positionGroup(c);
-          const base = ((kind * GROUPS + group) * 3 + near) * MODEL_CONTEXTS;
-          // Class 14 at most (§6.5): every value decoded is within ±32,767.
-          if (dec !== undefined) values[index] = decodeValue(dec, counts, base, MAX_CLASS);
-          else encodeValue(enc!, counts, base, MAX_CLASS, values[index]!);
-          if (values[index] === 0 || c === n - 1) continue;
-          // After each nonzero coefficient but one at the block's final position: was it the last? Zeros after it are not coded.
-          const context = LAST_CONTEXT + kind * GROUPS + group;
-          if (dec !== undefined) {
-            ended = dec.decodeBit(counts, context) === 1;
-          } else {
-            ended = c === last;
-            enc!.encodeBit(counts, context, ended ? 1 : 0);
-          }
-        }
-        // §6.6: a writer marks a block only if it has a nonzero coefficient, and flags its last one.
-        if (!ended && values[first + n - 1] === 0) fail('BAD_STREAM', 'the residual\'s stream leaves a block without its last nonzero coefficient');
+        codeBlock(values, first, n, by > 0 ? row : 0, bx > 0 ? n : 0, kind, counts, enc, dec);
       }
     }
   }
+}
+
+/**
+ * One occupied block's coefficients (spec §3.11): each with its model, and
+ * after each nonzero one but at the final position the bit "was it the
+ * last"; `above` and `left` are the offsets of the neighbours' same
+ * coefficient (0: no such block). A function of its own, small and called
+ * once a block, so that V8 optimizes it early in a decode that runs once.
+ */
+function codeBlock(
+  values: Int16Array, first: number, n: number, above: number, left: number, kind: number, counts: Uint16Array,
+  enc: RangeEncoder | undefined, dec: RangeDecoder | undefined,
+): void {
+  // The encoder's last nonzero coefficient; the decoder learns where it is from the flags.
+  let last = n - 1;
+  if (enc !== undefined) while (values[first + last] === 0) last--;
+  let ended = false;
+  for (let c = 0; c < n && !ended; c++) {
+    const index = first + c;
+    const near = (above > 0 && values[index - above] !== 0 ? 1 : 0) + (left > 0 && values[index - left] !== 0 ? 1 : 0);
+    const group = positionGroup(c);
+    const base = ((kind * GROUPS + group) * 3 + near) * MODEL_CONTEXTS;
+    // Class 14 at most (§6.5): every value decoded is within ±32,767.
+    if (dec !== undefined) values[index] = decodeValue(dec, counts, base, MAX_CLASS);
+    else encodeValue(enc!, counts, base, MAX_CLASS, values[index]!);
+    if (values[index] === 0 || c === n - 1) continue;
+    // After each nonzero coefficient but one at the block's final position: was it the last? Zeros after it are not coded.
+    const context = LAST_CONTEXT + kind * GROUPS + group;
+    if (dec !== undefined) {
+      ended = dec.decodeBit(counts, context) === 1;
+    } else {
+      ended = c === last;
+      enc!.encodeBit(counts, context, ended ? 1 : 0);
+    }
+  }
+  // §6.6: a writer marks a block only if it has a nonzero coefficient, and flags its last one.
+  if (!ended && values[first + n - 1] === 0) fail('BAD_STREAM', 'the residual\'s stream leaves a block without its last nonzero coefficient');
 }
 
 /** The coded stream of a residual's values (spec §3.11). */

@@ -108,66 +108,104 @@ function axisTable(out: number, source: number, plane: number, factor: number): 
   return { blocks, basis };
 }
 
-/**
- * A renderer of one plane's rows at `outWidth` × `outHeight`, in 8-bit
- * levels: row j′ into `out` (outWidth values). Each block's nonzero
- * coefficients (most are zero: the residual is coarse) are listed once;
- * for a row, each block's are summed over the row's basis into 8 values,
- * then each pixel takes 8 products, and a block with none writes zeros. It
- * holds a row, not a plane (fresh memory is slow to touch).
- */
-export function residualRows(
-  residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, outWidth: number, outHeight: number,
-): (row: number, out: Float64Array) => void {
+/** A plane's nonzero coefficients, block by block (most are zero: the residual is coarse), and its axes at the output size. */
+interface PlaneRender {
+  readonly plane: ResidualPlane;
+  /** Block b's coefficients are entries starts[b] … starts[b + 1] − 1. */
+  readonly starts: Int32Array;
+  readonly rowFrequency: Uint8Array;
+  readonly columnFrequency: Uint8Array;
+  /** The coefficient in levels: q × step. */
+  readonly levels: Float64Array;
+  readonly xs: { blocks: Int32Array; basis: Float64Array };
+  readonly ys: { blocks: Int32Array; basis: Float64Array };
+  /** Column frequencies up to which a block may have coefficients: chroma's 3 need 2 of the 8 products. */
+  readonly columns: number;
+}
+
+function planeRender(residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, outWidth: number, outHeight: number): PlaneRender {
   const step = (plane.factor === 1 ? residual.lumaStep : residual.chromaStep) * RESIDUAL_STEP_UNIT;
-  const xs = axisTable(outWidth, source.width, plane.width, plane.factor);
-  const ys = axisTable(outHeight, source.height, plane.height, plane.factor);
   const n = plane.coefficients;
   const blockCount = plane.blocksX * plane.blocksY;
-  const values = residual.values.subarray(plane.offset, plane.offset + blockCount * n);
-  // Each block's nonzero coefficients, block by block: frequencies and values in levels.
+  const values = residual.values;
   const starts = new Int32Array(blockCount + 1);
-  for (let b = 0; b < blockCount; b++) {
-    let count = 0;
-    for (let c = b * n; c < (b + 1) * n; c++) if (values[c] !== 0) count++;
-    starts[b + 1] = starts[b]! + count;
-  }
+  for (let b = 0; b < blockCount; b++) starts[b + 1] = starts[b]! + nonzeroIn(values, plane.offset + b * n, n);
   const nonzero = starts[blockCount]!;
   const rowFrequency = new Uint8Array(nonzero), columnFrequency = new Uint8Array(nonzero), levels = new Float64Array(nonzero);
-  for (let b = 0, k = 0; b < blockCount; b++) {
-    for (let c = 0; c < n; c++) {
-      const q = values[b * n + c]!;
-      if (q === 0) continue;
-      rowFrequency[k] = ZIGZAG_V[c]!;
-      columnFrequency[k] = ZIGZAG_U[c]!;
-      levels[k++] = q * step;
+  for (let b = 0; b < blockCount; b++) {
+    if (starts[b + 1] !== starts[b]) listBlock(values, plane.offset + b * n, n, step, starts[b]!, rowFrequency, columnFrequency, levels);
+  }
+  let columns = 1;
+  for (let c = 0; c < n; c++) columns = Math.max(columns, ZIGZAG_U[c]! + 1);
+  return {
+    plane, starts, rowFrequency, columnFrequency, levels, columns,
+    xs: axisTable(outWidth, source.width, plane.width, plane.factor), ys: axisTable(outHeight, source.height, plane.height, plane.factor),
+  };
+}
+
+/** Nonzero values among values[from … from + n − 1]. Small functions called once a block: V8 optimizes them early. */
+function nonzeroIn(values: Int16Array, from: number, n: number): number {
+  let count = 0;
+  for (let at = from; at < from + n; at++) if (values[at] !== 0) count++;
+  return count;
+}
+
+/** A block's nonzero coefficients from entry `k` on: frequencies and levels. */
+function listBlock(
+  values: Int16Array, from: number, n: number, step: number, k: number, rowFrequency: Uint8Array, columnFrequency: Uint8Array, levels: Float64Array,
+): void {
+  for (let c = 0; c < n; c++) {
+    const q = values[from + c]!;
+    if (q === 0) continue;
+    rowFrequency[k] = ZIGZAG_V[c]!;
+    columnFrequency[k] = ZIGZAG_U[c]!;
+    levels[k++] = q * step;
+  }
+}
+
+/**
+ * One plane's row j′ at the output size into `out`, in levels: each block's
+ * coefficients summed over the row's basis into 8 partial sums, then each
+ * pixel takes 8 products with its column's basis (2 where the plane keeps
+ * column frequencies 0 and 1 only), a block's run of pixels at a time with
+ * its sums in locals; a block with none writes zeros. Rows, not planes, so
+ * that the render holds a row (fresh memory is slow to touch).
+ */
+function planeRow(render: PlaneRender, j: number, out: Float64Array, partial: Float64Array, active: Uint8Array): void {
+  const { starts, rowFrequency, columnFrequency, levels, columns } = render;
+  const blocksX = render.plane.blocksX;
+  const rowBasis = j * RESIDUAL_BLOCK;
+  const basisY = render.ys.basis, basisX = render.xs.basis, columnBlocks = render.xs.blocks;
+  const firstBlock = render.ys.blocks[j]! * blocksX;
+  for (let bx = 0, at = 0; bx < blocksX; bx++, at += RESIDUAL_BLOCK) {
+    const from = starts[firstBlock + bx]!, to = starts[firstBlock + bx + 1]!;
+    active[bx] = to > from ? 1 : 0;
+    if (to === from) continue;
+    for (let u = 0; u < RESIDUAL_BLOCK; u++) partial[at + u] = 0;
+    for (let k = from; k < to; k++) partial[at + columnFrequency[k]!]! += levels[k]! * basisY[rowBasis + rowFrequency[k]!]!;
+  }
+  const width = out.length;
+  for (let i = 0; i < width;) {
+    const block = columnBlocks[i]!;
+    let end = i + 1;
+    while (end < width && columnBlocks[end] === block) end++;
+    if (active[block] === 0) {
+      out.fill(0, i, end);
+      i = end;
+      continue;
+    }
+    const at = block * RESIDUAL_BLOCK;
+    const p0 = partial[at]!, p1 = partial[at + 1]!;
+    if (columns <= 2) {
+      for (let b = i * RESIDUAL_BLOCK; i < end; i++, b += RESIDUAL_BLOCK) out[i] = p0 * basisX[b]! + p1 * basisX[b + 1]!;
+      continue;
+    }
+    const p2 = partial[at + 2]!, p3 = partial[at + 3]!, p4 = partial[at + 4]!, p5 = partial[at + 5]!, p6 = partial[at + 6]!, p7 = partial[at + 7]!;
+    for (let b = i * RESIDUAL_BLOCK; i < end; i++, b += RESIDUAL_BLOCK) {
+      out[i] = p0 * basisX[b]! + p1 * basisX[b + 1]! + p2 * basisX[b + 2]! + p3 * basisX[b + 3]!
+        + p4 * basisX[b + 4]! + p5 * basisX[b + 5]! + p6 * basisX[b + 6]! + p7 * basisX[b + 7]!;
     }
   }
-  const partial = new Float64Array(plane.blocksX * RESIDUAL_BLOCK);
-  const active = new Uint8Array(plane.blocksX);
-  const basisY = ys.basis, basisX = xs.basis, columnBlocks = xs.blocks;
-  return (j, out) => {
-    const rowBasis = j * RESIDUAL_BLOCK;
-    const firstBlock = ys.blocks[j]! * plane.blocksX;
-    for (let bx = 0; bx < plane.blocksX; bx++) {
-      const from = starts[firstBlock + bx]!, to = starts[firstBlock + bx + 1]!;
-      active[bx] = to > from ? 1 : 0;
-      if (to === from) continue;
-      const at = bx * RESIDUAL_BLOCK;
-      for (let u = 0; u < RESIDUAL_BLOCK; u++) partial[at + u] = 0;
-      for (let k = from; k < to; k++) partial[at + columnFrequency[k]!]! += levels[k]! * basisY[rowBasis + rowFrequency[k]!]!;
-    }
-    for (let i = 0, b = 0; i < outWidth; i++, b += RESIDUAL_BLOCK) {
-      const block = columnBlocks[i]!;
-      if (active[block] === 0) {
-        out[i] = 0;
-        continue;
-      }
-      const at = block * RESIDUAL_BLOCK;
-      out[i] = partial[at]! * basisX[b]! + partial[at + 1]! * basisX[b + 1]! + partial[at + 2]! * basisX[b + 2]! + partial[at + 3]! * basisX[b + 3]!
-        + partial[at + 4]! * basisX[b + 4]! + partial[at + 5]! * basisX[b + 5]! + partial[at + 6]! * basisX[b + 6]! + partial[at + 7]! * basisX[b + 7]!;
-    }
-  };
 }
 
 /** The field's units per 8-bit level (spec §4.3: sample = (y + 1) / 2 · 255). */
@@ -175,32 +213,45 @@ const FIELD_PER_LEVEL = 2 / 255;
 
 /**
  * Adds the residual to a rendered field in place (spec §4.7): Y, Cb and Cr
- * rendered at the field's size and turned into RGB by the inverse of JPEG's
- * transform (without chroma, Y alone on every colour channel), in the
- * field's units. Alpha is left as it is.
+ * rendered at the field's size, row by row, and turned into RGB by the
+ * inverse of JPEG's transform (without chroma, Y alone on every colour
+ * channel), in the field's units. Alpha is left as it is. A decode runs it
+ * once, cold, so the work is in small functions called once a row, which V8
+ * optimizes early (a loop run once waits for on-stack replacement).
  */
 export function addResidual(field: FieldImage, residual: ImageResidual, source: { width: number; height: number }): void {
   const { width, height, channels, values } = field;
   const colours = channels >= 3 ? 3 : 1;
-  const planes = residualPlanes(source.width, source.height, colours, residual.lumaCoefficients, residual.chromaCoefficients);
-  const rows = planes.map((plane) => residualRows(residual, plane, source, width, height));
-  const y = new Float64Array(width);
-  const cb = new Float64Array(width);
-  const cr = new Float64Array(width);
+  const renders = residualPlanes(source.width, source.height, colours, residual.lumaCoefficients, residual.chromaCoefficients)
+    .map((plane) => planeRender(residual, plane, source, width, height));
+  const rows = renders.map(() => new Float64Array(width));
+  const partial = new Float64Array(Math.max(...renders.map((r) => r.plane.blocksX)) * RESIDUAL_BLOCK);
+  const active = new Uint8Array(partial.length / RESIDUAL_BLOCK);
+  const [y, cb, cr] = rows as [Float64Array, Float64Array?, Float64Array?];
   for (let j = 0; j < height; j++) {
-    rows[0]!(j, y);
-    const at = j * width * channels;
-    if (rows.length === 1) {
-      for (let i = 0; i < width; i++) for (let c = 0; c < colours; c++) values[at + i * channels + c]! += y[i]! * FIELD_PER_LEVEL;
-      continue;
+    for (let p = 0; p < renders.length; p++) planeRow(renders[p]!, j, rows[p]!, partial, active);
+    mixRow(values, j * width * channels, channels, colours, y, cb, cr);
+  }
+}
+
+/**
+ * Adds one row of Y (and Cb, Cr) in levels to the field's row from `at`, as
+ * RGB in the field's units. A function of its own, called once a row, so
+ * that V8 optimizes it early in a decode that runs once.
+ */
+function mixRow(values: Float32Array, at: number, channels: number, colours: number, y: Float64Array, cb: Float64Array | undefined, cr: Float64Array | undefined): void {
+  const width = y.length;
+  if (cb === undefined || cr === undefined) {
+    for (let i = 0; i < width; i++, at += channels) {
+      const l = y[i]! * FIELD_PER_LEVEL;
+      for (let c = 0; c < colours; c++) values[at + c]! += l;
     }
-    rows[1]!(j, cb);
-    rows[2]!(j, cr);
-    for (let i = 0; i < width; i++) {
-      const p = at + i * channels;
-      values[p]! += (y[i]! + 1.402 * cr[i]!) * FIELD_PER_LEVEL;
-      values[p + 1]! += (y[i]! - 0.344136 * cb[i]! - 0.714136 * cr[i]!) * FIELD_PER_LEVEL;
-      values[p + 2]! += (y[i]! + 1.772 * cb[i]!) * FIELD_PER_LEVEL;
-    }
+    return;
+  }
+  for (let i = 0; i < width; i++, at += channels) {
+    const l = y[i]!, u = cb[i]!, v = cr[i]!;
+    values[at]! += (l + 1.402 * v) * FIELD_PER_LEVEL;
+    values[at + 1]! += (l - 0.344136 * u - 0.714136 * v) * FIELD_PER_LEVEL;
+    values[at + 2]! += (l + 1.772 * u) * FIELD_PER_LEVEL;
   }
 }
