@@ -25,11 +25,13 @@ for e in sorted(now, key=lambda e: (e['targetBpp'], e['image'])):
     if o is None:
         continue
     j, w = at(e['image'], 'jpeg', e['bytes']), at(e['image'], 'webp', e['bytes'])
-    rows.setdefault(e['targetBpp'], []).append((o['psnr'], e['psnr'], o['msssim'], e['msssim'], j[0], j[1], w[0], w[1], o['bytes'], e['bytes']))
+    rows.setdefault(e['targetBpp'], []).append((o['psnr'], e['psnr'], o['msssim'], e['msssim'], j[0], j[1], w[0], w[1], o['bytes'], e['bytes'], e.get('seams', 1), e['seconds']))
     print(f"{e['image'].split('/')[-1][:-4]:12} {e['targetBpp']:5} {o['psnr']:7.2f} {e['psnr']:7.2f} {e['psnr'] - o['psnr']:+6.2f} {o['msssim']:7.4f} {e['msssim']:7.4f} "
           f"{e['msssim'] - o['msssim']:+7.4f} {j[0]:7.2f} {j[1]:7.4f} {w[0]:7.2f} {e.get('residualBytes', 0):6} {e['seconds']:4.0f}")
 for bpp, r in sorted(rows.items()):
     m = np.mean(np.array(r), axis=0)
     print(f"mean of {len(r)} at {bpp} bpp: PSNR {m[0]:.2f} -> {m[1]:.2f} ({m[1] - m[0]:+.2f}; mozjpeg {m[4]:.2f}, WebP {m[6]:.2f}), "
           f"MS-SSIM {m[2]:.4f} -> {m[3]:.4f} ({m[3] - m[2]:+.4f}; mozjpeg {m[5]:.4f}, WebP {m[7]:.4f}); bytes {m[8]:.0f} -> {m[9]:.0f}; "
-          f"ahead of mozjpeg in PSNR {sum(x[1] > x[4] for x in r)} of {len(r)}, in MS-SSIM {sum(x[3] >= x[5] for x in r)}")
+          f"ahead of mozjpeg in PSNR {sum(x[1] > x[4] for x in r)} of {len(r)}, in MS-SSIM {sum(x[3] >= x[5] for x in r)}; "
+          f"ahead of WebP in PSNR {sum(x[1] > x[6] for x in r)}, in MS-SSIM {sum(x[3] >= x[7] for x in r)}; seams {min(x[10] for x in r):.2f}–{max(x[10] for x in r):.2f}; "
+          f"encode + decode {min(x[11] for x in r):.0f}–{max(x[11] for x in r):.0f} s")
