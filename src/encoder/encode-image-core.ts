@@ -400,14 +400,16 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // one that does not raise it (its coefficients rounded) is left out.
   const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, undefined)).length, image.channels);
   const fitted = filterShape && fitFilter(field, image, filterShape);
-  const filtered = fitted && rasterFromField(field, NATIVE_SCALE, { filter: fitted });
+  // The filtered field once: its samples measure the filter, and the residual is fitted to it.
+  const filteredField = fitted && { ...field, values: applyRestorationFilter(field, fitted, NATIVE_SCALE) };
+  const filtered = filteredField && rasterFromField(filteredField, NATIVE_SCALE);
   const unfilteredPsnr = psnr(image, unfiltered);
   const filteredPsnr = filtered === undefined ? -Infinity : psnr(image, filtered);
   const filter = filteredPsnr > unfilteredPsnr ? fitted : undefined;
   const networkPsnr = filter === undefined ? unfilteredPsnr : filteredPsnr;
   const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
   const withResidual = rateMode && residualShare > 0
-    ? addResidualToFill(image, field, filter, fullTargetBytes, residualChoice(tune, regionDetail(image, [0, 0, image.width, image.height])), (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
+    ? addResidualToFill(image, filter === undefined ? field : filteredField!, fullTargetBytes, residualChoice(tune, regionDetail(image, [0, 0, image.width, image.height])), (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
     : undefined;
   const residual = withResidual?.residual;
   const decoded = withResidual?.decoded ?? (filter === undefined ? unfiltered : filtered!);
@@ -451,17 +453,15 @@ const RESIDUAL_FILL_TRIES = 4;
 
 /**
  * The DCT residual (residual-fit.ts) that fills the file up to `targetBytes`:
- * fitted to the field through the filter, as the decoder renders it, in
+ * fitted to `filteredField` (the field through the filter, as the decoder renders it), in
  * the bytes the networks left, and fitted again in fewer where the file as
  * written (`sizeWith`, its header deflated) comes out over the target.
  * Undefined where no residual fits.
  */
 function addResidualToFill(
-  image: Raster, field: FieldImage, filter: RestorationFilter | undefined, targetBytes: number, choice: ResidualChoice,
+  image: Raster, filteredField: FieldImage, targetBytes: number, choice: ResidualChoice,
   sizeWith: (residual?: ImageResidual) => number,
 ): { residual: ImageResidual; bytes: number; decoded: Raster } | undefined {
-  const values = filter === undefined ? field.values : applyRestorationFilter(field, filter, NATIVE_SCALE);
-  const filteredField = { ...field, values };
   let budget = Math.floor(Math.min(targetBytes - sizeWith(), MAX_RESIDUAL_BYTES));
   for (let attempt = 0; attempt < RESIDUAL_FILL_TRIES && budget > 0; attempt++) {
     const fitted = fitResidual(image, filteredField, budget, choice);
