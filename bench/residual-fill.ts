@@ -9,13 +9,14 @@
  *
  *   npm run build && node dist/bench/residual-fill.js photo-0.8bpp.snf photo.png BYTES [out.snf]
  *
- * With --each, one line per count of luma coefficients (the encoder keeps the best by PSNR). A file that
+ * With --each, one line per shape the encoder tries (a count of luma coefficients at one step, or all 64 at a
+ * step graded by frequency; `--tune psnr` keeps the best by PSNR). A file that
  * already has a residual is measured without it first.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter } from '../src/kernels/post-filter.js';
-import { fitResidual, RESIDUAL_LUMA_COUNTS } from '../src/encoder/residual-fit.js';
+import { fitResidual, RESIDUAL_SHAPES } from '../src/encoder/residual-fit.js';
 import { readSnf, writeSnf, isImageFile } from '../src/format/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { msSsim } from '../src/metrics/ms-ssim.js';
@@ -37,9 +38,9 @@ const field = await decodeField(bytes);
 const values = file.header.filter === undefined ? field.values : applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 });
 const before = await decodeImage(bytes);
 console.log(`${snfPath}: ${bytes.length} bytes, ${psnr(source, before).toFixed(2)} dB, MS-SSIM ${msSsim(source, before).value.toFixed(4)}`);
-for (const counts of each ? RESIDUAL_LUMA_COUNTS.map((count) => [count]) : [RESIDUAL_LUMA_COUNTS]) {
+for (const shapes of each ? RESIDUAL_SHAPES.map((shape) => [shape]) : [RESIDUAL_SHAPES]) {
   const started = performance.now();
-  const fitted = fitResidual(source, { ...field, values }, Number(sizeText) - bytes.length, { counts, by: 'psnr' });
+  const fitted = fitResidual(source, { ...field, values }, Number(sizeText) - bytes.length, { shapes, by: 'psnr' });
   const seconds = (performance.now() - started) / 1000;
   if (fitted === undefined) {
     console.log('  no residual fits');
@@ -47,8 +48,8 @@ for (const counts of each ? RESIDUAL_LUMA_COUNTS.map((count) => [count]) : [RESI
   }
   const rewritten = writeSnf({ ...file, header: { ...file.header, residual: fitted.residual }, sharedContexts: true });
   const after = await decodeImage(rewritten);
-  const { lumaCoefficients, chromaCoefficients, lumaStep } = fitted.residual;
-  console.log(`  + residual (${lumaCoefficients}/${chromaCoefficients} coefficients, step ${(lumaStep / 16).toFixed(2)}, fitted in ${seconds.toFixed(1)} s): `
-    + `${rewritten.length} bytes, ${psnr(source, after).toFixed(2)} dB, MS-SSIM ${msSsim(source, after).value.toFixed(4)}`);
+  const { lumaCoefficients, chromaCoefficients, lumaStep, gradient = 0 } = fitted.residual;
+  console.log(`  + residual (${lumaCoefficients}/${chromaCoefficients} coefficients, step ${(lumaStep / 16).toFixed(2)}, gradient ${gradient / 16}, fitted in ${seconds.toFixed(1)} s): `
+    + `${rewritten.length} bytes, ${psnr(source, after).toFixed(3)} dB, MS-SSIM ${msSsim(source, after).value.toFixed(4)}`);
   if (outPath !== undefined) writeFileSync(outPath, rewritten);
 }

@@ -11,6 +11,7 @@
 //   fixtures/kodim-crop32-shared.snf           format 4.5: the 2.5 file with shared contexts (spec §6.8), header deflated
 //   fixtures/kodim-crop32-residual.snf         format 4.6: the 4.5 file with a DCT residual (spec §3.11) fitted by the
 //                                              encoder's fit in 160 bytes
+//   fixtures/kodim-crop32-graded.snf           format 4.7: the same with a residual at a graded step (`g` = 32)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -22,7 +23,7 @@ import sharp from 'sharp';
 import { decodeField, decodeImage } from '../dist/src/decoder/index.js';
 import { readSnf, writeSnf } from '../dist/src/format/index.js';
 import { fitFilter } from '../dist/src/encoder/filter-fit.js';
-import { fitResidual } from '../dist/src/encoder/residual-fit.js';
+import { fitResidual, RESIDUAL_SHAPES } from '../dist/src/encoder/residual-fit.js';
 import { applyRestorationFilter } from '../dist/src/kernels/post-filter.js';
 
 const fixtures = [
@@ -67,16 +68,19 @@ if (wanted.length === 0 || wanted.includes('kodim-crop32-shared')) {
   await writeReferenceDecode('kodim-crop32-shared');
 }
 
-if (wanted.length === 0 || wanted.includes('kodim-crop32-residual')) {
+// The residual's fixtures: the encoder's fit (uniform step, 4.6) and one at a graded step (4.7, spec §3.11 `g`).
+const uniform = { shapes: RESIDUAL_SHAPES.filter((shape) => shape.gradient === 0), by: 'psnr' };
+const residuals = [['kodim-crop32-residual', uniform], ['kodim-crop32-graded', { shapes: [{ count: 64, gradient: 32 }], by: 'psnr' }]];
+for (const [name, choice] of residuals.filter(([name]) => wanted.length === 0 || wanted.includes(name))) {
   const source = await sharp('fixtures/kodim-crop32.png').removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image = { width: source.info.width, height: source.info.height, channels: 3, data: new Uint8Array(source.data) };
   const shared = new Uint8Array(readFileSync('fixtures/kodim-crop32-shared.snf'));
   const file = readSnf(shared);
   const field = await decodeField(shared);
-  const { residual } = fitResidual(image, { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) }, 160);
+  const { residual } = fitResidual(image, { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) }, 160, choice);
   const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
-  writeFileSync('fixtures/kodim-crop32-residual.snf', writeSnf({ header: { ...file.header, residual }, networks, sharedContexts: true }));
-  await writeReferenceDecode('kodim-crop32-residual');
+  writeFileSync(`fixtures/${name}.snf`, writeSnf({ header: { ...file.header, residual }, networks, sharedContexts: true }));
+  await writeReferenceDecode(name);
 }
 
 async function writeReferenceDecode(name) {

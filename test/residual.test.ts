@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import {
   addResidual, dctBasis, residualPlanes, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG, type ImageResidual,
 } from '../src/kernels/residual.js';
-import { fitResidual } from '../src/encoder/residual-fit.js';
+import { BUSY_DETAIL, fitResidual, residualChoice } from '../src/encoder/residual-fit.js';
 import { MAX_RESIDUAL_SHARE } from '../src/encoder/architecture.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
@@ -14,7 +14,7 @@ import { psnr } from '../src/metrics/psnr.js';
 import { readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
 import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-coder.js';
 import type { Raster } from '../src/raster.js';
-import { RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
+import { GRADED_FIXTURE_SNF, RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
 import { codeOf, withHeader, type Json } from './helpers/snf-bytes.js';
 import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
@@ -101,11 +101,38 @@ test('colour: Y, Cb and Cr become RGB by the inverse of JPEG\'s transform; alpha
   levels.forEach((got, c) => assert.ok(Math.abs(got - expected[c]!) < 1e-5, `${levels}`));
 });
 
+test('a graded step (format x.7): the coefficient at frequency (v, u) is q × step × (1 + g · (v + u) / 112) (spec §4.7)', () => {
+  // With g = 112 the factor is the integer 1 + v + u, so the graded residual equals a uniform one with its integers scaled.
+  const width = 16, height = 16;
+  const planes = residualPlanes(width, height, 3, 10, 3);
+  const graded = randomResidual(width, height, 3, 10, 3, 11);
+  const factor = (z: number): number => 1 + ZIGZAG[z]![0] + ZIGZAG[z]![1];
+  const scaled = Int16Array.from(graded.values, (q, at) => {
+    const plane = [...planes].reverse().find((p) => at >= p.offset)!;
+    return q * factor((at - plane.offset) % plane.coefficients);
+  });
+  const render = (residual: ImageResidual): Float32Array => {
+    const field: FieldImage = { width, height, channels: 3, values: new Float32Array(width * height * 3) };
+    addResidual(field, residual, { width, height });
+    return field.values;
+  };
+  const a = render({ ...graded, gradient: 112 }), b = render({ ...graded, values: scaled });
+  a.forEach((value, i) => assert.ok(Math.abs(value - b[i]!) < 1e-6, `sample ${i}: ${value} vs ${b[i]}`));
+  assert.notDeepEqual(a, render(graded), 'the gradient changes the picture');
+});
+
 test('format x.6: the residual round-trips through the writer and the reader, and a reader before it would ignore the key', () => {
   const tiles = readSnf(new Uint8Array(readFileSync(TILES_FIXTURE_SNF)));
   const residual = randomResidual(32, 32, 3, 10, 3, 7);
   const bytes = withResidual(tiles, residual);
   assert.deepEqual([bytes[8], bytes[9]], [2, 6]);
+  // A graded step is x.7 and round-trips its `g`; g = 0 is written as x.6 wrote it, without the key.
+  const graded = withResidual(tiles, { ...residual, gradient: 24 });
+  assert.deepEqual([graded[8], graded[9]], [2, 7]);
+  const gradedHeader = readSnf(graded).header;
+  assert.ok(gradedHeader.kind === 'image');
+  assert.equal(gradedHeader.residual?.gradient, 24);
+  assert.deepEqual(withResidual(tiles, { ...residual, gradient: 0 }), bytes);
   const header = readSnf(bytes).header;
   assert.ok(header.kind === 'image' && header.residual !== undefined);
   assert.deepEqual(header.residual, residual);
@@ -129,6 +156,23 @@ test('spec appendix A.14: A.2 with a residual, its one pixel 5 levels darker', a
   assert.deepEqual(bytes, expected);
   assert.deepEqual([...(await decodeImage(writeSnf({ header: grayHeader(1), networks }))).data], [34]);
   assert.deepEqual([...(await decodeImage(expected)).data], [29]);
+});
+
+test('spec appendix A.15: A.2 with a residual at a graded step, its one pixel 7 levels brighter', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0107000076000000 87a46b696e64a5696d616765a5776964
+    746801a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea372657386a16b02a16a00a17310
+    a17510a16710a162c402af86a86e6574 776f726b739182a171c40804b804b008
+    8802c0a1620404000000af017d0cf967 25ab`);
+  const residual: ImageResidual = { lumaCoefficients: 2, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, gradient: 16, values: Int16Array.from([0, 35]) };
+  const networks = [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }];
+  const header = grayHeader(1);
+  assert.ok(header.kind === 'image');
+  assert.deepEqual(writeSnf({ header: { ...header, residual }, networks }), expected);
+  assert.deepEqual([...(await decodeImage(expected)).data], [41]);
+  // What a reader of x.6 shows, ignoring `g`: the coefficient at one step.
+  const { gradient: _ignored, ...uniform } = residual;
+  assert.deepEqual([...(await decodeImage(writeSnf({ header: { ...header, residual: uniform }, networks }))).data], [40]);
 });
 
 /** A stream whose first block says it has a nonzero coefficient (context 36 · 58, spec §3.11) and then codes 0 (model 0). */
@@ -160,6 +204,9 @@ test('the reader refuses a residual the spec forbids (spec §3.11)', () => {
     ['j 65', (h) => { h.res.j = 65; }, 'BAD_HEADER'],
     ['s 0', (h) => { h.res.s = 0; }, 'BAD_HEADER'],
     ['u 65536', (h) => { h.res.u = 65536; }, 'BAD_HEADER'],
+    ['g 1024', (h) => { h.res.g = 1024; }, 'BAD_HEADER'],
+    ['g −1', (h) => { h.res.g = -1; }, 'BAD_HEADER'],
+    ['g 1.5', (h) => { h.res.g = 1.5; }, 'BAD_HEADER'],
     ['b not binary', (h) => { h.res.b = 'x'; }, 'BAD_HEADER'],
     ['res not a map', (h) => { h.res = 3; }, 'BAD_HEADER'],
     ['stream with a byte more', (h) => { h.res.b = Uint8Array.from([...h.res.b, 7]); }, 'BAD_STREAM'],
@@ -192,6 +239,27 @@ test('the committed format 4.6 fixture: the 4.5 file plus a residual, closer to 
   assert.ok(error / (32 * 32 * 3) < 6, `mean difference ${error / 3072}`);
 });
 
+test('the committed format 4.7 fixture: a residual at a graded step, closer to the source than the networks', async () => {
+  const bytes = new Uint8Array(readFileSync(GRADED_FIXTURE_SNF));
+  const header = readSnf(bytes).header;
+  assert.ok(header.kind === 'image' && (header.residual?.gradient ?? 0) > 0);
+  const source = await crop32();
+  assert.ok(psnr(source, await decodeImage(bytes)) > psnr(source, await decodeImage(new Uint8Array(readFileSync(SHARED_FIXTURE_SNF)))) + 0.3);
+});
+
+test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-SSIM weighed more on a busy photo', () => {
+  assert.equal(residualChoice('psnr', 1000).by, 'psnr');
+  assert.equal(residualChoice('ssim', 0).by, 'ms-ssim');
+  const smooth = residualChoice('balanced', BUSY_DETAIL - 1), busy = residualChoice('balanced', BUSY_DETAIL);
+  assert.equal(smooth.by, 'both');
+  assert.ok(busy.msSsimWeight! > smooth.msSsimWeight!);
+  // Every tune tries the uniform step at several counts and graded steps with all 64 coefficients.
+  for (const choice of [smooth, busy, residualChoice('psnr', 0)]) {
+    assert.ok(choice.shapes.some((shape) => shape.gradient === 0 && shape.count < 64));
+    assert.ok(choice.shapes.some((shape) => shape.gradient > 0 && shape.count === 64));
+  }
+});
+
 test('fitResidual: within its budget, and the more bytes the closer to the source', async () => {
   const source = await crop32();
   const tiles = new Uint8Array(readFileSync(SHARED_FIXTURE_SNF));
@@ -218,7 +286,7 @@ test('encode --residual: the networks get the rest of the rate, the residual fil
   const image: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
   const result = await encodeImage(image, { bpp: 3, steps: 40, residual: 0.25 });
   assert.ok(result.residualBytes > 0);
-  assert.equal(result.bytes[9], 6);
+  assert.ok([6, 7].includes(result.bytes[9]!), `minor version ${result.bytes[9]}`);
   assert.ok(result.bytes.length * 8 <= 3 * 96 * 96, `${result.bytes.length} bytes`);
   assert.equal(result.rateHit, true);
   assert.ok(result.psnr > result.networkPsnr, `${result.networkPsnr} -> ${result.psnr}`);

@@ -60,15 +60,15 @@ before(async () => {
   assert.ok(grayFile.header.kind === 'image');
   const grayFilter = { radius: 2, cross: 0, shift: 7, thresholds: Float32Array.from([0.02]), coefficients: Int8Array.from([20, -10, 5, 30, -5, 8, -40, 10, 0, 25, 3, -6]) };
   files.set('graya-filtered.snf', writeSnf({ header: { ...grayFile.header, filter: grayFilter }, networks: grayFile.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors })) }));
-  // DCT residuals (format x.6): made-up coefficients on the blended RGB file (luma and chroma) and on the gray + alpha one (luma only),
-  // so that the WebGL2 read-back adds them to the colour channels and leaves alpha alone.
+  // DCT residuals (format x.6): made-up coefficients on the blended RGB file (luma and chroma, at a graded step: x.7) and on the gray +
+  // alpha one (luma only, one step), so that the WebGL2 read-back adds them to the colour channels and leaves alpha alone.
   for (const [name, base, colours] of [['residual.snf', blended.bytes, 3], ['graya-residual.snf', graya.bytes, 1]] as const) {
     const file = readSnf(base);
     assert.ok(file.header.kind === 'image');
     const planes = residualPlanes(file.header.width, file.header.height, colours, 10, colours === 3 ? 3 : 0);
     const random = mulberry32(name.length);
     const values = Int16Array.from({ length: residualValueCount(planes) }, () => (random() < 0.5 ? 0 : Math.round(30 * (random() - 0.5))));
-    const residual = { lumaCoefficients: 10, chromaCoefficients: colours === 3 ? 3 : 0, lumaStep: 48, chromaStep: 32, values };
+    const residual = { lumaCoefficients: 10, chromaCoefficients: colours === 3 ? 3 : 0, lumaStep: 48, chromaStep: 32, ...(colours === 3 ? { gradient: 24 } : {}), values };
     files.set(name, writeSnf({ header: { ...file.header, residual }, networks: file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors })), sharedContexts: true }));
   }
   const corrupt = files.get('fourier.snf')!.slice();

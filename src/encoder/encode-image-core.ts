@@ -463,14 +463,17 @@ function addResidualToFill(
   sizeWith: (residual?: ImageResidual) => number,
 ): { residual: ImageResidual; bytes: number; decoded: Raster } | undefined {
   let budget = Math.floor(Math.min(targetBytes - sizeWith(), MAX_RESIDUAL_BYTES));
+  let shapes = choice.shapes;
   for (let attempt = 0; attempt < RESIDUAL_FILL_TRIES && budget > 0; attempt++) {
-    const fitted = fitResidual(image, filteredField, budget, choice);
+    const fitted = fitResidual(image, filteredField, budget, { ...choice, shapes });
     if (fitted === undefined) return undefined;
     const over = sizeWith(fitted.residual) - targetBytes;
     if (over <= 0 || attempt === RESIDUAL_FILL_TRIES - 1) {
       return { ...fitted, decoded: rasterFromField(filteredField, NATIVE_SCALE, { residual: fitted.residual }) };
     }
     budget -= over;
+    // A few bytes fewer do not change which shape is best: the next tries fit only the one chosen.
+    shapes = [{ count: fitted.residual.lumaCoefficients, gradient: fitted.residual.gradient ?? 0 }];
   }
   return undefined;
 }

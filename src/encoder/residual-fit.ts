@@ -9,7 +9,7 @@
  */
 import { colourChannels } from '../kernels/post-filter.js';
 import {
-  MAX_RESIDUAL_COEFFICIENTS, RESIDUAL_BLOCK, RESIDUAL_STEP_UNIT, dctBasis, residualPlanes, ZIGZAG, type ImageResidual, type ResidualPlane,
+  MAX_RESIDUAL_COEFFICIENTS, RESIDUAL_BLOCK, coefficientSteps, dctBasis, residualPlanes, ZIGZAG, type ImageResidual, type ResidualPlane,
 } from '../kernels/residual.js';
 import { rasterFromField } from '../kernels/render.js';
 import { encodeResidualValues, MAX_RESIDUAL_STEP } from '../format/residual.js';
@@ -22,32 +22,48 @@ import type { Raster } from '../raster.js';
 /** Most bytes of a residual: it lives in the header, which readers refuse past 1 MiB (spec §8), beside the networks' entries. */
 export const MAX_RESIDUAL_BYTES = 768 * 1024;
 
-/** Luma coefficients a block may keep, tried in turn. */
+/** Luma coefficients a block may keep, tried in turn with one step for every coefficient. */
 export const RESIDUAL_LUMA_COUNTS = [10, 15, 21, 28, 36, 45, 64] as const;
+/** Gradients (spec §3.11, in sixteenths) tried with all 64 coefficients: the step coarsens with frequency instead of a cut-off. */
+export const RESIDUAL_GRADIENTS = [8, 16, 32, 48, 64] as const;
 
-/** How the fit picks its count of luma coefficients: the best decode by `by` among `counts`. */
-export interface ResidualChoice {
-  readonly counts: readonly number[];
-  readonly by: 'psnr' | 'ms-ssim';
+/** One residual the fit tries: `count` luma coefficients a block at a step growing by `gradient`. */
+export interface ResidualShape {
+  readonly count: number;
+  readonly gradient: number;
 }
+
+/**
+ * How the fit picks its residual: the best decode among `shapes` by PSNR,
+ * by MS-SSIM, or by PSNR + `msSsimWeight` × MS-SSIM in dB (−10·log₁₀(1 − MS-SSIM)).
+ */
+export interface ResidualChoice {
+  readonly shapes: readonly ResidualShape[];
+  readonly by: 'psnr' | 'ms-ssim' | 'both';
+  readonly msSsimWeight?: number;
+}
+
+/** The uniform step at each count, then every gradient with all coefficients. */
+export const RESIDUAL_SHAPES: readonly ResidualShape[] = [
+  ...RESIDUAL_LUMA_COUNTS.map((count) => ({ count, gradient: 0 })),
+  ...RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient })),
+];
 
 /** Detail (`regionDetail`, squared) from which `balanced` treats a photo as busy: kodim01, 05, 06, 08, 13 and 18 of the Kodak set. */
 export const BUSY_DETAIL = 300;
-/** The most luma coefficients `balanced` keeps on a busy photo. */
-const BUSY_COUNT = 15;
 
 /**
- * Which count of coefficients a `--tune` keeps (docs/studies.md, "A DCT
- * residual"). In the same bytes, more coefficients at a coarser step raise
- * PSNR and fewer at a finer one raise MS-SSIM, about linearly in between;
- * busy photos are where snf's MS-SSIM is behind JPEG's. `psnr` keeps the
- * count with the best PSNR, `ssim` the one with the best MS-SSIM, and
- * `balanced` the best PSNR, on a busy photo among the counts up to 15.
+ * Which residual a `--tune` keeps (docs/studies.md, "A DCT residual" and "A
+ * graded step"). In the same bytes, a step that grows with frequency (or
+ * fewer coefficients) trades PSNR for MS-SSIM, and the graded step does it
+ * at a better rate than the cut-off. `psnr` keeps the best PSNR, `ssim` the
+ * best MS-SSIM, and `balanced` the best sum of PSNR and MS-SSIM in dB, with
+ * MS-SSIM weighed half on a photo that is not busy, where it costs more PSNR.
  */
 export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
-  if (tune === 'ssim') return { counts: RESIDUAL_LUMA_COUNTS, by: 'ms-ssim' };
-  if (tune === 'balanced' && detail >= BUSY_DETAIL) return { counts: RESIDUAL_LUMA_COUNTS.filter((count) => count <= BUSY_COUNT), by: 'psnr' };
-  return { counts: RESIDUAL_LUMA_COUNTS, by: 'psnr' };
+  if (tune === 'ssim') return { shapes: RESIDUAL_SHAPES, by: 'ms-ssim' };
+  if (tune === 'balanced') return { shapes: RESIDUAL_SHAPES, by: 'both', msSsimWeight: detail >= BUSY_DETAIL ? 1 : 0.5 };
+  return { shapes: RESIDUAL_SHAPES, by: 'psnr' };
 }
 
 /** Chroma coefficients: the mean and the first two frequencies; 1, 6 or 10 were within ±0.04 dB of it on three photos. */
@@ -56,7 +72,7 @@ const CHROMA_COEFFICIENTS = 3;
  * Values within this fraction of a step above a half-step round towards zero: cheaper zeros, little error (as JPEG
  * encoders do). 0.3 beat 0.1, 0.2 and 0.4 by 0.02–0.15 dB on three photos (docs/studies.md, "A DCT residual").
  */
-const DEAD_ZONE = 0.3;
+export const DEAD_ZONE = 0.3;
 /** Bytes of the `res` map besides its coded stream: keys, four integers and the bin's length (spec §3.11). */
 export const RESIDUAL_MAP_BYTES = 24;
 
@@ -67,7 +83,7 @@ interface PlaneCoefficients {
 }
 
 /** The source minus the field (in 8-bit levels), as Y, Cb and Cr planes (chroma at half size), or Y alone for gray. */
-function residualPlanesOf(source: Raster, field: FieldImage): Float64Array[] {
+export function residualPlanesOf(source: Raster, field: FieldImage): Float64Array[] {
   const { width, height, channels } = source;
   const level = (i: number): number => source.data[i]! - ((field.values[i]! + 1) / 2) * 255;
   const y = new Float64Array(width * height);
@@ -96,7 +112,7 @@ function residualPlanesOf(source: Raster, field: FieldImage): Float64Array[] {
 }
 
 /** 64 DCT coefficients a block of `samples` (a `plane`'s size), in zigzag order; samples past the edge repeat the last. */
-function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
+export function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
   const n = RESIDUAL_BLOCK;
   const basis = new Float64Array(n * n);
   for (let k = 0; k < n; k++) for (let t = 0; t < n; t++) basis[k * n + t] = dctBasis(k, t);
@@ -127,34 +143,36 @@ function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
   return out;
 }
 
-/** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT), luma keeping `luma` coefficients. */
-function quantized(planes: readonly PlaneCoefficients[], source: Raster, luma: number, step: number): { residual: ImageResidual; planes: ResidualPlane[] } {
+/** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT) graded by `gradient`, luma keeping `luma` coefficients. */
+function quantized(
+  planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient }: ResidualShape, step: number,
+): { residual: ImageResidual; planes: ResidualPlane[] } {
   const chroma = planes.length > 1 ? CHROMA_COEFFICIENTS : 0;
   const layout = residualPlanes(source.width, source.height, colourChannels(source.channels), luma, chroma);
   const last = layout[layout.length - 1]!;
   const values = new Int16Array(last.offset + last.blocksX * last.blocksY * last.coefficients);
   // One step for luma and chroma: chroma's at 0.7, 1.5 or 2 times luma's was within ±0.04 dB on three photos.
-  const size = step * RESIDUAL_STEP_UNIT;
+  const steps = coefficientSteps(step, gradient);
   layout.forEach((plane, p) => {
     const { dct } = planes[p]!;
     const blocks = plane.blocksX * plane.blocksY;
     for (let b = 0; b < blocks; b++) {
       for (let c = 0; c < plane.coefficients; c++) {
-        const x = dct[b * MAX_RESIDUAL_COEFFICIENTS + c]! / size;
+        const x = dct[b * MAX_RESIDUAL_COEFFICIENTS + c]! / steps[c]!;
         const m = Math.min(32_767, Math.max(0, Math.floor(Math.abs(x) + 0.5 - DEAD_ZONE)));
         values[plane.offset + b * plane.coefficients + c] = x < 0 ? -m : m;
       }
     }
   });
-  return { residual: { lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: step, chromaStep: step, values }, planes: layout };
+  const residual = { lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: step, chromaStep: step, ...(gradient > 0 ? { gradient } : {}), values };
+  return { residual, planes: layout };
 }
 
 /**
  * The residual that decodes `field` (the filtered field at the source's
  * size, as the decoder renders it) closest to `source` in at most
- * `budget` bytes of the `res` map, keeping the best of `choice.counts` luma
- * coefficients a block by `choice.by`, or undefined when even the coarsest
- * step does not fit.
+ * `budget` bytes of the `res` map, keeping the best of `choice.shapes` by
+ * `choice.by`, or undefined when even the coarsest step does not fit.
  */
 export function fitResidual(
   source: Raster, field: FieldImage, budget: number, choice: ResidualChoice = residualChoice('psnr', 0),
@@ -165,11 +183,11 @@ export function fitResidual(
   const planes = residualPlanes(source.width, source.height, colourChannels(source.channels), MAX_RESIDUAL_COEFFICIENTS, samples.length > 1 ? MAX_RESIDUAL_COEFFICIENTS : 0)
     .map((plane, p) => ({ plane, dct: blockDct(samples[p]!, plane) }));
   let best: { residual: ImageResidual; bytes: number; quality: number } | undefined;
-  for (const luma of choice.counts) {
+  for (const shape of choice.shapes) {
     // The finest step that fits: the coded size falls as the step grows, so bisect on it.
     let lo = 1, hi = MAX_RESIDUAL_STEP;
     const sizeAt = (step: number): number => {
-      const q = quantized(planes, source, luma, step);
+      const q = quantized(planes, source, shape, step);
       return encodeResidualValues(q.planes, q.residual.values).length;
     };
     if (sizeAt(hi) > room) continue;
@@ -179,10 +197,17 @@ export function fitResidual(
       else lo = mid;
     }
     const step = sizeAt(lo) <= room ? lo : hi;
-    const { residual } = quantized(planes, source, luma, step);
-    const decoded = rasterFromField(field, { x: 1, y: 1 }, { residual });
-    const quality = choice.by === 'psnr' ? psnr(source, decoded) : msSsim(source, decoded).value;
+    const { residual } = quantized(planes, source, shape, step);
+    const quality = qualityOf(source, rasterFromField(field, { x: 1, y: 1 }, { residual }), choice);
     if (best === undefined || quality > best.quality) best = { residual, bytes: sizeAt(step) + RESIDUAL_MAP_BYTES, quality };
   }
   return best && { residual: best.residual, bytes: best.bytes };
+}
+
+/** The score `choice` ranks a decode by: higher is better. */
+function qualityOf(source: Raster, decoded: Raster, choice: ResidualChoice): number {
+  if (choice.by === 'psnr') return psnr(source, decoded);
+  const structure = msSsim(source, decoded).value;
+  if (choice.by === 'ms-ssim') return structure;
+  return psnr(source, decoded) - (choice.msSsimWeight ?? 1) * 10 * Math.log10(Math.max(1e-10, 1 - structure));
 }

@@ -6,7 +6,7 @@
  *   offset   size  field
  *   0        8     magic 0x89 'S' 'N' 'F' 0x0D 0x0A 0x1A 0x0A
  *   8        1     major version (1 to 4)
- *   9        1     minor version (0 … 6 written; any read)
+ *   9        1     minor version (0 … 7 written; any read)
  *   10       2     flags (reserved: write 0, ignore on read)
  *   12       4     H, header length in bytes (u32)
  *   16       H     header: one MessagePack map (spec §3); from version 3
@@ -52,6 +52,8 @@ export const FILTER_VERSION_MINOR = 4;
 export const DIRECTION_FILTER_VERSION_MINOR = 5;
 /** Minor version of files with a DCT residual (header key `res`, spec §3.11): x.6. */
 export const RESIDUAL_VERSION_MINOR = 6;
+/** Minor version of files whose residual's step grows with frequency (`res.g`, spec §3.11): x.7. */
+export const GRADED_RESIDUAL_VERSION_MINOR = 7;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

@@ -27,9 +27,15 @@ export interface ImageResidual {
   readonly lumaCoefficients: number;
   /** Coefficients kept in each Cb and Cr block: 0 (no chroma; always for gray) to 64. */
   readonly chromaCoefficients: number;
-  /** Quantizer steps in units of RESIDUAL_STEP_UNIT: a coefficient is its integer × step / 16 levels. */
+  /** Quantizer steps in units of RESIDUAL_STEP_UNIT: a coefficient is its integer × step / 16 levels (× the gradient's factor). */
   readonly lumaStep: number;
   readonly chromaStep: number;
+  /**
+   * How the step grows with frequency, in sixteenths (format x.7; absent: 0, one step for every coefficient):
+   * the coefficient at frequency (v, u) has the step × (1 + gradient · (v + u) / 112), so 16 doubles the step
+   * where v + u = 7, as JPEG's tables coarsen the frequencies that the eye and MS-SSIM's middle scales miss.
+   */
+  readonly gradient?: number;
   /** Luma blocks in raster order, `lumaCoefficients` integers each; then Cb's blocks, then Cr's, `chromaCoefficients` each (|q| ≤ 32,767). */
   readonly values: Int16Array;
 }
@@ -52,6 +58,18 @@ export const ZIGZAG: readonly (readonly [number, number])[] = (() => {
 /** Row frequency v and column frequency u of each zigzag position, as typed arrays for the render's inner loop. */
 const ZIGZAG_V = Uint8Array.from(ZIGZAG, ([v]) => v);
 const ZIGZAG_U = Uint8Array.from(ZIGZAG, ([, u]) => u);
+
+/** The most `gradient` (spec §3.11): the highest frequency's step then 129 times the mean's. */
+export const MAX_RESIDUAL_GRADIENT = 1023;
+
+/**
+ * Levels per integer of each zigzag position for a plane of step `step` (in
+ * RESIDUAL_STEP_UNIT) and a residual's `gradient` (spec §3.11): the step,
+ * growing with the position's frequency v + u. Encoder and decoder share it.
+ */
+export function coefficientSteps(step: number, gradient = 0): Float64Array {
+  return Float64Array.from(ZIGZAG, ([v, u]) => step * RESIDUAL_STEP_UNIT * (1 + (gradient * (v + u)) / 112));
+}
 
 /** A plane of the residual: its size in samples, its blocks a side and how many coefficients each keeps. */
 export interface ResidualPlane {
@@ -115,7 +133,7 @@ interface PlaneRender {
   readonly starts: Int32Array;
   readonly rowFrequency: Uint8Array;
   readonly columnFrequency: Uint8Array;
-  /** The coefficient in levels: q × step. */
+  /** The coefficient in levels: q × its position's step. */
   readonly levels: Float64Array;
   readonly xs: { blocks: Int32Array; basis: Float64Array };
   readonly ys: { blocks: Int32Array; basis: Float64Array };
@@ -124,7 +142,7 @@ interface PlaneRender {
 }
 
 function planeRender(residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, outWidth: number, outHeight: number): PlaneRender {
-  const step = (plane.factor === 1 ? residual.lumaStep : residual.chromaStep) * RESIDUAL_STEP_UNIT;
+  const steps = coefficientSteps(plane.factor === 1 ? residual.lumaStep : residual.chromaStep, residual.gradient);
   const n = plane.coefficients;
   const blockCount = plane.blocksX * plane.blocksY;
   const values = residual.values;
@@ -133,7 +151,7 @@ function planeRender(residual: ImageResidual, plane: ResidualPlane, source: { wi
   const nonzero = starts[blockCount]!;
   const rowFrequency = new Uint8Array(nonzero), columnFrequency = new Uint8Array(nonzero), levels = new Float64Array(nonzero);
   for (let b = 0; b < blockCount; b++) {
-    if (starts[b + 1] !== starts[b]) listBlock(values, plane.offset + b * n, n, step, starts[b]!, rowFrequency, columnFrequency, levels);
+    if (starts[b + 1] !== starts[b]) listBlock(values, plane.offset + b * n, n, steps, starts[b]!, rowFrequency, columnFrequency, levels);
   }
   let columns = 1;
   for (let c = 0; c < n; c++) columns = Math.max(columns, ZIGZAG_U[c]! + 1);
@@ -152,14 +170,14 @@ function nonzeroIn(values: Int16Array, from: number, n: number): number {
 
 /** A block's nonzero coefficients from entry `k` on: frequencies and levels. */
 function listBlock(
-  values: Int16Array, from: number, n: number, step: number, k: number, rowFrequency: Uint8Array, columnFrequency: Uint8Array, levels: Float64Array,
+  values: Int16Array, from: number, n: number, steps: Float64Array, k: number, rowFrequency: Uint8Array, columnFrequency: Uint8Array, levels: Float64Array,
 ): void {
   for (let c = 0; c < n; c++) {
     const q = values[from + c]!;
     if (q === 0) continue;
     rowFrequency[k] = ZIGZAG_V[c]!;
     columnFrequency[k] = ZIGZAG_U[c]!;
-    levels[k++] = q * step;
+    levels[k++] = q * steps[c]!;
   }
 }
 

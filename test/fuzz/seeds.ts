@@ -35,6 +35,9 @@ export const SHARED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-shar
 /** The 4.5 file in format 4.6: with a DCT residual (spec §3.11), and its reference decode. */
 export const RESIDUAL_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-residual.snf');
 export const RESIDUAL_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-residual.decoded.png');
+/** The same networks in format 4.7: a residual whose step grows with frequency (spec §3.11 `g`), and its reference decode. */
+export const GRADED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-graded.snf');
+export const GRADED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-graded.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
@@ -98,6 +101,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'deflated header fixture', bytes: new Uint8Array(readFileSync(DEFLATED_FIXTURE_SNF)) },
     { name: 'shared contexts fixture', bytes: new Uint8Array(readFileSync(SHARED_FIXTURE_SNF)) },
     { name: 'residual fixture', bytes: new Uint8Array(readFileSync(RESIDUAL_FIXTURE_SNF)) },
+    { name: 'graded residual fixture', bytes: new Uint8Array(readFileSync(GRADED_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {
