@@ -5,8 +5,8 @@ import sharp from 'sharp';
 import {
   addResidual, dctBasis, residualPlanes, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG, type ImageResidual,
 } from '../src/kernels/residual.js';
-import { BUSY_DETAIL, fitResidual, residualChoice } from '../src/encoder/residual-fit.js';
-import { MAX_RESIDUAL_SHARE } from '../src/encoder/architecture.js';
+import { fitResidual, residualChoice } from '../src/encoder/residual-fit.js';
+import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE } from '../src/encoder/architecture.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
@@ -260,6 +260,11 @@ test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-
   }
 });
 
+test('the residual\'s default share: more of the rate on a busy photo', () => {
+  assert.equal(defaultResidualShare(BUSY_DETAIL - 1), DEFAULT_RESIDUAL_SHARE);
+  assert.ok(defaultResidualShare(BUSY_DETAIL) > DEFAULT_RESIDUAL_SHARE && defaultResidualShare(BUSY_DETAIL) <= MAX_RESIDUAL_SHARE);
+});
+
 test('fitResidual: within its budget, and the more bytes the closer to the source', async () => {
   const source = await crop32();
   const tiles = new Uint8Array(readFileSync(SHARED_FIXTURE_SNF));
@@ -310,6 +315,9 @@ test('snfc: --residual is checked before anything is read, refused for audio, an
   const json = JSON.parse(snfc(['info', RESIDUAL_FIXTURE_SNF, '--json']).stdout) as { residual?: { chromaCoefficients: number; lumaStep: number } };
   assert.equal(json.residual?.chromaCoefficients, 3);
   assert.equal(json.residual!.lumaStep % RESIDUAL_STEP_UNIT, 0);
+  const graded = snfc(['info', GRADED_FIXTURE_SNF]);
+  assert.match(graded.stdout, /format: +snf 4\.7/);
+  assert.match(graded.stdout, /step [\d.]+ levels \(3x at frequency 7\)/);
 });
 
 test('snfc encode: the summary line and --json say what the residual took and brought', () => {

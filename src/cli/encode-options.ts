@@ -4,7 +4,7 @@ import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
 import { TILE_ALLOCATIONS } from '../encoder/tile-widths.js';
 import { TUNINGS } from '../encoder/contrast-weights.js';
 import { FILTER_MODES } from '../encoder/filter-fit.js';
-import { DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE } from '../encoder/architecture.js';
+import { BUSY_RESIDUAL_SHARE, DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE } from '../encoder/architecture.js';
 import { MAX_RESTARTS } from '../encoder/fit-networks.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import type { EncodeSettings } from '../batch/encode-file.js';
@@ -27,7 +27,7 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('allocation', { type: 'string', describe: 'How --bpp shares its parameters among the tiles: detail (busy tiles get wider networks, smooth ones narrower) or equal (one width for all) [default: detail]' })
     .option('tune', { type: 'string', describe: 'What the fit minimizes: the squared error weighted towards flat areas, where SSIM sees errors most. balanced: a little (MS-SSIM up, PSNR level); ssim: more (MS-SSIM up more, PSNR down); psnr: plain squared error [default: balanced]' })
     .option('filter', { type: 'string', describe: 'Restoration filter: auto fits a small linear filter to the decoded image and stores it in the file, coefficients per class of local activity and direction (998 bytes on a photo at 1 bpp, fewer classes on smaller files, none where it would be over 2.5 % of the file; takes back some of the grain and blur, +0.3 to +0.6 dB on photos); off: none [default: auto]' })
-    .option('residual', { type: 'string', describe: `Share of --bpp's bytes spent on a DCT residual (the first coefficients of each 8x8 block of what the networks leave, as JPEG codes a photo) rather than on the networks, 0 to ${MAX_RESIDUAL_SHARE}; brings back texture with periods of 4-16 pixels that the networks blur (MS-SSIM up) [default: ${DEFAULT_RESIDUAL_SHARE}]` })
+    .option('residual', { type: 'string', describe: `Share of --bpp's bytes spent on a DCT residual (the first coefficients of each 8x8 block of what the networks leave, as JPEG codes a photo) rather than on the networks, 0 to ${MAX_RESIDUAL_SHARE}; brings back texture with periods of 4-16 pixels that the networks blur (MS-SSIM up) [default: ${DEFAULT_RESIDUAL_SHARE}, ${BUSY_RESIDUAL_SHARE} on a busy photo]` })
     .option('time', { type: 'string', describe: 'Bound the whole encode to this many seconds; returns the best result within it' })
     .option('steps', { type: 'string', describe: 'Passes over every pixel per network, each one Adam step per batch [default for images: 1000 to 1800, more for smaller networks, so that an encode takes about the same time per pixel at any rate; or as many as --time allows]' })
     .option('batch', { type: 'string', describe: 'Pixels per Adam step: each pass steps through random batches of about this many of a tile\'s pixels (a multiple of 256); 0: one step on every pixel [default: 1536]' })

@@ -292,5 +292,19 @@ export function autoTiles(width: number, height: number): { columns: number; row
 
 /** Share of a target rate the encoder gives the residual by default (`--residual`, residual-fit.ts): measured in docs/studies.md, "A DCT residual". */
 export const DEFAULT_RESIDUAL_SHARE = 0.2;
+/**
+ * Detail (`regionDetail`, squared) from which a photo is busy: kodim01, 05, 06, 08, 11, 13, 14, 18 and 19 of the
+ * Kodak set (9 of 20). There the networks blur most of the texture that MS-SSIM weighs, and the residual gets a
+ * larger share: on kodim11 (detail 230) at 0.5 bpp 0.35 beat 0.2 by 0.28 dB, where on kodim07 (133) 0.1 kept
+ * more MS-SSIM than 0.2 (docs/studies.md, "A graded step for the residual").
+ */
+export const BUSY_DETAIL = 200;
+/** The residual's default share on a busy photo (docs/studies.md, "A graded step for the residual"). */
+export const BUSY_RESIDUAL_SHARE = 0.35;
+
+/** The residual's default share for a photo of `detail` (`regionDetail` of the whole image). */
+export function defaultResidualShare(detail: number): number {
+  return detail >= BUSY_DETAIL ? BUSY_RESIDUAL_SHARE : DEFAULT_RESIDUAL_SHARE;
+}
 /** Most share of the rate the residual may take: the networks keep at least half. */
 export const MAX_RESIDUAL_SHARE = 0.5;

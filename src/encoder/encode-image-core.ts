@@ -13,7 +13,7 @@ import {
 } from '../format/index.js';
 import {
   architectureForRate, autoTiles, batchRowsFor, bitsPerParamForDetail, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, defaultPasses, defaultAlpha,
-  DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE,
+  DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE,
   QAT_STEP_FRACTION,
 } from './architecture.js';
 import type { EngineFactory } from './engine.js';
@@ -107,7 +107,8 @@ export interface ImageEncodeOptions extends FitSettings {
    * residual-fit.ts) rather than on the networks: 0 (none) to
    * MAX_RESIDUAL_SHARE. The networks are planned and quantized for the rest
    * and the residual, fitted to what they and the filter leave, fills the
-   * file up to the target. Only with a target rate. Default DEFAULT_RESIDUAL_SHARE.
+   * file up to the target. Only with a target rate. Default
+   * `defaultResidualShare`: DEFAULT_RESIDUAL_SHARE, more on a busy photo.
    */
   readonly residual?: number;
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */
@@ -323,7 +324,9 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
-  const residualShare = checkResidualShare(options);
+  // The whole photo's detail: busy photos give the residual more of the rate and rank its shapes with MS-SSIM weighed more.
+  const detail = regionDetail(image, [0, 0, image.width, image.height]);
+  const residualShare = checkResidualShare(options, detail);
   const rateMode = isRateMode(options);
   const fullBpp = options.bpp ?? DEFAULT_BPP;
   // With a residual the networks are planned for their share of the rate; the residual fills the rest.
@@ -409,7 +412,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const networkPsnr = filter === undefined ? unfilteredPsnr : filteredPsnr;
   const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
   const withResidual = rateMode && residualShare > 0
-    ? addResidualToFill(image, filter === undefined ? field : filteredField!, fullTargetBytes, residualChoice(tune, regionDetail(image, [0, 0, image.width, image.height])), (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
+    ? addResidualToFill(image, filter === undefined ? field : filteredField!, fullTargetBytes, residualChoice(tune, detail), (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
     : undefined;
   const residual = withResidual?.residual;
   const decoded = withResidual?.decoded ?? (filter === undefined ? unfiltered : filtered!);
@@ -437,8 +440,8 @@ function isRateMode(options: ImageEncodeOptions): boolean {
 }
 
 /** `options.residual`, checked; the default where absent. */
-function checkResidualShare(options: ImageEncodeOptions): number {
-  const share = options.residual ?? DEFAULT_RESIDUAL_SHARE;
+function checkResidualShare(options: ImageEncodeOptions, detail: number): number {
+  const share = options.residual ?? defaultResidualShare(detail);
   if (typeof share !== 'number' || !(share >= 0 && share <= MAX_RESIDUAL_SHARE)) {
     throw new EncodeOptionsError(`residual must be a share of the rate from 0 to ${MAX_RESIDUAL_SHARE}; got ${String(share)}`);
   }

@@ -17,6 +17,7 @@ import type { FieldImage } from '../kernels/post-filter.js';
 import { psnr } from '../metrics/psnr.js';
 import { msSsim } from '../metrics/ms-ssim.js';
 import type { Tuning } from './contrast-weights.js';
+import { BUSY_DETAIL } from './architecture.js';
 import type { Raster } from '../raster.js';
 
 /** Most bytes of a residual: it lives in the header, which readers refuse past 1 MiB (spec §8), beside the networks' entries. */
@@ -48,9 +49,6 @@ export const RESIDUAL_SHAPES: readonly ResidualShape[] = [
   ...RESIDUAL_LUMA_COUNTS.map((count) => ({ count, gradient: 0 })),
   ...RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient })),
 ];
-
-/** Detail (`regionDetail`, squared) from which `balanced` treats a photo as busy: kodim01, 05, 06, 08, 13 and 18 of the Kodak set. */
-export const BUSY_DETAIL = 300;
 
 /**
  * Which residual a `--tune` keeps (docs/studies.md, "A DCT residual" and "A
