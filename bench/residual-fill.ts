@@ -10,23 +10,33 @@
  *   npm run build && node dist/bench/residual-fill.js photo-0.8bpp.snf photo.png BYTES [out.snf]
  *
  * With --each, one line per shape the encoder tries (a count of luma coefficients at one step, or all 64 at a
- * step graded by frequency; `--tune psnr` keeps the best by PSNR). A file that
+ * step graded by frequency; `--tune psnr` keeps the best by PSNR); with --grid, one line for each gradient and
+ * count given (docs/studies.md, "A graded step for the residual"). A file that
  * already has a residual is measured without it first.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter } from '../src/kernels/post-filter.js';
-import { fitResidual, RESIDUAL_SHAPES } from '../src/encoder/residual-fit.js';
+import { fitResidual, RESIDUAL_SHAPES, type ResidualShape } from '../src/encoder/residual-fit.js';
 import { readSnf, writeSnf, isImageFile } from '../src/format/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { msSsim } from '../src/metrics/ms-ssim.js';
 import { readRgb } from './rgb-source.js';
 
-const each = process.argv.includes('--each');
-const [snfPath, sourcePath, sizeText, outPath] = process.argv.slice(2).filter((arg) => arg !== '--each');
-if (snfPath === undefined || sourcePath === undefined || !(Number(sizeText) > 0)) {
-  console.error('usage: node dist/bench/residual-fill.js file.snf source.png BYTES [out.snf]');
+const args = process.argv.slice(2);
+const each = args.includes('--each');
+const gridAt = args.indexOf('--grid');
+const grid = gridAt < 0 ? undefined : gridShapes(args[gridAt + 1] ?? '');
+const [snfPath, sourcePath, sizeText, outPath] = args.filter((arg, i) => arg !== '--each' && (gridAt < 0 || (i !== gridAt && i !== gridAt + 1)));
+if (snfPath === undefined || sourcePath === undefined || !(Number(sizeText) > 0) || grid?.length === 0) {
+  console.error('usage: node dist/bench/residual-fill.js file.snf source.png BYTES [out.snf] [--each | --grid G,G,…/COUNT,COUNT,…]');
   process.exit(2);
+}
+
+/** `--grid 0,0.5,1/10,64`: every gradient (1 = the step doubled at v + u = 7, `g` 16) with every count of luma coefficients. */
+function gridShapes(text: string): ResidualShape[] {
+  const [gradients = '', counts = ''] = text.split('/');
+  return gradients.split(',').filter(Boolean).flatMap((g) => counts.split(',').filter(Boolean).map((count) => ({ count: Number(count), gradient: Math.round(Number(g) * 16) })));
 }
 const read = readSnf(new Uint8Array(readFileSync(snfPath)));
 if (!isImageFile(read)) throw new Error(`${snfPath} is not an image`);
@@ -38,7 +48,7 @@ const field = await decodeField(bytes);
 const values = file.header.filter === undefined ? field.values : applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 });
 const before = await decodeImage(bytes);
 console.log(`${snfPath}: ${bytes.length} bytes, ${psnr(source, before).toFixed(2)} dB, MS-SSIM ${msSsim(source, before).value.toFixed(4)}`);
-for (const shapes of each ? RESIDUAL_SHAPES.map((shape) => [shape]) : [RESIDUAL_SHAPES]) {
+for (const shapes of grid?.map((shape) => [shape]) ?? (each ? RESIDUAL_SHAPES.map((shape) => [shape]) : [RESIDUAL_SHAPES])) {
   const started = performance.now();
   const fitted = fitResidual(source, { ...field, values }, Number(sizeText) - bytes.length, { shapes, by: 'psnr' });
   const seconds = (performance.now() - started) / 1000;

@@ -1,17 +1,20 @@
 #!/bin/bash
-# Residual share study: networks-only encodes at bpp*(1-s), then residual-fill --each to the full rate.
-cd /work/s31/frozen
-out=/work/s31/share-study.txt
-for bpp in 0.5 1; do
- for img in 13 05 08 11; do
-  for s in 0.2 0.35 0.5; do
-    nb=$(python3 -c "print(round($bpp*(1-$s),4))")
-    full=$(python3 -c "print(int(768*512*$bpp/8))")
-    f=/work/s31/k$img-$bpp-$s.snf
-    line=$(node bin/snfc.js encode /work/shared/data/kodak/kodim$img.png -o $f --bpp $nb --residual 0 --force --json 2>/dev/null)
-    echo "== kodim$img bpp $bpp share $s (networks at $nb bpp) encode: $(echo "$line" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["bytes"], round(d["psnr"],2), round(d["seconds"]))')" >> $out
-    node dist/bench/residual-fill.js $f /work/shared/data/kodak/kodim$img.png $full --each >> $out 2>&1
+# The residual's share of the rate and its shapes (docs/studies.md, "A graded step for the residual"): for each
+# photo, rate and share S, the networks alone are encoded at (1 − S) of the rate (`--residual 0`), then
+# bench/residual-fill.ts fills each file up to the full rate with every shape the encoder tries (a count of
+# coefficients at one step, or all 64 at a step graded by frequency) and prints PSNR and MS-SSIM of each decode.
+# Needs `npm run build`. Usage, from the repository root:
+#   bench/residual-share-shapes.sh OUTDIR "13:0.5 05:0.5 …" "0.2 0.35 0.5"      (photo:bpp, then the shares)
+# Raw output of session 31: bench/results/residual-shapes-k*-0.5-s31.txt
+set -e
+out=$1; mkdir -p "$out"
+for spec in $2; do
+  IFS=: read -r img bpp <<< "$spec"
+  full=$(python3 -c "print(int(768 * 512 * $bpp / 8))")
+  for share in $3; do
+    networks=$(python3 -c "print(round($bpp * (1 - $share), 4))")
+    f=$out/k$img-$bpp-$share.snf
+    node bin/snfc.js encode ../shared/data/kodak/kodim$img.png -o "$f" --bpp "$networks" --residual 0 --force --quiet
+    node dist/bench/residual-fill.js "$f" ../shared/data/kodak/kodim$img.png "$full" --each >> "$out/shapes-k$img-$bpp.txt"
   done
- done
 done
-echo DONE >> $out
