@@ -70,8 +70,8 @@ const CHROMA_COEFFICIENTS = 3;
  * Values within this fraction of a step above a half-step round towards zero: cheaper zeros, little error (as JPEG
  * encoders do). 0.3 beat 0.1, 0.2 and 0.4 by 0.02–0.15 dB on three photos (docs/studies.md, "A DCT residual").
  */
-export const DEAD_ZONE = 0.3;
-/** Bytes of the `res` map besides its coded stream: keys, four integers and the bin's length (spec §3.11). */
+const DEAD_ZONE = 0.3;
+/** Bytes of the `res` map besides its coded stream: keys, four integers and the bin's length (spec §3.11); `g` adds 3–4, which the encoder's refit takes back. */
 export const RESIDUAL_MAP_BYTES = 24;
 
 /** Each plane's blocks' DCT coefficients, 64 a block in zigzag order (orthonormal, in 8-bit levels). */
@@ -81,7 +81,7 @@ interface PlaneCoefficients {
 }
 
 /** The source minus the field (in 8-bit levels), as Y, Cb and Cr planes (chroma at half size), or Y alone for gray. */
-export function residualPlanesOf(source: Raster, field: FieldImage): Float64Array[] {
+function residualPlanesOf(source: Raster, field: FieldImage): Float64Array[] {
   const { width, height, channels } = source;
   const level = (i: number): number => source.data[i]! - ((field.values[i]! + 1) / 2) * 255;
   const y = new Float64Array(width * height);
@@ -110,7 +110,7 @@ export function residualPlanesOf(source: Raster, field: FieldImage): Float64Arra
 }
 
 /** 64 DCT coefficients a block of `samples` (a `plane`'s size), in zigzag order; samples past the edge repeat the last. */
-export function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
+function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
   const n = RESIDUAL_BLOCK;
   const basis = new Float64Array(n * n);
   for (let k = 0; k < n; k++) for (let t = 0; t < n; t++) basis[k * n + t] = dctBasis(k, t);
