@@ -22,8 +22,8 @@ rows = {}
 print(f"{'photo':12} {'bpp':>5} {'old dB':>7} {'new dB':>7} {'Δ dB':>6} {'old MS':>7} {'new MS':>7} {'Δ MS':>7} {'jpeg dB':>7} {'jpeg MS':>7} {'webp dB':>7} {'res B':>6} {'s':>4}")
 for e in sorted(now, key=lambda e: (e['targetBpp'], e['image'])):
     o = old.get((e['image'], e['targetBpp']))
-    if o is None:
-        continue
+    if o is None or not any(x['image'] == e['image'] for x in sweeps):
+        continue  # not in the old run, or the newer run's sweeps for this photo not yet measured
     j, w = at(e['image'], 'jpeg', e['bytes']), at(e['image'], 'webp', e['bytes'])
     rows.setdefault(e['targetBpp'], []).append((o['psnr'], e['psnr'], o['msssim'], e['msssim'], j[0], j[1], w[0], w[1], o['bytes'], e['bytes'], e.get('seams', 1), e['seconds']))
     print(f"{e['image'].split('/')[-1][:-4]:12} {e['targetBpp']:5} {o['psnr']:7.2f} {e['psnr']:7.2f} {e['psnr'] - o['psnr']:+6.2f} {o['msssim']:7.4f} {e['msssim']:7.4f} "
