@@ -30,6 +30,8 @@ export interface RateOutcome {
   readonly bitsPerParam: number;
   /** Bytes of the DCT residual (spec §3.11): in the header, but the rate's, not the networks' overhead. */
   readonly residualBytes?: number;
+  /** Share of the rate the networks were planned without (the residual's), which any other rate keeps too. */
+  readonly residualShare?: number;
 }
 
 /** A network the rate control starved: its header's bytes and the rate that would give it enough bits. */
@@ -45,8 +47,9 @@ export function starvedNetwork(result: RateOutcome, pixels: number): StarvedNetw
   if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
   const residual = result.residualBytes ?? 0;
   const headerBytes = result.bytes.length - result.metadataBytes - residual - (result.params * result.bitsPerParam) / 8;
-  // The residual takes its share of any rate asked for: the networks get the rest.
-  const networkShare = 1 - residual / (result.bytes.length - result.metadataBytes);
+  // The residual takes its share of any rate asked for, the planned one at least (a starved file may have had no
+  // room for any residual): the networks get the rest.
+  const networkShare = 1 - Math.max(result.residualShare ?? 0, residual / (result.bytes.length - result.metadataBytes));
   const enoughBpp = Math.ceil(((headerBytes + result.params) * 8 / pixels / networkShare) * 10) / 10;
   return { bitsPerWeight: result.bitsPerParam, headerBytes, enoughBpp };
 }
