@@ -1,6 +1,6 @@
 import { parameterCount } from '../kernels/arch.js';
 import { filterClasses } from '../kernels/post-filter.js';
-import { RESIDUAL_STEP_UNIT } from '../kernels/residual.js';
+import { RESIDUAL_STEP_UNIT, stepGrowth } from '../kernels/residual.js';
 import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 
@@ -41,8 +41,8 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     residual: header.kind === 'image' && header.residual !== undefined ? {
       lumaCoefficients: header.residual.lumaCoefficients, chromaCoefficients: header.residual.chromaCoefficients,
       lumaStep: header.residual.lumaStep * RESIDUAL_STEP_UNIT, chromaStep: header.residual.chromaStep * RESIDUAL_STEP_UNIT,
-      // The step's growth with frequency (spec §3.11 `g`): how many times the mean's step a coefficient of v + u = 7 has.
-      stepAtFrequency7: 1 + (header.residual.gradient ?? 0) / 16,
+      // The step's growth with frequency (spec §3.11 `g`) at v + u = 7, midway along the block's diagonals.
+      stepAtFrequency7: stepGrowth(header.residual.gradient ?? 0, 7),
       nonzero: header.residual.values.reduce((count, q) => count + (q !== 0 ? 1 : 0), 0),
     } : undefined,
     // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.

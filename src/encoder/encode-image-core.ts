@@ -244,10 +244,14 @@ function checkMetadataSize(stored: StoredMetadata | undefined): void {
 /**
  * The tiling and the network of each tile that `encodeImage` will fit to
  * `image` with `options`, before any training: for a target rate (`rateMode`,
- * at `bpp`) the widest that fits it, else `options.width`. Refuses, with an
- * EncodeOptionsError, a plan that could not make a valid file.
+ * at `bpp`) the widest that fits it, else `options.width`. `detail` is the
+ * whole image's `regionDetail`, which sets the bits per weight (a caller that
+ * has it already passes it). Refuses, with an EncodeOptionsError, a plan that
+ * could not make a valid file.
  */
-export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
+export function planEncode(
+  image: Raster, options: ImageEncodeOptions = {}, detail: number = regionDetail(image, [0, 0, image.width, image.height]),
+): {
   tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number; widths: number[];
   /** Default fit passes for this plan (`defaultPasses` of its parameters × pixels). */
   passes: number;
@@ -266,7 +270,7 @@ export function planEncode(image: Raster, options: ImageEncodeOptions = {}): {
   const networks = tiling.columns * tiling.rows;
   const pixels = image.width * image.height;
   const bitsPerParam = options.width !== undefined ? undefined
-    : options.bitsPerParam ?? bitsPerParamForDetail(regionDetail(image, [0, 0, image.width, image.height]), networks, bpp);
+    : options.bitsPerParam ?? bitsPerParamForDetail(detail, networks, bpp);
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
     : {
@@ -326,13 +330,13 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
-  // The whole photo's detail: busy photos give the residual more of the rate and rank its shapes with MS-SSIM weighed more.
+  // The whole photo's detail, once: it sets the bits per weight, and busy photos give the residual more of the rate and rank its shapes with MS-SSIM weighed more.
   const detail = regionDetail(image, [0, 0, image.width, image.height]);
   const residualShare = checkResidualShare(options, detail);
   const rateMode = isRateMode(options);
   const fullBpp = options.bpp ?? DEFAULT_BPP;
   // With a residual the networks are planned for their share of the rate; the residual fills the rest.
-  const { tiling, arch, bpp, overlap, widths, passes } = planEncode(image, rateMode && residualShare > 0 ? { ...options, bpp: fullBpp * (1 - residualShare) } : options);
+  const { tiling, arch, bpp, overlap, widths, passes } = planEncode(image, rateMode && residualShare > 0 ? { ...options, bpp: fullBpp * (1 - residualShare) } : options, detail);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
   checkMetadataSize(stored);

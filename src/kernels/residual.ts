@@ -68,7 +68,12 @@ export const MAX_RESIDUAL_GRADIENT = 1023;
  * growing with the position's frequency v + u. Encoder and decoder share it.
  */
 export function coefficientSteps(step: number, gradient = 0): Float64Array {
-  return Float64Array.from(ZIGZAG, ([v, u]) => step * RESIDUAL_STEP_UNIT * (1 + (gradient * (v + u)) / 112));
+  return Float64Array.from(ZIGZAG, ([v, u]) => step * RESIDUAL_STEP_UNIT * stepGrowth(gradient, v + u));
+}
+
+/** How many times the mean's step a coefficient of frequency v + u = `frequency` has, for a residual's `gradient` (spec §3.11). */
+export function stepGrowth(gradient: number, frequency: number): number {
+  return 1 + (gradient * frequency) / 112;
 }
 
 /** A plane of the residual: its size in samples, its blocks a side and how many coefficients each keeps. */
