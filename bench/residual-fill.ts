@@ -29,14 +29,21 @@ const gridAt = args.indexOf('--grid');
 const grid = gridAt < 0 ? undefined : gridShapes(args[gridAt + 1] ?? '');
 const [snfPath, sourcePath, sizeText, outPath] = args.filter((arg, i) => arg !== '--each' && (gridAt < 0 || (i !== gridAt && i !== gridAt + 1)));
 if (snfPath === undefined || sourcePath === undefined || !(Number(sizeText) > 0) || grid?.length === 0) {
-  console.error('usage: node dist/bench/residual-fill.js file.snf source.png BYTES [out.snf] [--each | --grid G,G,…/COUNT,COUNT,…]');
+  console.error('usage: node dist/bench/residual-fill.js file.snf source.png BYTES [out.snf] [--each | --grid G,G,…/COUNT,COUNT,…[/CHROMA,…]]');
   process.exit(2);
 }
 
-/** `--grid 0,0.5,1/10,64`: every gradient (1 = the step doubled at v + u = 7, `g` 16) with every count of luma coefficients. */
+/**
+ * `--grid 0,0.5,1/10,64[/3,10]`: every gradient (1 = the step doubled at v + u = 7, `g` 16) with every count of luma
+ * coefficients (and of chroma coefficients, the encoder's where not given).
+ */
 function gridShapes(text: string): ResidualShape[] {
-  const [gradients = '', counts = ''] = text.split('/');
-  return gradients.split(',').filter(Boolean).flatMap((g) => counts.split(',').filter(Boolean).map((count) => ({ count: Number(count), gradient: Math.round(Number(g) * 16) })));
+  const [gradients = '', counts = '', chromas = ''] = text.split('/');
+  const list = (part: string): number[] => part.split(',').filter(Boolean).map(Number);
+  const chromaCounts = chromas === '' ? [undefined] : list(chromas);
+  return list(gradients).flatMap((g) => list(counts).flatMap((count) => chromaCounts.map((chroma) => ({
+    count, gradient: Math.round(g * 16), ...(chroma === undefined ? {} : { chroma }),
+  }))));
 }
 const read = readSnf(new Uint8Array(readFileSync(snfPath)));
 if (!isImageFile(read)) throw new Error(`${snfPath} is not an image`);

@@ -480,9 +480,11 @@ function addResidualToFill(
     if (over <= 0 || attempt === RESIDUAL_FILL_TRIES - 1) {
       return { ...fitted, decoded: rasterFromField(filteredField, NATIVE_SCALE, { residual: fitted.residual }) };
     }
-    budget -= over;
+    // Below the residual as fitted, not the budget: the finest step that fits may have left bytes unused, and the
+    // same budget less the overshoot could give the same residual again.
+    budget = fitted.bytes - over;
     // A few bytes fewer do not change which shape is best: the next tries fit only the one chosen.
-    shapes = [{ count: fitted.residual.lumaCoefficients, gradient: fitted.residual.gradient ?? 0 }];
+    shapes = [{ count: fitted.residual.lumaCoefficients, gradient: fitted.residual.gradient ?? 0, chroma: fitted.residual.chromaCoefficients }];
   }
   return undefined;
 }

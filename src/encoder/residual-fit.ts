@@ -28,10 +28,11 @@ export const RESIDUAL_LUMA_COUNTS = [10, 15, 21, 28, 36, 45, 64] as const;
 /** Gradients (spec §3.11, in sixteenths) tried with all 64 coefficients: the step coarsens with frequency instead of a cut-off. */
 export const RESIDUAL_GRADIENTS = [8, 16, 32, 48, 64] as const;
 
-/** One residual the fit tries: `count` luma coefficients a block at a step growing by `gradient`. */
+/** One residual the fit tries: `count` luma coefficients a block at a step growing by `gradient`, and `chroma` a chroma block (CHROMA_COEFFICIENTS where absent). */
 export interface ResidualShape {
   readonly count: number;
   readonly gradient: number;
+  readonly chroma?: number;
 }
 
 /**
@@ -64,8 +65,13 @@ export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
   return { shapes: RESIDUAL_SHAPES, by: 'psnr' };
 }
 
-/** Chroma coefficients: the mean and the first two frequencies; 1, 6 or 10 were within ±0.04 dB of it on three photos. */
-const CHROMA_COEFFICIENTS = 3;
+/**
+ * Chroma coefficients a block: frequencies up to 3. At 0.5 bpp the steps are coarse enough that chroma beyond the
+ * first three coefficients rounds to zero (3 to 28 gave the same decode to 0.002 dB); at 1 bpp, with finer steps, 10
+ * gave +0.02 to +0.06 dB over 3 on kodim07 and up to +0.014 on kodim05, at equal MS-SSIM, and 15–28 no more
+ * (docs/studies.md, "Where mozjpeg's MS-SSIM comes from"; bench/results/residual-quantizer-s32.txt).
+ */
+const CHROMA_COEFFICIENTS = 10;
 /**
  * Values within this fraction of a step above a half-step round towards zero: cheaper zeros, little error (as JPEG
  * encoders do). 0.3 beat 0.1, 0.2 and 0.4 by 0.02–0.15 dB on three photos (docs/studies.md, "A DCT residual").
@@ -143,9 +149,9 @@ function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
 
 /** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT) graded by `gradient`, luma keeping `luma` coefficients. */
 function quantized(
-  planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient }: ResidualShape, step: number,
+  planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient, chroma: chromaCount = CHROMA_COEFFICIENTS }: ResidualShape, step: number,
 ): { residual: ImageResidual; planes: ResidualPlane[] } {
-  const chroma = planes.length > 1 ? CHROMA_COEFFICIENTS : 0;
+  const chroma = planes.length > 1 ? chromaCount : 0;
   const layout = residualPlanes(source.width, source.height, colourChannels(source.channels), luma, chroma);
   const last = layout[layout.length - 1]!;
   const values = new Int16Array(last.offset + last.blocksX * last.blocksY * last.coefficients);
