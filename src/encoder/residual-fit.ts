@@ -147,7 +147,7 @@ function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
   return out;
 }
 
-/** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT) graded by `gradient`, luma keeping `luma` coefficients. */
+/** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT) graded by `gradient`, a luma block keeping `count` coefficients and a chroma block `chroma`. */
 function quantized(
   planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient, chroma: chromaCount = CHROMA_COEFFICIENTS }: ResidualShape, step: number,
 ): { residual: ImageResidual; planes: ResidualPlane[] } {
