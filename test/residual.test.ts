@@ -260,9 +260,16 @@ test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-
   }
 });
 
-test('the residual\'s default share: more of the rate on a busy photo', () => {
-  assert.equal(defaultResidualShare(BUSY_DETAIL - 1), DEFAULT_RESIDUAL_SHARE);
-  assert.ok(defaultResidualShare(BUSY_DETAIL) > DEFAULT_RESIDUAL_SHARE && defaultResidualShare(BUSY_DETAIL) <= MAX_RESIDUAL_SHARE);
+test('the residual\'s default share: more of the rate on a busy photo, and more from 0.5 to 1 bpp', () => {
+  for (const bpp of [0.25, 1, 2]) assert.equal(defaultResidualShare(BUSY_DETAIL - 1, bpp), DEFAULT_RESIDUAL_SHARE);
+  const busy = (bpp: number): number => defaultResidualShare(BUSY_DETAIL, bpp);
+  assert.ok(busy(0.5) > DEFAULT_RESIDUAL_SHARE);
+  assert.equal(busy(0.25), busy(0.5));
+  assert.ok(busy(0.5) < busy(0.7) && busy(0.7) < busy(1));
+  assert.equal(busy(2), busy(1));
+  assert.ok(busy(1) <= MAX_RESIDUAL_SHARE);
+  // A rate not yet checked gets a share in range, so that the rate's own error is the one reported.
+  for (const bpp of [NaN, -1, Infinity]) assert.ok(busy(bpp) >= 0 && busy(bpp) <= MAX_RESIDUAL_SHARE);
 });
 
 test('fitResidual: within its budget, and the more bytes the closer to the source', async () => {

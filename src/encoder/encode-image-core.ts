@@ -447,7 +447,7 @@ function isRateMode(options: ImageEncodeOptions): boolean {
 
 /** `options.residual`, checked; the default where absent. */
 function checkResidualShare(options: ImageEncodeOptions, detail: number): number {
-  const share = options.residual ?? defaultResidualShare(detail);
+  const share = options.residual ?? defaultResidualShare(detail, options.bpp ?? DEFAULT_BPP);
   if (typeof share !== 'number' || !(share >= 0 && share <= MAX_RESIDUAL_SHARE)) {
     throw new EncodeOptionsError(`residual must be a share of the rate from 0 to ${MAX_RESIDUAL_SHARE}; got ${String(share)}`);
   }
