@@ -309,8 +309,8 @@ export const BUSY_DETAIL = 150;
  * The residual's default share on a busy photo up to 0.5 bpp, and from 1 bpp (between them it grows with the log of
  * the rate): at 0.5 bpp 0.5 gained little over 0.35 (±0.03 dB, kodim05, 08, 11, 13), at 1 bpp it gained +0.05 and
  * +0.12 dB with +0.0004 and +0.0003 of MS-SSIM on kodim05 and 13 (docs/studies.md, "A graded step for the residual"
- * and "The residual's share at 1 bpp"). A smooth photo's residual keeps 0.2 at 1 bpp too: on kodim07 0.35 lost
- * 0.0003 of MS-SSIM at equal PSNR.
+ * and "The weighting with the residual, and the residual's share at 1 bpp"). A smooth photo's residual keeps 0.2 at
+ * 1 bpp too: on kodim07 0.35 lost 0.0003 of MS-SSIM at equal PSNR.
  */
 export const BUSY_RESIDUAL_SHARE = 0.35;
 export const BUSY_RESIDUAL_SHARE_FROM_1_BPP = 0.5;

@@ -27,8 +27,8 @@ export type Tuning = (typeof TUNINGS)[number];
  * squared error); `balanced`, the default, strength 0.5. Before the DCT
  * residual, 0.25 was the default (+0.006 of MS-SSIM for 0.04 dB at 0.5 bpp)
  * and 0.5 cost 0.4 dB; with the residual mending the busy areas' error,
- * 0.5 raised MS-SSIM by 0.0004 to 0.0024 over 0.25 for −0.05 to +0.02 dB on
- * full-size kodim05, 07, 13 and 17 at 0.5 and 1 bpp. `ssim` weighs alike
+ * 0.5 raised MS-SSIM by 0.0003 to 0.0045 over 0.25 for −0.05 to +0.02 dB on
+ * full-size kodim05, 07, 13 and 17 at 0.25 to 1 bpp. `ssim` weighs alike
  * (0.5 gave the most MS-SSIM of any strength without the residual) and
  * keeps the residual of the best MS-SSIM (residual-fit.ts).
  */
