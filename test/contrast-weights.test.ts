@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
-import { contrastWeights, localLumaVariance } from '../src/encoder/contrast-weights.js';
+import { contrastWeights, localLumaVariance, tuningWeighting, TUNING_WEIGHTS } from '../src/encoder/contrast-weights.js';
+import { BUSY_DETAIL } from '../src/encoder/architecture.js';
+import { regionDetail } from '../src/encoder/tile-widths.js';
 import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js';
 import { padToBatches, shufflePoints } from '../src/encoder/training-points.js';
 import type { EngineSetup } from '../src/encoder/engine.js';
@@ -103,14 +105,25 @@ test('weighted loss: the wasm engine follows the reference engine (loss and grad
   await assert.rejects(wasmEngineFactory({ threads: 1 })({ ...plain, weights: new Float32Array(3) }), /Expected 300 weights for 300 points but received 3/);
 });
 
-test('encodeImage tune: ssim gives the flat half the smaller error and the busy half the larger, the default balanced weighs alike; a bad tuning is refused', async () => {
+test('tuningWeighting: balanced weighs a busy photo as ssim does, a smooth one less; psnr and ssim alike on both', () => {
+  for (const detail of [BUSY_DETAIL - 1, BUSY_DETAIL]) {
+    assert.equal(tuningWeighting('psnr', detail).strength, 0);
+    assert.deepEqual(tuningWeighting('ssim', detail), TUNING_WEIGHTS.ssim);
+  }
+  const smooth = tuningWeighting('balanced', BUSY_DETAIL - 1).strength;
+  assert.ok(smooth > 0 && smooth < TUNING_WEIGHTS.ssim.strength);
+  assert.equal(tuningWeighting('balanced', BUSY_DETAIL).strength, TUNING_WEIGHTS.ssim.strength);
+});
+
+test('encodeImage tune: ssim gives the flat half the smaller error and the busy half the larger, the default balanced weighs this busy image alike; a bad tuning is refused', async () => {
   // Left half a gentle ramp, right half texture.
   const image = smoothBesideTexture(48, 32, (x, y) => 80 + x + y, 99);
   const options = { width: 16, steps: 60, engine: wasmEngineFactory({ threads: 1 }) };
   const plain = await encodeImage(image, { ...options, tune: 'psnr' });
   const tuned = await encodeImage(image, { ...options, tune: 'ssim' });
   assert.equal(plain.tune, 'psnr');
-  // The default weighs as ssim does (they differ in the residual's choice, and a fixed width has no residual).
+  // Half texture: a busy image, which the default weighs as ssim does (tuningWeighting); a fixed width has no residual to tell them apart.
+  assert.ok(regionDetail(image, [0, 0, 48, 32]) >= BUSY_DETAIL);
   const balanced = await encodeImage(image, options);
   assert.equal(balanced.tune, 'balanced');
   assert.equal(tuned.tune, 'ssim');

@@ -1,4 +1,5 @@
 import type { Raster } from '../raster.js';
+import { BUSY_DETAIL } from './architecture.js';
 
 /**
  * Per-pixel weights of the fit's squared error (`--tune`).
@@ -24,19 +25,30 @@ export type Tuning = (typeof TUNINGS)[number];
 /**
  * The weighting of each tuning (docs/studies.md, "Weighting the error by
  * contrast" and "The weighting with the residual"): `psnr` none (plain
- * squared error); `balanced`, the default, strength 0.5. Before the DCT
- * residual, 0.25 was the default (+0.006 of MS-SSIM for 0.04 dB at 0.5 bpp)
- * and 0.5 cost 0.4 dB; with the residual mending the busy areas' error,
- * 0.5 raised MS-SSIM by 0.0003 to 0.0045 over 0.25 for −0.05 to +0.02 dB on
- * full-size kodim05, 07, 13 and 17 at 0.25 to 1 bpp. `ssim` weighs alike
- * (0.5 gave the most MS-SSIM of any strength without the residual) and
- * keeps the residual of the best MS-SSIM (residual-fit.ts).
+ * squared error); `balanced`, the default, strength 0.25 (+0.006 of MS-SSIM
+ * for 0.04 dB at 0.5 bpp before the DCT residual), and 0.5 on a busy photo
+ * (`balancedWeighting`); `ssim` 0.5, the most MS-SSIM of any strength
+ * before the residual (and 0.4 dB less PSNR than 0.25 then).
  */
 export const TUNING_WEIGHTS: Readonly<Record<Tuning, ContrastWeighting>> = {
   psnr: { strength: 0, radius: 3 },
-  balanced: { strength: 0.5, radius: 3 },
+  balanced: { strength: 0.25, radius: 3 },
   ssim: { strength: 0.5, radius: 3 },
 };
+
+/**
+ * `balanced`'s weighting on a busy photo (detail ≥ BUSY_DETAIL). With the DCT
+ * residual mending the busy areas' error, 0.5 raised MS-SSIM by 0.0005 to
+ * 0.0021 over 0.25 for −0.04 to +0.02 dB on busy kodim05 and 13 at 0.5 and
+ * 1 bpp; on smooth photos at 1 bpp it cost 0.03 to 0.18 dB for +0.0000 to
+ * +0.0009, a worse trade than the residual's shapes offer, so they keep 0.25.
+ */
+const BUSY_BALANCED: ContrastWeighting = { strength: 0.5, radius: 3 };
+
+/** The weighting a `tune` gives a photo of `detail` (`regionDetail` of the whole image). */
+export function tuningWeighting(tune: Tuning, detail: number): ContrastWeighting {
+  return tune === 'balanced' && detail >= BUSY_DETAIL ? BUSY_BALANCED : TUNING_WEIGHTS[tune];
+}
 
 export const DEFAULT_TUNING: Tuning = 'balanced';
 

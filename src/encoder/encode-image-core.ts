@@ -23,7 +23,7 @@ import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
 import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, type FilterMode } from './filter-fit.js';
-import { contrastWeights, DEFAULT_TUNING, localLumaVariance, TUNING_WEIGHTS, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
+import { contrastWeights, DEFAULT_TUNING, localLumaVariance, tuningWeighting, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
 export { fixedBitSteps, shufflePoints };
@@ -354,7 +354,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
 
   const tune = options.tune ?? DEFAULT_TUNING;
   if (!TUNINGS.includes(tune)) throw new EncodeOptionsError(`tune must be one of ${TUNINGS.join(', ')}; got ${String(tune)}`);
-  const weighting = options.contrastWeighting ?? TUNING_WEIGHTS[tune];
+  const weighting = options.contrastWeighting ?? tuningWeighting(tune, detail);
   const variance = weighting.strength !== 0 ? localLumaVariance(image, weighting.radius) : undefined;
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
     const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
