@@ -27,7 +27,7 @@ export type Tuning = (typeof TUNINGS)[number];
  * contrast" and "The weighting with the residual"): `psnr` none (plain
  * squared error); `balanced`, the default, strength 0.25 (+0.006 of MS-SSIM
  * for 0.04 dB at 0.5 bpp before the DCT residual), and 0.5 on a busy photo
- * (`balancedWeighting`); `ssim` 0.5, the most MS-SSIM of any strength
+ * (`tuningWeighting`); `ssim` 0.5, the most MS-SSIM of any strength
  * before the residual (and 0.4 dB less PSNR than 0.25 then).
  */
 export const TUNING_WEIGHTS: Readonly<Record<Tuning, ContrastWeighting>> = {

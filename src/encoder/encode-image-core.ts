@@ -332,9 +332,9 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
   // The whole photo's detail, once: it sets the bits per weight, and busy photos give the residual more of the rate and rank its shapes with MS-SSIM weighed more.
   const detail = regionDetail(image, [0, 0, image.width, image.height]);
-  const residualShare = checkResidualShare(options, detail);
-  const rateMode = isRateMode(options);
   const fullBpp = options.bpp ?? DEFAULT_BPP;
+  const residualShare = checkResidualShare(options, detail, fullBpp);
+  const rateMode = isRateMode(options);
   // With a residual the networks are planned for their share of the rate; the residual fills the rest.
   const { tiling, arch, bpp, overlap, widths, passes } = planEncode(image, rateMode && residualShare > 0 ? { ...options, bpp: fullBpp * (1 - residualShare) } : options, detail);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
@@ -445,9 +445,9 @@ function isRateMode(options: ImageEncodeOptions): boolean {
   return options.bpp !== undefined || options.width === undefined;
 }
 
-/** `options.residual`, checked; the default where absent. */
-function checkResidualShare(options: ImageEncodeOptions, detail: number): number {
-  const share = options.residual ?? defaultResidualShare(detail, options.bpp ?? DEFAULT_BPP);
+/** `options.residual`, checked; the default for a photo of `detail` at `bpp` where absent. */
+function checkResidualShare(options: ImageEncodeOptions, detail: number, bpp: number): number {
+  const share = options.residual ?? defaultResidualShare(detail, bpp);
   if (typeof share !== 'number' || !(share >= 0 && share <= MAX_RESIDUAL_SHARE)) {
     throw new EncodeOptionsError(`residual must be a share of the rate from 0 to ${MAX_RESIDUAL_SHARE}; got ${String(share)}`);
   }
