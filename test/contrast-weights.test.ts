@@ -105,14 +105,21 @@ test('weighted loss: the wasm engine follows the reference engine (loss and grad
   await assert.rejects(wasmEngineFactory({ threads: 1 })({ ...plain, weights: new Float32Array(3) }), /Expected 300 weights for 300 points but received 3/);
 });
 
-test('tuningWeighting: balanced weighs a busy photo as ssim does, a smooth one less; psnr and ssim alike on both', () => {
+test('tuningWeighting: balanced weighs a busy photo as ssim does, a smooth one as ssim up to 0.5 bpp and less by 1 bpp; psnr and ssim alike on both', () => {
   for (const detail of [BUSY_DETAIL - 1, BUSY_DETAIL]) {
-    assert.equal(tuningWeighting('psnr', detail).strength, 0);
-    assert.deepEqual(tuningWeighting('ssim', detail), TUNING_WEIGHTS.ssim);
+    for (const bpp of [0.25, 1]) {
+      assert.equal(tuningWeighting('psnr', detail, bpp).strength, 0);
+      assert.deepEqual(tuningWeighting('ssim', detail, bpp), TUNING_WEIGHTS.ssim);
+    }
   }
-  const smooth = tuningWeighting('balanced', BUSY_DETAIL - 1).strength;
-  assert.ok(smooth > 0 && smooth < TUNING_WEIGHTS.ssim.strength);
-  assert.equal(tuningWeighting('balanced', BUSY_DETAIL).strength, TUNING_WEIGHTS.ssim.strength);
+  const smoothAt = (bpp: number): number => tuningWeighting('balanced', BUSY_DETAIL - 1, bpp).strength;
+  assert.equal(smoothAt(0.25), TUNING_WEIGHTS.ssim.strength);
+  assert.equal(smoothAt(0.5), TUNING_WEIGHTS.ssim.strength);
+  assert.ok(smoothAt(0.7) < smoothAt(0.5) && smoothAt(0.7) > smoothAt(1));
+  assert.equal(smoothAt(1), TUNING_WEIGHTS.balanced.strength);
+  assert.equal(smoothAt(2), TUNING_WEIGHTS.balanced.strength);
+  assert.ok(TUNING_WEIGHTS.balanced.strength > 0 && TUNING_WEIGHTS.balanced.strength < TUNING_WEIGHTS.ssim.strength);
+  for (const bpp of [0.25, 1, 2]) assert.equal(tuningWeighting('balanced', BUSY_DETAIL, bpp).strength, TUNING_WEIGHTS.ssim.strength);
 });
 
 test('encodeImage tune: ssim gives the flat half the smaller error and the busy half the larger, the default balanced weighs this busy image alike; a bad tuning is refused', async () => {

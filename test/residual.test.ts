@@ -3,9 +3,10 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import {
-  addResidual, dctBasis, residualPlanes, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG, type ImageResidual,
+  addResidual, coefficientSteps, dctBasis, MAX_RESIDUAL_COEFFICIENTS, residualPlanes, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG, type ImageResidual,
 } from '../src/kernels/residual.js';
-import { fitResidual, residualChoice } from '../src/encoder/residual-fit.js';
+import { fitResidual, residualChoice, type ResidualChoice } from '../src/encoder/residual-fit.js';
+import { optimizeResidual } from '../src/encoder/residual-rdo.js';
 import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE } from '../src/encoder/architecture.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
@@ -339,4 +340,49 @@ test('snfc encode: the summary line and --json say what the residual took and br
     { residualBytes: number; networkPsnr?: number };
   assert.equal(none.residualBytes, 0);
   assert.equal(none.networkPsnr, undefined);
+});
+
+test('optimizeResidual: with λ near 0 each value is its coefficient rounded to the nearest level; with λ huge every block is empty', () => {
+  const planes = residualPlanes(24, 16, 3, 64, 10);
+  const random = mulberry32(7);
+  const steps = coefficientSteps(48, 16);
+  // Coefficients of up to ±4 steps, most small, as a residual's are.
+  const dct = planes.map((plane) => Float64Array.from({ length: plane.blocksX * plane.blocksY * MAX_RESIDUAL_COEFFICIENTS }, (_, i) => (random() - 0.5) * 8 * random() ** 2 * steps[i % MAX_RESIDUAL_COEFFICIENTS]!));
+  const fresh = (): Int16Array => new Int16Array(residualValueCount(planes)).fill(1);
+  const nearest = fresh();
+  optimizeResidual({ planes, values: nearest, dct, steps }, 1e-9);
+  let nonzero = 0;
+  planes.forEach((plane, p) => {
+    for (let b = 0; b < plane.blocksX * plane.blocksY; b++) {
+      for (let c = 0; c < plane.coefficients; c++) {
+        const q = nearest[plane.offset + b * plane.coefficients + c]!;
+        assert.equal(q, Math.round(dct[p]![b * MAX_RESIDUAL_COEFFICIENTS + c]! / steps[c]!) || 0, `plane ${p} block ${b} coefficient ${c}`);
+        if (q !== 0) nonzero++;
+      }
+    }
+  });
+  assert.ok(nonzero > 100, `${nonzero} nonzero values`);
+  const none = fresh();
+  optimizeResidual({ planes, values: none, dct, steps }, 1e9);
+  assert.ok(none.every((q) => q === 0));
+});
+
+test('fitResidual: the rate–distortion quantization decodes closer to the source than the dead zone alone in the same bytes', async () => {
+  const source = await crop32();
+  const tiles = new Uint8Array(readFileSync(SHARED_FIXTURE_SNF));
+  const file = readSnf(tiles);
+  assert.ok(file.header.kind === 'image' && file.header.filter !== undefined);
+  const field = await decodeField(tiles);
+  const filtered = { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) };
+  const plain = { ...residualChoice('psnr', 0), rdo: 0 };
+  assert.ok(residualChoice('psnr', 0).rdo! > 0, 'the encoder quantizes by rate and distortion');
+  for (const budget of [150, 400]) {
+    const quality = async (choice: ResidualChoice): Promise<number> => {
+      const fitted = fitResidual(source, filtered, budget, choice)!;
+      assert.ok(fitted.bytes <= budget);
+      return psnr(source, await decodeImage(withResidual(file, fitted.residual, true)));
+    };
+    const [without, withRdo] = [await quality(plain), await quality(residualChoice('psnr', 0))];
+    assert.ok(withRdo > without, `${budget} bytes: ${withRdo} dB with, ${without} dB without`);
+  }
 });

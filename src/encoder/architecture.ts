@@ -318,9 +318,16 @@ export const BUSY_RESIDUAL_SHARE_FROM_1_BPP = 0.5;
 /** The residual's default share for a photo of `detail` (`regionDetail` of the whole image) at `bpp`. */
 export function defaultResidualShare(detail: number, bpp: number): number {
   if (detail < BUSY_DETAIL) return DEFAULT_RESIDUAL_SHARE;
-  // Written so that a rate not yet checked (NaN, negative) gets the low rates' share, and its own error later.
-  const towards1Bpp = bpp > 0.5 ? Math.min(1, Math.log2(bpp / 0.5)) : 0;
-  return BUSY_RESIDUAL_SHARE + towards1Bpp * (BUSY_RESIDUAL_SHARE_FROM_1_BPP - BUSY_RESIDUAL_SHARE);
+  return BUSY_RESIDUAL_SHARE + towardsOneBpp(bpp) * (BUSY_RESIDUAL_SHARE_FROM_1_BPP - BUSY_RESIDUAL_SHARE);
+}
+
+/**
+ * Where `bpp` lies between 0.5 bpp (0, and below) and 1 bpp (1, and above), by the log of the rate: the defaults
+ * that differ between the two rates move along it. A rate not yet checked (NaN, negative) gets 0, the low rates'
+ * setting, and its own error later.
+ */
+export function towardsOneBpp(bpp: number): number {
+  return bpp > 0.5 ? Math.min(1, Math.log2(bpp / 0.5)) : 0;
 }
 /** Most share of the rate the residual may take: the networks keep at least half. */
 export const MAX_RESIDUAL_SHARE = 0.5;

@@ -1,5 +1,5 @@
 import type { Raster } from '../raster.js';
-import { BUSY_DETAIL } from './architecture.js';
+import { BUSY_DETAIL, towardsOneBpp } from './architecture.js';
 
 /**
  * Per-pixel weights of the fit's squared error (`--tune`).
@@ -45,9 +45,18 @@ export const TUNING_WEIGHTS: Readonly<Record<Tuning, ContrastWeighting>> = {
  */
 const BUSY_BALANCED: ContrastWeighting = { strength: 0.5, radius: 3 };
 
-/** The weighting a `tune` gives a photo of `detail` (`regionDetail` of the whole image). */
-export function tuningWeighting(tune: Tuning, detail: number): ContrastWeighting {
-  return tune === 'balanced' && detail >= BUSY_DETAIL ? BUSY_BALANCED : TUNING_WEIGHTS[tune];
+/**
+ * `balanced`'s weighting on a smooth photo at low rates (0.5 bpp and below), falling to TUNING_WEIGHTS.balanced
+ * at 1 bpp. CANDIDATE (session 34): measured on the 9 smooth photos at 0.25 and 0.5 bpp.
+ */
+const SMOOTH_BALANCED_LOW_RATE = 0.5;
+
+/** The weighting a `tune` gives a photo of `detail` (`regionDetail` of the whole image) at `bpp`. */
+export function tuningWeighting(tune: Tuning, detail: number, bpp: number): ContrastWeighting {
+  if (tune !== 'balanced') return TUNING_WEIGHTS[tune];
+  if (detail >= BUSY_DETAIL) return BUSY_BALANCED;
+  const atOneBpp = TUNING_WEIGHTS.balanced.strength;
+  return { ...TUNING_WEIGHTS.balanced, strength: SMOOTH_BALANCED_LOW_RATE + towardsOneBpp(bpp) * (atOneBpp - SMOOTH_BALANCED_LOW_RATE) };
 }
 
 export const DEFAULT_TUNING: Tuning = 'balanced';

@@ -354,7 +354,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
 
   const tune = options.tune ?? DEFAULT_TUNING;
   if (!TUNINGS.includes(tune)) throw new EncodeOptionsError(`tune must be one of ${TUNINGS.join(', ')}; got ${String(tune)}`);
-  const weighting = options.contrastWeighting ?? tuningWeighting(tune, detail);
+  const weighting = options.contrastWeighting ?? tuningWeighting(tune, detail, fullBpp);
   const variance = weighting.strength !== 0 ? localLumaVariance(image, weighting.radius) : undefined;
   const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
     const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;

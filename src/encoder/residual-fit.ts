@@ -19,6 +19,7 @@ import { msSsim } from '../metrics/ms-ssim.js';
 import type { Tuning } from './contrast-weights.js';
 import { BUSY_DETAIL } from './architecture.js';
 import type { Raster } from '../raster.js';
+import { optimizeResidual } from './residual-rdo.js';
 
 /** Most bytes of a residual: it lives in the header, which readers refuse past 1 MiB (spec §8), beside the networks' entries. */
 export const MAX_RESIDUAL_BYTES = 768 * 1024;
@@ -43,6 +44,8 @@ export interface ResidualChoice {
   readonly shapes: readonly ResidualShape[];
   readonly by: 'psnr' | 'ms-ssim' | 'both';
   readonly msSsimWeight?: number;
+  /** λ of the rate–distortion optimized quantization in squared steps a bit (residual-rdo.ts); absent or 0: the dead zone alone. */
+  readonly rdo?: number;
 }
 
 /** The uniform step at each count, then every gradient with all coefficients. */
@@ -60,10 +63,25 @@ export const RESIDUAL_SHAPES: readonly ResidualShape[] = [
  * MS-SSIM weighed half on a photo that is not busy, where it costs more PSNR.
  */
 export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
-  if (tune === 'ssim') return { shapes: RESIDUAL_SHAPES, by: 'ms-ssim' };
-  if (tune === 'balanced') return { shapes: RESIDUAL_SHAPES, by: 'both', msSsimWeight: detail >= BUSY_DETAIL ? 1 : 0.5 };
-  return { shapes: RESIDUAL_SHAPES, by: 'psnr' };
+  const rdo = RESIDUAL_RDO_LAMBDA;
+  if (tune === 'ssim') return { shapes: RESIDUAL_SHAPES, by: 'ms-ssim', rdo };
+  if (tune === 'balanced') return { shapes: RESIDUAL_SHAPES, by: 'both', msSsimWeight: detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT, rdo };
+  return { shapes: RESIDUAL_SHAPES, by: 'psnr', rdo };
 }
+
+/**
+ * `balanced`'s weight of MS-SSIM (in dB) beside PSNR when it ranks the residual's shapes. CANDIDATE (session 34):
+ * the rate–distortion quantization raised the low gradients' PSNR most, and at the weights before it (1 busy, 0.5
+ * smooth) the pick moved there, MS-SSIM down (kodim13 at 0.5 bpp −0.0039); at 1.5 and 1 it kept or raised MS-SSIM.
+ */
+const BUSY_MS_SSIM_WEIGHT = 1.5;
+const SMOOTH_MS_SSIM_WEIGHT = 1;
+
+/**
+ * λ of the residual's rate–distortion optimized quantization (residual-rdo.ts), in squared steps a bit. CANDIDATE
+ * (session 34): on kodim13's networks at 1 bpp, 0.12 beat 0.06 and 0.2 at every pick.
+ */
+export const RESIDUAL_RDO_LAMBDA = 0.12;
 
 /**
  * Chroma coefficients a block: frequencies up to 3. At 0.5 bpp the steps are coarse enough that chroma beyond the
@@ -149,7 +167,7 @@ function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
 
 /** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT) graded by `gradient`, a luma block keeping `count` coefficients and a chroma block `chroma`. */
 function quantized(
-  planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient, chroma: chromaCount = CHROMA_COEFFICIENTS }: ResidualShape, step: number,
+  planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient, chroma: chromaCount = CHROMA_COEFFICIENTS }: ResidualShape, step: number, rdo = 0,
 ): { residual: ImageResidual; planes: ResidualPlane[] } {
   const chroma = planes.length > 1 ? chromaCount : 0;
   const layout = residualPlanes(source.width, source.height, colourChannels(source.channels), luma, chroma);
@@ -168,6 +186,7 @@ function quantized(
       }
     }
   });
+  if (rdo > 0) optimizeResidual({ planes: layout, values, dct: planes.map((p) => p.dct), steps }, rdo);
   const residual = { lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: step, chromaStep: step, ...(gradient > 0 ? { gradient } : {}), values };
   return { residual, planes: layout };
 }
@@ -188,24 +207,48 @@ export function fitResidual(
     .map((plane, p) => ({ plane, dct: blockDct(samples[p]!, plane) }));
   let best: { residual: ImageResidual; bytes: number; quality: number } | undefined;
   for (const shape of choice.shapes) {
-    // The finest step that fits: the coded size falls as the step grows, so bisect on it.
-    let lo = 1, hi = MAX_RESIDUAL_STEP;
-    const sizeAt = (step: number): number => {
-      const q = quantized(planes, source, shape, step);
+    // The finest step that fits: the coded size falls as the step grows, so bisect on it, first with the dead zone
+    // alone (quick), then, with the rate–distortion quantization, below that step: it codes a step in fewer bytes.
+    const sizeAt = (step: number, rdo = 0): number => {
+      const q = quantized(planes, source, shape, step, rdo);
       return encodeResidualValues(q.planes, q.residual.values).length;
     };
-    if (sizeAt(hi) > room) continue;
-    while (hi - lo > 1) {
-      const mid = Math.round(Math.sqrt(lo * hi));
-      if (sizeAt(mid) <= room) hi = mid;
-      else lo = mid;
-    }
-    const step = sizeAt(lo) <= room ? lo : hi;
-    const { residual } = quantized(planes, source, shape, step);
+    const plain = finestStep((step) => sizeAt(step), room, 1, MAX_RESIDUAL_STEP);
+    if (plain === undefined) continue;
+    const step = (choice.rdo ?? 0) > 0 ? finestRdoStep((step) => sizeAt(step, choice.rdo), room, plain) : plain;
+    if (step === undefined) continue;
+    const { residual } = quantized(planes, source, shape, step, choice.rdo);
     const quality = qualityOf(source, rasterFromField(field, { x: 1, y: 1 }, { residual }), choice);
-    if (best === undefined || quality > best.quality) best = { residual, bytes: sizeAt(step) + RESIDUAL_MAP_BYTES, quality };
+    if (best === undefined || quality > best.quality) best = { residual, bytes: sizeAt(step, choice.rdo) + RESIDUAL_MAP_BYTES, quality };
   }
   return best && { residual: best.residual, bytes: best.bytes };
+}
+
+/**
+ * The finest step in [lo, hi] whose coded `size` fits `room`, by bisection on the log of the step (the size falls as
+ * the step grows); undefined where even `hi` does not fit.
+ */
+function finestStep(size: (step: number) => number, room: number, lo: number, hi: number): number | undefined {
+  if (size(hi) > room) return undefined;
+  if (size(lo) <= room) return lo;
+  while (hi - lo > 1) {
+    const mid = Math.round(Math.sqrt(lo * hi));
+    if (size(mid) <= room) hi = mid;
+    else lo = mid;
+  }
+  return hi;
+}
+
+/**
+ * The finest step whose rate–distortion quantized `size` fits `room`, searched from `plain`, the dead zone's: the
+ * quantization drops what costs more bits than it buys, so its step is finer, within half of it so far (bisecting
+ * that octave takes about 8 sizes where 1 to MAX_RESIDUAL_STEP takes 12–16); further down or up where it is not.
+ */
+function finestRdoStep(size: (step: number) => number, room: number, plain: number): number | undefined {
+  const half = Math.max(1, Math.floor(plain / 2));
+  const step = finestStep(size, room, half, plain);
+  if (step === undefined) return finestStep(size, room, plain, MAX_RESIDUAL_STEP);
+  return step === half && half > 1 ? finestStep(size, room, 1, half) : step;
 }
 
 /** The score `choice` ranks a decode by: higher is better. */

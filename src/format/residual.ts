@@ -29,11 +29,12 @@ const MAX_CLASS = RESIDUAL_BITS - 2;
 /** Most values a residual may hold (spec §8): 64 coefficients a pixel of a 2^26-pixel image and its chroma, twice over. */
 export const MAX_RESIDUAL_VALUES = 2 ** 27;
 
-/** Zigzag positions 0, 1–2, 3–5, 6–9, 10–14 and 15–63 share a model (spec §3.11). */
-function positionGroup(c: number): number {
+/** Zigzag positions 0, 1–2, 3–5, 6–9, 10–14 and 15–63 share a model (spec §3.11); the encoder's rate model follows them. */
+export function positionGroup(c: number): number {
   return c < 1 ? 0 : c < 3 ? 1 : c < 6 ? 2 : c < 10 ? 3 : c < 15 ? 4 : 5;
 }
-const GROUPS = 6;
+export const POSITION_GROUPS = 6;
+const GROUPS = POSITION_GROUPS;
 const MODEL_CONTEXTS = contextCount(RESIDUAL_BITS);
 
 /** Models of the coefficients: 2 kinds × GROUPS × 3 neighbour counts. */
