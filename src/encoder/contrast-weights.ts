@@ -27,8 +27,9 @@ export type Tuning = (typeof TUNINGS)[number];
  * contrast" and "The weighting with the residual"): `psnr` none (plain
  * squared error); `balanced`, the default, strength 0.25 (+0.006 of MS-SSIM
  * for 0.04 dB at 0.5 bpp before the DCT residual), and 0.5 on a busy photo
- * (`tuningWeighting`); `ssim` 0.5, the most MS-SSIM of any strength
- * before the residual (and 0.4 dB less PSNR than 0.25 then).
+ * and on a smooth one up to 0.5 bpp (`tuningWeighting`); `ssim` 0.5, the
+ * most MS-SSIM of any strength before the residual (and 0.4 dB less PSNR
+ * than 0.25 then).
  */
 export const TUNING_WEIGHTS: Readonly<Record<Tuning, ContrastWeighting>> = {
   psnr: { strength: 0, radius: 3 },
@@ -46,8 +47,10 @@ export const TUNING_WEIGHTS: Readonly<Record<Tuning, ContrastWeighting>> = {
 const BUSY_BALANCED: ContrastWeighting = { strength: 0.5, radius: 3 };
 
 /**
- * `balanced`'s weighting on a smooth photo at low rates (0.5 bpp and below), falling to TUNING_WEIGHTS.balanced
- * at 1 bpp. CANDIDATE (session 34): measured on the 9 smooth photos at 0.25 and 0.5 bpp.
+ * `balanced`'s strength on a smooth photo up to 0.5 bpp; it falls to TUNING_WEIGHTS.balanced's 0.25 at 1 bpp (with
+ * the log of the rate between). On the 9 smooth Kodak photos at 0.5 bpp, 0.5 gave +0.0003 to +0.0024 of MS-SSIM
+ * (mean +0.0015) for −0.13 to +0.02 dB (mean −0.06), where at 1 bpp it cost about 0.1 dB for +0.0004
+ * (docs/studies.md, "Smooth photos at low rates, and the residual's rate–distortion quantization").
  */
 const SMOOTH_BALANCED_LOW_RATE = 0.5;
 

@@ -2,10 +2,12 @@
  * Fits the DCT residual of spec §4.7 (kernels/residual.ts) to what the
  * networks and the filter left of a photo: the residual in YCbCr (chroma
  * averaged over 2 × 2), each 8 × 8 block's DCT, its first coefficients in
- * zigzag order quantized with a dead zone, at the finest step whose coded
- * size fits the bytes the rate control left for it. Among a few counts of
- * coefficients it keeps the one that decodes closest to the source.
- * Measured in docs/studies.md ("A DCT residual for the mid frequencies").
+ * zigzag order quantized with a dead zone, then by rate and distortion
+ * (residual-rdo.ts), at the finest step whose coded size fits the bytes
+ * the rate control left for it. Among a few shapes (counts of coefficients,
+ * steps graded by frequency) it keeps the one that decodes closest to the
+ * source. Measured in docs/studies.md ("A DCT residual for the mid
+ * frequencies" and the sections after it).
  */
 import { colourChannels } from '../kernels/post-filter.js';
 import {
@@ -60,7 +62,8 @@ export const RESIDUAL_SHAPES: readonly ResidualShape[] = [
  * fewer coefficients) trades PSNR for MS-SSIM, and the graded step does it
  * at a better rate than the cut-off. `psnr` keeps the best PSNR, `ssim` the
  * best MS-SSIM, and `balanced` the best sum of PSNR and MS-SSIM in dB, with
- * MS-SSIM weighed half on a photo that is not busy, where it costs more PSNR.
+ * MS-SSIM weighed more on a busy photo. Every tune quantizes by rate and
+ * distortion (residual-rdo.ts).
  */
 export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
   const rdo = RESIDUAL_RDO_LAMBDA;
@@ -70,16 +73,17 @@ export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
 }
 
 /**
- * `balanced`'s weight of MS-SSIM (in dB) beside PSNR when it ranks the residual's shapes. CANDIDATE (session 34):
- * the rate–distortion quantization raised the low gradients' PSNR most, and at the weights before it (1 busy, 0.5
- * smooth) the pick moved there, MS-SSIM down (kodim13 at 0.5 bpp −0.0039); at 1.5 and 1 it kept or raised MS-SSIM.
+ * `balanced`'s weight of MS-SSIM (in dB) beside PSNR when it ranks the residual's shapes, on a busy photo and on a
+ * smooth one. The rate–distortion quantization raises the PSNR of the low gradients most, and at the weights before
+ * it (1 and 0.5) the pick moved there, MS-SSIM down (kodim13 at 0.5 bpp −0.0039); at 1.5 and 1 it kept MS-SSIM or
+ * raised it (docs/studies.md, "Smooth photos at low rates, and the residual's rate–distortion quantization").
  */
 const BUSY_MS_SSIM_WEIGHT = 1.5;
 const SMOOTH_MS_SSIM_WEIGHT = 1;
 
 /**
- * λ of the residual's rate–distortion optimized quantization (residual-rdo.ts), in squared steps a bit. CANDIDATE
- * (session 34): on kodim13's networks at 1 bpp, 0.12 beat 0.06 and 0.2 at every pick.
+ * λ of the residual's rate–distortion optimized quantization (residual-rdo.ts), in squared steps a bit: on
+ * kodim13's networks at 1 bpp, 0.12 beat 0.06 and 0.2 at every pick (bench/results/residual-rdo-s34.txt).
  */
 export const RESIDUAL_RDO_LAMBDA = 0.12;
 
