@@ -26,6 +26,16 @@ async function crop32(): Promise<Raster> {
   return { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
 }
 
+/** The crop, the shared-contexts fixture that codes it, and that file's field through its filter, as the decoder renders it. */
+async function sharedFixtureField(): Promise<{ source: Raster; tiles: Uint8Array; file: SnfFile; filtered: FieldImage }> {
+  const source = await crop32();
+  const tiles = new Uint8Array(readFileSync(SHARED_FIXTURE_SNF));
+  const file = readSnf(tiles);
+  assert.ok(file.header.kind === 'image' && file.header.filter !== undefined);
+  const field = await decodeField(tiles);
+  return { source, tiles, file, filtered: { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) } };
+}
+
 /** A residual of random small values for a `width` × `height` image with `colours` colour channels. */
 function randomResidual(width: number, height: number, colours: 1 | 3, luma: number, chroma: number, seed: number): ImageResidual {
   const random = mulberry32(seed);
@@ -274,12 +284,7 @@ test('the residual\'s default share: more of the rate on a busy photo, and more 
 });
 
 test('fitResidual: within its budget, and the more bytes the closer to the source', async () => {
-  const source = await crop32();
-  const tiles = new Uint8Array(readFileSync(SHARED_FIXTURE_SNF));
-  const file = readSnf(tiles);
-  assert.ok(file.header.kind === 'image' && file.header.filter !== undefined);
-  const field = await decodeField(tiles);
-  const filtered = { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) };
+  const { source, tiles, file, filtered } = await sharedFixtureField();
   let last = -Infinity;
   for (const budget of [60, 150, 400]) {
     const fitted = fitResidual(source, filtered, budget)!;
@@ -368,12 +373,7 @@ test('optimizeResidual: with λ near 0 each value is its coefficient rounded to 
 });
 
 test('fitResidual: the rate–distortion quantization decodes closer to the source than the dead zone alone in the same bytes', async () => {
-  const source = await crop32();
-  const tiles = new Uint8Array(readFileSync(SHARED_FIXTURE_SNF));
-  const file = readSnf(tiles);
-  assert.ok(file.header.kind === 'image' && file.header.filter !== undefined);
-  const field = await decodeField(tiles);
-  const filtered = { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) };
+  const { source, file, filtered } = await sharedFixtureField();
   const plain = { ...residualChoice('psnr', 0), rdo: 0 };
   assert.ok(residualChoice('psnr', 0).rdo! > 0, 'the encoder quantizes by rate and distortion');
   for (const budget of [150, 400]) {
