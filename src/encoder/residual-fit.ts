@@ -213,17 +213,24 @@ export function fitResidual(
   for (const shape of choice.shapes) {
     // The finest step that fits: the coded size falls as the step grows, so bisect on it, first with the dead zone
     // alone (quick), then, with the rate–distortion quantization, below that step: it codes a step in fewer bytes.
+    // The residuals that fit, by step, as the search meets them: the step it ends on is one of them, so that the
+    // kept residual is not quantized and coded once more.
+    const fitting = new Map<number, { residual: ImageResidual; size: number }>();
     const sizeAt = (step: number, rdo = 0): number => {
       const q = quantized(planes, source, shape, step, rdo);
-      return encodeResidualValues(q.planes, q.residual.values).length;
+      const size = encodeResidualValues(q.planes, q.residual.values).length;
+      if (size <= room) fitting.set(step, { residual: q.residual, size });
+      return size;
     };
     const plain = finestStep((step) => sizeAt(step), room, 1, MAX_RESIDUAL_STEP);
     if (plain === undefined) continue;
-    const step = (choice.rdo ?? 0) > 0 ? finestRdoStep((step) => sizeAt(step, choice.rdo), room, plain) : plain;
+    const rdo = choice.rdo ?? 0;
+    if (rdo > 0) fitting.clear();
+    const step = rdo > 0 ? finestRdoStep((step) => sizeAt(step, rdo), room, plain) : plain;
     if (step === undefined) continue;
-    const { residual } = quantized(planes, source, shape, step, choice.rdo);
+    const { residual, size } = fitting.get(step)!;
     const quality = qualityOf(source, rasterFromField(field, { x: 1, y: 1 }, { residual }), choice);
-    if (best === undefined || quality > best.quality) best = { residual, bytes: sizeAt(step, choice.rdo) + RESIDUAL_MAP_BYTES, quality };
+    if (best === undefined || quality > best.quality) best = { residual, bytes: size + RESIDUAL_MAP_BYTES, quality };
   }
   return best && { residual: best.residual, bytes: best.bytes };
 }

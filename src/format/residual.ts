@@ -34,16 +34,15 @@ export function positionGroup(c: number): number {
   return c < 1 ? 0 : c < 3 ? 1 : c < 6 ? 2 : c < 10 ? 3 : c < 15 ? 4 : 5;
 }
 export const POSITION_GROUPS = 6;
-const GROUPS = POSITION_GROUPS;
 const MODEL_CONTEXTS = contextCount(RESIDUAL_BITS);
 
-/** Models of the coefficients: 2 kinds × GROUPS × 3 neighbour counts. */
-const VALUE_MODELS = 2 * GROUPS * 3;
+/** Models of the coefficients: 2 kinds × POSITION_GROUPS × 3 neighbour counts. */
+const VALUE_MODELS = 2 * POSITION_GROUPS * 3;
 /** After them, one context each (2 kinds × 3 neighbour counts) for whether a block has any nonzero coefficient… */
 const OCCUPIED_CONTEXT = VALUE_MODELS * MODEL_CONTEXTS;
-/** …and one each (2 kinds × GROUPS) for whether a nonzero coefficient is its block's last. */
+/** …and one each (2 kinds × POSITION_GROUPS) for whether a nonzero coefficient is its block's last. */
 const LAST_CONTEXT = OCCUPIED_CONTEXT + 2 * 3;
-const CONTEXTS = LAST_CONTEXT + 2 * GROUPS;
+const CONTEXTS = LAST_CONTEXT + 2 * POSITION_GROUPS;
 
 /**
  * Codes (`enc`) or decodes (`dec`, filling `values`) the planes in stream
@@ -103,13 +102,13 @@ function codeBlock(
     const index = first + c;
     const near = (above > 0 && values[index - above] !== 0 ? 1 : 0) + (left > 0 && values[index - left] !== 0 ? 1 : 0);
     const group = positionGroup(c);
-    const base = ((kind * GROUPS + group) * 3 + near) * MODEL_CONTEXTS;
+    const base = ((kind * POSITION_GROUPS + group) * 3 + near) * MODEL_CONTEXTS;
     // Class 14 at most (§6.5): every value decoded is within ±32,767.
     if (dec !== undefined) values[index] = decodeValue(dec, counts, base, MAX_CLASS);
     else encodeValue(enc!, counts, base, MAX_CLASS, values[index]!);
     if (values[index] === 0 || c === n - 1) continue;
     // After each nonzero coefficient but one at the block's final position: was it the last? Zeros after it are not coded.
-    const context = LAST_CONTEXT + kind * GROUPS + group;
+    const context = LAST_CONTEXT + kind * POSITION_GROUPS + group;
     if (dec !== undefined) {
       ended = dec.decodeBit(counts, context) === 1;
     } else {
