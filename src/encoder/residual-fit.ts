@@ -48,6 +48,13 @@ export interface ResidualChoice {
   readonly msSsimWeight?: number;
   /** λ of the rate–distortion optimized quantization in squared steps a bit (residual-rdo.ts); absent or 0: the dead zone alone. */
   readonly rdo?: number;
+  /**
+   * σ₀ of texture masking in the rate–distortion quantization, in 8-bit levels: a block's error weighs
+   * 1 / (1 + σ²/σ₀²), σ² the source's luma variance over the block, normalized to a mean of 1 a plane, so that bits
+   * move from busy blocks, where an error hides, to flat ones, where it shows (as mozjpeg weighs λ by a block's
+   * energy). Absent or 0: every block weighs the same.
+   */
+  readonly masking?: number;
 }
 
 /** The uniform step at each count, then every gradient with all coefficients. */
@@ -172,6 +179,7 @@ function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
 /** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT) graded by `gradient`, a luma block keeping `count` coefficients and a chroma block `chroma`. */
 function quantized(
   planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient, chroma: chromaCount = CHROMA_COEFFICIENTS }: ResidualShape, step: number, rdo = 0,
+  blockWeights?: readonly Float64Array[],
 ): { residual: ImageResidual; planes: ResidualPlane[] } {
   const chroma = planes.length > 1 ? chromaCount : 0;
   const layout = residualPlanes(source.width, source.height, colourChannels(source.channels), luma, chroma);
@@ -190,7 +198,7 @@ function quantized(
       }
     }
   });
-  if (rdo > 0) optimizeResidual({ planes: layout, values, dct: planes.map((p) => p.dct), steps }, rdo);
+  if (rdo > 0) optimizeResidual({ planes: layout, values, dct: planes.map((p) => p.dct), steps, ...(blockWeights ? { blockWeights } : {}) }, rdo);
   const residual = { lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: step, chromaStep: step, ...(gradient > 0 ? { gradient } : {}), values };
   return { residual, planes: layout };
 }
@@ -209,6 +217,7 @@ export function fitResidual(
   const samples = residualPlanesOf(source, field);
   const planes = residualPlanes(source.width, source.height, colourChannels(source.channels), MAX_RESIDUAL_COEFFICIENTS, samples.length > 1 ? MAX_RESIDUAL_COEFFICIENTS : 0)
     .map((plane, p) => ({ plane, dct: blockDct(samples[p]!, plane) }));
+  const blockWeights = choice.masking ? maskingWeights(source, planes.map((p) => p.plane), choice.masking) : undefined;
   let best: { residual: ImageResidual; bytes: number; quality: number } | undefined;
   for (const shape of choice.shapes) {
     // The finest step that fits: the coded size falls as the step grows, so bisect on it, first with the dead zone
@@ -217,7 +226,7 @@ export function fitResidual(
     // kept residual is not quantized and coded once more.
     const fitting = new Map<number, { residual: ImageResidual; size: number }>();
     const sizeAt = (step: number, rdo = 0): number => {
-      const q = quantized(planes, source, shape, step, rdo);
+      const q = quantized(planes, source, shape, step, rdo, blockWeights);
       const size = encodeResidualValues(q.planes, q.residual.values).length;
       if (size <= room) fitting.set(step, { residual: q.residual, size });
       return size;
@@ -233,6 +242,40 @@ export function fitResidual(
     if (best === undefined || quality > best.quality) best = { residual, bytes: size + RESIDUAL_MAP_BYTES, quality };
   }
   return best && { residual: best.residual, bytes: best.bytes };
+}
+
+/**
+ * Each plane's blocks' weights of error under texture masking at `sigma0` (ResidualChoice.masking): 1 / (1 + σ²/σ₀²),
+ * σ² the variance of the source's luma over the pixels a block covers (8 × 8 for luma, 16 × 16 for chroma),
+ * normalized to a mean of 1 a plane so that λ keeps its meaning.
+ */
+function maskingWeights(source: Raster, planes: readonly ResidualPlane[], sigma0: number): Float64Array[] {
+  const { width, height, channels, data } = source;
+  const gray = colourChannels(channels) === 1;
+  const luma = (i: number): number => gray ? data[i * channels]! : 0.299 * data[i * channels]! + 0.587 * data[i * channels + 1]! + 0.114 * data[i * channels + 2]!;
+  return planes.map((plane) => {
+    const side = RESIDUAL_BLOCK * plane.factor;
+    const weights = new Float64Array(plane.blocksX * plane.blocksY);
+    let total = 0;
+    for (let by = 0; by < plane.blocksY; by++) {
+      for (let bx = 0; bx < plane.blocksX; bx++) {
+        let sum = 0, squares = 0, n = 0;
+        for (let y = by * side; y < Math.min(height, (by + 1) * side); y++) {
+          for (let x = bx * side; x < Math.min(width, (bx + 1) * side); x++) {
+            const v = luma(y * width + x);
+            sum += v; squares += v * v; n++;
+          }
+        }
+        const variance = n > 0 ? Math.max(0, squares / n - (sum / n) ** 2) : 0;
+        const weight = 1 / (1 + variance / (sigma0 * sigma0));
+        weights[by * plane.blocksX + bx] = weight;
+        total += weight;
+      }
+    }
+    const mean = total / weights.length;
+    for (let b = 0; b < weights.length; b++) weights[b]! /= mean;
+    return weights;
+  });
 }
 
 /**

@@ -43,6 +43,8 @@ export interface RdoInput {
   readonly dct: readonly Float64Array[];
   /** Levels per integer of each zigzag position (coefficientSteps). */
   readonly steps: Float64Array;
+  /** A weight of each block's error, per plane (texture masking, residual-fit.ts's maskingWeights); absent: 1. */
+  readonly blockWeights?: readonly Float64Array[];
 }
 
 /**
@@ -122,7 +124,7 @@ function valueBits(model: RateModel, base: number, m: number): number {
 }
 
 /** One pass of the optimization over every block, in stream order, with the rate model `model`. */
-function requantize({ planes, values, dct, steps }: RdoInput, model: RateModel, lambda: number): void {
+function requantize({ planes, values, dct, steps, blockWeights }: RdoInput, model: RateModel, lambda: number): void {
   const zeroCost = new Float64Array(MAX_RESIDUAL_COEFFICIENTS);
   const levelCost = new Float64Array(MAX_RESIDUAL_COEFFICIENTS);
   const level = new Int32Array(MAX_RESIDUAL_COEFFICIENTS);
@@ -142,7 +144,7 @@ function requantize({ planes, values, dct, steps }: RdoInput, model: RateModel, 
       kindOfFlags = kind;
       countOfFlags = n;
     }
-    const weight = PLANE_WEIGHTS[p]!;
+    const weight = PLANE_WEIGHTS[p]! * (blockWeights?.[p]![block] ?? 1);
     const coefficients = dct[p]!;
     const at = block * MAX_RESIDUAL_COEFFICIENTS;
     for (let c = 0; c < n; c++) {
