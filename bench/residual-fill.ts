@@ -28,7 +28,7 @@ const each = args.includes('--each');
 // --rdo K: the rate–distortion optimized quantization at λ = K · step² (residual-rdo.ts).
 const rdoAt = args.indexOf('--rdo');
 const rdo = rdoAt < 0 ? 0 : Number(args.splice(rdoAt, 2)[1]);
-// --mask S: texture masking in that quantization at σ₀ = S levels (ResidualChoice.masking).
+// --mask S: texture masking in that quantization at σ₀ = S levels (ResidualShape.masking), on every shape.
 const maskAt = args.indexOf('--mask');
 const masking = maskAt < 0 ? 0 : Number(args.splice(maskAt, 2)[1]);
 const gridAt = args.indexOf('--grid');
@@ -63,7 +63,7 @@ const before = await decodeImage(bytes);
 console.log(`${snfPath}: ${bytes.length} bytes, ${psnr(source, before).toFixed(2)} dB, MS-SSIM ${msSsim(source, before).value.toFixed(4)}`);
 for (const shapes of grid?.map((shape) => [shape]) ?? (each ? RESIDUAL_SHAPES.map((shape) => [shape]) : [RESIDUAL_SHAPES])) {
   const started = performance.now();
-  const fitted = fitResidual(source, { ...field, values }, Number(sizeText) - bytes.length, { shapes, by: 'psnr', rdo, masking });
+  const fitted = fitResidual(source, { ...field, values }, Number(sizeText) - bytes.length, { shapes: masking > 0 ? shapes.map((shape) => ({ ...shape, masking })) : shapes, by: 'psnr', rdo });
   const seconds = (performance.now() - started) / 1000;
   if (fitted === undefined) {
     console.log('  no residual fits');

@@ -269,6 +269,9 @@ test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-
     assert.ok(choice.shapes.some((shape) => shape.gradient === 0 && shape.count < 64));
     assert.ok(choice.shapes.some((shape) => shape.gradient > 0 && shape.count === 64));
   }
+  // balanced and ssim also try graded shapes with texture masking; psnr, which masking costs, does not.
+  for (const choice of [smooth, busy, residualChoice('ssim', 0)]) assert.ok(choice.shapes.some((shape) => (shape.masking ?? 0) > 0 && shape.gradient > 0));
+  assert.ok(residualChoice('psnr', 0).shapes.every((shape) => shape.masking === undefined));
 });
 
 test('the residual\'s default share: more of the rate on a busy photo, and more from 0.5 to 1 bpp', () => {
@@ -370,6 +373,41 @@ test('optimizeResidual: with λ near 0 each value is its coefficient rounded to 
   const none = fresh();
   optimizeResidual({ planes, values: none, dct, steps }, 1e9);
   assert.ok(none.every((q) => q === 0));
+});
+
+test('optimizeResidual: a block weighed less (texture masking) keeps fewer values than the same block weighed more', () => {
+  // Two luma blocks side by side with the same coefficients: only their weights differ.
+  const planes = residualPlanes(16, 8, 1, 64, 0);
+  const random = mulberry32(11);
+  const steps = coefficientSteps(48, 16);
+  const block = Array.from({ length: MAX_RESIDUAL_COEFFICIENTS }, (_, c) => (random() - 0.5) * 6 * random() * steps[c]!);
+  const dct = [Float64Array.from([...block, ...block])];
+  const nonzero = (values: Int16Array, b: number): number => values.slice(b * 64, (b + 1) * 64).filter((q) => q !== 0).length;
+  // Values as the dead zone leaves them (the rate model is estimated from them): each coefficient rounded.
+  const rounded = (): Int16Array => Int16Array.from(dct[0]!, (x, i) => Math.round(x / steps[i % 64]!));
+  const even = rounded();
+  optimizeResidual({ planes, values: even, dct, steps }, 0.12);
+  assert.equal(nonzero(even, 0), nonzero(even, 1));
+  // The first block, whose contexts do not depend on the second's values, weighed less and weighed more.
+  const weighed = (weight: number): number => {
+    const values = rounded();
+    optimizeResidual({ planes, values, dct, steps, blockWeights: [Float64Array.of(weight, 1)] }, 0.12);
+    return nonzero(values, 0);
+  };
+  assert.ok(weighed(0.2) < nonzero(even, 0) && nonzero(even, 0) < weighed(1.8), `${weighed(0.2)}, ${nonzero(even, 0)} and ${weighed(1.8)} values`);
+});
+
+test('fitResidual: a masked shape fits its budget, quantizes differently, and is the shape it reports', async () => {
+  const { source, file, filtered } = await sharedFixtureField();
+  const shape = { count: 64, gradient: 32 };
+  const plainFit = fitResidual(source, filtered, 400, { shapes: [shape], by: 'psnr', rdo: 0.12 })!;
+  const maskedFit = fitResidual(source, filtered, 400, { shapes: [{ ...shape, masking: 10 }], by: 'psnr', rdo: 0.12 })!;
+  assert.ok(maskedFit.bytes <= 400);
+  assert.deepEqual(maskedFit.shape, { ...shape, masking: 10 });
+  assert.notDeepEqual(maskedFit.residual.values, plainFit.residual.values);
+  // Still a residual the decoder reads and that brings the decode closer to the source.
+  const before = psnr(source, await decodeImage(writeSnf({ ...file, sharedContexts: true })));
+  assert.ok(psnr(source, await decodeImage(withResidual(file, maskedFit.residual, true))) > before + 0.3);
 });
 
 test('fitResidual: the rate–distortion quantization decodes closer to the source than the dead zone alone in the same bytes', async () => {

@@ -484,7 +484,7 @@ function addResidualToFill(
     // same budget less the overshoot could give the same residual again.
     budget = fitted.bytes - over;
     // A few bytes fewer do not change which shape is best: the next tries fit only the one chosen.
-    shapes = [{ count: fitted.residual.lumaCoefficients, gradient: fitted.residual.gradient ?? 0, chroma: fitted.residual.chromaCoefficients }];
+    shapes = [fitted.shape];
   }
   return undefined;
 }

@@ -31,11 +31,22 @@ export const RESIDUAL_LUMA_COUNTS = [10, 15, 21, 28, 36, 45, 64] as const;
 /** Gradients (spec §3.11, in sixteenths) tried with all 64 coefficients: the step coarsens with frequency instead of a cut-off. */
 export const RESIDUAL_GRADIENTS = [8, 16, 32, 48, 64] as const;
 
-/** One residual the fit tries: `count` luma coefficients a block at a step growing by `gradient`, and `chroma` a chroma block (CHROMA_COEFFICIENTS where absent). */
+/**
+ * One residual the fit tries: `count` luma coefficients a block at a step growing by `gradient`, `chroma` a chroma
+ * block (CHROMA_COEFFICIENTS where absent), quantized with texture masking at σ₀ = `masking` where given.
+ */
 export interface ResidualShape {
   readonly count: number;
   readonly gradient: number;
   readonly chroma?: number;
+  /**
+   * σ₀ of texture masking in the rate–distortion quantization, in 8-bit levels: a block's error weighs
+   * 1 / (1 + σ²/σ₀²), σ² the source's luma variance over the block, normalized to a mean of 1 a plane, so that bits
+   * move from busy blocks, where an error hides, to flat ones, where it shows (as mozjpeg weighs λ by a block's
+   * energy). Absent or 0: every block weighs the same. The stream does not record it: only the encoder's choice of
+   * values changes.
+   */
+  readonly masking?: number;
 }
 
 /**
@@ -48,13 +59,6 @@ export interface ResidualChoice {
   readonly msSsimWeight?: number;
   /** λ of the rate–distortion optimized quantization in squared steps a bit (residual-rdo.ts); absent or 0: the dead zone alone. */
   readonly rdo?: number;
-  /**
-   * σ₀ of texture masking in the rate–distortion quantization, in 8-bit levels: a block's error weighs
-   * 1 / (1 + σ²/σ₀²), σ² the source's luma variance over the block, normalized to a mean of 1 a plane, so that bits
-   * move from busy blocks, where an error hides, to flat ones, where it shows (as mozjpeg weighs λ by a block's
-   * energy). Absent or 0: every block weighs the same.
-   */
-  readonly masking?: number;
 }
 
 /** The uniform step at each count, then every gradient with all coefficients. */
@@ -62,6 +66,21 @@ export const RESIDUAL_SHAPES: readonly ResidualShape[] = [
   ...RESIDUAL_LUMA_COUNTS.map((count) => ({ count, gradient: 0 })),
   ...RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient })),
 ];
+
+/** Every graded shape quantized with texture masking at each σ₀ of `sigmas`: the shapes a masked pick came from. */
+function maskedShapes(sigmas: readonly number[]): ResidualShape[] {
+  return sigmas.flatMap((masking) => RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient, masking })));
+}
+
+/**
+ * σ₀ of the masked shapes `balanced` and `ssim` try besides the plain ones. Masking trades PSNR for MS-SSIM at a
+ * better rate than a steeper gradient: on kodim13's networks at 1 bpp σ₀ 30 gave −0.32 dB and +0.0026 MS-SSIM over
+ * the plain pick, σ₀ 60 −0.01 dB and +0.0007, where gradient 3 to 4 gave −0.11 dB and +0.0002; on smooth photos it
+ * buys little, and `balanced`'s score keeps the plain shapes there (docs/studies.md, "Texture masking in the
+ * residual's quantization"; bench/results/residual-masking-s36.txt).
+ */
+const BALANCED_MASKING = [30, 60] as const;
+const SSIM_MASKING = [10, 30] as const;
 
 /**
  * Which residual a `--tune` keeps (docs/studies.md, "A DCT residual" and "A
@@ -74,8 +93,11 @@ export const RESIDUAL_SHAPES: readonly ResidualShape[] = [
  */
 export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
   const rdo = RESIDUAL_RDO_LAMBDA;
-  if (tune === 'ssim') return { shapes: RESIDUAL_SHAPES, by: 'ms-ssim', rdo };
-  if (tune === 'balanced') return { shapes: RESIDUAL_SHAPES, by: 'both', msSsimWeight: detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT, rdo };
+  if (tune === 'ssim') return { shapes: [...RESIDUAL_SHAPES, ...maskedShapes(SSIM_MASKING)], by: 'ms-ssim', rdo };
+  if (tune === 'balanced') {
+    const msSsimWeight = detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT;
+    return { shapes: [...RESIDUAL_SHAPES, ...maskedShapes(BALANCED_MASKING)], by: 'both', msSsimWeight, rdo };
+  }
   return { shapes: RESIDUAL_SHAPES, by: 'psnr', rdo };
 }
 
@@ -207,19 +229,25 @@ function quantized(
  * The residual that decodes `field` (the filtered field at the source's
  * size, as the decoder renders it) closest to `source` in at most
  * `budget` bytes of the `res` map, keeping the best of `choice.shapes` by
- * `choice.by`, or undefined when even the coarsest step does not fit.
+ * `choice.by` (and telling which), or undefined when even the coarsest step does not fit.
  */
 export function fitResidual(
   source: Raster, field: FieldImage, budget: number, choice: ResidualChoice = residualChoice('psnr', 0),
-): { residual: ImageResidual; bytes: number } | undefined {
+): { residual: ImageResidual; bytes: number; shape: ResidualShape } | undefined {
   const room = budget - RESIDUAL_MAP_BYTES;
   if (room <= 0) return undefined;
   const samples = residualPlanesOf(source, field);
   const planes = residualPlanes(source.width, source.height, colourChannels(source.channels), MAX_RESIDUAL_COEFFICIENTS, samples.length > 1 ? MAX_RESIDUAL_COEFFICIENTS : 0)
     .map((plane, p) => ({ plane, dct: blockDct(samples[p]!, plane) }));
-  const blockWeights = choice.masking ? maskingWeights(source, planes.map((p) => p.plane), choice.masking) : undefined;
-  let best: { residual: ImageResidual; bytes: number; quality: number } | undefined;
+  // Each σ₀'s weights once, for all the shapes that mask with it.
+  const weightsBySigma = new Map<number, Float64Array[]>();
+  const weightsOf = (sigma: number): Float64Array[] => {
+    if (!weightsBySigma.has(sigma)) weightsBySigma.set(sigma, maskingWeights(source, planes.map((p) => p.plane), sigma));
+    return weightsBySigma.get(sigma)!;
+  };
+  let best: { residual: ImageResidual; bytes: number; shape: ResidualShape; quality: number } | undefined;
   for (const shape of choice.shapes) {
+    const blockWeights = shape.masking ? weightsOf(shape.masking) : undefined;
     // The finest step that fits: the coded size falls as the step grows, so bisect on it, first with the dead zone
     // alone (quick), then, with the rate–distortion quantization, below that step: it codes a step in fewer bytes.
     // The residuals that fit, by step, as the search meets them: the step it ends on is one of them, so that the
@@ -239,13 +267,13 @@ export function fitResidual(
     if (step === undefined) continue;
     const { residual, size } = fitting.get(step)!;
     const quality = qualityOf(source, rasterFromField(field, { x: 1, y: 1 }, { residual }), choice);
-    if (best === undefined || quality > best.quality) best = { residual, bytes: size + RESIDUAL_MAP_BYTES, quality };
+    if (best === undefined || quality > best.quality) best = { residual, bytes: size + RESIDUAL_MAP_BYTES, shape, quality };
   }
-  return best && { residual: best.residual, bytes: best.bytes };
+  return best && { residual: best.residual, bytes: best.bytes, shape: best.shape };
 }
 
 /**
- * Each plane's blocks' weights of error under texture masking at `sigma0` (ResidualChoice.masking): 1 / (1 + σ²/σ₀²),
+ * Each plane's blocks' weights of error under texture masking at `sigma0` (ResidualShape.masking): 1 / (1 + σ²/σ₀²),
  * σ² the variance of the source's luma over the pixels a block covers (8 × 8 for luma, 16 × 16 for chroma),
  * normalized to a mean of 1 a plane so that λ keeps its meaning.
  */
