@@ -67,7 +67,7 @@ export const RESIDUAL_SHAPES: readonly ResidualShape[] = [
   ...RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient })),
 ];
 
-/** Every graded shape quantized with texture masking at each σ₀ of `sigmas`: the shapes a masked pick came from. */
+/** Every graded shape again, quantized with texture masking at each σ₀ of `sigmas` (masking only acts in the rate–distortion quantization). */
 function maskedShapes(sigmas: readonly number[]): ResidualShape[] {
   return sigmas.flatMap((masking) => RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient, masking })));
 }
