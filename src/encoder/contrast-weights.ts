@@ -75,7 +75,7 @@ export interface ContrastWeighting {
 }
 
 /** Luma (BT.601) of every pixel of an 8-bit raster; a gray raster's samples as they are. Alpha is ignored. */
-function luma(image: Raster): Float64Array {
+export function luma(image: Raster): Float64Array {
   const { width, height, channels, data } = image;
   const out = new Float64Array(width * height);
   for (let p = 0; p < out.length; p++) {

@@ -18,7 +18,7 @@ import { encodeResidualValues, MAX_RESIDUAL_STEP } from '../format/residual.js';
 import type { FieldImage } from '../kernels/post-filter.js';
 import { psnr } from '../metrics/psnr.js';
 import { msSsim } from '../metrics/ms-ssim.js';
-import type { Tuning } from './contrast-weights.js';
+import { luma, type Tuning } from './contrast-weights.js';
 import { BUSY_DETAIL } from './architecture.js';
 import type { Raster } from '../raster.js';
 import { optimizeResidual } from './residual-rdo.js';
@@ -239,10 +239,12 @@ export function fitResidual(
   const samples = residualPlanesOf(source, field);
   const planes = residualPlanes(source.width, source.height, colourChannels(source.channels), MAX_RESIDUAL_COEFFICIENTS, samples.length > 1 ? MAX_RESIDUAL_COEFFICIENTS : 0)
     .map((plane, p) => ({ plane, dct: blockDct(samples[p]!, plane) }));
-  // Each σ₀'s weights once, for all the shapes that mask with it.
+  // The blocks' variances once, and each σ₀'s weights once, for all the shapes that mask with it.
+  let variances: Float64Array[] | undefined;
   const weightsBySigma = new Map<number, Float64Array[]>();
   const weightsOf = (sigma: number): Float64Array[] => {
-    if (!weightsBySigma.has(sigma)) weightsBySigma.set(sigma, maskingWeights(source, planes.map((p) => p.plane), sigma));
+    variances ??= blockLumaVariances(source, planes.map((p) => p.plane));
+    if (!weightsBySigma.has(sigma)) weightsBySigma.set(sigma, maskingWeights(variances, sigma));
     return weightsBySigma.get(sigma)!;
   };
   let best: { residual: ImageResidual; bytes: number; shape: ResidualShape; quality: number } | undefined;
@@ -272,37 +274,40 @@ export function fitResidual(
   return best && { residual: best.residual, bytes: best.bytes, shape: best.shape };
 }
 
-/**
- * Each plane's blocks' weights of error under texture masking at `sigma0` (ResidualShape.masking): 1 / (1 + σ²/σ₀²),
- * σ² the variance of the source's luma over the pixels a block covers (8 × 8 for luma, 16 × 16 for chroma),
- * normalized to a mean of 1 a plane so that λ keeps its meaning.
- */
-function maskingWeights(source: Raster, planes: readonly ResidualPlane[], sigma0: number): Float64Array[] {
-  const { width, height, channels, data } = source;
-  const gray = colourChannels(channels) === 1;
-  const luma = (i: number): number => gray ? data[i * channels]! : 0.299 * data[i * channels]! + 0.587 * data[i * channels + 1]! + 0.114 * data[i * channels + 2]!;
+/** The variance of the source's luma over the pixels each block of each plane covers (8 × 8 for luma, 16 × 16 for chroma). */
+function blockLumaVariances(source: Raster, planes: readonly ResidualPlane[]): Float64Array[] {
+  const { width, height } = source;
+  const values = luma(source);
   return planes.map((plane) => {
     const side = RESIDUAL_BLOCK * plane.factor;
-    const weights = new Float64Array(plane.blocksX * plane.blocksY);
-    let total = 0;
+    const variances = new Float64Array(plane.blocksX * plane.blocksY);
     for (let by = 0; by < plane.blocksY; by++) {
       for (let bx = 0; bx < plane.blocksX; bx++) {
         let sum = 0, squares = 0, n = 0;
         for (let y = by * side; y < Math.min(height, (by + 1) * side); y++) {
           for (let x = bx * side; x < Math.min(width, (bx + 1) * side); x++) {
-            const v = luma(y * width + x);
+            const v = values[y * width + x]!;
             sum += v; squares += v * v; n++;
           }
         }
-        const variance = n > 0 ? Math.max(0, squares / n - (sum / n) ** 2) : 0;
-        const weight = 1 / (1 + variance / (sigma0 * sigma0));
-        weights[by * plane.blocksX + bx] = weight;
-        total += weight;
+        variances[by * plane.blocksX + bx] = n > 0 ? Math.max(0, squares / n - (sum / n) ** 2) : 0;
       }
     }
+    return variances;
+  });
+}
+
+/**
+ * Each plane's blocks' weights of error under texture masking at `sigma0` (ResidualShape.masking): 1 / (1 + σ²/σ₀²)
+ * for a block of luma variance σ², normalized to a mean of 1 a plane so that λ keeps its meaning.
+ */
+function maskingWeights(variances: readonly Float64Array[], sigma0: number): Float64Array[] {
+  return variances.map((plane) => {
+    const weights = plane.map((variance) => 1 / (1 + variance / (sigma0 * sigma0)));
+    let total = 0;
+    for (const weight of weights) total += weight;
     const mean = total / weights.length;
-    for (let b = 0; b < weights.length; b++) weights[b]! /= mean;
-    return weights;
+    return weights.map((weight) => weight / mean);
   });
 }
 
