@@ -12,7 +12,7 @@
  * With --each, one line per shape the encoder tries (a count of luma coefficients at one step, or all 64 at a
  * step graded by frequency; `--tune psnr` keeps the best by PSNR); with --grid, one line for each gradient and
  * count given (docs/studies.md, "A graded step for the residual"). A file that
- * already has a residual is measured without it first.
+ * already has a residual is measured without it first. --rdo, --mask and --adapt set the quantization of every shape.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
@@ -31,6 +31,10 @@ const rdo = rdoAt < 0 ? 0 : Number(args.splice(rdoAt, 2)[1]);
 // --mask S: texture masking in that quantization at σ₀ = S levels (ResidualShape.masking), on every shape.
 const maskAt = args.indexOf('--mask');
 const masking = maskAt < 0 ? 0 : Number(args.splice(maskAt, 2)[1]);
+// --adapt S,E: steps that grow with the field's activity at σ₀ = S levels and exponent E sixteenths (ResidualShape.adaptive), on every shape.
+const adaptAt = args.indexOf('--adapt');
+const [sigma, exponent] = adaptAt < 0 ? [] : args.splice(adaptAt, 2)[1]!.split(',').map(Number);
+const adaptive = sigma === undefined || exponent === undefined ? undefined : { sigma, exponent };
 const gridAt = args.indexOf('--grid');
 const grid = gridAt < 0 ? undefined : gridShapes(args[gridAt + 1] ?? '');
 const [snfPath, sourcePath, sizeText, outPath] = args.filter((arg, i) => arg !== '--each' && (gridAt < 0 || (i !== gridAt && i !== gridAt + 1)));
@@ -63,7 +67,9 @@ const before = await decodeImage(bytes);
 console.log(`${snfPath}: ${bytes.length} bytes, ${psnr(source, before).toFixed(2)} dB, MS-SSIM ${msSsim(source, before).value.toFixed(4)}`);
 for (const shapes of grid?.map((shape) => [shape]) ?? (each ? RESIDUAL_SHAPES.map((shape) => [shape]) : [RESIDUAL_SHAPES])) {
   const started = performance.now();
-  const fitted = fitResidual(source, { ...field, values }, Number(sizeText) - bytes.length, { shapes: masking > 0 ? shapes.map((shape) => ({ ...shape, masking })) : shapes, by: 'psnr', rdo });
+  const fitted = fitResidual(source, { ...field, values }, Number(sizeText) - bytes.length, {
+    shapes: shapes.map((shape) => ({ ...shape, ...(masking > 0 ? { masking } : {}), ...(adaptive ? { adaptive } : {}) })), by: 'psnr', rdo,
+  });
   const seconds = (performance.now() - started) / 1000;
   if (fitted === undefined) {
     console.log('  no residual fits');

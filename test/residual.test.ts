@@ -3,7 +3,8 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import {
-  addResidual, coefficientSteps, dctBasis, MAX_RESIDUAL_COEFFICIENTS, residualPlanes, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG, type ImageResidual,
+  addResidual, coefficientSteps, dctBasis, MAX_RESIDUAL_COEFFICIENTS, residualPlanes, residualStepScales, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG,
+  type ImageResidual,
 } from '../src/kernels/residual.js';
 import { fitResidual, residualChoice, type ResidualChoice } from '../src/encoder/residual-fit.js';
 import { optimizeResidual } from '../src/encoder/residual-rdo.js';
@@ -11,6 +12,7 @@ import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
+import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
 import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-coder.js';
@@ -132,6 +134,38 @@ test('a graded step (format x.7): the coefficient at frequency (v, u) is q × st
   assert.notDeepEqual(a, render(graded), 'the gradient changes the picture');
 });
 
+test('adaptive steps (format x.8): each block\'s coefficients are scaled by (1 + V / a²)^(e / 16), V the field\'s luma variance over it (spec §4.7)', () => {
+  // A gray 16 × 8 field: the left block flat, the right one a checkerboard of ±d (luma ±d · 127.5 levels about the mean).
+  const width = 16, height = 8, d = 0.1;
+  const base = (): FieldImage => ({
+    width, height, channels: 1, values: Float32Array.from({ length: width * height }, (_, p) => (p % width < 8 ? 0 : ((p % width) + Math.floor(p / width)) % 2 === 0 ? d : -d)),
+  });
+  const residual: ImageResidual = { lumaCoefficients: 1, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, values: Int16Array.from([40, 40]) };
+  const added = (r: ImageResidual): number[] => {
+    const field = base();
+    addResidual(field, r, { width, height });
+    const before = base().values;
+    // Each block's DC, in levels: the mean of what was added over its pixels.
+    return [0, 8].map((x0) => {
+      let sum = 0;
+      for (let y = 0; y < height; y++) for (let x = x0; x < x0 + 8; x++) sum += field.values[y * width + x]! - before[y * width + x]!;
+      return (sum / 64) * 127.5;
+    });
+  };
+  const [flat, busy] = added(residual);
+  assert.ok(Math.abs(flat! - 5) < 1e-4 && Math.abs(busy! - 5) < 1e-4, `uniform: ${flat}, ${busy}`); // 40 × 1 level / 8
+  const adaptive = { sigma: 10, exponent: 4 };
+  const [flatAdapted, busyAdapted] = added({ ...residual, adaptive });
+  const expected = (1 + (d * 127.5) ** 2 / 100) ** (4 / 16);
+  assert.ok(Math.abs(flatAdapted! - 5) < 1e-4, `a flat block keeps its step: ${flatAdapted}`);
+  assert.ok(Math.abs(busyAdapted! / 5 - expected) < 1e-4, `busy block × ${busyAdapted! / 5}, expected × ${expected}`);
+  // The encoder's multipliers are the decoder's at the source size.
+  const scales = residualStepScales(base(), { lumaCoefficients: 1, chromaCoefficients: 0, adaptive })!;
+  assert.equal(scales.length, 1);
+  assert.ok(Math.abs(scales[0]![0]! - 1) < 1e-12 && Math.abs(scales[0]![1]! - expected) < 1e-6, `${[...scales[0]!]}`);
+  assert.equal(residualStepScales(base(), residual), undefined);
+});
+
 test('format x.6: the residual round-trips through the writer and the reader, and a reader before it would ignore the key', () => {
   const tiles = readSnf(new Uint8Array(readFileSync(TILES_FIXTURE_SNF)));
   const residual = randomResidual(32, 32, 3, 10, 3, 7);
@@ -144,6 +178,12 @@ test('format x.6: the residual round-trips through the writer and the reader, an
   assert.ok(gradedHeader.kind === 'image');
   assert.equal(gradedHeader.residual?.gradient, 24);
   assert.deepEqual(withResidual(tiles, { ...residual, gradient: 0 }), bytes);
+  // Adaptive steps are x.8 and round-trip as `a` and `e`.
+  const adapted = withResidual(tiles, { ...residual, gradient: 24, adaptive: { sigma: 12, exponent: 5 } });
+  assert.deepEqual([adapted[8], adapted[9]], [2, 8]);
+  const adaptedHeader = readSnf(adapted).header;
+  assert.ok(adaptedHeader.kind === 'image');
+  assert.deepEqual(adaptedHeader.residual?.adaptive, { sigma: 12, exponent: 5 });
   const header = readSnf(bytes).header;
   assert.ok(header.kind === 'image' && header.residual !== undefined);
   assert.deepEqual(header.residual, residual);
@@ -218,6 +258,12 @@ test('the reader refuses a residual the spec forbids (spec §3.11)', () => {
     ['g 1024', (h) => { h.res.g = 1024; }, 'BAD_HEADER'],
     ['g −1', (h) => { h.res.g = -1; }, 'BAD_HEADER'],
     ['g 1.5', (h) => { h.res.g = 1.5; }, 'BAD_HEADER'],
+    ['a without e', (h) => { h.res.a = 10; }, 'BAD_HEADER'],
+    ['e without a', (h) => { h.res.e = 4; }, 'BAD_HEADER'],
+    ['a 0', (h) => { h.res.a = 0; h.res.e = 4; }, 'BAD_HEADER'],
+    ['a 256', (h) => { h.res.a = 256; h.res.e = 4; }, 'BAD_HEADER'],
+    ['e 0', (h) => { h.res.a = 10; h.res.e = 0; }, 'BAD_HEADER'],
+    ['e 17', (h) => { h.res.a = 10; h.res.e = 17; }, 'BAD_HEADER'],
     ['b not binary', (h) => { h.res.b = 'x'; }, 'BAD_HEADER'],
     ['res not a map', (h) => { h.res = 3; }, 'BAD_HEADER'],
     ['stream with a byte more', (h) => { h.res.b = Uint8Array.from([...h.res.b, 7]); }, 'BAD_STREAM'],
@@ -272,6 +318,9 @@ test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-
   // balanced and ssim also try graded shapes with texture masking; psnr, which masking costs, does not.
   for (const choice of [smooth, busy, residualChoice('ssim', 0)]) assert.ok(choice.shapes.some((shape) => (shape.masking ?? 0) > 0 && shape.gradient > 0));
   assert.ok(residualChoice('psnr', 0).shapes.every((shape) => shape.masking === undefined));
+  // balanced and ssim also try adaptive steps (format x.8); psnr does not.
+  for (const choice of [smooth, busy, residualChoice('ssim', 0)]) assert.ok(choice.shapes.some((shape) => shape.adaptive !== undefined && shape.gradient > 0));
+  assert.ok(residualChoice('psnr', 0).shapes.every((shape) => shape.adaptive === undefined));
 });
 
 test('the residual\'s default share: more of the rate on a busy photo, and more from 0.5 to 1 bpp', () => {
@@ -307,7 +356,7 @@ test('encode --residual: the networks get the rest of the rate, the residual fil
   const image: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
   const result = await encodeImage(image, { bpp: 3, steps: 40, residual: 0.25 });
   assert.ok(result.residualBytes > 0);
-  assert.ok([6, 7].includes(result.bytes[9]!), `minor version ${result.bytes[9]}`);
+  assert.ok([6, 7, 8].includes(result.bytes[9]!), `minor version ${result.bytes[9]}`);
   assert.ok(result.bytes.length * 8 <= 3 * 96 * 96, `${result.bytes.length} bytes`);
   assert.equal(result.rateHit, true);
   assert.ok(result.psnr > result.networkPsnr, `${result.networkPsnr} -> ${result.psnr}`);
@@ -408,6 +457,23 @@ test('fitResidual: a masked shape fits its budget, quantizes differently, and is
   // Still a residual the decoder reads and that brings the decode closer to the source.
   const before = psnr(source, await decodeImage(writeSnf({ ...file, sharedContexts: true })));
   assert.ok(psnr(source, await decodeImage(withResidual(file, maskedFit.residual, true))) > before + 0.3);
+});
+
+test('fitResidual: a shape with adaptive steps fits its budget, is the shape it reports, and the decoder renders what it measured', async () => {
+  const { source, file, filtered } = await sharedFixtureField();
+  const shape = { count: 64, gradient: 32 };
+  const adaptive = { sigma: 10, exponent: 8 };
+  const plainFit = fitResidual(source, filtered, 400, { shapes: [shape], by: 'psnr', rdo: 0.12 })!;
+  const adaptedFit = fitResidual(source, filtered, 400, { shapes: [{ ...shape, adaptive }], by: 'psnr', rdo: 0.12 })!;
+  assert.ok(adaptedFit.bytes <= 400);
+  assert.deepEqual(adaptedFit.shape, { ...shape, adaptive });
+  assert.deepEqual(adaptedFit.residual.adaptive, adaptive);
+  assert.notDeepEqual(adaptedFit.residual.values, plainFit.residual.values);
+  // The file's decode is the render the fit measured: the decoder's multipliers are the encoder's.
+  const decoded = await decodeImage(withResidual(file, adaptedFit.residual, true));
+  const measured = rasterFromField(filtered, { x: 1, y: 1 }, { residual: adaptedFit.residual });
+  assert.deepEqual([...decoded.data], [...measured.data]);
+  assert.ok(psnr(source, decoded) > psnr(source, await decodeImage(writeSnf({ ...file, sharedContexts: true }))) + 0.3);
 });
 
 test('fitResidual: the rate–distortion quantization decodes closer to the source than the dead zone alone in the same bytes', async () => {

@@ -11,7 +11,8 @@
  */
 import { colourChannels } from '../kernels/post-filter.js';
 import {
-  MAX_RESIDUAL_COEFFICIENTS, RESIDUAL_BLOCK, coefficientSteps, dctBasis, residualPlanes, ZIGZAG, type ImageResidual, type ResidualPlane,
+  MAX_RESIDUAL_COEFFICIENTS, RESIDUAL_BLOCK, coefficientSteps, dctBasis, residualPlanes, residualStepScales, ZIGZAG,
+  type AdaptiveStep, type ImageResidual, type ResidualPlane,
 } from '../kernels/residual.js';
 import { rasterFromField } from '../kernels/render.js';
 import { encodeResidualValues, MAX_RESIDUAL_STEP } from '../format/residual.js';
@@ -21,7 +22,7 @@ import { msSsim } from '../metrics/ms-ssim.js';
 import { luma, type Tuning } from './contrast-weights.js';
 import { BUSY_DETAIL } from './architecture.js';
 import type { Raster } from '../raster.js';
-import { optimizeResidual } from './residual-rdo.js';
+import { optimizeResidual, type RdoInput } from './residual-rdo.js';
 
 /** Most bytes of a residual: it lives in the header, which readers refuse past 1 MiB (spec §8), beside the networks' entries. */
 export const MAX_RESIDUAL_BYTES = 768 * 1024;
@@ -47,6 +48,13 @@ export interface ResidualShape {
    * values changes.
    */
   readonly masking?: number;
+  /**
+   * Steps that grow with the field's activity (spec §3.11 `a`, `e`): each block's step × (1 + V/σ₀²)^(exponent/16),
+   * V the variance of the field's luma over it, which the decoder computes too, so it costs no bits. Unlike
+   * masking, which only drops values in busy blocks, it spends finer steps on the flat blocks, where MS-SSIM and
+   * the eye see an error.
+   */
+  readonly adaptive?: AdaptiveStep;
 }
 
 /**
@@ -67,20 +75,32 @@ export const RESIDUAL_SHAPES: readonly ResidualShape[] = [
   ...RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient })),
 ];
 
-/** Every graded shape again, quantized with texture masking at each σ₀ of `sigmas` (masking only acts in the rate–distortion quantization). */
-function maskedShapes(sigmas: readonly number[]): ResidualShape[] {
-  return sigmas.flatMap((masking) => RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient, masking })));
+/** Every graded shape again, quantized as `how` says (texture masking, adaptive steps): these only act on all 64 coefficients. */
+function gradedShapes(how: Pick<ResidualShape, 'masking' | 'adaptive'>): ResidualShape[] {
+  return RESIDUAL_GRADIENTS.map((gradient) => ({ count: 64, gradient, ...how }));
 }
 
 /**
- * σ₀ of the masked shapes `balanced` and `ssim` try besides the plain ones. Masking trades PSNR for MS-SSIM at a
- * better rate than a steeper gradient: on kodim13's networks at 1 bpp σ₀ 30 gave −0.32 dB and +0.0026 MS-SSIM over
- * the plain pick, σ₀ 60 −0.01 dB and +0.0007, where gradient 3 to 4 gave −0.11 dB and +0.0002; on smooth photos it
- * buys little, and `balanced`'s score keeps the plain shapes there (docs/studies.md, "Texture masking in the
- * residual's quantization"; bench/results/residual-masking-s36.txt).
+ * The adaptive steps `balanced` and `ssim` try (σ₀ 10 levels, exponent 4/16: a block of luma deviation 10 gets its
+ * step × 2^¼, one of 40 × 1.42): on busy photos' networks they lifted MS-SSIM at equal PSNR by +0.0007 to +0.0039
+ * (kodim05 and 13 at 1 bpp, kodim13 at 0.5), on smooth ones by +0.0002 to +0.0004; σ₀ 5 and 20 and exponents 2, 6
+ * and 8 did no better (docs/studies.md, "Adaptive steps for the residual"; bench/results/residual-adaptive-s37/).
  */
-const BALANCED_MASKING = [30, 60] as const;
-const SSIM_MASKING = [10, 30] as const;
+export const RESIDUAL_ADAPTIVE_STEP = { sigma: 10, exponent: 4 } as const;
+
+/**
+ * What `balanced` tries beside the plain shapes: the graded ones masked at σ₀ 60, and with adaptive steps masked at
+ * σ₀ 30 (masking drops values in busy blocks, adaptive steps refine the flat ones: together they beat either). In
+ * place of session 36's masked shapes at σ₀ 30 and 60, as many shapes, so an encode takes the time it took: on busy
+ * photos the pick moved by +0.02 to +0.04 dB and +0.0007 to +0.0019 of MS-SSIM at 1 bpp, −0.08 dB and +0.0039 at
+ * 0.5; on smooth ones kodim07 and kodim17 at 0.5 bpp kept their pick, kodim17 at 1 bpp moved by −0.28 dB and
+ * +0.0008 (docs/studies.md, "Adaptive steps for the residual").
+ */
+const BALANCED_EXTRA_SHAPES = [...gradedShapes({ masking: 60 }), ...gradedShapes({ masking: 30, adaptive: RESIDUAL_ADAPTIVE_STEP })];
+/** What `ssim` tries beside the plain shapes: the two settings of the study that reached the highest MS-SSIM. */
+const SSIM_EXTRA_SHAPES = [
+  ...gradedShapes({ masking: 30, adaptive: RESIDUAL_ADAPTIVE_STEP }), ...gradedShapes({ masking: 30, adaptive: { sigma: 10, exponent: 6 } }),
+];
 
 /**
  * Which residual a `--tune` keeps (docs/studies.md, "A DCT residual" and "A
@@ -89,14 +109,14 @@ const SSIM_MASKING = [10, 30] as const;
  * at a better rate than the cut-off. `psnr` keeps the best PSNR, `ssim` the
  * best MS-SSIM, and `balanced` the best sum of PSNR and MS-SSIM in dB, with
  * MS-SSIM weighed more on a busy photo. Every tune quantizes by rate and
- * distortion (residual-rdo.ts).
+ * distortion (residual-rdo.ts); `psnr` neither masks nor adapts its steps.
  */
 export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
   const rdo = RESIDUAL_RDO_LAMBDA;
-  if (tune === 'ssim') return { shapes: [...RESIDUAL_SHAPES, ...maskedShapes(SSIM_MASKING)], by: 'ms-ssim', rdo };
+  if (tune === 'ssim') return { shapes: [...RESIDUAL_SHAPES, ...SSIM_EXTRA_SHAPES], by: 'ms-ssim', rdo };
   if (tune === 'balanced') {
     const msSsimWeight = detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT;
-    return { shapes: [...RESIDUAL_SHAPES, ...maskedShapes(BALANCED_MASKING)], by: 'both', msSsimWeight, rdo };
+    return { shapes: [...RESIDUAL_SHAPES, ...BALANCED_EXTRA_SHAPES], by: 'both', msSsimWeight, rdo };
   }
   return { shapes: RESIDUAL_SHAPES, by: 'psnr', rdo };
 }
@@ -198,10 +218,13 @@ function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
   return out;
 }
 
-/** The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT) graded by `gradient`, a luma block keeping `count` coefficients and a chroma block `chroma`. */
+/**
+ * The residual of `coefficients` at steps of `step` units (RESIDUAL_STEP_UNIT) graded by `gradient`, a luma block
+ * keeping `count` coefficients and a chroma block `chroma`, each block's step × its `stepScales` where given.
+ */
 function quantized(
-  planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient, chroma: chromaCount = CHROMA_COEFFICIENTS }: ResidualShape, step: number, rdo = 0,
-  blockWeights?: readonly Float64Array[],
+  planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient, chroma: chromaCount = CHROMA_COEFFICIENTS, adaptive }: ResidualShape,
+  step: number, rdo = 0, blockWeights?: readonly Float64Array[], stepScales?: readonly Float64Array[],
 ): { residual: ImageResidual; planes: ResidualPlane[] } {
   const chroma = planes.length > 1 ? chromaCount : 0;
   const layout = residualPlanes(source.width, source.height, colourChannels(source.channels), luma, chroma);
@@ -213,16 +236,42 @@ function quantized(
     const { dct } = planes[p]!;
     const blocks = plane.blocksX * plane.blocksY;
     for (let b = 0; b < blocks; b++) {
+      const scale = stepScales ? stepScales[p]![b]! : 1;
       for (let c = 0; c < plane.coefficients; c++) {
-        const x = dct[b * MAX_RESIDUAL_COEFFICIENTS + c]! / steps[c]!;
+        const x = dct[b * MAX_RESIDUAL_COEFFICIENTS + c]! / (steps[c]! * scale);
         const m = Math.min(32_767, Math.max(0, Math.floor(Math.abs(x) + 0.5 - DEAD_ZONE)));
         values[plane.offset + b * plane.coefficients + c] = x < 0 ? -m : m;
       }
     }
   });
-  if (rdo > 0) optimizeResidual({ planes: layout, values, dct: planes.map((p) => p.dct), steps, ...(blockWeights ? { blockWeights } : {}) }, rdo);
-  const residual = { lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: step, chromaStep: step, ...(gradient > 0 ? { gradient } : {}), values };
+  if (rdo > 0) optimizeResidual(rdoInput(layout, values, planes, steps, blockWeights, stepScales), rdo);
+  const residual = {
+    lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: step, chromaStep: step, ...(gradient > 0 ? { gradient } : {}), ...(adaptive ? { adaptive } : {}), values,
+  };
   return { residual, planes: layout };
+}
+
+/**
+ * The rate–distortion quantization's input. With block step scales the coefficients are divided by them, so that
+ * its error stays in squared steps of each block, and each block's weight is multiplied by its scale squared, so
+ * that a step of a busy block counts as the levels it stands for (normalized to a mean of 1 a plane, as masking's).
+ */
+function rdoInput(
+  layout: readonly ResidualPlane[], values: Int16Array, planes: readonly PlaneCoefficients[], steps: Float64Array,
+  blockWeights: readonly Float64Array[] | undefined, stepScales: readonly Float64Array[] | undefined,
+): RdoInput {
+  if (stepScales === undefined) return { planes: layout, values, dct: planes.map((p) => p.dct), steps, ...(blockWeights ? { blockWeights } : {}) };
+  const dct = planes.map(({ dct }, p) => dct.map((v, i) => v / stepScales[p]![Math.floor(i / MAX_RESIDUAL_COEFFICIENTS)]!));
+  const weights = stepScales.map((scales, p) => meanOne(scales.map((scale, b) => scale * scale * (blockWeights?.[p]![b] ?? 1))));
+  return { planes: layout, values, dct, steps, blockWeights: weights };
+}
+
+/** `weights` divided by their mean, so that λ keeps its meaning. */
+function meanOne(weights: Float64Array): Float64Array {
+  let total = 0;
+  for (const weight of weights) total += weight;
+  const mean = total / weights.length;
+  return weights.map((weight) => weight / mean);
 }
 
 /**
@@ -247,16 +296,24 @@ export function fitResidual(
     if (!weightsBySigma.has(sigma)) weightsBySigma.set(sigma, maskingWeights(variances, sigma));
     return weightsBySigma.get(sigma)!;
   };
+  // Each adaptive setting's step scales once, from the field as the decoder renders it at this size.
+  const scalesBySetting = new Map<string, Float64Array[]>();
+  const scalesOf = (adaptive: AdaptiveStep): Float64Array[] => {
+    const key = `${adaptive.sigma}/${adaptive.exponent}`;
+    if (!scalesBySetting.has(key)) scalesBySetting.set(key, residualStepScales(field, { lumaCoefficients: 1, chromaCoefficients: samples.length > 1 ? 1 : 0, adaptive })!);
+    return scalesBySetting.get(key)!;
+  };
   let best: { residual: ImageResidual; bytes: number; shape: ResidualShape; quality: number } | undefined;
   for (const shape of choice.shapes) {
     const blockWeights = shape.masking ? weightsOf(shape.masking) : undefined;
+    const stepScales = shape.adaptive ? scalesOf(shape.adaptive) : undefined;
     // The finest step that fits: the coded size falls as the step grows, so bisect on it, first with the dead zone
     // alone (quick), then, with the rate–distortion quantization, below that step: it codes a step in fewer bytes.
     // The residuals that fit, by step, as the search meets them: the step it ends on is one of them, so that the
     // kept residual is not quantized and coded once more.
     const fitting = new Map<number, { residual: ImageResidual; size: number }>();
     const sizeAt = (step: number, rdo = 0): number => {
-      const q = quantized(planes, source, shape, step, rdo, blockWeights);
+      const q = quantized(planes, source, shape, step, rdo, blockWeights, stepScales);
       const size = encodeResidualValues(q.planes, q.residual.values).length;
       if (size <= room) fitting.set(step, { residual: q.residual, size });
       return size;
@@ -302,13 +359,7 @@ function blockLumaVariances(source: Raster, planes: readonly ResidualPlane[]): F
  * for a block of luma variance σ², normalized to a mean of 1 a plane so that λ keeps its meaning.
  */
 function maskingWeights(variances: readonly Float64Array[], sigma0: number): Float64Array[] {
-  return variances.map((plane) => {
-    const weights = plane.map((variance) => 1 / (1 + variance / (sigma0 * sigma0)));
-    let total = 0;
-    for (const weight of weights) total += weight;
-    const mean = total / weights.length;
-    return weights.map((weight) => weight / mean);
-  });
+  return variances.map((plane) => meanOne(plane.map((variance) => 1 / (1 + variance / (sigma0 * sigma0)))));
 }
 
 /**

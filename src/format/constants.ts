@@ -54,6 +54,8 @@ export const DIRECTION_FILTER_VERSION_MINOR = 5;
 export const RESIDUAL_VERSION_MINOR = 6;
 /** Minor version of files whose residual's step grows with frequency (`res.g`, spec §3.11): x.7. */
 export const GRADED_RESIDUAL_VERSION_MINOR = 7;
+/** Minor version of files whose residual's step grows with the field's activity (`res.a`, `res.e`, spec §3.11): x.8. */
+export const ADAPTIVE_RESIDUAL_VERSION_MINOR = 8;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

@@ -5,6 +5,8 @@
  *   res: { k: luma coefficients a block 1–64, j: chroma coefficients 0–64,
  *          s: luma step, u: chroma step (1–65535, in 1/16 of a level),
  *          g: how the step grows with frequency, 0–1023 (x.7, absent: 0),
+ *          a, e: σ₀ 1–255 and exponent 1–16 of steps that grow with the
+ *                field's activity (x.8, both or neither; absent: none),
  *          b: bin, the coefficients coded by the range coder of §6 }
  *
  * In the header rather than the payload, so that a reader before x.6, which
@@ -12,7 +14,7 @@
  * further off, as with the filter.
  */
 import {
-  MAX_RESIDUAL_COEFFICIENTS, MAX_RESIDUAL_GRADIENT, residualPlanes, residualValueCount, type ImageResidual, type ResidualPlane,
+  MAX_ADAPTIVE_EXPONENT, MAX_ADAPTIVE_SIGMA, MAX_RESIDUAL_COEFFICIENTS, MAX_RESIDUAL_GRADIENT, residualPlanes, residualValueCount, type ImageResidual, type ResidualPlane,
 } from '../kernels/residual.js';
 import { colourChannels } from '../kernels/post-filter.js';
 import { IMAGE_LAYOUTS, type ImageLayout } from './constants.js';
@@ -148,12 +150,15 @@ export function validateResidual(value: HeaderValue, layout: ImageLayout, width:
   const lumaStep = int(r.s, 'res.s', 1, MAX_RESIDUAL_STEP);
   const chromaStep = int(r.u, 'res.u', 1, MAX_RESIDUAL_STEP);
   const gradient = r.g === undefined ? 0 : int(r.g, 'res.g', 0, MAX_RESIDUAL_GRADIENT);
+  // `a` and `e` (x.8) come together: one without the other is a broken writer, not an older one.
+  const adaptive = r.a === undefined && r.e === undefined ? undefined
+    : { sigma: int(r.a, 'res.a', 1, MAX_ADAPTIVE_SIGMA), exponent: int(r.e, 'res.e', 1, MAX_ADAPTIVE_EXPONENT) };
   if (!(r.b instanceof Uint8Array)) bad('res.b', 'binary data (the coded coefficients)', r.b);
   const planes = residualPlanes(width, height, colours, lumaCoefficients, chromaCoefficients);
   const count = residualValueCount(planes);
   if (count > MAX_RESIDUAL_VALUES) fail('LIMIT_EXCEEDED', `the residual holds ${count} values, over the limit of ${MAX_RESIDUAL_VALUES}`);
   const values = decodeResidualValues(planes, r.b);
-  return { lumaCoefficients, chromaCoefficients, lumaStep, chromaStep, ...(gradient > 0 ? { gradient } : {}), values };
+  return { lumaCoefficients, chromaCoefficients, lumaStep, chromaStep, ...(gradient > 0 ? { gradient } : {}), ...(adaptive ? { adaptive } : {}), values };
 }
 
 /**
@@ -162,12 +167,14 @@ export function validateResidual(value: HeaderValue, layout: ImageLayout, width:
  */
 export function residualValue(residual: ImageResidual, layout: ImageLayout, width: number, height: number): WritableValue {
   const colours = colourChannels(IMAGE_LAYOUTS[layout]);
-  const { lumaCoefficients: k, chromaCoefficients: j, lumaStep: s, chromaStep: u, gradient: g = 0, values } = residual;
+  const { lumaCoefficients: k, chromaCoefficients: j, lumaStep: s, chromaStep: u, gradient: g = 0, adaptive, values } = residual;
   const planes = residualPlanes(width, height, colours, k, j);
   const ok = [k, j, s, u].every(Number.isInteger) && k >= 1 && k <= MAX_RESIDUAL_COEFFICIENTS && j >= 0 && j <= (colours === 3 ? MAX_RESIDUAL_COEFFICIENTS : 0)
     && s >= 1 && s <= MAX_RESIDUAL_STEP && u >= 1 && u <= MAX_RESIDUAL_STEP && Number.isInteger(g) && g >= 0 && g <= MAX_RESIDUAL_GRADIENT
-    && values instanceof Int16Array && values.length === residualValueCount(planes) && values.every((q) => q >= -32_767);
+    && values instanceof Int16Array && values.length === residualValueCount(planes) && values.every((q) => q >= -32_767)
+    && (adaptive === undefined || (Number.isInteger(adaptive.sigma) && adaptive.sigma >= 1 && adaptive.sigma <= MAX_ADAPTIVE_SIGMA
+      && Number.isInteger(adaptive.exponent) && adaptive.exponent >= 1 && adaptive.exponent <= MAX_ADAPTIVE_EXPONENT));
   if (!ok) fail('INVALID_ARGUMENT', 'cannot write .snf: header.res is not a valid residual for this image (spec §3.11)');
-  // `g` only where it is not 0, so that a residual with one step is written as x.6 wrote it.
-  return { k, j, s, u, ...(g > 0 ? { g } : {}), b: encodeResidualValues(planes, values) };
+  // `g` only where it is not 0, so that a residual with one step is written as x.6 wrote it; `a` and `e` only with adaptive steps.
+  return { k, j, s, u, ...(g > 0 ? { g } : {}), ...(adaptive ? { a: adaptive.sigma, e: adaptive.exponent } : {}), b: encodeResidualValues(planes, values) };
 }

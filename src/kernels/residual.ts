@@ -36,9 +36,26 @@ export interface ImageResidual {
    * where v + u = 7, as JPEG's tables coarsen the frequencies that the eye and MS-SSIM's middle scales miss.
    */
   readonly gradient?: number;
+  /**
+   * Steps that grow with the field's local activity (format x.8; absent: every block at the plane's step): a block's
+   * coefficients are scaled by (1 + V / sigma²)^(exponent / 16), V the variance of the field's luma, in levels², over
+   * the pixels that read the block (blockStepScales). Busy blocks, where an error hides, get coarser steps and flat
+   * ones keep theirs, at no cost in bits: the decoder has the field before the residual.
+   */
+  readonly adaptive?: AdaptiveStep;
   /** Luma blocks in raster order, `lumaCoefficients` integers each; then Cb's blocks, then Cr's, `chromaCoefficients` each (|q| ≤ 32,767). */
   readonly values: Int16Array;
 }
+
+/** How a residual's step grows with the field's activity (ImageResidual.adaptive, spec §3.11 keys `a` and `e`). */
+export interface AdaptiveStep {
+  /** σ₀, in 8-bit levels (1–MAX_ADAPTIVE_SIGMA): a block of luma standard deviation σ₀ has its step × 2^(exponent/16). */
+  readonly sigma: number;
+  /** The power, in sixteenths (1–MAX_ADAPTIVE_EXPONENT). */
+  readonly exponent: number;
+}
+export const MAX_ADAPTIVE_SIGMA = 255;
+export const MAX_ADAPTIVE_EXPONENT = 16;
 
 /** [row frequency, column frequency] of each zigzag position, as JPEG orders them. */
 export const ZIGZAG: readonly (readonly [number, number])[] = (() => {
@@ -146,7 +163,9 @@ interface PlaneRender {
   readonly columns: number;
 }
 
-function planeRender(residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, outWidth: number, outHeight: number): PlaneRender {
+function planeRender(residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, field: FieldImage): PlaneRender {
+  const xs = axisTable(field.width, source.width, plane.width, plane.factor), ys = axisTable(field.height, source.height, plane.height, plane.factor);
+  const scales = residual.adaptive && blockStepScales(field, plane, xs.blocks, ys.blocks, residual.adaptive);
   const steps = coefficientSteps(plane.factor === 1 ? residual.lumaStep : residual.chromaStep, residual.gradient);
   const n = plane.coefficients;
   const blockCount = plane.blocksX * plane.blocksY;
@@ -156,14 +175,59 @@ function planeRender(residual: ImageResidual, plane: ResidualPlane, source: { wi
   const nonzero = starts[blockCount]!;
   const rowFrequency = new Uint8Array(nonzero), columnFrequency = new Uint8Array(nonzero), levels = new Float64Array(nonzero);
   for (let b = 0; b < blockCount; b++) {
-    if (starts[b + 1] !== starts[b]) listBlock(values, plane.offset + b * n, n, steps, starts[b]!, rowFrequency, columnFrequency, levels);
+    if (starts[b + 1] !== starts[b]) listBlock(values, plane.offset + b * n, n, steps, scales ? scales[b]! : 1, starts[b]!, rowFrequency, columnFrequency, levels);
   }
   let columns = 1;
   for (let c = 0; c < n; c++) columns = Math.max(columns, ZIGZAG_U[c]! + 1);
-  return {
-    plane, starts, rowFrequency, columnFrequency, levels, columns,
-    xs: axisTable(outWidth, source.width, plane.width, plane.factor), ys: axisTable(outHeight, source.height, plane.height, plane.factor),
-  };
+  return { plane, starts, rowFrequency, columnFrequency, levels, columns, xs, ys };
+}
+
+/**
+ * Each block's step multiplier under `adaptive` (spec §4.7): (1 + V / σ₀²)^(exponent / 16), V the variance of the
+ * field's luma L (0.299, 0.587, 0.114 of the colour channels, or the one channel of gray), in 8-bit levels
+ * ((f + 1) / 2 · 255, unclamped), over the output pixels whose position falls in the block (`columnBlocks`,
+ * `rowBlocks`: axisTable's), 0 for a block no pixel reads. The encoder calls it with the field at the source's size,
+ * which the decoder renders there too; at another size the same pixels are sampled more or less densely, so the
+ * multipliers differ a little, as the filter's classes do.
+ */
+function blockStepScales(field: FieldImage, plane: ResidualPlane, columnBlocks: Int32Array, rowBlocks: Int32Array, adaptive: AdaptiveStep): Float64Array {
+  const blocks = plane.blocksX * plane.blocksY;
+  const sums = new Float64Array(blocks), squares = new Float64Array(blocks), counts = new Float64Array(blocks);
+  const { width, height, channels, values } = field;
+  const colour = channels >= 3;
+  for (let j = 0; j < height; j++) {
+    const rowBase = rowBlocks[j]! * plane.blocksX;
+    for (let i = 0, at = j * width * channels; i < width; i++, at += channels) {
+      const f = colour ? 0.299 * values[at]! + 0.587 * values[at + 1]! + 0.114 * values[at + 2]! : values[at]!;
+      const level = ((f + 1) / 2) * 255;
+      const b = rowBase + columnBlocks[i]!;
+      sums[b]! += level;
+      squares[b]! += level * level;
+      counts[b]!++;
+    }
+  }
+  const scales = new Float64Array(blocks);
+  const power = adaptive.exponent / 16, inverse = 1 / (adaptive.sigma * adaptive.sigma);
+  for (let b = 0; b < blocks; b++) {
+    const n = counts[b]!;
+    const variance = n > 0 ? Math.max(0, squares[b]! / n - (sums[b]! / n) ** 2) : 0;
+    scales[b] = (1 + variance * inverse) ** power;
+  }
+  return scales;
+}
+
+/**
+ * Each plane's blocks' step multipliers under `residual.adaptive` for `field` rendered at `source`'s own size, as
+ * the decoder computes them there (the encoder quantizes with them); undefined without `adaptive`.
+ */
+export function residualStepScales(field: FieldImage, residual: Pick<ImageResidual, 'lumaCoefficients' | 'chromaCoefficients' | 'adaptive'>): Float64Array[] | undefined {
+  const { adaptive } = residual;
+  if (adaptive === undefined) return undefined;
+  const colours = field.channels >= 3 ? 3 : 1;
+  return residualPlanes(field.width, field.height, colours, residual.lumaCoefficients, residual.chromaCoefficients).map((plane) => {
+    const xs = axisTable(field.width, field.width, plane.width, plane.factor), ys = axisTable(field.height, field.height, plane.height, plane.factor);
+    return blockStepScales(field, plane, xs.blocks, ys.blocks, adaptive);
+  });
 }
 
 /** Nonzero values among values[from … from + n − 1]. Small functions called once a block: V8 optimizes them early. */
@@ -175,14 +239,14 @@ function nonzeroIn(values: Int16Array, from: number, n: number): number {
 
 /** A block's nonzero coefficients from entry `k` on: frequencies and levels. */
 function listBlock(
-  values: Int16Array, from: number, n: number, steps: Float64Array, k: number, rowFrequency: Uint8Array, columnFrequency: Uint8Array, levels: Float64Array,
+  values: Int16Array, from: number, n: number, steps: Float64Array, scale: number, k: number, rowFrequency: Uint8Array, columnFrequency: Uint8Array, levels: Float64Array,
 ): void {
   for (let c = 0; c < n; c++) {
     const q = values[from + c]!;
     if (q === 0) continue;
     rowFrequency[k] = ZIGZAG_V[c]!;
     columnFrequency[k] = ZIGZAG_U[c]!;
-    levels[k++] = q * steps[c]!;
+    levels[k++] = q * steps[c]! * scale;
   }
 }
 
@@ -246,7 +310,7 @@ export function addResidual(field: FieldImage, residual: ImageResidual, source: 
   const { width, height, channels, values } = field;
   const colours = channels >= 3 ? 3 : 1;
   const renders = residualPlanes(source.width, source.height, colours, residual.lumaCoefficients, residual.chromaCoefficients)
-    .map((plane) => planeRender(residual, plane, source, width, height));
+    .map((plane) => planeRender(residual, plane, source, field));
   const rows = renders.map(() => new Float64Array(width));
   const partial = new Float64Array(Math.max(...renders.map((r) => r.plane.blocksX)) * RESIDUAL_BLOCK);
   const active = new Uint8Array(partial.length / RESIDUAL_BLOCK);
