@@ -12,6 +12,7 @@
 //   fixtures/kodim-crop32-residual.snf         format 4.6: the 4.5 file with a DCT residual (spec §3.11) fitted by the
 //                                              encoder's fit in 160 bytes
 //   fixtures/kodim-crop32-graded.snf           format 4.7: the same with a residual at a graded step (`g` = 32)
+//   fixtures/kodim-crop32-adaptive.snf         format 4.8: the same with adaptive steps too (`a` = 10, `e` = 8)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -68,9 +69,14 @@ if (wanted.length === 0 || wanted.includes('kodim-crop32-shared')) {
   await writeReferenceDecode('kodim-crop32-shared');
 }
 
-// The residual's fixtures: the encoder's fit (uniform step, 4.6) and one at a graded step (4.7, spec §3.11 `g`).
+// The residual's fixtures: the encoder's fit (uniform step, 4.6), one at a graded step (4.7, spec §3.11 `g`) and one
+// whose steps also grow with the field's activity (4.8, `a` and `e`).
 const uniform = { shapes: RESIDUAL_SHAPES.filter((shape) => shape.gradient === 0), by: 'psnr' };
-const residuals = [['kodim-crop32-residual', uniform], ['kodim-crop32-graded', { shapes: [{ count: 64, gradient: 32 }], by: 'psnr' }]];
+const residuals = [
+  ['kodim-crop32-residual', uniform],
+  ['kodim-crop32-graded', { shapes: [{ count: 64, gradient: 32 }], by: 'psnr' }],
+  ['kodim-crop32-adaptive', { shapes: [{ count: 64, gradient: 32, adaptive: { sigma: 10, exponent: 8 } }], by: 'psnr', rdo: 0.12 }],
+];
 for (const [name, choice] of residuals.filter(([name]) => wanted.length === 0 || wanted.includes(name))) {
   const source = await sharp('fixtures/kodim-crop32.png').removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image = { width: source.info.width, height: source.info.height, channels: 3, data: new Uint8Array(source.data) };

@@ -17,7 +17,7 @@ import { psnr } from '../src/metrics/psnr.js';
 import { readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
 import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-coder.js';
 import type { Raster } from '../src/raster.js';
-import { GRADED_FIXTURE_SNF, RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
+import { ADAPTIVE_FIXTURE_SNF, GRADED_FIXTURE_SNF, RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
 import { codeOf, withHeader, type Json } from './helpers/snf-bytes.js';
 import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
@@ -226,6 +226,22 @@ test('spec appendix A.15: A.2 with a residual at a graded step, its one pixel 7 
   assert.deepEqual([...(await decodeImage(writeSnf({ header: { ...header, residual: uniform }, networks }))).data], [40]);
 });
 
+test('spec appendix A.16: A.14 with adaptive steps, its one pixel (no variance, m = 1) 5 levels darker as in A.14', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0108000079000000 87a46b696e64a5696d616765a5776964
+    746801a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea372657387a16b01a16a00a17310
+    a17510a1610aa16504a162c402ff20a8 6e6574776f726b739182a171c40804b8
+    04b0088802c0a1620404000000af017d 0cc4121cb7`);
+  const residual: ImageResidual = {
+    lumaCoefficients: 1, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, adaptive: { sigma: 10, exponent: 4 }, values: Int16Array.from([-40]),
+  };
+  const networks = [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }];
+  const header = grayHeader(1);
+  assert.ok(header.kind === 'image');
+  assert.deepEqual(writeSnf({ header: { ...header, residual }, networks }), expected);
+  assert.deepEqual([...(await decodeImage(expected)).data], [29]);
+});
+
 /** A stream whose first block says it has a nonzero coefficient (context 36 · 58, spec §3.11) and then codes 0 (model 0). */
 function occupiedButEmpty(): Uint8Array {
   const enc = new RangeEncoder();
@@ -302,6 +318,20 @@ test('the committed format 4.7 fixture: a residual at a graded step, closer to t
   assert.ok(header.kind === 'image' && (header.residual?.gradient ?? 0) > 0);
   const source = await crop32();
   assert.ok(psnr(source, await decodeImage(bytes)) > psnr(source, await decodeImage(new Uint8Array(readFileSync(SHARED_FIXTURE_SNF)))) + 0.3);
+});
+
+test('the committed format 4.8 fixture: adaptive steps, closer to the source than the networks; a reader of x.7 would show a valid image further off', async () => {
+  const bytes = new Uint8Array(readFileSync(ADAPTIVE_FIXTURE_SNF));
+  const file = readSnf(bytes);
+  assert.ok(file.header.kind === 'image' && file.header.residual?.adaptive !== undefined);
+  const source = await crop32();
+  const networks = psnr(source, await decodeImage(new Uint8Array(readFileSync(SHARED_FIXTURE_SNF))));
+  const adapted = psnr(source, await decodeImage(bytes));
+  assert.ok(adapted > networks + 0.3, `${networks} -> ${adapted}`);
+  // Without `a` and `e` (what a reader of x.7 does): every block at the plane's step, still closer than the networks alone.
+  const { adaptive: _ignored, ...uniform } = file.header.residual;
+  const older = psnr(source, await decodeImage(withResidual(file, uniform, true)));
+  assert.ok(older > networks && older < adapted, `${networks}, ${older}, ${adapted}`);
 });
 
 test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-SSIM weighed more on a busy photo', () => {
@@ -383,6 +413,10 @@ test('snfc: --residual is checked before anything is read, refused for audio, an
   const graded = snfc(['info', GRADED_FIXTURE_SNF]);
   assert.match(graded.stdout, /format: +snf 4\.7/);
   assert.match(graded.stdout, /step [\d.]+ levels \(3x at frequency 7\)/);
+  assert.doesNotMatch(graded.stdout, /coarser where the field is busy/);
+  const adaptive = snfc(['info', ADAPTIVE_FIXTURE_SNF]);
+  assert.match(adaptive.stdout, /format: +snf 4\.8/);
+  assert.match(adaptive.stdout, /coarser where the field is busy \(× \(1 \+ σ²\/10²\)\^0\.5\)/);
 });
 
 test('snfc encode: the summary line and --json say what the residual took and brought', () => {

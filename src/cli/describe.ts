@@ -43,6 +43,9 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
       lumaStep: header.residual.lumaStep * RESIDUAL_STEP_UNIT, chromaStep: header.residual.chromaStep * RESIDUAL_STEP_UNIT,
       // The step's growth with frequency (spec §3.11 `g`) at v + u = 7, midway along the block's diagonals.
       stepAtFrequency7: stepGrowth(header.residual.gradient ?? 0, 7),
+      // Steps that grow with the field's activity (spec §3.11 `a`, `e`): σ₀ in levels and the exponent.
+      adaptive: header.residual.adaptive === undefined ? undefined
+        : { sigma: header.residual.adaptive.sigma, exponent: header.residual.adaptive.exponent / 16 },
       nonzero: header.residual.values.reduce((count, q) => count + (q !== 0 ? 1 : 0), 0),
     } : undefined,
     // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.
@@ -58,7 +61,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     `format:    snf ${summary.format}${formatNotes(bytes[8]!, summary.headerMapBytes)}`,
     `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}${summary.filter.directions > 1 ? ` × ${summary.filter.directions} directions` : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
-    ...(summary.residual ? [`residual:  DCT of 8x8 blocks, ${summary.residual.lumaCoefficients} luma${summary.residual.chromaCoefficients > 0 ? ` and ${summary.residual.chromaCoefficients} chroma` : ''} coefficients a block, step ${summary.residual.lumaStep} levels${summary.residual.stepAtFrequency7 > 1 ? ` (${summary.residual.stepAtFrequency7}x at frequency 7)` : ''}, ${summary.residual.nonzero} nonzero`] : []),
+    ...(summary.residual ? [`residual:  DCT of 8x8 blocks, ${summary.residual.lumaCoefficients} luma${summary.residual.chromaCoefficients > 0 ? ` and ${summary.residual.chromaCoefficients} chroma` : ''} coefficients a block, step ${summary.residual.lumaStep} levels${summary.residual.stepAtFrequency7 > 1 ? ` (${summary.residual.stepAtFrequency7}x at frequency 7)` : ''}${residualAdaptation(summary.residual.adaptive)}, ${summary.residual.nonzero} nonzero`] : []),
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
   ];
   const train = header.train;
@@ -72,4 +75,9 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
       : 'metadata:  none (encode with --keep-metadata to keep EXIF, ICC and XMP)');
   }
   return { ...summary, text: lines.join('\n') };
+}
+
+/** How `info` says that a residual's steps grow with the field's activity (spec §3.11 `a`, `e`), or nothing. */
+function residualAdaptation(adaptive: { sigma: number; exponent: number } | undefined): string {
+  return adaptive === undefined ? '' : `, coarser where the field is busy (× (1 + σ²/${adaptive.sigma}²)^${adaptive.exponent})`;
 }

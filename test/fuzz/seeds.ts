@@ -38,6 +38,9 @@ export const RESIDUAL_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-re
 /** The same networks in format 4.7: a residual whose step grows with frequency (spec §3.11 `g`), and its reference decode. */
 export const GRADED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-graded.snf');
 export const GRADED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-graded.decoded.png');
+/** The same networks in format 4.8: the residual's steps also grow with the field's activity (spec §3.11 `a`, `e`), and its reference decode. */
+export const ADAPTIVE_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-adaptive.snf');
+export const ADAPTIVE_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-adaptive.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
@@ -102,6 +105,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'shared contexts fixture', bytes: new Uint8Array(readFileSync(SHARED_FIXTURE_SNF)) },
     { name: 'residual fixture', bytes: new Uint8Array(readFileSync(RESIDUAL_FIXTURE_SNF)) },
     { name: 'graded residual fixture', bytes: new Uint8Array(readFileSync(GRADED_FIXTURE_SNF)) },
+    { name: 'adaptive residual fixture', bytes: new Uint8Array(readFileSync(ADAPTIVE_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {
