@@ -163,9 +163,9 @@ interface PlaneRender {
   readonly columns: number;
 }
 
-function planeRender(residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, field: FieldImage): PlaneRender {
-  const xs = axisTable(field.width, source.width, plane.width, plane.factor), ys = axisTable(field.height, source.height, plane.height, plane.factor);
-  const scales = residual.adaptive && blockStepScales(field, plane, xs.blocks, ys.blocks, residual.adaptive);
+function planeRender(
+  residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, outWidth: number, outHeight: number, scales: Float64Array | undefined,
+): PlaneRender {
   const steps = coefficientSteps(plane.factor === 1 ? residual.lumaStep : residual.chromaStep, residual.gradient);
   const n = plane.coefficients;
   const blockCount = plane.blocksX * plane.blocksY;
@@ -179,33 +179,55 @@ function planeRender(residual: ImageResidual, plane: ResidualPlane, source: { wi
   }
   let columns = 1;
   for (let c = 0; c < n; c++) columns = Math.max(columns, ZIGZAG_U[c]! + 1);
-  return { plane, starts, rowFrequency, columnFrequency, levels, columns, xs, ys };
+  return {
+    plane, starts, rowFrequency, columnFrequency, levels, columns,
+    xs: axisTable(outWidth, source.width, plane.width, plane.factor), ys: axisTable(outHeight, source.height, plane.height, plane.factor),
+  };
 }
 
 /**
- * Each block's step multiplier under `adaptive` (spec §4.7): (1 + V / σ₀²)^(exponent / 16), V the variance of the
- * field's luma L (0.299, 0.587, 0.114 of the colour channels, or the one channel of gray), in 8-bit levels
- * ((f + 1) / 2 · 255, unclamped), over the output pixels whose position falls in the block (`columnBlocks`,
- * `rowBlocks`: axisTable's), 0 for a block no pixel reads. The encoder calls it with the field at the source's size,
- * which the decoder renders there too; at another size the same pixels are sampled more or less densely, so the
- * multipliers differ a little, as the filter's classes do.
+ * Each plane's blocks' step multipliers under `residual.adaptive` (spec §4.7) for `field`, rendered at its size from
+ * a `source` of another or the same size: (1 + V / σ₀²)^(exponent / 16), V the variance of the field's luma L
+ * (0.299, 0.587, 0.114 of the colour channels, or the one channel of gray) in 8-bit levels ((f + 1) / 2 · 255,
+ * unclamped) over the output pixels whose position falls in the block (axisTable's blocks), 0 for a block no pixel
+ * reads. Undefined without `adaptive`. Cb and Cr share their blocks, and so their multipliers. At the source size
+ * these are what the encoder quantized with; at another size the same field is sampled more or less densely, so
+ * they differ a little, as the filter's classes do.
  */
-function blockStepScales(field: FieldImage, plane: ResidualPlane, columnBlocks: Int32Array, rowBlocks: Int32Array, adaptive: AdaptiveStep): Float64Array {
+export function residualStepScales(
+  field: FieldImage, residual: Pick<ImageResidual, 'lumaCoefficients' | 'chromaCoefficients' | 'adaptive'>, source: { width: number; height: number } = field,
+): Float64Array[] | undefined {
+  const { adaptive } = residual;
+  if (adaptive === undefined) return undefined;
+  const planes = residualPlanes(source.width, source.height, field.channels >= 3 ? 3 : 1, residual.lumaCoefficients, residual.chromaCoefficients);
+  const luma = fieldLuma(field);
+  const scales = planes.slice(0, 2).map((plane) => {
+    const xs = axisTable(field.width, source.width, plane.width, plane.factor), ys = axisTable(field.height, source.height, plane.height, plane.factor);
+    return blockStepScales(luma, field.width, plane, xs.blocks, ys.blocks, adaptive);
+  });
+  return planes.map((_, p) => scales[Math.min(p, 1)]!);
+}
+
+/** The field's luma in 8-bit levels, unclamped (spec §4.7's L), a row at a time so that V8 optimizes early. */
+function fieldLuma(field: FieldImage): Float64Array {
+  const luma = new Float64Array(field.width * field.height);
+  for (let j = 0; j < field.height; j++) lumaRow(field, j, luma);
+  return luma;
+}
+
+function lumaRow({ width, channels, values }: FieldImage, j: number, luma: Float64Array): void {
+  const colour = channels >= 3;
+  for (let i = 0, p = j * width, at = p * channels; i < width; i++, p++, at += channels) {
+    const f = colour ? 0.299 * values[at]! + 0.587 * values[at + 1]! + 0.114 * values[at + 2]! : values[at]!;
+    luma[p] = ((f + 1) / 2) * 255;
+  }
+}
+
+/** One plane's multipliers from the field's `luma` (residualStepScales). */
+function blockStepScales(luma: Float64Array, width: number, plane: ResidualPlane, columnBlocks: Int32Array, rowBlocks: Int32Array, adaptive: AdaptiveStep): Float64Array {
   const blocks = plane.blocksX * plane.blocksY;
   const sums = new Float64Array(blocks), squares = new Float64Array(blocks), counts = new Float64Array(blocks);
-  const { width, height, channels, values } = field;
-  const colour = channels >= 3;
-  for (let j = 0; j < height; j++) {
-    const rowBase = rowBlocks[j]! * plane.blocksX;
-    for (let i = 0, at = j * width * channels; i < width; i++, at += channels) {
-      const f = colour ? 0.299 * values[at]! + 0.587 * values[at + 1]! + 0.114 * values[at + 2]! : values[at]!;
-      const level = ((f + 1) / 2) * 255;
-      const b = rowBase + columnBlocks[i]!;
-      sums[b]! += level;
-      squares[b]! += level * level;
-      counts[b]!++;
-    }
-  }
+  for (let j = 0; j < rowBlocks.length; j++) sumRow(luma, j * width, width, rowBlocks[j]! * plane.blocksX, columnBlocks, sums, squares, counts);
   const scales = new Float64Array(blocks);
   const power = adaptive.exponent / 16, inverse = 1 / (adaptive.sigma * adaptive.sigma);
   for (let b = 0; b < blocks; b++) {
@@ -216,18 +238,16 @@ function blockStepScales(field: FieldImage, plane: ResidualPlane, columnBlocks: 
   return scales;
 }
 
-/**
- * Each plane's blocks' step multipliers under `residual.adaptive` for `field` rendered at `source`'s own size, as
- * the decoder computes them there (the encoder quantizes with them); undefined without `adaptive`.
- */
-export function residualStepScales(field: FieldImage, residual: Pick<ImageResidual, 'lumaCoefficients' | 'chromaCoefficients' | 'adaptive'>): Float64Array[] | undefined {
-  const { adaptive } = residual;
-  if (adaptive === undefined) return undefined;
-  const colours = field.channels >= 3 ? 3 : 1;
-  return residualPlanes(field.width, field.height, colours, residual.lumaCoefficients, residual.chromaCoefficients).map((plane) => {
-    const xs = axisTable(field.width, field.width, plane.width, plane.factor), ys = axisTable(field.height, field.height, plane.height, plane.factor);
-    return blockStepScales(field, plane, xs.blocks, ys.blocks, adaptive);
-  });
+function sumRow(
+  luma: Float64Array, from: number, width: number, rowBase: number, columnBlocks: Int32Array, sums: Float64Array, squares: Float64Array, counts: Float64Array,
+): void {
+  for (let i = 0; i < width; i++) {
+    const level = luma[from + i]!;
+    const b = rowBase + columnBlocks[i]!;
+    sums[b]! += level;
+    squares[b]! += level * level;
+    counts[b]!++;
+  }
 }
 
 /** Nonzero values among values[from … from + n − 1]. Small functions called once a block: V8 optimizes them early. */
@@ -309,8 +329,10 @@ const FIELD_PER_LEVEL = 2 / 255;
 export function addResidual(field: FieldImage, residual: ImageResidual, source: { width: number; height: number }): void {
   const { width, height, channels, values } = field;
   const colours = channels >= 3 ? 3 : 1;
+  // The multipliers first: they read the field before any residual is added to it.
+  const scales = residualStepScales(field, residual, source);
   const renders = residualPlanes(source.width, source.height, colours, residual.lumaCoefficients, residual.chromaCoefficients)
-    .map((plane) => planeRender(residual, plane, source, field));
+    .map((plane, p) => planeRender(residual, plane, source, width, height, scales?.[p]));
   const rows = renders.map(() => new Float64Array(width));
   const partial = new Float64Array(Math.max(...renders.map((r) => r.plane.blocksX)) * RESIDUAL_BLOCK);
   const active = new Uint8Array(partial.length / RESIDUAL_BLOCK);
