@@ -332,6 +332,15 @@ test('the committed format 4.8 fixture: adaptive steps, closer to the source tha
   const { adaptive: _ignored, ...uniform } = file.header.residual;
   const older = psnr(source, await decodeImage(withResidual(file, uniform, true)));
   assert.ok(older > networks && older < adapted, `${networks}, ${older}, ${adapted}`);
+  // At 2× the multipliers come from a denser sampling of the same field: the picture's 2 × 2 means stay near the 1× pixels.
+  const small = await decodeImage(bytes), big = await decodeImage(bytes, { scale: 2 });
+  let error = 0;
+  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) {
+    let sum = 0;
+    for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) sum += big.data[((2 * y + dy) * 64 + 2 * x + dx) * 3 + c]!;
+    error += Math.abs(sum / 4 - small.data[(y * 32 + x) * 3 + c]!);
+  }
+  assert.ok(error / (32 * 32 * 3) < 6, `mean difference ${error / 3072}`);
 });
 
 test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-SSIM weighed more on a busy photo', () => {

@@ -82,9 +82,10 @@ function gradedShapes(how: Pick<ResidualShape, 'masking' | 'adaptive'>): Residua
 
 /**
  * The adaptive steps `balanced` and `ssim` try (σ₀ 10 levels, exponent 4/16: a block of luma deviation 10 gets its
- * step × 2^¼, one of 40 × 1.42): on busy photos' networks they lifted MS-SSIM at equal PSNR by +0.0007 to +0.0039
- * (kodim05 and 13 at 1 bpp, kodim13 at 0.5), on smooth ones by +0.0002 to +0.0004; σ₀ 5 and 20 and exponents 2, 6
- * and 8 did no better (docs/studies.md, "Adaptive steps for the residual"; bench/results/residual-adaptive-s37/).
+ * step × 1.19, one of 20 × 1.50, one of 40 × 2.03): with masking at σ₀ 30 they lifted MS-SSIM at equal PSNR by
+ * +0.0007 to +0.0039 on busy photos' networks (kodim05 and 13 at 1 bpp, kodim13 at 0.5) and +0.0002 to +0.0004 on
+ * smooth ones; unmasked, next to nothing. σ₀ 5 did as well, σ₀ 20 and other exponents no better (docs/studies.md,
+ * "Adaptive steps for the residual"; bench/results/residual-adaptive-s37/).
  */
 export const RESIDUAL_ADAPTIVE_STEP = { sigma: 10, exponent: 4 } as const;
 
