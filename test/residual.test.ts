@@ -38,6 +38,17 @@ async function sharedFixtureField(): Promise<{ source: Raster; tiles: Uint8Array
   return { source, tiles, file, filtered: { ...field, values: applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 }) } };
 }
 
+/** The mean |difference| between each RGB sample of `small` and the mean of the `factor` × `factor` samples of `big` (`factor` times its size) over it. */
+function meanBlockDifference(small: Raster, big: Raster, factor: number): number {
+  let error = 0;
+  for (let y = 0; y < small.height; y++) for (let x = 0; x < small.width; x++) for (let c = 0; c < 3; c++) {
+    let sum = 0;
+    for (let dy = 0; dy < factor; dy++) for (let dx = 0; dx < factor; dx++) sum += big.data[((factor * y + dy) * big.width + factor * x + dx) * 3 + c]!;
+    error += Math.abs(sum / (factor * factor) - small.data[(y * small.width + x) * 3 + c]!);
+  }
+  return error / (small.width * small.height * 3);
+}
+
 /** A residual of random small values for a `width` × `height` image with `colours` colour channels. */
 function randomResidual(width: number, height: number, colours: 1 | 3, luma: number, chroma: number, seed: number): ImageResidual {
   const random = mulberry32(seed);
@@ -193,6 +204,14 @@ test('format x.6: the residual round-trips through the writer and the reader, an
   assert.deepEqual(shared.residual, residual);
 });
 
+/** Appendix A.2's one-pixel gray file (as a writer of x.3 and later writes it) with `residual` in its header, or without one. */
+function appendixWithResidual(residual: ImageResidual | undefined): Uint8Array {
+  const networks = [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }];
+  const header = grayHeader(1);
+  assert.ok(header.kind === 'image');
+  return writeSnf({ header: residual ? { ...header, residual } : header, networks });
+}
+
 test('spec appendix A.14: A.2 with a residual, its one pixel 5 levels darker', async () => {
   const expected = fromHex(`89534e460d0a1a0a0106000073000000 87a46b696e64a5696d616765a5776964
     746801a668656967687401a66c61796f 7574a467726179a46172636883a57769
@@ -200,12 +219,8 @@ test('spec appendix A.14: A.2 with a residual, its one pixel 5 levels darker', a
     a17510a162c402ff20a86e6574776f72 6b739182a171c40804b804b0088802c0
     a1620404000000af017d0c37bb3761`);
   const residual: ImageResidual = { lumaCoefficients: 1, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, values: Int16Array.from([-40]) };
-  const networks = [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }];
-  const header = grayHeader(1);
-  assert.ok(header.kind === 'image');
-  const bytes = writeSnf({ header: { ...header, residual }, networks });
-  assert.deepEqual(bytes, expected);
-  assert.deepEqual([...(await decodeImage(writeSnf({ header: grayHeader(1), networks }))).data], [34]);
+  assert.deepEqual(appendixWithResidual(residual), expected);
+  assert.deepEqual([...(await decodeImage(appendixWithResidual(undefined))).data], [34]);
   assert.deepEqual([...(await decodeImage(expected)).data], [29]);
 });
 
@@ -216,14 +231,11 @@ test('spec appendix A.15: A.2 with a residual at a graded step, its one pixel 7 
     a17510a16710a162c402af86a86e6574 776f726b739182a171c40804b804b008
     8802c0a1620404000000af017d0cf967 25ab`);
   const residual: ImageResidual = { lumaCoefficients: 2, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, gradient: 16, values: Int16Array.from([0, 35]) };
-  const networks = [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }];
-  const header = grayHeader(1);
-  assert.ok(header.kind === 'image');
-  assert.deepEqual(writeSnf({ header: { ...header, residual }, networks }), expected);
+  assert.deepEqual(appendixWithResidual(residual), expected);
   assert.deepEqual([...(await decodeImage(expected)).data], [41]);
   // What a reader of x.6 shows, ignoring `g`: the coefficient at one step.
   const { gradient: _ignored, ...uniform } = residual;
-  assert.deepEqual([...(await decodeImage(writeSnf({ header: { ...header, residual: uniform }, networks }))).data], [40]);
+  assert.deepEqual([...(await decodeImage(appendixWithResidual(uniform))).data], [40]);
 });
 
 test('spec appendix A.16: A.14 with adaptive steps, its one pixel (no variance, m = 1) 5 levels darker as in A.14', async () => {
@@ -235,10 +247,7 @@ test('spec appendix A.16: A.14 with adaptive steps, its one pixel (no variance, 
   const residual: ImageResidual = {
     lumaCoefficients: 1, chromaCoefficients: 0, lumaStep: 16, chromaStep: 16, adaptive: { sigma: 10, exponent: 4 }, values: Int16Array.from([-40]),
   };
-  const networks = [{ region: [0, 0, 1, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) }];
-  const header = grayHeader(1);
-  assert.ok(header.kind === 'image');
-  assert.deepEqual(writeSnf({ header: { ...header, residual }, networks }), expected);
+  assert.deepEqual(appendixWithResidual(residual), expected);
   assert.deepEqual([...(await decodeImage(expected)).data], [29]);
 });
 
@@ -302,14 +311,8 @@ test('the committed format 4.6 fixture: the 4.5 file plus a residual, closer to 
   const withIt = await decodeImage(bytes);
   assert.ok(psnr(source, withIt) > psnr(source, without) + 0.3, `${psnr(source, without)} -> ${psnr(source, withIt)}`);
   // Rendered at 3× it is the same picture, finer: its 3 × 3 block means are near the 1× pixels.
-  const big = await decodeImage(bytes, { scale: 3 });
-  let error = 0;
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) {
-    let sum = 0;
-    for (let dy = 0; dy < 3; dy++) for (let dx = 0; dx < 3; dx++) sum += big.data[((3 * y + dy) * 96 + 3 * x + dx) * 3 + c]!;
-    error += Math.abs(sum / 9 - withIt.data[(y * 32 + x) * 3 + c]!);
-  }
-  assert.ok(error / (32 * 32 * 3) < 6, `mean difference ${error / 3072}`);
+  const difference = meanBlockDifference(withIt, await decodeImage(bytes, { scale: 3 }), 3);
+  assert.ok(difference < 6, `mean difference ${difference}`);
 });
 
 test('the committed format 4.7 fixture: a residual at a graded step, closer to the source than the networks', async () => {
@@ -333,14 +336,8 @@ test('the committed format 4.8 fixture: adaptive steps, closer to the source tha
   const older = psnr(source, await decodeImage(withResidual(file, uniform, true)));
   assert.ok(older > networks && older < adapted, `${networks}, ${older}, ${adapted}`);
   // At 2× the multipliers come from a denser sampling of the same field: the picture's 2 × 2 means stay near the 1× pixels.
-  const small = await decodeImage(bytes), big = await decodeImage(bytes, { scale: 2 });
-  let error = 0;
-  for (let y = 0; y < 32; y++) for (let x = 0; x < 32; x++) for (let c = 0; c < 3; c++) {
-    let sum = 0;
-    for (let dy = 0; dy < 2; dy++) for (let dx = 0; dx < 2; dx++) sum += big.data[((2 * y + dy) * 64 + 2 * x + dx) * 3 + c]!;
-    error += Math.abs(sum / 4 - small.data[(y * 32 + x) * 3 + c]!);
-  }
-  assert.ok(error / (32 * 32 * 3) < 6, `mean difference ${error / 3072}`);
+  const difference = meanBlockDifference(await decodeImage(bytes), await decodeImage(bytes, { scale: 2 }), 2);
+  assert.ok(difference < 6, `mean difference ${difference}`);
 });
 
 test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-SSIM weighed more on a busy photo', () => {
