@@ -164,7 +164,7 @@ interface PlaneRender {
 }
 
 function planeRender(
-  residual: ImageResidual, plane: ResidualPlane, source: { width: number; height: number }, outWidth: number, outHeight: number, scales: Float64Array | undefined,
+  residual: ImageResidual, plane: ResidualPlane, { xs, ys }: PlaneAxes, scales: Float64Array | undefined,
 ): PlaneRender {
   const steps = coefficientSteps(plane.factor === 1 ? residual.lumaStep : residual.chromaStep, residual.gradient);
   const n = plane.coefficients;
@@ -179,10 +179,7 @@ function planeRender(
   }
   let columns = 1;
   for (let c = 0; c < n; c++) columns = Math.max(columns, ZIGZAG_U[c]! + 1);
-  return {
-    plane, starts, rowFrequency, columnFrequency, levels, columns,
-    xs: axisTable(outWidth, source.width, plane.width, plane.factor), ys: axisTable(outHeight, source.height, plane.height, plane.factor),
-  };
+  return { plane, starts, rowFrequency, columnFrequency, levels, columns, xs, ys };
 }
 
 /**
@@ -196,53 +193,70 @@ function planeRender(
  */
 export function residualStepScales(
   field: FieldImage, residual: Pick<ImageResidual, 'lumaCoefficients' | 'chromaCoefficients' | 'adaptive'>, source: { width: number; height: number } = field,
+  axes?: readonly PlaneAxes[],
 ): Float64Array[] | undefined {
   const { adaptive } = residual;
   if (adaptive === undefined) return undefined;
   const planes = residualPlanes(source.width, source.height, field.channels >= 3 ? 3 : 1, residual.lumaCoefficients, residual.chromaCoefficients);
-  const luma = fieldLuma(field);
-  const scales = planes.slice(0, 2).map((plane) => {
-    const xs = axisTable(field.width, source.width, plane.width, plane.factor), ys = axisTable(field.height, source.height, plane.height, plane.factor);
-    return blockStepScales(luma, field.width, plane, xs.blocks, ys.blocks, adaptive);
-  });
+  const tables = axes ?? planeAxes(planes, source, field.width, field.height);
+  // Luma's blocks and, with chroma, Cb's (which Cr shares): one pass over the field fills both.
+  const stats = planes.slice(0, 2).map((plane) => new BlockStats(plane.blocksX * plane.blocksY));
+  const { width, height, channels, values } = field;
+  for (let j = 0; j < height; j++) {
+    const at = j * width * channels;
+    sumRow(values, at, width, channels, tables[0]!.xs.blocks, tables[0]!.ys.blocks[j]! * planes[0]!.blocksX, stats[0]!);
+    if (stats.length > 1) sumRow(values, at, width, channels, tables[1]!.xs.blocks, tables[1]!.ys.blocks[j]! * planes[1]!.blocksX, stats[1]!);
+  }
+  const scales = stats.map((s) => s.scales(adaptive));
   return planes.map((_, p) => scales[Math.min(p, 1)]!);
 }
 
-/** The field's luma in 8-bit levels, unclamped (spec §4.7's L), a row at a time so that V8 optimizes early. */
-function fieldLuma(field: FieldImage): Float64Array {
-  const luma = new Float64Array(field.width * field.height);
-  for (let j = 0; j < field.height; j++) lumaRow(field, j, luma);
-  return luma;
+/** Where each output column and row falls in each plane's blocks, and the basis there (axisTable). */
+export interface PlaneAxes {
+  readonly xs: { blocks: Int32Array; basis: Float64Array };
+  readonly ys: { blocks: Int32Array; basis: Float64Array };
 }
 
-function lumaRow({ width, channels, values }: FieldImage, j: number, luma: Float64Array): void {
+function planeAxes(planes: readonly ResidualPlane[], source: { width: number; height: number }, outWidth: number, outHeight: number): PlaneAxes[] {
+  return planes.map((plane) => ({
+    xs: axisTable(outWidth, source.width, plane.width, plane.factor), ys: axisTable(outHeight, source.height, plane.height, plane.factor),
+  }));
+}
+
+/** Sums of the field's luma, of its square, and pixel counts, a block each. */
+class BlockStats {
+  readonly sums: Float64Array;
+  readonly squares: Float64Array;
+  readonly counts: Float64Array;
+  constructor(blocks: number) {
+    this.sums = new Float64Array(blocks);
+    this.squares = new Float64Array(blocks);
+    this.counts = new Float64Array(blocks);
+  }
+
+  /** Each block's multiplier (1 + V / σ₀²)^(exponent / 16), V its luma's variance (0 for a block no pixel reads). */
+  scales(adaptive: AdaptiveStep): Float64Array {
+    const scales = new Float64Array(this.sums.length);
+    const power = adaptive.exponent / 16, inverse = 1 / (adaptive.sigma * adaptive.sigma);
+    for (let b = 0; b < scales.length; b++) {
+      const n = this.counts[b]!;
+      const variance = n > 0 ? Math.max(0, this.squares[b]! / n - (this.sums[b]! / n) ** 2) : 0;
+      scales[b] = (1 + variance * inverse) ** power;
+    }
+    return scales;
+  }
+}
+
+/**
+ * One output row's luma (spec §4.7's L: 0.299, 0.587, 0.114 of the colour channels or the one channel of gray, in
+ * 8-bit levels, unclamped) added into its blocks' sums. Called once a row, so that V8 optimizes it early.
+ */
+function sumRow(values: Float32Array, at: number, width: number, channels: number, columnBlocks: Int32Array, rowBase: number, stats: BlockStats): void {
   const colour = channels >= 3;
-  for (let i = 0, p = j * width, at = p * channels; i < width; i++, p++, at += channels) {
+  const { sums, squares, counts } = stats;
+  for (let i = 0; i < width; i++, at += channels) {
     const f = colour ? 0.299 * values[at]! + 0.587 * values[at + 1]! + 0.114 * values[at + 2]! : values[at]!;
-    luma[p] = ((f + 1) / 2) * 255;
-  }
-}
-
-/** One plane's multipliers from the field's `luma` (residualStepScales). */
-function blockStepScales(luma: Float64Array, width: number, plane: ResidualPlane, columnBlocks: Int32Array, rowBlocks: Int32Array, adaptive: AdaptiveStep): Float64Array {
-  const blocks = plane.blocksX * plane.blocksY;
-  const sums = new Float64Array(blocks), squares = new Float64Array(blocks), counts = new Float64Array(blocks);
-  for (let j = 0; j < rowBlocks.length; j++) sumRow(luma, j * width, width, rowBlocks[j]! * plane.blocksX, columnBlocks, sums, squares, counts);
-  const scales = new Float64Array(blocks);
-  const power = adaptive.exponent / 16, inverse = 1 / (adaptive.sigma * adaptive.sigma);
-  for (let b = 0; b < blocks; b++) {
-    const n = counts[b]!;
-    const variance = n > 0 ? Math.max(0, squares[b]! / n - (sums[b]! / n) ** 2) : 0;
-    scales[b] = (1 + variance * inverse) ** power;
-  }
-  return scales;
-}
-
-function sumRow(
-  luma: Float64Array, from: number, width: number, rowBase: number, columnBlocks: Int32Array, sums: Float64Array, squares: Float64Array, counts: Float64Array,
-): void {
-  for (let i = 0; i < width; i++) {
-    const level = luma[from + i]!;
+    const level = ((f + 1) / 2) * 255;
     const b = rowBase + columnBlocks[i]!;
     sums[b]! += level;
     squares[b]! += level * level;
@@ -329,10 +343,11 @@ const FIELD_PER_LEVEL = 2 / 255;
 export function addResidual(field: FieldImage, residual: ImageResidual, source: { width: number; height: number }): void {
   const { width, height, channels, values } = field;
   const colours = channels >= 3 ? 3 : 1;
+  const planes = residualPlanes(source.width, source.height, colours, residual.lumaCoefficients, residual.chromaCoefficients);
+  const axes = planeAxes(planes, source, width, height);
   // The multipliers first: they read the field before any residual is added to it.
-  const scales = residualStepScales(field, residual, source);
-  const renders = residualPlanes(source.width, source.height, colours, residual.lumaCoefficients, residual.chromaCoefficients)
-    .map((plane, p) => planeRender(residual, plane, source, width, height, scales?.[p]));
+  const scales = residualStepScales(field, residual, source, axes);
+  const renders = planes.map((plane, p) => planeRender(residual, plane, axes[p]!, scales?.[p]));
   const rows = renders.map(() => new Float64Array(width));
   const partial = new Float64Array(Math.max(...renders.map((r) => r.plane.blocksX)) * RESIDUAL_BLOCK);
   const active = new Uint8Array(partial.length / RESIDUAL_BLOCK);
