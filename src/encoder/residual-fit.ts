@@ -225,7 +225,7 @@ function blockDct(samples: Float64Array, plane: ResidualPlane): Float64Array {
  */
 function quantized(
   planes: readonly PlaneCoefficients[], source: Raster, { count: luma, gradient, chroma: chromaCount = CHROMA_COEFFICIENTS, adaptive }: ResidualShape,
-  step: number, rdo = 0, blockWeights?: readonly Float64Array[], stepScales?: readonly Float64Array[],
+  step: number, rdo = 0, blocks?: RdoBlocks, stepScales?: readonly Float64Array[],
 ): { residual: ImageResidual; planes: ResidualPlane[] } {
   const chroma = planes.length > 1 ? chromaCount : 0;
   const layout = residualPlanes(source.width, source.height, colourChannels(source.channels), luma, chroma);
@@ -245,26 +245,29 @@ function quantized(
       }
     }
   });
-  if (rdo > 0) optimizeResidual(rdoInput(layout, values, planes, steps, blockWeights, stepScales), rdo);
+  if (rdo > 0) optimizeResidual({ planes: layout, values, steps, ...(blocks ?? rdoBlocks(planes, undefined, undefined)) }, rdo);
   const residual = {
     lumaCoefficients: luma, chromaCoefficients: chroma, lumaStep: step, chromaStep: step, ...(gradient > 0 ? { gradient } : {}), ...(adaptive ? { adaptive } : {}), values,
   };
   return { residual, planes: layout };
 }
 
+/** What the rate–distortion quantization reads of each block, the same at every step of a shape. */
+type RdoBlocks = Pick<RdoInput, 'dct' | 'blockWeights'>;
+
 /**
- * The rate–distortion quantization's input. With block step scales the coefficients are divided by them, so that
- * its error stays in squared steps of each block, and each block's weight is multiplied by its scale squared, so
- * that a step of a busy block counts as the levels it stands for (normalized to a mean of 1 a plane, as masking's).
+ * The rate–distortion quantization's coefficients and block weights for a shape, once a shape. With block step
+ * scales the coefficients are divided by them, so that its error stays in squared steps of each block, and each
+ * block's weight is multiplied by its scale squared, so that a step of a busy block counts as the levels it stands
+ * for (normalized to a mean of 1 a plane, as masking's).
  */
-function rdoInput(
-  layout: readonly ResidualPlane[], values: Int16Array, planes: readonly PlaneCoefficients[], steps: Float64Array,
-  blockWeights: readonly Float64Array[] | undefined, stepScales: readonly Float64Array[] | undefined,
-): RdoInput {
-  if (stepScales === undefined) return { planes: layout, values, dct: planes.map((p) => p.dct), steps, ...(blockWeights ? { blockWeights } : {}) };
+function rdoBlocks(
+  planes: readonly PlaneCoefficients[], blockWeights: readonly Float64Array[] | undefined, stepScales: readonly Float64Array[] | undefined,
+): RdoBlocks {
+  if (stepScales === undefined) return { dct: planes.map((p) => p.dct), ...(blockWeights ? { blockWeights } : {}) };
   const dct = planes.map(({ dct }, p) => dct.map((v, i) => v / stepScales[p]![Math.floor(i / MAX_RESIDUAL_COEFFICIENTS)]!));
   const weights = stepScales.map((scales, p) => meanOne(scales.map((scale, b) => scale * scale * (blockWeights?.[p]![b] ?? 1))));
-  return { planes: layout, values, dct, steps, blockWeights: weights };
+  return { dct, blockWeights: weights };
 }
 
 /** `weights` divided by their mean, so that λ keeps its meaning. */
@@ -308,13 +311,14 @@ export function fitResidual(
   for (const shape of choice.shapes) {
     const blockWeights = shape.masking ? weightsOf(shape.masking) : undefined;
     const stepScales = shape.adaptive ? scalesOf(shape.adaptive) : undefined;
+    const blocks = choice.rdo ? rdoBlocks(planes, blockWeights, stepScales) : undefined;
     // The finest step that fits: the coded size falls as the step grows, so bisect on it, first with the dead zone
     // alone (quick), then, with the rate–distortion quantization, below that step: it codes a step in fewer bytes.
     // The residuals that fit, by step, as the search meets them: the step it ends on is one of them, so that the
     // kept residual is not quantized and coded once more.
     const fitting = new Map<number, { residual: ImageResidual; size: number }>();
     const sizeAt = (step: number, rdo = 0): number => {
-      const q = quantized(planes, source, shape, step, rdo, blockWeights, stepScales);
+      const q = quantized(planes, source, shape, step, rdo, blocks, stepScales);
       const size = encodeResidualValues(q.planes, q.residual.values).length;
       if (size <= room) fitting.set(step, { residual: q.residual, size });
       return size;
