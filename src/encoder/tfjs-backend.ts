@@ -6,9 +6,10 @@ type Tf = typeof TfCore;
 /**
  * TensorFlow.js backends snfc can train on, in the order it tries them:
  * CUDA through `@tensorflow/tfjs-node-gpu`, native CPU TensorFlow through
- * `@tensorflow/tfjs-node`, WebGPU in a browser, then the WASM and plain
- * JavaScript backends. Every package is optional (a peer dependency): a
- * backend whose package is not installed is skipped, and said so.
+ * `@tensorflow/tfjs-node`, WebGPU (a browser's, or in Node the `webgpu`
+ * package's Dawn), then the WASM and plain JavaScript backends. Every package
+ * is optional (a peer dependency): a backend whose package is not installed
+ * is skipped, and said so.
  */
 export const TFJS_BACKENDS = ['node-gpu', 'node', 'webgpu', 'wasm', 'cpu'] as const;
 export type TfjsBackendChoice = (typeof TFJS_BACKENDS)[number];
@@ -21,6 +22,9 @@ export const TFJS_PACKAGES: Readonly<Record<TfjsBackendChoice, string>> = {
   wasm: '@tensorflow/tfjs-backend-wasm',
   cpu: '@tensorflow/tfjs-backend-cpu',
 };
+
+/** The package that gives Node a WebGPU (Dawn), for the `webgpu` backend outside a browser. */
+export const NODE_WEBGPU_PACKAGE = 'webgpu';
 
 /** Environment variable that restricts the order to one backend (tests, debugging): SNFC_TFJS_BACKEND=cpu. */
 export const TFJS_BACKEND_ENV = 'SNFC_TFJS_BACKEND';
@@ -80,7 +84,37 @@ export interface LoadTfjsOptions {
 }
 
 const isNode = (): boolean => typeof process !== 'undefined' && typeof process.versions?.node === 'string';
-const hasWebGpu = (): boolean => typeof navigator !== 'undefined' && (navigator as { gpu?: unknown }).gpu !== undefined;
+interface WebGpuAdapterSource {
+  requestAdapter(options?: { powerPreference?: string }): Promise<unknown>;
+}
+const webGpuOf = (): WebGpuAdapterSource | undefined =>
+  typeof navigator !== 'undefined' ? (navigator as { gpu?: WebGpuAdapterSource }).gpu : undefined;
+
+/** What snfc reads of a GPUAdapter: whether it is a software one (the flag moved to `info` in newer WebGPU). */
+interface WebGpuAdapter {
+  readonly isFallbackAdapter?: boolean;
+  readonly info?: { readonly isFallbackAdapter?: boolean };
+}
+
+/** Node's WebGPU package (Dawn): `create(flags)` makes a `navigator.gpu`, `globals` holds GPUBufferUsage and the rest. */
+interface DawnModule {
+  create(flags: string[]): WebGpuAdapterSource;
+  globals: Record<string, unknown>;
+}
+
+/**
+ * Gives Node the `navigator.gpu` and GPU* globals a browser has, from the
+ * `webgpu` package (Google's Dawn; Vulkan on Linux), so that
+ * tfjs-backend-webgpu, which looks for them when it is imported, registers.
+ * Node 20 has no `navigator`; Node 21+ has one without `gpu`.
+ */
+function provideNodeWebGpu(dawn: DawnModule): void {
+  Object.assign(globalThis, dawn.globals);
+  const gpu = dawn.create([]);
+  const global = globalThis as { navigator?: object };
+  if (global.navigator === undefined) global.navigator = { gpu };
+  else Object.defineProperty(global.navigator, 'gpu', { value: gpu, configurable: true });
+}
 
 /** The module's namespace, or its CommonJS `default` when that is where the exports are. */
 function namespaceOf(module: unknown): Tf {
@@ -128,7 +162,18 @@ async function loadOne(choice: TfjsBackendChoice, importer: (specifier: string) 
     const gpu = choice === 'node-gpu' && (tf.backend() as { isUsingGpuDevice?: boolean }).isUsingGpuDevice === true;
     return { tf, backend, gpu };
   }
-  if (choice === 'webgpu' && !hasWebGpu()) throw new Error('needs a browser with WebGPU (navigator.gpu)');
+  let software = false;
+  if (choice === 'webgpu') {
+    if (webGpuOf() === undefined) {
+      if (!isNode()) throw new Error('needs a browser with WebGPU (navigator.gpu)');
+      provideNodeWebGpu((await load(NODE_WEBGPU_PACKAGE)) as DawnModule);
+    }
+    // Asked here, before tfjs asks, so that a machine without a GPU reads as such rather than as a failed initialization.
+    const adapter = (await webGpuOf()!.requestAdapter({ powerPreference: 'high-performance' })) as WebGpuAdapter | null;
+    if (adapter === null) throw new Error('found no WebGPU adapter');
+    // A software adapter (SwiftShader, lavapipe) is WebGPU on the CPU: usable, but not what `--engine auto` wants.
+    software = adapter.isFallbackAdapter === true || adapter.info?.isFallbackAdapter === true;
+  }
   const tf = namespaceOf(await load('@tensorflow/tfjs-core'));
   // Production mode: no per-op NaN checks, and no banner on stderr advising tfjs-node (the order above already tried it).
   tf.enableProdMode();
@@ -136,7 +181,7 @@ async function loadOne(choice: TfjsBackendChoice, importer: (specifier: string) 
   const backend = choice;
   if (!(await tf.setBackend(backend))) throw new Error(`did not initialize (tf.setBackend('${backend}') failed)`);
   await tf.ready();
-  return { tf, backend, gpu: choice === 'webgpu' };
+  return { tf, backend, gpu: choice === 'webgpu' && !software };
 }
 
 /**
@@ -149,6 +194,9 @@ export async function loadTfjs(options: LoadTfjsOptions = {}): Promise<TfjsRunti
   const skipped: TfjsSkip[] = [];
   for (const choice of tfjsBackendOrder(options)) {
     if (options.gpuOnly === true && choice !== 'node-gpu' && choice !== 'webgpu') continue;
+    // Dawn in Node is tried by `--engine tfjs` only, not by `auto`: on a machine without Vulkan it prints
+    // its own warnings on every probe, which would follow every encode.
+    if (options.gpuOnly === true && choice === 'webgpu' && webGpuOf() === undefined && isNode()) continue;
     try {
       const { tf, backend, gpu } = await loadOne(choice, importer);
       if (options.gpuOnly === true && !gpu) {
