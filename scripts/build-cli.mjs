@@ -7,9 +7,9 @@
 // - Code splitting keeps main.ts's lazy imports lazy: each command, sharp, the
 //   WAV writer and the encoder's threads load only when used.
 // - The worker threads are entries of the same build, named as their sources
-//   (grid-worker.js, wasm-worker.js, network-worker.js, pool-thread.js), so
-//   that `new URL('./grid-worker.js', import.meta.url)` from any chunk in
-//   dist/cli/ finds them there.
+//   (grid-worker.js, wasm-worker.js, network-worker.js, residual-worker.js,
+//   pool-thread.js), so that `new URL('./grid-worker.js', import.meta.url)`
+//   from any chunk in dist/cli/ finds them there.
 // - Only yargs (and what it pulls in) is bundled with our code; every other
 //   package stays in node_modules, loaded as before (sharp is native, the tfjs
 //   packages are optional and may be absent).
@@ -62,6 +62,7 @@ try {
       'grid-worker': join(dist, 'cli', 'grid-worker.js'),
       'wasm-worker': join(dist, 'encoder', 'wasm-worker.js'),
       'network-worker': join(dist, 'encoder', 'network-worker.js'),
+      'residual-worker': join(dist, 'encoder', 'residual-worker.js'),
       'pool-thread': join(dist, 'batch', 'pool-thread.js'),
     },
     outdir,

@@ -21,7 +21,7 @@ test('every worker a bundled chunk starts is in dist/cli', () => {
     const source = readFileSync(path.join(BUNDLE, file), 'utf8');
     for (const match of source.matchAll(/new Worker\d*\(new URL\("\.\/([\w.-]+\.js)", import\.meta\.url\)\)/g)) named.add(match[1]!);
   }
-  assert.deepEqual([...named].sort(), ['grid-worker.js', 'network-worker.js', 'pool-thread.js', 'wasm-worker.js']);
+  assert.deepEqual([...named].sort(), ['grid-worker.js', 'network-worker.js', 'pool-thread.js', 'residual-worker.js', 'wasm-worker.js']);
   for (const name of named) assert.ok(existsSync(path.join(BUNDLE, name)), `${name} is missing from dist/cli`);
 });
 

@@ -6,7 +6,9 @@ import {
   addResidual, coefficientSteps, dctBasis, MAX_RESIDUAL_COEFFICIENTS, residualPlanes, residualStepScales, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG,
   type ImageResidual,
 } from '../src/kernels/residual.js';
-import { fitResidual, residualChoice, type ResidualChoice } from '../src/encoder/residual-fit.js';
+import { fitResidual, fitResidualShapes, residualChoice, type ResidualChoice } from '../src/encoder/residual-fit.js';
+import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread } from '../src/encoder/residual-search.js';
+import { residualSearchOnThreads } from '../src/encoder/residual-threads.js';
 import { optimizeResidual } from '../src/encoder/residual-rdo.js';
 import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE } from '../src/encoder/architecture.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
@@ -385,6 +387,26 @@ test('fitResidual: within its budget, and the more bytes the closer to the sourc
     last = quality;
   }
   assert.equal(fitResidual(source, filtered, 10), undefined, 'too few bytes for the map itself');
+});
+
+test('the residual search split between threads keeps what one search keeps; past its deadline a thread stops after its first shape', async () => {
+  const { source, filtered } = await sharedFixtureField();
+  const choice = residualChoice('balanced', BUSY_DETAIL);
+  const one = fitResidual(source, filtered, 400, choice)!;
+  const same = (fit: { residual: unknown; bytes: number; shape: unknown } | undefined, label: string): void => {
+    assert.ok(fit !== undefined, label);
+    assert.deepEqual([fit.shape, fit.bytes, fit.residual], [one.shape, one.bytes, one.residual], label);
+  };
+  same(await searchInThisThread.search(source, filtered, 400, choice), 'in this thread');
+  for (const threads of [2, 3]) same(await residualSearchOnThreads(threads).search(source, filtered, 400, choice), `on ${threads} threads`);
+  // A deadline already past: the first shape of each thread's share (0, and 1 on the second thread), the better kept.
+  const late = Date.now() - 1;
+  assert.equal(fitResidualShapes(source, filtered, 400, choice, undefined, late)!.index, 0);
+  const firstTwo = fitResidualShapes(source, filtered, 400, choice, [0, 1])!;
+  const hurried = (await residualSearchOnThreads(2).search(source, filtered, 400, choice, late))!;
+  assert.deepEqual([hurried.shape, hurried.bytes], [firstTwo.shape, firstTwo.bytes]);
+  // What an encode under --time keeps back for it: its shapes shared between its threads.
+  assert.equal(residualSearchSeconds(residualSearchOnThreads(2), choice, 1000), Math.ceil(choice.shapes.length / 2) * 1000 * RESIDUAL_SECONDS_PER_PIXEL_SHAPE);
 });
 
 test('encode --residual: the networks get the rest of the rate, the residual fills the file to it, and the decode is what the encoder measured', async () => {

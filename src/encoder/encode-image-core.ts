@@ -5,6 +5,7 @@ import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, render
 import { applyRestorationFilter, filterClasses, type FieldImage, type RestorationFilter } from '../kernels/post-filter.js';
 import type { ImageResidual } from '../kernels/residual.js';
 import { fitResidual, MAX_RESIDUAL_BYTES, residualChoice, type ResidualChoice } from './residual-fit.js';
+import { residualSearchSeconds, searchInThisThread, type ResidualSearch } from './residual-search.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import {
@@ -22,7 +23,7 @@ import { withinRate } from './rate-control.js';
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
-import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, type FilterMode } from './filter-fit.js';
+import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, type FilterMode } from './filter-fit.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, tuningWeighting, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
@@ -111,6 +112,11 @@ export interface ImageEncodeOptions extends FitSettings {
    * `defaultResidualShare`: DEFAULT_RESIDUAL_SHARE, more on a busy photo.
    */
   readonly residual?: number;
+  /**
+   * Where the residual's shapes are searched: default in this thread; `encodeImage` in Node splits them between
+   * worker threads (residual-threads.ts). The same residual either way.
+   */
+  readonly residualSearch?: ResidualSearch;
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
@@ -391,9 +397,15 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
     writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })), sharedContexts: true });
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
+  const residualSearch = options.residualSearch ?? searchInThisThread;
+  const choice = residualChoice(tune, detail);
+  const pixels = image.width * image.height;
+  // Under --time the fit leaves what follows it its expected time: the filter's fit and the residual's search.
+  const finishSeconds = timeLimit === undefined ? 0
+    : pixels * FILTER_SECONDS_PER_PIXEL + (rateMode && residualShare > 0 ? residualSearchSeconds(residualSearch, choice, pixels) : 0);
   const trained = await trainNetworks({
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
-    timeLimitSeconds: timeLimit, elapsed,
+    timeLimitSeconds: timeLimit, finishSeconds, elapsed,
     // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file (without the kept
     // metadata) to within the few bytes by which the deflated header (spec §2.2) depends on values.
     grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length } : { bits: options.bits ?? 8 },
@@ -417,8 +429,11 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const filter = filteredPsnr > unfilteredPsnr ? fitted : undefined;
   const networkPsnr = filter === undefined ? unfilteredPsnr : filteredPsnr;
   const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
+  // Past the time limit the search keeps what it has found (`Date.now()`: the clock its worker threads share).
+  const deadline = timeLimit === undefined ? undefined : Date.now() + (timeLimit - elapsed()) * 1000;
   const withResidual = rateMode && residualShare > 0
-    ? addResidualToFill(image, filter === undefined ? field : filteredField!, fullTargetBytes, residualChoice(tune, detail), (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
+    ? await addResidualToFill(image, filter === undefined ? field : filteredField!, fullTargetBytes, choice, residualSearch, deadline,
+      (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
     : undefined;
   const residual = withResidual?.residual;
   const decoded = withResidual?.decoded ?? (filter === undefined ? unfiltered : filtered!);
@@ -467,14 +482,14 @@ const RESIDUAL_FILL_TRIES = 4;
  * written (`sizeWith`, its header deflated) comes out over the target.
  * Undefined where no residual fits.
  */
-function addResidualToFill(
-  image: Raster, filteredField: FieldImage, targetBytes: number, choice: ResidualChoice,
+async function addResidualToFill(
+  image: Raster, filteredField: FieldImage, targetBytes: number, choice: ResidualChoice, search: ResidualSearch, deadline: number | undefined,
   sizeWith: (residual?: ImageResidual) => number,
-): { residual: ImageResidual; bytes: number; decoded: Raster } | undefined {
+): Promise<{ residual: ImageResidual; bytes: number; decoded: Raster } | undefined> {
   let budget = Math.floor(Math.min(targetBytes - sizeWith(), MAX_RESIDUAL_BYTES));
   let shapes = choice.shapes;
   for (let attempt = 0; attempt < RESIDUAL_FILL_TRIES && budget > 0; attempt++) {
-    const fitted = fitResidual(image, filteredField, budget, { ...choice, shapes });
+    const fitted = attempt === 0 ? await search.search(image, filteredField, budget, choice, deadline) : fitResidual(image, filteredField, budget, { ...choice, shapes });
     if (fitted === undefined) return undefined;
     const over = sizeWith(fitted.residual) - targetBytes;
     if (over <= 0 || attempt === RESIDUAL_FILL_TRIES - 1) {

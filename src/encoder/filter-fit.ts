@@ -14,6 +14,13 @@ import type { Raster } from '../raster.js';
 import { filterValue } from '../format/filter.js';
 import { encodeHeaderValue } from '../format/msgpack.js';
 
+/**
+ * Seconds per pixel of what follows an image's fit before its residual (the field rendered, the filter fitted and
+ * applied, both measured), on this project's 2-core host: 1.2 s for a 768×512 photo. An encode under --time keeps
+ * it back from the fit (encode-image-core.ts).
+ */
+export const FILTER_SECONDS_PER_PIXEL = 3e-6;
+
 /** Whether an encode fits a restoration filter: `auto` when it pays (`filterShapeFor`), `off` never. */
 export const FILTER_MODES = ['auto', 'off'] as const;
 export type FilterMode = (typeof FILTER_MODES)[number];

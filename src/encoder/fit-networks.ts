@@ -172,6 +172,8 @@ export interface TrainNetworksOptions {
   readonly createEngine: EngineFactory;
   /** Bound on fit and fine-tuning together, from `startedAt`. */
   readonly timeLimitSeconds?: number;
+  /** Of the time limit, the seconds the caller needs after this returns (an image's filter and residual); default 0. */
+  readonly finishSeconds?: number;
   /** Seconds since the encode began (the time limit counts from there). */
   readonly elapsed: () => number;
   /** Called after every pass of the fit and every fine-tuning step. */
@@ -253,7 +255,8 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
 
   // 1. Fit every network (`restarts` times, each from its own seed), then measure how sensitive its loss is to each
   // of its tensors. Fit j is of network j mod n: restart 0 of every network is the fit of an encode without restarts.
-  const fitDeadline = timeLimit === undefined ? undefined : timeLimit * (1 - (qatSteps > 0 ? QAT_TIME_FRACTION : FINISH_TIME_FRACTION));
+  const fitDeadline = timeLimit === undefined ? undefined
+    : timeLimit * (1 - (qatSteps > 0 ? QAT_TIME_FRACTION : FINISH_TIME_FRACTION)) - (options.finishSeconds ?? 0);
   const fits = (await runAll((fit, share) => {
     const n = fit % sets.length;
     const set = sets[n]!;

@@ -278,15 +278,39 @@ function meanOne(weights: Float64Array): Float64Array {
   return weights.map((weight) => weight / mean);
 }
 
+/** A fitted residual, its coded size in the `res` map, and the shape it has. */
+export interface ResidualFit {
+  readonly residual: ImageResidual;
+  readonly bytes: number;
+  readonly shape: ResidualShape;
+}
+
+/** A fit of one of the shapes tried, with its place among `choice.shapes` and its score (`choice.by`): what `bestResidual` ranks. */
+export interface RankedResidualFit extends ResidualFit {
+  readonly index: number;
+  readonly quality: number;
+}
+
 /**
  * The residual that decodes `field` (the filtered field at the source's
  * size, as the decoder renders it) closest to `source` in at most
  * `budget` bytes of the `res` map, keeping the best of `choice.shapes` by
  * `choice.by` (and telling which), or undefined when even the coarsest step does not fit.
  */
-export function fitResidual(
-  source: Raster, field: FieldImage, budget: number, choice: ResidualChoice = residualChoice('psnr', 0),
-): { residual: ImageResidual; bytes: number; shape: ResidualShape } | undefined {
+export function fitResidual(source: Raster, field: FieldImage, budget: number, choice: ResidualChoice = residualChoice('psnr', 0)): ResidualFit | undefined {
+  const best = fitResidualShapes(source, field, budget, choice);
+  return best && { residual: best.residual, bytes: best.bytes, shape: best.shape };
+}
+
+/**
+ * The best residual among the shapes of `choice.shapes` at `indices` (default all), as `fitResidual`; a search
+ * split between threads (residual-threads.ts) runs a share of the indices on each and keeps `bestResidual` of
+ * their answers, which is the one a single search would keep. Past `deadline` (a `Date.now()`, --time) it tries
+ * no further shape once it has one that fits.
+ */
+export function fitResidualShapes(
+  source: Raster, field: FieldImage, budget: number, choice: ResidualChoice, indices?: readonly number[], deadline?: number,
+): RankedResidualFit | undefined {
   const room = budget - RESIDUAL_MAP_BYTES;
   if (room <= 0) return undefined;
   const samples = residualPlanesOf(source, field);
@@ -307,8 +331,10 @@ export function fitResidual(
     if (!scalesBySetting.has(key)) scalesBySetting.set(key, residualStepScales(field, { lumaCoefficients: 1, chromaCoefficients: samples.length > 1 ? 1 : 0, adaptive })!);
     return scalesBySetting.get(key)!;
   };
-  let best: { residual: ImageResidual; bytes: number; shape: ResidualShape; quality: number } | undefined;
-  for (const shape of choice.shapes) {
+  let best: RankedResidualFit | undefined;
+  for (const index of indices ?? choice.shapes.keys()) {
+    if (best !== undefined && deadline !== undefined && Date.now() >= deadline) break;
+    const shape = choice.shapes[index]!;
     const blockWeights = shape.masking ? weightsOf(shape.masking) : undefined;
     const stepScales = shape.adaptive ? scalesOf(shape.adaptive) : undefined;
     const blocks = choice.rdo ? rdoBlocks(planes, blockWeights, stepScales) : undefined;
@@ -331,9 +357,19 @@ export function fitResidual(
     if (step === undefined) continue;
     const { residual, size } = fitting.get(step)!;
     const quality = qualityOf(source, rasterFromField(field, { x: 1, y: 1 }, { residual }), choice);
-    if (best === undefined || quality > best.quality) best = { residual, bytes: size + RESIDUAL_MAP_BYTES, shape, quality };
+    const fit = { residual, bytes: size + RESIDUAL_MAP_BYTES, shape, index, quality };
+    best = best === undefined ? fit : bestResidual([best, fit]);
   }
-  return best && { residual: best.residual, bytes: best.bytes, shape: best.shape };
+  return best;
+}
+
+/** The fit with the highest score; among equal scores the one of the earliest shape, as one search in shape order keeps. */
+export function bestResidual(fits: readonly (RankedResidualFit | undefined)[]): RankedResidualFit | undefined {
+  let best: RankedResidualFit | undefined;
+  for (const fit of fits) {
+    if (fit !== undefined && (best === undefined || fit.quality > best.quality || (fit.quality === best.quality && fit.index < best.index))) best = fit;
+  }
+  return best;
 }
 
 /** The variance of the source's luma over the pixels each block of each plane covers (8 × 8 for luma, 16 × 16 for chroma). */
