@@ -16,6 +16,7 @@ import { resolveEngine, type EngineName } from '../encoder/engines.js';
 import { TfjsUnavailableError } from '../encoder/tfjs-backend.js';
 import { createRefEngine } from '../encoder/ref-engine.js';
 import { wasmEngineFactory } from '../encoder/wasm-engine.js';
+import { residualSearchOnThreads } from '../encoder/residual-threads.js';
 // The image decoder (sharp) and the one-line errors live in the CLI's room for now; batch reuses them rather than copying them.
 import { CliError, EXIT } from '../cli/errors.js';
 import { readPhoto } from '../cli/image-io.js';
@@ -109,7 +110,8 @@ export async function encodeFile(
       // Upright and in sRGB, as `snfc encode` reads it (docs/photos.md).
       const { image } = await readPhoto(bytes, name);
       const { engine, ...options } = settings;
-      const result = await encodeImage(image, { ...options, engine: await engineFor(engine, threads), onStep });
+      // The residual's search shares the job's threads too, not the machine's: other jobs run beside it.
+      const result = await encodeImage(image, { ...options, engine: await engineFor(engine, threads), residualSearch: residualSearchOnThreads(threads), onStep });
       const pixels = image.width * image.height;
       const starved = starvedNetwork(result, pixels);
       return {
