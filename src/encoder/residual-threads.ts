@@ -50,7 +50,13 @@ export function residualSearchOnThreads(threads = resolveThreads()): ResidualSea
       const shares = Math.max(1, Math.min(threads, choice.shapes.length));
       const indices = Array.from({ length: shares }, (_, share) => [...choice.shapes.keys()].filter((index) => index % shares === share));
       const others = indices.slice(1).map((share) => searchOnWorker({ source, field, budget, choice, indices: share, ...(deadline === undefined ? {} : { deadline }) }));
-      const own = fitResidualShapes(source, field, budget, choice, indices[0], deadline);
+      let own: RankedResidualFit | undefined;
+      try {
+        own = fitResidualShapes(source, field, budget, choice, indices[0], deadline);
+      } catch (error) {
+        await Promise.allSettled(others); // no worker's answer left to fail unheard
+        throw error;
+      }
       const best = bestResidual([own, ...(await Promise.all(others))]);
       return best && { residual: best.residual, bytes: best.bytes, shape: best.shape };
     },
