@@ -21,6 +21,22 @@ function trainingSet(count: number, seed: number): TrainingSet {
   return { coords, targets, batchRows: undefined };
 }
 
+test('under a time limit the fit leaves the caller the finishing time it asks for (finishSeconds)', async () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 10, depth: 2, omega: 30 };
+  const createEngine = wasmEngineFactory({ threads: 1, networkLanes: false });
+  // Each fit on its own clock, from its start.
+  const fitSteps = async (finishSeconds: number): Promise<number> => {
+    const started = performance.now();
+    return (await trainNetworks({
+      arch, dims: 2, sets: [trainingSet(200, 5)], alpha: 1, lr: 2e-3, seed: 7, steps: 1_000_000, qatSteps: 0, warmup: 0.05, weightDecay: 0, restarts: 1,
+      grid: { bits: 8 }, timeLimitSeconds: 0.5, finishSeconds, elapsed: () => (performance.now() - started) / 1000, createEngine,
+    })).fitSteps;
+  };
+  // Half a second fits many passes of this network; asked to leave all of it, the fit takes the one pass it always takes.
+  assert.equal(await fitSteps(0.5), 1);
+  assert.ok((await fitSteps(0)) > 5);
+});
+
 describe('--restarts: every network fitted from several seeds, the lowest loss kept', () => {
   const arch: SirenArch = { inputs: 2, outputs: 3, width: 10, depth: 2, omega: 30 };
   const sets = [trainingSet(200, 5), trainingSet(200, 9)];

@@ -298,8 +298,12 @@ export interface RankedResidualFit extends ResidualFit {
  * `choice.by` (and telling which), or undefined when even the coarsest step does not fit.
  */
 export function fitResidual(source: Raster, field: FieldImage, budget: number, choice: ResidualChoice = residualChoice('psnr', 0)): ResidualFit | undefined {
-  const best = fitResidualShapes(source, field, budget, choice);
-  return best && { residual: best.residual, bytes: best.bytes, shape: best.shape };
+  return unranked(fitResidualShapes(source, field, budget, choice));
+}
+
+/** The fit without its rank: what a search returns. */
+export function unranked(fit: RankedResidualFit | undefined): ResidualFit | undefined {
+  return fit && { residual: fit.residual, bytes: fit.bytes, shape: fit.shape };
 }
 
 /**

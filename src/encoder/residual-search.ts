@@ -1,6 +1,6 @@
 import type { FieldImage } from '../kernels/post-filter.js';
 import type { Raster } from '../raster.js';
-import { fitResidualShapes, type ResidualChoice, type ResidualFit } from './residual-fit.js';
+import { fitResidualShapes, unranked, type ResidualChoice, type ResidualFit } from './residual-fit.js';
 
 /**
  * How the encoder searches the residual's shapes (residual-fit.ts): in the
@@ -19,8 +19,7 @@ export interface ResidualSearch {
 export const searchInThisThread: ResidualSearch = {
   threads: 1,
   async search(source, field, budget, choice, deadline) {
-    const best = fitResidualShapes(source, field, budget, choice, undefined, deadline);
-    return best && { residual: best.residual, bytes: best.bytes, shape: best.shape };
+    return unranked(fitResidualShapes(source, field, budget, choice, undefined, deadline));
   },
 };
 

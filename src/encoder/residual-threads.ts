@@ -9,7 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FieldImage } from '../kernels/post-filter.js';
 import type { Raster } from '../raster.js';
-import { bestResidual, fitResidualShapes, type RankedResidualFit, type ResidualChoice } from './residual-fit.js';
+import { bestResidual, fitResidualShapes, unranked, type RankedResidualFit, type ResidualChoice } from './residual-fit.js';
 import type { ResidualSearch } from './residual-search.js';
 import { resolveThreads } from './wasm-engine.js';
 
@@ -57,8 +57,7 @@ export function residualSearchOnThreads(threads = resolveThreads()): ResidualSea
         await Promise.allSettled(others); // no worker's answer left to fail unheard
         throw error;
       }
-      const best = bestResidual([own, ...(await Promise.all(others))]);
-      return best && { residual: best.residual, bytes: best.bytes, shape: best.shape };
+      return unranked(bestResidual([own, ...(await Promise.all(others))]));
     },
   };
 }
