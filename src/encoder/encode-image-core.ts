@@ -4,7 +4,7 @@ import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js'
 import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../kernels/render.js';
 import { applyRestorationFilter, filterClasses, type FieldImage, type RestorationFilter } from '../kernels/post-filter.js';
 import type { ImageResidual } from '../kernels/residual.js';
-import { fitResidual, MAX_RESIDUAL_BYTES, residualChoice, type ResidualChoice } from './residual-fit.js';
+import { fitResidual, MAX_RESIDUAL_BYTES, residualChoice, type ResidualChoice, type ResidualShape } from './residual-fit.js';
 import { residualSearchSeconds, searchInThisThread, type ResidualSearch } from './residual-search.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
@@ -487,9 +487,12 @@ async function addResidualToFill(
   sizeWith: (residual?: ImageResidual) => number,
 ): Promise<{ residual: ImageResidual; bytes: number; decoded: Raster } | undefined> {
   let budget = Math.floor(Math.min(targetBytes - sizeWith(), MAX_RESIDUAL_BYTES));
-  let shapes = choice.shapes;
+  // The shape the first try chose: a few bytes fewer do not change which shape is best, so the next tries fit only it.
+  let chosen: ResidualShape | undefined;
   for (let attempt = 0; attempt < RESIDUAL_FILL_TRIES && budget > 0; attempt++) {
-    const fitted = attempt === 0 ? await search.search(image, filteredField, budget, choice, deadline) : fitResidual(image, filteredField, budget, { ...choice, shapes });
+    const fitted = chosen === undefined
+      ? await search.search(image, filteredField, budget, choice, deadline)
+      : fitResidual(image, filteredField, budget, { ...choice, shapes: [chosen] });
     if (fitted === undefined) return undefined;
     const over = sizeWith(fitted.residual) - targetBytes;
     if (over <= 0 || attempt === RESIDUAL_FILL_TRIES - 1) {
@@ -498,8 +501,7 @@ async function addResidualToFill(
     // Below the residual as fitted, not the budget: the finest step that fits may have left bytes unused, and the
     // same budget less the overshoot could give the same residual again.
     budget = fitted.bytes - over;
-    // A few bytes fewer do not change which shape is best: the next tries fit only the one chosen.
-    shapes = [fitted.shape];
+    chosen = fitted.shape;
   }
   return undefined;
 }
