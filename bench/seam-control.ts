@@ -7,7 +7,7 @@
  * (a Gaussian blur of the source, mozjpeg and WebP at the quality whose
  * file is nearest the rate), beside snf's from a bench's results.json.
  *
- *   npm run build && node dist/bench/seam-control.js ../shared/data/kodak [--grid 4x4] [--bpp 0.5]
+ *   npm run build && node dist/bench/seam-control.js ../shared/data/kodak [--grid 4x4] [--bpp 0.5] [--edges even|content]
  *     [--bench bench/results/kodak-full-s18/results.json]
  */
 import { readdirSync, readFileSync, statSync } from 'node:fs';
@@ -16,6 +16,8 @@ import sharp from 'sharp';
 import type { Raster } from '../src/raster.js';
 import { seamRatio } from '../src/metrics/seams.js';
 import { readRgb } from './rgb-source.js';
+import { DEFAULT_OVERLAP } from '../src/encoder/architecture.js';
+import { tileEdges, type TileEdgeMode } from '../src/encoder/tile-edges.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);
@@ -61,13 +63,16 @@ function benchSeams(file: string | undefined, bpp: number): Map<string, number> 
 
 const [columns, rows] = option('grid', '4x4').split('x').map(Number) as [number, number];
 const bpp = Number(option('bpp', '0.5'));
+const edgeMode = option('edges', 'even') as TileEdgeMode;
 const snf = benchSeams(process.argv.includes('--bench') ? option('bench', '') : undefined, bpp);
-console.log(`Seam ratio on the lines either side of a ${columns}×${rows} grid's inner edges; codecs without tiles at about ${bpp} bpp.\n`);
+console.log(`Seam ratio on the lines either side of a ${columns}×${rows} grid's inner edges (${edgeMode} edges); codecs without tiles at about ${bpp} bpp.\n`);
 console.log('| image | blur σ 1 | mozjpeg | WebP | snf (bench) |');
 console.log('| --- | ---: | ---: | ---: | ---: |');
 for (const file of inputs()) {
   const image = await readRgb(file);
-  const ratio = (decoded: Raster): string => seamRatio(image, decoded, columns, rows).ratio.toFixed(2);
+  // The lines snf's tiles would have: equal tiles', or where the encoder's content edges put them (tile-edges.ts).
+  const [xs, ys] = tileEdges(image, columns, rows, DEFAULT_OVERLAP, edgeMode);
+  const ratio = (decoded: Raster): string => seamRatio(image, decoded, { xs, ys }).ratio.toFixed(2);
   const raw = { raw: { width: image.width, height: image.height, channels: image.channels } } as const;
   const blurred = await sharp(Buffer.from(image.data), raw).blur(1).raw().toBuffer();
   const bytes = (bpp * image.width * image.height) / 8;

@@ -148,7 +148,7 @@ for (const image of images) {
       const result = await encodeImage(raster, { bpp, steps, engine: await engineByName('auto'), ...options });
       const tiled = result.tiles.columns * result.tiles.rows > 1;
       const decoded = await decodeImage(result.bytes);
-      const seams = tiled ? seamRatio(raster, decoded, result.tiles.columns, result.tiles.rows).ratio : undefined;
+      const seams = tiled ? seamRatio(raster, decoded, result.tiles).ratio : undefined;
       const row = {
         study, image, variant: variant.name, bpp, resize, steps, psnr: result.psnr, actualBpp: (result.bytes.length * 8) / (raster.width * raster.height),
         width: result.arch.width, ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), depth: result.arch.depth, params: result.params, alpha: result.alpha, lr: result.lr, bitsPerParam: result.bitsPerParam, seconds: result.seconds,

@@ -24,18 +24,21 @@ const arch = appendixArch;
 const tensors = appendixTensors;
 const gray = (width: number, height: number, overlap?: number[]): SnfHeader => ({ ...(grayHeader(width, overlap) as ImageHeader), height });
 
-/** A blended gray image of `columns` × `rows` tiles; every network is the one of Appendix A.2. */
-function blendedImage(width: number, height: number, columns: number, rows: number, overlap: number[]): Uint8Array {
+/** A blended gray image of the cells of `grid` ([columns, rows], or with cuts, spec §3.5); every network is the one of Appendix A.2. */
+function blendedImage(width: number, height: number, grid: number[], overlap: number[]): Uint8Array {
   return writeSnf({
     header: gray(width, height, overlap),
-    networks: gridRegions([width, height], [columns, rows]).map((region) => ({ region, arch, tensors: tensors([3, -2], 1, -100) })),
+    networks: gridRegions([width, height], grid).map((region) => ({ region, arch, tensors: tensors([3, -2], 1, -100) })),
   });
 }
 
 test('blend weights: a partition of unity, each network non-zero only inside its frame', () => {
-  for (const [size, cells] of [[20, 3], [7, 2], [100, 7], [9, 1], [16, 4]] as const) {
-    const most = maxOverlap([size], [cells])[0]!;
-    const regions = gridRegions([size], [cells]);
+  // Equal cells, and cells of a grid with cuts (spec §3.5, x.9): [20, 3, 5, 12] has cells of 5, 7 and 8.
+  for (const grid of [[20, 3], [7, 2], [100, 7], [9, 1], [16, 4], [20, 3, 5, 12], [9, 2, 2]] as const) {
+    const [size] = grid;
+    const cells = grid.slice(1);
+    const most = maxOverlap([size], cells)[0]!;
+    const regions = gridRegions([size], cells);
     for (let overlap = 0; overlap <= most; overlap++) {
       const frames = regions.map((cell) => extendRegion(cell, [size], [overlap]));
       for (let u = 0.05; u < size; u += 0.1) {
@@ -80,8 +83,12 @@ test('spec appendix A.5: blended networks, version 2.1', async () => {
 });
 
 test('blend header rules: grid only, one overlap per axis, at most half the smallest cell, version 2 only', () => {
-  const good = blendedImage(8, 6, 2, 2, [2, 1]);
+  const good = blendedImage(8, 6, [2, 2], [2, 1]);
   readSnf(good);
+  // With cuts the cells are the cuts' (x: 3 and 5 pixels), and so is the most overlap: 1 on x.
+  const cut = blendedImage(8, 6, [2, 2, 3, 3], [1, 1]);
+  assert.deepEqual(readSnf(cut).networks.map((n) => [...n.frame]), [[0, 0, 4, 4], [2, 0, 8, 4], [0, 2, 4, 6], [2, 2, 8, 6]]);
+  assert.equal(codeOf(() => readSnf(withHeader(cut, (h) => { h.blend.overlap = [2, 1]; }))), 'BAD_HEADER');
   const cases: [string, (h: Record<string, any>) => void][] = [ // eslint-disable-line @typescript-eslint/no-explicit-any
     ['blend not a map', (h) => { h.blend = 'linear'; }],
     ['overlap missing', (h) => { h.blend = {}; }],
@@ -116,12 +123,15 @@ test('the writer refuses blending what is not a grid, and an overlap the grid ca
   assert.deepEqual(readSnf(withHeader(single, (h) => { delete h.grid; })).header.blend, { overlap: [0, 0] });
 });
 
-test('a blended file decodes at any size as spec §3.5 and §4.3 say, pixel for pixel', async () => {
-  const [width, height, columns, rows, overlap] = [12, 8, 3, 2, [2, 2]] as const;
-  const bytes = blendedImage(width, height, columns, rows, [...overlap]);
+test('a blended file decodes at any size as spec §3.5 and §4.3 say, pixel for pixel, with equal cells or cuts', async () => {
+  for (const [grid, overlap] of [[[3, 2], [2, 2]], [[3, 2, 5, 9, 3], [1, 1]]] as const) await checkBlendedDecode(12, 8, [...grid], overlap);
+});
+
+async function checkBlendedDecode(width: number, height: number, grid: number[], overlap: readonly [number, number]): Promise<void> {
+  const bytes = blendedImage(width, height, grid, [...overlap]);
   // An independent evaluation of the spec's formulas for the Appendix A.2 network (W0 = [1.5, −1], b0 = 0.25, W1 = −0.78125).
   const field = (x: number, y: number): number => -0.78125 * Math.sin(30 * (1.5 * x - y + 0.25));
-  const cells = gridRegions([width, height], [columns, rows]);
+  const cells = gridRegions([width, height], grid);
   for (const [outWidth, outHeight] of [[12, 8], [24, 16], [17, 5]] as const) {
     const image = await decodeImage(bytes, { width: outWidth, height: outHeight });
     for (let j = 0; j < outHeight; j++) {
@@ -140,7 +150,7 @@ test('a blended file decodes at any size as spec §3.5 and §4.3 say, pixel for 
       }
     }
   }
-});
+}
 
 test('encodeImage --overlap: blended tiles, a 4.3 file, PSNR measured on the decoded file; a bad overlap is refused before training', async () => {
   const { data, info } = await sharp(readFileSync(path.join(FIXTURES, 'kodim-crop32.png'))).removeAlpha().raw().toBuffer({ resolveWithObject: true });

@@ -581,9 +581,18 @@ test('regions: a grid, derived exactly as the encoder tiles, or one region per n
   assert.equal(explicit.grid, undefined);
   assert.deepEqual(explicit.networks.map((n: Json) => n.region), [[4, 0, 7, 3], [0, 0, 4, 3], [0, 3, 4, 5], [4, 3, 7, 5]]);
   assertSameFile(readSnf(unordered), unorderedImage());
+  // Row-major cells of other sizes: a grid with cuts (spec §3.5, x.9), the inner edges after the cells.
   const uneven = { ...tiledImage(), networks: tiledImage().networks.map((n, i) => ({ ...n, region: [[0, 0, 3, 3], [3, 0, 7, 3], [0, 3, 3, 5], [3, 3, 7, 5]][i]! })) };
-  assert.equal(headerOf(writeSnf(uneven)).grid, undefined);
-  assertSameFile(readSnf(writeSnf(uneven)), uneven);
+  const cut = writeSnf(uneven);
+  assert.deepEqual(headerOf(cut).grid, [2, 2, 3, 3]);
+  assert.ok(headerOf(cut).networks.every((n: Json) => n.region === undefined));
+  assert.equal(cut[9], 9);
+  assertSameFile(readSnf(cut), uneven);
+  assert.deepEqual(gridRegions([7, 5], [2, 2, 3, 3]), [[0, 0, 3, 3], [3, 0, 7, 3], [0, 3, 3, 5], [3, 3, 7, 5]]);
+  // Cells that are not a grid's (rows that do not share their edges) keep their regions.
+  const ragged = { ...tiledImage(), networks: tiledImage().networks.map((n, i) => ({ ...n, region: [[0, 0, 3, 3], [3, 0, 7, 3], [0, 3, 4, 5], [4, 3, 7, 5]][i]! })) };
+  assert.equal(headerOf(writeSnf(ragged)).grid, undefined);
+  assertSameFile(readSnf(writeSnf(ragged)), ragged);
 
   const cases: [string, (h: Json) => void][] = [
     ['grid and a region', (h) => { h.networks[0].region = [0, 0, 4, 3]; }],
@@ -596,8 +605,16 @@ test('regions: a grid, derived exactly as the encoder tiles, or one region per n
     ['grid not integers', (h) => { h.grid = [2, 2.5]; }],
     ['grid a map', (h) => { h.grid = { columns: 2, rows: 2 }; }],
     ['neither grid nor regions for 4 networks', (h) => { delete h.grid; }],
+    ['grid with one of two cuts', (h) => { h.grid = [2, 2, 3]; }],
+    ['grid with a cut too many', (h) => { h.grid = [2, 2, 3, 3, 4]; }],
+    ['grid with a cut at 0', (h) => { h.grid = [2, 2, 0, 3]; }],
+    ['grid with a cut at the edge', (h) => { h.grid = [2, 2, 7, 3]; }],
+    ['grid with a cut past the edge', (h) => { h.grid = [2, 2, 3, 6]; }],
+    ['grid with a cut not an integer', (h) => { h.grid = [2, 2, 3.5, 3]; }],
   ];
   for (const [what, mutate] of cases) rejects(withHeader(writeSnf(tiledImage()), mutate), 'BAD_HEADER', what);
+  // Cuts that fall where equal cells would are valid, only not what writers write.
+  readSnf(withHeader(writeSnf(tiledImage()), (h) => { h.grid = [2, 2, 4, 3]; }));
   rejects(withHeader(unordered, (h) => { delete h.networks[2].region; }), 'BAD_HEADER', 'one region missing');
   rejects(withHeader(unordered, (h) => { h.grid = [2, 2]; }), 'BAD_HEADER', 'regions and a grid');
   // The default grid [1, 1] of a single network is the same as writing it.
@@ -613,7 +630,8 @@ test('regions: a grid, derived exactly as the encoder tiles, or one region per n
   assert.deepEqual(readSnf(even).networks.map((n) => n.region), [[0, 33], [33, 67], [67, 100]]);
   rejects(withHeader(even, (h) => { h.grid = [3, 1]; }), 'BAD_HEADER', 'audio grid of two axes');
   rejects(withHeader(even, (h) => { h.grid = [101]; }), 'BAD_HEADER', 'audio grid longer than the clip');
-  assert.equal(headerOf(writeSnf(audio([[0, 40], [40, 100]]))).grid, undefined);
+  assert.deepEqual(headerOf(writeSnf(audio([[0, 40], [40, 100]]))).grid, [2, 40]);
+  rejects(withHeader(even, (h) => { h.grid = [3, 50, 40]; }), 'BAD_HEADER', 'audio cuts that do not rise');
 });
 
 test('rejects regions that do not tile the signal', () => {
@@ -845,6 +863,29 @@ test('spec appendix A.3: a grid, an arch override and training metadata', () => 
   assert.deepEqual(file.networks.map((n) => [[...n.region], n.arch.omega, n.bytes]), [[[0, 0, 1, 1], 30, 4], [[1, 0, 2, 1], 20, 3]]);
   assert.deepEqual([...networkParams(file.networks[1]!)], [0.5, 0.5, -0.25, 0.5, 0]);
   assert.deepEqual(file.header.train, { steps: 300, psnr: 40 });
+});
+
+test('spec appendix A.17: a grid with cuts, version 1.9', async () => {
+  const expected = fromHex(`89534e460d0a1a0a01090000a8000000 87a46b696e64a5696d616765a5776964
+    746803a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea46772696493020101a86e657477
+    6f726b739282a174c414040000003f04 0000803e080000003c020000803fa162
+    0483a46172636883a5776964746801a5 646570746801a56f6d65676114a174c4
+    14040000003f040000803e080000003c 020000803fa1620307000000af017d0c
+    93621065f79bc2`);
+  const networks = (edge: number): SnfNetworkInput[] => [
+    { region: [0, 0, edge, 1], arch: appendixArch, tensors: appendixTensors([3, -2], 1, -100) },
+    { region: [edge, 0, 3, 1], arch: { ...appendixArch, omega: 20 }, tensors: appendixTensors([1, 1], -1, 64) },
+  ];
+  const bytes = writeSnf({ tensorTables: 'float32', header: grayHeader(3), networks: networks(1) });
+  assert.equal(bytes.length, 199);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual(readSnf(expected).networks.map((n) => [...n.region]), [[0, 0, 1, 1], [1, 0, 3, 1]]);
+  assert.deepEqual([...(await decodeImage(expected)).data], [34, 162, 128]);
+  // Equal cells are written in the plain form, version 1.0, and decode otherwise.
+  const even = writeSnf({ tensorTables: 'float32', header: grayHeader(3), networks: networks(2) });
+  assert.deepEqual([even[8], even[9]], [1, 0]);
+  assert.deepEqual([...(await decodeImage(even)).data], [192, 226, 189]);
 });
 
 /** The two networks of Appendix A.8: A.2's, and one of width 2 with A.2's bits and steps. */

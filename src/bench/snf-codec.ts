@@ -59,6 +59,8 @@ export interface SnfPoint {
   readonly seams?: number;
   /** Tiles as CxR and the pixels they overlap (0: hard edges). */
   readonly tiles?: string;
+  /** The tiles' inner edges on x and y (`--tile-edges`), with more than one tile. Absent from entries before session 39 (equal tiles). */
+  readonly tileEdges?: { readonly xs: readonly number[]; readonly ys: readonly number[] };
   readonly overlap?: number;
   /** Each tile's network width, when they differ (`--allocation detail`). */
   readonly widths?: number[];
@@ -98,6 +100,7 @@ export async function measureSnfPoint(
     tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap,
     ...(new Set(result.widths).size > 1 ? { widths: result.widths } : {}), tilePsnrMin: reportPsnr(Math.min(...result.tilePsnrs)).psnr, tune: result.tune, restarts: result.restarts,
     residualBytes: result.residualBytes,
-    ...(result.tiles.columns * result.tiles.rows > 1 ? { seams: seamRatio(image, decoded, result.tiles.columns, result.tiles.rows).ratio } : {}),
+    ...(result.tiles.columns * result.tiles.rows > 1
+      ? { tileEdges: { xs: result.tiles.xs, ys: result.tiles.ys }, seams: seamRatio(image, decoded, result.tiles).ratio } : {}),
   };
 }

@@ -1,7 +1,7 @@
 import { parameterCount } from '../kernels/arch.js';
 import { filterClasses } from '../kernels/post-filter.js';
 import { RESIDUAL_STEP_UNIT, stepGrowth } from '../kernels/residual.js';
-import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
+import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, findGrid, gridAxisEdges, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 
 /** What the major version says of how the file is stored (spec §2.2), for the format line. */
@@ -11,6 +11,23 @@ function formatNotes(major: number, headerMapBytes: number): string {
     ...(major >= SHARED_CONTEXTS_VERSION_MAJOR ? ['streams with shared contexts'] : []),
   ];
   return notes.length === 0 ? '' : ` (${notes.join('; ')})`;
+}
+
+/**
+ * The tiles of an image of more than one network whose regions are a grid
+ * (spec §3.5): columns × rows and, for a grid with cuts, the inner edges on
+ * each axis. Undefined otherwise.
+ */
+function imageTiles(file: SnfFile): { columns: number; rows: number; xs?: number[]; ys?: number[] } | undefined {
+  const header = file.header;
+  if (header.kind !== 'image' || file.networks.length < 2) return undefined;
+  const sizes = [header.width, header.height];
+  const grid = findGrid(sizes, file.networks.map((network) => network.region));
+  if (grid === undefined) return undefined;
+  const [columns = 1, rows = 1] = grid;
+  if (grid.length === 2) return { columns, rows };
+  const [xs = [], ys = []] = gridAxisEdges(sizes, grid).map((edges) => edges.slice(1, -1));
+  return { columns, rows, xs, ys };
 }
 
 /** What `snfc info` shows: the signal, the networks and the coding gain over fp16. */
@@ -35,7 +52,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     // The header's MessagePack map, which files from version 3 store deflated (spec §2.2).
     headerMapBytes: inspectSnf(bytes).headerMapBytes,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
-    bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, overlap: header.blend?.overlap,
+    bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, tiles: imageTiles(file), overlap: header.blend?.overlap,
     filter: header.kind === 'image' && header.filter !== undefined
       ? { radius: header.filter.radius, cross: header.filter.cross, classes: filterClasses(header.filter), directions: header.filter.directions ?? 1 } : undefined,
     residual: header.kind === 'image' && header.residual !== undefined ? {
@@ -60,6 +77,8 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     `size:      ${bytes.length} bytes${pixels ? ` (${summary.bpp!.toFixed(3)} bpp)` : ''}${audio ? ` (${audio.kbps.toFixed(1)} kbps)` : ''}; payload ${payload}, header+container ${summary.headerBytes}`,
     `format:    snf ${summary.format}${formatNotes(bytes[8]!, summary.headerMapBytes)}`,
     `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
+    ...(summary.tiles ? [`tiles:     ${summary.tiles.columns}x${summary.tiles.rows}${summary.tiles.xs === undefined ? ', equal'
+      : `, inner edges at x ${summary.tiles.xs.join(' ')}, y ${summary.tiles.ys!.join(' ')} (a grid with cuts)`}`] : []),
     ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}${summary.filter.directions > 1 ? ` × ${summary.filter.directions} directions` : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
     ...(summary.residual ? [`residual:  DCT of 8x8 blocks, ${summary.residual.lumaCoefficients} luma${summary.residual.chromaCoefficients > 0 ? ` and ${summary.residual.chromaCoefficients} chroma` : ''} coefficients a block, step ${summary.residual.lumaStep} levels${summary.residual.stepAtFrequency7 > 1 ? ` (${summary.residual.stepAtFrequency7}x at frequency 7)` : ''}${residualAdaptation(summary.residual.adaptive)}, ${summary.residual.nonzero} nonzero`] : []),
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,

@@ -41,7 +41,7 @@ export const encodeCommand = {
       for (const [flag, value] of [['tune', options.tune], ['residual', options.residual]] as const) {
         if (value !== undefined) throw usageError(`--${flag} is for images; '${input}' is a WAV file`);
       }
-      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, allocation: _allocation, tune: _tune, filter: _filter, residual: _residual, ...shared } = options;
+      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, tileEdges: _tileEdges, allocation: _allocation, tune: _tune, filter: _filter, residual: _residual, ...shared } = options;
       return encodeAudioFile(argv, input, output, bytes, shared, engine);
     }
     if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);

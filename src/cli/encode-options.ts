@@ -2,6 +2,7 @@ import type { Argv } from 'yargs';
 import { ENGINE_NAMES } from '../encoder/engines.js';
 import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
 import { TILE_ALLOCATIONS } from '../encoder/tile-widths.js';
+import { TILE_EDGE_MODES } from '../encoder/tile-edges.js';
 import { TUNINGS } from '../encoder/contrast-weights.js';
 import { FILTER_MODES } from '../encoder/filter-fit.js';
 import { BUSY_RESIDUAL_SHARE, BUSY_RESIDUAL_SHARE_FROM_1_BPP, DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE } from '../encoder/architecture.js';
@@ -24,6 +25,7 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('bits', { type: 'string', describe: 'With --width and no --bpp: quantization bits of the body weights, 2–16 (first layer +4) [default: 8]' })
     .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each, or auto: tiles of about 192x128 pixels (1x1 for small images, 4x4 for 768x512) [default: auto]' })
     .option('overlap', { type: 'string', describe: 'Pixels each tile reaches into its neighbours, blended at decode so that no seam shows; 0: tiles meet edge to edge (a 2.0 file) [default: 4 with more than one tile]' })
+    .option('tile-edges', { type: 'string', describe: 'Where the tiles meet: content moves each inner edge, by at most an eighth of a tile, off the photo\'s own edges (a horizon, a shoreline) to the quietest band near it, where it is clearly quieter (a 4.9 file when an edge moved); even: equal tiles [default: content]' })
     .option('allocation', { type: 'string', describe: 'How --bpp shares its parameters among the tiles: detail (busy tiles get wider networks, smooth ones narrower) or equal (one width for all) [default: detail]' })
     .option('tune', { type: 'string', describe: 'What the fit minimizes, and how the DCT residual is chosen. balanced: the squared error weighted towards flat areas, where SSIM sees errors most, by (local variance + K)^-0.25 (^-0.5 on a busy photo, and on any photo up to 0.5 bpp), and the residual of the best PSNR + MS-SSIM, its quantization free to weigh the error of busy blocks less and to give them coarser steps than flat ones (MS-SSIM up, PSNR about level); ssim: weighted by ^-0.5, the residual of the best MS-SSIM (MS-SSIM up more, PSNR down); psnr: plain squared error, the residual of the best PSNR [default: balanced]' })
     .option('filter', { type: 'string', describe: 'Restoration filter: auto fits a small linear filter to the decoded image and stores it in the file, coefficients per class of local activity and direction (998 bytes on a photo at 1 bpp, fewer classes on smaller files, none where it would be over 2.5 % of the file; takes back some of the grain and blur, +0.3 to +0.6 dB on photos); off: none [default: auto]' })
@@ -84,6 +86,7 @@ export function parseEncodeOptions(argv: Record<string, unknown>): EncodeSetting
     restarts: restartsFlag(argv.restarts),
     tiles: argv.tiles === undefined || argv.tiles === 'auto' ? undefined : tilesFlag(argv.tiles),
     overlap: argv.overlap === undefined ? undefined : integerIn('overlap', argv.overlap, 0, 32768),
+    tileEdges: argv.tileEdges === undefined ? undefined : oneOf('tile-edges', argv.tileEdges, TILE_EDGE_MODES),
     allocation: argv.allocation === undefined ? undefined : oneOf('allocation', argv.allocation, TILE_ALLOCATIONS),
     tune: argv.tune === undefined ? undefined : oneOf('tune', argv.tune, TUNINGS),
     filter: argv.filter === undefined ? undefined : oneOf('filter', argv.filter, FILTER_MODES),

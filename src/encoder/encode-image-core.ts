@@ -9,7 +9,7 @@ import { residualSearchSeconds, searchInThisThread, type ResidualSearch } from '
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
 import {
-  DEFAULT_LIMITS, deflateMetadata, extendRegion, gridRegions, inspectSnf, maxOverlap, metadataSizes, networkParams, writeSnf, type PhotoMetadata,
+  DEFAULT_LIMITS, deflateMetadata, extendRegion, gridRegions, gridWithEdges, inspectSnf, maxOverlap, metadataSizes, networkParams, writeSnf, type PhotoMetadata,
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../format/index.js';
 import {
@@ -24,6 +24,7 @@ import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
 import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, type FilterMode } from './filter-fit.js';
+import { DEFAULT_TILE_EDGES, tileEdges, TILE_EDGE_MODES, type TileEdgeMode } from './tile-edges.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, tuningWeighting, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
 /** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
@@ -61,6 +62,12 @@ export interface ImageEncodeOptions extends FitSettings {
    * capacity (see docs/studies.md, seams). Default DEFAULT_FIT_MARGIN, at most `overlap`.
    */
   readonly fitMargin?: number;
+  /**
+   * Where the tiles' inner edges go: `content` moves each, by at most an eighth of a tile, off the photo's own edges
+   * to the quietest band near it (a grid with cuts, format x.9, written only where an edge moved); `even`: equal
+   * tiles. Default DEFAULT_TILE_EDGES (tile-edges.ts).
+   */
+  readonly tileEdges?: TileEdgeMode;
   /** Passes of the fit over every pixel, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
   readonly steps?: number;
   /**
@@ -124,7 +131,7 @@ export interface ImageEncodeOptions extends FitSettings {
 export interface ImageEncodeResult extends EncodeResultCommon {
   /** PSNR (dB, peak 255, all channels) of the decoded file against the input. */
   readonly psnr: number;
-  readonly tiles: { readonly columns: number; readonly rows: number };
+  readonly tiles: TileGrid;
   /** Pixels of overlap blended at each inner tile edge (0: none). */
   readonly overlap: number;
   /** Bytes the kept photo metadata adds to the file (0 without `photoMetadata`); `rateHit` does not count them. */
@@ -164,12 +171,22 @@ export function trainingPsnr(loss: number): number {
 const LAYOUTS = { 1: 'gray', 2: 'graya', 3: 'rgb', 4: 'rgba' } as const;
 type ImageRegion = readonly [number, number, number, number];
 
+/** The tiles of an encode: columns × rows, and the inner edges on x and y (spec §3.5's grid, with cuts where they are not equal tiles'). */
+export interface TileGrid {
+  readonly columns: number;
+  readonly rows: number;
+  readonly xs: readonly number[];
+  readonly ys: readonly number[];
+}
+
 /**
  * Splits the image into `columns` × `rows` tiles, row by row, with the
- * format's grid rule (spec §3.5), so that the writer stores them as a grid.
+ * format's grid rule (spec §3.5), so that the writer stores them as a grid;
+ * at the inner edges `edges` gives ([x edges, y edges]), else equal tiles.
  */
-export function tileRegions(width: number, height: number, columns: number, rows: number): ImageRegion[] {
-  return gridRegions([width, height], [columns, rows]) as unknown as ImageRegion[];
+export function tileRegions(width: number, height: number, columns: number, rows: number, edges?: readonly [readonly number[], readonly number[]]): ImageRegion[] {
+  const grid = edges === undefined ? [columns, rows] : gridWithEdges([width, height], [columns, rows], edges);
+  return gridRegions([width, height], grid) as unknown as ImageRegion[];
 }
 
 /**
@@ -258,7 +275,7 @@ function checkMetadataSize(stored: StoredMetadata | undefined): void {
 export function planEncode(
   image: Raster, options: ImageEncodeOptions = {}, detail: number = regionDetail(image, [0, 0, image.width, image.height]),
 ): {
-  tiling: { columns: number; rows: number }; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number; widths: number[];
+  tiling: TileGrid; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number; widths: number[];
   /** Default fit passes for this plan (`defaultPasses` of its parameters × pixels). */
   passes: number;
 } {
@@ -291,17 +308,21 @@ export function planEncode(
   if (!Number.isInteger(overlap) || overlap < 0 || overlap > most) {
     throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
   }
-  const widths = tileWidthsFor(image, tiling, arch, rateMode && options.width === undefined, options);
+  const edgeMode = options.tileEdges ?? DEFAULT_TILE_EDGES;
+  if (!TILE_EDGE_MODES.includes(edgeMode)) throw new EncodeOptionsError(`tileEdges must be one of ${TILE_EDGE_MODES.join(', ')}; got ${String(edgeMode)}`);
+  const [xs, ys] = tileEdges(image, tiling.columns, tiling.rows, overlap, edgeMode);
+  const grid: TileGrid = { columns: tiling.columns, rows: tiling.rows, xs, ys };
+  const widths = tileWidthsFor(image, grid, arch, rateMode && options.width === undefined, options);
   // Parameters × pixels of every network: the default passes spend about the same work per pixel at any rate.
   const work = parametersOfWidths(arch, widths) * (pixels / widths.length);
-  return { tiling, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels, bitsPerParam) };
+  return { tiling: grid, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels, bitsPerParam) };
 }
 
 /**
  * The width of every tile's network: `options.tileWidths` when given (checked),
  * else the allocation's for a planned rate, else `arch.width` for all.
  */
-function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number }, arch: SirenArch, planned: boolean, options: ImageEncodeOptions): number[] {
+function tileWidthsFor(image: Raster, tiling: TileGrid, arch: SirenArch, planned: boolean, options: ImageEncodeOptions): number[] {
   const count = tiling.columns * tiling.rows;
   const allocation = options.allocation ?? 'detail';
   if (!TILE_ALLOCATIONS.includes(allocation)) throw new EncodeOptionsError(`allocation must be one of ${TILE_ALLOCATIONS.join(', ')}; got ${String(allocation)}`);
@@ -312,7 +333,7 @@ function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number },
       throw new EncodeOptionsError(`tileWidths must be ${count} whole widths from 1 to ${DEFAULT_LIMITS.maxUnits}, one per tile`);
     }
   } else if (planned && count > 1 && allocation === 'detail') {
-    widths = allocatedWidths(arch, allocationDetails(image, tileRegions(image.width, image.height, tiling.columns, tiling.rows)));
+    widths = allocatedWidths(arch, allocationDetails(image, tileRegions(image.width, image.height, tiling.columns, tiling.rows, [tiling.xs, tiling.ys])));
   } else {
     return new Array<number>(count).fill(arch.width);
   }
@@ -362,7 +383,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   if (!TUNINGS.includes(tune)) throw new EncodeOptionsError(`tune must be one of ${TUNINGS.join(', ')}; got ${String(tune)}`);
   const weighting = options.contrastWeighting ?? tuningWeighting(tune, detail, fullBpp);
   const variance = weighting.strength !== 0 ? localLumaVariance(image, weighting.radius) : undefined;
-  const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows).map((region, index) => {
+  const tiles: Tile[] = tileRegions(image.width, image.height, tiling.columns, tiling.rows, [tiling.xs, tiling.ys]).map((region, index) => {
     const frame = (blend === undefined ? region : extendRegion(region, [image.width, image.height], blend.overlap)) as unknown as ImageRegion;
     const margin = Math.min(overlap, options.fitMargin ?? DEFAULT_FIT_MARGIN);
     const fitted = extendRegion(region, [image.width, image.height], [margin, margin]) as unknown as ImageRegion;

@@ -56,6 +56,8 @@ export const RESIDUAL_VERSION_MINOR = 6;
 export const GRADED_RESIDUAL_VERSION_MINOR = 7;
 /** Minor version of files whose residual's step grows with the field's activity (`res.a`, `res.e`, spec §3.11): x.8. */
 export const ADAPTIVE_RESIDUAL_VERSION_MINOR = 8;
+/** Minor version of files whose grid states its inner edges (a grid with cuts, spec §3.5): x.9. */
+export const CUT_GRID_VERSION_MINOR = 9;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

@@ -291,7 +291,10 @@ export function signalSizes(header: SnfHeader): number[] {
   return header.kind === 'image' ? [header.width, header.height] : [header.length];
 }
 
-/** `grid` (spec §3.5): one integer per axis, each from 1 to the signal's size on that axis, with one network per cell. */
+/**
+ * `grid` (spec §3.5): one integer per axis, each from 1 to the signal's size on that axis, with one network per cell;
+ * a grid with cuts (format x.9) follows them with each axis's inner edges, rising strictly inside the axis.
+ */
 function validateGrid(value: HeaderValue | undefined, header: SnfHeader, networks: number): number[] {
   const sizes = signalSizes(header);
   const names = header.kind === 'image' ? ['columns', 'rows'] : ['segments'];
@@ -300,10 +303,24 @@ function validateGrid(value: HeaderValue | undefined, header: SnfHeader, network
     return sizes.map(() => 1);
   }
   const g = array(value, 'grid');
-  if (g.length !== sizes.length) bad('grid', `${sizes.length} integer${sizes.length > 1 ? 's' : ''} [${names.join(', ')}]`, g);
-  const grid = g.map((cells, i) => int(cells, `grid[${i}] (${names[i]})`, 1, sizes[i]!));
-  const cells = grid.reduce((product, c) => product * c, 1);
-  if (cells !== networks) fail('BAD_HEADER', `bad header: grid [${grid.join(', ')}] has ${cells} cells but the header has ${networks} networks`);
+  const counts = g.slice(0, sizes.length).map((cells, i) => int(cells, `grid[${i}] (${names[i]})`, 1, sizes[i]!));
+  const innerEdges = counts.reduce((sum, c) => sum + c - 1, 0);
+  // With cuts the grid names every inner edge; a grid with some but not all of them is neither form.
+  if (g.length !== sizes.length && (innerEdges === 0 || g.length !== sizes.length + innerEdges)) {
+    bad('grid', `${sizes.length} integer${sizes.length > 1 ? 's' : ''} [${names.join(', ')}], or those and every inner edge (${sizes.length + innerEdges})`, g);
+  }
+  let at = sizes.length;
+  const grid = [...counts];
+  counts.forEach((cells, i) => {
+    if (g.length === sizes.length) return;
+    for (let k = 1, previous = 0; k < cells; k++, at++) {
+      // Each cell at least one unit wide: an edge lies past the one before it and before the axis's end.
+      previous = int(g[at], `grid[${at}] (inner edge ${k} of ${names[i]})`, previous + 1, sizes[i]! - (cells - k));
+      grid.push(previous);
+    }
+  });
+  const cells = counts.reduce((product, c) => product * c, 1);
+  if (cells !== networks) fail('BAD_HEADER', `bad header: grid [${counts.join(', ')}] has ${cells} cells but the header has ${networks} networks`);
   return grid;
 }
 

@@ -22,7 +22,7 @@ export {
   METADATA_KINDS, deflateMetadata, inflateMetadata, metadataSizes, type MetadataKind, type MetadataEntry, type StoredMetadata,
   type PhotoMetadata,
 } from './metadata.js';
-export { gridRegions, extendRegion, maxOverlap } from './tiling.js';
+export { findGrid, gridRegions, gridWithEdges, gridAxisEdges, extendRegion, maxOverlap } from './tiling.js';
 export { codeOfStep, gridStepAtLeast, stepOfCode, STEP_MANTISSAS } from './step-grid.js';
 export { blendWeight } from '../kernels/blend.js';
 export { MAX_FOURIER_LEVELS, encodeCoordinates, encodedInputs } from '../kernels/input-encoding.js';

@@ -21,28 +21,66 @@ export function gridEdge(k: number, size: number, cells: number): number {
 }
 
 /**
+ * The cells a grid has on each axis: its first `axes` integers (spec §3.5).
+ * A grid with cuts (format x.9) follows them with each axis's inner edges.
+ */
+export function gridCells(grid: readonly number[], axes: number): number[] {
+  return Array.from({ length: axes }, (_, i) => grid[i] ?? 1);
+}
+
+/**
+ * Every edge of a grid on each axis, from 0 to the axis's size (spec §3.5):
+ * `grid` = [cells per axis…] gives equal cells (`gridEdge`); a grid with
+ * cuts (format x.9), [cells per axis…, axis 0's inner edges…, axis 1's…],
+ * gives its own. The caller checks the grid (header.ts, validateGrid).
+ */
+export function gridAxisEdges(sizes: readonly number[], grid: readonly number[]): number[][] {
+  const cells = gridCells(grid, sizes.length);
+  const cut = grid.length > sizes.length;
+  let next = sizes.length;
+  return sizes.map((size, i) => {
+    const edges = [0];
+    for (let k = 1; k < cells[i]!; k++) edges.push(cut ? grid[next++]! : gridEdge(k, size, cells[i]!));
+    edges.push(size);
+    return edges;
+  });
+}
+
+/**
+ * The grid of `sizes` with `cells` per axis and the inner edges `inner[i]`
+ * on axis i: the plain grid [cells…] where every axis's edges are the equal
+ * cells' (what writers SHOULD write then, spec §3.5), else the grid with
+ * cuts (format x.9).
+ */
+export function gridWithEdges(sizes: readonly number[], cells: readonly number[], inner: readonly (readonly number[])[]): number[] {
+  const even = sizes.every((size, i) => inner[i]!.every((edge, k) => edge === gridEdge(k + 1, size, cells[i]!)));
+  return even ? [...cells] : [...cells, ...inner.flat()];
+}
+
+/** Whether `grid` states its inner edges (a grid with cuts, format x.9) for a signal of `axes` axes. */
+export function gridHasCuts(grid: readonly number[], axes: number): boolean {
+  return grid.length > axes;
+}
+
+/**
  * The regions of a grid (spec §3.5), in row-major order: for images
- * `sizes` = [width, height] and `grid` = [columns, rows], giving
- * [x0, y0, x1, y1] per cell; for audio `sizes` = [length] and `grid` =
- * [segments], giving [s0, s1]. The caller checks 1 ≤ grid[i] ≤ sizes[i].
+ * `sizes` = [width, height] and `grid` = [columns, rows] (and, with cuts,
+ * their inner edges), giving [x0, y0, x1, y1] per cell; for audio `sizes` =
+ * [length] and `grid` = [segments…], giving [s0, s1]. The caller checks the grid.
  */
 export function gridRegions(sizes: readonly number[], grid: readonly number[]): number[][] {
-  const [columns = 1, rows = 1] = grid;
-  const [width = 1, height = 1] = sizes;
+  const [xs = [0, 1], ys = [0, 1]] = gridAxisEdges(sizes, grid);
   const regions: number[][] = [];
-  for (let r = 0; r < rows; r++) {
-    for (let c = 0; c < columns; c++) {
-      const x0 = gridEdge(c, width, columns);
-      const x1 = gridEdge(c + 1, width, columns);
-      regions.push(grid.length === 1 ? [x0, x1] : [x0, gridEdge(r, height, rows), x1, gridEdge(r + 1, height, rows)]);
-    }
+  for (let r = 0; r + 1 < ys.length; r++) {
+    for (let c = 0; c + 1 < xs.length; c++) regions.push(sizes.length === 1 ? [xs[c]!, xs[c + 1]!] : [xs[c]!, ys[r]!, xs[c + 1]!, ys[r + 1]!]);
   }
   return regions;
 }
 
 /**
  * The grid whose `gridRegions` are exactly `regions`, in this order, or
- * undefined if there is none. O(n) for n regions.
+ * undefined if there is none: the plain grid where the cells are equal,
+ * else the grid with cuts. O(n) for n regions.
  */
 export function findGrid(sizes: readonly number[], regions: readonly (readonly number[])[]): number[] | undefined {
   const n = regions.length;
@@ -54,8 +92,13 @@ export function findGrid(sizes: readonly number[], regions: readonly (readonly n
     if (columns === -1) columns = n;
   }
   if (columns === 0 || n % columns !== 0) return undefined;
-  const grid = sizes.length === 2 ? [columns, n / columns] : [columns];
-  if (grid.some((cells, i) => cells > sizes[i]!)) return undefined;
+  const cells = sizes.length === 2 ? [columns, n / columns] : [columns];
+  if (cells.some((count, i) => count > sizes[i]!)) return undefined;
+  // The inner edges: where the first row's cells end on x, where the first column's end on y.
+  const axes = sizes.length;
+  const inner = cells.map((count, i) => Array.from({ length: count - 1 }, (_, k) => regions[i === 0 ? k : k * columns]![i + axes]!));
+  if (inner.some((edges, i) => edges.some((edge, k) => !Number.isSafeInteger(edge) || edge <= (k === 0 ? 0 : edges[k - 1]!) || edge >= sizes[i]!))) return undefined;
+  const grid = gridWithEdges(sizes, cells, inner);
   const derived = gridRegions(sizes, grid);
   for (let i = 0; i < n; i++) {
     const r = regions[i]!;
@@ -157,10 +200,9 @@ export function extendRegion(cell: readonly number[], sizes: readonly number[], 
  * smallest cell, so that the ramps of a cell's two inner edges never meet.
  */
 export function maxOverlap(sizes: readonly number[], grid: readonly number[]): number[] {
-  return sizes.map((size, i) => {
-    const cells = grid[i] ?? 1;
-    let smallest = size;
-    for (let k = 0; k < cells; k++) smallest = Math.min(smallest, gridEdge(k + 1, size, cells) - gridEdge(k, size, cells));
+  return gridAxisEdges(sizes, grid).map((edges) => {
+    let smallest = Infinity;
+    for (let k = 1; k < edges.length; k++) smallest = Math.min(smallest, edges[k]! - edges[k - 1]!);
     return Math.floor(smallest / 2);
   });
 }

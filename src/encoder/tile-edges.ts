@@ -1,0 +1,86 @@
+/**
+ * Where the tiles' inner edges go (spec §3.5, a grid with cuts, format x.9).
+ * Equal tiles put their edges where the arithmetic says, and on some photos
+ * that is on the scene's own edges: kodim16's shoreline runs along the
+ * middle row of a 4 × 4 grid. There two networks each fit half an edge, and
+ * their cross-fade runs along it. So each inner edge may move a little (an
+ * eighth of a tile), to the quietest band near it: the one whose luma
+ * gradient, summed over the lines that the cross-fade covers, is least. It
+ * moves only where that band is clearly quieter than the equal tiles' edge,
+ * so photos with nothing on their tile edges keep the plain grid and their
+ * bytes.
+ */
+import type { Raster } from '../raster.js';
+import { gridEdge } from '../format/tiling.js';
+
+/** How the encoder places the tiles' inner edges: near the equal tiles' where the photo is quietest, or exactly there. */
+export type TileEdgeMode = 'content' | 'even';
+export const TILE_EDGE_MODES: readonly TileEdgeMode[] = ['content', 'even'];
+export const DEFAULT_TILE_EDGES: TileEdgeMode = 'content';
+
+/** How far an edge may move: this fraction of its tile's side, so that tiles stay within a quarter of equal. */
+const MOST_SHIFT = 1 / 8;
+/** An edge moves only to a band whose gradient is at most this fraction of the equal edge's. */
+const QUIETER = 0.75;
+
+/**
+ * Each axis's inner edges, [x edges, y edges], for `columns` × `rows` tiles of
+ * `image` whose networks blend over `overlap` pixels each side of an edge.
+ */
+export function tileEdges(image: Raster, columns: number, rows: number, overlap: number, mode: TileEdgeMode): [number[], number[]] {
+  const even = (cells: number, size: number): number[] => Array.from({ length: cells - 1 }, (_, k) => gridEdge(k + 1, size, cells));
+  if (mode === 'even' || columns * rows === 1) return [even(columns, image.width), even(rows, image.height)];
+  const { across, down } = gradientProfiles(image);
+  // The lines a band covers: the cross-fade's, and at least two either side (the pixels by the edge).
+  const half = Math.max(2, overlap);
+  return [placeEdges(across, columns, half), placeEdges(down, rows, half)];
+}
+
+/**
+ * The inner edges of `cells` tiles over the lines of `profile` (one value a
+ * line: its gradient), each moved to the quietest band of 2·`half` lines
+ * within MOST_SHIFT of a tile of where equal tiles put it, if that band is
+ * QUIETER than the equal edge's; ties go to the nearer line.
+ */
+function placeEdges(profile: Float64Array, cells: number, half: number): number[] {
+  const size = profile.length;
+  // prefix[i]: the sum of lines 0 … i − 1, so that a band's sum is two reads.
+  const prefix = new Float64Array(size + 1);
+  for (let i = 0; i < size; i++) prefix[i + 1] = prefix[i]! + profile[i]!;
+  const band = (edge: number): number => prefix[Math.min(size, edge + half)]! - prefix[Math.max(0, edge - half)]!;
+  const shift = Math.floor((size / cells) * MOST_SHIFT);
+  const edges: number[] = [];
+  for (let k = 1; k < cells; k++) {
+    const equal = gridEdge(k, size, cells);
+    let best = equal;
+    for (let d = 1; d <= shift; d++) {
+      for (const edge of [equal - d, equal + d]) if (band(edge) < band(best)) best = edge;
+    }
+    edges.push(band(best) <= QUIETER * band(equal) ? best : equal);
+  }
+  return edges;
+}
+
+/**
+ * The photo's luma gradient summed along each line: `across[x]` over the
+ * column x, `down[y]` over the row y, each pixel's |∂x| + |∂y| (forward
+ * differences, BT.601 luma of the colour channels, or the one channel).
+ */
+function gradientProfiles(image: Raster): { across: Float64Array; down: Float64Array } {
+  const { width, height, channels, data } = image;
+  const luma = new Float64Array(width * height);
+  for (let i = 0; i < width * height; i++) {
+    const at = i * channels;
+    luma[i] = channels >= 3 ? 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]! : data[at]!;
+  }
+  const across = new Float64Array(width), down = new Float64Array(height);
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const g = (x + 1 < width ? Math.abs(luma[i + 1]! - luma[i]!) : 0) + (y + 1 < height ? Math.abs(luma[i + width]! - luma[i]!) : 0);
+      across[x]! += g;
+      down[y]! += g;
+    }
+  }
+  return { across, down };
+}
