@@ -13,8 +13,9 @@
 //                                              encoder's fit in 160 bytes
 //   fixtures/kodim-crop32-graded.snf           format 4.7: the same with a residual at a graded step (`g` = 32)
 //   fixtures/kodim-crop32-adaptive.snf         format 4.8: the same with adaptive steps too (`a` = 10, `e` = 8)
-//   fixtures/kodim-crop32-cuts.snf             format 4.9: 3×3 tiles blended over 2 px whose edges the encoder moved
-//                                              off the crop's own edges (a grid with cuts, spec §3.5)
+//   fixtures/kodim-shore32-cuts.snf            format 4.9: a 32×32 crop of kodim16's shoreline in 2×2 tiles blended
+//                                              over 2 px, whose middle row the encoder moved off the shore (a grid
+//                                              with cuts, spec §3.5)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -33,14 +34,14 @@ const fixtures = [
   ['kodim-crop32', ['--fourier', '0', '--metadata']],
   ['kodim-crop32-fourier', ['--fourier', '2']],
   ['kodim-crop32-tiles', ['--fourier', '2', '--tiles', '2x2', '--overlap', '2', '--filter', 'off']],
-  ['kodim-crop32-cuts', ['--fourier', '2', '--tiles', '3x3', '--overlap', '2', '--filter', 'off', '--tile-edges', 'content']],
+  ['kodim-shore32-cuts', ['--fourier', '2', '--tiles', '2x2', '--overlap', '2', '--filter', 'off', '--tile-edges', 'content'], 'fixtures/kodim-shore32.png'],
 ];
 const wanted = process.argv.slice(2);
-for (const [name, flags] of fixtures.filter(([name]) => wanted.length === 0 || wanted.includes(name))) {
+for (const [name, flags, source = 'fixtures/kodim-crop32.png'] of fixtures.filter(([name]) => wanted.length === 0 || wanted.includes(name))) {
   const snf = `fixtures/${name}.snf`;
   const png = `fixtures/${name}.decoded.png`;
   execFileSync(process.execPath, [
-    'bin/snfc.js', 'encode', 'fixtures/kodim-crop32.png', '-o', snf,
+    'bin/snfc.js', 'encode', source, '-o', snf,
     '--width', '10', '--depth', '2', '--steps', '150', '--seed', '1', ...flags, '--quiet', '--force',
   ], { stdio: 'inherit' });
   await writeReferenceDecode(name);

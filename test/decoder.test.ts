@@ -39,7 +39,7 @@ for (const [name, snf, png, major, minor] of [
   ['format 4.6 fixture (the 4.5 file with a DCT residual)', RESIDUAL_FIXTURE_SNF, RESIDUAL_FIXTURE_DECODED_PNG, 4, 6],
   ['format 4.7 fixture (the residual at a graded step)', GRADED_FIXTURE_SNF, GRADED_FIXTURE_DECODED_PNG, 4, 7],
   ['format 4.8 fixture (the residual\'s steps adapted to the field)', ADAPTIVE_FIXTURE_SNF, ADAPTIVE_FIXTURE_DECODED_PNG, 4, 8],
-  ['format 4.9 fixture (3×3 tiles, a grid with cuts)', CUTS_FIXTURE_SNF, CUTS_FIXTURE_DECODED_PNG, 4, 9],
+  ['format 4.9 fixture (2×2 tiles moved off a shoreline, a grid with cuts)', CUTS_FIXTURE_SNF, CUTS_FIXTURE_DECODED_PNG, 4, 9],
 ] as const) {
   test(`the committed ${name} decodes to its committed PNG, within ±1 per sample (spec §4.5)`, async () => {
     const bytes = new Uint8Array(readFileSync(snf));

@@ -34,6 +34,10 @@ test('tile edges: an edge on the scene\'s own edge moves to the nearest quiet ba
   assert.deepEqual(tileEdges(stepImage(64, 44), 2, 2, 2, 'content'), [[32], [32]]);
   assert.deepEqual(tileEdges(stepImage(64), 4, 4, 2, 'content'), [[16, 32, 48], [16, 32, 48]]);
   assert.deepEqual(tileEdges(stepImage(64, 32), 2, 2, 2, 'even'), [[32], [32]]);
+  // No tile narrower than twice the overlap: at the most overlap equal tiles allow, nothing moves.
+  assert.deepEqual(tileEdges(stepImage(64, 32), 2, 2, 16, 'content'), [[32], [32]]);
+  const [, near] = tileEdges(stepImage(64, 32), 2, 2, 14, 'content');
+  assert.ok(Math.abs(near[0]! - 32) <= 2, `y edge at ${near[0]}`);
   // One tile has no inner edge.
   assert.deepEqual(tileEdges(stepImage(64, 32), 1, 1, 0, 'content'), [[], []]);
 });
@@ -41,6 +45,7 @@ test('tile edges: an edge on the scene\'s own edge moves to the nearest quiet ba
 test('encodeImage: content edges are written as a grid with cuts (x.9) and decoded over the same cells; even edges as before', async () => {
   const image = stepImage(64, 32);
   const options = { width: 6, steps: 20, tiles: { columns: 2, rows: 2 }, overlap: 2, filter: 'off' as const, engine: await engineByName('auto') };
+  // Content edges are the default.
   const content = await encodeImage(image, options);
   assert.deepEqual(content.tiles.xs, [32]);
   assert.notEqual(content.tiles.ys[0], 32);

@@ -100,7 +100,9 @@ test('encodeImage: allocation by detail gives the busy tile the wider network, s
   assert.deepEqual(readSnf(detail.bytes).networks.map((network) => network.arch.width), detail.widths);
   const decoded = await decodeImage(detail.bytes);
   assert.ok(Math.abs(psnr(image, decoded) - detail.psnr) < 1e-9);
-  assert.deepEqual(detail.tilePsnrs, [[0, 0, 32, 32], [32, 0, 64, 32]].map((region) => psnrFromMse(regionMeanSquaredError(image, decoded, region as [number, number, number, number]))));
+  // Each tile's PSNR over its cell as the file has it (the edge between the smooth and the busy half may have moved: tile-edges.ts).
+  const cells = readSnf(detail.bytes).networks.map((network) => network.region as [number, number, number, number]);
+  assert.deepEqual(detail.tilePsnrs, cells.map((region) => psnrFromMse(regionMeanSquaredError(image, decoded, region))));
   const equal = await encodeImage(image, { ...options, allocation: 'equal' });
   assert.deepEqual(equal.widths, [equal.arch.width, equal.arch.width]);
   // A fixed width is not a rate to share: every tile gets it.

@@ -253,11 +253,11 @@ export async function loadRgb(file: string, resize?: { width: number; height: nu
 /** The resume key of one entry. */
 function entryKey(image: string, resize: string | null, codec: CodecName, point: number, snf: SnfBenchSettings): string {
   const settings = codec === 'snf'
-    // batch, tune, restarts and residual only when given, so that the keys of runs at the default stay as they were before they existed.
+    // batch, tune, restarts, residual and tile edges only when given, so that the keys of runs at the default stay as they were before they existed.
     ? {
       steps: snf.steps ?? null, time: snf.timeLimitSeconds ?? null, engine: snf.engine, seed: snf.seed ?? null, ...(snf.batch === undefined ? {} : { batch: snf.batch }),
       ...(snf.tune === undefined ? {} : { tune: snf.tune }), ...(snf.restarts === undefined ? {} : { restarts: snf.restarts }),
-      ...(snf.residual === undefined ? {} : { residual: snf.residual }),
+      ...(snf.residual === undefined ? {} : { residual: snf.residual }), ...(snf.tileEdges === undefined ? {} : { tileEdges: snf.tileEdges }),
     }
     : SHARP_SETTINGS[codec];
   return JSON.stringify([image, resize, codec, point, settings]);
@@ -564,7 +564,7 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
   out.push(`- Images: ${summary.images.length}${run.limit !== undefined ? ` (--limit ${run.limit})` : ''}${run.resize ? `, each scaled and centre-cropped to ${run.resize}` : ''}: ${summary.images.map((i) => path.basename(i)).join(', ')}`);
   if (codecs.includes('snf')) {
     const s = run.snf;
-    out.push(`- snf: engine ${s.engine}, steps ${s.steps ?? 'default'}, batch ${s.batch ?? 'default'}, time limit ${s.timeLimitSeconds === undefined ? 'none' : `${s.timeLimitSeconds} s`}, seed ${s.seed ?? 'default'}, tune ${s.tune ?? 'default'}${s.restarts === undefined ? '' : `, restarts ${s.restarts}`}`);
+    out.push(`- snf: engine ${s.engine}, steps ${s.steps ?? 'default'}, batch ${s.batch ?? 'default'}, time limit ${s.timeLimitSeconds === undefined ? 'none' : `${s.timeLimitSeconds} s`}, seed ${s.seed ?? 'default'}, tune ${s.tune ?? 'default'}${s.restarts === undefined ? '' : `, restarts ${s.restarts}`}${s.tileEdges === undefined ? '' : `, tile edges ${s.tileEdges}`}`);
   }
   const sharpCodecs = codecs.filter((c): c is SharpCodecName => c !== 'snf');
   if (sharpCodecs.length > 0) {

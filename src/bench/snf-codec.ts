@@ -4,6 +4,7 @@ import type { EngineName } from '../encoder/engines.js';
 import { msSsim } from '../metrics/ms-ssim.js';
 import { seamRatio } from '../metrics/seams.js';
 import type { Tuning } from '../encoder/contrast-weights.js';
+import type { TileEdgeMode } from '../encoder/tile-edges.js';
 
 /**
  * snf as a bench codec: encode at a target rate, decode the file with the
@@ -27,6 +28,8 @@ export interface SnfBenchSettings {
   readonly restarts?: number;
   /** Share of the rate given to the DCT residual (`--residual`); undefined: the encoder's default. */
   readonly residual?: number;
+  /** Where the tiles meet (`--tile-edges`); undefined: the encoder's default. */
+  readonly tileEdges?: TileEdgeMode;
 }
 
 /** One measured snf point. */
@@ -88,7 +91,7 @@ export async function measureSnfPoint(
   const started = performance.now();
   const result = await encodeImage(image, {
     bpp: targetBpp, steps: settings.steps, batch: settings.batch, timeLimitSeconds: settings.timeLimitSeconds, seed: settings.seed, tune: settings.tune, restarts: settings.restarts,
-    residual: settings.residual, engine: await engineByName(settings.engine), onStep,
+    residual: settings.residual, tileEdges: settings.tileEdges, engine: await engineByName(settings.engine), onStep,
   });
   const decoded = await decodeImage(result.bytes);
   const seconds = (performance.now() - started) / 1000;

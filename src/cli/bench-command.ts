@@ -13,6 +13,7 @@ import { engineFromFlag } from './engine-option.js';
 import { usageError } from './errors.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { restartsFlag } from './encode-options.js';
+import { TILE_EDGE_MODES } from '../encoder/tile-edges.js';
 
 /** A comma-separated flag value as trimmed, non-empty parts. */
 function listFlag(flag: string, value: unknown): string[] {
@@ -65,7 +66,7 @@ function benchProgress(quiet: boolean): BenchProgress | undefined {
 
 /** `snfc bench` on WAV files (run-audio-bench.ts). */
 async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<void> {
-  for (const flag of ['bpp', 'resize', 'limit', 'anchors', 'batch', 'tune', 'residual'] as const) {
+  for (const flag of ['bpp', 'resize', 'limit', 'anchors', 'batch', 'tune', 'residual', 'tile-edges'] as const) {
     if (argv[flag] !== undefined) throw usageError(`--${flag} is for images; these inputs are WAV audio`);
   }
   const kbps = argv.kbps === undefined ? undefined : unique('kbps', listFlag('kbps', argv.kbps).map((k) => positiveNumber('kbps', k, 512)));
@@ -102,6 +103,7 @@ export const benchCommand = {
     .option('seed', { type: 'string', describe: 'snf initialization seed [default: the encoder\'s]' })
     .option('tune', { type: 'string', describe: `What snf's fit minimizes: ${TUNINGS.join(', ')} (snfc encode --tune) [default: the encoder's]` })
     .option('restarts', { type: 'string', describe: `Fits of every snf network, the best kept (snfc encode --restarts), 1 to ${MAX_RESTARTS} [default: the encoder's]` })
+    .option('tile-edges', { type: 'string', describe: `Where snf's tiles meet: ${TILE_EDGE_MODES.join(' or ')} (snfc encode --tile-edges) [default: the encoder's]` })
     .option('residual', { type: 'string', describe: `Share of the rate snf gives its DCT residual (snfc encode --residual), 0 to ${MAX_RESIDUAL_SHARE} [default: the encoder's]` })
     .option('resize', { type: 'string', describe: 'Scale and centre-crop every image to WxH first (quick subsets)' })
     .option('limit', { type: 'string', describe: 'Use only the first N images' })
@@ -126,6 +128,7 @@ export const benchCommand = {
     const tune = argv.tune === undefined ? undefined : oneOf('tune', argv.tune, TUNINGS);
     const restarts = restartsFlag(argv.restarts);
     const residual = argv.residual === undefined ? undefined : numberIn('residual', argv.residual, 0, MAX_RESIDUAL_SHARE);
+    const tileEdges = argv.tileEdges === undefined ? undefined : oneOf('tile-edges', argv.tileEdges, TILE_EDGE_MODES);
     const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
     const resize = argv.resize === undefined ? undefined : sizeFlag('resize', argv.resize, 16384);
     const limit = argv.limit === undefined ? undefined : integerIn('limit', argv.limit, 1, 1_000_000);
@@ -138,7 +141,7 @@ export const benchCommand = {
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,
       outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
-      snf: { engine, steps, batch, timeLimitSeconds, seed, tune, restarts, residual },
+      snf: { engine, steps, batch, timeLimitSeconds, seed, tune, restarts, residual, tileEdges },
       anchorsPath: noAnchors ? null : typeof argv.anchors === 'string' ? argv.anchors : undefined,
       anchorsRequired: typeof argv.anchors === 'string',
       progress: benchProgress(argv.quiet === true),

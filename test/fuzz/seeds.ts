@@ -41,9 +41,9 @@ export const GRADED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-grad
 /** The same networks in format 4.8: the residual's steps also grow with the field's activity (spec §3.11 `a`, `e`), and its reference decode. */
 export const ADAPTIVE_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-adaptive.snf');
 export const ADAPTIVE_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-adaptive.decoded.png');
-/** The crop in format 4.9: 3×3 tiles whose edges the encoder moved (a grid with cuts, spec §3.5), and its reference decode. */
-export const CUTS_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-cuts.snf');
-export const CUTS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-cuts.decoded.png');
+/** Format 4.9: kodim16's shoreline in 2×2 tiles whose middle row the encoder moved off the shore (a grid with cuts, spec §3.5), and its reference decode. */
+export const CUTS_FIXTURE_SNF = path.join(FIXTURES, 'kodim-shore32-cuts.snf');
+export const CUTS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-shore32-cuts.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
