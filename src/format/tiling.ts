@@ -24,7 +24,7 @@ export function gridEdge(k: number, size: number, cells: number): number {
  * The cells a grid has on each axis: its first `axes` integers (spec §3.5).
  * A grid with cuts (format x.9) follows them with each axis's inner edges.
  */
-export function gridCells(grid: readonly number[], axes: number): number[] {
+function gridCells(grid: readonly number[], axes: number): number[] {
   return Array.from({ length: axes }, (_, i) => grid[i] ?? 1);
 }
 
