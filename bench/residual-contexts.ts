@@ -1,8 +1,7 @@
 /**
  * What the DCT residual's coefficients (spec §3.11) would cost under other
- * context models: the ideal code length of the same adaptive binary
- * contexts (§6.2's counts, §6.5's binarization), walked over the residual of
- * real .snf files, for the format's model and for variants that condition on
+ * context models: the bytes of the format's own range coder (§6.2–§6.5),
+ * walked over the residual of real .snf files, for the format's model and for variants that condition on
  * more of what the decoder already has: the neighbours' magnitudes rather
  * than whether they are zero, how many coefficients of the block were
  * nonzero so far, and the activity of the decoded field over the block
@@ -14,50 +13,16 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readSnf, networkParams, type ImageRegion } from '../src/format/index.js';
 import { positionGroup } from '../src/format/residual.js';
+import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-coder.js';
 import { initKernels, selectForward } from '../src/kernels/forward-select.js';
 import { renderImage } from '../src/kernels/render.js';
 import { residualPlanes, residualStepScales, type ImageResidual } from '../src/kernels/residual.js';
 
-const CONTEXTS_PER_MODEL = 58; // contextCount(16)
+const MODEL_CONTEXTS = contextCount(16);
 const MAX_CLASS = 14;
-const COUNT_LIMIT = 2 ** 13;
-
-/** Ideal code length of bits under §6.2's adaptive contexts, contexts allocated as they are first used. */
-class CostMeter {
-  bits = 0;
-  private readonly counts = new Map<number, Uint32Array>();
-  bit(context: number, b: number): void {
-    let c = this.counts.get(context);
-    if (c === undefined) this.counts.set(context, (c = new Uint32Array(2)));
-    const p0 = Math.floor(((2 * c[0]! + 1) * 32768) / (2 * (c[0]! + c[1]!) + 2)) / 32768;
-    this.bits -= Math.log2(b === 0 ? p0 : 1 - p0);
-    c[b]!++;
-    if (c[0]! + c[1]! > COUNT_LIMIT) {
-      c[0] = (c[0]! + 1) >> 1;
-      c[1] = (c[1]! + 1) >> 1;
-    }
-  }
-  /** §6.5's encodeValue with contexts from `base`. */
-  value(base: number, q: number): void {
-    if (q === 0) return this.bit(base, 0);
-    this.bit(base, 1);
-    this.bit(base + 1, q < 0 ? 1 : 0);
-    const m = Math.abs(q), c = Math.floor(Math.log2(m));
-    for (let k = 0; k < MAX_CLASS; k++) {
-      const more = c > k ? 1 : 0;
-      this.bit(base + 2 + k, more);
-      if (more === 0) break;
-    }
-    const offset = m - 2 ** c, adaptive = Math.min(c, 2);
-    let node = 1;
-    for (let j = 0; j < adaptive; j++) {
-      const bit = (offset >> (c - 1 - j)) & 1;
-      this.bit(base + 2 + MAX_CLASS + 3 * (c - 1) - 1 + node, bit);
-      node = 2 * node + bit;
-    }
-    this.bits += c - adaptive;
-  }
-}
+/** Room for every variant's models below (the largest uses 540), then for its `any` and `last` contexts. */
+const VALUE_MODELS = 600, FLAG_CONTEXTS = 200;
+const ANY_BASE = VALUE_MODELS * MODEL_CONTEXTS, LAST_BASE = ANY_BASE + FLAG_CONTEXTS;
 
 /** What a context model may look at for one coefficient or block. */
 interface Site {
@@ -137,11 +102,11 @@ const MODELS: Model[] = [
   },
 ];
 
-const ANY_BASE = 1e7, LAST_BASE = 2e7;
-
 /** Bits of `residual`'s values under `model`; `activity[p][block]` the blocks' buckets. */
 function costOf(model: Model, residual: ImageResidual, width: number, height: number, activity: readonly Uint8Array[]): number {
-  const meter = new CostMeter();
+  // The format's own coder (§6.2–§6.5), each variant only picking other contexts: its bytes are the cost.
+  const enc = new RangeEncoder();
+  const contexts = new Uint16Array(2 * (LAST_BASE + FLAG_CONTEXTS));
   const planes = residualPlanes(width, height, 3, residual.lumaCoefficients, residual.chromaCoefficients);
   const { values } = residual;
   planes.forEach((plane, p) => {
@@ -156,7 +121,7 @@ function costOf(model: Model, residual: ImageResidual, width: number, height: nu
           kind, z: 0, above: 0, left: 0, nonzeros: 0, activity: activity[p]![block]!,
           nearBlocks: (aboveCount > 0 ? 1 : 0) + (leftCount > 0 ? 1 : 0), nearCount: aboveCount + leftCount,
         };
-        meter.bit(ANY_BASE + model.any(site), last >= 0 ? 1 : 0);
+        enc.encodeBit(contexts, ANY_BASE + model.any(site), last >= 0 ? 1 : 0);
         let nonzeros = 0;
         for (let z = 0; z <= last; z++) {
           const q = values[first + z]!;
@@ -164,17 +129,17 @@ function costOf(model: Model, residual: ImageResidual, width: number, height: nu
           site.above = by > 0 ? values[first + z - row]! : 0;
           site.left = bx > 0 ? values[first + z - n]! : 0;
           site.nonzeros = nonzeros;
-          meter.value(model.value(site) * CONTEXTS_PER_MODEL, q);
+          encodeValue(enc, contexts, model.value(site) * MODEL_CONTEXTS, MAX_CLASS, q);
           if (q !== 0) {
             nonzeros++;
-            if (z < n - 1) meter.bit(LAST_BASE + model.last(site), z === last ? 1 : 0);
+            if (z < n - 1) enc.encodeBit(contexts, LAST_BASE + model.last(site), z === last ? 1 : 0);
           }
         }
         counts[block] = nonzeros;
       }
     }
   });
-  return meter.bits;
+  return enc.finish().length * 8;
 }
 
 /** Each plane's blocks' activity buckets: the field's luma variance over the block (levels²), from the decode without the residual. */

@@ -14,7 +14,8 @@
  * on quieter lines (there a blur of the source gets 1.04 instead of 1.37).
  */
 import type { Raster } from '../raster.js';
-import { gridEdge } from '../format/tiling.js';
+import { gridAxisEdges, gridEdge } from '../format/tiling.js';
+import { luma } from './contrast-weights.js';
 
 /** How the encoder places the tiles' inner edges: near the equal tiles' where the photo is quietest, or exactly there. */
 export type TileEdgeMode = 'content' | 'even';
@@ -37,8 +38,10 @@ const QUIETER = 0.5;
  * `image` whose networks blend over `overlap` pixels each side of an edge.
  */
 export function tileEdges(image: Raster, columns: number, rows: number, overlap: number, mode: TileEdgeMode): [number[], number[]] {
-  const even = (cells: number, size: number): number[] => Array.from({ length: cells - 1 }, (_, k) => gridEdge(k + 1, size, cells));
-  if (mode === 'even' || columns * rows === 1) return [even(columns, image.width), even(rows, image.height)];
+  if (mode === 'even' || columns * rows === 1) {
+    const [xs = [], ys = []] = gridAxisEdges([image.width, image.height], [columns, rows]).map((edges) => edges.slice(1, -1));
+    return [xs, ys];
+  }
   const { across, down } = gradientProfiles(image);
   // The lines a band covers: the cross-fade's, and at least two either side (the pixels by the edge).
   const half = Math.max(2, overlap);
@@ -79,19 +82,15 @@ function placeEdges(profile: Float64Array, cells: number, half: number, overlap:
  * differences, BT.601 luma of the colour channels, or the one channel).
  */
 function gradientProfiles(image: Raster): { across: Float64Array; down: Float64Array } {
-  const { width, height, channels, data } = image;
-  const luma = new Float64Array(width * height);
-  for (let i = 0; i < width * height; i++) {
-    const at = i * channels;
-    luma[i] = channels >= 3 ? 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]! : data[at]!;
-  }
+  const { width, height } = image;
+  const y = luma(image);
   const across = new Float64Array(width), down = new Float64Array(height);
-  for (let y = 0; y < height; y++) {
+  for (let row = 0; row < height; row++) {
     for (let x = 0; x < width; x++) {
-      const i = y * width + x;
-      const g = (x + 1 < width ? Math.abs(luma[i + 1]! - luma[i]!) : 0) + (y + 1 < height ? Math.abs(luma[i + width]! - luma[i]!) : 0);
+      const i = row * width + x;
+      const g = (x + 1 < width ? Math.abs(y[i + 1]! - y[i]!) : 0) + (row + 1 < height ? Math.abs(y[i + width]! - y[i]!) : 0);
       across[x]! += g;
-      down[y]! += g;
+      down[row]! += g;
     }
   }
   return { across, down };

@@ -309,16 +309,18 @@ function validateGrid(value: HeaderValue | undefined, header: SnfHeader, network
   if (g.length !== sizes.length && (innerEdges === 0 || g.length !== sizes.length + innerEdges)) {
     bad('grid', `${sizes.length} integer${sizes.length > 1 ? 's' : ''} [${names.join(', ')}], or those and every inner edge (${sizes.length + innerEdges})`, g);
   }
-  let at = sizes.length;
+  // The inner edges, if stated: each cell at least one unit wide, so an edge lies past the one before it and leaves
+  // a unit for every cell after it.
   const grid = [...counts];
-  counts.forEach((cells, i) => {
-    if (g.length === sizes.length) return;
-    for (let k = 1, previous = 0; k < cells; k++, at++) {
-      // Each cell at least one unit wide: an edge lies past the one before it and before the axis's end.
-      previous = int(g[at], `grid[${at}] (inner edge ${k} of ${names[i]})`, previous + 1, sizes[i]! - (cells - k));
-      grid.push(previous);
-    }
-  });
+  let at = sizes.length;
+  if (g.length > sizes.length) {
+    counts.forEach((cells, i) => {
+      for (let k = 1, previous = 0; k < cells; k++, at++) {
+        previous = int(g[at], `grid[${at}] (inner edge ${k} of ${names[i]})`, previous + 1, sizes[i]! - (cells - k));
+        grid.push(previous);
+      }
+    });
+  }
   const cells = counts.reduce((product, c) => product * c, 1);
   if (cells !== networks) fail('BAD_HEADER', `bad header: grid [${counts.join(', ')}] has ${cells} cells but the header has ${networks} networks`);
   return grid;
