@@ -302,6 +302,10 @@ test('snfc encode/decode/info on a WAV: --json fields, --kbps within ±5 %, --ra
   const wrongFilter = snfc(['encode', input, '--filter', 'off', '-o', path.join(dir, 'never.snf')]);
   assert.equal(wrongFilter.status, 2);
   assert.match(wrongFilter.stderr, /--filter is for images/);
+  const wrongEdges = snfc(['encode', input, '--tile-edges', 'content', '-o', path.join(dir, 'never.snf')]);
+  assert.equal(wrongEdges.status, 2);
+  assert.match(wrongEdges.stderr, /^snfc: --tile-edges is for images/);
+  assert.ok(!existsSync(path.join(dir, 'never.snf')));
 });
 
 test('writeWav and readWav round-trip s16, s24 and f32', () => {

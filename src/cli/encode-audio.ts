@@ -38,7 +38,7 @@ export function kbpsMissWarning(kbps: number, target: number): string {
 export async function encodeAudioFile(
   argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, output: string, bytes: Uint8Array, shared: SharedEncodeOptions, engine: ResolvedEngine,
 ): Promise<void> {
-  for (const flag of ['bpp', 'tiles', 'filter', 'keepMetadata'] as const) {
+  for (const flag of ['bpp', 'tiles', 'tile-edges', 'filter', 'keepMetadata'] as const) {
     if (argv[flag] !== undefined && argv[flag] !== false) throw usageError(`--${flag === 'keepMetadata' ? 'keep-metadata' : flag} is for images; '${input}' is audio (use --kbps, --segment)`);
   }
   const kbps = argv.kbps === undefined ? undefined : positiveNumber('kbps', argv.kbps, 100_000);
