@@ -120,13 +120,13 @@ function badInputs(): [string, Uint8Array, RegExp][] {
   ];
 }
 
-test('bad audio inputs: one line naming the problem, exit code 2, no output file (chosen by content, whatever the extension)', () => {
+test('bad audio inputs: one line naming the problem, exit code 3, no output file (chosen by content, whatever the extension)', () => {
   for (const [name, bytes, pattern] of badInputs()) {
     const input = path.join(dir, `${name.replace(/ /g, '-')}.bin`);
     writeFileSync(input, bytes);
     const output = path.join(dir, `${name.replace(/ /g, '-')}.snf`);
     const run = snfc(['encode', input, '-o', output, '--steps', '1']);
-    assert.equal(run.status, 2, `${name}: exit ${run.status}: ${run.stderr}`);
+    assert.equal(run.status, 3, `${name}: exit ${run.status}: ${run.stderr}`);
     const lines = run.stderr.trim().split('\n');
     assert.equal(lines.length, 1, `${name}: ${run.stderr}`);
     assert.match(lines[0]!, /^snfc: /);
@@ -288,7 +288,7 @@ test('snfc encode/decode/info on a WAV: --json fields, --kbps within ±5 %, --ra
   const never = path.join(dir, 'never.wav');
   for (const [args, pattern] of [
     [['-o', never, '--format', 'mp3'], /--format/], [['-o', never, '--start', '5'], /--start/], [['-o', never, '--end', '0.01', '--start', '0.1'], /--end/],
-    [['-o', never, '--scale', '2'], /--scale is for images/], [['-o', never, '--rate', '0'], /--rate/],
+    [['-o', never, '--scale', '2'], /--scale is for images/], [['-o', never, '--bit-depth', '16'], /--bit-depth is for images/], [['-o', never, '--rate', '0'], /--rate/],
     [['-o', never, '--max-samples', '100'], /over --max-samples 100/], [['-o', path.join(dir, 'x.png')], /must end in \.wav/],
   ] as const) {
     const run = snfc(['decode', report.output, ...args]);

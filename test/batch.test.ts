@@ -292,6 +292,27 @@ describe('snfc batch --queue with snfc worker (BullMQ on a real redis-server)', 
     survivor.stop();
   });
 
+  it('a Redis that goes away while the batch waits: one-line messages, never a stack trace', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png']);
+    const own = await startRedis();
+    try {
+      // No worker: the batch queues its job and waits for it.
+      const run = start(['batch', 'in', '--out', 'out', '--queue', own.url, ...ENCODE], dir);
+      await run.waitFor(/1 to encode/);
+      await new Promise((resolve) => setTimeout(resolve, 500));
+      own.stop();
+      await run.waitFor(/snfc: Redis at .*(ECONNREFUSED|Connection is closed|reconnecting)/);
+      await new Promise((resolve) => setTimeout(resolve, 2000));
+      run.stop('SIGINT');
+      assert.equal(await run.exited, 130, run.stderr);
+      assert.doesNotMatch(run.stderr, /^\s+at /m, 'a stack trace');
+      assert.doesNotMatch(run.stderr, /Unhandled error event/);
+    } finally {
+      own.stop();
+    }
+  });
+
   it('refuses an input over --max-job-mb with a clear line, and the others go on', async () => {
     const dir = tempDir();
     await crops(path.join(dir, 'in'), ['a.png']);

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -184,6 +185,13 @@ test('snfc encode --engine tfjs names its backend; without a usable backend it f
   const none = withBackend('node-gpu', ['encode', input, '-o', path.join(dir, 'c.snf'), '--engine', 'tfjs']);
   assert.equal(none.status, 2);
   assert.match(none.stderr, /^snfc: --engine tfjs: no TensorFlow\.js backend could be loaded \(@tensorflow\/tfjs-node-gpu not installed\); install one, e\.g\. [^\n]*\n$/);
+  // The same for a bench, of images or of WAV clips, before it measures anything.
+  for (const benched of [input, path.join(FIXTURES, 'bach-excerpt.wav')]) {
+    const bench = withBackend('node-gpu', ['bench', benched, '--engine', 'tfjs', '--steps', '5', '--out', path.join(dir, 'bench')]);
+    assert.equal(bench.status, 2, bench.stderr);
+    assert.match(bench.stderr, /^snfc: --engine tfjs: no TensorFlow\.js backend could be loaded [^\n]*\n$/);
+  }
+  assert.ok(!existsSync(path.join(dir, 'bench')), 'nothing measured, nothing written');
   const bad = withBackend('gpu', ['encode', input, '-o', path.join(dir, 'd.snf'), '--engine', 'tfjs']);
   assert.equal(bad.status, 2);
   assert.match(bad.stderr, /^snfc: --engine tfjs: SNFC_TFJS_BACKEND must be one of node-gpu, node, webgpu, wasm, cpu; got 'gpu'\n$/);

@@ -119,6 +119,16 @@ export async function connectRedis(url: string): Promise<Redis> {
   return redis;
 }
 
+/** Writes `snfc: Redis at URL: message` once per distinct message (a Redis outage repeats its error at every retry). */
+function oncePerMessage(url: string): (error: Error) => void {
+  const seen = new Set<string>();
+  return (error) => {
+    if (seen.has(error.message)) return;
+    seen.add(error.message);
+    process.stderr.write(`snfc: Redis at ${url}: ${error.message}\n`);
+  };
+}
+
 /** A failure's exit code travels in the failed job's reason as an `exit N: ` prefix. */
 function failedReason(exitCode: number, message: string): string {
   return `exit ${exitCode}: ${message}`;
@@ -144,8 +154,14 @@ function jobIdFor(item: BatchItem, settings: EncodeSettings, input: string): str
 export async function queueExecutor(url: string, options: { sharedFs: boolean; maxJobBytes: number }): Promise<BatchExecutor> {
   const connection = await connectRedis(url);
   const eventsConnection = connection.duplicate();
+  // The same server as `connection`, whose handler reports an outage; without a listener ioredis prints a stack.
+  eventsConnection.on('error', () => {});
   const queue = new Queue<EncodeJobData, EncodeJobResult>(QUEUE_NAME, { connection });
   const events = new QueueEvents(QUEUE_NAME, { connection: eventsConnection });
+  // Without listeners BullMQ prints each error with its stack; one line per distinct message instead.
+  const reportError = oncePerMessage(url);
+  queue.on('error', reportError);
+  events.on('error', reportError);
   await events.waitUntilReady();
   const listeners = new Map<string, (step: number, steps: number, psnr: number) => void>();
   const jobIds = new Map<BatchItem, string>();

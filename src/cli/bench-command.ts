@@ -8,7 +8,7 @@ import { CODEC_NAMES, type CodecName } from '../bench/codecs.js';
 import { DEFAULT_BPPS, DEFAULT_OUT_DIR, runBench, type BenchProgress } from '../bench/run-bench.js';
 import { AUDIO_CODEC_NAMES, type AudioCodecName } from '../bench/audio-codecs.js';
 import { DEFAULT_AUDIO_KBPS, isAudioBench, runAudioBench } from '../bench/run-audio-bench.js';
-import { ENGINE_NAMES } from '../encoder/engines.js';
+import { ENGINE_NAMES, type EngineName } from '../encoder/engines.js';
 import { engineFromFlag } from './engine-option.js';
 import { usageError } from './errors.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
@@ -64,6 +64,11 @@ function benchProgress(quiet: boolean): BenchProgress | undefined {
   };
 }
 
+/** Fails before anything is measured (one line, exit 2) when snf is benched on an engine that cannot load. */
+async function checkEngineLoads(engine: EngineName, codecs: readonly string[] | undefined): Promise<void> {
+  if (engine === 'tfjs' && (codecs === undefined || codecs.includes('snf'))) await engineFromFlag(engine);
+}
+
 /** `snfc bench` on WAV files (run-audio-bench.ts). */
 async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<void> {
   for (const flag of ['bpp', 'resize', 'limit', 'anchors', 'batch', 'tune', 'residual', 'tile-edges'] as const) {
@@ -77,6 +82,7 @@ async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Pr
   const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
   const restarts = restartsFlag(argv.restarts);
   const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
+  await checkEngineLoads(engine, codecs);
   const quiet = argv.quiet === true;
   const result = await runAudioBench({
     inputs: (argv.inputs as unknown[]).map(String), kbps, codecs, outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
@@ -135,8 +141,7 @@ export const benchCommand = {
     if (argv.anchors !== undefined && argv.anchors === '') throw usageError('Expected a file for --anchors but received \'\'');
     const noAnchors = argv.anchors === false;
     const inputs = (argv.inputs as unknown[]).map(String);
-    // Fail before measuring anything when the engine asked for cannot load.
-    if (engine === 'tfjs' && (codecs === undefined || codecs.includes('snf'))) await engineFromFlag(engine);
+    await checkEngineLoads(engine, codecs);
 
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,

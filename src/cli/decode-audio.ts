@@ -21,8 +21,9 @@ function defaultDecodedWav(input: string): string {
 
 /** `snfc decode clip.snf`: the audio half of the decode command. */
 export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, bytes: Uint8Array, header: AudioHeader, network: { parameters: number; networks: number }): Promise<void> {
-  for (const flag of ['scale', 'size', 'maxPixels', 'depth', 'strip'] as const) {
-    if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxPixels' ? 'max-pixels' : flag} is for images; '${input}' holds audio (use --rate, --start, --end)`);
+  const imageFlags = { scale: 'scale', size: 'size', maxPixels: 'max-pixels', bitDepth: 'bit-depth', strip: 'strip' } as const;
+  for (const [flag, name] of Object.entries(imageFlags)) {
+    if (argv[flag] !== undefined) throw usageError(`--${name} is for images; '${input}' holds audio (use --rate, --start, --end)`);
   }
   const duration = header.length / header.sampleRate;
   const sampleRate = argv.rate === undefined ? undefined : integerIn('rate', argv.rate, 1, MAX_RATE);

@@ -38,10 +38,11 @@ export const encodeCommand = {
     const bytes = await readInput(input);
     // Audio or image by content, not by extension.
     if (isAudioInput(bytes)) {
-      for (const [flag, value] of [['tune', options.tune], ['residual', options.residual]] as const) {
+      for (const [flag, value] of [['tune', options.tune], ['residual', options.residual], ['allocation', options.allocation]] as const) {
         if (value !== undefined) throw usageError(`--${flag} is for images; '${input}' is a WAV file`);
       }
-      const { bpp: _bpp, tiles: _tiles, overlap: _overlap, tileEdges: _tileEdges, allocation: _allocation, tune: _tune, filter: _filter, residual: _residual, ...shared } = options;
+      // --overlap stays: in a clip it is the segments' cross-fade, in samples (docs/audio.md).
+      const { bpp: _bpp, tiles: _tiles, tileEdges: _tileEdges, allocation: _allocation, tune: _tune, filter: _filter, residual: _residual, ...shared } = options;
       return encodeAudioFile(argv, input, output, bytes, shared, engine);
     }
     if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);

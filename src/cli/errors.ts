@@ -24,6 +24,12 @@ export class CliError extends Error {
   }
 }
 
+/** An error's message up to its first line break: what fits the one line `snfc: …` prints. */
+export function firstLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.split('\n', 1)[0]!.trim();
+}
+
 export const usageError = (message: string): CliError => new CliError(message, EXIT.USAGE);
 export const inputError = (message: string): CliError => new CliError(message, EXIT.INPUT);
 export const outputError = (message: string): CliError => new CliError(message, EXIT.OUTPUT);

@@ -8,7 +8,7 @@ import { EmbedError, embedInJpeg, embedInPng, embedInWebp } from '../photo/embed
 import { exifOrientation, exifTiffStructure, withExifOrientation } from '../photo/exif.js';
 import { iccColourSpace, iccFitsChannels } from '../photo/icc.js';
 import type { Raster } from '../raster.js';
-import { inputError, outputError, usageError } from './errors.js';
+import { CliError, EXIT, firstLine, inputError, outputError, usageError } from './errors.js';
 
 /** Largest input image `encode` accepts, in pixels (a 64-megapixel photo). */
 export const MAX_INPUT_PIXELS = 64 * 1024 * 1024;
@@ -209,9 +209,16 @@ export async function encodeImageFile(image: Raster, format: OutputFormat, metad
   }
 }
 
-/** sharp, loaded on first use: loading it takes about 100 ms, which a decode to PNG does without. */
+/**
+ * sharp, loaded on first use: loading it takes about 100 ms, which a decode to PNG does without. A broken
+ * install (its message runs to ten lines) is one line, exit 1.
+ */
 async function loadSharp(): Promise<SharpConstructor> {
-  return (await import('sharp')).default;
+  try {
+    return (await import('sharp')).default;
+  } catch (error) {
+    throw new CliError(`the image library (sharp) could not be loaded: ${firstLine(error)}; reinstall with \`npm install\``, EXIT.FAILURE);
+  }
 }
 
 /** `bytes` with the EXIF and XMP blobs written in; a blob the format cannot hold is left out with a notice. */

@@ -1,8 +1,9 @@
 import yargs from 'yargs';
 import { hideBin } from 'yargs/helpers';
 import { SnfFormatError } from '../format/index.js';
+import { EncodeOptionsError } from '../encoder/options-error.js';
 import type { CommandModule } from 'yargs';
-import { CliError, EXIT, interruptNote } from './errors.js';
+import { CliError, EXIT, firstLine, interruptNote } from './errors.js';
 import { removePendingTempFiles } from './files.js';
 import { packageVersion } from './package-version.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
@@ -38,13 +39,19 @@ function report(error: unknown): number {
     process.stderr.write(`snfc: ${error.message}\n`);
     return error.exitCode;
   }
+  // Options this input rules out (a bench's tiles larger than an image, a segment longer than a clip): a usage error.
+  if (error instanceof EncodeOptionsError) {
+    process.stderr.write(`snfc: ${error.message}\n`);
+    return EXIT.USAGE;
+  }
   if (error instanceof SnfFormatError) {
     process.stderr.write(`snfc: invalid .snf file: ${error.message}\n`);
     return EXIT.INPUT;
   }
-  // A bug, not a user mistake: keep the detail, but still on few lines.
+  // A bug, not a user mistake: one line still (a library's message can run to ten); SNFC_DEBUG=1 shows it all.
   const message = error instanceof Error ? error.message : String(error);
-  process.stderr.write(`snfc: internal error: ${message}\n`);
+  const more = message.includes('\n') && !process.env.SNFC_DEBUG ? ' (SNFC_DEBUG=1 shows more)' : '';
+  process.stderr.write(`snfc: internal error: ${firstLine(error)}${more}\n`);
   if (process.env.SNFC_DEBUG) process.stderr.write(`${(error as Error).stack}\n`);
   return EXIT.FAILURE;
 }

@@ -16,7 +16,7 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
 /**
  * Coded bits per weight below which the rate control starved the network: most of its weights round to
  * zero and the file is mostly header (a 32x32 image at 1 bpp: 0 bits per weight, 13 dB). The sizing aims
- * at 6–7; at 5 a small network still holds a recognisable image.
+ * at 6 (5 for a busy photo); at 5 a small network still holds a recognisable image.
  */
 const STARVED_BITS_PER_WEIGHT = 3;
 

@@ -90,7 +90,7 @@ export function architectureForRate(options: {
  * for width 512; small compression networks want less. Measured here
  * (docs/studies.md, bench/results/study-alpha.jsonl): α = 1, plain SIREN
  * initialization, is best at every width the rate control picks up to 64;
- * the WS paper's gain shows from width 256 (DEVELOPERS.md). In between, α
+ * the WS paper's gain shows from width 256 (docs/ws-and-engines.md). In between, α
  * rises by 0.75 per doubling of width.
  */
 export function defaultAlpha(width: number): number {
@@ -181,9 +181,6 @@ export const DEFAULT_WARMUP = 0.05;
  */
 export const DEFAULT_IMAGE_WEIGHT_DECAY = 0.05;
 
-/** Default passes of the fit over every point, per network (audio; images: `defaultPasses`). */
-export const DEFAULT_STEPS = 1000;
-
 /**
  * The work an image encode spends by default per pixel of the image, as
  * passes × the sum over its networks of parameters × pixels, per pixel:
@@ -195,7 +192,7 @@ export const DEFAULT_STEPS = 1000;
  * "Passes at 1 bpp"). Lower rates get their most passes either way.
  */
 export const DEFAULT_FIT_WORK_PER_PIXEL = (850 * 62_500 * 24_576) / (768 * 512);
-/** Fewest and most passes `defaultPasses` gives. */
+/** Fewest passes `defaultPasses` gives a 6-bit plan (a plan of fewer bits a weight gets fewer: 800 for 5), and most. */
 export const MIN_DEFAULT_PASSES = 1000;
 // 1800, not 2000: a narrow network does less per second, so 2000 passes at 0.5 bpp took 173 and 187 s on kodim01
 // and 02, over the issue's 3 minutes; 1800 keeps them under it.

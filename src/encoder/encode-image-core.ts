@@ -68,7 +68,7 @@ export interface ImageEncodeOptions extends FitSettings {
    * tiles. Default DEFAULT_TILE_EDGES (tile-edges.ts).
    */
   readonly tileEdges?: TileEdgeMode;
-  /** Passes of the fit over every pixel, per network; default 1000 (or unbounded under `timeLimitSeconds`). */
+  /** Passes of the fit over every pixel, per network; default `defaultPasses` (800 to 1800 by the work per pixel), or unbounded under `timeLimitSeconds`. */
   readonly steps?: number;
   /**
    * Pixels per Adam step of the fit: each pass takes one step per mini-batch

@@ -70,8 +70,8 @@ export interface FitSummary {
 export interface FitSettings {
   /**
    * Quantization-aware fine-tuning steps per network. Images at a target rate: none by default (DEFAULT_IMAGE_QAT_STEPS:
-   * it found no better rounding on the grids the rate control picks); with fixed bits, as audio. Audio: 10 % of `steps` (at least 10), or 100 under a
-   * time limit with no `steps`.
+   * it found no better rounding on the grids the rate control picks); with fixed bits, 10 % of `steps` (at least 10), or 200
+   * under a time limit with no `steps`. Audio: 10 % of `steps` (at least 10), or 100 under a time limit with no `steps`.
    */
   readonly qatSteps?: number;
   /** WS scale α; default `defaultAlpha` of the width. */
@@ -170,7 +170,7 @@ export interface TrainNetworksOptions {
   /** Decoupled weight decay of the fit (FitSettings.weightDecay). */
   readonly weightDecay: number;
   readonly createEngine: EngineFactory;
-  /** Bound on fit and fine-tuning together, from `startedAt`. */
+  /** Bound on fit and fine-tuning together, counted by `elapsed`. */
   readonly timeLimitSeconds?: number;
   /** Of the time limit, the seconds the caller needs after this returns (an image's filter and residual); default 0. */
   readonly finishSeconds?: number;

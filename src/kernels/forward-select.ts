@@ -11,11 +11,9 @@ import type { ForwardFunction, GridEvaluator } from './render.js';
  */
 let forward: ForwardFunction = forwardScalar;
 let grid: GridEvaluator | undefined;
-let forced = false;
 
 /** Loads the fastest forward kernel this runtime supports. */
 export async function initKernels(): Promise<void> {
-  if (forced) return;
   try {
     // Compile and run the kernels once on a tiny network: a runtime that forbids
     // WebAssembly (a page whose CSP lacks 'wasm-unsafe-eval') throws here, not mid-decode.
@@ -41,9 +39,3 @@ export function selectGrid(): GridEvaluator | undefined {
   return grid;
 }
 
-/** Forces the plain TypeScript kernel (tests compare paths with it). */
-export function useScalarKernels(): void {
-  forced = true;
-  forward = forwardScalar;
-  grid = undefined;
-}

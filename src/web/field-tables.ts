@@ -14,7 +14,7 @@ import { axisPixels } from '../kernels/pixel-grid.js';
  * 768-column image needs 768 of them, not 393,216. And the Fourier phases
  * reach 2^15·π (spec §4.1), which a float32 shader cannot evaluate; here they
  * are computed in float64 by the same `encodeCoordinates` the Node decoder
- * uses, from the same float32 coordinates. The blend weight (BLEND.md) is a
+ * uses, from the same float32 coordinates. The blend weight (spec §3.5) is a
  * product of one factor per axis, so it rides along in the same tables.
  */
 

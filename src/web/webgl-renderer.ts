@@ -14,7 +14,7 @@ import type { RgbaPixels } from './rgba.js';
  * samples (spec §4.3) on the canvas. Overlapping networks (format 2.1)
  * therefore need nothing special: each pixel sums weight × field over the
  * networks that reach it. A restoration filter (format x.4) runs on the CPU
- * between the two, on the sums read back (`filterSums`).
+ * between the two, on the sums read back, with the residual (`correctSums`).
  *
  * Needs WebGL2 with EXT_color_buffer_float (a float render target);
  * `createWebglRenderer` returns undefined without it.
