@@ -6,7 +6,7 @@ import wavefile from 'wavefile';
 import type { AudioClip } from '../src/audio.js';
 import { decodeAudio, DEFAULT_MAX_OUTPUT_SAMPLES } from '../src/decoder/index.js';
 import { encodeAudio } from '../src/encoder/audio/encode-audio.js';
-import { inspectSnf, SnfFormatError } from '../src/format/index.js';
+import { inspectSnf, readSnf, SnfFormatError } from '../src/format/index.js';
 import { parameterCount } from '../src/kernels/arch.js';
 import type { ForwardFunction } from '../src/kernels/render.js';
 import { forwardScalar } from '../src/kernels/forward.js';
@@ -264,6 +264,12 @@ test('snfc encode/decode/info on a WAV: --json fields, --kbps within ±5 %, --ra
   assert.equal(report.bytes, readFileSync(report.output).length);
   assert.ok(Math.abs(report.kbps / 96 - 1) <= 0.05, `${report.kbps} kbps for 96`);
   assert.equal(report.segments, 2);
+  assert.equal(report.overlap, 32, 'the default cross-fade');
+  // --overlap is the clip's cross-fade in samples; 0 gives hard joins (a 2.0 file).
+  const hard = snfc(['encode', input, '-o', path.join(dir, 'hard.snf'), '--kbps', '96', '--segment', '0.1', '--steps', '5', '--overlap', '0', '--json']);
+  assert.equal(hard.status, 0, hard.stderr);
+  assert.equal(JSON.parse(hard.stdout).overlap, 0);
+  assert.equal(readSnf(new Uint8Array(readFileSync(path.join(dir, 'hard.snf')))).header.blend, undefined);
   const info = snfc(['info', report.output, '--json']);
   assert.equal(info.status, 0, info.stderr);
   const summary = JSON.parse(info.stdout);
