@@ -203,7 +203,7 @@ export async function encodeImageFile(image: Raster, format: OutputFormat, metad
     if (blobs.exif || blobs.xmp) bytes = embedBlobs(bytes, format, blobs, image, notices);
     return { bytes, notices };
   } catch (error) {
-    throw outputError(`cannot encode the image as ${format.toUpperCase()}: ${(error as Error).message.split('\n')[0]}`);
+    throw outputError(`cannot encode the image as ${format.toUpperCase()}: ${firstLine(error)}`);
   } finally {
     if (profileFile) await fs.rm(path.dirname(profileFile), { recursive: true, force: true });
   }

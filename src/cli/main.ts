@@ -39,7 +39,7 @@ function report(error: unknown): number {
     process.stderr.write(`snfc: ${error.message}\n`);
     return error.exitCode;
   }
-  // Options this input rules out (a bench's tiles larger than an image, a segment longer than a clip): a usage error.
+  // Options this input rules out (tiles larger than the image, a segment longer than the clip), in any command: a usage error.
   if (error instanceof EncodeOptionsError) {
     process.stderr.write(`snfc: ${error.message}\n`);
     return EXIT.USAGE;

@@ -1,6 +1,4 @@
 import cliProgress from 'cli-progress';
-import { EncodeOptionsError } from '../encoder/options-error.js';
-import { usageError } from './errors.js';
 
 /** The progress line's cli-progress format: the engine (`wasm`, `tfjs-node-gpu`, …) first. */
 export function progressFormat(engine?: string): string {
@@ -32,10 +30,9 @@ export function trainingProgress(quiet: boolean, engine?: string): { update(step
 }
 
 /**
- * Runs an encode with the progress bar (unless quiet), stops the bar however
- * it ends, and turns an EncodeOptionsError (options that only this input
- * rules out: tiles larger than the image, a network over the file limits)
- * into a usage error.
+ * Runs an encode with the progress bar (unless quiet) and stops the bar however
+ * it ends; an EncodeOptionsError it lets through is a usage error in `report`
+ * (main.ts), for every command alike.
  */
 export async function withTrainingProgress<T>(
   quiet: boolean, engine: string, run: (onStep: (step: number, steps: number, quality: number) => void) => Promise<T>,
@@ -43,9 +40,6 @@ export async function withTrainingProgress<T>(
   const progress = trainingProgress(quiet, engine);
   try {
     return await run(progress.update);
-  } catch (error) {
-    if (error instanceof EncodeOptionsError) throw usageError(error.message);
-    throw error;
   } finally {
     progress.stop();
   }
