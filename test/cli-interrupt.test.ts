@@ -6,9 +6,10 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { copyFileSync, readdirSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
+import { removePendingTempFiles, withTempFolder } from '../src/cli/files.js';
 import { FIXTURES, ROOT, tempDir } from './helpers/cli.js';
 
 interface Interrupted {
@@ -71,5 +72,27 @@ describe('Ctrl-C during encode', { concurrency: 2 }, () => {
 
   it('does the same when training runs on the main thread (one thread)', async () => {
     assertCleanInterrupt(await interruptedEncode({ SNFC_THREADS: '1' }));
+  });
+});
+
+describe('temp folders (a decode\'s ICC profile for sharp)', () => {
+  it('are removed after use, after a failure, and by the interrupt handler while in use', async () => {
+    let used = '';
+    await withTempFolder('snfc-test-', async (folder) => {
+      used = folder;
+      writeFileSync(path.join(folder, 'profile.icc'), new Uint8Array(8));
+    });
+    assert.ok(used !== '' && !existsSync(used));
+    await assert.rejects(withTempFolder('snfc-test-', async (folder) => {
+      used = folder;
+      throw new Error('sharp failed');
+    }), /sharp failed/);
+    assert.ok(!existsSync(used));
+    // What SIGINT does while a decode writes its profile: the folder goes, and the use's own clean-up still finishes.
+    await withTempFolder('snfc-test-', async (folder) => {
+      writeFileSync(path.join(folder, 'profile.icc'), new Uint8Array(8));
+      removePendingTempFiles();
+      assert.ok(!existsSync(folder));
+    });
   });
 });

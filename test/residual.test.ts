@@ -10,7 +10,7 @@ import { fitResidual, fitResidualShapes, residualChoice, type ResidualChoice } f
 import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread } from '../src/encoder/residual-search.js';
 import { residualSearchOnThreads } from '../src/encoder/residual-threads.js';
 import { optimizeResidual } from '../src/encoder/residual-rdo.js';
-import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE } from '../src/encoder/architecture.js';
+import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP } from '../src/encoder/architecture.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
@@ -361,8 +361,12 @@ test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-
   assert.ok(residualChoice('psnr', 0).shapes.every((shape) => shape.adaptive === undefined));
 });
 
-test('the residual\'s default share: more of the rate on a busy photo, and more from 0.5 to 1 bpp', () => {
-  for (const bpp of [0.25, 1, 2]) assert.equal(defaultResidualShare(BUSY_DETAIL - 1, bpp), DEFAULT_RESIDUAL_SHARE);
+test('the residual\'s default share: more of the rate on a busy photo, and more from 0.5 to 1 bpp (busy) or 1 to 2 bpp (smooth)', () => {
+  const smooth = (bpp: number): number => defaultResidualShare(BUSY_DETAIL - 1, bpp);
+  for (const bpp of [0.25, 0.5, 1]) assert.equal(smooth(bpp), DEFAULT_RESIDUAL_SHARE);
+  assert.ok(smooth(1) < smooth(1.5) && smooth(1.5) < smooth(2));
+  assert.equal(smooth(2), SMOOTH_RESIDUAL_SHARE_FROM_2_BPP);
+  assert.equal(smooth(4), smooth(2));
   const busy = (bpp: number): number => defaultResidualShare(BUSY_DETAIL, bpp);
   assert.ok(busy(0.5) > DEFAULT_RESIDUAL_SHARE);
   assert.equal(busy(0.25), busy(0.5));
@@ -370,7 +374,7 @@ test('the residual\'s default share: more of the rate on a busy photo, and more 
   assert.equal(busy(2), busy(1));
   assert.ok(busy(1) <= MAX_RESIDUAL_SHARE);
   // A rate not yet checked gets a share in range, so that the rate's own error is the one reported.
-  for (const bpp of [NaN, -1, Infinity]) assert.ok(busy(bpp) >= 0 && busy(bpp) <= MAX_RESIDUAL_SHARE);
+  for (const bpp of [NaN, -1, Infinity]) for (const share of [busy(bpp), smooth(bpp)]) assert.ok(share >= 0 && share <= MAX_RESIDUAL_SHARE);
 });
 
 test('fitResidual: within its budget, and the more bytes the closer to the source', async () => {

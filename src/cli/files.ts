@@ -1,20 +1,36 @@
-import { promises as fs, constants as fsConstants, unlinkSync } from 'node:fs';
+import { promises as fs, constants as fsConstants, rmSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { inputError, outputError } from './errors.js';
 
-/** Temp files being written now, removed if the process is interrupted. */
-const pendingTempFiles = new Set<string>();
+/** Temp files and folders in use now, removed if the process is interrupted. */
+const pendingTempPaths = new Set<string>();
 
-/** Removes temp files that a write in flight left (called on SIGINT/SIGTERM). */
+/** Removes the temp files and folders that work in flight left (called on SIGINT/SIGTERM). */
 export function removePendingTempFiles(): void {
-  for (const file of pendingTempFiles) {
+  for (const temp of pendingTempPaths) {
     try {
-      unlinkSync(file);
+      rmSync(temp, { recursive: true, force: true });
     } catch {
-      // Already gone: the rename won or the write never started.
+      // Nothing more to do on the way out: the process exits next.
     }
   }
-  pendingTempFiles.clear();
+  pendingTempPaths.clear();
+}
+
+/**
+ * Runs `use` with a new folder in the system temp folder (named `prefix` and a random tail), and removes the folder
+ * afterwards, also when the process is interrupted while `use` runs.
+ */
+export async function withTempFolder<T>(prefix: string, use: (folder: string) => Promise<T>): Promise<T> {
+  const folder = await fs.mkdtemp(path.join(os.tmpdir(), prefix));
+  pendingTempPaths.add(folder);
+  try {
+    return await use(folder);
+  } finally {
+    await fs.rm(folder, { recursive: true, force: true });
+    pendingTempPaths.delete(folder);
+  }
 }
 
 /** Reads a whole input file, turning every failure into one clear line. */
@@ -74,7 +90,7 @@ export async function checkOutput(output: string, input: string, force: boolean)
  */
 export async function writeOutputAtomically(output: string, bytes: Uint8Array): Promise<void> {
   const temp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
-  pendingTempFiles.add(temp);
+  pendingTempPaths.add(temp);
   try {
     await fs.writeFile(temp, bytes);
     await fs.rename(temp, output);
@@ -82,6 +98,6 @@ export async function writeOutputAtomically(output: string, bytes: Uint8Array): 
     await fs.rm(temp, { force: true });
     throw outputError(`cannot write '${output}': ${(error as NodeJS.ErrnoException).code ?? 'write failed'}`);
   } finally {
-    pendingTempFiles.delete(temp);
+    pendingTempPaths.delete(temp);
   }
 }

@@ -1,5 +1,4 @@
 import { promises as fs } from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
 import type { Metadata, SharpConstructor } from 'sharp';
 import { encodePng } from '../io/png.js';
@@ -9,6 +8,7 @@ import { exifOrientation, exifTiffStructure, withExifOrientation } from '../phot
 import { iccColourSpace, iccFitsChannels } from '../photo/icc.js';
 import type { Raster } from '../raster.js';
 import { CliError, EXIT, firstLine, inputError, outputError, usageError } from './errors.js';
+import { withTempFolder } from './files.js';
 
 /** Largest input image `encode` accepts, in pixels (a 64-megapixel photo). */
 export const MAX_INPUT_PIXELS = 64 * 1024 * 1024;
@@ -182,30 +182,28 @@ export async function encodeImageFile(image: Raster, format: OutputFormat, metad
   if (image.channels <= 2) pipeline = pipeline.toColourspace(deep ? 'grey16' : 'b-w');
   else if (deep) pipeline = pipeline.toColourspace('rgb16');
   const notices: string[] = [];
-  let profileFile: string | undefined;
+  const icc = metadata.icc;
+  const attachProfile = icc !== undefined && iccFitsChannels(iccColourSpace(icc), image.channels);
+  if (icc && !attachProfile) notices.push(`the file's ${iccColourSpace(icc) ?? 'unreadable'} ICC profile is not written: it does not describe these samples`);
+  if (metadata.xmp && format === 'tiff') pipeline = pipeline.withXmp(new TextDecoder().decode(metadata.xmp));
+  // sharp's TIFF default is JPEG compression, which is lossy: LZW keeps every sample.
+  const options = { png: { compressionLevel: 6 }, webp: { quality: 95 }, jpeg: { quality: 95 }, tiff: { compression: 'lzw' } }[format];
+  const render = (withProfile: typeof pipeline): Promise<Buffer> => withProfile.toFormat(format, options).toBuffer();
   try {
-    if (metadata.icc) {
-      if (iccFitsChannels(iccColourSpace(metadata.icc), image.channels)) {
-        // sharp attaches a profile from a file (or a built-in name) only.
-        profileFile = path.join(await fs.mkdtemp(path.join(os.tmpdir(), 'snfc-icc-')), 'profile.icc');
-        await fs.writeFile(profileFile, metadata.icc);
-        pipeline = pipeline.withIccProfile(profileFile);
-      } else {
-        notices.push(`the file's ${iccColourSpace(metadata.icc) ?? 'unreadable'} ICC profile is not written: it does not describe these samples`);
-      }
-    }
-    if (metadata.xmp && format === 'tiff') pipeline = pipeline.withXmp(new TextDecoder().decode(metadata.xmp));
-    // sharp's TIFF default is JPEG compression, which is lossy: LZW keeps every sample.
-    const options = { png: { compressionLevel: 6 }, webp: { quality: 95 }, jpeg: { quality: 95 }, tiff: { compression: 'lzw' } }[format];
-    const buffer = await pipeline.toFormat(format, options).toBuffer();
+    const buffer = icc !== undefined && attachProfile
+      ? // sharp attaches a profile from a file (or a built-in name) only.
+        await withTempFolder('snfc-icc-', async (folder) => {
+          const profileFile = path.join(folder, 'profile.icc');
+          await fs.writeFile(profileFile, icc);
+          return render(pipeline.withIccProfile(profileFile));
+        })
+      : await render(pipeline);
     let bytes: Uint8Array = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
     if (metadata.exif && format === 'tiff') notices.push('the EXIF is not written: a TIFF output holds EXIF as tags of its own, not as a block (use PNG, JPEG or WebP)');
     if (blobs.exif || blobs.xmp) bytes = embedBlobs(bytes, format, blobs, image, notices);
     return { bytes, notices };
   } catch (error) {
     throw outputError(`cannot encode the image as ${format.toUpperCase()}: ${firstLine(error)}`);
-  } finally {
-    if (profileFile) await fs.rm(path.dirname(profileFile), { recursive: true, force: true });
   }
 }
 

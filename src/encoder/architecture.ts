@@ -312,9 +312,17 @@ export const BUSY_DETAIL = 150;
 export const BUSY_RESIDUAL_SHARE = 0.35;
 export const BUSY_RESIDUAL_SHARE_FROM_1_BPP = 0.5;
 
+/**
+ * A smooth photo's residual share at 2 bpp and above (between 1 and 2 bpp it grows with the log of the rate): on all
+ * nine smooth Kodak photos at 2 bpp 0.35 gained 0.14 dB on the mean over 0.2 (seven of nine up), and took 215-227 s
+ * instead of 286-316 s, the networks being smaller (bench/results/residual-share-2bpp-s40.jsonl; docs/studies.md,
+ * "A smooth photo's residual at 2 bpp").
+ */
+export const SMOOTH_RESIDUAL_SHARE_FROM_2_BPP = 0.35;
+
 /** The residual's default share for a photo of `detail` (`regionDetail` of the whole image) at `bpp`. */
 export function defaultResidualShare(detail: number, bpp: number): number {
-  if (detail < BUSY_DETAIL) return DEFAULT_RESIDUAL_SHARE;
+  if (detail < BUSY_DETAIL) return DEFAULT_RESIDUAL_SHARE + towardsTwoBpp(bpp) * (SMOOTH_RESIDUAL_SHARE_FROM_2_BPP - DEFAULT_RESIDUAL_SHARE);
   return BUSY_RESIDUAL_SHARE + towardsOneBpp(bpp) * (BUSY_RESIDUAL_SHARE_FROM_1_BPP - BUSY_RESIDUAL_SHARE);
 }
 
@@ -325,6 +333,11 @@ export function defaultResidualShare(detail: number, bpp: number): number {
  */
 export function towardsOneBpp(bpp: number): number {
   return bpp > 0.5 ? Math.min(1, Math.log2(bpp / 0.5)) : 0;
+}
+
+/** Where `bpp` lies between 1 bpp (0, and below) and 2 bpp (1, and above), by the log of the rate, as `towardsOneBpp`. */
+export function towardsTwoBpp(bpp: number): number {
+  return towardsOneBpp(bpp / 2);
 }
 /** Most share of the rate the residual may take: the networks keep at least half. */
 export const MAX_RESIDUAL_SHARE = 0.5;
