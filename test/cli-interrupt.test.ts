@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { removePendingTempFiles, withTempFolder } from '../src/cli/files.js';
+import { removePendingTempPaths, withTempFolder } from '../src/cli/files.js';
 import { FIXTURES, ROOT, tempDir } from './helpers/cli.js';
 
 interface Interrupted {
@@ -91,7 +91,7 @@ describe('temp folders (a decode\'s ICC profile for sharp)', () => {
     // What SIGINT does while a decode writes its profile: the folder goes, and the use's own clean-up still finishes.
     await withTempFolder('snfc-test-', async (folder) => {
       writeFileSync(path.join(folder, 'profile.icc'), new Uint8Array(8));
-      removePendingTempFiles();
+      removePendingTempPaths();
       assert.ok(!existsSync(folder));
     });
   });

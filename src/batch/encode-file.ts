@@ -113,7 +113,7 @@ export async function encodeFile(
       // The residual's search shares the job's threads too, not the machine's: other jobs run beside it.
       const result = await encodeImage(image, { ...options, engine: await engineFor(engine, threads), residualSearch: residualSearchOnThreads(threads), onStep });
       const pixels = image.width * image.height;
-      const starved = starvedNetwork(result, pixels);
+      const starved = starvedNetwork(result, pixels, options.residual);
       return {
         bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
         ...(starved === undefined ? {} : { enoughBpp: starved.enoughBpp }),

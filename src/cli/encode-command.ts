@@ -76,7 +76,7 @@ export const encodeCommand = {
     // The rate control sizes the file without the kept metadata, and so does the warning.
     const imageBpp = ((result.bytes.length - result.metadataBytes) * 8) / (image.width * image.height);
     if (result.rateHit === false) process.stderr.write(rateMissWarning(imageBpp, options.bpp ?? DEFAULT_BPP) + '\n');
-    const starved = starvedNetworkWarning(result, image.width * image.height, options.bpp ?? DEFAULT_BPP);
+    const starved = starvedNetworkWarning(result, image.width * image.height, options.bpp ?? DEFAULT_BPP, options.residual);
     if (starved !== undefined) process.stderr.write(starved + '\n');
   },
 };

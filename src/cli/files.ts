@@ -7,7 +7,7 @@ import { inputError, outputError } from './errors.js';
 const pendingTempPaths = new Set<string>();
 
 /** Removes the temp files and folders that work in flight left (called on SIGINT/SIGTERM). */
-export function removePendingTempFiles(): void {
+export function removePendingTempPaths(): void {
   for (const temp of pendingTempPaths) {
     try {
       rmSync(temp, { recursive: true, force: true });

@@ -183,18 +183,19 @@ export async function encodeImageFile(image: Raster, format: OutputFormat, metad
   else if (deep) pipeline = pipeline.toColourspace('rgb16');
   const notices: string[] = [];
   const icc = metadata.icc;
-  const attachProfile = icc !== undefined && iccFitsChannels(iccColourSpace(icc), image.channels);
-  if (icc && !attachProfile) notices.push(`the file's ${iccColourSpace(icc) ?? 'unreadable'} ICC profile is not written: it does not describe these samples`);
-  if (metadata.xmp && format === 'tiff') pipeline = pipeline.withXmp(new TextDecoder().decode(metadata.xmp));
+  // The profile written with the pixels: none where it does not describe them.
+  const profile = icc !== undefined && iccFitsChannels(iccColourSpace(icc), image.channels) ? icc : undefined;
+  if (icc && !profile) notices.push(`the file's ${iccColourSpace(icc) ?? 'unreadable'} ICC profile is not written: it does not describe these samples`);
   // sharp's TIFF default is JPEG compression, which is lossy: LZW keeps every sample.
   const options = { png: { compressionLevel: 6 }, webp: { quality: 95 }, jpeg: { quality: 95 }, tiff: { compression: 'lzw' } }[format];
-  const render = (withProfile: typeof pipeline): Promise<Buffer> => withProfile.toFormat(format, options).toBuffer();
+  const render = (ready: typeof pipeline): Promise<Buffer> => ready.toFormat(format, options).toBuffer();
   try {
-    const buffer = icc !== undefined && attachProfile
+    if (metadata.xmp && format === 'tiff') pipeline = pipeline.withXmp(new TextDecoder().decode(metadata.xmp));
+    const buffer = profile
       ? // sharp attaches a profile from a file (or a built-in name) only.
         await withTempFolder('snfc-icc-', async (folder) => {
           const profileFile = path.join(folder, 'profile.icc');
-          await fs.writeFile(profileFile, icc);
+          await fs.writeFile(profileFile, profile);
           return render(pipeline.withIccProfile(profileFile));
         })
       : await render(pipeline);

@@ -4,7 +4,7 @@ import { SnfFormatError } from '../format/index.js';
 import { EncodeOptionsError } from '../encoder/options-error.js';
 import type { CommandModule } from 'yargs';
 import { CliError, EXIT, firstLine, interruptNote } from './errors.js';
-import { removePendingTempFiles } from './files.js';
+import { removePendingTempPaths } from './files.js';
 import { packageVersion } from './package-version.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
 import { skipHelpCache } from './help-cache.js';
@@ -57,7 +57,7 @@ function report(error: unknown): number {
 }
 
 function onSignal(signal: NodeJS.Signals): void {
-  removePendingTempFiles();
+  removePendingTempPaths();
   // The progress bar hides the cursor until it stops; give it back to the terminal.
   process.stderr.write(`${process.stderr.isTTY ? '\x1b[?25h' : ''}\nsnfc: interrupted by ${signal}; ${interruptNote.text}\n`);
   process.exit(EXIT.INTERRUPTED);

@@ -3,6 +3,7 @@
  * off the `--bpp` target, or on it with a network too starved of bits to hold
  * the image. Shared so that both say the same thing.
  */
+import { defaultResidualShare } from '../encoder/architecture.js';
 import { formatPsnr } from '../metrics/psnr.js';
 
 /** The warning for a file whose size missed `--bpp` by more than the tolerance. */
@@ -30,8 +31,10 @@ export interface RateOutcome {
   readonly bitsPerParam: number;
   /** Bytes of the DCT residual (spec §3.11): in the header, but the rate's, not the networks' overhead. */
   readonly residualBytes?: number;
-  /** Share of the rate the networks were planned without (the residual's), which any other rate keeps too. */
+  /** Share of the rate the networks were planned without (the residual's). */
   readonly residualShare?: number;
+  /** The image's detail: with it, the default share the residual would take at another rate (it grows with the rate). */
+  readonly detail?: number;
 }
 
 /** A network the rate control starved: its header's bytes and the rate that would give it enough bits. */
@@ -42,21 +45,30 @@ export interface StarvedNetwork {
   readonly enoughBpp: number;
 }
 
-/** The starved network of a file that hit its rate, or undefined when it missed it or its weights had bits enough. */
-export function starvedNetwork(result: RateOutcome, pixels: number): StarvedNetwork | undefined {
+/**
+ * The starved network of a file that hit its rate, or undefined when it missed it or its weights had bits enough.
+ * `askedShare`: the `--residual` given, which any rate keeps; without it the default share at the rate suggested.
+ */
+export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?: number): StarvedNetwork | undefined {
   if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
   const residual = result.residualBytes ?? 0;
   const headerBytes = result.bytes.length - result.metadataBytes - residual - (result.params * result.bitsPerParam) / 8;
-  // The residual takes its share of any rate asked for, the planned one at least (a starved file may have had no
-  // room for any residual): the networks get the rest.
-  const networkShare = 1 - Math.max(result.residualShare ?? 0, residual / (result.bytes.length - result.metadataBytes));
-  const enoughBpp = Math.ceil(((headerBytes + result.params) * 8 / pixels / networkShare) * 10) / 10;
+  const networkBpp = ((headerBytes + result.params) * 8) / pixels;
+  // The residual takes its share of the rate asked for, at least what it took here (a starved file may have had no
+  // room for any residual): the networks get the rest. The default share grows with the rate, so the rate that
+  // leaves the networks `networkBpp` is found by iterating; it only rises, and the share is at most MAX_RESIDUAL_SHARE.
+  const shareAt = (bpp: number): number =>
+    askedShare ?? (result.detail === undefined ? (result.residualShare ?? 0) : defaultResidualShare(result.detail, bpp));
+  const taken = residual / (result.bytes.length - result.metadataBytes);
+  let bpp = networkBpp;
+  for (let i = 0; i < 8; i++) bpp = networkBpp / (1 - Math.max(shareAt(bpp), taken));
+  const enoughBpp = Math.ceil(bpp * 10) / 10;
   return { bitsPerWeight: result.bitsPerParam, headerBytes, enoughBpp };
 }
 
 /** The warning for a file that hit `--bpp` but left its network too few bits to hold the image, or undefined. */
-export function starvedNetworkWarning(result: RateOutcome & { psnr: number }, pixels: number, targetBpp: number): string | undefined {
-  const starved = starvedNetwork(result, pixels);
+export function starvedNetworkWarning(result: RateOutcome & { psnr: number }, pixels: number, targetBpp: number, askedShare?: number): string | undefined {
+  const starved = starvedNetwork(result, pixels, askedShare);
   if (starved === undefined) return undefined;
   return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header, ` +
     `too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${starved.enoughBpp} or more`;

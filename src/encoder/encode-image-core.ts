@@ -156,6 +156,8 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly residualBytes: number;
   /** Share of the rate the networks were planned without, for the residual (0 without a target rate or a residual). */
   readonly residualShare: number;
+  /** The whole image's `regionDetail`, which picks the defaults that differ between busy and smooth photos (`BUSY_DETAIL`). */
+  readonly detail: number;
   /** PSNR (dB) of the decoded field before the residual, through the filter (equal to `psnr` without one). */
   readonly networkPsnr: number;
 }
@@ -475,7 +477,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
     seconds: elapsed(), engine: trained.engine, ...(rateHit === undefined ? {} : { rateHit }), metadataBytes, widths, tilePsnrs, tune,
     filterClasses: filter === undefined ? 0 : filterClasses(filter), filterDirections: filter === undefined ? 0 : filter.directions ?? 1, unfilteredPsnr,
-    residualBytes: withResidual?.bytes ?? 0, residualShare: rateMode ? residualShare : 0, networkPsnr,
+    residualBytes: withResidual?.bytes ?? 0, residualShare: rateMode ? residualShare : 0, detail, networkPsnr,
   };
 }
 

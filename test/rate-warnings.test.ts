@@ -1,0 +1,28 @@
+/** The rate `snfc encode` and `snfc batch` suggest for a starved network, against the residual's share at that rate. */
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { BUSY_DETAIL, defaultResidualShare } from '../src/encoder/architecture.js';
+import { starvedNetwork } from '../src/cli/rate-warnings.js';
+
+// A 64x64 image at 1 bpp (512 bytes): 1,000 weights at 1 bit each, 300 bytes of header and a residual of 87 bytes.
+const pixels = 64 * 64;
+const starvedFile = { bytes: new Uint8Array(512), metadataBytes: 0, rateHit: true, params: 1000, bitsPerParam: 1, residualBytes: 87, residualShare: 0.2 };
+const networkBytesNeeded = 300 + 1000;
+
+test('the rate suggested for a starved network leaves it its bytes after the residual\'s share at that rate', () => {
+  for (const detail of [BUSY_DETAIL - 1, BUSY_DETAIL]) {
+    const starved = starvedNetwork({ ...starvedFile, detail }, pixels);
+    assert.ok(starved !== undefined);
+    const share = defaultResidualShare(detail, starved.enoughBpp);
+    // The default share grows above 1 bpp: the suggestion is above what the share here (0.2) would give, and enough.
+    assert.ok(share > 0.2, `share ${share} at ${starved.enoughBpp} bpp`);
+    assert.ok(((1 - share) * starved.enoughBpp * pixels) / 8 >= networkBytesNeeded, `${starved.enoughBpp} bpp`);
+    assert.ok(((1 - share) * (starved.enoughBpp - 0.2) * pixels) / 8 < networkBytesNeeded, `${starved.enoughBpp} bpp asks too much`);
+  }
+  // A --residual given keeps its share at any rate.
+  const asked = starvedNetwork({ ...starvedFile, detail: BUSY_DETAIL }, pixels, 0.2)!;
+  assert.equal(asked.enoughBpp, Math.ceil((networkBytesNeeded * 8 / pixels / 0.8) * 10) / 10);
+  // A file with bits enough per weight, or off its rate, is not starved.
+  assert.equal(starvedNetwork({ ...starvedFile, bitsPerParam: 6 }, pixels), undefined);
+  assert.equal(starvedNetwork({ ...starvedFile, rateHit: false }, pixels), undefined);
+});
