@@ -6,7 +6,7 @@ import { starvedNetwork } from '../src/cli/rate-warnings.js';
 
 // A 64x64 image at 1 bpp (512 bytes): 1,000 weights at 1 bit each, 300 bytes of header and a residual of 87 bytes.
 const pixels = 64 * 64;
-const starvedFile = { bytes: new Uint8Array(512), metadataBytes: 0, rateHit: true, params: 1000, bitsPerParam: 1, residualBytes: 87, residualShare: 0.2 };
+const starvedFile = { bytes: new Uint8Array(512), metadataBytes: 0, rateHit: true, params: 1000, bitsPerParam: 1, residualBytes: 87, detail: BUSY_DETAIL };
 const networkBytesNeeded = 300 + 1000;
 
 test('the rate suggested for a starved network leaves it its bytes after the residual\'s share at that rate', () => {

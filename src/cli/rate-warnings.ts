@@ -31,10 +31,8 @@ export interface RateOutcome {
   readonly bitsPerParam: number;
   /** Bytes of the DCT residual (spec §3.11): in the header, but the rate's, not the networks' overhead. */
   readonly residualBytes?: number;
-  /** Share of the rate the networks were planned without (the residual's). */
-  readonly residualShare?: number;
-  /** The image's detail: with it, the default share the residual would take at another rate (it grows with the rate). */
-  readonly detail?: number;
+  /** The image's `regionDetail`, which sets the residual's default share at any rate (it grows with the rate). */
+  readonly detail: number;
 }
 
 /** A network the rate control starved: its header's bytes and the rate that would give it enough bits. */
@@ -57,8 +55,7 @@ export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?:
   // The residual takes its share of the rate asked for, at least what it took here (a starved file may have had no
   // room for any residual): the networks get the rest. The default share grows with the rate, so the rate that
   // leaves the networks `networkBpp` is found by iterating; it only rises, and the share is at most MAX_RESIDUAL_SHARE.
-  const shareAt = (bpp: number): number =>
-    askedShare ?? (result.detail === undefined ? (result.residualShare ?? 0) : defaultResidualShare(result.detail, bpp));
+  const shareAt = (bpp: number): number => askedShare ?? defaultResidualShare(result.detail, bpp);
   const taken = residual / (result.bytes.length - result.metadataBytes);
   let bpp = networkBpp;
   for (let i = 0; i < 8; i++) bpp = networkBpp / (1 - Math.max(shareAt(bpp), taken));
