@@ -7,8 +7,9 @@ import {
   type ImageResidual,
 } from '../src/kernels/residual.js';
 import { fitResidual, fitResidualShapes, residualChoice, type ResidualChoice } from '../src/encoder/residual-fit.js';
-import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread } from '../src/encoder/residual-search.js';
+import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../src/encoder/residual-search.js';
 import { residualSearchOnThreads } from '../src/encoder/residual-threads.js';
+import { addResidualToFill } from '../src/encoder/residual-to-fill.js';
 import { optimizeResidual } from '../src/encoder/residual-rdo.js';
 import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP } from '../src/encoder/architecture.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
@@ -392,6 +393,44 @@ test('fitResidual: within its budget, and the more bytes the closer to the sourc
     last = quality;
   }
   assert.equal(fitResidual(source, filtered, 10), undefined, 'too few bytes for the map itself');
+});
+
+test('fill: at the step that fits, a smaller λ takes the bytes the step left; an encode short of its target by over 1 % fits again that way', async () => {
+  const { data, info } = await sharp(`${FIXTURES}/kodim-crop96.png`).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const source: Raster = { width: info.width, height: info.height, channels: 3, data: new Uint8Array(data) };
+  const networks = (await encodeImage(source, { bpp: 1, steps: 40, residual: 0 })).bytes;
+  const file = readSnf(networks);
+  assert.ok(file.header.kind === 'image');
+  const field = await decodeField(networks);
+  const { filter } = file.header;
+  const filtered = filter === undefined ? field : { ...field, values: applyRestorationFilter(field, filter, { x: 1, y: 1 }) };
+  const choice = residualChoice('psnr', 0);
+  const sizeWith = (residual?: ImageResidual): number => (residual === undefined ? networks.length : withResidual(file, residual, true).length);
+  const decodes = async (residual: ImageResidual): Promise<number> => psnr(source, await decodeImage(withResidual(file, residual, true)));
+  let filledCloser = 0;
+  // Budgets where the step that fits leaves a few bytes (on this crop a step's unit is worth 2–6 bytes).
+  for (const budget of [750, 1150, 1300, 1400]) {
+    const plain = fitResidual(source, filtered, budget, choice)!;
+    const filled = fitResidual(source, filtered, budget, { ...choice, shapes: [plain.shape], fill: true })!;
+    assert.ok(filled.bytes >= plain.bytes && filled.bytes <= budget, `${budget}: ${plain.bytes} -> ${filled.bytes} bytes`);
+    assert.equal(filled.residual.lumaStep, plain.residual.lumaStep, 'the same step');
+    if (filled.bytes > plain.bytes) {
+      filledCloser++;
+      const [before, after] = [await decodes(plain.residual), await decodes(filled.residual)];
+      assert.ok(after > before, `${budget}: ${plain.bytes} -> ${filled.bytes} bytes, ${before} -> ${after} dB`);
+    }
+  }
+  assert.ok(filledCloser >= 2, `${filledCloser} budgets filled closer`);
+  // The encoder's last step, the file to a target: a search that leaves 10 % of the bytes unused (a coarse step) is
+  // followed by a fit of its shape that fills the file to within 1 % of the target, and not past it.
+  const target = networks.length + 600;
+  const coarse: ResidualSearch = { threads: 1, search: async (image, field, budget, how) => searchInThisThread.search(image, field, Math.floor(budget * 0.9), how) };
+  const first = (await coarse.search(source, filtered, 600, choice))!;
+  const encoded = (await addResidualToFill(source, filtered, target, choice, coarse, undefined, sizeWith))!;
+  const [before, after] = [sizeWith(first.residual), sizeWith(encoded.residual)];
+  assert.ok(target - before > target * 0.01 && after <= target && target - after < target * 0.01, `${before} -> ${after} bytes of ${target}`);
+  assert.equal(encoded.residual.lumaCoefficients, first.residual.lumaCoefficients, 'the shape the search chose');
+  assert.ok(psnr(source, encoded.decoded) > await decodes(first.residual));
 });
 
 test('the residual search split between threads keeps what one search keeps; past its deadline a thread stops after its first shape', async () => {

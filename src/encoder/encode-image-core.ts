@@ -4,7 +4,8 @@ import { encodedInputs, MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js'
 import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../kernels/render.js';
 import { applyRestorationFilter, filterClasses, type FieldImage, type RestorationFilter } from '../kernels/post-filter.js';
 import type { ImageResidual } from '../kernels/residual.js';
-import { fitResidual, MAX_RESIDUAL_BYTES, residualChoice, type ResidualChoice, type ResidualShape } from './residual-fit.js';
+import { residualChoice } from './residual-fit.js';
+import { addResidualToFill } from './residual-to-fill.js';
 import { residualSearchSeconds, searchInThisThread, type ResidualSearch } from './residual-search.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../metrics/psnr.js';
 import type { Raster } from '../raster.js';
@@ -496,38 +497,4 @@ function checkResidualShare(options: ImageEncodeOptions, detail: number, bpp: nu
     throw new EncodeOptionsError('residual is a share of a target rate: give it with bpp, not with a fixed width');
   }
   return share;
-}
-
-/** Most tries at fitting the residual into the bytes left: a deflated header's size moves by a few bytes with its content. */
-const RESIDUAL_FILL_TRIES = 4;
-
-/**
- * The DCT residual (residual-fit.ts) that fills the file up to `targetBytes`:
- * fitted to `filteredField` (the field through the filter, as the decoder renders it), in
- * the bytes the networks left, and fitted again in fewer where the file as
- * written (`sizeWith`, its header deflated) comes out over the target.
- * Undefined where no residual fits.
- */
-async function addResidualToFill(
-  image: Raster, filteredField: FieldImage, targetBytes: number, choice: ResidualChoice, search: ResidualSearch, deadline: number | undefined,
-  sizeWith: (residual?: ImageResidual) => number,
-): Promise<{ residual: ImageResidual; bytes: number; decoded: Raster } | undefined> {
-  let budget = Math.floor(Math.min(targetBytes - sizeWith(), MAX_RESIDUAL_BYTES));
-  // The shape the first try chose: a few bytes fewer do not change which shape is best, so the next tries fit only it.
-  let chosen: ResidualShape | undefined;
-  for (let attempt = 0; attempt < RESIDUAL_FILL_TRIES && budget > 0; attempt++) {
-    const fitted = chosen === undefined
-      ? await search.search(image, filteredField, budget, choice, deadline)
-      : fitResidual(image, filteredField, budget, { ...choice, shapes: [chosen] });
-    if (fitted === undefined) return undefined;
-    const over = sizeWith(fitted.residual) - targetBytes;
-    if (over <= 0 || attempt === RESIDUAL_FILL_TRIES - 1) {
-      return { ...fitted, decoded: rasterFromField(filteredField, NATIVE_SCALE, { residual: fitted.residual }) };
-    }
-    // Below the residual as fitted, not the budget: the finest step that fits may have left bytes unused, and the
-    // same budget less the overshoot could give the same residual again.
-    budget = fitted.bytes - over;
-    chosen = fitted.shape;
-  }
-  return undefined;
 }
