@@ -1,15 +1,16 @@
 /**
- * The residual's error on the tile edges (docs/studies.md, "The residual on the tile edges"): takes a .snf written
- * by `snfc encode` (with its DCT residual), drops the residual, and fits it again into the same bytes with the
- * encoder's own choice (`--tune balanced`), the error of blocks on a tile edge weighed 1, 2, 4, … times in the
- * rate–distortion quantization (ResidualChoice.seams); prints each decode's PSNR, MS-SSIM and seam ratio.
+ * Where a photo's seam ratio comes from (docs/studies.md, "The residual on the tile edges"): takes a .snf written by
+ * `snfc encode` (with its DCT residual) and prints the seam ratio (src/metrics/seams.ts) of its decode, of the same
+ * ratio on lines moved off the tile edges (the photo's content along lines of the grid's spacing), and of the
+ * networks alone (the residual dropped), with PSNR and MS-SSIM.
  *
- *   npm run build && node dist/bench/residual-seams.js photo.snf photo.png [1,2,4,8]
+ *   npm run build && node dist/bench/residual-seams.js photo.snf photo.png
+ *
+ * Session 42 also fitted the residual again with the error of blocks on a tile edge weighed 2, 4 and 8 times in its
+ * rate–distortion quantization (commit 7f76e6a, `ResidualChoice.seams`; bench/results/residual-seams-s42.txt).
  */
 import { readFileSync } from 'node:fs';
-import { decodeField, decodeImage } from '../src/decoder/index.js';
-import { applyRestorationFilter } from '../src/kernels/post-filter.js';
-import { fitResidual, residualChoice } from '../src/encoder/residual-fit.js';
+import { decodeImage } from '../src/decoder/index.js';
 import { regionDetail } from '../src/encoder/tile-widths.js';
 import { readSnf, writeSnf, isImageFile } from '../src/format/index.js';
 import { psnr } from '../src/metrics/psnr.js';
@@ -18,9 +19,9 @@ import { seamRatio } from '../src/metrics/seams.js';
 import type { Raster } from '../src/raster.js';
 import { readRgb } from './rgb-source.js';
 
-const [snfPath, sourcePath, weightsText = '1,2,4,8'] = process.argv.slice(2);
+const [snfPath, sourcePath] = process.argv.slice(2);
 if (snfPath === undefined || sourcePath === undefined) {
-  console.error('usage: node dist/bench/residual-seams.js photo.snf photo.png [WEIGHT,WEIGHT,…]');
+  console.error('usage: node dist/bench/residual-seams.js photo.snf photo.png');
   process.exit(2);
 }
 const original = new Uint8Array(readFileSync(snfPath));
@@ -33,8 +34,6 @@ const source = await readRgb(sourcePath);
 // The inner tile edges, from the networks' regions ([x0, y0, x1, y1] in pixels).
 const xs = [...new Set(file.networks.map((n) => n.region[0]!).filter((x) => x > 0))].sort((a, b) => a - b);
 const ys = [...new Set(file.networks.map((n) => n.region[1]!).filter((y) => y > 0))].sort((a, b) => a - b);
-const field = await decodeField(networksOnly);
-const values = file.header.filter === undefined ? field.values : applyRestorationFilter(field, file.header.filter, { x: 1, y: 1 });
 const detail = regionDetail(source, [0, 0, source.width, source.height]);
 const measure = (decoded: Raster): string =>
   `${psnr(source, decoded).toFixed(3)} dB, MS-SSIM ${msSsim(source, decoded).value.toFixed(4)}, seams ${seamRatio(source, decoded, { xs, ys }).ratio.toFixed(3)}`;
@@ -47,15 +46,3 @@ const shifted = (dx: number, dy: number): string => seamRatio(source, encoded, {
 const [w, h] = [source.width / (xs.length + 1), source.height / (ys.length + 1)];
 console.log(`  the same lines moved: +4 px ${shifted(4, 4)}, +16 px ${shifted(16, 16)}, half a tile ${shifted(Math.round(w / 16) * 8, Math.round(h / 16) * 8)}`);
 console.log(`  networks alone: ${measure(await decodeImage(networksOnly))}`);
-for (const weight of weightsText.split(',').map(Number)) {
-  const started = performance.now();
-  const choice = { ...residualChoice('balanced', detail), seams: { xs, ys, weight } };
-  const fitted = fitResidual(source, { ...field, values }, original.length - networksOnly.length, choice);
-  if (fitted === undefined) {
-    console.log(`  weight ${weight}: no residual fits`);
-    continue;
-  }
-  const rewritten = writeSnf({ ...file, header: { ...file.header, residual: fitted.residual }, sharedContexts: true });
-  const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  console.log(`  weight ${weight}: ${rewritten.length} bytes, ${measure(await decodeImage(rewritten))} (${seconds} s)`);
-}

@@ -68,25 +68,12 @@ export interface ResidualChoice {
   /** λ of the rate–distortion optimized quantization in squared steps a bit (residual-rdo.ts); absent or 0: the dead zone alone. */
   readonly rdo?: number;
   /**
-   * The field's inner tile edges (spec §3.5, in pixels) and how much more the rate–distortion quantization weighs the
-   * error of a block on one (`weight`, 1: no more). The residual's blocks know nothing of the tiles, and where two
-   * networks meet their error is larger; without it the residual cleans a tile's interior more than its edges.
-   */
-  readonly seams?: SeamWeighting;
-  /**
    * Fill the budget closer: at the finest step that fits, lower λ until the bytes left are taken. A step is a whole
    * number of sixteenths of a level, and at the fine steps of high rates one more costs 1–2 % of the residual's bytes,
    * which the file then lacks (kodim19 at 2 bpp landed 2.2 % short). What the encoder's last fit of its chosen shape
    * asks for; the search among shapes does without (each shape's λ search would cost it as much again).
    */
   readonly fill?: boolean;
-}
-
-/** Tile edges, and the weight of the error of a residual block that holds a pixel either side of one (ResidualChoice.seams). */
-export interface SeamWeighting {
-  readonly xs: readonly number[];
-  readonly ys: readonly number[];
-  readonly weight: number;
 }
 
 /** The uniform step at each count, then every gradient with all coefficients. */
@@ -290,31 +277,6 @@ function rdoBlocks(
   return { dct, blockWeights: weights };
 }
 
-/**
- * Each plane's blocks' weights under `seams`: `seams.weight` for a block that holds a pixel on either side of a tile
- * edge (the lines seamRatio measures), 1 for the others. Not normalized: the blocks off the edges keep their λ.
- */
-function seamBlockWeights(planes: readonly ResidualPlane[], seams: SeamWeighting): Float64Array[] {
-  return planes.map((plane) => {
-    const side = RESIDUAL_BLOCK * plane.factor;
-    const onEdge = (blocks: number, edges: readonly number[]): boolean[] => Array.from({ length: blocks }, (_, b) =>
-      edges.some((edge) => (edge - 1 >= b * side && edge - 1 < (b + 1) * side) || (edge >= b * side && edge < (b + 1) * side)));
-    const columns = onEdge(plane.blocksX, seams.xs), rows = onEdge(plane.blocksY, seams.ys);
-    const weights = new Float64Array(plane.blocksX * plane.blocksY);
-    for (let by = 0; by < plane.blocksY; by++) {
-      for (let bx = 0; bx < plane.blocksX; bx++) weights[by * plane.blocksX + bx] = columns[bx] || rows[by] ? seams.weight : 1;
-    }
-    return weights;
-  });
-}
-
-/** `blocks` with each block's weight multiplied by its `seamWeights` (none: as they are). */
-function withSeamWeights(blocks: RdoBlocks, seamWeights: readonly Float64Array[] | undefined): RdoBlocks {
-  if (seamWeights === undefined) return blocks;
-  const blockWeights = seamWeights.map((weights, p) => weights.map((weight, b) => weight * (blocks.blockWeights?.[p]![b] ?? 1)));
-  return { ...blocks, blockWeights };
-}
-
 /** `weights` divided by their mean, so that λ keeps its meaning. */
 function meanOne(weights: Float64Array): Float64Array {
   let total = 0;
@@ -380,14 +342,13 @@ export function fitResidualShapes(
     if (!scalesBySetting.has(key)) scalesBySetting.set(key, residualStepScales(field, { lumaCoefficients: 1, chromaCoefficients: samples.length > 1 ? 1 : 0, adaptive })!);
     return scalesBySetting.get(key)!;
   };
-  const seamWeights = choice.seams && choice.seams.weight !== 1 ? seamBlockWeights(planes.map((p) => p.plane), choice.seams) : undefined;
   let best: RankedResidualFit | undefined;
   for (const index of indices ?? choice.shapes.keys()) {
     if (best !== undefined && deadline !== undefined && Date.now() >= deadline) break;
     const shape = choice.shapes[index]!;
     const blockWeights = shape.masking ? weightsOf(shape.masking) : undefined;
     const stepScales = shape.adaptive ? scalesOf(shape.adaptive) : undefined;
-    const blocks = choice.rdo ? withSeamWeights(rdoBlocks(planes, blockWeights, stepScales), seamWeights) : undefined;
+    const blocks = choice.rdo ? rdoBlocks(planes, blockWeights, stepScales) : undefined;
     // The finest step that fits: the coded size falls as the step grows, so bisect on it, first with the dead zone
     // alone (quick), then, with the rate–distortion quantization, below that step: it codes a step in fewer bytes.
     // The residuals that fit, by step, as the search meets them: the step it ends on is one of them, so that the
