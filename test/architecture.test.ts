@@ -69,13 +69,13 @@ test('default passes follow the work per pixel: 1000 for a 768×512 photo at 1 b
   const pixels = 768 * 512;
   assert.equal(defaultPasses(photo, pixels), 1000);
   assert.equal(defaultPasses(2 * photo, pixels), 1000);
-  assert.equal(defaultPasses(49_000 * 24_576, pixels), 1100); // the networks of a photo at 1 bpp, the residual taking 0.2
+  assert.equal(defaultPasses(49_000 * 24_576, pixels), 1100); // the networks of a photo at 1 bpp, the residual taking 0.2 (sessions 30–41)
   assert.equal(defaultPasses(photo / 1.5, pixels), 1300);
   assert.equal(defaultPasses(photo / 2.2, pixels), 1800);
   assert.equal(defaultPasses(1, pixels), 1800);
   // Per pixel: a quarter of the photo with a quarter of its work is the photo again.
   assert.equal(defaultPasses(photo / 6, pixels / 4), defaultPasses(photo / 1.5, pixels));
-  // Through the planner (no fit): a photo's networks at 0.4 bpp (0.5 bpp, the residual taking 0.2) get 1800 passes, at 1 bpp 1000.
+  // Through the planner (no fit): a photo's networks at 0.4 bpp (0.5 bpp less a residual of 0.2) get 1800 passes, at 1 bpp 1000.
   const image = syntheticImage(768, 512);
   assert.equal(planEncode(image, { bpp: 1 }).passes, 1000);
   assert.equal(planEncode(image, { bpp: 0.4 }).passes, 1800);

@@ -1,7 +1,7 @@
 /** The rate `snfc encode` and `snfc batch` suggest for a starved network, against the residual's share at that rate. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BUSY_DETAIL, defaultResidualShare } from '../src/encoder/architecture.js';
+import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare } from '../src/encoder/architecture.js';
 import { starvedNetwork } from '../src/cli/rate-warnings.js';
 
 // A 64x64 image at 1 bpp (512 bytes): 1,000 weights at 1 bit each, 300 bytes of header and a residual of 87 bytes.
@@ -14,8 +14,8 @@ test('the rate suggested for a starved network leaves it its bytes after the res
     const starved = starvedNetwork({ ...starvedFile, detail }, pixels);
     assert.ok(starved !== undefined);
     const share = defaultResidualShare(detail, starved.enoughBpp);
-    // The default share grows above 1 bpp: the suggestion is above what the share here (0.2) would give, and enough.
-    assert.ok(share > 0.2, `share ${share} at ${starved.enoughBpp} bpp`);
+    // The default share grows above 1 bpp: the suggestion is above what a smooth photo's share up to 1 bpp would give, and enough.
+    assert.ok(share > DEFAULT_RESIDUAL_SHARE, `share ${share} at ${starved.enoughBpp} bpp`);
     assert.ok(((1 - share) * starved.enoughBpp * pixels) / 8 >= networkBytesNeeded, `${starved.enoughBpp} bpp`);
     assert.ok(((1 - share) * (starved.enoughBpp - 0.2) * pixels) / 8 < networkBytesNeeded, `${starved.enoughBpp} bpp asks too much`);
   }

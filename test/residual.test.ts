@@ -431,6 +431,11 @@ test('fill: at the step that fits, a smaller λ takes the bytes the step left; a
   assert.ok(target - before > target * 0.01 && after <= target && target - after < target * 0.01, `${before} -> ${after} bytes of ${target}`);
   assert.equal(encoded.residual.lumaCoefficients, first.residual.lumaCoefficients, 'the shape the search chose');
   assert.ok(psnr(source, encoded.decoded) > await decodes(first.residual));
+  // Past --time's deadline the search's residual is kept as it is.
+  const late = Date.now() - 1;
+  const hurried = (await coarse.search(source, filtered, 600, choice, late))!;
+  const kept = (await addResidualToFill(source, filtered, target, choice, coarse, late, sizeWith))!;
+  assert.ok(target - sizeWith(hurried.residual) > target * 0.01 && sizeWith(kept.residual) === sizeWith(hurried.residual), 'no refit past the deadline');
 });
 
 test('the residual search split between threads keeps what one search keeps; past its deadline a thread stops after its first shape', async () => {

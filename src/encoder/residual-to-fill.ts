@@ -24,7 +24,7 @@ const RESIDUAL_REFILL_FROM = 0.01;
  * fitted to `filteredField` (the field through the filter, as the decoder renders it), in
  * the bytes the networks left, and fitted again, its shape kept, in fewer where the file as
  * written (`sizeWith`, its header deflated) comes out over the target, or more closely where it
- * falls more than RESIDUAL_REFILL_FROM short. Undefined where no residual fits.
+ * falls more than RESIDUAL_REFILL_FROM short (not past `deadline`, a `Date.now()`). Undefined where no residual fits.
  */
 export async function addResidualToFill(
   image: Raster, filteredField: FieldImage, targetBytes: number, choice: ResidualChoice, search: ResidualSearch, deadline: number | undefined,
@@ -43,7 +43,8 @@ export async function addResidualToFill(
     if (fitted === undefined) break;
     const over: number = sizeWith(fitted.residual) - targetBytes;
     if (over <= 0 && (kept === undefined || fitted.bytes > kept.bytes)) kept = fitted;
-    const short: boolean = over <= 0 && -over > targetBytes * RESIDUAL_REFILL_FROM;
+    // Short by much, and within --time's deadline: the refit takes about 10 s at 2 bpp, which no budget reserved.
+    const short: boolean = over <= 0 && -over > targetBytes * RESIDUAL_REFILL_FROM && (deadline === undefined || Date.now() < deadline);
     if (over <= 0 && !short) break;
     if (attempt === RESIDUAL_FILL_TRIES - 1) {
       kept ??= fitted; // over by the few bytes the deflated header moved: the rate control's tolerance takes them
