@@ -3,9 +3,9 @@
 // bench over all their rates finds every entry done and only writes the summary, the BD-rates and the plot of
 // the whole curve. Entries are keyed as the bench keys them; where two runs hold the same key (the sharp
 // codecs' sweeps), the first run's entry is kept. Needs `npm run build` (it writes through the CLI's writer).
-// `--as-default NAME` before a run drops snf's setting NAME from their entries'
-// keys and settings: for a run made with an option whose value has since become the default, so that the merged
-// entries read as the default's. Only where the default now writes those files byte for byte: check one.
+// `--as-default NAME` before a run drops snf's setting NAME from its entries' keys and settings: for a run made with
+// an option whose value has since become the default, so that the merged entries read as the default's. Only where
+// the default now writes those files byte for byte: check one.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeOutputAtomically } from '../dist/src/cli/files.js';

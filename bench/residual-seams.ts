@@ -1,5 +1,6 @@
 /**
- * Where a photo's seam ratio comes from (docs/studies.md, "The residual on the tile edges"): takes a .snf written by
+ * Where a photo's seam ratio comes from (docs/studies.md, "A smooth photo's residual at 0.25–1 bpp, and the tile
+ * edges"): takes a .snf written by
  * `snfc encode` (with its DCT residual) and prints the seam ratio (src/metrics/seams.ts) of its decode, of the same
  * ratio on lines moved off the tile edges (the photo's content along lines of the grid's spacing), and of the
  * networks alone (the residual dropped), with PSNR and MS-SSIM.

@@ -13,9 +13,9 @@ import type { ResidualSearch } from './residual-search.js';
 const RESIDUAL_FILL_TRIES = 4;
 /**
  * Share of the target the file may lack before the residual is fitted again to fill it (ResidualChoice.fill): the
- * search leaves up to a step's worth of bytes unused, 1–2 % of a file at 2 bpp (kodim19 2.2 %), where a closer fill
- * is worth +0.05 to +0.1 dB; below 1 % (every photo up to 1 bpp in session 41's bench, at most 0.56 %) it buys a
- * few hundredths of a dB for 1–4 s of λ search, and the files stay as benched.
+ * search leaves up to a step's worth of bytes unused, 1–2 % of a file at 2 bpp (kodim19 2.2 %), where the refit
+ * gained +0.06 to +0.19 dB on six photos for about 10 s (docs/studies.md, "Filling the file to its rate"); below 1 %
+ * (every photo up to 1 bpp in session 41's bench, at most 0.56 %) it would buy a few hundredths of a dB for 1–4 s.
  */
 const RESIDUAL_REFILL_FROM = 0.01;
 
