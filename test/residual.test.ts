@@ -11,7 +11,7 @@ import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisTh
 import { residualSearchOnThreads } from '../src/encoder/residual-threads.js';
 import { addResidualToFill } from '../src/encoder/residual-to-fill.js';
 import { optimizeResidual } from '../src/encoder/residual-rdo.js';
-import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP } from '../src/encoder/architecture.js';
+import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP } from '../src/encoder/architecture.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
@@ -362,9 +362,12 @@ test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-
   assert.ok(residualChoice('psnr', 0).shapes.every((shape) => shape.adaptive === undefined));
 });
 
-test('the residual\'s default share: more of the rate on a busy photo, and more from 0.5 to 2 bpp (busy) or 1 to 2 bpp (smooth)', () => {
+test('the residual\'s default share: more of the rate on a busy photo, and more from 0.5 to 2 bpp (busy) or 1 to 2 bpp and below 0.5 bpp (smooth)', () => {
   const smooth = (bpp: number): number => defaultResidualShare(BUSY_DETAIL - 1, bpp);
-  for (const bpp of [0.25, 0.5, 1]) assert.equal(smooth(bpp), DEFAULT_RESIDUAL_SHARE);
+  for (const bpp of [0.5, 0.7, 1]) assert.equal(smooth(bpp), DEFAULT_RESIDUAL_SHARE);
+  assert.equal(smooth(0.25), SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP);
+  assert.equal(smooth(0.1), smooth(0.25));
+  assert.ok(smooth(0.25) > smooth(0.35) && smooth(0.35) > smooth(0.5));
   assert.ok(smooth(1) < smooth(1.5) && smooth(1.5) < smooth(2));
   assert.equal(smooth(2), SMOOTH_RESIDUAL_SHARE_FROM_2_BPP);
   assert.equal(smooth(4), smooth(2));

@@ -293,7 +293,7 @@ export function autoTiles(width: number, height: number): { columns: number; row
 
 /**
  * Share of a target rate the encoder gives the residual by default (`--residual`, residual-fit.ts) on a smooth photo
- * up to 1 bpp: 0.2 from session 30 ("A DCT residual"), 0.3 since session 42, when the residual's quantizer had grown
+ * from 0.5 to 1 bpp (more below, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP, and above): 0.2 from session 30 ("A DCT residual"), 0.3 since session 42, when the residual's quantizer had grown
  * better (the trellis, masking, adaptive steps): on the nine smooth Kodak photos +0.24 dB and +0.0013 of MS-SSIM at
  * 0.25 bpp, +0.11 and +0.0009 at 0.5 bpp, +0.11 and +0.0004 at 1 bpp, on the mean; seams above 1.05 on kodim07 at 0.5
  * and 1 bpp, the photo's content rather than its tiles (docs/studies.md, "A smooth photo's residual at 0.25–1 bpp").
@@ -330,9 +330,19 @@ export const BUSY_RESIDUAL_SHARE_FROM_2_BPP = 0.65;
  */
 export const SMOOTH_RESIDUAL_SHARE_FROM_2_BPP = 0.35;
 
+/**
+ * A smooth photo's residual share at 0.25 bpp and below (between 0.25 and 0.5 bpp it falls to DEFAULT_RESIDUAL_SHARE
+ * with the log of the rate): on the nine smooth Kodak photos at 0.25 bpp 0.4 gained +0.09 dB and +0.0003 of MS-SSIM
+ * over 0.3 on the mean, seven of nine up (docs/studies.md, "A smooth photo's residual at 0.25–1 bpp, and the tile edges").
+ */
+export const SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP = 0.4;
+
 /** The residual's default share for a photo of `detail` (`regionDetail` of the whole image) at `bpp`. */
 export function defaultResidualShare(detail: number, bpp: number): number {
-  if (detail < BUSY_DETAIL) return DEFAULT_RESIDUAL_SHARE + towardsTwoBpp(bpp) * (SMOOTH_RESIDUAL_SHARE_FROM_2_BPP - DEFAULT_RESIDUAL_SHARE);
+  if (detail < BUSY_DETAIL) {
+    return SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP + towardsHalfBpp(bpp) * (DEFAULT_RESIDUAL_SHARE - SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP)
+      + towardsTwoBpp(bpp) * (SMOOTH_RESIDUAL_SHARE_FROM_2_BPP - DEFAULT_RESIDUAL_SHARE);
+  }
   return (
     BUSY_RESIDUAL_SHARE +
     towardsOneBpp(bpp) * (BUSY_RESIDUAL_SHARE_FROM_1_BPP - BUSY_RESIDUAL_SHARE) +
@@ -347,6 +357,11 @@ export function defaultResidualShare(detail: number, bpp: number): number {
  */
 export function towardsOneBpp(bpp: number): number {
   return bpp > 0.5 ? Math.min(1, Math.log2(bpp / 0.5)) : 0;
+}
+
+/** Where `bpp` lies between 0.25 bpp (0, and below) and 0.5 bpp (1, and above), by the log of the rate, as `towardsOneBpp`. */
+export function towardsHalfBpp(bpp: number): number {
+  return towardsOneBpp(bpp * 2);
 }
 
 /** Where `bpp` lies between 1 bpp (0, and below) and 2 bpp (1, and above), by the log of the rate, as `towardsOneBpp`. */
