@@ -293,8 +293,8 @@ export function autoTiles(width: number, height: number): { columns: number; row
 
 /**
  * Share of a target rate the encoder gives the residual by default (`--residual`, residual-fit.ts) on a smooth photo
- * from 0.5 to 1 bpp (more below, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP, and above): 0.2 from session 30 ("A DCT residual"), 0.3 since session 42, when the residual's quantizer had grown
- * better (the trellis, masking, adaptive steps): on the nine smooth Kodak photos +0.24 dB and +0.0013 of MS-SSIM at
+ * from 0.5 to 1 bpp (more below, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP, and above): 0.2 from session 30 ("A DCT
+ * residual"), 0.3 since session 42, when the residual's quantizer had grown better (the trellis, masking, adaptive steps): on the nine smooth Kodak photos +0.24 dB and +0.0013 of MS-SSIM at
  * 0.25 bpp, +0.11 and +0.0009 at 0.5 bpp, +0.11 and +0.0004 at 1 bpp, on the mean; seams above 1.05 on kodim07 at 0.5
  * and 1 bpp, the photo's content rather than its tiles (docs/studies.md, "A smooth photo's residual at 0.25–1 bpp").
  */

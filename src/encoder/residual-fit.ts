@@ -353,12 +353,16 @@ export function fitResidualShapes(
     // alone (quick), then, with the rate–distortion quantization, below that step: it codes a step in fewer bytes.
     // The residuals that fit, by step, as the search meets them: the step it ends on is one of them, so that the
     // kept residual is not quantized and coded once more.
-    const fitting = new Map<number, { residual: ImageResidual; size: number }>();
-    const sizeAt = (step: number, rdo = 0): number => {
+    const fitting = new Map<number, CodedResidual>();
+    // The residual at a step and λ, and its coded size.
+    const codedAt = (step: number, rdo: number): CodedResidual => {
       const q = quantized(planes, source, shape, step, rdo, blocks, stepScales);
-      const size = encodeResidualValues(q.planes, q.residual.values).length;
-      if (size <= room) fitting.set(step, { residual: q.residual, size });
-      return size;
+      return { residual: q.residual, size: encodeResidualValues(q.planes, q.residual.values).length };
+    };
+    const sizeAt = (step: number, rdo = 0): number => {
+      const coded = codedAt(step, rdo);
+      if (coded.size <= room) fitting.set(step, coded);
+      return coded.size;
     };
     const plain = finestStep((step) => sizeAt(step), room, 1, MAX_RESIDUAL_STEP);
     if (plain === undefined) continue;
@@ -367,7 +371,7 @@ export function fitResidualShapes(
     const step = rdo > 0 ? finestRdoStep((step) => sizeAt(step, rdo), room, plain) : plain;
     if (step === undefined) continue;
     const { residual, size } = choice.fill && rdo > 0
-      ? filledAtStep((lambda) => quantized(planes, source, shape, step, lambda, blocks, stepScales), room, rdo, fitting.get(step)!)
+      ? filledAtStep((lambda) => codedAt(step, lambda), room, rdo, fitting.get(step)!)
       : fitting.get(step)!;
     const quality = qualityOf(source, rasterFromField(field, { x: 1, y: 1 }, { residual }), choice);
     const fit = { residual, bytes: size + RESIDUAL_MAP_BYTES, shape, index, quality };
@@ -443,6 +447,12 @@ function finestRdoStep(size: (step: number) => number, room: number, plain: numb
   return step === half && half > 1 ? finestStep(size, room, 1, half) : step;
 }
 
+/** A quantized residual and the bytes of its coded stream. */
+interface CodedResidual {
+  readonly residual: ImageResidual;
+  readonly size: number;
+}
+
 /** Sizes `filledAtStep` tries at most: the size is smooth in log λ, so the bytes left fall fast. */
 const FILL_TRIES = 4;
 /** Bytes left, as a share of the room, at which `filledAtStep` stops: 0.2 %, a few hundredths of a dB. */
@@ -455,10 +465,7 @@ const FILL_LAMBDA_RANGE = 1 / 8;
  * smaller λ keeps more values, so the size grows as λ falls): regula falsi on log λ between `lambda` (where `fits`
  * was coded) and `lambda` × FILL_LAMBDA_RANGE. Returns `fits` where no smaller λ fits.
  */
-function filledAtStep(
-  atLambda: (lambda: number) => { residual: ImageResidual; planes: ResidualPlane[] }, room: number, lambda: number,
-  fits: { residual: ImageResidual; size: number },
-): { residual: ImageResidual; size: number } {
+function filledAtStep(codedAt: (lambda: number) => CodedResidual, room: number, lambda: number, fits: CodedResidual): CodedResidual {
   let best = fits;
   // Log λ where the size fits (`fitting`, bytes left `left` ≥ 0) and where it does not (`over`, `overLeft` < 0).
   let fitting = Math.log(lambda), left = room - fits.size;
@@ -466,15 +473,14 @@ function filledAtStep(
   for (let attempt = 0; attempt < FILL_TRIES && left > room * FILL_TOLERANCE; attempt++) {
     // Where the line through the two ends meets the room, kept off the ends so that each try narrows the bracket.
     const at = overLeft === undefined ? over : fitting + (over - fitting) * Math.min(0.9, Math.max(0.1, left / (left - overLeft)));
-    const q = atLambda(Math.exp(at));
-    const size = encodeResidualValues(q.planes, q.residual.values).length;
-    if (size <= room) {
+    const coded = codedAt(Math.exp(at));
+    if (coded.size <= room) {
       fitting = at;
-      left = room - size;
-      if (size > best.size) best = { residual: q.residual, size };
+      left = room - coded.size;
+      if (coded.size > best.size) best = coded;
     } else {
       over = at;
-      overLeft = room - size;
+      overLeft = room - coded.size;
     }
   }
   return best;
