@@ -23,6 +23,7 @@ import sharp from 'sharp';
 import { encodeImage, planEncode, tileRegions, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
 import { allocationFloor, regionDetail, widthsByDetail, type DetailMeasure } from '../src/encoder/tile-widths.js';
 import { engineByName } from '../src/encoder/engines.js';
+import { defaultResidualShare } from '../src/encoder/architecture.js';
 import type { Raster } from '../src/raster.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { seamRatio } from '../src/metrics/seams.js';
@@ -87,6 +88,8 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   allocationGranule: [4].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
   // Detail as the mean absolute step (a few strong edges weigh less): it predicts tiles' errors better (docs/studies.md); with the default's floor.
   allocationAbsolute: [1.2, 1, 0.8].map((exponent) => ({ name: `allocation=absolute^${exponent}`, options: widthsAt(exponent, undefined, allocationFloor, 'absolute') })),
+  // The exponent again with the DCT residual behind the networks (session 43; 1.2 was fitted before it, session 17).
+  allocationWithResidual: [0.6, 0.9, 1.2, 1.5].map((exponent) => ({ name: `allocation=absolute^${exponent}`, options: widthsAt(exponent, undefined, allocationFloor, 'absolute') })),
   // No tile narrower than a fraction of the plan's width (session 16: at 2 bpp, tiles of 8 units on kodim19 lost 5 dB to the image).
   allocationFloor: [0.5, 0.75, 0.3].map((fraction) => ({ name: `allocation=detail^0.75+floor=${fraction}`, options: widthsAt(0.75, undefined, (width) => fraction * width) })),
   // Issue 10, MS-SSIM: the fit's squared error weighted by 1 / (local luma variance + K)^strength (contrast-weights.ts); full size.
@@ -130,7 +133,9 @@ const rates = flag('bpp', '0.25,0.5,1,2').split(',').map(Number);
 const crop = flag('crop', 'none');
 // A native-resolution crop replaces the resize; the results record which.
 const resize = crop !== 'none' ? `crop${crop}` : flag('resize', '192x128');
-const steps = Number(flag('steps', '1000'));
+// `--steps default`: the encoder's own passes (by work, as `snfc encode` plans them).
+const stepsFlag = flag('steps', '1000');
+const steps = stepsFlag === 'default' ? 'default' : Number(stepsFlag);
 const kodak = flag('kodak', path.resolve('..', 'shared', 'data', 'kodak'));
 const out = flag('out', `bench/results/study-${study}.jsonl`);
 const done = new Set(existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((line) => {
@@ -144,8 +149,10 @@ for (const image of images) {
     for (const variant of variants) {
       const key = `${image}|${variant.name}|${bpp}|${resize}|${steps}`;
       if (done.has(key)) continue;
-      const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp, allocation: 'equal' }), raster) : variant.options;
-      const result = await encodeImage(raster, { bpp, steps, engine: await engineByName('auto'), ...options });
+      // Planned as the encoder plans its networks: for their share of the rate, the residual taking the rest.
+      const networkBpp = bpp * (1 - defaultResidualShare(regionDetail(raster, [0, 0, raster.width, raster.height]), bpp));
+      const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp: networkBpp, allocation: 'equal' }), raster) : variant.options;
+      const result = await encodeImage(raster, { bpp, ...(steps === 'default' ? {} : { steps }), engine: await engineByName('auto'), ...options });
       const tiled = result.tiles.columns * result.tiles.rows > 1;
       const decoded = await decodeImage(result.bytes);
       const seams = tiled ? seamRatio(raster, decoded, result.tiles).ratio : undefined;
