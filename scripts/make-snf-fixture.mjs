@@ -16,6 +16,8 @@
 //   fixtures/kodim-shore32-cuts.snf            format 4.9: a 32×32 crop of kodim16's shoreline in 2×2 tiles blended
 //                                              over 2 px, whose middle row the encoder moved off the shore (a grid
 //                                              with cuts, spec §3.5)
+//   fixtures/kodim-crop32-units.snf            format 5.3: the crop in 2×2 tiles at 8 bpp (depth 2, 150 passes), whose
+//                                              networks the encoder quantized with steps per unit (spec §5.1)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -45,6 +47,14 @@ for (const [name, flags, source = 'fixtures/kodim-crop32.png'] of fixtures.filte
     '--width', '10', '--depth', '2', '--steps', '150', '--seed', '1', ...flags, '--quiet', '--force',
   ], { stdio: 'inherit' });
   await writeReferenceDecode(name);
+}
+// Steps per unit come with a target rate (the encoder's rate control sets them), so this one is encoded at one.
+if (wanted.length === 0 || wanted.includes('kodim-crop32-units')) {
+  execFileSync(process.execPath, [
+    'bin/snfc.js', 'encode', 'fixtures/kodim-crop32.png', '-o', 'fixtures/kodim-crop32-units.snf', '--bpp', '8', '--depth', '2', '--steps', '150',
+    '--seed', '1', '--fourier', '2', '--tiles', '2x2', '--overlap', '2', '--filter', 'off', '--residual', '0', '--quiet', '--force',
+  ], { stdio: 'inherit' });
+  await writeReferenceDecode('kodim-crop32-units');
 }
 const filtered = [['kodim-crop32-filter', 1], ['kodim-crop32-filter-dir', 5]];
 for (const [name, directions] of filtered.filter(([name]) => wanted.length === 0 || wanted.includes(name))) {

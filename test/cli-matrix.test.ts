@@ -78,9 +78,9 @@ writeFileSync(path.join(dir, 'corrupt.snf'), corrupt);
 const badLength = Buffer.from(snf);
 badLength[12]! ^= 0x04; // the header length H
 writeFileSync(path.join(dir, 'bad-length.snf'), badLength);
-// A well-formed file of a later major version (4), CRC and all: this reader reads 1 to 3.
+// A well-formed file of a later major version (6), CRC and all: this reader reads 1 to 5.
 const future = Buffer.from(snf);
-future[8] = 5;
+future[8] = 6;
 future.writeUInt32LE(crc32(future.subarray(0, future.length - 4)), future.length - 4);
 writeFileSync(path.join(dir, 'future.snf'), future);
 // A valid file of a few hundred bytes that claims 65536 × 65536 pixels.
@@ -118,7 +118,7 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['decode: an empty .snf', ['decode', 'empty.snf'], 3, /'empty\.snf'.*empty/],
   ['decode: a truncated .snf', ['decode', 'cut.snf'], 3, /invalid \.snf file: truncated/],
   ['decode: one changed byte', ['decode', 'corrupt.snf'], 3, /invalid \.snf file: .*corrupt.*CRC-32/],
-  ['decode: a later major version', ['decode', 'future.snf', '-o', 'a.png'], 3, /unsupported \.snf version 5\.\d \(this reader reads versions 1\.x to 4\.x\)/],
+  ['decode: a later major version', ['decode', 'future.snf', '-o', 'a.png'], 3, /unsupported \.snf version 6\.\d \(this reader reads versions 1\.x to 5\.x\)/],
   ['decode: one changed byte in a length', ['decode', 'bad-length.snf'], 3, /invalid \.snf file: .*corrupt/],
   // decode: flags
   ['decode: --scale 0', ['decode', 'in.snf', '--scale', '0', '-o', 'a.png'], 2, /--scale.*'0'/],

@@ -217,7 +217,7 @@ test('rejects what is not an .snf file, or not all of one', () => {
   const longer = new Uint8Array(bytes.length + 1);
   longer.set(bytes);
   rejects(longer, 'SIZE_MISMATCH', 'a trailing byte');
-  rejects(assemble({ ...split(bytes), major: 5 }), 'UNSUPPORTED_VERSION', 'major 5');
+  rejects(assemble({ ...split(bytes), major: 6 }), 'UNSUPPORTED_VERSION', 'major 6');
   rejects(assemble({ ...split(bytes), major: 0 }), 'UNSUPPORTED_VERSION', 'major 0');
 });
 

@@ -1,7 +1,7 @@
 import { parameterCount } from '../kernels/arch.js';
 import { filterClasses } from '../kernels/post-filter.js';
 import { RESIDUAL_STEP_UNIT, stepGrowth } from '../kernels/residual.js';
-import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, findGrid, gridAxisEdges, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
+import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, findGrid, gridAxisEdges, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 
 /** What the major version says of how the file is stored (spec §2.2), for the format line. */
@@ -9,6 +9,7 @@ function formatNotes(major: number, headerMapBytes: number): string {
   const notes = [
     ...(major >= DEFLATED_HEADER_VERSION_MAJOR ? [`header deflated from ${headerMapBytes} bytes`] : []),
     ...(major >= SHARED_CONTEXTS_VERSION_MAJOR ? ['streams with shared contexts'] : []),
+    ...(major >= UNIT_SCALES_VERSION_MAJOR ? ['steps per unit'] : []),
   ];
   return notes.length === 0 ? '' : ` (${notes.join('; ')})`;
 }

@@ -121,6 +121,12 @@ export interface ImageEncodeOptions extends FitSettings {
    */
   readonly residual?: number;
   /**
+   * Steps per unit (format 5, spec §5.1): each sine unit's weights and bias rounded at its tensor's step times a
+   * multiplier that the decoder derives from the layers above, coarser where the output hears the unit less. Only
+   * with a target rate; default true. False writes a version 4 file, as encoders before it did.
+   */
+  readonly unitScales?: boolean;
+  /**
    * Where the residual's shapes are searched: default in this thread; `encodeImage` in Node splits them between
    * worker threads (residual-threads.ts). The same residual either way.
    */
@@ -421,8 +427,10 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     } } : {}),
     ...(withMetadata && stored !== undefined ? { metadata: stored } : {}),
   });
+  // Steps per unit (format 5) where the rate sets the steps; fixed bits keep one step a tensor, so that no value needs more bits than asked.
+  const unitScales = rateMode && (options.unitScales ?? true);
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
-    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]! })), sharedContexts: true });
+    writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]!, unitScales })), sharedContexts: true });
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const residualSearch = options.residualSearch ?? searchInThisThread;
   const choice = residualChoice(tune, detail);
@@ -432,7 +440,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     : pixels * FILTER_SECONDS_PER_PIXEL + (rateMode && residualShare > 0 ? residualSearchSeconds(residualSearch, choice, pixels) : 0);
   const trained = await trainNetworks({
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
-    timeLimitSeconds: timeLimit, finishSeconds, elapsed,
+    timeLimitSeconds: timeLimit, finishSeconds, elapsed, unitScales,
     // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file (without the kept
     // metadata) to within the few bytes by which the deflated header (spec §2.2) depends on values.
     grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length } : { bits: options.bits ?? 8 },
@@ -441,7 +449,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const { tensors } = trained;
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   await initKernels();
-  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]! }) }));
+  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]!, unitScales }) }));
   const field = await renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
   const unfiltered = rasterFromField(field, NATIVE_SCALE);
   // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will;

@@ -178,6 +178,8 @@ export interface TrainNetworksOptions {
   readonly elapsed: () => number;
   /** Called after every pass of the fit and every fine-tuning step. */
   readonly onStep?: (done: number, total: number, loss: number) => void;
+  /** Quantize with steps per unit (format 5, spec §5.1); the caller writes the networks with `unitScales`. */
+  readonly unitScales?: boolean;
 }
 
 /** What every encode reports besides its signal's own measures (`ImageEncodeResult`, `AudioEncodeResult`). */
@@ -232,6 +234,7 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
 
 async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | undefined): Promise<TrainedNetworks> {
   const { arch, dims, sets, steps, qatSteps, restarts, timeLimitSeconds: timeLimit, elapsed } = options;
+  const unitScales = options.unitScales === true;
   const fourier = arch.fourier ?? 0;
   const total = sets.length * (steps * restarts + qatSteps);
   let done = 0;
@@ -262,7 +265,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     const set = sets[n]!;
     return {
       kind: 'fit', setup: setupOf(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + fit), options.weightDecay),
-      steps, lr: set.lr ?? options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + n,
+      steps, lr: set.lr ?? options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + n, unitScales,
       ...(fitDeadline === undefined ? {} : { timeLimitSeconds: Math.max(0, (fitDeadline - elapsed()) * share) }),
     };
   }, Array.from({ length: restarts }, () => work).flat())).map((result) => {
@@ -285,7 +288,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   const stepsAt = (lambda: number): number[][] => sensitivities.map((h) => stepsForLambda(h, lambda));
   const quantizeAt = (lambda: number): QuantizedTensor[][] => {
     const steps = stepsAt(lambda);
-    return fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, steps[n]!));
+    return fitted.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, steps[n]!, unitScales));
   };
   const summary: FitSummary = { steps: fitSteps, engine: engineName };
   const sizeAt = (lambda: number): number => ('bits' in grid ? 0 : grid.sizeOf(quantizeAt(lambda), summary));
@@ -296,7 +299,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   // 2b. The rounding measured against the sensitivities' prediction: a network that the rounding costs far more than
   // predicted has its sensitivities raised by the factor it missed by, and the slope is searched again (rounding-check.ts).
   if (!('bits' in grid)) {
-    const checked = await runAll((n) => ({ kind: 'checkRounding', setup: setupOf(sets[n]!, fitted[n]!.params), sensitivities: sensitivities[n]!, gridSteps: gridSteps[n]! }));
+    const checked = await runAll((n) => ({ kind: 'checkRounding', setup: setupOf(sets[n]!, fitted[n]!.params), sensitivities: sensitivities[n]!, gridSteps: gridSteps[n]!, unitScales }));
     let missed = false;
     checked.forEach((result, n) => {
       if (result.kind !== 'checkRounding') throw new Error('a rounding check returned no check');
@@ -311,7 +314,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
 
   // 3. Fine-tune every network on its grid (not at all with no steps: no engine is made).
   const tuned = qatSteps === 0 ? fitted.map((network) => ({ ...network, steps: 0 })) : await runAll((index, share) => ({
-    kind: 'fineTune', setup: setupOf(sets[index]!, fitted[index]!.params), gridSteps: gridSteps[index]!, steps: qatSteps, lr: (sets[index]!.lr ?? options.lr) * QAT_LR_FRACTION,
+    kind: 'fineTune', setup: setupOf(sets[index]!, fitted[index]!.params), gridSteps: gridSteps[index]!, steps: qatSteps, lr: (sets[index]!.lr ?? options.lr) * QAT_LR_FRACTION, unitScales,
     ...(timeLimit === undefined ? {} : { timeLimitSeconds: Math.max(0, (timeLimit - elapsed()) * share * 0.9) }),
   }));
   let qatTaken = 0;
@@ -323,7 +326,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   });
 
   // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
-  let tensors = final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!));
+  let tensors = final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!, unitScales));
   let rateHit: boolean | undefined;
   if (!('bits' in grid)) {
     rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);

@@ -26,6 +26,8 @@ export interface FitJob {
   readonly timeLimitSeconds?: number;
   /** Seed of the sensitivity probe's noise. */
   readonly sensitivitySeed: number;
+  /** The file's steps are per unit (format 5, spec §5.1): each sine unit's probe noise is scaled by its multiplier. */
+  readonly unitScales?: boolean;
 }
 
 /** Measure what rounding to `gridSteps` adds to the loss of the fitted parameters, against the prediction (rounding-check.ts). */
@@ -35,6 +37,8 @@ export interface RoundingJob {
   readonly setup: EngineSetup;
   readonly sensitivities: readonly number[];
   readonly gridSteps: readonly number[];
+  /** Rounded with steps per unit (format 5). */
+  readonly unitScales?: boolean;
 }
 
 export interface FineTuneJob {
@@ -46,6 +50,8 @@ export interface FineTuneJob {
   readonly steps: number;
   readonly lr: number;
   readonly timeLimitSeconds?: number;
+  /** Rounded with steps per unit (format 5). */
+  readonly unitScales?: boolean;
 }
 
 export type NetworkJobResult =
@@ -66,13 +72,14 @@ export async function runNetworkJob(createEngine: EngineFactory, job: NetworkJob
         steps: job.steps, lr: job.lr, schedule: job.schedule, warmupFraction: job.warmupFraction,
         timeLimitSeconds: job.timeLimitSeconds, onStep: (_, loss) => onStep?.(loss),
       });
-      const sensitivities = await tensorSensitivities(engine, arch, fitted.params, job.sensitivitySeed);
+      const sensitivities = await tensorSensitivities(engine, arch, fitted.params, job.sensitivitySeed, job.unitScales);
       return { kind: 'fit', params: fitted.params, sensitivities, steps: fitted.steps, engine: engine.name, loss: fitted.bestLoss };
     }
     if (job.kind === 'checkRounding') {
-      return { kind: 'checkRounding', check: await measureRounding(engine, arch, params, job.sensitivities, job.gridSteps), engine: engine.name };
+      return { kind: 'checkRounding', check: await measureRounding(engine, arch, params, job.sensitivities, job.gridSteps, job.unitScales), engine: engine.name };
     }
     const tuned = await quantizationAwareFineTune(engine, arch, params, job.gridSteps, {
+      unitScales: job.unitScales,
       steps: job.steps, lr: job.lr, timeLimitSeconds: job.timeLimitSeconds, onStep: (_, loss) => onStep?.(loss),
     });
     return { kind: 'fineTune', params: tuned.params, steps: tuned.steps, engine: engine.name };

@@ -9,6 +9,8 @@ export interface QatOptions {
   readonly lr: number;
   readonly timeLimitSeconds?: number;
   readonly onStep?: (step: number, loss: number) => void;
+  /** The grid has steps per unit (format 5, spec §5.1). */
+  readonly unitScales?: boolean;
 }
 
 export interface QatResult {
@@ -37,7 +39,7 @@ export async function quantizationAwareFineTune(
   let taken = 0;
   for (let step = 0; step <= options.steps; step++) {
     await yieldToEventLoop();
-    const rounded = roundToSteps(arch, shadow, gridSteps);
+    const rounded = roundToSteps(arch, shadow, gridSteps, options.unitScales);
     await engine.setParams(rounded);
     const loss = await engine.forward();
     if (loss < best.loss) best = { params: Float32Array.from(shadow), loss };

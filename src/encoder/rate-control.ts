@@ -2,6 +2,7 @@ import { tensorSlices, type SirenArch } from '../kernels/arch.js';
 import { networkParams, type QuantizedTensor } from '../format/index.js';
 import { foldSineBiases } from './bias-folding.js';
 import { quantizeWithStep } from './quantize.js';
+import { scaleUnits, unitScalesBelow } from '../format/unit-scales.js';
 
 /** ± tolerance of `--bpp` on the total file size. */
 export const RATE_TOLERANCE = 0.05;
@@ -15,15 +16,48 @@ export function stepsForLambda(sensitivities: readonly number[], lambda: number)
   return sensitivities.map((h) => lambda / Math.sqrt(h));
 }
 
-/** Folds the sine biases, then quantizes each tensor (file order) at its step. */
-export function quantizeWithSteps(arch: SirenArch, params: Float32Array, steps: readonly number[]): QuantizedTensor[] {
+/**
+ * Folds the sine biases, then quantizes each tensor (file order) at its step; with `unitScales` (format 5, spec
+ * §5.1), each sine unit's weights and bias at the step times the unit's multiplier.
+ */
+export function quantizeWithSteps(arch: SirenArch, params: Float32Array, steps: readonly number[], unitScales = false): QuantizedTensor[] {
   const folded = foldSineBiases(arch, params);
+  if (unitScales) return quantizePerUnit(arch, folded, steps);
   return tensorSlices(arch).map(({ offset, length }, t) => quantizeWithStep(folded.subarray(offset, offset + length), steps[t]!));
 }
 
-/** Parameters rounded to the grid of `steps`, as the decoder will see them (after bias folding). */
-export function roundToSteps(arch: SirenArch, params: Float32Array, steps: readonly number[]): Float32Array {
-  return networkParams({ arch, tensors: quantizeWithSteps(arch, params, steps) });
+/**
+ * Steps per unit (spec §5.1): a layer's multipliers come from the layers above as the decoder dequantizes them, so
+ * the output layer is quantized first, then each sine layer down, its units divided by their multipliers before
+ * rounding and its dequantized values kept, scaled back, for the layer below, exactly as `networkParams` makes them.
+ */
+function quantizePerUnit(arch: SirenArch, folded: Float32Array, steps: readonly number[]): QuantizedTensor[] {
+  const slices = tensorSlices(arch);
+  const tensors: QuantizedTensor[] = new Array<QuantizedTensor>(slices.length);
+  const decoded = new Float32Array(folded.length);
+  const quantize = (t: number, divisor: (i: number) => number): void => {
+    const { offset, length } = slices[t]!;
+    const tensor = quantizeWithStep(Float32Array.from(folded.subarray(offset, offset + length), (value, i) => value / divisor(i)), steps[t]!);
+    tensors[t] = tensor;
+    for (let i = 0; i < length; i++) decoded[offset + i] = tensor.values[i]! * tensor.step;
+  };
+  quantize(2 * arch.depth, () => 1);
+  quantize(2 * arch.depth + 1, () => 1);
+  let above: Float64Array | undefined;
+  for (let layer = arch.depth - 1; layer >= 0; layer--) {
+    const { scales, energies } = unitScalesBelow(arch, decoded, layer, above);
+    const fanOut = slices[2 * layer + 1]!.length;
+    quantize(2 * layer, (i) => scales[i % fanOut]!);
+    quantize(2 * layer + 1, (j) => scales[j]!);
+    scaleUnits(arch, decoded, layer, scales);
+    above = energies;
+  }
+  return tensors;
+}
+
+/** Parameters rounded to the grid of `steps`, as the decoder will see them (after bias folding; `unitScales` as in quantizeWithSteps). */
+export function roundToSteps(arch: SirenArch, params: Float32Array, steps: readonly number[], unitScales = false): Float32Array {
+  return networkParams({ arch, tensors: quantizeWithSteps(arch, params, steps, unitScales), unitScales });
 }
 
 /** Whether a file of `bytes` is within ±RATE_TOLERANCE of `targetBytes`. */

@@ -35,10 +35,10 @@ export function missFactor(check: RoundingCheck): number {
  * Run as a network job (network-job.ts), on the lanes where there are some.
  */
 export async function measureRounding(
-  engine: Engine, arch: SirenArch, params: Float32Array, sensitivities: readonly number[], steps: readonly number[],
+  engine: Engine, arch: SirenArch, params: Float32Array, sensitivities: readonly number[], steps: readonly number[], unitScales = false,
 ): Promise<RoundingCheck> {
   const floatLoss = await engine.forward();
-  await engine.setParams(roundToSteps(arch, params, steps));
+  await engine.setParams(roundToSteps(arch, params, steps, unitScales));
   const roundedLoss = await engine.forward();
   const predicted = tensorSlices(arch).reduce((sum, { length }, t) => sum + (sensitivities[t]! * length * steps[t]! ** 2) / 12, 0);
   return { floatLoss, roundedLoss, predicted };

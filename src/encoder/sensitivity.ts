@@ -1,4 +1,5 @@
 import { tensorSlices, type SirenArch } from '../kernels/arch.js';
+import { unitScalesBelow } from '../format/unit-scales.js';
 import type { Engine } from './engine.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
 import { SeededRandom } from './random.js';
@@ -14,18 +15,27 @@ import { SeededRandom } from './random.js';
  * that minimize rate + distortion satisfy s_t ∝ 1/√h_t (docs/how-it-works.md "Rate
  * control"). One engine forward per tensor; the engine's parameters are
  * restored afterwards.
+ *
+ * With `unitScales` (format 5, spec §5.1) a sine unit's weights and bias
+ * are quantized at the tensor's step times the unit's multiplier, so the
+ * probe's noise on them is scaled by it too: h_t is then the loss per
+ * squared unit of the tensor's step, what the rate control sets. The
+ * multipliers come from the float weights, which the decoder's differ
+ * from by a rounding.
  */
-export async function tensorSensitivities(engine: Engine, arch: SirenArch, params: Float32Array, seed: number): Promise<number[]> {
+export async function tensorSensitivities(engine: Engine, arch: SirenArch, params: Float32Array, seed: number, unitScales = false): Promise<number[]> {
   await engine.setParams(params);
   const baseLoss = await engine.forward();
   const random = new SeededRandom(seed ^ 0x5eed);
   const slices = tensorSlices(arch);
+  const shapes = noiseShapes(arch, params, unitScales);
   const raw: number[] = [];
-  for (const { offset, length } of slices) {
+  for (const [t, { offset, length }] of slices.entries()) {
     const weights = params.subarray(offset, offset + length);
     const probe = Math.max(largestMagnitude(weights), 1e-6) / maxLevel(8);
     const noisy = Float32Array.from(params);
-    for (let i = 0; i < length; i++) noisy[offset + i] = params[offset + i]! + random.symmetric(probe / 2);
+    const shape = shapes[t];
+    for (let i = 0; i < length; i++) noisy[offset + i] = params[offset + i]! + random.symmetric(probe / 2) * (shape === undefined ? 1 : shape[i % shape.length]!);
     await engine.setParams(noisy);
     const loss = await engine.forward();
     raw.push((loss - baseLoss) / ((length * probe * probe) / 12));
@@ -36,4 +46,21 @@ export async function tensorSensitivities(engine: Engine, arch: SirenArch, param
   const positive = raw.filter((h) => h > 0);
   const floor = positive.length > 0 ? Math.min(...positive) : 1;
   return raw.map((h) => (h > 0 ? h : floor));
+}
+
+/**
+ * Per tensor (file order), the multiplier of each of its values' unit, indexed by value mod the layer's width (a
+ * weight's column, a bias's entry): the sine layers' under `unitScales`, none for the output layer or without.
+ */
+function noiseShapes(arch: SirenArch, params: Float32Array, unitScales: boolean): (Float64Array | undefined)[] {
+  const shapes: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(2 * (arch.depth + 1)).fill(undefined);
+  if (!unitScales) return shapes;
+  let above: Float64Array | undefined;
+  for (let layer = arch.depth - 1; layer >= 0; layer--) {
+    const { scales, energies } = unitScalesBelow(arch, params, layer, above);
+    shapes[2 * layer] = scales;
+    shapes[2 * layer + 1] = scales;
+    above = energies;
+  }
+  return shapes;
 }

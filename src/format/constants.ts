@@ -25,17 +25,20 @@
 export const SNF_MAGIC: readonly number[] = Object.freeze([0x89, 0x53, 0x4e, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
 
 /**
- * Newest major version (spec §2.2). Readers read 1 to 4; writers write the
+ * Newest major version (spec §2.2). Readers read 1 to 5; writers write the
  * lowest that can express the file: 2 only for what 1 cannot say (Fourier
  * inputs, blended tiles), so files without it stay readable by 1.x readers,
- * 3 (a deflated header) only when asked to and shorter, and 4 (coded
- * streams with shared contexts) only when asked to.
+ * 3 (a deflated header) only when asked to and shorter, 4 (coded
+ * streams with shared contexts) only when asked to, and 5 (steps per unit)
+ * when the networks were quantized so.
  */
-export const SNF_VERSION_MAJOR = 4;
+export const SNF_VERSION_MAJOR = 5;
 /** Oldest major version whose header is a raw DEFLATE stream of the MessagePack map (spec §2.2). */
 export const DEFLATED_HEADER_VERSION_MAJOR = 3;
 /** Major version whose coded streams share contexts across networks and pick them by neighbourhood (spec §6.8). */
 export const SHARED_CONTEXTS_VERSION_MAJOR = 4;
+/** Major version whose networks' sine units are dequantized with steps per unit (spec §5.1): version 4 plus them. */
+export const UNIT_SCALES_VERSION_MAJOR = 5;
 /** Oldest major version read. */
 export const SNF_VERSION_MAJOR_MIN = 1;
 /** Minor version written; readers accept any minor (spec §2.2). */

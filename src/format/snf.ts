@@ -16,7 +16,7 @@
 import { deflateSync } from 'fflate';
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
-  CONTAINER_OVERHEAD, DEFAULT_LIMITS, DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
+  CONTAINER_OVERHEAD, DEFAULT_LIMITS, DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
   ADAPTIVE_RESIDUAL_VERSION_MINOR, BLEND_VERSION_MINOR, CUT_GRID_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, DIRECTION_FILTER_VERSION_MINOR, FILTER_VERSION_MINOR, GRADED_RESIDUAL_VERSION_MINOR, RESIDUAL_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
@@ -35,6 +35,7 @@ import { findGrid, gridHasCuts } from './tiling.js';
 import { decodeTensors, encodeTensors } from './range-coder.js';
 import { CarriedContexts, decodeSharedTensors, encodeSharedTensors } from './shared-contexts.js';
 import { codeOfStep } from './step-grid.js';
+import { applyUnitScales } from './unit-scales.js';
 
 /** One quantized tensor (spec §5): value = q × step for each integer q of `values`. */
 export interface QuantizedTensor extends TensorHeader {
@@ -53,6 +54,8 @@ export interface SnfNetwork {
   readonly tensors: readonly QuantizedTensor[];
   /** Size of this network's coded stream in bytes. */
   readonly bytes: number;
+  /** True in a version 5 file: `networkParams` scales each sine unit's parameters by its multiplier (spec §5.1). */
+  readonly unitScales?: boolean;
 }
 
 /** A decoded file. */
@@ -87,7 +90,7 @@ export function isAudioFile(file: SnfFile): file is AudioSnfFile {
 
 /** The container and header of a file, without decoding the coded streams (see `inspectSnf`). */
 export interface SnfInfo {
-  /** Versions from bytes 8 and 9: major 1 to 4, minor any (spec §2.2). */
+  /** Versions from bytes 8 and 9: major 1 to 5, minor any (spec §2.2). */
   readonly version: { readonly major: number; readonly minor: number };
   readonly header: SnfHeader;
   readonly networks: readonly NetworkInfo[];
@@ -110,6 +113,13 @@ export interface SnfNetworkInput {
   readonly region: readonly number[];
   readonly arch: SirenArch & { readonly activation?: 'sine' };
   readonly tensors: readonly QuantizedTensor[];
+  /**
+   * The integers were quantized with steps per unit (spec §5.1), so that the
+   * parameters are `networkParams` of them with the multipliers: version 5,
+   * which codes the streams as version 4 does. Every network of a file or
+   * none; a `SnfFile` read from a 5.x file has it on each.
+   */
+  readonly unitScales?: boolean;
 }
 
 /** What `writeSnf` takes. A `SnfFile` from `readSnf` is one. */
@@ -177,6 +187,7 @@ export function inspectSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfI
 export function readSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfFile {
   const { info, payload } = parseContainer(bytes, withLimits(limits));
   // §6.8: from version 4 the networks' streams share contexts, so they are decoded in file order.
+  const unitScales = info.version.major >= UNIT_SCALES_VERSION_MAJOR;
   const carried = info.version.major >= SHARED_CONTEXTS_VERSION_MAJOR ? new CarriedContexts() : undefined;
   let offset = 0;
   const networks = info.networks.map((network, n): SnfNetwork => {
@@ -192,7 +203,7 @@ export function readSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfFile
       throw error;
     }
     const tensors = network.tensors.map((t, i) => ({ bits: t.bits, step: t.step, values: decoded[i]! }));
-    return { region: network.region, frame: network.frame, arch: network.arch, tensors, bytes: network.bytes };
+    return { region: network.region, frame: network.frame, arch: network.arch, tensors, bytes: network.bytes, ...(unitScales ? { unitScales } : {}) };
   });
   // §7 step 11: the metadata blobs, each inflated against its declared, limit-checked size.
   const stored = info.header.metadata;
@@ -208,7 +219,7 @@ function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; 
   }
   if (bytes.length < OFFSET_HEADER) fail('TRUNCATED', `truncated .snf file: ${bytes.length} bytes, less than the ${OFFSET_HEADER}-byte preamble`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  // §2.2 versions: majors 1 to 4; any minor. The flags (bytes 10–11) are reserved and ignored.
+  // §2.2 versions: majors 1 to 5; any minor. The flags (bytes 10–11) are reserved and ignored.
   const major = bytes[OFFSET_MAJOR]!;
   const minor = bytes[OFFSET_MINOR]!;
   if (major < SNF_VERSION_MAJOR_MIN || major > SNF_VERSION_MAJOR) {
@@ -274,7 +285,8 @@ function hex(value: number): string {
 
 /**
  * Writes an .snf file (spec §2) of the lowest version that can express it
- * (§2.2; 3 only with `deflateHeader`, 4 only with `sharedContexts`). The header is validated by the same
+ * (§2.2; 3 only with `deflateHeader`, 4 only with `sharedContexts`, 5 when
+ * the networks have `unitScales`). The header is validated by the same
  * rules and default limits a reader applies, so every file this returns
  * reads back with `readSnf` to the same tensors.
  *
@@ -295,7 +307,12 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const parsed = asWriterError(() => validateHeader(decodeHeaderValue(encodeHeaderValue(headerValue(file.header, layout, networks.map(() => 0)))), checkedLimits, major));
   // A metadata stream that a reader could not inflate to its size (spec §3.8) is refused here, not in a reader.
   if (parsed.header.metadata !== undefined) asWriterError(() => inflateMetadata(parsed.header.metadata!));
-  const carried = file.sharedContexts === true ? new CarriedContexts() : undefined;
+  const unitScales = networks.length > 0 && networks.every((network) => network.unitScales === true);
+  if (!unitScales && networks.some((network) => network.unitScales === true)) {
+    fail('INVALID_ARGUMENT', 'unitScales must be on every network of a file or on none (spec §5.1: a version 5 file scales them all)');
+  }
+  // Version 5 codes its streams as version 4 does (§2.2).
+  const carried = file.sharedContexts === true || unitScales ? new CarriedContexts() : undefined;
   const streams = networks.map((network, n) => {
     // inputs and outputs are not stored (spec §3.4): the reader derives them, so they must be the derived values.
     const derived = parsed.networks[n]!.arch;
@@ -332,7 +349,8 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   const out = new Uint8Array(CONTAINER_OVERHEAD + header.length + payloadBytes);
   const view = new DataView(out.buffer);
   out.set(SNF_MAGIC, 0);
-  out[OFFSET_MAJOR] = carried !== undefined ? SHARED_CONTEXTS_VERSION_MAJOR : header === map ? major : DEFLATED_HEADER_VERSION_MAJOR;
+  out[OFFSET_MAJOR] = unitScales ? UNIT_SCALES_VERSION_MAJOR
+    : carried !== undefined ? SHARED_CONTEXTS_VERSION_MAJOR : header === map ? major : DEFLATED_HEADER_VERSION_MAJOR;
   // §2.2: a grid with cuts is an x.9 feature, a residual with adaptive steps x.8, one with a graded step x.7, a residual x.6, a filter with direction classes x.5, a filter x.4, compact tables x.3, partial archs x.2, blending 2.1; everything else is 1.0 or 2.0.
   const filter = file.header.kind === 'image' ? file.header.filter : undefined;
   const residual = file.header.kind === 'image' ? file.header.residual : undefined;
@@ -527,10 +545,11 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
 
 /**
  * The network's parameters as a float32 vector in the layout of
- * `kernels/arch.ts` (spec §4.2): parameter = fround(q × step) (spec §5).
- * Allocates `parameterCount(arch)` floats.
+ * `kernels/arch.ts` (spec §4.2): parameter = fround(q × step) (spec §5),
+ * and with `unitScales` (version 5) each sine unit's then times its
+ * multiplier (§5.1). Allocates `parameterCount(arch)` floats.
  */
-export function networkParams(network: { readonly arch: SirenArch; readonly tensors: readonly QuantizedTensor[] }): Float32Array {
+export function networkParams(network: { readonly arch: SirenArch; readonly tensors: readonly QuantizedTensor[]; readonly unitScales?: boolean }): Float32Array {
   const slices = tensorSlices(network.arch);
   if (network.tensors.length !== slices.length) {
     fail('INVALID_ARGUMENT', `Expected ${slices.length} tensors for the network but received ${network.tensors.length}`);
@@ -542,5 +561,6 @@ export function networkParams(network: { readonly arch: SirenArch; readonly tens
     // q × step is exact in float64 (|q| < 2^15, step has 24 significant bits); storing it rounds once to float32.
     for (let i = 0; i < length; i++) params[offset + i] = values[i]! * step;
   });
+  if (network.unitScales === true) applyUnitScales(network.arch, params);
   return params;
 }

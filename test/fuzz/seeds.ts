@@ -44,6 +44,8 @@ export const ADAPTIVE_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-ad
 /** Format 4.9: kodim16's shoreline in 2×2 tiles whose middle row the encoder moved off the shore (a grid with cuts, spec §3.5), and its reference decode. */
 export const CUTS_FIXTURE_SNF = path.join(FIXTURES, 'kodim-shore32-cuts.snf');
 export const CUTS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-shore32-cuts.decoded.png');
+export const UNITS_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-units.snf');
+export const UNITS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-units.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
@@ -110,6 +112,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'graded residual fixture', bytes: new Uint8Array(readFileSync(GRADED_FIXTURE_SNF)) },
     { name: 'adaptive residual fixture', bytes: new Uint8Array(readFileSync(ADAPTIVE_FIXTURE_SNF)) },
     { name: 'grid with cuts fixture', bytes: new Uint8Array(readFileSync(CUTS_FIXTURE_SNF)) },
+    { name: 'steps per unit fixture', bytes: new Uint8Array(readFileSync(UNITS_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {
