@@ -1038,6 +1038,22 @@ test('spec appendix A.13: the A.12 file with shared contexts, version 4.3', asyn
   rejects(assemble({ ...split(expected), major: 3 }), 'BAD_STREAM', 'A.13 read as version 3');
 });
 
+test('spec appendix A.18: A.13 with steps per unit, version 5.3', async () => {
+  const expected = fromHex(`89534e460d0a1a0a0503000067000000 6b5f929d9997b2343337313d75697966
+    4a4906d3b28cd4ccf48c12c665398995 f9a5254bd28b122b9724162567344314
+    302e4d492d0051f9b9a9e9897240f9cc 94494c8c2bf2524bcaf38bb28b27352d
+    2c3cc2c1b28365034707d38185492ccd 0bcb995085d8000a000000af27bc8055
+    fda8c98dc066146d67`);
+  const bytes = writeSnf({ header: grayHeader(2), networks: appendixA8Networks().map((n) => ({ ...n, unitScales: true })) });
+  assert.deepEqual(bytes, expected);
+  const file = readSnf(expected);
+  assert.deepEqual([...networkParams(file.networks[1]!)], [0.3952847123146057, 0.7905694246292114, -0.3952847123146057, 1.5811388492584229,
+    -0.19764235615730286, 0.7905694246292114, 0.5, -0.25, 0]);
+  assert.deepEqual([...(await decodeImage(expected)).data], [34, 181]);
+  // The same integers as version 4 (A.13): other weights, other pixels.
+  assert.deepEqual([...(await decodeImage(assemble({ ...split(expected), major: 4 }))).data], [34, 47]);
+});
+
 test('a partial arch (no depth) takes everything but its width from the root arch, and states nothing else', () => {
   const wide = writeSnf({
     tensorTables: 'float32',
