@@ -34,6 +34,9 @@ const PAGE = '<!doctype html><meta charset="utf-8"><title>snfc encode test</titl
 const OPTIONS = { bpp: 4, steps: 150, seed: 5, tiles: { columns: 2, rows: 1 } } as const;
 
 before(async () => {
+  // Node's kernels as the page's (relaxed-SIMD FMA where this V8 has it), before any compiles: a decode here then
+  // renders what the page's encoder measured, sample for sample.
+  enableRelaxedSimd();
   const crop = sharp(path.join(FIXTURES, 'kodim-crop96.png')).extract({ left: 20, top: 30, width: 48, height: 48 });
   const { data, info } = await crop.clone().raw().toBuffer({ resolveWithObject: true });
   source = { width: 48, height: 48, channels: info.channels as Raster['channels'], data: new Uint8Array(data) };
@@ -98,7 +101,9 @@ test('a page encodes a PNG it drew on a canvas; Node reads the file, decodes it 
   // The Node decoder: the page's reported PSNR is that of the decoded file, and it is a real fit.
   const decoded = await decodeImage(bytes);
   const quality = psnr(source, decoded);
-  assert.ok(Math.abs(quality - encoded.psnr) < 1e-6, `page reported ${encoded.psnr} dB, Node decodes ${quality} dB`);
+  // Exactly with the same kernels; other kernels may round a sample the other way (±1, spec §4.5).
+  const sameKernels = encoded.kernels === resolveVariant('auto');
+  assert.ok(Math.abs(quality - encoded.psnr) < (sameKernels ? 1e-6 : 0.01), `page reported ${encoded.psnr} dB, Node decodes ${quality} dB (kernels ${encoded.kernels})`);
   assert.ok(quality > 21, `PSNR ${quality.toFixed(2)} dB`);
   assert.ok(Math.abs(bytes.length * 8 / (48 * 48) - OPTIONS.bpp) <= 0.05 * OPTIONS.bpp, `${bytes.length} bytes is not within 5 % of ${OPTIONS.bpp} bpp`);
 
@@ -109,8 +114,7 @@ test('a page encodes a PNG it drew on a canvas; Node reads the file, decodes it 
   assert.deepEqual(file.networks.map((n) => [n.region, n.arch]), nodeFile.networks.map((n) => [n.region, n.arch]));
   assert.ok(Math.abs(node.psnr - quality) < 0.5, `Node ${node.psnr.toFixed(2)} dB, page ${quality.toFixed(2)} dB`);
   // With the same kernels (relaxed-SIMD FMA in both here) the fit is the same computation, whatever the threads: the same file.
-  enableRelaxedSimd();
-  if (encoded.kernels === resolveVariant('auto')) assert.deepEqual(bytes, node.bytes, `kernels ${encoded.kernels} in both, yet the files differ`);
+  if (sameKernels) assert.deepEqual(bytes, node.bytes, `kernels ${encoded.kernels} in both, yet the files differ`);
 });
 
 test('a page that is not cross-origin isolated encodes on one thread, in the worker, and gets the same file as on threads', async () => {
