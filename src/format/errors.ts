@@ -7,7 +7,7 @@
 export const SNF_ERROR_CODES = {
   /** The first 8 bytes are not the .snf magic (§2.1). */
   BAD_MAGIC: 'not an .snf file',
-  /** The major version is not 1 to 4 (§2.2). */
+  /** The major version is not 1 to 5 (§2.2). */
   UNSUPPORTED_VERSION: 'unsupported .snf version',
   /** The CRC-32 of the file does not match its last 4 bytes (§2.4). */
   CHECKSUM_MISMATCH: 'checksum mismatch',

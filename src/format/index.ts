@@ -1,5 +1,5 @@
 /**
- * The .snf wire format, versions 1 to 4 (spec/snf-format.md): reader, writer, entropy
+ * The .snf wire format, versions 1 to 5 (spec/snf-format.md): reader, writer, entropy
  * coder, checksum and constants. Browser-clean: no Node built-ins.
  */
 export {
