@@ -58,6 +58,8 @@ before(async () => {
   files.set('directions.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32-filter-dir.snf'))));
   // A grid with cuts (format x.9): 2 × 2 tiles whose middle row the encoder moved off a shoreline, so cells of unequal height.
   files.set('cuts.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-shore32-cuts.snf'))));
+  // Format 5: the networks' sine units scaled by the multipliers of steps per unit (spec §5.1).
+  files.set('units.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32-units.snf'))));
   const grayFile = readSnf(graya.bytes);
   assert.ok(grayFile.header.kind === 'image');
   const grayFilter = { radius: 2, cross: 0, shift: 7, thresholds: Float32Array.from([0.02]), coefficients: Int8Array.from([20, -10, 5, 30, -5, 8, -40, 10, 0, 25, 3, -6]) };
@@ -147,7 +149,7 @@ test('the web bundle is self-contained and at most 40 KB gzipped, WASM kernels i
 });
 
 for (const renderer of ['webgl2', 'wasm'] as const) {
-  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'directions.snf', 'graya-filtered.snf', 'residual.snf', 'graya-residual.snf', 'cuts.snf']) {
+  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'directions.snf', 'graya-filtered.snf', 'residual.snf', 'graya-residual.snf', 'cuts.snf', 'units.snf']) {
     const boundary = renderer === 'webgl2' && name === 'directions.snf' ? ' (but for a few pixels on a direction boundary, spec §4.6)' : '';
     test(`renderer=${renderer} shows ${name} within ±1 level of decodeImage at 1× and 2× box size${boundary}`, async () => {
       const { width, height } = (await decodeImage(files.get(name)!));
