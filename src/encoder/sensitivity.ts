@@ -1,5 +1,5 @@
 import { tensorSlices, type SirenArch } from '../kernels/arch.js';
-import { unitScalesBelow } from '../format/unit-scales.js';
+import { unitScalesOf } from '../format/unit-scales.js';
 import type { Engine } from './engine.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
 import { SeededRandom } from './random.js';
@@ -53,14 +53,6 @@ export async function tensorSensitivities(engine: Engine, arch: SirenArch, param
  * weight's column, a bias's entry): the sine layers' under `unitScales`, none for the output layer or without.
  */
 function noiseShapes(arch: SirenArch, params: Float32Array, unitScales: boolean): (Float64Array | undefined)[] {
-  const shapes: (Float64Array | undefined)[] = new Array<Float64Array | undefined>(2 * (arch.depth + 1)).fill(undefined);
-  if (!unitScales) return shapes;
-  let above: Float64Array | undefined;
-  for (let layer = arch.depth - 1; layer >= 0; layer--) {
-    const { scales, energies } = unitScalesBelow(arch, params, layer, above);
-    shapes[2 * layer] = scales;
-    shapes[2 * layer + 1] = scales;
-    above = energies;
-  }
-  return shapes;
+  const layers = unitScales ? unitScalesOf(arch, params) : [];
+  return Array.from({ length: 2 * (arch.depth + 1) }, (_, t) => layers[Math.floor(t / 2)]);
 }

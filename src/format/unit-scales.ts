@@ -64,6 +64,24 @@ export function scaleUnits(arch: SirenArch, params: Float32Array, layer: number,
 }
 
 /**
+ * Each sine layer's multipliers (index: layer) for parameters that are
+ * already the network's, as a float fit's are: from the last sine layer
+ * down, each from the layers above it as they stand. What the encoder's
+ * sensitivity probe shapes its noise by; the decoder's are these of the
+ * weights it dequantizes.
+ */
+export function unitScalesOf(arch: SirenArch, params: Float32Array): Float64Array[] {
+  const scales: Float64Array[] = new Array<Float64Array>(arch.depth);
+  let above: Float64Array | undefined;
+  for (let layer = arch.depth - 1; layer >= 0; layer--) {
+    const below = unitScalesBelow(arch, params, layer, above);
+    scales[layer] = below.scales;
+    above = below.energies;
+  }
+  return scales;
+}
+
+/**
  * Turns parameters dequantized on their tensors' steps into the network's
  * (spec §5.2): from the last sine layer down, each layer's units scaled by
  * the multipliers that the layer above, already final, gives them.
