@@ -219,6 +219,13 @@ test('encodeAudio: 2 channels, rate within ±5 %, the reported SNR is what decod
   const decoded = await decodeAudio(result.bytes);
   assert.equal(decoded.channels.length, 2);
   assert.ok(Math.abs(snr(clip, decoded) - result.snr) < 1e-6);
+  // Steps per unit when asked (major 5, spec §5.1): the reported SNR is the file's own dequantization, multipliers included.
+  const scaled = await encodeAudio(clip, { kbps: 48, segmentSeconds: 0.05, overlap: 16, steps: 20, unitScales: true });
+  assert.deepEqual([scaled.bytes[8], scaled.bytes[9]], [5, 3]);
+  assert.ok(Math.abs(snr(clip, await decodeAudio(scaled.bytes)) - scaled.snr) < 1e-6);
+  // Fixed bits keep one step a tensor even when asked, as for images: no value may need more bits than asked.
+  const fixed = await encodeAudio(clip, { width: 6, segmentSeconds: 0.05, overlap: 16, steps: 5, unitScales: true });
+  assert.equal(fixed.bytes[8], 4);
   // A field this small (width 6 at 48 kbps of 8 kHz) fits two tones only roughly in 150 passes; 0 dB would be silence.
   assert.ok(result.snr > 2, `two tones should fit a little after 150 steps: ${result.snr}`);
 });

@@ -121,12 +121,6 @@ export interface ImageEncodeOptions extends FitSettings {
    */
   readonly residual?: number;
   /**
-   * Steps per unit (format 5, spec §5.1): each sine unit's weights and bias rounded at its tensor's step times a
-   * multiplier that the decoder derives from the layers above, coarser where the output hears the unit less. Only
-   * with a target rate; default true. False writes a version 4 file, as encoders before it did.
-   */
-  readonly unitScales?: boolean;
-  /**
    * Where the residual's shapes are searched: default in this thread; `encodeImage` in Node splits them between
    * worker threads (residual-threads.ts). The same residual either way.
    */

@@ -107,6 +107,13 @@ export interface FitSettings {
    * (docs/studies.md, "Restarts: a quality mode at 1 bpp").
    */
   readonly restarts?: number;
+  /**
+   * Steps per unit (format 5, spec §5.1): each sine unit's weights and bias rounded at its tensor's step times a
+   * multiplier that the decoder derives from the layers above, coarser where the output hears the unit less. Only
+   * with a target rate (`bpp`, `kbps`). Default true for images; false for audio, where they cost log-spectral
+   * distance (docs/audio.md). False writes a version 4 file, as encoders before it did.
+   */
+  readonly unitScales?: boolean;
   /** Compute engine; default the WASM engine. */
   readonly engine?: EngineFactory;
   /**
