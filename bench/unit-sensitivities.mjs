@@ -60,6 +60,9 @@ function correlation(xs, ys) {
 }
 
 let totalError = 0, totalBest = 0, totalProxy = 0;
+// Softer or harder multipliers, steps ∝ E^(−β/2) (β = 1 is the format's): the error ratio geomean(E)^β · mean(h / E^β) / mean(h).
+const BETAS = [0.5, 0.75, 1, 1.25, 1.5];
+const totalBeta = BETAS.map(() => 0);
 for (const t of tiles) {
   const network = file.networks[t];
   const params = networkParams(network);
@@ -89,6 +92,7 @@ for (const t of tiles) {
     const now = mean(h) * fanIn * fanOut * step * step / 12;
     const ratioBest = geomean(h) / mean(h);
     const ratioProxy = (geomean(e) * mean(h.map((x, j) => x / e[j]))) / mean(h);
+    BETAS.forEach((b, k) => { totalBeta[k] += now * (1 - (geomean(e) ** b * mean(h.map((x, j) => x / e[j] ** b))) / mean(h)); });
     rounding += now;
     best += now * (1 - ratioBest);
     proxy += now * (1 - ratioProxy);
@@ -100,4 +104,5 @@ for (const t of tiles) {
     + `per-unit steps ${(10 * Math.log10(base / (base - proxy))).toFixed(3)} dB (best ${(10 * Math.log10(base / (base - best))).toFixed(3)})`);
   totalError += base; totalBest += best; totalProxy += proxy;
 }
+console.log(`β (steps ∝ E^(−β/2), unclamped): ${BETAS.map((b, k) => `${b}: ${(10 * Math.log10(totalError / (totalError - totalBeta[k]))).toFixed(3)} dB`).join(', ')}`);
 console.log(`all ${tiles.length} tiles: per-unit steps ${(10 * Math.log10(totalError / (totalError - totalProxy))).toFixed(3)} dB of the networks' error (best ${(10 * Math.log10(totalError / (totalError - totalBest))).toFixed(3)})`);
