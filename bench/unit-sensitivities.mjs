@@ -7,7 +7,8 @@
 // geomean(E) · mean(h / E). Printed per tile: the network's squared error, the share of it that the rounding adds
 // (Σ h_j n_j step² / 12 over it), and for each sine layer the log–log correlation of h with E, the error ratio with
 // the multipliers and the best ratio; then what either would take off the tile's error, in dB (before the rate
-// control spends the bits again, and before the filter and the residual).
+// control spends the bits again, and before the filter and the residual). Last, the same for steps ∝ E^(−β/2) at
+// other exponents β (docs/studies.md, "A softer or harder exponent?"); h and E mean the same on a version 5 file.
 //
 //   npm run build && node bench/unit-sensitivities.mjs file.snf source.png [tiles, e.g. 0,5,10,15]
 import { readFileSync } from 'node:fs';
