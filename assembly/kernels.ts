@@ -574,6 +574,50 @@ export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omeg
   }
 }
 
+/**
+ * The training forward of a factored first layer (src/kernels/wasm/factored-inputs.ts):
+ * for r < rows, with (i, j) the int32 pair at index + 8r, z = pre[i] + pre[j]
+ * (rows of n floats, n a multiple of 8), out[r] = sin(ω·z) and
+ * aux[r] = ω·cos(ω·z) as trainSincosPass computes them.
+ */
+export function gatherSinCos(index: usize, pre: usize, out: usize, aux: usize, rows: i32, n: i32, omegaF: f32): void {
+  const omega = splat(omegaF);
+  const unit = f32x4.div(omega, omega);
+  const oneOverPi = rc(ONE_OVER_PI, unit), rounder = rc(ROUNDER, unit);
+  const negPi1 = rc(-PI_1, unit), negPi2 = rc(-PI_2, unit);
+  const ts3 = rc(TS3, unit), ts5 = rc(TS5, unit), ts7 = rc(TS7, unit), ts9 = rc(TS9, unit);
+  const tc2 = f32x4.mul(splat(TC2), omega), tc4 = f32x4.mul(splat(TC4), omega);
+  const tc6 = f32x4.mul(splat(TC6), omega), tc8 = f32x4.mul(splat(TC8), omega);
+  const ld = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const a = pre + <usize>load<i32>(index + (<usize>r << 3)) * ld;
+    const b = pre + <usize>load<i32>(index + (<usize>r << 3), 4) * ld;
+    const at = <usize>r * ld;
+    for (let o: usize = 0; o < ld; o += 32) {
+      const z0 = f32x4.mul(f32x4.add(v128.load(a + o), v128.load(b + o)), omega);
+      const z1 = f32x4.mul(f32x4.add(v128.load(a + o, 16), v128.load(b + o, 16)), omega);
+      trainSincosStore(z0, out + at + o, aux + at + o, oneOverPi, rounder, negPi1, negPi2, ts3, ts5, ts7, ts9, omega, tc2, tc4, tc6, tc8);
+      trainSincosStore(z1, out + at + o + 16, aux + at + o + 16, oneOverPi, rounder, negPi1, negPi2, ts3, ts5, ts7, ts9, omega, tc2, tc4, tc6, tc8);
+    }
+  }
+}
+
+/**
+ * The weight gradient of a factored first layer, its first half: for r < rows,
+ * with (i, j) the int32 pair at index + 8r, acc[i] += g[r], then acc[j] += g[r]
+ * (rows of n floats, n a multiple of 4), in row order.
+ */
+export function scatterAdd(index: usize, g: usize, acc: usize, rows: i32, n: i32): void {
+  const ld = <usize>n << 2;
+  for (let r = 0; r < rows; r++) {
+    const a = acc + <usize>load<i32>(index + (<usize>r << 3)) * ld;
+    const b = acc + <usize>load<i32>(index + (<usize>r << 3), 4) * ld;
+    const gr = g + <usize>r * ld;
+    for (let o: usize = 0; o < ld; o += 16) v128.store(a + o, f32x4.add(v128.load(a + o), v128.load(gr + o)));
+    for (let o: usize = 0; o < ld; o += 16) v128.store(b + o, f32x4.add(v128.load(b + o), v128.load(gr + o)));
+  }
+}
+
 // The restoration filter's correction of RGB samples (spec §4.6), the decode's
 // hot loop after the networks: src/kernels/post-filter.ts `correctRgb`, the
 // same float64 operations in the same order, so the two agree to the bit

@@ -10,6 +10,7 @@ import type { KernelVariant } from '../src/kernels/wasm/table.js';
 import { largestRelativeError, lcg, sirenParams } from './helpers/random-net.js';
 import { syntheticImage } from './helpers/synthetic.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
+import { encodeCoordinates, encodedInputs, inputAxes } from '../src/kernels/input-encoding.js';
 import { runNetworkJob } from '../src/encoder/network-job.js';
 import { PROGRESS_INTERVAL_MS, serveLaneRequest, type LaneReply } from '../src/encoder/network-lanes.js';
 
@@ -125,6 +126,69 @@ describe('wasm engine: determinism', () => {
       assert.deepEqual(losses[t], losses[0]);
       assert.deepEqual(new Uint8Array(results[t]!.buffer), new Uint8Array(results[0]!.buffer));
     }
+  });
+});
+
+describe('wasm engine: factored first layer on a grid', () => {
+  /** A 20×15 grid's Fourier-encoded points (4 levels), shuffled, with smooth targets: a tile of a photo in small. */
+  function gridSetup(width: number, batchRows?: number): EngineSetup {
+    const [columns, rows, levels] = [20, 15, 4];
+    const random = lcg(9);
+    const order = Array.from({ length: columns * rows }, (_, i) => i).sort(() => random() - 0.5);
+    const raw = new Float32Array(order.length * 2);
+    order.forEach((p, i) => {
+      raw[2 * i] = (((p % columns) + 0.5) / columns) * 2 - 1;
+      raw[2 * i + 1] = ((Math.floor(p / columns) + 0.5) / rows) * 2 - 1;
+    });
+    const coords = encodeCoordinates(raw, 2, levels);
+    const arch: SirenArch = { inputs: encodedInputs(2, levels), outputs: 3, width, depth: 3, omega: 30 };
+    const targets = Float32Array.from({ length: order.length * 3 }, (_, i) => 0.5 * Math.sin(4 * raw[2 * Math.floor(i / 3)]! + i % 3) * Math.cos(3 * raw[2 * Math.floor(i / 3) + 1]!));
+    return { arch, params: sirenParams(arch, lcg(4)), coords, targets, inputAxes: inputAxes(2, levels), ...(batchRows === undefined ? {} : { batchRows }) };
+  }
+
+  test('the same gradient and loss curve as the plain first layer, on every kernel variant', async () => {
+    const setup = gridSetup(12);
+    const { inputAxes: _, ...plainSetup } = setup;
+    for (const variant of variants) {
+      const plain = (await wasmEngineFactory({ kernels: variant, threads: 1 })(plainSetup)) as WasmEngine;
+      const factored = (await wasmEngineFactory({ kernels: variant, threads: 1 })(setup)) as WasmEngine;
+      try {
+        assert.equal(plain.factored, false);
+        assert.equal(factored.factored, true, `${variant}: a grid's encoded inputs factor`);
+        const loss = [await plain.forward(), await factored.forward()];
+        assert.ok(Math.abs(loss[1]! - loss[0]!) <= 1e-6 * loss[0]!, `${variant}: loss ${loss[1]} vs ${loss[0]}`);
+        const err = largestRelativeError(factored.gradient(), plain.gradient());
+        assert.ok(err < 1e-4, `${variant}: gradient rel error ${err}`);
+        await plain.update(1e-3);
+        await factored.update(1e-3);
+        const [a, b] = [await lossCurve(plain, 20, 1e-3), await lossCurve(factored, 20, 1e-3)];
+        assert.ok(a[19]! < a[0]! * 0.9, 'the fit makes progress');
+        b.forEach((value, step) => assert.ok(Math.abs(value - a[step]!) <= 1e-3 * a[step]!, `${variant} step ${step}: ${value} vs ${a[step]}`));
+      } finally {
+        await plain.dispose();
+        await factored.dispose();
+      }
+    }
+  });
+
+  test('same bytes with 1, 2 and 3 threads, on mini-batches', async () => {
+    const setup = gridSetup(16, 64);
+    const results: Uint8Array[] = [];
+    for (const threads of [1, 2, 3]) {
+      const engine = (await wasmEngineFactory({ threads, tileRows: 16 })(setup)) as WasmEngine;
+      try {
+        assert.equal(engine.factored, true);
+        for (let step = 0; step < 6; step++) {
+          await engine.forward(step % engine.batches);
+          await engine.update(1e-3);
+        }
+        results.push(new Uint8Array((await engine.getParams()).buffer));
+      } finally {
+        await engine.dispose();
+      }
+    }
+    assert.deepEqual(results[1], results[0]);
+    assert.deepEqual(results[2], results[0]);
   });
 });
 

@@ -96,6 +96,33 @@ for (const variant of variants) {
       }
     });
 
+    test('gatherSinCos and scatterAdd: a factored first layer\'s rows, by an index of row pairs', () => {
+      for (const [rows, n, tableRows, omega] of [[9, 16, 5, 30], [1, 8, 2, 30], [37, 40, 11, 3]] as const) {
+        const pre = alloc(tableRows * n);
+        const index = alloc(rows * 2);
+        const out = alloc(rows * n);
+        const aux = alloc(rows * n);
+        const g = alloc(rows * n);
+        const acc = alloc(tableRows * n);
+        const P = fill(f32, pre, tableRows * n, 0.5);
+        const G = fill(f32, g, rows * n);
+        const A = fill(f32, acc, tableRows * n);
+        const start = Float64Array.from(A);
+        const pairs = new Int32Array(memory.buffer, index, rows * 2);
+        for (let i = 0; i < rows * 2; i++) pairs[i] = Math.floor(random() * tableRows);
+        k.gatherSinCos(index, pre, out, aux, rows, n, omega);
+        const z = Array.from({ length: rows * n }, (_, i) => Math.fround(omega * Math.fround(P[pairs[2 * Math.floor(i / n)]! * n + (i % n)]! + P[pairs[2 * Math.floor(i / n) + 1]! * n + (i % n)]!)));
+        assert.ok(maxAbs(f32.subarray(out >> 2, (out >> 2) + rows * n), z.map(Math.sin)) <= 1e-6, `sin: rows ${rows}, n ${n}`);
+        assert.ok(maxAbs(f32.subarray(aux >> 2, (aux >> 2) + rows * n), z.map((v) => omega * Math.cos(v))) <= 1e-6 * omega, `cos: rows ${rows}, n ${n}`);
+        k.scatterAdd(index, g, acc, rows, n);
+        const want = Array.from(start);
+        for (let r = 0; r < rows; r++) {
+          for (const row of [pairs[2 * r]!, pairs[2 * r + 1]!]) for (let j = 0; j < n; j++) want[row * n + j]! += G[r * n + j]!;
+        }
+        assert.ok(maxAbs(f32.subarray(acc >> 2, (acc >> 2) + tableRows * n), want) <= 1e-5, `scatter: rows ${rows}, n ${n}`);
+      }
+    });
+
     test('gemmNN: linear, mul, sin and sincos epilogues match float64 (rel < 1e-5)', () => {
       for (const [rows, kk, n] of [[37, 256, 40], [5, 4, 8], [64, 24, 16], [9, 7, 8], [6, 2, 16], [11, 24, 4], [6, 5, 12], [3, 1, 12]] as const) {
         const x = alloc(rows * kk);

@@ -58,6 +58,14 @@ export interface EngineSetup {
    * `BATCH_ROW_GRANULE`.
    */
   readonly batchRows?: number;
+  /**
+   * The coordinate each input depends on alone (input-encoding.ts
+   * `inputAxes`), where the inputs are an encoding of that kind. On a grid
+   * of points the WASM engine then factors the first layer into per-column
+   * and per-row parts (kernels/wasm/factored-inputs.ts): the same fit, in
+   * less time. Other engines ignore it.
+   */
+  readonly inputAxes?: readonly number[];
 }
 
 /**

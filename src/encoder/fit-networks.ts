@@ -1,5 +1,5 @@
 import type { SirenArch } from '../kernels/arch.js';
-import { encodeCoordinates } from '../kernels/input-encoding.js';
+import { encodeCoordinates, inputAxes } from '../kernels/input-encoding.js';
 import type { QuantizedTensor } from '../format/index.js';
 import { DEFAULT_WARMUP, FINISH_TIME_FRACTION, QAT_LR_FRACTION, QAT_TIME_FRACTION } from './architecture.js';
 import { EncodeOptionsError } from './options-error.js';
@@ -252,7 +252,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   let engineName = '';
   const archOf = (set: TrainingSet): SirenArch => set.arch ?? arch;
   const setupOf = (set: TrainingSet, params: Float32Array, weightDecay = 0): EngineSetup => ({
-    arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), targets: set.targets, weights: set.weights, batchRows: set.batchRows,
+    arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), inputAxes: inputAxes(dims, fourier), targets: set.targets, weights: set.weights, batchRows: set.batchRows,
     ...(weightDecay === 0 ? {} : { adam: { weightDecay } }),
   });
   const work = sets.map((set) => parameterCount(archOf(set)) * (set.coords.length / dims));

@@ -14,6 +14,7 @@
  */
 import { createForward } from '../kernels/forward-fast.js';
 import { detectFeatures, createKernels, kernelModule } from '../kernels/wasm/load.js';
+import { factorInputs } from '../kernels/wasm/factored-inputs.js';
 import { planTraining } from '../kernels/wasm/layout.js';
 import type { KernelVariant } from '../kernels/wasm/table.js';
 import { TrainCore } from '../kernels/wasm/train-core.js';
@@ -53,6 +54,11 @@ export class WasmEngine implements Engine {
     readonly memoryBytes: number,
   ) {}
 
+  /** Whether the first layer runs factored over a grid's columns and rows (`EngineSetup.inputAxes`). */
+  get factored(): boolean {
+    return this.core.layout.factorEntries[0] > 0;
+  }
+
   /** Threads running the training step. */
   get threads(): number {
     return (this.pool?.size ?? 0) + 1;
@@ -67,12 +73,16 @@ export class WasmEngine implements Engine {
     const { variant } = platform;
     const shared = detectFeatures().threads;
     const threads = shared ? platform.threads : 1;
-    const layout = planTraining(arch, count, { tileRows: platform.tileRows, chunkRows: platform.chunkRows, batchRows: setup.batchRows, slots: threads, weighted: weights !== undefined });
+    const factored = setup.inputAxes === undefined ? undefined : factorInputs(coords, arch.inputs, setup.inputAxes, count);
+    const layout = planTraining(arch, count, {
+      tileRows: platform.tileRows, chunkRows: platform.chunkRows, batchRows: setup.batchRows, slots: threads, weighted: weights !== undefined,
+      ...(factored === undefined ? {} : { factor: { entries: factored.entries, groups: factored.groups } }),
+    });
     const pages = layout.bytes / 65536;
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages, shared });
     const module = variant === 'scalar' ? null : kernelModule(variant, shared);
     const core = new TrainCore(createKernels(memory, variant, module ?? undefined), layout, memory);
-    core.setData(coords, targets, weights);
+    core.setData(coords, targets, weights, factored);
     core.setParams(params);
     core.resetMoments();
     let pool: WorkerPool | undefined;

@@ -22,6 +22,17 @@ export function encodedInputs(dims: number, levels: number): number {
   return dims * (1 + 2 * levels);
 }
 
+/**
+ * The coordinate each encoded input depends on, input by input: `j` for x_j
+ * and for each of its sines and cosines (the row layout above). Every input
+ * depends on one coordinate alone, so on a pixel grid the first layer's
+ * product is a per-column part plus a per-row part (the training engine's
+ * factored first layer, kernels/wasm/factored-inputs.ts).
+ */
+export function inputAxes(dims: number, levels: number): number[] {
+  return Array.from({ length: encodedInputs(dims, levels) }, (_, i) => (i < dims ? i : ((i - dims) >> 1) % dims));
+}
+
 /** Distinct coordinate values whose sines `encodeCoordinates` keeps: a grid's columns and rows, many times over. */
 const CACHED_VALUES = 1 << 16;
 

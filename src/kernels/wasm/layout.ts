@@ -45,6 +45,13 @@ export interface PaddedNet {
   readonly arch: SirenArch;
   /** Padded inputs (floats per coordinate row in memory, a multiple of 4). */
   readonly inputPad: number;
+  /**
+   * The first layer's padded row of each input: i itself, or with input
+   * groups (`padNet`) each group's inputs together from its start row.
+   */
+  readonly inputRows: readonly number[];
+  /** With input groups, each group's first padded row and its padded row count (a multiple of 4); else one group of all inputs. */
+  readonly inputGroups: readonly { readonly start: number; readonly rows: number }[];
   /** Padded width (a multiple of 8). */
   readonly widthPad: number;
   /** Padded outputs (4, or 8 above 4 outputs): floats per output row in memory. */
@@ -54,8 +61,13 @@ export interface PaddedNet {
   readonly size: number;
 }
 
-/** Checks `arch` and computes its padded network. */
-export function padNet(arch: SirenArch): PaddedNet {
+/**
+ * Checks `arch` and computes its padded network. `groups` (lists of input
+ * indices that together hold every input once) lays out the first layer's
+ * rows group by group, each group padded to 4 rows: a factored first layer
+ * (factored-inputs.ts) multiplies each axis's own inputs by its own rows of W.
+ */
+export function padNet(arch: SirenArch, groups?: readonly (readonly number[])[]): PaddedNet {
   const whole = (v: unknown, min: number, max: number): boolean => typeof v === 'number' && Number.isInteger(v) && v >= min && v <= max;
   if (!whole(arch.inputs, 1, MAX_INPUTS)) throw new RangeError(`Expected an integer 1 to ${MAX_INPUTS} for inputs but received ${String(arch.inputs)}`);
   if (!whole(arch.outputs, 1, MAX_OUTPUTS)) throw new RangeError(`Expected an integer 1 to ${MAX_OUTPUTS} for outputs but received ${String(arch.outputs)}`);
@@ -63,7 +75,21 @@ export function padNet(arch: SirenArch): PaddedNet {
   if (!whole(arch.depth, 1, 64)) throw new RangeError(`Expected an integer 1 to 64 for depth but received ${String(arch.depth)}`);
   if (typeof arch.omega !== 'number' || !Number.isFinite(arch.omega)) throw new RangeError(`Expected a finite number for omega but received ${String(arch.omega)}`);
   const widthPad = Math.ceil(arch.width / WIDTH_PAD) * WIDTH_PAD;
-  const inputPad = Math.ceil(arch.inputs / INPUT_ALIGN) * INPUT_ALIGN;
+  const alignInputs = (count: number): number => Math.ceil(count / INPUT_ALIGN) * INPUT_ALIGN;
+  const inputRows = Array.from({ length: arch.inputs }, (_, i) => i);
+  let inputGroups = [{ start: 0, rows: alignInputs(arch.inputs) }];
+  if (groups !== undefined) {
+    const seen = groups.flat().slice().sort((a, b) => a - b);
+    if (seen.length !== arch.inputs || seen.some((input, i) => input !== i)) throw new RangeError(`Expected input groups that hold each of the ${arch.inputs} inputs once`);
+    let start = 0;
+    inputGroups = groups.map((group) => {
+      group.forEach((input, t) => (inputRows[input] = start + t));
+      const placed = { start, rows: alignInputs(group.length) };
+      start += placed.rows;
+      return placed;
+    });
+  }
+  const inputPad = inputGroups.reduce((sum, group) => sum + group.rows, 0);
   const outputPad = outputPadFor(arch.outputs);
   let size = 0;
   const layers = layerShapes(arch).map((shape, l) => {
@@ -73,7 +99,7 @@ export function padNet(arch: SirenArch): PaddedNet {
     size += k * n + n;
     return layer;
   });
-  return { arch, inputPad, widthPad, outputPad, layers, size };
+  return { arch, inputPad, inputRows, inputGroups, widthPad, outputPad, layers, size };
 }
 
 /** Throws unless `params` has exactly the parameters of `net`'s architecture (layout of kernels/arch.ts). */
@@ -101,22 +127,24 @@ export function writeInputRows(dst: Float32Array, at: number, net: PaddedNet, co
 /** Writes `params` (the layout of kernels/arch.ts) into the padded vector `dst` (zeroing the padding). */
 export function padParams(net: PaddedNet, params: Float32Array, dst: Float32Array): void {
   dst.fill(0, 0, net.size);
-  for (const L of net.layers) {
+  net.layers.forEach((L, l) => {
     for (let i = 0; i < L.fanIn; i++) {
-      dst.set(params.subarray(L.weightOffset + i * L.fanOut, L.weightOffset + (i + 1) * L.fanOut), L.w + i * L.n);
+      const row = l === 0 ? net.inputRows[i]! : i;
+      dst.set(params.subarray(L.weightOffset + i * L.fanOut, L.weightOffset + (i + 1) * L.fanOut), L.w + row * L.n);
     }
     dst.set(params.subarray(L.biasOffset, L.biasOffset + L.fanOut), L.b);
-  }
+  });
 }
 
 /** The real parameters (layout of kernels/arch.ts) out of the padded vector `src`. */
 export function unpadParams(net: PaddedNet, src: Float32Array, dst: Float32Array): Float32Array {
-  for (const L of net.layers) {
+  net.layers.forEach((L, l) => {
     for (let i = 0; i < L.fanIn; i++) {
-      dst.set(src.subarray(L.w + i * L.n, L.w + i * L.n + L.fanOut), L.weightOffset + i * L.fanOut);
+      const row = l === 0 ? net.inputRows[i]! : i;
+      dst.set(src.subarray(L.w + row * L.n, L.w + row * L.n + L.fanOut), L.weightOffset + i * L.fanOut);
     }
     dst.set(src.subarray(L.b, L.b + L.fanOut), L.biasOffset);
-  }
+  });
   return dst;
 }
 
@@ -140,12 +168,25 @@ export interface TrainLayout {
   readonly grad: number;
   readonly m: number;
   readonly v: number;
-  /** chunks × net.size floats: each chunk's gradient. */
+  /** chunks × partialFloats floats: each chunk's gradient (and its factored first layer's sums). */
   readonly partials: number;
+  /** Floats of a chunk's partial and of `grad`: net.size, then with a factored first layer factorRows × net.widthPad sums of G by table row. */
+  readonly partialFloats: number;
   /** chunks float64: each chunk's sum of squared errors. */
   readonly losses: number;
-  /** chunks·chunkRows × net.inputPad floats (zero beyond count). */
+  /** chunks·chunkRows × net.inputPad floats (zero beyond count); 0 with a factored first layer, which reads `table` and `index`. */
   readonly coords: number;
+  /** Rows of each axis in the factored first layer's table (factored-inputs.ts); [0, 0] when the first layer is not factored. */
+  readonly factorEntries: readonly [number, number];
+  /**
+   * The table of per-axis inputs: axis a's factorEntries[a] rows of its own
+   * inputs only (net.inputGroups[a].rows floats a row), axis 0's, then axis 1's.
+   */
+  readonly table: number;
+  /** The same rows × net.widthPad floats: each table row times W (axis 0's rows plus b), refreshed with the parameters. */
+  readonly pre: number;
+  /** chunks·chunkRows × 2 int32: each point's two table rows (beyond count, the two zero rows). */
+  readonly index: number;
   /** count × outputs floats. */
   readonly targets: number;
   /** count floats: each point's weight in the squared error; 0 when the fit is unweighted (every weight 1). */
@@ -169,6 +210,11 @@ export interface TrainPlanOptions {
   readonly slots?: number;
   /** Room for a weight per point (`TrainCore.setData`); default none. */
   readonly weighted?: boolean;
+  /**
+   * A factored first layer (`factorInputs`): its table's rows per axis and
+   * the inputs of each axis; default none: the first layer multiplies every point's inputs.
+   */
+  readonly factor?: { readonly entries: readonly [number, number]; readonly groups: readonly [readonly number[], readonly number[]] };
 }
 
 /** Per-slot scratch, in floats relative to the slot: H[1..depth], C[0..depth-1], Y, Ga, Gb. */
@@ -208,7 +254,7 @@ function chunkRowsForBatch(batchRows: number, tileRows: number): number {
 
 /** Plans the memory of a fit on `count` points. Deterministic in (arch, count, tileRows, chunkRows, batchRows), not in slots. */
 export function planTraining(arch: SirenArch, count: number, options: TrainPlanOptions = {}): TrainLayout {
-  const net = padNet(arch);
+  const net = padNet(arch, options.factor?.groups);
   if (!Number.isInteger(count) || count < 1) throw new RangeError(`Expected a positive integer for the number of training points but received ${count}`);
   // Default: a scratch plane (tileRows × widthPad floats) of about 128 KiB, so a
   // tile's activations stay in a 1–2 MiB L2 cache (measured: bench/engine.ts).
@@ -228,6 +274,10 @@ export function planTraining(arch: SirenArch, count: number, options: TrainPlanO
   const slots = options.slots ?? 1;
   const chunks = Math.ceil(count / chunkRows);
   const chunksPerBatch = batchRows === undefined ? chunks : batchRows / chunkRows;
+  const factorEntries = options.factor?.entries ?? [0, 0];
+  const factorRows = factorEntries[0] + factorEntries[1];
+  if (factorRows > 0 && (factorEntries[0] < 1 || factorEntries[1] < 1)) throw new RangeError(`Expected a row count for each axis of a factored first layer but received ${factorEntries.join(', ')}`);
+  const partialFloats = net.size + factorRows * net.widthPad;
   const P = net.size * 4;
   let at = ALIGN; // offset 0 stays unused: 0 means "none" to the kernels
   const take = (bytes: number): number => {
@@ -237,12 +287,15 @@ export function planTraining(arch: SirenArch, count: number, options: TrainPlanO
   };
   const params = take(P);
   const paramsT = take(P);
-  const grad = take(P);
+  const grad = take(partialFloats * 4);
   const m = take(P);
   const v = take(P);
-  const partials = take(P * chunks);
+  const partials = take(partialFloats * 4 * chunks);
   const losses = take(8 * chunks);
-  const coords = take(chunks * chunkRows * net.inputPad * 4);
+  const coords = factorRows > 0 ? 0 : take(chunks * chunkRows * net.inputPad * 4);
+  const table = factorRows > 0 ? take((factorEntries[0] * net.inputGroups[0]!.rows + factorEntries[1] * net.inputGroups[1]!.rows) * 4) : 0;
+  const pre = factorRows > 0 ? take(factorRows * net.widthPad * 4) : 0;
+  const index = factorRows > 0 ? take(chunks * chunkRows * 8) : 0;
   const targets = take(count * arch.outputs * 4);
   const weights = options.weighted === true ? take(count * 4) : 0;
   const counter = take(12);
@@ -250,5 +303,8 @@ export function planTraining(arch: SirenArch, count: number, options: TrainPlanO
   const scratch = take(scratchBytes * slots);
   const bytes = Math.ceil(at / 65536) * 65536;
   if (bytes > 4 * 1024 ** 3 - 65536) throw new RangeError(`a fit of ${count} points needs ${bytes} bytes, more than a 4 GiB WebAssembly memory`);
-  return { net, count, tileRows, chunkRows, chunks, chunksPerBatch, slots, params, paramsT, grad, m, v, partials, losses, coords, targets, weights, counter, scratch, scratchBytes, bytes };
+  return {
+    net, count, tileRows, chunkRows, chunks, chunksPerBatch, slots, params, paramsT, grad, m, v, partials, partialFloats, losses, coords,
+    factorEntries, table, pre, index, targets, weights, counter, scratch, scratchBytes, bytes,
+  };
 }

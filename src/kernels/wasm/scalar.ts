@@ -7,6 +7,7 @@ import { MODE_LINEAR, MODE_MUL, MODE_SIN, MODE_SINCOS, type Kernels } from './ta
  */
 export function scalarKernels(memory: WebAssembly.Memory): Kernels {
   const f32 = new Float32Array(memory.buffer);
+  const i32 = new Int32Array(memory.buffer);
   return {
     variant: 'scalar',
     gemmNN(x, w, b, out, aux, rows, k, n, mode, omega) {
@@ -95,6 +96,25 @@ export function scalarKernels(memory: WebAssembly.Memory): Kernels {
       const A = a >> 2, R = row >> 2, O = out >> 2;
       for (let r = 0; r < rows; r++) {
         for (let j = 0; j < n; j++) f32[O + r * n + j] = Math.sin(Math.fround(omega * Math.fround(f32[A + r * n + j]! + f32[R + j]!)));
+      }
+    },
+    gatherSinCos(index, pre, out, aux, rows, n, omega) {
+      const I = index >> 2, P = pre >> 2, O = out >> 2, A = aux >> 2;
+      for (let r = 0; r < rows; r++) {
+        const a = P + i32[I + 2 * r]! * n, b = P + i32[I + 2 * r + 1]! * n;
+        for (let j = 0; j < n; j++) {
+          const z = Math.fround(omega * Math.fround(f32[a + j]! + f32[b + j]!));
+          f32[O + r * n + j] = Math.sin(z);
+          f32[A + r * n + j] = omega * Math.cos(z);
+        }
+      }
+    },
+    scatterAdd(index, g, acc, rows, n) {
+      const I = index >> 2, G = g >> 2, C = acc >> 2;
+      for (let r = 0; r < rows; r++) {
+        for (const row of [i32[I + 2 * r]!, i32[I + 2 * r + 1]!]) {
+          for (let j = 0; j < n; j++) f32[C + row * n + j] = f32[C + row * n + j]! + f32[G + r * n + j]!;
+        }
       }
     },
   };

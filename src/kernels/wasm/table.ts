@@ -52,6 +52,14 @@ export interface Kernels {
    * first layer on a row of a pixel grid (grid-forward.ts).
    */
   rowSin(a: number, row: number, out: number, rows: number, n: number, omega: number): void;
+  /**
+   * For r < rows, with (i, j) the int32 pair at index + 8r: z = pre[i·n …] +
+   * pre[j·n …], out[r·n …] = sin(ω·z), aux[r·n …] = ω·cos(ω·z) (n a multiple
+   * of 8): the training forward of a factored first layer (factored-inputs.ts).
+   */
+  gatherSinCos(index: number, pre: number, out: number, aux: number, rows: number, n: number, omega: number): void;
+  /** For r < rows, with (i, j) the int32 pair at index + 8r: acc[i·n …] += g[r·n …], then acc[j·n …] += g[r·n …], row by row in order. */
+  scatterAdd(index: number, g: number, acc: number, rows: number, n: number): void;
 }
 
-export const KERNEL_NAMES = ['gemmNN', 'gemmTN', 'colSum', 'lossGrad', 'adam', 'reduce', 'transpose', 'sincos', 'rowSin'] as const;
+export const KERNEL_NAMES = ['gemmNN', 'gemmTN', 'colSum', 'lossGrad', 'adam', 'reduce', 'transpose', 'sincos', 'rowSin', 'gatherSinCos', 'scatterAdd'] as const;

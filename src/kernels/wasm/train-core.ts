@@ -1,3 +1,4 @@
+import type { FactoredInputs } from './factored-inputs.js';
 import { padParams, scratchPlan, unpadParams, writeInputRows, type TrainLayout } from './layout.js';
 import { MODE_LINEAR, MODE_MUL, MODE_SINCOS, type Kernels } from './table.js';
 
@@ -34,11 +35,36 @@ export class TrainCore {
   /**
    * Copies the training data in (coordinates padded to net.inputPad columns,
    * zero rows beyond count), and the points' weights when the layout has room
-   * for them (`planTraining`'s `weighted`).
+   * for them (`planTraining`'s `weighted`). A layout with a factored first
+   * layer takes the coordinates' table and index instead (`factored`, which
+   * must have the layout's rows per axis), beyond count each point at the two zero rows.
    */
-  setData(coords: Float32Array, targets: Float32Array, weights?: Float32Array): void {
+  setData(coords: Float32Array, targets: Float32Array, weights?: Float32Array, factored?: FactoredInputs): void {
     const { net, count } = this.layout;
-    writeInputRows(this.f32, this.layout.coords >> 2, net, coords, 0, count, this.layout.chunks * this.layout.chunkRows);
+    const [rows0, rows1] = this.layout.factorEntries;
+    if ((factored !== undefined) !== (rows0 > 0) || (factored !== undefined && (factored.entries[0] !== rows0 || factored.entries[1] !== rows1))) {
+      throw new RangeError('a factored first layer\'s table must be given exactly when the layout was planned with one of its size');
+    }
+    if (factored === undefined) {
+      writeInputRows(this.f32, this.layout.coords >> 2, net, coords, 0, count, this.layout.chunks * this.layout.chunkRows);
+    } else {
+      // Each axis's rows hold its own inputs only, in the first layer's row order (padNet's groups).
+      let at = this.layout.table >> 2;
+      net.inputGroups.forEach((group, axis) => {
+        for (let row = axis === 0 ? 0 : rows0; row < (axis === 0 ? rows0 : rows0 + rows1); row++, at += group.rows) {
+          for (let i = 0; i < net.arch.inputs; i++) {
+            const t = net.inputRows[i]! - group.start;
+            if (t >= 0 && t < group.rows) this.f32[at + t] = factored.table[row * net.arch.inputs + i]!;
+          }
+        }
+      });
+      const index = this.i32.subarray(this.layout.index >> 2, (this.layout.index >> 2) + 2 * this.layout.chunks * this.layout.chunkRows);
+      index.set(factored.index.subarray(0, 2 * count));
+      for (let p = count; p < index.length / 2; p++) {
+        index[2 * p] = rows0 - 1;
+        index[2 * p + 1] = rows0 + rows1 - 1;
+      }
+    }
     this.f32.set(targets.subarray(0, count * net.arch.outputs), this.layout.targets >> 2);
     if ((weights !== undefined) !== (this.layout.weights !== 0)) throw new RangeError('weights must be given exactly when the layout was planned with them');
     if (weights !== undefined) this.f32.set(weights.subarray(0, count), this.layout.weights >> 2);
@@ -105,11 +131,14 @@ export class TrainCore {
     const layers = net.layers;
     const depth = arch.depth;
     const omega = arch.omega;
-    const P = net.size * 4;
     const scale = 2 / (points * arch.outputs);
     const base = L.scratch + slot * L.scratchBytes;
     const plan = this.plan;
-    const part = L.partials + c * P;
+    const part = L.partials + c * L.partialFloats * 4;
+    // A factored first layer's sums of G by table row follow the chunk's gradient.
+    const factored = L.factorEntries[0] > 0;
+    const rowSums = part + net.size * 4;
+    if (factored) this.f32.fill(0, rowSums >> 2, (part >> 2) + L.partialFloats);
     let sse = 0;
     for (let tile = 0; tile < L.chunkRows / T; tile++) {
       const start = c * L.chunkRows + tile * T;
@@ -122,7 +151,8 @@ export class TrainCore {
       // Forward: H(l+1) = sin(ω(H(l)·W(l) + b(l))), C(l) = ω·cos(…); Y = H(depth)·W + b.
       for (let l = 0; l < depth; l++) {
         const ly = layers[l]!;
-        k.gemmNN(h(l), L.params + ly.w * 4, L.params + ly.b * 4, h(l + 1), cos(l), rows, ly.k, ly.n, MODE_SINCOS, omega);
+        if (l === 0 && factored) k.gatherSinCos(L.index + start * 8, L.pre, h(1), cos(0), rows, ly.n, omega);
+        else k.gemmNN(h(l), L.params + ly.w * 4, L.params + ly.b * 4, h(l + 1), cos(l), rows, ly.k, ly.n, MODE_SINCOS, omega);
       }
       const out = layers[depth]!;
       const y = base + plan.y * 4;
@@ -140,7 +170,9 @@ export class TrainCore {
       let gnext = g2;
       for (let l = depth - 1; l >= 0; l--) {
         const ly = layers[l]!;
-        k.gemmTN(h(l), gz, part + ly.w * 4, rows, ly.k, ly.n, acc);
+        // The factored first layer's weight gradient is finished per step from the row sums (finishStep).
+        if (l === 0 && factored) k.scatterAdd(L.index + start * 8, gz, rowSums, rows, ly.n);
+        else k.gemmTN(h(l), gz, part + ly.w * 4, rows, ly.k, ly.n, acc);
         k.colSum(gz, part + ly.b * 4, rows, ly.n, acc);
         if (l > 0) {
           k.gemmNN(gz, L.paramsT + ly.w * 4, 0, gnext, cos(l - 1), rows, ly.n, ly.k, MODE_MUL, 0);
@@ -179,7 +211,14 @@ export class TrainCore {
   finishStep(): number {
     const L = this.layout;
     const { first, end, points } = this.window();
-    this.k.reduce(L.partials + first * L.net.size * 4, L.grad, end - first, L.net.size, L.net.size);
+    this.k.reduce(L.partials + first * L.partialFloats * 4, L.grad, end - first, L.partialFloats, L.partialFloats);
+    if (L.factorEntries[0] > 0) {
+      // W's gradient Xᵀ·G = Σ over table rows of the row's inputs times the G summed on its points.
+      this.eachAxis((table, entries, group, row) => {
+        const first = L.net.layers[0]!;
+        this.k.gemmTN(table, L.grad + (L.net.size + row * first.n) * 4, L.grad + (first.w + group.start * first.n) * 4, entries, group.rows, first.n, 0);
+      });
+    }
     let sse = 0;
     for (let c = first; c < end; c++) sse += this.f64[(L.losses >> 3) + c]!;
     return sse / (points * L.net.arch.outputs);
@@ -202,9 +241,34 @@ export class TrainCore {
     return unpadParams(net, this.f32.subarray(this.layout.grad >> 2, (this.layout.grad >> 2) + net.size), new Float32Array(paramsLength(this.layout)));
   }
 
+  /** After the parameters change: the transposed weights of the backward pass, and a factored first layer's table times W. */
   private refreshTransposes(): void {
     const L = this.layout;
     for (const ly of L.net.layers.slice(1)) this.k.transpose(L.params + ly.w * 4, L.paramsT + ly.w * 4, ly.k, ly.n);
+    const first = L.net.layers[0]!;
+    this.eachAxis((table, entries, group, row, axis) => {
+      // The bias once, in axis 0's rows.
+      const bias = axis === 0 ? L.params + first.b * 4 : 0;
+      this.k.gemmNN(table, L.params + (first.w + group.start * first.n) * 4, bias, L.pre + row * first.n * 4, 0, entries, group.rows, first.n, MODE_LINEAR, 0);
+    });
+  }
+
+  /**
+   * Calls `f` for each axis of a factored first layer (none when it is not):
+   * the byte offset of its table rows, their count, its inputs' rows of W,
+   * its first row among the table's rows (and so in `pre` and the sums of G).
+   */
+  private eachAxis(f: (table: number, entries: number, group: { start: number; rows: number }, row: number, axis: number) => void): void {
+    const L = this.layout;
+    if (L.factorEntries[0] === 0) return;
+    let table = L.table;
+    let row = 0;
+    L.factorEntries.forEach((entries, axis) => {
+      const group = L.net.inputGroups[axis]!;
+      f(table, entries, group, row, axis);
+      table += entries * group.rows * 4;
+      row += entries;
+    });
   }
 }
 
