@@ -578,28 +578,17 @@ export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omeg
  * The training forward of a factored first layer (src/kernels/wasm/factored-inputs.ts):
  * for r < rows, with (i, j) the int32 pair at index + 8r, z = pre[i] + pre[j]
  * (rows of n floats, n a multiple of 8), out[r] = sin(ω·z) and
- * aux[r] = ω·cos(ω·z) as trainSincosPass computes them.
+ * aux[r] = ω·cos(ω·z), the sine in a second pass as gemmNN takes it.
  */
 export function gatherSinCos(index: usize, pre: usize, out: usize, aux: usize, rows: i32, n: i32, omegaF: f32): void {
-  const omega = splat(omegaF);
-  const unit = f32x4.div(omega, omega);
-  const oneOverPi = rc(ONE_OVER_PI, unit), rounder = rc(ROUNDER, unit);
-  const negPi1 = rc(-PI_1, unit), negPi2 = rc(-PI_2, unit);
-  const ts3 = rc(TS3, unit), ts5 = rc(TS5, unit), ts7 = rc(TS7, unit), ts9 = rc(TS9, unit);
-  const tc2 = f32x4.mul(splat(TC2), omega), tc4 = f32x4.mul(splat(TC4), omega);
-  const tc6 = f32x4.mul(splat(TC6), omega), tc8 = f32x4.mul(splat(TC8), omega);
   const ld = <usize>n << 2;
   for (let r = 0; r < rows; r++) {
     const a = pre + <usize>load<i32>(index + (<usize>r << 3)) * ld;
     const b = pre + <usize>load<i32>(index + (<usize>r << 3), 4) * ld;
-    const at = <usize>r * ld;
-    for (let o: usize = 0; o < ld; o += 32) {
-      const z0 = f32x4.mul(f32x4.add(v128.load(a + o), v128.load(b + o)), omega);
-      const z1 = f32x4.mul(f32x4.add(v128.load(a + o, 16), v128.load(b + o, 16)), omega);
-      trainSincosStore(z0, out + at + o, aux + at + o, oneOverPi, rounder, negPi1, negPi2, ts3, ts5, ts7, ts9, omega, tc2, tc4, tc6, tc8);
-      trainSincosStore(z1, out + at + o + 16, aux + at + o + 16, oneOverPi, rounder, negPi1, negPi2, ts3, ts5, ts7, ts9, omega, tc2, tc4, tc6, tc8);
-    }
+    const o = out + <usize>r * ld;
+    for (let j: usize = 0; j < ld; j += 16) v128.store(o + j, f32x4.add(v128.load(a + j), v128.load(b + j)));
   }
+  trainSincosPass(out, aux, rows * n, omegaF);
 }
 
 /**
