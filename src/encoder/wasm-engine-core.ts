@@ -73,7 +73,7 @@ export class WasmEngine implements Engine {
     const { variant } = platform;
     const shared = detectFeatures().threads;
     const threads = shared ? platform.threads : 1;
-    const factored = setup.inputAxes === undefined ? undefined : factorInputs(coords, arch.inputs, setup.inputAxes, count);
+    const factored = setup.inputAxes === undefined ? undefined : factorInputs(coords, arch.inputs, setup.inputAxes, count, setup.batchRows ?? count);
     const layout = planTraining(arch, count, {
       tileRows: platform.tileRows, chunkRows: platform.chunkRows, batchRows: setup.batchRows, slots: threads, weighted: weights !== undefined,
       ...(factored === undefined ? {} : { factor: { entries: factored.entries, groups: factored.groups } }),

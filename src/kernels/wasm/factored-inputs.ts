@@ -35,22 +35,28 @@ export interface FactoredInputs {
  * product it replaces costs no more than the gather and scatter themselves.
  */
 const FACTOR_MIN_INPUTS = 8;
-/** The table may have at most this share of the points' count in rows, so that its products per step stay small. */
+/**
+ * The table may have at most this share of a step's points in rows: each
+ * step multiplies the whole table by W and sums G into every row of it, so
+ * a table about as large as the step (one network on a whole photo, with
+ * mini-batches) would cost what it saves.
+ */
 const FACTOR_MAX_ROW_SHARE = 1 / 4;
 
 /**
  * Factors `count` points of `inputs` encoded inputs (`coords`, row by row),
  * input i depending on coordinate `axes[i]` alone (0 or 1), into a table of
- * per-axis rows. Undefined where it would not pay (fewer than
- * FACTOR_MIN_INPUTS inputs, a table larger than FACTOR_MAX_ROW_SHARE of the
- * points: scattered points rather than a grid) or where the inputs are not
- * such a sum to the bit.
+ * per-axis rows, for a fit that takes `pointsPerStep` points a step.
+ * Undefined where it would not pay (fewer than FACTOR_MIN_INPUTS inputs, a
+ * table of more than FACTOR_MAX_ROW_SHARE of a step's points: scattered
+ * points rather than a grid, or a grid too large for the step) or where the
+ * inputs are not such a sum to the bit.
  */
-export function factorInputs(coords: Float32Array, inputs: number, axes: readonly number[], count: number): FactoredInputs | undefined {
+export function factorInputs(coords: Float32Array, inputs: number, axes: readonly number[], count: number, pointsPerStep = count): FactoredInputs | undefined {
   if (inputs < FACTOR_MIN_INPUTS || axes.length !== inputs || axes.some((axis) => axis !== 0 && axis !== 1)) return undefined;
   const of = [0, 1].map((axis) => axes.flatMap((a, i) => (a === axis ? [i] : [])));
   if (of[0]!.length === 0 || of[1]!.length === 0) return undefined;
-  const limit = Math.floor(count * FACTOR_MAX_ROW_SHARE);
+  const limit = Math.floor(Math.min(count, pointsPerStep) * FACTOR_MAX_ROW_SHARE);
   // Per axis, the distinct values of its first input, in order of first use, and the point that first had each.
   const firstPoint: number[][] = [[], []];
   const rowOfPoint = new Int32Array(count * 2);
