@@ -63,8 +63,8 @@ test('factorInputs: nothing to factor for scattered points, few inputs, one axis
   assert.equal(factorInputs(raw, 2, [0, 1], 600), undefined, 'two plain coordinates: nothing to save');
   const grid = encodeCoordinates(raw, 2, levels);
   assert.ok(factorInputs(grid, inputs, axes, 600));
-  assert.ok(factorInputs(grid, inputs, axes, 600, 256), 'a table of 52 rows for steps of 256 points');
-  assert.equal(factorInputs(grid, inputs, axes, 600, 128), undefined, 'a table of 52 rows for steps of 128 points: it would cost what it saves');
+  assert.ok(factorInputs(grid, inputs, axes, 600, 128), 'a table of 52 rows for steps of 128 points');
+  assert.equal(factorInputs(grid, inputs, axes, 600, 96), undefined, 'a table of 52 rows for steps of 96 points: it would cost about what it saves');
   assert.equal(factorInputs(grid, inputs, axes.map(() => 0), 600), undefined, 'one axis');
   const wrongAxes = axes.slice();
   [wrongAxes[2], wrongAxes[4]] = [1, 0];

@@ -172,7 +172,7 @@ describe('wasm engine: factored first layer on a grid', () => {
   });
 
   test('same bytes with 1, 2 and 3 threads, on mini-batches', async () => {
-    const setup = gridSetup(16, 64);
+    const setup = gridSetup(16, 128);
     const results: Uint8Array[] = [];
     for (const threads of [1, 2, 3]) {
       const engine = (await wasmEngineFactory({ threads, tileRows: 16 })(setup)) as WasmEngine;
