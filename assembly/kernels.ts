@@ -574,6 +574,12 @@ export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omeg
   }
 }
 
+/** The address of table row `which` (0 or 1) of point r's int32 pair at index + 8r, in rows of `ld` bytes from `base`. */
+// @ts-ignore: decorator
+@inline function pairedRow(index: usize, r: i32, which: i32, base: usize, ld: usize): usize {
+  return base + <usize>load<i32>(index + (<usize>r << 3) + (<usize>which << 2)) * ld;
+}
+
 /**
  * The training forward of a factored first layer (src/kernels/wasm/factored-inputs.ts):
  * for r < rows, with (i, j) the int32 pair at index + 8r, z = pre[i] + pre[j]
@@ -583,8 +589,8 @@ export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omeg
 export function gatherSinCos(index: usize, pre: usize, out: usize, aux: usize, rows: i32, n: i32, omegaF: f32): void {
   const ld = <usize>n << 2;
   for (let r = 0; r < rows; r++) {
-    const a = pre + <usize>load<i32>(index + (<usize>r << 3)) * ld;
-    const b = pre + <usize>load<i32>(index + (<usize>r << 3), 4) * ld;
+    const a = pairedRow(index, r, 0, pre, ld);
+    const b = pairedRow(index, r, 1, pre, ld);
     const o = out + <usize>r * ld;
     for (let j: usize = 0; j < ld; j += 16) v128.store(o + j, f32x4.add(v128.load(a + j), v128.load(b + j)));
   }
@@ -599,8 +605,8 @@ export function gatherSinCos(index: usize, pre: usize, out: usize, aux: usize, r
 export function scatterAdd(index: usize, g: usize, acc: usize, rows: i32, n: i32): void {
   const ld = <usize>n << 2;
   for (let r = 0; r < rows; r++) {
-    const a = acc + <usize>load<i32>(index + (<usize>r << 3)) * ld;
-    const b = acc + <usize>load<i32>(index + (<usize>r << 3), 4) * ld;
+    const a = pairedRow(index, r, 0, acc, ld);
+    const b = pairedRow(index, r, 1, acc, ld);
     const gr = g + <usize>r * ld;
     for (let o: usize = 0; o < ld; o += 16) v128.store(a + o, f32x4.add(v128.load(a + o), v128.load(gr + o)));
     for (let o: usize = 0; o < ld; o += 16) v128.store(b + o, f32x4.add(v128.load(b + o), v128.load(gr + o)));
