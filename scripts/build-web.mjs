@@ -3,9 +3,9 @@
 // Node-only reached). Run by `npm run build` after tsc.
 //
 // - dist/web/snfc-web.js (src/web): <snf-image>, <snf-audio>, the decoder and
-//   the WASM kernels. The kernel builds for shared memories (worker threads
-//   of the encoder and the CLI) are left out: a page's decoder uses ordinary
-//   memories only.
+//   the decode-only WASM kernel builds (assembly/decode.ts, ordinary
+//   memories): a page's decoder neither trains nor shares a memory between
+//   threads.
 // - dist/web/snfc-encode.js (src/web-encode): encodeImageInBrowser, the
 //   encoder and the WASM training engine with every kernel build (it trains
 //   on threads where the page is cross-origin isolated). A page loads it
@@ -19,7 +19,7 @@ import { buildWebBundle } from './web-bundles.mjs';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bundles = [
   { entry: join(root, 'dist', 'src', 'web', 'index.js'), outfile: join(root, 'dist', 'web', 'snfc-web.js') },
-  { entry: join(root, 'dist', 'src', 'web-encode', 'index.js'), outfile: join(root, 'dist', 'web', 'snfc-encode.js'), sharedKernels: true },
+  { entry: join(root, 'dist', 'src', 'web-encode', 'index.js'), outfile: join(root, 'dist', 'web', 'snfc-encode.js'), kernels: 'all' },
 ];
 for (const bundle of bundles) {
   try {

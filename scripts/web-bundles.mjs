@@ -6,6 +6,7 @@
 // imported it. Used by build-web.mjs and by test/web-encode.test.ts.
 import { build } from 'esbuild';
 import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
 import { builtinModules } from 'node:module';
 
 /** npm packages a web bundle may contain: they are browser-clean (fflate: inflate of spec §3.8 metadata). */
@@ -30,24 +31,27 @@ export const refuseNodeOnly = {
   },
 };
 
-/** Keeps only the unshared-memory kernel builds of dist/src/kernels/wasm/binaries.js (a decoder needs no threads). */
-const unsharedKernelsOnly = {
-  name: 'unshared-kernels-only',
+/**
+ * Puts the decode-only kernel builds (dist/src/kernels/wasm/binaries-decode.js:
+ * unshared memories, the decoder's kernels only) where the loader imports
+ * binaries.js: a page's decoder needs no threads and no training kernels.
+ */
+const decodeKernelsOnly = {
+  name: 'decode-kernels-only',
   setup(b) {
-    b.onLoad({ filter: /kernels[\\/]wasm[\\/]binaries\.js$/ }, async (args) => {
-      const source = await readFile(args.path, 'utf8');
-      const contents = source.replace(/(\w+Shared): '[^']*'/g, "$1: ''");
-      return { contents, loader: 'js' };
-    });
+    b.onResolve({ filter: /^\.\/binaries\.js$/ }, (args) =>
+      /kernels[\\/]wasm$/.test(args.resolveDir) ? { path: join(args.resolveDir, 'binaries-decode.js') } : undefined);
   },
 };
 
 /**
  * Bundles `entry` into `outfile` (minified ES2022 module for browsers) and
- * checks it. `sharedKernels`: keep the shared-memory kernel builds (threads).
+ * checks it. `kernels`: `decode` embeds the decode-only kernel builds (a page's
+ * decoder), `all` every build (the encoder: training, worker threads).
  * @returns the bundle's size in bytes and the source files it holds.
  */
-export async function buildWebBundle({ entry, outfile, sharedKernels = false }) {
+export async function buildWebBundle({ entry, outfile, kernels = 'decode' }) {
+  if (kernels !== 'decode' && kernels !== 'all') throw new TypeError(`kernels must be decode or all, not ${kernels}`);
   const result = await build({
     entryPoints: [entry],
     outfile,
@@ -59,7 +63,7 @@ export async function buildWebBundle({ entry, outfile, sharedKernels = false }) 
     sourcemap: false,
     legalComments: 'none',
     metafile: true,
-    plugins: [refuseNodeOnly, ...(sharedKernels ? [] : [unsharedKernelsOnly])],
+    plugins: [refuseNodeOnly, ...(kernels === 'decode' ? [decodeKernelsOnly] : [])],
     logLevel: 'silent',
   });
   const output = await readFile(outfile, 'utf8');

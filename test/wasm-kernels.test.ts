@@ -1,6 +1,8 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { enableRelaxedSimd } from '../src/encoder/wasm-engine.js';
+import { binaries } from '../src/kernels/wasm/binaries.js';
+import { binaries as decodeBinaries } from '../src/kernels/wasm/binaries-decode.js';
 import { createKernels, detectFeatures } from '../src/kernels/wasm/load.js';
 import { MODE_LINEAR, MODE_MUL, MODE_SIN, MODE_SINCOS, type KernelVariant, type Kernels } from '../src/kernels/wasm/table.js';
 import { largestRelativeError } from './helpers/random-net.js';
@@ -261,4 +263,30 @@ for (const variant of variants) {
 test('feature detection reports SIMD on Node 20', () => {
   assert.equal(features.simd, true);
   assert.equal(features.threads, true);
+});
+
+test('the decode-only builds hold the decoder\'s kernels alone, and compute them to the bit as the full builds do', () => {
+  const decoderKernels = ['filterRgb', 'filterSets', 'gemmNN', 'rowSin'];
+  const builds = ['simdUnshared', ...(features.relaxedSimd ? ['relaxedUnshared'] as const : [])] as const;
+  for (const build of builds) {
+    const decode = new WebAssembly.Module(Buffer.from(decodeBinaries[build], 'base64'));
+    const full = new WebAssembly.Module(Buffer.from(binaries[build], 'base64'));
+    assert.deepEqual(WebAssembly.Module.exports(decode).map((e) => e.name).sort(), decoderKernels, build);
+    assert.ok(decodeBinaries[build].length < 0.8 * binaries[build].length, `${build}: ${decodeBinaries[build].length} base64 chars, the full build ${binaries[build].length}`);
+    // Both over one memory: the same inputs, each build's outputs in its own place.
+    const { memory, f32, alloc } = arena(1 << 20);
+    const [rows, k, n, omega] = [37, 12, 24, 30];
+    const x = alloc(rows * k), w = alloc(k * n), b = alloc(n), row = alloc(n);
+    fill(f32, x, rows * k); fill(f32, w, k * n, 0.3); fill(f32, b, n); fill(f32, row, n);
+    const outputs = [decode, full].map((module) => {
+      const kernels = new WebAssembly.Instance(module, { env: { memory } }).exports as unknown as Kernels;
+      const sines = alloc(rows * n), linear = alloc(rows * n), grid = alloc(rows * n);
+      kernels.gemmNN(x, w, b, sines, 0, rows, k, n, MODE_SIN, omega);
+      kernels.gemmNN(x, w, b, linear, 0, rows, k, n, MODE_LINEAR, 0);
+      kernels.rowSin(linear, row, grid, rows, n, omega);
+      return [sines, linear, grid].map((at) => Array.from(f32.subarray(at >> 2, (at >> 2) + rows * n)));
+    });
+    assert.deepEqual(outputs[0], outputs[1], build);
+  }
+  for (const build of ['simdShared', 'relaxedShared'] as const) assert.equal(decodeBinaries[build], '', `${build}: a page's decoder shares no memory`);
 });
