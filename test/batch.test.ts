@@ -195,6 +195,28 @@ describe('snfc batch on this machine', () => {
     assert.deepEqual(readdirSync(path.join(dir, 'out')).filter((name) => name !== 'batch.jsonl'), [], 'no output, no temp file');
   });
 
+  it('takes encode\'s photo flags: --keep-metadata keeps the EXIF, --no-auto-orient the stored pixels, and either makes outputs stale', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'in'));
+    // 16 wide, 8 high as stored; EXIF orientation 6 shows it 8 wide, 16 high.
+    await sharp(path.join(FIXTURES, 'kodim-crop32.png')).extract({ left: 0, top: 0, width: 16, height: 8 })
+      .withExif({ IFD0: { Make: 'Acme' } }).withMetadata({ orientation: 6 }).jpeg({ quality: 95 }).toFile(path.join(dir, 'in', 'phone.jpg'));
+    const runs: [string[], number[], RegExp][] = [
+      [[], [8, 16], /metadata: +none/],
+      [['--keep-metadata'], [8, 16], /metadata: +EXIF \d+ bytes/],
+      [['--keep-metadata', '--no-auto-orient'], [16, 8], /metadata: +EXIF \d+ bytes/],
+    ];
+    for (const [flags, size, metadata] of runs) {
+      const run = snfc(['batch', 'in', '--out', 'out', '--json', ...ENCODE, ...flags], { cwd: dir });
+      assert.equal(run.status, 0, run.stderr);
+      assert.equal(JSON.parse(run.stdout.trim().split('\n')[0]!).status, 'encoded', `${flags.join(' ')}: the output is redone`);
+      const file = path.join(dir, 'out', 'phone.snf');
+      const image = await decodeImage(new Uint8Array(readFileSync(file)));
+      assert.deepEqual([image.width, image.height], size, flags.join(' '));
+      assert.match(snfc(['info', file]).stdout, metadata);
+    }
+  });
+
   it('refuses usage mistakes before any work, with one line', () => {
     const dir = tempDir();
     const cases: [string[], number, RegExp][] = [

@@ -66,6 +66,16 @@ test('a command run does not render the help text that yargs keeps for failures 
   assert.match(help.stdout, /--max-pixels/);
 });
 
+test('every command\'s --help gives its examples whole, each under a comment saying what it does, so that they can be copied', () => {
+  for (const command of ['encode', 'decode', 'bench', 'batch', 'worker']) {
+    const help = snfc([command, '--help']);
+    assert.equal(help.status, 0, help.stderr);
+    const examples = help.stdout.split('\nExamples:\n')[1]?.trimEnd().split('\n').map((line) => line.trim());
+    assert.ok(examples !== undefined && examples.length >= 2, `${command}: ${help.stdout}`);
+    examples.forEach((line, i) => assert.match(line, i % 2 === 0 ? /^# \S/ : new RegExp(`^snfc ${command}( |$)`), `${command}, line ${i}: ${line}`));
+  }
+});
+
 test('a command run sets up no text measuring (string-width\'s Intl.Segmenter, build-cli.mjs) and --help does', () => {
   // Counts the segmenters made, from a module loaded before the CLI.
   const counter = `data:text/javascript,${encodeURIComponent(

@@ -142,6 +142,8 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['info: a PNG', ['info', 'in.png'], 3, /invalid \.snf file/],
   // the command itself
   ['an unknown command', ['frobnicate'], 2, /Unknown argument|command/],
+  ['a misspelt flag, named once as typed', ['encode', 'in.png', '--keep-metadta', '--bpp', '1'], 2, /^snfc: Unknown argument: keep-metadta \(see snfc --help\)$/],
+  ['two unknown flags', ['decode', 'in.snf', '--scael', '2', '--max-pixel', '9'], 2, /^snfc: Unknown arguments: scael, max-pixel \(see snfc --help\)$/],
   ['no command', [], 2, /command/],
 ];
 

@@ -43,8 +43,12 @@ export function inputKindOf(file: string): InputKind | undefined {
  * flags give, what a queued job carries to another machine and what the
  * manifest records to tell a stale output.
  */
-export interface EncodeSettings extends Omit<ImageEncodeOptions, 'engine' | 'onStep'> {
+export interface EncodeSettings extends Omit<ImageEncodeOptions, 'engine' | 'onStep' | 'photoMetadata'> {
   readonly engine: EngineName;
+  /** `--no-auto-orient`: keep the stored pixels. Set only then, so that the default's manifest key is what it was before the flag. */
+  readonly autoOrient?: false;
+  /** `--keep-metadata`: keep the photo's EXIF, ICC profile and XMP in the file (spec §3.8). Set only then. */
+  readonly keepMetadata?: true;
 }
 
 /** What one encode gives back. */
@@ -107,11 +111,13 @@ export async function encodeFile(
 ): Promise<EncodedFile> {
   switch (kind) {
     case 'image': {
+      const { engine, autoOrient, keepMetadata, ...options } = settings;
       // Upright and in sRGB, as `snfc encode` reads it (docs/photos.md).
-      const { image } = await readPhoto(bytes, name);
-      const { engine, ...options } = settings;
+      const { image, metadata } = await readPhoto(bytes, name, { autoOrient: autoOrient !== false, keepMetadata: keepMetadata === true });
       // The residual's search shares the job's threads too, not the machine's: other jobs run beside it.
-      const result = await encodeImage(image, { ...options, engine: await engineFor(engine, threads), residualSearch: residualSearchOnThreads(threads), onStep });
+      const result = await encodeImage(image, {
+        ...options, ...(keepMetadata ? { photoMetadata: metadata } : {}), engine: await engineFor(engine, threads), residualSearch: residualSearchOnThreads(threads), onStep,
+      });
       const pixels = image.width * image.height;
       const starved = starvedNetwork(result, pixels, options.residual);
       return {

@@ -9,6 +9,7 @@ import { batchOutputMode, batchProgress } from './batch-progress.js';
 import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
 import { CliError, EXIT, interruptNote, outputError, usageError } from './errors.js';
 import { integerIn, queueUrl } from './validate.js';
+import { withExamples } from './examples.js';
 
 /**
  * Files encoded at once by default: one per two engine threads. Measured on
@@ -43,8 +44,8 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' 
 export const batchCommand = {
   command: 'batch <inputs..>',
   describe: 'Encode many images (files and folders) into a folder of .snf files, in parallel, resumable, optionally on many machines',
-  builder: (yargs: Argv) => withEncodeOptions(yargs
-    .positional('inputs', { type: 'string', array: true, describe: 'Images and folders of images', demandOption: true })
+  builder: (yargs: Argv) => withExamples(withEncodeOptions(yargs
+    .positional('inputs', { type: 'string', array: true, describe: 'Images and folders of images', demandOption: true, default: undefined })
     .option('out', { alias: 'o', type: 'string', describe: 'Folder for the .snf files and the manifest batch.jsonl (created if missing)', demandOption: true })
     .option('recursive', { alias: 'r', type: 'boolean', describe: 'Also encode the images in sub-folders, keeping their paths under --out [default: false]' })
     .option('jobs', { alias: 'j', type: 'string', describe: `Files encoded at once, 1–256; the engine threads (SNFC_THREADS, else the cores: ${threadBudget()} here) are divided among them [default: ${defaultJobs()} here, one per 2 threads]` }))
@@ -52,9 +53,10 @@ export const batchCommand = {
     .option('shared-fs', { type: 'boolean', describe: 'With --queue: jobs carry the input\'s absolute path instead of its bytes (every worker must see the same files) [default: false]' })
     .option('max-job-mb', { type: 'string', describe: `With --queue and without --shared-fs: largest input a job carries, in MiB, 1–256 [default: ${DEFAULT_MAX_JOB_MB}]` })
     .option('json', { type: 'boolean', describe: 'One JSON line per finished input on stdout (its manifest record), then a summary line' })
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress; failures and the final line only' })
-    .example('$0 batch photos/ --out snf/ --bpp 0.5', 'every image of photos/ into snf/')
-    .example('$0 batch photos/ -r --out snf/ --queue redis://10.0.0.5:6379', 'through a queue; run `snfc worker --queue …` on each machine'),
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress; failures and the final line only' }), [
+      ['$0 batch photos/ --out snf/ --bpp 0.5', 'every image of photos/ into snf/'],
+      ['$0 batch photos/ -r --out snf/ --queue redis://10.0.0.5:6379', 'through a queue; run `snfc worker --queue …` on each machine'],
+    ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const settings = parseEncodeOptions(argv);
     const outDir = String(argv.out);

@@ -14,6 +14,7 @@ import { usageError } from './errors.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { restartsFlag } from './encode-options.js';
 import { TILE_EDGE_MODES } from '../encoder/tile-edges.js';
+import { withExamples } from './examples.js';
 
 /** A comma-separated flag value as trimmed, non-empty parts. */
 function listFlag(flag: string, value: unknown): string[] {
@@ -97,8 +98,8 @@ async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Pr
 export const benchCommand = {
   command: 'bench <inputs..>',
   describe: 'Rate–distortion of snf against JPEG, WebP and AVIF on images, or against MP3 and Opus on WAV files, with BD-rates',
-  builder: (yargs: Argv) => yargs
-    .positional('inputs', { type: 'string', array: true, describe: 'Image files and/or folders of images; or WAV files and/or folders of them (audio, told by the first input\'s content)', demandOption: true })
+  builder: (yargs: Argv) => withExamples(yargs
+    .positional('inputs', { type: 'string', array: true, describe: 'Image files and/or folders of images; or WAV files and/or folders of them (audio, told by the first input\'s content)', demandOption: true, default: undefined })
     .option('kbps', { type: 'string', describe: `Audio: target rates of every codec, kilobits per second, comma-separated [default: ${DEFAULT_AUDIO_KBPS.join(',')}]` })
     .option('bpp', { type: 'string', describe: `Target rates of snf, comma-separated [default: ${DEFAULT_BPPS.join(',')}]` })
     .option('codecs', { type: 'string', describe: `Codecs to run, from ${CODEC_NAMES.join(',')} (audio: ${AUDIO_CODEC_NAMES.join(',')}) [default: all]` })
@@ -115,10 +116,11 @@ export const benchCommand = {
     .option('limit', { type: 'string', describe: 'Use only the first N images' })
     .option('out', { type: 'string', describe: `Output folder; a rerun resumes there [default: ${DEFAULT_OUT_DIR}]` })
     .option('anchors', { type: 'string', describe: `Published curves to compare with (JSON); --no-anchors for none [default: ${DEFAULT_ANCHORS_PATH} if present]` })
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
-    .example('$0 bench ../shared/data/kodak --resize 64x64 --limit 4 --steps 200', 'a quick subset on a CPU')
-    .example('$0 bench ../shared/data/kodak --time 120 --out kodak-bench', 'the full study; rerun the same line to resume')
-    .example('$0 bench ../shared/data/audio/bach.wav --kbps 32,64,128 --out bach-bench', 'snf against MP3 and Opus on a clip'),
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' }), [
+      ['$0 bench ../shared/data/kodak --resize 64x64 --limit 4 --steps 200', 'a quick subset on a CPU'],
+      ['$0 bench ../shared/data/kodak --time 120 --out kodak-bench', 'the full study; rerun the same line to resume'],
+      ['$0 bench ../shared/data/audio/bach.wav --kbps 32,64,128 --out bach-bench', 'snf against MP3 and Opus on a clip'],
+    ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     if (await isAudioBench((argv.inputs as unknown[]).map(String))) return audioBench(argv);
     if (argv.kbps !== undefined) throw usageError('--kbps is for WAV inputs; these are images (use --bpp)');

@@ -8,6 +8,7 @@ import { existsSync } from 'node:fs';
 import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from './image-io.js';
 import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { usageError } from './errors.js';
+import { withExamples } from './examples.js';
 
 /** Largest output side `decode` accepts for --size, and largest --scale (the format's own limit on a side). */
 const MAX_SIDE = 65536;
@@ -28,7 +29,7 @@ function defaultDecodedName(input: string): string {
 export const decodeCommand = {
   command: 'decode <input>',
   describe: 'Render an .snf file as an image at any resolution, or as a WAV clip at any sample rate',
-  builder: (yargs: Argv) => yargs
+  builder: (yargs: Argv) => withExamples(yargs
     .positional('input', { type: 'string', describe: '.snf file to decode', demandOption: true })
     .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif); audio: a .wav [default: input name with .png (.wav), or .decoded.png (.decoded.wav) if that exists]' })
     .option('scale', { type: 'string', describe: 'Scale factor of the original size, e.g. 2 or 0.5 [default: 1]' })
@@ -42,9 +43,10 @@ export const decodeCommand = {
     .option('format', { type: 'string', describe: 'Audio: WAV sample format, s16, s24 or f32 [default: s16]' })
     .option('max-samples', { type: 'string', describe: `Audio: refuse outputs of more samples than this, all channels together, up to 2^31 [default: ${DEFAULT_MAX_OUTPUT_SAMPLES}]` })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
-    .conflicts('scale', 'size')
-    .example('$0 decode clip.snf -o clip.wav --rate 22050 --start 1 --end 2', 'one second of a clip at 22.05 kHz')
-    .example('$0 decode photo.snf --scale 2', 'twice the resolution, as photo.png (photo.decoded.png if photo.png exists)'),
+    .conflicts('scale', 'size'), [
+      ['$0 decode clip.snf -o clip.wav --rate 22050 --start 1 --end 2', 'one second of a clip at 22.05 kHz'],
+      ['$0 decode photo.snf --scale 2', 'twice the resolution, as photo.png (photo.decoded.png if photo.png exists)'],
+    ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = String(argv.input);
     const bytes = await readInput(input);

@@ -12,27 +12,27 @@ import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS } from '../encoder/audio/audio-de
 import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
 import { rateMissWarning, starvedNetworkWarning } from './rate-warnings.js';
+import { withExamples } from './examples.js';
 
 export const encodeCommand = {
   command: 'encode <input>',
   describe: 'Fit a neural field to an image or a WAV clip and write it as .snf',
-  builder: (yargs: Argv) => withEncodeOptions(yargs
+  builder: (yargs: Argv) => withExamples(withEncodeOptions(yargs
     .positional('input', { type: 'string', describe: 'Image (PNG, JPEG, WebP, TIFF, …) or WAV audio to encode, told apart by content', demandOption: true })
     .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' })
     .option('kbps', { type: 'string', describe: `Audio: target size in kilobits per second of audio, whole file (±5 %), above 0 and at most 100000 [default: ${DEFAULT_KBPS}]` })
-    .option('segment', { type: 'string', describe: `Audio: seconds of audio per network, above 0 and at most 3600; the audio defaults of the other flags are in docs/audio.md [default: ${DEFAULT_SEGMENT_SECONDS}]` })
-    .option('auto-orient', { type: 'boolean', default: true, describe: 'Turn the image upright as its EXIF orientation says, as viewers show it; --no-auto-orient keeps the stored pixels [default: true]' })
-    .option('keep-metadata', { type: 'boolean', describe: 'Keep the EXIF, ICC profile and XMP in the file, deflated, for decode to write back (spec §3.8; about their deflated size on top of --bpp) [default: false]' }))
+    .option('segment', { type: 'string', describe: `Audio: seconds of audio per network, above 0 and at most 3600; the audio defaults of the other flags are in docs/audio.md [default: ${DEFAULT_SEGMENT_SECONDS}]` }))
     .option('json', { type: 'boolean', describe: 'Print one JSON object with the result on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
-    .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' })
-    .example('$0 encode photo.png', 'writes photo.snf at about 1 bpp')
-    .example('$0 encode photo.png --bpp 0.5 --steps 2000 -o small.snf', 'smaller file, longer fit')
-    .example('$0 encode photo.png --bpp 1 --time 60 --json', 'best 1 bpp file within a minute'),
+    .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' }), [
+      ['$0 encode photo.png', 'writes photo.snf at about 1 bpp'],
+      ['$0 encode photo.png --bpp 0.5 --steps 2000 -o small.snf', 'smaller file, longer fit'],
+      ['$0 encode photo.png --bpp 1 --time 60 --json', 'best 1 bpp file within a minute'],
+    ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = String(argv.input);
     // Validate every flag before reading or training anything.
-    const { engine: engineName, metadata, ...options } = parseEncodeOptions(argv);
+    const { engine: engineName, metadata, autoOrient, keepMetadata: keep, ...options } = parseEncodeOptions(argv);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
     const engine = await engineFromFlag(engineName);
     const bytes = await readInput(input);
@@ -47,8 +47,8 @@ export const encodeCommand = {
     }
     if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
-    const keepMetadata = argv.keepMetadata === true;
-    const photo = await readPhoto(bytes, input, { autoOrient: argv.autoOrient !== false, keepMetadata });
+    const keepMetadata = keep === true;
+    const photo = await readPhoto(bytes, input, { autoOrient: autoOrient !== false, keepMetadata });
     const image = photo.image;
     await checkOutput(output, input, argv.force === true);
     if (argv.quiet !== true) for (const notice of photo.notices) process.stderr.write(`snfc: notice: ${notice}\n`);

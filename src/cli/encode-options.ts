@@ -43,10 +43,12 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
     .option('lr', { type: 'string', describe: 'Peak Adam learning rate (cosine-decayed, or held with --schedule constant) [default: 0.002 with Fourier inputs, 0.003 without; networks wider than 56 take it times 56 / width]' })
     .option('weight-decay', { type: 'string', describe: 'Decoupled weight decay of the fit (AdamW): each Adam step first shrinks every weight by the factor 1 - lr x this; keeps the weights small and cheap to code over long fits, 0: plain Adam [default: 0.05 for images, 0 for audio]' })
     .option('schedule', { type: 'string', describe: `Learning rate after the warm-up: cosine (decays to 5 % of --lr) or constant (holds --lr; the WS paper's code; add --warmup 0 for no warm-up) [default: ${DEFAULT_SCHEDULE}]` })
-    .option('restarts', { type: 'string', describe: `Quality mode for long budgets: fit every network this many times, each from its own seed, and keep the fit with the lowest loss; takes as many times as long, 1 to ${MAX_RESTARTS}. At 1 bpp it pays where more --steps or --time do not (docs/cli.md) [default: 1]` })
+    .option('restarts', { type: 'string', describe: `Quality mode for long budgets: fit every network this many times, each from its own seed, and keep the fit with the lowest loss; takes as many times as long, 1 to ${MAX_RESTARTS}. On busy photos at 1 bpp it gained about what as long a --time gains (docs/cli.md) [default: 1]` })
     .option('seed', { type: 'string', describe: 'Initialization seed; same seed, same bytes [default: 1]' })
     .option('engine', { type: 'string', describe: `Compute engine: ${ENGINE_NAMES.join(', ')}. wasm: WASM SIMD on worker threads; ref: plain TypeScript reference; tfjs: TensorFlow.js on the first backend installed (tfjs-node-gpu, tfjs-node, tfjs-backend-webgpu with a browser or the webgpu package, tfjs-backend-wasm, tfjs-backend-cpu; SNFC_TFJS_BACKEND=cpu|wasm|webgpu|node|node-gpu picks one); auto: tfjs when it finds CUDA or a browser WebGPU, else wasm (faster than tfjs on a CPU, and on an H200 through WebGPU: docs/ws-and-engines.md) [default: auto]` })
-    .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' });
+    .option('metadata', { type: 'boolean', describe: 'Keep the training settings and PSNR in the file for `snfc info` (about 80 bytes) [default: false]' })
+    .option('auto-orient', { type: 'boolean', default: true, describe: 'Turn the image upright as its EXIF orientation says, as viewers show it; --no-auto-orient keeps the stored pixels' })
+    .option('keep-metadata', { type: 'boolean', describe: 'Keep the EXIF, ICC profile and XMP in the file, deflated, for decode to write back (spec §3.8; about their deflated size on top of --bpp) [default: false]' });
 }
 
 /** `--restarts K` (encode, batch, bench), or undefined for the encoder's default. */
@@ -97,6 +99,8 @@ export function parseEncodeOptions(argv: Record<string, unknown>): EncodeSetting
     timeLimitSeconds: argv.time === undefined ? undefined : positiveNumber('time', argv.time, 7 * 24 * 3600),
     metadata: argv.metadata === true,
     engine: oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES),
+    ...(argv.autoOrient === false ? { autoOrient: false } as const : {}),
+    ...(argv.keepMetadata === true ? { keepMetadata: true } as const : {}),
   };
   if (settings.bits !== undefined && settings.bpp !== undefined) {
     throw usageError('--bits fixes the quantization, --bpp lets the rate control choose it: give one of them');

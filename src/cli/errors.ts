@@ -39,3 +39,16 @@ export const outputError = (message: string): CliError => new CliError(message, 
  * finished outputs stay (batch) says so instead of the default.
  */
 export const interruptNote = { text: 'no output written' };
+
+/**
+ * yargs names an unknown dashed flag twice, as typed and camel-cased ("Unknown arguments: keep-metadta,
+ * keepMetadta"): the user typed one of them.
+ */
+export function withoutCamelTwins(message: string): string {
+  const unknown = /^Unknown arguments?: (.*)$/.exec(message);
+  if (unknown === null) return message;
+  const names = unknown[1]!.split(', ');
+  const camel = (name: string): string => name.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase());
+  const typed = names.filter((name) => !names.some((other) => other !== name && camel(other) === name));
+  return `${typed.length === 1 ? 'Unknown argument' : 'Unknown arguments'}: ${typed.join(', ')}`;
+}

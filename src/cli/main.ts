@@ -3,7 +3,7 @@ import { hideBin } from 'yargs/helpers';
 import { SnfFormatError } from '../format/index.js';
 import { EncodeOptionsError } from '../encoder/options-error.js';
 import type { CommandModule } from 'yargs';
-import { CliError, EXIT, firstLine, interruptNote } from './errors.js';
+import { CliError, EXIT, firstLine, interruptNote, withoutCamelTwins } from './errors.js';
 import { removePendingTempPaths } from './files.js';
 import { packageVersion } from './package-version.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
@@ -87,7 +87,7 @@ export async function main(args: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
       // Throw, so that yargs stops: a handler that returns lets it run the command after an unknown or conflicting flag.
-      throw error ?? new CliError(`${message ?? 'invalid arguments'} (see snfc --help)`, EXIT.USAGE);
+      throw error ?? new CliError(`${withoutCamelTwins(message ?? 'invalid arguments')} (see snfc --help)`, EXIT.USAGE);
     });
   skipHelpCache(parser);
   try {

@@ -2,16 +2,18 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { jobsAndThreads, defaultJobs, threadBudget } from './batch-command.js';
 import { interruptNote } from './errors.js';
 import { queueUrl } from './validate.js';
+import { withExamples } from './examples.js';
 
 export const workerCommand = {
   command: 'worker',
   describe: 'Encode the jobs of `snfc batch --queue` from a Redis queue until stopped (Ctrl-C)',
-  builder: (yargs: Argv) => yargs
+  builder: (yargs: Argv) => withExamples(yargs
     .option('queue', { type: 'string', describe: 'redis://HOST:PORT[/DB] of the queue that `snfc batch --queue` fills', demandOption: true })
     .option('jobs', { alias: 'j', type: 'string', describe: `Jobs encoded at once, 1–256; the engine threads (SNFC_THREADS, else the cores: ${threadBudget()} here) are divided among them [default: ${defaultJobs()} here, one per 2 threads]` })
     .option('json', { type: 'boolean', describe: 'One JSON line per finished job on stdout' })
-    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No line per job; errors only' })
-    .example('$0 worker --queue redis://10.0.0.5:6379', 'on each machine that encodes'),
+    .option('quiet', { alias: 'q', type: 'boolean', describe: 'No line per job; errors only' }), [
+      ['$0 worker --queue redis://10.0.0.5:6379', 'on each machine that encodes'],
+    ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const url = queueUrl('queue', argv.queue);
     const { jobs, threadsPerJob } = jobsAndThreads(argv);
