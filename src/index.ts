@@ -4,6 +4,7 @@
  * `snfc/decoder` or `snfc/format` alone.
  */
 export { encodeImage, type ImageEncodeOptions, type ImageEncodeResult } from './encoder/encode-image.js';
+export { EncodeOptionsError } from './encoder/options-error.js';
 export { encodeAudio, type AudioEncodeOptions, type AudioEncodeResult } from './encoder/audio/encode-audio.js';
 export { engineByName, ENGINE_NAMES, resolveEngine, type EngineName, type ResolvedEngine } from './encoder/engines.js';
 export { loadTfjs, TFJS_BACKENDS, TfjsUnavailableError, type LoadTfjsOptions, type TfjsBackendChoice } from './encoder/tfjs-backend.js';

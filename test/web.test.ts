@@ -5,8 +5,7 @@ import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
-import { decodeImage } from '../src/decoder/index.js';
-import * as decoder from '../src/decoder/index.js';
+import { decodeAudio, decodeImage } from '../src/decoder/index.js';
 import { encodeImage } from '../src/encoder/encode-image.js';
 import { readSnf, writeSnf } from '../src/format/index.js';
 import type { Raster } from '../src/raster.js';
@@ -288,6 +287,21 @@ test('at devicePixelRatio 2 the element renders twice its CSS box in each direct
   }
 });
 
+test('src, alt, renderer and loading are properties too, as <img>\'s are: setting src loads the file', async () => {
+  const shown = await page.evaluate(async () => {
+    const element = document.createElement('snf-image') as HTMLElement & { src: string; alt: string; renderer: string; loading: string; complete: boolean; activeRenderer: string };
+    const before = { src: element.src, alt: element.alt };
+    element.alt = 'a test image';
+    element.renderer = 'wasm';
+    document.body.replaceChildren(element);
+    const loaded = new Promise<void>((resolve) => element.addEventListener('load', () => resolve(), { once: true }));
+    element.src = '/tiled.snf';
+    await loaded;
+    return { before, src: element.getAttribute('src'), label: element.getAttribute('aria-label'), renderer: element.activeRenderer, complete: element.complete, loading: element.loading };
+  });
+  assert.deepEqual(shown, { before: { src: '', alt: '' }, src: '/tiled.snf', label: 'a test image', renderer: 'wasm', complete: true, loading: '' });
+});
+
 test('a corrupt file and a missing one fire error, naming the file, with no page error', async () => {
   const corrupt = await show({ src: '/corrupt.snf' }, 'width: 32px; height: 32px');
   assert.match(corrupt.error ?? '', /^snf-image: \/corrupt\.snf is not a file this decoder can show \(CHECKSUM_MISMATCH\)/);
@@ -319,22 +333,15 @@ test('loading="lazy" fetches the file only when the element nears the viewport',
   assert.equal(server.requests.filter((p) => p === '/graya.snf').length, before + 1);
 });
 
-/** The audio decoder, once src/decoder exports it (audio lands on main separately). */
-const decodeAudio = (decoder as unknown as {
-  decodeAudio?: (bytes: Uint8Array, options?: { sampleRate?: number }) => Promise<{ sampleRate: number; channels: Float32Array[] }>;
-}).decodeAudio;
 const AUDIO_FIXTURE = path.join(FIXTURES, 'bach-excerpt.snf');
-const audioMissing = !decodeAudio
-  ? 'decodeAudio is not exported by src/decoder yet (audio lands on main separately)'
-  : !existsSync(AUDIO_FIXTURE) ? `${AUDIO_FIXTURE} is missing` : false;
 
-test('<snf-audio> decodes an audio .snf at the AudioContext rate, all of its samples, into a playable <audio>', { skip: audioMissing }, async () => {
+test('<snf-audio> decodes an audio .snf at the AudioContext rate, all of its samples, into a playable <audio>', async () => {
   files.set('clip.snf', new Uint8Array(readFileSync(AUDIO_FIXTURE)));
   const shown = await page.evaluate(async () => {
     const element = document.createElement('snf-audio') as HTMLElement & {
-      sampleRate: number; channelCount: number; length: number; startupMs: number; audio: HTMLAudioElement;
+      src: string; sampleRate: number; channelCount: number; length: number; startupMs: number; audio: HTMLAudioElement;
     };
-    element.setAttribute('src', '/clip.snf');
+    element.src = '/clip.snf'; // the property sets the attribute
     element.setAttribute('controls', '');
     const error = await new Promise<string | undefined>((resolve) => {
       element.addEventListener('load', () => resolve(undefined), { once: true });
@@ -344,13 +351,19 @@ test('<snf-audio> decodes an audio .snf at the AudioContext rate, all of its sam
     const context = new AudioContext();
     const contextRate = context.sampleRate;
     await context.close();
-    return {
+    const shown = {
       error, contextRate, sampleRate: element.sampleRate, channels: element.channelCount, length: element.length,
-      duration: element.audio.duration, controls: element.audio.controls, startupMs: element.startupMs,
+      duration: element.audio.duration, controls: element.audio.controls, startupMs: element.startupMs, src: element.getAttribute('src'),
     };
+    // Without src nothing of the clip stays: no figures, nothing to play.
+    element.removeAttribute('src');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    return { ...shown, emptied: { length: element.length, sampleRate: element.sampleRate, audioSrc: element.audio.getAttribute('src') } };
   });
   assert.equal(shown.error, undefined);
-  const expected = await decodeAudio!(files.get('clip.snf')!, { sampleRate: shown.contextRate });
+  assert.equal(shown.src, '/clip.snf');
+  assert.deepEqual(shown.emptied, { length: 0, sampleRate: 0, audioSrc: null });
+  const expected = await decodeAudio(files.get('clip.snf')!, { sampleRate: shown.contextRate });
   assert.equal(shown.sampleRate, shown.contextRate);
   assert.equal(shown.channels, expected.channels.length);
   assert.equal(shown.length, expected.channels[0]!.length);

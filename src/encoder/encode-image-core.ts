@@ -19,7 +19,8 @@ import {
   QAT_STEP_FRACTION,
 } from './architecture.js';
 import type { EngineFactory } from './engine.js';
-import { checkFitSettings, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
+import { checkFitSettings, FIT_SETTING_NAMES, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
+import { checkOptionNames } from './option-names.js';
 import { withinRate } from './rate-control.js';
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
@@ -128,6 +129,13 @@ export interface ImageEncodeOptions extends FitSettings {
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
+
+/** Every name of ImageEncodeOptions (the type makes this list whole): what `encodeImage` accepts. */
+const IMAGE_OPTION_NAMES: Readonly<Record<keyof ImageEncodeOptions, true>> = {
+  ...FIT_SETTING_NAMES, bpp: true, width: true, depth: true, bitsPerParam: true, bits: true, tiles: true, overlap: true, fitMargin: true,
+  tileEdges: true, steps: true, batch: true, allocation: true, tileWidths: true, tune: true, contrastWeighting: true, fourier: true,
+  photoMetadata: true, filter: true, residual: true, residualSearch: true, onStep: true,
+};
 
 export interface ImageEncodeResult extends EncodeResultCommon {
   /** PSNR (dB, peak 255, all channels) of the decoded file against the input. */
@@ -362,6 +370,7 @@ function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number },
 export async function encodeImageWith(image: Raster, options: ImageEncodeOptions, defaultEngine: EngineFactory): Promise<ImageEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
+  checkOptionNames(options, IMAGE_OPTION_NAMES, 'image');
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
   // The whole photo's detail, once: it sets the bits per weight, and busy photos give the residual more of the rate and rank its shapes with MS-SSIM weighed more.
   const detail = regionDetail(image, [0, 0, image.width, image.height]);

@@ -129,6 +129,12 @@ export interface FitSettings {
   readonly metadata?: boolean;
 }
 
+/** Every name of FitSettings, for the encoders' check of their option names (option-names.ts). */
+export const FIT_SETTING_NAMES: Readonly<Record<keyof FitSettings, true>> = {
+  qatSteps: true, alpha: true, omega: true, warmup: true, schedule: true, lr: true, weightDecay: true, seed: true, restarts: true,
+  unitScales: true, engine: true, timeLimitSeconds: true, metadata: true,
+};
+
 /**
  * Checks the settings every signal's encoder takes before anything is
  * trained, and fills in their defaults. `unit` names a training point in

@@ -89,6 +89,12 @@ export async function encodeImageInBrowser(image: ImageData | Raster, options: B
       }
       reject(new Error(`the encoder's worker failed: ${event.message || 'an error without a message'}`));
     };
-    worker.postMessage(request);
+    try {
+      worker.postMessage(request);
+    } catch (error) {
+      // An option a worker cannot receive (a function, say): refused as an option, with nothing left running.
+      stop();
+      reject(new EncodeOptionsError(`the options cannot be sent to the encoder's worker: ${error instanceof Error ? error.message : String(error)}`));
+    }
   });
 }

@@ -17,8 +17,8 @@ import { webLaneStarter, webWorkerStarter } from './web-workers.js';
 /** `name` of the encoder's worker; the bundle's entry serves encode requests in a worker so named. */
 export const ENCODER_NAME = 'snfc-encoder';
 
-/** The encoder's options that can be posted to a worker (no functions, no engine). */
-export type PostableEncodeOptions = Omit<ImageEncodeOptions, 'engine' | 'onStep' | 'photoMetadata'>;
+/** The encoder's options that can be posted to a worker (no functions, no engine, no search strategy: the worker brings its own). */
+export type PostableEncodeOptions = Omit<ImageEncodeOptions, 'engine' | 'onStep' | 'photoMetadata' | 'residualSearch'>;
 
 /** One encode: the image, its options, and the threads to train on (1: this thread alone). */
 export interface EncodeRequest {

@@ -14,6 +14,14 @@ export { SnfImageElement, type RendererChoice } from './snf-image.js';
 export { SnfAudioElement } from './snf-audio.js';
 export type { RgbaPixels } from './rgba.js';
 
+// `document.querySelector('snf-image')` and `createElement('snf-audio')` give the elements' own types.
+declare global {
+  interface HTMLElementTagNameMap {
+    'snf-image': SnfImageElement;
+    'snf-audio': SnfAudioElement;
+  }
+}
+
 if (typeof document === 'undefined') {
   serveDecodeRequests(globalThis as unknown as Parameters<typeof serveDecodeRequests>[0]);
 } else {

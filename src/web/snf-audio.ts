@@ -1,12 +1,7 @@
-import { ElementBase } from './element-base.js';
-import * as decoder from '../decoder/index.js';
+import { ElementBase, reflectAttributes } from './element-base.js';
+import { decodeAudio } from '../decoder/index.js';
 import { fileErrorMessage, fireError, loadBytes } from './load-bytes.js';
 import { wavBytes } from './wav.js';
-
-/** The audio decoder's signature (src/decoder, `decodeAudio`). */
-type DecodeAudio = (
-  bytes: Uint8Array, options?: { sampleRate?: number; start?: number; end?: number }, limits?: unknown,
-) => Promise<{ sampleRate: number; channels: Float32Array[] }>;
 
 /** Default sample rate where the page has no AudioContext to ask. */
 const FALLBACK_RATE = 48000;
@@ -21,6 +16,8 @@ const FALLBACK_RATE = 48000;
  */
 export class SnfAudioElement extends ElementBase {
   static readonly observedAttributes = ['src', 'controls', 'autoplay', 'loop'];
+  /** The `src` attribute, as a property (reflectAttributes below): `element.src = 'clip.snf'` loads it. */
+  declare src: string;
 
   /** The decoded clip: its sample rate, channels and samples per channel (0 until decoded). */
   sampleRate = 0;
@@ -70,12 +67,18 @@ export class SnfAudioElement extends ElementBase {
     this.#loading = loading;
     this.complete = false;
     this.error = undefined;
+    // Nothing of the clip before stays: its figures, and (with src removed) its sound.
+    this.sampleRate = this.channelCount = this.length = this.startupMs = 0;
     const src = this.getAttribute('src');
-    if (!src) return;
+    if (!src) {
+      this.audio.removeAttribute('src');
+      this.audio.load();
+      if (this.#url) URL.revokeObjectURL(this.#url);
+      this.#url = undefined;
+      return;
+    }
     const started = performance.now();
     try {
-      const decodeAudio = (decoder as unknown as { decodeAudio?: DecodeAudio }).decodeAudio;
-      if (!decodeAudio) throw new Error('snf-audio: this build of snfc has no audio decoder');
       const bytes = await loadBytes('snf-audio', src, loading.signal);
       const clip = await decodeAudio(bytes, { sampleRate: outputRate() });
       if (loading.signal.aborted) return;
@@ -113,3 +116,5 @@ function outputRate(): number {
   void context.close();
   return rate;
 }
+
+reflectAttributes(SnfAudioElement, ['src']);

@@ -1,4 +1,4 @@
-import { ElementBase } from './element-base.js';
+import { ElementBase, reflectAttributes } from './element-base.js';
 import { readSnf, isImageFile, type ImageSnfFile } from '../format/index.js';
 import { fileErrorMessage, fireError, loadBytes } from './load-bytes.js';
 import type { RgbaPixels } from './rgba.js';
@@ -23,6 +23,11 @@ canvas { display: block; width: 100%; height: 100%; }`;
  */
 export class SnfImageElement extends ElementBase {
   static readonly observedAttributes = ['src', 'alt', 'renderer', 'loading'];
+  /** The attributes, as properties (reflectAttributes below): `element.src = 'photo.snf'` loads it. */
+  declare src: string;
+  declare alt: string;
+  declare renderer: string;
+  declare loading: string;
 
   /** The image's own width and height in pixels (0 until the file is read). */
   naturalWidth = 0;
@@ -253,3 +258,5 @@ export class SnfImageElement extends ElementBase {
     return (this.#renderer = createWasmRenderer());
   }
 }
+
+reflectAttributes(SnfImageElement, SnfImageElement.observedAttributes);

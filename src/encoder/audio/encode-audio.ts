@@ -11,7 +11,8 @@ import { audioPsnr, logSpectralDistance, snr } from '../../metrics/audio.js';
 import { architectureForRate, batchRowsFor, defaultAlpha, QAT_STEP_FRACTION } from '../architecture.js';
 import { EncodeOptionsError } from '../options-error.js';
 import type { EngineFactory } from '../engine.js';
-import { checkFitSettings, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../fit-networks.js';
+import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../fit-networks.js';
+import { checkOptionNames } from '../option-names.js';
 import { withinRate } from '../rate-control.js';
 import { shufflePoints } from '../training-points.js';
 import { createWasmEngine } from '../wasm-engine.js';
@@ -43,6 +44,12 @@ export interface AudioEncodeOptions extends FitSettings {
   readonly fourier?: number;
   readonly onStep?: (step: number, steps: number, trainingSnr: number) => void;
 }
+
+/** Every name of AudioEncodeOptions (the type makes this list whole): what `encodeAudio` accepts. */
+const AUDIO_OPTION_NAMES: Readonly<Record<keyof AudioEncodeOptions, true>> = {
+  ...FIT_SETTING_NAMES, kbps: true, width: true, depth: true, bits: true, bitsPerParam: true, segmentSeconds: true, overlap: true,
+  steps: true, batch: true, fourier: true, onStep: true,
+};
 
 export interface AudioEncodeResult extends EncodeResultCommon {
   /** SNR, PSNR (peak-to-peak 2) and log-spectral distance, all in dB, of the decoded file against the input. */
@@ -150,6 +157,7 @@ export function segmentData(clip: AudioClip, cell: readonly number[], overlap: n
 export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions = {}): Promise<AudioEncodeResult> {
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
+  checkOptionNames(options, AUDIO_OPTION_NAMES, 'audio');
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'sample', DEFAULT_AUDIO_WEIGHT_DECAY);
   const { segments, overlap, arch, rateMode, kbps } = planAudioEncode(clip, options);
   const length = clipLength(clip);
