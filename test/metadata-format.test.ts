@@ -91,6 +91,9 @@ test('metadata: a reader refuses what spec §3.8 forbids', () => {
   assert.equal(codeOf(() => inspectSnf(fileWithMetadata({ exif: { size: 2 ** 25, deflate: good } }))), 'LIMIT_EXCEEDED');
   // maxMetadataBytes is the caller's to lower.
   assert.equal(codeOf(() => readSnf(fileWithMetadata({ exif: { size: 100, deflate: good } }), { maxMetadataBytes: 99 })), 'LIMIT_EXCEEDED');
+  // A size above u32 is over the default limit; under one raised past u32 it is still refused, as spec §8 says.
+  assert.equal(codeOf(() => inspectSnf(fileWithMetadata({ exif: { size: 2 ** 33, deflate: good } }))), 'LIMIT_EXCEEDED');
+  assert.equal(codeOf(() => inspectSnf(fileWithMetadata({ exif: { size: 2 ** 33, deflate: good } }), { maxMetadataBytes: 2 ** 40 })), 'BAD_HEADER');
 });
 
 test('a decompression bomb is refused after inflating at most its declared size plus one input chunk, fast', () => {

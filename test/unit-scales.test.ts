@@ -31,6 +31,11 @@ test('steps per unit: the multipliers of spec §5.1, √(mean energy / energy) w
   // A unit the output does not hear gets the coarsest step; a file of silent units keeps the tensor's.
   assert.deepEqual(Array.from(unitScalesBelow(arch, paramsWith([3, 0]), 0, undefined).scales), [Math.sqrt(0.5), MAX_UNIT_SCALE]);
   assert.deepEqual(Array.from(unitScalesBelow(arch, paramsWith([0, 0]), 0, undefined).scales), [1, 1]);
+  // A total energy that overflows (a float32 step near its top times an integer: ∞ is a valid dequantized value) is not
+  // "above 0 and finite": the tensor's step, not 4 for the finite unit.
+  for (const out of [[Infinity, 1], [Infinity, 0], [-Infinity, Infinity]]) {
+    assert.deepEqual(Array.from(unitScalesBelow(arch, paramsWith(out), 0, undefined).scales), [1, 1], String(out));
+  }
   // Applied: the first layer's column j and bias j times scale j, the output layer untouched.
   const params = paramsWith([2, 1]);
   applyUnitScales(arch, params);

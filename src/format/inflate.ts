@@ -1,6 +1,6 @@
 /**
  * Bounded inflation of raw DEFLATE streams (RFC 1951), for the two places
- * the format stores one: a deflated header (versions 3 and 4, spec §2.2) and the embedded
+ * the format stores one: a deflated header (versions 3 to 5, spec §2.2) and the embedded
  * metadata blobs (spec §3.8). Both come from untrusted files, so the
  * inflater is fed a little input at a time and its output counted: a
  * decompression bomb is stopped at the first chunk that passes the bound.

@@ -12,7 +12,7 @@
  * bomb is refused after at most `size` + one input chunk's worth of output.
  */
 import { deflateSync } from 'fflate';
-import type { SnfLimits } from './constants.js';
+import { U32_MAX, type SnfLimits } from './constants.js';
 import { describe, fail } from './errors.js';
 import { inflateAtMost } from './inflate.js';
 import type { HeaderValue, WritableValue } from './msgpack.js';
@@ -70,6 +70,8 @@ export function validateMetadata(value: HeaderValue, limits: SnfLimits): StoredM
     if (total > limits.maxMetadataBytes) {
       fail('LIMIT_EXCEEDED', `the embedded metadata claims over ${limits.maxMetadataBytes} bytes (limit maxMetadataBytes), ${total} up to ${path}`);
     }
+    // Under a limit a caller raised past u32, still held to u32 like every size a limit bounds (§8).
+    if (size > U32_MAX) fail('BAD_HEADER', `bad header: expected an integer from 1 to ${U32_MAX} for ${path}.size but received ${size}`);
     stored[kind] = { size, deflate };
   }
   return stored;

@@ -8,7 +8,7 @@
  *   [9, 10)           minor version
  *   [10, 12)          flags (reserved)
  *   [12, 16)          H
- *   [16, 16+H)        header (MessagePack map; versions 3 and 4: a raw DEFLATE stream of it)
+ *   [16, 16+H)        header (MessagePack map; versions 3 to 5: a raw DEFLATE stream of it)
  *   [16+H, 20+H)      P
  *   [20+H, 20+H+P)    payload: network streams in header order
  *   [20+H+P, 24+H+P)  CRC-32 of [0, 20+H+P)
@@ -269,7 +269,7 @@ function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; 
 }
 
 /**
- * A deflated header (versions 3 and 4, spec §2.2): the MessagePack map it inflates to, at
+ * A deflated header (versions 3 to 5, spec §2.2): the MessagePack map it inflates to, at
  * most maxHeaderBytes (§8), however far the stream would expand.
  */
 function inflateHeader(stored: Uint8Array, maxHeaderBytes: number): Uint8Array {

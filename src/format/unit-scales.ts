@@ -1,7 +1,7 @@
 import { layerShapes, type SirenArch } from '../kernels/arch.js';
 
 /**
- * Steps per unit (format 5, spec §5.2): each sine unit's incoming weights and
+ * Steps per unit (format 5, spec §5.1): each sine unit's incoming weights and
  * bias are quantized on the tensor's step times a multiplier that the decoder
  * derives from the layers after it, so that the units the output hears least
  * get coarser steps, at no cost in bits.
@@ -43,7 +43,8 @@ export function unitScalesBelow(
     total += sum;
   }
   const scales = new Float64Array(next.fanIn).fill(1);
-  if (!(total > 0)) return { scales, energies: energies.fill(1) };
+  // Spec §5.1: T must be above 0 and finite (a step near float32's top times a large integer can overflow to ∞).
+  if (!(total > 0 && Number.isFinite(total))) return { scales, energies: energies.fill(1) };
   const mean = total / next.fanIn;
   for (let j = 0; j < next.fanIn; j++) {
     energies[j] = energies[j]! / mean;
@@ -83,7 +84,7 @@ export function unitScalesOf(arch: SirenArch, params: Float32Array): Float64Arra
 
 /**
  * Turns parameters dequantized on their tensors' steps into the network's
- * (spec §5.2): from the last sine layer down, each layer's units scaled by
+ * (spec §5.1): from the last sine layer down, each layer's units scaled by
  * the multipliers that the layer above, already final, gives them.
  */
 export function applyUnitScales(arch: SirenArch, params: Float32Array): void {
