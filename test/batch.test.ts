@@ -219,12 +219,14 @@ describe('snfc batch on this machine', () => {
 
   it('refuses usage mistakes before any work, with one line', () => {
     const dir = tempDir();
+    mkdirSync(path.join(dir, 'empty'));
     const cases: [string[], number, RegExp][] = [
       [['batch', FIXTURES, '--out', 'out', '--shared-fs'], 2, /--shared-fs is for --queue/],
       [['batch', FIXTURES, '--out', 'out', '--queue', 'http://x'], 2, /Expected redis:\/\/HOST:PORT\[\/DB\] for --queue/],
       [['batch', FIXTURES, '--out', 'out', '--jobs', '0'], 2, /--jobs/],
       [['batch', 'missing-folder', '--out', 'out'], 3, /cannot read 'missing-folder'/],
-      [['worker', '--queue', 'redis://127.0.0.1:1'], 1, /cannot reach Redis at redis:\/\/127\.0\.0\.1:1/],
+      [['worker', '--queue', 'redis://127.0.0.1:1'], 1, /cannot reach Redis at redis:\/\/127\.0\.0\.1:1: connect ECONNREFUSED/],
+      [['batch', 'empty', '--out', 'never-made'], 3, /no images in empty/],
     ];
     for (const [args, status, message] of cases) {
       const run = snfc(args, { cwd: dir });
@@ -232,6 +234,7 @@ describe('snfc batch on this machine', () => {
       assert.match(run.stderr, message);
       assert.equal(run.stderr.trim().split('\n').length, 1, run.stderr);
     }
+    assert.equal(existsSync(path.join(dir, 'never-made')), false, 'no out folder for a batch with nothing to encode');
   });
 });
 

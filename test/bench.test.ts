@@ -128,3 +128,24 @@ test('bench resumes: a rerun measures nothing, and a deleted entry is the only o
     assert.match(withRestarts?.key ?? '', /"restarts":2/);
   }
 });
+
+test('a file that is not an image stops the bench before any work, naming it as given, with no out folder', async (t) => {
+  const dir = await fs.mkdtemp(path.join(os.tmpdir(), 'snfc-bench-'));
+  t.after(() => fs.rm(dir, { recursive: true, force: true }));
+  const good = path.join(dir, 'good.png');
+  const raster = syntheticImage(16, 16, 3);
+  await sharp(raster.data, { raw: { width: 16, height: 16, channels: 3 } }).png().toFile(good);
+  const bad = path.join(dir, 'bad.png');
+  await fs.writeFile(bad, 'not a png at all');
+  const measured: string[] = [];
+  const out = path.join(dir, 'out');
+  await assert.rejects(
+    runBench({ inputs: [good, bad], codecs: ['jpeg'], qualities: [50], outDir: out, anchorsPath: null, onMeasured: (entry) => measured.push(entry.key) }),
+    (error: Error) => {
+      assert.match(error.message, new RegExp(`^cannot decode '${bad.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')}' as an image`));
+      return true;
+    },
+  );
+  assert.deepEqual(measured, []);
+  await assert.rejects(fs.access(out), 'no out folder');
+});

@@ -99,12 +99,14 @@ export interface EncodeJobResult {
 /** A Redis connection, or one clear line when Redis cannot be reached (instead of ioredis retrying forever). */
 export async function connectRedis(url: string): Promise<Redis> {
   const probe = new Redis(url, { lazyConnect: true, retryStrategy: () => null, maxRetriesPerRequest: 0, connectTimeout: 5000 });
-  probe.on('error', () => {});
+  // The socket's own error (ECONNREFUSED, ENOTFOUND, …) says why; connect() rejects only with "Connection is closed."
+  let cause: Error | undefined;
+  probe.on('error', (error: Error) => { cause ??= error; });
   try {
     await probe.connect();
     await probe.ping();
   } catch (error) {
-    throw new CliError(`cannot reach Redis at ${url}: ${(error as Error).message}`, EXIT.FAILURE);
+    throw new CliError(`cannot reach Redis at ${url}: ${(cause ?? (error as Error)).message}`, EXIT.FAILURE);
   } finally {
     probe.disconnect();
   }

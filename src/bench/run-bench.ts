@@ -320,7 +320,7 @@ function estimate(left: readonly Task[], times: Map<CodecName, number[]>, stored
  * Runs (or resumes) a bench and writes its reports. See the module comment
  * and docs/bench.md.
  *
- * @throws {CliError} unreadable inputs or anchors, or an output folder that cannot be written.
+ * @throws {CliError} unreadable inputs (every image is decoded once before any work) or anchors, or an output folder that cannot be written.
  */
 export async function runBench(options: BenchOptions): Promise<BenchResult> {
   const bpps = [...(options.bpps ?? DEFAULT_BPPS)].sort((a, b) => a - b);
@@ -335,6 +335,8 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   };
 
   const images = await listImages(options.inputs, options.limit);
+  // Every image decodes before any work: a bad 20th photo would otherwise end a run of hours when its turn came.
+  for (const file of images) await loadRgb(file, options.resize);
   const anchorsPath = options.anchorsPath === undefined ? DEFAULT_ANCHORS_PATH : options.anchorsPath;
   let anchors: Anchors | null = null;
   if (anchorsPath !== null) {
@@ -564,7 +566,7 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
   out.push(`- Images: ${summary.images.length}${run.limit !== undefined ? ` (--limit ${run.limit})` : ''}${run.resize ? `, each scaled and centre-cropped to ${run.resize}` : ''}: ${summary.images.map((i) => path.basename(i)).join(', ')}`);
   if (codecs.includes('snf')) {
     const s = run.snf;
-    out.push(`- snf: engine ${s.engine}, steps ${s.steps ?? 'default'}, batch ${s.batch ?? 'default'}, time limit ${s.timeLimitSeconds === undefined ? 'none' : `${s.timeLimitSeconds} s`}, seed ${s.seed ?? 'default'}, tune ${s.tune ?? 'default'}${s.restarts === undefined ? '' : `, restarts ${s.restarts}`}${s.tileEdges === undefined ? '' : `, tile edges ${s.tileEdges}`}`);
+    out.push(`- snf: engine ${s.engine}, steps ${s.steps ?? 'default'}, batch ${s.batch ?? 'default'}, time limit ${s.timeLimitSeconds === undefined ? 'none' : `${s.timeLimitSeconds} s`}, seed ${s.seed ?? 'default'}, tune ${s.tune ?? 'default'}${s.restarts === undefined ? '' : `, restarts ${s.restarts}`}${s.residual === undefined ? '' : `, residual ${s.residual}`}${s.tileEdges === undefined ? '' : `, tile edges ${s.tileEdges}`}`);
   }
   const sharpCodecs = codecs.filter((c): c is SharpCodecName => c !== 'snf');
   if (sharpCodecs.length > 0) {

@@ -7,7 +7,7 @@ import { MANIFEST_NAME } from '../batch/manifest.js';
 import { localExecutor, runBatch, type BatchExecutor } from '../batch/run-batch.js';
 import { batchOutputMode, batchProgress } from './batch-progress.js';
 import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
-import { CliError, EXIT, interruptNote, outputError, usageError } from './errors.js';
+import { CliError, EXIT, inputError, interruptNote, outputError, usageError } from './errors.js';
 import { integerIn, queueUrl } from './validate.js';
 import { withExamples } from './examples.js';
 
@@ -68,14 +68,15 @@ export const batchCommand = {
     if (queue !== undefined && argv.jobs !== undefined) throw usageError('--jobs is for this machine; with --queue give it to each `snfc worker`');
     const maxJobBytes = (argv.maxJobMb === undefined ? DEFAULT_MAX_JOB_MB : integerIn('max-job-mb', argv.maxJobMb, 1, 256)) * 1024 * 1024;
     const { jobs, threadsPerJob } = jobsAndThreads(argv);
+    // The inputs first: a batch that has nothing to encode leaves no empty out folder behind.
+    const items = await collectInputs(inputs, outDir, argv.recursive === true);
+    if (items.length === 0) throw inputError(`no images in ${inputs.join(', ')}${argv.recursive === true ? '' : ' (sub-folders need --recursive)'}`);
     try {
       await fs.mkdir(outDir, { recursive: true });
       await fs.access(outDir, fsConstants.W_OK);
     } catch (error) {
       throw outputError(`cannot write to '${outDir}': ${(error as NodeJS.ErrnoException).code ?? 'not a writable folder'}`);
     }
-    const items = await collectInputs(inputs, outDir, argv.recursive === true);
-    if (items.length === 0) throw usageError(`no images in ${inputs.join(', ')}${argv.recursive === true ? '' : ' (sub-folders need --recursive)'}`);
     const executor: BatchExecutor = queue === undefined
       ? localExecutor(jobs, threadsPerJob)
       // BullMQ and its Redis client load only for the queue (a third of a second of start-up).

@@ -10,7 +10,7 @@ import { AUDIO_CODEC_NAMES, type AudioCodecName } from '../bench/audio-codecs.js
 import { DEFAULT_AUDIO_KBPS, isAudioBench, runAudioBench } from '../bench/run-audio-bench.js';
 import { ENGINE_NAMES, type EngineName } from '../encoder/engines.js';
 import { engineFromFlag } from './engine-option.js';
-import { usageError } from './errors.js';
+import { interruptNote, usageError } from './errors.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { restartsFlag } from './encode-options.js';
 import { TILE_EDGE_MODES } from '../encoder/tile-edges.js';
@@ -144,6 +144,7 @@ export const benchCommand = {
     const noAnchors = argv.anchors === false;
     const inputs = (argv.inputs as unknown[]).map(String);
     await checkEngineLoads(engine, codecs);
+    interruptNote.text = `finished entries are kept in ${typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR}/results.json; run the same command again to resume`;
 
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,
