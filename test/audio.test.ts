@@ -117,6 +117,7 @@ function badInputs(): [string, Uint8Array, RegExp][] {
     ['9 channels', patch(patch(patch(good, 22, 9, 2), 32, 18, 2), 28, 8000 * 18, 4), /9 channels/],
     ['4 kHz', patch(patch(good, 24, 4000, 4), 28, 8000, 4), /sample rate 4000 Hz/],
     ['12-bit', patch(good, 34, 12, 2), /12-bit PCM/],
+    ['rf64', Uint8Array.from([...'RF64'].map((c) => c.charCodeAt(0)).concat([...good.slice(4)])), /RF64 \(64-bit\) WAV files are not supported: convert to a RIFF WAV under 4 GiB/],
   ];
 }
 
@@ -134,6 +135,17 @@ test('bad audio inputs: one line naming the problem, exit code 3, no output file
     assert.ok(!existsSync(output), `${name}: wrote ${output}`);
   }
   assert.deepEqual(readdirSync(dir).filter((f) => f.endsWith('.tmp')), []);
+});
+
+test('a WAV written to a pipe (data size 0xFFFFFFFF) is read to the end of the file, in whole frames', () => {
+  const clip = { sampleRate: 8000, channels: [Float32Array.from({ length: 64 }, (_, i) => Math.sin(i / 3) / 2)] };
+  const whole = writeWav(clip, 's16');
+  const streamed = whole.slice();
+  new DataView(streamed.buffer).setUint32(40, 0xffffffff, true); // the data chunk's size: 'data' at 36
+  assert.deepEqual(readWav(streamed).channels, readWav(whole).channels);
+  // A half frame at the end (a pipe cut mid-sample) is left out.
+  const cut = Uint8Array.from([...streamed, 0x12]);
+  assert.equal(readWav(cut).channels[0]!.length, 64);
 });
 
 test('readWav throws WavError, never another error, for the bad inputs', () => {

@@ -179,6 +179,13 @@ describe('snfc batch on this machine', () => {
     assert.deepEqual(fixed.stdout.trim().split('\n').slice(0, -1).map((line) => JSON.parse(line).output), ['b.snf']);
   });
 
+  it('says that it takes images when named a WAV clip, and exits 3', () => {
+    const dir = tempDir();
+    const run = snfc(['batch', path.join(FIXTURES, 'bach-excerpt.wav'), '--out', 'out', ...ENCODE], { cwd: dir });
+    assert.equal(run.status, 3, run.stderr);
+    assert.match(run.stderr, /failed: '.*bach-excerpt\.wav' is a WAV clip: snfc batch encodes images; encode a clip with snfc encode/);
+  });
+
   it('stops on Ctrl-C with exit 130, the resume hint, and no partial output', async () => {
     const dir = tempDir();
     await crops(path.join(dir, 'in'), ['a.png', 'b.png']);

@@ -187,6 +187,16 @@ test('an animated GIF or WebP gives its first frame with a notice; an SVG is ras
   assert.ok(psnr(frame0, fromAvif.image) > 25);
 });
 
+test('snfc encode takes a WebP as an image: a RIFF file that is not a WAVE form is not audio', async () => {
+  const dir = tempDir();
+  const input = path.join(dir, 'photo.webp');
+  await rawInput(pattern()).webp({ quality: 90 }).toFile(input);
+  const run = snfc(['encode', input, '--width', '8', '--steps', '10', '--json']);
+  assert.equal(run.status, 0, run.stderr);
+  const decoded = await decodeImage(new Uint8Array(readFileSync(path.join(dir, 'photo.snf'))));
+  assert.deepEqual([decoded.width, decoded.height], [W, H]);
+});
+
 test('encode refuses what sharp cannot read with one line and exit 3, and writes nothing', () => {
   const dir = tempDir();
   const text = path.join(dir, 'notes.jpg');

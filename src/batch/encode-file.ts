@@ -20,6 +20,7 @@ import { residualSearchOnThreads } from '../encoder/residual-threads.js';
 // The image decoder (sharp) and the one-line errors live in the CLI's room for now; batch reuses them rather than copying them.
 import { CliError, EXIT } from '../cli/errors.js';
 import { readPhoto } from '../cli/image-io.js';
+import { sniffAudio } from '../io/wav.js';
 import { starvedNetwork } from '../cli/rate-warnings.js';
 
 /** Signals `snfc batch` encodes, with the file extensions that pick them when walking a folder. */
@@ -111,6 +112,9 @@ export async function encodeFile(
 ): Promise<EncodedFile> {
   switch (kind) {
     case 'image': {
+      // Named on the command line, a clip reaches here: say what batch takes rather than "not an image".
+      const audio = sniffAudio(bytes);
+      if (audio !== undefined) throw new CliError(`'${name}' is ${audio === 'wav' ? 'a WAV clip' : `an ${audio} file`}: snfc batch encodes images; encode a clip with snfc encode`, EXIT.INPUT);
       const { engine, autoOrient, keepMetadata, ...options } = settings;
       // Upright and in sRGB, as `snfc encode` reads it (docs/photos.md).
       const { image, metadata } = await readPhoto(bytes, name, { autoOrient: autoOrient !== false, keepMetadata: keepMetadata === true });

@@ -27,7 +27,7 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   }
   const duration = header.length / header.sampleRate;
   const sampleRate = argv.rate === undefined ? undefined : integerIn('rate', argv.rate, 1, MAX_RATE);
-  const start = argv.start === undefined ? undefined : numberIn('start', argv.start, 0, duration);
+  const start = argv.start === undefined ? undefined : numberIn('start', argv.start, 0, Number.MAX_VALUE); // past the end: the line below says so
   const end = argv.end === undefined ? undefined : numberIn('end', argv.end, 0, Number.MAX_VALUE);
   if (start !== undefined && start >= duration) throw usageError(`--start ${start} is at or past the end of the ${duration.toFixed(3)} s clip`);
   if (end !== undefined && end <= (start ?? 0)) throw usageError(`--end ${end} must be after --start ${start ?? 0}`);

@@ -1,13 +1,13 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { encodeAudio } from '../encoder/audio/encode-audio.js';
-import { DEFAULT_KBPS } from '../encoder/audio/audio-defaults.js';
+import { DEFAULT_KBPS, MIN_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
 import type { ResolvedEngine } from '../encoder/engines.js';
 import { readAudioInput } from './audio-input.js';
 import { restartsText } from './encode-options.js';
 import { usageError } from './errors.js';
 import { checkOutput, writeOutputAtomically } from './files.js';
 import { withTrainingProgress } from './progress.js';
-import { positiveNumber } from './validate.js';
+import { numberIn, positiveNumber } from './validate.js';
 
 /** The options `encode` shares between images and audio, already validated. */
 export interface SharedEncodeOptions {
@@ -41,8 +41,10 @@ export async function encodeAudioFile(
   for (const flag of ['bpp', 'tiles', 'tile-edges', 'filter', 'keepMetadata'] as const) {
     if (argv[flag] !== undefined && argv[flag] !== false) throw usageError(`--${flag === 'keepMetadata' ? 'keep-metadata' : flag} is for images; '${input}' is audio (use --kbps, --segment)`);
   }
+  if (argv.autoOrient === false) throw usageError(`--no-auto-orient is for images; '${input}' is audio`);
   const kbps = argv.kbps === undefined ? undefined : positiveNumber('kbps', argv.kbps, 100_000);
-  const segmentSeconds = argv.segment === undefined ? undefined : positiveNumber('segment', argv.segment, 3600);
+  // A millisecond at least: a network per few samples would cost more header than samples.
+  const segmentSeconds = argv.segment === undefined ? undefined : numberIn('segment', argv.segment, MIN_SEGMENT_SECONDS, 3600);
   if (shared.bits !== undefined && kbps !== undefined) throw usageError('--bits fixes the quantization, --kbps lets the rate control choose it: give one of them');
   const clip = readAudioInput(bytes, input);
   await checkOutput(output, input, argv.force === true);

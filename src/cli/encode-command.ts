@@ -8,7 +8,7 @@ import { withTrainingProgress } from './progress.js';
 import { parseEncodeOptions, restartsText, withEncodeOptions } from './encode-options.js';
 import { usageError } from './errors.js';
 import { DEFAULT_BPP } from '../encoder/architecture.js';
-import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
+import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
 import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
 import { rateMissWarning, starvedNetworkWarning } from './rate-warnings.js';
@@ -21,7 +21,7 @@ export const encodeCommand = {
     .positional('input', { type: 'string', describe: 'Image (PNG, JPEG, WebP, TIFF, …) or WAV audio to encode, told apart by content', demandOption: true })
     .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' })
     .option('kbps', { type: 'string', describe: `Audio: target size in kilobits per second of audio, whole file (±5 %), above 0 and at most 100000 [default: ${DEFAULT_KBPS}]` })
-    .option('segment', { type: 'string', describe: `Audio: seconds of audio per network, above 0 and at most 3600; the audio defaults of the other flags are in docs/audio.md [default: ${DEFAULT_SEGMENT_SECONDS}]` }))
+    .option('segment', { type: 'string', describe: `Audio: seconds of audio per network, ${MIN_SEGMENT_SECONDS} to 3600; the audio defaults of the other flags are in docs/audio.md [default: ${DEFAULT_SEGMENT_SECONDS}]` }))
     .option('json', { type: 'boolean', describe: 'Print one JSON object with the result on stdout' })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' })
     .option('force', { alias: 'f', type: 'boolean', describe: 'Overwrite an existing output' }), [

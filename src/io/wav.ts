@@ -19,6 +19,9 @@ export const MIN_WAV_RATE = 8_000;
 export const MAX_WAV_RATE = 192_000;
 export const MAX_WAV_CHANNELS = 8;
 
+/** The data size of a WAV written where the writer could not seek back (a pipe): "to the end of the file". */
+const STREAMED_SIZE = 0xffffffff;
+
 const WAVE_FORMAT_PCM = 1;
 const WAVE_FORMAT_IEEE_FLOAT = 3;
 const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
@@ -28,8 +31,11 @@ const OTHER_CODECS: Record<number, string> = { 2: 'ADPCM', 6: 'A-law', 7: 'µ-la
 /** What a file is, judged by its first bytes: a WAV, another audio container (named), or neither. */
 export function sniffAudio(bytes: Uint8Array): 'wav' | 'MP3' | 'FLAC' | 'Ogg' | 'AIFF' | undefined {
   const text = (at: number, n: number): string => String.fromCharCode(...bytes.subarray(at, at + n));
-  if (bytes.length >= 12 && ['RIFF', 'RIFX', 'RF64'].includes(text(0, 4)) && text(8, 4) === 'WAVE') return 'wav';
-  if (bytes.length >= 4 && ['RIFF', 'RIFX', 'RF64'].includes(text(0, 4))) return 'wav'; // a truncated or broken WAV: let the reader say what is wrong
+  if (bytes.length >= 4 && ['RIFF', 'RIFX', 'RF64'].includes(text(0, 4))) {
+    // RIFF holds other forms too, WebP ('WEBP') and AVI among them: only a WAVE form, or a header cut too short to name
+    // its form (a broken WAV: the reader says what is wrong), is audio.
+    return bytes.length < 12 || text(8, 4) === 'WAVE' ? 'wav' : undefined;
+  }
   if (text(0, 3) === 'ID3' || (bytes.length >= 2 && bytes[0] === 0xff && (bytes[1]! & 0xe0) === 0xe0)) return 'MP3';
   if (text(0, 4) === 'fLaC') return 'FLAC';
   if (text(0, 4) === 'OggS') return 'Ogg';
@@ -52,13 +58,18 @@ function checkStructure(bytes: Uint8Array): WavFormat {
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const id = (at: number): string => String.fromCharCode(...bytes.subarray(at, at + 4));
   if (bytes.length < 12 || id(8) !== 'WAVE') throw new WavError('not a WAVE file: the RIFF header is truncated or names another form');
+  if (id(0) === 'RF64') throw new WavError('RF64 (64-bit) WAV files are not supported: convert to a RIFF WAV under 4 GiB');
   if (id(0) !== 'RIFF') throw new WavError(`${id(0)} WAV files are not supported (only little-endian RIFF)`);
   let fmt: Omit<WavFormat, 'frames' | 'dataAt'> | undefined;
   let blockAlign = 0;
   for (let at = 12; at + 8 <= bytes.length;) {
     const name = id(at);
-    const size = view.getUint32(at + 4, true);
     const body = at + 8;
+    const declared = view.getUint32(at + 4, true);
+    // A WAV written to a pipe (ffmpeg) cannot go back to fill in its data size and leaves 0xFFFFFFFF: the samples run
+    // to the end of the file, in whole frames.
+    const streamed = name === 'data' && declared === STREAMED_SIZE && fmt !== undefined;
+    const size = streamed ? bytes.length - body - ((bytes.length - body) % blockAlign) : declared;
     if (name === 'fmt ') {
       if (size < 16 || body + size > bytes.length) throw new WavError('truncated WAV: the fmt chunk is cut short');
       let code = view.getUint16(body, true);

@@ -9,6 +9,8 @@ import { MAX_FOURIER_LEVELS } from '../../kernels/input-encoding.js';
 export const DEFAULT_KBPS = 64;
 /** Seconds of audio per network (segment), before the crossfade overlap. */
 export const DEFAULT_SEGMENT_SECONDS = 0.25;
+/** The shortest segment asked for: a millisecond (44 samples at 44.1 kHz); a network per few samples would cost more header than samples. */
+export const MIN_SEGMENT_SECONDS = 0.001;
 /** Sine layers. */
 export const DEFAULT_AUDIO_DEPTH = 3;
 /** ω of every sine layer. */

@@ -18,7 +18,7 @@ import { shufflePoints } from '../training-points.js';
 import { createWasmEngine } from '../wasm-engine.js';
 import {
   DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_BITS_PER_PARAM, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS, DEFAULT_AUDIO_WEIGHT_DECAY,
-  DEFAULT_KBPS, DEFAULT_OVERLAP, DEFAULT_SEGMENT_SECONDS, defaultAudioFourier,
+  DEFAULT_KBPS, DEFAULT_OVERLAP, DEFAULT_SEGMENT_SECONDS, defaultAudioFourier, MIN_SEGMENT_SECONDS,
 } from './audio-defaults.js';
 
 export interface AudioEncodeOptions extends FitSettings {
@@ -92,7 +92,7 @@ export function planAudioEncode(clip: AudioClip, options: AudioEncodeOptions = {
   checkClip(clip);
   const length = clipLength(clip);
   const segmentSeconds = options.segmentSeconds ?? DEFAULT_SEGMENT_SECONDS;
-  if (!(segmentSeconds > 0)) throw new EncodeOptionsError(`segment length must be a positive number of seconds; got ${String(segmentSeconds)}`);
+  if (!(segmentSeconds >= MIN_SEGMENT_SECONDS)) throw new EncodeOptionsError(`segment length must be at least ${MIN_SEGMENT_SECONDS} s; got ${String(segmentSeconds)}`);
   const segments = Math.min(length, DEFAULT_LIMITS.maxNetworks, Math.max(1, Math.round(length / (segmentSeconds * clip.sampleRate))));
   const shortest = Math.floor(length / segments);
   // One segment has no join to cross-fade: no `blend` key by default.
@@ -125,7 +125,8 @@ export function planAudioEncode(clip: AudioClip, options: AudioEncodeOptions = {
     };
   const total = segments * parameterCount(arch);
   if (arch.width > DEFAULT_LIMITS.maxUnits || arch.depth > DEFAULT_LIMITS.maxDepth || total > DEFAULT_LIMITS.maxParameters) {
-    throw new EncodeOptionsError(`width ${arch.width}, depth ${arch.depth} in ${segments} segment(s) is ${total} parameters; a file holds at most ${DEFAULT_LIMITS.maxParameters} (width ≤ ${DEFAULT_LIMITS.maxUnits}, depth ≤ ${DEFAULT_LIMITS.maxDepth})`);
+    throw new EncodeOptionsError(`width ${arch.width}, depth ${arch.depth} in ${segments} segment(s) is ${total} parameters; a file holds at most ${DEFAULT_LIMITS.maxParameters} (width ≤ ${DEFAULT_LIMITS.maxUnits}, depth ≤ ${DEFAULT_LIMITS.maxDepth})` +
+      (rateMode && options.width === undefined ? `: for a clip this long ask for fewer kbps than ${kbps}, or split it` : ''));
   }
   return { segments, overlap, arch, rateMode, kbps };
 }
