@@ -111,6 +111,9 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['encode: existing output without --force', ['encode', 'in.png', '-o', 'kept.snf'], 4, /'kept\.snf' exists.*--force/],
   ['encode: output is the input', ['encode', 'in.png', '-o', 'in.png', '--force'], 4, /refusing to overwrite the input/],
   ['encode: output is a directory', ['encode', 'in.png', '-o', 'folder.snf', '--force'], 4, /'folder\.snf'.*directory/],
+  ['encode: output names a folder (trailing slash)', ['encode', 'in.png', '-o', 'kept.snf/', '--force'], 4, /'kept\.snf\/': it names a folder; give a file name/],
+  ['decode: an output name too long for the file system', ['decode', 'in.snf', '-o', `${'a'.repeat(250)}.png`], 4, /the name is too long/],
+  ['encode: --scale given as hexadecimal', ['decode', 'in.snf', '--scale', '0x10', '-o', 'a.png'], 2, /--scale.*'0x10'/],
   // decode: inputs
   ['decode: nonexistent input', ['decode', 'missing.snf'], 3, /'missing\.snf'.*no such file/],
   ['decode: a directory', ['decode', 'folder.snf', '-o', 'a.png'], 3, /'folder\.snf'.*directory/],
@@ -162,6 +165,21 @@ test(`bad inputs: ${FAILURES.length} cases, each one line, its exit code, no sta
   });
   // Nothing was written, renamed or left as a temp file, and every input has its bytes.
   assert.deepEqual(snapshot(dir), before);
+});
+
+test('an input from a pipe (/dev/stdin) is read to its end, not refused as empty', async () => {
+  const fixture = readFileSync(path.join(FIXTURES, 'kodim-crop32-tiles.snf'));
+  const run = await new Promise<CliRun>((resolve) => {
+    const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), 'info', '/dev/stdin', '--json'], { stdio: ['pipe', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
+    child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+    child.on('close', (status) => resolve({ status, stdout, stderr }));
+    child.stdin.end(fixture);
+  });
+  assert.equal(run.status, 0, run.stderr);
+  assert.equal(JSON.parse(run.stdout).bytes, fixture.length);
 });
 
 test('unusual images encode and decode: 16-bit RGB and gray, gray + alpha (8- and 16-bit), CMYK JPEG, 1x1', async () => {

@@ -241,8 +241,11 @@ test('encode --keep-metadata + decode gives back the EXIF, ICC and XMP byte for 
     assert.deepEqual(blobs.xmp, source.xmp, `${extension}: XMP`);
     if (extension === 'tif') {
       assert.match(run.stderr, /snfc: notice: the EXIF is not written: a TIFF output holds EXIF as tags of its own/);
+      assert.equal(run.stderr.match(/EXIF is not written/g)?.length, 1, run.stderr);
+      assert.match(run.stderr, /out\.tif: 24x16, with ICC, XMP\n/);
     } else {
       assert.deepEqual(blobs.exif, source.exif, `${extension}: EXIF`);
+      assert.match(run.stderr, new RegExp(`out\\.${extension}: 24x16, with EXIF, ICC, XMP\\n`));
     }
   }
   const stripped = path.join(dir, 'stripped.png');

@@ -71,6 +71,9 @@ export const decodeCommand = {
     const depth = Number(oneOf('bit-depth', argv.bitDepth === undefined ? '8' : String(argv.bitDepth), ['8', '16'] as const));
     if (depth === 16 && !DEEP_OUTPUT_FORMATS.includes(format)) throw usageError(`--bit-depth 16 needs a .png or .tif output; ${format.toUpperCase()} holds 8 bits`);
     const out = decodedSize(header, size);
+    if (out.width > MAX_SIDE || out.height > MAX_SIDE) {
+      throw usageError(`the output would be ${out.width}x${out.height}, over ${MAX_SIDE} pixels a side; ask for a smaller --scale`);
+    }
     if (out.width * out.height > maxPixels) {
       throw usageError(`the output would be ${out.width}x${out.height} = ${out.width * out.height} pixels, over --max-pixels ${maxPixels}; ask for a smaller size or raise --max-pixels`);
     }
@@ -88,7 +91,7 @@ export const decodeCommand = {
     const encoded = await encodeImageFile(image, format, metadata);
     await writeOutputAtomically(output, encoded.bytes);
     for (const notice of encoded.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
-    const kept = Object.keys(metadata).map((kind) => kind.toUpperCase());
+    const kept = encoded.kept;
     process.stderr.write(`${output}: ${image.width}x${image.height}${depth === 16 ? ', 16-bit' : ''}${kept.length > 0 ? `, with ${kept.join(', ')}` : ''}\n`);
   },
 };

@@ -1,7 +1,8 @@
-import { promises as fs, constants as fsConstants, rmSync } from 'node:fs';
+import { createReadStream, promises as fs, constants as fsConstants, rmSync, type ReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { inputError, outputError } from './errors.js';
+import { randomBytes } from 'node:crypto';
+import { CliError, inputError, outputError } from './errors.js';
 
 /** Temp files and folders in use now, removed if the process is interrupted. */
 const pendingTempPaths = new Set<string>();
@@ -33,21 +34,64 @@ export async function withTempFolder<T>(prefix: string, use: (folder: string) =>
   }
 }
 
-/** Reads a whole input file, turning every failure into one clear line. */
+/** Most bytes read from an input that is not a regular file (a pipe, /dev/stdin): it has no size to check first. */
+const MAX_STREAMED_INPUT_BYTES = 1 << 30;
+
+/** What a file system error code means, in words, for a one-line message. */
+function reason(error: unknown, fallback: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  switch (code) {
+    case 'ENOENT': return 'no such file';
+    case 'EACCES': case 'EPERM': return 'permission denied';
+    case 'ENOTDIR': return 'a folder on its path is a file';
+    case 'ENAMETOOLONG': return 'the name is too long';
+    case 'EISDIR': return 'it is a directory';
+    case 'ENOSPC': return 'no space left on the device';
+    case 'EROFS': return 'the file system is read-only';
+    case 'ERR_FS_FILE_TOO_LARGE': return 'larger than 2 GiB, the most snfc reads';
+    default: return code ?? fallback;
+  }
+}
+
+/** Reads a stream-like input (a pipe, a device) to its end, at most MAX_STREAMED_INPUT_BYTES. */
+async function readStreamed(file: string): Promise<Uint8Array> {
+  let stream: AsyncIterable<Buffer>;
+  try {
+    stream = createReadStream(file, { highWaterMark: 1 << 20 });
+    await new Promise<void>((resolve, reject) => (stream as ReadStream).once('open', () => resolve()).once('error', reject));
+  } catch (error) {
+    // /dev/stdin that is a socket (a parent process's pipe) cannot be opened by name: read this process's stdin.
+    if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || path.resolve(file) !== '/dev/stdin') throw error;
+    stream = process.stdin;
+  }
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for await (const chunk of stream) {
+    total += chunk.length;
+    if (total > MAX_STREAMED_INPUT_BYTES) throw inputError(`cannot read '${file}': more than ${MAX_STREAMED_INPUT_BYTES} bytes`);
+    chunks.push(chunk);
+  }
+  return new Uint8Array(Buffer.concat(chunks, total));
+}
+
+/** Reads a whole input file (or a pipe such as /dev/stdin), turning every failure into one clear line. */
 export async function readInput(file: string): Promise<Uint8Array> {
   let stat;
   try {
     stat = await fs.stat(file);
-  } catch {
-    throw inputError(`cannot read '${file}': no such file`);
+  } catch (error) {
+    throw inputError(`cannot read '${file}': ${reason(error, 'no such file')}`);
   }
   if (stat.isDirectory()) throw inputError(`cannot read '${file}': it is a directory`);
-  if (stat.size === 0) throw inputError(`cannot read '${file}': the file is empty`);
+  let bytes: Uint8Array;
   try {
-    return new Uint8Array(await fs.readFile(file));
+    bytes = stat.isFile() ? new Uint8Array(await fs.readFile(file)) : await readStreamed(file);
   } catch (error) {
-    throw inputError(`cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? 'read failed'}`);
+    if (error instanceof CliError) throw error;
+    throw inputError(`cannot read '${file}': ${reason(error, 'read failed')}`);
   }
+  if (bytes.length === 0) throw inputError(`cannot read '${file}': the file is empty`);
+  return bytes;
 }
 
 /** `input` with its extension replaced by `extension` (".snf", ".png"). */
@@ -62,6 +106,7 @@ export function defaultOutputName(input: string, extension: string): string {
  */
 export async function checkOutput(output: string, input: string, force: boolean): Promise<void> {
   if (path.resolve(output) === path.resolve(input)) throw outputError(`refusing to overwrite the input '${input}'`);
+  if (/[\\/]$/.test(output)) throw outputError(`cannot write '${output}': it names a folder; give a file name`);
   const dir = path.dirname(path.resolve(output));
   try {
     const stat = await fs.stat(dir);
@@ -74,7 +119,11 @@ export async function checkOutput(output: string, input: string, force: boolean)
     if (stat.isDirectory()) throw outputError(`cannot write '${output}': it is a directory`);
     if (!force) throw outputError(`'${output}' exists (use --force to overwrite)`);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    if (error instanceof CliError) throw error;
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(`cannot write '${output}': ${reason(error, 'not writable')}`);
+  }
+  if (Buffer.byteLength(path.basename(output)) > MAX_NAME_BYTES - TEMP_NAME_EXTRA) {
+    throw outputError(`cannot write '${output}': the name is too long (at most ${MAX_NAME_BYTES - TEMP_NAME_EXTRA} bytes here)`);
   }
   try {
     await fs.access(dir, fsConstants.W_OK);
@@ -83,20 +132,27 @@ export async function checkOutput(output: string, input: string, force: boolean)
   }
 }
 
+/** Longest file name most file systems take (ext4, APFS, NTFS: 255 bytes). */
+const MAX_NAME_BYTES = 255;
+/** What the temp file's name adds to the output's: a dot, a random tail and `.tmp`. */
+const TEMP_NAME_EXTRA = 1 + 1 + 16 + 4;
+
 /**
  * Writes `bytes` to `output` atomically: a temp file in the same folder,
  * then a rename, so a reader never sees half a file and a failure leaves
- * nothing behind.
+ * nothing behind. The temp file gets a random name and is created
+ * exclusively (`wx`), so that no file or link planted under a guessable name
+ * is written through.
  */
 export async function writeOutputAtomically(output: string, bytes: Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(output), `.${path.basename(output)}.${process.pid}.tmp`);
+  const temp = path.join(path.dirname(output), `.${path.basename(output)}.${randomBytes(8).toString('hex')}.tmp`);
   pendingTempPaths.add(temp);
   try {
-    await fs.writeFile(temp, bytes);
+    await fs.writeFile(temp, bytes, { flag: 'wx' });
     await fs.rename(temp, output);
   } catch (error) {
-    await fs.rm(temp, { force: true });
-    throw outputError(`cannot write '${output}': ${(error as NodeJS.ErrnoException).code ?? 'write failed'}`);
+    await fs.rm(temp, { force: true }).catch(() => undefined);
+    throw outputError(`cannot write '${output}': ${reason(error, 'write failed')}`);
   } finally {
     pendingTempPaths.delete(temp);
   }

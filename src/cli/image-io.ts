@@ -156,6 +156,8 @@ export function checkOutputSize(file: string, format: OutputFormat, width: numbe
 export interface EncodedOutput {
   readonly bytes: Uint8Array;
   readonly notices: string[];
+  /** The metadata that reached the file: `EXIF`, `ICC`, `XMP`. */
+  readonly kept: string[];
 }
 
 /**
@@ -167,12 +169,14 @@ export interface EncodedOutput {
  */
 export async function encodeImageFile(image: Raster, format: OutputFormat, metadata: PhotoMetadata = {}): Promise<EncodedOutput> {
   const deep = image.data16 !== undefined && DEEP_OUTPUT_FORMATS.includes(format);
-  const blobs = { ...(metadata.exif ? { exif: metadata.exif } : {}), ...(metadata.xmp && format !== 'tiff' ? { xmp: metadata.xmp } : {}) };
+  // TIFF holds EXIF as tags of its own IFD and XMP through sharp (below): no blob is embedded in it.
+  const blobs = format === 'tiff' ? {} : { ...(metadata.exif ? { exif: metadata.exif } : {}), ...(metadata.xmp ? { xmp: metadata.xmp } : {}) };
   if (format === 'png' && metadata.icc === undefined) {
     // The default output, without loading sharp (src/io/png.ts).
     const notices: string[] = [];
     const png = encodePng(image, deep);
-    return { bytes: blobs.exif || blobs.xmp ? embedBlobs(png, format, blobs, image, notices) : png, notices };
+    const embedded = embedBlobs(png, format, blobs, image, notices);
+    return { bytes: embedded.bytes, notices, kept: embedded.kept };
   }
   const samples = deep ? image.data16! : image.data;
   const sharp = await loadSharp();
@@ -199,10 +203,17 @@ export async function encodeImageFile(image: Raster, format: OutputFormat, metad
           return render(pipeline.withIccProfile(profileFile));
         })
       : await render(pipeline);
-    let bytes: Uint8Array = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
+    const rendered: Uint8Array = new Uint8Array(buffer.buffer, buffer.byteOffset, buffer.length);
     if (metadata.exif && format === 'tiff') notices.push('the EXIF is not written: a TIFF output holds EXIF as tags of its own, not as a block (use PNG, JPEG or WebP)');
-    if (blobs.exif || blobs.xmp) bytes = embedBlobs(bytes, format, blobs, image, notices);
-    return { bytes, notices };
+    const embedded = embedBlobs(rendered, format, blobs, image, notices);
+    // What reached the file: sharp leaves out, without a word, a profile it cannot parse.
+    const written = await sharp(embedded.bytes).metadata();
+    if (profile && written.icc === undefined) notices.push('the ICC profile is not written: the image library could not use it');
+    const kept = [
+      ...(embedded.kept.includes('EXIF') ? ['EXIF'] : []), ...(written.icc !== undefined && profile ? ['ICC'] : []),
+      ...(embedded.kept.includes('XMP') || (format === 'tiff' && metadata.xmp && written.xmp !== undefined) ? ['XMP'] : []),
+    ];
+    return { bytes: embedded.bytes, notices, kept };
   } catch (error) {
     throw outputError(`cannot encode the image as ${format.toUpperCase()}: ${firstLine(error)}`);
   }
@@ -220,8 +231,10 @@ async function loadSharp(): Promise<SharpConstructor> {
   }
 }
 
-/** `bytes` with the EXIF and XMP blobs written in; a blob the format cannot hold is left out with a notice. */
-function embedBlobs(bytes: Uint8Array, format: OutputFormat, blobs: { exif?: Uint8Array; xmp?: Uint8Array }, image: Raster, notices: string[]): Uint8Array {
+/** `bytes` with the EXIF and XMP blobs written in, and which were (`EXIF`, `XMP`); a blob the format cannot hold is left out with a notice. */
+function embedBlobs(
+  bytes: Uint8Array, format: OutputFormat, blobs: { exif?: Uint8Array; xmp?: Uint8Array }, image: Raster, notices: string[],
+): { bytes: Uint8Array; kept: string[] } {
   const embed = (one: { exif?: Uint8Array; xmp?: Uint8Array }, into: Uint8Array): Uint8Array => {
     if (format === 'png') return embedInPng(into, one);
     if (format === 'jpeg') return embedInJpeg(into, one);
@@ -229,13 +242,15 @@ function embedBlobs(bytes: Uint8Array, format: OutputFormat, blobs: { exif?: Uin
   };
   // One blob at a time, so that one too large for a JPEG segment does not cost the other.
   let out = bytes;
+  const kept: string[] = [];
   for (const [kind, blob] of Object.entries(blobs)) {
     try {
       out = embed({ [kind]: blob }, out);
+      kept.push(kind.toUpperCase());
     } catch (error) {
       if (!(error instanceof EmbedError)) throw error;
       notices.push(`the ${kind.toUpperCase()} is not written: ${error.message}`);
     }
   }
-  return out;
+  return { bytes: out, kept };
 }

@@ -8,9 +8,17 @@ function describe(value: unknown): string {
   return typeof value === 'string' ? `'${value}'` : String(value);
 }
 
+/** A decimal number as people write one (`2`, `0.5`, `.5`, `1e-3`); Number() alone would also take `0x10`, `0b1`, `Infinity`. */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
+/** `value` as a number: a number as it is, a decimal string as its value, anything else NaN. */
+function decimal(value: unknown): number {
+  return typeof value === 'number' ? value : typeof value === 'string' && DECIMAL.test(value.trim()) ? Number(value) : NaN;
+}
+
 /** A finite number in [min, max]. */
 export function numberIn(flag: string, value: unknown, min: number, max: number): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n = decimal(value);
   if (!Number.isFinite(n) || n < min || n > max) {
     throw usageError(`Expected a number from ${min} to ${max} for --${flag} but received ${describe(value)}`);
   }
@@ -19,7 +27,7 @@ export function numberIn(flag: string, value: unknown, min: number, max: number)
 
 /** A finite number > min (exclusive) and ≤ max. */
 export function positiveNumber(flag: string, value: unknown, max: number): number {
-  const n = typeof value === 'number' ? value : typeof value === 'string' && value.trim() !== '' ? Number(value) : NaN;
+  const n = decimal(value);
   if (!Number.isFinite(n) || n <= 0 || n > max) {
     throw usageError(`Expected a number above 0 and at most ${max} for --${flag} but received ${describe(value)}`);
   }

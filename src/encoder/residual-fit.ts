@@ -18,7 +18,7 @@ import { rasterFromField } from '../kernels/render.js';
 import { encodeResidualValues, MAX_RESIDUAL_STEP } from '../format/residual.js';
 import type { FieldImage } from '../kernels/post-filter.js';
 import { psnr } from '../metrics/psnr.js';
-import { msSsim } from '../metrics/ms-ssim.js';
+import { msSsim, msSsimScales } from '../metrics/ms-ssim.js';
 import { luma, type Tuning } from './contrast-weights.js';
 import { BUSY_DETAIL } from './architecture.js';
 import type { Raster } from '../raster.js';
@@ -488,7 +488,8 @@ function filledAtStep(codedAt: (lambda: number) => CodedResidual, room: number, 
 
 /** The score `choice` ranks a decode by: higher is better. */
 function qualityOf(source: Raster, decoded: Raster, choice: ResidualChoice): number {
-  if (choice.by === 'psnr') return psnr(source, decoded);
+  // An image under 11 pixels a side has no MS-SSIM (its window does not fit): PSNR ranks the residuals there.
+  if (choice.by === 'psnr' || msSsimScales(source.width, source.height) === 0) return psnr(source, decoded);
   const structure = msSsim(source, decoded).value;
   if (choice.by === 'ms-ssim') return structure;
   return psnr(source, decoded) - (choice.msSsimWeight ?? 1) * 10 * Math.log10(Math.max(1e-10, 1 - structure));
