@@ -609,3 +609,11 @@ test('fitResidual: the rate–distortion quantization decodes closer to the sour
     assert.ok(withRdo > without, `${budget} bytes: ${withRdo} dB with, ${without} dB without`);
   }
 });
+
+test('an image under 11 pixels a side gets a residual too, its shapes ranked by PSNR (MS-SSIM has no window there)', async () => {
+  const source = await sharp(`${FIXTURES}/kodim-crop32.png`).extract({ left: 0, top: 0, width: 8, height: 8 }).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const image: Raster = { width: 8, height: 8, channels: 3, data: new Uint8Array(source.data) };
+  const result = await encodeImage(image, { bpp: 32, steps: 20, tune: 'balanced' });
+  assert.ok(result.residualBytes > 0, 'the residual is used');
+  assert.ok(result.psnr > result.networkPsnr, `${result.psnr} dB against the networks' ${result.networkPsnr}`);
+});
