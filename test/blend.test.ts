@@ -171,6 +171,9 @@ test('encodeImage --overlap: blended tiles, a 4.3 file, PSNR measured on the dec
   // One tile: nothing to blend, so no blend key.
   const single = await encodeImage(image, { width: 6, steps: 5, engine: await engineByName('auto') });
   assert.equal(single.overlap, 0);
+  // Tiles a few pixels wide: the default overlap shrinks to half the smallest side rather than be refused.
+  const narrow = await encodeImage(image, { width: 4, steps: 2, tiles: { columns: Math.floor(image.width / 2), rows: 2 }, engine: await engineByName('auto') });
+  assert.equal(narrow.overlap, 1);
 });
 
 test('snfc encode --overlap: out of range is a usage error (exit 2) and writes nothing', () => {

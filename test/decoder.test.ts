@@ -105,7 +105,7 @@ test('invalid sizes and limits are INVALID_ARGUMENT, checked before rendering', 
   const bytes = flatImage(4, 4);
   const sizes: unknown[] = [
     { scale: 0 }, { scale: -1 }, { scale: Number.NaN }, { scale: Infinity }, { scale: '2' }, { width: 0, height: 4 }, { width: 4, height: 1.5 },
-    { width: -2, height: 4 }, { width: 4 }, { width: Number.NaN, height: 4 }, null,
+    { width: -2, height: 4 }, { width: 4 }, { width: Number.NaN, height: 4 }, null, { width: 4, height: 4, scale: 2 },
   ];
   for (const size of sizes) {
     assert.equal(await codeOf(decodeImage(bytes, size as { scale: number })), 'INVALID_ARGUMENT', JSON.stringify(size));
@@ -113,6 +113,11 @@ test('invalid sizes and limits are INVALID_ARGUMENT, checked before rendering', 
   for (const maxPixels of [Number.NaN, -1, '10']) {
     assert.equal(await codeOf(decodeImage(bytes, {}, { maxPixels: maxPixels as number })), 'INVALID_ARGUMENT', String(maxPixels));
   }
+  // Options a decode would otherwise ignore or fail on late: 12-bit samples, a forward that is not a function, no object.
+  for (const options of [{ sampleBits: 12 }, { forward: 5 }, null]) {
+    assert.equal(await codeOf(decodeImage(bytes, {}, undefined, options as object)), 'INVALID_ARGUMENT', JSON.stringify(options));
+  }
+  assert.equal(await codeOf(decodeImage(bytes.buffer as unknown as Uint8Array)), 'INVALID_ARGUMENT', 'an ArrayBuffer');
 });
 
 test('decodedSize: the source size, scaled and rounded (at least 1), or exact', () => {

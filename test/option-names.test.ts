@@ -27,3 +27,27 @@ test('an unknown option left undefined asks for nothing and is let through', asy
   const result = await encodeImage(image, { width: 4, bits: 8, steps: 2, time: undefined } as object);
   assert.ok(result.bytes.length > 0);
 });
+
+test('option values out of range and images whose samples do not match their shape are refused before any work, naming them', async () => {
+  const refusals: [Promise<unknown>, RegExp][] = [
+    [encodeImage(image, { bpp: Infinity }), /^bpp must be a number above 0 and at most 64; got Infinity$/],
+    [encodeImage(image, { bpp: 0 }), /^bpp must be a number above 0/],
+    [encodeImage(image, { steps: -1 }), /^steps must be a whole number from 0 to 1000000; got -1$/],
+    [encodeImage(image, { seed: 1.5 }), /^seed must be a whole number/],
+    [encodeImage(image, { width: 4, bits: 40 }), /^bits must be a whole number from 2 to 16; got 40$/],
+    [encodeImage(image, { tiles: { columns: 0, rows: 1 } }), /^tiles must be whole numbers of columns and rows from 1 to 64; got 0x1$/],
+    [encodeImage(image, { lr: Number.NaN }), /^lr must be a number above 0/],
+    [encodeImage({ ...image, data: image.data.subarray(0, 10) }, {}), /^the image's data must be 192 8-bit samples \(8x8x3\); got 10 in a Uint8Array$/],
+    [encodeImage({ ...image, width: 0 }, {}), /^the image's width and height must be whole numbers from 1; got 0x8$/],
+    [encodeImage({ ...image, channels: 5 as 3 }, {}), /^the image has 5 channels; 1 to 4 are encoded/],
+    [encodeAudio(clip, { kbps: -1 }), /^kbps must be a number above 0/],
+    [encodeAudio(clip, { segmentSeconds: 1e-9 }), /^segmentSeconds must be a number from 0\.001 to 3600/],
+  ];
+  for (const [encode, message] of refusals) {
+    await assert.rejects(encode, (error: unknown) => {
+      assert.ok(error instanceof EncodeOptionsError, String(error));
+      assert.match(error.message, message);
+      return true;
+    });
+  }
+});

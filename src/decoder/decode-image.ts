@@ -76,6 +76,13 @@ const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
 export async function decodeImage(
   bytes: Uint8Array, size: DecodeSize = {}, limits?: Partial<DecodeLimits>, options: DecodeOptions = {},
 ): Promise<Raster> {
+  if (options === null || typeof options !== 'object') throw new SnfFormatError('INVALID_ARGUMENT', `Expected an object for options but received ${String(options)}`);
+  if (options.sampleBits !== undefined && options.sampleBits !== 8 && options.sampleBits !== 16) {
+    throw new SnfFormatError('INVALID_ARGUMENT', `Expected 8 or 16 for options.sampleBits but received ${String(options.sampleBits)}`);
+  }
+  if (options.forward !== undefined && typeof options.forward !== 'function') {
+    throw new SnfFormatError('INVALID_ARGUMENT', `Expected a function for options.forward but received ${typeof options.forward}`);
+  }
   const { file, header, maxPixels } = readImageFile(bytes, limits);
   const { width: outWidth, height: outHeight } = decodedSize(header, size);
   checkOutputSize(outWidth, outHeight, maxPixels);
@@ -155,6 +162,9 @@ export function decodedSize(source: { readonly width: number; readonly height: n
     throw new SnfFormatError('INVALID_ARGUMENT', `Expected { scale } or { width, height } for size but received ${String(size)}`);
   }
   if ('width' in size || 'height' in size) {
+    if ('scale' in size && size.scale !== undefined) {
+      throw new SnfFormatError('INVALID_ARGUMENT', 'Expected { scale } or { width, height } for size, not both');
+    }
     const { width, height } = size as { width: unknown; height: unknown };
     if (!isSide(width) || !isSide(height)) {
       throw new SnfFormatError('INVALID_ARGUMENT', `Expected integers ≥ 1 for size.width and size.height but received ${String(width)} and ${String(height)}`);

@@ -21,6 +21,7 @@ import {
 import type { EngineFactory } from './engine.js';
 import { checkFitSettings, FIT_SETTING_NAMES, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from './fit-networks.js';
 import { checkOptionNames } from './option-names.js';
+import { checkNumberOptions, checkRaster, NUMBER_OPTIONS } from './option-values.js';
 import { withinRate } from './rate-control.js';
 import { padToBatches, shufflePoints } from './training-points.js';
 import { EncodeOptionsError } from './options-error.js';
@@ -129,6 +130,11 @@ export interface ImageEncodeOptions extends FitSettings {
   /** Progress: called after each step with the training PSNR (dB) of the current phase. */
   readonly onStep?: (step: number, steps: number, trainingPsnr: number) => void;
 }
+
+/** The image encoder's number options and their ranges (`--bpp` as the CLI takes it). */
+const IMAGE_NUMBER_OPTIONS = { ...NUMBER_OPTIONS, bpp: { min: 0, max: 64, above: true } };
+/** Most tiles a side (`--tiles` takes the same). */
+export const MAX_TILES_A_SIDE = 64;
 
 /** Every name of ImageEncodeOptions (the type makes this list whole): what `encodeImage` accepts. */
 const IMAGE_OPTION_NAMES: Readonly<Record<keyof ImageEncodeOptions, true>> = {
@@ -314,8 +320,9 @@ export function planEncode(
       fourier,
     };
   checkEncodePlan(image, arch, tiling, options);
-  const overlap = networks === 1 ? 0 : options.overlap ?? DEFAULT_OVERLAP;
   const most = Math.min(...maxOverlap([image.width, image.height], [tiling.columns, tiling.rows]));
+  // The default shrinks to what tiles a few pixels wide allow (`--tiles 48x48` on a 48×48 image: 0) rather than be refused.
+  const overlap = networks === 1 ? 0 : options.overlap ?? Math.min(DEFAULT_OVERLAP, most);
   if (!Number.isInteger(overlap) || overlap < 0 || overlap > most) {
     throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
   }
@@ -371,6 +378,14 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   checkOptionNames(options, IMAGE_OPTION_NAMES, 'image');
+  checkRaster(image);
+  checkNumberOptions(options, IMAGE_NUMBER_OPTIONS);
+  if (options.tiles !== undefined) {
+    const { columns, rows } = options.tiles;
+    if (![columns, rows].every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_TILES_A_SIDE)) {
+      throw new EncodeOptionsError(`tiles must be whole numbers of columns and rows from 1 to ${MAX_TILES_A_SIDE}; got ${String(columns)}x${String(rows)}`);
+    }
+  }
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'pixel', DEFAULT_IMAGE_WEIGHT_DECAY);
   // The whole photo's detail, once: it sets the bits per weight, and busy photos give the residual more of the rate and rank its shapes with MS-SSIM weighed more.
   const detail = regionDetail(image, [0, 0, image.width, image.height]);

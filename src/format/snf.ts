@@ -211,7 +211,11 @@ export function readSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfFile
 }
 
 function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; payload: Uint8Array } {
-  if (!(bytes instanceof Uint8Array)) fail('INVALID_ARGUMENT', `Expected a Uint8Array for bytes but received ${describe(bytes)}`);
+  if (!(bytes instanceof Uint8Array)) {
+    const given: unknown = bytes;
+    const hint = given instanceof ArrayBuffer || ArrayBuffer.isView(given) ? ` (a ${(given as object).constructor.name}: wrap it as new Uint8Array(…))` : '';
+    fail('INVALID_ARGUMENT', `Expected a Uint8Array for bytes but received ${describe(bytes)}${hint}`);
+  }
   // §2.1 magic. A short prefix of the magic is a truncated file, anything else is not an .snf file.
   const magicBytes = Math.min(bytes.length, SNF_MAGIC.length);
   for (let i = 0; i < magicBytes; i++) {

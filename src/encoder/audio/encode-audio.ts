@@ -13,6 +13,7 @@ import { EncodeOptionsError } from '../options-error.js';
 import type { EngineFactory } from '../engine.js';
 import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
+import { checkNumberOptions, NUMBER_OPTIONS } from '../option-values.js';
 import { withinRate } from '../rate-control.js';
 import { shufflePoints } from '../training-points.js';
 import { createWasmEngine } from '../wasm-engine.js';
@@ -159,6 +160,7 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   checkOptionNames(options, AUDIO_OPTION_NAMES, 'audio');
+  checkNumberOptions(options, { ...NUMBER_OPTIONS, kbps: { min: 0, max: 100_000, above: true }, segmentSeconds: { min: MIN_SEGMENT_SECONDS, max: 3600 } });
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'sample', DEFAULT_AUDIO_WEIGHT_DECAY);
   const { segments, overlap, arch, rateMode, kbps } = planAudioEncode(clip, options);
   const length = clipLength(clip);
