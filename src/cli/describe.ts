@@ -82,7 +82,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
       : `, inner edges at x ${summary.tiles.xs.join(' ')}, y ${summary.tiles.ys!.join(' ')} (a grid with cuts)`}`] : []),
     ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}${summary.filter.directions > 1 ? ` × ${summary.filter.directions} directions` : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
     ...(summary.residual ? [`residual:  DCT of 8x8 blocks, ${summary.residual.lumaCoefficients} luma${summary.residual.chromaCoefficients > 0 ? ` and ${summary.residual.chromaCoefficients} chroma` : ''} coefficients a block, step ${summary.residual.lumaStep} levels${summary.residual.stepAtFrequency7 > 1 ? ` (${summary.residual.stepAtFrequency7}x at frequency 7)` : ''}${residualAdaptation(summary.residual.adaptive)}, ${summary.residual.nonzero} nonzero`] : []),
-    `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${(fp16Bytes / bytes.length).toFixed(2)}x smaller)`,
+    `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${fp16Bytes >= bytes.length ? `${(fp16Bytes / bytes.length).toFixed(2)}x smaller` : `${(bytes.length / fp16Bytes).toFixed(2)}x larger, header and residual included`})`,
   ];
   const train = header.train;
   lines.push(train

@@ -248,7 +248,7 @@ function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; 
   const stored = view.getUint32(crcAt, true);
   const actual = crc32(bytes.subarray(0, crcAt));
   if (stored !== actual) {
-    fail('CHECKSUM_MISMATCH', `.snf file is corrupt: CRC-32 is 0x${hex(actual)} but the file says 0x${hex(stored)}`);
+    fail('CHECKSUM_MISMATCH', `the file is corrupt: CRC-32 is 0x${hex(actual)} but the file says 0x${hex(stored)}`);
   }
   // §3 header.
   if (headerBytes > limits.maxHeaderBytes) {
