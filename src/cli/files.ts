@@ -151,7 +151,8 @@ export async function writeOutputAtomically(output: string, bytes: Uint8Array): 
     await fs.writeFile(temp, bytes, { flag: 'wx' });
     await fs.rename(temp, output);
   } catch (error) {
-    await fs.rm(temp, { force: true }).catch(() => undefined);
+    // EEXIST: the name was someone else's (a planted file or link), not ours to remove.
+    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await fs.rm(temp, { force: true }).catch(() => undefined);
     throw outputError(`cannot write '${output}': ${reason(error, 'write failed')}`);
   } finally {
     pendingTempPaths.delete(temp);
