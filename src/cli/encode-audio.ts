@@ -5,7 +5,7 @@ import type { ResolvedEngine } from '../encoder/engines.js';
 import { readAudioInput } from './audio-input.js';
 import { restartsText } from './encode-options.js';
 import { usageError } from './errors.js';
-import { checkOutput, writeOutputAtomically } from './files.js';
+import { checkOutput, warnIfMisnamed, writeOutputAtomically } from './files.js';
 import { withTrainingProgress } from './progress.js';
 import { numberIn, positiveNumber } from './validate.js';
 
@@ -48,6 +48,7 @@ export async function encodeAudioFile(
   if (shared.bits !== undefined && kbps !== undefined) throw usageError('--bits fixes the quantization, --kbps lets the rate control choose it: give one of them');
   const clip = readAudioInput(bytes, input);
   await checkOutput(output, input, argv.force === true);
+  warnIfMisnamed(output, argv.quiet === true);
   const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeAudio(clip, {
     ...shared, kbps, segmentSeconds, metadata: argv.metadata === true, engine: engine.factory, onStep,
   }));

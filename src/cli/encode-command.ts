@@ -1,9 +1,8 @@
-import path from 'node:path';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { encodeImage } from '../encoder/encode-image.js';
 import { engineFromFlag } from './engine-option.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
-import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
+import { checkOutput, defaultOutputName, readInput, warnIfMisnamed, writeOutputAtomically } from './files.js';
 import { readPhoto } from './image-io.js';
 import { withTrainingProgress } from './progress.js';
 import { parseEncodeOptions, restartsText, withEncodeOptions } from './encode-options.js';
@@ -14,9 +13,6 @@ import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
 import { rateMissWarning, starvedNetworkWarning } from './rate-warnings.js';
 import { withExamples } from './examples.js';
-
-/** Extensions of the images and clips snfc reads and writes: not what an .snf should be called. */
-const NOT_SNF_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.avif', '.gif', '.wav'];
 
 export const encodeCommand = {
   command: 'encode <input>',
@@ -38,9 +34,6 @@ export const encodeCommand = {
     // Validate every flag before reading or training anything.
     const { engine: engineName, metadata, autoOrient, keepMetadata: keep, ...options } = parseEncodeOptions(argv);
     const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
-    // An .snf under an image's or a clip's name would puzzle every viewer that opens it: written as asked, with a word.
-    const named = path.extname(output).toLowerCase();
-    if (NOT_SNF_EXTENSIONS.includes(named) && argv.quiet !== true) process.stderr.write(`snfc: warning: '${output}' will hold an .snf file, not the ${named.slice(1).toUpperCase()} its name says (use -o ${path.basename(output, path.extname(output))}.snf)\n`);
     const engine = await engineFromFlag(engineName);
     const bytes = await readInput(input);
     // Audio or image by content, not by extension.
@@ -58,6 +51,7 @@ export const encodeCommand = {
     const photo = await readPhoto(bytes, input, { autoOrient: autoOrient !== false, keepMetadata });
     const image = photo.image;
     await checkOutput(output, input, argv.force === true);
+    warnIfMisnamed(output, argv.quiet === true);
     if (argv.quiet !== true) for (const notice of photo.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
     const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeImage(image, {
       ...options, metadata, ...(keepMetadata ? { photoMetadata: photo.metadata } : {}), engine: engine.factory, onStep,

@@ -94,6 +94,19 @@ export async function readInput(file: string): Promise<Uint8Array> {
   return bytes;
 }
 
+/** Extensions of the images and clips snfc reads and writes: not what an .snf should be called. */
+const NOT_SNF_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.avif', '.gif', '.wav'];
+
+/**
+ * An .snf about to be written under an image's or a clip's name (`-o out.png`) would puzzle every viewer that opens
+ * it: it is written as asked, with a warning on stderr (not with `quiet`). Call it once the output is known good.
+ */
+export function warnIfMisnamed(output: string, quiet: boolean): void {
+  const extension = path.extname(output).toLowerCase();
+  if (quiet || !NOT_SNF_EXTENSIONS.includes(extension)) return;
+  process.stderr.write(`snfc: warning: '${output}' will hold an .snf file, not the ${extension.slice(1).toUpperCase()} its name says (use -o ${path.basename(output, path.extname(output))}.snf)\n`);
+}
+
 /** `input` with its extension replaced by `extension` (".snf", ".png"). */
 export function defaultOutputName(input: string, extension: string): string {
   const parsed = path.parse(input);
