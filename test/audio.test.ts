@@ -312,7 +312,8 @@ test('snfc encode/decode/info on a WAV: --json fields, --kbps within ±5 %, --ra
   assert.equal(new wavefile.WaveFile(readFileSync(path.join(dir, 's24.wav'))).bitDepth, '24');
   const never = path.join(dir, 'never.wav');
   for (const [args, pattern] of [
-    [['-o', never, '--format', 'mp3'], /--format/], [['-o', never, '--start', '5'], /--start/], [['-o', never, '--end', '0.01', '--start', '0.1'], /--end/],
+    [['-o', never, '--format', 'mp3'], /--format/], [['-o', never, '--start', '5'], /--start 5 is at or past the end of the/], [['-o', never, '--end', '0.01', '--start', '0.1'], /--end/],
+    [['-o', never, '--start', 'NaN'], /Expected a number ≥ 0 for --start but received 'NaN'/],
     [['-o', never, '--scale', '2'], /--scale is for images/], [['-o', never, '--bit-depth', '16'], /--bit-depth is for images/], [['-o', never, '--rate', '0'], /--rate/],
     [['-o', never, '--max-samples', '100'], /over --max-samples 100/], [['-o', path.join(dir, 'x.png')], /must end in \.wav/],
   ] as const) {

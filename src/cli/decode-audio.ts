@@ -6,7 +6,7 @@ import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from './errors.js';
 import { checkOutput, defaultOutputName, writeOutputAtomically } from './files.js';
 import { decodeWork, withNodeForward } from './threaded-forward.js';
-import { integerIn, numberIn, oneOf } from './validate.js';
+import { integerIn, nonNegativeNumber, oneOf } from './validate.js';
 
 /** Largest --rate: 8 × 192 kHz. */
 const MAX_RATE = 1_536_000;
@@ -27,8 +27,8 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   }
   const duration = header.length / header.sampleRate;
   const sampleRate = argv.rate === undefined ? undefined : integerIn('rate', argv.rate, 1, MAX_RATE);
-  const start = argv.start === undefined ? undefined : numberIn('start', argv.start, 0, Number.MAX_VALUE); // past the end: the line below says so
-  const end = argv.end === undefined ? undefined : numberIn('end', argv.end, 0, Number.MAX_VALUE);
+  const start = argv.start === undefined ? undefined : nonNegativeNumber('start', argv.start); // past the end: the line below says so
+  const end = argv.end === undefined ? undefined : nonNegativeNumber('end', argv.end);
   if (start !== undefined && start >= duration) throw usageError(`--start ${start} is at or past the end of the ${duration.toFixed(3)} s clip`);
   if (end !== undefined && end <= (start ?? 0)) throw usageError(`--end ${end} must be after --start ${start ?? 0}`);
   const format = oneOf('format', argv.format ?? 's16', WAV_OUTPUT_FORMATS);

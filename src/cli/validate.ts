@@ -25,6 +25,13 @@ export function numberIn(flag: string, value: unknown, min: number, max: number)
   return n;
 }
 
+/** A finite number ≥ 0, without an upper bound to state (a time in a clip: past its end is the caller's message). */
+export function nonNegativeNumber(flag: string, value: unknown): number {
+  const n = decimal(value);
+  if (!Number.isFinite(n) || n < 0) throw usageError(`Expected a number ≥ 0 for --${flag} but received ${describe(value)}`);
+  return n;
+}
+
 /** A finite number > min (exclusive) and ≤ max. */
 export function positiveNumber(flag: string, value: unknown, max: number): number {
   const n = decimal(value);
