@@ -185,3 +185,13 @@ test('decode next to the original picks a name that keeps the original', async (
   assert.deepEqual([meta.width, meta.height], [64, 64]);
   assert.match(run.stderr, /photo\.decoded\.png: 64x64/);
 });
+
+test('a flat image decodes losslessly, and the summary line says so rather than print a NaN gain', () => {
+  const work = tempDir();
+  const flat = path.join(work, 'flat.png');
+  writeFileSync(flat, encodePng({ width: 64, height: 64, channels: 3, data: new Uint8Array(64 * 64 * 3).map((_, i) => [30, 120, 200][i % 3]!) }, false));
+  const run = snfc(['encode', flat, '-o', path.join(work, 'flat.snf'), '--bpp', '1', '--steps', '50']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /flat\.snf: \d+ bytes, [\d.]+ bpp, lossless \(/);
+  assert.doesNotMatch(run.stderr, /NaN|Infinity/);
+});

@@ -84,12 +84,18 @@ export const encodeCommand = {
 
 /** `, residual 4,812 bytes +0.97 dB`: the DCT residual's share and what it brought, when the file has one. */
 function residualText(result: { residualBytes: number; psnr: number; networkPsnr: number }): string {
-  return result.residualBytes > 0 ? `, residual ${result.residualBytes} bytes ${result.psnr >= result.networkPsnr ? '+' : ''}${(result.psnr - result.networkPsnr).toFixed(2)} dB` : '';
+  return result.residualBytes > 0 ? `, residual ${result.residualBytes} bytes ${gainText(result.psnr, result.networkPsnr)}` : '';
+}
+
+/** What a step of the decode gained, `+0.31 dB`; `to lossless` where it made the decode exact (an infinite PSNR). */
+function gainText(after: number, before: number): string {
+  if (after === Infinity) return before === Infinity ? '+0.00 dB' : 'to lossless';
+  return `${after >= before ? '+' : ''}${(after - before).toFixed(2)} dB`;
 }
 
 /** `, filter +0.31 dB`: what the restoration filter took back, when the file has one. */
 function filterText(result: { filterClasses: number; networkPsnr: number; unfilteredPsnr: number }): string {
-  return result.filterClasses > 0 ? `, filter ${result.networkPsnr >= result.unfilteredPsnr ? '+' : ''}${(result.networkPsnr - result.unfilteredPsnr).toFixed(2)} dB` : '';
+  return result.filterClasses > 0 ? `, filter ${gainText(result.networkPsnr, result.unfilteredPsnr)}` : '';
 }
 
 /** `width 24`, or `widths 9–40` when the tiles' networks differ. */
