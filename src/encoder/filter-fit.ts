@@ -62,9 +62,10 @@ export const DEFAULT_FILTER_SHAPE: FilterShape = FILTER_SHAPES[0]!;
  * of the rate, a share s of the file costs about 4.1 · s dB in the
  * networks; each step up the list above gains 0.05–0.1 dB for its bytes
  * (bench/filter-shapes.ts), which pays while it is within about 2.5 % of
- * the file: a 768×512 photo takes 4 × 5 classes from about 0.8 bpp, 2 × 5
- * from 0.4, 1 × 5 from 0.2; a 192×128 crop at 1 bpp one class without
- * directions, and files under 2.7 KB no filter.
+ * the file: a 768×512 photo's networks take 4 × 5 classes from about 0.8 bpp
+ * of theirs, 2 × 5 from 0.4, 1 × 5 from 0.2 (at a target rate the networks'
+ * bytes are the rate less the residual's share: 1 bpp gives 2 × 5); a 192×128
+ * crop at 1 bpp one class without directions, and files under 2.7 KB no filter.
  */
 export const FILTER_MAX_SHARE = 0.025;
 
