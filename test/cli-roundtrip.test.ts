@@ -154,7 +154,7 @@ test('a rate the image cannot reach, or one that starves its network, gives a on
   // An .snf named as an image is written, with a word.
   const misnamed = snfc(['encode', crop, '-o', path.join(work, 'looks-like.png'), '--steps', '2', '--bpp', '8']);
   assert.equal(misnamed.status, 0, misnamed.stderr);
-  assert.match(misnamed.stderr, /^snfc: warning: '.*looks-like\.png' will hold an \.snf file, not the PNG its name says \(use -o looks-like\.snf\)$/m);
+  assert.match(misnamed.stderr, /^snfc: warning: '(.*)looks-like\.png' will hold an \.snf file, not the PNG its name says \(use -o \1looks-like\.snf\)$/m);
   assert.match(tiny.stderr, /^snfc: warning: the file is \d+\.\d+ bpp, \d+\.\d times the 64 bpp asked: even its smallest network and header need more than any --bpp gives an image this small\n$/);
   // 1 bpp is reached, but by a network whose weights all round to zero: the file is its header.
   const starved = snfc(['encode', crop, '-o', path.join(work, 's.snf'), '--steps', '5', '--bpp', '1', '--json']);

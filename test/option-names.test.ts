@@ -9,7 +9,7 @@ test('an option the encoder does not know is refused before any work, naming it 
   const refusals: [Promise<unknown>, RegExp][] = [
     [encodeImage(image, { time: 180 } as object), /^image encoding has no option 'time'; did you mean 'timeLimitSeconds'\?$/],
     [encodeImage(image, { 'tile-edges': 'even' } as object), /^image encoding has no option 'tile-edges'; did you mean 'tileEdges'\?$/],
-    [encodeImage(image, { keepMetadata: true } as object), /^image encoding has no option 'keepMetadata'; did you mean 'photoMetadata'\?$/],
+    [encodeImage(image, { keepMetadata: true } as object), /^image encoding has no option 'keepMetadata'; did you mean 'photoMetadata' \(the blobs to keep, \{ exif, icc, xmp \}\)\?$/],
     [encodeImage(image, { bpp: 1, biits: 8 } as object), /^image encoding has no option 'biits'$/],
     [encodeAudio(clip, { segment: 0.1 } as object), /^audio encoding has no option 'segment'; did you mean 'segmentSeconds'\?$/],
     [encodeAudio(clip, { tune: 'psnr' } as object), /^audio encoding has no option 'tune'$/],
@@ -37,6 +37,7 @@ test('option values out of range and images whose samples do not match their sha
     [encodeImage(image, { width: 4, bits: 40 }), /^bits must be a whole number from 2 to 16; got 40$/],
     [encodeImage(image, { tiles: { columns: 0, rows: 1 } }), /^tiles must be whole numbers of columns and rows from 1 to 64; got 0x1$/],
     [encodeImage(image, { lr: Number.NaN }), /^lr must be a number above 0/],
+    [encodeImage(image, { photoMetadata: true } as object), /^photoMetadata must be the blobs to keep, \{ exif, icc, xmp \} of Uint8Arrays; got true$/],
     [encodeImage({ ...image, data: image.data.subarray(0, 10) }, {}), /^the image's data must be 192 8-bit samples \(8x8x3\); got 10 in a Uint8Array$/],
     [encodeImage({ ...image, width: 0 }, {}), /^the image's width and height must be whole numbers from 1; got 0x8$/],
     [encodeImage({ ...image, channels: 5 as 3 }, {}), /^the image has 5 channels; 1 to 4 are encoded/],

@@ -300,6 +300,18 @@ test('src, alt, renderer and loading are properties too, as <img>\'s are: settin
     return { before, src: element.getAttribute('src'), label: element.getAttribute('aria-label'), renderer: element.activeRenderer, complete: element.complete, loading: element.loading };
   });
   assert.deepEqual(shown, { before: { src: '', alt: '' }, src: '/tiled.snf', label: 'a test image', renderer: 'wasm', complete: true, loading: '' });
+  // Set before the class was defined (a framework ahead of the module): the value is taken over as the element upgrades.
+  const late = await page.evaluate(async () => {
+    const element = document.createElement('snf-image-late') as HTMLElement & { src: string };
+    element.src = '/tiled.snf';
+    element.setAttribute('renderer', 'wasm');
+    const loaded = new Promise<void>((resolve) => element.addEventListener('load', () => resolve(), { once: true }));
+    document.body.replaceChildren(element);
+    customElements.define('snf-image-late', class extends (customElements.get('snf-image') as CustomElementConstructor) {});
+    await loaded;
+    return { attribute: element.getAttribute('src'), own: Object.hasOwn(element, 'src') };
+  });
+  assert.deepEqual(late, { attribute: '/tiled.snf', own: false });
 });
 
 test('a corrupt file and a missing one fire error, naming the file, with no page error', async () => {

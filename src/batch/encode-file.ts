@@ -114,7 +114,9 @@ export async function encodeFile(
     case 'image': {
       // Named on the command line, a clip reaches here: say what batch takes rather than "not an image".
       const audio = sniffAudio(bytes);
-      if (audio !== undefined) throw new CliError(`'${name}' is ${audio === 'wav' ? 'a WAV clip' : `an ${audio} file`}: snfc batch encodes images; encode a clip with snfc encode`, EXIT.INPUT);
+      if (audio !== undefined) {
+        throw new CliError(`'${name}' is ${audio === 'wav' ? 'a WAV clip' : `audio (${audio})`}: snfc batch encodes images; ${audio === 'wav' ? 'encode a clip with snfc encode' : 'convert it to WAV and encode it with snfc encode'}`, EXIT.INPUT);
+      }
       const { engine, autoOrient, keepMetadata, ...options } = settings;
       // Upright and in sRGB, as `snfc encode` reads it (docs/photos.md).
       const { image, metadata } = await readPhoto(bytes, name, { autoOrient: autoOrient !== false, keepMetadata: keepMetadata === true });

@@ -123,6 +123,15 @@ async function measure(clip: AudioClip, codec: AudioCodecName, kbps: number, opt
 /** Runs (or resumes) the audio bench and writes its reports; returns the entries of this run. */
 export async function runAudioBench(options: AudioBenchOptions): Promise<{ entries: AudioBenchEntry[]; measured: number; skipped: number; files: Record<string, string> }> {
   const files = await audioInputs(options.inputs);
+  // Every clip is read before any work: a bad last clip would otherwise end a long run when its turn came.
+  const clips = new Map<string, AudioClip>();
+  for (const file of files) {
+    try {
+      clips.set(path.relative(process.cwd(), file).split(path.sep).join('/'), readWav(new Uint8Array(await fs.readFile(file))));
+    } catch (error) {
+      throw inputError(`cannot bench '${file}': ${error instanceof WavError ? error.message : (error as Error).message}`);
+    }
+  }
   const kbpsList = options.kbps ?? DEFAULT_AUDIO_KBPS;
   const codecs = options.codecs ?? AUDIO_CODEC_NAMES;
   await fs.mkdir(options.outDir, { recursive: true }).catch(() => {
@@ -145,19 +154,10 @@ export async function runAudioBench(options: AudioBenchOptions): Promise<{ entri
   })));
   const entries: AudioBenchEntry[] = [];
   let measured = 0;
-  const clips = new Map<string, AudioClip>();
   for (const task of tasks) {
     let entry = byKey.get(task.key);
     if (entry === undefined) {
-      let clip = clips.get(task.file);
-      if (clip === undefined) {
-        try {
-          clip = readWav(new Uint8Array(await fs.readFile(task.file)));
-        } catch (error) {
-          throw inputError(`cannot bench '${task.file}': ${error instanceof WavError ? error.message : (error as Error).message}`);
-        }
-        clips.set(task.file, clip);
-      }
+      const clip = clips.get(task.file)!;
       entry = { key: task.key, file: task.file, settings: task.settings, ...(await measure(clip, task.codec, task.kbps, options)) };
       byKey.set(task.key, entry);
       measured++;

@@ -1,6 +1,6 @@
 import { TUNINGS } from '../encoder/contrast-weights.js';
 import { MAX_RESTARTS } from '../encoder/fit-networks.js';
-import { MAX_RESIDUAL_SHARE } from '../encoder/architecture.js';
+import { MAX_BPP, MAX_RESIDUAL_SHARE } from '../encoder/architecture.js';
 import cliProgress from 'cli-progress';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { DEFAULT_ANCHORS_PATH } from '../bench/anchors.js';
@@ -84,6 +84,7 @@ async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Pr
   const restarts = restartsFlag(argv.restarts);
   const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
   await checkEngineLoads(engine, codecs);
+  interruptNote.text = `finished entries are kept in ${typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR}/results.json; run the same command again to resume`;
   const quiet = argv.quiet === true;
   const result = await runAudioBench({
     inputs: (argv.inputs as unknown[]).map(String), kbps, codecs, outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
@@ -126,7 +127,7 @@ export const benchCommand = {
     if (argv.kbps !== undefined) throw usageError('--kbps is for WAV inputs; these are images (use --bpp)');
     // Validate every flag before touching any file.
     const bpps = argv.bpp === undefined ? undefined
-      : unique('bpp', listFlag('bpp', argv.bpp).map((b) => positiveNumber('bpp', b, 64)));
+      : unique('bpp', listFlag('bpp', argv.bpp).map((b) => positiveNumber('bpp', b, MAX_BPP)));
     const codecs = argv.codecs === undefined ? undefined
       : unique('codecs', listFlag('codecs', argv.codecs).map((c) => oneOf('codecs', c, CODEC_NAMES))) as CodecName[];
     const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, 1_000_000);

@@ -6,7 +6,7 @@ import { TILE_EDGE_MODES } from '../encoder/tile-edges.js';
 import { TUNINGS } from '../encoder/contrast-weights.js';
 import { FILTER_MODES } from '../encoder/filter-fit.js';
 import {
-  BUSY_RESIDUAL_SHARE, BUSY_RESIDUAL_SHARE_FROM_1_BPP, BUSY_RESIDUAL_SHARE_FROM_2_BPP, DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP,
+  BUSY_RESIDUAL_SHARE, BUSY_RESIDUAL_SHARE_FROM_1_BPP, MAX_BPP, MAX_TILES_A_SIDE, BUSY_RESIDUAL_SHARE_FROM_2_BPP, DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP,
   SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP,
 } from '../encoder/architecture.js';
 import { MAX_RESTARTS } from '../encoder/fit-networks.js';
@@ -64,7 +64,7 @@ export function restartsText(restarts: number): string {
 
 /** `--tiles CxR`: 1 to 64 tiles a side. */
 function tilesFlag(value: unknown): { columns: number; rows: number } {
-  const { width, height } = sizeFlag('tiles', value, 64);
+  const { width, height } = sizeFlag('tiles', value, MAX_TILES_A_SIDE);
   return { columns: width, rows: height };
 }
 
@@ -75,7 +75,7 @@ function tilesFlag(value: unknown): { columns: number; rows: number } {
  */
 export function parseEncodeOptions(argv: Record<string, unknown>): EncodeSettings {
   const settings: EncodeSettings = {
-    bpp: argv.bpp === undefined ? undefined : positiveNumber('bpp', argv.bpp, 64),
+    bpp: argv.bpp === undefined ? undefined : positiveNumber('bpp', argv.bpp, MAX_BPP),
     width: argv.width === undefined ? undefined : integerIn('width', argv.width, 1, 1024),
     depth: argv.depth === undefined ? undefined : integerIn('depth', argv.depth, 1, 32),
     bits: argv.bits === undefined ? undefined : integerIn('bits', argv.bits, 2, 16),

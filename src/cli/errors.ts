@@ -1,3 +1,5 @@
+import { camelCase } from '../encoder/option-names.js';
+
 /**
  * Exit codes of the `snfc` command (docs/cli.md "Limits and exit codes"). Scripts branch on
  * these, so they are stable.
@@ -48,7 +50,6 @@ export function withoutCamelTwins(message: string): string {
   const unknown = /^Unknown arguments?: (.*)$/.exec(message);
   if (unknown === null) return message;
   const names = unknown[1]!.split(', ');
-  const camel = (name: string): string => name.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase());
-  const typed = names.filter((name) => !names.some((other) => other !== name && camel(other) === name));
+  const typed = names.filter((name) => !names.some((other) => other !== name && camelCase(other) === name));
   return `${typed.length === 1 ? 'Unknown argument' : 'Unknown arguments'}: ${typed.join(', ')}`;
 }

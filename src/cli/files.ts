@@ -104,7 +104,7 @@ const NOT_SNF_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '
 export function warnIfMisnamed(output: string, quiet: boolean): void {
   const extension = path.extname(output).toLowerCase();
   if (quiet || !NOT_SNF_EXTENSIONS.includes(extension)) return;
-  process.stderr.write(`snfc: warning: '${output}' will hold an .snf file, not the ${extension.slice(1).toUpperCase()} its name says (use -o ${path.basename(output, path.extname(output))}.snf)\n`);
+  process.stderr.write(`snfc: warning: '${output}' will hold an .snf file, not the ${extension.slice(1).toUpperCase()} its name says (use -o ${output.slice(0, -extension.length)}.snf)\n`);
 }
 
 /** `input` with its extension replaced by `extension` (".snf", ".png"). */
@@ -135,20 +135,12 @@ export async function checkOutput(output: string, input: string, force: boolean)
     if (error instanceof CliError) throw error;
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw outputError(`cannot write '${output}': ${reason(error, 'not writable')}`);
   }
-  if (Buffer.byteLength(path.basename(output)) > MAX_NAME_BYTES - TEMP_NAME_EXTRA) {
-    throw outputError(`cannot write '${output}': the name is too long (at most ${MAX_NAME_BYTES - TEMP_NAME_EXTRA} bytes here)`);
-  }
   try {
     await fs.access(dir, fsConstants.W_OK);
   } catch {
     throw outputError(`cannot write '${output}': folder is not writable`);
   }
 }
-
-/** Longest file name most file systems take (ext4, APFS, NTFS: 255 bytes). */
-const MAX_NAME_BYTES = 255;
-/** What the temp file's name adds to the output's: a dot, a random tail and `.tmp`. */
-const TEMP_NAME_EXTRA = 1 + 1 + 16 + 4;
 
 /**
  * Writes `bytes` to `output` atomically: a temp file in the same folder,
@@ -158,14 +150,17 @@ const TEMP_NAME_EXTRA = 1 + 1 + 16 + 4;
  * is written through.
  */
 export async function writeOutputAtomically(output: string, bytes: Uint8Array): Promise<void> {
-  const temp = path.join(path.dirname(output), `.${path.basename(output)}.${randomBytes(8).toString('hex')}.tmp`);
+  // A short name of its own, whatever the output's length (any name the file system takes for the output works).
+  const temp = path.join(path.dirname(output), `.snfc-${randomBytes(8).toString('hex')}.tmp`);
   pendingTempPaths.add(temp);
+  let created = false;
   try {
     await fs.writeFile(temp, bytes, { flag: 'wx' });
+    created = true;
     await fs.rename(temp, output);
   } catch (error) {
-    // EEXIST: the name was someone else's (a planted file or link), not ours to remove.
-    if ((error as NodeJS.ErrnoException).code !== 'EEXIST') await fs.rm(temp, { force: true }).catch(() => undefined);
+    // Only a temp file this call made is removed: with EEXIST the name was someone else's (a planted file or link).
+    if (created || (error as NodeJS.ErrnoException).code !== 'EEXIST') await fs.rm(temp, { force: true }).catch(() => undefined);
     throw outputError(`cannot write '${output}': ${reason(error, 'write failed')}`);
   } finally {
     pendingTempPaths.delete(temp);

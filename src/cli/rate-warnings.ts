@@ -3,7 +3,7 @@
  * off the `--bpp` target, or on it with a network too starved of bits to hold
  * the image. Shared so that both say the same thing.
  */
-import { defaultResidualShare } from '../encoder/architecture.js';
+import { defaultResidualShare, MAX_BPP } from '../encoder/architecture.js';
 import { formatPsnr } from '../metrics/psnr.js';
 
 /** The warning for a file whose size missed `--bpp` by more than the tolerance. */
@@ -13,14 +13,12 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
   const how = ratio >= 2 ? `${ratio < 100 ? ratio.toFixed(1) : ratio.toExponential(1)} times` : `${(100 * Math.abs(ratio - 1)).toFixed(0)} % ${bpp > targetBpp ? 'above' : 'below'}`;
   const off = `${bpp.toFixed(3)} bpp, ${how} the ${targetBpp} bpp asked`;
   if (bpp <= targetBpp) return `snfc: warning: the file is ${off}: the quantization search could not get closer; try another --width or --depth`;
-  // The largest --bpp is MAX_BPP: past it, asking for more cannot help.
+  // Past the largest --bpp, asking for more cannot help.
   return bpp > MAX_BPP
     ? `snfc: warning: the file is ${off}: even its smallest network and header need more than any --bpp gives an image this small`
     : `snfc: warning: the file is ${off}: even at its coarsest quantization it needs more at this image size; ask for a higher --bpp`;
 }
 
-/** The largest --bpp the CLI takes. */
-const MAX_BPP = 64;
 
 /**
  * Coded bits per weight below which the rate control starved the network: most of its weights round to

@@ -266,6 +266,10 @@ export const QAT_LR_FRACTION = 0.1;
 export const QAT_TIME_FRACTION = 0.12;
 /** Default target rate when no architecture is given. */
 export const DEFAULT_BPP = 1;
+/** The largest target rate an image encode takes (`--bpp`, `bpp`): above it a network costs more than raw 8-bit RGB. */
+export const MAX_BPP = 64;
+/** Most tiles a side (`--tiles`, `tiles`). */
+export const MAX_TILES_A_SIDE = 64;
 
 /**
  * Pixels per tile that `autoTiles` aims for: 192 × 128, a quarter of a

@@ -14,7 +14,7 @@ import {
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../format/index.js';
 import {
-  architectureForRate, autoTiles, batchRowsFor, bitsPerParamForDetail, DEFAULT_BPP, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, defaultPasses, defaultAlpha,
+  architectureForRate, autoTiles, batchRowsFor, bitsPerParamForDetail, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, DEFAULT_DEPTH, defaultFourier, defaultLearningRate, DEFAULT_OMEGA, defaultPasses, defaultAlpha,
   DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE,
   QAT_STEP_FRACTION,
 } from './architecture.js';
@@ -132,9 +132,7 @@ export interface ImageEncodeOptions extends FitSettings {
 }
 
 /** The image encoder's number options and their ranges (`--bpp` as the CLI takes it). */
-const IMAGE_NUMBER_OPTIONS = { ...NUMBER_OPTIONS, bpp: { min: 0, max: 64, above: true } };
-/** Most tiles a side (`--tiles` takes the same). */
-export const MAX_TILES_A_SIDE = 64;
+const IMAGE_NUMBER_OPTIONS = { ...NUMBER_OPTIONS, bpp: { min: 0, max: MAX_BPP, above: true }, fitMargin: { min: 0, max: 32768, integer: true } };
 
 /** Every name of ImageEncodeOptions (the type makes this list whole): what `encodeImage` accepts. */
 const IMAGE_OPTION_NAMES: Readonly<Record<keyof ImageEncodeOptions, true>> = {
@@ -380,6 +378,9 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   checkOptionNames(options, IMAGE_OPTION_NAMES, 'image');
   checkRaster(image);
   checkNumberOptions(options, IMAGE_NUMBER_OPTIONS);
+  if (options.photoMetadata !== undefined && (options.photoMetadata === null || typeof options.photoMetadata !== 'object')) {
+    throw new EncodeOptionsError(`photoMetadata must be the blobs to keep, { exif, icc, xmp } of Uint8Arrays; got ${String(options.photoMetadata)}`);
+  }
   if (options.tiles !== undefined) {
     const { columns, rows } = options.tiles;
     if (![columns, rows].every((n) => Number.isInteger(n) && n >= 1 && n <= MAX_TILES_A_SIDE)) {

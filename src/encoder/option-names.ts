@@ -11,7 +11,13 @@ const OPTION_FOR_FLAG: Readonly<Record<string, string>> = {
   'keep-metadata': 'photoMetadata',
 };
 
-const camelCase = (name: string): string => name.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase());
+/** `keep-metadata` → `keepMetadata`: how yargs (and this check) turn a dashed flag into an option name. */
+export function camelCase(name: string): string {
+  return name.replace(/-+([^-])/g, (_, c: string) => c.toUpperCase());
+}
+
+/** What the option meant takes, where a flag's name and its option differ in kind (a switch against data). */
+const TAKES: Readonly<Record<string, string>> = { photoMetadata: ' (the blobs to keep, { exif, icc, xmp })' };
 
 /**
  * Refuses an option the encoder does not know (a misspelling, or a CLI flag's
@@ -25,6 +31,6 @@ export function checkOptionNames(options: object, known: Readonly<Record<string,
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined || Object.hasOwn(known, name)) continue;
     const meant = [OPTION_FOR_FLAG[name], camelCase(name)].find((candidate) => candidate !== undefined && candidate !== name && Object.hasOwn(known, candidate));
-    throw new EncodeOptionsError(`${signal} encoding has no option '${name}'${meant === undefined ? '' : `; did you mean '${meant}'?`}`);
+    throw new EncodeOptionsError(`${signal} encoding has no option '${name}'${meant === undefined ? '' : `; did you mean '${meant}'${TAKES[meant] ?? ''}?`}`);
   }
 }

@@ -3,7 +3,8 @@ import type { Raster } from '../raster.js';
 
 /**
  * Range checks of the encoders' numeric options, for library callers (the
- * CLI checks its flags first, with the same ranges): a value out of range
+ * CLI checks its flags first, within these ranges, some narrower: --width to
+ * 1024, --depth to 32): a value out of range
  * is refused before any work, naming the option, where it would otherwise
  * run a fit and fail late (bpp Infinity), or be taken silently as something
  * else (steps −1 as 0, seed 1.5 as given).

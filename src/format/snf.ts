@@ -213,7 +213,7 @@ export function readSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfFile
 function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; payload: Uint8Array } {
   if (!(bytes instanceof Uint8Array)) {
     const given: unknown = bytes;
-    const hint = given instanceof ArrayBuffer || ArrayBuffer.isView(given) ? ` (a ${(given as object).constructor.name}: wrap it as new Uint8Array(…))` : '';
+    const hint = given instanceof ArrayBuffer || ArrayBuffer.isView(given) ? ` (a ${(given as object).constructor.name}: pass ${given instanceof ArrayBuffer ? 'new Uint8Array(x)' : 'new Uint8Array(x.buffer, x.byteOffset, x.byteLength)'})` : '';
     fail('INVALID_ARGUMENT', `Expected a Uint8Array for bytes but received ${describe(bytes)}${hint}`);
   }
   // §2.1 magic. A short prefix of the magic is a truncated file, anything else is not an .snf file.

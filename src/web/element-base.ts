@@ -25,3 +25,17 @@ export function reflectAttributes(element: typeof ElementBase, names: readonly s
     });
   }
 }
+
+/**
+ * Takes over values set on an element before its class was defined (a page or framework that sets `el.src` before
+ * the module runs): they sit on the element itself, hiding the class's property, so they are removed and set again
+ * through it. Call it as the element connects.
+ */
+export function upgradeProperties(element: HTMLElement, names: readonly string[]): void {
+  for (const name of names) {
+    if (!Object.hasOwn(element, name)) continue;
+    const value: unknown = (element as unknown as Record<string, unknown>)[name];
+    delete (element as unknown as Record<string, unknown>)[name];
+    (element as unknown as Record<string, unknown>)[name] = value;
+  }
+}

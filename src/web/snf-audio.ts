@@ -1,4 +1,4 @@
-import { ElementBase, reflectAttributes } from './element-base.js';
+import { ElementBase, reflectAttributes, upgradeProperties } from './element-base.js';
 import { decodeAudio } from '../decoder/index.js';
 import { fileErrorMessage, fireError, loadBytes } from './load-bytes.js';
 import { wavBytes } from './wav.js';
@@ -43,6 +43,7 @@ export class SnfAudioElement extends ElementBase {
   }
 
   connectedCallback(): void {
+    upgradeProperties(this, ['src']);
     this.#passThrough();
     void this.#load();
   }
@@ -67,16 +68,14 @@ export class SnfAudioElement extends ElementBase {
     this.#loading = loading;
     this.complete = false;
     this.error = undefined;
-    // Nothing of the clip before stays: its figures, and (with src removed) its sound.
+    // Nothing of the clip before stays, whether the new one loads, fails or there is none: its figures and its sound.
     this.sampleRate = this.channelCount = this.length = this.startupMs = 0;
+    this.audio.removeAttribute('src');
+    this.audio.load();
+    if (this.#url) URL.revokeObjectURL(this.#url);
+    this.#url = undefined;
     const src = this.getAttribute('src');
-    if (!src) {
-      this.audio.removeAttribute('src');
-      this.audio.load();
-      if (this.#url) URL.revokeObjectURL(this.#url);
-      this.#url = undefined;
-      return;
-    }
+    if (!src) return;
     const started = performance.now();
     try {
       const bytes = await loadBytes('snf-audio', src, loading.signal);
@@ -87,7 +86,6 @@ export class SnfAudioElement extends ElementBase {
         this.audio.addEventListener('loadedmetadata', () => resolve(), { once: true });
         this.audio.addEventListener('error', () => reject(new Error(`snf-audio: the browser cannot play the decoded ${src}`)), { once: true });
       });
-      if (this.#url) URL.revokeObjectURL(this.#url);
       this.#url = url;
       this.audio.src = url;
       await playable;

@@ -1,4 +1,4 @@
-import { ElementBase, reflectAttributes } from './element-base.js';
+import { ElementBase, reflectAttributes, upgradeProperties } from './element-base.js';
 import { readSnf, isImageFile, type ImageSnfFile } from '../format/index.js';
 import { fileErrorMessage, fireError, loadBytes } from './load-bytes.js';
 import type { RgbaPixels } from './rgba.js';
@@ -73,6 +73,7 @@ export class SnfImageElement extends ElementBase {
   }
 
   connectedCallback(): void {
+    upgradeProperties(this, SnfImageElement.observedAttributes);
     this.#resize = new ResizeObserver((entries) => this.#measured(entries[entries.length - 1]!));
     try {
       this.#resize.observe(this, { box: 'device-pixel-content-box' });
