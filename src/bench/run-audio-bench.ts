@@ -123,11 +123,13 @@ async function measure(clip: AudioClip, codec: AudioCodecName, kbps: number, opt
 /** Runs (or resumes) the audio bench and writes its reports; returns the entries of this run. */
 export async function runAudioBench(options: AudioBenchOptions): Promise<{ entries: AudioBenchEntry[]; measured: number; skipped: number; files: Record<string, string> }> {
   const files = await audioInputs(options.inputs);
+  // The form a clip's path takes in the entries' keys: relative to the working folder, with '/'.
+  const keyPath = (file: string): string => path.relative(process.cwd(), file).split(path.sep).join('/');
   // Every clip is read before any work: a bad last clip would otherwise end a long run when its turn came.
   const clips = new Map<string, AudioClip>();
   for (const file of files) {
     try {
-      clips.set(path.relative(process.cwd(), file).split(path.sep).join('/'), readWav(new Uint8Array(await fs.readFile(file))));
+      clips.set(keyPath(file), readWav(new Uint8Array(await fs.readFile(file))));
     } catch (error) {
       throw inputError(`cannot bench '${file}': ${error instanceof WavError ? error.message : (error as Error).message}`);
     }
@@ -149,7 +151,7 @@ export async function runAudioBench(options: AudioBenchOptions): Promise<{ entri
   const byKey = new Map(stored.map((entry) => [entry.key, entry]));
   const tasks = files.flatMap((file) => codecs.flatMap((codec) => kbpsList.map((kbps) => {
     const settings = settingsFor(codec, options);
-    const rel = path.relative(process.cwd(), file).split(path.sep).join('/');
+    const rel = keyPath(file);
     return { file: rel, codec, kbps, settings, key: JSON.stringify([rel, codec, kbps, settings]) };
   })));
   const entries: AudioBenchEntry[] = [];

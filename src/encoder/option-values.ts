@@ -1,4 +1,5 @@
 import { EncodeOptionsError } from './options-error.js';
+import { DEFAULT_LIMITS } from '../format/constants.js';
 import type { Raster } from '../raster.js';
 
 /**
@@ -21,8 +22,8 @@ interface Range {
 
 /** Encode options that are numbers, each with its range (both encoders; a signal's own are added by it). */
 export const NUMBER_OPTIONS: Readonly<Record<string, Range>> = {
-  width: { min: 1, max: 4096, integer: true },
-  depth: { min: 1, max: 64, integer: true },
+  width: { min: 1, max: DEFAULT_LIMITS.maxUnits, integer: true },
+  depth: { min: 1, max: DEFAULT_LIMITS.maxDepth, integer: true },
   bits: { min: 2, max: 16, integer: true },
   steps: { min: 0, max: 1_000_000, integer: true },
   qatSteps: { min: 0, max: 1_000_000, integer: true },
