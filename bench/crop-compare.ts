@@ -14,7 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import sharp, { type OverlayOptions } from 'sharp';
 import { decodeImage } from '../src/decoder/index.js';
-import { highestQualityWithin } from '../src/bench/codecs.js';
+import { highestQualityWithin } from '../src/rate-distortion/codecs.js';
 import { psnr } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
 

@@ -20,8 +20,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
-import { tileRegions } from '../src/encoder/encode-image.js';
-import { regionDetail, type DetailMeasure } from '../src/encoder/tile-widths.js';
+import { tileRegions } from '../src/encoder/image/encode-image.js';
+import { regionDetail, type DetailMeasure } from '../src/encoder/image/tile-widths.js';
 import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
 import type { Raster } from '../src/raster.js';
 

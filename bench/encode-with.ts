@@ -5,7 +5,7 @@
  *   npm run build && node dist/bench/encode-with.js photo.png BPP '{"contrastWeighting":{"strength":0.5,"radius":3}}' out.snf
  */
 import { writeFileSync } from 'node:fs';
-import { encodeImage, type ImageEncodeOptions } from '../src/encoder/encode-image.js';
+import { encodeImage, type ImageEncodeOptions } from '../src/encoder/image/encode-image.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { msSsim } from '../src/metrics/ms-ssim.js';

@@ -18,8 +18,8 @@ const batches = Math.ceil(count / 1536);
 async function engineOf(dist) {
   const load = (file) => import(pathToFileURL(path.join(path.resolve(dist), 'src', file)).href);
   (await load('node/relaxed-simd.js')).enableRelaxedSimd();
-  const { wasmEngineFactory } = await load('encoder/wasm-engine.js');
-  const { initializeWeightScaled } = await load('encoder/ws-init.js');
+  const { wasmEngineFactory } = await load('encoder/network/wasm-engine.js');
+  const { initializeWeightScaled } = await load('encoder/network/ws-init.js');
   return wasmEngineFactory({ threads: 1 })({ arch, params: initializeWeightScaled(arch, 1, 1), coords, targets, batchRows: 1536 });
 }
 

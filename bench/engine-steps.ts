@@ -11,9 +11,9 @@
  * that its losses stay finite.
  */
 import { availableParallelism, cpus } from 'node:os';
-import type { Engine, EngineSetup } from '../src/encoder/engine.js';
-import { resolveEngine } from '../src/encoder/engines.js';
-import { initializeWeightScaled } from '../src/encoder/ws-init.js';
+import type { Engine, EngineSetup } from '../src/encoder/network/engine.js';
+import { resolveEngine } from '../src/encoder/network/engines.js';
+import { initializeWeightScaled } from '../src/encoder/network/ws-init.js';
 import type { SirenArch } from '../src/kernels/arch.js';
 
 const TILE_PIXELS = 192 * 128;

@@ -23,7 +23,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../src/decoder/index.js';
-import { highestQualityWithin } from '../src/bench/codecs.js';
+import { highestQualityWithin } from '../src/rate-distortion/codecs.js';
 import { msSsim } from '../src/metrics/ms-ssim.js';
 import { psnr, psnrFromMse } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';

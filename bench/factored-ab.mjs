@@ -11,8 +11,8 @@ const width = Number(widthArg);
 const bursts = Number(burstsArg);
 const load = (file) => import(pathToFileURL(path.join(path.resolve(dist), 'src', file)).href);
 (await load('node/relaxed-simd.js')).enableRelaxedSimd();
-const { wasmEngineFactory } = await load('encoder/wasm-engine.js');
-const { initializeWeightScaled } = await load('encoder/ws-init.js');
+const { wasmEngineFactory } = await load('encoder/network/wasm-engine.js');
+const { initializeWeightScaled } = await load('encoder/network/ws-init.js');
 const { encodeCoordinates, inputAxes } = await load('kernels/input-encoding.js');
 
 const [columns, rows, levels] = [196, 132, 6];

@@ -2,7 +2,7 @@
  * Which restoration filter (spec §3.10, §4.6) to fit (docs/studies.md, "A
  * restoration filter"): takes .snf files written without one and their
  * sources, renders each file's field, and fits filters of several shapes
- * with the encoder's own fit (src/encoder/filter-fit.ts), printing the PSNR
+ * with the encoder's own fit (src/encoder/image/filter-fit.ts), printing the PSNR
  * each gains on the decoded samples, the bytes it adds, the gain net of
  * what those bytes would buy in the networks (2.85 dB per doubling of the
  * rate) and the MS-SSIM. The gain is in-sample, as in the encoder, which
@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import os from 'node:os';
-import { FILTER_SHAPES, filterBytes, fitFilter, type FilterShape } from '../src/encoder/filter-fit.js';
+import { FILTER_SHAPES, filterBytes, fitFilter, type FilterShape } from '../src/encoder/image/filter-fit.js';
 import { decodeField } from '../src/decoder/index.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';

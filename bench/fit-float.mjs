@@ -4,9 +4,9 @@
 // e.g. kodim07 scaled to 192x128, the 1 bpp network `snfc encode` picks (width 33, Fourier 6, lr 0.002):
 //   node bench/fit-float.mjs k07.png 6 3237 1000 1 0.002
 import sharp from 'sharp';
-import { createWasmEngine } from '../dist/src/encoder/wasm-engine.js';
-import { fit } from '../dist/src/encoder/trainer.js';
-import { initializeWeightScaled } from '../dist/src/encoder/ws-init.js';
+import { createWasmEngine } from '../dist/src/encoder/network/wasm-engine.js';
+import { fit } from '../dist/src/encoder/network/trainer.js';
+import { initializeWeightScaled } from '../dist/src/encoder/network/ws-init.js';
 import { parameterCount } from '../dist/src/kernels/arch.js';
 import { encodeCoordinates, encodedInputs } from '../dist/src/kernels/input-encoding.js';
 import { regionGrid, normalizeSample } from '../dist/src/kernels/render.js';

@@ -1,6 +1,6 @@
 // node bench/fourier-tile.mjs: smooth 192x128 native tiles, one network, the plan's width for each Fourier level at one rate.
 import sharp from 'sharp';
-const { encodeImage } = await import('../dist/src/encoder/encode-image.js');
+const { encodeImage } = await import('../dist/src/encoder/image/encode-image.js');
 const tiles = JSON.parse(process.argv[2]); // [[id,left,top],...]
 const rates = process.argv[3].split(',').map(Number);
 const levels = process.argv[4].split(',').map(Number);

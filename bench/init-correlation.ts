@@ -10,8 +10,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { readSnf, networkParams } from '../src/format/index.js';
-import { initializeWeightScaled } from '../src/encoder/ws-init.js';
-import { defaultAlpha } from '../src/encoder/architecture.js';
+import { initializeWeightScaled } from '../src/encoder/network/ws-init.js';
+import { defaultAlpha } from '../src/encoder/network/network-defaults.js';
 import { layerShapes } from '../src/kernels/arch.js';
 
 const input = process.argv[2];

@@ -3,7 +3,7 @@
 // The tile by default: kodim07's widest tile at 1 bpp (width 56, tile (2,1) of the 4x4 grid, at x 384, y 128), traced every 250 passes;
 // TILE_JSON overrides any of {"image":"kodim07","left":384,"top":128,"width":56,"every":250}.
 import sharp from 'sharp';
-import { encodeImage } from '../dist/src/encoder/encode-image.js';
+import { encodeImage } from '../dist/src/encoder/image/encode-image.js';
 const tile = { image: 'kodim07', left: 384, top: 128, width: 56, every: 250, ...JSON.parse(process.argv[3] ?? '{}') };
 const { data, info } = await sharp(`../shared/data/kodak/${tile.image}.png`).extract({ left: tile.left, top: tile.top, width: 192, height: 128 }).raw().toBuffer({ resolveWithObject: true });
 const image = { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data) };

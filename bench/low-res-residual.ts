@@ -14,7 +14,7 @@ import { decodeField } from '../src/decoder/index.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { msSsim } from '../src/metrics/ms-ssim.js';
-import { fitFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/filter-fit.js';
+import { fitFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/image/filter-fit.js';
 import type { Raster } from '../src/raster.js';
 import { netOfBytes, readRgb } from './rgb-source.js';
 

@@ -8,7 +8,7 @@
 // the default now writes those files byte for byte: check one.
 import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { writeOutputAtomically } from '../dist/src/cli/files.js';
+import { writeOutputAtomically } from '../dist/src/node/files.js';
 
 const fail = (message) => {
   console.error(`merge-results: ${message}`);

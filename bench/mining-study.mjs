@@ -15,11 +15,11 @@ import sharp from 'sharp';
 const dist = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'src');
 const load = (f) => import(pathToFileURL(path.join(dist, f)).href);
 (await load('node/relaxed-simd.js')).enableRelaxedSimd();
-const { wasmEngineFactory } = await load('encoder/wasm-engine.js');
-const { initializeWeightScaled } = await load('encoder/ws-init.js');
+const { wasmEngineFactory } = await load('encoder/network/wasm-engine.js');
+const { initializeWeightScaled } = await load('encoder/network/ws-init.js');
 const { encodeCoordinates } = await load('kernels/input-encoding.js');
 const { forwardScalar } = await load('kernels/forward.js');
-const { learningRateAt } = await load('encoder/trainer.js');
+const { learningRateAt } = await load('encoder/network/trainer.js');
 
 const [image, X, Y, armSpec, widthArg = '24'] = process.argv.slice(2);
 const W = 192, H = 128, width = Number(widthArg);

@@ -1,7 +1,7 @@
 // node bench/quant-gap.mjs [images] [rates]: how much PSNR quantization costs, and what the fine-tuning gives back: a 192×128 native crop (one network) at a target rate,
 // against the same network width at 16 bits (about the float fit), and without fine-tuning.
 import sharp from 'sharp';
-import { encodeImage } from '../dist/src/encoder/encode-image.js'; // run from the repository root after npm run build
+import { encodeImage } from '../dist/src/encoder/image/encode-image.js'; // run from the repository root after npm run build
 const images = (process.argv[2] ?? '07,03,13,20').split(',');
 const rates = (process.argv[3] ?? '0.5,1').split(',').map(Number);
 for (const id of images) {

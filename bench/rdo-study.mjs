@@ -3,7 +3,7 @@
 // The fit does not depend on the rounding, so each row differs only in the quantization. Prints JSON lines.
 // The option it sets (rdo) exists at commit c8f8f9d only: it gave nothing and was removed (docs/studies.md).
 import sharp from 'sharp';
-import { encodeImage } from '../dist/src/encoder/encode-image.js'; // run from the repository root after npm run build
+import { encodeImage } from '../dist/src/encoder/image/encode-image.js'; // run from the repository root after npm run build
 const images = (process.argv[2] ?? '07,03,13,20').split(',');
 const rates = (process.argv[3] ?? '0.5,1').split(',').map(Number);
 const strengths = (process.argv[4] ?? '0,0.06,0.116,0.2,0.35').split(',').map(Number);

@@ -2,7 +2,7 @@
  * A network-only .snf plus a DCT residual (spec §4.7) that fills it up to a
  * size (docs/studies.md, "A DCT residual for the mid frequencies"): the
  * file's field is rendered and filtered as the decoder does, the encoder's
- * residual fit (src/encoder/residual-fit.ts) spends the bytes left, and the
+ * residual fit (src/encoder/residual/residual-fit.ts) spends the bytes left, and the
  * rewritten file is decoded by the decoder and measured (PSNR, MS-SSIM).
  * Compare with a file encoded at the full size: the residual pays where the
  * pair is ahead.
@@ -17,7 +17,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter } from '../src/kernels/post-filter.js';
-import { fitResidual, RESIDUAL_SHAPES, type ResidualShape } from '../src/encoder/residual-fit.js';
+import { fitResidual, RESIDUAL_SHAPES, type ResidualShape } from '../src/encoder/residual/residual-fit.js';
 import { readSnf, writeSnf, isImageFile } from '../src/format/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { msSsim } from '../src/metrics/ms-ssim.js';

@@ -12,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { decodeImage } from '../src/decoder/index.js';
-import { regionDetail } from '../src/encoder/tile-widths.js';
+import { regionDetail } from '../src/encoder/image/tile-widths.js';
 import { readSnf, writeSnf, isImageFile } from '../src/format/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { msSsim } from '../src/metrics/ms-ssim.js';

@@ -16,8 +16,8 @@ import sharp from 'sharp';
 import type { Raster } from '../src/raster.js';
 import { seamRatio } from '../src/metrics/seams.js';
 import { readRgb } from './rgb-source.js';
-import { DEFAULT_OVERLAP } from '../src/encoder/architecture.js';
-import { tileEdges, type TileEdgeMode } from '../src/encoder/tile-edges.js';
+import { DEFAULT_OVERLAP } from '../src/encoder/image/image-defaults.js';
+import { tileEdges, type TileEdgeMode } from '../src/encoder/image/tile-edges.js';
 
 function option(name: string, fallback: string): string {
   const index = process.argv.indexOf(`--${name}`);

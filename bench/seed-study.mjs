@@ -10,7 +10,7 @@ const study = Object.fromEntries(
     .filter(([name]) => name.startsWith('SNFC_STUDY_'))
     .map(([name, value]) => [name.slice('SNFC_STUDY_'.length).toLowerCase(), Number(value)]),
 );
-const { encodeImage } = await import('../dist/src/encoder/encode-image.js');
+const { encodeImage } = await import('../dist/src/encoder/image/encode-image.js');
 for (const id of images) {
   const { data, info } = await sharp(`../shared/data/kodak/kodim${id}.png`).extract({ left: 288, top: 192, width: 192, height: 128 }).raw().toBuffer({ resolveWithObject: true });
   const image = { width: info.width, height: info.height, channels: info.channels, data: new Uint8Array(data) };

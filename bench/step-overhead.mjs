@@ -5,8 +5,8 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 
 const dist = path.resolve(process.argv[2] ?? 'dist');
-const { wasmEngineFactory } = await import(pathToFileURL(path.join(dist, 'src/encoder/wasm-engine.js')).href);
-const { initializeWeightScaled } = await import(pathToFileURL(path.join(dist, 'src/encoder/ws-init.js')).href);
+const { wasmEngineFactory } = await import(pathToFileURL(path.join(dist, 'src/encoder/network/wasm-engine.js')).href);
+const { initializeWeightScaled } = await import(pathToFileURL(path.join(dist, 'src/encoder/network/ws-init.js')).href);
 const arch = { inputs: 2, outputs: 3, width: 8, depth: 2, omega: 30 };
 const count = 2048;
 const coords = Float32Array.from({ length: count * 2 }, (_, i) => Math.sin(i));

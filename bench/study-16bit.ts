@@ -21,7 +21,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { decodeImage } from '../src/decoder/index.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
 import type { Raster } from '../src/raster.js';
 
 function flag(name: string, fallback: string): string {

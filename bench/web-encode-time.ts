@@ -13,7 +13,7 @@ import { cpus, loadavg } from 'node:os';
 import { parseArgs } from 'node:util';
 import sharp from 'sharp';
 import { decodeImage } from '../src/decoder/index.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
 import { readSnf } from '../src/format/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';

@@ -18,9 +18,9 @@ import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, writeF
 import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { engineByName, ENGINE_NAMES } from '../src/encoder/engines.js';
-import { SCHEDULES, type Schedule } from '../src/encoder/trainer.js';
-import { fitLearningCurve, wsPlot, wsTable, type WsRun } from '../src/bench/ws-study.js';
+import { engineByName, ENGINE_NAMES } from '../src/encoder/network/engines.js';
+import { SCHEDULES, type Schedule } from '../src/encoder/network/trainer.js';
+import { fitLearningCurve, wsPlot, wsTable, type WsRun } from '../src/rate-distortion/ws-study.js';
 import type { Raster } from '../src/raster.js';
 
 function flag(name: string, fallback: string): string {

@@ -60,9 +60,9 @@ try {
     entryPoints: {
       main: join(dist, 'cli', 'main.js'),
       'grid-worker': join(dist, 'cli', 'grid-worker.js'),
-      'wasm-worker': join(dist, 'encoder', 'wasm-worker.js'),
-      'network-worker': join(dist, 'encoder', 'network-worker.js'),
-      'residual-worker': join(dist, 'encoder', 'residual-worker.js'),
+      'wasm-worker': join(dist, 'encoder', 'network', 'wasm-worker.js'),
+      'network-worker': join(dist, 'encoder', 'network', 'network-worker.js'),
+      'residual-worker': join(dist, 'encoder', 'residual', 'residual-worker.js'),
       'pool-thread': join(dist, 'batch', 'pool-thread.js'),
     },
     outdir,

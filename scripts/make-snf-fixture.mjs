@@ -28,8 +28,8 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import sharp from 'sharp';
 import { decodeField, decodeImage } from '../dist/src/decoder/index.js';
 import { readSnf, writeSnf } from '../dist/src/format/index.js';
-import { fitFilter } from '../dist/src/encoder/filter-fit.js';
-import { fitResidual, RESIDUAL_SHAPES } from '../dist/src/encoder/residual-fit.js';
+import { fitFilter } from '../dist/src/encoder/image/filter-fit.js';
+import { fitResidual, RESIDUAL_SHAPES } from '../dist/src/encoder/residual/residual-fit.js';
 import { applyRestorationFilter } from '../dist/src/kernels/post-filter.js';
 
 const fixtures = [

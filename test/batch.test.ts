@@ -155,6 +155,22 @@ describe('snfc batch on this machine', () => {
     assert.equal(lines.get('4')!.enoughBpp, undefined);
   });
 
+  it('passes on what reading an input changed, as snfc encode does: a line after the file, a list in the manifest', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'frames'), ['0.png', '1.png']);
+    mkdirSync(path.join(dir, 'in'));
+    const frames = ['0.png', '1.png'].map((name) => readFileSync(path.join(dir, 'frames', name)));
+    await sharp(frames, { join: { animated: true } }).gif().toFile(path.join(dir, 'in', 'anim.gif'));
+    const run = snfc(['batch', 'in', '--out', 'out', ...ENCODE], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    assert.match(run.stderr, /anim\.snf: [^\n]*\nsnfc: notice: 'in\/anim\.gif' is animated \(2 frames\): encoding its first frame only\n/);
+    assert.deepEqual(latest(path.join(dir, 'out')).get('anim.snf')?.notices, ["'in/anim.gif' is animated (2 frames): encoding its first frame only"]);
+    await assertDecodable(path.join(dir, 'out', 'anim.snf'));
+    const quiet = snfc(['batch', 'in', '--out', 'out2', '--quiet', ...ENCODE], { cwd: dir });
+    assert.equal(quiet.status, 0, quiet.stderr);
+    assert.doesNotMatch(quiet.stderr, /notice/);
+  });
+
   it('reports a bad file in the middle, encodes the others, and exits 3', async () => {
     const dir = tempDir();
     await crops(path.join(dir, 'in'), ['a.png', 'c.png']);

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { bdPsnr, bdRate, paretoFront, Pchip, type RdPoint } from '../src/bench/bd-rate.js';
+import { bdPsnr, bdRate, paretoFront, Pchip, type RdPoint } from '../src/rate-distortion/bd-rate.js';
 
 const curve = (bpps: number[], psnrs: number[]): RdPoint[] => bpps.map((bpp, i) => ({ bpp, psnr: psnrs[i]! }));
 

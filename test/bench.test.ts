@@ -4,14 +4,14 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import type { CodecName } from '../src/bench/codecs.js';
-import { runBench, type BenchEntry, type BenchOptions } from '../src/bench/run-bench.js';
+import type { CodecName } from '../src/rate-distortion/codecs.js';
+import { runBench, type BenchEntry, type BenchOptions } from '../src/rate-distortion/run-bench.js';
 import { syntheticImage } from './helpers/synthetic.js';
 
 /** snf runs only when the encoder and decoder load in this checkout (they are built in parallel). */
 async function snfLoads(): Promise<boolean> {
   try {
-    await Promise.all([import('../src/encoder/encode-image.js'), import('../src/decoder/index.js')]);
+    await Promise.all([import('../src/encoder/image/encode-image.js'), import('../src/decoder/index.js')]);
     return true;
   } catch {
     return false;

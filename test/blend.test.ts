@@ -13,8 +13,8 @@ import {
   extendRegion, gridRegions, inspectSnf, maxOverlap, readSnf, SnfFormatError, writeSnf, type ImageHeader, type SnfHeader,
 } from '../src/format/index.js';
 import { decodeImage } from '../src/decoder/index.js';
-import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js';
-import { engineByName } from '../src/encoder/engines.js';
+import { encodeImage, EncodeOptionsError } from '../src/encoder/image/encode-image.js';
+import { engineByName } from '../src/encoder/network/engines.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { appendixArch, appendixTensors, grayHeader } from './helpers/appendix.js';
 import { codeOf, withHeader } from './helpers/snf-bytes.js';

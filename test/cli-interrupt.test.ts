@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { copyFileSync, existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, it } from 'node:test';
-import { removePendingTempPaths, withTempFolder } from '../src/cli/files.js';
+import { removePendingTempPaths, withTempFolder } from '../src/node/files.js';
 import { FIXTURES, ROOT, tempDir } from './helpers/cli.js';
 
 interface Interrupted {

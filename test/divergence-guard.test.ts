@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { Engine } from '../src/encoder/engine.js';
-import { fit, MAX_RECOVERIES } from '../src/encoder/trainer.js';
+import type { Engine } from '../src/encoder/network/engine.js';
+import { fit, MAX_RECOVERIES } from '../src/encoder/network/trainer.js';
 
 /**
  * A one-parameter engine that fits well until its parameter reaches 5, where

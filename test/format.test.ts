@@ -14,7 +14,7 @@ import { deflateBomb } from './helpers/deflate-bomb.js';
 import { assemble, codeOf, headerOf, packr, split, withHeader, type Json } from './helpers/snf-bytes.js';
 import { gridEdge, gridRegions } from '../src/format/tiling.js';
 import { codeOfStep, gridStepAtLeast, stepOfCode, STEP_MANTISSAS } from '../src/format/step-grid.js';
-import { tileRegions } from '../src/encoder/encode-image.js';
+import { tileRegions } from '../src/encoder/image/encode-image.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { mulberry32 as prng } from './helpers/prng.js';
 

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
-import { encodeImage, EncodeOptionsError } from '../src/encoder/encode-image.js';
+import { encodeImage, EncodeOptionsError } from '../src/encoder/image/encode-image.js';
 import { SnfFormatError, writeSnf } from '../src/format/index.js';
 import { syntheticImage } from './helpers/synthetic.js';
 import { forwardScalar } from '../src/kernels/forward.js';

@@ -4,7 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { runBench, type BenchEntry } from '../src/bench/run-bench.js';
+import { runBench, type BenchEntry } from '../src/rate-distortion/run-bench.js';
 import { formatPsnr, meanSquaredError, psnr, PSNR_REPORT_CAP, regionMeanSquaredError, reportPsnr } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
 import { snfc, tempDir } from './helpers/cli.js';

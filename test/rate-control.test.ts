@@ -1,15 +1,15 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
-import { encodeImage, fixedBitSteps } from '../src/encoder/encode-image.js';
-import { engineByName } from '../src/encoder/engines.js';
-import { quantizationAwareFineTune } from '../src/encoder/qat.js';
-import { quantizeWithSteps, roundToSteps, searchLambda, stepsForLambda } from '../src/encoder/rate-control.js';
-import { missFactor, ROUNDING_MISS_FACTOR } from '../src/encoder/rounding-check.js';
-import { runNetworkJob } from '../src/encoder/network-job.js';
-import { RefEngine } from '../src/encoder/ref-engine.js';
-import { tensorSensitivities } from '../src/encoder/sensitivity.js';
-import { fit } from '../src/encoder/trainer.js';
+import { encodeImage, fixedBitSteps } from '../src/encoder/image/encode-image.js';
+import { engineByName } from '../src/encoder/network/engines.js';
+import { quantizationAwareFineTune } from '../src/encoder/network/qat.js';
+import { quantizeWithSteps, roundToSteps, searchLambda, stepsForLambda } from '../src/encoder/network/rate-control.js';
+import { missFactor, ROUNDING_MISS_FACTOR } from '../src/encoder/network/rounding-check.js';
+import { runNetworkJob } from '../src/encoder/network/network-job.js';
+import { RefEngine } from '../src/encoder/network/ref-engine.js';
+import { tensorSensitivities } from '../src/encoder/network/sensitivity.js';
+import { fit } from '../src/encoder/network/trainer.js';
 import { syntheticImage, tinySetup } from './helpers/synthetic.js';
 
 test('searchLambda lands on the largest size not above the target', () => {

@@ -1,8 +1,8 @@
 /** The rate `snfc encode` and `snfc batch` suggest for a starved network, against the residual's share at that rate. */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare } from '../src/encoder/architecture.js';
-import { starvedNetwork } from '../src/cli/rate-warnings.js';
+import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare } from '../src/encoder/image/image-defaults.js';
+import { starvedNetwork } from '../src/node/rate-warnings.js';
 
 // A 64x64 image at 1 bpp (512 bytes): 1,000 weights at 1 bit each, 300 bytes of header and a residual of 87 bytes.
 const pixels = 64 * 64;

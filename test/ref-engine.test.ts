@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
-import { RefEngine } from '../src/encoder/ref-engine.js';
-import { fit } from '../src/encoder/trainer.js';
+import { RefEngine } from '../src/encoder/network/ref-engine.js';
+import { fit } from '../src/encoder/network/trainer.js';
 import { tinySetup } from './helpers/synthetic.js';
 
 const archs: SirenArch[] = [

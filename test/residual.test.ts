@@ -6,13 +6,13 @@ import {
   addResidual, coefficientSteps, dctBasis, MAX_RESIDUAL_COEFFICIENTS, residualPlanes, residualStepScales, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG,
   type ImageResidual,
 } from '../src/kernels/residual.js';
-import { fitResidual, fitResidualShapes, residualChoice, type ResidualChoice } from '../src/encoder/residual-fit.js';
-import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../src/encoder/residual-search.js';
-import { residualSearchOnThreads } from '../src/encoder/residual-threads.js';
-import { addResidualToFill } from '../src/encoder/residual-to-fill.js';
-import { optimizeResidual } from '../src/encoder/residual-rdo.js';
-import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP } from '../src/encoder/architecture.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
+import { fitResidual, fitResidualShapes, residualChoice, type ResidualChoice } from '../src/encoder/residual/residual-fit.js';
+import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../src/encoder/residual/residual-search.js';
+import { residualSearchOnThreads } from '../src/encoder/residual/residual-threads.js';
+import { addResidualToFill } from '../src/encoder/residual/residual-to-fill.js';
+import { optimizeResidual } from '../src/encoder/residual/residual-rdo.js';
+import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP } from '../src/encoder/image/image-defaults.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
 import { rasterFromField } from '../src/kernels/render.js';

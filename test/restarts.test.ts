@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { encodeImage } from '../src/encoder/encode-image.js';
-import { checkFitSettings, fixedBitSteps, MAX_RESTARTS, trainNetworks, type TrainingSet } from '../src/encoder/fit-networks.js';
-import { runNetworkJob } from '../src/encoder/network-job.js';
-import { quantizeWithSteps } from '../src/encoder/rate-control.js';
-import { wasmEngineFactory } from '../src/encoder/wasm-engine.js';
-import { initializeWeightScaled } from '../src/encoder/ws-init.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
+import { checkFitSettings, fixedBitSteps, MAX_RESTARTS, trainNetworks, type TrainingSet } from '../src/encoder/network/fit-networks.js';
+import { runNetworkJob } from '../src/encoder/network/network-job.js';
+import { quantizeWithSteps } from '../src/encoder/network/rate-control.js';
+import { wasmEngineFactory } from '../src/encoder/network/wasm-engine.js';
+import { initializeWeightScaled } from '../src/encoder/network/ws-init.js';
 import type { SirenArch } from '../src/kernels/arch.js';
 import { lcg } from './helpers/random-net.js';
 import { syntheticImage } from './helpers/synthetic.js';

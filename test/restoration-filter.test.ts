@@ -6,8 +6,8 @@ import {
   activityClasses, applyRestorationFilter, diamondTaps, DIRECTIONS, filterContextRows, filterFeatures, filterRows, pixelActivity, pixelDirections, pixelSets, tapsPerChannel,
   type FieldImage, type RestorationFilter,
 } from '../src/kernels/post-filter.js';
-import { filterBytes, filterShapeFor, fitFilter, placeholderFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/filter-fit.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
+import { filterBytes, filterShapeFor, fitFilter, placeholderFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/image/filter-fit.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import { readSnf, writeSnf, SnfFormatError, type SnfErrorCode } from '../src/format/index.js';

@@ -1,14 +1,14 @@
 /**
- * The tiles' inner edges (src/encoder/tile-edges.ts, spec §3.5's grid with
+ * The tiles' inner edges (src/encoder/image/tile-edges.ts, spec §3.5's grid with
  * cuts, format x.9): moved off the photo's own edges to a quieter band near
  * them, kept where they are on a photo with nothing there, and written so
  * that the decoder blends over the cells the encoder fitted.
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { tileEdges } from '../src/encoder/tile-edges.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
-import { engineByName } from '../src/encoder/engines.js';
+import { tileEdges } from '../src/encoder/image/tile-edges.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
+import { engineByName } from '../src/encoder/network/engines.js';
 import { EncodeOptionsError } from '../src/encoder/options-error.js';
 import { readSnf } from '../src/format/index.js';
 import { decodeImage } from '../src/decoder/index.js';

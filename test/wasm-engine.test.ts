@@ -1,18 +1,18 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import type { Engine, EngineSetup } from '../src/encoder/engine.js';
-import { createRefEngine, type RefEngine } from '../src/encoder/ref-engine.js';
-import { enableRelaxedSimd, resolveThreads, wasmEngineFactory, type WasmEngine } from '../src/encoder/wasm-engine.js';
+import type { Engine, EngineSetup } from '../src/encoder/network/engine.js';
+import { createRefEngine, type RefEngine } from '../src/encoder/network/ref-engine.js';
+import { enableRelaxedSimd, resolveThreads, wasmEngineFactory, type WasmEngine } from '../src/encoder/network/wasm-engine.js';
 import type { SirenArch } from '../src/kernels/arch.js';
 import { forwardScalar } from '../src/kernels/forward.js';
 import { detectFeatures } from '../src/kernels/wasm/load.js';
 import type { KernelVariant } from '../src/kernels/wasm/table.js';
 import { largestRelativeError, lcg, sirenParams } from './helpers/random-net.js';
 import { syntheticImage } from './helpers/synthetic.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
 import { encodeCoordinates, encodedInputs, inputAxes } from '../src/kernels/input-encoding.js';
-import { runNetworkJob } from '../src/encoder/network-job.js';
-import { PROGRESS_INTERVAL_MS, serveLaneRequest, type LaneReply } from '../src/encoder/network-lanes.js';
+import { runNetworkJob } from '../src/encoder/network/network-job.js';
+import { PROGRESS_INTERVAL_MS, serveLaneRequest, type LaneReply } from '../src/encoder/network/network-lanes.js';
 
 enableRelaxedSimd();
 const features = detectFeatures();

@@ -6,12 +6,12 @@ import { after, before, test } from 'node:test';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { decodeImage } from '../src/decoder/index.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
 import { readSnf, type ImageSnfFile } from '../src/format/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
 import { ENCODE_BUNDLE, pageRoutes, serveIsolated, WEB_BUNDLE, type IsolatedServer } from '../src/web-server/serve.js';
-import { enableRelaxedSimd } from '../src/encoder/wasm-engine.js';
+import { enableRelaxedSimd } from '../src/encoder/network/wasm-engine.js';
 import { resolveVariant } from '../src/kernels/wasm/load.js';
 import { launchChromium } from './helpers/browser.js';
 import { FIXTURES, ROOT } from './helpers/cli.js';
@@ -202,11 +202,11 @@ test('neither web bundle reaches a Node module; bundling the Node encoder fails 
     // What the built bundle holds: the sources esbuild took, none Node-only.
     const { inputs } = await buildWebBundle({ entry: path.join(ROOT, 'dist', 'src', entry, 'index.js'), outfile: path.join(scratch, `${entry}.js`) });
     assert.ok(inputs.some((input) => input.includes('kernels/wasm/load.js')), inputs.join());
-    const nodeOnly = inputs.filter((input) => /src\/(node|cli|batch|bench|io|photo|web-server)\/|wasm-engine\.js|wasm-worker\.js|encode-image\.js|node_modules\/(?!fflate\/)/.test(input));
+    const nodeOnly = inputs.filter((input) => /src\/(node|cli|batch|rate-distortion|io|photo|web-server)\/|wasm-engine\.js|wasm-worker\.js|encode-image\.js|node_modules\/(?!fflate\/)/.test(input));
     assert.deepEqual(nodeOnly, [], `${entry} bundles Node-only sources`);
   }
   await assert.rejects(
-    buildWebBundle({ entry: path.join(ROOT, 'dist', 'src', 'encoder', 'encode-image.js'), outfile: path.join(scratch, 'node.js') }),
+    buildWebBundle({ entry: path.join(ROOT, 'dist', 'src', 'encoder', 'image', 'encode-image.js'), outfile: path.join(scratch, 'node.js') }),
     (error: { errors?: { text: string }[] }) => {
       assert.ok(error.errors?.some((e) => /^node:(os|worker_threads|v8) is a Node module and may not be in a web bundle \(imported by .*wasm-engine\.js|relaxed-simd\.js/.test(e.text)), JSON.stringify(error.errors));
       return true;

@@ -6,7 +6,7 @@ import { gzipSync } from 'node:zlib';
 import sharp from 'sharp';
 import type { Browser, Page } from 'playwright-core';
 import { decodeAudio, decodeImage } from '../src/decoder/index.js';
-import { encodeImage } from '../src/encoder/encode-image.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
 import { readSnf, writeSnf } from '../src/format/index.js';
 import type { Raster } from '../src/raster.js';
 import { residualPlanes, residualValueCount } from '../src/kernels/residual.js';

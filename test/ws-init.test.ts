@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { layerShapes, parameterCount, type SirenArch } from '../src/kernels/arch.js';
-import { initializeWeightScaled } from '../src/encoder/ws-init.js';
+import { initializeWeightScaled } from '../src/encoder/network/ws-init.js';
 
 test('WS init draws each layer within the bounds of the official code', () => {
   const arch: SirenArch = { inputs: 2, outputs: 3, width: 64, depth: 3, omega: 30 };

@@ -9,19 +9,18 @@
  * Nothing else in src/batch looks at the kind.
  */
 import path from 'node:path';
-import type { ImageEncodeOptions } from '../encoder/encode-image.js';
-import { encodeImage, EncodeOptionsError } from '../encoder/encode-image.js';
-import type { EngineFactory } from '../encoder/engine.js';
-import { resolveEngine, type EngineName } from '../encoder/engines.js';
-import { TfjsUnavailableError } from '../encoder/tfjs-backend.js';
-import { createRefEngine } from '../encoder/ref-engine.js';
-import { wasmEngineFactory } from '../encoder/wasm-engine.js';
-import { residualSearchOnThreads } from '../encoder/residual-threads.js';
-// The image decoder (sharp) and the one-line errors live in the CLI's room for now; batch reuses them rather than copying them.
-import { CliError, EXIT } from '../cli/errors.js';
-import { readPhoto } from '../cli/image-io.js';
+import type { ImageEncodeOptions } from '../encoder/image/encode-image.js';
+import { encodeImage, EncodeOptionsError } from '../encoder/image/encode-image.js';
+import type { EngineFactory } from '../encoder/network/engine.js';
+import { resolveEngine, type EngineName } from '../encoder/network/engines.js';
+import { TfjsUnavailableError } from '../encoder/network/tfjs-backend.js';
+import { createRefEngine } from '../encoder/network/ref-engine.js';
+import { wasmEngineFactory } from '../encoder/network/wasm-engine.js';
+import { residualSearchOnThreads } from '../encoder/residual/residual-threads.js';
+import { CliError, EXIT } from '../node/errors.js';
+import { readPhoto } from '../io/image-io.js';
 import { sniffAudio } from '../io/wav.js';
-import { starvedNetwork } from '../cli/rate-warnings.js';
+import { starvedNetwork } from '../node/rate-warnings.js';
 
 /** Signals `snfc batch` encodes, with the file extensions that pick them when walking a folder. */
 export const INPUT_KINDS = {
@@ -65,6 +64,8 @@ export interface EncodedFile {
   readonly rateHit?: boolean;
   /** Set when the file hit its rate but left the network too few bits per weight: the --bpp that would give it enough. */
   readonly enoughBpp?: number;
+  /** What reading the input changed or left out (an animation's other frames, CMYK converted, …), one line each; set when any. */
+  readonly notices?: readonly string[];
 }
 
 /**
@@ -119,7 +120,7 @@ export async function encodeFile(
       }
       const { engine, autoOrient, keepMetadata, ...options } = settings;
       // Upright and in sRGB, as `snfc encode` reads it (docs/photos.md).
-      const { image, metadata } = await readPhoto(bytes, name, { autoOrient: autoOrient !== false, keepMetadata: keepMetadata === true });
+      const { image, metadata, notices } = await readPhoto(bytes, name, { autoOrient: autoOrient !== false, keepMetadata: keepMetadata === true });
       // The residual's search shares the job's threads too, not the machine's: other jobs run beside it.
       const result = await encodeImage(image, {
         ...options, ...(keepMetadata ? { photoMetadata: metadata } : {}), engine: await engineFor(engine, threads), residualSearch: residualSearchOnThreads(threads), onStep,
@@ -128,7 +129,7 @@ export async function encodeFile(
       const starved = starvedNetwork(result, pixels, options.residual);
       return {
         bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
-        ...(starved === undefined ? {} : { enoughBpp: starved.enoughBpp }),
+        ...(starved === undefined ? {} : { enoughBpp: starved.enoughBpp }), ...(notices.length > 0 ? { notices } : {}),
       };
     }
   }

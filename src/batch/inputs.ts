@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { inputError, usageError } from '../cli/errors.js';
+import { inputError, usageError } from '../node/errors.js';
 import { inputKindOf, type InputKind } from './encode-file.js';
 
 export interface BatchItem {

@@ -27,6 +27,8 @@ export interface ManifestRecord {
   readonly rateHit?: boolean;
   /** Set when the file hit the rate but starved its network of bits: the --bpp that would give it enough. */
   readonly enoughBpp?: number;
+  /** What reading the input changed or left out, one line each (`snfc encode` prints them as notices). */
+  readonly notices?: readonly string[];
   readonly error?: string;
   /** Exit code the failure stands for (3: bad input, 2: options this input rules out, 1: other). */
   readonly exitCode?: number;

@@ -19,8 +19,8 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
-import { CliError, EXIT } from '../cli/errors.js';
-import { readInput } from '../cli/files.js';
+import { CliError, EXIT } from '../node/errors.js';
+import { readInput } from '../node/files.js';
 import { BatchItemError, failureOf, type EncodeSettings, type InputKind } from './encode-file.js';
 import type { BatchItem } from './inputs.js';
 import { settingsKey } from './manifest.js';
@@ -93,6 +93,7 @@ export interface EncodeJobResult {
   readonly seconds: number;
   readonly rateHit?: boolean;
   readonly enoughBpp?: number;
+  readonly notices?: readonly string[];
   readonly worker: string;
 }
 
@@ -225,7 +226,7 @@ export async function queueExecutor(url: string, options: { sharedFs: boolean; m
           throw failureFromReason(error.message);
         });
         const bytes = new Uint8Array(Buffer.from(result.bytes, 'base64'));
-        return { file: { bytes, psnr: result.psnr, bpp: result.bpp, seconds: result.seconds, rateHit: result.rateHit, enoughBpp: result.enoughBpp }, worker: result.worker };
+        return { file: { bytes, psnr: result.psnr, bpp: result.bpp, seconds: result.seconds, rateHit: result.rateHit, enoughBpp: result.enoughBpp, notices: result.notices }, worker: result.worker };
       } finally {
         listeners.delete(jobId);
       }
@@ -279,7 +280,7 @@ export async function startWorker(url: string, options: { jobs: number; threadsP
         last = now;
         job.updateProgress({ step, steps, psnr }).catch(() => {});
       });
-      return { bytes: Buffer.from(file.bytes).toString('base64'), psnr: file.psnr, bpp: file.bpp, seconds: file.seconds, rateHit: file.rateHit, enoughBpp: file.enoughBpp, worker: WORKER_ID };
+      return { bytes: Buffer.from(file.bytes).toString('base64'), psnr: file.psnr, bpp: file.bpp, seconds: file.seconds, rateHit: file.rateHit, enoughBpp: file.enoughBpp, notices: file.notices, worker: WORKER_ID };
     } catch (error) {
       const failure = failureOf(error);
       if (failure.deterministic) throw new UnrecoverableError(failedReason(failure.exitCode, failure.message));

@@ -8,8 +8,8 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EXIT } from '../cli/errors.js';
-import { readInput, writeOutputAtomically } from '../cli/files.js';
+import { EXIT } from '../node/errors.js';
+import { readInput, writeOutputAtomically } from '../node/files.js';
 import { failureOf, type EncodedFile, type EncodeSettings } from './encode-file.js';
 import type { BatchItem } from './inputs.js';
 import { appendManifest, readManifest, settingsKey, staleReason, type ManifestRecord } from './manifest.js';
@@ -114,7 +114,7 @@ export async function runBatch(
       const { file, worker } = await executor.encode(item, settings, (step, steps, psnr) => events.step?.(item, step, steps, psnr));
       await fs.mkdir(path.dirname(item.output), { recursive: true });
       await writeOutputAtomically(item.output, file.bytes);
-      await record(item, { status: 'encoded', bytes: file.bytes.length, bpp: file.bpp, psnr: file.psnr, seconds: file.seconds, rateHit: file.rateHit, enoughBpp: file.enoughBpp, worker, ...inputFields });
+      await record(item, { status: 'encoded', bytes: file.bytes.length, bpp: file.bpp, psnr: file.psnr, seconds: file.seconds, rateHit: file.rateHit, enoughBpp: file.enoughBpp, notices: file.notices, worker, ...inputFields });
     } catch (error) {
       const failure = failureOf(error);
       await record(item, { status: 'failed', error: failure.message, exitCode: failure.exitCode, ...inputFields });

@@ -1,6 +1,6 @@
 import type { AudioClip } from '../audio.js';
 import { readWav, sniffAudio, WavError } from '../io/wav.js';
-import { inputError } from './errors.js';
+import { inputError } from '../node/errors.js';
 
 /** Whether `bytes` should go to the audio path of `encode`: a WAV file, or another audio container (refused there). */
 export function isAudioInput(bytes: Uint8Array): boolean {

@@ -7,7 +7,7 @@ import { MANIFEST_NAME } from '../batch/manifest.js';
 import { localExecutor, runBatch, type BatchExecutor } from '../batch/run-batch.js';
 import { batchOutputMode, batchProgress } from './batch-progress.js';
 import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
-import { CliError, EXIT, inputError, interruptNote, outputError, usageError } from './errors.js';
+import { CliError, EXIT, inputError, interruptNote, outputError, usageError } from '../node/errors.js';
 import { integerIn, queueUrl } from './validate.js';
 import { withExamples } from './examples.js';
 

@@ -95,6 +95,7 @@ export function batchProgress(mode: BatchOutputMode, outDir: string, how: string
         say(`snfc: ${describeRecord(record, outDir)}`);
       } else if (mode !== 'quiet') {
         say(mode === 'lines' ? `[${done}/${total}] ${describeRecord(record, outDir)}` : describeRecord(record, outDir));
+        for (const notice of record.notices ?? []) say(`snfc: notice: ${notice}`);
       }
       overall?.update(done);
     },

@@ -1,19 +1,19 @@
-import { TUNINGS } from '../encoder/contrast-weights.js';
-import { MAX_RESTARTS } from '../encoder/fit-networks.js';
-import { MAX_BPP, MAX_RESIDUAL_SHARE } from '../encoder/architecture.js';
+import { TUNINGS } from '../encoder/image/contrast-weights.js';
+import { MAX_RESTARTS } from '../encoder/network/fit-networks.js';
+import { MAX_BPP, MAX_RESIDUAL_SHARE } from '../encoder/image/image-defaults.js';
 import cliProgress from 'cli-progress';
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { DEFAULT_ANCHORS_PATH } from '../bench/anchors.js';
-import { CODEC_NAMES, type CodecName } from '../bench/codecs.js';
-import { DEFAULT_BPPS, DEFAULT_OUT_DIR, runBench, type BenchProgress } from '../bench/run-bench.js';
-import { AUDIO_CODEC_NAMES, type AudioCodecName } from '../bench/audio-codecs.js';
-import { DEFAULT_AUDIO_KBPS, isAudioBench, runAudioBench } from '../bench/run-audio-bench.js';
-import { ENGINE_NAMES, type EngineName } from '../encoder/engines.js';
+import { DEFAULT_ANCHORS_PATH } from '../rate-distortion/anchors.js';
+import { CODEC_NAMES, type CodecName } from '../rate-distortion/codecs.js';
+import { DEFAULT_BPPS, DEFAULT_OUT_DIR, runBench, type BenchProgress } from '../rate-distortion/run-bench.js';
+import { AUDIO_CODEC_NAMES, type AudioCodecName } from '../rate-distortion/audio-codecs.js';
+import { DEFAULT_AUDIO_KBPS, isAudioBench, runAudioBench } from '../rate-distortion/run-audio-bench.js';
+import { ENGINE_NAMES, type EngineName } from '../encoder/network/engines.js';
 import { engineFromFlag } from './engine-option.js';
-import { interruptNote, usageError } from './errors.js';
+import { interruptNote, usageError } from '../node/errors.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { restartsFlag } from './encode-options.js';
-import { TILE_EDGE_MODES } from '../encoder/tile-edges.js';
+import { TILE_EDGE_MODES } from '../encoder/image/tile-edges.js';
 import { withExamples } from './examples.js';
 
 /** A comma-separated flag value as trimmed, non-empty parts. */

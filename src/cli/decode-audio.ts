@@ -3,8 +3,8 @@ import type { ArgumentsCamelCase } from 'yargs';
 import { decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES } from '../decoder/index.js';
 import type { AudioHeader } from '../format/index.js';
 import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
-import { usageError } from './errors.js';
-import { checkOutput, defaultOutputName, writeOutputAtomically } from './files.js';
+import { usageError } from '../node/errors.js';
+import { checkOutput, defaultOutputName, writeOutputAtomically } from '../node/files.js';
 import { decodeWork, withNodeForward } from './threaded-forward.js';
 import { integerIn, nonNegativeNumber, oneOf } from './validate.js';
 

@@ -3,11 +3,11 @@ import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXEL
 import { inflateMetadata, inspectSnf } from '../format/index.js';
 import { decodeWork } from './threaded-forward.js';
 import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
-import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from './files.js';
+import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from '../node/files.js';
 import { existsSync } from 'node:fs';
-import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from './image-io.js';
+import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from '../io/image-io.js';
 import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
-import { usageError } from './errors.js';
+import { usageError } from '../node/errors.js';
 import { withExamples } from './examples.js';
 
 /** Largest output side `decode` accepts for --size, and largest --scale (the format's own limit on a side). */

@@ -1,11 +1,11 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { encodeAudio } from '../encoder/audio/encode-audio.js';
 import { DEFAULT_KBPS, MIN_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
-import type { ResolvedEngine } from '../encoder/engines.js';
+import type { ResolvedEngine } from '../encoder/network/engines.js';
 import { readAudioInput } from './audio-input.js';
 import { restartsText } from './encode-options.js';
-import { usageError } from './errors.js';
-import { checkOutput, warnIfMisnamed, writeOutputAtomically } from './files.js';
+import { usageError } from '../node/errors.js';
+import { checkOutput, warnIfMisnamed, writeOutputAtomically } from '../node/files.js';
 import { withTrainingProgress } from './progress.js';
 import { numberIn, positiveNumber } from './validate.js';
 

@@ -1,17 +1,17 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { encodeImage } from '../encoder/encode-image.js';
+import { encodeImage } from '../encoder/image/encode-image.js';
 import { engineFromFlag } from './engine-option.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
-import { checkOutput, defaultOutputName, readInput, warnIfMisnamed, writeOutputAtomically } from './files.js';
-import { readPhoto } from './image-io.js';
+import { checkOutput, defaultOutputName, readInput, warnIfMisnamed, writeOutputAtomically } from '../node/files.js';
+import { readPhoto } from '../io/image-io.js';
 import { withTrainingProgress } from './progress.js';
 import { parseEncodeOptions, restartsText, withEncodeOptions } from './encode-options.js';
-import { usageError } from './errors.js';
-import { DEFAULT_BPP } from '../encoder/architecture.js';
+import { usageError } from '../node/errors.js';
+import { DEFAULT_BPP } from '../encoder/image/image-defaults.js';
 import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
 import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
-import { rateMissWarning, starvedNetworkWarning } from './rate-warnings.js';
+import { rateMissWarning, starvedNetworkWarning } from '../node/rate-warnings.js';
 import { withExamples } from './examples.js';
 
 export const encodeCommand = {

@@ -1,19 +1,16 @@
 import type { Argv } from 'yargs';
-import { ENGINE_NAMES } from '../encoder/engines.js';
-import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/trainer.js';
-import { TILE_ALLOCATIONS } from '../encoder/tile-widths.js';
-import { TILE_EDGE_MODES } from '../encoder/tile-edges.js';
-import { TUNINGS } from '../encoder/contrast-weights.js';
-import { FILTER_MODES } from '../encoder/filter-fit.js';
-import {
-  BUSY_RESIDUAL_SHARE, BUSY_RESIDUAL_SHARE_FROM_1_BPP, MAX_BPP, MAX_TILES_A_SIDE, BUSY_RESIDUAL_SHARE_FROM_2_BPP, DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP,
-  SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP,
-} from '../encoder/architecture.js';
-import { MAX_RESTARTS } from '../encoder/fit-networks.js';
+import { ENGINE_NAMES } from '../encoder/network/engines.js';
+import { DEFAULT_SCHEDULE, SCHEDULES } from '../encoder/network/trainer.js';
+import { TILE_ALLOCATIONS } from '../encoder/image/tile-widths.js';
+import { TILE_EDGE_MODES } from '../encoder/image/tile-edges.js';
+import { TUNINGS } from '../encoder/image/contrast-weights.js';
+import { FILTER_MODES } from '../encoder/image/filter-fit.js';
+import { BUSY_RESIDUAL_SHARE, BUSY_RESIDUAL_SHARE_FROM_1_BPP, MAX_BPP, MAX_TILES_A_SIDE, BUSY_RESIDUAL_SHARE_FROM_2_BPP, DEFAULT_RESIDUAL_SHARE, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP } from '../encoder/image/image-defaults.js';
+import { MAX_RESTARTS } from '../encoder/network/fit-networks.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_STEPS } from '../encoder/audio/audio-defaults.js';
 import type { EncodeSettings } from '../batch/encode-file.js';
-import { usageError } from './errors.js';
+import { usageError } from '../node/errors.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 
 /**

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { readSnf } from '../format/index.js';
 import { describeSnf } from './describe.js';
-import { readInput } from './files.js';
+import { readInput } from '../node/files.js';
 
 export const infoCommand = {
   command: 'info <input>',

@@ -1,4 +1,4 @@
-import { usageError } from './errors.js';
+import { usageError } from '../node/errors.js';
 
 /**
  * Checks for flag values, in the style of sharp's `is` helpers: each failure

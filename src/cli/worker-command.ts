@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { jobsAndThreads, defaultJobs, threadBudget } from './batch-command.js';
-import { interruptNote } from './errors.js';
+import { interruptNote } from '../node/errors.js';
 import { queueUrl } from './validate.js';
 import { withExamples } from './examples.js';
 

@@ -1,11 +1,11 @@
-import { encodeImageWith, type ImageEncodeOptions, type ImageEncodeResult } from '../encoder/encode-image-core.js';
-import type { Engine, EngineFactory, EngineSetup } from '../encoder/engine.js';
+import { encodeImageWith, type ImageEncodeOptions, type ImageEncodeResult } from '../encoder/image/encode-image-core.js';
+import type { Engine, EngineFactory, EngineSetup } from '../encoder/network/engine.js';
 import { EncodeOptionsError } from '../encoder/options-error.js';
-import { WasmEngine } from '../encoder/wasm-engine-core.js';
+import { WasmEngine } from '../encoder/network/wasm-engine-core.js';
 import { resolveVariant } from '../kernels/wasm/load.js';
 import type { KernelVariant } from '../kernels/wasm/table.js';
 import type { Raster } from '../raster.js';
-import { openLanes, serveLaneRequest, type LaneReply, type LaneRequest } from '../encoder/network-lanes.js';
+import { openLanes, serveLaneRequest, type LaneReply, type LaneRequest } from '../encoder/network/network-lanes.js';
 import { webLaneStarter, webWorkerStarter } from './web-workers.js';
 
 /**

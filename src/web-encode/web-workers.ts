@@ -1,6 +1,6 @@
-import type { LanePort, LaneReply, LaneRequest, StartLane } from '../encoder/network-lanes.js';
-import type { WorkerMessage, WorkerReply } from '../encoder/wasm-worker-core.js';
-import type { StartWorker, WorkerPort } from '../encoder/worker-pool.js';
+import type { LanePort, LaneReply, LaneRequest, StartLane } from '../encoder/network/network-lanes.js';
+import type { WorkerMessage, WorkerReply } from '../encoder/network/wasm-worker-core.js';
+import type { StartWorker, WorkerPort } from '../encoder/network/worker-pool.js';
 
 /**
  * The WASM engine's workers in a page: module Web Workers started from the
@@ -39,7 +39,7 @@ export function webWorkerStarter(url: string): StartWorker {
 /** `name` of the network lanes' workers; the bundle's entry serves network jobs in a worker so named. */
 export const LANE_NAME = 'snfc-lane';
 
-/** Starts network lanes (src/encoder/network-lanes.ts) from the module script at `url`. */
+/** Starts network lanes (src/encoder/network/network-lanes.ts) from the module script at `url`. */
 export function webLaneStarter(url: string): StartLane {
   return (): LanePort => moduleWorkerPort<LaneRequest, LaneReply>(url, LANE_NAME, 'network lane');
 }

@@ -1,8 +1,8 @@
 import type { SirenArch } from '../../src/kernels/arch.js';
 import { regionGrid } from '../../src/kernels/render.js';
 import type { Raster } from '../../src/raster.js';
-import { initializeWeightScaled } from '../../src/encoder/ws-init.js';
-import type { EngineSetup } from '../../src/encoder/engine.js';
+import { initializeWeightScaled } from '../../src/encoder/network/ws-init.js';
+import type { EngineSetup } from '../../src/encoder/network/engine.js';
 
 /** A smooth synthetic test image: gradients plus a few sinusoids, deterministic. */
 export function syntheticImage(width: number, height: number, channels: 1 | 2 | 3 | 4 = 3): Raster {

@@ -8,15 +8,15 @@ import {
 } from '../../format/index.js';
 import { extendRegion } from '../../format/tiling.js';
 import { audioPsnr, logSpectralDistance, snr } from '../../metrics/audio.js';
-import { architectureForRate, batchRowsFor, defaultAlpha, QAT_STEP_FRACTION } from '../architecture.js';
+import { architectureForRate, batchRowsFor, defaultAlpha, QAT_STEP_FRACTION } from '../network/network-defaults.js';
 import { EncodeOptionsError } from '../options-error.js';
-import type { EngineFactory } from '../engine.js';
-import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../fit-networks.js';
+import type { EngineFactory } from '../network/engine.js';
+import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
 import { checkNumberOptions, NUMBER_OPTIONS } from '../option-values.js';
-import { withinRate } from '../rate-control.js';
-import { shufflePoints } from '../training-points.js';
-import { createWasmEngine } from '../wasm-engine.js';
+import { withinRate } from '../network/rate-control.js';
+import { shufflePoints } from '../network/training-points.js';
+import { createWasmEngine } from '../network/wasm-engine.js';
 import {
   DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_BITS_PER_PARAM, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS, DEFAULT_AUDIO_WEIGHT_DECAY,
   DEFAULT_KBPS, DEFAULT_OVERLAP, DEFAULT_SEGMENT_SECONDS, defaultAudioFourier, MIN_SEGMENT_SECONDS,

@@ -1,0 +1,266 @@
+import { DEFAULT_BITS_PER_PARAM } from '../network/network-defaults.js';
+
+/*
+ * The image encoder's defaults: its tiles and their overlap, Fourier levels, passes, bits a weight by detail, and
+ * the share of the rate the DCT residual takes. The networks' own are in ../network/network-defaults.ts.
+ */
+
+/**
+ * Busy images want more, coarser weights: on native 384×256 crops (2×2
+ * tiles) at 1 bpp, planning 5 bits a weight instead of 6 lost 0.51 dB on
+ * kodim03 (detail 102) and 0.15 on kodim07 (226), and gained 0.21–0.40 dB
+ * on five crops of detail 437–819 (docs/studies.md, "By detail";
+ * bench/results/study-native-bits-detail.jsonl). So a tiled image whose
+ * detail (`regionDetail` of the whole image) is at most SMOOTH_IMAGE_DETAIL
+ * gets DEFAULT_BITS_PER_PARAM, one of BUSY_IMAGE_DETAIL or more gets
+ * BUSY_BITS_PER_PARAM, and the plan is linear in between. On the four
+ * full-size Kodak photos it gives 5 bits (01, 05, 08, 13) this gained
+ * +0.15 dB at 1 bpp and +0.09 at 0.5 on the mean, all eight encodes higher,
+ * MS-SSIM −0.002 (study-bits-detail-full.jsonl); at 2 bpp it lost (see
+ * BUSY_PLAN_OFF_FROM_BPP). An image fitted by one network keeps the
+ * default: on images scaled down to 192×128, busy by this measure, 5 bits
+ * lost to 6 (study-bitsPerParam.jsonl).
+ */
+export const SMOOTH_IMAGE_DETAIL = 250;
+export const BUSY_IMAGE_DETAIL = 450;
+export const BUSY_BITS_PER_PARAM = 5;
+
+/**
+ * Rates up to which a busy image's plan holds in full, and from which the
+ * plan is DEFAULT_BITS_PER_PARAM again; between them it fades, linear in
+ * log2 of the rate (not measured in between). At 2 bpp full-size kodim05
+ * gave 31.45 dB with 5 bits and 800 passes against 31.71 with 6 and 1000.
+ */
+export const BUSY_PLAN_FULL_UP_TO_BPP = 1;
+export const BUSY_PLAN_OFF_FROM_BPP = 2;
+
+/** Bits per weight the rate control plans for an image of `detail` in `networks` tiles at `bpp` (see BUSY_BITS_PER_PARAM). */
+export function bitsPerParamForDetail(detail: number, networks: number, bpp: number): number {
+  if (networks < 2 || !(detail > SMOOTH_IMAGE_DETAIL) || !(bpp < BUSY_PLAN_OFF_FROM_BPP)) return DEFAULT_BITS_PER_PARAM;
+  const busy = Math.min(1, (detail - SMOOTH_IMAGE_DETAIL) / (BUSY_IMAGE_DETAIL - SMOOTH_IMAGE_DETAIL));
+  const span = Math.log2(BUSY_PLAN_OFF_FROM_BPP / BUSY_PLAN_FULL_UP_TO_BPP);
+  const atRate = Math.min(1, Math.log2(BUSY_PLAN_OFF_FROM_BPP / bpp) / span);
+  return DEFAULT_BITS_PER_PARAM + busy * atRate * (BUSY_BITS_PER_PARAM - DEFAULT_BITS_PER_PARAM);
+}
+
+/** Most Fourier levels the encoder picks by default (docs/studies.md: 6 and 8 measure alike at 192×128). */
+export const MAX_DEFAULT_FOURIER = 6;
+
+/**
+ * Default Fourier levels for tiles of `tileWidth` × `tileHeight` pixels: two
+ * levels per octave of the shorter side, 2 at 32 pixels, 6 from 128 on. The
+ * top level, k = L − 1, has 2^(L−1) cycles across the tile. Measured
+ * (docs/studies.md): on 192×128 tiles L = 6 is best of 0, 4, 6, 7, 8 — its top
+ * octave, 32 cycles across 128 pixels, is half the Nyquist limit — and
+ * `decode --scale 2` stays clean. On a 32×32 crop the same ratio (L = 4)
+ * fits the pixels but rings between them at --scale 2 (2× render shrunk
+ * back: 18.8 dB against the 1× render; 36.3 at L = 2): a small tile has too
+ * few pixels to pin the high octaves down. In between, a 120×120 crop at
+ * 1 bpp gave 27.74 dB at L = 5 against 27.38 at L = 3, with its 2× render
+ * as consistent (50 dB), so the rule interpolates rather than jumping.
+ */
+export function defaultFourier(tileWidth: number, tileHeight: number): number {
+  const shorter = Math.min(tileWidth, tileHeight);
+  const levels = Math.floor(2 * Math.log2(Math.max(1, shorter)) - 8);
+  return Math.max(0, Math.min(MAX_DEFAULT_FOURIER, levels));
+}
+
+/**
+ * Decoupled weight decay of an image fit (FitSettings.weightDecay; docs/studies.md,
+ * bench/results/study-weight-decay.jsonl): on four full-size photos at the
+ * default passes 0.05 gained in all eight encodes, +0.01 to +0.08 dB (mean
+ * +0.04 at 0.5 bpp, +0.02 at 1 bpp); 0.2 lost 0.1 dB on kodim07 at 1 bpp.
+ */
+export const DEFAULT_IMAGE_WEIGHT_DECAY = 0.05;
+
+/**
+ * The work an image encode spends by default per pixel of the image, as
+ * passes × the sum over its networks of parameters × pixels, per pixel:
+ * that of 850 passes over 16 networks of 24,576 pixels each and 62,500
+ * parameters in all. At 1 bpp, where the residual leaves the networks about
+ * 49,000 parameters, that is 1100 passes: kodim02 took 159 s instead of 203 s
+ * with session 31's 1300 (the issue's budget is 3 minutes on these 2 cores),
+ * for −0.15 dB; kodim13 163 s instead of 191, −0.03 dB (docs/studies.md,
+ * "Passes at 1 bpp"). Lower rates get their most passes either way.
+ */
+export const DEFAULT_FIT_WORK_PER_PIXEL = (850 * 62_500 * 24_576) / (768 * 512);
+
+/** Fewest passes `defaultPasses` gives a 6-bit plan (a plan of fewer bits a weight gets fewer: 800 for 5), and most. */
+export const MIN_DEFAULT_PASSES = 1000;
+// 1800, not 2000: a narrow network does less per second, so 2000 passes at 0.5 bpp took 173 and 187 s on kodim01
+// and 02, over the issue's 3 minutes; 1800 keeps them under it.
+export const MAX_DEFAULT_PASSES = 1800;
+
+/**
+ * Default fit passes for an image of `pixels` whose networks have `work`
+ * parameters × pixels in all: as many as DEFAULT_FIT_WORK_PER_PIXEL allows,
+ * in hundreds, from MIN_DEFAULT_PASSES to MAX_DEFAULT_PASSES, so an encode
+ * takes about the same time per pixel at any rate. A smaller network costs
+ * less a pass, so lower rates get more passes: a photo at 0.5 bpp 1800
+ * instead of 1000 (2000 gained +0.29, +0.05 and +0.08 dB on full-size
+ * kodim07, 03 and 05, in 168 s instead of 88: docs/studies.md, "Passes by
+ * work"). An image whose network is wider per pixel than a photo's tiles
+ * (a 256×192 crop at 1 bpp, width 55) keeps 1000. The floor falls in
+ * proportion to a plan of fewer `bitsPerParam` (a busy photo's, from
+ * `bitsPerParamForDetail`), whose networks are wider at the same rate: 800
+ * passes for 5 bits.
+ */
+export function defaultPasses(work: number, pixels: number, bitsPerParam = DEFAULT_BITS_PER_PARAM): number {
+  const passes = Math.round((DEFAULT_FIT_WORK_PER_PIXEL * pixels) / Math.max(1, work) / 100) * 100;
+  // A plan of fewer bits per weight has proportionally more weights: its floor comes down with them, so that
+  // the encode costs about what the 6-bit plan's would (busy kodim08 at 1 bpp, 5 bits: 27.21 dB in 800 passes,
+  // 27.18 in 1000; 6 bits 27.02 in 1000; docs/studies.md, "By detail").
+  const fewest = Math.round((MIN_DEFAULT_PASSES * Math.min(1, bitsPerParam / DEFAULT_BITS_PER_PARAM)) / 100) * 100;
+  return Math.min(MAX_DEFAULT_PASSES, Math.max(fewest, passes));
+}
+
+/**
+ * Pixels of overlap blended at each inner tile edge (spec §3.5) when an
+ * image is split into tiles (docs/studies.md, "Seams";
+ * bench/results/study-overlap.jsonl, study-fit-margin.jsonl): hard tile edges
+ * have 1.15–1.39× the mean error of the interior on native-resolution
+ * crops; 4 pixels blended, fitted on 2 of them, bring that to 0.95–1.07.
+ */
+export const DEFAULT_OVERLAP = 4;
+
+/**
+ * Pixels past its cell a blended tile's network is fitted on (at most the
+ * overlap); beyond them it extrapolates, where its weight is under 0.15.
+ * Every pixel fitted twice costs the networks capacity: on the full
+ * overlap of 4 the seams vanished (0.91) for −0.26 dB on kodim03, on 2 of
+ * them for −0.14 (kodim03) and −0.28 dB (kodim07) at 0.5 bpp, 500 passes;
+ * on none (pure extrapolation) the seams stay (1.19–1.47).
+ */
+export const DEFAULT_FIT_MARGIN = 2;
+
+/**
+ * Images at a target rate fine-tune on the quantization grid for no steps by
+ * default: on the grids the rate control picks (about 6 bits), it never found a
+ * rounding better than the plain one. Measured on 192×128 native crops of
+ * kodim03, 07, 13 and 20 at 0.5 and 1 bpp (1000 passes, `--tune psnr`): the
+ * same PSNR to 0.01 dB with 100 steps as with none, in all 8; at peak learning
+ * rates of 1/100 to 1 of the fit's, with or without a warm-up, its first Adam
+ * steps raise the rounded loss and it never comes back below where it began
+ * (docs/studies.md, "Quantization-aware fine-tuning"). It cost 10 % of the
+ * encode. Fixed grids (`--width` with `--bits`, which can be coarse) keep
+ * QAT_STEP_FRACTION of the fit: on a 5-bit grid it lowers the rounded loss
+ * (test/rate-control.test.ts).
+ */
+export const DEFAULT_IMAGE_QAT_STEPS = 0;
+
+/** Default target rate when no architecture is given. */
+export const DEFAULT_BPP = 1;
+
+/** The largest target rate an image encode takes (`--bpp`, `bpp`): above it a network costs more than raw 8-bit RGB. */
+export const MAX_BPP = 64;
+
+/** Most tiles a side (`--tiles`, `tiles`). */
+export const MAX_TILES_A_SIDE = 64;
+
+/**
+ * Pixels per tile that `autoTiles` aims for: 192 × 128, a quarter of a
+ * Kodak image a side. One network per image is best at equal steps
+ * (bench/results/study-tiles.jsonl: at 192×128 and 0.5 bpp, 1×1 24.7 dB,
+ * 2×1 24.4, 2×2 about 23.5), but a step of one network over a whole
+ * 768×512 photo at 1 bpp is 131 GFLOP, about 4 s on two cores, and the fit
+ * needs about a thousand. Tiles of this size keep the default fit near a
+ * minute per Kodak image while each tile keeps a network of useful width.
+ */
+export const AUTO_TILE_PIXELS = 192 * 128;
+
+/**
+ * The tiling `--tiles auto` picks: tiles shaped like the image, of about
+ * AUTO_TILE_PIXELS each; 1 × 1 for images up to about that size.
+ */
+export function autoTiles(width: number, height: number): { columns: number; rows: number } {
+  const tileWidth = Math.sqrt((AUTO_TILE_PIXELS * width) / height);
+  const tileHeight = AUTO_TILE_PIXELS / tileWidth;
+  return {
+    columns: Math.min(width, Math.max(1, Math.round(width / tileWidth))),
+    rows: Math.min(height, Math.max(1, Math.round(height / tileHeight))),
+  };
+}
+
+/**
+ * Share of a target rate the encoder gives the residual by default (`--residual`, residual-fit.ts) on a smooth photo
+ * from 0.5 to 1 bpp (more below, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP, and above): 0.2 from session 30 ("A DCT
+ * residual"), 0.3 since session 42, when the residual's quantizer had grown better (the trellis, masking, adaptive steps): on the nine smooth Kodak photos +0.24 dB and +0.0013 of MS-SSIM at
+ * 0.25 bpp, +0.11 and +0.0009 at 0.5 bpp, +0.11 and +0.0004 at 1 bpp, on the mean; seams above 1.05 on kodim07 at 0.5
+ * and 1 bpp, the photo's content rather than its tiles (docs/studies.md, "A smooth photo's residual at 0.25–1 bpp").
+ */
+export const DEFAULT_RESIDUAL_SHARE = 0.3;
+
+/**
+ * Detail (`regionDetail`, squared) from which a photo is busy: kodim01, 05, 06, 08, 11, 13, 14, 15, 18, 19 and 20
+ * of the Kodak set (11 of 20). There the networks blur most of the texture that MS-SSIM weighs, and the residual
+ * gets a larger share, MS-SSIM weighed fully: on kodim11 (detail 230) at 0.5 bpp 0.35 beat 0.2 by 0.28 dB; on
+ * kodim15 (154) and kodim20 (170) the busy settings gave +0.06 and +0.18 dB with +0.0007 and +0.0006 of MS-SSIM at
+ * 0.5 bpp, and on kodim20 at 1 bpp +0.11 dB and +0.0003; on kodim07 (133) 0.1 kept more MS-SSIM than 0.2
+ * (docs/studies.md, "A graded step for the residual" and "The line for busy photos").
+ */
+export const BUSY_DETAIL = 150;
+
+/**
+ * The residual's default share on a busy photo up to 0.5 bpp, from 1 bpp, and from 2 bpp (between them it grows with
+ * the log of the rate): at 0.5 bpp 0.5 gained little over 0.35 (±0.03 dB, kodim05, 08, 11, 13), at 1 bpp it gained +0.05 and
+ * +0.12 dB with +0.0004 and +0.0003 of MS-SSIM on kodim05 and 13 (docs/studies.md, "A graded step for the residual"
+ * and "The weighting with the residual, and the residual's share at 1 bpp").
+ */
+export const BUSY_RESIDUAL_SHARE = 0.35;
+export const BUSY_RESIDUAL_SHARE_FROM_1_BPP = 0.5;
+
+/**
+ * At 2 bpp 0.65 beat 0.5 on kodim05, 13 and 08 by +0.09, +0.55 and +0.05 dB, in 153-156 s instead of 186-193 s
+ * (bench/results/busy-share-2bpp-s41.jsonl; docs/studies.md, "A busy photo's residual at 2 bpp").
+ */
+export const BUSY_RESIDUAL_SHARE_FROM_2_BPP = 0.65;
+
+/**
+ * A smooth photo's residual share at 2 bpp and above (between 1 and 2 bpp it grows with the log of the rate): on all
+ * nine smooth Kodak photos at 2 bpp 0.35 gained 0.14 dB on the mean over 0.2 (seven of nine up), and took 215-227 s
+ * instead of 286-316 s, the networks being smaller (bench/results/residual-share-2bpp-s40.jsonl; docs/studies.md,
+ * "A smooth photo's residual at 2 bpp").
+ */
+export const SMOOTH_RESIDUAL_SHARE_FROM_2_BPP = 0.35;
+
+/**
+ * A smooth photo's residual share at 0.25 bpp and below (between 0.25 and 0.5 bpp it falls to DEFAULT_RESIDUAL_SHARE
+ * with the log of the rate): on the nine smooth Kodak photos at 0.25 bpp 0.4 gained +0.09 dB and +0.0003 of MS-SSIM
+ * over 0.3 on the mean, seven of nine up (docs/studies.md, "A smooth photo's residual at 0.25–1 bpp, and the tile edges").
+ */
+export const SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP = 0.4;
+
+/** The residual's default share for a photo of `detail` (`regionDetail` of the whole image) at `bpp`. */
+export function defaultResidualShare(detail: number, bpp: number): number {
+  if (detail < BUSY_DETAIL) {
+    return SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP + towardsHalfBpp(bpp) * (DEFAULT_RESIDUAL_SHARE - SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP)
+      + towardsTwoBpp(bpp) * (SMOOTH_RESIDUAL_SHARE_FROM_2_BPP - DEFAULT_RESIDUAL_SHARE);
+  }
+  return (
+    BUSY_RESIDUAL_SHARE +
+    towardsOneBpp(bpp) * (BUSY_RESIDUAL_SHARE_FROM_1_BPP - BUSY_RESIDUAL_SHARE) +
+    towardsTwoBpp(bpp) * (BUSY_RESIDUAL_SHARE_FROM_2_BPP - BUSY_RESIDUAL_SHARE_FROM_1_BPP)
+  );
+}
+
+/**
+ * Where `bpp` lies between 0.5 bpp (0, and below) and 1 bpp (1, and above), by the log of the rate: the defaults
+ * that differ between the two rates move along it. A rate not yet checked (NaN, negative) gets 0, the low rates'
+ * setting, and its own error later.
+ */
+export function towardsOneBpp(bpp: number): number {
+  return bpp > 0.5 ? Math.min(1, Math.log2(bpp / 0.5)) : 0;
+}
+
+/** Where `bpp` lies between 0.25 bpp (0, and below) and 0.5 bpp (1, and above), by the log of the rate, as `towardsOneBpp`. */
+export function towardsHalfBpp(bpp: number): number {
+  return towardsOneBpp(bpp * 2);
+}
+
+/** Where `bpp` lies between 1 bpp (0, and below) and 2 bpp (1, and above), by the log of the rate, as `towardsOneBpp`. */
+export function towardsTwoBpp(bpp: number): number {
+  return towardsOneBpp(bpp / 2);
+}
+
+/** Most share of the rate the residual may take, the largest measured (busy photos at 1 and 2 bpp): the networks keep at least a third. */
+export const MAX_RESIDUAL_SHARE = BUSY_RESIDUAL_SHARE_FROM_2_BPP;

@@ -1,0 +1,166 @@
+import { parameterCount, type SirenArch } from '../../kernels/arch.js';
+import type { Raster } from '../../raster.js';
+import { WIDTH_PAD } from '../../kernels/wasm/layout.js';
+import { MAX_WIDTH } from '../network/network-defaults.js';
+
+/**
+ * How the parameters of a rate are shared among an image's tiles: `detail`
+ * gives busy tiles wider networks and smooth ones narrower (this module);
+ * `equal` gives every tile the same width.
+ */
+export const TILE_ALLOCATIONS = ['detail', 'equal'] as const;
+export type TileAllocation = (typeof TILE_ALLOCATIONS)[number];
+
+/**
+ * How the steps between adjacent samples are summed into a region's detail:
+ * `squared` (their mean square) or `absolute` (their mean magnitude, in which
+ * a few strong edges weigh less against texture).
+ */
+export type DetailMeasure = 'squared' | 'absolute';
+
+/**
+ * Detail of one region of an image: the mean squared (or absolute) difference
+ * between horizontally and vertically adjacent samples (8-bit scale, every
+ * channel). The squared measure sets a photo's bits per weight
+ * (image-defaults.ts); the allocation between tiles uses the absolute one.
+ */
+export function regionDetail(image: Raster, region: readonly [number, number, number, number], measure: DetailMeasure = 'squared'): number {
+  const [x0, y0, x1, y1] = region;
+  const cost = measure === 'squared' ? (d: number) => d * d : Math.abs;
+  const channels = image.channels;
+  const sample = image.data16 === undefined ? (i: number) => image.data[i]! : (i: number) => image.data16![i]! / 257;
+  let sum = 0;
+  let count = 0;
+  for (let y = y0; y < y1; y++) {
+    for (let x = x0; x < x1; x++) {
+      const at = (y * image.width + x) * channels;
+      for (let c = 0; c < channels; c++) {
+        const value = sample(at + c);
+        if (x + 1 < x1) {
+          sum += cost(sample(at + channels + c) - value);
+          count++;
+        }
+        if (y + 1 < y1) {
+          sum += cost(sample(at + image.width * channels + c) - value);
+          count++;
+        }
+      }
+    }
+  }
+  return count === 0 ? 0 : sum / count;
+}
+
+/**
+ * The measure of detail the allocation shares parameters by. The mean
+ * absolute step predicts a tile's error far better than the mean squared one,
+ * in which a few strong edges, mostly cheap for a sine network to draw, outweigh
+ * texture: with one intercept per encode, the residual of log error falls from
+ * 0.41 to 0.21 at 0.5 bpp, 0.53 to 0.36 at 1 and 0.56 to 0.29 at 2
+ * (bench/detail-measures.ts, docs/studies.md "Detail as the mean absolute step").
+ */
+export const ALLOCATION_MEASURE: DetailMeasure = 'absolute';
+
+/**
+ * Exponent of the detail in the share of parameters each tile gets. A tile's
+ * error at equal widths grows about as (mean absolute step)^2.0, and as
+ * params^−0.63 when its network grows; the total error is least when every
+ * tile's parameters are in proportion to error^(1 / 1.63), so detail^1.2
+ * (docs/studies.md). With the squared measure it was detail^0.75.
+ */
+export const DETAIL_EXPONENT = 1.2;
+
+/**
+ * The narrowest network the allocation gives a tile, as a fraction of the
+ * plan's width (rounded down to the kernels' blocks), for plans of at least
+ * FLOOR_FROM_WIDTH units. Measured in session 16 with the squared step (then
+ * the default, ^0.75): its power laws were fitted at 0.5 bpp, and at 2 bpp
+ * (plans of 56 units) they sent kodim19's sky tiles down
+ * to 8 units, 4–5 dB below the image, which cost it 0.7 dB; half the plan's
+ * width took that back and was level elsewhere (−0.10 to +0.08 dB on the
+ * five other photos it changes). At 1 bpp (37 units) it was level (kodim19 +0.04, kodim03 −0.10 dB),
+ * so smaller plans keep the free allocation (docs/studies.md, "A floor for the widths").
+ */
+export const MIN_WIDTH_FRACTION = 0.5;
+export const FLOOR_FROM_WIDTH = 48;
+
+/** Parameters of all the networks of `widths`, each `base` at its width. */
+export function parametersOfWidths(base: SirenArch, widths: readonly number[]): number {
+  return widths.reduce((sum, width) => sum + parameterCount({ ...base, width }), 0);
+}
+
+/**
+ * Widths for networks of `base`'s shape, one per tile of `details`, that
+ * share the parameters of `details.length` networks of `base.width` in
+ * proportion to detail^`exponent`, no tile below `minWidth`. Widths are whole
+ * multiples of `granule`, by default WIDTH_PAD, the block the kernels compute
+ * in (width 9 costs what 16 does), up to MAX_WIDTH: each tile starts at the
+ * largest multiple within its share, and the tiles nearest the next multiple
+ * move up while the total stays within the plan's. Exponent 0, tiles of equal
+ * detail or a plan narrower than two blocks give every tile `base.width`.
+ */
+export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT, granule = WIDTH_PAD, minWidth = granule): number[] {
+  const params = (width: number): number => parameterCount({ ...base, width });
+  const total = details.length * params(base.width);
+  const weights = details.map((detail) => Math.pow(Math.max(detail, 0), exponent));
+  const sum = weights.reduce((a, b) => a + b, 0);
+  // Blocks of `granule` are too coarse to share a narrower network out: 8 or 16 units where the plan has 12 (a 48×48 image at 4 bpp) lost 5 dB.
+  const equal = !(sum > 0) || !Number.isFinite(sum) || weights.every((weight) => weight === weights[0]) || base.width < 2 * granule;
+  if (equal) return details.map(() => base.width);
+  const floor = Math.max(granule, Math.min(Math.floor(minWidth / granule) * granule, Math.floor(base.width / granule) * granule));
+  // Above one block the floor takes its parameters from the others; at one block a flat tile simply gets its 8 units.
+  const shares = floor > granule ? sharesAbove(weights, total, params(floor)) : weights.map((weight) => (total * weight) / sum);
+  const top = Math.floor(MAX_WIDTH / granule) * granule;
+  const widths = shares.map((share) => {
+    let width = floor;
+    while (width + granule <= top && params(width + granule) <= share) width += granule;
+    return width;
+  });
+  let spent = widths.reduce((a, width) => a + params(width), 0);
+  // Largest remainder first: how far each share reaches towards its next multiple.
+  const order = widths.map((width, i) => ({ i, reach: (shares[i]! - params(width)) / (params(width + granule) - params(width)) }))
+    .filter(({ i }) => widths[i]! + granule <= top)
+    .sort((a, b) => b.reach - a.reach || a.i - b.i);
+  for (const { i } of order) {
+    const extra = params(widths[i]! + granule) - params(widths[i]!);
+    if (spent + extra > total) continue;
+    widths[i] = widths[i]! + granule;
+    spent += extra;
+  }
+  return widths;
+}
+
+/**
+ * The default allocation (`--allocation detail`): widths by detail^DETAIL_EXPONENT
+ * (details in ALLOCATION_MEASURE), from plans of FLOOR_FROM_WIDTH units none
+ * under MIN_WIDTH_FRACTION of the plan's.
+ */
+export function allocatedWidths(base: SirenArch, details: readonly number[]): number[] {
+  return widthsByDetail(base, details, DETAIL_EXPONENT, WIDTH_PAD, allocationFloor(base.width));
+}
+
+/** The default allocation's narrowest width for a plan of `planWidth` units (under FLOOR_FROM_WIDTH: one block, i.e. none). */
+export function allocationFloor(planWidth: number): number {
+  return planWidth >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * planWidth : WIDTH_PAD;
+}
+
+/** Each region's detail in the measure the default allocation shares by (ALLOCATION_MEASURE). */
+export function allocationDetails(image: Raster, regions: readonly (readonly [number, number, number, number])[]): number[] {
+  return regions.map((region) => regionDetail(image, region, ALLOCATION_MEASURE));
+}
+
+/**
+ * `total` shared in proportion to `weights`, except that no share falls
+ * below `least`: those that would are raised to it, and the rest is shared
+ * again among the others (water-filling).
+ */
+function sharesAbove(weights: readonly number[], total: number, least: number): number[] {
+  const raised = new Set<number>();
+  for (;;) {
+    const free = weights.reduce((sum, weight, i) => (raised.has(i) ? sum : sum + weight), 0);
+    const left = total - raised.size * least;
+    const shares = weights.map((weight, i) => (raised.has(i) ? least : (left * weight) / free));
+    const below = shares.flatMap((share, i) => (!raised.has(i) && share < least ? [i] : []));
+    if (below.length === 0 || raised.size + below.length === weights.length) return shares;
+    for (const i of below) raised.add(i);
+  }
+}

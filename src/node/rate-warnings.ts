@@ -1,0 +1,78 @@
+/**
+ * What `snfc encode` and `snfc batch` say about a file whose rate went wrong:
+ * off the `--bpp` target, or on it with a network too starved of bits to hold
+ * the image. Shared so that both say the same thing.
+ */
+import { defaultResidualShare, MAX_BPP } from '../encoder/image/image-defaults.js';
+import { formatPsnr } from '../metrics/psnr.js';
+
+/** The warning for a file whose size missed `--bpp` by more than the tolerance. */
+export function rateMissWarning(bpp: number, targetBpp: number): string {
+  // Past twice the target a percentage says little (a 1×1 image's header alone is hundreds of bpp): a factor does.
+  const ratio = bpp / targetBpp;
+  const how = ratio >= 2 ? `${ratio < 100 ? ratio.toFixed(1) : ratio.toExponential(1)} times` : `${(100 * Math.abs(ratio - 1)).toFixed(0)} % ${bpp > targetBpp ? 'above' : 'below'}`;
+  const off = `${bpp.toFixed(3)} bpp, ${how} the ${targetBpp} bpp asked`;
+  if (bpp <= targetBpp) return `snfc: warning: the file is ${off}: the quantization search could not get closer; try another --width or --depth`;
+  // Past the largest --bpp, asking for more cannot help.
+  return bpp > MAX_BPP
+    ? `snfc: warning: the file is ${off}: even its smallest network and header need more than any --bpp gives an image this small`
+    : `snfc: warning: the file is ${off}: even at its coarsest quantization it needs more at this image size; ask for a higher --bpp`;
+}
+
+
+/**
+ * Coded bits per weight below which the rate control starved the network: most of its weights round to
+ * zero and the file is mostly header (a 32x32 image at 1 bpp: 0 bits per weight, 13 dB). The sizing aims
+ * at 6 (5 for a busy photo); at 5 a small network still holds a recognisable image.
+ */
+const STARVED_BITS_PER_WEIGHT = 3;
+
+/** What the warnings read of an image encode's result. */
+export interface RateOutcome {
+  readonly bytes: Uint8Array;
+  /** Bytes of kept metadata in the file: the rate control sizes the file without them, and so do the warnings. */
+  readonly metadataBytes: number;
+  readonly rateHit?: boolean;
+  readonly params: number;
+  readonly bitsPerParam: number;
+  /** Bytes of the DCT residual (spec §3.11): in the header, but the rate's, not the networks' overhead. */
+  readonly residualBytes?: number;
+  /** The image's `regionDetail`, which sets the residual's default share at any rate (it grows with the rate). */
+  readonly detail: number;
+}
+
+/** A network the rate control starved: its header's bytes and the rate that would give it enough bits. */
+export interface StarvedNetwork {
+  readonly bitsPerWeight: number;
+  readonly headerBytes: number;
+  /** The --bpp at which the same network would get about 8 bits per weight: where precision stops being the limit. */
+  readonly enoughBpp: number;
+}
+
+/**
+ * The starved network of a file that hit its rate, or undefined when it missed it or its weights had bits enough.
+ * `askedShare`: the `--residual` given, which any rate keeps; without it the default share at the rate suggested.
+ */
+export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?: number): StarvedNetwork | undefined {
+  if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
+  const residual = result.residualBytes ?? 0;
+  const headerBytes = result.bytes.length - result.metadataBytes - residual - (result.params * result.bitsPerParam) / 8;
+  const networkBpp = ((headerBytes + result.params) * 8) / pixels;
+  // The residual takes its share of the rate asked for, at least what it took here (a starved file may have had no
+  // room for any residual): the networks get the rest. The default share grows with the rate, so the rate that
+  // leaves the networks `networkBpp` is found by iterating; it only rises, and the share is at most MAX_RESIDUAL_SHARE.
+  const shareAt = (bpp: number): number => askedShare ?? defaultResidualShare(result.detail, bpp);
+  const taken = residual / (result.bytes.length - result.metadataBytes);
+  let bpp = networkBpp;
+  for (let i = 0; i < 8; i++) bpp = networkBpp / (1 - Math.max(shareAt(bpp), taken));
+  const enoughBpp = Math.ceil(bpp * 10) / 10;
+  return { bitsPerWeight: result.bitsPerParam, headerBytes, enoughBpp };
+}
+
+/** The warning for a file that hit `--bpp` but left its network too few bits to hold the image, or undefined. */
+export function starvedNetworkWarning(result: RateOutcome & { psnr: number }, pixels: number, targetBpp: number, askedShare?: number): string | undefined {
+  const starved = starvedNetwork(result, pixels, askedShare);
+  if (starved === undefined) return undefined;
+  return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header, ` +
+    `too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${starved.enoughBpp} or more`;
+}
