@@ -1,3 +1,8 @@
+/**
+ * Photos in and out on Node, through sharp: `readPhoto` decodes what the encoder takes (upright, sRGB, 8 or 16
+ * bits, the metadata to keep), `encodeImageFile` writes what `decode` writes (PNG, WebP, JPEG, TIFF) with the
+ * file's metadata put back.
+ */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Metadata, SharpConstructor } from 'sharp';
