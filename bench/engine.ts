@@ -19,7 +19,8 @@ import type { Engine, EngineFactory, EngineSetup } from '../src/encoder/network/
 import { createRefEngine } from '../src/encoder/network/ref-engine.js';
 import { enableRelaxedSimd, resolveThreads, wasmEngineFactory, type WasmEngine } from '../src/encoder/network/wasm-engine.js';
 import { architectureForRate, defaultAlpha } from '../src/encoder/network/network-defaults.js';
-import { encodeImage, fixedBitSteps } from '../src/encoder/image/encode-image.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
+import { fixedBitSteps } from '../src/encoder/network/fit-networks.js';
 import { quantizeWithSteps } from '../src/encoder/network/rate-control.js';
 import { networkParams } from '../src/format/index.js';
 import { learningRateAt } from '../src/encoder/network/trainer.js';

@@ -20,7 +20,7 @@ import path from 'node:path';
 import sharp from 'sharp';
 import { engineByName, ENGINE_NAMES } from '../src/encoder/network/engines.js';
 import { SCHEDULES, type Schedule } from '../src/encoder/network/trainer.js';
-import { fitLearningCurve, wsPlot, wsTable, type WsRun } from '../src/rate-distortion/ws-study.js';
+import { fitLearningCurve, wsPlot, wsTable, type WsRun } from './ws-curves.js';
 import type { Raster } from '../src/raster.js';
 
 function flag(name: string, fallback: string): string {

@@ -16,3 +16,14 @@ export interface Raster {
    */
   readonly data16?: Uint16Array;
 }
+
+/** Luma (BT.601) of every pixel of an 8-bit raster; a gray raster's samples as they are. Alpha is ignored. */
+export function luma(image: Raster): Float64Array {
+  const { width, height, channels, data } = image;
+  const out = new Float64Array(width * height);
+  for (let p = 0; p < out.length; p++) {
+    const at = p * channels;
+    out[p] = channels >= 3 ? 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]! : data[at]!;
+  }
+  return out;
+}

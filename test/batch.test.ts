@@ -281,8 +281,11 @@ describe('snfc batch --queue with snfc worker (BullMQ on a real redis-server)', 
 
   it('survives a worker killed mid-job, does not retry a bad input, and a restarted batch collects the results', async () => {
     const dir = tempDir();
-    await crops(path.join(dir, 'in'), ['a.png', 'b.png', 'd.png', 'e.png']);
+    await crops(path.join(dir, 'in'), ['a.png', 'b.png', 'd.png']);
     writeFileSync(path.join(dir, 'in', 'c.png'), 'not a png at all');
+    // e is an animation: its notice travels back through the queue with its result.
+    await crops(path.join(dir, 'frames'), ['0.png', '1.png']);
+    await sharp(['0.png', '1.png'].map((name) => readFileSync(path.join(dir, 'frames', name))), { join: { animated: true } }).gif().toFile(path.join(dir, 'in', 'e.gif'));
     const args = ['batch', 'in', '--out', 'out', '--queue', redis.url, '--bpp', '4', '--steps', '300'];
 
     // 1. The batch queues its 5 jobs and is stopped before any worker runs.
@@ -324,6 +327,8 @@ describe('snfc batch --queue with snfc worker (BullMQ on a real redis-server)', 
       await assertDecodable(path.join(dir, 'out', name));
     }
     assert.equal(records.get('c.snf')?.exitCode, 3);
+    assert.deepEqual(records.get('e.snf')?.notices, ["'in/e.gif' is animated (2 frames): encoding its first frame only"]);
+    assert.match(second.stderr, /snfc: notice: 'in\/e\.gif' is animated/);
     assert.equal((survivor.stderr.match(/bpp, .* dB/g) ?? []).length, 4, 'no image was encoded twice');
     assertNoTempFiles(path.join(dir, 'out'));
 

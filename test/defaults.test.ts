@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount } from '../src/kernels/arch.js';
-import { architectureForRate, batchRowsFor, defaultAlpha, DEFAULT_BITS_PER_PARAM, defaultLearningRate } from '../src/encoder/network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, defaultFourier, defaultPasses } from '../src/encoder/image/image-defaults.js';
-import { planEncode, shufflePoints, tileRegions } from '../src/encoder/image/encode-image.js';
+import { architectureForRate, batchRowsFor, defaultAlpha, DEFAULT_BITS_PER_PARAM } from '../src/encoder/network/network-defaults.js';
+import { autoTiles, bitsPerParamForDetail, DEFAULT_BATCH_POINTS, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/image/image-defaults.js';
+import { planEncode, tileRegions } from '../src/encoder/image/encode-image.js';
+import { shufflePoints } from '../src/encoder/network/training-points.js';
 import { smoothBesideTexture, syntheticImage } from './helpers/synthetic.js';
 import { parametersOfWidths } from '../src/encoder/image/tile-widths.js';
 
@@ -107,15 +108,15 @@ test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 p
 });
 
 test('mini-batches: about 1536 pixels in equal batches of whole 256-pixel units; none for small tiles or batch 0', () => {
-  assert.equal(batchRowsFor(192 * 128), 1536);
-  assert.equal(batchRowsFor(48 * 48), 1280);
-  assert.equal(batchRowsFor(40 * 40), undefined);
+  assert.equal(batchRowsFor(192 * 128, DEFAULT_BATCH_POINTS), 1536);
+  assert.equal(batchRowsFor(48 * 48, DEFAULT_BATCH_POINTS), 1280);
+  assert.equal(batchRowsFor(40 * 40, DEFAULT_BATCH_POINTS), undefined);
   assert.equal(batchRowsFor(192 * 128, 0), undefined);
   assert.equal(batchRowsFor(192 * 128, 1536), 1536);
   assert.equal(batchRowsFor(192 * 128, 100), 256);
   assert.equal(batchRowsFor(192 * 128, 24576), undefined);
   for (const points of [5000, 12345, 98304]) {
-    const rows = batchRowsFor(points)!;
+    const rows = batchRowsFor(points, DEFAULT_BATCH_POINTS)!;
     assert.equal(rows % 256, 0);
     assert.ok(rows < points && Math.abs(rows - 1536) <= 512, `${points}: ${rows}`);
   }

@@ -1,7 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
-import { encodeImage, fixedBitSteps } from '../src/encoder/image/encode-image.js';
+import { encodeImage } from '../src/encoder/image/encode-image.js';
+import { fixedBitSteps } from '../src/encoder/network/fit-networks.js';
 import { engineByName } from '../src/encoder/network/engines.js';
 import { quantizationAwareFineTune } from '../src/encoder/network/qat.js';
 import { quantizeWithSteps, roundToSteps, searchLambda, stepsForLambda } from '../src/encoder/network/rate-control.js';

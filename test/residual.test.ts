@@ -6,7 +6,8 @@ import {
   addResidual, coefficientSteps, dctBasis, MAX_RESIDUAL_COEFFICIENTS, residualPlanes, residualStepScales, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG,
   type ImageResidual,
 } from '../src/kernels/residual.js';
-import { fitResidual, fitResidualShapes, residualChoice, type ResidualChoice } from '../src/encoder/residual/residual-fit.js';
+import { fitResidual, fitResidualShapes, type ResidualChoice } from '../src/encoder/residual/residual-fit.js';
+import { residualChoice } from '../src/encoder/image/residual-choice.js';
 import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../src/encoder/residual/residual-search.js';
 import { residualSearchOnThreads } from '../src/encoder/residual/residual-threads.js';
 import { addResidualToFill } from '../src/encoder/residual/residual-to-fill.js';

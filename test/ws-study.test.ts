@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
-import { fitLearningCurve, stepsToReach, wsPlot, wsTable, type CurvePoint, type WsRun } from '../src/rate-distortion/ws-study.js';
+import { fitLearningCurve, stepsToReach, wsPlot, wsTable, type CurvePoint, type WsRun } from '../bench/ws-curves.js';
 import { createWasmEngine } from '../src/encoder/network/wasm-engine.js';
 import { learningRateAt } from '../src/encoder/network/trainer.js';
 import type { Raster } from '../src/raster.js';

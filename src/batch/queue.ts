@@ -21,7 +21,7 @@ import { Job, Queue, QueueEvents, UnrecoverableError, Worker } from 'bullmq';
 import { Redis } from 'ioredis';
 import { CliError, EXIT } from '../node/errors.js';
 import { readInput } from '../node/files.js';
-import { BatchItemError, failureOf, type EncodeSettings, type InputKind } from './encode-file.js';
+import { BatchItemError, failureOf, type EncodedFile, type EncodeSettings, type InputKind } from './encode-file.js';
 import type { BatchItem } from './inputs.js';
 import { settingsKey } from './manifest.js';
 import { EncodePool } from './pool.js';
@@ -86,14 +86,9 @@ export interface EncodeJobData {
 }
 
 /** What a worker sends back: the .snf file (base64) and its measurements. */
-export interface EncodeJobResult {
+export interface EncodeJobResult extends Omit<EncodedFile, 'bytes'> {
+  /** The file, base64 (a job's result is JSON). */
   readonly bytes: string;
-  readonly psnr: number;
-  readonly bpp: number;
-  readonly seconds: number;
-  readonly rateHit?: boolean;
-  readonly enoughBpp?: number;
-  readonly notices?: readonly string[];
   readonly worker: string;
 }
 
@@ -225,8 +220,8 @@ export async function queueExecutor(url: string, options: { sharedFs: boolean; m
         const result = await job.waitUntilFinished(events).catch((error: Error) => {
           throw failureFromReason(error.message);
         });
-        const bytes = new Uint8Array(Buffer.from(result.bytes, 'base64'));
-        return { file: { bytes, psnr: result.psnr, bpp: result.bpp, seconds: result.seconds, rateHit: result.rateHit, enoughBpp: result.enoughBpp, notices: result.notices }, worker: result.worker };
+        const { bytes, worker, ...measures } = result;
+        return { file: { ...measures, bytes: new Uint8Array(Buffer.from(bytes, 'base64')) }, worker };
       } finally {
         listeners.delete(jobId);
       }
@@ -280,7 +275,8 @@ export async function startWorker(url: string, options: { jobs: number; threadsP
         last = now;
         job.updateProgress({ step, steps, psnr }).catch(() => {});
       });
-      return { bytes: Buffer.from(file.bytes).toString('base64'), psnr: file.psnr, bpp: file.bpp, seconds: file.seconds, rateHit: file.rateHit, enoughBpp: file.enoughBpp, notices: file.notices, worker: WORKER_ID };
+      const { bytes: snf, ...measures } = file;
+      return { ...measures, bytes: Buffer.from(snf).toString('base64'), worker: WORKER_ID };
     } catch (error) {
       const failure = failureOf(error);
       if (failure.deterministic) throw new UnrecoverableError(failedReason(failure.exitCode, failure.message));

@@ -114,7 +114,9 @@ export async function runBatch(
       const { file, worker } = await executor.encode(item, settings, (step, steps, psnr) => events.step?.(item, step, steps, psnr));
       await fs.mkdir(path.dirname(item.output), { recursive: true });
       await writeOutputAtomically(item.output, file.bytes);
-      await record(item, { status: 'encoded', bytes: file.bytes.length, bpp: file.bpp, psnr: file.psnr, seconds: file.seconds, rateHit: file.rateHit, enoughBpp: file.enoughBpp, notices: file.notices, worker, ...inputFields });
+      // The manifest keeps every measure the encode gave, by the same names (ManifestRecord), and the file's size.
+      const { bytes, ...measures } = file;
+      await record(item, { status: 'encoded', ...measures, bytes: bytes.length, worker, ...inputFields });
     } catch (error) {
       const failure = failureOf(error);
       await record(item, { status: 'failed', error: failure.message, exitCode: failure.exitCode, ...inputFields });

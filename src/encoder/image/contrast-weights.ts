@@ -1,4 +1,4 @@
-import type { Raster } from '../../raster.js';
+import { luma, type Raster } from '../../raster.js';
 import { BUSY_DETAIL, towardsOneBpp } from './image-defaults.js';
 
 /**
@@ -72,17 +72,6 @@ export interface ContrastWeighting {
   readonly strength: number;
   /** The variance is taken over a (2·radius + 1)² window, clipped at the image's edges. */
   readonly radius: number;
-}
-
-/** Luma (BT.601) of every pixel of an 8-bit raster; a gray raster's samples as they are. Alpha is ignored. */
-export function luma(image: Raster): Float64Array {
-  const { width, height, channels, data } = image;
-  const out = new Float64Array(width * height);
-  for (let p = 0; p < out.length; p++) {
-    const at = p * channels;
-    out[p] = channels >= 3 ? 0.299 * data[at]! + 0.587 * data[at + 1]! + 0.114 * data[at + 2]! : data[at]!;
-  }
-  return out;
 }
 
 /**

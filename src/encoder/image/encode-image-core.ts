@@ -4,7 +4,7 @@ import { encodedInputs, MAX_FOURIER_LEVELS } from '../../kernels/input-encoding.
 import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../../kernels/render.js';
 import { applyRestorationFilter, filterClasses, type FieldImage, type RestorationFilter } from '../../kernels/post-filter.js';
 import type { ImageResidual } from '../../kernels/residual.js';
-import { residualChoice } from '../residual/residual-fit.js';
+import { residualChoice } from './residual-choice.js';
 import { addResidualToFill } from '../residual/residual-to-fill.js';
 import { residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../residual/residual-search.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../../metrics/psnr.js';
@@ -13,10 +13,10 @@ import {
   DEFAULT_LIMITS, deflateMetadata, extendRegion, gridRegions, gridWithEdges, inspectSnf, maxOverlap, metadataSizes, networkParams, writeSnf, type PhotoMetadata,
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../../format/index.js';
-import { architectureForRate, batchRowsFor, DEFAULT_DEPTH, defaultLearningRate, DEFAULT_OMEGA, defaultAlpha, QAT_STEP_FRACTION } from '../network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
+import { architectureForRate, batchRowsFor, DEFAULT_DEPTH, DEFAULT_OMEGA, defaultAlpha, QAT_STEP_FRACTION } from '../network/network-defaults.js';
+import { autoTiles, bitsPerParamForDetail, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
 import type { EngineFactory } from '../network/engine.js';
-import { checkFitSettings, FIT_SETTING_NAMES, fixedBitSteps, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from '../network/fit-networks.js';
+import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
 import { checkNumberOptions, checkRaster, NUMBER_OPTIONS } from '../option-values.js';
 import { withinRate } from '../network/rate-control.js';
@@ -26,9 +26,6 @@ import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, T
 import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, type FilterMode } from './filter-fit.js';
 import { DEFAULT_TILE_EDGES, tileEdges, TILE_EDGE_MODES, type TileEdgeMode } from './tile-edges.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, tuningWeighting, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
-
-/** Moved to fit-networks.ts and training-points.ts (shared with audio); kept exported here for existing callers. */
-export { fixedBitSteps, shufflePoints };
 
 export interface ImageEncodeOptions extends FitSettings {
   /**
@@ -417,7 +414,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     const fitted = extendRegion(region, [image.width, image.height], [margin, margin]) as unknown as ImageRegion;
     const data = { ...tileData(image, fitted, frame), ...(variance === undefined ? {} : { weights: contrastWeights(variance, image.width, fitted, weighting.strength) }) };
     const points = data.targets.length / image.channels;
-    const batchRows = batchRowsFor(points, options.batch);
+    const batchRows = batchRowsFor(points, options.batch ?? DEFAULT_BATCH_POINTS);
     const width = widths[index]!;
     const tileArch = width === arch.width ? arch : { ...arch, width };
     return { region, frame, arch: tileArch, alpha: options.alpha ?? defaultAlpha(width), lr: options.lr ?? defaultLearningRate(fourier, width), ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };

@@ -43,6 +43,38 @@ export function bitsPerParamForDetail(detail: number, networks: number, bpp: num
   return DEFAULT_BITS_PER_PARAM + busy * atRate * (BUSY_BITS_PER_PARAM - DEFAULT_BITS_PER_PARAM);
 }
 
+/**
+ * Widest network that takes the full default learning rate; wider ones take
+ * it scaled by WIDE_LR_FROM / width. The rate was studied on widths up to 56
+ * (every tile of a photo at 1 bpp and below); at 2 bpp tiles of width 72 can
+ * drift off at 0.002 without any one pass jumping (so the divergence guard
+ * does not see it): kodim06's tile at x 192, y 128 fitted alone ended at
+ * 23.1 dB, and at 33.2 with 0.001 (docs/studies.md, wide tiles).
+ */
+export const WIDE_LR_FROM = 56;
+
+/**
+ * Default peak Adam learning rate (docs/studies.md): 0.003 on plain
+ * coordinates (best of 0.001, 0.003, 0.01); with Fourier inputs 0.002, which
+ * beat 0.003 on 15 of 16 image–rate pairs (by 0.1 dB on average). For a
+ * network wider than WIDE_LR_FROM, that times WIDE_LR_FROM / `width`: a
+ * step moves a sine's argument by about ω·lr per input it sums, so the rate
+ * that is safe falls with the fan-in.
+ */
+export function defaultLearningRate(fourier: number, width?: number): number {
+  const base = fourier > 0 ? 2e-3 : 3e-3;
+  return width === undefined || width <= WIDE_LR_FROM ? base : (base * WIDE_LR_FROM) / width;
+}
+
+/**
+ * Points per Adam step the fit aims for (docs/studies.md,
+ * bench/results/study-batch.jsonl): at equal work, 16 steps on a sixteenth of
+ * a 192×128 tile's pixels each beat 8 on an eighth, which beat one step on all
+ * of them (+0.9 and +0.6 dB at 1 bpp). Smaller batches at this learning rate
+ * start to diverge (768: −1.8 dB on kodim07).
+ */
+export const DEFAULT_BATCH_POINTS = 1536;
+
 /** Most Fourier levels the encoder picks by default (docs/studies.md: 6 and 8 measure alike at 192×128). */
 export const MAX_DEFAULT_FOURIER = 6;
 

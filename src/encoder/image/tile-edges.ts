@@ -13,9 +13,8 @@
  * PSNR +0.03 and +0.22 dB; the ratio falls also because it is then measured
  * on quieter lines (there a blur of the source gets 1.04 instead of 1.37).
  */
-import type { Raster } from '../../raster.js';
 import { gridAxisEdges, gridEdge } from '../../format/tiling.js';
-import { luma } from './contrast-weights.js';
+import { luma, type Raster } from '../../raster.js';
 
 /** How the encoder places the tiles' inner edges: near the equal tiles' where the photo is quietest, or exactly there. */
 export type TileEdgeMode = 'content' | 'even';

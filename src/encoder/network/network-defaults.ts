@@ -2,9 +2,10 @@ import { parameterCount, type SirenArch } from '../../kernels/arch.js';
 import { BATCH_ROW_GRANULE } from './engine.js';
 
 /*
- * The sinusoidal networks' defaults, for every signal: their shape for a rate, WS α, the learning rate, batches,
- * warm-up and fine-tuning. The image's own (tiles, passes, the residual's share) are in ../image/image-defaults.ts,
- * audio's in ../audio/audio-defaults.ts.
+ * The sinusoidal networks' defaults, for every signal: their shape for a rate, WS α, mini-batches of a size the
+ * signal picks, warm-up and fine-tuning. What each signal sets for itself (the image's tiles, passes, learning
+ * rate, batch size and residual share; audio's steps, rate and batch) is in ../image/image-defaults.ts and
+ * ../audio/audio-defaults.ts.
  */
 
 /** ω in every sine layer, as in SIREN and the WS paper. */
@@ -70,44 +71,12 @@ export function defaultAlpha(width: number): number {
 }
 
 /**
- * Widest network that takes the full default learning rate; wider ones take
- * it scaled by WIDE_LR_FROM / width. The rate was studied on widths up to 56
- * (every tile of a photo at 1 bpp and below); at 2 bpp tiles of width 72 can
- * drift off at 0.002 without any one pass jumping (so the divergence guard
- * does not see it): kodim06's tile at x 192, y 128 fitted alone ended at
- * 23.1 dB, and at 33.2 with 0.001 (docs/studies.md, wide tiles).
- */
-export const WIDE_LR_FROM = 56;
-
-/**
- * Default peak Adam learning rate (docs/studies.md): 0.003 on plain
- * coordinates (best of 0.001, 0.003, 0.01); with Fourier inputs 0.002, which
- * beat 0.003 on 15 of 16 image–rate pairs (by 0.1 dB on average). For a
- * network wider than WIDE_LR_FROM, that times WIDE_LR_FROM / `width`: a
- * step moves a sine's argument by about ω·lr per input it sums, so the rate
- * that is safe falls with the fan-in.
- */
-export function defaultLearningRate(fourier: number, width?: number): number {
-  const base = fourier > 0 ? 2e-3 : 3e-3;
-  return width === undefined || width <= WIDE_LR_FROM ? base : (base * WIDE_LR_FROM) / width;
-}
-
-/**
- * Points per Adam step the fit aims for (docs/studies.md,
- * bench/results/study-batch.jsonl): at equal work, 16 steps on a sixteenth of
- * a 192×128 tile's pixels each beat 8 on an eighth, which beat one step on all
- * of them (+0.9 and +0.6 dB at 1 bpp). Smaller batches at this learning rate
- * start to diverge (768: −1.8 dB on kodim07).
- */
-export const DEFAULT_BATCH_POINTS = 1536;
-
-/**
  * Points per mini-batch for a tile of `points` points at about `batchPoints`
  * a batch (0: no mini-batches): equal batches, rounded up to whole
  * BATCH_ROW_GRANULEs. Undefined, one batch of every point, for tiles that
  * would not make two batches.
  */
-export function batchRowsFor(points: number, batchPoints = DEFAULT_BATCH_POINTS): number | undefined {
+export function batchRowsFor(points: number, batchPoints: number): number | undefined {
   if (!Number.isFinite(batchPoints) || batchPoints < 0) throw new RangeError(`Expected 0 or a positive number of points per batch but received ${String(batchPoints)}`);
   const batches = batchPoints === 0 ? 1 : Math.round(points / Math.max(batchPoints, BATCH_ROW_GRANULE));
   if (batches < 2) return undefined;

@@ -19,9 +19,7 @@ import { encodeResidualValues, MAX_RESIDUAL_STEP } from '../../format/residual.j
 import type { FieldImage } from '../../kernels/post-filter.js';
 import { psnr } from '../../metrics/psnr.js';
 import { msSsim, msSsimScales } from '../../metrics/ms-ssim.js';
-import { luma, type Tuning } from '../image/contrast-weights.js';
-import { BUSY_DETAIL } from '../image/image-defaults.js';
-import type { Raster } from '../../raster.js';
+import { luma, type Raster } from '../../raster.js';
 import { optimizeResidual, type RdoInput } from './residual-rdo.js';
 
 /** Most bytes of a residual: it lives in the header, which readers refuse past 1 MiB (spec §8), beside the networks' entries. */
@@ -104,45 +102,21 @@ export const RESIDUAL_ADAPTIVE_STEP = { sigma: 10, exponent: 4 } as const;
  * 0.5; on smooth ones kodim07 and kodim17 at 0.5 bpp kept their pick, kodim17 at 1 bpp moved by −0.28 dB and
  * +0.0008 (docs/studies.md, "Adaptive steps for the residual").
  */
-const BALANCED_EXTRA_SHAPES = [...gradedShapes({ masking: 60 }), ...gradedShapes({ masking: 30, adaptive: RESIDUAL_ADAPTIVE_STEP })];
+export const BALANCED_EXTRA_SHAPES = [...gradedShapes({ masking: 60 }), ...gradedShapes({ masking: 30, adaptive: RESIDUAL_ADAPTIVE_STEP })];
 /** What `ssim` tries beside the plain shapes: the two settings of the study that reached the highest MS-SSIM. */
-const SSIM_EXTRA_SHAPES = [
+export const SSIM_EXTRA_SHAPES = [
   ...gradedShapes({ masking: 30, adaptive: RESIDUAL_ADAPTIVE_STEP }), ...gradedShapes({ masking: 30, adaptive: { sigma: 10, exponent: 6 } }),
 ];
 
-/**
- * Which residual a `--tune` keeps (docs/studies.md, "A DCT residual" and "A
- * graded step"). In the same bytes, a step that grows with frequency (or
- * fewer coefficients) trades PSNR for MS-SSIM, and the graded step does it
- * at a better rate than the cut-off. `psnr` keeps the best PSNR, `ssim` the
- * best MS-SSIM, and `balanced` the best sum of PSNR and MS-SSIM in dB, with
- * MS-SSIM weighed more on a busy photo. Every tune quantizes by rate and
- * distortion (residual-rdo.ts); `psnr` neither masks nor adapts its steps.
- */
-export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
-  const rdo = RESIDUAL_RDO_LAMBDA;
-  if (tune === 'ssim') return { shapes: [...RESIDUAL_SHAPES, ...SSIM_EXTRA_SHAPES], by: 'ms-ssim', rdo };
-  if (tune === 'balanced') {
-    const msSsimWeight = detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT;
-    return { shapes: [...RESIDUAL_SHAPES, ...BALANCED_EXTRA_SHAPES], by: 'both', msSsimWeight, rdo };
-  }
-  return { shapes: RESIDUAL_SHAPES, by: 'psnr', rdo };
-}
-
-/**
- * `balanced`'s weight of MS-SSIM (in dB) beside PSNR when it ranks the residual's shapes, on a busy photo and on a
- * smooth one. The rate–distortion quantization raises the PSNR of the low gradients most, and at the weights before
- * it (1 and 0.5) the pick moved there, MS-SSIM down (kodim13 at 0.5 bpp −0.0039); at 1.5 and 1 it kept MS-SSIM or
- * raised it (docs/studies.md, "Smooth photos at low rates, and the residual's rate–distortion quantization").
- */
-const BUSY_MS_SSIM_WEIGHT = 1.5;
-const SMOOTH_MS_SSIM_WEIGHT = 1;
 
 /**
  * λ of the residual's rate–distortion optimized quantization (residual-rdo.ts), in squared steps a bit: on
  * kodim13's networks at 1 bpp, 0.12 beat 0.06 and 0.2 at every pick (bench/results/residual-rdo-s34.txt).
  */
 export const RESIDUAL_RDO_LAMBDA = 0.12;
+
+/** The plain shapes ranked by PSNR, quantized by rate and distortion: what `--tune psnr` keeps, and `fitResidual`'s default. */
+export const PSNR_CHOICE: ResidualChoice = { shapes: RESIDUAL_SHAPES, by: 'psnr', rdo: RESIDUAL_RDO_LAMBDA };
 
 /**
  * Chroma coefficients a block: frequencies up to 3. At 0.5 bpp the steps are coarse enough that chroma beyond the
@@ -304,7 +278,7 @@ export interface RankedResidualFit extends ResidualFit {
  * `budget` bytes of the `res` map, keeping the best of `choice.shapes` by
  * `choice.by` (and telling which), or undefined when even the coarsest step does not fit.
  */
-export function fitResidual(source: Raster, field: FieldImage, budget: number, choice: ResidualChoice = residualChoice('psnr', 0)): ResidualFit | undefined {
+export function fitResidual(source: Raster, field: FieldImage, budget: number, choice: ResidualChoice = PSNR_CHOICE): ResidualFit | undefined {
   return unranked(fitResidualShapes(source, field, budget, choice));
 }
 

@@ -3,14 +3,14 @@
  * docs/ws-and-engines.md): learning curves of a SIREN fitted to one image at
  * several WS scales α, and how many steps each α needs to reach a PSNR.
  */
-import type { EngineFactory } from '../encoder/network/engine.js';
-import { trainingPsnr } from '../encoder/image/encode-image.js';
-import { fit, type Schedule } from '../encoder/network/trainer.js';
-import { initializeWeightScaled } from '../encoder/network/ws-init.js';
-import type { SirenArch } from '../kernels/arch.js';
-import { normalizeSample, regionGrid } from '../kernels/render.js';
-import type { Raster } from '../raster.js';
-import { PLOT_COLOURS, plotRateDistortion } from './plot-svg.js';
+import type { EngineFactory } from '../src/encoder/network/engine.js';
+import { trainingPsnr } from '../src/encoder/image/encode-image.js';
+import { fit, type Schedule } from '../src/encoder/network/trainer.js';
+import { initializeWeightScaled } from '../src/encoder/network/ws-init.js';
+import type { SirenArch } from '../src/kernels/arch.js';
+import { normalizeSample, regionGrid } from '../src/kernels/render.js';
+import type { Raster } from '../src/raster.js';
+import { PLOT_COLOURS, plotRateDistortion } from '../src/rate-distortion/plot-svg.js';
 
 export interface CurveOptions {
   readonly width: number;

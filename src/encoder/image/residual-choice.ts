@@ -1,0 +1,32 @@
+import { BALANCED_EXTRA_SHAPES, PSNR_CHOICE, RESIDUAL_SHAPES, SSIM_EXTRA_SHAPES, type ResidualChoice } from '../residual/residual-fit.js';
+import type { Tuning } from './contrast-weights.js';
+import { BUSY_DETAIL } from './image-defaults.js';
+
+/**
+ * Which residual a `--tune` keeps (docs/studies.md, "A DCT residual" and "A
+ * graded step"). In the same bytes, a step that grows with frequency (or
+ * fewer coefficients) trades PSNR for MS-SSIM, and the graded step does it
+ * at a better rate than the cut-off. `psnr` keeps the best PSNR, `ssim` the
+ * best MS-SSIM, and `balanced` the best sum of PSNR and MS-SSIM in dB, with
+ * MS-SSIM weighed more on a busy photo (`detail` from BUSY_DETAIL). Every tune
+ * quantizes by rate and distortion (residual-rdo.ts); `psnr` neither masks nor
+ * adapts its steps. The residual offers the shapes; the photo's tune and detail
+ * pick among them, so the choice lives with the image.
+ */
+export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
+  if (tune === 'ssim') return { ...PSNR_CHOICE, shapes: [...RESIDUAL_SHAPES, ...SSIM_EXTRA_SHAPES], by: 'ms-ssim' };
+  if (tune === 'balanced') {
+    const msSsimWeight = detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT;
+    return { ...PSNR_CHOICE, shapes: [...RESIDUAL_SHAPES, ...BALANCED_EXTRA_SHAPES], by: 'both', msSsimWeight };
+  }
+  return PSNR_CHOICE;
+}
+
+/**
+ * `balanced`'s weight of MS-SSIM (in dB) beside PSNR when it ranks the residual's shapes, on a busy photo and on a
+ * smooth one. The rate–distortion quantization raises the PSNR of the low gradients most, and at the weights before
+ * it (1 and 0.5) the pick moved there, MS-SSIM down (kodim13 at 0.5 bpp −0.0039); at 1.5 and 1 it kept MS-SSIM or
+ * raised it (docs/studies.md, "Smooth photos at low rates, and the residual's rate–distortion quantization").
+ */
+const BUSY_MS_SSIM_WEIGHT = 1.5;
+const SMOOTH_MS_SSIM_WEIGHT = 1;
