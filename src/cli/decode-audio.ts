@@ -4,9 +4,9 @@ import { decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES } from '../decoder
 import type { AudioHeader } from '../format/index.js';
 import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from '../node/errors.js';
-import { checkOutput, defaultOutputName, writeOutputAtomically } from '../node/files.js';
+import { checkOutput, defaultOutputName, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
 import { decodeWork, withNodeForward } from './threaded-forward.js';
-import { integerIn, nonNegativeNumber, oneOf } from './validate.js';
+import { fileArgument, integerIn, nonNegativeNumber, oneOf } from './validate.js';
 
 /** Largest --rate: 8 × 192 kHz. */
 const MAX_RATE = 1_536_000;
@@ -23,7 +23,7 @@ function defaultDecodedWav(input: string): string {
 export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, bytes: Uint8Array, header: AudioHeader, network: { parameters: number; networks: number }): Promise<void> {
   const imageFlags = { scale: 'scale', size: 'size', maxPixels: 'max-pixels', bitDepth: 'bit-depth', strip: 'strip' } as const;
   for (const [flag, name] of Object.entries(imageFlags)) {
-    if (argv[flag] !== undefined) throw usageError(`--${name} is for images; '${input}' holds audio (use --rate, --start, --end)`);
+    if (argv[flag] !== undefined) throw usageError(`--${name} is for images; ${shownName(input, 'input')} holds audio (use --rate, --start, --end)`);
   }
   const duration = header.length / header.sampleRate;
   const sampleRate = argv.rate === undefined ? undefined : integerIn('rate', argv.rate, 1, MAX_RATE);
@@ -38,11 +38,11 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   if ((span.end - span.first) * header.channels > maxOutputSamples) {
     throw usageError(`the output would be ${span.end - span.first} samples × ${header.channels} channel(s), over --max-samples ${maxOutputSamples}; ask for a shorter stretch, a lower --rate, or raise --max-samples`);
   }
-  const output = typeof argv.output === 'string' ? argv.output : defaultDecodedWav(input);
-  if (!/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
+  const output = fileArgument(argv.output) ?? defaultDecodedWav(input);
+  if (output !== STANDARD_STREAM && !/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
   await checkOutput(output, input, argv.force === true);
   const clip = await withNodeForward(decodeWork(span.end - span.first, network.parameters, network.networks),
     (forward) => decodeAudio(bytes, request, { maxOutputSamples }, { forward }));
-  await writeOutputAtomically(output, writeWav(clip, format));
-  process.stderr.write(`${output}: ${clip.channels[0]!.length} samples x ${clip.channels.length} ch @ ${clip.sampleRate} Hz (${(clip.channels[0]!.length / clip.sampleRate).toFixed(3)} s, ${format})\n`);
+  await writeOutput(output, writeWav(clip, format));
+  process.stderr.write(`${labelOf(output, 'output')}: ${clip.channels[0]!.length} samples x ${clip.channels.length} ch @ ${clip.sampleRate} Hz (${(clip.channels[0]!.length / clip.sampleRate).toFixed(3)} s, ${format})\n`);
 }

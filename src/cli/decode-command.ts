@@ -3,10 +3,10 @@ import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXEL
 import { inflateMetadata, inspectSnf } from '../format/index.js';
 import { decodeWork } from './threaded-forward.js';
 import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
-import { checkOutput, defaultOutputName, readInput, writeOutputAtomically } from '../node/files.js';
+import { checkOutput, defaultOutputName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
 import { existsSync } from 'node:fs';
 import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from '../io/image-io.js';
-import { integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+import { fileArgument, integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { usageError } from '../node/errors.js';
 import { withExamples } from './examples.js';
 
@@ -48,7 +48,7 @@ export const decodeCommand = {
       ['$0 decode photo.snf --scale 2', 'twice the resolution, as photo.png (photo.decoded.png if photo.png exists)'],
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
-    const input = String(argv.input);
+    const input = fileArgument(argv.input) ?? '';
     const bytes = await readInput(input);
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the kind and the output size, checked before decoding.
     const info = inspectSnf(bytes);
@@ -59,14 +59,14 @@ export const decodeCommand = {
       return decodeAudioFile(argv, input, bytes, header, { parameters: info.parameters, networks: info.networks.length });
     }
     for (const flag of ['rate', 'start', 'end', 'format', 'maxSamples'] as const) {
-      if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxSamples' ? 'max-samples' : flag} is for audio; '${input}' holds an image (use --scale, --size)`);
+      if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxSamples' ? 'max-samples' : flag} is for audio; ${shownName(input, 'input')} holds an image (use --scale, --size)`);
     }
     if (argv.scale !== undefined && argv.size !== undefined) throw usageError('use --scale or --size, not both');
     const size = argv.size !== undefined
       ? sizeFlag('size', argv.size, MAX_SIDE)
       : { scale: argv.scale === undefined ? 1 : positiveNumber('scale', argv.scale, MAX_SIDE) };
     const maxPixels = argv.maxPixels === undefined ? DEFAULT_MAX_PIXELS : integerIn('max-pixels', argv.maxPixels, 1, MAX_MAX_PIXELS);
-    const output = typeof argv.output === 'string' ? argv.output : defaultDecodedName(input);
+    const output = fileArgument(argv.output) ?? defaultDecodedName(input);
     const format = outputFormatFor(output);
     const depth = Number(oneOf('bit-depth', argv.bitDepth === undefined ? '8' : String(argv.bitDepth), ['8', '16'] as const));
     if (depth === 16 && !DEEP_OUTPUT_FORMATS.includes(format)) throw usageError(`--bit-depth 16 needs a .png or .tif output; ${format.toUpperCase()} holds 8 bits`);
@@ -89,9 +89,9 @@ export const decodeCommand = {
     }
     const metadata = argv.strip === true || header.metadata === undefined ? {} : inflateMetadata(header.metadata);
     const encoded = await encodeImageFile(image, format, metadata);
-    await writeOutputAtomically(output, encoded.bytes);
+    await writeOutput(output, encoded.bytes);
     for (const notice of encoded.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
     const kept = encoded.kept;
-    process.stderr.write(`${output}: ${image.width}x${image.height}${depth === 16 ? ', 16-bit' : ''}${kept.length > 0 ? `, with ${kept.join(', ')}` : ''}\n`);
+    process.stderr.write(`${labelOf(output, 'output')}: ${image.width}x${image.height}${depth === 16 ? ', 16-bit' : ''}${kept.length > 0 ? `, with ${kept.join(', ')}` : ''}\n`);
   },
 };

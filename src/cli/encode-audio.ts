@@ -5,7 +5,7 @@ import type { ResolvedEngine } from '../encoder/network/engines.js';
 import { readAudioInput } from './audio-input.js';
 import { restartsText } from './encode-options.js';
 import { usageError } from '../node/errors.js';
-import { checkOutput, warnIfMisnamed, writeOutputAtomically } from '../node/files.js';
+import { checkOutput, warnIfMisnamed, writeOutput, labelOf, shownName } from '../node/files.js';
 import { withTrainingProgress } from './progress.js';
 import { numberIn, positiveNumber } from './validate.js';
 
@@ -39,20 +39,20 @@ export async function encodeAudioFile(
   argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, output: string, bytes: Uint8Array, shared: SharedEncodeOptions, engine: ResolvedEngine,
 ): Promise<void> {
   for (const flag of ['bpp', 'tiles', 'tile-edges', 'filter', 'keepMetadata'] as const) {
-    if (argv[flag] !== undefined && argv[flag] !== false) throw usageError(`--${flag === 'keepMetadata' ? 'keep-metadata' : flag} is for images; '${input}' is audio (use --kbps, --segment)`);
+    if (argv[flag] !== undefined && argv[flag] !== false) throw usageError(`--${flag === 'keepMetadata' ? 'keep-metadata' : flag} is for images; ${shownName(input, 'input')} is audio (use --kbps, --segment)`);
   }
-  if (argv.autoOrient === false) throw usageError(`--no-auto-orient is for images; '${input}' is audio`);
+  if (argv.autoOrient === false) throw usageError(`--no-auto-orient is for images; ${shownName(input, 'input')} is audio`);
   const kbps = argv.kbps === undefined ? undefined : positiveNumber('kbps', argv.kbps, 100_000);
   // A millisecond at least: a network per few samples would cost more header than samples.
   const segmentSeconds = argv.segment === undefined ? undefined : numberIn('segment', argv.segment, MIN_SEGMENT_SECONDS, 3600);
   if (shared.bits !== undefined && kbps !== undefined) throw usageError('--bits fixes the quantization, --kbps lets the rate control choose it: give one of them');
-  const clip = readAudioInput(bytes, input);
+  const clip = readAudioInput(bytes, labelOf(input, 'input'));
   await checkOutput(output, input, argv.force === true);
   warnIfMisnamed(output, argv.quiet === true);
   const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeAudio(clip, {
     ...shared, kbps, segmentSeconds, metadata: argv.metadata === true, engine: engine.factory, onStep,
   }));
-  await writeOutputAtomically(output, result.bytes);
+  await writeOutput(output, result.bytes);
   const seconds = clip.channels[0]!.length / clip.sampleRate;
   if (argv.json === true) {
     process.stdout.write(JSON.stringify({
@@ -64,7 +64,7 @@ export async function encodeAudioFile(
       ...(result.rateHit === undefined ? {} : { targetKbps: kbps ?? DEFAULT_KBPS, rateHit: result.rateHit }),
     }) + '\n');
   } else if (argv.quiet !== true) {
-    process.stderr.write(`${output}: ${result.bytes.length} bytes, ${result.kbps.toFixed(1)} kbps, SNR ${result.snr.toFixed(2)} dB, LSD ${result.lsd.toFixed(2)} dB ` +
+    process.stderr.write(`${labelOf(output, 'output')}: ${result.bytes.length} bytes, ${result.kbps.toFixed(1)} kbps, SNR ${result.snr.toFixed(2)} dB, LSD ${result.lsd.toFixed(2)} dB ` +
       `(${result.segments} segments${result.overlap > 0 ? ` overlapping ${result.overlap} samples` : ''}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ` +
       `${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s)\n`);
   }

@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { encodeImage } from '../encoder/image/encode-image.js';
 import { engineFromFlag } from './engine-option.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
-import { checkOutput, defaultOutputName, readInput, warnIfMisnamed, writeOutputAtomically } from '../node/files.js';
+import { checkOutput, defaultOutputName, readInput, warnIfMisnamed, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
 import { readPhoto } from '../io/image-io.js';
 import { withTrainingProgress } from './progress.js';
 import { parseEncodeOptions, restartsText, withEncodeOptions } from './encode-options.js';
@@ -12,6 +12,7 @@ import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS } from '../e
 import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
 import { rateMissWarning, starvedNetworkWarning } from '../node/rate-warnings.js';
+import { fileArgument } from './validate.js';
 import { withExamples } from './examples.js';
 
 export const encodeCommand = {
@@ -30,25 +31,26 @@ export const encodeCommand = {
       ['$0 encode photo.png --bpp 1 --time 60 --json', 'best 1 bpp file within a minute'],
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
-    const input = String(argv.input);
+    const input = fileArgument(argv.input) ?? '';
     // Validate every flag before reading or training anything.
     const { engine: engineName, metadata, autoOrient, keepMetadata: keep, ...options } = parseEncodeOptions(argv);
-    const output = typeof argv.output === 'string' ? argv.output : defaultOutputName(input, '.snf');
+    const output = fileArgument(argv.output) ?? defaultOutputName(input, '.snf');
+    if (output === STANDARD_STREAM && argv.json === true) throw usageError('--json prints its result on standard output, where -o - writes the file: name a file with -o, or leave out --json');
     const engine = await engineFromFlag(engineName);
     const bytes = await readInput(input);
     // Audio or image by content, not by extension.
     if (isAudioInput(bytes)) {
       for (const [flag, value] of [['tune', options.tune], ['residual', options.residual], ['allocation', options.allocation]] as const) {
-        if (value !== undefined) throw usageError(`--${flag} is for images; '${input}' is a WAV file`);
+        if (value !== undefined) throw usageError(`--${flag} is for images; ${shownName(input, 'input')} is a WAV file`);
       }
       // --overlap stays: in a clip it is the segments' cross-fade, in samples (docs/audio.md).
       const { bpp: _bpp, tiles: _tiles, tileEdges: _tileEdges, allocation: _allocation, tune: _tune, filter: _filter, residual: _residual, ...shared } = options;
       return encodeAudioFile(argv, input, output, bytes, shared, engine);
     }
-    if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; '${input}' is not a WAV file (use --bpp, --tiles)`);
+    if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; ${shownName(input, 'input')} is not a WAV file (use --bpp, --tiles)`);
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
     const keepMetadata = keep === true;
-    const photo = await readPhoto(bytes, input, { autoOrient: autoOrient !== false, keepMetadata });
+    const photo = await readPhoto(bytes, labelOf(input, 'input'), { autoOrient: autoOrient !== false, keepMetadata });
     const image = photo.image;
     await checkOutput(output, input, argv.force === true);
     warnIfMisnamed(output, argv.quiet === true);
@@ -56,7 +58,7 @@ export const encodeCommand = {
     const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeImage(image, {
       ...options, metadata, ...(keepMetadata ? { photoMetadata: photo.metadata } : {}), engine: engine.factory, onStep,
     }));
-    await writeOutputAtomically(output, result.bytes);
+    await writeOutput(output, result.bytes);
     const bpp = (result.bytes.length * 8) / (image.width * image.height);
     if (argv.json === true) {
       process.stdout.write(JSON.stringify({
@@ -69,7 +71,7 @@ export const encodeCommand = {
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
-      process.stderr.write(`${output}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
+      process.stderr.write(`${labelOf(output, 'output')}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
         `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}${filterText(result)}${residualText(result)}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s` +
         `${keepMetadata ? `; metadata kept: ${result.metadataBytes} bytes` : ''})\n`);
     }

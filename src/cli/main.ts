@@ -8,6 +8,7 @@ import { removePendingTempPaths } from '../node/files.js';
 import { packageVersion } from './package-version.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
 import { skipHelpCache } from './help-cache.js';
+import { joinStandardStreamOutput } from './validate.js';
 
 /**
  * The commands, each loaded only when it runs: `snfc decode` need not load
@@ -68,7 +69,7 @@ export async function main(args: string[]): Promise<number> {
   enableRelaxedSimd();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let parser = yargs(args)
+  let parser = yargs(joinStandardStreamOutput(args))
     .scriptName('snfc')
     .usage('$0 <command> [options]\n\nNeural-field codec for images and audio: fits small sine-activated networks (SIREN, weight-scaled init) to an image or a WAV clip and stores their quantized, entropy-coded weights. Decodes at any resolution or sample rate.');
   let commands: CommandModule[];

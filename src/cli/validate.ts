@@ -80,3 +80,25 @@ export function queueUrl(flag: string, value: unknown): string {
   }
   return String(value);
 }
+
+/**
+ * A file argument as the user gave it, `-` standing for standard input or output. yargs hands a lone `-` over as ''
+ * where it fills a positional (it parses positionals again as `--input -`) or follows a long option (`--output -`),
+ * and yargs-parser takes no `-` as a long option's value. No file is named '', so an empty argument on a command
+ * line that holds a lone `-` is that `-`. Undefined when the argument is absent.
+ */
+export function fileArgument(value: unknown, commandLine: readonly string[] = process.argv.slice(2)): string | undefined {
+  if (value === undefined) return undefined;
+  const text = String(value);
+  return text === '' && commandLine.includes('-') ? '-' : text;
+}
+
+/** The command line with `--output -` written `--output=-`, the form in which yargs passes the `-` on (see fileArgument). */
+export function joinStandardStreamOutput(args: readonly string[]): string[] {
+  const joined: string[] = [];
+  for (let i = 0; i < args.length; i++) {
+    if (args[i] === '--output' && args[i + 1] === '-') joined.push(`--output=${args[++i]}`);
+    else joined.push(args[i]!);
+  }
+  return joined;
+}

@@ -13,7 +13,7 @@ import { exifOrientation, exifTiffStructure, withExifOrientation } from '../phot
 import { iccColourSpace, iccFitsChannels } from '../photo/icc.js';
 import type { Raster } from '../raster.js';
 import { CliError, EXIT, firstLine, inputError, outputError, usageError } from '../node/errors.js';
-import { withTempFolder } from '../node/files.js';
+import { STANDARD_STREAM, withTempFolder } from '../node/files.js';
 
 /** Largest input image `encode` accepts, in pixels (a 64-megapixel photo). */
 export const MAX_INPUT_PIXELS = 64 * 1024 * 1024;
@@ -140,6 +140,8 @@ export const DEEP_OUTPUT_FORMATS: readonly OutputFormat[] = ['png', 'tiff'];
 
 /** The format for an output path, or a usage error naming the choices. */
 export function outputFormatFor(file: string): OutputFormat {
+  // Standard output (-o -) has no extension to go by: PNG, which holds every decode (16 bits, alpha) losslessly.
+  if (file === STANDARD_STREAM) return 'png';
   const extension = path.extname(file).toLowerCase();
   const format = OUTPUT_FORMATS[extension as keyof typeof OUTPUT_FORMATS];
   if (!format) throw usageError(`cannot write '${file}': use one of ${Object.keys(OUTPUT_FORMATS).join(', ')}`);

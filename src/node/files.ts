@@ -8,7 +8,7 @@ import { createReadStream, promises as fs, constants as fsConstants, rmSync, typ
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
-import { CliError, inputError, outputError } from './errors.js';
+import { CliError, inputError, outputError, usageError } from './errors.js';
 
 /** Temp files and folders in use now, removed if the process is interrupted. */
 const pendingTempPaths = new Set<string>();
@@ -38,6 +38,19 @@ export async function withTempFolder<T>(prefix: string, use: (folder: string) =>
     await fs.rm(folder, { recursive: true, force: true });
     pendingTempPaths.delete(folder);
   }
+}
+
+/** The name that stands for standard input as an input and for standard output as `-o`, as in most Unix tools. */
+export const STANDARD_STREAM = '-';
+
+/** How messages name a file: standard input or output by those words, anything else as given, in quotes. */
+export function shownName(file: string, role: 'input' | 'output'): string {
+  return file === STANDARD_STREAM ? `standard ${role}` : `'${file}'`;
+}
+
+/** How a summary line starts: the file's name as given, or standard input or output by those words. */
+export function labelOf(file: string, role: 'input' | 'output'): string {
+  return file === STANDARD_STREAM ? `standard ${role}` : file;
 }
 
 /** Most bytes read from an input that is not a regular file (a pipe, /dev/stdin): it has no size to check first. */
@@ -70,18 +83,24 @@ async function readStreamed(file: string): Promise<Uint8Array> {
     if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || path.resolve(file) !== '/dev/stdin') throw error;
     stream = process.stdin;
   }
+  return readToEnd(stream, `'${file}'`);
+}
+
+/** The bytes of `stream` to its end, at most MAX_STREAMED_INPUT_BYTES (`name` is for the message). */
+async function readToEnd(stream: AsyncIterable<Buffer>, name: string): Promise<Uint8Array> {
   const chunks: Buffer[] = [];
   let total = 0;
   for await (const chunk of stream) {
     total += chunk.length;
-    if (total > MAX_STREAMED_INPUT_BYTES) throw inputError(`cannot read '${file}': more than ${MAX_STREAMED_INPUT_BYTES} bytes`);
+    if (total > MAX_STREAMED_INPUT_BYTES) throw inputError(`cannot read ${name}: more than ${MAX_STREAMED_INPUT_BYTES} bytes`);
     chunks.push(chunk);
   }
   return new Uint8Array(Buffer.concat(chunks, total));
 }
 
-/** Reads a whole input file (or a pipe such as /dev/stdin), turning every failure into one clear line. */
+/** Reads a whole input file (or a pipe such as /dev/stdin; `-`: standard input), turning every failure into one clear line. */
 export async function readInput(file: string): Promise<Uint8Array> {
+  if (file === STANDARD_STREAM) return readStandardInput();
   let stat;
   try {
     stat = await fs.stat(file);
@@ -100,6 +119,20 @@ export async function readInput(file: string): Promise<Uint8Array> {
   return bytes;
 }
 
+async function readStandardInput(): Promise<Uint8Array> {
+  // A terminal would wait for typed bytes: almost always a missing redirection.
+  if (process.stdin.isTTY) throw inputError('cannot read standard input: it is a terminal; pipe or redirect a file into snfc, or name the file');
+  let bytes: Uint8Array;
+  try {
+    bytes = await readToEnd(process.stdin, 'standard input');
+  } catch (error) {
+    if (error instanceof CliError) throw error;
+    throw inputError(`cannot read standard input: ${reason(error, 'read failed')}`);
+  }
+  if (bytes.length === 0) throw inputError('cannot read standard input: it is empty');
+  return bytes;
+}
+
 /** Extensions of the images and clips snfc reads and writes: not what an .snf should be called. */
 const NOT_SNF_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '.avif', '.gif', '.wav'];
 
@@ -109,12 +142,13 @@ const NOT_SNF_EXTENSIONS = ['.png', '.jpg', '.jpeg', '.webp', '.tif', '.tiff', '
  */
 export function warnIfMisnamed(output: string, quiet: boolean): void {
   const extension = path.extname(output).toLowerCase();
-  if (quiet || !NOT_SNF_EXTENSIONS.includes(extension)) return;
+  if (quiet || output === STANDARD_STREAM || !NOT_SNF_EXTENSIONS.includes(extension)) return;
   process.stderr.write(`snfc: warning: '${output}' will hold an .snf file, not the ${extension.slice(1).toUpperCase()} its name says (use -o ${output.slice(0, -extension.length)}.snf)\n`);
 }
 
-/** `input` with its extension replaced by `extension` (".snf", ".png"). */
+/** `input` with its extension replaced by `extension` (".snf", ".png"); standard input has no name to give, so `-o` is needed. */
 export function defaultOutputName(input: string, extension: string): string {
+  if (input === STANDARD_STREAM) throw usageError('the input is standard input: name the output with -o FILE, or -o - for standard output');
   const parsed = path.parse(input);
   return path.join(parsed.dir, parsed.name + extension);
 }
@@ -124,6 +158,11 @@ export function defaultOutputName(input: string, extension: string): string {
  * exists, it is not the input, and it does not exist unless `force`.
  */
 export async function checkOutput(output: string, input: string, force: boolean): Promise<void> {
+  if (output === STANDARD_STREAM) {
+    // As gzip does: a terminal shows binary bytes as garbage and may take some of them for its own commands.
+    if (process.stdout.isTTY) throw outputError('refusing to write a binary file to a terminal: redirect standard output, or name a file with -o');
+    return;
+  }
   if (path.resolve(output) === path.resolve(input)) throw outputError(`refusing to overwrite the input '${input}'`);
   if (/[\\/]$/.test(output)) throw outputError(`cannot write '${output}': it names a folder; give a file name`);
   const dir = path.dirname(path.resolve(output));
@@ -145,6 +184,16 @@ export async function checkOutput(output: string, input: string, force: boolean)
     await fs.access(dir, fsConstants.W_OK);
   } catch {
     throw outputError(`cannot write '${output}': folder is not writable`);
+  }
+}
+
+/** Writes `bytes` to `output` as `writeOutputAtomically` does, or to standard output for `-o -`. */
+export async function writeOutput(output: string, bytes: Uint8Array): Promise<void> {
+  if (output !== STANDARD_STREAM) return writeOutputAtomically(output, bytes);
+  try {
+    await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (error) => (error ? reject(error) : resolve())));
+  } catch (error) {
+    throw outputError(`cannot write standard output: ${reason(error, 'write failed')}`);
   }
 }
 

@@ -26,3 +26,17 @@ export function snfc(args: string[], options: { cwd?: string } = {}): CliRun {
 export function tempDir(): string {
   return mkdtempSync(path.join(os.tmpdir(), 'snfc-test-'));
 }
+
+export interface BinaryCliRun {
+  readonly status: number | null;
+  readonly stdout: Buffer;
+  readonly stderr: string;
+}
+
+/** Runs `snfc` with `input` on its standard input, keeping its standard output as bytes (an .snf, a PNG, a WAV). */
+export function snfcPiped(args: string[], input: Uint8Array, options: { cwd?: string } = {}): BinaryCliRun {
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), ...args], {
+    cwd: options.cwd ?? ROOT, input, timeout: 120_000, maxBuffer: 1 << 28,
+  });
+  return { status: run.status, stdout: run.stdout, stderr: run.stderr.toString('utf8') };
+}
