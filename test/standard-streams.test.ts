@@ -3,11 +3,12 @@
  * bytes as through files, one-line errors where a name is needed or the streams would clash.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { readSnf } from '../src/format/index.js';
-import { FIXTURES, snfc, snfcPiped, tempDir } from './helpers/cli.js';
+import { FIXTURES, ROOT, snfc, snfcPiped, tempDir } from './helpers/cli.js';
 
 const PHOTO = readFileSync(path.join(FIXTURES, 'kodim-crop32.png'));
 const CLIP = readFileSync(path.join(FIXTURES, 'bach-excerpt.wav'));
@@ -63,4 +64,31 @@ test('standard input has no name to derive an output from, --json and -o - would
   assert.match(junk.stderr, /^snfc: cannot decode 'standard input' as an image: /);
   assert.equal(existsSync(path.join(dir, 'out.snf')), false);
   assert.deepEqual(readdirSync(dir), []);
+});
+
+test('-o wants one name: an empty one and two of them are usage errors; an empty input name is not standard input', () => {
+  const dir = tempDir();
+  const photo = path.join(FIXTURES, 'kodim-crop32.png');
+  const empty = snfc(['encode', photo, '-o', '', ...QUICK], { cwd: dir });
+  assert.equal(empty.status, 2);
+  assert.equal(empty.stderr, 'snfc: -o (--output) needs a file name, or - for standard output\n');
+  const twice = snfc(['encode', photo, '-o', 'a.snf', '-o', 'b.snf', ...QUICK], { cwd: dir });
+  assert.equal(twice.status, 2);
+  assert.equal(twice.stderr, 'snfc: give -o (--output) once\n');
+  // A shell variable that is empty ("$f") names no file; it must not read standard input because -o - is there.
+  const unnamed = snfcPiped(['encode', '', '-o', '-', ...QUICK], PHOTO, { cwd: dir });
+  assert.equal(unnamed.status, 3);
+  assert.equal(unnamed.stderr, "snfc: cannot read '': no such file\n");
+  assert.deepEqual(readdirSync(dir), []);
+});
+
+test('a reader that closes standard output early gets one line and exit 4, not a stack trace', async () => {
+  const child = spawn(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), 'decode', path.join(FIXTURES, 'kodim-crop32-adaptive.snf'), '-o', '-', '--scale', '4']);
+  let stderr = '';
+  child.stderr.on('data', (chunk: Buffer) => { stderr += chunk.toString(); });
+  // The reader goes away before the PNG comes, as `| head -c 10` does once it has its bytes.
+  child.stdout.destroy();
+  const status = await new Promise<number | null>((resolve) => child.once('exit', resolve));
+  assert.equal(status, 4, stderr);
+  assert.equal(stderr, 'snfc: cannot write standard output: the reader closed it before the whole file was written\n');
 });

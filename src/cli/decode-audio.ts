@@ -6,7 +6,7 @@ import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from '../node/errors.js';
 import { checkOutput, defaultOutputName, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
 import { decodeWork, withNodeForward } from './threaded-forward.js';
-import { fileArgument, integerIn, nonNegativeNumber, oneOf } from './validate.js';
+import { outputArgument, integerIn, nonNegativeNumber, oneOf } from './validate.js';
 
 /** Largest --rate: 8 × 192 kHz. */
 const MAX_RATE = 1_536_000;
@@ -38,7 +38,7 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   if ((span.end - span.first) * header.channels > maxOutputSamples) {
     throw usageError(`the output would be ${span.end - span.first} samples × ${header.channels} channel(s), over --max-samples ${maxOutputSamples}; ask for a shorter stretch, a lower --rate, or raise --max-samples`);
   }
-  const output = fileArgument(argv.output) ?? defaultDecodedWav(input);
+  const output = outputArgument(argv.output) ?? defaultDecodedWav(input);
   if (output !== STANDARD_STREAM && !/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
   await checkOutput(output, input, argv.force === true);
   const clip = await withNodeForward(decodeWork(span.end - span.first, network.parameters, network.networks),

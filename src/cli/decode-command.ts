@@ -6,7 +6,7 @@ import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
 import { checkOutput, defaultOutputName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
 import { existsSync } from 'node:fs';
 import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from '../io/image-io.js';
-import { fileArgument, integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+import { inputArgument, outputArgument, integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { usageError } from '../node/errors.js';
 import { withExamples } from './examples.js';
 
@@ -48,7 +48,7 @@ export const decodeCommand = {
       ['$0 decode photo.snf --scale 2', 'twice the resolution, as photo.png (photo.decoded.png if photo.png exists)'],
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
-    const input = fileArgument(argv.input) ?? '';
+    const input = inputArgument(argv.input);
     const bytes = await readInput(input);
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the kind and the output size, checked before decoding.
     const info = inspectSnf(bytes);
@@ -66,7 +66,7 @@ export const decodeCommand = {
       ? sizeFlag('size', argv.size, MAX_SIDE)
       : { scale: argv.scale === undefined ? 1 : positiveNumber('scale', argv.scale, MAX_SIDE) };
     const maxPixels = argv.maxPixels === undefined ? DEFAULT_MAX_PIXELS : integerIn('max-pixels', argv.maxPixels, 1, MAX_MAX_PIXELS);
-    const output = fileArgument(argv.output) ?? defaultDecodedName(input);
+    const output = outputArgument(argv.output) ?? defaultDecodedName(input);
     const format = outputFormatFor(output);
     const depth = Number(oneOf('bit-depth', argv.bitDepth === undefined ? '8' : String(argv.bitDepth), ['8', '16'] as const));
     if (depth === 16 && !DEEP_OUTPUT_FORMATS.includes(format)) throw usageError(`--bit-depth 16 needs a .png or .tif output; ${format.toUpperCase()} holds 8 bits`);

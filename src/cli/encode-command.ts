@@ -12,7 +12,7 @@ import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS } from '../e
 import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
 import { rateMissWarning, starvedNetworkWarning } from '../node/rate-warnings.js';
-import { fileArgument } from './validate.js';
+import { inputArgument, outputArgument } from './validate.js';
 import { withExamples } from './examples.js';
 
 export const encodeCommand = {
@@ -31,10 +31,10 @@ export const encodeCommand = {
       ['$0 encode photo.png --bpp 1 --time 60 --json', 'best 1 bpp file within a minute'],
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
-    const input = fileArgument(argv.input) ?? '';
+    const input = inputArgument(argv.input);
     // Validate every flag before reading or training anything.
     const { engine: engineName, metadata, autoOrient, keepMetadata: keep, ...options } = parseEncodeOptions(argv);
-    const output = fileArgument(argv.output) ?? defaultOutputName(input, '.snf');
+    const output = outputArgument(argv.output) ?? defaultOutputName(input, '.snf');
     if (output === STANDARD_STREAM && argv.json === true) throw usageError('--json prints its result on standard output, where -o - writes the file: name a file with -o, or leave out --json');
     const engine = await engineFromFlag(engineName);
     const bytes = await readInput(input);

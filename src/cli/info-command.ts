@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { readSnf } from '../format/index.js';
 import { describeSnf } from './describe.js';
-import { fileArgument } from './validate.js';
+import { inputArgument } from './validate.js';
 import { readInput } from '../node/files.js';
 
 export const infoCommand = {
@@ -11,7 +11,7 @@ export const infoCommand = {
     .positional('input', { type: 'string', describe: '.snf file', demandOption: true })
     .option('json', { type: 'boolean', describe: 'Print one JSON object' }),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
-    const input = fileArgument(argv.input) ?? '';
+    const input = inputArgument(argv.input);
     const bytes = await readInput(input);
     const summary = describeSnf(bytes, readSnf(bytes));
     process.stdout.write(argv.json === true ? JSON.stringify({ input, ...summary }) + '\n' : summary.text + '\n');

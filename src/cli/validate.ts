@@ -82,15 +82,24 @@ export function queueUrl(flag: string, value: unknown): string {
 }
 
 /**
- * A file argument as the user gave it, `-` standing for standard input or output. yargs hands a lone `-` over as ''
- * where it fills a positional (it parses positionals again as `--input -`) or follows a long option (`--output -`),
- * and yargs-parser takes no `-` as a long option's value. No file is named '', so an empty argument on a command
- * line that holds a lone `-` is that `-`. Undefined when the argument is absent.
+ * An input file argument as the user gave it, `-` standing for standard input. yargs hands a lone `-` over as ''
+ * where it fills a positional (it parses positionals again as `--input -`). No file is named '', so an empty input
+ * on a command line that holds a lone `-` and no empty argument is that `-`.
  */
-export function fileArgument(value: unknown, commandLine: readonly string[] = process.argv.slice(2)): string | undefined {
-  if (value === undefined) return undefined;
+export function inputArgument(value: unknown, commandLine: readonly string[] = process.argv.slice(2)): string {
   const text = String(value);
-  return text === '' && commandLine.includes('-') ? '-' : text;
+  return text === '' && commandLine.includes('-') && !commandLine.includes('') ? '-' : text;
+}
+
+/**
+ * The `-o` file, `-` for standard output (yargs passes `-o -`, `-o=-`, `--output=-` and, joined by
+ * joinStandardStreamOutput, `--output -` as `-`); undefined when absent. An empty or repeated `-o` is a usage error.
+ */
+export function outputArgument(value: unknown): string | undefined {
+  if (value === undefined) return undefined;
+  if (typeof value !== 'string') throw usageError('give -o (--output) once');
+  if (value === '') throw usageError('-o (--output) needs a file name, or - for standard output');
+  return value;
 }
 
 /** The command line with `--output -` written `--output=-`, the form in which yargs passes the `-` on (see fileArgument). */

@@ -68,6 +68,7 @@ function reason(error: unknown, fallback: string): string {
     case 'ENOSPC': return 'no space left on the device';
     case 'EROFS': return 'the file system is read-only';
     case 'ERR_FS_FILE_TOO_LARGE': return 'larger than 2 GiB, the most snfc reads';
+    case 'EPIPE': return 'the reader closed it before the whole file was written';
     default: return code ?? fallback;
   }
 }
@@ -163,7 +164,7 @@ export async function checkOutput(output: string, input: string, force: boolean)
     if (process.stdout.isTTY) throw outputError('refusing to write a binary file to a terminal: redirect standard output, or name a file with -o');
     return;
   }
-  if (path.resolve(output) === path.resolve(input)) throw outputError(`refusing to overwrite the input '${input}'`);
+  if (input !== STANDARD_STREAM && path.resolve(output) === path.resolve(input)) throw outputError(`refusing to overwrite the input '${input}'`);
   if (/[\\/]$/.test(output)) throw outputError(`cannot write '${output}': it names a folder; give a file name`);
   const dir = path.dirname(path.resolve(output));
   try {
@@ -191,7 +192,12 @@ export async function checkOutput(output: string, input: string, force: boolean)
 export async function writeOutput(output: string, bytes: Uint8Array): Promise<void> {
   if (output !== STANDARD_STREAM) return writeOutputAtomically(output, bytes);
   try {
-    await new Promise<void>((resolve, reject) => process.stdout.write(bytes, (error) => (error ? reject(error) : resolve())));
+    // A reader that closes early (`| head`) fails the write with EPIPE and makes the stream emit 'error' too, which
+    // with no listener would end the process with a stack trace: it is answered here, as one line.
+    await new Promise<void>((resolve, reject) => {
+      process.stdout.on('error', reject);
+      process.stdout.write(bytes, (error) => (error ? reject(error) : resolve()));
+    });
   } catch (error) {
     throw outputError(`cannot write standard output: ${reason(error, 'write failed')}`);
   }
