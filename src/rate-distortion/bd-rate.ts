@@ -177,13 +177,8 @@ function overlap(a: readonly number[], b: readonly number[], what: string): [num
  * @throws {RangeError} too few points, a non-positive rate, a repeated PSNR, or no overlap.
  */
 export function bdRate(reference: readonly RdPoint[], test: readonly RdPoint[]): BdResult {
-  const ref = prepare(reference, 'reference', byPsnr, 'PSNR');
-  const tst = prepare(test, 'test', byPsnr, 'PSNR');
-  const fRef = new Pchip(ref.map(byPsnr), ref.map(byLogRate));
-  const fTst = new Pchip(tst.map(byPsnr), tst.map(byLogRate));
-  const [low, high] = overlap(ref.map(byPsnr), tst.map(byPsnr), 'PSNR');
-  const meanDifference = (fTst.integrate(low, high) - fRef.integrate(low, high)) / (high - low);
-  return { rate: (10 ** meanDifference - 1) * 100, psnrInterval: [low, high] };
+  const { difference, interval } = meanDifference(reference, test, byPsnr, byLogRate, 'PSNR');
+  return { rate: (10 ** difference - 1) * 100, psnrInterval: interval };
 }
 
 /**
@@ -193,12 +188,22 @@ export function bdRate(reference: readonly RdPoint[], test: readonly RdPoint[]):
  * @throws {RangeError} as `bdRate`, with "rate" in place of "PSNR".
  */
 export function bdPsnr(reference: readonly RdPoint[], test: readonly RdPoint[]): number {
-  const ref = prepare(reference, 'reference', byLogRate, 'rate');
-  const tst = prepare(test, 'test', byLogRate, 'rate');
-  const fRef = new Pchip(ref.map(byLogRate), ref.map(byPsnr));
-  const fTst = new Pchip(tst.map(byLogRate), tst.map(byPsnr));
-  const [low, high] = overlap(ref.map(byLogRate), tst.map(byLogRate), 'rate');
-  return (fTst.integrate(low, high) - fRef.integrate(low, high)) / (high - low);
+  return meanDifference(reference, test, byLogRate, byPsnr, 'rate').difference;
+}
+
+/**
+ * The mean of test's `y` less reference's over the interval of `x` both curves cover, each curve a PCHIP of y
+ * against x (`what` names x in errors): the one computation behind BD-rate (x PSNR, y log rate) and BD-PSNR.
+ */
+function meanDifference(
+  reference: readonly RdPoint[], test: readonly RdPoint[], x: (p: RdPoint) => number, y: (p: RdPoint) => number, what: string,
+): { difference: number; interval: [number, number] } {
+  const ref = prepare(reference, 'reference', x, what);
+  const tst = prepare(test, 'test', x, what);
+  const fRef = new Pchip(ref.map(x), ref.map(y));
+  const fTst = new Pchip(tst.map(x), tst.map(y));
+  const [low, high] = overlap(ref.map(x), tst.map(x), what);
+  return { difference: (fTst.integrate(low, high) - fRef.integrate(low, high)) / (high - low), interval: [low, high] };
 }
 
 /**
