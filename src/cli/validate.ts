@@ -102,7 +102,7 @@ export function outputArgument(value: unknown): string | undefined {
   return value;
 }
 
-/** The command line with `--output -` written `--output=-`, the form in which yargs passes the `-` on (see fileArgument). */
+/** The command line with `--output -` written `--output=-`, the form in which yargs passes the `-` on (see outputArgument). */
 export function joinStandardStreamOutput(args: readonly string[]): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {

@@ -1,8 +1,9 @@
 /**
  * Files as `snfc encode`, `decode`, `batch` and `bench` read and write them: an input read whole with one-line
- * errors (pipes and /dev/stdin too), an output checked before any work (never the input, not over a file without
- * --force) and written to a temp file of its own that is renamed into place, so that no half-written file is ever
- * left; temp files and folders in flight are removed on an interrupt.
+ * errors (pipes and /dev/stdin too, `-` for standard input), an output checked before any work (never the input,
+ * not over a file without --force) and written to a temp file of its own that is renamed into place, so that no
+ * half-written file is ever left (`-o -`: standard output, in one piece); temp files and folders in flight are
+ * removed on an interrupt.
  */
 import { createReadStream, promises as fs, constants as fsConstants, rmSync, type ReadStream } from 'node:fs';
 import os from 'node:os';
