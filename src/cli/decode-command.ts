@@ -30,8 +30,8 @@ export const decodeCommand = {
   command: 'decode <input>',
   describe: 'Render an .snf file as an image at any resolution, or as a WAV clip at any sample rate',
   builder: (yargs: Argv) => withExamples(yargs
-    .positional('input', { type: 'string', describe: '.snf file to decode', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif); audio: a .wav [default: input name with .png (.wav), or .decoded.png (.decoded.wav) if that exists]' })
+    .positional('input', { type: 'string', describe: '.snf file to decode; - reads standard input', demandOption: true })
+    .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif); audio: a .wav; - writes a PNG (a WAV) to standard output [default: input name with .png (.wav), or .decoded.png (.decoded.wav) if that exists]' })
     .option('scale', { type: 'string', describe: 'Scale factor of the original size, e.g. 2 or 0.5 [default: 1]' })
     .option('size', { type: 'string', describe: 'Exact output size WIDTHxHEIGHT, e.g. 1536x1024' })
     .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height) [default: ${DEFAULT_MAX_PIXELS}]` })

@@ -19,8 +19,8 @@ export const encodeCommand = {
   command: 'encode <input>',
   describe: 'Fit a neural field to an image or a WAV clip and write it as .snf',
   builder: (yargs: Argv) => withExamples(withEncodeOptions(yargs
-    .positional('input', { type: 'string', describe: 'Image (PNG, JPEG, WebP, TIFF, …) or WAV audio to encode, told apart by content', demandOption: true })
-    .option('output', { alias: 'o', type: 'string', describe: 'Output file [default: input name with .snf]' })
+    .positional('input', { type: 'string', describe: 'Image (PNG, JPEG, WebP, TIFF, …) or WAV audio to encode, told apart by content; - reads standard input', demandOption: true })
+    .option('output', { alias: 'o', type: 'string', describe: 'Output file; - writes standard output [default: input name with .snf; needed with standard input]' })
     .option('kbps', { type: 'string', describe: `Audio: target size in kilobits per second of audio, whole file (±5 %), above 0 and at most 100000 [default: ${DEFAULT_KBPS}]` })
     .option('segment', { type: 'string', describe: `Audio: seconds of audio per network, ${MIN_SEGMENT_SECONDS} to 3600; the audio defaults of the other flags are in docs/audio.md [default: ${DEFAULT_SEGMENT_SECONDS}]` }))
     .option('json', { type: 'boolean', describe: 'Print one JSON object with the result on stdout' })

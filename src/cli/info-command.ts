@@ -8,7 +8,7 @@ export const infoCommand = {
   command: 'info <input>',
   describe: 'Show what an .snf file holds and how well its weights are coded',
   builder: (yargs: Argv) => yargs
-    .positional('input', { type: 'string', describe: '.snf file', demandOption: true })
+    .positional('input', { type: 'string', describe: '.snf file; - reads standard input', demandOption: true })
     .option('json', { type: 'boolean', describe: 'Print one JSON object' }),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = inputArgument(argv.input);
