@@ -60,7 +60,7 @@ try {
     entryPoints: {
       main: join(dist, 'cli', 'main.js'),
       'grid-worker': join(dist, 'cli', 'grid-worker.js'),
-      'wasm-worker': join(dist, 'encoder', 'network', 'wasm-worker.js'),
+      'wasm-worker': join(dist, 'node', 'wasm-worker.js'),
       'network-worker': join(dist, 'encoder', 'network', 'network-worker.js'),
       'residual-worker': join(dist, 'encoder', 'residual', 'residual-worker.js'),
       'pool-thread': join(dist, 'batch', 'pool-thread.js'),

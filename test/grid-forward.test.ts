@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { enableRelaxedSimd } from '../src/encoder/network/wasm-engine.js';
+import { enableRelaxedSimd } from '../src/node/relaxed-simd.js';
 import type { SirenArch } from '../src/kernels/arch.js';
 import { forwardScalar } from '../src/kernels/forward.js';
 import { initKernels, selectGrid } from '../src/kernels/forward-select.js';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { startGridLane } from '../src/cli/grid-lanes.js';
-import { enableRelaxedSimd } from '../src/encoder/network/wasm-engine.js';
+import { enableRelaxedSimd } from '../src/node/relaxed-simd.js';
 import { encodedInputs } from '../src/kernels/input-encoding.js';
 import { initKernels, selectGrid } from '../src/kernels/forward-select.js';
 import { renderImage, type GridEvaluator, type ImageNetwork } from '../src/kernels/render.js';

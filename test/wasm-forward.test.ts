@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { createThreadedForward, enableRelaxedSimd } from '../src/encoder/network/wasm-engine.js';
+import { createThreadedForward } from '../src/node/wasm-threads.js';
+import { enableRelaxedSimd } from '../src/node/relaxed-simd.js';
 import type { SirenArch } from '../src/kernels/arch.js';
 import { createForward, forwardFast } from '../src/kernels/forward-fast.js';
 import { forwardScalar } from '../src/kernels/forward.js';

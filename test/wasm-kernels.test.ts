@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { enableRelaxedSimd } from '../src/encoder/network/wasm-engine.js';
+import { enableRelaxedSimd } from '../src/node/relaxed-simd.js';
 import { binaries } from '../src/kernels/wasm/binaries.js';
 import { binaries as decodeBinaries } from '../src/kernels/wasm/binaries-decode.js';
 import { createKernels, detectFeatures } from '../src/kernels/wasm/load.js';

@@ -11,7 +11,7 @@ import { readSnf, type ImageSnfFile } from '../src/format/index.js';
 import { psnr } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
 import { ENCODE_BUNDLE, pageRoutes, serveIsolated, WEB_BUNDLE, type IsolatedServer } from '../src/web-server/serve.js';
-import { enableRelaxedSimd } from '../src/encoder/network/wasm-engine.js';
+import { enableRelaxedSimd } from '../src/node/relaxed-simd.js';
 import { resolveVariant } from '../src/kernels/wasm/load.js';
 import { launchChromium } from './helpers/browser.js';
 import { FIXTURES, ROOT } from './helpers/cli.js';

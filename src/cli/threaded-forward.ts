@@ -1,6 +1,6 @@
 import type { SirenArch } from '../kernels/arch.js';
 import type { ForwardFunction } from '../kernels/render.js';
-import type { ThreadedForward } from '../encoder/network/wasm-engine.js';
+import type { ThreadedForward } from '../node/wasm-threads.js';
 
 /**
  * Below this much work (points × parameters), a second thread costs more
@@ -37,7 +37,7 @@ export function nodeForwardSession(work: number): ForwardSession {
     if (pool?.arch !== key) {
       await pool?.threaded.dispose();
       // Loaded only here: small decodes, most of them, never start threads.
-      const { createThreadedForward } = await import('../encoder/network/wasm-engine.js');
+      const { createThreadedForward } = await import('../node/wasm-threads.js');
       pool = { arch: key, params, threaded: await createThreadedForward(arch, params) };
     } else if (pool.params !== params) {
       pool.threaded.setParams(params);

@@ -6,7 +6,7 @@
  * worker or one of its training workers, told apart by the worker's name.
  * Browser-only: nothing here imports node:*, sharp or worker_threads.
  */
-import { kernelWorker, type WorkerMessage, type WorkerReply } from '../encoder/network/wasm-worker-core.js';
+import { kernelWorker, type WorkerMessage, type WorkerReply } from '../kernels/wasm/worker-core.js';
 import { ENCODER_NAME, serveEncodeRequests, serveLaneRequests } from './encode-worker.js';
 import { LANE_NAME, TRAINER_NAME } from './web-workers.js';
 

@@ -1,6 +1,6 @@
 import type { LanePort, LaneReply, LaneRequest, StartLane } from '../encoder/network/network-lanes.js';
-import type { WorkerMessage, WorkerReply } from '../encoder/network/wasm-worker-core.js';
-import type { StartWorker, WorkerPort } from '../encoder/network/worker-pool.js';
+import type { WorkerMessage, WorkerReply } from '../kernels/wasm/worker-core.js';
+import type { StartWorker, WorkerPort } from '../kernels/wasm/worker-pool.js';
 
 /**
  * The WASM engine's workers in a page: module Web Workers started from the

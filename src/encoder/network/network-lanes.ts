@@ -1,7 +1,7 @@
 import type { EngineFactory } from './engine.js';
 import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult, type NetworkLanes } from './network-job.js';
 import type { KernelVariant } from '../../kernels/wasm/table.js';
-import type { ThreadPort } from './worker-pool.js';
+import type { ThreadPort } from '../../kernels/wasm/worker-pool.js';
 
 /**
  * Network lanes over any kind of worker (network-job.ts): each lane is a

@@ -20,8 +20,8 @@ import type { KernelVariant } from '../../kernels/wasm/table.js';
 import { TrainCore } from '../../kernels/wasm/train-core.js';
 import { adamHyper, decayFactor, type AdamHyper } from './adam.js';
 import { batchCount, batchRange, checkWeights, type Engine, type EngineSetup } from './engine.js';
-import type { WorkerInit } from './wasm-worker-core.js';
-import { WorkerPool, type StartWorker } from './worker-pool.js';
+import type { WorkerInit } from '../../kernels/wasm/worker-core.js';
+import { WorkerPool, type StartWorker } from '../../kernels/wasm/worker-pool.js';
 
 /** What the platform decided for a WASM engine. */
 export interface WasmEnginePlatform {

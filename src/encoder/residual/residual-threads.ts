@@ -11,7 +11,7 @@ import type { FieldImage } from '../../kernels/post-filter.js';
 import type { Raster } from '../../raster.js';
 import { bestResidual, fitResidualShapes, unranked, type RankedResidualFit, type ResidualChoice } from './residual-fit.js';
 import type { ResidualSearch } from './residual-search.js';
-import { resolveThreads } from '../network/wasm-engine.js';
+import { resolveThreads } from '../../node/wasm-threads.js';
 
 /** What a residual worker is sent: the search's inputs and its share of the shapes. */
 export interface ResidualShareRequest {

@@ -5,7 +5,7 @@ import { MODE_LINEAR, MODE_MUL, MODE_SINCOS, type Kernels } from './table.js';
 /**
  * One fit's work over a memory laid out by `planTraining`, split so that any
  * number of threads sharing that memory can run it (browser-safe: no Node
- * imports; the Node worker shim is src/encoder/network/wasm-worker.ts).
+ * imports; the Node worker shim is src/node/wasm-worker.ts).
  *
  * A step: `resetCounter` with the step's mini-batch (a run of whole chunks,
  * or all of them), `runChunks` on every thread (each takes chunks from a shared

@@ -1,4 +1,4 @@
-import type { WorkerMessage, WorkerReply } from './wasm-worker-core.js';
+import type { WorkerMessage, WorkerReply } from './worker-core.js';
 
 /**
  * The WASM engine's workers, whatever the platform: a pool that sends each
@@ -25,11 +25,11 @@ export interface ThreadPort<In, Out> {
 /** One started kernel worker, as the pool uses it. */
 export type WorkerPort = ThreadPort<WorkerMessage, WorkerReply>;
 
-/** Starts one worker running the handler of wasm-worker-core.ts. */
+/** Starts one worker running the handler of worker-core.ts. */
 export type StartWorker = () => WorkerPort;
 
 /**
- * Workers running wasm-worker-core.ts: one message to each, then wait for
+ * Workers running worker-core.ts: one message to each, then wait for
  * all to answer; `run` lets the calling thread do its share meanwhile.
  * Idle between calls (unref'd in Node, so an idle pool never keeps the
  * process alive); `terminate` stops them.

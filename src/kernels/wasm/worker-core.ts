@@ -2,7 +2,7 @@
  * What a worker of the WASM engine does, whatever starts it: the messages it
  * takes and answers, and the handler that runs chunks of the training step
  * (TrainCore) or tiles of a forward pass (ForwardCore) on the shared memory.
- * Browser-safe: the Node shim (wasm-worker.ts, over parentPort) and the
+ * Browser-safe: the Node shim (src/node/wasm-worker.ts, over parentPort) and the
  * browser one (src/web-encode/index.ts, over a Web Worker's `self`) only
  * connect it to their message port.
  *
@@ -11,11 +11,11 @@
  * {type:'forward-run'} (threaded evaluation).
  * Messages out: {type:'ready'}, {type:'done'}, {type:'error', message}.
  */
-import { createKernels } from '../../kernels/wasm/load.js';
-import { ForwardCore, type ForwardLayout } from '../../kernels/wasm/forward-core.js';
-import type { TrainLayout } from '../../kernels/wasm/layout.js';
-import type { KernelVariant } from '../../kernels/wasm/table.js';
-import { TrainCore } from '../../kernels/wasm/train-core.js';
+import { createKernels } from './load.js';
+import { ForwardCore, type ForwardLayout } from './forward-core.js';
+import type { TrainLayout } from './layout.js';
+import type { KernelVariant } from './table.js';
+import { TrainCore } from './train-core.js';
 
 export interface WorkerInit {
   readonly type: 'init';
