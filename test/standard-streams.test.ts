@@ -61,7 +61,7 @@ test('standard input has no name to derive an output from, --json and -o - would
   assert.equal(empty.stderr, 'snfc: cannot read standard input: it is empty\n');
   const junk = snfcPiped(['encode', '-', '-o', 'out.snf', ...QUICK], new TextEncoder().encode('not an image'), { cwd: dir });
   assert.equal(junk.status, 3);
-  assert.match(junk.stderr, /^snfc: cannot decode 'standard input' as an image: /);
+  assert.match(junk.stderr, /^snfc: cannot decode standard input as an image: /);
   assert.equal(existsSync(path.join(dir, 'out.snf')), false);
   assert.deepEqual(readdirSync(dir), []);
 });

@@ -1,6 +1,7 @@
 import type { AudioClip } from '../audio.js';
 import { readWav, sniffAudio, WavError } from '../io/wav.js';
 import { inputError } from '../node/errors.js';
+import { shownName } from '../node/files.js';
 
 /** Whether `bytes` should go to the audio path of `encode`: a WAV file, or another audio container (refused there). */
 export function isAudioInput(bytes: Uint8Array): boolean {
@@ -14,11 +15,11 @@ export function isAudioInput(bytes: Uint8Array): boolean {
  */
 export function readAudioInput(bytes: Uint8Array, name: string): AudioClip {
   const kind = sniffAudio(bytes);
-  if (kind !== 'wav') throw inputError(`'${name}' is ${kind === undefined ? 'not audio' : `an ${kind} file`}: snfc encodes WAV audio (PCM 8/16/24/32-bit or float 32/64); convert it to WAV first`);
+  if (kind !== 'wav') throw inputError(`${shownName(name, 'input')} is ${kind === undefined ? 'not audio' : `an ${kind} file`}: snfc encodes WAV audio (PCM 8/16/24/32-bit or float 32/64); convert it to WAV first`);
   try {
     return readWav(bytes);
   } catch (error) {
-    if (error instanceof WavError) throw inputError(`cannot encode '${name}': ${error.message}`);
+    if (error instanceof WavError) throw inputError(`cannot encode ${shownName(name, 'input')}: ${error.message}`);
     throw error;
   }
 }

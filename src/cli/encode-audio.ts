@@ -46,7 +46,7 @@ export async function encodeAudioFile(
   // A millisecond at least: a network per few samples would cost more header than samples.
   const segmentSeconds = argv.segment === undefined ? undefined : numberIn('segment', argv.segment, MIN_SEGMENT_SECONDS, 3600);
   if (shared.bits !== undefined && kbps !== undefined) throw usageError('--bits fixes the quantization, --kbps lets the rate control choose it: give one of them');
-  const clip = readAudioInput(bytes, labelOf(input, 'input'));
+  const clip = readAudioInput(bytes, input);
   await checkOutput(output, input, argv.force === true);
   warnIfMisnamed(output, argv.quiet === true);
   const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeAudio(clip, {

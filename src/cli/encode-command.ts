@@ -50,7 +50,7 @@ export const encodeCommand = {
     if (argv.kbps !== undefined || argv.segment !== undefined) throw usageError(`--${argv.kbps !== undefined ? 'kbps' : 'segment'} is for audio; ${shownName(input, 'input')} is not a WAV file (use --bpp, --tiles)`);
     // Input problems first: they are the likelier mistake, and decoding the image is cheap next to the fit.
     const keepMetadata = keep === true;
-    const photo = await readPhoto(bytes, labelOf(input, 'input'), { autoOrient: autoOrient !== false, keepMetadata });
+    const photo = await readPhoto(bytes, input, { autoOrient: autoOrient !== false, keepMetadata });
     const image = photo.image;
     await checkOutput(output, input, argv.force === true);
     warnIfMisnamed(output, argv.quiet === true);

@@ -13,7 +13,7 @@ import { exifOrientation, exifTiffStructure, withExifOrientation } from '../phot
 import { iccColourSpace, iccFitsChannels } from '../photo/icc.js';
 import type { Raster } from '../raster.js';
 import { CliError, EXIT, firstLine, inputError, outputError, usageError } from '../node/errors.js';
-import { STANDARD_STREAM, withTempFolder } from '../node/files.js';
+import { shownName, STANDARD_STREAM, withTempFolder } from '../node/files.js';
 
 /** Largest input image `encode` accepts, in pixels (a 64-megapixel photo). */
 export const MAX_INPUT_PIXELS = 64 * 1024 * 1024;
@@ -48,10 +48,11 @@ const DEEP_FORMATS = new Set(['ushort', 'short', 'uint', 'int', 'float', 'double
  * - alpha kept; 16-bit samples kept beside their 8-bit rounding;
  * - the first frame of an animation or page of a multi-page file, an SVG
  *   rasterized at its intrinsic size: each with a notice.
- * Anything else is an input error (exit 3).
+ * Anything else is an input error (exit 3). `name` is the file's, as messages give it (`-`: standard input).
  */
 export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPhotoOptions = {}): Promise<Photo> {
   const autoOrient = options.autoOrient !== false;
+  const shown = shownName(name, 'input');
   const sharp = await loadSharp();
   try {
     const open = () => sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient });
@@ -78,7 +79,7 @@ export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPh
     return { image, notices, metadata };
   } catch (error) {
     const reason = (error as Error).message.split('\n')[0]!.replace(/^Input (buffer|file) /, '');
-    throw inputError(`cannot decode '${name}' as an image: ${reason}`);
+    throw inputError(`cannot decode ${shown} as an image: ${reason}`);
   }
 }
 
@@ -91,16 +92,17 @@ function pickChannels<T extends Uint8Array | Uint16Array>(data: T, channels: num
 
 /** The notices for what `readPhoto` changes or leaves out of this input. */
 function photoNotices(meta: Metadata, name: string): string[] {
+  const shown = shownName(name, 'input');
   const notices: string[] = [];
   const pages = meta.pages ?? 1;
   if (pages > 1) {
     notices.push(meta.format === 'gif' || meta.format === 'webp'
-      ? `'${name}' is animated (${pages} frames): encoding its first frame only`
-      : `'${name}' holds ${pages} images: encoding the first only`);
+      ? `${shown} is animated (${pages} frames): encoding its first frame only`
+      : `${shown} holds ${pages} images: encoding the first only`);
   }
-  if (meta.format === 'svg') notices.push(`'${name}' is SVG: rasterized at its intrinsic size, ${meta.width}x${meta.height} pixels`);
-  if (meta.space === 'cmyk') notices.push(`'${name}' is CMYK: converted to sRGB with ${meta.icc ? 'its ICC profile' : 'a generic CMYK profile'}`);
-  if (meta.space === 'lab' || meta.space === 'labs') notices.push(`'${name}' is CIELAB: converted to sRGB`);
+  if (meta.format === 'svg') notices.push(`${shown} is SVG: rasterized at its intrinsic size, ${meta.width}x${meta.height} pixels`);
+  if (meta.space === 'cmyk') notices.push(`${shown} is CMYK: converted to sRGB with ${meta.icc ? 'its ICC profile' : 'a generic CMYK profile'}`);
+  if (meta.space === 'lab' || meta.space === 'labs') notices.push(`${shown} is CIELAB: converted to sRGB`);
   return notices;
 }
 
@@ -111,13 +113,14 @@ function photoNotices(meta: Metadata, name: string): string[] {
  * profile for colour, a gray one for gray), XMP as it is.
  */
 function keptMetadata(meta: Metadata, name: string, channels: number, autoOriented: boolean, notices: string[]): PhotoMetadata {
+  const shown = shownName(name, 'input');
   const kept: { -readonly [K in keyof PhotoMetadata]: PhotoMetadata[K] } = {};
   if (meta.exif && meta.exif.length > 0) {
     const tiff = exifTiffStructure(new Uint8Array(meta.exif));
     const orientation = exifOrientation(tiff);
     if (autoOriented && (meta.orientation ?? 1) !== 1 && orientation === undefined) {
       // sharp found an orientation this reader cannot find to reset: kept, it would turn the upright pixels again.
-      notices.push(`'${name}': its EXIF is not kept: its orientation could not be reset to 1 after turning the image upright`);
+      notices.push(`${shown}: its EXIF is not kept: its orientation could not be reset to 1 after turning the image upright`);
     } else {
       kept.exif = autoOriented && orientation !== undefined && orientation !== 1 ? withExifOrientation(tiff, 1) : tiff;
     }
@@ -125,7 +128,7 @@ function keptMetadata(meta: Metadata, name: string, channels: number, autoOrient
   if (meta.icc && meta.icc.length > 0) {
     const space = iccColourSpace(meta.icc);
     if (iccFitsChannels(space, channels)) kept.icc = new Uint8Array(meta.icc);
-    else notices.push(`'${name}': its ${space ?? 'unreadable'} ICC profile is not kept: the file holds sRGB${channels <= 2 ? ' gray' : ''} samples`);
+    else notices.push(`${shown}: its ${space ?? 'unreadable'} ICC profile is not kept: the file holds sRGB${channels <= 2 ? ' gray' : ''} samples`);
   }
   if (meta.xmp && meta.xmp.length > 0) kept.xmp = new Uint8Array(meta.xmp);
   return kept;
