@@ -5,8 +5,6 @@
 import { parentPort } from 'node:worker_threads';
 import { kernelWorker, type WorkerMessage } from '../kernels/wasm/worker-core.js';
 
-export type { WorkerForwardInit, WorkerInit, WorkerMessage, WorkerReply } from '../kernels/wasm/worker-core.js';
-
 const port = parentPort;
 if (port) {
   const handle = kernelWorker();

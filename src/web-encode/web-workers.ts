@@ -5,7 +5,7 @@ import type { StartWorker, WorkerPort } from '../kernels/wasm/worker-pool.js';
 /**
  * The WASM engine's workers in a page: module Web Workers started from the
  * encoder bundle itself (its index.ts serves the kernel messages in a
- * worker of this name). The browser twin of wasm-engine.ts's worker_threads
+ * worker of this name). The browser twin of src/node/wasm-threads.ts's worker_threads
  * starter; everything else about the workers is worker-pool.ts.
  */
 

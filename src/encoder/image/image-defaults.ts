@@ -1,8 +1,8 @@
 import { DEFAULT_BITS_PER_PARAM } from '../network/network-defaults.js';
 
 /*
- * The image encoder's defaults: its tiles and their overlap, Fourier levels, passes, bits a weight by detail, and
- * the share of the rate the DCT residual takes. The networks' own are in ../network/network-defaults.ts.
+ * The image encoder's defaults: its tiles and their overlap, Fourier levels, the learning rate and batch size,
+ * passes, bits a weight by detail, and the share of the rate the DCT residual takes. The networks' own are in ../network/network-defaults.ts.
  */
 
 /**

@@ -3,7 +3,7 @@
  * the calling thread and workers sharing one WebAssembly.Memory. Browser-safe:
  * the platform starts the workers (`StartWorker`, worker-pool.ts) and picks
  * the thread count and kernels; wasm-engine.ts does that for Node
- * (worker_threads), src/web-encode/ for pages (Web Workers).
+ * (worker_threads, through src/node/wasm-threads.ts), src/web-encode/ for pages (Web Workers).
  *
  * Semantics are the reference engine's (ref-engine.ts): loss = mean squared
  * error over the step's points (a mini-batch or all) × outputs values, its

@@ -108,7 +108,6 @@ export const SSIM_EXTRA_SHAPES = [
   ...gradedShapes({ masking: 30, adaptive: RESIDUAL_ADAPTIVE_STEP }), ...gradedShapes({ masking: 30, adaptive: { sigma: 10, exponent: 6 } }),
 ];
 
-
 /**
  * λ of the residual's rate–distortion optimized quantization (residual-rdo.ts), in squared steps a bit: on
  * kodim13's networks at 1 bpp, 0.12 beat 0.06 and 0.2 at every pick (bench/results/residual-rdo-s34.txt).

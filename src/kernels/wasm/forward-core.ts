@@ -6,7 +6,7 @@ import type { Kernels } from './table.js';
 /**
  * The forward pass over many points split across threads that share one
  * memory (browser-safe; the Node shim is createThreadedForward in
- * src/encoder/network/wasm-engine.ts). Each thread takes tiles from a shared counter;
+ * src/node/wasm-threads.ts). Each thread takes tiles from a shared counter;
  * every point's result is independent of which thread computed it.
  */
 

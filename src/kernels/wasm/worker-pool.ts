@@ -4,7 +4,7 @@ import type { WorkerMessage, WorkerReply } from './worker-core.js';
  * The WASM engine's workers, whatever the platform: a pool that sends each
  * worker one message and waits for every answer. Browser-safe; the platforms
  * differ only in how one worker is started and spoken to (`WorkerPort`):
- * worker_threads in Node (wasm-engine.ts), Web Workers in a page
+ * worker_threads in Node (src/node/wasm-threads.ts), Web Workers in a page
  * (src/web-encode/web-workers.ts).
  */
 
