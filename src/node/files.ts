@@ -46,7 +46,7 @@ export const STANDARD_STREAM = '-';
 
 /** How messages name a file: standard input or output by those words, anything else as given, in quotes. */
 export function shownName(file: string, role: 'input' | 'output'): string {
-  return file === STANDARD_STREAM ? `standard ${role}` : `'${file}'`;
+  return file === STANDARD_STREAM ? labelOf(file, role) : `'${file}'`;
 }
 
 /** How a summary line starts: the file's name as given, or standard input or output by those words. */
@@ -85,7 +85,7 @@ async function readStreamed(file: string): Promise<Uint8Array> {
     if ((error as NodeJS.ErrnoException).code !== 'ENXIO' || path.resolve(file) !== '/dev/stdin') throw error;
     stream = process.stdin;
   }
-  return readToEnd(stream, `'${file}'`);
+  return readToEnd(stream, shownName(file, 'input'));
 }
 
 /** The bytes of `stream` to its end, at most MAX_STREAMED_INPUT_BYTES (`name` is for the message). */
@@ -102,36 +102,30 @@ async function readToEnd(stream: AsyncIterable<Buffer>, name: string): Promise<U
 
 /** Reads a whole input file (or a pipe such as /dev/stdin; `-`: standard input), turning every failure into one clear line. */
 export async function readInput(file: string): Promise<Uint8Array> {
-  if (file === STANDARD_STREAM) return readStandardInput();
-  let stat;
-  try {
-    stat = await fs.stat(file);
-  } catch (error) {
-    throw inputError(`cannot read '${file}': ${reason(error, 'no such file')}`);
+  const name = shownName(file, 'input');
+  let read: () => Promise<Uint8Array>;
+  if (file === STANDARD_STREAM) {
+    // A terminal would wait for typed bytes: almost always a missing redirection.
+    if (process.stdin.isTTY) throw inputError('cannot read standard input: it is a terminal; pipe or redirect a file into snfc, or name the file');
+    read = () => readToEnd(process.stdin, name);
+  } else {
+    let stat;
+    try {
+      stat = await fs.stat(file);
+    } catch (error) {
+      throw inputError(`cannot read ${name}: ${reason(error, 'no such file')}`);
+    }
+    if (stat.isDirectory()) throw inputError(`cannot read ${name}: it is a directory`);
+    read = stat.isFile() ? async () => new Uint8Array(await fs.readFile(file)) : () => readStreamed(file);
   }
-  if (stat.isDirectory()) throw inputError(`cannot read '${file}': it is a directory`);
   let bytes: Uint8Array;
   try {
-    bytes = stat.isFile() ? new Uint8Array(await fs.readFile(file)) : await readStreamed(file);
+    bytes = await read();
   } catch (error) {
     if (error instanceof CliError) throw error;
-    throw inputError(`cannot read '${file}': ${reason(error, 'read failed')}`);
+    throw inputError(`cannot read ${name}: ${reason(error, 'read failed')}`);
   }
-  if (bytes.length === 0) throw inputError(`cannot read '${file}': the file is empty`);
-  return bytes;
-}
-
-async function readStandardInput(): Promise<Uint8Array> {
-  // A terminal would wait for typed bytes: almost always a missing redirection.
-  if (process.stdin.isTTY) throw inputError('cannot read standard input: it is a terminal; pipe or redirect a file into snfc, or name the file');
-  let bytes: Uint8Array;
-  try {
-    bytes = await readToEnd(process.stdin, 'standard input');
-  } catch (error) {
-    if (error instanceof CliError) throw error;
-    throw inputError(`cannot read standard input: ${reason(error, 'read failed')}`);
-  }
-  if (bytes.length === 0) throw inputError('cannot read standard input: it is empty');
+  if (bytes.length === 0) throw inputError(`cannot read ${name}: ${file === STANDARD_STREAM ? 'it is' : 'the file is'} empty`);
   return bytes;
 }
 
