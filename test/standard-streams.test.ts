@@ -50,8 +50,13 @@ test('standard input has no name to derive an output from, --json and -o - would
   const unnamed = snfcPiped(['encode', '-', ...QUICK], PHOTO, { cwd: dir });
   assert.equal(unnamed.status, 2);
   assert.equal(unnamed.stderr, 'snfc: the input is standard input: name the output with -o FILE, or -o - for standard output\n');
+  // decode's output name waits on the input's kind (.png or .wav), but standard input with no -o is refused before it
+  // is read, whatever it holds; with -o, a PNG on standard input is not an .snf.
   const undecoded = snfcPiped(['decode', '-'], PHOTO, { cwd: dir });
-  assert.equal(undecoded.status, 3, 'not an .snf: the input is checked first');
+  assert.equal(undecoded.status, 2);
+  assert.equal(undecoded.stderr, unnamed.stderr);
+  const notSnf = snfcPiped(['decode', '-', '-o', 'out.png'], PHOTO, { cwd: dir });
+  assert.equal(notSnf.status, 3);
   const json = snfcPiped(['encode', '-', '-o', '-', '--json', ...QUICK], PHOTO, { cwd: dir });
   assert.equal(json.status, 2);
   assert.match(json.stderr, /^snfc: --json prints its result on standard output, where -o - writes the file/);

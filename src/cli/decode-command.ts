@@ -3,7 +3,7 @@ import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXEL
 import { inflateMetadata, inspectSnf } from '../format/index.js';
 import { decodeWork } from './threaded-forward.js';
 import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
-import { checkOutput, defaultOutputName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
+import { checkOutput, checkOutputNamed, defaultOutputName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
 import { existsSync } from 'node:fs';
 import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from '../io/image-io.js';
 import { inputArgument, outputArgument, integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
@@ -49,6 +49,7 @@ export const decodeCommand = {
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = inputArgument(argv.input);
+    checkOutputNamed(input, outputArgument(argv.output));
     const bytes = await readInput(input);
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the kind and the output size, checked before decoding.
     const info = inspectSnf(bytes);

@@ -142,9 +142,19 @@ export function warnIfMisnamed(output: string, quiet: boolean): void {
   process.stderr.write(`snfc: warning: '${output}' will hold an .snf file, not the ${extension.slice(1).toUpperCase()} its name says (use -o ${output.slice(0, -extension.length)}.snf)\n`);
 }
 
+/**
+ * Refuses standard input with no `-o`: there is no name to derive the
+ * output's from. A command whose output name waits on the input's content
+ * (decode: .png or .wav) calls this before reading, so that a pipe's bytes
+ * are not swallowed before a usage error.
+ */
+export function checkOutputNamed(input: string, output: string | undefined): void {
+  if (input === STANDARD_STREAM && output === undefined) throw usageError('the input is standard input: name the output with -o FILE, or -o - for standard output');
+}
+
 /** `input` with its extension replaced by `extension` (".snf", ".png"); standard input has no name to give, so `-o` is needed. */
 export function defaultOutputName(input: string, extension: string): string {
-  if (input === STANDARD_STREAM) throw usageError('the input is standard input: name the output with -o FILE, or -o - for standard output');
+  checkOutputNamed(input, undefined);
   const parsed = path.parse(input);
   return path.join(parsed.dir, parsed.name + extension);
 }
