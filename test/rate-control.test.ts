@@ -24,6 +24,32 @@ test('searchLambda lands on the largest size not above the target', () => {
   }
 });
 
+test('searchLambda, for a target below every file: the finest λ within 5 % of the smallest file', () => {
+  // Sizes fall to 1000 bytes at λ 1 and grow again above it (step values cost header bytes), as a tiny image's do.
+  const sizeAt = (lambda: number): number => Math.round(1000 * (1 + 0.03 * Math.abs(Math.log10(lambda))));
+  const found = searchLambda(sizeAt, 500);
+  assert.equal(found.hit, false);
+  assert.ok(found.bytes <= 1050, `${found.bytes} bytes`);
+  // Finer than the smallest file's λ (1): of the λ the search tries (4^k / 1000), 0.064 is the finest within 5 %
+  // (1036 bytes; 0.016 gives 1054).
+  assert.ok(found.lambda < 1, `λ ${found.lambda}`);
+  assert.ok(sizeAt(found.lambda / 4) > 1050);
+});
+
+test('a flat image keeps its colour: at a rate it cannot reach, and at the default passes', async () => {
+  // Black, and a colour far from mid-grey in every channel: the fit starts at the mean, and the coarsest grid no longer
+  // rounds the network to nothing (before, both decoded mid-grey: 6 dB for black, and 14 dB for black at 8 bpp).
+  for (const [r, g, b] of [[0, 0, 0], [230, 20, 200]] as const) {
+    const data = new Uint8Array(16 * 16 * 3);
+    for (let p = 0; p < 16 * 16; p++) data.set([r, g, b], p * 3);
+    const image = { width: 16, height: 16, channels: 3 as const, data };
+    for (const bpp of [1, 8]) {
+      const result = await encodeImage(image, { bpp, engine: await engineByName('auto') });
+      assert.ok(result.psnr > 30, `(${r}, ${g}, ${b}) at ${bpp} bpp: ${result.psnr} dB`);
+    }
+  }
+});
+
 test('--bpp lands within ±5 % of the whole file on small images', async () => {
   const image = syntheticImage(64, 48);
   for (const bpp of [2, 4]) {

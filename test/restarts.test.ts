@@ -5,7 +5,7 @@ import { checkFitSettings, fixedBitSteps, MAX_RESTARTS, trainNetworks, type Trai
 import { runNetworkJob } from '../src/encoder/network/network-job.js';
 import { quantizeWithSteps } from '../src/encoder/network/rate-control.js';
 import { wasmEngineFactory } from '../src/encoder/network/wasm-engine.js';
-import { initializeWeightScaled } from '../src/encoder/network/ws-init.js';
+import { fitStart } from '../src/encoder/network/fit-start.js';
 import type { SirenArch } from '../src/kernels/arch.js';
 import { lcg } from './helpers/random-net.js';
 import { syntheticImage } from './helpers/synthetic.js';
@@ -50,7 +50,7 @@ describe('--restarts: every network fitted from several seeds, the lowest loss k
     for (const [n, set] of sets.entries()) {
       const fits = [];
       for (let r = 0; r < restarts; r++) {
-        const params = initializeWeightScaled(arch, 1, common.seed + n + r * sets.length);
+        const params = fitStart(arch, 1, common.seed + n + r * sets.length, set.targets);
         const job = { kind: 'fit', setup: { arch, params, coords: set.coords, targets: set.targets }, steps: common.steps, lr: common.lr, warmupFraction: common.warmup, sensitivitySeed: common.seed + n } as const;
         const result = await runNetworkJob(createEngine, job);
         assert.equal(result.kind, 'fit');

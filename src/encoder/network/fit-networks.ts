@@ -11,7 +11,7 @@ import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult
 import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { missFactor, ROUNDING_MISS_FACTOR } from './rounding-check.js';
 import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
-import { initializeWeightScaled } from './ws-init.js';
+import { fitStart } from './fit-start.js';
 
 /**
  * The signal-neutral part of an encode: fit one WS-initialized network per
@@ -277,7 +277,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     const n = fit % sets.length;
     const set = sets[n]!;
     return {
-      kind: 'fit', setup: setupOf(set, initializeWeightScaled(archOf(set), set.alpha ?? options.alpha, options.seed + fit), options.weightDecay),
+      kind: 'fit', setup: setupOf(set, fitStart(archOf(set), set.alpha ?? options.alpha, options.seed + fit, set.targets, set.weights), options.weightDecay),
       steps, lr: set.lr ?? options.lr, schedule: options.schedule, warmupFraction: options.warmup, sensitivitySeed: options.seed + n, unitScales,
       ...(fitDeadline === undefined ? {} : { timeLimitSeconds: Math.max(0, (fitDeadline - elapsed()) * share) }),
     };

@@ -80,11 +80,11 @@ export interface LambdaSearch {
  */
 export function searchLambda(sizeAt: (lambda: number) => number, targetBytes: number, start = 1e-3): LambdaSearch {
   let best: { lambda: number; bytes: number } | undefined;
-  let closest: { lambda: number; bytes: number } | undefined;
+  const tried: { lambda: number; bytes: number }[] = [];
   const consider = (lambda: number): number => {
     const bytes = sizeAt(lambda);
     if (bytes <= targetBytes && (!best || bytes > best.bytes)) best = { lambda, bytes };
-    if (!closest || Math.abs(bytes - targetBytes) < Math.abs(closest.bytes - targetBytes)) closest = { lambda, bytes };
+    tried.push({ lambda, bytes });
     return bytes;
   };
   let low = start; // a λ whose file is above the target
@@ -100,6 +100,19 @@ export function searchLambda(sizeAt: (lambda: number) => number, targetBytes: nu
     else high = middle;
     if (best && best.bytes >= targetBytes * (1 - RATE_TOLERANCE / 4)) break;
   }
-  const chosen = best ?? closest!;
+  const chosen = best ?? finestNearSmallest(tried);
   return { ...chosen, hit: withinRate(chosen.bytes, targetBytes) };
+}
+
+/**
+ * For a target below every file the search tried: the finest λ whose file
+ * is within RATE_TOLERANCE of the smallest. The file misses the rate either
+ * way, and the coarsest grid can round a network to nothing (every level 0:
+ * a flat image decoded mid-grey at 6 dB) where a few bytes more keep it
+ * (its output bias: 60 dB and more).
+ */
+function finestNearSmallest(tried: readonly { lambda: number; bytes: number }[]): { lambda: number; bytes: number } {
+  const smallest = Math.min(...tried.map((size) => size.bytes));
+  const near = tried.filter((size) => size.bytes <= smallest * (1 + RATE_TOLERANCE));
+  return near.reduce((finest, size) => (size.lambda < finest.lambda ? size : finest));
 }
