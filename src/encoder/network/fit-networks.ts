@@ -15,7 +15,8 @@ import { fitStart } from './fit-start.js';
 
 /**
  * The signal-neutral part of an encode: fit one WS-initialized network per
- * training set (a tile, a segment), measure each tensor's sensitivity,
+ * training set (a tile, a segment; its output bias starts at the set's mean,
+ * fit-start.ts), measure each tensor's sensitivity,
  * choose the quantization grid (the rate–distortion slope λ that fills a
  * byte budget, or fixed bits), fine-tune on that grid, and quantize. The
  * caller turns its signal into training sets and the tensors into a file.
