@@ -1,26 +1,19 @@
-import { existsSync } from 'node:fs';
 import type { ArgumentsCamelCase } from 'yargs';
 import { decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES } from '../decoder/index.js';
 import type { AudioHeader } from '../format/index.js';
 import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from '../node/errors.js';
-import { checkOutput, defaultOutputName, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
+import { checkOutput, defaultDecodedName, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
 import { decodeWork, withNodeForward } from './threaded-forward.js';
-import { outputArgument, integerIn, nonNegativeNumber, oneOf } from './validate.js';
+import { integerIn, nonNegativeNumber, oneOf } from './validate.js';
 
 /** Largest --rate: 8 × 192 kHz. */
 const MAX_RATE = 1_536_000;
 /** Largest --max-samples: 2^31 samples over all channels (8 GiB as float32). */
 const MAX_MAX_SAMPLES = 2 ** 31;
 
-/** `clip.snf` decodes to `clip.wav`, or `clip.decoded.wav` when that exists (most often the original). */
-function defaultDecodedWav(input: string): string {
-  const plain = defaultOutputName(input, '.wav');
-  return existsSync(plain) ? defaultOutputName(input, '.decoded.wav') : plain;
-}
-
 /** `snfc decode clip.snf`: the audio half of the decode command. */
-export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, bytes: Uint8Array, header: AudioHeader, network: { parameters: number; networks: number }): Promise<void> {
+export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, named: string | undefined, bytes: Uint8Array, header: AudioHeader, network: { parameters: number; networks: number }): Promise<void> {
   const imageFlags = { scale: 'scale', size: 'size', maxPixels: 'max-pixels', bitDepth: 'bit-depth', strip: 'strip' } as const;
   for (const [flag, name] of Object.entries(imageFlags)) {
     if (argv[flag] !== undefined) throw usageError(`--${name} is for images; ${shownName(input, 'input')} holds audio (use --rate, --start, --end)`);
@@ -38,7 +31,7 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   if ((span.end - span.first) * header.channels > maxOutputSamples) {
     throw usageError(`the output would be ${span.end - span.first} samples × ${header.channels} channel(s), over --max-samples ${maxOutputSamples}; ask for a shorter stretch, a lower --rate, or raise --max-samples`);
   }
-  const output = outputArgument(argv.output) ?? defaultDecodedWav(input);
+  const output = named ?? defaultDecodedName(input, '.wav');
   if (output !== STANDARD_STREAM && !/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
   await checkOutput(output, input, argv.force === true);
   const clip = await withNodeForward(decodeWork(span.end - span.first, network.parameters, network.networks),

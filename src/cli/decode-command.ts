@@ -3,8 +3,7 @@ import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXEL
 import { inflateMetadata, inspectSnf } from '../format/index.js';
 import { decodeWork } from './threaded-forward.js';
 import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
-import { checkOutput, checkOutputNamed, defaultOutputName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
-import { existsSync } from 'node:fs';
+import { checkOutput, checkOutputNamed, defaultDecodedName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
 import { checkOutputSize, DEEP_OUTPUT_FORMATS, encodeImageFile, outputFormatFor } from '../io/image-io.js';
 import { inputArgument, outputArgument, integerIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { usageError } from '../node/errors.js';
@@ -14,17 +13,6 @@ import { withExamples } from './examples.js';
 const MAX_SIDE = 65536;
 /** Largest --max-pixels: 2^30, a 32768 × 32768 image (4 GiB of RGBA samples). */
 const MAX_MAX_PIXELS = 2 ** 30;
-
-/**
- * `photo.snf` decodes to `photo.png`, unless that exists (most often it is
- * the photo that was encoded): then `photo.decoded.png`, so that the obvious
- * `snfc encode photo.png && snfc decode photo.snf` works, and --force (which
- * then overwrites an earlier photo.decoded.png) never replaces the original.
- */
-function defaultDecodedName(input: string): string {
-  const plain = defaultOutputName(input, '.png');
-  return existsSync(plain) ? defaultOutputName(input, '.decoded.png') : plain;
-}
 
 export const decodeCommand = {
   command: 'decode <input>',
@@ -49,7 +37,8 @@ export const decodeCommand = {
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = inputArgument(argv.input);
-    checkOutputNamed(input, outputArgument(argv.output));
+    const named = outputArgument(argv.output);
+    checkOutputNamed(input, named);
     const bytes = await readInput(input);
     // The header alone (an SnfFormatError here is reported as an invalid file) gives the kind and the output size, checked before decoding.
     const info = inspectSnf(bytes);
@@ -57,7 +46,7 @@ export const decodeCommand = {
     if (header.kind === 'audio') {
       // Loaded only for audio: the WAV writer is a fifth of the modules an image decode would load.
       const { decodeAudioFile } = await import('./decode-audio.js');
-      return decodeAudioFile(argv, input, bytes, header, { parameters: info.parameters, networks: info.networks.length });
+      return decodeAudioFile(argv, input, named, bytes, header, { parameters: info.parameters, networks: info.networks.length });
     }
     for (const flag of ['rate', 'start', 'end', 'format', 'maxSamples'] as const) {
       if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxSamples' ? 'max-samples' : flag} is for audio; ${shownName(input, 'input')} holds an image (use --scale, --size)`);
@@ -67,7 +56,7 @@ export const decodeCommand = {
       ? sizeFlag('size', argv.size, MAX_SIDE)
       : { scale: argv.scale === undefined ? 1 : positiveNumber('scale', argv.scale, MAX_SIDE) };
     const maxPixels = argv.maxPixels === undefined ? DEFAULT_MAX_PIXELS : integerIn('max-pixels', argv.maxPixels, 1, MAX_MAX_PIXELS);
-    const output = outputArgument(argv.output) ?? defaultDecodedName(input);
+    const output = named ?? defaultDecodedName(input, '.png');
     const format = outputFormatFor(output);
     const depth = Number(oneOf('bit-depth', argv.bitDepth === undefined ? '8' : String(argv.bitDepth), ['8', '16'] as const));
     if (depth === 16 && !DEEP_OUTPUT_FORMATS.includes(format)) throw usageError(`--bit-depth 16 needs a .png or .tif output; ${format.toUpperCase()} holds 8 bits`);

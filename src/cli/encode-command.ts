@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { encodeImage } from '../encoder/image/encode-image.js';
 import { engineFromFlag } from './engine-option.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
-import { checkOutput, defaultOutputName, readInput, warnIfMisnamed, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
+import { checkOutput, checkOutputNamed, defaultOutputName, readInput, warnIfMisnamed, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
 import { readPhoto } from '../io/image-io.js';
 import { withTrainingProgress } from './progress.js';
 import { parseEncodeOptions, restartsText, withEncodeOptions } from './encode-options.js';
@@ -34,7 +34,9 @@ export const encodeCommand = {
     const input = inputArgument(argv.input);
     // Validate every flag before reading or training anything.
     const { engine: engineName, metadata, autoOrient, keepMetadata: keep, ...options } = parseEncodeOptions(argv);
-    const output = outputArgument(argv.output) ?? defaultOutputName(input, '.snf');
+    const named = outputArgument(argv.output);
+    checkOutputNamed(input, named);
+    const output = named ?? defaultOutputName(input, '.snf');
     if (output === STANDARD_STREAM && argv.json === true) throw usageError('--json prints its result on standard output, where -o - writes the file: name a file with -o, or leave out --json');
     const engine = await engineFromFlag(engineName);
     const bytes = await readInput(input);

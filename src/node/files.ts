@@ -5,7 +5,7 @@
  * half-written file is ever left (`-o -`: standard output, in one piece); temp files and folders in flight are
  * removed on an interrupt.
  */
-import { createReadStream, promises as fs, constants as fsConstants, rmSync, type ReadStream } from 'node:fs';
+import { createReadStream, existsSync, promises as fs, constants as fsConstants, rmSync, type ReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
@@ -152,11 +152,20 @@ export function checkOutputNamed(input: string, output: string | undefined): voi
   if (input === STANDARD_STREAM && output === undefined) throw usageError('the input is standard input: name the output with -o FILE, or -o - for standard output');
 }
 
-/** `input` with its extension replaced by `extension` (".snf", ".png"); standard input has no name to give, so `-o` is needed. */
+/** `input` with its extension replaced by `extension` (".snf", ".png"); callers refuse standard input first (checkOutputNamed). */
 export function defaultOutputName(input: string, extension: string): string {
-  checkOutputNamed(input, undefined);
   const parsed = path.parse(input);
   return path.join(parsed.dir, parsed.name + extension);
+}
+
+/**
+ * What `snfc decode` writes by default: `photo.snf` to `photo.png` (`clip.wav`), unless that exists (most often it is
+ * the photo that was encoded): then `photo.decoded.png`, so that the obvious `snfc encode photo.png && snfc decode
+ * photo.snf` works, and --force (which then overwrites an earlier photo.decoded.png) never replaces the original.
+ */
+export function defaultDecodedName(input: string, extension: '.png' | '.wav'): string {
+  const plain = defaultOutputName(input, extension);
+  return existsSync(plain) ? defaultOutputName(input, `.decoded${extension}`) : plain;
 }
 
 /**
@@ -200,6 +209,7 @@ export async function writeOutput(output: string, bytes: Uint8Array): Promise<vo
     // A reader that closes early (`| head`) fails the write with EPIPE and makes the stream emit 'error' too, which
     // with no listener would end the process with a stack trace: it is answered here, as one line.
     await new Promise<void>((resolve, reject) => {
+      // The listener stays: the stream's 'error' may come after the write's callback, and unheard it would throw.
       process.stdout.on('error', reject);
       process.stdout.write(bytes, (error) => (error ? reject(error) : resolve()));
     });

@@ -80,11 +80,14 @@ export interface LambdaSearch {
  */
 export function searchLambda(sizeAt: (lambda: number) => number, targetBytes: number, start = 1e-3): LambdaSearch {
   let best: { lambda: number; bytes: number } | undefined;
-  const tried: { lambda: number; bytes: number }[] = [];
+  // Each λ's file is built once: the brackets below start by trying `start` again.
+  const sizes = new Map<number, number>();
   const consider = (lambda: number): number => {
+    const known = sizes.get(lambda);
+    if (known !== undefined) return known;
     const bytes = sizeAt(lambda);
+    sizes.set(lambda, bytes);
     if (bytes <= targetBytes && (!best || bytes > best.bytes)) best = { lambda, bytes };
-    tried.push({ lambda, bytes });
     return bytes;
   };
   let low = start; // a λ whose file is above the target
@@ -100,7 +103,7 @@ export function searchLambda(sizeAt: (lambda: number) => number, targetBytes: nu
     else high = middle;
     if (best && best.bytes >= targetBytes * (1 - RATE_TOLERANCE / 4)) break;
   }
-  const chosen = best ?? finestNearSmallest(tried);
+  const chosen = best ?? finestNearSmallest(Array.from(sizes, ([lambda, bytes]) => ({ lambda, bytes })));
   return { ...chosen, hit: withinRate(chosen.bytes, targetBytes) };
 }
 
