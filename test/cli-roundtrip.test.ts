@@ -145,7 +145,7 @@ test('a rate the image cannot reach, or one that starves its network, gives a on
   const missed = snfc(['encode', crop, '-o', path.join(work, 'a.snf'), '--steps', '5', '--bpp', '0.5', '--json']);
   assert.equal(missed.status, 0);
   assert.equal(JSON.parse(missed.stdout).rateHit, false);
-  assert.match(missed.stderr, /^snfc: warning: the file is \d\.\d+ bpp, \d+ % above the 0\.5 bpp asked: even at its coarsest quantization it needs more at this image size; ask for a higher --bpp\n$/);
+  assert.match(missed.stderr, /^snfc: warning: the file is \d\.\d+ bpp, \d+ % above the 0\.5 bpp asked: even coarsely quantized it needs more at this image size; ask for a higher --bpp\n$/);
   // A 1×1 image's header alone is hundreds of bpp: no --bpp reaches it, and the warning does not ask for one.
   const dot = path.join(work, 'dot.png');
   writeFileSync(dot, encodePng({ width: 1, height: 1, channels: 3, data: Uint8Array.of(200, 10, 30) }, false));
@@ -186,7 +186,7 @@ test('decode next to the original picks a name that keeps the original', async (
   assert.match(run.stderr, /photo\.decoded\.png: 64x64/);
 });
 
-test('a flat image decodes losslessly, and the summary line says so rather than print a NaN gain', () => {
+test('a flat image decodes losslessly in its smallest exact file: the summary line says so rather than print a NaN gain, and a notice says why the file is below the rate', () => {
   const work = tempDir();
   const flat = path.join(work, 'flat.png');
   writeFileSync(flat, encodePng({ width: 64, height: 64, channels: 3, data: new Uint8Array(64 * 64 * 3).map((_, i) => [30, 120, 200][i % 3]!) }, false));
@@ -194,4 +194,9 @@ test('a flat image decodes losslessly, and the summary line says so rather than 
   assert.equal(run.status, 0, run.stderr);
   assert.match(run.stderr, /flat\.snf: \d+ bytes, [\d.]+ bpp, lossless \(/);
   assert.doesNotMatch(run.stderr, /NaN|Infinity/);
+  // Not the warning of a missed rate ("try another --width"): nothing is missing from the file.
+  assert.match(run.stderr, /^snfc: notice: the decode is exact \(lossless\) at 0\.\d{3} bpp; the 1 bpp asked would add nothing$/m);
+  assert.doesNotMatch(run.stderr, /warning/);
+  const quiet = snfc(['encode', flat, '-o', path.join(work, 'quiet.snf'), '--bpp', '1', '--steps', '50', '--quiet']);
+  assert.equal(quiet.stderr, '');
 });

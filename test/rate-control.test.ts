@@ -5,7 +5,7 @@ import { encodeImage } from '../src/encoder/image/encode-image.js';
 import { fixedBitSteps } from '../src/encoder/network/fit-networks.js';
 import { engineByName } from '../src/encoder/network/engines.js';
 import { quantizationAwareFineTune } from '../src/encoder/network/qat.js';
-import { quantizeWithSteps, roundToSteps, searchLambda, stepsForLambda } from '../src/encoder/network/rate-control.js';
+import { quantizeWithSteps, roundToSteps, searchLambda, smallestExactLambda, stepsForLambda } from '../src/encoder/network/rate-control.js';
 import { missFactor, ROUNDING_MISS_FACTOR } from '../src/encoder/network/rounding-check.js';
 import { runNetworkJob } from '../src/encoder/network/network-job.js';
 import { RefEngine } from '../src/encoder/network/ref-engine.js';
@@ -34,6 +34,37 @@ test('searchLambda, for a target below every file: the finest λ within 5 % of t
   // (1036 bytes; 0.016 gives 1054).
   assert.ok(found.lambda < 1, `λ ${found.lambda}`);
   assert.ok(sizeAt(found.lambda / 4) > 1050);
+});
+
+test('smallestExactLambda: the smallest exact file among the coarser slopes, exactness not monotone, only smaller files checked', async () => {
+  // Sizes fall with λ down to a floor at λ 2^12; exact at λ 1 (the caller's), not from 2 to 2^9, exact again from 2^10 to
+  // 2^14 (a coarser grid that rounds back onto exact values), not above.
+  const sizeAt = (lambda: number): number => Math.max(460, Math.round(1000 - 45 * Math.log2(lambda)));
+  const checked: number[] = [];
+  const exactAt = (lambda: number): Promise<boolean> => {
+    checked.push(lambda);
+    const k = Math.log2(lambda);
+    return Promise.resolve(k >= 10 && k <= 14);
+  };
+  // 2^12 is the first λ at the floor: the coarser ones give no smaller file, so their decodes are not checked.
+  assert.equal(await smallestExactLambda(sizeAt, exactAt, 1), 2 ** 12);
+  assert.deepEqual(checked.map((lambda) => Math.log2(lambda)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  // Nothing coarser is exact: the caller's λ stays.
+  assert.equal(await smallestExactLambda(sizeAt, () => Promise.resolve(false), 1), 1);
+});
+
+test('a flat image that decodes exactly is coded at the smallest exact file, below any rate asked, with no residual', async () => {
+  const data = new Uint8Array(64 * 48 * 3).fill(255);
+  const image = { width: 64, height: 48, channels: 3 as const, data };
+  for (const bpp of [1, 4]) {
+    const result = await encodeImage(image, { bpp, steps: 300, engine: await engineByName('auto') });
+    const target = (bpp * 64 * 48) / 8;
+    assert.equal(result.psnr, Infinity, `${bpp} bpp: ${result.psnr} dB`);
+    assert.equal(result.residualBytes, 0);
+    assert.equal(result.rateHit, false);
+    // Before, the rate control filled the budget (a 128×96 white image at 1 bpp: 1,184 bytes, 324 residual values).
+    assert.ok(result.bytes.length < target / 2, `${bpp} bpp: ${result.bytes.length} bytes for a target of ${target}`);
+  }
 });
 
 test('a flat image keeps its colour: at a rate it cannot reach, and at the default passes', async () => {

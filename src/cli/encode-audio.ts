@@ -31,7 +31,7 @@ export interface SharedEncodeOptions {
 /** The warning for a file whose size missed `--kbps` by more than the tolerance. */
 export function kbpsMissWarning(kbps: number, target: number): string {
   return `snfc: warning: the file is ${kbps.toFixed(1)} kbps, ${(100 * Math.abs(kbps / target - 1)).toFixed(0)} % ${kbps > target ? 'above' : 'below'} the ${target} kbps asked` +
-    (kbps > target ? ': even at its coarsest quantization it needs more for this clip; ask for a higher --kbps' : '; try another --width or --segment');
+    (kbps > target ? ': even coarsely quantized it needs more for this clip; ask for a higher --kbps' : '; try another --width or --segment');
 }
 
 /** `snfc encode clip.wav`: the audio half of the encode command. */

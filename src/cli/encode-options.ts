@@ -20,7 +20,7 @@ import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate
  */
 export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
   return yargs
-    .option('bpp', { type: 'string', describe: 'Target size in bits per pixel of the whole file (±5 %); picks width and quantization [default: 1]' })
+    .option('bpp', { type: 'string', describe: 'Target size in bits per pixel of the whole file (±5 %; less where fewer bytes decode exactly, as a flat image does); picks width and quantization [default: 1]' })
     .option('width', { type: 'string', describe: 'Units per sine layer [default: the widest that --bpp allows]' })
     .option('depth', { type: 'string', describe: 'Number of sine layers [default: 3]' })
     .option('bits', { type: 'string', describe: 'With --width and no --bpp: quantization bits of the body weights, 2–16 (first layer +4) [default: 8]' })

@@ -16,9 +16,17 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
   // Past the largest --bpp, asking for more cannot help.
   return bpp > MAX_BPP
     ? `snfc: warning: the file is ${off}: even its smallest network and header need more than any --bpp gives an image this small`
-    : `snfc: warning: the file is ${off}: even at its coarsest quantization it needs more at this image size; ask for a higher --bpp`;
+    : `snfc: warning: the file is ${off}: even coarsely quantized it needs more at this image size; ask for a higher --bpp`;
 }
 
+
+/**
+ * What `snfc encode` says, as a notice, of a file below `--bpp` whose decode is exact: the rate control stops at the
+ * smallest exact file (a flat image), since more bytes would change nothing. Not a warning: nothing is missing.
+ */
+export function exactBelowRateNotice(bpp: number, targetBpp: number): string {
+  return `snfc: notice: the decode is exact (lossless) at ${bpp.toFixed(3)} bpp; the ${targetBpp} bpp asked would add nothing`;
+}
 
 /**
  * Coded bits per weight below which the rate control starved the network: most of its weights round to

@@ -444,6 +444,18 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const unitScales = rateMode && (options.unitScales ?? true);
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
     writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]!, unitScales })), sharedContexts: true });
+  // The networks' field as the decoder renders it at the source's size, before the filter and the residual. The last
+  // one is kept: the fit's check for an exact decode renders the tensors that it then returns.
+  let lastRendered: { tensors: QuantizedTensor[][]; field: FieldImage } | undefined;
+  const renderNetworks = async (tensors: QuantizedTensor[][]): Promise<FieldImage> => {
+    if (lastRendered?.tensors === tensors) return lastRendered.field;
+    await initKernels();
+    const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]!, unitScales }) }));
+    const field = await renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
+    lastRendered = { tensors, field };
+    return field;
+  };
+  const fieldOf = async (tensors: QuantizedTensor[][]): Promise<Raster> => rasterFromField(await renderNetworks(tensors), NATIVE_SCALE);
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const residualSearch = options.residualSearch ?? searchInThisThread;
   const choice = residualChoice(tune, detail);
@@ -456,14 +468,12 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     timeLimitSeconds: timeLimit, finishSeconds, elapsed, unitScales,
     // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file (without the kept
     // metadata) to within the few bytes by which the deflated header (spec §2.2) depends on values.
-    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length } : { bits: options.bits ?? 8 },
+    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length, exact: async (tensors) => psnr(image, await fieldOf(tensors)) === Infinity } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
   });
   const { tensors } = trained;
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
-  await initKernels();
-  const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]!, unitScales }) }));
-  const field = await renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
+  const field = await renderNetworks(tensors);
   const unfiltered = rasterFromField(field, NATIVE_SCALE);
   // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will;
   // one that does not raise it (its coefficients rounded) is left out.
@@ -479,7 +489,8 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
   // Past the time limit the search keeps what it has found (`Date.now()`: the clock its worker threads share).
   const deadline = timeLimit === undefined ? undefined : Date.now() + (timeLimit - elapsed()) * 1000;
-  const withResidual = rateMode && residualShare > 0
+  // A decode that is already exact (a flat image) has nothing left for a residual to code.
+  const withResidual = rateMode && residualShare > 0 && networkPsnr !== Infinity
     ? await addResidualToFill(image, filter === undefined ? field : filteredField!, fullTargetBytes, choice, residualSearch, deadline,
       (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
     : undefined;

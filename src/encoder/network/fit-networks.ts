@@ -8,7 +8,7 @@ import { largestMagnitude, maxLevel } from './quantize.js';
 import { parameterCount, tensorSlices } from '../../kernels/arch.js';
 import type { EngineFactory, EngineSetup } from './engine.js';
 import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult, type NetworkLanes } from './network-job.js';
-import { quantizeWithSteps, searchLambda, stepsForLambda, withinRate } from './rate-control.js';
+import { quantizeWithSteps, searchLambda, smallestExactLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { missFactor, ROUNDING_MISS_FACTOR } from './rounding-check.js';
 import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
 import { fitStart } from './fit-start.js';
@@ -51,9 +51,17 @@ export interface TrainingSet {
   readonly lr?: number;
 }
 
-/** How the quantization grid is chosen: fill a byte budget (the caller sizes complete files), or fixed bits. */
+/**
+ * How the quantization grid is chosen: fill a byte budget (the caller sizes complete files), or fixed bits. With a
+ * budget, `exact` (optional) says whether tensors decode the signal exactly: a file that cannot fill its budget and
+ * is exact then takes the coarsest grid that stays exact, the smallest file that holds all there is.
+ */
 export type GridChoice =
-  | { readonly targetBytes: number; readonly sizeOf: (tensors: QuantizedTensor[][], fitted: FitSummary) => number }
+  | {
+    readonly targetBytes: number;
+    readonly sizeOf: (tensors: QuantizedTensor[][], fitted: FitSummary) => number;
+    readonly exact?: (tensors: QuantizedTensor[][]) => Promise<boolean>;
+  }
   | { readonly bits: number };
 
 /** What the fit did, for a file's training metadata (the size of the file depends on it). */
@@ -306,9 +314,10 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   };
   const summary: FitSummary = { steps: fitSteps, engine: engineName };
   const sizeAt = (lambda: number): number => ('bits' in grid ? 0 : grid.sizeOf(quantizeAt(lambda), summary));
+  let lambda = 'bits' in grid ? 0 : searchLambda(sizeAt, grid.targetBytes).lambda;
   let gridSteps = 'bits' in grid
     ? fitted.map((network, n) => fixedBitSteps(archOf(sets[n]!), network.params, grid.bits))
-    : stepsAt(searchLambda(sizeAt, grid.targetBytes).lambda);
+    : stepsAt(lambda);
 
   // 2b. The rounding measured against the sensitivities' prediction: a network that the rounding costs far more than
   // predicted has its sensitivities raised by the factor it missed by, and the slope is searched again (rounding-check.ts).
@@ -323,7 +332,10 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
         missed = true;
       }
     });
-    if (missed) gridSteps = stepsAt(searchLambda(sizeAt, grid.targetBytes).lambda);
+    if (missed) {
+      lambda = searchLambda(sizeAt, grid.targetBytes).lambda;
+      gridSteps = stepsAt(lambda);
+    }
   }
 
   // 3. Fine-tune every network on its grid (not at all with no steps: no engine is made).
@@ -346,8 +358,16 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);
     if (!rateHit) {
       const search = searchLambda(sizeAt, grid.targetBytes);
-      tensors = quantizeAt(search.lambda);
+      lambda = search.lambda;
+      tensors = quantizeAt(lambda);
       rateHit = search.hit;
+    }
+    // 5. Networks that decode exactly (a flat image) need no finer grid than the coarsest that stays exact: the rate
+    // control would otherwise fill the budget with precision that no decode shows. The file then falls below its rate.
+    const { exact } = grid;
+    if (exact !== undefined && await exact(tensors)) {
+      const finalAt = (coarser: number): QuantizedTensor[][] => final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsAt(coarser)[n]!, unitScales));
+      tensors = finalAt(await smallestExactLambda((coarser) => grid.sizeOf(finalAt(coarser), summary), (coarser) => exact(finalAt(coarser)), lambda));
     }
   }
   return { tensors, fitSteps, qatSteps: qatTaken, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };

@@ -120,3 +120,22 @@ function finestNearSmallest(tried: readonly { lambda: number; bytes: number }[])
   const near = tried.filter((size) => size.bytes <= smallest * (1 + RATE_TOLERANCE));
   return near.reduce((finest, size) => (size.lambda < finest.lambda ? size : finest));
 }
+
+/**
+ * The λ of the smallest file whose decode is exact, among `exactLambda`
+ * (exact: the caller checked) and the 64 coarser slopes `exactLambda`·2^k,
+ * which reach grids that round every weight to zero. Every one is tried, as
+ * exactness need not be monotone in λ: a coarser grid can round a network
+ * back onto exact values (a flat image's hidden weights to zero) where a
+ * finer one missed them. Only a smaller file's decode is checked.
+ */
+export async function smallestExactLambda(
+  sizeAt: (lambda: number) => number, exactAt: (lambda: number) => Promise<boolean>, exactLambda: number,
+): Promise<number> {
+  let best = { lambda: exactLambda, bytes: sizeAt(exactLambda) };
+  for (let k = 1, lambda = 2 * exactLambda; k <= 64; k++, lambda *= 2) {
+    const bytes = sizeAt(lambda);
+    if (bytes < best.bytes && await exactAt(lambda)) best = { lambda, bytes };
+  }
+  return best.lambda;
+}
