@@ -242,6 +242,27 @@ test('encodeAudio: 2 channels, rate within ±5 %, the reported SNR is what decod
   assert.ok(result.snr > 2, `two tones should fit a little after 150 steps: ${result.snr}`);
 });
 
+test('silence is coded exactly in its smallest exact file, below any rate asked; snfc encode says lossless and why the file is small', async () => {
+  const silence: AudioClip = { sampleRate: 8000, channels: [new Float32Array(1600), new Float32Array(1600)] };
+  const result = await encodeAudio(silence, { kbps: 48, segmentSeconds: 0.05, overlap: 16, steps: 20 });
+  assert.equal(result.snr, Infinity);
+  assert.equal(result.rateHit, false);
+  // Before, the rate control filled the 48 kbps with a network's noise (1 s at 44.1 kHz: 7,939 bytes, SNR −∞, LSD 46 dB).
+  assert.ok(result.kbps < 48 / 4, `${result.kbps} kbps`);
+  const decoded = await decodeAudio(result.bytes);
+  assert.ok(decoded.channels.every((channel) => channel.every((sample) => sample === 0)));
+  const wav = path.join(dir, 'silence.wav');
+  writeFileSync(wav, wavOf(silence, '16'));
+  const run = snfc(['encode', wav, '-o', path.join(dir, 'silence.snf'), '--kbps', '48', '--segment', '0.05', '--steps', '20']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /silence\.snf: \d+ bytes, [\d.]+ kbps, lossless \(/);
+  assert.match(run.stderr, /^snfc: notice: the decode is exact \(lossless\) at [\d.]+ kbps; the 48 kbps asked would add nothing$/m);
+  assert.doesNotMatch(run.stderr, /warning|Infinity/);
+  const json = snfc(['encode', wav, '-o', path.join(dir, 'silence2.snf'), '--kbps', '48', '--segment', '0.05', '--steps', '20', '--json', '--quiet']);
+  assert.equal(json.stderr, '');
+  assert.deepEqual(((report) => [report.snr, report.psnr, report.lossless])(JSON.parse(json.stdout) as Record<string, unknown>), [100, 100, true]);
+});
+
 test('decodeAudio: --rate resamples, a time range evaluates only the networks it touches, limits are checked first', async () => {
   const bytes = new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF));
   const whole = await decodeAudio(bytes);

@@ -5,6 +5,8 @@ import type { ResolvedEngine } from '../encoder/network/engines.js';
 import { readAudioInput } from './audio-input.js';
 import { restartsText } from './encode-options.js';
 import { usageError } from '../node/errors.js';
+import { exactBelowRateNotice } from '../node/rate-warnings.js';
+import { PSNR_REPORT_CAP, reportPsnr } from '../metrics/psnr.js';
 import { checkOutput, warnIfMisnamed, writeOutput, labelOf, shownName } from '../node/files.js';
 import { withTrainingProgress } from './progress.js';
 import { numberIn, positiveNumber } from './validate.js';
@@ -56,7 +58,8 @@ export async function encodeAudioFile(
   const seconds = clip.channels[0]!.length / clip.sampleRate;
   if (argv.json === true) {
     process.stdout.write(JSON.stringify({
-      input, output, kind: 'audio', bytes: result.bytes.length, kbps: result.kbps, snr: result.snr, psnr: result.psnr, lsd: result.lsd,
+      // An exact decode's infinite SNR and PSNR are reported as the images' are: 100, with `lossless` true.
+      input, output, kind: 'audio', bytes: result.bytes.length, kbps: result.kbps, snr: Math.min(result.snr, PSNR_REPORT_CAP), ...reportPsnr(result.psnr), lsd: result.lsd,
       seconds: result.seconds, duration: seconds, sampleRate: clip.sampleRate, channels: clip.channels.length,
       segments: result.segments, overlap: result.overlap, width: result.arch.width, depth: result.arch.depth, fourier: result.arch.fourier ?? 0,
       omega: result.arch.omega, params: result.params, bits: result.bits, bitsPerParam: result.bitsPerParam, steps: result.steps, batch: result.batch,
@@ -64,10 +67,19 @@ export async function encodeAudioFile(
       ...(result.rateHit === undefined ? {} : { targetKbps: kbps ?? DEFAULT_KBPS, rateHit: result.rateHit }),
     }) + '\n');
   } else if (argv.quiet !== true) {
-    process.stderr.write(`${labelOf(output, 'output')}: ${result.bytes.length} bytes, ${result.kbps.toFixed(1)} kbps, SNR ${result.snr.toFixed(2)} dB, LSD ${result.lsd.toFixed(2)} dB ` +
+    process.stderr.write(`${labelOf(output, 'output')}: ${result.bytes.length} bytes, ${result.kbps.toFixed(1)} kbps, ${qualityText(result.snr, result.lsd)} ` +
       `(${result.segments} segments${result.overlap > 0 ? ` overlapping ${result.overlap} samples` : ''}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ` +
       `${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s)\n`);
   }
-  if (result.rateHit === false) process.stderr.write(kbpsMissWarning(result.kbps, kbps ?? DEFAULT_KBPS) + '\n');
+  const targetKbps = kbps ?? DEFAULT_KBPS;
+  if (result.rateHit === false && result.snr === Infinity && result.kbps < targetKbps) {
+    if (argv.quiet !== true) process.stderr.write(exactBelowRateNotice(`${result.kbps.toFixed(1)} kbps`, `${targetKbps} kbps`) + '\n');
+  } else if (result.rateHit === false) process.stderr.write(kbpsMissWarning(result.kbps, targetKbps) + '\n');
+}
+
+/** `SNR 29.37 dB, LSD 16.99 dB`; `lossless` for an exact decode; a silent input has no SNR (its signal power is 0). */
+function qualityText(snr: number, lsd: number): string {
+  if (snr === Infinity) return 'lossless';
+  return `SNR ${snr === -Infinity ? 'n/a (silent input)' : `${snr.toFixed(2)} dB`}, LSD ${lsd.toFixed(2)} dB`;
 }
 

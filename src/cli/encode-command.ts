@@ -82,7 +82,7 @@ export const encodeCommand = {
     const imageBpp = ((result.bytes.length - result.metadataBytes) * 8) / (image.width * image.height);
     const targetBpp = options.bpp ?? DEFAULT_BPP;
     if (result.rateHit === false && result.psnr === Infinity && imageBpp < targetBpp) {
-      if (argv.quiet !== true) process.stderr.write(exactBelowRateNotice(imageBpp, targetBpp) + '\n');
+      if (argv.quiet !== true) process.stderr.write(exactBelowRateNotice(`${imageBpp.toFixed(3)} bpp`, `${targetBpp} bpp`) + '\n');
     } else if (result.rateHit === false) process.stderr.write(rateMissWarning(imageBpp, targetBpp) + '\n');
     const starved = starvedNetworkWarning(result, image.width * image.height, options.bpp ?? DEFAULT_BPP, options.residual);
     if (starved !== undefined) process.stderr.write(starved + '\n');

@@ -21,11 +21,12 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
 
 
 /**
- * What `snfc encode` says, as a notice, of a file below `--bpp` whose decode is exact: the rate control stops at the
- * smallest exact file (a flat image), since more bytes would change nothing. Not a warning: nothing is missing.
+ * What `snfc encode` says, as a notice, of a file below its rate whose decode is exact: the rate control stops at the
+ * smallest exact file (a flat image, silence), since more bytes would change nothing. Not a warning: nothing is
+ * missing. `rate` and `asked` with their unit: `0.088 bpp`, `1 bpp`.
  */
-export function exactBelowRateNotice(bpp: number, targetBpp: number): string {
-  return `snfc: notice: the decode is exact (lossless) at ${bpp.toFixed(3)} bpp; the ${targetBpp} bpp asked would add nothing`;
+export function exactBelowRateNotice(rate: string, asked: string): string {
+  return `snfc: notice: the decode is exact (lossless) at ${rate}; the ${asked} asked would add nothing`;
 }
 
 /**

@@ -16,6 +16,7 @@ import { checkOptionNames } from '../option-names.js';
 import { checkNumberOptions, NUMBER_OPTIONS } from '../option-values.js';
 import { withinRate } from '../network/rate-control.js';
 import { shufflePoints } from '../network/training-points.js';
+import { rememberLast } from '../network/remember-last.js';
 import { createWasmEngine } from '../network/wasm-engine.js';
 import {
   DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_BITS_PER_PARAM, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS, DEFAULT_AUDIO_WEIGHT_DECAY,
@@ -192,18 +193,25 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
     writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: tensors[n]!, unitScales })), sharedContexts: true });
   const targetBytes = (kbps * 1000 * length) / clip.sampleRate / 8;
+  // The clip as the decoder renders the networks of `tensors`.
+  const decodedBy = rememberLast(async (tensors: QuantizedTensor[][]): Promise<AudioClip> => {
+    await initKernels();
+    const rendered = cells.map((region, n) => ({ region: region as [number, number], arch, params: networkParams({ arch, tensors: tensors[n]!, unitScales }) }));
+    return { sampleRate: clip.sampleRate, channels: await renderAudio({ length, channels, overlap }, rendered, length, 0, length, selectForward()) };
+  });
   const trained = await trainNetworks({
     arch, dims: 1, sets, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? createWasmEngine,
     timeLimitSeconds: options.timeLimitSeconds, elapsed, unitScales,
     // The metadata's PSNR is stored at a fixed width, so a placeholder sizes the file to within the few bytes by
     // which the deflated header (spec §2.2) depends on values.
-    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted.steps, fitted.engine)).length } : { bits: options.bits ?? 8 },
+    grid: rateMode ? {
+      targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted.steps, fitted.engine)).length,
+      exact: async (tensors) => audioPsnr(clip, await decodedBy(tensors)) === Infinity,
+    } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, 10 * Math.log10(meanSquare(clip) / loss)),
   });
 
-  await initKernels();
-  const rendered = cells.map((region, n) => ({ region: region as [number, number], arch, params: networkParams({ arch, tensors: trained.tensors[n]!, unitScales }) }));
-  const decoded = { sampleRate: clip.sampleRate, channels: await renderAudio({ length, channels, overlap }, rendered, length, 0, length, selectForward()) };
+  const decoded = await decodedBy(trained.tensors);
   const quality = audioPsnr(clip, decoded);
   const bytes = fileFor(trained.tensors, headerFor(quality, trained.fitSteps, trained.engine));
   const params = segments * parameterCount(arch);

@@ -6,6 +6,7 @@ import { applyRestorationFilter, filterClasses, type FieldImage, type Restoratio
 import type { ImageResidual } from '../../kernels/residual.js';
 import { residualChoice } from './residual-choice.js';
 import { addResidualToFill } from '../residual/residual-to-fill.js';
+import { rememberLast } from '../network/remember-last.js';
 import { residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../residual/residual-search.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../../metrics/psnr.js';
 import type { Raster } from '../../raster.js';
@@ -444,17 +445,12 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const unitScales = rateMode && (options.unitScales ?? true);
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
     writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]!, unitScales })), sharedContexts: true });
-  // The networks' field as the decoder renders it at the source's size, before the filter and the residual. The last
-  // one is kept: the fit's check for an exact decode renders the tensors that it then returns.
-  let lastRendered: { tensors: QuantizedTensor[][]; field: FieldImage } | undefined;
-  const renderNetworks = async (tensors: QuantizedTensor[][]): Promise<FieldImage> => {
-    if (lastRendered?.tensors === tensors) return lastRendered.field;
+  // The networks' field as the decoder renders it at the source's size, before the filter and the residual.
+  const renderNetworks = rememberLast(async (tensors: QuantizedTensor[][]): Promise<FieldImage> => {
     await initKernels();
     const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]!, unitScales }) }));
-    const field = await renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
-    lastRendered = { tensors, field };
-    return field;
-  };
+    return renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
+  });
   const fieldOf = async (tensors: QuantizedTensor[][]): Promise<Raster> => rasterFromField(await renderNetworks(tensors), NATIVE_SCALE);
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const residualSearch = options.residualSearch ?? searchInThisThread;

@@ -364,8 +364,10 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     }
     // 5. Networks that decode exactly (a flat image) need no finer grid than the coarsest that stays exact: the rate
     // control would otherwise fill the budget with precision that no decode shows. The file then falls below its rate.
+    // Constant targets (silence) are tried even when this grid is not exact: a coarser one can round the network to
+    // its output bias alone, which is exact.
     const { exact } = grid;
-    if (exact !== undefined && await exact(tensors)) {
+    if (exact !== undefined && (sets.every((set) => constantTargets(set.targets, archOf(set).outputs)) || await exact(tensors))) {
       const finalAt = (coarser: number): QuantizedTensor[][] => final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsAt(coarser)[n]!, unitScales));
       tensors = finalAt(await smallestExactLambda((coarser) => grid.sizeOf(finalAt(coarser), summary), (coarser) => exact(finalAt(coarser)), lambda));
     }
@@ -412,4 +414,10 @@ async function runEveryNetwork(
   };
   await Promise.all(Array.from({ length: together }, lane));
   return results;
+}
+
+/** Whether every point has the same targets (`outputs` a point, interleaved): a flat tile, or a silent segment. */
+function constantTargets(targets: Float32Array, outputs: number): boolean {
+  for (let i = outputs; i < targets.length; i++) if (targets[i] !== targets[i % outputs]) return false;
+  return true;
 }
