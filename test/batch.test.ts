@@ -155,6 +155,19 @@ describe('snfc batch on this machine', () => {
     assert.equal(lines.get('4')!.enoughBpp, undefined);
   });
 
+  it('says lossless for a flat image, coded exactly below its rate, and the manifest keeps it as JSON can (PSNR 100, lossless)', async () => {
+    const dir = tempDir();
+    mkdirSync(path.join(dir, 'in'));
+    await sharp({ create: { width: 32, height: 32, channels: 3, background: { r: 30, g: 120, b: 200 } } }).png().toFile(path.join(dir, 'in', 'flat.png'));
+    const run = snfc(['batch', 'in', '--out', 'out', '--bpp', '4', '--steps', '20'], { cwd: dir });
+    assert.equal(run.status, 0, run.stderr);
+    // Before: "Infinity dB … (off the --bpp target: too small an image)", and a PSNR of null in the manifest.
+    assert.match(run.stderr, /flat\.snf: \d+ bytes, [\d.]+ bpp, lossless, [\d.]+ s \(exact in fewer bytes than --bpp gives\)/);
+    const record = latest(path.join(dir, 'out')).get('flat.snf')!;
+    assert.deepEqual([record.psnr, record.lossless, record.rateHit], [100, true, false]);
+    assert.ok(record.bpp! < 2, `${record.bpp} bpp`);
+  });
+
   it('passes on what reading an input changed, as snfc encode does: a line after the file, a list in the manifest', async () => {
     const dir = tempDir();
     await crops(path.join(dir, 'frames'), ['0.png', '1.png']);

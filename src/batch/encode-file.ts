@@ -21,6 +21,7 @@ import { CliError, EXIT } from '../node/errors.js';
 import { readPhoto } from '../io/image-io.js';
 import { sniffAudio } from '../io/wav.js';
 import { starvedNetwork } from '../node/rate-warnings.js';
+import { reportPsnr } from '../metrics/psnr.js';
 
 /** Signals `snfc batch` encodes, with the file extensions that pick them when walking a folder. */
 export const INPUT_KINDS = {
@@ -55,8 +56,9 @@ export interface EncodeSettings extends Omit<ImageEncodeOptions, 'engine' | 'onS
 export interface EncodedFile {
   /** The complete .snf file. */
   readonly bytes: Uint8Array;
-  /** PSNR (dB) of the decoded file against the input. */
+  /** PSNR (dB) of the decoded file against the input; an exact decode is 100 with `lossless` true (JSON has no Infinity: the queue and the manifest carry this). */
   readonly psnr: number;
+  readonly lossless: boolean;
   /** Image: bits per pixel of the whole file. */
   readonly bpp: number;
   readonly seconds: number;
@@ -128,7 +130,7 @@ export async function encodeFile(
       const pixels = image.width * image.height;
       const starved = starvedNetwork(result, pixels, options.residual);
       return {
-        bytes: result.bytes, psnr: result.psnr, bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
+        bytes: result.bytes, ...reportPsnr(result.psnr), bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
         ...(starved === undefined ? {} : { enoughBpp: starved.enoughBpp }), ...(notices.length > 0 ? { notices } : {}),
       };
     }

@@ -20,7 +20,9 @@ export interface ManifestRecord {
   readonly status: 'encoded' | 'failed';
   readonly bytes?: number;
   readonly bpp?: number;
+  /** An exact decode's is 100, with `lossless` true. */
   readonly psnr?: number;
+  readonly lossless?: boolean;
   /** Seconds of the encode itself (on whichever machine ran it). */
   readonly seconds?: number;
   /** False when the file missed the target rate (--bpp) by more than 5 %. */

@@ -24,7 +24,8 @@ function duration(seconds: number): string {
 
 /** What a finished input's line says about its rate, as `snfc encode` warns: off the target, or a starved network. */
 function rateNote(record: ManifestRecord): string {
-  if (record.rateHit === false) return ' (off the --bpp target: too small an image)';
+  // An exact decode stops at its smallest exact file, below the rate: nothing is missing (a flat image).
+  if (record.rateHit === false) return record.lossless === true ? ' (exact in fewer bytes than --bpp gives)' : ' (off the --bpp target: too small an image)';
   if (record.enoughBpp !== undefined) return ` (too few bits per weight to hold the image: ask for --bpp ${record.enoughBpp} or more)`;
   return '';
 }
@@ -33,7 +34,7 @@ function rateNote(record: ManifestRecord): string {
 export function describeRecord(record: ManifestRecord, outDir: string): string {
   const output = path.join(outDir, record.output);
   return record.status === 'encoded'
-    ? `${record.input} -> ${output}: ${record.bytes} bytes, ${record.bpp!.toFixed(3)} bpp, ${record.psnr!.toFixed(2)} dB, ${record.seconds!.toFixed(1)} s${rateNote(record)}${record.worker ? ` on ${record.worker}` : ''}`
+    ? `${record.input} -> ${output}: ${record.bytes} bytes, ${record.bpp!.toFixed(3)} bpp, ${record.lossless === true ? 'lossless' : `${record.psnr!.toFixed(2)} dB`}, ${record.seconds!.toFixed(1)} s${rateNote(record)}${record.worker ? ` on ${record.worker}` : ''}`
     : `${record.input}: failed: ${record.error}`;
 }
 

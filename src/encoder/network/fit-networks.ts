@@ -364,12 +364,23 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     }
     // 5. Networks that decode exactly (a flat image) need no finer grid than the coarsest that stays exact: the rate
     // control would otherwise fill the budget with precision that no decode shows. The file then falls below its rate.
-    // Constant targets (silence) are tried even when this grid is not exact: a coarser one can round the network to
-    // its output bias alone, which is exact.
+    // Constant targets (a flat image, silence) are better held by a network that is its output bias alone, all else
+    // zero, which costs almost nothing at any grid: it is tried first, then the fitted networks if they are exact.
     const { exact } = grid;
-    if (exact !== undefined && (sets.every((set) => constantTargets(set.targets, archOf(set).outputs)) || await exact(tensors))) {
-      const finalAt = (coarser: number): QuantizedTensor[][] => final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, stepsAt(coarser)[n]!, unitScales));
-      tensors = finalAt(await smallestExactLambda((coarser) => grid.sizeOf(finalAt(coarser), summary), (coarser) => exact(finalAt(coarser)), lambda));
+    if (exact !== undefined) {
+      // From the grid of slope `from`; `atFrom`: the params on it, passed in where they are already quantized (the
+      // encoder remembers the last tensors it rendered, so a photo's check costs no render of its own).
+      const smallestExact = async (params: readonly Float32Array[], from: number, atFrom?: QuantizedTensor[][]): Promise<QuantizedTensor[][] | undefined> => {
+        const at = (coarser: number): QuantizedTensor[][] => params.map((p, n) => quantizeWithSteps(archOf(sets[n]!), p, stepsAt(coarser)[n]!, unitScales));
+        if (!await exact(atFrom ?? at(from))) return undefined;
+        return at(await smallestExactLambda((coarser) => grid.sizeOf(at(coarser), summary), (coarser) => exact(at(coarser)), from));
+      };
+      // The bias alone from a grid far finer than the chosen one: where the rate is out of reach (a 16×16 image at
+      // 1 bpp) the chosen grid is the coarsest, too coarse for the bias, and an exact file is still the smallest.
+      const constant = sets.every((set) => constantTargets(set.targets, archOf(set).outputs))
+        ? await smallestExact(sets.map((set) => biasOnlyNetwork(archOf(set), set.targets)), lambda / 2 ** 16)
+        : undefined;
+      tensors = constant ?? await smallestExact(final.map((network) => network.params), lambda, tensors) ?? tensors;
     }
   }
   return { tensors, fitSteps, qatSteps: qatTaken, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };
@@ -414,6 +425,14 @@ async function runEveryNetwork(
   };
   await Promise.all(Array.from({ length: together }, lane));
   return results;
+}
+
+/** The parameters of a network whose output is `targets`' first point whatever its input: every weight and bias 0 but the output bias. */
+function biasOnlyNetwork(arch: SirenArch, targets: Float32Array): Float32Array {
+  const params = new Float32Array(parameterCount(arch));
+  const outputBias = tensorSlices(arch)[2 * arch.depth + 1]!;
+  params.set(targets.subarray(0, arch.outputs), outputBias.offset);
+  return params;
 }
 
 /** Whether every point has the same targets (`outputs` a point, interleaved): a flat tile, or a silent segment. */
