@@ -247,6 +247,7 @@ test('silence is coded exactly in its smallest exact file, below any rate asked;
   const result = await encodeAudio(silence, { kbps: 48, segmentSeconds: 0.05, overlap: 16, steps: 20 });
   assert.equal(result.snr, Infinity);
   assert.equal(result.rateHit, false);
+  assert.equal(result.steps, 0, 'silence needs no fit');
   // Before, the rate control filled the 48 kbps with a network's noise (1 s at 44.1 kHz: 7,939 bytes, SNR −∞, LSD 46 dB).
   assert.ok(result.kbps < 48 / 4, `${result.kbps} kbps`);
   const decoded = await decodeAudio(result.bytes);

@@ -36,19 +36,20 @@ test('searchLambda, for a target below every file: the finest λ within 5 % of t
   assert.ok(sizeAt(found.lambda / 4) > 1050);
 });
 
-test('smallestExactLambda: the smallest exact file among the coarser slopes, exactness not monotone, only smaller files checked', async () => {
-  // Sizes fall with λ down to a floor at λ 2^12; exact at λ 1 (the caller's), not from 2 to 2^9, exact again from 2^10 to
-  // 2^14 (a coarser grid that rounds back onto exact values), not above.
-  const sizeAt = (lambda: number): number => Math.max(460, Math.round(1000 - 45 * Math.log2(lambda)));
+test('smallestExactLambda: the smallest exact file among the coarser slopes, exactness not monotone, each size checked once', async () => {
+  // Sizes fall with λ down to a floor at λ 2^16 (every value rounds to zero); exact at λ 1 (the caller's), not from 2
+  // to 2^9, exact again from 2^10 to 2^14 (a coarser grid that rounds back onto exact values), not above.
+  const sizeAt = (lambda: number): number => Math.max(280, Math.round(1000 - 45 * Math.log2(lambda)));
   const checked: number[] = [];
   const exactAt = (lambda: number): Promise<boolean> => {
     checked.push(lambda);
     const k = Math.log2(lambda);
     return Promise.resolve(k >= 10 && k <= 14);
   };
-  // 2^12 is the first λ at the floor: the coarser ones give no smaller file, so their decodes are not checked.
-  assert.equal(await smallestExactLambda(sizeAt, exactAt, 1), 2 ** 12);
-  assert.deepEqual(checked.map((lambda) => Math.log2(lambda)), [1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]);
+  assert.equal(await smallestExactLambda(sizeAt, exactAt, 1), 2 ** 14);
+  // From the coarsest down: the floor once (2^64; 2^63 … 2^16 give the same size), then 2^15, then 2^14, exact; every
+  // finer file is larger than that, so it is not decoded.
+  assert.deepEqual(checked.map((lambda) => Math.log2(lambda)), [64, 15, 14]);
   // Nothing coarser is exact: the caller's λ stays.
   assert.equal(await smallestExactLambda(sizeAt, () => Promise.resolve(false), 1), 1);
 });
@@ -62,6 +63,8 @@ test('a flat image is coded at the smallest exact file, below any rate asked, wi
     assert.equal(result.psnr, Infinity, `${bpp} bpp: ${result.psnr} dB`);
     assert.equal(result.residualBytes, 0);
     assert.equal(result.rateHit, false);
+    // Not fitted at all: a network of its output bias alone holds it (the 20 passes asked were not spent).
+    assert.equal(result.steps, 0);
     // Before, the rate control filled the budget (a 128×96 white image at 1 bpp: 1,184 bytes, 324 residual values).
     assert.ok(result.bytes.length < target / 2, `${bpp} bpp: ${result.bytes.length} bytes for a target of ${target}`);
   }

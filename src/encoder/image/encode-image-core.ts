@@ -474,11 +474,12 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will;
   // one that does not raise it (its coefficients rounded) is left out.
   const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, undefined)).length, image.channels);
-  const fitted = filterShape && fitFilter(field, image, filterShape);
+  const unfilteredPsnr = psnr(image, unfiltered);
+  // An exact decode (a flat image) leaves a filter nothing to take back.
+  const fitted = filterShape && unfilteredPsnr < Infinity ? fitFilter(field, image, filterShape) : undefined;
   // The filtered field once: its samples measure the filter, and the residual is fitted to it.
   const filteredField = fitted && { ...field, values: applyRestorationFilter(field, fitted, NATIVE_SCALE) };
   const filtered = filteredField && rasterFromField(filteredField, NATIVE_SCALE);
-  const unfilteredPsnr = psnr(image, unfiltered);
   const filteredPsnr = filtered === undefined ? -Infinity : psnr(image, filtered);
   const filter = filteredPsnr > unfilteredPsnr ? fitted : undefined;
   const networkPsnr = filter === undefined ? unfilteredPsnr : filteredPsnr;

@@ -248,13 +248,23 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
   const fits = options.sets.length * options.restarts;
   const lanes = fits > 1 ? options.createEngine.openLanes?.(fits) : undefined;
   try {
-    return await trainOn(options, lanes);
+    // Constant targets (a flat image, silence) are held exactly by a network of its output bias alone (step 5 below):
+    // try that first without fitting, which would only spend the passes on a network that is then set aside. The
+    // fit's start still gives the sensitivities that map the rate's slope to steps. If no grid holds it exactly (a
+    // 16-bit image's bias may need more precision than the grids give), fit as usual.
+    const { grid } = options;
+    if ('targetBytes' in grid && grid.exact !== undefined && options.sets.every((set) => constantTargets(set.targets, (set.arch ?? options.arch).outputs))) {
+      const unfitted = await trainOn({ ...options, steps: 0, qatSteps: 0, restarts: 1 }, lanes, true);
+      if (unfitted !== undefined) return unfitted;
+    }
+    return (await trainOn(options, lanes))!; // undefined only when exactOnly
   } finally {
     await lanes?.close();
   }
 }
 
-async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | undefined): Promise<TrainedNetworks> {
+/** Fits, quantizes and codes the networks; with `exactOnly`, undefined unless a grid holds the signal exactly (step 5). */
+async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | undefined, exactOnly = false): Promise<TrainedNetworks | undefined> {
   const { arch, dims, sets, steps, qatSteps, restarts, timeLimitSeconds: timeLimit, elapsed } = options;
   const unitScales = options.unitScales === true;
   const fourier = arch.fourier ?? 0;
@@ -380,7 +390,9 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
       const constant = sets.every((set) => constantTargets(set.targets, archOf(set).outputs))
         ? await smallestExact(sets.map((set) => biasOnlyNetwork(archOf(set), set.targets)), lambda / 2 ** 16)
         : undefined;
-      tensors = constant ?? await smallestExact(final.map((network) => network.params), lambda, tensors) ?? tensors;
+      const exactTensors = constant ?? await smallestExact(final.map((network) => network.params), lambda, tensors);
+      if (exactOnly && exactTensors === undefined) return undefined;
+      tensors = exactTensors ?? tensors;
     }
   }
   return { tensors, fitSteps, qatSteps: qatTaken, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };

@@ -124,18 +124,24 @@ function finestNearSmallest(tried: readonly { lambda: number; bytes: number }[])
 /**
  * The λ of the smallest file whose decode is exact, among `exactLambda`
  * (exact: the caller checked) and the 64 coarser slopes `exactLambda`·2^k,
- * which reach grids that round every weight to zero. Every one is tried, as
- * exactness need not be monotone in λ: a coarser grid can round a network
- * back onto exact values (a flat image's hidden weights to zero) where a
- * finer one missed them. Only a smaller file's decode is checked.
+ * which reach grids that round every weight to zero. They are tried from
+ * the coarsest down, each whose file is smaller than the best exact one so
+ * far, since exactness need not be monotone in λ (a coarser grid can round
+ * a network back onto exact values). A file of the same size as the one
+ * just found inexact is taken for the same file and not checked again: the
+ * coarsest grids all round to zero, and each check is a whole decode.
  */
 export async function smallestExactLambda(
   sizeAt: (lambda: number) => number, exactAt: (lambda: number) => Promise<boolean>, exactLambda: number,
 ): Promise<number> {
   let best = { lambda: exactLambda, bytes: sizeAt(exactLambda) };
-  for (let k = 1, lambda = 2 * exactLambda; k <= 64; k++, lambda *= 2) {
+  let lastInexact: number | undefined;
+  for (let k = 64; k >= 1; k--) {
+    const lambda = exactLambda * 2 ** k;
     const bytes = sizeAt(lambda);
-    if (bytes < best.bytes && await exactAt(lambda)) best = { lambda, bytes };
+    if (bytes >= best.bytes || bytes === lastInexact) continue;
+    if (await exactAt(lambda)) best = { lambda, bytes };
+    else lastInexact = bytes;
   }
   return best.lambda;
 }
