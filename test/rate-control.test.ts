@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import { encodeImage } from '../src/encoder/image/encode-image.js';
-import { fixedBitSteps } from '../src/encoder/network/fit-networks.js';
+import { fixedBitSteps, trainNetworks } from '../src/encoder/network/fit-networks.js';
+import { networkParams, type QuantizedTensor } from '../src/format/index.js';
 import { engineByName } from '../src/encoder/network/engines.js';
 import { quantizationAwareFineTune } from '../src/encoder/network/qat.js';
 import { quantizeWithSteps, roundToSteps, searchLambda, smallestExactLambda, stepsForLambda } from '../src/encoder/network/rate-control.js';
@@ -47,9 +48,12 @@ test('smallestExactLambda: the smallest exact file among the coarser slopes, exa
     return Promise.resolve(k >= 10 && k <= 14);
   };
   assert.equal(await smallestExactLambda(sizeAt, exactAt, 1), 2 ** 14);
-  // From the coarsest down: the floor once (2^64; 2^63 … 2^16 give the same size), then 2^15, then 2^14, exact; every
+  // From the coarsest down: the floor once (2^48; 2^47 … 2^16 give the same size), then 2^15, then 2^14, exact; every
   // finer file is larger than that, so it is not decoded.
-  assert.deepEqual(checked.map((lambda) => Math.log2(lambda)), [64, 15, 14]);
+  assert.deepEqual(checked.map((lambda) => Math.log2(lambda)), [48, 15, 14]);
+  // Stopped (a time limit) after the floor's check: the best so far, the caller's.
+  let checks = 0;
+  assert.equal(await smallestExactLambda(sizeAt, (lambda) => { checks++; return exactAt(lambda); }, 1, () => checks >= 1), 1);
   // Nothing coarser is exact: the caller's λ stays.
   assert.equal(await smallestExactLambda(sizeAt, () => Promise.resolve(false), 1), 1);
 });
@@ -68,6 +72,31 @@ test('a flat image is coded at the smallest exact file, below any rate asked, wi
     // Before, the rate control filled the budget (a 128×96 white image at 1 bpp: 1,184 bytes, 324 residual values).
     assert.ok(result.bytes.length < target / 2, `${bpp} bpp: ${result.bytes.length} bytes for a target of ${target}`);
   }
+});
+
+test('constant targets: the network of its output bias alone, unfitted, where a grid holds it exactly; else the usual fit', async () => {
+  const arch: SirenArch = { inputs: 2, outputs: 3, width: 8, depth: 2, omega: 30 };
+  const coords = new Float32Array(2 * 64).map((_, i) => ((i * 37) % 64) / 32 - 1);
+  const targets = new Float32Array(3 * 64).map((_, i) => [0.25, -0.5, 0.75][i % 3]!);
+  const sizeOf = (tensors: QuantizedTensor[][]): number => tensors.flat().reduce((sum, t) => sum + t.values.reduce((bits, v) => bits + (v === 0 ? 1 : 8), 0), 0);
+  const engine = await engineByName('ref');
+  const trained = (exact: (tensors: QuantizedTensor[][]) => Promise<boolean>): ReturnType<typeof trainNetworks> => trainNetworks({
+    arch, dims: 2, sets: [{ coords, targets, batchRows: undefined }], alpha: 1, lr: 2e-3, seed: 3, steps: 30, qatSteps: 0, warmup: 0.05, weightDecay: 0,
+    restarts: 1, grid: { targetBytes: 10_000, sizeOf, exact }, elapsed: () => 0, createEngine: engine,
+  });
+  // Exact where the output bias is within half an 8-bit level of the targets (and the network is bias-only).
+  const biasExact = (tensors: QuantizedTensor[][]): Promise<boolean> => {
+    const params = networkParams({ arch, tensors: tensors[0]!, unitScales: false });
+    const outputBias = tensorSlices(arch)[2 * arch.depth + 1]!;
+    const zeroElsewhere = params.every((v, i) => v === 0 || (i >= outputBias.offset && i < outputBias.offset + outputBias.length));
+    return Promise.resolve(zeroElsewhere && [0, 1, 2].every((c) => Math.abs(params[outputBias.offset + c]! - targets[c]!) < 0.5 / 127.5));
+  };
+  const unfitted = await trained(biasExact);
+  assert.equal(unfitted.fitSteps, 0);
+  assert.equal(await biasExact(unfitted.tensors), true);
+  // No grid is exact: fitted for its passes, as any signal.
+  const fitted = await trained(() => Promise.resolve(false));
+  assert.equal(fitted.fitSteps, 30);
 });
 
 test('a flat image keeps its colour, exactly, at a rate it cannot reach and at one it need not fill', async () => {

@@ -2,11 +2,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare } from '../src/encoder/image/image-defaults.js';
-import { starvedNetwork } from '../src/node/rate-warnings.js';
+import { exactBelowRate, starvedNetwork } from '../src/node/rate-warnings.js';
 
 // A 64x64 image at 1 bpp (512 bytes): 1,000 weights at 1 bit each, 300 bytes of header and a residual of 87 bytes.
 const pixels = 64 * 64;
-const starvedFile = { bytes: new Uint8Array(512), metadataBytes: 0, rateHit: true, params: 1000, bitsPerParam: 1, residualBytes: 87, detail: BUSY_DETAIL };
+const starvedFile = { bytes: new Uint8Array(512), metadataBytes: 0, rateHit: true, params: 1000, bitsPerParam: 1, residualBytes: 87, detail: BUSY_DETAIL, psnr: 14 };
 const networkBytesNeeded = 300 + 1000;
 
 test('the rate suggested for a starved network leaves it its bytes after the residual\'s share at that rate', () => {
@@ -25,4 +25,14 @@ test('the rate suggested for a starved network leaves it its bytes after the res
   // A file with bits enough per weight, or off its rate, is not starved.
   assert.equal(starvedNetwork({ ...starvedFile, bitsPerParam: 6 }, pixels), undefined);
   assert.equal(starvedNetwork({ ...starvedFile, rateHit: false }, pixels), undefined);
+  // Nor is an exact decode on its rate: a flat image's network of its output bias alone has about 0 bits per weight.
+  assert.equal(starvedNetwork({ ...starvedFile, bitsPerParam: 0.01, psnr: Infinity }, pixels), undefined);
+});
+
+test('a file below its rate is exact-below-rate only when its decode is exact; above its rate it is a miss however exact', () => {
+  assert.equal(exactBelowRate({ rateHit: false, psnr: Infinity }, 0.08, 1), true);
+  assert.equal(exactBelowRate({ rateHit: false, psnr: 40 }, 0.08, 1), false);
+  // A 16×16 flat image at 1 bpp: exact in 115 bytes, 3.6 bpp, above the rate.
+  assert.equal(exactBelowRate({ rateHit: false, psnr: Infinity }, 3.6, 1), false);
+  assert.equal(exactBelowRate({ rateHit: true, psnr: Infinity }, 0.98, 1), false);
 });

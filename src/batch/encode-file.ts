@@ -20,8 +20,9 @@ import { residualSearchOnThreads } from '../encoder/residual/residual-threads.js
 import { CliError, EXIT } from '../node/errors.js';
 import { readPhoto } from '../io/image-io.js';
 import { sniffAudio } from '../io/wav.js';
-import { starvedNetwork } from '../node/rate-warnings.js';
+import { exactBelowRate, starvedNetwork } from '../node/rate-warnings.js';
 import { reportPsnr } from '../metrics/psnr.js';
+import { DEFAULT_BPP } from '../encoder/image/image-defaults.js';
 
 /** Signals `snfc batch` encodes, with the file extensions that pick them when walking a folder. */
 export const INPUT_KINDS = {
@@ -66,6 +67,8 @@ export interface EncodedFile {
   readonly rateHit?: boolean;
   /** Set when the file hit its rate but left the network too few bits per weight: the --bpp that would give it enough. */
   readonly enoughBpp?: number;
+  /** Set when the file is below its rate because its decode is exact in fewer bytes (a flat image). */
+  readonly exactBelowRate?: boolean;
   /** What reading the input changed or left out (an animation's other frames, CMYK converted, …), one line each; set when any. */
   readonly notices?: readonly string[];
 }
@@ -131,6 +134,7 @@ export async function encodeFile(
       const starved = starvedNetwork(result, pixels, options.residual);
       return {
         bytes: result.bytes, ...reportPsnr(result.psnr), bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
+        ...(exactBelowRate(result, ((result.bytes.length - result.metadataBytes) * 8) / pixels, options.bpp ?? DEFAULT_BPP) ? { exactBelowRate: true } : {}),
         ...(starved === undefined ? {} : { enoughBpp: starved.enoughBpp }), ...(notices.length > 0 ? { notices } : {}),
       };
     }

@@ -29,6 +29,8 @@ export interface ManifestRecord {
   readonly rateHit?: boolean;
   /** Set when the file hit the rate but starved its network of bits: the --bpp that would give it enough. */
   readonly enoughBpp?: number;
+  /** Set when the file is below the rate because its decode is exact in fewer bytes (a flat image). */
+  readonly exactBelowRate?: boolean;
   /** What reading the input changed or left out, one line each (`snfc encode` prints them as notices). */
   readonly notices?: readonly string[];
   readonly error?: string;

@@ -25,7 +25,8 @@ function duration(seconds: number): string {
 /** What a finished input's line says about its rate, as `snfc encode` warns: off the target, or a starved network. */
 function rateNote(record: ManifestRecord): string {
   // An exact decode stops at its smallest exact file, below the rate: nothing is missing (a flat image).
-  if (record.rateHit === false) return record.lossless === true ? ' (exact in fewer bytes than --bpp gives)' : ' (off the --bpp target: too small an image)';
+  if (record.exactBelowRate === true) return ' (exact in fewer bytes than --bpp gives)';
+  if (record.rateHit === false) return ' (off the --bpp target: too small an image)';
   if (record.enoughBpp !== undefined) return ` (too few bits per weight to hold the image: ask for --bpp ${record.enoughBpp} or more)`;
   return '';
 }

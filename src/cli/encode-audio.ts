@@ -5,7 +5,7 @@ import type { ResolvedEngine } from '../encoder/network/engines.js';
 import { readAudioInput } from './audio-input.js';
 import { restartsText } from './encode-options.js';
 import { usageError } from '../node/errors.js';
-import { exactBelowRateNotice } from '../node/rate-warnings.js';
+import { reportRate } from '../node/rate-warnings.js';
 import { PSNR_REPORT_CAP, reportPsnr } from '../metrics/psnr.js';
 import { checkOutput, warnIfMisnamed, writeOutput, labelOf, shownName } from '../node/files.js';
 import { withTrainingProgress } from './progress.js';
@@ -71,10 +71,7 @@ export async function encodeAudioFile(
       `(${result.segments} segments${result.overlap > 0 ? ` overlapping ${result.overlap} samples` : ''}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ` +
       `${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s)\n`);
   }
-  const targetKbps = kbps ?? DEFAULT_KBPS;
-  if (result.rateHit === false && result.snr === Infinity && result.kbps < targetKbps) {
-    if (argv.quiet !== true) process.stderr.write(exactBelowRateNotice(`${result.kbps.toFixed(1)} kbps`, `${targetKbps} kbps`) + '\n');
-  } else if (result.rateHit === false) process.stderr.write(kbpsMissWarning(result.kbps, targetKbps) + '\n');
+  reportRate(result, result.kbps, kbps ?? DEFAULT_KBPS, 'kbps', argv.quiet === true, kbpsMissWarning);
 }
 
 /** `SNR 29.37 dB, LSD 16.99 dB`; `lossless` for an exact decode; a silent input has no SNR (its signal power is 0). */

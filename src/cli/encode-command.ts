@@ -11,7 +11,7 @@ import { DEFAULT_BPP } from '../encoder/image/image-defaults.js';
 import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
 import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
-import { exactBelowRateNotice, rateMissWarning, starvedNetworkWarning } from '../node/rate-warnings.js';
+import { rateMissWarning, reportRate, starvedNetworkWarning } from '../node/rate-warnings.js';
 import { inputArgument, outputArgument } from './validate.js';
 import { withExamples } from './examples.js';
 
@@ -80,10 +80,7 @@ export const encodeCommand = {
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
     // The rate control sizes the file without the kept metadata, and so does the warning.
     const imageBpp = ((result.bytes.length - result.metadataBytes) * 8) / (image.width * image.height);
-    const targetBpp = options.bpp ?? DEFAULT_BPP;
-    if (result.rateHit === false && result.psnr === Infinity && imageBpp < targetBpp) {
-      if (argv.quiet !== true) process.stderr.write(exactBelowRateNotice(`${imageBpp.toFixed(3)} bpp`, `${targetBpp} bpp`) + '\n');
-    } else if (result.rateHit === false) process.stderr.write(rateMissWarning(imageBpp, targetBpp) + '\n');
+    reportRate(result, imageBpp, options.bpp ?? DEFAULT_BPP, 'bpp', argv.quiet === true, rateMissWarning);
     const starved = starvedNetworkWarning(result, image.width * image.height, options.bpp ?? DEFAULT_BPP, options.residual);
     if (starved !== undefined) process.stderr.write(starved + '\n');
   },

@@ -25,8 +25,8 @@ export const workerCommand = {
         if (!quiet && !json) process.stderr.write(`${name}: started${attempt > 1 ? ` (attempt ${attempt})` : ''}\n`);
       },
       completed(name, result) {
-        if (json) process.stdout.write(JSON.stringify({ input: name, status: 'encoded', bytes: Buffer.from(result.bytes, 'base64').length, bpp: result.bpp, psnr: result.psnr, seconds: result.seconds }) + '\n');
-        else if (!quiet) process.stderr.write(`${name}: ${result.bpp.toFixed(3)} bpp, ${result.psnr.toFixed(2)} dB, ${result.seconds.toFixed(1)} s\n`);
+        if (json) process.stdout.write(JSON.stringify({ input: name, status: 'encoded', bytes: Buffer.from(result.bytes, 'base64').length, bpp: result.bpp, psnr: result.psnr, lossless: result.lossless, seconds: result.seconds }) + '\n');
+        else if (!quiet) process.stderr.write(`${name}: ${result.bpp.toFixed(3)} bpp, ${result.lossless ? 'lossless' : `${result.psnr.toFixed(2)} dB`}, ${result.seconds.toFixed(1)} s\n`);
       },
       failed(name, reason, willRetry) {
         if (json) process.stdout.write(JSON.stringify({ input: name, status: willRetry ? 'retrying' : 'failed', error: reason }) + '\n');

@@ -21,12 +21,24 @@ export function rateMissWarning(bpp: number, targetBpp: number): string {
 
 
 /**
- * What `snfc encode` says, as a notice, of a file below its rate whose decode is exact: the rate control stops at the
- * smallest exact file (a flat image, silence), since more bytes would change nothing. Not a warning: nothing is
- * missing. `rate` and `asked` with their unit: `0.088 bpp`, `1 bpp`.
+ * Whether a file missed its rate from below because its decode is exact: the rate control stops at the smallest exact
+ * file (a flat image, silence), since more bytes would change nothing. Nothing is missing, so it gets a notice, not
+ * the rate-miss warning; a tiny flat image can be exact and still above its rate, and that is a miss.
  */
-export function exactBelowRateNotice(rate: string, asked: string): string {
-  return `snfc: notice: the decode is exact (lossless) at ${rate}; the ${asked} asked would add nothing`;
+export function exactBelowRate(result: { rateHit?: boolean; psnr: number }, rate: number, asked: number): boolean {
+  return result.rateHit === false && result.psnr === Infinity && rate < asked;
+}
+
+/**
+ * What `snfc encode` prints about a file's rate, or nothing: the notice for `exactBelowRate` (not with --quiet), else
+ * `missWarning` for a file off its rate (even with --quiet, on stderr, so --json stays parseable).
+ */
+export function reportRate(
+  result: { rateHit?: boolean; psnr: number }, rate: number, asked: number, unit: string, quiet: boolean, missWarning: (rate: number, asked: number) => string,
+): void {
+  if (exactBelowRate(result, rate, asked)) {
+    if (!quiet) process.stderr.write(`snfc: notice: the decode is exact (lossless) at ${rate.toFixed(unit === 'bpp' ? 3 : 1)} ${unit}; the ${asked} ${unit} asked would add nothing\n`);
+  } else if (result.rateHit === false) process.stderr.write(missWarning(rate, asked) + '\n');
 }
 
 /**
@@ -48,6 +60,8 @@ export interface RateOutcome {
   readonly residualBytes?: number;
   /** The image's `regionDetail`, which sets the residual's default share at any rate (it grows with the rate). */
   readonly detail: number;
+  /** PSNR of the decode: an exact one (Infinity) starves nothing, however few its bits per weight. */
+  readonly psnr: number;
 }
 
 /** A network the rate control starved: its header's bytes and the rate that would give it enough bits. */
@@ -63,7 +77,7 @@ export interface StarvedNetwork {
  * `askedShare`: the `--residual` given, which any rate keeps; without it the default share at the rate suggested.
  */
 export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?: number): StarvedNetwork | undefined {
-  if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT) return undefined;
+  if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT || result.psnr === Infinity) return undefined;
   const residual = result.residualBytes ?? 0;
   const headerBytes = result.bytes.length - result.metadataBytes - residual - (result.params * result.bitsPerParam) / 8;
   const networkBpp = ((headerBytes + result.params) * 8) / pixels;
@@ -79,7 +93,7 @@ export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?:
 }
 
 /** The warning for a file that hit `--bpp` but left its network too few bits to hold the image, or undefined. */
-export function starvedNetworkWarning(result: RateOutcome & { psnr: number }, pixels: number, targetBpp: number, askedShare?: number): string | undefined {
+export function starvedNetworkWarning(result: RateOutcome, pixels: number, targetBpp: number, askedShare?: number): string | undefined {
   const starved = starvedNetwork(result, pixels, askedShare);
   if (starved === undefined) return undefined;
   return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header, ` +

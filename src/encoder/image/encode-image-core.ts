@@ -451,7 +451,11 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]!, unitScales }) }));
     return renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
   });
-  const fieldOf = async (tensors: QuantizedTensor[][]): Promise<Raster> => rasterFromField(await renderNetworks(tensors), NATIVE_SCALE);
+  // Exact at the source's own precision: a 16-bit image's 16-bit samples, which `snfc decode --bit-depth 16` gives back.
+  const exactDecode = async (tensors: QuantizedTensor[][]): Promise<boolean> => {
+    const decoded = rasterFromField(await renderNetworks(tensors), NATIVE_SCALE, image.data16 ? { sampleBits: 16 } : {});
+    return image.data16 ? sameSamples(image.data16, decoded.data16!) : psnr(image, decoded) === Infinity;
+  };
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const residualSearch = options.residualSearch ?? searchInThisThread;
   const choice = residualChoice(tune, detail);
@@ -464,7 +468,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     timeLimitSeconds: timeLimit, finishSeconds, elapsed, unitScales,
     // PSNR is stored with the same MessagePack width whatever its value, so a placeholder sizes the file (without the kept
     // metadata) to within the few bytes by which the deflated header (spec §2.2) depends on values.
-    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length, exact: async (tensors) => psnr(image, await fieldOf(tensors)) === Infinity } : { bits: options.bits ?? 8 },
+    grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length, exact: exactDecode } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
   });
   const { tensors } = trained;
@@ -526,4 +530,9 @@ function checkResidualShare(options: ImageEncodeOptions, detail: number, bpp: nu
     throw new EncodeOptionsError('residual is a share of a target rate: give it with bpp, not with a fixed width');
   }
   return share;
+}
+
+/** Whether two sample arrays are equal, sample for sample. */
+function sameSamples(a: Uint16Array, b: Uint16Array): boolean {
+  return a.length === b.length && a.every((sample, i) => sample === b[i]);
 }

@@ -53,8 +53,8 @@ export interface TrainingSet {
 
 /**
  * How the quantization grid is chosen: fill a byte budget (the caller sizes complete files), or fixed bits. With a
- * budget, `exact` (optional) says whether tensors decode the signal exactly: a file that cannot fill its budget and
- * is exact then takes the coarsest grid that stays exact, the smallest file that holds all there is.
+ * budget, `exact` (optional) says whether tensors decode the signal exactly, at the signal's own precision: networks
+ * that do then take the smallest exact file instead of filling the budget (step 5 of `trainOn`).
  */
 export type GridChoice =
   | {
@@ -366,10 +366,13 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   let rateHit: boolean | undefined;
   if (!('bits' in grid)) {
     rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);
+    // The params that `tensors` round: the re-aim below rounds the fit's, as `sizeAt` does.
+    let rounded = final.map((network) => network.params);
     if (!rateHit) {
       const search = searchLambda(sizeAt, grid.targetBytes);
       lambda = search.lambda;
       tensors = quantizeAt(lambda);
+      rounded = fitted.map((network) => network.params);
       rateHit = search.hit;
     }
     // 5. Networks that decode exactly (a flat image) need no finer grid than the coarsest that stays exact: the rate
@@ -378,19 +381,29 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     // zero, which costs almost nothing at any grid: it is tried first, then the fitted networks if they are exact.
     const { exact } = grid;
     if (exact !== undefined) {
+      // Past the time limit the search keeps the smallest exact file found so far.
+      const overTime = (): boolean => timeLimit !== undefined && elapsed() >= timeLimit;
       // From the grid of slope `from`; `atFrom`: the params on it, passed in where they are already quantized (the
       // encoder remembers the last tensors it rendered, so a photo's check costs no render of its own).
       const smallestExact = async (params: readonly Float32Array[], from: number, atFrom?: QuantizedTensor[][]): Promise<QuantizedTensor[][] | undefined> => {
-        const at = (coarser: number): QuantizedTensor[][] => params.map((p, n) => quantizeWithSteps(archOf(sets[n]!), p, stepsAt(coarser)[n]!, unitScales));
-        if (!await exact(atFrom ?? at(from))) return undefined;
-        return at(await smallestExactLambda((coarser) => grid.sizeOf(at(coarser), summary), (coarser) => exact(at(coarser)), from));
+        // Each slope's tensors once: the search sizes a grid's file, then may decode it.
+        const tried = new Map<number, QuantizedTensor[][]>(atFrom === undefined ? [] : [[from, atFrom]]);
+        const at = (slope: number): QuantizedTensor[][] => {
+          if (!tried.has(slope)) {
+            const steps = stepsAt(slope);
+            tried.set(slope, params.map((p, n) => quantizeWithSteps(archOf(sets[n]!), p, steps[n]!, unitScales)));
+          }
+          return tried.get(slope)!;
+        };
+        if (!await exact(at(from))) return undefined;
+        return at(await smallestExactLambda((slope) => grid.sizeOf(at(slope), summary), (slope) => exact(at(slope)), from, overTime));
       };
       // The bias alone from a grid far finer than the chosen one: where the rate is out of reach (a 16×16 image at
       // 1 bpp) the chosen grid is the coarsest, too coarse for the bias, and an exact file is still the smallest.
       const constant = sets.every((set) => constantTargets(set.targets, archOf(set).outputs))
         ? await smallestExact(sets.map((set) => biasOnlyNetwork(archOf(set), set.targets)), lambda / 2 ** 16)
         : undefined;
-      const exactTensors = constant ?? await smallestExact(final.map((network) => network.params), lambda, tensors);
+      const exactTensors = constant ?? await smallestExact(rounded, lambda, tensors);
       if (exactOnly && exactTensors === undefined) return undefined;
       tensors = exactTensors ?? tensors;
     }

@@ -123,20 +123,22 @@ function finestNearSmallest(tried: readonly { lambda: number; bytes: number }[])
 
 /**
  * The λ of the smallest file whose decode is exact, among `exactLambda`
- * (exact: the caller checked) and the 64 coarser slopes `exactLambda`·2^k,
- * which reach grids that round every weight to zero. They are tried from
- * the coarsest down, each whose file is smaller than the best exact one so
- * far, since exactness need not be monotone in λ (a coarser grid can round
- * a network back onto exact values). A file of the same size as the one
- * just found inexact is taken for the same file and not checked again: the
- * coarsest grids all round to zero, and each check is a whole decode.
+ * (exact: the caller checked) and the 48 coarser slopes `exactLambda`·2^k,
+ * which reach grids that round every weight to zero (and stop short of
+ * steps past float32's range). They are tried from the coarsest down, each
+ * whose file is smaller than the best exact one so far, since exactness
+ * need not be monotone in λ (a coarser grid can round a network back onto
+ * exact values). A file of the same size as the one just found inexact is
+ * taken for the same file and not checked again: the coarsest grids all
+ * round to zero, and each check is a whole decode. Once `stop()` says so
+ * (a time limit), the best found so far.
  */
 export async function smallestExactLambda(
-  sizeAt: (lambda: number) => number, exactAt: (lambda: number) => Promise<boolean>, exactLambda: number,
+  sizeAt: (lambda: number) => number, exactAt: (lambda: number) => Promise<boolean>, exactLambda: number, stop: () => boolean = () => false,
 ): Promise<number> {
   let best = { lambda: exactLambda, bytes: sizeAt(exactLambda) };
   let lastInexact: number | undefined;
-  for (let k = 64; k >= 1; k--) {
+  for (let k = 48; k >= 1 && !stop(); k--) {
     const lambda = exactLambda * 2 ** k;
     const bytes = sizeAt(lambda);
     if (bytes >= best.bytes || bytes === lastInexact) continue;
