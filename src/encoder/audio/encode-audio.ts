@@ -219,7 +219,7 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
     bytes, snr: snr(clip, decoded), psnr: quality, lsd: logSpectralDistance(clip, decoded),
     kbps: (bytes.length * 8 * clip.sampleRate) / length / 1000, arch, segments, overlap, params,
     bits: Math.max(...trained.tensors.flat().map((t) => t.bits)), bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params,
-    alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps, seconds: elapsed(), engine: trained.engine,
+    alpha, lr, schedule, weightDecay, seed, restarts: trained.restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps, seconds: elapsed(), engine: trained.engine,
     // The file as written, not the rate control's placeholder-sized one, says whether the target was hit.
     ...(trained.rateHit === undefined ? {} : { rateHit: withinRate(bytes.length, targetBytes) }),
   };

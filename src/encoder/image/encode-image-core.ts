@@ -508,7 +508,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const allTensors = tensors.flat();
   return {
     bytes, psnr: quality, arch, tiles: tiling, overlap, params, bits: Math.max(...allTensors.map((t) => t.bits)),
-    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
+    bitsPerParam: (8 * inspectSnf(bytes).payloadBytes) / params, alpha, lr, schedule, weightDecay, seed, restarts: trained.restarts, steps: trained.fitSteps, batch, qatSteps: trained.qatSteps,
     seconds: elapsed(), engine: trained.engine, ...(rateHit === undefined ? {} : { rateHit }), metadataBytes, widths, tilePsnrs, tune,
     filterClasses: filter === undefined ? 0 : filterClasses(filter), filterDirections: filter === undefined ? 0 : filter.directions ?? 1, unfilteredPsnr,
     residualBytes: withResidual?.bytes ?? 0, residualShare: rateMode ? residualShare : 0, detail, networkPsnr,

@@ -238,6 +238,8 @@ export interface TrainedNetworks {
   /** Fit passes of the longest fit, fine-tuning steps of the longest fine-tuning. */
   readonly fitSteps: number;
   readonly qatSteps: number;
+  /** Fits of each network made (`restarts`, or 1 where constant targets needed no fit). */
+  readonly restarts: number;
   readonly engine: string;
   /** With a byte budget: whether `sizeOf` of the result is within ±5 % of it. */
   readonly rateHit?: boolean;
@@ -408,7 +410,7 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
       tensors = exactTensors ?? tensors;
     }
   }
-  return { tensors, fitSteps, qatSteps: qatTaken, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };
+  return { tensors, fitSteps, qatSteps: qatTaken, restarts, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };
 }
 
 /**
