@@ -2,6 +2,7 @@ import cliProgress from 'cli-progress';
 import path from 'node:path';
 import type { BatchItem } from '../batch/inputs.js';
 import type { ManifestRecord } from '../batch/manifest.js';
+import { formatReportedPsnr } from '../metrics/psnr.js';
 import type { BatchEvents, BatchSummary } from '../batch/run-batch.js';
 
 /** Label column of the bars: with 30-character bars, a line fits 80 columns (`20/20 done | ETA 10m25s`, `step 1760/1760 | 23.36 dB`). */
@@ -35,7 +36,7 @@ function rateNote(record: ManifestRecord): string {
 export function describeRecord(record: ManifestRecord, outDir: string): string {
   const output = path.join(outDir, record.output);
   return record.status === 'encoded'
-    ? `${record.input} -> ${output}: ${record.bytes} bytes, ${record.bpp!.toFixed(3)} bpp, ${record.lossless === true ? 'lossless' : `${record.psnr!.toFixed(2)} dB`}, ${record.seconds!.toFixed(1)} s${rateNote(record)}${record.worker ? ` on ${record.worker}` : ''}`
+    ? `${record.input} -> ${output}: ${record.bytes} bytes, ${record.bpp!.toFixed(3)} bpp, ${formatReportedPsnr({ psnr: record.psnr!, lossless: record.lossless === true })}, ${record.seconds!.toFixed(1)} s${rateNote(record)}${record.worker ? ` on ${record.worker}` : ''}`
     : `${record.input}: failed: ${record.error}`;
 }
 

@@ -3,6 +3,7 @@ import { jobsAndThreads, defaultJobs, threadBudget } from './batch-command.js';
 import { interruptNote } from '../node/errors.js';
 import { queueUrl } from './validate.js';
 import { withExamples } from './examples.js';
+import { formatReportedPsnr } from '../metrics/psnr.js';
 
 export const workerCommand = {
   command: 'worker',
@@ -26,7 +27,7 @@ export const workerCommand = {
       },
       completed(name, result) {
         if (json) process.stdout.write(JSON.stringify({ input: name, status: 'encoded', bytes: Buffer.from(result.bytes, 'base64').length, bpp: result.bpp, psnr: result.psnr, lossless: result.lossless, seconds: result.seconds }) + '\n');
-        else if (!quiet) process.stderr.write(`${name}: ${result.bpp.toFixed(3)} bpp, ${result.lossless ? 'lossless' : `${result.psnr.toFixed(2)} dB`}, ${result.seconds.toFixed(1)} s\n`);
+        else if (!quiet) process.stderr.write(`${name}: ${result.bpp.toFixed(3)} bpp, ${formatReportedPsnr(result)}, ${result.seconds.toFixed(1)} s\n`);
       },
       failed(name, reason, willRetry) {
         if (json) process.stdout.write(JSON.stringify({ input: name, status: willRetry ? 'retrying' : 'failed', error: reason }) + '\n');

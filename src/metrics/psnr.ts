@@ -64,3 +64,8 @@ export function reportPsnr(db: number): ReportedPsnr {
 export function formatPsnr(db: number, digits = 2): string {
   return db === Infinity ? 'lossless' : `${db.toFixed(digits)} dB`;
 }
+
+/** A reported PSNR (`reportPsnr`, as JSON carries it: a manifest, a queue job) back as `formatPsnr` writes it. */
+export function formatReportedPsnr(report: ReportedPsnr): string {
+  return formatPsnr(report.lossless ? Infinity : report.psnr);
+}

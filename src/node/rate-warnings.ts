@@ -29,15 +29,18 @@ export function exactBelowRate(result: { rateHit?: boolean; psnr: number }, rate
   return result.rateHit === false && result.psnr === Infinity && rate < asked;
 }
 
+/** Decimals of a rate in a line, as the encode lines give them: `0.083 bpp`, `1.2 kbps`. */
+const RATE_DIGITS = { bpp: 3, kbps: 1 } as const;
+
 /**
  * What `snfc encode` prints about a file's rate, or nothing: the notice for `exactBelowRate` (not with --quiet), else
  * `missWarning` for a file off its rate (even with --quiet, on stderr, so --json stays parseable).
  */
 export function reportRate(
-  result: { rateHit?: boolean; psnr: number }, rate: number, asked: number, unit: string, quiet: boolean, missWarning: (rate: number, asked: number) => string,
+  result: { rateHit?: boolean; psnr: number }, rate: number, asked: number, unit: keyof typeof RATE_DIGITS, quiet: boolean, missWarning: (rate: number, asked: number) => string,
 ): void {
   if (exactBelowRate(result, rate, asked)) {
-    if (!quiet) process.stderr.write(`snfc: notice: the decode is exact (lossless) at ${rate.toFixed(unit === 'bpp' ? 3 : 1)} ${unit}; the ${asked} ${unit} asked would add nothing\n`);
+    if (!quiet) process.stderr.write(`snfc: notice: the decode is exact (lossless) at ${rate.toFixed(RATE_DIGITS[unit])} ${unit}; the ${asked} ${unit} asked would add nothing\n`);
   } else if (result.rateHit === false) process.stderr.write(missWarning(rate, asked) + '\n');
 }
 

@@ -445,15 +445,17 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const unitScales = rateMode && (options.unitScales ?? true);
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
     writeSnf({ header, networks: tiles.map((tile, t) => ({ region: [...tile.region], arch: tile.arch, tensors: tensors[t]!, unitScales })), sharedContexts: true });
-  // The networks' field as the decoder renders it at the source's size, before the filter and the residual.
-  const renderNetworks = rememberLast(async (tensors: QuantizedTensor[][]): Promise<FieldImage> => {
+  // The networks' field as the decoder renders it at the source's size, before the filter and the residual, and
+  // rounded to the source's samples (a 16-bit image's 16-bit ones too, which `snfc decode --bit-depth 16` gives back).
+  const renderNetworks = rememberLast(async (tensors: QuantizedTensor[][]): Promise<{ field: FieldImage; decoded: Raster }> => {
     await initKernels();
     const rendered: ImageNetwork[] = tiles.map((tile, t) => ({ region: tile.region, frame: tile.frame, arch: tile.arch, params: networkParams({ arch: tile.arch, tensors: tensors[t]!, unitScales }) }));
-    return renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
+    const field = await renderField(image.width, image.height, image.channels, rendered, image.width, image.height, selectForward(), { overlap: blend?.overlap, grid: selectGrid() });
+    return { field, decoded: rasterFromField(field, NATIVE_SCALE, image.data16 ? { sampleBits: 16 } : {}) };
   });
-  // Exact at the source's own precision: a 16-bit image's 16-bit samples, which `snfc decode --bit-depth 16` gives back.
+  // Exact at the source's own precision.
   const exactDecode = async (tensors: QuantizedTensor[][]): Promise<boolean> => {
-    const decoded = rasterFromField(await renderNetworks(tensors), NATIVE_SCALE, image.data16 ? { sampleBits: 16 } : {});
+    const { decoded } = await renderNetworks(tensors);
     return image.data16 ? sameSamples(image.data16, decoded.data16!) : psnr(image, decoded) === Infinity;
   };
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
@@ -473,8 +475,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   });
   const { tensors } = trained;
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
-  const field = await renderNetworks(tensors);
-  const unfiltered = rasterFromField(field, NATIVE_SCALE);
+  const { field, decoded: unfiltered } = await renderNetworks(tensors);
   // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will;
   // one that does not raise it (its coefficients rounded) is left out.
   const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, undefined)).length, image.channels);

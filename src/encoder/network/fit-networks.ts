@@ -11,7 +11,7 @@ import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult
 import { quantizeWithSteps, searchLambda, smallestExactLambda, stepsForLambda, withinRate } from './rate-control.js';
 import { missFactor, ROUNDING_MISS_FACTOR } from './rounding-check.js';
 import { DEFAULT_SCHEDULE, SCHEDULES, type Schedule } from './trainer.js';
-import { fitStart } from './fit-start.js';
+import { biasOnlyNetwork, fitStart } from './fit-start.js';
 
 /**
  * The signal-neutral part of an encode: fit one WS-initialized network per
@@ -259,14 +259,18 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
       const unfitted = await trainOn({ ...options, steps: 0, qatSteps: 0, restarts: 1 }, lanes, true);
       if (unfitted !== undefined) return unfitted;
     }
-    return (await trainOn(options, lanes))!; // undefined only when exactOnly
+    return (await trainOn(options, lanes))!; // undefined only for biasOnly
   } finally {
     await lanes?.close();
   }
 }
 
-/** Fits, quantizes and codes the networks; with `exactOnly`, undefined unless a grid holds the signal exactly (step 5). */
-async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | undefined, exactOnly = false): Promise<TrainedNetworks | undefined> {
+/**
+ * Fits, quantizes and codes the networks. With `biasOnly` (constant targets, no passes: the start only gives the
+ * sensitivities that map λ to steps) the networks are their output biases alone, on the smallest grid that holds
+ * them exactly, or undefined where none does (step 5).
+ */
+async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | undefined, biasOnly = false): Promise<TrainedNetworks | undefined> {
   const { arch, dims, sets, steps, qatSteps, restarts, timeLimitSeconds: timeLimit, elapsed } = options;
   const unitScales = options.unitScales === true;
   const fourier = arch.fourier ?? 0;
@@ -333,7 +337,8 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
 
   // 2b. The rounding measured against the sensitivities' prediction: a network that the rounding costs far more than
   // predicted has its sensitivities raised by the factor it missed by, and the slope is searched again (rounding-check.ts).
-  if (!('bits' in grid)) {
+  // (Not for the bias-only networks, which step 5 checks by decoding them.)
+  if (!('bits' in grid) && !biasOnly) {
     const checked = await runAll((n) => ({ kind: 'checkRounding', setup: setupOf(sets[n]!, fitted[n]!.params), sensitivities: sensitivities[n]!, gridSteps: gridSteps[n]!, unitScales }));
     let missed = false;
     checked.forEach((result, n) => {
@@ -366,6 +371,8 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
   // 4. Quantize. Fine-tuning moves weights, and so the coded size a little; re-aim if it left the tolerance.
   let tensors = final.map((network, n) => quantizeWithSteps(archOf(sets[n]!), network.params, gridSteps[n]!, unitScales));
   let rateHit: boolean | undefined;
+  const withTensors = (coded: QuantizedTensor[][] | undefined): TrainedNetworks | undefined =>
+    coded && { tensors: coded, fitSteps, qatSteps: qatTaken, restarts, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };
   if (!('bits' in grid)) {
     rateHit = withinRate(grid.sizeOf(tensors, summary), grid.targetBytes);
     // The params that `tensors` round: the re-aim below rounds the fit's, as `sizeAt` does.
@@ -377,10 +384,10 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
       rounded = fitted.map((network) => network.params);
       rateHit = search.hit;
     }
-    // 5. Networks that decode exactly (a flat image) need no finer grid than the coarsest that stays exact: the rate
-    // control would otherwise fill the budget with precision that no decode shows. The file then falls below its rate.
-    // Constant targets (a flat image, silence) are better held by a network that is its output bias alone, all else
-    // zero, which costs almost nothing at any grid: it is tried first, then the fitted networks if they are exact.
+    // 5. Networks that decode exactly need no finer grid than the coarsest that stays exact: the rate control would
+    // otherwise fill the budget with precision that no decode shows. The file then falls below its rate. Constant
+    // targets (a flat image, silence) are held by networks that are their output bias alone, all else zero, which cost
+    // almost nothing at any grid (`biasOnly`); otherwise the fitted networks, if they are exact.
     const { exact } = grid;
     if (exact !== undefined) {
       // Past the time limit the search keeps the smallest exact file found so far.
@@ -402,15 +409,11 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
       };
       // The bias alone from a grid far finer than the chosen one: where the rate is out of reach (a 16×16 image at
       // 1 bpp) the chosen grid is the coarsest, too coarse for the bias, and an exact file is still the smallest.
-      const constant = sets.every((set) => constantTargets(set.targets, archOf(set).outputs))
-        ? await smallestExact(sets.map((set) => biasOnlyNetwork(archOf(set), set.targets)), lambda / 2 ** 16)
-        : undefined;
-      const exactTensors = constant ?? await smallestExact(rounded, lambda, tensors);
-      if (exactOnly && exactTensors === undefined) return undefined;
-      tensors = exactTensors ?? tensors;
+      if (biasOnly) return withTensors(await smallestExact(sets.map((set) => biasOnlyNetwork(archOf(set), set.targets)), lambda / 2 ** 16));
+      tensors = await smallestExact(rounded, lambda, tensors) ?? tensors;
     }
   }
-  return { tensors, fitSteps, qatSteps: qatTaken, restarts, engine: engineName, ...(rateHit === undefined ? {} : { rateHit }) };
+  return withTensors(tensors);
 }
 
 /**
@@ -452,14 +455,6 @@ async function runEveryNetwork(
   };
   await Promise.all(Array.from({ length: together }, lane));
   return results;
-}
-
-/** The parameters of a network whose output is `targets`' first point whatever its input: every weight and bias 0 but the output bias. */
-function biasOnlyNetwork(arch: SirenArch, targets: Float32Array): Float32Array {
-  const params = new Float32Array(parameterCount(arch));
-  const outputBias = tensorSlices(arch)[2 * arch.depth + 1]!;
-  params.set(targets.subarray(0, arch.outputs), outputBias.offset);
-  return params;
 }
 
 /** Whether every point has the same targets (`outputs` a point, interleaved): a flat tile, or a silent segment. */

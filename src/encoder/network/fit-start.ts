@@ -1,4 +1,4 @@
-import { layerShapes, type SirenArch } from '../../kernels/arch.js';
+import { layerShapes, parameterCount, type SirenArch } from '../../kernels/arch.js';
 import { initializeWeightScaled } from './ws-init.js';
 
 /** Where every fit starts: the WS initialization of `seed`, its output bias at the targets' mean (startAtTargetsMean). */
@@ -29,7 +29,22 @@ export function startAtTargetsMean(
     for (let c = 0; c < outputs; c++) sums[c]! += weight * targets[p * outputs + c]!;
   }
   if (!(totalWeight > 0)) return params;
-  const { biasOffset } = layerShapes(arch)[arch.depth]!;
+  const biasOffset = outputBiasOffset(arch);
   for (let c = 0; c < outputs; c++) params[biasOffset + c] = sums[c]! / totalWeight;
   return params;
+}
+
+/**
+ * The parameters of a network whose output is `value` (one number an output) whatever its input: every weight and
+ * bias 0 but the linear output layer's bias. How constant targets (a flat image, silence) are coded exactly.
+ */
+export function biasOnlyNetwork(arch: SirenArch, value: Float32Array): Float32Array {
+  const params = new Float32Array(parameterCount(arch));
+  params.set(value.subarray(0, arch.outputs), outputBiasOffset(arch));
+  return params;
+}
+
+/** Where the linear output layer's bias lies in a network's parameters. */
+function outputBiasOffset(arch: SirenArch): number {
+  return layerShapes(arch)[arch.depth]!.biasOffset;
 }
