@@ -262,6 +262,11 @@ test('silence is coded exactly in its smallest exact file, below any rate asked;
   const json = snfc(['encode', wav, '-o', path.join(dir, 'silence2.snf'), '--kbps', '48', '--segment', '0.05', '--steps', '20', '--json', '--quiet']);
   assert.equal(json.stderr, '');
   assert.deepEqual(((report) => [report.snr, report.psnr, report.lossless])(JSON.parse(json.stdout) as Record<string, unknown>), [100, 100, true]);
+  // A fixed network with no rate (--width, no --kbps) holds silence too, unfitted (it decoded as hiss before: 1 s at
+  // 44.1 kHz, width 16: 4,895 bytes, LSD 44 dB).
+  const fixed = await encodeAudio(silence, { width: 16, segmentSeconds: 0.05, overlap: 16, steps: 20 });
+  assert.deepEqual([fixed.snr, fixed.steps, fixed.arch.width], [Infinity, 0, 16]);
+  assert.ok((await decodeAudio(fixed.bytes)).channels.every((channel) => channel.every((sample) => sample === 0)));
 });
 
 test('decodeAudio: --rate resamples, a time range evaluates only the networks it touches, limits are checked first', async () => {

@@ -111,6 +111,11 @@ test('a flat image keeps its colour, exactly, at a rate it cannot reach and at o
       assert.equal(result.psnr, Infinity, `(${r}, ${g}, ${b}) at ${bpp} bpp: ${result.psnr} dB`);
       assert.ok(result.bytes.length < 130, `(${r}, ${g}, ${b}) at ${bpp} bpp: ${result.bytes.length} bytes`);
     }
+    // Fixed bits with no rate: the same network of the bias alone on those bits, not a fit (session 49's fixed-bit fits
+    // were noise that 8-bit rounding hid on a flat image, and silence's decode was hiss).
+    const fixed = await encodeImage(image, { width: 12, bits: 8, steps: 20, engine: await engineByName('auto') });
+    assert.equal(fixed.psnr, Infinity, `(${r}, ${g}, ${b}) with fixed bits: ${fixed.psnr} dB`);
+    assert.deepEqual([fixed.steps, fixed.qatSteps, fixed.arch.width], [0, 0, 12]);
   }
 });
 

@@ -253,9 +253,10 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
     // Constant targets (a flat image, silence) are held exactly by a network of its output bias alone (step 5 below):
     // try that first without fitting, which would only spend the passes on a network that is then set aside. The
     // fit's start still gives the sensitivities that map the rate's slope to steps. If no grid holds it exactly (a
-    // 16-bit image's bias may need more precision than the grids give), fit as usual.
+    // 16-bit image's bias may need more precision than the grids give), fit as usual. With fixed bits the bias alone
+    // is the network too: a fit would only add noise where there is no signal (silence decoded as hiss).
     const { grid } = options;
-    if ('targetBytes' in grid && grid.exact !== undefined && options.sets.every((set) => constantTargets(set.targets, (set.arch ?? options.arch).outputs))) {
+    if (('bits' in grid || grid.exact !== undefined) && options.sets.every((set) => constantTargets(set.targets, (set.arch ?? options.arch).outputs))) {
       const unfitted = await trainOn({ ...options, steps: 0, qatSteps: 0, restarts: 1 }, lanes, true);
       if (unfitted !== undefined) return unfitted;
     }
@@ -267,8 +268,8 @@ export async function trainNetworks(options: TrainNetworksOptions): Promise<Trai
 
 /**
  * Fits, quantizes and codes the networks. With `biasOnly` (constant targets, no passes: the start only gives the
- * sensitivities that map λ to steps) the networks are their output biases alone, on the smallest grid that holds
- * them exactly, or undefined where none does (step 5).
+ * sensitivities that map λ to steps) the networks are their output biases alone: on the smallest grid that holds
+ * them exactly, or undefined where none does (step 5); with fixed bits, on those bits.
  */
 async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | undefined, biasOnly = false): Promise<TrainedNetworks | undefined> {
   const { arch, dims, sets, steps, qatSteps, restarts, timeLimitSeconds: timeLimit, elapsed } = options;
@@ -318,9 +319,18 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     return best;
   });
   const fitSteps = Math.max(...fitted.map((network) => network.steps));
+  const grid = options.grid;
+  // Fixed bits map the largest output bias to the top level, and so hold it; other channels' biases to within half a
+  // step, which is what the grid can do for any network.
+  if (biasOnly && 'bits' in grid) {
+    const tensors = sets.map((set) => {
+      const params = biasOnlyNetwork(archOf(set), set.targets);
+      return quantizeWithSteps(archOf(set), params, fixedBitSteps(archOf(set), params, grid.bits), unitScales);
+    });
+    return { tensors, fitSteps, qatSteps: 0, restarts: 1, engine: engineName };
+  }
 
   // 2. The quantization grid: the slope λ that fills the budget, or fixed bits.
-  const grid = options.grid;
   // Per network, its tensors' sensitivities as the rate control uses them (2b may raise a network's).
   const sensitivities = fitted.map((network) => network.sensitivities);
   const stepsAt = (lambda: number): number[][] => sensitivities.map((h) => stepsForLambda(h, lambda));
