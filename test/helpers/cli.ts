@@ -1,4 +1,4 @@
-import { spawnSync } from 'node:child_process';
+import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,12 +14,16 @@ export interface CliRun {
   readonly stderr: string;
 }
 
-/** Runs the real `snfc` command as a user would, synchronously. */
+/** Runs the real `snfc` command as a user would, synchronously, from the repository root unless `cwd` says otherwise. */
+function runSnfc(args: string[], options: { cwd?: string }, io: SpawnSyncOptions): { status: number | null; stdout: Buffer; stderr: Buffer } {
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), ...args], { cwd: options.cwd ?? ROOT, timeout: 120_000, ...io });
+  return { status: run.status, stdout: run.stdout as Buffer, stderr: run.stderr as Buffer };
+}
+
+/** Runs `snfc` with its output as text. */
 export function snfc(args: string[], options: { cwd?: string } = {}): CliRun {
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), ...args], {
-    cwd: options.cwd ?? ROOT, encoding: 'utf8', timeout: 120_000,
-  });
-  return { status: run.status, stdout: run.stdout, stderr: run.stderr };
+  const run = runSnfc(args, options, {});
+  return { status: run.status, stdout: run.stdout.toString('utf8'), stderr: run.stderr.toString('utf8') };
 }
 
 /** A fresh empty temp folder. */
@@ -35,8 +39,6 @@ export interface BinaryCliRun {
 
 /** Runs `snfc` with `input` on its standard input, keeping its standard output as bytes (an .snf, a PNG, a WAV). */
 export function snfcPiped(args: string[], input: Uint8Array, options: { cwd?: string } = {}): BinaryCliRun {
-  const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), ...args], {
-    cwd: options.cwd ?? ROOT, input, timeout: 120_000, maxBuffer: 1 << 28,
-  });
+  const run = runSnfc(args, options, { input, maxBuffer: 1 << 28 });
   return { status: run.status, stdout: run.stdout, stderr: run.stderr.toString('utf8') };
 }
