@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount } from '../src/kernels/arch.js';
 import { architectureForRate, batchRowsFor, defaultAlpha, DEFAULT_BITS_PER_PARAM } from '../src/encoder/network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, DEFAULT_BATCH_POINTS, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/image/image-defaults.js';
+import { autoTiles, bitsPerParamForDetail, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/image/image-defaults.js';
 import { planEncode, tileRegions } from '../src/encoder/image/encode-image.js';
 import { shufflePoints } from '../src/encoder/network/training-points.js';
 import { smoothBesideTexture, syntheticImage } from './helpers/synthetic.js';
@@ -85,6 +85,21 @@ test('default passes follow the work per pixel: 1000 for a 768×512 photo at 1 b
   assert.equal(defaultPasses(1.2 * photo, pixels, 5), 800);
   assert.equal(defaultPasses(1.2 * photo, pixels, 7), 1000);
   assert.equal(planEncode(smoothBesideTexture(768, 512, () => 128), { bpp: 1 }).passes, 800);
+});
+
+test('default depth: 4 sine layers from the rates where their plan is still 16 units wide up to 1 bpp, else 3; --depth and --width keep theirs', () => {
+  // A rule on the plan's width, with the file's rate: planned at the networks' share (0.5 bpp less 0.3), as encodeImage plans.
+  const depthAt = (fileBpp: number, share: number, extra: object = {}): number => planEncode(syntheticImage(768, 512), { bpp: fileBpp * (1 - share), ...extra }, undefined, fileBpp).arch.depth;
+  assert.equal(depthAt(0.25, 0.4), 3, 'at 0.25 bpp a depth-4 plan is under 16 units');
+  assert.equal(depthAt(0.5, 0.3), 4);
+  assert.equal(depthAt(1, 0.3), 4);
+  assert.equal(depthAt(2, 0.35), 3, 'not measured above 1 bpp');
+  assert.equal(depthAt(0.5, 0.3, { depth: 5 }), 5);
+  assert.equal(planEncode(syntheticImage(768, 512), { width: 16 }).arch.depth, 3);
+  // The threshold is the plan's width, not the rate: 4 layers that would leave a plan of 15 units keep 3.
+  assert.equal(defaultImageDepth(0.5, (depth) => (depth === 4 ? 15 : 18)), 3);
+  assert.equal(defaultImageDepth(0.5, (depth) => (depth === 4 ? 16 : 19)), 4);
+  assert.equal(defaultImageDepth(1.01, () => 30), 3);
 });
 
 test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 pixels, 6 from 128, no jumps', () => {

@@ -15,7 +15,7 @@ import {
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../../format/index.js';
 import { architectureForRate, batchRowsFor, DEFAULT_DEPTH, DEFAULT_OMEGA, defaultAlpha, QAT_STEP_FRACTION } from '../network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
+import { autoTiles, bitsPerParamForDetail, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
 import type { EngineFactory } from '../network/engine.js';
 import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
@@ -279,18 +279,19 @@ function checkMetadataSize(stored: StoredMetadata | undefined): void {
  * `image` with `options`, before any training: for a target rate (`rateMode`,
  * at `bpp`) the widest that fits it, else `options.width`. `detail` is the
  * whole image's `regionDetail`, which sets the bits per weight (a caller that
- * has it already passes it). Refuses, with an EncodeOptionsError, a plan that
- * could not make a valid file.
+ * has it already passes it). `fileBpp` is the whole file's rate where
+ * `options.bpp` is the networks' share of it; it sets the default depth.
+ * Refuses, with an EncodeOptionsError, a plan that could not make a valid file.
  */
 export function planEncode(
   image: Raster, options: ImageEncodeOptions = {}, detail: number = regionDetail(image, [0, 0, image.width, image.height]),
+  fileBpp: number = options.bpp ?? DEFAULT_BPP,
 ): {
   tiling: TileGrid; arch: SirenArch; rateMode: boolean; bpp: number; overlap: number; widths: number[];
   /** Default fit passes for this plan (`defaultPasses` of its parameters × pixels). */
   passes: number;
 } {
   const omega = options.omega ?? DEFAULT_OMEGA;
-  const depth = options.depth ?? DEFAULT_DEPTH;
   const tiling = options.tiles ?? autoTiles(image.width, image.height);
   const rateMode = isRateMode(options);
   const bpp = options.bpp ?? DEFAULT_BPP;
@@ -304,14 +305,10 @@ export function planEncode(
   const pixels = image.width * image.height;
   const bitsPerParam = options.width !== undefined ? undefined
     : options.bitsPerParam ?? bitsPerParamForDetail(detail, networks, bpp);
+  const planAt = (depth: number): SirenArch => architectureForRate({ bpp, pixels, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam });
   const arch: SirenArch = options.width !== undefined
-    ? { inputs, outputs: image.channels, width: options.width, depth, omega, fourier }
-    : {
-      ...architectureForRate({
-        bpp, pixels, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam,
-      }),
-      fourier,
-    };
+    ? { inputs, outputs: image.channels, width: options.width, depth: options.depth ?? DEFAULT_DEPTH, omega, fourier }
+    : { ...planAt(options.depth ?? defaultImageDepth(fileBpp, (depth) => planAt(depth).width)), fourier };
   checkEncodePlan(image, arch, tiling, options);
   const most = Math.min(...maxOverlap([image.width, image.height], [tiling.columns, tiling.rows]));
   // The default shrinks to what tiles a few pixels wide allow (`--tiles 48x48` on a 48×48 image: 0) rather than be refused.
@@ -389,7 +386,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const residualShare = checkResidualShare(options, detail, fullBpp);
   const rateMode = isRateMode(options);
   // With a residual the networks are planned for their share of the rate; the residual fills the rest.
-  const { tiling, arch, bpp, overlap, widths, passes } = planEncode(image, rateMode && residualShare > 0 ? { ...options, bpp: fullBpp * (1 - residualShare) } : options, detail);
+  const { tiling, arch, bpp, overlap, widths, passes } = planEncode(image, rateMode && residualShare > 0 ? { ...options, bpp: fullBpp * (1 - residualShare) } : options, detail, fullBpp);
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
   checkMetadataSize(stored);

@@ -1,4 +1,6 @@
-import { DEFAULT_BITS_PER_PARAM } from '../network/network-defaults.js';
+import { DEFAULT_BITS_PER_PARAM, DEFAULT_DEPTH } from '../network/network-defaults.js';
+import { WIDTH_PAD } from '../../kernels/wasm/layout.js';
+import { SHARED_FROM_BLOCKS } from './tile-widths.js';
 
 /*
  * The image encoder's defaults: its tiles and their overlap, Fourier levels, the learning rate and batch size,
@@ -96,6 +98,24 @@ export function defaultFourier(tileWidth: number, tileHeight: number): number {
   const levels = Math.floor(2 * Math.log2(Math.max(1, shorter)) - 8);
   return Math.max(0, Math.min(MAX_DEFAULT_FOURIER, levels));
 }
+
+/**
+ * Sine layers of an image's networks at a target rate when no depth or width
+ * is given: DEEP_IMAGE_DEPTH up to DEEP_DEPTH_UP_TO_BPP where the deeper
+ * plan is still wide enough for the allocation to share its parameters out
+ * by detail (SHARED_FROM_BLOCKS blocks of the kernels', 16 units), else
+ * DEFAULT_DEPTH. Session 50, the 20 full-size photos: at 0.5 bpp the 15 whose
+ * depth-4 plan is 16 or 17 units gained +0.08 dB on average (−0.02 to +0.30),
+ * and the 5 whose plan is 15, with equal widths, lost up to 0.75 dB (docs/studies.md,
+ * "Depth at native resolution"). `planWidth(depth)` is the plan's width at a depth.
+ */
+export function defaultImageDepth(bpp: number, planWidth: (depth: number) => number): number {
+  return bpp <= DEEP_DEPTH_UP_TO_BPP && planWidth(DEEP_IMAGE_DEPTH) >= SHARED_FROM_BLOCKS * WIDTH_PAD ? DEEP_IMAGE_DEPTH : DEFAULT_DEPTH;
+}
+
+export const DEEP_IMAGE_DEPTH = 4;
+/** Measured up to 1 bpp; 2 bpp kept depth 3 (not measured with 4). */
+export const DEEP_DEPTH_UP_TO_BPP = 1;
 
 /**
  * Decoupled weight decay of an image fit (FitSettings.weightDecay; docs/studies.md,

@@ -83,6 +83,9 @@ export const DETAIL_EXPONENT = 1.2;
 export const MIN_WIDTH_FRACTION = 0.5;
 export const FLOOR_FROM_WIDTH = 48;
 
+/** The narrowest plan whose parameters `widthsByDetail` shares out by detail, in blocks of its granule: two (16 units by default). */
+export const SHARED_FROM_BLOCKS = 2;
+
 /** Parameters of all the networks of `widths`, each `base` at its width. */
 export function parametersOfWidths(base: SirenArch, widths: readonly number[]): number {
   return widths.reduce((sum, width) => sum + parameterCount({ ...base, width }), 0);
@@ -96,7 +99,7 @@ export function parametersOfWidths(base: SirenArch, widths: readonly number[]): 
  * in (width 9 costs what 16 does), up to MAX_WIDTH: each tile starts at the
  * largest multiple within its share, and the tiles nearest the next multiple
  * move up while the total stays within the plan's. Exponent 0, tiles of equal
- * detail or a plan narrower than two blocks give every tile `base.width`.
+ * detail or a plan narrower than SHARED_FROM_BLOCKS blocks give every tile `base.width`.
  */
 export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT, granule = WIDTH_PAD, minWidth = granule): number[] {
   const params = (width: number): number => parameterCount({ ...base, width });
@@ -104,7 +107,7 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
   const weights = details.map((detail) => Math.pow(Math.max(detail, 0), exponent));
   const sum = weights.reduce((a, b) => a + b, 0);
   // Blocks of `granule` are too coarse to share a narrower network out: 8 or 16 units where the plan has 12 (a 48×48 image at 4 bpp) lost 5 dB.
-  const equal = !(sum > 0) || !Number.isFinite(sum) || weights.every((weight) => weight === weights[0]) || base.width < 2 * granule;
+  const equal = !(sum > 0) || !Number.isFinite(sum) || weights.every((weight) => weight === weights[0]) || base.width < SHARED_FROM_BLOCKS * granule;
   if (equal) return details.map(() => base.width);
   const floor = Math.max(granule, Math.min(Math.floor(minWidth / granule) * granule, Math.floor(base.width / granule) * granule));
   // Above one block the floor takes its parameters from the others; at one block a flat tile simply gets its 8 units.
