@@ -151,7 +151,7 @@ for (const image of images) {
       if (done.has(key)) continue;
       // Planned as the encoder plans its networks: for their share of the rate, the residual taking the rest.
       const networkBpp = bpp * (1 - defaultResidualShare(regionDetail(raster, [0, 0, raster.width, raster.height]), bpp));
-      const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp: networkBpp, allocation: 'equal' }), raster) : variant.options;
+      const options = typeof variant.options === 'function' ? variant.options(planEncode(raster, { bpp: networkBpp }, undefined, bpp), raster) : variant.options;
       const result = await encodeImage(raster, { bpp, ...(steps === 'default' ? {} : { steps }), engine: await engineByName('auto'), ...options });
       const tiled = result.tiles.columns * result.tiles.rows > 1;
       const decoded = await decodeImage(result.bytes);

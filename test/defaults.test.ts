@@ -95,6 +95,11 @@ test('default depth: 4 sine layers from the rates where their plan is still 16 u
   assert.equal(depthAt(1, 0.3), 4);
   assert.equal(depthAt(2, 0.35), 3, 'at 2 bpp depth 4 lost 0.12 dB on eight photos');
   assert.equal(depthAt(0.5, 0.3, { depth: 5 }), 5);
+  // The file's rate, not the networks' share: at 1.2 bpp the networks' 0.8 would pass the bound.
+  assert.equal(depthAt(1.2, 0.33), 3);
+  // Only where the plan is shared out by detail among tiles, as measured: not for one tile, equal widths or given widths.
+  assert.equal(depthAt(1, 0.3, { allocation: 'equal' }), 3);
+  assert.equal(depthAt(1, 0.3, { tiles: { columns: 1, rows: 1 } }), 3);
   assert.equal(planEncode(syntheticImage(768, 512), { width: 16 }).arch.depth, 3);
   // The threshold is the plan's width, not the rate: 4 layers that would leave a plan of 15 units keep 3.
   assert.equal(defaultImageDepth(0.5, (depth) => (depth === 4 ? 15 : 18)), 3);

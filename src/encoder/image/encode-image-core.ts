@@ -38,7 +38,7 @@ export interface ImageEncodeOptions extends FitSettings {
   readonly bpp?: number;
   /** Units per sine layer; without `bpp`, quantization is fixed by `bits`. */
   readonly width?: number;
-  /** Sine layers; default 3. */
+  /** Sine layers; default `defaultImageDepth` at a target rate with more than one tile shared out by detail (4 where that pays), else 3. */
   readonly depth?: number;
   /** With `bpp` and no `width`: coded bits per weight the network is sized for; default `bitsPerParamForDetail` (6, down to 5 for busy photos). */
   readonly bitsPerParam?: number;
@@ -305,10 +305,12 @@ export function planEncode(
   const pixels = image.width * image.height;
   const bitsPerParam = options.width !== undefined ? undefined
     : options.bitsPerParam ?? bitsPerParamForDetail(detail, networks, bpp);
+  // Depth 4 was measured, and pays, where the plan's parameters are shared out by detail among the tiles (tileWidthsFor).
+  const sharedByDetail = networks > 1 && (options.allocation ?? 'detail') === 'detail' && options.tileWidths === undefined;
   const planAt = (depth: number): SirenArch => architectureForRate({ bpp, pixels, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam });
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth: options.depth ?? DEFAULT_DEPTH, omega, fourier }
-    : { ...planAt(options.depth ?? defaultImageDepth(fileBpp, (depth) => planAt(depth).width)), fourier };
+    : { ...planAt(options.depth ?? (sharedByDetail ? defaultImageDepth(fileBpp, (depth) => planAt(depth).width) : DEFAULT_DEPTH)), fourier };
   checkEncodePlan(image, arch, tiling, options);
   const most = Math.min(...maxOverlap([image.width, image.height], [tiling.columns, tiling.rows]));
   // The default shrinks to what tiles a few pixels wide allow (`--tiles 48x48` on a 48×48 image: 0) rather than be refused.
