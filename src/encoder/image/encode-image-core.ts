@@ -305,8 +305,8 @@ export function planEncode(
   const pixels = image.width * image.height;
   const bitsPerParam = options.width !== undefined ? undefined
     : options.bitsPerParam ?? bitsPerParamForDetail(detail, networks, bpp);
-  // Depth 4 was measured, and pays, where the plan's parameters are shared out by detail among the tiles (tileWidthsFor).
-  const sharedByDetail = networks > 1 && (options.allocation ?? 'detail') === 'detail' && options.tileWidths === undefined;
+  // Depth 4 was measured, and pays, where the plan's parameters are shared out by detail among the tiles.
+  const sharedByDetail = allocatesByDetail(options, networks);
   const planAt = (depth: number): SirenArch => architectureForRate({ bpp, pixels, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam });
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth: options.depth ?? DEFAULT_DEPTH, omega, fourier }
@@ -335,6 +335,11 @@ export function planEncode(
  * The width of every tile's network: `options.tileWidths` when given (checked),
  * else the allocation's for a planned rate, else `arch.width` for all.
  */
+/** Whether a plan's parameters are shared out among `count` tiles by detail (`--allocation detail`, no widths given). */
+function allocatesByDetail(options: ImageEncodeOptions, count: number): boolean {
+  return options.tileWidths === undefined && count > 1 && (options.allocation ?? 'detail') === 'detail';
+}
+
 function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number }, arch: SirenArch, planned: boolean, options: ImageEncodeOptions): number[] {
   const count = tiling.columns * tiling.rows;
   const allocation = options.allocation ?? 'detail';
@@ -345,7 +350,7 @@ function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number },
     if (widths.length !== count || !widths.every((w) => Number.isInteger(w) && w >= 1 && w <= DEFAULT_LIMITS.maxUnits)) {
       throw new EncodeOptionsError(`tileWidths must be ${count} whole widths from 1 to ${DEFAULT_LIMITS.maxUnits}, one per tile`);
     }
-  } else if (planned && count > 1 && allocation === 'detail') {
+  } else if (planned && allocatesByDetail(options, count)) {
     widths = allocatedWidths(arch, allocationDetails(image, tileRegions(image.width, image.height, tiling.columns, tiling.rows)));
   } else {
     return new Array<number>(count).fill(arch.width);

@@ -11,7 +11,7 @@ import { BATCH_ROW_GRANULE } from './engine.js';
 /** ω in every sine layer, as in SIREN and the WS paper. */
 export const DEFAULT_OMEGA = 30;
 
-/** Sine layers when only a rate is given; see docs/studies.md. */
+/** Sine layers when only a rate is given (audio; images where `defaultImageDepth` does not pick 4); see docs/studies.md. */
 export const DEFAULT_DEPTH = 3;
 
 /** Narrowest network the rate control will pick. */
