@@ -87,10 +87,10 @@ test('default passes follow the work per pixel: 1000 for a 768×512 photo at 1 b
   assert.equal(planEncode(smoothBesideTexture(768, 512, () => 128), { bpp: 1 }).passes, 800);
 });
 
-test('default depth: 4 sine layers from the rates where their plan is still 16 units wide up to 1 bpp, else 3; --depth and --width keep theirs', () => {
+test('default depth: 4 sine layers up to 1 bpp where their plan is still shared out by detail (16 units, or 15 among 16 tiles), else 3; --depth and --width keep theirs', () => {
   // A rule on the plan's width, with the file's rate: planned at the networks' share (0.5 bpp less 0.3), as encodeImage plans.
   const depthAt = (fileBpp: number, share: number, extra: object = {}): number => planEncode(syntheticImage(768, 512), { bpp: fileBpp * (1 - share), ...extra }, undefined, fileBpp).arch.depth;
-  assert.equal(depthAt(0.25, 0.4), 3, 'at 0.25 bpp a depth-4 plan is under 16 units');
+  assert.equal(depthAt(0.25, 0.4), 3, 'at 0.25 bpp a depth-4 plan is under 15 units');
   assert.equal(depthAt(0.5, 0.3), 4);
   assert.equal(depthAt(1, 0.3), 4);
   assert.equal(depthAt(2, 0.35), 3, 'at 2 bpp depth 4 lost 0.12 dB on eight photos');
@@ -101,10 +101,14 @@ test('default depth: 4 sine layers from the rates where their plan is still 16 u
   assert.equal(depthAt(1, 0.3, { allocation: 'equal' }), 3);
   assert.equal(depthAt(1, 0.3, { tiles: { columns: 1, rows: 1 } }), 3);
   assert.equal(planEncode(syntheticImage(768, 512), { width: 16 }).arch.depth, 3);
-  // The threshold is the plan's width, not the rate: 4 layers that would leave a plan of 15 units keep 3.
-  assert.equal(defaultImageDepth(0.5, (depth) => (depth === 4 ? 15 : 18)), 3);
-  assert.equal(defaultImageDepth(0.5, (depth) => (depth === 4 ? 16 : 19)), 4);
-  assert.equal(defaultImageDepth(1.01, () => 30), 3);
+  // The threshold is the plan's width, not the rate: depth 4 from a plan of 16 units shared in blocks of 8, or of 15
+  // shared in steps of 4 among 16 tiles or more (session 51); under 15, or 15 among 4 tiles (equal widths), 3.
+  assert.equal(defaultImageDepth(0.5, (depth) => (depth === 4 ? 16 : 19), 4), 4);
+  assert.equal(defaultImageDepth(0.5, (depth) => (depth === 4 ? 15 : 18), 16), 4);
+  assert.equal(defaultImageDepth(0.5, (depth) => (depth === 4 ? 15 : 18), 4), 3);
+  assert.equal(defaultImageDepth(0.3, (depth) => (depth === 4 ? 14 : 17), 16), 3);
+  assert.equal(defaultImageDepth(0.25, (depth) => (depth === 4 ? 9 : 11), 16), 3);
+  assert.equal(defaultImageDepth(1.01, () => 30, 16), 3);
 });
 
 test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 pixels, 6 from 128, no jumps', () => {

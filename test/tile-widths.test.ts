@@ -5,7 +5,7 @@ import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { encodeImage, EncodeOptionsError } from '../src/encoder/image/encode-image.js';
 import { engineByName } from '../src/encoder/network/engines.js';
-import { allocatedWidths, regionDetail, widthsByDetail } from '../src/encoder/image/tile-widths.js';
+import { allocatedWidths, parametersOfWidths, regionDetail, widthsByDetail } from '../src/encoder/image/tile-widths.js';
 import { readSnf } from '../src/format/index.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
@@ -90,6 +90,25 @@ test('the default allocation floors the widths at half the plan\'s from plans of
   for (const width of [24, 37, 47]) assert.deepEqual(allocatedWidths({ ...ARCH, width }, details), widthsByDetail({ ...ARCH, width }, details), `a plan of ${width} units`);
 });
 
+test('the default allocation shares a plan under two blocks (0.25 bpp) among 16 tiles in steps of 4 units from one block, within its parameters', () => {
+  const details = [0.5, 2, 40, 0.5, 60, 30, 90, 0.5, 400, 250, 300, 200, 150, 90, 60, 60];
+  for (const width of [9, 10, 12, 15]) {
+    const widths = allocatedWidths({ ...ARCH, width }, details);
+    assert.ok(widths.every((w) => w % 4 === 0 && w >= 8), `a plan of ${width}: ${widths.join(',')}`);
+    assert.ok(new Set(widths).size > 1, `a plan of ${width} is shared out: ${widths.join(',')}`);
+    assert.ok(widths.some((w) => w % 8 !== 0), `a plan of ${width} uses the finer steps: ${widths.join(',')}`);
+    assert.ok(parametersOfWidths({ ...ARCH, width }, widths) <= 16 * parameterCount({ ...ARCH, width }), `a plan of ${width} within its parameters`);
+    // Busier tiles never get narrower networks.
+    assert.ok(widths[8]! >= widths[0]! && widths[8]! >= widths[4]!);
+  }
+  // Narrower than two steps of 4: every tile keeps the plan's width.
+  assert.deepEqual(allocatedWidths({ ...ARCH, width: 7 }, details), new Array(16).fill(7));
+  // Fewer tiles (a 2×2 crop) keep equal widths under two blocks, and are shared out in blocks of 8 from 16 units.
+  assert.deepEqual(allocatedWidths({ ...ARCH, width: 13 }, [1, 50, 100, 400]), [13, 13, 13, 13]);
+  assert.ok(allocatedWidths({ ...ARCH, width: 16 }, [1, 50, 100, 400]).every((w) => w % 8 === 0));
+  assert.notDeepEqual(allocatedWidths({ ...ARCH, width: 16 }, [1, 50, 100, 400]), [16, 16, 16, 16]);
+});
+
 test('encodeImage: allocation by detail gives the busy tile the wider network, stores each width in the file, and decodes to the reported PSNR', async () => {
   const image = halfBusy(64, 32);
   // No residual: the networks get the whole rate (this half-busy image would give the residual 0.35 of it), which is what is shared here.
@@ -109,6 +128,16 @@ test('encodeImage: allocation by detail gives the busy tile the wider network, s
   assert.deepEqual((await encodeImage(image, { width: 5, steps: 2, tiles: { columns: 2, rows: 1 } })).widths, [5, 5]);
   await assert.rejects(encodeImage(image, { ...options, allocation: 'busy' as never }), (e: unknown) => e instanceof EncodeOptionsError && /allocation must be one of detail, equal/.test(e.message));
   await assert.rejects(encodeImage(image, { ...options, tileWidths: [8] }), (e: unknown) => e instanceof EncodeOptionsError && /tileWidths must be 2 whole widths/.test(e.message));
+});
+
+test('encodeImage: a plan under two blocks among 16 tiles is shared in steps of 4, and the file holds those widths', async () => {
+  // 128×128 at 4 bpp in 4×4 tiles, no residual: a plan of 14 units.
+  const image = smoothBesideTexture(128, 128, () => 100);
+  const result = await encodeImage(image, { bpp: 4, steps: 2, tiles: { columns: 4, rows: 4 }, residual: 0, engine: await engineByName('auto') });
+  assert.equal(result.arch.width, 14);
+  assert.ok(result.widths.some((width) => width % 8 === 4) && result.widths.every((width) => width % 4 === 0 && width >= 8), `widths ${result.widths.join(',')}`);
+  assert.deepEqual(readSnf(result.bytes).networks.map((network) => network.arch.width), result.widths);
+  assert.ok(Math.abs(psnr(image, await decodeImage(result.bytes)) - result.psnr) < 1e-9);
 });
 
 test('snfc encode --allocation: a bad value is a usage error (exit 2) and writes nothing; --json lists the widths', () => {

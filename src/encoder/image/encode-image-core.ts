@@ -310,7 +310,7 @@ export function planEncode(
   const planAt = (depth: number): SirenArch => architectureForRate({ bpp, pixels, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam });
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth: options.depth ?? DEFAULT_DEPTH, omega, fourier }
-    : { ...planAt(options.depth ?? (sharedByDetail ? defaultImageDepth(fileBpp, (depth) => planAt(depth).width) : DEFAULT_DEPTH)), fourier };
+    : { ...planAt(options.depth ?? (sharedByDetail ? defaultImageDepth(fileBpp, (depth) => planAt(depth).width, networks) : DEFAULT_DEPTH)), fourier };
   checkEncodePlan(image, arch, tiling, options);
   const most = Math.min(...maxOverlap([image.width, image.height], [tiling.columns, tiling.rows]));
   // The default shrinks to what tiles a few pixels wide allow (`--tiles 48x48` on a 48×48 image: 0) rather than be refused.
@@ -331,15 +331,15 @@ export function planEncode(
   return { tiling: grid, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels, bitsPerParam) };
 }
 
-/**
- * The width of every tile's network: `options.tileWidths` when given (checked),
- * else the allocation's for a planned rate, else `arch.width` for all.
- */
 /** Whether a plan's parameters are shared out among `count` tiles by detail (`--allocation detail`, no widths given). */
 function allocatesByDetail(options: ImageEncodeOptions, count: number): boolean {
   return options.tileWidths === undefined && count > 1 && (options.allocation ?? 'detail') === 'detail';
 }
 
+/**
+ * The width of every tile's network: `options.tileWidths` when given (checked),
+ * else the allocation's for a planned rate, else `arch.width` for all.
+ */
 function tileWidthsFor(image: Raster, tiling: { columns: number; rows: number }, arch: SirenArch, planned: boolean, options: ImageEncodeOptions): number[] {
   const count = tiling.columns * tiling.rows;
   const allocation = options.allocation ?? 'detail';

@@ -1,6 +1,5 @@
 import { DEFAULT_BITS_PER_PARAM, DEFAULT_DEPTH } from '../network/network-defaults.js';
-import { WIDTH_PAD } from '../../kernels/wasm/layout.js';
-import { SHARED_FROM_BLOCKS } from './tile-widths.js';
+import { allocationSharesOut } from './tile-widths.js';
 
 /*
  * The image encoder's defaults: its tiles and their overlap, Fourier levels, the learning rate and batch size,
@@ -101,18 +100,27 @@ export function defaultFourier(tileWidth: number, tileHeight: number): number {
 
 /**
  * Sine layers of an image's networks at a target rate when no depth or width
- * is given: DEEP_IMAGE_DEPTH up to DEEP_DEPTH_UP_TO_BPP where the deeper
- * plan is still wide enough for the allocation to share its parameters out
- * by detail (SHARED_FROM_BLOCKS blocks of the kernels', 16 units), else
- * DEFAULT_DEPTH. Session 50, the 20 full-size photos: at 0.5 bpp the 15 whose
- * depth-4 plan is 16 or 17 units gained +0.08 dB on average (−0.02 to +0.30),
- * and the 5 whose plan is 15, with equal widths, lost up to 0.75 dB (docs/studies.md,
- * "Depth at native resolution"). `planWidth(depth)` is the plan's width at a depth.
+ * is given, for `tiles` tiles whose plan the allocation shares out by detail:
+ * DEEP_IMAGE_DEPTH up to DEEP_DEPTH_UP_TO_BPP where the deeper plan is at
+ * least DEEP_FROM_UNITS units and still shared out (`allocationSharesOut`),
+ * else DEFAULT_DEPTH. `planWidth(depth)` is the plan's width at a depth.
  */
-export function defaultImageDepth(bpp: number, planWidth: (depth: number) => number): number {
-  return bpp <= DEEP_DEPTH_UP_TO_BPP && planWidth(DEEP_IMAGE_DEPTH) >= SHARED_FROM_BLOCKS * WIDTH_PAD ? DEEP_IMAGE_DEPTH : DEFAULT_DEPTH;
+export function defaultImageDepth(bpp: number, planWidth: (depth: number) => number, tiles: number): number {
+  const deep = planWidth(DEEP_IMAGE_DEPTH);
+  return bpp <= DEEP_DEPTH_UP_TO_BPP && deep >= DEEP_FROM_UNITS && allocationSharesOut(deep, tiles) ? DEEP_IMAGE_DEPTH : DEFAULT_DEPTH;
 }
 
+/**
+ * The narrowest depth-4 plan that gets depth 4. Session 50, the 20 full-size
+ * photos at 0.5 bpp: the 15 whose depth-4 plan is 16 or 17 units gained
+ * +0.08 dB on average (−0.02 to +0.30); the 5 whose plan is 15, then kept at
+ * equal widths, lost up to 0.75 dB. Session 51: those 5, their plan shared in
+ * steps of 4 (NARROW_PLAN_GRANULE), gained +0.10 dB (+0.04 to +0.15, all 5 up).
+ * Narrower depth-4 plans (8–10 units at 0.25 bpp) were not measured on photos;
+ * a 256² crop at 0.25 bpp lost 0.31 dB with depth 4 (docs/studies.md, "Depth at
+ * native resolution" and "Narrow plans in steps of 4").
+ */
+export const DEEP_FROM_UNITS = 15;
 export const DEEP_IMAGE_DEPTH = 4;
 /** Up to 1 bpp: at 2 bpp depth 4 lost 0.12 dB on kodim01–08 (−0.96 on kodim02). */
 export const DEEP_DEPTH_UP_TO_BPP = 1;
