@@ -22,7 +22,7 @@ export function withEncodeOptions<T>(yargs: Argv<T>): Argv<T> {
   return yargs
     .option('bpp', { type: 'string', describe: 'Target size in bits per pixel of the whole file (±5 %; less where fewer bytes decode exactly, as a flat image does); picks width and quantization [default: 1]' })
     .option('width', { type: 'string', describe: 'Units per sine layer [default: the widest that --bpp allows]' })
-    .option('depth', { type: 'string', describe: 'Number of sine layers [default: 4 up to 1 bpp where four layers still leave the tiles\' planned width 16 units and it is shared out by detail (most full-size photos at 0.5 and 1 bpp), else 3; 3 with --width; for a WAV clip 3]' })
+    .option('depth', { type: 'string', describe: 'Number of sine layers [default: 4 up to 1 bpp where four layers still leave the tiles\' planned width 16 units (15 among 16 tiles or more) and it is shared out by detail (full-size photos at 0.5 and 1 bpp), else 3; 3 with --width; for a WAV clip 3]' })
     .option('bits', { type: 'string', describe: 'With --width and no --bpp: quantization bits of the body weights, 2–16 (first layer +4) [default: 8]' })
     .option('tiles', { type: 'string', describe: 'Split the image into COLUMNSxROWS tiles, one network each, or auto: tiles of about 192x128 pixels (1x1 for small images, 4x4 for 768x512) [default: auto]' })
     .option('overlap', { type: 'string', describe: 'Pixels each tile reaches into its neighbours, blended at decode so that no seam shows; 0: tiles meet edge to edge (a 2.0 file) [default: 4 with more than one tile, less where tiles are under 8 pixels a side]. For a WAV clip: samples each segment reaches into its neighbours, cross-faded [default: 32]' })
