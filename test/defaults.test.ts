@@ -109,6 +109,11 @@ test('default depth: 4 sine layers up to 1 bpp where their plan is still shared 
   assert.equal(defaultImageDepth(0.3, (depth) => (depth === 4 ? 14 : 17), 16), 3);
   assert.equal(defaultImageDepth(0.25, (depth) => (depth === 4 ? 9 : 11), 16), 3);
   assert.equal(defaultImageDepth(1.01, () => 30, 16), 3);
+  // Through the planner: a photo whose depth-4 plan is 15 units gets depth 4, its widths in steps of 4 (kodim11, 14, 15, 19, 20 at 0.5 bpp).
+  const fifteen = planEncode(syntheticImage(768, 512), { bpp: 0.33 }, undefined, 0.5);
+  assert.equal(fifteen.arch.depth, 4);
+  assert.equal(fifteen.arch.width, 15);
+  assert.ok(fifteen.widths.some((width) => width % 8 === 4), `widths ${fifteen.widths.join(',')}`);
 });
 
 test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 pixels, 6 from 128, no jumps', () => {

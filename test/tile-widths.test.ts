@@ -5,7 +5,7 @@ import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
 import { decodeImage } from '../src/decoder/index.js';
 import { encodeImage, EncodeOptionsError } from '../src/encoder/image/encode-image.js';
 import { engineByName } from '../src/encoder/network/engines.js';
-import { allocatedWidths, parametersOfWidths, regionDetail, widthsByDetail } from '../src/encoder/image/tile-widths.js';
+import { allocatedWidths, allocationSharesOut, parametersOfWidths, regionDetail, widthsByDetail } from '../src/encoder/image/tile-widths.js';
 import { readSnf } from '../src/format/index.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
@@ -103,8 +103,11 @@ test('the default allocation shares a plan under two blocks (0.25 bpp) among 16 
   }
   // Narrower than two steps of 4: every tile keeps the plan's width.
   assert.deepEqual(allocatedWidths({ ...ARCH, width: 7 }, details), new Array(16).fill(7));
-  // Fewer tiles (a 2×2 crop) keep equal widths under two blocks, and are shared out in blocks of 8 from 16 units.
+  // A plan of 8 units has nothing above the 8-unit floor to share.
+  assert.deepEqual(allocatedWidths({ ...ARCH, width: 8 }, details), new Array(16).fill(8));
+  // Fewer tiles (a 2×2 crop, or 15) keep equal widths under two blocks, and are shared out in blocks of 8 from 16 units.
   assert.deepEqual(allocatedWidths({ ...ARCH, width: 13 }, [1, 50, 100, 400]), [13, 13, 13, 13]);
+  assert.deepEqual(allocatedWidths({ ...ARCH, width: 13 }, details.slice(1)), new Array(15).fill(13));
   assert.ok(allocatedWidths({ ...ARCH, width: 16 }, [1, 50, 100, 400]).every((w) => w % 8 === 0));
   assert.notDeepEqual(allocatedWidths({ ...ARCH, width: 16 }, [1, 50, 100, 400]), [16, 16, 16, 16]);
 });
@@ -128,6 +131,17 @@ test('encodeImage: allocation by detail gives the busy tile the wider network, s
   assert.deepEqual((await encodeImage(image, { width: 5, steps: 2, tiles: { columns: 2, rows: 1 } })).widths, [5, 5]);
   await assert.rejects(encodeImage(image, { ...options, allocation: 'busy' as never }), (e: unknown) => e instanceof EncodeOptionsError && /allocation must be one of detail, equal/.test(e.message));
   await assert.rejects(encodeImage(image, { ...options, tileWidths: [8] }), (e: unknown) => e instanceof EncodeOptionsError && /tileWidths must be 2 whole widths/.test(e.message));
+});
+
+test('allocationSharesOut says where allocatedWidths shares a plan out: plans of 1 to 40 units among 1 to 20 tiles', () => {
+  for (const tiles of [1, 2, 4, 9, 15, 16, 20]) {
+    // Tiles of distinct detail, so that only the plan and the tile count decide.
+    const details = Array.from({ length: tiles }, (_, i) => 1 + 40 * i);
+    for (let width = 1; width <= 40; width++) {
+      const shared = new Set(allocatedWidths({ ...ARCH, width }, details)).size > 1;
+      assert.equal(allocationSharesOut(width, tiles), shared, `a plan of ${width} units among ${tiles} tiles`);
+    }
+  }
 });
 
 test('encodeImage: a plan under two blocks among 16 tiles is shared in steps of 4, and the file holds those widths', async () => {

@@ -321,7 +321,7 @@ export function planEncode(
   const edgeMode = options.tileEdges ?? DEFAULT_TILE_EDGES;
   if (!TILE_EDGE_MODES.includes(edgeMode)) throw new EncodeOptionsError(`tileEdges must be one of ${TILE_EDGE_MODES.join(', ')}; got ${String(edgeMode)}`);
   // The widths are planned on equal tiles, so that moving an edge by a few pixels moves where two networks meet and
-  // nothing else: the allocation's widths come in steps of 8 units, and a detail measured on a cell a few pixels
+  // nothing else: the allocation's widths come in steps of 8 units (4 for narrow plans), and a detail measured on a cell a few pixels
   // larger or smaller can tip one (kodim07 at 1 bpp lost 0.34 dB to such a flip, session 39).
   const widths = tileWidthsFor(image, tiling, arch, rateMode && options.width === undefined, options);
   const [xs, ys] = tileEdges(image, tiling.columns, tiling.rows, overlap, edgeMode);

@@ -110,7 +110,7 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
   const equal = !(sum > 0) || !Number.isFinite(sum) || weights.every((weight) => weight === weights[0]) || base.width < SHARED_FROM_BLOCKS * granule;
   if (equal) return details.map(() => base.width);
   const floor = Math.max(granule, Math.min(Math.floor(minWidth / granule) * granule, Math.floor(base.width / granule) * granule));
-  // Above one block the floor takes its parameters from the others; at one block a flat tile simply gets its 8 units.
+  // Above one step the floor takes its parameters from the others; at one step a flat tile simply gets that step's units.
   const shares = floor > granule ? sharesAbove(weights, total, params(floor)) : weights.map((weight) => (total * weight) / sum);
   const top = Math.floor(MAX_WIDTH / granule) * granule;
   const widths = shares.map((share) => {
@@ -138,8 +138,8 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
  * block up, where the image has at least NARROW_STEPS_FROM_TILES tiles.
  * Session 51, the 20 full-size photos at 0.25 bpp (4×4 tiles): +0.03 dB and
  * −0.0005 MS-SSIM on the mean against equal widths (−0.31 … +0.34 dB per photo),
- * in 26 % less time, since a flat tile's 8 units are one block of the kernels
- * where the plan's 10–12 are padded to two. On 256² crops at 0.5 bpp (2×2
+ * in less time (0.62 and 0.81 of it on two photos on one host), since a flat
+ * tile's 8 units are one block of the kernels where the plan's 10–12 are padded to two. On 256² crops at 0.5 bpp (2×2
  * tiles, plans of 13–14 units) it lost 0.09 dB: four shares in steps of 4 are
  * too coarse, so fewer tiles keep equal widths. Wider plans keep whole blocks:
  * there steps of 4 bought too little for their padding (docs/studies.md,
@@ -156,24 +156,34 @@ export const NARROW_STEPS_FROM_TILES = 16;
  * else equal widths.
  */
 export function allocatedWidths(base: SirenArch, details: readonly number[]): number[] {
-  if (!allocationSharesOut(base.width, details.length)) return details.map(() => base.width);
-  const narrow = base.width < SHARED_FROM_BLOCKS * WIDTH_PAD;
-  return widthsByDetail(base, details, DETAIL_EXPONENT, narrow ? NARROW_PLAN_GRANULE : WIDTH_PAD, allocationFloor(base.width));
+  const granule = allocationGranule(base.width, details.length);
+  if (granule === undefined) return details.map(() => base.width);
+  return widthsByDetail(base, details, DETAIL_EXPONENT, granule, allocationFloor(base.width));
 }
 
 /**
- * Whether the default allocation shares a plan of `planWidth` units among
- * `tiles` tiles out by detail at all (tiles of equal detail aside): in blocks
- * of 8 from two blocks, in steps of 4 from two steps among
- * NARROW_STEPS_FROM_TILES tiles or more; otherwise every tile gets the plan's width.
+ * The steps in which the default allocation shares a plan of `planWidth`
+ * units among `tiles` tiles out by detail: whole blocks (WIDTH_PAD) from
+ * SHARED_FROM_BLOCKS blocks; NARROW_PLAN_GRANULE for a narrower plan among
+ * NARROW_STEPS_FROM_TILES tiles or more, once it is wider than the one-block
+ * floor (a plan of 8 units has nothing above it to share); undefined where
+ * every tile gets the plan's width.
  */
-export function allocationSharesOut(planWidth: number, tiles: number): boolean {
-  if (tiles < 2) return false;
-  if (planWidth >= SHARED_FROM_BLOCKS * WIDTH_PAD) return true;
-  return tiles >= NARROW_STEPS_FROM_TILES && planWidth >= SHARED_FROM_BLOCKS * NARROW_PLAN_GRANULE;
+export function allocationGranule(planWidth: number, tiles: number): number | undefined {
+  if (tiles < 2) return undefined;
+  if (planWidth >= SHARED_FROM_BLOCKS * WIDTH_PAD) return WIDTH_PAD;
+  return tiles >= NARROW_STEPS_FROM_TILES && planWidth > allocationFloor(planWidth) ? NARROW_PLAN_GRANULE : undefined;
 }
 
-/** The default allocation's narrowest width for a plan of `planWidth` units (under FLOOR_FROM_WIDTH: one block, i.e. none). */
+/** Whether the default allocation shares a plan out by detail at all (`allocationGranule`; tiles of equal detail still get equal widths). */
+export function allocationSharesOut(planWidth: number, tiles: number): boolean {
+  return allocationGranule(planWidth, tiles) !== undefined;
+}
+
+/**
+ * The default allocation's narrowest width for a plan of `planWidth` units. Under FLOOR_FROM_WIDTH one block:
+ * in blocks of 8 that is no floor at all, in steps of 4 it keeps a flat tile at a whole block of the kernels.
+ */
 export function allocationFloor(planWidth: number): number {
   return planWidth >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * planWidth : WIDTH_PAD;
 }
