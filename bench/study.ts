@@ -87,9 +87,9 @@ const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
   // Widths in steps of 4 units rather than the kernels' blocks of 8 (which then pad them): finer shares, some compute wasted; compare with allocation=detail^1.
   allocationGranule: [4].map((granule) => ({ name: `allocation=detail^1,granule=${granule}`, options: widthsAt(1, granule) })),
   // Session 51: at 0.25 bpp plans of 10–12 units are under two blocks of 8, where the default then kept equal widths; in steps of 4 (padded to 8 by the kernels) from 8 units they can be shared out (now the default among 16 tiles or more).
-  allocationGranuleLow: [{ name: 'allocation=absolute^1.2,granule=4,floor=8', options: widthsAt(1.2, 4, () => 8, 'absolute') }],
+  allocationGranuleLow: [{ name: 'allocation=absolute^1.2,granule=4,floor=8', options: widthsAt(1.2, 4, allocationFloor, 'absolute') }],
   // The same at a lower exponent: at 0.25 bpp the smooth photos lost 0.3 dB where busy ones gained (session 51).
-  allocationGranuleLowExponent: [0.8].map((exponent) => ({ name: `allocation=absolute^${exponent},granule=4,floor=8`, options: widthsAt(exponent, 4, () => 8, 'absolute') })),
+  allocationGranuleLowExponent: [0.8].map((exponent) => ({ name: `allocation=absolute^${exponent},granule=4,floor=8`, options: widthsAt(exponent, 4, allocationFloor, 'absolute') })),
   // Detail as the mean absolute step (a few strong edges weigh less): it predicts tiles' errors better (docs/studies.md); with the default's floor.
   allocationAbsolute: [1.2, 1, 0.8].map((exponent) => ({ name: `allocation=absolute^${exponent}`, options: widthsAt(exponent, undefined, allocationFloor, 'absolute') })),
   // The exponent again with the DCT residual behind the networks (session 43; 1.2 was fitted before it, session 17).
