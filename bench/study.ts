@@ -40,6 +40,8 @@ function widthsAt(exponent: number, granule?: number, minWidthOfPlan?: (width: n
 }
 
 const STUDIES: Record<string, { name: string; options: VariantOptions }[]> = {
+  // The encoder's defaults, as `snfc encode` chooses them: the baseline on crops no other run has encoded.
+  defaults: [{ name: 'default', options: {} }],
   alpha: [1, 1.5, 2, 2.5].map((alpha) => ({ name: `alpha=${alpha}`, options: { alpha } })),
   lr: [1e-3, 3e-3, 1e-2].map((lr) => ({ name: `lr=${lr}`, options: { lr } })),
   omega: [20, 30, 45].map((omega) => ({ name: `omega=${omega}`, options: { omega } })),
