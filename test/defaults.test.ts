@@ -2,8 +2,8 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount } from '../src/kernels/arch.js';
 import { architectureForRate, batchRowsFor, defaultAlpha, DEFAULT_BITS_PER_PARAM } from '../src/encoder/network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/image/image-defaults.js';
-import { planEncode, tileRegions } from '../src/encoder/image/encode-image.js';
+import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/image/image-defaults.js';
+import { encodeImage, planEncode, tileRegions } from '../src/encoder/image/encode-image.js';
 import { shufflePoints } from '../src/encoder/network/training-points.js';
 import { smoothBesideTexture, syntheticImage } from './helpers/synthetic.js';
 import { parametersOfWidths } from '../src/encoder/image/tile-widths.js';
@@ -114,6 +114,19 @@ test('default depth: 4 sine layers up to 1 bpp where their plan is still shared 
   assert.equal(fifteen.arch.depth, 4);
   assert.equal(fifteen.arch.width, 15);
   assert.ok(fifteen.widths.some((width) => width % 8 === 4), `widths ${fifteen.widths.join(',')}`);
+});
+
+test('default α of an image network: 0.5 at 4 sine layers or more up to 64 units (session 52, 1 bpp), defaultAlpha otherwise; a given α wins', async () => {
+  assert.equal(defaultImageAlpha(8, 4), 0.5);
+  assert.equal(defaultImageAlpha(64, 5), 0.5);
+  assert.equal(defaultImageAlpha(40, 3), 1);
+  assert.equal(defaultImageAlpha(128, 4), defaultAlpha(128), 'wider networks keep the width rule, which rises above 1');
+  // Through the encoder: the α it reports for its networks.
+  const image = syntheticImage(32, 32);
+  const encodeAt = async (options: object): Promise<number> => (await encodeImage(image, { width: 8, steps: 2, ...options })).alpha;
+  assert.equal(await encodeAt({ depth: 4 }), 0.5);
+  assert.equal(await encodeAt({ depth: 3 }), 1);
+  assert.equal(await encodeAt({ depth: 4, alpha: 2 }), 2);
 });
 
 test('default Fourier levels: two per octave of the shorter tile side, 2 at 32 pixels, 6 from 128, no jumps', () => {

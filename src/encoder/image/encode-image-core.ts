@@ -14,8 +14,8 @@ import {
   DEFAULT_LIMITS, deflateMetadata, extendRegion, gridRegions, gridWithEdges, inspectSnf, maxOverlap, metadataSizes, networkParams, writeSnf, type PhotoMetadata,
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../../format/index.js';
-import { architectureForRate, batchRowsFor, DEFAULT_DEPTH, DEFAULT_OMEGA, defaultAlpha, QAT_STEP_FRACTION } from '../network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
+import { architectureForRate, batchRowsFor, DEFAULT_DEPTH, DEFAULT_OMEGA, QAT_STEP_FRACTION } from '../network/network-defaults.js';
+import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
 import type { EngineFactory } from '../network/engine.js';
 import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
@@ -399,7 +399,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   checkMetadataSize(stored);
   const networks = tiling.columns * tiling.rows;
   const fourier = arch.fourier ?? 0;
-  const alpha = options.alpha ?? defaultAlpha(arch.width);
+  const alpha = options.alpha ?? defaultImageAlpha(arch.width, arch.depth);
   const lr = options.lr ?? defaultLearningRate(fourier, arch.width);
   const seed = options.seed ?? 1;
   const timeLimit = options.timeLimitSeconds;
@@ -422,7 +422,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     const batchRows = batchRowsFor(points, options.batch ?? DEFAULT_BATCH_POINTS);
     const width = widths[index]!;
     const tileArch = width === arch.width ? arch : { ...arch, width };
-    return { region, frame, arch: tileArch, alpha: options.alpha ?? defaultAlpha(width), lr: options.lr ?? defaultLearningRate(fourier, width), ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
+    return { region, frame, arch: tileArch, alpha: options.alpha ?? defaultImageAlpha(width, arch.depth), lr: options.lr ?? defaultLearningRate(fourier, width), ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;

@@ -1,4 +1,4 @@
-import { DEFAULT_BITS_PER_PARAM, DEFAULT_DEPTH } from '../network/network-defaults.js';
+import { DEFAULT_BITS_PER_PARAM, DEFAULT_DEPTH, defaultAlpha } from '../network/network-defaults.js';
 import { allocationSharesOut } from './tile-widths.js';
 
 /*
@@ -124,6 +124,24 @@ export const DEEP_FROM_UNITS = 15;
 export const DEEP_IMAGE_DEPTH = 4;
 /** Up to 1 bpp: at 2 bpp depth 4 lost 0.12 dB on kodim01–08 (−0.96 on kodim02). */
 export const DEEP_DEPTH_UP_TO_BPP = 1;
+
+/**
+ * WS α of a deep image network (DEEP_IMAGE_DEPTH sine layers or more) where
+ * `defaultAlpha` gives 1, its floor: half the hidden layers' scale of plain
+ * SIREN. Session 52, full-size photos at 1 bpp, every tile at depth 4: α 0.5
+ * against 1 (docs/studies.md, "WS α for four sine layers").
+ */
+export const DEEP_IMAGE_ALPHA = 0.5;
+
+/**
+ * WS α of an image's tile network of `width` units and `depth` sine layers
+ * when none is given: DEEP_IMAGE_ALPHA for deep networks no wider than
+ * `defaultAlpha` keeps at 1 (64 units), else `defaultAlpha`.
+ */
+export function defaultImageAlpha(width: number, depth: number): number {
+  const alpha = defaultAlpha(width);
+  return depth >= DEEP_IMAGE_DEPTH && alpha === 1 ? DEEP_IMAGE_ALPHA : alpha;
+}
 
 /**
  * Decoupled weight decay of an image fit (FitSettings.weightDecay; docs/studies.md,
