@@ -116,7 +116,7 @@ test('default depth: 4 sine layers up to 1 bpp where their plan is still shared 
   assert.ok(fifteen.widths.some((width) => width % 8 === 4), `widths ${fifteen.widths.join(',')}`);
 });
 
-test('default α of an image network: 0.5 at 4 sine layers or more up to 64 units (session 52, 1 bpp), defaultAlpha otherwise; a given α wins', async () => {
+test('default α of an image network: 0.5 at 4 sine layers or more up to 64 units (session 52, 0.5 and 1 bpp), defaultAlpha otherwise; a given α wins', async () => {
   assert.equal(defaultImageAlpha(8, 4), 0.5);
   assert.equal(defaultImageAlpha(64, 5), 0.5);
   assert.equal(defaultImageAlpha(40, 3), 1);
