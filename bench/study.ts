@@ -9,7 +9,7 @@
  *
  * `--variants NAME,…` runs only some of a study's variants.
  *
- * `--crop WxH` studies a centre crop at the native resolution instead (issue
+ * `--crop WxH` studies a centre crop at the native resolution instead (HxW for a portrait photo; issue
  * 10: downscaled images flatter a neural field); tiled encodes also record
  * the seam ratio (src/metrics/seams.ts).
  *
@@ -112,12 +112,15 @@ function flag(name: string, fallback: string): string {
   return index >= 0 && process.argv[index + 1] !== undefined ? process.argv[index + 1]! : fallback;
 }
 
-/** The image scaled to `resize` (WxH, or 'none'), or a centre crop of `crop` (WxH) at its native resolution. */
+/** The image scaled to `resize` (WxH, or 'none'), or a centre crop of `crop` (WxH, turned to HxW for a portrait photo) at its native resolution. */
 async function loadImage(file: string, resize: string, crop: string): Promise<Raster> {
   let pipeline = sharp(file);
   if (crop !== 'none') {
-    const [width, height] = crop.split('x').map(Number) as [number, number];
+    const [long, short] = crop.split('x').map(Number) as [number, number];
     const meta = await sharp(file).metadata();
+    // A portrait photo (kodim09, 10, 17, 18 and 19) gets the crop turned to its orientation, which a landscape crop would not fit.
+    const [width, height] = meta.height! > meta.width! ? [short, long] : [long, short];
+    if (width > meta.width! || height > meta.height!) throw new Error(`--crop ${crop} is larger than ${file} (${meta.width}x${meta.height})`);
     pipeline = pipeline.extract({ left: Math.floor((meta.width! - width) / 2), top: Math.floor((meta.height! - height) / 2), width, height });
   } else if (resize !== 'none') {
     const [width, height] = resize.split('x').map(Number);
