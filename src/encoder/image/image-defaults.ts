@@ -132,7 +132,9 @@ export const DEEP_DEPTH_UP_TO_BPP = 1;
  * Session 52, the 20 full-size photos, every tile at depth 4: α 0.5 against 1
  * gained +0.06 dB at 0.5 bpp (16 up, MS-SSIM up on 19) and +0.04 dB at 1 bpp
  * (12 up), in the same time (docs/studies.md, "WS α for four sine layers").
- * Depth 5 with it and α 0.5 at depth 3 were not measured on photos.
+ * At depth 3 α 0.5 was level with 1 on crops and on two full-size photos
+ * (session 12), so three layers keep 1. Depth 5 with it, and deep networks
+ * wider than 64 units (`--depth 4` at high rates), were not measured.
  */
 export const DEEP_IMAGE_ALPHA = 0.5;
 
