@@ -3,30 +3,25 @@
 // One JSON line per codec and quality:   npm run build && node bench/seam-reference.mjs photo.png 40,50,70
 import sharp from 'sharp';
 import { autoTiles } from '../dist/src/encoder/image/image-defaults.js';
-import { tileRegions } from '../dist/src/encoder/image/encode-image.js';
+import { gridAxisEdges } from '../dist/src/format/index.js';
 import { seamRatio } from '../dist/src/metrics/seams.js';
+import { readRgb } from '../dist/bench/rgb-source.js';
 
 const [photo, qualities] = process.argv.slice(2);
 if (photo === undefined || qualities === undefined) {
   console.error('usage: node bench/seam-reference.mjs photo.png Q1,Q2,…');
   process.exit(2);
 }
-const rgb = async (input) => {
-  const { data, info } = await sharp(input).removeAlpha().raw().toBuffer({ resolveWithObject: true });
-  return { width: info.width, height: info.height, channels: 3, data };
-};
-const source = await rgb(photo);
+const source = await readRgb(photo);
 // The inner edges of the default grid (equal tiles; `--tile-edges content` moves them only on strong photo edges).
 const { columns, rows } = autoTiles(source.width, source.height);
-const regions = tileRegions(source.width, source.height, columns, rows);
-const xs = [...new Set(regions.map(([x0]) => x0))].filter((x) => x > 0);
-const ys = [...new Set(regions.map(([, y0]) => y0))].filter((y) => y > 0);
+const [xs, ys] = gridAxisEdges([source.width, source.height], [columns, rows]).map((edges) => edges.slice(1, -1));
 const codecs = { jpeg: (image, quality) => image.jpeg({ quality, mozjpeg: true }), webp: (image, quality) => image.webp({ quality }) };
 for (const quality of qualities.split(',').map(Number)) {
   for (const [codec, encode] of Object.entries(codecs)) {
     const bytes = await encode(sharp(photo), quality).toBuffer();
     const bpp = (8 * bytes.length) / (source.width * source.height);
-    const seams = seamRatio(source, await rgb(bytes), { xs, ys }).ratio;
+    const seams = seamRatio(source, await readRgb(bytes), { xs, ys }).ratio;
     console.log(JSON.stringify({ photo, codec, quality, bpp: +bpp.toFixed(3), seams: +seams.toFixed(3), xs, ys }));
   }
 }
