@@ -133,8 +133,10 @@ export const DEEP_DEPTH_UP_TO_BPP = 1;
  * gained +0.06 dB at 0.5 bpp (16 up, MS-SSIM up on 19) and +0.04 dB at 1 bpp
  * (12 up), in the same time (docs/studies.md, "WS α for four sine layers").
  * At depth 3 α 0.5 was level with 1 on crops and on two full-size photos
- * (session 12), so three layers keep 1. Depth 5 with it, and deep networks
- * wider than 64 units (`--depth 4` at high rates), were not measured.
+ * (session 12), so three layers keep 1. Depth 5 with it lost 0.16 dB to
+ * depth 4 at 1 bpp (session 53); α 0.25, and 0.25 or 1 by tile width, were
+ * level or worse (docs/studies.md, "WS α by width at depth 4"). Deep networks
+ * wider than 64 units (`--depth 4` at high rates) were not measured.
  */
 export const DEEP_IMAGE_ALPHA = 0.5;
 
