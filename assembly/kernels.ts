@@ -550,7 +550,7 @@ function sincosScaled(x: usize, s: usize, c: usize, n: i32, scaleF: f32): void {
 
 /**
  * out[r·n + j] = sin(ω·(a[r·n + j] + row[j])) for r < rows, j < n (a multiple
- * of 8): the first sine layer on a row of a pixel grid, whose pre-activation
+ * of 4): the first sine layer on a row of a pixel grid, whose pre-activation
  * is a per-column part `a` plus the row's part (bias included), each computed
  * once per column and per row instead of once per pixel (src/kernels/grid-forward.ts).
  */
@@ -565,11 +565,16 @@ export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omeg
   const ld = <usize>n << 2;
   for (let r = 0; r < rows; r++) {
     const at = <usize>r * ld;
-    for (let o: usize = 0; o < ld; o += 32) {
+    let o: usize = 0;
+    for (; o + 32 <= ld; o += 32) {
       const z0 = f32x4.mul(f32x4.add(v128.load(a + at + o), v128.load(row + o)), omega);
       const z1 = f32x4.mul(f32x4.add(v128.load(a + at + o, 16), v128.load(row + o, 16)), omega);
       sincosStore(z0, out + at + o, 0, one, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
       sincosStore(z1, out + at + o + 16, 0, one, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
+    }
+    if (o < ld) {
+      const z = f32x4.mul(f32x4.add(v128.load(a + at + o), v128.load(row + o)), omega);
+      sincosStore(z, out + at + o, 0, one, twoOverPi, rounder, p1, p2, p3, s1, s2, s3, c1, c2, c3, half, one);
     }
   }
 }
@@ -583,7 +588,7 @@ export function rowSin(a: usize, row: usize, out: usize, rows: i32, n: i32, omeg
 /**
  * The training forward of a factored first layer (src/kernels/wasm/factored-inputs.ts):
  * for r < rows, with (i, j) the int32 pair at index + 8r, z = pre[i] + pre[j]
- * (rows of n floats, n a multiple of 8), out[r] = sin(ω·z) and
+ * (rows of n floats, n a multiple of 4), out[r] = sin(ω·z) and
  * aux[r] = ω·cos(ω·z), the sine in a second pass as gemmNN takes it.
  */
 export function gatherSinCos(index: usize, pre: usize, out: usize, aux: usize, rows: i32, n: i32, omegaF: f32): void {

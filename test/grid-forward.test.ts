@@ -21,6 +21,8 @@ const ARCHS: SirenArch[] = [
   { inputs: encodedInputs(2, 6), outputs: 3, width: 24, depth: 3, omega: 30, fourier: 6 },
   { inputs: 2, outputs: 1, width: 13, depth: 1, omega: 30 },
   { inputs: encodedInputs(2, 2), outputs: 4, width: 40, depth: 2, omega: 10, fourier: 2 },
+  // Padded to 12 units: the kernels' last four columns after a block of 8 (WIDTH_PAD 4).
+  { inputs: encodedInputs(2, 6), outputs: 3, width: 10, depth: 2, omega: 30, fourier: 6 },
 ];
 
 /** The largest difference between the first `outputs` of each `stride` floats of `got` and `want` (compact). */

@@ -86,7 +86,8 @@ for (const variant of variants) {
     });
 
     test('rowSin: sin(ω·(a + row)) for every row of a, within 1e-6 of float64', () => {
-      for (const [rows, n, omega] of [[7, 24, 30], [1, 8, 30], [33, 40, 3]] as const) {
+      // n of 12 and 4: a width padded to 4 units (WIDTH_PAD), the last four columns after the blocks of 8.
+      for (const [rows, n, omega] of [[7, 24, 30], [1, 8, 30], [33, 40, 3], [5, 12, 30], [3, 4, 30]] as const) {
         const a = alloc(rows * n);
         const row = alloc(n);
         const out = alloc(rows * n);
@@ -99,7 +100,7 @@ for (const variant of variants) {
     });
 
     test('gatherSinCos and scatterAdd: a factored first layer\'s rows, by an index of row pairs', () => {
-      for (const [rows, n, tableRows, omega] of [[9, 16, 5, 30], [1, 8, 2, 30], [37, 40, 11, 3]] as const) {
+      for (const [rows, n, tableRows, omega] of [[9, 16, 5, 30], [1, 8, 2, 30], [37, 40, 11, 3], [6, 12, 4, 30]] as const) {
         const pre = alloc(tableRows * n);
         const index = alloc(rows * 2);
         const out = alloc(rows * n);

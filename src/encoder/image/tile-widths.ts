@@ -1,6 +1,5 @@
 import { parameterCount, type SirenArch } from '../../kernels/arch.js';
 import type { Raster } from '../../raster.js';
-import { WIDTH_PAD } from '../../kernels/wasm/layout.js';
 import { MAX_WIDTH } from '../network/network-defaults.js';
 
 /**
@@ -71,7 +70,7 @@ export const DETAIL_EXPONENT = 1.2;
 
 /**
  * The narrowest network the allocation gives a tile, as a fraction of the
- * plan's width (rounded down to the kernels' blocks), for plans of at least
+ * plan's width (rounded down to ALLOCATION_BLOCK), for plans of at least
  * FLOOR_FROM_WIDTH units. Measured in session 16 with the squared step (then
  * the default, ^0.75): its power laws were fitted at 0.5 bpp, and at 2 bpp
  * (plans of 56 units) they sent kodim19's sky tiles down
@@ -82,6 +81,14 @@ export const DETAIL_EXPONENT = 1.2;
  */
 export const MIN_WIDTH_FRACTION = 0.5;
 export const FLOOR_FROM_WIDTH = 48;
+
+/**
+ * The steps in which the allocation shares a plan out by default: 8 units. It was the block the kernels computed in
+ * until session 54 (width 9 cost what 16 did); they now pad to 4 (WIDTH_PAD), and a width of 12 or 20 costs less than
+ * 16 or 24, but the steps are a rate–distortion choice of their own, measured in blocks of 8 (docs/studies.md,
+ * "Tile widths by detail", "Narrow plans in steps of 4"), so files stay as they were.
+ */
+export const ALLOCATION_BLOCK = 8;
 
 /** The narrowest plan whose parameters `widthsByDetail` shares out by detail, in blocks of its granule: two (16 units by default). */
 export const SHARED_FROM_BLOCKS = 2;
@@ -95,13 +102,12 @@ export function parametersOfWidths(base: SirenArch, widths: readonly number[]): 
  * Widths for networks of `base`'s shape, one per tile of `details`, that
  * share the parameters of `details.length` networks of `base.width` in
  * proportion to detail^`exponent`, no tile below `minWidth`. Widths are whole
- * multiples of `granule`, by default WIDTH_PAD, the block the kernels compute
- * in (width 9 costs what 16 does), up to MAX_WIDTH: each tile starts at the
+ * multiples of `granule`, by default ALLOCATION_BLOCK, up to MAX_WIDTH: each tile starts at the
  * largest multiple within its share, and the tiles nearest the next multiple
  * move up while the total stays within the plan's. Exponent 0, tiles of equal
  * detail or a plan narrower than SHARED_FROM_BLOCKS blocks give every tile `base.width`.
  */
-export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT, granule = WIDTH_PAD, minWidth = granule): number[] {
+export function widthsByDetail(base: SirenArch, details: readonly number[], exponent = DETAIL_EXPONENT, granule = ALLOCATION_BLOCK, minWidth = granule): number[] {
   const params = (width: number): number => parameterCount({ ...base, width });
   const total = details.length * params(base.width);
   const weights = details.map((detail) => Math.pow(Math.max(detail, 0), exponent));
@@ -164,7 +170,7 @@ export function allocatedWidths(base: SirenArch, details: readonly number[]): nu
 
 /**
  * The steps in which the default allocation shares a plan of `planWidth`
- * units among `tiles` tiles out by detail: whole blocks (WIDTH_PAD) from
+ * units among `tiles` tiles out by detail: whole blocks (ALLOCATION_BLOCK) from
  * SHARED_FROM_BLOCKS blocks; NARROW_PLAN_GRANULE for a narrower plan among
  * NARROW_STEPS_FROM_TILES tiles or more, once it is wider than the one-block
  * floor (a plan of 8 units has nothing above it to share); undefined where
@@ -172,7 +178,7 @@ export function allocatedWidths(base: SirenArch, details: readonly number[]): nu
  */
 export function allocationGranule(planWidth: number, tiles: number): number | undefined {
   if (tiles < 2) return undefined;
-  if (planWidth >= SHARED_FROM_BLOCKS * WIDTH_PAD) return WIDTH_PAD;
+  if (planWidth >= SHARED_FROM_BLOCKS * ALLOCATION_BLOCK) return ALLOCATION_BLOCK;
   return tiles >= NARROW_STEPS_FROM_TILES && planWidth > allocationFloor(planWidth) ? NARROW_PLAN_GRANULE : undefined;
 }
 
@@ -183,10 +189,10 @@ export function allocationSharesOut(planWidth: number, tiles: number): boolean {
 
 /**
  * The default allocation's narrowest width for a plan of `planWidth` units. Under FLOOR_FROM_WIDTH one block:
- * in blocks of 8 that is no floor at all, in steps of 4 it keeps a flat tile at a whole block of the kernels.
+ * in blocks of 8 that is no floor at all, in steps of 4 it keeps a flat tile at one block of 8.
  */
 export function allocationFloor(planWidth: number): number {
-  return planWidth >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * planWidth : WIDTH_PAD;
+  return planWidth >= FLOOR_FROM_WIDTH ? MIN_WIDTH_FRACTION * planWidth : ALLOCATION_BLOCK;
 }
 
 /** Each region's detail in the measure the default allocation shares by (ALLOCATION_MEASURE). */

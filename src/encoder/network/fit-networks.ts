@@ -5,7 +5,8 @@ import { DEFAULT_WARMUP, FINISH_TIME_FRACTION, QAT_LR_FRACTION, QAT_TIME_FRACTIO
 import { EncodeOptionsError } from '../options-error.js';
 import { foldSineBiases } from './bias-folding.js';
 import { largestMagnitude, maxLevel } from './quantize.js';
-import { parameterCount, tensorSlices } from '../../kernels/arch.js';
+import { tensorSlices } from '../../kernels/arch.js';
+import { passCostPerPoint } from './pass-cost.js';
 import type { EngineFactory, EngineSetup } from './engine.js';
 import { runNetworkJob, type JobProgress, type NetworkJob, type NetworkJobResult, type NetworkLanes } from './network-job.js';
 import { quantizeWithSteps, searchLambda, smallestExactLambda, stepsForLambda, withinRate } from './rate-control.js';
@@ -287,8 +288,8 @@ async function trainOn(options: TrainNetworksOptions, lanes: NetworkLanes | unde
     arch: archOf(set), params, coords: encodeCoordinates(set.coords, dims, fourier), inputAxes: inputAxes(dims, fourier), targets: set.targets, weights: set.weights, batchRows: set.batchRows,
     ...(weightDecay === 0 ? {} : { adam: { weightDecay } }),
   });
-  const work = sets.map((set) => parameterCount(archOf(set)) * (set.coords.length / dims));
-  // Under a time limit each job gets `share` of the time left (runEveryNetwork).
+  // Under a time limit each job gets `share` of the time left (runEveryNetwork), by what its passes cost.
+  const work = sets.map((set) => passCostPerPoint(archOf(set)) * (set.coords.length / dims));
   const runAll = async (jobFor: (index: number, share: number) => NetworkJob, jobWork = work): Promise<NetworkJobResult[]> => {
     const results = await runEveryNetwork(jobWork, lanes, options.createEngine, jobFor, progress);
     engineName = results[0]?.engine ?? engineName;
