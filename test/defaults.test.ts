@@ -116,16 +116,21 @@ test('default depth: 4 sine layers up to 1 bpp where their plan is still shared 
   assert.ok(fifteen.widths.some((width) => width % 8 === 4), `widths ${fifteen.widths.join(',')}`);
 });
 
-test('default α of an image network: 0.5 at 4 sine layers or more up to 64 units (session 52, 0.5 and 1 bpp), defaultAlpha otherwise; a given α wins', async () => {
+test('default α of an image network: 0.5 at 4 sine layers or more up to 64 units (session 52, 0.5 and 1 bpp) and in plans under 16 units (session 54, 0.25 bpp), defaultAlpha otherwise; a given α wins', async () => {
   assert.equal(defaultImageAlpha(8, 4), 0.5);
   assert.equal(defaultImageAlpha(64, 5), 0.5);
   assert.equal(defaultImageAlpha(40, 3), 1);
+  assert.equal(defaultImageAlpha(24, 3), 1);
+  assert.equal(defaultImageAlpha(8, 2), 0.5);
+  assert.equal(defaultImageAlpha(20, 3, 12), 0.5, 'a tile of 20 units in a plan of 12 (0.25 bpp, steps of 4)');
+  assert.equal(defaultImageAlpha(8, 3, 56), 1, 'a sky tile of 8 units in a plan of 56 (2 bpp)');
   assert.equal(defaultImageAlpha(128, 4), defaultAlpha(128), 'wider networks keep the width rule, which rises above 1');
   // Through the encoder: the α it reports for its networks.
   const image = syntheticImage(32, 32);
   const encodeAt = async (options: object): Promise<number> => (await encodeImage(image, { width: 8, steps: 2, ...options })).alpha;
   assert.equal(await encodeAt({ depth: 4 }), 0.5);
-  assert.equal(await encodeAt({ depth: 3 }), 1);
+  assert.equal(await encodeAt({ depth: 3 }), 0.5);
+  assert.equal(await encodeAt({ depth: 3, width: 16 }), 1);
   assert.equal(await encodeAt({ depth: 4, alpha: 2 }), 2);
 });
 

@@ -422,7 +422,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     const batchRows = batchRowsFor(points, options.batch ?? DEFAULT_BATCH_POINTS);
     const width = widths[index]!;
     const tileArch = width === arch.width ? arch : { ...arch, width };
-    return { region, frame, arch: tileArch, alpha: options.alpha ?? defaultImageAlpha(width, arch.depth), lr: options.lr ?? defaultLearningRate(fourier, width), ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
+    return { region, frame, arch: tileArch, alpha: options.alpha ?? defaultImageAlpha(width, arch.depth, arch.width), lr: options.lr ?? defaultLearningRate(fourier, width), ...(batchRows === undefined ? data : padToBatches(shufflePoints(data, seed + index), batchRows)), points, batchRows };
   });
   const largest = tiles.reduce((a, b) => (b.points > a.points ? b : a));
   const batch = largest.batchRows ?? largest.points;
