@@ -133,8 +133,8 @@ export const DEEP_DEPTH_UP_TO_BPP = 1;
  * gained +0.06 dB at 0.5 bpp (16 up, MS-SSIM up on 19) and +0.04 dB at 1 bpp
  * (12 up), in the same time (docs/studies.md, "WS α for four sine layers").
  * At depth 3 α 0.5 was level with 1 on crops and on two full-size photos
- * (session 12), so three layers keep 1 unless their plan is narrow (NARROW_PLAN_UNITS). Depth 5 with it lost 0.16 dB to
- * depth 4 at 1 bpp (session 53); α 0.25, and 0.25 or 1 by tile width, were
+ * (session 12), so three layers keep 1 unless their plan is narrow
+ * (NARROW_PLAN_UNITS). Depth 5 with it lost 0.16 dB to depth 4 at 1 bpp (session 53); α 0.25, and 0.25 or 1 by tile width, were
  * level or worse (docs/studies.md, "WS α by width at depth 4"). Deep networks
  * wider than 64 units (`--depth 4` at high rates) were not measured.
  */
@@ -143,11 +143,12 @@ export const DEEP_IMAGE_ALPHA = 0.5;
 /**
  * Plans narrower than this many units (those the allocation does not share out
  * in blocks of 8: SHARED_FROM_BLOCKS × ALLOCATION_BLOCK) start every tile at
- * DEEP_IMAGE_ALPHA at any depth. Session 54, six full-size photos at 0.25 bpp
- * (plans of 10–12 units at depth 3, tiles of 8–20 in steps of 4): α 0.5 against
- * 1 gained +0.10 dB (5 of 6 up, kodim01 +0.21, kodim05 −0.004; MS-SSIM up on
- * all six) in the same time; the 20 photos are in docs/results.md, "Session
- * 54". Wider three-layer plans keep 1: at 2 bpp (plans of about 50 units)
+ * DEEP_IMAGE_ALPHA at any depth. Session 54, the 20 full-size photos at 0.25
+ * bpp (plans of 10–12 units at depth 3, tiles of 8–20 in steps of 4): α 0.5
+ * against 1 gained +0.04 dB (12 up, kodim01 +0.21, kodim06 −0.09) and MS-SSIM
+ * +0.0016 (18 up) in the same time, and +0.19 / +0.15 dB on five 256² crops at
+ * 0.25 / 0.5 bpp (docs/results.md, "Session 54"). Wider three-layer plans keep
+ * 1: at 2 bpp (plans of about 50 units)
  * α 0.5 went −0.20 to +0.32 dB on three photos (docs/studies.md, "WS α for
  * narrow three-layer networks").
  */
