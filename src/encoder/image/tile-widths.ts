@@ -156,6 +156,16 @@ export const NARROW_PLAN_GRANULE = 4;
 export const NARROW_STEPS_FROM_TILES = 16;
 
 /**
+ * Plans narrower than this are shared in steps of 4 (NARROW_PLAN_GRANULE) among NARROW_STEPS_FROM_TILES tiles or
+ * more, wider ones in blocks of 8. Session 51 tried 24 (the depth-4 plans of 16–17 units at 0.5 bpp): +0.03 dB on
+ * the 15 photos it changed, for 1.17× the time, while 12- and 20-unit tiles cost what 16 and 24 did. With the
+ * kernels padding to 4 (session 54): +0.08 dB on the same 15 (12 up, none below −0.03; MS-SSIM +0.0004) at
+ * 1.01–1.06× the time on five photos timed beside the default (docs/studies.md, "Narrow plans in steps of 4").
+ * 20, not 24: the 1 bpp plans of 20–23 units were not measured.
+ */
+export const STEPS_OF_4_BELOW_UNITS = 20;
+
+/**
  * The default allocation (`--allocation detail`): widths by detail^DETAIL_EXPONENT
  * (details in ALLOCATION_MEASURE), from plans of FLOOR_FROM_WIDTH units none
  * under MIN_WIDTH_FRACTION of the plan's; plans under SHARED_FROM_BLOCKS blocks
@@ -170,16 +180,16 @@ export function allocatedWidths(base: SirenArch, details: readonly number[]): nu
 
 /**
  * The steps in which the default allocation shares a plan of `planWidth`
- * units among `tiles` tiles out by detail: whole blocks (ALLOCATION_BLOCK) from
- * SHARED_FROM_BLOCKS blocks; NARROW_PLAN_GRANULE for a narrower plan among
- * NARROW_STEPS_FROM_TILES tiles or more, once it is wider than the one-block
- * floor (a plan of 8 units has nothing above it to share); undefined where
- * every tile gets the plan's width.
+ * units among `tiles` tiles out by detail: NARROW_PLAN_GRANULE for a plan
+ * under STEPS_OF_4_BELOW_UNITS among NARROW_STEPS_FROM_TILES tiles or more,
+ * once it is wider than the one-block floor (a plan of 8 units has nothing
+ * above it to share); else whole blocks (ALLOCATION_BLOCK) from
+ * SHARED_FROM_BLOCKS blocks; undefined where every tile gets the plan's width.
  */
 export function allocationGranule(planWidth: number, tiles: number): number | undefined {
   if (tiles < 2) return undefined;
-  if (planWidth >= SHARED_FROM_BLOCKS * ALLOCATION_BLOCK) return ALLOCATION_BLOCK;
-  return tiles >= NARROW_STEPS_FROM_TILES && planWidth > allocationFloor(planWidth) ? NARROW_PLAN_GRANULE : undefined;
+  if (tiles >= NARROW_STEPS_FROM_TILES && planWidth < STEPS_OF_4_BELOW_UNITS && planWidth > allocationFloor(planWidth)) return NARROW_PLAN_GRANULE;
+  return planWidth >= SHARED_FROM_BLOCKS * ALLOCATION_BLOCK ? ALLOCATION_BLOCK : undefined;
 }
 
 /** Whether the default allocation shares a plan out by detail at all (`allocationGranule`; tiles of equal detail still get equal widths). */
