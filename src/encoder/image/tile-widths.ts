@@ -145,11 +145,11 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
  * Session 51, the 20 full-size photos at 0.25 bpp (4×4 tiles): +0.03 dB and
  * −0.0005 MS-SSIM on the mean against equal widths (−0.31 … +0.34 dB per photo),
  * in less time (0.62 and 0.81 of it on two photos on one host), since a flat
- * tile's 8 units are one block of the kernels where the plan's 10–12 are
- * padded to two. On 256² crops at 0.5 bpp (2×2 tiles, plans of 13–14 units)
+ * tile's 8 units were one block of the kernels where the plan's 10–12 were
+ * padded to two (the kernels pad to 4 since session 54). On 256² crops at 0.5 bpp (2×2 tiles, plans of 13–14 units)
  * it lost 0.09 dB: four shares in steps of 4 are too coarse, so fewer tiles
- * keep equal widths. Wider plans keep whole blocks:
- * there steps of 4 bought too little for their padding (docs/studies.md,
+ * keep equal widths. Plans from two blocks up to STEPS_OF_4_BELOW_UNITS take
+ * the same steps since session 54; wider ones keep whole blocks (docs/studies.md,
  * "Narrow plans in steps of 4").
  */
 export const NARROW_PLAN_GRANULE = 4;
