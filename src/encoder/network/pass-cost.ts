@@ -1,5 +1,5 @@
 import { parameterCount, type SirenArch } from '../../kernels/arch.js';
-import { WIDTH_PAD } from '../../kernels/wasm/layout.js';
+import { paddedWidth } from '../../kernels/wasm/layout.js';
 
 /**
  * What one training pass over one point costs a network of `arch`, in parameters: the parameters of the network the
@@ -11,8 +11,7 @@ import { WIDTH_PAD } from '../../kernels/wasm/layout.js';
  * Shared by parameters alone, an 8-unit tile got about a fifth fewer passes than the wider ones under --time.
  */
 export function passCostPerPoint(arch: SirenArch): number {
-  const padded = Math.ceil(arch.width / WIDTH_PAD) * WIDTH_PAD;
-  return parameterCount({ ...arch, width: padded }) + PASS_OVERHEAD_PARAMETERS;
+  return parameterCount({ ...arch, width: paddedWidth(arch.width) }) + PASS_OVERHEAD_PARAMETERS;
 }
 
 /** The part of a pass that does not grow with the network (the loss, the batches' bookkeeping), in parameters' worth. */

@@ -26,6 +26,11 @@ function outputPadFor(outputs: number): number {
  * 12-unit network's training pass cost 0.94 of a 16-unit one's; the kernels' last four columns have their own loop.
  */
 export const WIDTH_PAD = 4;
+
+/** The width the kernels run a layer of `width` units at: rounded up to WIDTH_PAD. */
+export function paddedWidth(width: number): number {
+  return Math.ceil(width / WIDTH_PAD) * WIDTH_PAD;
+}
 /** Alignment of every region, in bytes. */
 const ALIGN = 64;
 
@@ -77,7 +82,7 @@ export function padNet(arch: SirenArch, groups?: readonly (readonly number[])[])
   if (!whole(arch.width, 1, 4096)) throw new RangeError(`Expected an integer 1 to 4096 for width but received ${String(arch.width)}`);
   if (!whole(arch.depth, 1, 64)) throw new RangeError(`Expected an integer 1 to 64 for depth but received ${String(arch.depth)}`);
   if (typeof arch.omega !== 'number' || !Number.isFinite(arch.omega)) throw new RangeError(`Expected a finite number for omega but received ${String(arch.omega)}`);
-  const widthPad = Math.ceil(arch.width / WIDTH_PAD) * WIDTH_PAD;
+  const widthPad = paddedWidth(arch.width);
   const alignInputs = (count: number): number => Math.ceil(count / INPUT_ALIGN) * INPUT_ALIGN;
   const inputRows = Array.from({ length: arch.inputs }, (_, i) => i);
   let inputGroups = [{ start: 0, rows: alignInputs(arch.inputs) }];
