@@ -109,9 +109,9 @@ test('the default allocation shares a plan under two blocks (0.25 bpp) among 16 
   assert.deepEqual(allocatedWidths({ ...ARCH, width: 13 }, [1, 50, 100, 400]), [13, 13, 13, 13]);
   assert.deepEqual(allocatedWidths({ ...ARCH, width: 13 }, details.slice(1)), new Array(15).fill(13));
   assert.ok(allocatedWidths({ ...ARCH, width: 16 }, [1, 50, 100, 400]).every((w) => w % 8 === 0));
-  // Among 16 tiles, plans of 16–19 units (0.5 bpp at depth 4) are shared in steps of 4 too (session 54); from 20 in blocks of 8.
-  for (const width of [16, 17, 19]) assert.ok(allocatedWidths({ ...ARCH, width }, details).some((w) => w % 8 === 4), `a plan of ${width}`);
-  assert.ok(allocatedWidths({ ...ARCH, width: 20 }, details).every((w) => w % 8 === 0));
+  // Among 16 tiles, plans of 16–23 units (0.5 and 1 bpp at depth 4) are shared in steps of 4 too (sessions 54, 55); from 24 in blocks of 8.
+  for (const width of [16, 17, 19, 20, 23]) assert.ok(allocatedWidths({ ...ARCH, width }, details).some((w) => w % 8 === 4), `a plan of ${width}`);
+  for (const width of [24, 25]) assert.ok(allocatedWidths({ ...ARCH, width }, details).every((w) => w % 8 === 0), `a plan of ${width}`);
   assert.notDeepEqual(allocatedWidths({ ...ARCH, width: 16 }, [1, 50, 100, 400]), [16, 16, 16, 16]);
 });
 

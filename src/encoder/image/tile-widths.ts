@@ -149,7 +149,7 @@ export function widthsByDetail(base: SirenArch, details: readonly number[], expo
  * padded to two (the kernels pad to 4 since session 54). On 256² crops at 0.5 bpp (2×2 tiles, plans of 13–14 units)
  * it lost 0.09 dB: four shares in steps of 4 are too coarse, so fewer tiles
  * keep equal widths. Plans from two blocks up to STEPS_OF_4_BELOW_UNITS take
- * the same steps since session 54; wider ones keep whole blocks (docs/studies.md,
+ * the same steps since sessions 54 and 55; wider ones keep whole blocks (docs/studies.md,
  * "Narrow plans in steps of 4").
  */
 export const NARROW_PLAN_GRANULE = 4;
@@ -161,9 +161,11 @@ export const NARROW_STEPS_FROM_TILES = 16;
  * the 15 photos it changed, for 1.17× the time, while 12- and 20-unit tiles cost what 16 and 24 did. With the
  * kernels padding to 4 (session 54): +0.08 dB on the same 15 (12 up, none below −0.03; MS-SSIM +0.0004) at
  * 1.01–1.06× the time on five photos timed beside the default (docs/studies.md, "Narrow plans in steps of 4").
- * 20, not 24: the 1 bpp plans of 20–23 units were not measured.
+ * Session 55 raised it to 24, the 1 bpp plans of 20–23 units: +0.07 dB on the 11 photos it changes (7 up; MS-SSIM
+ * +0.0004); the 1 bpp plans of 24–25 units lost 0.05 dB in steps of 4 (6 of 9 up, two photos −0.4 and −0.6), so
+ * they keep blocks of 8.
  */
-export const STEPS_OF_4_BELOW_UNITS = 20;
+export const STEPS_OF_4_BELOW_UNITS = 24;
 
 /**
  * The default allocation (`--allocation detail`): widths by detail^DETAIL_EXPONENT
