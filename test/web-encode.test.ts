@@ -174,7 +174,9 @@ test('in a page: options that cannot make a file and images over maxPixels are E
     const image = { width: 8, height: 8, channels: 3, data: new Uint8Array(8 * 8 * 3).fill(100) };
     const outcome = (promise: Promise<unknown>) => promise.then(() => 'resolved', (error: Error) => `${error.name}: ${error.message}`);
     const controller = new AbortController();
-    const aborted = outcome(encodeImageInBrowser(image, { steps: 100000, signal: controller.signal }));
+    // Not the flat image: a flat image is coded exactly without a fit, and could finish before the abort.
+    const textured = { ...image, data: Uint8Array.from({ length: 8 * 8 * 3 }, (_, i) => (i * 37) % 256) };
+    const aborted = outcome(encodeImageInBrowser(textured, { steps: 100000, signal: controller.signal }));
     setTimeout(() => controller.abort(), 200);
     return {
       schedule: await outcome(encodeImageInBrowser(image, { schedule: 'wavy', steps: 2 })),
