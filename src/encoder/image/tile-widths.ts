@@ -162,8 +162,8 @@ export const NARROW_STEPS_FROM_TILES = 16;
  * kernels padding to 4 (session 54): +0.08 dB on the same 15 (12 up, none below −0.03; MS-SSIM +0.0004) at
  * 1.01–1.06× the time on five photos timed beside the default (docs/studies.md, "Narrow plans in steps of 4").
  * Session 55 raised it to 24, the 1 bpp plans of 20–23 units: +0.07 dB on the 11 photos it changes (7 up; MS-SSIM
- * +0.0004), at 1.01–1.02× the time on two; the 1 bpp plans of 24–25 units lost 0.05 dB in steps of 4 (6 of 9 up, two photos −0.4 and −0.6), so
- * they keep blocks of 8.
+ * +0.0004), at 1.01–1.02× the time on two; the 1 bpp plans of 24–25 units lost 0.05 dB in steps of 4 (6 of 9 up,
+ * two photos −0.4 and −0.6), so they keep blocks of 8.
  */
 export const STEPS_OF_4_BELOW_UNITS = 24;
 
