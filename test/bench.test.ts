@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import type { CodecName } from '../src/rate-distortion/codecs.js';
-import { runBench, type BenchEntry, type BenchOptions } from '../src/rate-distortion/run-bench.js';
+import { msSsimDb, runBench, summarize, type BenchEntry, type BenchOptions } from '../src/rate-distortion/run-bench.js';
 import { syntheticImage } from './helpers/synthetic.js';
 
 /** snf runs only when the encoder and decoder load in this checkout (they are built in parallel). */
@@ -148,4 +148,25 @@ test('a file that is not an image stops the bench before any work, naming it as 
   );
   assert.deepEqual(measured, []);
   await assert.rejects(fs.access(out), 'no out folder');
+});
+
+test('BD by MS-SSIM compares the curves of MS-SSIM in dB: the same MS-SSIM at half the rate is −50 %, whatever PSNR says', () => {
+  assert.ok(Math.abs(msSsimDb(0.99) - 20) < 1e-9);
+  assert.ok(Math.abs(msSsimDb(0.999) - 30) < 1e-9);
+  assert.equal(msSsimDb(1), 100, 'an exact decode is capped as PSNR is');
+  const image = 'a.png';
+  const jpeg = [[20, 0.4, 30, 0.9], [50, 0.8, 33, 0.95], [80, 1.6, 36, 0.98], [95, 3.2, 39, 0.995]] as const;
+  // snf: jpeg's MS-SSIM at half jpeg's rate, and jpeg's PSNR at jpeg's own rate (so the PSNR curves coincide).
+  const entries = [
+    ...jpeg.map(([quality, bpp, psnr, msssim]) => ({ codec: 'jpeg', image, quality, bpp, psnr, msssim })),
+    ...jpeg.map(([, bpp, , msssim], i) => ({ codec: 'snf', image, targetBpp: bpp / 2, bpp: bpp / 2, psnr: 30 + 3 * (i - 1), msssim })),
+  ] as unknown as BenchEntry[];
+  const summary = summarize(entries, { images: [image], codecs: ['snf', 'jpeg'], bpps: jpeg.map(([, bpp]) => bpp / 2), qualities: jpeg.map(([q]) => q), anchors: null, commandLine: 'test' });
+  const byMsSsim = summary.msSsimBd.find((b) => b.test === 'snf' && b.reference === 'jpeg')!;
+  assert.ok(Math.abs(byMsSsim.bdRate! + 50) < 1e-9, `BD-rate by MS-SSIM ${byMsSsim.bdRate}`);
+  assert.ok(byMsSsim.bdMsSsimDb! > 0);
+  assert.deepEqual(byMsSsim.msSsimDbInterval, [msSsimDb(0.9), msSsimDb(0.995)]);
+  assert.ok(Math.abs(summary.msSsimBd.find((b) => b.test === 'jpeg')!.bdRate! - 100) < 1e-9, 'and jpeg needs twice the bits');
+  const byPsnr = summary.bd.find((b) => b.test === 'snf' && b.reference === 'jpeg')!;
+  assert.ok(Math.abs(byPsnr.bdRate!) < 1e-9, `BD-rate by PSNR ${byPsnr.bdRate}`);
 });

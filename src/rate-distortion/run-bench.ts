@@ -7,7 +7,7 @@ import { writeOutputAtomically } from '../node/files.js';
 import type { Raster } from '../raster.js';
 import { PSNR_REPORT_CAP } from '../metrics/psnr.js';
 import { loadAnchors, DEFAULT_ANCHORS_PATH, type Anchors } from './anchors.js';
-import { bdPsnr, bdRate, paretoFront, type RdPoint } from './bd-rate.js';
+import { bdPsnr, bdRate, paretoFront, type BdResult, type RdPoint } from './bd-rate.js';
 import {
   CODEC_NAMES, interpolateAtRate, measureSharpPoint, QUALITY_GRID, SHARP_SETTINGS,
   type CodecName, type CodecPoint, type SharpCodecName,
@@ -143,12 +143,30 @@ export interface BdEntry {
   readonly error?: string;
 }
 
+/**
+ * A BD comparison of two measured codecs on MS-SSIM in dB (msSsimDb), or why it could not be made. Only the measured
+ * codecs have one: the published anchors give PSNR alone.
+ */
+export interface MsSsimBdEntry {
+  readonly test: CodecName;
+  readonly reference: CodecName;
+  /** Percent: < 0 where `test` needs fewer bits for the same MS-SSIM. */
+  readonly bdRate: number | null;
+  /** BD-MS-SSIM: the mean difference in MS-SSIM dB at the same rate, > 0 where `test` is ahead. */
+  readonly bdMsSsimDb: number | null;
+  readonly msSsimDbInterval: readonly [number, number] | null;
+  readonly error?: string;
+}
+
 export interface BenchSummary {
   readonly images: readonly string[];
   readonly rows: readonly RateRow[];
   /** Mean-over-images curves: snf at each target, the others at each quality (Pareto front). */
   readonly curves: Readonly<Record<string, readonly RdPoint[]>>;
   readonly bd: readonly BdEntry[];
+  /** The same curves on MS-SSIM in dB (`psnr` holds msSsimDb of the mean MS-SSIM), measured codecs only. */
+  readonly msSsimCurves: Readonly<Record<string, readonly RdPoint[]>>;
+  readonly msSsimBd: readonly MsSsimBdEntry[];
   readonly machine: MachineInfo;
   readonly commandLine: string;
   readonly anchors: { readonly path: string; readonly dataset?: string } | null;
@@ -428,6 +446,32 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
 
 /**
+ * MS-SSIM on a decibel scale, −10 · log10(1 − MS-SSIM), as learned-codec papers plot it: 0.99 is 20 dB and 0.999
+ * 30 dB, so that the curves' top end, where the values crowd below 1, is spread out as PSNR's is and BD can compare
+ * them. An exact decode (1) is capped at 100 dB, as PSNR is.
+ */
+export function msSsimDb(msssim: number): number {
+  return Math.min(PSNR_REPORT_CAP, -10 * Math.log10(1 - msssim));
+}
+
+/** BD-rate and BD-quality of `test` against `reference`, each null with the reason where the curves allow none. */
+function compareCurves(reference: readonly RdPoint[], test: readonly RdPoint[]): { rate: BdResult | null; quality: number | null; error?: string } {
+  const errors: string[] = [];
+  const attempt = <T>(compute: () => T): T | null => {
+    try {
+      return compute();
+    } catch (error) {
+      if (!(error instanceof RangeError)) throw error;
+      if (!errors.includes(error.message)) errors.push(error.message);
+      return null;
+    }
+  };
+  const rate = attempt(() => bdRate(reference, test));
+  const quality = attempt(() => bdPsnr(reference, test));
+  return { rate, quality, ...(errors.length > 0 ? { error: errors.join('; ') } : {}) };
+}
+
+/**
  * Means, curves and BD comparisons from the entries of one run.
  *
  * - snf at each target rate: mean over images of its measured bpp, PSNR, MS-SSIM.
@@ -473,50 +517,55 @@ export function summarize(entries: readonly BenchEntry[], run: {
     }
   }
 
-  const curves: Record<string, RdPoint[]> = {};
-  for (const codec of run.codecs) {
-    if (codec === 'snf') {
-      // Two targets can give the same file (at the smallest network); that is one operating point.
-      const points = rows.filter((r) => r.codec === 'snf' && r.bpp !== null && r.psnr !== null).map((r) => ({ bpp: r.bpp!, psnr: r.psnr! }));
-      curves.snf = points.filter((p, i) => points.findIndex((q) => q.bpp === p.bpp && q.psnr === p.psnr) === i);
-      continue;
+  // Each codec's mean-over-images curve of one quality measure (PSNR, or MS-SSIM in dB of the mean MS-SSIM).
+  const curvesOf = (quality: (mean: { psnr: number; msssim: number }) => number): Record<string, RdPoint[]> => {
+    const curves: Record<string, RdPoint[]> = {};
+    for (const codec of run.codecs) {
+      if (codec === 'snf') {
+        // Two targets can give the same file (at the smallest network); that is one operating point.
+        const points = rows.filter((r) => r.codec === 'snf' && r.bpp !== null && r.psnr !== null && r.msssim !== null)
+          .map((r) => ({ bpp: r.bpp!, psnr: quality({ psnr: r.psnr!, msssim: r.msssim! }) }));
+        curves.snf = points.filter((p, i) => points.findIndex((q) => q.bpp === p.bpp && q.psnr === p.psnr) === i);
+        continue;
+      }
+      const points: RdPoint[] = [];
+      for (const q of run.qualities) {
+        const at = run.images.map((image) => sweeps.get(`${image}\n${codec}`)?.find((e) => e.quality === q));
+        if (at.every((e) => e !== undefined)) points.push({ bpp: mean(at.map((e) => e!.bpp)), psnr: quality({ psnr: mean(at.map((e) => e!.psnr)), msssim: mean(at.map((e) => e!.msssim)) }) });
+      }
+      curves[codec] = paretoFront(points);
     }
-    const points: RdPoint[] = [];
-    for (const quality of run.qualities) {
-      const at = run.images.map((image) => sweeps.get(`${image}\n${codec}`)?.find((e) => e.quality === quality));
-      if (at.every((e) => e !== undefined)) points.push({ bpp: mean(at.map((e) => e!.bpp)), psnr: mean(at.map((e) => e!.psnr)) });
-    }
-    curves[codec] = paretoFront(points);
-  }
+    return curves;
+  };
+  const curves = curvesOf((m) => m.psnr);
+  const msSsimCurves = curvesOf((m) => msSsimDb(m.msssim));
 
   const references: { name: string; points: readonly RdPoint[]; anchor: boolean }[] = [
     ...run.codecs.map((c) => ({ name: c as string, points: curves[c] ?? [], anchor: false })),
     ...(run.anchors?.curves ?? []).map((c) => ({ name: c.name, points: c.points, anchor: true })),
   ];
   const bd: BdEntry[] = [];
+  const msSsimBd: MsSsimBdEntry[] = [];
   for (const test of run.codecs) {
     for (const reference of references) {
       if (reference.name === test) continue;
-      const errors: string[] = [];
-      const attempt = <T>(compute: () => T): T | null => {
-        try {
-          return compute();
-        } catch (error) {
-          if (!(error instanceof RangeError)) throw error;
-          if (!errors.includes(error.message)) errors.push(error.message);
-          return null;
-        }
-      };
-      const rate = attempt(() => bdRate(reference.points, curves[test] ?? []));
-      const psnr = attempt(() => bdPsnr(reference.points, curves[test] ?? []));
+      const { rate, quality, error } = compareCurves(reference.points, curves[test] ?? []);
       bd.push({
-        test, reference: reference.name, anchor: reference.anchor, bdRate: rate?.rate ?? null, bdPsnr: psnr,
-        psnrInterval: rate?.psnrInterval ?? null, ...(errors.length > 0 ? { error: errors.join('; ') } : {}),
+        test, reference: reference.name, anchor: reference.anchor, bdRate: rate?.rate ?? null, bdPsnr: quality,
+        psnrInterval: rate?.psnrInterval ?? null, ...(error === undefined ? {} : { error }),
+      });
+    }
+    for (const reference of run.codecs) {
+      if (reference === test) continue;
+      const { rate, quality, error } = compareCurves(msSsimCurves[reference] ?? [], msSsimCurves[test] ?? []);
+      msSsimBd.push({
+        test, reference, bdRate: rate?.rate ?? null, bdMsSsimDb: quality, msSsimDbInterval: rate?.psnrInterval ?? null,
+        ...(error === undefined ? {} : { error }),
       });
     }
   }
   return {
-    images: run.images, rows, curves, bd, machine: describeMachine(), commandLine: run.commandLine,
+    images: run.images, rows, curves, bd, msSsimCurves, msSsimBd, machine: describeMachine(), commandLine: run.commandLine,
     anchors: run.anchors ? { path: run.anchors.path, dataset: run.anchors.dataset } : null,
   };
 }
@@ -619,6 +668,18 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
     for (const reference of [...codecs, ...anchorNames]) {
       const cells = codecs.map((test) => (test === reference ? '—' : signed(summary.bd.find((b) => b.test === test && b.reference === reference)?.bdRate ?? null, 1)));
       out.push(`| ${anchorNames.includes(reference) ? `${reference} (anchor)` : reference} | ${cells.join(' | ')} |`);
+    }
+    out.push('');
+  }
+  if (summary.msSsimBd.length > 0) {
+    out.push('## BD by MS-SSIM', '');
+    out.push('The same Bjøntegaard delta on MS-SSIM in dB, −10 · log10(1 − MS-SSIM), of the mean MS-SSIM over images at each point (snf at its target rates, each sharp codec at each quality, its Pareto front), for the measured codecs: the anchors publish PSNR only. BD-rate < 0: the test codec needs fewer bits for the same MS-SSIM. BD-MS-SSIM > 0: it gives more MS-SSIM dB at the same rate.');
+    out.push('');
+    out.push('| test | reference | BD-rate | BD-MS-SSIM | MS-SSIM interval (dB) |');
+    out.push('| --- | --- | ---: | ---: | --- |');
+    for (const b of summary.msSsimBd) {
+      const interval = b.msSsimDbInterval ? `${b.msSsimDbInterval[0].toFixed(2)}–${b.msSsimDbInterval[1].toFixed(2)}` : (b.error ?? '');
+      out.push(`| ${b.test} | ${b.reference} | ${b.bdRate === null ? 'n/a' : `${signed(b.bdRate, 1)} %`} | ${b.bdMsSsimDb === null ? 'n/a' : `${signed(b.bdMsSsimDb, 2)} dB`} | ${interval} |`);
     }
     out.push('');
   }
