@@ -1,11 +1,13 @@
 // Where WebP's lead over a .snf file lies: each tile's PSNR in the file's decode and in WebP's at the highest quality
-// (1–100) whose file is not larger, with the tile's detail (mean absolute horizontal step, RGB) and its share of the
-// squared error WebP saves over the whole photo, smoothest tile first:
+// (1–100) whose file is not larger, with the tile's detail (the allocation's own measure, allocationDetails: the mean
+// absolute step between neighbouring pixels along rows and columns, every channel) and its share of the squared
+// error WebP saves over the whole photo, smoothest tile first:
 //   npm run build && node bench/tile-vs-webp.mjs source.png file.snf
 import { readSnf } from '../dist/src/format/index.js';
 import { decodeImage } from '../dist/src/decoder/index.js';
 import { highestQualityWithin } from '../dist/src/rate-distortion/codecs.js';
 import { psnrFromMse, regionMeanSquaredError } from '../dist/src/metrics/psnr.js';
+import { allocationDetails } from '../dist/src/encoder/image/tile-widths.js';
 import sharp from 'sharp';
 import { readFileSync } from 'node:fs';
 
@@ -17,14 +19,8 @@ const image = { width: info.width, height: info.height, channels: 3, data: new U
 const decoded = await decodeImage(bytes);
 const webp = await highestQualityWithin(image, 'webp', bytes.length, Array.from({ length: 100 }, (_, i) => i + 1));
 const width = header.width;
-const detail = ([x0, y0, x1, y1]) => {
-  let sum = 0, count = 0;
-  for (let y = y0; y < y1; y++) for (let x = x0; x + 1 < x1; x++) for (let c = 0; c < 3; c++) {
-    sum += Math.abs(data[(y * width + x) * 3 + c] - data[(y * width + x + 1) * 3 + c]);
-    count++;
-  }
-  return sum / count;
-};
+// On the network's region: the equal tile the allocation planned on, except where `--tile-edges content` moved an edge.
+const detail = (region) => allocationDetails(image, [region])[0];
 const samplesOf = ([x0, y0, x1, y1]) => (x1 - x0) * (y1 - y0) * 3;
 // Squared error summed over a region, from its mean: WebP's saving is a difference of sums.
 const squaredError = (decode, region) => regionMeanSquaredError(image, decode, region) * samplesOf(region);
