@@ -5,7 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import type { CodecName } from '../src/rate-distortion/codecs.js';
-import { msSsimDb, runBench, summarize, type BenchEntry, type BenchOptions } from '../src/rate-distortion/run-bench.js';
+import { msSsimDb } from '../src/metrics/ms-ssim.js';
+import { runBench, summarize, type BenchEntry, type BenchOptions } from '../src/rate-distortion/run-bench.js';
 import { syntheticImage } from './helpers/synthetic.js';
 
 /** snf runs only when the encoder and decoder load in this checkout (they are built in parallel). */

@@ -1,4 +1,5 @@
 import type { Raster } from '../raster.js';
+import { PSNR_REPORT_CAP } from './psnr.js';
 
 /**
  * Multi-scale structural similarity (Wang, Simoncelli & Bovik, "Multi-scale
@@ -182,4 +183,13 @@ function ssimAndContrastStructure(x: Float64Array, y: Float64Array, w: number, h
   }
   const n = ow * oh;
   return { ssim: ssim / n, cs: cs / n };
+}
+
+/**
+ * MS-SSIM on a decibel scale, −10 · log10(1 − MS-SSIM), as learned-codec papers plot it: 0.99 is 20 dB and 0.999
+ * 30 dB, so that the curves' top end, where the values crowd below 1, is spread out as PSNR's is and BD can compare
+ * them. An exact decode (1) is capped at 100 dB, as PSNR is (PSNR_REPORT_CAP).
+ */
+export function msSsimDb(msssim: number): number {
+  return Math.min(PSNR_REPORT_CAP, -10 * Math.log10(1 - msssim));
 }

@@ -5,6 +5,7 @@ import sharp from 'sharp';
 import { inputError, outputError } from '../node/errors.js';
 import { writeOutputAtomically } from '../node/files.js';
 import type { Raster } from '../raster.js';
+import { msSsimDb } from '../metrics/ms-ssim.js';
 import { PSNR_REPORT_CAP } from '../metrics/psnr.js';
 import { loadAnchors, DEFAULT_ANCHORS_PATH, type Anchors } from './anchors.js';
 import { bdPsnr, bdRate, paretoFront, type BdResult, type RdPoint } from './bd-rate.js';
@@ -444,15 +445,6 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
 }
 
 const mean = (values: readonly number[]): number => values.reduce((s, v) => s + v, 0) / values.length;
-
-/**
- * MS-SSIM on a decibel scale, −10 · log10(1 − MS-SSIM), as learned-codec papers plot it: 0.99 is 20 dB and 0.999
- * 30 dB, so that the curves' top end, where the values crowd below 1, is spread out as PSNR's is and BD can compare
- * them. An exact decode (1) is capped at 100 dB, as PSNR is.
- */
-export function msSsimDb(msssim: number): number {
-  return Math.min(PSNR_REPORT_CAP, -10 * Math.log10(1 - msssim));
-}
 
 /** BD-rate and BD-quality of `test` against `reference`, each null with the reason where the curves allow none. */
 function compareCurves(reference: readonly RdPoint[], test: readonly RdPoint[]): { rate: BdResult | null; quality: number | null; error?: string } {
