@@ -26,4 +26,4 @@ const decoded = await decodeImage(result.bytes);
 console.log(JSON.stringify({ photo, bpp: Number(bppText), options, bytes: result.bytes.length, psnr: psnr(source, decoded), msssim: msSsim(source, decoded).value, seconds,
   // Where the PSNR came from: the networks alone, through the filter, and the residual's bytes and planned share.
   unfilteredPsnr: result.unfilteredPsnr, networkPsnr: result.networkPsnr, residualBytes: result.residualBytes, residualShare: result.residualShare,
-  widths: result.widths, steps: result.steps, detail: result.detail }));
+  widths: result.widths, tilePsnrs: result.tilePsnrs.map((p) => +p.toFixed(2)), steps: result.steps, detail: result.detail }));
