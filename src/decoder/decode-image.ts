@@ -92,6 +92,7 @@ export async function decodeImage(
   return renderImage(header.width, header.height, CHANNELS[header.layout], networks, outWidth, outHeight, options.forward ?? selectForward(), {
     overlap: header.blend?.overlap, sampleBits: options.sampleBits === 16 ? 16 : 8, grid: gridEvaluators(options),
     ...(header.filter === undefined ? {} : { filter: header.filter }), ...(header.residual === undefined ? {} : { residual: header.residual }),
+    ...(header.finalFilter === undefined ? {} : { finalFilter: header.finalFilter }),
   });
 }
 

@@ -61,6 +61,8 @@ export const GRADED_RESIDUAL_VERSION_MINOR = 7;
 export const ADAPTIVE_RESIDUAL_VERSION_MINOR = 8;
 /** Minor version of files whose grid states its inner edges (a grid with cuts, spec §3.5): x.9. */
 export const CUT_GRID_VERSION_MINOR = 9;
+/** Minor version of files with a final filter after the residual (header key `final`, spec §3.12): x.10. */
+export const FINAL_FILTER_VERSION_MINOR = 10;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

@@ -25,35 +25,36 @@ import type { HeaderValue, WritableValue } from './msgpack.js';
 export const MAX_FILTER_SHIFT = 15;
 
 /**
- * Checks a header's `filter` (spec §3.10) for an image of `layout`.
+ * Checks a header's `filter` (spec §3.10) for an image of `layout`, or its `final` filter (§3.12, the same map),
+ * with `key` naming it in the errors.
  * @throws SnfFormatError `BAD_HEADER`.
  */
-export function validateFilter(value: HeaderValue, layout: ImageLayout): RestorationFilter {
-  const f = map(value, 'filter');
-  const radius = int(f.r, 'filter.r', 1, MAX_FILTER_RADIUS);
-  const cross = int(f.x, 'filter.x', 0, radius);
-  const shift = int(f.s, 'filter.s', 0, MAX_FILTER_SHIFT);
+export function validateFilter(value: HeaderValue, layout: ImageLayout, key: 'filter' | 'final' = 'filter'): RestorationFilter {
+  const f = map(value, key);
+  const radius = int(f.r, `${key}.r`, 1, MAX_FILTER_RADIUS);
+  const cross = int(f.x, `${key}.x`, 0, radius);
+  const shift = int(f.s, `${key}.s`, 0, MAX_FILTER_SHIFT);
   if (!(f.t instanceof Uint8Array) || f.t.length % 4 !== 0 || f.t.length > 4 * (MAX_FILTER_CLASSES - 1)) {
-    bad('filter.t', `binary data of 4 × (classes − 1) bytes, at most ${4 * (MAX_FILTER_CLASSES - 1)}`, f.t);
+    bad(`${key}.t`, `binary data of 4 × (classes − 1) bytes, at most ${4 * (MAX_FILTER_CLASSES - 1)}`, f.t);
   }
   const thresholds = new Float32Array(f.t.length / 4);
   const view = new DataView(f.t.buffer, f.t.byteOffset, f.t.byteLength);
   for (let k = 0; k < thresholds.length; k++) {
     const t = view.getFloat32(4 * k, true);
-    if (!Number.isFinite(t) || (k > 0 && !(t > thresholds[k - 1]!))) bad(`filter.t[${k}]`, 'finite thresholds in ascending order', t);
+    if (!Number.isFinite(t) || (k > 0 && !(t > thresholds[k - 1]!))) bad(`${key}.t[${k}]`, 'finite thresholds in ascending order', t);
     thresholds[k] = t;
   }
   const colours = colourChannels(IMAGE_LAYOUTS[layout]);
   const set = colours * tapsPerChannel(radius, cross, colours);
   const classes = filterClasses({ thresholds });
-  if (!(f.c instanceof Uint8Array) || f.c.length !== classes * set) bad('filter.c', `binary data of ${classes * set} bytes (classes × colour channels × taps)`, f.c);
+  if (!(f.c instanceof Uint8Array) || f.c.length !== classes * set) bad(`${key}.c`, `binary data of ${classes * set} bytes (classes × colour channels × taps)`, f.c);
   if (f.d === undefined) {
-    if (f.e !== undefined) bad('filter.e', 'absent without filter.d', '(binary data)');
+    if (f.e !== undefined) bad(`${key}.e`, `absent without ${key}.d`, '(binary data)');
     return { radius, cross, shift, thresholds, coefficients: new Int8Array(f.c.buffer.slice(f.c.byteOffset, f.c.byteOffset + f.c.byteLength)) };
   }
-  if (f.d !== DIRECTIONS) bad('filter.d', `${DIRECTIONS}`, f.d);
+  if (f.d !== DIRECTIONS) bad(`${key}.d`, `${DIRECTIONS}`, f.d);
   const others = classes * (DIRECTIONS - 1) * set;
-  if (!(f.e instanceof Uint8Array) || f.e.length !== others) bad('filter.e', `binary data of ${others} bytes (classes × ${DIRECTIONS - 1} directions × colour channels × taps)`, f.e);
+  if (!(f.e instanceof Uint8Array) || f.e.length !== others) bad(`${key}.e`, `binary data of ${others} bytes (classes × ${DIRECTIONS - 1} directions × colour channels × taps)`, f.e);
   // In memory by class, then direction: each class's direction 0 from `c`, then its other directions from `e`.
   const coefficients = new Int8Array(classes * DIRECTIONS * set);
   for (let k = 0; k < classes; k++) {
@@ -64,10 +65,10 @@ export function validateFilter(value: HeaderValue, layout: ImageLayout): Restora
 }
 
 /**
- * The `filter` map as writers emit it, after the same checks a reader makes.
+ * The `filter` (or `final`) map as writers emit it, after the same checks a reader makes.
  * @throws SnfFormatError `INVALID_ARGUMENT` for a filter a reader would refuse.
  */
-export function filterValue(filter: RestorationFilter, layout: ImageLayout): WritableValue {
+export function filterValue(filter: RestorationFilter, layout: ImageLayout, key: 'filter' | 'final' = 'filter'): WritableValue {
   if (!(filter.coefficients instanceof Int8Array) || !(filter.thresholds instanceof Float32Array)) {
     fail('INVALID_ARGUMENT', 'cannot write .snf: header.filter needs its coefficients as an Int8Array and its thresholds as a Float32Array');
   }
@@ -83,7 +84,7 @@ export function filterValue(filter: RestorationFilter, layout: ImageLayout): Wri
     // Direction 0 of every class in `c`, the others in `e` (validateFilter's layout, inverted).
     const classes = filter.thresholds.length + 1;
     const set = bytes.length / (classes * directions);
-    if (!Number.isInteger(set)) fail('INVALID_ARGUMENT', `cannot write .snf: header.filter has ${bytes.length} coefficients, not a multiple of ${classes} classes × ${directions} directions`);
+    if (!Number.isInteger(set)) fail('INVALID_ARGUMENT', `cannot write .snf: the header's ${key} has ${bytes.length} coefficients, not a multiple of ${classes} classes × ${directions} directions`);
     const first = new Uint8Array(classes * set);
     const rest = new Uint8Array(classes * (directions - 1) * set);
     for (let k = 0; k < classes; k++) {
@@ -93,9 +94,9 @@ export function filterValue(filter: RestorationFilter, layout: ImageLayout): Wri
     Object.assign(value, { c: first, d: directions, e: rest });
   }
   try {
-    validateFilter(value, layout);
+    validateFilter(value, layout, key);
   } catch (error) {
-    fail('INVALID_ARGUMENT', `cannot write .snf: header.filter is not valid (${(error as Error).message.replace(/^bad header: /, '')})`);
+    fail('INVALID_ARGUMENT', `cannot write .snf: the header's ${key} is not valid (${(error as Error).message.replace(/^bad header: /, '')})`);
   }
   return value;
 }

@@ -84,6 +84,8 @@ export interface ImageHeader extends HeaderCommon {
   readonly filter?: RestorationFilter;
   /** The DCT residual added after the filter (spec §3.11, §4.7, version x.6); absent: none. */
   readonly residual?: ImageResidual;
+  /** The final filter, run after the residual (spec §3.12, §4.8, version x.10; key `final`); absent: none. */
+  readonly finalFilter?: RestorationFilter;
 }
 
 /** Header of an audio file (spec §3.3). */
@@ -153,7 +155,7 @@ const IMAGE_KEYS = ['width', 'height', 'layout'] as const;
 const AUDIO_KEYS = ['sampleRate', 'length', 'channels'] as const;
 /** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6); `extra` may not hold these. */
 export const ROOT_KEYS: ReadonlySet<string> = new Set<string>([
-  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend', 'filter', 'res',
+  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend', 'filter', 'res', 'final',
 ]);
 const TRAIN_NUMBERS = ['alpha', 'lr'] as const;
 
@@ -208,8 +210,11 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     const filter = h.filter === undefined ? undefined : validateFilter(h.filter, layout);
     // §3.11: the DCT residual, an image key (version x.6).
     const residual = h.res === undefined ? undefined : validateResidual(h.res, layout, width, height);
+    // §3.12: the final filter, run after the residual (version x.10).
+    const finalFilter = h.final === undefined ? undefined : validateFilter(h.final, layout, 'final');
     header = {
       kind, width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', ...common, ...(filter ? { filter } : {}), ...(residual ? { residual } : {}),
+      ...(finalFilter ? { finalFilter } : {}),
     };
   } else {
     const sampleRate = int(h.sampleRate, 'sampleRate', 1, U32_MAX);
@@ -217,6 +222,7 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     const channels = int(h.channels, 'channels', 1, MAX_AUDIO_CHANNELS);
     if (h.filter !== undefined) fail('BAD_HEADER', 'bad header: key filter does not belong in an audio header (the restoration filter is for images)');
     if (h.res !== undefined) fail('BAD_HEADER', 'bad header: key res does not belong in an audio header (the DCT residual is for images)');
+    if (h.final !== undefined) fail('BAD_HEADER', 'bad header: key final does not belong in an audio header (the final filter is for images)');
     header = { kind, sampleRate, length, channels, colorSpace: 'linear', normalization: 'identity', ...common };
   }
 

@@ -219,6 +219,8 @@ export interface RenderOptions {
   readonly filter?: RestorationFilter;
   /** The DCT residual added to the field after the filter (spec §4.7); none if absent. */
   readonly residual?: ImageResidual;
+  /** The second restoration filter, run after the residual (spec §4.8); none if absent. */
+  readonly finalFilter?: RestorationFilter;
 }
 
 /**
@@ -232,15 +234,14 @@ export async function renderImage(
   networks: readonly ImageNetwork[], outWidth: number, outHeight: number,
   forward: ForwardFunction = forwardScalar, options: RenderOptions = {},
 ): Promise<Raster> {
-  // The filter's kernels get compiled while the networks render (see warmFilterKernels).
-  if (options.filter !== undefined) warmFilterKernels();
+  // The filters' kernels get compiled while the networks render (see warmFilterKernels).
+  if (options.filter !== undefined || options.finalFilter !== undefined) warmFilterKernels();
   const field = await renderField(sourceWidth, sourceHeight, channels, networks, outWidth, outHeight, forward, options);
-  if (options.filter !== undefined) {
-    // The field is the renderer's own, so it is filtered in place: a second field's memory is slow to touch.
-    const scale = { x: outWidth / sourceWidth, y: outHeight / sourceHeight };
-    await filterInPlace(field, options.filter, scale, await filterHelper(options.grid));
-  }
+  // The field is the renderer's own, so it is filtered in place: a second field's memory is slow to touch.
+  const scale = { x: outWidth / sourceWidth, y: outHeight / sourceHeight };
+  if (options.filter !== undefined) await filterInPlace(field, options.filter, scale, await filterHelper(options.grid));
   if (options.residual !== undefined) addResidual(field, options.residual, { width: sourceWidth, height: sourceHeight });
+  if (options.finalFilter !== undefined) await filterInPlace(field, options.finalFilter, scale, await filterHelper(options.grid));
   return roundedRaster(field, field.values, options.sampleBits);
 }
 
@@ -288,18 +289,29 @@ async function filterInPlace(field: FieldImage, filter: RestorationFilter, scale
 /**
  * The samples of a rendered field: through `options.filter` if there is one
  * (its offsets scaled by `scale`, output pixels per source pixel), plus
- * `options.residual` if there is one, then rounded by the inverse of the normalization (spec §4.3), to 8 bits and
- * with `sampleBits` 16 to 16 bits as well.
+ * `options.residual` if there is one, through `options.finalFilter` if there is one, then rounded by the inverse of
+ * the normalization (spec §4.3), to 8 bits and with `sampleBits` 16 to 16 bits as well.
  */
 export function rasterFromField(
-  field: FieldImage, scale: { x: number; y: number }, options: Pick<RenderOptions, 'filter' | 'residual' | 'sampleBits'> = {},
+  field: FieldImage, scale: { x: number; y: number }, options: Pick<RenderOptions, 'filter' | 'residual' | 'finalFilter' | 'sampleBits'> = {},
 ): Raster {
-  const filtered = options.filter === undefined ? field.values : applyRestorationFilter(field, options.filter, scale);
-  if (options.residual === undefined) return roundedRaster(field, filtered, options.sampleBits);
-  // The caller's field stays as it was.
-  const values = filtered === field.values ? filtered.slice() : filtered;
-  addResidual({ ...field, values }, options.residual, { width: Math.round(field.width / scale.x), height: Math.round(field.height / scale.y) });
-  return roundedRaster(field, values, options.sampleBits);
+  return roundedRaster(field, correctedField(field, scale, options), options.sampleBits);
+}
+
+/**
+ * The values of a rendered field after the corrections the header gives, in their order (spec §4.6–§4.8): the
+ * restoration filter, the DCT residual, the final filter. The caller's field stays as it was; with none of them its
+ * own values come back.
+ */
+export function correctedField(
+  field: FieldImage, scale: { x: number; y: number }, options: Pick<RenderOptions, 'filter' | 'residual' | 'finalFilter'>,
+): Float32Array {
+  let values = options.filter === undefined ? field.values : applyRestorationFilter(field, options.filter, scale);
+  if (options.residual !== undefined) {
+    if (values === field.values) values = values.slice();
+    addResidual({ ...field, values }, options.residual, { width: Math.round(field.width / scale.x), height: Math.round(field.height / scale.y) });
+  }
+  return options.finalFilter === undefined ? values : applyRestorationFilter({ ...field, values }, options.finalFilter, scale);
 }
 
 /** The raster of `field`'s size and layout holding `values` rounded to 8 bits, and with `sampleBits` 16 to 16 bits as well. */

@@ -2,9 +2,8 @@ import { layerShapes } from '../kernels/arch.js';
 import { networkParams, type ImageHeader, type ImageSnfFile, type NetworkArch } from '../format/index.js';
 import { axisSpan, firstLayerTable, shaderWeights } from './field-tables.js';
 import { placements } from './placement.js';
-import { applyRestorationFilter } from '../kernels/post-filter.js';
+import { correctedField } from '../kernels/render.js';
 import { warmFilterKernels } from '../kernels/wasm/filter-kernel.js';
-import { addResidual } from '../kernels/residual.js';
 import type { RgbaPixels } from './rgba.js';
 
 /**
@@ -287,7 +286,7 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
       gl.activeTexture(gl.TEXTURE0);
       gl.bindTexture(gl.TEXTURE_2D, dataTexture);
       // The filter's WASM kernels get compiled while the GPU draws (see warmFilterKernels).
-      if (header.filter !== undefined) warmFilterKernels();
+      if (header.filter !== undefined || header.finalFilter !== undefined) warmFilterKernels();
       for (const draw of draws) {
         const { columns, rows } = draw;
         if (columns.count === 0 || rows.count === 0) continue;
@@ -307,7 +306,7 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
           gl.flush();
         }
       }
-      if (header.filter !== undefined || header.residual !== undefined) correctSums(header, CHANNELS[header.layout], width, height);
+      if (header.filter !== undefined || header.residual !== undefined || header.finalFilter !== undefined) correctSums(header, CHANNELS[header.layout], width, height);
       last = { channels: CHANNELS[header.layout], width, height };
       drawOutput();
     },
@@ -340,8 +339,8 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
   };
 
   /**
-   * Runs the restoration filter (spec §4.6) over the summed field and adds
-   * the DCT residual (spec §4.7): the sums come back to the CPU as floats,
+   * Runs the restoration filter (spec §4.6) over the summed field, adds
+   * the DCT residual (spec §4.7) and runs the final filter (§4.8): the sums come back to the CPU as floats,
    * go through the kernels the WASM path uses, and return to the sum texture
    * that the output pass rounds. The sum texture is bound to the framebuffer
    * and its rows are the image's, top first.
@@ -355,8 +354,7 @@ function createFieldGl(canvas: HTMLCanvasElement | OffscreenCanvas, allowSoftwar
     for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) values[i * channels + c] = rgba[i * 4 + c]!;
     const field = { width, height, channels, values };
     const scale = { x: width / header.width, y: height / header.height };
-    const filtered = header.filter === undefined ? values : applyRestorationFilter(field, header.filter, scale);
-    if (header.residual !== undefined) addResidual({ ...field, values: filtered }, header.residual, header);
+    const filtered = correctedField(field, scale, header);
     for (let i = 0; i < width * height; i++) for (let c = 0; c < channels; c++) rgba[i * 4 + c] = filtered[i * channels + c]!;
     gl!.bindTexture(gl!.TEXTURE_2D, sumTexture);
     gl!.texSubImage2D(gl!.TEXTURE_2D, 0, 0, 0, width, height, gl!.RGBA, gl!.FLOAT, rgba);

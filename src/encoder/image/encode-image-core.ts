@@ -24,7 +24,8 @@ import { withinRate } from '../network/rate-control.js';
 import { padToBatches, shufflePoints } from '../network/training-points.js';
 import { EncodeOptionsError } from '../options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
-import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, type FilterMode } from './filter-fit.js';
+import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, FINAL_FILTER_SHAPES, type FilterMode } from './filter-fit.js';
+import { fitFinalFilter } from './final-filter.js';
 import { DEFAULT_TILE_EDGES, tileEdges, TILE_EDGE_MODES, type TileEdgeMode } from './tile-edges.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, tuningWeighting, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
@@ -168,6 +169,10 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly detail: number;
   /** PSNR (dB) of the decoded field before the residual, through the filter (equal to `psnr` without one). */
   readonly networkPsnr: number;
+  /** Classes (activity × direction) of the final filter after the residual (0: none; spec §3.12). */
+  readonly finalFilterClasses: number;
+  /** PSNR (dB) with the residual, before the final filter (equal to `psnr` without one, `networkPsnr` without a residual). */
+  readonly residualPsnr: number;
 }
 
 /** Output pixels per source pixel of a render at the image's own size. */
@@ -433,10 +438,12 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const targetBytes = (bpp * image.width * image.height) / 8;
   const reserved = filterMode === 'auto' && rateMode ? filterShapeFor(targetBytes, image.channels) : undefined;
   const placeholder = reserved && placeholderFilter(reserved, image.channels);
-  const headerFor = (quality: number, fitted: FitSummary, filter: RestorationFilter | undefined, withMetadata = false, residual?: ImageResidual): SnfHeader => ({
+  const headerFor = (
+    quality: number, fitted: FitSummary, filter: RestorationFilter | undefined, withMetadata = false, residual?: ImageResidual, finalFilter?: RestorationFilter,
+  ): SnfHeader => ({
     kind: 'image', width: image.width, height: image.height, layout: LAYOUTS[image.channels],
     colorSpace: 'srgb', normalization: 'symmetric8', ...(blend === undefined ? {} : { blend }), ...(filter === undefined ? {} : { filter }),
-    ...(residual === undefined ? {} : { residual }),
+    ...(residual === undefined ? {} : { residual }), ...(finalFilter === undefined ? {} : { finalFilter }),
     // No wall-clock time in the file: the same input and options must give the same bytes.
     // Optimizer steps (spec §3.7), of the largest tile: passes × its batches.
     ...(options.metadata === true ? { train: {
@@ -466,9 +473,11 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const residualSearch = options.residualSearch ?? searchInThisThread;
   const choice = residualChoice(tune, detail);
   const pixels = image.width * image.height;
-  // Under --time the fit leaves what follows it its expected time: the filter's fit and the residual's search.
+  // Under --time the fit leaves what follows it its expected time: the filter's fit, the residual's search and the
+  // final filter's fit (about the restoration filter's time).
+  const withResidualPlanned = rateMode && residualShare > 0;
   const finishSeconds = timeLimit === undefined ? 0
-    : pixels * FILTER_SECONDS_PER_PIXEL + (rateMode && residualShare > 0 ? residualSearchSeconds(residualSearch, choice, pixels) : 0);
+    : pixels * FILTER_SECONDS_PER_PIXEL * (withResidualPlanned ? 2 : 1) + (withResidualPlanned ? residualSearchSeconds(residualSearch, choice, pixels) : 0);
   const trained = await trainNetworks({
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
     timeLimitSeconds: timeLimit, finishSeconds, elapsed, unitScales,
@@ -496,16 +505,22 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // Past the time limit the search keeps what it has found (`Date.now()`: the clock its worker threads share).
   const deadline = timeLimit === undefined ? undefined : Date.now() + (timeLimit - elapsed()) * 1000;
   // A decode that is already exact (a flat image) has nothing left for a residual to code.
+  const residualBase = filter === undefined ? field : filteredField!;
+  // The residual fills the file less the final filter's bytes, which its shape fixes (a placeholder, as for the filter).
+  const finalShape = filterMode === 'auto' ? filterShapeFor(fullTargetBytes, image.channels, FINAL_FILTER_SHAPES) : undefined;
+  const finalPlaceholder = finalShape && placeholderFilter(finalShape, image.channels);
   const withResidual = rateMode && residualShare > 0 && networkPsnr !== Infinity
-    ? await addResidualToFill(image, filter === undefined ? field : filteredField!, fullTargetBytes, choice, residualSearch, deadline,
-      (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual)).length)
+    ? await addResidualToFill(image, residualBase, fullTargetBytes, choice, residualSearch, deadline,
+      (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual, finalPlaceholder)).length)
     : undefined;
   const residual = withResidual?.residual;
-  const decoded = withResidual?.decoded ?? (filter === undefined ? unfiltered : filtered!);
-  const quality = withResidual ? psnr(image, withResidual.decoded) : networkPsnr;
+  const final = withResidual && finalShape && fitFinalFilter(image, residualBase, withResidual.residual, withResidual.decoded, finalShape, choice);
+  const finalFilter = final?.filter;
+  const decoded = final?.decoded ?? withResidual?.decoded ?? (filter === undefined ? unfiltered : filtered!);
+  const quality = withResidual ? psnr(image, decoded) : networkPsnr;
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
-  const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true, residual));
-  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, filter, false, residual)).length;
+  const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true, residual, finalFilter));
+  const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, filter, false, residual, finalFilter)).length;
   // The rate control sized the file with placeholders, which a deflated header (spec §2.2) may miss by a few bytes: the
   // file as written says whether the target was hit.
   const rateHit = trained.rateHit === undefined ? undefined : withinRate(bytes.length - metadataBytes, fullTargetBytes);
@@ -517,6 +532,8 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     seconds: elapsed(), engine: trained.engine, ...(rateHit === undefined ? {} : { rateHit }), metadataBytes, widths, tilePsnrs, tune,
     filterClasses: filter === undefined ? 0 : filterClasses(filter), filterDirections: filter === undefined ? 0 : filter.directions ?? 1, unfilteredPsnr,
     residualBytes: withResidual?.bytes ?? 0, residualShare: rateMode ? residualShare : 0, detail, networkPsnr,
+    finalFilterClasses: finalFilter === undefined ? 0 : filterClasses(finalFilter) * (finalFilter.directions ?? 1),
+    residualPsnr: withResidual === undefined ? networkPsnr : psnr(image, withResidual.decoded),
   };
 }
 

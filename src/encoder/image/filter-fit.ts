@@ -54,6 +54,19 @@ export const FILTER_SHAPES: readonly FilterShape[] = [
   { radius: 3, cross: 1, classes: 1, directions: 1 },
 ];
 
+/**
+ * The shapes of the final filter (spec §3.12), which runs after the DCT residual, most bytes first: a diamond of
+ * radius 2 on the own channel, no cross taps, 4 activity classes with and without the 5 directions, and radius 1.
+ * Fitted to decoded files at 0.5 and 1 bpp (bench/second-filter-pilot.ts; docs/studies.md, "A final filter after
+ * the residual"), 4 × 5 classes of radius 2 (398 bytes) gained +0.10 to +0.31 dB at 0.5 bpp, the most net of its
+ * bytes on three photos of four; radius 3 with cross taps (998 bytes) gained more but not its bytes' worth.
+ */
+export const FINAL_FILTER_SHAPES: readonly FilterShape[] = [
+  { radius: 2, cross: 0, classes: 4, directions: DIRECTIONS },
+  { radius: 2, cross: 0, classes: 4, directions: 1 },
+  { radius: 1, cross: 0, classes: 4, directions: 1 },
+];
+
 /** The largest shape, which a photo at 1 bpp gets. */
 export const DEFAULT_FILTER_SHAPE: FilterShape = FILTER_SHAPES[0]!;
 
@@ -76,10 +89,10 @@ export function filterBytes(shape: FilterShape, channels: number): number {
 
 /**
  * The shape to use for a file of `targetBytes` (undefined: no filter): the
- * first of `FILTER_SHAPES` within `FILTER_MAX_SHARE` of the file.
+ * first of `shapes` (the restoration filter's, or the final filter's) within `FILTER_MAX_SHARE` of the file.
  */
-export function filterShapeFor(targetBytes: number, channels: number): FilterShape | undefined {
-  return FILTER_SHAPES.find((shape) => filterBytes(shape, channels) <= FILTER_MAX_SHARE * targetBytes);
+export function filterShapeFor(targetBytes: number, channels: number, shapes: readonly FilterShape[] = FILTER_SHAPES): FilterShape | undefined {
+  return shapes.find((shape) => filterBytes(shape, channels) <= FILTER_MAX_SHARE * targetBytes);
 }
 
 /**

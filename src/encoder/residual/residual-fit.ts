@@ -460,7 +460,7 @@ function filledAtStep(codedAt: (lambda: number) => CodedResidual, room: number, 
 }
 
 /** The score `choice` ranks a decode by: higher is better. */
-function qualityOf(source: Raster, decoded: Raster, choice: ResidualChoice): number {
+export function qualityOf(source: Raster, decoded: Raster, choice: ResidualChoice): number {
   // An image under 11 pixels a side has no MS-SSIM (its window does not fit): PSNR ranks the residuals there.
   if (choice.by === 'psnr' || msSsimScales(source.width, source.height) === 0) return psnr(source, decoded);
   const structure = msSsim(source, decoded).value;
