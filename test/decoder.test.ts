@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { decodedSize, decodeField, decodeImage, DEFAULT_MAX_PIXELS } from '../src/decoder/index.js';
 import { SnfFormatError, writeSnf, type SnfErrorCode } from '../src/format/index.js';
 import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
-import { ADAPTIVE_FIXTURE_DECODED_PNG, ADAPTIVE_FIXTURE_SNF, appendixA, CUTS_FIXTURE_DECODED_PNG, CUTS_FIXTURE_SNF, GRADED_FIXTURE_DECODED_PNG, GRADED_FIXTURE_SNF, RESIDUAL_FIXTURE_DECODED_PNG, RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_DECODED_PNG, SHARED_FIXTURE_SNF, DEFLATED_FIXTURE_DECODED_PNG, DEFLATED_FIXTURE_SNF, DIRECTION_FIXTURE_DECODED_PNG, DIRECTION_FIXTURE_SNF, FILTER_FIXTURE_DECODED_PNG, FILTER_FIXTURE_SNF, FIXTURE_DECODED_PNG, FIXTURE_SNF, FOURIER_FIXTURE_DECODED_PNG, FOURIER_FIXTURE_SNF, TILES_FIXTURE_DECODED_PNG, TILES_FIXTURE_SNF, UNITS_FIXTURE_DECODED_PNG, UNITS_FIXTURE_SNF } from './fuzz/seeds.js';
+import { ADAPTIVE_FIXTURE_DECODED_PNG, ADAPTIVE_FIXTURE_SNF, appendixA, CUTS_FIXTURE_DECODED_PNG, CUTS_FIXTURE_SNF, FINAL_FIXTURE_DECODED_PNG, FINAL_FIXTURE_SNF, GRADED_FIXTURE_DECODED_PNG, GRADED_FIXTURE_SNF, RESIDUAL_FIXTURE_DECODED_PNG, RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_DECODED_PNG, SHARED_FIXTURE_SNF, DEFLATED_FIXTURE_DECODED_PNG, DEFLATED_FIXTURE_SNF, DIRECTION_FIXTURE_DECODED_PNG, DIRECTION_FIXTURE_SNF, FILTER_FIXTURE_DECODED_PNG, FILTER_FIXTURE_SNF, FIXTURE_DECODED_PNG, FIXTURE_SNF, FOURIER_FIXTURE_DECODED_PNG, FOURIER_FIXTURE_SNF, TILES_FIXTURE_DECODED_PNG, TILES_FIXTURE_SNF, UNITS_FIXTURE_DECODED_PNG, UNITS_FIXTURE_SNF } from './fuzz/seeds.js';
 
 async function codeOf(promise: Promise<unknown>): Promise<SnfErrorCode | 'none'> {
   try {
@@ -40,6 +40,7 @@ for (const [name, snf, png, major, minor] of [
   ['format 4.7 fixture (the residual at a graded step)', GRADED_FIXTURE_SNF, GRADED_FIXTURE_DECODED_PNG, 4, 7],
   ['format 4.8 fixture (the residual\'s steps adapted to the field)', ADAPTIVE_FIXTURE_SNF, ADAPTIVE_FIXTURE_DECODED_PNG, 4, 8],
   ['format 4.9 fixture (2×2 tiles moved off a shoreline, a grid with cuts)', CUTS_FIXTURE_SNF, CUTS_FIXTURE_DECODED_PNG, 4, 9],
+  ['format 4.10 fixture (the 4.8 file with a final filter after its residual)', FINAL_FIXTURE_SNF, FINAL_FIXTURE_DECODED_PNG, 4, 10],
   ['format 5.3 fixture (2×2 tiles quantized with steps per unit)', UNITS_FIXTURE_SNF, UNITS_FIXTURE_DECODED_PNG, 5, 3],
 ] as const) {
   test(`the committed ${name} decodes to its committed PNG, within ±1 per sample (spec §4.5)`, async () => {

@@ -994,6 +994,33 @@ test('spec appendix A.11: the A.10 file with direction classes, version 1.5; a r
   assert.deepEqual([...(await decodeImage(withHeader(expected, (h) => { delete h.filter.d; delete h.filter.e; }))).data], [37, 44]);
 });
 
+test('spec appendix A.19: the A.10 file with a final filter, version 1.10; it reads the filtered values, and a reader before 1.10 decodes it as A.10', async () => {
+  const expected = fromHex(`89534e460d0a1a0a010a0000ac000000 89a46b696e64a5696d616765a5776964
+    746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea467726964920201a666696c7465
+    7285a17201a17800a17308a174c400a1 63c4024000a566696e616c85a17201a1
+    7800a17308a174c400a163c4024000a8 6e6574776f726b739282a171c40804b8
+    04b0088802c0a1620483a17702a171c4 0804b804b0088802c0a162070b000000
+    af017d0c949677dc79cb367319123c`);
+  // The final filter is A.10's filter again: each pixel takes a quarter of the step to the other, now from the filtered values.
+  const filter = { radius: 1, cross: 0, shift: 8, thresholds: new Float32Array(0), coefficients: Int8Array.from([64, 0]) };
+  const bytes = writeSnf({ header: { ...(grayHeader(2) as ImageHeader), filter, finalFilter: filter }, networks: appendixA8Networks() });
+  assert.equal(bytes.length, 207);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([bytes[8], bytes[9]], [1, 10]);
+  const file = readSnf(expected);
+  assert.ok(file.header.kind === 'image' && file.header.finalFilter !== undefined);
+  assert.deepEqual([...file.header.finalFilter.coefficients], [64, 0]);
+  const plain = await decodeImage(writeSnf({ header: grayHeader(2), networks: appendixA8Networks() }), {}, {}, { sampleBits: 16 });
+  const [f0, f1] = [...plain.data16!].map((v) => (2 * v) / 65535 - 1) as [number, number];
+  const [g0, g1] = [f0 + 0.25 * (f1 - f0), f1 + 0.25 * (f0 - f1)];
+  const sample = (y: number): number => Math.round((y + 1) * 127.5);
+  assert.deepEqual([sample(g0 + 0.25 * (g1 - g0)), sample(g1 + 0.25 * (g0 - g1))], [39, 42]);
+  assert.deepEqual([...(await decodeImage(expected)).data], [39, 42]);
+  // Without final (what a 1.9 reader renders, ignoring the key), the file is A.10's: 37 and 44.
+  assert.deepEqual([...(await decodeImage(withHeader(expected, (h) => { delete h.final; }))).data], [37, 44]);
+});
+
 test('spec appendix A.12: the A.9 file with its header deflated, version 3.3', async () => {
   const expected = fromHex(`89534e460d0a1a0a0303000067000000 6b5f929d9997b2343337313d75697966
     4a4906d3b28cd4ccf48c12c665398995 f9a5254bd28b122b9724162567344314

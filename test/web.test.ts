@@ -59,6 +59,8 @@ before(async () => {
   files.set('cuts.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-shore32-cuts.snf'))));
   // Format 5: the networks' sine units scaled by the multipliers of steps per unit (spec §5.1).
   files.set('units.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32-units.snf'))));
+  // A final filter after the residual (format x.10, spec §3.12): filter, residual and final filter on the read-back, in that order.
+  files.set('final.snf', new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32-final.snf'))));
   const grayFile = readSnf(graya.bytes);
   assert.ok(grayFile.header.kind === 'image');
   const grayFilter = { radius: 2, cross: 0, shift: 7, thresholds: Float32Array.from([0.02]), coefficients: Int8Array.from([20, -10, 5, 30, -5, 8, -40, 10, 0, 25, 3, -6]) };
@@ -153,8 +155,8 @@ test('the web bundle is self-contained and at most 40 KB gzipped, the decode-onl
 });
 
 for (const renderer of ['webgl2', 'wasm'] as const) {
-  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'directions.snf', 'graya-filtered.snf', 'residual.snf', 'graya-residual.snf', 'cuts.snf', 'units.snf']) {
-    const boundary = renderer === 'webgl2' && name === 'directions.snf' ? ' (but for a few pixels on a direction boundary, spec §4.6)' : '';
+  for (const name of ['fourier.snf', 'tiled.snf', 'blended.snf', 'graya.snf', 'filtered.snf', 'directions.snf', 'graya-filtered.snf', 'residual.snf', 'graya-residual.snf', 'cuts.snf', 'units.snf', 'final.snf']) {
+    const boundary = renderer === 'webgl2' && (name === 'directions.snf' || name === 'final.snf') ? ' (but for a few pixels on a direction boundary, spec §4.6)' : '';
     test(`renderer=${renderer} shows ${name} within ±1 level of decodeImage at 1× and 2× box size${boundary}`, async () => {
       const { width, height } = (await decodeImage(files.get(name)!));
       for (const scale of [1, 2]) {

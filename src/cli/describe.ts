@@ -1,5 +1,5 @@
 import { parameterCount } from '../kernels/arch.js';
-import { filterClasses } from '../kernels/post-filter.js';
+import { filterClasses, type RestorationFilter } from '../kernels/post-filter.js';
 import { RESIDUAL_STEP_UNIT, stepGrowth } from '../kernels/residual.js';
 import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, findGrid, gridAxisEdges, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
@@ -54,8 +54,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     headerMapBytes: inspectSnf(bytes).headerMapBytes,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
     bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, tiles: imageTiles(file), overlap: header.blend?.overlap,
-    filter: header.kind === 'image' && header.filter !== undefined
-      ? { radius: header.filter.radius, cross: header.filter.cross, classes: filterClasses(header.filter), directions: header.filter.directions ?? 1 } : undefined,
+    filter: header.kind === 'image' && header.filter !== undefined ? filterSummary(header.filter) : undefined,
     residual: header.kind === 'image' && header.residual !== undefined ? {
       lumaCoefficients: header.residual.lumaCoefficients, chromaCoefficients: header.residual.chromaCoefficients,
       lumaStep: header.residual.lumaStep * RESIDUAL_STEP_UNIT, chromaStep: header.residual.chromaStep * RESIDUAL_STEP_UNIT,
@@ -66,6 +65,8 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
         : { sigma: header.residual.adaptive.sigma, exponent: header.residual.adaptive.exponent / 16 },
       nonzero: header.residual.values.reduce((count, q) => count + (q !== 0 ? 1 : 0), 0),
     } : undefined,
+    // The second filter, after the residual (spec §3.12).
+    finalFilter: header.kind === 'image' && header.finalFilter !== undefined ? filterSummary(header.finalFilter) : undefined,
     // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.
     train: header.train?.psnr === undefined ? header.train : { ...header.train, ...reportPsnr(header.train.psnr) },
     metadata: header.metadata === undefined ? undefined : metadataSizes(header.metadata),
@@ -80,8 +81,9 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     `networks:  ${file.networks.length}${audio ? (file.networks.length === 1 ? ' segment' : ' segments') : ''} (${[...new Set(archs)].join(', ')})${blend}, ${params} parameters at ${bits.join('/')} bits`,
     ...(summary.tiles ? [`tiles:     ${summary.tiles.columns}x${summary.tiles.rows}${summary.tiles.xs === undefined ? ', equal'
       : `, inner edges at x ${summary.tiles.xs.join(' ')}, y ${summary.tiles.ys!.join(' ')} (a grid with cuts)`}`] : []),
-    ...(summary.filter ? [`filter:    restoration, ${summary.filter.classes} class${summary.filter.classes > 1 ? 'es' : ''}${summary.filter.directions > 1 ? ` × ${summary.filter.directions} directions` : ''}, taps within ${summary.filter.radius} px${summary.filter.cross > 0 ? ` (${summary.filter.cross} px across channels)` : ''}`] : []),
+    ...(summary.filter ? [`filter:    restoration, ${filterShapeText(summary.filter)}`] : []),
     ...(summary.residual ? [`residual:  DCT of 8x8 blocks, ${summary.residual.lumaCoefficients} luma${summary.residual.chromaCoefficients > 0 ? ` and ${summary.residual.chromaCoefficients} chroma` : ''} coefficients a block, step ${summary.residual.lumaStep} levels${summary.residual.stepAtFrequency7 > 1 ? ` (${summary.residual.stepAtFrequency7}x at frequency 7)` : ''}${residualAdaptation(summary.residual.adaptive)}, ${summary.residual.nonzero} nonzero`] : []),
+    ...(summary.finalFilter ? [`final:     restoration after the residual, ${filterShapeText(summary.finalFilter)}`] : []),
     `vs fp16:   ${fp16Bytes} bytes raw fp16 -> ${(100 * summary.ratioToFp16).toFixed(1)}% (${fp16Bytes >= bytes.length ? `${(fp16Bytes / bytes.length).toFixed(2)}x smaller` : `${(bytes.length / fp16Bytes).toFixed(2)}x larger, header and residual included`})`,
   ];
   const train = header.train;
@@ -100,4 +102,14 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
 /** How `info` says that a residual's steps grow with the field's activity (spec §3.11 `a`, `e`), or nothing. */
 function residualAdaptation(adaptive: { sigma: number; exponent: number } | undefined): string {
   return adaptive === undefined ? '' : `, coarser where the field is busy (× (1 + σ²/${adaptive.sigma}²)^${adaptive.exponent})`;
+}
+
+/** What `info` reports of a restoration filter (the first, or the final one): its shape. */
+function filterSummary(filter: RestorationFilter): { radius: number; cross: number; classes: number; directions: number } {
+  return { radius: filter.radius, cross: filter.cross, classes: filterClasses(filter), directions: filter.directions ?? 1 };
+}
+
+/** `2 classes × 5 directions, taps within 3 px (1 px across channels)`. */
+function filterShapeText(filter: ReturnType<typeof filterSummary>): string {
+  return `${filter.classes} class${filter.classes > 1 ? 'es' : ''}${filter.directions > 1 ? ` × ${filter.directions} directions` : ''}, taps within ${filter.radius} px${filter.cross > 0 ? ` (${filter.cross} px across channels)` : ''}`;
 }

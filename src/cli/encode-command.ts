@@ -70,6 +70,7 @@ export const encodeCommand = {
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, tune: result.tune, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
         filterClasses: result.filterClasses, filterDirections: result.filterDirections, ...(result.filterClasses > 0 ? { unfilteredPsnr: reportPsnr(result.unfilteredPsnr).psnr } : {}),
         residualBytes: result.residualBytes, ...(result.residualBytes > 0 ? { networkPsnr: reportPsnr(result.networkPsnr).psnr } : {}),
+        finalFilterClasses: result.finalFilterClasses, ...(result.finalFilterClasses > 0 ? { residualPsnr: reportPsnr(result.residualPsnr).psnr } : {}),
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {
@@ -86,9 +87,14 @@ export const encodeCommand = {
   },
 };
 
-/** `, residual 4,812 bytes +0.97 dB`: the DCT residual's share and what it brought, when the file has one. */
-function residualText(result: { residualBytes: number; psnr: number; networkPsnr: number }): string {
-  return result.residualBytes > 0 ? `, residual ${result.residualBytes} bytes ${gainText(result.psnr, result.networkPsnr)}` : '';
+/**
+ * `, residual 4,812 bytes +0.97 dB`: the DCT residual's share and what it brought, when the file has one; then
+ * `, final filter +0.21 dB`, what the final filter after it brought, when the file has one.
+ */
+function residualText(result: { residualBytes: number; psnr: number; networkPsnr: number; residualPsnr: number; finalFilterClasses: number }): string {
+  if (result.residualBytes === 0) return '';
+  const final = result.finalFilterClasses > 0 ? `, final filter ${gainText(result.psnr, result.residualPsnr)}` : '';
+  return `, residual ${result.residualBytes} bytes ${gainText(result.residualPsnr, result.networkPsnr)}${final}`;
 }
 
 /** What a step of the decode gained, `+0.31 dB`; `to lossless` where it made the decode exact (an infinite PSNR). */

@@ -44,6 +44,9 @@ export const ADAPTIVE_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-ad
 /** Format 4.9: kodim16's shoreline in 2×2 tiles whose middle row the encoder moved off the shore (a grid with cuts, spec §3.5), and its reference decode. */
 export const CUTS_FIXTURE_SNF = path.join(FIXTURES, 'kodim-shore32-cuts.snf');
 export const CUTS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-shore32-cuts.decoded.png');
+/** Format 4.10: the 4.8 file with a final filter after its residual (spec §3.12), and its reference decode. */
+export const FINAL_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-final.snf');
+export const FINAL_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-final.decoded.png');
 export const UNITS_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-units.snf');
 export const UNITS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-units.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
@@ -111,6 +114,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'residual fixture', bytes: new Uint8Array(readFileSync(RESIDUAL_FIXTURE_SNF)) },
     { name: 'graded residual fixture', bytes: new Uint8Array(readFileSync(GRADED_FIXTURE_SNF)) },
     { name: 'adaptive residual fixture', bytes: new Uint8Array(readFileSync(ADAPTIVE_FIXTURE_SNF)) },
+    { name: 'final filter fixture', bytes: new Uint8Array(readFileSync(FINAL_FIXTURE_SNF)) },
     { name: 'grid with cuts fixture', bytes: new Uint8Array(readFileSync(CUTS_FIXTURE_SNF)) },
     { name: 'steps per unit fixture', bytes: new Uint8Array(readFileSync(UNITS_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
