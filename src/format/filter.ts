@@ -70,7 +70,7 @@ export function validateFilter(value: HeaderValue, layout: ImageLayout, key: 'fi
  */
 export function filterValue(filter: RestorationFilter, layout: ImageLayout, key: 'filter' | 'final' = 'filter'): WritableValue {
   if (!(filter.coefficients instanceof Int8Array) || !(filter.thresholds instanceof Float32Array)) {
-    fail('INVALID_ARGUMENT', 'cannot write .snf: header.filter needs its coefficients as an Int8Array and its thresholds as a Float32Array');
+    fail('INVALID_ARGUMENT', `cannot write .snf: the header's ${key} needs its coefficients as an Int8Array and its thresholds as a Float32Array`);
   }
   const thresholds = new Uint8Array(4 * filter.thresholds.length);
   const view = new DataView(thresholds.buffer);
