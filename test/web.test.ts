@@ -169,7 +169,9 @@ for (const renderer of ['webgl2', 'wasm'] as const) {
         if (boundary !== '') {
           // Spec §4.6: a pixel whose direction means are within rounding of a factor 2 may fall in the other
           // direction class in the GPU's arithmetic, and then differs by more than ±1. A few pixels, a few levels.
-          assert.ok(pixelsOverOne <= (width * scale * height * scale) / 100 && worst <= 8, `${renderer} ${scale}×: ${pixelsOverOne} pixels differ by more than 1, at most ${worst}`);
+          // With a final filter (x.10) such a pixel's value feeds the second filter's classes and taps too: up to twice as far off.
+          const bound = name === 'final.snf' ? 16 : 8;
+          assert.ok(pixelsOverOne <= (width * scale * height * scale) / 100 && worst <= bound, `${renderer} ${scale}×: ${pixelsOverOne} pixels differ by more than 1, at most ${worst}`);
         } else {
           assert.ok(worst <= 1, `${renderer} ${scale}×: a sample differs by ${worst}`);
         }
