@@ -945,6 +945,17 @@ test('spec appendix A.9: the A.8 file with compact tensor tables, version 1.3', 
   assert.deepEqual([...(await decodeImage(expected)).data], [34, 47]);
 });
 
+/** The two pixels' field of A.9's networks before rounding, from a 16-bit decode (on the [-1, 1] scale). */
+async function appendixA9Field(): Promise<[number, number]> {
+  const plain = await decodeImage(writeSnf({ header: grayHeader(2), networks: appendixA8Networks() }), {}, {}, { sampleBits: 16 });
+  return [...plain.data16!].map((v) => (2 * v) / 65535 - 1) as [number, number];
+}
+
+/** A field value as an 8-bit sample (spec §4.3's inverse normalization). */
+function sample(y: number): number {
+  return Math.round((y + 1) * 127.5);
+}
+
 test('spec appendix A.10: the A.9 file with a restoration filter, version 1.4', async () => {
   const expected = fromHex(`89534e460d0a1a0a0104000092000000 88a46b696e64a5696d616765a5776964
     746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
@@ -961,9 +972,7 @@ test('spec appendix A.10: the A.9 file with a restoration filter, version 1.4', 
   assert.ok(file.header.kind === 'image' && file.header.filter !== undefined);
   assert.deepEqual([...file.header.filter.coefficients], [64, 0]);
   // The spec's hand evaluation: each pixel takes a quarter of the step to the other, from the unfiltered field.
-  const plain = await decodeImage(writeSnf({ header: grayHeader(2), networks: appendixA8Networks() }), {}, {}, { sampleBits: 16 });
-  const [f0, f1] = [...plain.data16!].map((v) => (2 * v) / 65535 - 1) as [number, number];
-  const sample = (y: number): number => Math.round((y + 1) * 127.5);
+  const [f0, f1] = await appendixA9Field();
   assert.deepEqual([sample(f0 + 0.25 * (f1 - f0)), sample(f1 + 0.25 * (f0 - f1))], [37, 44]);
   assert.deepEqual([...(await decodeImage(expected)).data], [37, 44]);
 });
@@ -984,9 +993,7 @@ test('spec appendix A.11: the A.10 file with direction classes, version 1.5; a r
   assert.equal(bytes.length, 196);
   assert.deepEqual(bytes, expected);
   assert.deepEqual([bytes[8], bytes[9]], [1, 5]);
-  const plain = await decodeImage(writeSnf({ header: grayHeader(2), networks: appendixA8Networks() }), {}, {}, { sampleBits: 16 });
-  const [f0, f1] = [...plain.data16!].map((v) => (2 * v) / 65535 - 1) as [number, number];
-  const sample = (y: number): number => Math.round((y + 1) * 127.5);
+  const [f0, f1] = await appendixA9Field();
   // Both pixels are in direction 1 (H = |f1 − f0| over V = 0), so each moves a quarter of the step away from the other.
   assert.deepEqual([sample(f0 - 0.25 * (f1 - f0)), sample(f1 - 0.25 * (f0 - f1))], [31, 50]);
   assert.deepEqual([...(await decodeImage(expected)).data], [31, 50]);
@@ -1011,10 +1018,8 @@ test('spec appendix A.19: the A.10 file with a final filter, version 1.10; it re
   const file = readSnf(expected);
   assert.ok(file.header.kind === 'image' && file.header.finalFilter !== undefined);
   assert.deepEqual([...file.header.finalFilter.coefficients], [64, 0]);
-  const plain = await decodeImage(writeSnf({ header: grayHeader(2), networks: appendixA8Networks() }), {}, {}, { sampleBits: 16 });
-  const [f0, f1] = [...plain.data16!].map((v) => (2 * v) / 65535 - 1) as [number, number];
+  const [f0, f1] = await appendixA9Field();
   const [g0, g1] = [f0 + 0.25 * (f1 - f0), f1 + 0.25 * (f0 - f1)];
-  const sample = (y: number): number => Math.round((y + 1) * 127.5);
   assert.deepEqual([sample(g0 + 0.25 * (g1 - g0)), sample(g1 + 0.25 * (g0 - g1))], [39, 42]);
   assert.deepEqual([...(await decodeImage(expected)).data], [39, 42]);
   // Without final (what a 1.9 reader renders, ignoring the key), the file is A.10's: 37 and 44.
