@@ -101,13 +101,14 @@ export interface FilterScale {
   readonly y: number;
 }
 
-const NATIVE: FilterScale = { x: 1, y: 1 };
+/** Output pixels per source pixel of a render at the image's own size: the filter's taps as written. */
+export const NATIVE_SCALE: FilterScale = { x: 1, y: 1 };
 
 /**
  * The class of every pixel (spec §4.6): its `pixelActivity` counted against
  * the thresholds (the number of thresholds at or below it).
  */
-export function activityClasses(field: FieldImage, thresholds: Float32Array, scale: FilterScale = NATIVE): Uint8Array {
+export function activityClasses(field: FieldImage, thresholds: Float32Array, scale: FilterScale = NATIVE_SCALE): Uint8Array {
   return classesOf(thresholds, thresholds.length === 0 ? new Float32Array(field.width * field.height) : pixelActivity(field, scale));
 }
 
@@ -128,7 +129,7 @@ function classesOf(thresholds: Float32Array, activity: Float32Array): Uint8Array
  * unless `kernel` is `typescript` or the runtime has none (the same sets).
  */
 export function pixelSets(
-  field: FieldImage, filter: Pick<RestorationFilter, 'thresholds' | 'directions'>, scale: FilterScale = NATIVE, kernel: 'auto' | 'typescript' = 'auto',
+  field: FieldImage, filter: Pick<RestorationFilter, 'thresholds' | 'directions'>, scale: FilterScale = NATIVE_SCALE, kernel: 'auto' | 'typescript' = 'auto',
 ): Uint8Array {
   const directions = filter.directions ?? 1;
   const classed = directions > 1 || filter.thresholds.length > 0;
@@ -158,7 +159,7 @@ export function pixelSets(
  * map is kept but the classes (about 30 ms for a 768×512 field, where four
  * box means from prefix sums took 85–100).
  */
-export function pixelDirections(field: FieldImage, scale: FilterScale = NATIVE): Uint8Array {
+export function pixelDirections(field: FieldImage, scale: FilterScale = NATIVE_SCALE): Uint8Array {
   return directionsAround(neighbourhood(field, scale));
 }
 
@@ -259,7 +260,7 @@ function directionsAround({ width, height, luma, stepX, stepY, boxX, boxY }: Nei
  * L the luma of the colour channels, d = max(1, ⌊scale + 0.5⌋). The encoder
  * picks its thresholds from these.
  */
-export function pixelActivity(field: FieldImage, scale: FilterScale = NATIVE): Float32Array {
+export function pixelActivity(field: FieldImage, scale: FilterScale = NATIVE_SCALE): Float32Array {
   return activityAround(neighbourhood(field, scale));
 }
 
@@ -287,7 +288,7 @@ function activityAround({ width, height, luma, stepX, stepY, boxX, boxY }: Neigh
  * (test/restoration-filter.test.ts holds the two together).
  */
 export function filterFeatures(
-  field: FieldImage, x: number, y: number, channel: number, radius: number, cross: number, out: Float64Array, scale: FilterScale = NATIVE,
+  field: FieldImage, x: number, y: number, channel: number, radius: number, cross: number, out: Float64Array, scale: FilterScale = NATIVE_SCALE,
 ): void {
   const colours = colourChannels(field.channels);
   let k = secondDifferences(field, x, y, channel, radius, out, 0, scale);
@@ -306,7 +307,7 @@ export function filterFeatures(
  * the runtime has none; both give the same bits.
  */
 export function applyRestorationFilter(
-  field: FieldImage, filter: RestorationFilter, scale: FilterScale = NATIVE, kernel: 'auto' | 'typescript' = 'auto',
+  field: FieldImage, filter: RestorationFilter, scale: FilterScale = NATIVE_SCALE, kernel: 'auto' | 'typescript' = 'auto',
 ): Float32Array {
   const out = new Float32Array(field.values.length);
   filterRows(field, filter, scale, 0, field.height, out, kernel);
@@ -318,7 +319,7 @@ export function applyRestorationFilter(
  * read, above and below it: the taps' reach, or the classes' (a box of
  * the luma's differences, spec §4.6), whichever is further.
  */
-export function filterContextRows(filter: Pick<RestorationFilter, 'radius' | 'cross'>, scale: FilterScale = NATIVE): number {
+export function filterContextRows(filter: Pick<RestorationFilter, 'radius' | 'cross'>, scale: FilterScale = NATIVE_SCALE): number {
   return Math.max(tapReach(filter, scale).y, classReachRows(scale));
 }
 

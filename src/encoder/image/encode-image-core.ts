@@ -2,7 +2,7 @@ import { parameterCount, type SirenArch } from '../../kernels/arch.js';
 import { initKernels, selectForward, selectGrid } from '../../kernels/forward-select.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../../kernels/input-encoding.js';
 import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../../kernels/render.js';
-import { applyRestorationFilter, filterClasses, type FieldImage, type RestorationFilter } from '../../kernels/post-filter.js';
+import { applyRestorationFilter, filterClasses, NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../../kernels/post-filter.js';
 import type { ImageResidual } from '../../kernels/residual.js';
 import { residualChoice } from './residual-choice.js';
 import { addResidualToFill } from '../residual/residual-to-fill.js';
@@ -175,8 +175,6 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly residualPsnr: number;
 }
 
-/** Output pixels per source pixel of a render at the image's own size. */
-const NATIVE_SCALE = { x: 1, y: 1 };
 
 /** PSNR (dB) that a mean squared error on the [-1, 1] target scale corresponds to at 8 bits. */
 export function trainingPsnr(loss: number): number {
@@ -507,9 +505,9 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // A decode that is already exact (a flat image) has nothing left for a residual to code.
   const residualBase = filter === undefined ? field : filteredField!;
   // The residual fills the file less the final filter's bytes, which its shape fixes (a placeholder, as for the filter).
-  const finalShape = filterMode === 'auto' ? filterShapeFor(fullTargetBytes, image.channels, FINAL_FILTER_SHAPES) : undefined;
+  const finalShape = filterMode === 'auto' && withResidualPlanned ? filterShapeFor(fullTargetBytes, image.channels, FINAL_FILTER_SHAPES) : undefined;
   const finalPlaceholder = finalShape && placeholderFilter(finalShape, image.channels);
-  const withResidual = rateMode && residualShare > 0 && networkPsnr !== Infinity
+  const withResidual = withResidualPlanned && networkPsnr !== Infinity
     ? await addResidualToFill(image, residualBase, fullTargetBytes, choice, residualSearch, deadline,
       (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual, finalPlaceholder)).length)
     : undefined;

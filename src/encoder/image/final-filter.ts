@@ -3,14 +3,12 @@
  * it stands, which takes back some of what the residual's coarse steps leave (softened texture, the dead zone's
  * lost detail). Same map and fitter as the restoration filter (filter-fit.ts); only where it runs differs.
  */
-import type { FieldImage, RestorationFilter } from '../../kernels/post-filter.js';
+import { NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../../kernels/post-filter.js';
 import type { ImageResidual } from '../../kernels/residual.js';
 import { correctedField, rasterFromField } from '../../kernels/render.js';
 import type { Raster } from '../../raster.js';
 import { qualityOf, type ResidualChoice } from '../residual/residual-fit.js';
 import { fitFilter, type FilterShape } from './filter-fit.js';
-
-const NATIVE_SCALE = { x: 1, y: 1 };
 
 /**
  * The final filter of `shape` for `filteredField` (the field through the restoration filter) plus `residual`, and the

@@ -9,7 +9,7 @@
  * source. Measured in docs/studies.md ("A DCT residual for the mid
  * frequencies" and the sections after it).
  */
-import { colourChannels } from '../../kernels/post-filter.js';
+import { colourChannels, NATIVE_SCALE } from '../../kernels/post-filter.js';
 import {
   MAX_RESIDUAL_COEFFICIENTS, RESIDUAL_BLOCK, coefficientSteps, dctBasis, residualPlanes, residualStepScales, ZIGZAG,
   type AdaptiveStep, type ImageResidual, type ResidualPlane,
@@ -346,7 +346,7 @@ export function fitResidualShapes(
     const { residual, size } = choice.fill && rdo > 0
       ? filledAtStep((lambda) => codedAt(step, lambda), room, rdo, fitting.get(step)!)
       : fitting.get(step)!;
-    const quality = qualityOf(source, rasterFromField(field, { x: 1, y: 1 }, { residual }), choice);
+    const quality = qualityOf(source, rasterFromField(field, NATIVE_SCALE, { residual }), choice);
     const fit = { residual, bytes: size + RESIDUAL_MAP_BYTES, shape, index, quality };
     best = best === undefined ? fit : bestResidual([best, fit]);
   }

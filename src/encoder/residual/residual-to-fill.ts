@@ -3,7 +3,7 @@
  * networks and the filter left, its size measured on the file as written (the header, where it lives, is deflated).
  */
 import { rasterFromField } from '../../kernels/render.js';
-import type { FieldImage } from '../../kernels/post-filter.js';
+import { NATIVE_SCALE, type FieldImage } from '../../kernels/post-filter.js';
 import type { ImageResidual } from '../../kernels/residual.js';
 import type { Raster } from '../../raster.js';
 import { fitResidual, MAX_RESIDUAL_BYTES, type ResidualChoice, type ResidualFit, type ResidualShape } from './residual-fit.js';
@@ -56,5 +56,5 @@ export async function addResidualToFill(
     budget = Math.min(fitted.bytes - over, MAX_RESIDUAL_BYTES);
     chosen = fitted.shape;
   }
-  return kept && { ...kept, decoded: rasterFromField(filteredField, { x: 1, y: 1 }, { residual: kept.residual }) };
+  return kept && { ...kept, decoded: rasterFromField(filteredField, NATIVE_SCALE, { residual: kept.residual }) };
 }
