@@ -1,5 +1,5 @@
 import { spawnSync, type SpawnSyncOptions } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -26,9 +26,20 @@ export function snfc(args: string[], options: { cwd?: string } = {}): CliRun {
   return { status: run.status, stdout: run.stdout.toString('utf8'), stderr: run.stderr.toString('utf8') };
 }
 
-/** A fresh empty temp folder. */
+/** The folders `tempDir` made in this test file's process, removed when it exits. */
+const madeFolders: string[] = [];
+process.on('exit', () => {
+  for (const folder of madeFolders) rmSync(folder, { recursive: true, force: true });
+});
+
+/**
+ * A fresh empty temp folder, removed with what it holds when the test file's process exits (node --test runs each
+ * file in a process of its own), so that runs of the suite leave nothing behind in the temp folder.
+ */
 export function tempDir(): string {
-  return mkdtempSync(path.join(os.tmpdir(), 'snfc-test-'));
+  const folder = mkdtempSync(path.join(os.tmpdir(), 'snfc-test-'));
+  madeFolders.push(folder);
+  return folder;
 }
 
 export interface BinaryCliRun {
