@@ -11,12 +11,12 @@
  * the residual's shape by the score after the final filter, each shape fitted to fill), `tune` (default balanced).
  * `{}` is the encoder's own path: it reproduces a default encode's decode from the same networks.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { readSnf, writeSnf, type ImageHeader } from '../src/format/index.js';
 import { applyRestorationFilter, filterClasses, NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../src/kernels/post-filter.js';
 import type { ImageResidual } from '../src/kernels/residual.js';
-import { rasterFromField } from '../src/kernels/render.js';
+import { correctedField, rasterFromField } from '../src/kernels/render.js';
 import { filterShapeFor, fitFilter, placeholderFilter, FINAL_FILTER_SHAPES, type FilterShape } from '../src/encoder/image/filter-fit.js';
 import { fitFinalFilter } from '../src/encoder/image/final-filter.js';
 import { residualChoice } from '../src/encoder/image/residual-choice.js';
@@ -36,6 +36,10 @@ interface Variant {
   readonly rdo?: number;
   readonly rankWithFinal?: boolean;
   readonly tune?: Tuning;
+  /** `balanced`'s weight of MS-SSIM in dB beside PSNR when it ranks the residual's shapes (residual-choice.ts). */
+  readonly msSsimWeight?: number;
+  /** A path prefix: write the source (uint8), the field through the first filter and that plus the residual (float32), row-major, channels last. */
+  readonly dump?: string;
 }
 
 const [photo, path, ...variantTexts] = process.argv.slice(2);
@@ -68,7 +72,9 @@ for (const text of variantTexts.length > 0 ? variantTexts : ['{}']) {
   const finalShape = variant.final === undefined ? filterShapeFor(targetBytes, source.channels, FINAL_FILTER_SHAPES) : variant.final ?? undefined;
   const placeholder = finalShape && placeholderFilter(finalShape, source.channels);
   const tuned = residualChoice(variant.tune ?? 'balanced', detail);
-  const choice: ResidualChoice = variant.rdo === undefined ? tuned : { ...tuned, rdo: variant.rdo };
+  const choice: ResidualChoice = {
+    ...tuned, ...(variant.rdo === undefined ? {} : { rdo: variant.rdo }), ...(variant.msSsimWeight === undefined ? {} : { msSsimWeight: variant.msSsimWeight }),
+  };
   const sizeWith = (residual?: ImageResidual): number => fileWith(filter, residual, placeholder).length;
   const finish = async (ranked: ResidualChoice): Promise<{ decoded: Raster; residual?: ImageResidual; finalFilter?: RestorationFilter; score: number }> => {
     const fill = await addResidualToFill(source, base, targetBytes, ranked, searchInThisThread, undefined, sizeWith);
@@ -83,6 +89,12 @@ for (const text of variantTexts.length > 0 ? variantTexts : ['{}']) {
       const tried = await finish({ ...choice, shapes: [shape] });
       if (tried.score > best.score) best = tried;
     }
+  }
+  if (variant.dump !== undefined && best.residual !== undefined) {
+    writeFileSync(`${variant.dump}-source.u8`, source.data);
+    writeFileSync(`${variant.dump}-base.f32`, new Uint8Array(base.values.buffer, base.values.byteOffset, base.values.byteLength));
+    const corrected = correctedField(base, NATIVE_SCALE, { residual: best.residual });
+    writeFileSync(`${variant.dump}-corrected.f32`, new Uint8Array(corrected.buffer, corrected.byteOffset, corrected.byteLength));
   }
   const bytes = fileWith(filter, best.residual, best.finalFilter);
   const decoded = await decodeImage(bytes);
