@@ -23,18 +23,16 @@ export const TUNINGS = ['psnr', 'balanced', 'ssim'] as const;
 export type Tuning = (typeof TUNINGS)[number];
 
 /**
- * The weighting of each tuning (docs/studies.md, "Weighting the error by
- * contrast" and "The weighting with the residual"): `balanced`, the default,
- * strength 0.25 (+0.006 of MS-SSIM for 0.04 dB at 0.5 bpp before the DCT
- * residual), and 0.5 on a busy photo and on a smooth one up to 0.5 bpp
- * (`tuningWeighting`); `psnr` weighs as `balanced` does (since session 58:
- * with the residual, the weighted fit gave the better PSNR too); `ssim` 0.5,
- * the most MS-SSIM of any strength before the residual (and 0.4 dB less PSNR
- * than 0.25 then). `psnr`'s entry is the plain squared error, which the
- * tunings used before session 58 and `contrastWeighting` can still ask for.
+ * The weighting of `balanced` and `ssim` (docs/studies.md, "Weighting the
+ * error by contrast" and "The weighting with the residual"): `balanced`, the
+ * default, strength 0.25 (+0.006 of MS-SSIM for 0.04 dB at 0.5 bpp before the
+ * DCT residual), and 0.5 on a busy photo and on a smooth one up to 0.5 bpp
+ * (`tuningWeighting`); `ssim` 0.5, the most MS-SSIM of any strength before
+ * the residual (and 0.4 dB less PSNR than 0.25 then). `psnr` weighs as
+ * `balanced` (since session 58; before, strength 0, the plain squared error,
+ * which `contrastWeighting` can still ask for).
  */
-export const TUNING_WEIGHTS: Readonly<Record<Tuning, ContrastWeighting>> = {
-  psnr: { strength: 0, radius: 3 },
+export const TUNING_WEIGHTS: Readonly<Record<Exclude<Tuning, 'psnr'>, ContrastWeighting>> = {
   balanced: { strength: 0.25, radius: 3 },
   ssim: { strength: 0.5, radius: 3 },
 };
