@@ -6,7 +6,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import type { CodecName } from '../src/rate-distortion/codecs.js';
 import { msSsimDb } from '../src/metrics/ms-ssim.js';
-import { runBench, summarize, type BenchEntry, type BenchOptions } from '../src/rate-distortion/run-bench.js';
+import { runBench, summarize, summaryMarkdown, type BenchEntry, type BenchOptions } from '../src/rate-distortion/run-bench.js';
 import { syntheticImage } from './helpers/synthetic.js';
 
 /** snf runs only when the encoder and decoder load in this checkout (they are built in parallel). */
@@ -170,4 +170,24 @@ test('BD by MS-SSIM compares the curves of MS-SSIM in dB: the same MS-SSIM at ha
   assert.ok(Math.abs(summary.msSsimBd.find((b) => b.test === 'jpeg')!.bdRate! - 100) < 1e-9, 'and jpeg needs twice the bits');
   const byPsnr = summary.bd.find((b) => b.test === 'snf' && b.reference === 'jpeg')!;
   assert.ok(Math.abs(byPsnr.bdRate!) < 1e-9, `BD-rate by PSNR ${byPsnr.bdRate}`);
+});
+
+test('snf against a codec image by image at equal PSNR: its PSNR at half the codec\'s rate is −50 %, an image the sweep does not reach is left out', () => {
+  const jpeg = [[20, 0.4, 30], [50, 0.8, 33], [80, 1.6, 36]] as const;
+  const sweep = (image: string, shift: number): BenchEntry[] =>
+    jpeg.map(([quality, bpp, psnr]) => ({ codec: 'jpeg', image, quality, bpp: bpp * shift, psnr, msssim: 0.9 })) as unknown as BenchEntry[];
+  const snf = (image: string, bpp: number, psnr: number): BenchEntry => ({ codec: 'snf', image, targetBpp: 0.4, bpp, psnr, msssim: 0.9 }) as unknown as BenchEntry;
+  // a.png: 31.5 dB (half-way between 30 and 33 dB, so jpeg's rate √(0.4 · 0.8)) at half that rate; b.png, on a sweep
+  // at twice the rates, the same; c.png above every point of its sweep.
+  const entries = [...sweep('a.png', 1), ...sweep('b.png', 2), ...sweep('c.png', 1),
+    snf('a.png', Math.sqrt(0.32) / 2, 31.5), snf('b.png', Math.sqrt(1.28) / 2, 31.5), snf('c.png', 0.4, 40)];
+  const summary = summarize(entries, { images: ['a.png', 'b.png', 'c.png'], codecs: ['snf', 'jpeg'], bpps: [0.4], qualities: [20, 50, 80], anchors: null, commandLine: 'test' });
+  assert.equal(summary.equalPsnr.length, 1);
+  const [row] = summary.equalPsnr;
+  assert.equal(row!.reference, 'jpeg');
+  assert.equal(row!.images, 2);
+  assert.ok(Math.abs(row!.rateDifference! + 50) < 1e-9, `rate difference ${row!.rateDifference}`);
+  assert.match(summaryMarkdown(summary, entries, { resize: null, snf: { engine: 'auto' }, qualities: [20, 50, 80] }), /\| 0\.4 \| -50\.0 % \(2\) \|/);
+  const withoutSnf = summarize(entries.filter((e) => e.codec !== 'snf'), { images: ['a.png'], codecs: ['jpeg'], bpps: [0.4], qualities: [20, 50, 80], anchors: null, commandLine: 'test' });
+  assert.deepEqual(withoutSnf.equalPsnr, []);
 });

@@ -100,6 +100,25 @@ export async function measureSharpPoint(image: Raster, codec: SharpCodecName, qu
 }
 
 /**
+ * The rate at which a sweep reaches `quality`: along `front` (a Pareto front, rising in rate and quality, as
+ * `paretoFront` gives), log(bpp) interpolated linearly between the two points whose quality brackets it. null where
+ * the sweep does not reach it, or starts above it: no extrapolation.
+ *
+ * @example rateAtQuality(paretoFront(points), 34.2, (p) => p.psnr)
+ */
+export function rateAtQuality<T extends { readonly bpp: number }>(front: readonly T[], quality: number, value: (p: T) => number): number | null {
+  for (let i = 1; i < front.length; i++) {
+    const lo = front[i - 1]!;
+    const hi = front[i]!;
+    if (value(lo) <= quality && quality <= value(hi) && lo.bpp > 0) {
+      const t = value(hi) === value(lo) ? 0 : (quality - value(lo)) / (value(hi) - value(lo));
+      return Math.exp(Math.log(lo.bpp) + t * Math.log(hi.bpp / lo.bpp));
+    }
+  }
+  return null;
+}
+
+/**
  * A quantity of a sweep at rate `bpp`, interpolated linearly in log(bpp)
  * between the two neighbouring points of the sweep sorted by rate (when
  * several points share a rate, the first is used). null when `bpp` lies

@@ -10,7 +10,7 @@ import { PSNR_REPORT_CAP } from '../metrics/psnr.js';
 import { loadAnchors, DEFAULT_ANCHORS_PATH, type Anchors } from './anchors.js';
 import { bdPsnr, bdRate, paretoFront, type BdResult, type RdPoint } from './bd-rate.js';
 import {
-  CODEC_NAMES, interpolateAtRate, measureSharpPoint, QUALITY_GRID, SHARP_SETTINGS,
+  CODEC_NAMES, interpolateAtRate, measureSharpPoint, rateAtQuality, QUALITY_GRID, SHARP_SETTINGS,
   type CodecName, type CodecPoint, type SharpCodecName,
 } from './codecs.js';
 import { plotRateDistortion, type PlotSeries } from './plot-svg.js';
@@ -159,9 +159,25 @@ export interface MsSsimBdEntry {
   readonly error?: string;
 }
 
+/**
+ * snf against one sharp codec at one target rate, image by image: the rate the codec's sweep needs for snf's PSNR on
+ * each image, and the geometric mean of snf's rate over it. Unlike BD on the mean-over-images curves, which averages
+ * the codec's PSNR at one quality over images of different rates, it compares each image at its own rate.
+ */
+export interface EqualPsnrRow {
+  readonly reference: CodecName;
+  readonly targetBpp: number;
+  /** Percent: the geometric mean over `images` of snf's bpp ÷ the reference's at snf's PSNR, less 1; < 0 where snf needs fewer bits. null where no image gave one. */
+  readonly rateDifference: number | null;
+  /** Images whose sweep reaches snf's PSNR (the others are left out). */
+  readonly images: number;
+}
+
 export interface BenchSummary {
   readonly images: readonly string[];
   readonly rows: readonly RateRow[];
+  /** snf against each sharp codec at each target, image by image at equal PSNR (empty without snf). */
+  readonly equalPsnr: readonly EqualPsnrRow[];
   /** Mean-over-images curves: snf at each target, the others at each quality (Pareto front). */
   readonly curves: Readonly<Record<string, readonly RdPoint[]>>;
   readonly bd: readonly BdEntry[];
@@ -509,6 +525,20 @@ export function summarize(entries: readonly BenchEntry[], run: {
     }
   }
 
+  const equalPsnr: EqualPsnrRow[] = [];
+  for (const reference of hasSnf ? run.codecs.filter((c) => c !== 'snf') : []) {
+    for (const targetBpp of run.bpps) {
+      const logRatios: number[] = [];
+      for (const image of run.images) {
+        const snfEntry = snfAt.get(`${image}\n${targetBpp}`);
+        const rate = snfEntry && rateAtQuality(paretoFront(sweeps.get(`${image}\n${reference}`) ?? []), snfEntry.psnr, (e) => e.psnr);
+        if (snfEntry && rate) logRatios.push(Math.log(snfEntry.bpp / rate));
+      }
+      const rateDifference = logRatios.length === 0 ? null : (Math.exp(mean(logRatios)) - 1) * 100;
+      equalPsnr.push({ reference, targetBpp, rateDifference, images: logRatios.length });
+    }
+  }
+
   // Each codec's mean-over-images curve of one quality measure (PSNR, or MS-SSIM in dB of the mean MS-SSIM).
   const curvesOf = (quality: (mean: { psnr: number; msssim: number }) => number): Record<string, RdPoint[]> => {
     const curves: Record<string, RdPoint[]> = {};
@@ -557,7 +587,7 @@ export function summarize(entries: readonly BenchEntry[], run: {
     }
   }
   return {
-    images: run.images, rows, curves, bd, msSsimCurves, msSsimBd, machine: describeMachine(), commandLine: run.commandLine,
+    images: run.images, rows, equalPsnr, curves, bd, msSsimCurves, msSsimBd, machine: describeMachine(), commandLine: run.commandLine,
     anchors: run.anchors ? { path: run.anchors.path, dataset: run.anchors.dataset } : null,
   };
 }
@@ -651,6 +681,7 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
     }
     out.push('');
   }
+  out.push(...equalPsnrMarkdown(summary));
   const anchorNames = [...new Set(summary.bd.filter((b) => b.anchor).map((b) => b.reference))];
   if (codecs.length > 1 || anchorNames.length > 0) {
     out.push('## BD-rate (%) of each measured codec (columns) against each curve (rows)', '');
@@ -691,6 +722,27 @@ export function summaryMarkdown(summary: BenchSummary, entries: readonly BenchEn
   }
   out.push('- Full measurements: results.csv (one row per image and point) and results.json (also this summary).');
   return out.join('\n') + '\n';
+}
+
+/** The table of `summary.equalPsnr`: snf's rate against each sharp codec's at equal PSNR, image by image. */
+function equalPsnrMarkdown(summary: BenchSummary): string[] {
+  if (summary.equalPsnr.length === 0) return [];
+  const references = [...new Set(summary.equalPsnr.map((r) => r.reference))];
+  const targets = [...new Set(summary.equalPsnr.map((r) => r.targetBpp))];
+  const out = ['## snf against each codec image by image, at equal PSNR', ''];
+  out.push('For each image at each target rate, the rate at which the codec\'s sweep (its Pareto front) reaches snf\'s PSNR on that image (linear in log bpp between sweep points); then the geometric mean over images of snf\'s rate over that rate, less 1, with the number of images whose sweep reaches it. < 0: snf needs fewer bits. BD on the mean-over-images curves averages a codec\'s PSNR at one quality over images of different rates, where snf\'s points share one rate, and the two measures can differ by several points (on the Kodak photos BD favours snf); this one compares each image at its own rate.');
+  out.push('');
+  out.push(`| target bpp | ${references.join(' | ')} |`);
+  out.push(`| ---: | ${references.map(() => '---:').join(' | ')} |`);
+  for (const target of targets) {
+    const cells = references.map((reference) => {
+      const row = summary.equalPsnr.find((r) => r.reference === reference && r.targetBpp === target);
+      return row === undefined || row.rateDifference === null ? 'n/a' : `${signed(row.rateDifference, 1)} % (${row.images})`;
+    });
+    out.push(`| ${target} | ${cells.join(' | ')} |`);
+  }
+  out.push('');
+  return out;
 }
 
 /**
