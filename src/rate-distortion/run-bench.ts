@@ -487,6 +487,8 @@ function compareCurves(reference: readonly RdPoint[], test: readonly RdPoint[]):
  *   image's sweep (its Pareto front) at the rate snf reached on that image
  *   (at the target itself when snf is not in the run), linear in log bpp;
  *   then the mean over images. null when a rate falls outside an image's sweep.
+ * - snf against each sharp codec image by image (`equalPsnr`): the rate each
+ *   image's sweep needs for snf's PSNR on it, geometric mean of the ratios.
  * - BD: snf's mean curve against each codec's mean-over-images sweep (at
  *   each quality, the mean bpp and mean PSNR; its Pareto front) and each
  *   anchor curve; and every measured codec against every other curve.
