@@ -14,7 +14,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { readSnf, writeSnf, type ImageHeader } from '../src/format/index.js';
-import { applyRestorationFilter, filterClasses, NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../src/kernels/post-filter.js';
+import { applyRestorationFilter, filterShapeOf, NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../src/kernels/post-filter.js';
 import type { ImageResidual } from '../src/kernels/residual.js';
 import { correctedField, rasterFromField } from '../src/kernels/render.js';
 import { filterShapeFor, fitFilter, placeholderFilter, FINAL_FILTER_SHAPES, type FilterShape } from '../src/encoder/image/filter-fit.js';
@@ -54,9 +54,6 @@ const detail = regionDetail(source, [0, 0, source.width, source.height]);
 const pixels = source.width * source.height;
 const targetBytes = (2 ** Math.round(Math.log2((original.length * 8) / pixels)) * pixels) / 8;
 
-const shapeOf = (filter: RestorationFilter): FilterShape => ({
-  radius: filter.radius, cross: filter.cross, classes: filterClasses(filter), directions: filter.directions ?? 1,
-});
 const fileWith = (filter?: RestorationFilter, residual?: ImageResidual, finalFilter?: RestorationFilter): Uint8Array => {
   const { filter: _f, residual: _r, finalFilter: _ff, ...rest } = header;
   const next: ImageHeader = { ...rest, ...(filter ? { filter } : {}), ...(residual ? { residual } : {}), ...(finalFilter ? { finalFilter } : {}) };
@@ -66,9 +63,13 @@ const fileWith = (filter?: RestorationFilter, residual?: ImageResidual, finalFil
 for (const text of variantTexts.length > 0 ? variantTexts : ['{}']) {
   const variant = JSON.parse(text) as Variant;
   const started = performance.now();
-  const firstShape = variant.first === undefined ? (header.filter && shapeOf(header.filter)) : variant.first ?? undefined;
-  const filter = firstShape && fitFilter(field, source, firstShape);
-  const base: FieldImage = filter ? { ...field, values: applyRestorationFilter(field, filter, NATIVE_SCALE) } : field;
+  const firstShape = variant.first === undefined ? (header.filter && filterShapeOf(header.filter)) : variant.first ?? undefined;
+  // As the encoder does: a fitted filter is kept only where it raises the PSNR of the field's samples.
+  const fitted = firstShape && fitFilter(field, source, firstShape);
+  const filteredField: FieldImage | undefined = fitted && { ...field, values: applyRestorationFilter(field, fitted, NATIVE_SCALE) };
+  const kept = filteredField !== undefined && psnr(source, rasterFromField(filteredField, NATIVE_SCALE)) > psnr(source, rasterFromField(field, NATIVE_SCALE));
+  const filter = kept ? fitted : undefined;
+  const base: FieldImage = kept ? filteredField : field;
   const finalShape = variant.final === undefined ? filterShapeFor(targetBytes, source.channels, FINAL_FILTER_SHAPES) : variant.final ?? undefined;
   const placeholder = finalShape && placeholderFilter(finalShape, source.channels);
   const tuned = residualChoice(variant.tune ?? 'balanced', detail);

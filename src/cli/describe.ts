@@ -1,5 +1,5 @@
 import { parameterCount } from '../kernels/arch.js';
-import { filterClasses, type RestorationFilter } from '../kernels/post-filter.js';
+import { filterShapeOf } from '../kernels/post-filter.js';
 import { RESIDUAL_STEP_UNIT, stepGrowth } from '../kernels/residual.js';
 import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, findGrid, gridAxisEdges, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
@@ -54,7 +54,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     headerMapBytes: inspectSnf(bytes).headerMapBytes,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
     bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, tiles: imageTiles(file), overlap: header.blend?.overlap,
-    filter: header.kind === 'image' && header.filter !== undefined ? filterSummary(header.filter) : undefined,
+    filter: header.kind === 'image' && header.filter !== undefined ? filterShapeOf(header.filter) : undefined,
     residual: header.kind === 'image' && header.residual !== undefined ? {
       lumaCoefficients: header.residual.lumaCoefficients, chromaCoefficients: header.residual.chromaCoefficients,
       lumaStep: header.residual.lumaStep * RESIDUAL_STEP_UNIT, chromaStep: header.residual.chromaStep * RESIDUAL_STEP_UNIT,
@@ -66,7 +66,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
       nonzero: header.residual.values.reduce((count, q) => count + (q !== 0 ? 1 : 0), 0),
     } : undefined,
     // The second filter, after the residual (spec §3.12).
-    finalFilter: header.kind === 'image' && header.finalFilter !== undefined ? filterSummary(header.finalFilter) : undefined,
+    finalFilter: header.kind === 'image' && header.finalFilter !== undefined ? filterShapeOf(header.finalFilter) : undefined,
     // A file may record +Infinity (an exact fit, spec §3.7); JSON would print it as null.
     train: header.train?.psnr === undefined ? header.train : { ...header.train, ...reportPsnr(header.train.psnr) },
     metadata: header.metadata === undefined ? undefined : metadataSizes(header.metadata),
@@ -104,12 +104,7 @@ function residualAdaptation(adaptive: { sigma: number; exponent: number } | unde
   return adaptive === undefined ? '' : `, coarser where the field is busy (× (1 + σ²/${adaptive.sigma}²)^${adaptive.exponent})`;
 }
 
-/** What `info` reports of a restoration filter (the first, or the final one): its shape. */
-function filterSummary(filter: RestorationFilter): { radius: number; cross: number; classes: number; directions: number } {
-  return { radius: filter.radius, cross: filter.cross, classes: filterClasses(filter), directions: filter.directions ?? 1 };
-}
-
 /** `2 classes × 5 directions, taps within 3 px (1 px across channels)`. */
-function filterShapeText(filter: ReturnType<typeof filterSummary>): string {
+function filterShapeText(filter: ReturnType<typeof filterShapeOf>): string {
   return `${filter.classes} class${filter.classes > 1 ? 'es' : ''}${filter.directions > 1 ? ` × ${filter.directions} directions` : ''}, taps within ${filter.radius} px${filter.cross > 0 ? ` (${filter.cross} px across channels)` : ''}`;
 }

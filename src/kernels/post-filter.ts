@@ -82,6 +82,11 @@ export function filterClasses(filter: Pick<RestorationFilter, 'thresholds'>): nu
   return filter.thresholds.length + 1;
 }
 
+/** A filter's shape, what fixes its size in the header: its radii, activity classes and direction classes (1 without `d`). */
+export function filterShapeOf(filter: RestorationFilter): { radius: number; cross: number; classes: number; directions: number } {
+  return { radius: filter.radius, cross: filter.cross, classes: filterClasses(filter), directions: filter.directions ?? 1 };
+}
+
 /** A field at the output size, channel-interleaved, in the network's output units (spec §4.3: before the inverse normalization). */
 export interface FieldImage {
   readonly width: number;
