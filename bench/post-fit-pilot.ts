@@ -14,15 +14,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { readSnf, writeSnf, type ImageHeader } from '../src/format/index.js';
-import { applyRestorationFilter, filterShapeOf, NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../src/kernels/post-filter.js';
+import { filterShapeOf, NATIVE_SCALE, type RestorationFilter } from '../src/kernels/post-filter.js';
 import type { ImageResidual } from '../src/kernels/residual.js';
 import { correctedField, rasterFromField } from '../src/kernels/render.js';
-import { filterShapeFor, fitFilter, placeholderFilter, FINAL_FILTER_SHAPES, type FilterShape } from '../src/encoder/image/filter-fit.js';
-import { fitFinalFilter } from '../src/encoder/image/final-filter.js';
+import { filterShapeFor, FINAL_FILTER_SHAPES, type FilterShape } from '../src/encoder/image/filter-fit.js';
+import { filterField, fillWithResidual } from '../src/encoder/image/post-fit.js';
 import { residualChoice } from '../src/encoder/image/residual-choice.js';
 import { regionDetail } from '../src/encoder/image/tile-widths.js';
 import type { Tuning } from '../src/encoder/image/contrast-weights.js';
-import { addResidualToFill } from '../src/encoder/residual/residual-to-fill.js';
 import { qualityOf, type ResidualChoice } from '../src/encoder/residual/residual-fit.js';
 import { searchInThisThread } from '../src/encoder/residual/residual-search.js';
 import { psnr } from '../src/metrics/psnr.js';
@@ -64,25 +63,17 @@ for (const text of variantTexts.length > 0 ? variantTexts : ['{}']) {
   const variant = JSON.parse(text) as Variant;
   const started = performance.now();
   const firstShape = variant.first === undefined ? (header.filter && filterShapeOf(header.filter)) : variant.first ?? undefined;
-  // As the encoder does: a fitted filter is kept only where it raises the PSNR of the field's samples.
-  const fitted = firstShape && fitFilter(field, source, firstShape);
-  const filteredField: FieldImage | undefined = fitted && { ...field, values: applyRestorationFilter(field, fitted, NATIVE_SCALE) };
-  const kept = filteredField !== undefined && psnr(source, rasterFromField(filteredField, NATIVE_SCALE)) > psnr(source, rasterFromField(field, NATIVE_SCALE));
-  const filter = kept ? fitted : undefined;
-  const base: FieldImage = kept ? filteredField : field;
+  const { filter, base } = filterField(source, field, rasterFromField(field, NATIVE_SCALE), firstShape);
   const finalShape = variant.final === undefined ? filterShapeFor(targetBytes, source.channels, FINAL_FILTER_SHAPES) : variant.final ?? undefined;
-  const placeholder = finalShape && placeholderFilter(finalShape, source.channels);
-  const tuned = residualChoice(variant.tune ?? 'balanced', detail);
+  const tuned = residualChoice(variant.tune ?? 'balanced', detail, (8 * targetBytes) / pixels);
   const choice: ResidualChoice = {
     ...tuned, ...(variant.rdo === undefined ? {} : { rdo: variant.rdo }), ...(variant.msSsimWeight === undefined ? {} : { msSsimWeight: variant.msSsimWeight }),
   };
-  const sizeWith = (residual?: ImageResidual): number => fileWith(filter, residual, placeholder).length;
+  const sizeWith = (residual: ImageResidual | undefined, placeholder: RestorationFilter | undefined): number => fileWith(filter, residual, placeholder).length;
   const finish = async (ranked: ResidualChoice): Promise<{ decoded: Raster; residual?: ImageResidual; finalFilter?: RestorationFilter; score: number }> => {
-    const fill = await addResidualToFill(source, base, targetBytes, ranked, searchInThisThread, undefined, sizeWith);
-    if (fill === undefined) return { decoded: rasterFromField(base, NATIVE_SCALE), score: -Infinity };
-    const final = finalShape && fitFinalFilter(source, base, fill.residual, fill.decoded, finalShape, choice);
-    const decoded = final?.decoded ?? fill.decoded;
-    return { decoded, residual: fill.residual, ...(final ? { finalFilter: final.filter } : {}), score: qualityOf(source, decoded, choice) };
+    const filled = await fillWithResidual(source, base, targetBytes, ranked, searchInThisThread, undefined, finalShape, sizeWith);
+    if (filled === undefined) return { decoded: rasterFromField(base, NATIVE_SCALE), score: -Infinity };
+    return { ...filled, score: qualityOf(source, filled.decoded, choice) };
   };
   let best = await finish(choice);
   if (variant.rankWithFinal === true) {

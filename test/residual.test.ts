@@ -7,7 +7,7 @@ import {
   type ImageResidual,
 } from '../src/kernels/residual.js';
 import { fitResidual, fitResidualShapes, type ResidualChoice } from '../src/encoder/residual/residual-fit.js';
-import { residualChoice } from '../src/encoder/image/residual-choice.js';
+import { msSsimShareAt, residualChoice } from '../src/encoder/image/residual-choice.js';
 import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../src/encoder/residual/residual-search.js';
 import { residualSearchOnThreads } from '../src/encoder/residual/residual-threads.js';
 import { addResidualToFill } from '../src/encoder/residual/residual-to-fill.js';
@@ -345,22 +345,36 @@ test('the committed format 4.8 fixture: adaptive steps, closer to the source tha
 });
 
 test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-SSIM weighed more on a busy photo', () => {
-  assert.equal(residualChoice('psnr', 1000).by, 'psnr');
-  assert.equal(residualChoice('ssim', 0).by, 'ms-ssim');
-  const smooth = residualChoice('balanced', BUSY_DETAIL - 1), busy = residualChoice('balanced', BUSY_DETAIL);
+  assert.equal(residualChoice('psnr', 1000, 1).by, 'psnr');
+  assert.equal(residualChoice('ssim', 0, 1).by, 'ms-ssim');
+  const smooth = residualChoice('balanced', BUSY_DETAIL - 1, 1), busy = residualChoice('balanced', BUSY_DETAIL, 1);
   assert.equal(smooth.by, 'both');
   assert.ok(busy.msSsimWeight! > smooth.msSsimWeight!);
   // Every tune tries the uniform step at several counts and graded steps with all 64 coefficients.
-  for (const choice of [smooth, busy, residualChoice('psnr', 0)]) {
+  for (const choice of [smooth, busy, residualChoice('psnr', 0, 1)]) {
     assert.ok(choice.shapes.some((shape) => shape.gradient === 0 && shape.count < 64));
     assert.ok(choice.shapes.some((shape) => shape.gradient > 0 && shape.count === 64));
   }
   // balanced and ssim also try graded shapes with texture masking; psnr, which masking costs, does not.
-  for (const choice of [smooth, busy, residualChoice('ssim', 0)]) assert.ok(choice.shapes.some((shape) => (shape.masking ?? 0) > 0 && shape.gradient > 0));
-  assert.ok(residualChoice('psnr', 0).shapes.every((shape) => shape.masking === undefined));
+  for (const choice of [smooth, busy, residualChoice('ssim', 0, 1)]) assert.ok(choice.shapes.some((shape) => (shape.masking ?? 0) > 0 && shape.gradient > 0));
+  assert.ok(residualChoice('psnr', 0, 1).shapes.every((shape) => shape.masking === undefined));
   // balanced and ssim also try adaptive steps (format x.8); psnr does not.
-  for (const choice of [smooth, busy, residualChoice('ssim', 0)]) assert.ok(choice.shapes.some((shape) => shape.adaptive !== undefined && shape.gradient > 0));
-  assert.ok(residualChoice('psnr', 0).shapes.every((shape) => shape.adaptive === undefined));
+  for (const choice of [smooth, busy, residualChoice('ssim', 0, 1)]) assert.ok(choice.shapes.some((shape) => shape.adaptive !== undefined && shape.gradient > 0));
+  assert.ok(residualChoice('psnr', 0, 1).shapes.every((shape) => shape.adaptive === undefined));
+});
+
+test('balanced weighs MS-SSIM less at low rates: in full from 1 bpp, half at 0.5, not at all at 0.25 and below', () => {
+  assert.deepEqual([0.1, 0.25, 0.5, 1, 2].map(msSsimShareAt), [0, 0, 0.5, 1, 1]);
+  for (const detail of [0, BUSY_DETAIL]) {
+    const full = residualChoice('balanced', detail, 1).msSsimWeight!;
+    assert.ok(full > 0);
+    assert.equal(residualChoice('balanced', detail, 2).msSsimWeight, full);
+    assert.equal(residualChoice('balanced', detail, 0.5).msSsimWeight, full / 2);
+    assert.equal(residualChoice('balanced', detail, 0.25).msSsimWeight, 0);
+  }
+  // The other tunes do not depend on the rate.
+  assert.deepEqual(residualChoice('psnr', 0, 0.25), residualChoice('psnr', 0, 1));
+  assert.deepEqual(residualChoice('ssim', 0, 0.25), residualChoice('ssim', 0, 1));
 });
 
 test('the residual\'s default share: more of the rate on a busy photo, and more from 0.5 to 2 bpp (busy) or 1 to 2 bpp and below 0.5 bpp (smooth)', () => {
@@ -408,7 +422,7 @@ test('fill: at the step that fits, a smaller λ takes the bytes the step left; a
   const field = await decodeField(networks);
   const { filter } = file.header;
   const filtered = filter === undefined ? field : { ...field, values: applyRestorationFilter(field, filter, { x: 1, y: 1 }) };
-  const choice = residualChoice('psnr', 0);
+  const choice = residualChoice('psnr', 0, 1);
   const sizeWith = (residual?: ImageResidual): number => (residual === undefined ? networks.length : withResidual(file, residual, true).length);
   const decodes = async (residual: ImageResidual): Promise<number> => psnr(source, await decodeImage(withResidual(file, residual, true)));
   let filledCloser = 0;
@@ -449,7 +463,7 @@ test('fill: at the step that fits, a smaller λ takes the bytes the step left; a
 
 test('the residual search split between threads keeps what one search keeps; past its deadline a thread stops after its first shape', async () => {
   const { source, filtered } = await sharedFixtureField();
-  const choice = residualChoice('balanced', BUSY_DETAIL);
+  const choice = residualChoice('balanced', BUSY_DETAIL, 1);
   const one = fitResidual(source, filtered, 400, choice)!;
   const same = (fit: { residual: unknown; bytes: number; shape: unknown } | undefined, label: string): void => {
     assert.ok(fit !== undefined, label);
@@ -599,15 +613,15 @@ test('fitResidual: a shape with adaptive steps fits its budget, is the shape it 
 
 test('fitResidual: the rate–distortion quantization decodes closer to the source than the dead zone alone in the same bytes', async () => {
   const { source, file, filtered } = await sharedFixtureField();
-  const plain = { ...residualChoice('psnr', 0), rdo: 0 };
-  assert.ok(residualChoice('psnr', 0).rdo! > 0, 'the encoder quantizes by rate and distortion');
+  const plain = { ...residualChoice('psnr', 0, 1), rdo: 0 };
+  assert.ok(residualChoice('psnr', 0, 1).rdo! > 0, 'the encoder quantizes by rate and distortion');
   for (const budget of [150, 400]) {
     const quality = async (choice: ResidualChoice): Promise<number> => {
       const fitted = fitResidual(source, filtered, budget, choice)!;
       assert.ok(fitted.bytes <= budget);
       return psnr(source, await decodeImage(withResidual(file, fitted.residual, true)));
     };
-    const [without, withRdo] = [await quality(plain), await quality(residualChoice('psnr', 0))];
+    const [without, withRdo] = [await quality(plain), await quality(residualChoice('psnr', 0, 1))];
     assert.ok(withRdo > without, `${budget} bytes: ${withRdo} dB with, ${without} dB without`);
   }
 });

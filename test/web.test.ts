@@ -117,11 +117,6 @@ async function show(attributes: Record<string, string>, style: string): Promise<
   }, { attributes, style });
 }
 
-/** The largest difference between `shown` and the Node decoder's pixels at the same size. */
-async function worstDifference(name: string, shown: Shown): Promise<number> {
-  return (await differences(name, shown)).worst;
-}
-
 /** The largest difference from decodeImage's samples, and how many pixels differ by more than 1 level. */
 async function differences(name: string, shown: Shown): Promise<{ worst: number; pixelsOverOne: number }> {
   const expected = toRgba(await decodeImage(files.get(name)!, { width: shown.width, height: shown.height }));

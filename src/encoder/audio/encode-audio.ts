@@ -10,7 +10,6 @@ import { extendRegion } from '../../format/tiling.js';
 import { audioPsnr, logSpectralDistance, snr } from '../../metrics/audio.js';
 import { architectureForRate, batchRowsFor, defaultAlpha, QAT_STEP_FRACTION } from '../network/network-defaults.js';
 import { EncodeOptionsError } from '../options-error.js';
-import type { EngineFactory } from '../network/engine.js';
 import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
 import { checkNumberOptions, NUMBER_OPTIONS } from '../option-values.js';

@@ -2,10 +2,9 @@ import { parameterCount, type SirenArch } from '../../kernels/arch.js';
 import { initKernels, selectForward, selectGrid } from '../../kernels/forward-select.js';
 import { encodedInputs, MAX_FOURIER_LEVELS } from '../../kernels/input-encoding.js';
 import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, renderField, type ImageNetwork } from '../../kernels/render.js';
-import { applyRestorationFilter, filterClasses, NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../../kernels/post-filter.js';
+import { filterClasses, NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../../kernels/post-filter.js';
 import type { ImageResidual } from '../../kernels/residual.js';
 import { residualChoice } from './residual-choice.js';
-import { addResidualToFill } from '../residual/residual-to-fill.js';
 import { rememberLast } from '../network/remember-last.js';
 import { residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../residual/residual-search.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../../metrics/psnr.js';
@@ -24,8 +23,8 @@ import { withinRate } from '../network/rate-control.js';
 import { padToBatches, shufflePoints } from '../network/training-points.js';
 import { EncodeOptionsError } from '../options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
-import { filterShapeFor, fitFilter, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, FINAL_FILTER_SHAPES, type FilterMode } from './filter-fit.js';
-import { fitFinalFilter } from './final-filter.js';
+import { filterShapeFor, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, FINAL_FILTER_SHAPES, type FilterMode } from './filter-fit.js';
+import { filterField, fillWithResidual } from './post-fit.js';
 import { DEFAULT_TILE_EDGES, tileEdges, TILE_EDGE_MODES, type TileEdgeMode } from './tile-edges.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, tuningWeighting, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
 
@@ -400,7 +399,6 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const blend = overlap > 0 ? { overlap: [overlap, overlap] } : undefined;
   const stored = options.photoMetadata === undefined ? undefined : deflateMetadata(options.photoMetadata);
   checkMetadataSize(stored);
-  const networks = tiling.columns * tiling.rows;
   const fourier = arch.fourier ?? 0;
   const alpha = options.alpha ?? defaultImageAlpha(arch.width, arch.depth);
   const lr = options.lr ?? defaultLearningRate(fourier, arch.width);
@@ -469,7 +467,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   };
   // Fit, choose the quantization (the slope λ that fills the budget, or fixed bits), fine-tune, quantize (fit-networks.ts).
   const residualSearch = options.residualSearch ?? searchInThisThread;
-  const choice = residualChoice(tune, detail);
+  const choice = residualChoice(tune, detail, fullBpp);
   const pixels = image.width * image.height;
   // Under --time the fit leaves what follows it its expected time: the filter's fit, the residual's search and the
   // final filter's fit (about the restoration filter's time).
@@ -487,34 +485,22 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const { tensors } = trained;
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
   const { field, decoded: unfiltered } = await renderNetworks(tensors);
-  // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will;
-  // one that does not raise it (its coefficients rounded) is left out.
+  // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will.
   const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, undefined)).length, image.channels);
   const unfilteredPsnr = psnr(image, unfiltered);
-  // An exact decode (a flat image) leaves a filter nothing to take back.
-  const fitted = filterShape && unfilteredPsnr < Infinity ? fitFilter(field, image, filterShape) : undefined;
-  // The filtered field once: its samples measure the filter, and the residual is fitted to it.
-  const filteredField = fitted && { ...field, values: applyRestorationFilter(field, fitted, NATIVE_SCALE) };
-  const filtered = filteredField && rasterFromField(filteredField, NATIVE_SCALE);
-  const filteredPsnr = filtered === undefined ? -Infinity : psnr(image, filtered);
-  const filter = filteredPsnr > unfilteredPsnr ? fitted : undefined;
-  const networkPsnr = filter === undefined ? unfilteredPsnr : filteredPsnr;
+  const { filter, base: residualBase, decoded: networkDecoded, psnr: networkPsnr } = filterField(image, field, unfiltered, filterShape);
   const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
   // Past the time limit the search keeps what it has found (`Date.now()`: the clock its worker threads share).
   const deadline = timeLimit === undefined ? undefined : Date.now() + (timeLimit - elapsed()) * 1000;
-  // A decode that is already exact (a flat image) has nothing left for a residual to code.
-  const residualBase = filter === undefined ? field : filteredField!;
-  // The residual fills the file less the final filter's bytes, which its shape fixes (a placeholder, as for the filter).
+  // The residual fills the file less the final filter's bytes. A decode that is already exact (a flat image) leaves it nothing to code.
   const finalShape = filterMode === 'auto' && withResidualPlanned ? filterShapeFor(fullTargetBytes, image.channels, FINAL_FILTER_SHAPES) : undefined;
-  const finalPlaceholder = finalShape && placeholderFilter(finalShape, image.channels);
   const withResidual = withResidualPlanned && networkPsnr !== Infinity
-    ? await addResidualToFill(image, residualBase, fullTargetBytes, choice, residualSearch, deadline,
-      (residual) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual, finalPlaceholder)).length)
+    ? await fillWithResidual(image, residualBase, fullTargetBytes, choice, residualSearch, deadline, finalShape,
+      (residual, finalPlaceholder) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual, finalPlaceholder)).length)
     : undefined;
   const residual = withResidual?.residual;
-  const final = withResidual && finalShape && fitFinalFilter(image, residualBase, withResidual.residual, withResidual.decoded, finalShape, choice);
-  const finalFilter = final?.filter;
-  const decoded = final?.decoded ?? withResidual?.decoded ?? (filter === undefined ? unfiltered : filtered!);
+  const finalFilter = withResidual?.finalFilter;
+  const decoded = withResidual?.decoded ?? networkDecoded;
   const quality = withResidual ? psnr(image, decoded) : networkPsnr;
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
   const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true, residual, finalFilter));
@@ -531,7 +517,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     filterClasses: filter === undefined ? 0 : filterClasses(filter), filterDirections: filter === undefined ? 0 : filter.directions ?? 1, unfilteredPsnr,
     residualBytes: withResidual?.bytes ?? 0, residualShare: rateMode ? residualShare : 0, detail, networkPsnr,
     finalFilterClasses: finalFilter === undefined ? 0 : filterClasses(finalFilter) * (finalFilter.directions ?? 1),
-    residualPsnr: withResidual === undefined ? networkPsnr : psnr(image, withResidual.decoded),
+    residualPsnr: withResidual === undefined ? networkPsnr : psnr(image, withResidual.residualDecoded),
   };
 }
 

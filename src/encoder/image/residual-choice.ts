@@ -8,15 +8,16 @@ import { BUSY_DETAIL } from './image-defaults.js';
  * fewer coefficients) trades PSNR for MS-SSIM, and the graded step does it
  * at a better rate than the cut-off. `psnr` keeps the best PSNR, `ssim` the
  * best MS-SSIM, and `balanced` the best sum of PSNR and MS-SSIM in dB, with
- * MS-SSIM weighed more on a busy photo (`detail` from BUSY_DETAIL). Every tune
+ * MS-SSIM weighed more on a busy photo (`detail` from BUSY_DETAIL) and less at
+ * low rates (`bpp`, the file's target; msSsimShareAt). Every tune
  * quantizes by rate and distortion (residual-rdo.ts); `psnr` neither masks nor
  * adapts its steps. The residual offers the shapes; the photo's tune and detail
  * pick among them, so the choice lives with the image.
  */
-export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
+export function residualChoice(tune: Tuning, detail: number, bpp: number): ResidualChoice {
   if (tune === 'ssim') return { ...PSNR_CHOICE, shapes: [...RESIDUAL_SHAPES, ...SSIM_EXTRA_SHAPES], by: 'ms-ssim' };
   if (tune === 'balanced') {
-    const msSsimWeight = detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT;
+    const msSsimWeight = (detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT) * msSsimShareAt(bpp);
     return { ...PSNR_CHOICE, shapes: [...RESIDUAL_SHAPES, ...BALANCED_EXTRA_SHAPES], by: 'both', msSsimWeight };
   }
   return PSNR_CHOICE;
@@ -30,3 +31,16 @@ export function residualChoice(tune: Tuning, detail: number): ResidualChoice {
  */
 const BUSY_MS_SSIM_WEIGHT = 1.5;
 const SMOOTH_MS_SSIM_WEIGHT = 1;
+
+/**
+ * The share of `balanced`'s MS-SSIM weight kept at `bpp` bits per pixel: none at 0.25 bpp and below, all from 1 bpp,
+ * linear in log₂ of the rate between (half at 0.5 bpp). At low rates snf's MS-SSIM is well above mozjpeg's (full-size
+ * Kodak, session 57: +0.016 at 0.25 bpp, +0.005 at 0.5, +0.001 at 1), so there the residual is better spent on PSNR,
+ * where snf is further behind WebP (docs/studies.md, "MS-SSIM's weight by rate").
+ */
+export function msSsimShareAt(bpp: number): number {
+  return Math.min(1, Math.max(0, Math.log2(bpp / FULL_MS_SSIM_FROM_BPP) / 2 + 1));
+}
+
+/** The rate (bits per pixel) from which `balanced` weighs MS-SSIM in full; at a quarter of it, not at all. */
+const FULL_MS_SSIM_FROM_BPP = 1;
