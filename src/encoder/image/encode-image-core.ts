@@ -487,8 +487,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const { field, decoded: unfiltered } = await renderNetworks(tensors);
   // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will.
   const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, undefined)).length, image.channels);
-  const unfilteredPsnr = psnr(image, unfiltered);
-  const { filter, base: residualBase, decoded: networkDecoded, psnr: networkPsnr } = filterField(image, field, unfiltered, filterShape);
+  const { filter, base: residualBase, decoded: networkDecoded, psnr: networkPsnr, unfilteredPsnr } = filterField(image, field, unfiltered, filterShape);
   const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
   // Past the time limit the search keeps what it has found (`Date.now()`: the clock its worker threads share).
   const deadline = timeLimit === undefined ? undefined : Date.now() + (timeLimit - elapsed()) * 1000;

@@ -23,6 +23,8 @@ export interface FilteredField {
   /** `base` as the decoder rounds it, and its PSNR. */
   readonly decoded: Raster;
   readonly psnr: number;
+  /** The PSNR of `unfiltered`, the field's own rounding. */
+  readonly unfilteredPsnr: number;
 }
 
 /**
@@ -32,13 +34,13 @@ export interface FilteredField {
 export function filterField(image: Raster, field: FieldImage, unfiltered: Raster, shape: FilterShape | undefined): FilteredField {
   const unfilteredPsnr = psnr(image, unfiltered);
   const fitted = shape && unfilteredPsnr < Infinity ? fitFilter(field, image, shape) : undefined;
-  if (fitted === undefined) return { base: field, decoded: unfiltered, psnr: unfilteredPsnr };
+  if (fitted === undefined) return { base: field, decoded: unfiltered, psnr: unfilteredPsnr, unfilteredPsnr };
   const filteredField: FieldImage = { ...field, values: applyRestorationFilter(field, fitted, NATIVE_SCALE) };
   const filtered = rasterFromField(filteredField, NATIVE_SCALE);
   const filteredPsnr = psnr(image, filtered);
   return filteredPsnr > unfilteredPsnr
-    ? { filter: fitted, base: filteredField, decoded: filtered, psnr: filteredPsnr }
-    : { base: field, decoded: unfiltered, psnr: unfilteredPsnr };
+    ? { filter: fitted, base: filteredField, decoded: filtered, psnr: filteredPsnr, unfilteredPsnr }
+    : { base: field, decoded: unfiltered, psnr: unfilteredPsnr, unfilteredPsnr };
 }
 
 /** The residual that fills the rate, and the final filter where it pays. */
