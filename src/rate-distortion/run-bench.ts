@@ -529,11 +529,13 @@ export function summarize(entries: readonly BenchEntry[], run: {
 
   const equalPsnr: EqualPsnrRow[] = [];
   for (const reference of hasSnf ? run.codecs.filter((c) => c !== 'snf') : []) {
+    // Each image's front once, for every target rate.
+    const fronts = new Map(run.images.map((image) => [image, paretoFront(sweeps.get(`${image}\n${reference}`) ?? [])]));
     for (const targetBpp of run.bpps) {
       const logRatios: number[] = [];
       for (const image of run.images) {
         const snfEntry = snfAt.get(`${image}\n${targetBpp}`);
-        const rate = snfEntry && rateAtQuality(paretoFront(sweeps.get(`${image}\n${reference}`) ?? []), snfEntry.psnr, (e) => e.psnr);
+        const rate = snfEntry && rateAtQuality(fronts.get(image)!, snfEntry.psnr, (e) => e.psnr);
         if (snfEntry && rate) logRatios.push(Math.log(snfEntry.bpp / rate));
       }
       const rateDifference = logRatios.length === 0 ? null : (Math.exp(mean(logRatios)) - 1) * 100;
