@@ -8,7 +8,8 @@
  *
  * A variant is a JSON object: `first` (a filter shape, or null for none; default the file's own), `final` (likewise;
  * default the encoder's `FINAL_FILTER_SHAPES` pick), `rdo` (λ of the residual's quantization), `rankWithFinal` (pick
- * the residual's shape by the score after the final filter, each shape fitted to fill), `tune` (default balanced).
+ * the residual's shape by the score after the final filter, each shape fitted to fill), `tune` (default balanced),
+ * `chroma` (chroma coefficients a block in every shape).
  * `{}` is the encoder's own path: it reproduces a default encode's decode from the same networks.
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -37,6 +38,8 @@ interface Variant {
   readonly tune?: Tuning;
   /** `balanced`'s weight of MS-SSIM in dB beside PSNR when it ranks the residual's shapes (residual-choice.ts). */
   readonly msSsimWeight?: number;
+  /** Chroma coefficients a block in every shape the residual tries (the format allows up to 64; the encoder keeps 10). */
+  readonly chroma?: number;
   /** A path prefix: write the source (uint8), the field through the first filter and that plus the residual (float32), row-major, channels last. */
   readonly dump?: string;
 }
@@ -68,6 +71,7 @@ for (const text of variantTexts.length > 0 ? variantTexts : ['{}']) {
   const tuned = residualChoice(variant.tune ?? 'balanced', detail, (8 * targetBytes) / pixels);
   const choice: ResidualChoice = {
     ...tuned, ...(variant.rdo === undefined ? {} : { rdo: variant.rdo }), ...(variant.msSsimWeight === undefined ? {} : { msSsimWeight: variant.msSsimWeight }),
+    ...(variant.chroma === undefined ? {} : { shapes: tuned.shapes.map((shape) => ({ ...shape, chroma: variant.chroma })) }),
   };
   const sizeWith = (residual: ImageResidual | undefined, placeholder: RestorationFilter | undefined): number => fileWith(filter, residual, placeholder).length;
   const finish = async (ranked: ResidualChoice): Promise<{ decoded: Raster; residual?: ImageResidual; finalFilter?: RestorationFilter; score: number }> => {

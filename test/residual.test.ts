@@ -7,7 +7,7 @@ import {
   type ImageResidual,
 } from '../src/kernels/residual.js';
 import { fitResidual, fitResidualShapes, type ResidualChoice } from '../src/encoder/residual/residual-fit.js';
-import { msSsimShareAt, residualChoice } from '../src/encoder/image/residual-choice.js';
+import { FINE_CHROMA_COEFFICIENTS, msSsimShareAt, residualChoice } from '../src/encoder/image/residual-choice.js';
 import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../src/encoder/residual/residual-search.js';
 import { residualSearchOnThreads } from '../src/encoder/residual/residual-threads.js';
 import { addResidualToFill } from '../src/encoder/residual/residual-to-fill.js';
@@ -342,6 +342,13 @@ test('the committed format 4.8 fixture: adaptive steps, closer to the source tha
   // At 2× the multipliers come from a denser sampling of the same field: the picture's 2 × 2 means stay near the 1× pixels.
   const difference = meanBlockDifference(await decodeImage(bytes), await decodeImage(bytes, { scale: 2 }), 2);
   assert.ok(difference < 6, `mean difference ${difference}`);
+});
+
+test('residualChoice: chroma keeps frequencies up to 3 up to 1 bpp and up to 5 above, in every shape of every tune', () => {
+  for (const tune of ['psnr', 'ssim', 'balanced'] as const) {
+    for (const bpp of [0.25, 0.5, 1]) assert.ok(residualChoice(tune, 0, bpp).shapes.every((shape) => shape.chroma === undefined), `${tune} ${bpp}`);
+    for (const bpp of [1.5, 2]) assert.ok(residualChoice(tune, 0, bpp).shapes.every((shape) => shape.chroma === FINE_CHROMA_COEFFICIENTS), `${tune} ${bpp}`);
+  }
 });
 
 test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-SSIM weighed more on a busy photo', () => {

@@ -15,12 +15,32 @@ import { BUSY_DETAIL } from './image-defaults.js';
  * pick among them, so the choice lives with the image.
  */
 export function residualChoice(tune: Tuning, detail: number, bpp: number): ResidualChoice {
+  return withChromaAt(bpp, choiceByTune(tune, detail, bpp));
+}
+
+function choiceByTune(tune: Tuning, detail: number, bpp: number): ResidualChoice {
   if (tune === 'ssim') return { ...PSNR_CHOICE, shapes: [...RESIDUAL_SHAPES, ...SSIM_EXTRA_SHAPES], by: 'ms-ssim' };
   if (tune === 'balanced') {
     const msSsimWeight = (detail >= BUSY_DETAIL ? BUSY_MS_SSIM_WEIGHT : SMOOTH_MS_SSIM_WEIGHT) * msSsimShareAt(bpp);
     return { ...PSNR_CHOICE, shapes: [...RESIDUAL_SHAPES, ...BALANCED_EXTRA_SHAPES], by: 'both', msSsimWeight };
   }
   return PSNR_CHOICE;
+}
+
+/**
+ * Chroma coefficients a block above FINE_CHROMA_ABOVE_BPP: frequencies up to 5 (21) instead of the residual's 10 (up
+ * to 3). At 2 bpp the steps are fine enough that chroma, half of a smooth photo's error there, uses them: on session
+ * 55's networks of kodim07, 02, 16 and 20 with the shapes ranked by PSNR, +0.15, +0.10, +0.02 and +0.29 dB (28
+ * coefficients +0.02 more), MS-SSIM up; with `balanced`'s ranking +0.18 dB on the mean of six photos, busy kodim05
+ * and 13 included. At 1 bpp +0.01 (docs/studies.md, "More chroma coefficients at 2 bpp"), so the files up to 1 bpp
+ * keep 10 and stay as measured.
+ */
+export const FINE_CHROMA_COEFFICIENTS = 21;
+const FINE_CHROMA_ABOVE_BPP = 1;
+
+function withChromaAt(bpp: number, choice: ResidualChoice): ResidualChoice {
+  if (bpp <= FINE_CHROMA_ABOVE_BPP) return choice;
+  return { ...choice, shapes: choice.shapes.map((shape) => ({ ...shape, chroma: FINE_CHROMA_COEFFICIENTS })) };
 }
 
 /**
