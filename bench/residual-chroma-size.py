@@ -6,7 +6,8 @@ The Cb and Cr of the residual's target (source - the filtered field), coded two 
 rounded, priced by the zeroth-order entropy per frequency band u + v plus a flag a block (no trellis, no masking):
 at half size as the format does (2 x 2 means, 8 x 8 blocks over 16 x 16 pixels, frequencies u + v <= 3, rendered
 with the same cosines at the pixels' positions, spec 4.7), and at full size (8 x 8 blocks, u + v <= 3, 5 or 7).
-The error is the chroma's alone, measured in RGB (PSNR with the luma error left out), at 0.02-0.15 bit a pixel.
+Then half size with frequencies up to 5 and 7 against 3. The error is the chroma's alone, measured in RGB (PSNR
+with the luma error left out), at 0.02-0.15 bit a pixel.
 """
 import sys
 import numpy as np
@@ -61,6 +62,18 @@ for p in sys.argv[1:]:
             cur.append((bits, 10*np.log10(255**2 / rgb_mse(cb - full[0], cr - full[1]))))
         out[limit] = np.array(cur)
     ch = np.array(curve_h)
+    # Half size with more coefficients: frequencies up to 5 (21 a block) and 7, against up to 3 (the format's 10).
+    more = {}
+    for limit in (5, 7):
+        cur = []
+        for st in steps:
+            bits, recs = code(hb, H*W, (band <= limit).astype(float), st)
+            full = [np.einsum('xu,buv,yv->bxy', up, r, up).reshape(H//16, W//16, 16, 16).transpose(0, 2, 1, 3).reshape(H, W) for r in recs]
+            cur.append((bits, 10*np.log10(255**2 / rgb_mse(cb - full[0], cr - full[1]))))
+        more[limit] = np.array(cur)
+    print('   half size, more coefficients: ' + ' | '.join(
+        f'{rate} bpp: ' + ', '.join(f'u+v<={l} {np.interp(rate, more[l][::-1, 0], more[l][::-1, 1]) - np.interp(rate, ch[::-1, 0], ch[::-1, 1]):+.2f}' for l in more)
+        for rate in (0.02, 0.05, 0.08, 0.12)))
     line = []
     for rate in (0.02, 0.05, 0.1, 0.15):
         base = np.interp(rate, ch[::-1, 0], ch[::-1, 1])
