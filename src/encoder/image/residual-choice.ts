@@ -29,11 +29,10 @@ function choiceByTune(tune: Tuning, detail: number, bpp: number): ResidualChoice
 
 /**
  * Chroma coefficients a block above FINE_CHROMA_ABOVE_BPP: frequencies up to 5 (21) instead of the residual's 10 (up
- * to 3). At 2 bpp the steps are fine enough that chroma, half of a smooth photo's error there, uses them: on session
- * 55's networks of kodim07, 02, 16 and 20 with the shapes ranked by PSNR, +0.15, +0.10, +0.02 and +0.29 dB (28
- * coefficients +0.02 more), MS-SSIM up; with `balanced`'s ranking +0.18 dB on the mean of six photos, busy kodim05
- * and 13 included. At 1 bpp +0.01 (docs/studies.md, "More chroma coefficients at 2 bpp"), so the files up to 1 bpp
- * keep 10 and stay as measured.
+ * to 3). At 2 bpp the steps are fine enough that chroma, half of a smooth photo's error there, uses them: on all 20
+ * Kodak photos +0.048 dB and +0.0002 of MS-SSIM on the mean (−0.24 to +0.46 a photo as the residual's pick moved;
+ * image by image against WebP +13.3 → +12.3 %). At 1 bpp a pilot gave +0.01 (docs/studies.md, "More chroma
+ * coefficients at 2 bpp"), so the files up to 1 bpp keep 10 and stay as measured.
  */
 export const FINE_CHROMA_COEFFICIENTS = 21;
 const FINE_CHROMA_ABOVE_BPP = 1;
