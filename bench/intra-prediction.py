@@ -14,20 +14,7 @@ Picking the least of five errors block by block gains something from chance alon
 """
 import sys
 import numpy as np
-
-H, W = 512, 768
-
-
-def luma(x):
-    return 0.299 * x[..., 0] + 0.587 * x[..., 1] + 0.114 * x[..., 2]
-
-
-def load(prefix):
-    source = np.fromfile(f'{prefix}-source.u8', np.uint8).reshape(H, W, 3).astype(np.float64)
-    # The pilot dumps the field in the networks' range, [-1, 1] for 0..255.
-    base = (np.fromfile(f'{prefix}-base.f32', np.float32).reshape(H, W, 3).astype(np.float64) + 1) * 127.5
-    corrected = (np.fromfile(f'{prefix}-corrected.f32', np.float32).reshape(H, W, 3).astype(np.float64) + 1) * 127.5
-    return luma(source), luma(base), luma(corrected)
+from residual_dumps import H, W, load, luma
 
 
 def predictions(neighbours, y, x, n, low, high):
@@ -43,7 +30,7 @@ def blocks(n):
 
 
 for prefix in sys.argv[1:]:
-    source, base, corrected = load(prefix)
+    source, base, corrected = (luma(x) for x in load(prefix))
     target, decoded = source - base, corrected - base
     for n in (8, 4):
         places = list(blocks(n))

@@ -38,7 +38,7 @@ interface Variant {
   readonly tune?: Tuning;
   /** `balanced`'s weight of MS-SSIM in dB beside PSNR when it ranks the residual's shapes (residual-choice.ts). */
   readonly msSsimWeight?: number;
-  /** Chroma coefficients a block in every shape the residual tries (the format allows up to 64; the encoder keeps 10). */
+  /** Chroma coefficients a block in every shape the residual tries (the format allows up to 64; the encoder keeps 10, 21 above 1 bpp). */
   readonly chroma?: number;
   /** A path prefix: write the source (uint8), the field through the first filter and that plus the residual (float32), row-major, channels last. */
   readonly dump?: string;

@@ -11,27 +11,20 @@ under one simple coder, not the format's sizes.
 """
 import sys
 import numpy as np
+from residual_dumps import H, W, block_dct, dct_matrix, entropy, load, luma
 
-H, W = 512, 768
-def luma(x): return 0.299*x[...,0] + 0.587*x[...,1] + 0.114*x[...,2]
-def dct_matrix(n):
-    m = np.array([[np.cos(np.pi * (2*x + 1) * u / (2*n)) for x in range(n)] for u in range(n)])
-    m[0] /= np.sqrt(2); return m * np.sqrt(2/n)
-def entropy(values):
-    _, counts = np.unique(values, return_counts=True); p = counts / counts.sum()
-    return -(counts * np.log2(p)).sum()
+
 def curve(r, n, steps):
     d = dct_matrix(n)
-    blocks = r.reshape(H//n, n, W//n, n).transpose(0, 2, 1, 3).reshape(-1, n, n)
-    c = np.einsum('ux,bxy,vy->buv', d, blocks, d)
+    c = block_dct(r, n)
+    blocks = np.einsum('ux,buv,vy->bxy', d, c, d)
     u, v = np.meshgrid(np.arange(n), np.arange(n), indexing='ij')
     band = np.minimum(((u + v) * 15) // (2*n - 1), 14)
     out = []
     for step in steps:
         q = np.round(c / step)
-        bits = 0.0
         occupied = np.any(q != 0, axis=(1, 2))
-        bits += entropy(occupied.astype(int)) 
+        bits = entropy(occupied.astype(int))
         qo = q[occupied]
         for g in range(15):
             bits += entropy(qo[:, band == g].ravel()) if qo.size else 0
@@ -39,25 +32,21 @@ def curve(r, n, steps):
         mse = ((rec - blocks)**2).mean()
         out.append((bits / (H*W), 10*np.log10(255**2 / mse)))
     return np.array(out)
+
+
 steps = np.geomspace(4, 120, 28)
 for p in sys.argv[1:]:
-    s = luma(np.fromfile(f'{p}-source.u8', np.uint8).reshape(H, W, 3).astype(np.float64))
-    b = luma((np.fromfile(f'{p}-base.f32', np.float32).reshape(H, W, 3).astype(np.float64) + 1) * 127.5)
+    s, b, _ = (luma(x) for x in load(p))
     r = s - b
     gains = []
     for n in (4, 8, 16):
         # Transform coding gain: the arithmetic over the geometric mean of the coefficients' variances (high-rate theory).
-        d = dct_matrix(n)
-        c = np.einsum('ux,bxy,vy->buv', d, r.reshape(H//n, n, W//n, n).transpose(0, 2, 1, 3).reshape(-1, n, n), d)
-        var = c.reshape(len(c), -1).var(axis=0) + 1e-9
+        var = block_dct(r, n).reshape(-1, n * n).var(axis=0) + 1e-9
         gains.append(f'{n}x{n} {10 * np.log10(var.mean() / np.exp(np.log(var).mean())):.2f} dB')
     print(p, 'coding gain:', ', '.join(gains))
     curves = {n: curve(r, n, steps) for n in (4, 8, 16)}
     line = []
     for rate in (0.1, 0.2, 0.3, 0.5):
-        vals = []
-        for n in (4, 8, 16):
-            bpp, ps = curves[n][::-1, 0], curves[n][::-1, 1]
-            vals.append(np.interp(rate, bpp, ps))
+        vals = [np.interp(rate, curves[n][::-1, 0], curves[n][::-1, 1]) for n in (4, 8, 16)]
         line.append(f'{rate} bpp: 4x4 {vals[0]-vals[1]:+.2f}, 8x8 {vals[1]:.2f} dB, 16x16 {vals[2]-vals[1]:+.2f}')
     print(p, ' | '.join(line))

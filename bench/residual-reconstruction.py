@@ -10,20 +10,13 @@ and what it would take off the luma squared error of the whole photo (an oracle 
 """
 import sys
 import numpy as np
+from residual_dumps import block_dct, load, luma
 
-H, W = 512, 768
-def luma(x): return 0.299*x[...,0] + 0.587*x[...,1] + 0.114*x[...,2]
-def dct_matrix(n):
-    m = np.array([[np.cos(np.pi * (2*x + 1) * u / (2*n)) for x in range(n)] for u in range(n)])
-    m[0] /= np.sqrt(2); return m * np.sqrt(2/n)
-d = dct_matrix(8)
-u, v = np.meshgrid(np.arange(8), np.arange(8), indexing='ij'); band = (u + v).ravel()
+u, v = np.meshgrid(np.arange(8), np.arange(8), indexing='ij')
+band = (u + v).ravel()
 for p in sys.argv[1:]:
-    s = luma(np.fromfile(f'{p}-source.u8', np.uint8).reshape(H, W, 3).astype(np.float64))
-    b = luma((np.fromfile(f'{p}-base.f32', np.float32).reshape(H, W, 3).astype(np.float64) + 1) * 127.5)
-    c = luma((np.fromfile(f'{p}-corrected.f32', np.float32).reshape(H, W, 3).astype(np.float64) + 1) * 127.5)
-    blocks = lambda img: np.einsum('ux,bxy,vy->buv', d, img.reshape(H//8, 8, W//8, 8).transpose(0, 2, 1, 3).reshape(-1, 8, 8), d).reshape(-1, 64)
-    x, y = blocks(s - b), blocks(c - b)
+    s, b, c = (luma(x) for x in load(p))
+    x, y = block_dct(s - b, 8).reshape(-1, 64), block_dct(c - b, 8).reshape(-1, 64)
     nz = np.abs(y) > 1e-3
     total = ((x - y)**2).sum()
     saved = 0; parts = []
