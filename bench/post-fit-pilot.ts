@@ -20,7 +20,7 @@ import type { ImageResidual } from '../src/kernels/residual.js';
 import { correctedField, rasterFromField } from '../src/kernels/render.js';
 import { filterShapeFor, FINAL_FILTER_SHAPES, type FilterShape } from '../src/encoder/image/filter-fit.js';
 import { filterField, fillWithResidual } from '../src/encoder/image/post-fit.js';
-import { residualChoice } from '../src/encoder/image/residual-choice.js';
+import { residualChoice, withChroma } from '../src/encoder/image/residual-choice.js';
 import { regionDetail } from '../src/encoder/image/tile-widths.js';
 import type { Tuning } from '../src/encoder/image/contrast-weights.js';
 import { qualityOf, type ResidualChoice } from '../src/encoder/residual/residual-fit.js';
@@ -70,8 +70,8 @@ for (const text of variantTexts.length > 0 ? variantTexts : ['{}']) {
   const finalShape = variant.final === undefined ? filterShapeFor(targetBytes, source.channels, FINAL_FILTER_SHAPES) : variant.final ?? undefined;
   const tuned = residualChoice(variant.tune ?? 'balanced', detail, (8 * targetBytes) / pixels);
   const choice: ResidualChoice = {
-    ...tuned, ...(variant.rdo === undefined ? {} : { rdo: variant.rdo }), ...(variant.msSsimWeight === undefined ? {} : { msSsimWeight: variant.msSsimWeight }),
-    ...(variant.chroma === undefined ? {} : { shapes: tuned.shapes.map((shape) => ({ ...shape, chroma: variant.chroma })) }),
+    ...(variant.chroma === undefined ? tuned : withChroma(tuned, variant.chroma)),
+    ...(variant.rdo === undefined ? {} : { rdo: variant.rdo }), ...(variant.msSsimWeight === undefined ? {} : { msSsimWeight: variant.msSsimWeight }),
   };
   const sizeWith = (residual: ImageResidual | undefined, placeholder: RestorationFilter | undefined): number => fileWith(filter, residual, placeholder).length;
   const finish = async (ranked: ResidualChoice): Promise<{ decoded: Raster; residual?: ImageResidual; finalFilter?: RestorationFilter; score: number }> => {

@@ -38,8 +38,12 @@ export const FINE_CHROMA_COEFFICIENTS = 21;
 const FINE_CHROMA_ABOVE_BPP = 1;
 
 function withChromaAt(bpp: number, choice: ResidualChoice): ResidualChoice {
-  if (bpp <= FINE_CHROMA_ABOVE_BPP) return choice;
-  return { ...choice, shapes: choice.shapes.map((shape) => ({ ...shape, chroma: FINE_CHROMA_COEFFICIENTS })) };
+  return bpp <= FINE_CHROMA_ABOVE_BPP ? choice : withChroma(choice, FINE_CHROMA_COEFFICIENTS);
+}
+
+/** `choice` with `count` chroma coefficients a block in every shape it tries. */
+export function withChroma(choice: ResidualChoice, count: number): ResidualChoice {
+  return { ...choice, shapes: choice.shapes.map((shape) => ({ ...shape, chroma: count })) };
 }
 
 /**
