@@ -632,7 +632,7 @@ export function scatterAdd(index: usize, g: usize, acc: usize, rows: i32, n: i32
 // Pixels x in [reachX, width − reachX) of each band row: the caller widens the
 // rows by copies of their edge pixels, so these are all of the image's.
 export function filterRgb(
-  values: usize, out: usize, sets: usize, coef: usize, own: usize, nOwn: i32, cross: usize, nCross: i32,
+  values: usize, out: usize, sets: usize, coef: usize, bounds: usize, own: usize, nOwn: i32, cross: usize, nCross: i32,
   width: i32, channels: i32, reachX: i32, reachY: i32, rows: i32, n: i32,
 ): void {
   const rowBytes = <usize>(width * channels) << 2;
@@ -647,15 +647,29 @@ export function filterRgb(
       const at = <usize>(x * channels) << 2;
       const p = inRow + at;
       const v0 = <f64>load<f32>(p), v1 = <f64>load<f32>(p, 4), v2 = <f64>load<f32>(p, 8);
-      const b0 = coef + <usize>load<u8>(setRow + <usize>x) * setBytes;
+      const set = <usize>load<u8>(setRow + <usize>x);
+      const b0 = coef + set * setBytes;
       const b1 = b0 + channelBytes, b2 = b1 + channelBytes;
       let s0: f64 = 0, s1: f64 = 0, s2: f64 = 0;
-      for (let m = 0; m < nOwn; m++) {
-        const r = <usize>load<i32>(own + (<usize>m << 2)) << 2;
-        const c = <usize>m << 3;
-        s0 += load<f64>(b0 + c) * (<f64>load<f32>(p + r) + <f64>load<f32>(p - r) - 2 * v0);
-        s1 += load<f64>(b1 + c) * (<f64>load<f32>(p + r, 4) + <f64>load<f32>(p - r, 4) - 2 * v1);
-        s2 += load<f64>(b2 + c) * (<f64>load<f32>(p + r, 8) + <f64>load<f32>(p - r, 8) - 2 * v2);
+      if (bounds == 0) {
+        for (let m = 0; m < nOwn; m++) {
+          const r = <usize>load<i32>(own + (<usize>m << 2)) << 2;
+          const c = <usize>m << 3;
+          s0 += load<f64>(b0 + c) * (<f64>load<f32>(p + r) + <f64>load<f32>(p - r) - 2 * v0);
+          s1 += load<f64>(b1 + c) * (<f64>load<f32>(p + r, 4) + <f64>load<f32>(p - r, 4) - 2 * v1);
+          s2 += load<f64>(b2 + c) * (<f64>load<f32>(p + r, 8) + <f64>load<f32>(p - r, 8) - 2 * v2);
+        }
+      } else {
+        // Clipped taps (spec §4.9): each difference from the centre clamped to ±the set's bound for the tap.
+        const setBounds = bounds + ((set * <usize>nOwn) << 3);
+        for (let m = 0; m < nOwn; m++) {
+          const r = <usize>load<i32>(own + (<usize>m << 2)) << 2;
+          const c = <usize>m << 3;
+          const bound = load<f64>(setBounds + c);
+          s0 += load<f64>(b0 + c) * (clip(<f64>load<f32>(p + r) - v0, bound) + clip(<f64>load<f32>(p - r) - v0, bound));
+          s1 += load<f64>(b1 + c) * (clip(<f64>load<f32>(p + r, 4) - v1, bound) + clip(<f64>load<f32>(p - r, 4) - v1, bound));
+          s2 += load<f64>(b2 + c) * (clip(<f64>load<f32>(p + r, 8) - v2, bound) + clip(<f64>load<f32>(p - r, 8) - v2, bound));
+        }
       }
       for (let m = 0; m < nCross; m++) {
         const r = <usize>load<i32>(cross + (<usize>m << 2)) << 2;
@@ -673,6 +687,13 @@ export function filterRgb(
       store<f32>(o, <f32>(v2 + s2), 8);
     }
   }
+}
+
+/** `d` clamped to ±bound, as post-filter.ts `correctClipped` compares (a bound of +∞ leaves it as it is). */
+// @ts-ignore: decorator
+@inline
+function clip(d: f64, bound: f64): f64 {
+  return d > bound ? bound : d < -bound ? -bound : d;
 }
 
 // The restoration filter's classes (spec §4.6): src/kernels/post-filter.ts

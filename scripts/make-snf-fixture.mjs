@@ -19,6 +19,7 @@
 //   fixtures/kodim-crop32-units.snf            format 5.3: the crop in 2×2 tiles at 8 bpp (depth 2, 150 passes), whose
 //                                              networks the encoder quantized with steps per unit (spec §5.1)
 //   fixtures/kodim-crop32-final.snf            format 4.10: the 4.8 file with a final filter after its residual (spec §3.12)
+//   fixtures/kodim-crop32-clipped.snf          format 4.11: the same final filter fitted with clipped taps (spec §3.13)
 //                                              fitted by the encoder's fit (radius 2, 2 activity × 5 directions)
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
@@ -106,18 +107,20 @@ for (const [name, choice] of residuals.filter(([name]) => wanted.length === 0 ||
   await writeReferenceDecode(name);
 }
 
-// The final filter (4.10, spec §3.12): fitted, as the encoder fits it, to the adaptive file's decode after its residual.
-if (wanted.length === 0 || wanted.includes('kodim-crop32-final')) {
+// The final filter (4.10, spec §3.12): fitted, as the encoder fits it, to the adaptive file's decode after its residual;
+// and the same fitted with clipped taps (4.11, spec §3.13).
+for (const [name, clipped] of [['kodim-crop32-final', false], ['kodim-crop32-clipped', true]]) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
   const source = await sharp('fixtures/kodim-crop32.png').removeAlpha().raw().toBuffer({ resolveWithObject: true });
   const image = { width: source.info.width, height: source.info.height, channels: 3, data: new Uint8Array(source.data) };
   const adaptive = new Uint8Array(readFileSync('fixtures/kodim-crop32-adaptive.snf'));
   const file = readSnf(adaptive);
   const field = await decodeField(adaptive);
   const corrected = { ...field, values: correctedField(field, { x: 1, y: 1 }, { filter: file.header.filter, residual: file.header.residual }) };
-  const finalFilter = fitFilter(corrected, image, { radius: 2, cross: 0, classes: 2, directions: 5 });
+  const finalFilter = fitFilter(corrected, image, { radius: 2, cross: 0, classes: 2, directions: 5, clipped });
   const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
-  writeFileSync('fixtures/kodim-crop32-final.snf', writeSnf({ header: { ...file.header, finalFilter }, networks, sharedContexts: true }));
-  await writeReferenceDecode('kodim-crop32-final');
+  writeFileSync(`fixtures/${name}.snf`, writeSnf({ header: { ...file.header, finalFilter }, networks, sharedContexts: true }));
+  await writeReferenceDecode(name);
 }
 
 async function writeReferenceDecode(name) {

@@ -10,7 +10,7 @@ import { readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
 import type { Raster } from '../src/raster.js';
-import { ADAPTIVE_FIXTURE_SNF, AUDIO_FIXTURE_SNF, FINAL_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
+import { ADAPTIVE_FIXTURE_SNF, AUDIO_FIXTURE_SNF, CLIPPED_FIXTURE_SNF, FINAL_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
 import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
 import { codeOf, withHeader, type Json } from './helpers/snf-bytes.js';
 
@@ -42,6 +42,50 @@ test('the committed format 4.10 fixture: the final filter brings the decode clos
     if (field) assert.deepEqual(decoded, rasterFromField(field, { x: 1, y: 1 }, file.header));
     assert.deepEqual([decoded.width, decoded.height], [32 * scale, 32 * scale]);
   }
+});
+
+test('the committed format 4.11 fixture: the final filter fitted with clipped taps decodes closer to the source than the 4.10 fixture\'s unclipped one; without `clipped` (a reader before x.11) it is the 4.8 file', async () => {
+  const bytes = new Uint8Array(readFileSync(CLIPPED_FIXTURE_SNF));
+  const file = readSnf(bytes);
+  assert.ok(file.header.kind === 'image' && file.header.finalFilter?.clips !== undefined);
+  assert.ok(file.header.finalFilter.clips.some((k) => k > 0), 'some taps clipped');
+  const source = await rgbOf(path.join(FIXTURES, 'kodim-crop32.png'));
+  const unclipped = await decodeImage(new Uint8Array(readFileSync(FINAL_FIXTURE_SNF)));
+  const clipped = await decodeImage(bytes);
+  assert.ok(psnr(source, clipped) > psnr(source, unclipped), `${psnr(source, unclipped)} -> ${psnr(source, clipped)}`);
+  const adaptive = await decodeImage(new Uint8Array(readFileSync(ADAPTIVE_FIXTURE_SNF)));
+  assert.deepEqual(await decodeImage(rewritten(file, (h) => { delete h.finalFilter; })), adaptive);
+  const info = snfc(['info', CLIPPED_FIXTURE_SNF]);
+  assert.match(info.stdout, /format: +snf 4\.11/);
+  assert.match(info.stdout, /final: +restoration after the residual, 2 classes × 5 directions, taps within 2 px, clipped\n/);
+});
+
+test('the reader refuses a clipped final filter the spec forbids (spec §3.13), and the writer refuses clips anywhere but there', () => {
+  const tiles = readSnf(new Uint8Array(readFileSync(TILES_FIXTURE_SNF)));
+  const finalFilter = { radius: 2, cross: 0, shift: 7, thresholds: Float32Array.from([0.1]), coefficients: new Int8Array(2 * 3 * 6), clips: new Uint8Array(2 * 6).fill(3) };
+  const bytes = writeSnf({ header: { ...tiles.header, finalFilter } as SnfFile['header'], networks: tiles.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors })) });
+  assert.deepEqual([bytes[8], bytes[9]], [2, 11]);
+  assert.equal(codeOf(() => readSnf(bytes)), 'none');
+  const cases: [string, (h: Json) => void][] = [
+    ['no k', (h) => { delete h.clipped.k; }],
+    ['k of another length', (h) => { h.clipped.k = new Uint8Array(3); }],
+    ['k not binary', (h) => { h.clipped.k = 1; }],
+    ['a bound index of 4', (h) => { h.clipped.k = Uint8Array.from(h.clipped.k as Uint8Array, (_, i) => (i === 5 ? 4 : 0)); }],
+    ['final beside clipped', (h) => { h.final = h.clipped; }],
+    ['c of another length', (h) => { h.clipped.c = new Uint8Array(5); }],
+  ];
+  for (const [name, mutate] of cases) assert.equal(codeOf(() => readSnf(withHeader(bytes, mutate))), 'BAD_HEADER', name);
+  assert.throws(() => readSnf(withHeader(bytes, (h) => { h.clipped.k = new Uint8Array(3); })), /clipped\.k/);
+  const audio = new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF));
+  assert.equal(codeOf(() => readSnf(withHeader(audio, (h) => { h.clipped = { r: 1, x: 0, s: 0, t: new Uint8Array(0), c: new Uint8Array(1), k: new Uint8Array(2) }; }))), 'BAD_HEADER');
+  // The fixture written again from what was read: the same bytes; clips on the first filter have no key to go under.
+  const fixture = new Uint8Array(readFileSync(CLIPPED_FIXTURE_SNF));
+  const file = readSnf(fixture);
+  const header = file.header;
+  assert.ok(header.kind === 'image' && header.finalFilter !== undefined);
+  const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
+  assert.deepEqual(writeSnf({ header, networks, sharedContexts: true }), fixture);
+  assert.throws(() => writeSnf({ header: { ...header, filter: header.finalFilter }, networks }), /clipped taps are a final filter's/);
 });
 
 test('the reader refuses a final filter the spec forbids (spec §3.12: a filter map of §3.10), naming the key, and in an audio header', () => {

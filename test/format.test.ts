@@ -1029,6 +1029,32 @@ test('spec appendix A.19: the A.10 file with a final filter, version 1.10; it re
   assert.deepEqual([...(await decodeImage(withHeader(expected, (h) => { delete h.final; }))).data], [37, 44]);
 });
 
+test('spec appendix A.20: the A.10 file with a clipped final filter, version 1.11; its difference is clamped to 4 levels, and a reader before 1.11 decodes it as A.10', async () => {
+  const expected = fromHex(`89534e460d0a1a0a010b0000b4000000 89a46b696e64a5696d616765a5776964
+    746802a668656967687401a66c61796f 7574a467726179a46172636883a57769
+    64746801a5646570746801a56f6d6567 611ea467726964920201a666696c7465
+    7285a17201a17800a17308a174c400a1 63c4024000a7636c697070656486a172
+    01a17800a17308a174c400a163c40240 00a16bc4020300a86e6574776f726b73
+    9282a171c40804b804b0088802c0a162 0483a17702a171c40804b804b0088802
+    c0a162070b000000af017d0c949677dc 79cb36e53711b4`);
+  // A.10's filter again as the final filter, its horizontal tap clipped to 4 levels (bound index 3), the vertical one not.
+  const finalFilter = { ...APPENDIX_A10_FILTER, clips: Uint8Array.from([3, 0]) };
+  const bytes = writeSnf({ header: { ...(grayHeader(2) as ImageHeader), filter: APPENDIX_A10_FILTER, finalFilter }, networks: appendixA8Networks() });
+  assert.equal(bytes.length, 215);
+  assert.deepEqual(bytes, expected);
+  assert.deepEqual([bytes[8], bytes[9]], [1, 11]);
+  const file = readSnf(expected);
+  assert.ok(file.header.kind === 'image' && file.header.finalFilter?.clips !== undefined);
+  assert.deepEqual([...file.header.finalFilter.clips], [3, 0]);
+  // By hand: the two values after the first filter are 6.4 levels apart, so each moves a quarter of 4 levels.
+  const [g0, g1] = quarterStepCloser(await appendixA9Field());
+  assert.ok(Math.abs(g1 - g0) > 4 / 127.5);
+  assert.deepEqual([sample(g0 + 0.25 * (4 / 127.5)), sample(g1 - 0.25 * (4 / 127.5))], [38, 43]);
+  assert.deepEqual([...(await decodeImage(expected)).data], [38, 43]);
+  // Without clipped (what a 1.10 reader renders, ignoring the key), the file is A.10's: 37 and 44.
+  assert.deepEqual([...(await decodeImage(withHeader(expected, (h) => { delete h.clipped; }))).data], [37, 44]);
+});
+
 test('spec appendix A.12: the A.9 file with its header deflated, version 3.3', async () => {
   const expected = fromHex(`89534e460d0a1a0a0303000067000000 6b5f929d9997b2343337313d75697966
     4a4906d3b28cd4ccf48c12c665398995 f9a5254bd28b122b9724162567344314

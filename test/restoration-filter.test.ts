@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import {
-  activityClasses, applyRestorationFilter, diamondTaps, DIRECTIONS, filterContextRows, filterFeatures, filterRows, pixelActivity, pixelDirections, pixelSets, tapsPerChannel,
+  activityClasses, applyRestorationFilter, clippedFilterFeatures, CLIP_BOUNDS, diamondTaps, DIRECTIONS, filterContextRows, filterFeatures, filterRows, pixelActivity, pixelDirections, pixelSets, tapsPerChannel,
   type FieldImage, type RestorationFilter,
 } from '../src/kernels/post-filter.js';
 import { filterBytes, filterShapeFor, fitFilter, placeholderFilter, DEFAULT_FILTER_SHAPE } from '../src/encoder/image/filter-fit.js';
@@ -76,29 +76,39 @@ test('at twice the size the taps reach twice as far (spec §4.6), so a field sam
   }
 });
 
-test('the decoder\'s filter is the features the fit reads, dotted with the class\'s coefficients, at every pixel and scale', () => {
-  for (const [channels, radius, cross, directions] of [[3, 3, 1, 1], [4, 2, 2, 1], [2, 2, 0, 1], [3, 3, 1, DIRECTIONS], [1, 2, 0, DIRECTIONS]] as const) {
+test('the decoder\'s filter is the features the fit reads, dotted with the class\'s coefficients, at every pixel and scale (clipped taps too)', () => {
+  const cases = [[3, 3, 1, 1, false], [4, 2, 2, 1, false], [2, 2, 0, 1, false], [3, 3, 1, DIRECTIONS, false], [1, 2, 0, DIRECTIONS, false], [3, 2, 1, DIRECTIONS, true], [2, 2, 0, 1, true]] as const;
+  for (const [channels, radius, cross, directions, clipped] of cases) {
     const field = randomField(13, 11, channels, 21);
     const colours = channels >= 3 ? 3 : 1;
     const n = tapsPerChannel(radius, cross, colours);
     const random = mulberry32(8);
     const activity = Float64Array.from(pixelActivity(field)).sort();
+    const ownTaps = diamondTaps(radius).length;
+    // Clipped (spec §4.9): a bound index a set and own tap, every index used.
+    const clips = clipped ? Uint8Array.from({ length: 3 * directions * ownTaps }, (_, i) => i % CLIP_BOUNDS.length) : undefined;
     const filter: RestorationFilter = {
       radius, cross, shift: 9, thresholds: Float32Array.from([activity[50]!, activity[100]!]), directions,
       coefficients: Int8Array.from({ length: 3 * directions * colours * n }, () => Math.round(100 * (2 * random() - 1))),
+      ...(clips ? { clips } : {}),
     };
     for (const scale of [{ x: 1, y: 1 }, { x: 2, y: 1.5 }]) {
       const out = applyRestorationFilter(field, filter, scale);
       const classes = pixelSets(field, filter, scale);
       if (scale.x === 1) assert.ok(new Set(classes).size >= 3, `${new Set(classes).size} sets used`);
-      const features = new Float64Array(n);
+      const features = new Float64Array(n + ownTaps * (CLIP_BOUNDS.length - 1));
       for (let y = 0; y < 11; y++) {
         for (let x = 0; x < 13; x++) {
           for (let c = 0; c < colours; c++) {
-            filterFeatures(field, x, y, c, radius, cross, features, scale);
-            const base = (classes[y * 13 + x]! * colours + c) * n;
+            if (clips) clippedFilterFeatures(field, x, y, c, radius, cross, features, scale);
+            else filterFeatures(field, x, y, c, radius, cross, features, scale);
+            const set = classes[y * 13 + x]!;
+            const base = (set * colours + c) * n;
+            // A clipped filter's own tap m reads its feature at the set's bound; the cross taps follow all the own taps' bounds.
+            const feature = (k: number): number => (clips === undefined ? features[k]!
+              : k < ownTaps ? features[k * CLIP_BOUNDS.length + clips[set * ownTaps + k]!]! : features[ownTaps * CLIP_BOUNDS.length + k - ownTaps]!);
             let expected = field.values[(y * 13 + x) * channels + c]!;
-            for (let k = 0; k < n; k++) expected += (filter.coefficients[base + k]! / 512) * features[k]!;
+            for (let k = 0; k < n; k++) expected += (filter.coefficients[base + k]! / 512) * feature(k);
             assert.ok(Math.abs(out[(y * 13 + x) * channels + c]! - expected) < 1e-5, `${channels} channels: (${x}, ${y}) channel ${c} at ${scale.x}x${scale.y}`);
           }
         }
@@ -107,8 +117,12 @@ test('the decoder\'s filter is the features the fit reads, dotted with the class
   }
 });
 
-test('the WASM kernels and the TypeScript class and filter to the same bits (RGB and RGBA, at the source size and others, down to 1 × 1)', () => {
-  for (const [channels, radius, cross, directions, width, height] of [[3, 3, 1, DIRECTIONS, 150, 140], [4, 2, 2, 1, 37, 29], [3, 1, 0, 1, 9, 7], [3, 3, 1, 1, 5, 40], [3, 3, 1, DIRECTIONS, 1, 1], [4, 3, 1, DIRECTIONS, 2, 3]] as const) {
+test('the WASM kernels and the TypeScript class and filter to the same bits (RGB and RGBA, clipped taps or not, at the source size and others, down to 1 × 1)', () => {
+  const cases = [
+    [3, 3, 1, DIRECTIONS, 150, 140, false], [4, 2, 2, 1, 37, 29, false], [3, 1, 0, 1, 9, 7, false], [3, 3, 1, 1, 5, 40, false], [3, 3, 1, DIRECTIONS, 1, 1, false],
+    [4, 3, 1, DIRECTIONS, 2, 3, false], [3, 2, 0, DIRECTIONS, 150, 140, true], [4, 2, 1, 1, 37, 29, true],
+  ] as const;
+  for (const [channels, radius, cross, directions, width, height, clipped] of cases) {
     const field = randomField(width, height, channels, 41);
     const n = tapsPerChannel(radius, cross, 3);
     const random = mulberry32(9);
@@ -116,6 +130,7 @@ test('the WASM kernels and the TypeScript class and filter to the same bits (RGB
     const filter: RestorationFilter = {
       radius, cross, shift: 9, thresholds: Float32Array.from([activity[Math.floor(activity.length / 3)]!]), directions,
       coefficients: Int8Array.from({ length: 2 * directions * 3 * n }, () => Math.round(120 * (2 * random() - 1))),
+      ...(clipped ? { clips: Uint8Array.from({ length: 2 * directions * diamondTaps(radius).length }, (_, i) => (i * 7) % CLIP_BOUNDS.length) } : {}),
     };
     for (const scale of [{ x: 1, y: 1 }, { x: 2, y: 1.5 }, { x: 0.5, y: 0.5 }]) {
       assert.deepEqual(pixelSets(field, filter, scale), pixelSets(field, filter, scale, 'typescript'));
@@ -262,6 +277,12 @@ test('fitFilter: least squares on the decoded field takes back most of a blur, a
       assert.ok(mse(applyRestorationFilter(field, moved)) >= after * (1 - 1e-4), `coefficient ${k} ${delta}`);
     }
   }
+  // With clipped taps (spec §3.13) the fit may keep every tap unclipped, so it does at least as well, and on the
+  // blur's edges it clips some.
+  const clipped = fitFilter(field, image, { ...DEFAULT_FILTER_SHAPE, clipped: true });
+  assert.ok(clipped.clips !== undefined && clipped.clips.some((k) => k > 0), 'some taps clipped');
+  const afterClipped = mse(applyRestorationFilter(field, clipped));
+  assert.ok(afterClipped < after, `error ${after} -> ${afterClipped} clipped`);
 });
 
 test('filterShapeFor: 4 × 5 classes from about 40 KB, fewer on smaller files, none under 2.7 KB', () => {

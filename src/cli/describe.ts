@@ -106,5 +106,5 @@ function residualAdaptation(adaptive: { sigma: number; exponent: number } | unde
 
 /** `2 classes × 5 directions, taps within 3 px (1 px across channels)`. */
 function filterShapeText(filter: ReturnType<typeof filterShapeOf>): string {
-  return `${filter.classes} class${filter.classes > 1 ? 'es' : ''}${filter.directions > 1 ? ` × ${filter.directions} directions` : ''}, taps within ${filter.radius} px${filter.cross > 0 ? ` (${filter.cross} px across channels)` : ''}`;
+  return `${filter.classes} class${filter.classes > 1 ? 'es' : ''}${filter.directions > 1 ? ` × ${filter.directions} directions` : ''}, taps within ${filter.radius} px${filter.cross > 0 ? ` (${filter.cross} px across channels)` : ''}${filter.clipped ? ', clipped' : ''}`;
 }

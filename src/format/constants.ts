@@ -63,6 +63,8 @@ export const ADAPTIVE_RESIDUAL_VERSION_MINOR = 8;
 export const CUT_GRID_VERSION_MINOR = 9;
 /** Minor version of files with a final filter after the residual (header key `final`, spec §3.12): x.10. */
 export const FINAL_FILTER_VERSION_MINOR = 10;
+/** Minor version of a file whose final filter has clipped taps (the root key `clipped`, spec §3.13). */
+export const CLIPPED_FILTER_VERSION_MINOR = 11;
 
 /** Byte offsets of the fixed fields (spec §2). */
 export const OFFSET_MAGIC = 0;

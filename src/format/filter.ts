@@ -14,7 +14,7 @@
  * One-letter keys, like a network entry's: the map is in every filtered file.
  */
 import {
-  colourChannels, DIRECTIONS, filterClasses, MAX_FILTER_CLASSES, MAX_FILTER_RADIUS, tapsPerChannel, type RestorationFilter,
+  CLIP_BOUNDS, colourChannels, diamondTaps, DIRECTIONS, filterClasses, MAX_FILTER_CLASSES, MAX_FILTER_RADIUS, tapsPerChannel, type RestorationFilter,
 } from '../kernels/post-filter.js';
 import { IMAGE_LAYOUTS, type ImageLayout } from './constants.js';
 import { fail } from './errors.js';
@@ -24,12 +24,27 @@ import type { HeaderValue, WritableValue } from './msgpack.js';
 /** Most coefficient shift (spec §3.10): steps down to 2^−15. */
 export const MAX_FILTER_SHIFT = 15;
 
+/** The header keys that hold a filter map: the restoration filter (§3.10), the final filter (§3.12) and the final filter with clipped taps (§3.13). */
+export type FilterKey = 'filter' | 'final' | 'clipped';
+
 /**
  * Checks a header's `filter` (spec §3.10) for an image of `layout`, or its `final` filter (§3.12, the same map),
- * with `key` naming it in the errors.
+ * or its `clipped` final filter (§3.13: the same map and `k`, the taps' bounds), with `key` naming it in the errors.
  * @throws SnfFormatError `BAD_HEADER`.
  */
-export function validateFilter(value: HeaderValue, layout: ImageLayout, key: 'filter' | 'final' = 'filter'): RestorationFilter {
+export function validateFilter(value: HeaderValue, layout: ImageLayout, key: FilterKey = 'filter'): RestorationFilter {
+  const filter = validateLinearFilter(value, layout, key);
+  if (key !== 'clipped') return filter;
+  // §3.13: one bound index a set (activity class, then direction) and own tap, shared by the colour channels.
+  const k = map(value, key).k;
+  const count = filterClasses(filter) * (filter.directions ?? 1) * diamondTaps(filter.radius).length;
+  if (!(k instanceof Uint8Array) || k.length !== count) bad(`${key}.k`, `binary data of ${count} bytes (classes × directions × own taps)`, k);
+  const at = k.findIndex((index) => index >= CLIP_BOUNDS.length);
+  if (at >= 0) bad(`${key}.k[${at}]`, `a bound index 0 … ${CLIP_BOUNDS.length - 1}`, k[at]);
+  return { ...filter, clips: k.slice() };
+}
+
+function validateLinearFilter(value: HeaderValue, layout: ImageLayout, key: FilterKey): RestorationFilter {
   const f = map(value, key);
   const radius = int(f.r, `${key}.r`, 1, MAX_FILTER_RADIUS);
   const cross = int(f.x, `${key}.x`, 0, radius);
@@ -68,9 +83,12 @@ export function validateFilter(value: HeaderValue, layout: ImageLayout, key: 'fi
  * The `filter` (or `final`) map as writers emit it, after the same checks a reader makes.
  * @throws SnfFormatError `INVALID_ARGUMENT` for a filter a reader would refuse.
  */
-export function filterValue(filter: RestorationFilter, layout: ImageLayout, key: 'filter' | 'final' = 'filter'): WritableValue {
+export function filterValue(filter: RestorationFilter, layout: ImageLayout, key: FilterKey = 'filter'): WritableValue {
   if (!(filter.coefficients instanceof Int8Array) || !(filter.thresholds instanceof Float32Array)) {
     fail('INVALID_ARGUMENT', `cannot write .snf: the header's ${key} needs its coefficients as an Int8Array and its thresholds as a Float32Array`);
+  }
+  if ((filter.clips !== undefined) !== (key === 'clipped')) {
+    fail('INVALID_ARGUMENT', `cannot write .snf: ${key === 'clipped' ? 'the header\'s clipped filter needs its clips' : `clipped taps are a final filter's, under the key clipped, not ${key}`} (spec §3.13)`);
   }
   const thresholds = new Uint8Array(4 * filter.thresholds.length);
   const view = new DataView(thresholds.buffer);
@@ -93,6 +111,7 @@ export function filterValue(filter: RestorationFilter, layout: ImageLayout, key:
     }
     Object.assign(value, { c: first, d: directions, e: rest });
   }
+  if (filter.clips !== undefined) value.k = filter.clips;
   try {
     validateFilter(value, layout, key);
   } catch (error) {

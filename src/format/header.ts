@@ -155,7 +155,7 @@ const IMAGE_KEYS = ['width', 'height', 'layout'] as const;
 const AUDIO_KEYS = ['sampleRate', 'length', 'channels'] as const;
 /** Every top-level key that v1.0 defines or reserves (spec §3.2, §3.6); `extra` may not hold these. */
 export const ROOT_KEYS: ReadonlySet<string> = new Set<string>([
-  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend', 'filter', 'res', 'final',
+  'kind', ...IMAGE_KEYS, ...AUDIO_KEYS, 'colorSpace', 'normalization', 'arch', 'grid', 'networks', 'train', 'metadata', 'blend', 'filter', 'res', 'final', 'clipped',
 ]);
 const TRAIN_NUMBERS = ['alpha', 'lr'] as const;
 
@@ -210,8 +210,10 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     const filter = h.filter === undefined ? undefined : validateFilter(h.filter, layout);
     // §3.11: the DCT residual, an image key (version x.6).
     const residual = h.res === undefined ? undefined : validateResidual(h.res, layout, width, height);
-    // §3.12: the final filter, run after the residual (version x.10).
-    const finalFilter = h.final === undefined ? undefined : validateFilter(h.final, layout, 'final');
+    // §3.12: the final filter, run after the residual (version x.10); §3.13: or one with clipped taps (x.11), not both.
+    if (h.final !== undefined && h.clipped !== undefined) fail('BAD_HEADER', 'bad header: keys final and clipped are two final filters; a header has at most one');
+    const finalFilter = h.final !== undefined ? validateFilter(h.final, layout, 'final')
+      : h.clipped !== undefined ? validateFilter(h.clipped, layout, 'clipped') : undefined;
     header = {
       kind, width, height, layout, colorSpace: 'srgb', normalization: 'symmetric8', ...common, ...(filter ? { filter } : {}), ...(residual ? { residual } : {}),
       ...(finalFilter ? { finalFilter } : {}),
@@ -223,6 +225,7 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     if (h.filter !== undefined) fail('BAD_HEADER', 'bad header: key filter does not belong in an audio header (the restoration filter is for images)');
     if (h.res !== undefined) fail('BAD_HEADER', 'bad header: key res does not belong in an audio header (the DCT residual is for images)');
     if (h.final !== undefined) fail('BAD_HEADER', 'bad header: key final does not belong in an audio header (the final filter is for images)');
+    if (h.clipped !== undefined) fail('BAD_HEADER', 'bad header: key clipped does not belong in an audio header (the final filter is for images)');
     header = { kind, sampleRate, length, channels, colorSpace: 'linear', normalization: 'identity', ...common };
   }
 

@@ -17,7 +17,7 @@ import { deflateSync } from 'fflate';
 import { parameterCount, tensorSlices, type SirenArch } from '../kernels/arch.js';
 import {
   CONTAINER_OVERHEAD, DEFAULT_LIMITS, DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, OFFSET_FLAGS, OFFSET_HEADER, OFFSET_HEADER_LENGTH, OFFSET_MAJOR, OFFSET_MINOR,
-  ADAPTIVE_RESIDUAL_VERSION_MINOR, BLEND_VERSION_MINOR, CUT_GRID_VERSION_MINOR, FINAL_FILTER_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, DIRECTION_FILTER_VERSION_MINOR, FILTER_VERSION_MINOR, GRADED_RESIDUAL_VERSION_MINOR, RESIDUAL_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
+  ADAPTIVE_RESIDUAL_VERSION_MINOR, BLEND_VERSION_MINOR, CLIPPED_FILTER_VERSION_MINOR, CUT_GRID_VERSION_MINOR, FINAL_FILTER_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, DIRECTION_FILTER_VERSION_MINOR, FILTER_VERSION_MINOR, GRADED_RESIDUAL_VERSION_MINOR, RESIDUAL_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
 import { describe, fail, SnfFormatError } from './errors.js';
@@ -355,10 +355,12 @@ export function writeSnf(file: SnfFileInput, limits?: Partial<SnfLimits>): Uint8
   out.set(SNF_MAGIC, 0);
   out[OFFSET_MAJOR] = unitScales ? UNIT_SCALES_VERSION_MAJOR
     : carried !== undefined ? SHARED_CONTEXTS_VERSION_MAJOR : header === map ? major : DEFLATED_HEADER_VERSION_MAJOR;
-  // §2.2: a final filter is an x.10 feature, a grid with cuts x.9, a residual with adaptive steps x.8, one with a graded step x.7, a residual x.6, a filter with direction classes x.5, a filter x.4, compact tables x.3, partial archs x.2, blending 2.1; everything else is 1.0 or 2.0.
+  // §2.2: a final filter with clipped taps is an x.11 feature, a final filter an x.10 feature, a grid with cuts x.9, a residual with adaptive steps x.8, one with a graded step x.7, a residual x.6, a filter with direction classes x.5, a filter x.4, compact tables x.3, partial archs x.2, blending 2.1; everything else is 1.0 or 2.0.
   const filter = file.header.kind === 'image' ? file.header.filter : undefined;
   const residual = file.header.kind === 'image' ? file.header.residual : undefined;
-  out[OFFSET_MINOR] = file.header.kind === 'image' && file.header.finalFilter !== undefined ? FINAL_FILTER_VERSION_MINOR
+  const finalFilter = file.header.kind === 'image' ? file.header.finalFilter : undefined;
+  out[OFFSET_MINOR] = finalFilter?.clips !== undefined ? CLIPPED_FILTER_VERSION_MINOR
+    : finalFilter !== undefined ? FINAL_FILTER_VERSION_MINOR
     : layout.grid !== undefined && gridHasCuts(layout.grid, signalSizes(file.header).length) ? CUT_GRID_VERSION_MINOR
     : residual?.adaptive !== undefined ? ADAPTIVE_RESIDUAL_VERSION_MINOR
     : (residual?.gradient ?? 0) > 0 ? GRADED_RESIDUAL_VERSION_MINOR
@@ -517,7 +519,11 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
   }
   if (header.kind === 'image' && header.filter !== undefined) out.filter = filterValue(header.filter, header.layout);
   if (header.kind === 'image' && header.residual !== undefined) out.res = residualValue(header.residual, header.layout, header.width, header.height);
-  if (header.kind === 'image' && header.finalFilter !== undefined) out.final = filterValue(header.finalFilter, header.layout, 'final');
+  // §3.13: a final filter with clipped taps goes under its own key, which a reader before x.11 ignores.
+  if (header.kind === 'image' && header.finalFilter !== undefined) {
+    const key = header.finalFilter.clips === undefined ? 'final' : 'clipped';
+    out[key] = filterValue(header.finalFilter, header.layout, key);
+  }
   out.networks = layout.tables.map((table, n) => {
     const network = layout.networks[n]!;
     const entry: { [key: string]: WritableValue } = {};

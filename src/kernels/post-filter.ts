@@ -38,7 +38,24 @@ export interface RestorationFilter {
    * the encoder writes −127 … 127.
    */
   readonly coefficients: Int8Array;
+  /**
+   * With clipped taps (a final filter under the header key `clipped`, spec §3.13, x.11): for every set (activity
+   * class, then direction) and own-channel tap, an index into `CLIP_BOUNDS`, shared by the colour channels. The
+   * tap's term is then the sum of its two differences from the centre, each clamped to ±bound (§4.9); absent, the
+   * plain second differences of §4.6.
+   */
+  readonly clips?: Uint8Array;
 }
+
+/**
+ * The bounds a clipped tap's differences are clamped to (spec §4.9), in the field's units (1/127.5 is one level of
+ * 8 bits): index 0 none, then 16, 8 and 4 levels. A tap that clamps treats a neighbour across an edge as no
+ * further than the bound, so the filter smooths the small differences (noise) and leaves the large ones (edges)
+ * alone; VVC's loop filter clips its taps the same way. Four bounds, picked per tap and set by the encoder:
+ * measured on decoded photos (docs/studies.md, "Clipped taps for the final filter"), 4, 8, 16 and none beat
+ * 2, 4, 8 and none by 0.005 dB and came within 0.01 of seven bounds.
+ */
+export const CLIP_BOUNDS: readonly number[] = [Infinity, 16 / 127.5, 8 / 127.5, 4 / 127.5];
 
 /**
  * Direction classes of a filter with `d` (spec §4.6): 0 no clear direction,
@@ -82,9 +99,12 @@ export function filterClasses(filter: Pick<RestorationFilter, 'thresholds'>): nu
   return filter.thresholds.length + 1;
 }
 
-/** A filter's shape, what fixes its size in the header: its radii, activity classes and direction classes (1 without `d`). */
-export function filterShapeOf(filter: RestorationFilter): { radius: number; cross: number; classes: number; directions: number } {
-  return { radius: filter.radius, cross: filter.cross, classes: filterClasses(filter), directions: filter.directions ?? 1 };
+/**
+ * A filter's shape, what fixes its size in the header: its radii, activity classes and direction classes (1 without
+ * `d`), and `clipped` where its taps are (spec §3.13).
+ */
+export function filterShapeOf(filter: RestorationFilter): { radius: number; cross: number; classes: number; directions: number; clipped?: true } {
+  return { radius: filter.radius, cross: filter.cross, classes: filterClasses(filter), directions: filter.directions ?? 1, ...(filter.clips === undefined ? {} : { clipped: true as const }) };
 }
 
 /** A field at the output size, channel-interleaved, in the network's output units (spec §4.3: before the inverse normalization). */
@@ -303,6 +323,27 @@ export function filterFeatures(
 }
 
 /**
+ * `filterFeatures` for a filter with clipped taps (spec §4.9): each own tap's term at every bound of `CLIP_BOUNDS`
+ * (tap m's at out[m · CLIP_BOUNDS.length + k]), then the cross taps' second differences. The encoder fits on all of
+ * them and keeps one bound a tap.
+ */
+export function clippedFilterFeatures(
+  field: FieldImage, x: number, y: number, channel: number, radius: number, cross: number, out: Float64Array, scale: FilterScale = NATIVE_SCALE,
+): void {
+  const { width, height, channels, values } = field;
+  const centre = values[(y * width + x) * channels + channel]!;
+  let k = 0;
+  for (const [oy, ox] of scaledTaps(radius, scale)) {
+    const up = values[(clampIndex(y + oy, height) * width + clampIndex(x + ox, width)) * channels + channel]! - centre;
+    const down = values[(clampIndex(y - oy, height) * width + clampIndex(x - ox, width)) * channels + channel]! - centre;
+    for (const bound of CLIP_BOUNDS) out[k++] = clip(up, bound) + clip(down, bound);
+  }
+  for (let other = 0; other < colourChannels(channels); other++) {
+    if (other !== channel) k = secondDifferences(field, x, y, other, cross, out, k, scale);
+  }
+}
+
+/**
  * Runs the filter over `field` and returns the corrected values (the input
  * is not changed); alpha passes through. The same sums as `filterFeatures`
  * dotted with the class's coefficients, read from a copy of the field
@@ -370,9 +411,10 @@ export function filterRows(
   const coefficients = Float64Array.from(filter.coefficients, (c) => c * unit);
   const own = scaledTaps(filter.radius, scale);
   const cross = scaledTaps(filter.cross, scale);
+  const bounds = filter.clips === undefined ? undefined : Float64Array.from(filter.clips, (k) => CLIP_BOUNDS[k]!);
   const { x: reachX, y: reachY } = tapReach(filter, scale);
   if (colours === 3 && kernel === 'auto') {
-    const pass = { values, out, sets: classes, coefficients, own, cross, width, height, channels, reachX, reachY, n, first, end };
+    const pass = { values, out, sets: classes, coefficients, bounds, own, cross, width, height, channels, reachX, reachY, n, first, end };
     if (filterRgbOnWasm(pass)) return;
   }
   // Rows [first − reachY, end + reachY), clamped to the image, widened: every tap of every pixel inside.
@@ -392,8 +434,10 @@ export function filterRows(
     for (let x = 0; x < width; x++) {
       const pixel = y * width + x;
       const at = ((y + reachY) * paddedWidth + x + reachX) * channels;
-      const base = classes[pixel]! * colours * n;
-      if (colours === 3) correctRgb(padded, out, at, pixel * channels, ownStrides, crossStrides, coefficients, base, n);
+      const set = classes[pixel]!;
+      const base = set * colours * n;
+      if (bounds !== undefined) correctClipped(padded, out, at, pixel * channels, colours, ownStrides, crossStrides, coefficients, base, n, bounds, set * ownStrides.length);
+      else if (colours === 3) correctRgb(padded, out, at, pixel * channels, ownStrides, crossStrides, coefficients, base, n);
       else correctGray(padded, out, at, pixel * channels, ownStrides, coefficients, base);
     }
   }
@@ -434,6 +478,57 @@ function correctRgb(
   out[to] = v0 + s0;
   out[to + 1] = v1 + s1;
   out[to + 2] = v2 + s2;
+}
+
+/**
+ * `correctRgb` and `correctGray` for a filter with clipped taps (spec §4.9): each own tap's two differences from
+ * the centre clamped to the set's bound for that tap (from `bounds[boundsAt]`) and then summed; the cross taps as in
+ * `correctRgb`, in the same order. A loop of its own so that files without clips keep the plain second
+ * differences, bit for bit; assembly/kernels.ts `filterRgb` does the same operations in the same order for RGB.
+ */
+function correctClipped(
+  values: Float32Array, out: Float32Array, at: number, to: number, colours: 1 | 3, own: Int32Array, cross: Int32Array,
+  coefficients: Float64Array, base: number, n: number, bounds: Float64Array, boundsAt: number,
+): void {
+  const sums = clippedSums;
+  for (let c = 0; c < colours; c++) {
+    const v = values[at + c]!;
+    const b = base + c * n;
+    let s = 0;
+    for (let m = 0; m < own.length; m++) {
+      const r = own[m]!;
+      const bound = bounds[boundsAt + m]!;
+      s += coefficients[b + m]! * (clip(values[at + c + r]! - v, bound) + clip(values[at + c - r]! - v, bound));
+    }
+    sums[c] = s;
+  }
+  if (colours === 1) {
+    out[to] = values[at]! + sums[0]!;
+    return;
+  }
+  const v0 = values[at]!, v1 = values[at + 1]!, v2 = values[at + 2]!;
+  const b0 = base, b1 = base + n, b2 = base + 2 * n;
+  let s0 = sums[0]!, s1 = sums[1]!, s2 = sums[2]!;
+  const first = own.length;
+  const second = own.length + cross.length;
+  for (let m = 0; m < cross.length; m++) {
+    const r = cross[m]!;
+    const d0 = values[at + r]! + values[at - r]! - 2 * v0;
+    const d1 = values[at + 1 + r]! + values[at + 1 - r]! - 2 * v1;
+    const d2 = values[at + 2 + r]! + values[at + 2 - r]! - 2 * v2;
+    s0 += coefficients[b0 + first + m]! * d1 + coefficients[b0 + second + m]! * d2;
+    s1 += coefficients[b1 + first + m]! * d0 + coefficients[b1 + second + m]! * d2;
+    s2 += coefficients[b2 + first + m]! * d0 + coefficients[b2 + second + m]! * d1;
+  }
+  out[to] = v0 + s0;
+  out[to + 1] = v1 + s1;
+  out[to + 2] = v2 + s2;
+}
+const clippedSums = new Float64Array(3);
+
+/** `d` clamped to ±bound (+∞: unchanged); assembly/kernels.ts `clip` compares the same way. */
+function clip(d: number, bound: number): number {
+  return d > bound ? bound : d < -bound ? -bound : d;
 }
 
 /** `correctRgb` for one colour channel (gray, gray + alpha). */

@@ -47,6 +47,9 @@ export const CUTS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-shore32-cuts.
 /** Format 4.10: the 4.8 file with a final filter after its residual (spec §3.12), and its reference decode. */
 export const FINAL_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-final.snf');
 export const FINAL_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-final.decoded.png');
+/** Format 4.11: the same final filter fitted with clipped taps (spec §3.13), and its reference decode. */
+export const CLIPPED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-clipped.snf');
+export const CLIPPED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-clipped.decoded.png');
 export const UNITS_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-units.snf');
 export const UNITS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-units.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
@@ -115,6 +118,7 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'graded residual fixture', bytes: new Uint8Array(readFileSync(GRADED_FIXTURE_SNF)) },
     { name: 'adaptive residual fixture', bytes: new Uint8Array(readFileSync(ADAPTIVE_FIXTURE_SNF)) },
     { name: 'final filter fixture', bytes: new Uint8Array(readFileSync(FINAL_FIXTURE_SNF)) },
+    { name: 'clipped final filter fixture', bytes: new Uint8Array(readFileSync(CLIPPED_FIXTURE_SNF)) },
     { name: 'grid with cuts fixture', bytes: new Uint8Array(readFileSync(CUTS_FIXTURE_SNF)) },
     { name: 'steps per unit fixture', bytes: new Uint8Array(readFileSync(UNITS_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },

@@ -7,7 +7,8 @@
  * exactly before the networks are quantized (`placeholderFilter`).
  */
 import {
-  colourChannels, DIRECTIONS, filterFeatures, pixelActivity, pixelSets, tapsPerChannel, type FieldImage, type RestorationFilter,
+  CLIP_BOUNDS, clippedFilterFeatures, colourChannels, diamondTaps, DIRECTIONS, filterFeatures, pixelActivity, pixelSets, tapsPerChannel,
+  type FieldImage, type RestorationFilter,
 } from '../../kernels/post-filter.js';
 import { normalizeSample, normalizeSample16 } from '../../kernels/render.js';
 import type { Raster } from '../../raster.js';
@@ -33,6 +34,8 @@ export interface FilterShape {
   readonly classes: number;
   /** Direction classes: 1 or `DIRECTIONS`. */
   readonly directions: number;
+  /** Clipped taps (a final filter only, spec §3.13): each own tap's bound picked from `CLIP_BOUNDS` per set. */
+  readonly clipped?: boolean;
 }
 
 /**
@@ -84,7 +87,7 @@ export const FILTER_MAX_SHARE = 0.025;
 
 /** Header bytes of a filter of `shape` for `channels` channels: its map as the writer encodes it (the size does not depend on the values). */
 export function filterBytes(shape: FilterShape, channels: number): number {
-  return encodeHeaderValue(filterValue(placeholderFilter(shape, channels), channels >= 3 ? 'rgb' : 'gray')).length;
+  return encodeHeaderValue(filterValue(placeholderFilter(shape, channels), channels >= 3 ? 'rgb' : 'gray', shape.clipped === true ? 'clipped' : 'filter')).length;
 }
 
 /**
@@ -112,6 +115,10 @@ export function placeholderFilter(shape: FilterShape, channels: number): Restora
       const u = hashUniform(i) - 0.5;
       return Math.max(-127, Math.min(127, Math.round(-PLACEHOLDER_SCALE * Math.sign(u) * Math.log(1 - 2 * Math.abs(u)))));
     }),
+    // Bound indices spread evenly, about as compressible as picked ones.
+    ...(shape.clipped === true
+      ? { clips: Uint8Array.from({ length: shape.classes * shape.directions * diamondTaps(shape.radius).length }, (_, i) => Math.floor(hashUniform(count + i) * CLIP_BOUNDS.length)) }
+      : {}),
   };
 }
 
@@ -142,37 +149,97 @@ function hashUniform(i: number): number {
 export function fitFilter(field: FieldImage, image: Raster, shape: FilterShape): RestorationFilter {
   const colours = colourChannels(image.channels);
   const n = tapsPerChannel(shape.radius, shape.cross, colours);
+  const ownTaps = diamondTaps(shape.radius).length;
+  // With clipped taps every own tap is a candidate at each bound (clippedFilterFeatures' order), and one is kept a tap.
+  const bounds = shape.clipped === true ? CLIP_BOUNDS.length : 1;
+  const candidates = n + ownTaps * (bounds - 1);
   const thresholds = activityThresholds(pixelActivity(field), shape.classes);
   const classes = pixelSets(field, { thresholds, directions: shape.directions });
   const count = (thresholds.length + 1) * shape.directions;
   // Normal equations per (class, channel): XᵀX (upper triangle used) and Xᵀr, r = target − field.
-  const gram = Array.from({ length: count * colours }, () => new Float64Array(n * n));
-  const moment = Array.from({ length: count * colours }, () => new Float64Array(n));
-  const features = new Float64Array(n);
+  const gram = Array.from({ length: count * colours }, () => new Float64Array(candidates * candidates));
+  const moment = Array.from({ length: count * colours }, () => new Float64Array(candidates));
+  const features = new Float64Array(candidates);
   const target = image.data16 ? (i: number) => normalizeSample16(image.data16![i]!) : (i: number) => normalizeSample(image.data[i]!);
+  const featuresAt = bounds > 1 ? clippedFilterFeatures : filterFeatures;
   for (let y = 0; y < field.height; y++) {
     for (let x = 0; x < field.width; x++) {
       const pixel = y * field.width + x;
       for (let c = 0; c < colours; c++) {
-        filterFeatures(field, x, y, c, shape.radius, shape.cross, features);
+        featuresAt(field, x, y, c, shape.radius, shape.cross, features);
         const at = pixel * image.channels + c;
         const residual = target(at) - field.values[at]!;
         const system = classes[pixel]! * colours + c;
         const g = gram[system]!;
         const m = moment[system]!;
-        for (let i = 0; i < n; i++) {
+        for (let i = 0; i < candidates; i++) {
           const fi = features[i]!;
           m[i]! += fi * residual;
-          for (let j = i; j < n; j++) g[i * n + j]! += fi * features[j]!;
+          for (let j = i; j < candidates; j++) g[i * candidates + j]! += fi * features[j]!;
         }
       }
     }
   }
-  const solved = gram.map((g, s) => solveSymmetric(g, moment[s]!, n));
+  const clips = bounds > 1 ? pickBounds(gram, moment, count, colours, ownTaps, n, bounds) : undefined;
+  // Each system's equations on the features kept: the picked bound of each own tap, then the cross taps.
+  const kept = (set: number): number[] => Array.from({ length: n }, (_, i) => (i < ownTaps ? i * bounds + (clips?.[set * ownTaps + i] ?? 0) : ownTaps * bounds + i - ownTaps));
+  const systems = gram.map((g, s) => subsystem(g, moment[s]!, candidates, kept(Math.floor(s / colours))));
+  const solved = systems.map(({ g, m }) => solveSymmetric(g, m, n));
   return {
     radius: shape.radius, cross: shape.cross, thresholds, ...(shape.directions > 1 ? { directions: shape.directions } : {}),
-    ...quantizeCoefficients(solved, gram, moment, n),
+    ...quantizeCoefficients(solved, systems.map(({ g }) => g), systems.map(({ m }) => m), n),
+    ...(clips === undefined ? {} : { clips }),
   };
+}
+
+/** The normal equations of the features `indices` of a system over `size` candidates (upper triangles). */
+function subsystem(g: Float64Array, m: Float64Array, size: number, indices: readonly number[]): { g: Float64Array; m: Float64Array } {
+  const n = indices.length;
+  const sub = new Float64Array(n * n);
+  for (let a = 0; a < n; a++) {
+    for (let b = a; b < n; b++) {
+      const i = Math.min(indices[a]!, indices[b]!), j = Math.max(indices[a]!, indices[b]!);
+      sub[a * n + b] = g[i * size + j]!;
+    }
+  }
+  return { g: sub, m: Float64Array.from(indices, (i) => m[i]!) };
+}
+
+/**
+ * Every set's bound for each own tap (spec §3.13, shared by the colour channels): greedily, a tap at a time in two
+ * sweeps from none, the bound whose least-squares fit over the set's channels takes the most squared error off
+ * (mᵀG⁻¹m). VVC's encoder picks its clipping the same way, one tap at a time.
+ */
+function pickBounds(
+  gram: readonly Float64Array[], moment: readonly Float64Array[], sets: number, colours: number, ownTaps: number, n: number, bounds: number,
+): Uint8Array {
+  const candidates = n + ownTaps * (bounds - 1);
+  const clips = new Uint8Array(sets * ownTaps);
+  for (let set = 0; set < sets; set++) {
+    const picked = clips.subarray(set * ownTaps, (set + 1) * ownTaps);
+    const taken = (): number => {
+      const indices = Array.from({ length: n }, (_, i) => (i < ownTaps ? i * bounds + picked[i]! : ownTaps * bounds + i - ownTaps));
+      let sum = 0;
+      for (let c = 0; c < colours; c++) {
+        const { g, m } = subsystem(gram[set * colours + c]!, moment[set * colours + c]!, candidates, indices);
+        const solution = solveSymmetric(g, m, n);
+        for (let i = 0; i < n; i++) sum += m[i]! * solution[i]!;
+      }
+      return sum;
+    };
+    for (let sweep = 0; sweep < 2; sweep++) {
+      for (let tap = 0; tap < ownTaps; tap++) {
+        let best = { bound: picked[tap]!, taken: -Infinity };
+        for (let bound = 0; bound < bounds; bound++) {
+          picked[tap] = bound;
+          const value = taken();
+          if (value > best.taken) best = { bound, taken: value };
+        }
+        picked[tap] = best.bound;
+      }
+    }
+  }
+  return clips;
 }
 
 /**

@@ -25,7 +25,7 @@ type FilterSetsExport = (
 ) => void;
 
 type FilterRgbExport = (
-  values: number, out: number, sets: number, coef: number, own: number, nOwn: number, cross: number, nCross: number,
+  values: number, out: number, sets: number, coef: number, bounds: number, own: number, nOwn: number, cross: number, nCross: number,
   width: number, channels: number, reachX: number, reachY: number, rows: number, n: number,
 ) => void;
 
@@ -41,6 +41,8 @@ export interface FilterRgbPass {
   /** The sets of rows [first, end), from 0. */
   readonly sets: Uint8Array;
   readonly coefficients: Float64Array;
+  /** With clipped taps (spec §4.9): every set's bound for each own tap; undefined for the plain filter. */
+  readonly bounds?: Float64Array | undefined;
   /** The taps as [dy, dx] offsets in output pixels: the channel's own, then the cross taps. */
   readonly own: readonly (readonly [number, number])[];
   readonly cross: readonly (readonly [number, number])[];
@@ -165,7 +167,7 @@ function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
 export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   if (kernel === undefined) kernel = loadKernel();
   if (kernel === null) return false;
-  const { values, out, sets, coefficients, own, cross, width, height, channels, reachX, reachY, n, first, end } = pass;
+  const { values, out, sets, coefficients, bounds, own, cross, width, height, channels, reachX, reachY, n, first, end } = pass;
   // Each band row is widened by reachX pixels a side and the band by reachY rows (spec §4.6's clamping).
   const paddedWidth = width + 2 * reachX;
   const rowFloats = paddedWidth * channels;
@@ -174,9 +176,10 @@ export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   const crossStrides = strides(cross);
   // A band at least as tall as the taps reach, so that filtering in place never reads a row already written (below).
   const bandRows = Math.min(Math.max(BAND_ROWS, reachY), end - first);
-  // Layout (bytes): [coefficients f64][own i32][cross i32][sets u8][values f32, band + reach rows][out f32, band rows]
+  // Layout (bytes): [coefficients f64][bounds f64][own i32][cross i32][sets u8][values f32, band + reach rows][out f32, band rows]
   const coefAt = ALIGN;
-  const ownAt = align(coefAt + coefficients.length * 8);
+  const boundsAt = align(coefAt + coefficients.length * 8);
+  const ownAt = align(boundsAt + (bounds?.length ?? 0) * 8);
   const crossAt = align(ownAt + ownStrides.length * 4);
   const setsAt = align(crossAt + crossStrides.length * 4);
   const valuesAt = align(setsAt + bandRows * paddedWidth);
@@ -185,6 +188,7 @@ export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   if (!reserve(memory, outAt + bandRows * rowFloats * 4)) return false;
   const buffer = memory.buffer;
   new Float64Array(buffer, coefAt, coefficients.length).set(coefficients);
+  if (bounds !== undefined) new Float64Array(buffer, boundsAt, bounds.length).set(bounds);
   new Int32Array(buffer, ownAt, ownStrides.length).set(ownStrides);
   new Int32Array(buffer, crossAt, crossStrides.length).set(crossStrides);
   const setView = new Uint8Array(buffer, setsAt, bandRows * paddedWidth);
@@ -209,7 +213,7 @@ export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
     const bandAt = (valuesAt >> 2) + reachY * rowFloats;
     f32.copyWithin(outAt >> 2, bandAt, bandAt + rows * rowFloats);
     for (let r = 0; r < rows; r++) setView.set(sets.subarray((y0 - first + r) * width, (y0 - first + r + 1) * width), r * paddedWidth + reachX);
-    filterRgb(valuesAt, outAt, setsAt, coefAt, ownAt, ownStrides.length, crossAt, crossStrides.length, paddedWidth, channels, reachX, reachY, rows, n);
+    filterRgb(valuesAt, outAt, setsAt, coefAt, bounds === undefined ? 0 : boundsAt, ownAt, ownStrides.length, crossAt, crossStrides.length, paddedWidth, channels, reachX, reachY, rows, n);
     written = { y0, rows };
   }
   writeBack(written);
