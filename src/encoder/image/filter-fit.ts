@@ -62,10 +62,14 @@ export const FILTER_SHAPES: readonly FilterShape[] = [
  * radius 2 on the own channel, no cross taps, 4 activity classes with and without the 5 directions, and radius 1.
  * Fitted to decoded files at 0.5 and 1 bpp (bench/second-filter-pilot.ts; docs/studies.md, "A final filter after
  * the residual"), 4 × 5 classes of radius 2 (398 bytes) gained +0.10 to +0.31 dB at 0.5 bpp, the most net of its
- * bytes on three photos of four; radius 3 with cross taps (998 bytes) gained more but not its bytes' worth.
+ * bytes on three photos of four; radius 3 with cross taps (998 bytes) gained more but not its bytes' worth. The
+ * largest has clipped taps (format x.11, spec §3.13): on session 55's networks of the 20 photos, filled again to the
+ * same rates with the post-fit pilot, +0.02 dB at 1 bpp and +0.03 at 0.5 on the mean, +0.05 where the residual's
+ * pick stayed the same (docs/studies.md, "Clipped taps for the final filter"); the smaller shapes, for files under
+ * about 16 KB, were not measured clipped.
  */
 export const FINAL_FILTER_SHAPES: readonly FilterShape[] = [
-  { radius: 2, cross: 0, classes: 4, directions: DIRECTIONS },
+  { radius: 2, cross: 0, classes: 4, directions: DIRECTIONS, clipped: true },
   { radius: 2, cross: 0, classes: 4, directions: 1 },
   { radius: 1, cross: 0, classes: 4, directions: 1 },
 ];
