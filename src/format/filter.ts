@@ -80,7 +80,7 @@ function validateLinearFilter(value: HeaderValue, layout: ImageLayout, key: Filt
 }
 
 /**
- * The `filter` (or `final`) map as writers emit it, after the same checks a reader makes.
+ * The `filter` (or `final`, or `clipped`) map as writers emit it, after the same checks a reader makes.
  * @throws SnfFormatError `INVALID_ARGUMENT` for a filter a reader would refuse.
  */
 export function filterValue(filter: RestorationFilter, layout: ImageLayout, key: FilterKey = 'filter'): WritableValue {

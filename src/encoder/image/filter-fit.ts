@@ -64,8 +64,8 @@ export const FILTER_SHAPES: readonly FilterShape[] = [
  * the residual"), 4 × 5 classes of radius 2 (398 bytes) gained +0.10 to +0.31 dB at 0.5 bpp, the most net of its
  * bytes on three photos of four; radius 3 with cross taps (998 bytes) gained more but not its bytes' worth. The
  * largest has clipped taps (format x.11, spec §3.13): on session 55's networks of the 20 photos, filled again to the
- * same rates with the post-fit pilot, +0.02 dB at 1 bpp and +0.03 at 0.5 on the mean, +0.05 where the residual's
- * pick stayed the same (docs/studies.md, "Clipped taps for the final filter"); the smaller shapes, for files under
+ * same rates with the post-fit pilot, +0.02 dB at 1 bpp and +0.05 at 0.5 on the mean, +0.04 to +0.05 where the
+ * residual's pick stayed the same (docs/studies.md, "Clipped taps for the final filter"); the smaller shapes, for files under
  * about 16 KB, were not measured clipped.
  */
 export const FINAL_FILTER_SHAPES: readonly FilterShape[] = [
@@ -185,15 +185,24 @@ export function fitFilter(field: FieldImage, image: Raster, shape: FilterShape):
     }
   }
   const clips = bounds > 1 ? pickBounds(gram, moment, count, colours, ownTaps, n, bounds) : undefined;
-  // Each system's equations on the features kept: the picked bound of each own tap, then the cross taps.
-  const kept = (set: number): number[] => Array.from({ length: n }, (_, i) => (i < ownTaps ? i * bounds + (clips?.[set * ownTaps + i] ?? 0) : ownTaps * bounds + i - ownTaps));
-  const systems = gram.map((g, s) => subsystem(g, moment[s]!, candidates, kept(Math.floor(s / colours))));
+  const systems = gram.map((g, s) => {
+    const set = Math.floor(s / colours);
+    return subsystem(g, moment[s]!, candidates, keptFeatures(clips?.subarray(set * ownTaps, (set + 1) * ownTaps), ownTaps, n, bounds));
+  });
   const solved = systems.map(({ g, m }) => solveSymmetric(g, m, n));
   return {
     radius: shape.radius, cross: shape.cross, thresholds, ...(shape.directions > 1 ? { directions: shape.directions } : {}),
     ...quantizeCoefficients(solved, systems.map(({ g }) => g), systems.map(({ m }) => m), n),
     ...(clips === undefined ? {} : { clips }),
   };
+}
+
+/**
+ * Which of a set's candidate features (`clippedFilterFeatures`' order, or `filterFeatures`' with one bound) its filter
+ * reads: each own tap at its picked bound (none without `picked`), then the cross taps.
+ */
+function keptFeatures(picked: Uint8Array | undefined, ownTaps: number, n: number, bounds: number): number[] {
+  return Array.from({ length: n }, (_, i) => (i < ownTaps ? i * bounds + (picked?.[i] ?? 0) : ownTaps * bounds + i - ownTaps));
 }
 
 /** The normal equations of the features `indices` of a system over `size` candidates (upper triangles). */
@@ -222,7 +231,7 @@ function pickBounds(
   for (let set = 0; set < sets; set++) {
     const picked = clips.subarray(set * ownTaps, (set + 1) * ownTaps);
     const taken = (): number => {
-      const indices = Array.from({ length: n }, (_, i) => (i < ownTaps ? i * bounds + picked[i]! : ownTaps * bounds + i - ownTaps));
+      const indices = keptFeatures(picked, ownTaps, n, bounds);
       let sum = 0;
       for (let c = 0; c < colours; c++) {
         const { g, m } = subsystem(gram[set * colours + c]!, moment[set * colours + c]!, candidates, indices);
