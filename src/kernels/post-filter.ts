@@ -464,8 +464,20 @@ function correctRgb(
     s1 += coefficients[b1 + m]! * (values[at + 1 + r]! + values[at + 1 - r]! - 2 * v1);
     s2 += coefficients[b2 + m]! * (values[at + 2 + r]! + values[at + 2 - r]! - 2 * v2);
   }
-  const first = own.length;
-  const second = own.length + cross.length;
+  finishRgb(values, out, at, to, own.length, cross, coefficients, base, n, s0, s1, s2);
+}
+
+/**
+ * The rest of `correctRgb` (and of `correctClipped` for RGB) once the own taps' sums s0–s2 are in: the cross taps'
+ * terms added in the order of spec §3.10, and the three samples written. Small, so that V8 inlines it.
+ */
+function finishRgb(
+  values: Float32Array, out: Float32Array, at: number, to: number, first: number, cross: Int32Array, coefficients: Float64Array, base: number, n: number,
+  s0: number, s1: number, s2: number,
+): void {
+  const v0 = values[at]!, v1 = values[at + 1]!, v2 = values[at + 2]!;
+  const b0 = base, b1 = base + n, b2 = base + 2 * n;
+  const second = first + cross.length;
   for (let m = 0; m < cross.length; m++) {
     const r = cross[m]!;
     const d0 = values[at + r]! + values[at - r]! - 2 * v0;
@@ -502,27 +514,8 @@ function correctClipped(
     }
     sums[c] = s;
   }
-  if (colours === 1) {
-    out[to] = values[at]! + sums[0]!;
-    return;
-  }
-  const v0 = values[at]!, v1 = values[at + 1]!, v2 = values[at + 2]!;
-  const b0 = base, b1 = base + n, b2 = base + 2 * n;
-  let s0 = sums[0]!, s1 = sums[1]!, s2 = sums[2]!;
-  const first = own.length;
-  const second = own.length + cross.length;
-  for (let m = 0; m < cross.length; m++) {
-    const r = cross[m]!;
-    const d0 = values[at + r]! + values[at - r]! - 2 * v0;
-    const d1 = values[at + 1 + r]! + values[at + 1 - r]! - 2 * v1;
-    const d2 = values[at + 2 + r]! + values[at + 2 - r]! - 2 * v2;
-    s0 += coefficients[b0 + first + m]! * d1 + coefficients[b0 + second + m]! * d2;
-    s1 += coefficients[b1 + first + m]! * d0 + coefficients[b1 + second + m]! * d2;
-    s2 += coefficients[b2 + first + m]! * d0 + coefficients[b2 + second + m]! * d1;
-  }
-  out[to] = v0 + s0;
-  out[to + 1] = v1 + s1;
-  out[to + 2] = v2 + s2;
+  if (colours === 1) out[to] = values[at]! + sums[0]!;
+  else finishRgb(values, out, at, to, own.length, cross, coefficients, base, n, sums[0]!, sums[1]!, sums[2]!);
 }
 const clippedSums = new Float64Array(3);
 
