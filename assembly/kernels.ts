@@ -666,9 +666,10 @@ export function filterRgb(
           const r = <usize>load<i32>(own + (<usize>m << 2)) << 2;
           const c = <usize>m << 3;
           const bound = load<f64>(setBounds + c);
-          s0 += load<f64>(b0 + c) * (clip(<f64>load<f32>(p + r) - v0, bound) + clip(<f64>load<f32>(p - r) - v0, bound));
-          s1 += load<f64>(b1 + c) * (clip(<f64>load<f32>(p + r, 4) - v1, bound) + clip(<f64>load<f32>(p - r, 4) - v1, bound));
-          s2 += load<f64>(b2 + c) * (clip(<f64>load<f32>(p + r, 8) - v2, bound) + clip(<f64>load<f32>(p - r, 8) - v2, bound));
+          const lo = f64x2.splat(-bound), hi = f64x2.splat(bound);
+          s0 += load<f64>(b0 + c) * clippedPair(<f64>load<f32>(p + r) - v0, <f64>load<f32>(p - r) - v0, lo, hi);
+          s1 += load<f64>(b1 + c) * clippedPair(<f64>load<f32>(p + r, 4) - v1, <f64>load<f32>(p - r, 4) - v1, lo, hi);
+          s2 += load<f64>(b2 + c) * clippedPair(<f64>load<f32>(p + r, 8) - v2, <f64>load<f32>(p - r, 8) - v2, lo, hi);
         }
       }
       for (let m = 0; m < nCross; m++) {
@@ -689,11 +690,18 @@ export function filterRgb(
   }
 }
 
-/** `d` clamped to ±bound, as post-filter.ts `correctClipped` compares (a bound of +∞ leaves it as it is). */
+/**
+ * A tap's two differences from the centre, `up` and `down`, each clamped to [lo, hi] (the splatted −bound and bound;
+ * ±∞ leaves them as they are), then summed: post-filter.ts `clip(up) + clip(down)`. One f64x2 pmax and pmin (maxpd
+ * and minpd) for both, where scalar f64.min and f64.max, which V8 expands for NaNs and zeros' signs, or branches,
+ * took the clipped filter to 3–5 times the plain one's time. pmax(v, lo) is v < lo ? lo : v and pmin(v, hi) is
+ * hi < v ? hi : v, the TypeScript's comparisons, so the sums agree to the bit.
+ */
 // @ts-ignore: decorator
 @inline
-function clip(d: f64, bound: f64): f64 {
-  return d > bound ? bound : d < -bound ? -bound : d;
+function clippedPair(up: f64, down: f64, lo: v128, hi: v128): f64 {
+  const clamped = f64x2.pmin(f64x2.pmax(f64x2.replace_lane(f64x2.splat(up), 1, down), lo), hi);
+  return f64x2.extract_lane(clamped, 0) + f64x2.extract_lane(clamped, 1);
 }
 
 // The restoration filter's classes (spec §4.6): src/kernels/post-filter.ts

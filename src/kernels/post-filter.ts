@@ -519,7 +519,7 @@ function correctClipped(
 }
 const clippedSums = new Float64Array(3);
 
-/** `d` clamped to ±bound (+∞: unchanged); assembly/kernels.ts `clip` compares the same way. */
+/** `d` clamped to ±bound (+∞: unchanged); assembly/kernels.ts `clippedPair` compares the same way, two at a time. */
 function clip(d: number, bound: number): number {
   return d > bound ? bound : d < -bound ? -bound : d;
 }
