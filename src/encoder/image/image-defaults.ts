@@ -187,19 +187,23 @@ export const DEFAULT_FIT_WORK_PER_PIXEL = (850 * 62_500 * 24_576) / (768 * 512);
 
 /** Fewest passes `defaultPasses` gives a 6-bit plan (a plan of fewer bits a weight gets fewer: 800 for 5), and most. */
 export const MIN_DEFAULT_PASSES = 1000;
-// 1800, not 2000: a narrow network does less per second, so 2000 passes at 0.5 bpp took 173 and 187 s on kodim01
-// and 02, over the issue's 3 minutes; 1800 keeps them under it.
-export const MAX_DEFAULT_PASSES = 1800;
+// The most bounds the narrow networks of low rates, which do less per second: the work alone would give a photo
+// 2300–2850 passes at 0.5 bpp and 4900–6500 at 0.25. Until session 61 it was 1800 (2000 passes at 0.5 bpp had
+// taken 173 and 187 s on kodim01 and 02 with session 13's encoder); today's encodes at 1800 took 84–104 s at 0.5 bpp
+// and 45–72 s at 0.25. With 3600, all 20 photos (bench/results/passes-s62, docs/results.md): 0.5 bpp gets its
+// 2300–2800 by the work, +0.06 dB on the mean (15 of 20 up), MS-SSIM level, in 123–151 s; 0.25 bpp 3600,
+// +0.06 dB (19 of 20 up), MS-SSIM +0.0007, in 80–106 s. Both stay under the issue's 3 minutes.
+export const MAX_DEFAULT_PASSES = 3600;
 
 /**
  * Default fit passes for an image of `pixels` whose networks have `work`
  * parameters × pixels in all: as many as DEFAULT_FIT_WORK_PER_PIXEL allows,
  * in hundreds, from MIN_DEFAULT_PASSES to MAX_DEFAULT_PASSES, so an encode
  * takes about the same time per pixel at any rate. A smaller network costs
- * less a pass, so lower rates get more passes: a photo at 0.5 bpp 1800
+ * less a pass, so lower rates get more passes: a photo at 0.5 bpp 2300–2800
  * instead of 1000 (2000 gained +0.29, +0.05 and +0.08 dB on full-size
- * kodim07, 03 and 05, in 168 s instead of 88: docs/studies.md, "Passes by
- * work"). An image whose network is wider per pixel than a photo's tiles
+ * kodim07, 03 and 05 with session 13's encoder: docs/studies.md, "Passes by
+ * work"), at 0.25 bpp MAX_DEFAULT_PASSES. An image whose network is wider per pixel than a photo's tiles
  * (a 256×192 crop at 1 bpp, width 55) keeps 1000. The floor falls in
  * proportion to a plan of fewer `bitsPerParam` (a busy photo's, from
  * `bitsPerParamForDetail`), whose networks are wider at the same rate: 800
