@@ -5,7 +5,7 @@ import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { encodeImage } from '../src/encoder/image/encode-image.js';
-import { filterBytes, filterShapeFor, FINAL_FILTER_SHAPES } from '../src/encoder/image/filter-fit.js';
+import { filterBytes, filterPrice, filterShapeFor, FINAL_FILTER_SHAPES } from '../src/encoder/image/filter-fit.js';
 import { readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
@@ -110,9 +110,16 @@ test('the reader refuses a final filter the spec forbids (spec §3.12: a filter 
   assert.throws(() => writeSnf({ header: { ...tiles.header, finalFilter: { ...finalFilter, coefficients: new Int8Array(3) } } as SnfFile['header'], networks }), /the header's final/);
 });
 
-test('the final filter\'s shape follows the file\'s size: 4 × 5 classes from about 16 KB, fewer below, none in a file too small to pay for one', () => {
-  const largest = filterBytes(FINAL_FILTER_SHAPES[0]!, 3);
-  assert.deepEqual(filterShapeFor(24_576, 3, FINAL_FILTER_SHAPES), FINAL_FILTER_SHAPES[0]);
+test('the final filter\'s shape follows the file\'s size: 4 × 5 clipped classes from about 17 KB, fewer below, none in a file too small to pay for one', () => {
+  const clipped = FINAL_FILTER_SHAPES[0]!;
+  // The 120 bound indices (4 × 5 sets × 6 taps) are priced at 2 bits each, not the byte each the map spends on them.
+  const twin = filterBytes({ ...clipped, clipped: false }, 3);
+  assert.equal(filterBytes(clipped, 3) - twin > 120, true);
+  assert.equal(filterPrice(clipped, 3), twin + 30);
+  assert.equal(filterPrice(FINAL_FILTER_SHAPES[1]!, 3), filterBytes(FINAL_FILTER_SHAPES[1]!, 3));
+  const largest = filterPrice(clipped, 3);
+  assert.deepEqual(filterShapeFor(24_576, 3, FINAL_FILTER_SHAPES), clipped);
+  assert.deepEqual(filterShapeFor(17_500, 3, FINAL_FILTER_SHAPES), clipped);
   assert.deepEqual(filterShapeFor(largest / 0.025 - 1, 3, FINAL_FILTER_SHAPES), FINAL_FILTER_SHAPES[1]);
   assert.equal(filterShapeFor(filterBytes(FINAL_FILTER_SHAPES[2]!, 3) / 0.025 - 1, 3, FINAL_FILTER_SHAPES), undefined);
 });

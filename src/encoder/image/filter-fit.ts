@@ -66,7 +66,7 @@ export const FILTER_SHAPES: readonly FilterShape[] = [
  * largest has clipped taps (format x.11, spec §3.13): on session 55's networks of the 20 photos, filled again to the
  * same rates with the post-fit pilot, +0.02 dB at 1 bpp and +0.05 at 0.5 on the mean, +0.04 to +0.05 where the
  * residual's pick stayed the same (docs/studies.md, "Clipped taps for the final filter"); the smaller shapes, for files under
- * about 21 KB (the clips' 124 bytes, priced undeflated, moved the largest shape's threshold up from 16 KB), were not measured clipped.
+ * about 17 KB (`filterPrice` adds the clips' 2 bits each to the unclipped map's 398 bytes), were not measured clipped.
  */
 export const FINAL_FILTER_SHAPES: readonly FilterShape[] = [
   { radius: 2, cross: 0, classes: 4, directions: DIRECTIONS, clipped: true },
@@ -96,10 +96,23 @@ export function filterBytes(shape: FilterShape, channels: number): number {
 
 /**
  * The shape to use for a file of `targetBytes` (undefined: no filter): the
- * first of `shapes` (the restoration filter's, or the final filter's) within `FILTER_MAX_SHARE` of the file.
+ * first of `shapes` (the restoration filter's, or the final filter's) whose `filterPrice` is within `FILTER_MAX_SHARE` of the file.
  */
 export function filterShapeFor(targetBytes: number, channels: number, shapes: readonly FilterShape[] = FILTER_SHAPES): FilterShape | undefined {
-  return shapes.find((shape) => filterBytes(shape, channels) <= FILTER_MAX_SHARE * targetBytes);
+  return shapes.find((shape) => filterPrice(shape, channels) <= FILTER_MAX_SHARE * targetBytes);
+}
+
+/**
+ * Bytes a filter of `shape` is weighed at against `FILTER_MAX_SHARE`: its map's (`filterBytes`), but a clipped
+ * shape's bound indices at the 2 bits that pick one of `CLIP_BOUNDS`, not the byte a piece the map spends on them.
+ * The coefficients deflate little (6–7 bits of 8), the indices to about a quarter (kodim07's 120 at 1 bpp: 1.86 bits
+ * each); priced at a byte, the clipped 4 × 5 shape (398 + 124 bytes) went only to files from about 21 KB instead of
+ * its unclipped twin's 16 KB (session 61). At 2 bits a bound it goes to files from about 17 KB.
+ */
+export function filterPrice(shape: FilterShape, channels: number): number {
+  if (shape.clipped !== true) return filterBytes(shape, channels);
+  const bounds = shape.classes * shape.directions * diamondTaps(shape.radius).length;
+  return filterBytes({ ...shape, clipped: false }, channels) + Math.ceil((bounds * Math.log2(CLIP_BOUNDS.length)) / 8);
 }
 
 /**
