@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { parameterCount } from '../src/kernels/arch.js';
 import { architectureForRate, batchRowsFor, defaultAlpha, DEFAULT_BITS_PER_PARAM } from '../src/encoder/network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultFourier, defaultLearningRate, defaultPasses } from '../src/encoder/image/image-defaults.js';
+import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultFourier, defaultLearningRate, defaultPasses, mostDefaultPasses } from '../src/encoder/image/image-defaults.js';
 import { encodeImage, planEncode, tileRegions } from '../src/encoder/image/encode-image.js';
 import { shufflePoints } from '../src/encoder/network/training-points.js';
 import { smoothBesideTexture, syntheticImage } from './helpers/synthetic.js';
@@ -87,6 +87,16 @@ test('default passes follow the work per pixel: 1000 for a 768×512 photo at 1 b
   assert.equal(defaultPasses(1.2 * photo, pixels, 5), 800);
   assert.equal(defaultPasses(1.2 * photo, pixels, 7), 1000);
   assert.equal(planEncode(smoothBesideTexture(768, 512, () => 128), { bpp: 1 }).passes, 800);
+});
+
+test('the most default passes fall with the rate: 3600 up to 0.5 bpp, 1800 from 1 bpp, so a small image at 1 bpp keeps 1800', () => {
+  assert.deepEqual([0.1, 0.25, 0.5, 0.75, 1, 2, 8].map(mostDefaultPasses), [3600, 3600, 3600, 2400, 1800, 1800, 1800]);
+  const pixels = 256 * 256;
+  assert.equal(defaultPasses(1, pixels, 6, mostDefaultPasses(1)), 1800);
+  // A 256×256 crop's networks at 1 bpp are small enough for 2000 and more by the work; the rate holds them at 1800.
+  const crop = syntheticImage(256, 256);
+  assert.equal(planEncode(crop, { bpp: 0.5 }, undefined, 1).passes, 1800);
+  assert.ok(planEncode(crop, { bpp: 0.5 }, undefined, 0.5).passes > 1800);
 });
 
 test('default depth: 4 sine layers up to 1 bpp where their plan is still shared out by detail (16 units, or 15 among 16 tiles), else 3; --depth and --width keep theirs', () => {

@@ -14,7 +14,7 @@ import {
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../../format/index.js';
 import { architectureForRate, batchRowsFor, DEFAULT_DEPTH, DEFAULT_OMEGA, QAT_STEP_FRACTION } from '../network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
+import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, mostDefaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
 import type { EngineFactory } from '../network/engine.js';
 import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
@@ -330,7 +330,7 @@ export function planEncode(
   const grid: TileGrid = { columns: tiling.columns, rows: tiling.rows, xs, ys };
   // Parameters × pixels of every network: the default passes spend about the same work per pixel at any rate.
   const work = parametersOfWidths(arch, widths) * (pixels / widths.length);
-  return { tiling: grid, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels, bitsPerParam) };
+  return { tiling: grid, arch, rateMode, bpp, overlap, widths, passes: defaultPasses(work, pixels, bitsPerParam, mostDefaultPasses(fileBpp)) };
 }
 
 /** Whether a plan's parameters are shared out among `count` tiles by detail (`--allocation detail`, no widths given). */

@@ -194,11 +194,25 @@ export const MIN_DEFAULT_PASSES = 1000;
 // 2300–2800 by the work, +0.06 dB on the mean (15 of 20 up), MS-SSIM level, in 123–151 s; 0.25 bpp 3600,
 // +0.06 dB (19 of 20 up), MS-SSIM +0.0007, in 80–106 s. Both stay under the issue's 3 minutes.
 export const MAX_DEFAULT_PASSES = 3600;
+/** The most passes from 1 bpp up: the cap before session 62. */
+const MAX_DEFAULT_PASSES_FROM_1_BPP = 1800;
+
+/**
+ * The most default passes for a file of `fileBpp`: MAX_DEFAULT_PASSES up to 0.5 bpp, 1800 from 1 bpp, in between
+ * 1800 / fileBpp. Where the DCT residual fills a third of the file and more, it takes back what a longer fit adds
+ * (session 60's time curve at 1 bpp: flat from 60 s to ten minutes), and more passes cost bits: five 256×256 crops at
+ * 1 bpp, whose small networks the work gives 2100–3200 passes, lost 0.11 dB on the mean against 1800 (one of five
+ * up), where at 0.5 bpp 3600 passes gained 0.08 (four of five; docs/studies.md, "Passes by work"). A photo at 1 bpp
+ * gets fewer than 1800 by the work, so only small images are held back.
+ */
+export function mostDefaultPasses(fileBpp: number): number {
+  return Math.round(Math.min(MAX_DEFAULT_PASSES, Math.max(MAX_DEFAULT_PASSES_FROM_1_BPP, MAX_DEFAULT_PASSES_FROM_1_BPP / fileBpp)) / 100) * 100;
+}
 
 /**
  * Default fit passes for an image of `pixels` whose networks have `work`
  * parameters × pixels in all: as many as DEFAULT_FIT_WORK_PER_PIXEL allows,
- * in hundreds, from MIN_DEFAULT_PASSES to MAX_DEFAULT_PASSES, so an encode
+ * in hundreds, from MIN_DEFAULT_PASSES to `most` (`mostDefaultPasses` of the rate), so an encode
  * takes about the same time per pixel at any rate. A smaller network costs
  * less a pass, so lower rates get more passes: a photo at 0.5 bpp 2300–2800
  * instead of 1000 (2000 gained +0.29, +0.05 and +0.08 dB on full-size
@@ -209,13 +223,13 @@ export const MAX_DEFAULT_PASSES = 3600;
  * `bitsPerParamForDetail`), whose networks are wider at the same rate: 800
  * passes for 5 bits.
  */
-export function defaultPasses(work: number, pixels: number, bitsPerParam = DEFAULT_BITS_PER_PARAM): number {
+export function defaultPasses(work: number, pixels: number, bitsPerParam = DEFAULT_BITS_PER_PARAM, most = MAX_DEFAULT_PASSES): number {
   const passes = Math.round((DEFAULT_FIT_WORK_PER_PIXEL * pixels) / Math.max(1, work) / 100) * 100;
   // A plan of fewer bits per weight has proportionally more weights: its floor comes down with them, so that
   // the encode costs about what the 6-bit plan's would (busy kodim08 at 1 bpp, 5 bits: 27.21 dB in 800 passes,
   // 27.18 in 1000; 6 bits 27.02 in 1000; docs/studies.md, "By detail").
   const fewest = Math.round((MIN_DEFAULT_PASSES * Math.min(1, bitsPerParam / DEFAULT_BITS_PER_PARAM)) / 100) * 100;
-  return Math.min(MAX_DEFAULT_PASSES, Math.max(fewest, passes));
+  return Math.min(most, Math.max(fewest, passes));
 }
 
 /**
