@@ -111,8 +111,12 @@ export function filterShapeFor(targetBytes: number, channels: number, shapes: re
  */
 export function filterPrice(shape: FilterShape, channels: number): number {
   if (shape.clipped !== true) return filterBytes(shape, channels);
-  const bounds = shape.classes * shape.directions * diamondTaps(shape.radius).length;
-  return filterBytes({ ...shape, clipped: false }, channels) + Math.ceil((bounds * Math.log2(CLIP_BOUNDS.length)) / 8);
+  return filterBytes({ ...shape, clipped: false }, channels) + Math.ceil((boundCount(shape) * Math.log2(CLIP_BOUNDS.length)) / 8);
+}
+
+/** Bound indices a clipped filter of `shape` stores (bin `k`, spec §3.13): one a set (class × direction) and own tap. */
+function boundCount(shape: FilterShape): number {
+  return shape.classes * shape.directions * diamondTaps(shape.radius).length;
 }
 
 /**
@@ -134,7 +138,7 @@ export function placeholderFilter(shape: FilterShape, channels: number): Restora
     }),
     // Bound indices spread evenly, about as compressible as picked ones.
     ...(shape.clipped === true
-      ? { clips: Uint8Array.from({ length: shape.classes * shape.directions * diamondTaps(shape.radius).length }, (_, i) => Math.floor(hashUniform(count + i) * CLIP_BOUNDS.length)) }
+      ? { clips: Uint8Array.from({ length: boundCount(shape) }, (_, i) => Math.floor(hashUniform(count + i) * CLIP_BOUNDS.length)) }
       : {}),
   };
 }
