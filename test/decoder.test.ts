@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { decodedSize, decodeField, decodeImage, DEFAULT_MAX_PIXELS } from '../src/decoder/index.js';
-import { SnfFormatError, writeSnf, type SnfErrorCode } from '../src/format/index.js';
+import { readSnf, SnfFormatError, writeSnf, type SnfErrorCode } from '../src/format/index.js';
 import { tensorSlices, type SirenArch } from '../src/kernels/arch.js';
 import { ADAPTIVE_FIXTURE_DECODED_PNG, ADAPTIVE_FIXTURE_SNF, appendixA, CLIPPED_FIXTURE_DECODED_PNG, CLIPPED_FIXTURE_SNF, CUTS_FIXTURE_DECODED_PNG, CUTS_FIXTURE_SNF, FINAL_FIXTURE_DECODED_PNG, FINAL_FIXTURE_SNF, GRADED_FIXTURE_DECODED_PNG, GRADED_FIXTURE_SNF, RESIDUAL_FIXTURE_DECODED_PNG, RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_DECODED_PNG, SHARED_FIXTURE_SNF, DEFLATED_FIXTURE_DECODED_PNG, DEFLATED_FIXTURE_SNF, DIRECTION_FIXTURE_DECODED_PNG, DIRECTION_FIXTURE_SNF, FILTER_FIXTURE_DECODED_PNG, FILTER_FIXTURE_SNF, FIXTURE_DECODED_PNG, FIXTURE_SNF, FOURIER_FIXTURE_DECODED_PNG, FOURIER_FIXTURE_SNF, TILES_FIXTURE_DECODED_PNG, TILES_FIXTURE_SNF, UNITS_FIXTURE_DECODED_PNG, UNITS_FIXTURE_SNF } from './fuzz/seeds.js';
 
@@ -55,6 +55,19 @@ for (const [name, snf, png, major, minor] of [
     assert.ok(worst <= 1, `a sample differs by ${worst}`);
   });
 }
+
+test('a file readSnf has read decodes to the same samples as its bytes, at any size, without being read again', async () => {
+  const bytes = new Uint8Array(readFileSync(CLIPPED_FIXTURE_SNF));
+  const file = readSnf(bytes);
+  for (const size of [{}, { scale: 2 }, { width: 7, height: 5 }]) {
+    assert.deepEqual((await decodeImage(file, size)).data, (await decodeImage(bytes, size)).data);
+  }
+  // The file object is what gets rendered: a network's weights changed in it change the image, so it was not re-read.
+  const changed = { ...file, networks: file.networks.map((network, n) => n > 0 ? network : { ...network, tensors: network.tensors.map((tensor, t) => t > 0 ? tensor : { ...tensor, values: tensor.values.map((q) => -q) }) }) };
+  assert.notDeepEqual((await decodeImage(changed)).data, (await decodeImage(file)).data);
+  // Anything else still goes to readSnf, which says what it got.
+  await assert.rejects(decodeImage(bytes.buffer as unknown as Uint8Array), (error: unknown) => error instanceof SnfFormatError && error.code === 'INVALID_ARGUMENT' && /ArrayBuffer/.test(error.message));
+});
 
 test('the spec appendix A file decodes to one gray pixel', async () => {
   const image = await decodeImage(appendixA());

@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES } from '../decoder/index.js';
-import type { AudioHeader } from '../format/index.js';
+import type { AudioHeader, SnfFile } from '../format/index.js';
 import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from '../node/errors.js';
 import { checkOutput, defaultDecodedName, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
@@ -13,7 +13,7 @@ const MAX_RATE = 1_536_000;
 const MAX_MAX_SAMPLES = 2 ** 31;
 
 /** `snfc decode clip.snf`: the audio half of the decode command. */
-export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, named: string | undefined, bytes: Uint8Array, header: AudioHeader, network: { parameters: number; networks: number }): Promise<void> {
+export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, unknown>>, input: string, named: string | undefined, file: SnfFile, header: AudioHeader, network: { parameters: number; networks: number }): Promise<void> {
   const imageFlags = { scale: 'scale', size: 'size', maxPixels: 'max-pixels', bitDepth: 'bit-depth', strip: 'strip' } as const;
   for (const [flag, name] of Object.entries(imageFlags)) {
     if (argv[flag] !== undefined) throw usageError(`--${name} is for images; ${shownName(input, 'input')} holds audio (use --rate, --start, --end)`);
@@ -35,7 +35,7 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   if (output !== STANDARD_STREAM && !/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
   await checkOutput(output, input, argv.force === true);
   const clip = await withNodeForward(decodeWork(span.end - span.first, network.parameters, network.networks),
-    (forward) => decodeAudio(bytes, request, { maxOutputSamples }, { forward }));
+    (forward) => decodeAudio(file, request, { maxOutputSamples }, { forward }));
   await writeOutput(output, writeWav(clip, format));
   process.stderr.write(`${labelOf(output, 'output')}: ${clip.channels[0]!.length} samples x ${clip.channels.length} ch @ ${clip.sampleRate} Hz (${(clip.channels[0]!.length / clip.sampleRate).toFixed(3)} s, ${format})\n`);
 }

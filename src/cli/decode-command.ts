@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
-import { inflateMetadata, inspectSnf } from '../format/index.js';
+import { readSnf, type SnfFile } from '../format/index.js';
 import { decodeWork } from './threaded-forward.js';
 import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
 import { checkOutput, checkOutputNamed, defaultDecodedName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
@@ -40,13 +40,15 @@ export const decodeCommand = {
     const named = outputArgument(argv.output);
     checkOutputNamed(input, named);
     const bytes = await readInput(input);
-    // The header alone (an SnfFormatError here is reported as an invalid file) gives the kind and the output size, checked before decoding.
-    const info = inspectSnf(bytes);
-    const { header } = info;
+    // The file read and checked once (an SnfFormatError here is reported as an invalid file): its header gives the kind
+    // and the output size, checked before rendering, and the decoders render from it without parsing it again.
+    const file = readSnf(bytes);
+    const { header } = file;
+    const work = { parameters: parametersOf(file), networks: file.networks.length };
     if (header.kind === 'audio') {
       // Loaded only for audio: the WAV writer is a fifth of the modules an image decode would load.
       const { decodeAudioFile } = await import('./decode-audio.js');
-      return decodeAudioFile(argv, input, named, bytes, header, { parameters: info.parameters, networks: info.networks.length });
+      return decodeAudioFile(argv, input, named, file, header, work);
     }
     for (const flag of ['rate', 'start', 'end', 'format', 'maxSamples'] as const) {
       if (argv[flag] !== undefined) throw usageError(`--${flag === 'maxSamples' ? 'max-samples' : flag} is for audio; ${shownName(input, 'input')} holds an image (use --scale, --size)`);
@@ -70,14 +72,14 @@ export const decodeCommand = {
     checkOutputSize(output, format, out.width, out.height);
     await checkOutput(output, input, argv.force === true);
     // A second thread for large outputs (grid-lanes.ts); the samples are the same either way.
-    const lane = decodeWork(out.width * out.height, info.parameters, info.networks.length) >= GRID_LANE_WORK ? startGridLane() : undefined;
+    const lane = decodeWork(out.width * out.height, work.parameters, work.networks) >= GRID_LANE_WORK ? startGridLane() : undefined;
     let image;
     try {
-      image = await decodeImage(bytes, size, { maxPixels }, { sampleBits: depth === 16 ? 16 : 8, lanes: lane ? [lane.evaluate] : [] });
+      image = await decodeImage(file, size, { maxPixels }, { sampleBits: depth === 16 ? 16 : 8, lanes: lane ? [lane.evaluate] : [] });
     } finally {
       await lane?.close();
     }
-    const metadata = argv.strip === true || header.metadata === undefined ? {} : inflateMetadata(header.metadata);
+    const metadata = argv.strip === true ? {} : file.metadata ?? {};
     const encoded = await encodeImageFile(image, format, metadata);
     await writeOutput(output, encoded.bytes);
     for (const notice of encoded.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
@@ -85,3 +87,8 @@ export const decodeCommand = {
     process.stderr.write(`${labelOf(output, 'output')}: ${image.width}x${image.height}${depth === 16 ? ', 16-bit' : ''}${kept.length > 0 ? `, with ${kept.join(', ')}` : ''}\n`);
   },
 };
+
+/** A file's parameters over all its networks, which size the decode's work. */
+function parametersOf(file: SnfFile): number {
+  return file.networks.reduce((sum, network) => sum + network.tensors.reduce((count, tensor) => count + tensor.values.length, 0), 0);
+}

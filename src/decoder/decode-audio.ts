@@ -1,7 +1,8 @@
 import { initKernels, selectForward } from '../kernels/forward-select.js';
 import { outputSpan, renderAudio } from '../kernels/render-audio.js';
 import type { ForwardFunction } from '../kernels/render.js';
-import { networkParams, readSnf, SnfFormatError, type AudioRegion, type AudioHeader, type SnfLimits } from '../format/index.js';
+import { networkParams, SnfFormatError, type AudioRegion, type AudioHeader, type SnfFile, type SnfLimits } from '../format/index.js';
+import { fileOf } from './file-of.js';
 
 /**
  * Default of `maxOutputSamples`: 2^27 output samples over all channels
@@ -62,6 +63,7 @@ export function decodedSpan(header: Pick<AudioHeader, 'sampleRate' | 'length'>, 
  * limits applied before anything sized by its header is allocated, and the
  * output size is checked against `limits.maxOutputSamples` before rendering.
  *
+ * @param source  the file's bytes, or the file as `readSnf` read it (as for `decodeImage`)
  * @throws SnfFormatError for any problem of the file (its spec §9 code),
  *   `LIMIT_EXCEEDED` for an output over `maxOutputSamples`, `INVALID_ARGUMENT`
  *   for a request or limit that is not a valid value, `UNSUPPORTED_FEATURE` for an image file.
@@ -69,14 +71,14 @@ export function decodedSpan(header: Pick<AudioHeader, 'sampleRate' | 'length'>, 
  *   const { sampleRate, channels } = await decodeAudio(bytes, { sampleRate: 48000, start: 1, end: 2 });
  */
 export async function decodeAudio(
-  bytes: Uint8Array, request: AudioDecodeRequest = {}, limits?: Partial<AudioDecodeLimits>, options: { readonly forward?: ForwardFunction } = {},
+  source: Uint8Array | SnfFile, request: AudioDecodeRequest = {}, limits?: Partial<AudioDecodeLimits>, options: { readonly forward?: ForwardFunction } = {},
 ): Promise<DecodedAudio> {
   const { maxOutputSamples = DEFAULT_MAX_OUTPUT_SAMPLES, ...fileLimits } = limits ?? {};
   if (typeof maxOutputSamples !== 'number' || !(maxOutputSamples >= 0)) {
     throw new SnfFormatError('INVALID_ARGUMENT', `Expected a number ≥ 0 for limits.maxOutputSamples but received ${String(maxOutputSamples)}`);
   }
   if (typeof request !== 'object' || request === null) throw new SnfFormatError('INVALID_ARGUMENT', `Expected { sampleRate, start, end } but received ${String(request)}`);
-  const file = readSnf(bytes, fileLimits);
+  const file = fileOf(source, fileLimits);
   const header = file.header;
   if (header.kind !== 'audio') throw new SnfFormatError('UNSUPPORTED_FEATURE', `this file holds ${header.kind}, not audio`);
   const { sampleRate, outLength, first, end } = decodedSpan(header, request);
