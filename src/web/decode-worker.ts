@@ -1,11 +1,14 @@
 import { decodeImage } from '../decoder/index.js';
-import { SnfFormatError } from '../format/index.js';
+import { SnfFormatError, type ImageSnfFile } from '../format/index.js';
 import { toRgba, type RgbaPixels } from './rgba.js';
 
-/** A request to the decoding worker: render `bytes` at `width` × `height`. */
+/**
+ * A request to the decoding worker: render `file` at `width` × `height`. The page has read and checked the file
+ * (`readSnf`) to learn its size; the worker gets that file, structured-cloned, rather than its bytes to parse again.
+ */
 export interface DecodeRequest {
   readonly id: number;
-  readonly bytes: Uint8Array;
+  readonly file: ImageSnfFile;
   readonly width: number;
   readonly height: number;
 }
@@ -18,7 +21,7 @@ export type DecodeReply =
 /** Decodes with the Node decoder's code path (WASM SIMD kernels, kernels/render.ts) to RGBA. */
 export async function decodeToRgba(request: DecodeRequest): Promise<DecodeReply> {
   try {
-    const raster = await decodeImage(request.bytes, { width: request.width, height: request.height });
+    const raster = await decodeImage(request.file, { width: request.width, height: request.height });
     return { id: request.id, pixels: toRgba(raster) };
   } catch (error) {
     const code = error instanceof SnfFormatError ? error.code : undefined;

@@ -43,7 +43,6 @@ export class SnfImageElement extends ElementBase {
   readonly #sizeRule: HTMLStyleElement;
   #renderer: Renderer | undefined;
   #file: ImageSnfFile | undefined;
-  #bytes: Uint8Array | undefined;
   #loading: AbortController | undefined;
   #size: { width: number; height: number } | undefined;
   #rendering = false;
@@ -122,7 +121,6 @@ export class SnfImageElement extends ElementBase {
     this.#loading?.abort();
     this.#visible?.disconnect();
     this.#file = undefined;
-    this.#bytes = undefined;
     this.complete = false;
     this.error = undefined;
     this.renders = 0;
@@ -148,7 +146,6 @@ export class SnfImageElement extends ElementBase {
       const file = readSnf(bytes);
       if (!isImageFile(file)) throw new Error(`snf-image: ${src} holds ${file.header.kind}, not an image`);
       if (loading.signal.aborted) return;
-      this.#bytes = bytes;
       this.#file = file;
       this.naturalWidth = file.header.width;
       this.naturalHeight = file.header.height;
@@ -203,30 +200,29 @@ export class SnfImageElement extends ElementBase {
       return;
     }
     const file = this.#file;
-    const bytes = this.#bytes;
     const size = this.#size;
-    if (!file || !bytes || !size || size.width < 1 || size.height < 1) return;
+    if (!file || !size || size.width < 1 || size.height < 1) return;
     this.#rendering = true;
     this.#dirty = false;
-    void this.#render(file, bytes, size).finally(() => {
+    void this.#render(file, size).finally(() => {
       this.#rendering = false;
       if (this.#dirty) this.#schedule();
     });
   }
 
-  async #render(file: ImageSnfFile, bytes: Uint8Array, size: { width: number; height: number }): Promise<void> {
+  async #render(file: ImageSnfFile, size: { width: number; height: number }): Promise<void> {
     const src = this.getAttribute('src') ?? '';
     const choice = (this.getAttribute('renderer') ?? 'auto') as RendererChoice;
     try {
       try {
         const renderer = this.#pickRenderer(choice);
-        await renderer.render(file, size.width, size.height, bytes);
+        await renderer.render(file, size.width, size.height);
       } catch (error) {
         // A GPU that cannot compile or run the shader: auto falls back to WASM.
         if (choice !== 'auto' || this.#renderer?.name !== 'webgl2') throw error;
         this.#renderer.dispose();
         this.#renderer = createWasmRenderer();
-        await this.#renderer.render(file, size.width, size.height, bytes);
+        await this.#renderer.render(file, size.width, size.height);
       }
       if (this.#file !== file) return;
       const canvas = this.#renderer!.canvas;

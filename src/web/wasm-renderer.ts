@@ -13,7 +13,7 @@ import { sameOriginScriptUrl } from './worker-url.js';
 export interface WasmRenderer {
   readonly name: 'wasm';
   readonly canvas: HTMLCanvasElement;
-  render(file: ImageSnfFile, width: number, height: number, bytes: Uint8Array): Promise<void>;
+  render(file: ImageSnfFile, width: number, height: number): Promise<void>;
   readPixels(): Promise<RgbaPixels>;
   /** Where the last render ran: in the decoding worker, or on the page's thread (no worker could start). */
   readonly thread: 'worker' | 'page' | undefined;
@@ -51,13 +51,14 @@ function decodeWorker(): Promise<Worker | undefined> {
   return worker;
 }
 
-async function decode(bytes: Uint8Array, width: number, height: number): Promise<RgbaPixels & { thread: 'worker' | 'page' }> {
-  const request: DecodeRequest = { id: nextId++, bytes: bytes.slice(), width, height };
+async function decode(file: ImageSnfFile, width: number, height: number): Promise<RgbaPixels & { thread: 'worker' | 'page' }> {
+  const request: DecodeRequest = { id: nextId++, file, width, height };
   const running = await decodeWorker();
+  // The file is copied to the worker (nothing transferred: the page keeps it for the next size).
   const reply = running
     ? await new Promise<DecodeReply>((resolve) => {
       pending.set(request.id, resolve);
-      running.postMessage(request, [request.bytes.buffer]);
+      running.postMessage(request);
     })
     : await decodeToRgba(request);
   if ('error' in reply) throw new WorkerDecodeError(reply.error.code, reply.error.message);
@@ -75,8 +76,8 @@ export function createWasmRenderer(): WasmRenderer {
     get thread() {
       return thread;
     },
-    async render(_file, width, height, bytes) {
-      const pixels = await decode(bytes, width, height);
+    async render(file, width, height) {
+      const pixels = await decode(file, width, height);
       canvas.width = width;
       canvas.height = height;
       context.putImageData(new ImageData(pixels.data, width, height), 0, 0);

@@ -101,7 +101,7 @@ export interface WebglRenderer {
   readonly name: 'webgl2';
   readonly canvas: HTMLCanvasElement;
   /** Renders `file` at `width` × `height` device pixels onto the canvas; resolves once the GPU has finished. */
-  render(file: ImageSnfFile, width: number, height: number, bytes?: Uint8Array): Promise<void>;
+  render(file: ImageSnfFile, width: number, height: number): Promise<void>;
   /** The pixels of the last render, as drawn (straight RGBA). */
   readPixels(): Promise<RgbaPixels>;
   dispose(): void;
