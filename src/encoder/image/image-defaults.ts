@@ -199,11 +199,12 @@ const MAX_DEFAULT_PASSES_FROM_1_BPP = 1800;
 
 /**
  * The most default passes for a file of `fileBpp`: MAX_DEFAULT_PASSES up to 0.5 bpp, 1800 from 1 bpp, in between
- * 1800 / fileBpp. Where the DCT residual fills a third of the file and more, it takes back what a longer fit adds
- * (session 60's time curve at 1 bpp: flat from 60 s to ten minutes), and more passes cost bits: five 256×256 crops at
- * 1 bpp, whose small networks the work gives 2100–3200 passes, lost 0.11 dB on the mean against 1800 (one of five
- * up), where at 0.5 bpp 3600 passes gained 0.08 (four of five; docs/studies.md, "Passes by work"). A photo at 1 bpp
- * gets fewer than 1800 by the work, so only small images are held back.
+ * 1800 / fileBpp. Where the DCT residual fills a third of the file and more, more passes can cost bits: five
+ * 256×256 crops at 1 bpp, whose small networks the work gives 2100–3200 passes, lost 0.11 dB on the mean against 1800
+ * (one of five up), where at 0.5 bpp 3600 passes gained 0.08 (four of five; docs/studies.md, "Passes by work"). A
+ * photo at 1 bpp gets fewer than 1800 by the work, so only small images are held back. (Full-size photos at 1 bpp do
+ * gain from time: session 60's curve was flat from 60 s to ten minutes, session 63's, with the clipped final
+ * filter, rose 0.5 dB; single encodes, docs/results.md.)
  */
 export function mostDefaultPasses(fileBpp: number): number {
   return Math.round(Math.min(MAX_DEFAULT_PASSES, Math.max(MAX_DEFAULT_PASSES_FROM_1_BPP, MAX_DEFAULT_PASSES_FROM_1_BPP / fileBpp)) / 100) * 100;
