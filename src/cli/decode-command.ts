@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
-import { readSnf, type SnfFile } from '../format/index.js';
+import { fileParameters, readSnf } from '../format/index.js';
 import { decodeWork } from './threaded-forward.js';
 import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
 import { checkOutput, checkOutputNamed, defaultDecodedName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
@@ -44,7 +44,7 @@ export const decodeCommand = {
     // and the output size, checked before rendering, and the decoders render from it without parsing it again.
     const file = readSnf(bytes);
     const { header } = file;
-    const work = { parameters: parametersOf(file), networks: file.networks.length };
+    const work = { parameters: fileParameters(file), networks: file.networks.length };
     if (header.kind === 'audio') {
       // Loaded only for audio: the WAV writer is a fifth of the modules an image decode would load.
       const { decodeAudioFile } = await import('./decode-audio.js');
@@ -87,8 +87,3 @@ export const decodeCommand = {
     process.stderr.write(`${labelOf(output, 'output')}: ${image.width}x${image.height}${depth === 16 ? ', 16-bit' : ''}${kept.length > 0 ? `, with ${kept.join(', ')}` : ''}\n`);
   },
 };
-
-/** A file's parameters over all its networks, which size the decode's work. */
-function parametersOf(file: SnfFile): number {
-  return file.networks.reduce((sum, network) => sum + network.tensors.reduce((count, tensor) => count + tensor.values.length, 0), 0);
-}

@@ -1,7 +1,6 @@
-import { parameterCount } from '../kernels/arch.js';
 import { filterShapeOf } from '../kernels/post-filter.js';
 import { RESIDUAL_STEP_UNIT, stepGrowth } from '../kernels/residual.js';
-import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, findGrid, gridAxisEdges, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
+import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, fileParameters, findGrid, gridAxisEdges, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
 
 /** What the major version says of how the file is stored (spec §2.2), for the format line. */
@@ -34,7 +33,7 @@ function imageTiles(file: SnfFile): { columns: number; rows: number; xs?: number
 /** What `snfc info` shows: the signal, the networks and the coding gain over fp16. */
 export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, unknown> & { text: string } {
   const header = file.header;
-  const params = file.networks.reduce((sum, network) => sum + parameterCount(network.arch), 0);
+  const params = fileParameters(file);
   const payload = file.networks.reduce((sum, network) => sum + network.bytes, 0);
   const fp16Bytes = params * 2;
   const signal = header.kind === 'image'

@@ -10,5 +10,5 @@ export function fileOf(source: Uint8Array | SnfFile, limits: Partial<SnfLimits>)
 }
 
 function isReadFile(value: unknown): value is SnfFile {
-  return typeof value === 'object' && value !== null && !ArrayBuffer.isView(value) && 'header' in value && 'networks' in value;
+  return typeof value === 'object' && value !== null && 'header' in value && 'networks' in value;
 }

@@ -14,7 +14,7 @@ export {
   type AudioRegion, type NetworkArch, type TensorHeader, type NetworkInfo, type BlendInfo,
 } from './header.js';
 export {
-  readSnf, inspectSnf, writeSnf, networkParams, isImageFile, isAudioFile, type SnfFile, type ImageSnfFile,
+  readSnf, inspectSnf, writeSnf, networkParams, fileParameters, isImageFile, isAudioFile, type SnfFile, type ImageSnfFile,
   type AudioSnfFile, type SnfNetwork, type SnfInfo, type SnfFileInput, type SnfNetworkInput, type QuantizedTensor,
 } from './snf.js';
 export type { HeaderValue } from './msgpack.js';

@@ -555,6 +555,11 @@ function headerValue(header: SnfHeader, layout: Layout, bytes: readonly number[]
   return out;
 }
 
+/** Parameters over all of a file's networks (as `SnfInfo.parameters` counts them from the header). */
+export function fileParameters(file: Pick<SnfFile, 'networks'>): number {
+  return file.networks.reduce((sum, network) => sum + parameterCount(network.arch), 0);
+}
+
 /**
  * The network's parameters as a float32 vector in the layout of
  * `kernels/arch.ts` (spec §4.2): parameter = fround(q × step) (spec §5),
