@@ -4,6 +4,7 @@ import type { BatchItem } from '../batch/inputs.js';
 import type { ManifestRecord } from '../batch/manifest.js';
 import { formatReportedPsnr } from '../metrics/psnr.js';
 import type { BatchEvents, BatchSummary } from '../batch/run-batch.js';
+import { duration } from './duration.js';
 
 /** Label column of the bars: with 30-character bars, a line fits 80 columns (`20/20 done | ETA 10m25s`, `step 1760/1760 | 23.36 dB`). */
 const LABEL_WIDTH = 20;
@@ -15,12 +16,6 @@ export function batchOutputMode(options: { json: boolean; quiet: boolean }): Bat
   if (options.json) return 'json';
   if (options.quiet) return 'quiet';
   return process.stderr.isTTY ? 'bars' : 'lines';
-}
-
-function duration(seconds: number): string {
-  if (seconds < 60) return `${seconds.toFixed(1)} s`;
-  const minutes = Math.floor(seconds / 60);
-  return minutes < 60 ? `${minutes} min ${Math.round(seconds % 60)} s` : `${Math.floor(minutes / 60)} h ${minutes % 60} min`;
 }
 
 /** What a finished input's line says about its rate, as `snfc encode` warns: off the target, or a starved network. */
