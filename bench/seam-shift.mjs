@@ -1,0 +1,35 @@
+// The seam ratio (src/metrics/seams.ts) of a .snf file's decode and of mozjpeg and WebP at the size nearest below it,
+// on the file's tile lines and on lines shifted by ±d pixels: how much of a photo's ratio is its tile seams and how
+// much the content along those lines (session 64). Shifts of 2 and 6 fall inside JPEG's 8×8 and WebP's 4×4 blocks,
+// so their own block edges do not count there, as they do on the tile lines (multiples of 64).
+//   npm run build && node bench/seam-shift.mjs photo.png file.snf
+import { findGrid, gridAxisEdges, readSnf } from '../dist/src/format/index.js';
+import { decodeImage } from '../dist/src/decoder/index.js';
+import { seamRatio } from '../dist/src/metrics/seams.js';
+import { roundTrip } from '../dist/src/rate-distortion/codecs.js';
+import { readRgb } from '../dist/bench/rgb-source.js';
+import { readFileSync } from 'node:fs';
+
+const [photo, file] = process.argv.slice(2);
+const source = await readRgb(photo);
+const bytes = new Uint8Array(readFileSync(file));
+const { header, networks } = readSnf(bytes);
+const sizes = [header.width, header.height];
+const grid = findGrid(sizes, networks.map((n) => n.region));
+const [xs, ys] = gridAxisEdges(sizes, grid).map((edges) => edges.slice(1, -1));
+const shifts = [0, 2, 6, 12];
+const ratios = (decoded) => Object.fromEntries(shifts.map((d) => {
+  const at = (edges) => (d === 0 ? [edges] : [edges.map((e) => e + d), edges.map((e) => e - d)]);
+  const values = at(xs).flatMap((sx, i) => [seamRatio(source, decoded, { xs: sx, ys: at(ys)[i] }).ratio]);
+  return [`shift${d}`, +(values.reduce((a, b) => a + b, 0) / values.length).toFixed(3)];
+}));
+console.log(JSON.stringify({ photo, codec: 'snf', bytes: bytes.length, ...ratios(await decodeImage(bytes)) }));
+for (const codec of ['jpeg', 'webp']) {
+  let best;
+  for (let quality = 5; quality <= 98; quality++) {
+    const trip = await roundTrip(source, codec, quality);
+    if (trip.bytes.length <= bytes.length) best = { quality, ...trip };
+    else break;
+  }
+  console.log(JSON.stringify({ photo, codec, quality: best.quality, bytes: best.bytes.length, ...ratios(best.decoded) }));
+}
