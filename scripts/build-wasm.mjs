@@ -10,6 +10,8 @@
 //   decoder's kernels only), the same keys: unshared builds, shared ones
 //   empty. The web page's decoder bundle takes it in place of binaries.js
 //   (scripts/web-bundles.mjs); nothing else imports it.
+// - dist/src/kernels/wasm/binaries-streams.js, from assembly/streams.ts (the
+//   range decoding of a file's streams): one scalar build, `scalar`.
 //
 // Usage: node scripts/build-wasm.mjs   (run by `npm run build`)
 import asc from 'assemblyscript/asc';
@@ -36,6 +38,11 @@ const modules = {
   'binaries-decode': {
     entry: 'assembly/decode.ts',
     variants: { simdShared: null, simdUnshared: common, relaxedShared: null, relaxedUnshared: [...common, ...relaxed] },
+  },
+  // Scalar: every WebAssembly runs it, and it stays under the 4 KB a page's main thread may compile synchronously.
+  'binaries-streams': {
+    entry: 'assembly/streams.ts',
+    variants: { scalar: ['-O3', '--noAssert', '--runtime', 'stub', '--importMemory', '--noExportMemory', '--initialMemory', '1'] },
   },
 };
 

@@ -41,6 +41,13 @@ const decodeKernelsOnly = {
   setup(b) {
     b.onResolve({ filter: /^\.\/binaries\.js$/ }, (args) =>
       /kernels[\\/]wasm$/.test(args.resolveDir) ? { path: join(args.resolveDir, 'binaries-decode.js') } : undefined);
+    // The streams' WASM range decoding (its build and loader, 1.9 KB of the gzipped bundle) would put the bundle over
+    // issue 12's 40 KB: in its place a loader that has none, so that `readSnf` in a page decodes with the TypeScript
+    // decoder, as before.
+    b.onResolve({ filter: /[\\/]kernels[\\/]wasm[\\/]stream-kernels\.js$/ }, () => ({ path: 'stream-kernels', namespace: 'no-streams' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-streams' }, () => ({
+      contents: 'export function wasmStreams() { return undefined; }\nexport function useWasmStreams() {}\n', loader: 'js',
+    }));
   },
 };
 

@@ -8,6 +8,7 @@
  * directly to a language with 32- and 64-bit unsigned integers. Names here
  * match the pseudo-code of spec §6.
  */
+import { wasmStreams, type StreamEnd } from '../kernels/wasm/stream-kernels.js';
 import { MAX_TENSOR_BITS, MIN_TENSOR_BITS } from './constants.js';
 import { fail } from './errors.js';
 
@@ -145,16 +146,16 @@ export class RangeEncoder {
 // ---------------------------------------------------------------------------
 
 /** Binary range decoder over one stream; bytes past its end read as 0 (§6.4). */
-export class RangeDecoder {
-  private range = 0xffff_ffff;
+export class RangeDecoder implements StreamEnd {
+  range = 0xffff_ffff;
   /** Stream value minus `low`, over the current 32-bit window; < range for every valid stream. */
-  private code = 0;
+  code = 0;
   /** The encoder's `low`, mirrored, to check the stream's ending (§6.6). */
-  private low = 0;
+  low = 0;
   /** False once the stream is known not to be an encoder's output. */
-  private valid: boolean;
+  readonly valid: boolean;
   /** Bytes consumed so far, counting the implicit zeros past the end. */
-  private position = 0;
+  position = 0;
   private readonly stream: Uint8Array;
 
   constructor(stream: Uint8Array) {
@@ -214,15 +215,7 @@ export class RangeDecoder {
    * left unread, and does not end with a zero byte.
    */
   finish(): void {
-    if (!this.valid || this.code !== finalValue(this.low, this.range) - this.low) {
-      fail('BAD_STREAM', 'coded stream is corrupt (it does not end as an encoder ends it)');
-    }
-    if (this.stream.length > this.position) {
-      fail('BAD_STREAM', `coded stream has ${this.stream.length - this.position} unread bytes at its end`);
-    }
-    if (this.stream.length > 0 && this.stream[this.stream.length - 1] === 0) {
-      fail('BAD_STREAM', 'coded stream ends with a zero byte, which encoders leave out');
-    }
+    checkStreamEnd(this.stream, this);
   }
 
   /** Renormalises by one byte, mirroring the encoder's `shiftLow` on `low`. */
@@ -236,6 +229,24 @@ export class RangeDecoder {
     const byte = this.stream[this.position] ?? 0;
     this.position++;
     return byte;
+  }
+}
+
+/**
+ * Checks that a stream is exactly what the encoder writes for the values decoded from it (§6.6), from the state
+ * its decoder (this module's, or the WASM one) ended in: it ends with the encoder's final value, has no bytes left
+ * unread, and does not end with a zero byte.
+ * @throws SnfFormatError `BAD_STREAM`.
+ */
+export function checkStreamEnd(stream: Uint8Array, end: StreamEnd): void {
+  if (!end.valid || end.code !== finalValue(end.low, end.range) - end.low) {
+    fail('BAD_STREAM', 'coded stream is corrupt (it does not end as an encoder ends it)');
+  }
+  if (stream.length > end.position) {
+    fail('BAD_STREAM', `coded stream has ${stream.length - end.position} unread bytes at its end`);
+  }
+  if (stream.length > 0 && stream[stream.length - 1] === 0) {
+    fail('BAD_STREAM', 'coded stream ends with a zero byte, which encoders leave out');
   }
 }
 
@@ -387,6 +398,13 @@ export function checkTensor(tensor: TensorCode, t: number): void {
  */
 export function decodeTensors(stream: Uint8Array, specs: readonly TensorSpec[]): Int32Array[] {
   specs.forEach((spec, t) => checkBits(spec.bits, t));
+  const wasm = wasmStreams();
+  if (wasm !== undefined) {
+    wasm.begin(stream);
+    const out = specs.map((spec) => wasm.tensor(new Uint16Array(2 * contextCount(spec.bits)), spec.length, spec.bits, 1, 1));
+    checkStreamEnd(stream, wasm.end());
+    return out;
+  }
   const dec = new RangeDecoder(stream);
   const out: Int32Array[] = [];
   for (const spec of specs) {

@@ -21,7 +21,8 @@ import { IMAGE_LAYOUTS, type ImageLayout } from './constants.js';
 import { fail } from './errors.js';
 import { bad, int, map } from './header-fields.js';
 import type { HeaderValue, WritableValue } from './msgpack.js';
-import { contextCount, decodeValue, encodeValue, RangeDecoder, RangeEncoder } from './range-coder.js';
+import { checkStreamEnd, contextCount, decodeValue, encodeValue, RangeDecoder, RangeEncoder } from './range-coder.js';
+import { wasmStreams } from '../kernels/wasm/stream-kernels.js';
 
 /** Largest step (spec §3.11): 4,096 levels. */
 export const MAX_RESIDUAL_STEP = 65_535;
@@ -45,6 +46,7 @@ const OCCUPIED_CONTEXT = VALUE_MODELS * MODEL_CONTEXTS;
 /** …and one each (2 kinds × POSITION_GROUPS) for whether a nonzero coefficient is its block's last. */
 const LAST_CONTEXT = OCCUPIED_CONTEXT + 2 * 3;
 const CONTEXTS = LAST_CONTEXT + 2 * POSITION_GROUPS;
+const LAST_COEFFICIENT_MISSING = 'the residual\'s stream leaves a block without its last nonzero coefficient';
 
 /**
  * Codes (`enc`) or decodes (`dec`, filling `values`) the planes in stream
@@ -119,7 +121,7 @@ function codeBlock(
     }
   }
   // §6.6: a writer marks a block only if it has a nonzero coefficient, and flags its last one.
-  if (!ended && values[first + n - 1] === 0) fail('BAD_STREAM', 'the residual\'s stream leaves a block without its last nonzero coefficient');
+  if (!ended && values[first + n - 1] === 0) fail('BAD_STREAM', LAST_COEFFICIENT_MISSING);
 }
 
 /** The coded stream of a residual's values (spec §3.11). */
@@ -130,6 +132,14 @@ export function encodeResidualValues(planes: readonly ResidualPlane[], values: I
 }
 
 function decodeResidualValues(planes: readonly ResidualPlane[], stream: Uint8Array): Int16Array {
+  const wasm = wasmStreams();
+  if (wasm !== undefined) {
+    wasm.begin(stream);
+    const decoded = wasm.residual(planes, residualValueCount(planes), CONTEXTS);
+    if (decoded === undefined) fail('BAD_STREAM', LAST_COEFFICIENT_MISSING);
+    checkStreamEnd(stream, wasm.end());
+    return decoded;
+  }
   const values = new Int16Array(residualValueCount(planes));
   const dec = new RangeDecoder(stream);
   codeValues(planes, values, { dec });

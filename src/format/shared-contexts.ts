@@ -19,7 +19,10 @@
  * 2.2 % smaller; either change alone gives 0.7–0.8 % (docs/studies.md).
  */
 import { fail } from './errors.js';
-import { checkBits, checkTensor, contextCount, decodeValue, encodeValue, RangeDecoder, RangeEncoder, type TensorCode, type TensorSpec } from './range-coder.js';
+import { wasmStreams } from '../kernels/wasm/stream-kernels.js';
+import {
+  checkBits, checkStreamEnd, checkTensor, contextCount, decodeValue, encodeValue, RangeDecoder, RangeEncoder, type TensorCode, type TensorSpec,
+} from './range-coder.js';
 
 /** Tensor models per tensor, one per neighbourhood bucket (§6.8). */
 export const NEIGHBOURHOOD_MODELS = 7;
@@ -167,6 +170,18 @@ export function encodeSharedTensors(tensors: readonly TensorCode[], carried: Car
 export function decodeSharedTensors(stream: Uint8Array, specs: readonly TensorSpec[], carried: CarriedContexts): Int32Array[] {
   specs.forEach((spec, t) => checkBits(spec.bits, t));
   const columns = rowLengths(specs.map((spec) => spec.length));
+  const wasm = wasmStreams();
+  if (wasm !== undefined) {
+    wasm.begin(stream);
+    const out = specs.map((spec, t) => {
+      const counts = carried.start(t, spec.bits);
+      const values = wasm.tensor(counts, spec.length, spec.bits, NEIGHBOURHOOD_MODELS, columns[t]!);
+      carried.keep(t, spec.bits, counts);
+      return values;
+    });
+    checkStreamEnd(stream, wasm.end());
+    return out;
+  }
   const dec = new RangeDecoder(stream);
   const out = specs.map((spec, t) => {
     const maxClass = spec.bits - 2;
