@@ -146,16 +146,16 @@ export class RangeEncoder {
 // ---------------------------------------------------------------------------
 
 /** Binary range decoder over one stream; bytes past its end read as 0 (§6.4). */
-export class RangeDecoder implements StreamEnd {
-  range = 0xffff_ffff;
+export class RangeDecoder {
+  private range = 0xffff_ffff;
   /** Stream value minus `low`, over the current 32-bit window; < range for every valid stream. */
-  code = 0;
+  private code = 0;
   /** The encoder's `low`, mirrored, to check the stream's ending (§6.6). */
-  low = 0;
+  private low = 0;
   /** False once the stream is known not to be an encoder's output. */
-  readonly valid: boolean;
+  private readonly valid: boolean;
   /** Bytes consumed so far, counting the implicit zeros past the end. */
-  position = 0;
+  private position = 0;
   private readonly stream: Uint8Array;
 
   constructor(stream: Uint8Array) {
@@ -215,7 +215,7 @@ export class RangeDecoder implements StreamEnd {
    * left unread, and does not end with a zero byte.
    */
   finish(): void {
-    checkStreamEnd(this.stream, this);
+    checkStreamEnd(this.stream, { valid: this.valid, position: this.position, range: this.range, code: this.code, low: this.low });
   }
 
   /** Renormalises by one byte, mirroring the encoder's `shiftLow` on `low`. */
