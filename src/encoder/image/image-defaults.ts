@@ -302,7 +302,8 @@ export function autoTiles(width: number, height: number): { columns: number; row
 
 /**
  * Share of a target rate the encoder gives the residual by default (`--residual`, residual-fit.ts) on a smooth photo
- * from 0.5 to 1 bpp (more below, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP, and above): 0.2 from session 30 ("A DCT
+ * at 0.5 bpp (from 0.5 to 1 bpp until session 64; more below, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP, and above,
+ * SMOOTH_RESIDUAL_SHARE_AT_1_BPP): 0.2 from session 30 ("A DCT
  * residual"), 0.3 since session 42, when the residual's quantizer had grown better (the trellis, masking, adaptive steps): on the nine smooth Kodak photos +0.24 dB and +0.0013 of MS-SSIM at
  * 0.25 bpp, +0.11 and +0.0009 at 0.5 bpp, +0.11 and +0.0004 at 1 bpp, on the mean; seams above 1.05 on kodim07 at 0.5
  * and 1 bpp, the photo's content rather than its tiles (docs/studies.md, "A smooth photo's residual at 0.25–1 bpp").
@@ -349,11 +350,21 @@ export const SMOOTH_RESIDUAL_SHARE_FROM_2_BPP = 0.35;
  */
 export const SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP = 0.4;
 
+/**
+ * A smooth photo's residual share at 1 bpp (from 0.5 bpp it grows to it from DEFAULT_RESIDUAL_SHARE with the log of the
+ * rate, and from 1 to 2 bpp moves to SMOOTH_RESIDUAL_SHARE_FROM_2_BPP), as a busy photo's: with today's residual and
+ * final filter, on the nine smooth Kodak photos 0.4 gained +0.26 dB and +0.0005 of MS-SSIM on the mean over 0.3 (all
+ * nine up in PSNR) and 0.5 +0.37 dB and +0.0009 (eight and nine up); session 49 had measured 0.4 at +0.06 dB with the
+ * encoder of then (docs/studies.md, "A smooth photo's share at 1 bpp, with the final filter").
+ */
+export const SMOOTH_RESIDUAL_SHARE_AT_1_BPP = 0.5;
+
 /** The residual's default share for a photo of `detail` (`regionDetail` of the whole image) at `bpp`. */
 export function defaultResidualShare(detail: number, bpp: number): number {
   if (detail < BUSY_DETAIL) {
     return SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP + towardsHalfBpp(bpp) * (DEFAULT_RESIDUAL_SHARE - SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP)
-      + towardsTwoBpp(bpp) * (SMOOTH_RESIDUAL_SHARE_FROM_2_BPP - DEFAULT_RESIDUAL_SHARE);
+      + towardsOneBpp(bpp) * (SMOOTH_RESIDUAL_SHARE_AT_1_BPP - DEFAULT_RESIDUAL_SHARE)
+      + towardsTwoBpp(bpp) * (SMOOTH_RESIDUAL_SHARE_FROM_2_BPP - SMOOTH_RESIDUAL_SHARE_AT_1_BPP);
   }
   return (
     BUSY_RESIDUAL_SHARE +
