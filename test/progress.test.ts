@@ -28,6 +28,17 @@ test('the plain progress writes a line an interval, none before the first, with 
   assert.equal(lines.length, 2);
 });
 
+test('the plain progress\'s ETA counts the pace from its first update, not from step 0', () => {
+  const lines: string[] = [];
+  let clock = 0;
+  const progress = plainTrainingProgress((line) => lines.push(line), undefined, () => clock, 1000);
+  progress.update(500, 1000, 20);
+  clock = 1000;
+  progress.update(600, 1000, 21);
+  // 100 steps a second since the first update: 400 steps left, 4 s.
+  assert.deepEqual(lines, ['snfc: training: step 600/1000 | 21.00 dB | ETA 4.0 s\n']);
+});
+
 test('durations read as seconds, minutes or hours, rounded once', () => {
   assert.equal(duration(42), '42.0 s');
   assert.equal(duration(179.6), '3 min 0 s');

@@ -23,19 +23,22 @@ function psnrText(psnr: number): string {
 export function plainTrainingProgress(
   write: (line: string) => void, engine?: string, now: () => number = Date.now, intervalMs = PLAIN_PROGRESS_INTERVAL_MS,
 ): TrainingProgress {
+  // The first update's time and step: the ETA extrapolates the pace since then.
   let started: number | undefined;
+  let firstStep = 0;
   let lastLine = 0;
   return {
     update(step, steps, psnr) {
       const time = now();
       if (started === undefined) {
         started = time;
+        firstStep = step;
         lastLine = time;
         return;
       }
-      if (time - lastLine < intervalMs || step <= 0 || step >= steps) return;
+      if (time - lastLine < intervalMs || step <= firstStep || step >= steps) return;
       lastLine = time;
-      const eta = ((time - started) / 1000) * (steps - step) / step;
+      const eta = ((time - started) / 1000) * (steps - step) / (step - firstStep);
       write(`snfc: training${engine === undefined ? '' : ` on ${engine}`}: step ${step}/${steps} | ${psnrText(psnr)} dB | ETA ${duration(eta)}\n`);
     },
     stop() {},
