@@ -1,3 +1,4 @@
+import { base64Bytes } from './base64.js';
 import { binaries } from './binaries.js';
 import { scalarKernels } from './scalar.js';
 import { KERNEL_NAMES, type KernelChoice, type KernelVariant, type Kernels } from './table.js';
@@ -69,9 +70,7 @@ function bytesOf(variant: 'simd' | 'relaxed', shared: boolean): Uint8Array<Array
   const key = `${variant}${shared ? 'Shared' : 'Unshared'}` as const;
   let bytes = byteCache.get(key);
   if (!bytes) {
-    const text = atob(binaries[key]);
-    bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
+    bytes = base64Bytes(binaries[key]);
     byteCache.set(key, bytes);
   }
   return bytes;

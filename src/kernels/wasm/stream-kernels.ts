@@ -7,6 +7,7 @@
  * (docs/engine.md, "Reading a file cold"). The build is small enough (about
  * 1.6 KB) for a page's main thread to compile synchronously. Browser-safe.
  */
+import { base64Bytes } from './base64.js';
 import { binaries } from './binaries-streams.js';
 
 interface StreamExports {
@@ -131,10 +132,7 @@ export function wasmStreams(): WasmStreams | undefined {
   if (!enabled) return undefined;
   if (compiled === undefined) {
     try {
-      const text = atob(binaries.scalar);
-      const bytes = new Uint8Array(text.length);
-      for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-      compiled = new WebAssembly.Module(bytes);
+      compiled = new WebAssembly.Module(base64Bytes(binaries.scalar));
     } catch {
       compiled = null; // no WebAssembly here: the TypeScript decoder reads every file
     }
