@@ -138,7 +138,17 @@ export function wasmStreams(): WasmStreams | undefined {
     }
   }
   if (compiled === null) return undefined;
-  if (kept === undefined || kept.large) kept = new WasmStreams(compiled);
+  if (kept === undefined || kept.large) {
+    try {
+      kept = new WasmStreams(compiled);
+    } catch {
+      // A runtime that compiles the module but will not instantiate it (no memory to give it, a policy): the
+      // TypeScript decoder reads, from now on.
+      compiled = null;
+      kept = undefined;
+      return undefined;
+    }
+  }
   return kept;
 }
 
