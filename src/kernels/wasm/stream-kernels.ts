@@ -129,21 +129,14 @@ let enabled = true;
  * kept and reused, stream after stream (decoding is synchronous, so never two at once), unless its memory grew large.
  */
 export function wasmStreams(): WasmStreams | undefined {
-  if (!enabled) return undefined;
-  if (compiled === undefined) {
-    try {
-      compiled = new WebAssembly.Module(base64Bytes(binaries.scalar));
-    } catch {
-      compiled = null; // no WebAssembly here: the TypeScript decoder reads every file
-    }
-  }
-  if (compiled === null) return undefined;
+  if (!enabled || compiled === null) return undefined;
   if (kept === undefined || kept.large) {
     try {
+      compiled ??= new WebAssembly.Module(base64Bytes(binaries.scalar));
       kept = new WasmStreams(compiled);
     } catch {
-      // A runtime that compiles the module but will not instantiate it (no memory to give it, a policy): the
-      // TypeScript decoder reads, from now on.
+      // No WebAssembly here, or a runtime that compiles the module but will not instantiate it (no memory to give
+      // it, a policy): the TypeScript decoder reads every file from now on.
       compiled = null;
       kept = undefined;
       return undefined;
