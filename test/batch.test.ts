@@ -137,10 +137,11 @@ describe('snfc batch on this machine', () => {
     const dir = tempDir();
     mkdirSync(path.join(dir, 'in'));
     // 32x32 pixels: 0.5 bpp is under the header (missed), 1 bpp is reached with weights that all round to zero (starved);
-    // 8 bpp leaves the network enough after the residual's three quarters (at 4 its 128 bytes were under the header).
+    // at 4 bpp the network's 128 bytes are under its header but the residual's three quarters hold the image (a notice);
+    // 8 bpp leaves the network enough after the residual's share.
     writeFileSync(path.join(dir, 'in', 'small.png'), readFileSync(path.join(FIXTURES, 'kodim-crop32.png')));
     const lines = new Map<string, ManifestRecord>();
-    for (const bpp of ['0.5', '1', '8']) {
+    for (const bpp of ['0.5', '1', '4', '8']) {
       const out = `out${bpp}`;
       const run = snfc(['batch', 'in', '--out', out, '--bpp', bpp, '--steps', '5'], { cwd: dir });
       assert.equal(run.status, 0, run.stderr);
@@ -148,8 +149,11 @@ describe('snfc batch on this machine', () => {
       lines.set(bpp, record);
       if (bpp === '0.5') assert.match(run.stderr, /small\.snf: .* \(off the --bpp target: too small an image\)/);
       if (bpp === '1') assert.match(run.stderr, new RegExp(`small\\.snf: .* \\(too few bits per weight to hold the image: ask for --bpp ${record.enoughBpp} or more\\)`));
-      if (bpp === '8') assert.doesNotMatch(run.stderr, /off the --bpp target|too few bits/);
+      if (bpp === '4') assert.match(run.stderr, /\nsnfc: notice: at 4 bpp the DCT residual holds this image .*; from --bpp [\d.]+ it gets enough\n/);
+      if (bpp === '4' || bpp === '8') assert.doesNotMatch(run.stderr, /off the --bpp target|too few bits/);
     }
+    assert.equal(lines.get('4')!.enoughBpp, undefined, 'the residual holds it: a notice, not enoughBpp');
+    assert.match(lines.get('4')!.notices![0]!, /^at 4 bpp the DCT residual holds this image/);
     assert.equal(lines.get('0.5')!.rateHit, false);
     assert.equal(lines.get('0.5')!.enoughBpp, undefined, 'a file off its target gets the rate-miss note only');
     assert.ok(lines.get('1')!.enoughBpp! > 1, JSON.stringify(lines.get('1')));

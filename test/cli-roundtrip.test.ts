@@ -169,6 +169,14 @@ test('a rate the image cannot reach, or one that starves its network, gives a on
   const enough = snfc(['encode', crop, '-o', path.join(work, 'e.snf'), '--steps', '5', '--bpp', suggested[1]!, '--json']);
   assert.equal(enough.stderr, '');
   assert.ok(JSON.parse(enough.stdout).bitsPerParam >= 3);
+  // 4 bpp: the network's quarter is still under its header, but the residual's three quarters hold the image: a
+  // notice that says so (none with --quiet), not the warning.
+  const held = snfc(['encode', crop, '-o', path.join(work, 'h.snf'), '--steps', '5', '--bpp', '4', '--json']);
+  assert.equal(held.status, 0);
+  const heldReport = JSON.parse(held.stdout);
+  assert.ok(heldReport.bitsPerParam < 3 && heldReport.psnr >= heldReport.networkPsnr + 3, held.stdout);
+  assert.match(held.stderr, /^snfc: notice: at 4 bpp the DCT residual holds this image \(\d+\.\d\d dB, \d+\.\d\d dB from the network alone\): its network gets \d\.\d bits per weight, too few to add much; from --bpp \d+(\.\d)? it gets enough\n$/);
+  assert.equal(snfc(['encode', crop, '-o', path.join(work, 'h.snf'), '--steps', '5', '--bpp', '4', '--quiet', '--force']).stderr, '');
   // 8 bpp: the residual takes three quarters of a busy image's file from 2 bpp, and the network's quarter holds it.
   const hit = snfc(['encode', crop, '-o', path.join(work, 'b.snf'), '--steps', '5', '--bpp', '8', '--quiet']);
   assert.equal(hit.status, 0);

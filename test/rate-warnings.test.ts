@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare } from '../src/encoder/image/image-defaults.js';
-import { exactBelowRate, starvedNetwork } from '../src/node/rate-warnings.js';
+import { exactBelowRate, starvedNetwork, starvedNetworkReport } from '../src/node/rate-warnings.js';
 
 // A 64x64 image at 1 bpp (512 bytes): 1,000 weights at 1 bit each, 300 bytes of header and a residual of 87 bytes.
 const pixels = 64 * 64;
@@ -27,6 +27,19 @@ test('the rate suggested for a starved network leaves it its bytes after the res
   assert.equal(starvedNetwork({ ...starvedFile, rateHit: false }, pixels), undefined);
   // Nor is an exact decode on its rate: a flat image's network of its output bias alone has about 0 bits per weight.
   assert.equal(starvedNetwork({ ...starvedFile, bitsPerParam: 0.01, psnr: Infinity }, pixels), undefined);
+});
+
+test('a starved network whose file the residual lifts by 3 dB or more gets a notice, not the warning', () => {
+  const lost = { ...starvedFile, networkPsnr: 13 };
+  assert.equal(starvedNetwork(lost, pixels)!.residualHolds, false);
+  assert.match(starvedNetworkReport(lost, pixels, 1, undefined, true)!, /^snfc: warning: at 1 bpp this image leaves its network 1\.0 bits per weight .* too few to hold it \(14\.00 dB\)/);
+  const held = { ...starvedFile, psnr: 38, networkPsnr: 9 };
+  assert.equal(starvedNetwork(held, pixels)!.residualHolds, true);
+  assert.match(starvedNetworkReport(held, pixels, 1, undefined, false)!, /^snfc: notice: at 1 bpp the DCT residual holds this image \(38\.00 dB, 9\.00 dB from the network alone\)/);
+  assert.equal(starvedNetworkReport(held, pixels, 1, undefined, true), undefined, '--quiet drops the notice');
+  // Without a residual, or with no network PSNR to compare, nothing holds the image but the network.
+  assert.equal(starvedNetwork({ ...held, residualBytes: 0 }, pixels)!.residualHolds, false);
+  assert.equal(starvedNetwork({ ...held, networkPsnr: undefined }, pixels)!.residualHolds, false);
 });
 
 test('a file below its rate is exact-below-rate only when its decode is exact; above its rate it is a miss however exact', () => {

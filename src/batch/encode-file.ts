@@ -20,7 +20,7 @@ import { residualSearchOnThreads } from '../encoder/residual/residual-threads.js
 import { CliError, EXIT } from '../node/errors.js';
 import { readPhoto } from '../io/image-io.js';
 import { sniffAudio } from '../io/wav.js';
-import { exactBelowRate, starvedNetwork } from '../node/rate-warnings.js';
+import { exactBelowRate, residualHoldsNotice, starvedNetwork } from '../node/rate-warnings.js';
 import { reportPsnr } from '../metrics/psnr.js';
 import { DEFAULT_BPP } from '../encoder/image/image-defaults.js';
 
@@ -65,11 +65,17 @@ export interface EncodedFile {
   readonly seconds: number;
   /** With a target rate: whether the file landed within ±5 % of it (a tiny image may not: its header alone is over). */
   readonly rateHit?: boolean;
-  /** Set when the file hit its rate but left the network too few bits per weight: the --bpp that would give it enough. */
+  /**
+   * Set when the file hit its rate but left the network too few bits per weight to hold the image: the --bpp that would
+   * give it enough (where the residual holds the image anyway, a notice says so instead).
+   */
   readonly enoughBpp?: number;
   /** Set when the file is below its rate because its decode is exact in fewer bytes (a flat image). */
   readonly exactBelowRate?: boolean;
-  /** What reading the input changed or left out (an animation's other frames, CMYK converted, …), one line each; set when any. */
+  /**
+   * What reading the input changed or left out (an animation's other frames, CMYK converted, …), and a starved network
+   * whose image the residual holds, one line each; set when any.
+   */
   readonly notices?: readonly string[];
 }
 
@@ -132,10 +138,12 @@ export async function encodeFile(
       });
       const pixels = image.width * image.height;
       const starved = starvedNetwork(result, pixels, options.residual);
+      // A starved network whose file the residual holds is a notice, as `snfc encode` gives it; else the manifest's enoughBpp.
+      const allNotices = starved?.residualHolds === true ? [...notices, residualHoldsNotice(starved, result, options.bpp ?? DEFAULT_BPP)] : notices;
       return {
         bytes: result.bytes, ...reportPsnr(result.psnr), bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
         ...(exactBelowRate(result, ((result.bytes.length - result.metadataBytes) * 8) / pixels, options.bpp ?? DEFAULT_BPP) ? { exactBelowRate: true } : {}),
-        ...(starved === undefined ? {} : { enoughBpp: starved.enoughBpp }), ...(notices.length > 0 ? { notices } : {}),
+        ...(starved === undefined || starved.residualHolds ? {} : { enoughBpp: starved.enoughBpp }), ...(allNotices.length > 0 ? { notices: allNotices } : {}),
       };
     }
   }

@@ -27,11 +27,11 @@ export interface ManifestRecord {
   readonly seconds?: number;
   /** False when the file missed the target rate (--bpp) by more than 5 %. */
   readonly rateHit?: boolean;
-  /** Set when the file hit the rate but starved its network of bits: the --bpp that would give it enough. */
+  /** Set when the file hit the rate but starved its network of the bits to hold the image: the --bpp that would give it enough. */
   readonly enoughBpp?: number;
   /** Set when the file is below the rate because its decode is exact in fewer bytes (a flat image). */
   readonly exactBelowRate?: boolean;
-  /** What reading the input changed or left out, one line each (`snfc encode` prints them as notices). */
+  /** What reading the input changed or left out, and a starved network the residual made up for, one line each (`snfc encode` prints them as notices). */
   readonly notices?: readonly string[];
   readonly error?: string;
   /** Exit code the failure stands for (3: bad input, 2: options this input rules out, 1: other). */

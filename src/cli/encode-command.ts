@@ -11,7 +11,7 @@ import { DEFAULT_BPP } from '../encoder/image/image-defaults.js';
 import { DEFAULT_KBPS, DEFAULT_SEGMENT_SECONDS, MIN_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
 import { isAudioInput } from './audio-input.js';
 import { encodeAudioFile } from './encode-audio.js';
-import { rateMissWarning, reportRate, starvedNetworkWarning } from '../node/rate-warnings.js';
+import { rateMissWarning, reportRate, starvedNetworkReport } from '../node/rate-warnings.js';
 import { inputArgument, outputArgument } from './validate.js';
 import { withExamples } from './examples.js';
 
@@ -82,7 +82,7 @@ export const encodeCommand = {
     // The rate control sizes the file without the kept metadata, and so does the warning.
     const imageBpp = ((result.bytes.length - result.metadataBytes) * 8) / (image.width * image.height);
     reportRate(result, imageBpp, options.bpp ?? DEFAULT_BPP, 'bpp', argv.quiet === true, rateMissWarning);
-    const starved = starvedNetworkWarning(result, image.width * image.height, options.bpp ?? DEFAULT_BPP, options.residual);
+    const starved = starvedNetworkReport(result, image.width * image.height, options.bpp ?? DEFAULT_BPP, options.residual, argv.quiet === true);
     if (starved !== undefined) process.stderr.write(starved + '\n');
   },
 };

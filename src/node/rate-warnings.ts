@@ -65,7 +65,15 @@ export interface RateOutcome {
   readonly detail: number;
   /** PSNR of the decode: an exact one (Infinity) starves nothing, however few its bits per weight. */
   readonly psnr: number;
+  /** PSNR of the networks alone, before the residual: far below `psnr` when the residual holds the image. */
+  readonly networkPsnr?: number;
 }
+
+/**
+ * dB by which the residual must lift the networks' PSNR to hold the image itself: 3 dB halves the error. A tiny busy
+ * image at 2–5 bpp (32×32) gets +12 to +29 dB from it, 28–38 dB in all: a good decode, not a starved one.
+ */
+const RESIDUAL_HOLDS_DB = 3;
 
 /** A network the rate control starved: its header's bytes and the rate that would give it enough bits. */
 export interface StarvedNetwork {
@@ -73,6 +81,11 @@ export interface StarvedNetwork {
   readonly headerBytes: number;
   /** The --bpp at which the same network would get about 8 bits per weight: where precision stops being the limit. */
   readonly enoughBpp: number;
+  /**
+   * Whether the DCT residual holds the image without the network: then the starved network is a missed chance to add
+   * to a good decode (a notice), not an image lost (a warning).
+   */
+  readonly residualHolds: boolean;
 }
 
 /**
@@ -92,13 +105,26 @@ export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?:
   let bpp = networkBpp;
   for (let i = 0; i < 8; i++) bpp = networkBpp / (1 - Math.max(shareAt(bpp), taken));
   const enoughBpp = Math.ceil(bpp * 10) / 10;
-  return { bitsPerWeight: result.bitsPerParam, headerBytes, enoughBpp };
+  const residualHolds = residual > 0 && result.networkPsnr !== undefined && result.psnr >= result.networkPsnr + RESIDUAL_HOLDS_DB;
+  return { bitsPerWeight: result.bitsPerParam, headerBytes, enoughBpp, residualHolds };
 }
 
-/** The warning for a file that hit `--bpp` but left its network too few bits to hold the image, or undefined. */
-export function starvedNetworkWarning(result: RateOutcome, pixels: number, targetBpp: number, askedShare?: number): string | undefined {
+/**
+ * What to say about a file that hit `--bpp` but left its network too few bits per weight, or undefined: a warning
+ * when the image is lost with it, a notice (none with `quiet`) when the residual holds the image anyway.
+ */
+export function starvedNetworkReport(result: RateOutcome, pixels: number, targetBpp: number, askedShare: number | undefined, quiet: boolean): string | undefined {
   const starved = starvedNetwork(result, pixels, askedShare);
   if (starved === undefined) return undefined;
-  return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header, ` +
-    `too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${starved.enoughBpp} or more`;
+  const network = `${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header`;
+  if (!starved.residualHolds) {
+    return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${network}, too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${starved.enoughBpp} or more`;
+  }
+  return quiet ? undefined : `snfc: notice: ${residualHoldsNotice(starved, result, targetBpp)}`;
+}
+
+/** The notice's text for a starved network whose file the residual holds (`snfc batch` keeps it in the manifest's notices). */
+export function residualHoldsNotice(starved: StarvedNetwork, result: RateOutcome, targetBpp: number): string {
+  return `at ${targetBpp} bpp the DCT residual holds this image (${formatPsnr(result.psnr)}, ${formatPsnr(result.networkPsnr!)} from the network alone): ` +
+    `its network gets ${starved.bitsPerWeight.toFixed(1)} bits per weight, too few to add much; from --bpp ${starved.enoughBpp} it gets enough`;
 }
