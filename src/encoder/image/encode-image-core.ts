@@ -282,7 +282,8 @@ function checkMetadataSize(stored: StoredMetadata | undefined): void {
  * at `bpp`) the widest that fits it, else `options.width`. `detail` is the
  * whole image's `regionDetail`, which sets the bits per weight (a caller that
  * has it already passes it). `fileBpp` is the whole file's rate where
- * `options.bpp` is the networks' share of it; it sets the default depth.
+ * `options.bpp` is the networks' share of it; it bounds the default passes.
+ * The default depth follows the networks' share, what their size depends on.
  * Refuses, with an EncodeOptionsError, a plan that could not make a valid file.
  */
 export function planEncode(
@@ -312,7 +313,7 @@ export function planEncode(
   const planAt = (depth: number): SirenArch => architectureForRate({ bpp, pixels, inputs, outputs: image.channels, networks, depth, omega, bitsPerParam });
   const arch: SirenArch = options.width !== undefined
     ? { inputs, outputs: image.channels, width: options.width, depth: options.depth ?? DEFAULT_DEPTH, omega, fourier }
-    : { ...planAt(options.depth ?? (sharedByDetail ? defaultImageDepth(fileBpp, (depth) => planAt(depth).width, networks) : DEFAULT_DEPTH)), fourier };
+    : { ...planAt(options.depth ?? (sharedByDetail ? defaultImageDepth(bpp, (depth) => planAt(depth).width, networks) : DEFAULT_DEPTH)), fourier };
   checkEncodePlan(image, arch, tiling, options);
   const most = Math.min(...maxOverlap([image.width, image.height], [tiling.columns, tiling.rows]));
   // The default shrinks to what tiles a few pixels wide allow (`--tiles 48x48` on a 48×48 image: 0) rather than be refused.

@@ -101,7 +101,8 @@ export function defaultFourier(tileWidth: number, tileHeight: number): number {
 /**
  * Sine layers of an image's networks at a target rate when no depth or width
  * is given, for `tiles` tiles whose plan the allocation shares out by detail:
- * DEEP_IMAGE_DEPTH up to DEEP_DEPTH_UP_TO_BPP where the deeper plan is at
+ * DEEP_IMAGE_DEPTH where the networks' rate `bpp` (the file's less the
+ * residual's share) is at most DEEP_DEPTH_UP_TO_BPP and the deeper plan is at
  * least DEEP_FROM_UNITS units and still shared out (`allocationSharesOut`),
  * else DEFAULT_DEPTH. `planWidth(depth)` is the plan's width at a depth.
  */
@@ -122,7 +123,13 @@ export function defaultImageDepth(bpp: number, planWidth: (depth: number) => num
  */
 export const DEEP_FROM_UNITS = 15;
 export const DEEP_IMAGE_DEPTH = 4;
-/** Up to 1 bpp: at 2 bpp depth 4 lost 0.12 dB on kodim01–08 (−0.96 on kodim02). */
+/**
+ * Networks of up to 1 bpp: a 1 bpp file's (0.5 bpp after the residual's half) and, since session 66, a 2 bpp file's
+ * (0.8 and 0.5 bpp after a smooth and a busy photo's residual, sessions 65's shares): depth 4 there gained +0.17 dB
+ * on five photos' pilot (docs/studies.md, "Depth 4 at 2 bpp, with session 65's shares"). At 2 bpp with the shares of
+ * session 50 (a smooth photo's networks 1.3 bpp) depth 4 lost 0.12 dB on kodim01–08 (−0.96 on kodim02), and in
+ * session 55 −0.18 and −1.03 dB on kodim07 and kodim02.
+ */
 export const DEEP_DEPTH_UP_TO_BPP = 1;
 
 /**
