@@ -99,20 +99,21 @@ test('the most default passes fall with the rate: 3600 up to 0.5 bpp, 1800 from 
   assert.ok(planEncode(crop, { bpp: 0.5 }, undefined, 0.5).passes > 1800);
 });
 
-test('default depth: 4 sine layers for networks of up to 1 bpp where their plan is still shared out by detail (16 units, or 15 among 16 tiles), else 3; --depth and --width keep theirs', () => {
+test('default depth: 4 sine layers for networks of up to 0.75 bpp where their plan is still shared out by detail (16 units, or 15 among 16 tiles), else 3; --depth and --width keep theirs', () => {
   // A rule on the plan's width and the networks' rate: planned at the networks' share (0.5 bpp less 0.3), as encodeImage plans.
   const depthAt = (fileBpp: number, share: number, extra: object = {}): number => planEncode(syntheticImage(768, 512), { bpp: fileBpp * (1 - share), ...extra }, undefined, fileBpp).arch.depth;
   assert.equal(depthAt(0.25, 0.4), 3, 'at 0.25 bpp a depth-4 plan is under 15 units');
   assert.equal(depthAt(0.5, 0.3), 4);
   assert.equal(depthAt(1, 0.3), 4);
-  // At 2 bpp with session 65's shares the networks get 0.8 bpp (smooth) and 0.5 (busy): depth 4 gained there (session 66).
-  assert.equal(depthAt(2, 0.6), 4);
+  // At 2 bpp with session 65's shares a busy photo's networks get 0.5 bpp, where depth 4 gained (session 66), and a
+  // smooth photo's 0.8, where it was level.
   assert.equal(depthAt(2, 0.75), 4);
+  assert.equal(depthAt(2, 0.6), 3);
   assert.equal(depthAt(2, 0.35), 3, 'networks of 1.3 bpp: depth 4 lost 0.12 dB on eight photos at 2 bpp (session 50)');
   assert.equal(depthAt(0.5, 0.3, { depth: 5 }), 5);
-  // The networks' share, not the file's rate: 1.2 bpp with the residual's third is networks of 0.8 bpp, without it 1.2.
-  assert.equal(depthAt(1.2, 0.33), 4);
-  assert.equal(depthAt(1.2, 0), 3);
+  // The networks' share, not the file's rate: 1.2 bpp with the residual's half is networks of 0.6 bpp; 1 bpp without it, 1.
+  assert.equal(depthAt(1.2, 0.5), 4);
+  assert.equal(depthAt(1, 0), 3);
   // Only where the plan is shared out by detail among tiles, as measured: not for one tile, equal widths or given widths.
   assert.equal(depthAt(1, 0.3, { allocation: 'equal' }), 3);
   assert.equal(depthAt(1, 0.3, { tiles: { columns: 1, rows: 1 } }), 3);
