@@ -125,7 +125,7 @@ export const DEEP_FROM_UNITS = 15;
 export const DEEP_IMAGE_DEPTH = 4;
 /**
  * Networks of up to 0.75 bpp. Depth 4 gained where they had 0.5 bpp: at 1 bpp (sessions 50–52, the residual's half)
- * and, since session 66, on the eleven busy photos at 2 bpp (+0.2 dB; the residual's 0.75 since session 65 leaves
+ * and, since session 66, on the eleven busy photos at 2 bpp (+0.26 dB; the residual's 0.75 since session 65 leaves
  * them 0.5 bpp); in session 50 also a smooth photo's 0.7 at 1 bpp. A smooth photo's 0.8 at 2 bpp was level (−0.02 dB
  * on the nine), and its 1.3 at 2 bpp before session 65 lost (−0.12 dB on kodim01–08, −0.96 on kodim02; session 55:
  * −0.18 and −1.03 on kodim07 and 02). docs/studies.md, "Depth 4 at 2 bpp, with session 65's shares".
