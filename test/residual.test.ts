@@ -395,7 +395,7 @@ test('the residual\'s default share: more of the rate on a busy photo, and more 
   assert.ok(smooth(0.25) > smooth(0.35) && smooth(0.35) > smooth(0.5));
   assert.ok(smooth(0.5) < smooth(0.7) && smooth(0.7) < smooth(1));
   assert.ok(Math.abs(smooth(1) - SMOOTH_RESIDUAL_SHARE_AT_1_BPP) < 1e-12);
-  // From 1 bpp to 2 it moves to 2 bpp's share (session 65's measure), one way.
+  // From 1 bpp to 2 it moves to 2 bpp's share, one way.
   const towards2 = Math.sign(SMOOTH_RESIDUAL_SHARE_FROM_2_BPP - SMOOTH_RESIDUAL_SHARE_AT_1_BPP);
   assert.ok(Math.sign(smooth(1.5) - smooth(1)) === towards2 && Math.sign(smooth(2) - smooth(1.5)) === towards2);
   assert.ok(Math.abs(smooth(2) - SMOOTH_RESIDUAL_SHARE_FROM_2_BPP) < 1e-12);
@@ -407,6 +407,8 @@ test('the residual\'s default share: more of the rate on a busy photo, and more 
   assert.ok(busy(1) < busy(1.5) && busy(1.5) < busy(2));
   assert.equal(busy(4), busy(2));
   assert.ok(busy(2) <= MAX_RESIDUAL_SHARE);
+  // From 1 bpp up a smooth photo's share is a busy one's (session 66: 0.75 at 2 bpp, with depth 4 for the networks).
+  for (const bpp of [1, 1.5, 2, 4]) assert.ok(Math.abs(smooth(bpp) - busy(bpp)) < 1e-12, `${bpp} bpp`);
   // A rate not yet checked gets a share in range, so that the rate's own error is the one reported.
   for (const bpp of [NaN, -1, Infinity]) for (const share of [busy(bpp), smooth(bpp)]) assert.ok(share >= 0 && share <= MAX_RESIDUAL_SHARE);
 });

@@ -346,14 +346,14 @@ export const BUSY_RESIDUAL_SHARE_FROM_1_BPP = 0.5;
 export const BUSY_RESIDUAL_SHARE_FROM_2_BPP = 0.75;
 
 /**
- * A smooth photo's residual share at 2 bpp and above (between 1 and 2 bpp it grows with the log of the rate): 0.35
- * from session 40 (on the nine smooth Kodak photos +0.14 dB over 0.2, in a quarter less time), 0.6 since session 65,
- * with the final filter: 0.5 gained +0.19 dB and +0.0001 of MS-SSIM over 0.35 (eight of nine up), 0.6 +0.06 dB and
- * +0.0002 more (five of nine up; within the photos' spread, kept by the rule the others were: at least +0.02 dB,
- * MS-SSIM not lower), the networks smaller and the encodes shorter (docs/studies.md, "A smooth photo's residual at
- * 2 bpp" and "The shares at 2 bpp, with the final filter").
+ * A smooth photo's residual share at 2 bpp and above (between 1 and 2 bpp it grows with the log of the rate), a busy
+ * photo's since session 66: 0.35 from session 40 (on the nine smooth Kodak photos +0.14 dB over 0.2, in a quarter less
+ * time); 0.6 in session 65, with the final filter (0.5 +0.19 dB over 0.35, 0.6 +0.06 dB more, at depth 3); 0.75 since
+ * session 66, whose networks of 0.5 bpp get depth 4 (DEEP_DEPTH_UP_TO_BPP): +0.27 dB and +0.0003 of MS-SSIM over 0.6 with depth 3, eight of nine up
+ * (docs/studies.md, "A smooth photo's residual at 2 bpp", "The shares at 2 bpp, with the final filter" and "A smooth
+ * photo's share of 0.75 at 2 bpp, with depth 4").
  */
-export const SMOOTH_RESIDUAL_SHARE_FROM_2_BPP = 0.6;
+export const SMOOTH_RESIDUAL_SHARE_FROM_2_BPP = BUSY_RESIDUAL_SHARE_FROM_2_BPP;
 
 /**
  * A smooth photo's residual share at 0.25 bpp and below (between 0.25 and 0.5 bpp it falls to DEFAULT_RESIDUAL_SHARE
