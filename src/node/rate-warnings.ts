@@ -116,11 +116,9 @@ export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?:
 export function starvedNetworkReport(result: RateOutcome, pixels: number, targetBpp: number, askedShare: number | undefined, quiet: boolean): string | undefined {
   const starved = starvedNetwork(result, pixels, askedShare);
   if (starved === undefined) return undefined;
-  const network = `${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header`;
-  if (!starved.residualHolds) {
-    return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${network}, too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${starved.enoughBpp} or more`;
-  }
-  return quiet ? undefined : `snfc: notice: ${residualHoldsNotice(starved, result, targetBpp)}`;
+  if (starved.residualHolds) return quiet ? undefined : `snfc: notice: ${residualHoldsNotice(starved, result, targetBpp)}`;
+  return `snfc: warning: at ${targetBpp} bpp this image leaves its network ${starved.bitsPerWeight.toFixed(1)} bits per weight after ${Math.round(starved.headerBytes)} bytes of header, ` +
+    `too few to hold it (${formatPsnr(result.psnr)}); ask for --bpp ${starved.enoughBpp} or more`;
 }
 
 /** The notice's text for a starved network whose file the residual holds (`snfc batch` keeps it in the manifest's notices). */

@@ -349,8 +349,8 @@ export const BUSY_RESIDUAL_SHARE_FROM_2_BPP = 0.75;
  * A smooth photo's residual share at 2 bpp and above (between 1 and 2 bpp it grows with the log of the rate), a busy
  * photo's since session 66: 0.35 from session 40 (on the nine smooth Kodak photos +0.14 dB over 0.2, in a quarter less
  * time); 0.6 in session 65, with the final filter (0.5 +0.19 dB over 0.35, 0.6 +0.06 dB more, at depth 3); 0.75 since
- * session 66, whose networks of 0.5 bpp get depth 4 (DEEP_DEPTH_UP_TO_BPP): +0.27 dB and +0.0003 of MS-SSIM over 0.6 with depth 3, eight of nine up
- * (docs/studies.md, "A smooth photo's residual at 2 bpp", "The shares at 2 bpp, with the final filter" and "A smooth
+ * session 66, whose networks of 0.5 bpp get depth 4 (DEEP_DEPTH_UP_TO_BPP): +0.27 dB and +0.0003 of MS-SSIM over 0.6
+ * with depth 3, eight of nine up (docs/studies.md, "A smooth photo's residual at 2 bpp", "The shares at 2 bpp, with the final filter" and "A smooth
  * photo's share of 0.75 at 2 bpp, with depth 4").
  */
 export const SMOOTH_RESIDUAL_SHARE_FROM_2_BPP = BUSY_RESIDUAL_SHARE_FROM_2_BPP;
