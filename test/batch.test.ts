@@ -39,6 +39,11 @@ function latest(out: string): Map<string, ManifestRecord> {
   return new Map(manifest(out).map((record) => [record.output, record]));
 }
 
+/** A record's notices less the one that its networks hold the mean, which a short fit of a 16×16 crop may give. */
+function withoutMeanNotice(notices: readonly string[] | undefined): readonly string[] | undefined {
+  return notices?.filter((notice) => !/the file's networks hold the image's mean$/.test(notice));
+}
+
 async function assertDecodable(file: string): Promise<void> {
   const bytes = new Uint8Array(readFileSync(file));
   readSnf(bytes);
@@ -182,7 +187,8 @@ describe('snfc batch on this machine', () => {
     const run = snfc(['batch', 'in', '--out', 'out', ...ENCODE], { cwd: dir });
     assert.equal(run.status, 0, run.stderr);
     assert.match(run.stderr, /anim\.snf: [^\n]*\nsnfc: notice: 'in\/anim\.gif' is animated \(2 frames\): encoding its first frame only\n/);
-    assert.deepEqual(latest(path.join(dir, 'out')).get('anim.snf')?.notices, ["'in/anim.gif' is animated (2 frames): encoding its first frame only"]);
+    // Its first notice; a crop at 4 bpp after 20 passes may add that its networks hold the mean (meanNetworksNotice).
+    assert.deepEqual(withoutMeanNotice(latest(path.join(dir, 'out')).get('anim.snf')?.notices), ["'in/anim.gif' is animated (2 frames): encoding its first frame only"]);
     await assertDecodable(path.join(dir, 'out', 'anim.snf'));
     const quiet = snfc(['batch', 'in', '--out', 'out2', '--quiet', ...ENCODE], { cwd: dir });
     assert.equal(quiet.status, 0, quiet.stderr);
@@ -345,7 +351,7 @@ describe('snfc batch --queue with snfc worker (BullMQ on a real redis-server)', 
       await assertDecodable(path.join(dir, 'out', name));
     }
     assert.equal(records.get('c.snf')?.exitCode, 3);
-    assert.deepEqual(records.get('e.snf')?.notices, ["'in/e.gif' is animated (2 frames): encoding its first frame only"]);
+    assert.deepEqual(withoutMeanNotice(records.get('e.snf')?.notices), ["'in/e.gif' is animated (2 frames): encoding its first frame only"]);
     assert.match(second.stderr, /snfc: notice: 'in\/e\.gif' is animated/);
     assert.equal((survivor.stderr.match(/bpp, .* dB/g) ?? []).length, 4, 'no image was encoded twice');
     assertNoTempFiles(path.join(dir, 'out'));

@@ -165,10 +165,13 @@ test('a rate the image cannot reach, or one that starves its network, gives a on
   assert.ok(report.bitsPerParam < 3, `${report.bitsPerParam} bits per weight`);
   const suggested = /^snfc: warning: at 1 bpp this image leaves its network \d\.\d bits per weight after \d+ bytes of header, too few to hold it \(\d+\.\d\d dB\); ask for --bpp (\d+(?:\.\d)?) or more\n$/.exec(starved.stderr);
   assert.ok(suggested, starved.stderr);
-  // The rate it suggests gives the network enough bits, and no warning.
+  // The rate it suggests gives the network enough bits: no warning, and a file far above the starved one (there the
+  // residual alone may decode better still, and the file's networks hold the mean: a notice says so).
   const enough = snfc(['encode', crop, '-o', path.join(work, 'e.snf'), '--steps', '5', '--bpp', suggested[1]!, '--json']);
-  assert.equal(enough.stderr, '');
-  assert.ok(JSON.parse(enough.stdout).bitsPerParam >= 3);
+  assert.doesNotMatch(enough.stderr, /warning/);
+  const enoughReport = JSON.parse(enough.stdout);
+  assert.equal(enoughReport.rateHit, true);
+  assert.ok(enoughReport.psnr > report.psnr + 10, `${report.psnr} -> ${enoughReport.psnr} dB`);
   // 4 bpp: the network's quarter is still under its header, but the residual's three quarters hold the image: a
   // notice that says so (none with --quiet), not the warning.
   const held = snfc(['encode', crop, '-o', path.join(work, 'h.snf'), '--steps', '5', '--bpp', '4', '--json']);
@@ -181,6 +184,14 @@ test('a rate the image cannot reach, or one that starves its network, gives a on
   const hit = snfc(['encode', crop, '-o', path.join(work, 'b.snf'), '--steps', '5', '--bpp', '8', '--quiet']);
   assert.equal(hit.status, 0);
   assert.equal(hit.stderr, '');
+  // 5 bpp with the default passes: the fitted network (about 2 bits a weight) decodes worse with the residual than the
+  // mean does, so the file's network holds the mean: a notice, none with --quiet, and --json gives the fitted PSNR.
+  const mean = snfc(['encode', crop, '-o', path.join(work, 'm.snf'), '--bpp', '5', '--json']);
+  assert.equal(mean.status, 0, mean.stderr);
+  const meanReport = JSON.parse(mean.stdout);
+  assert.ok(meanReport.meanNetworks.fittedPsnr + 3 < meanReport.psnr, mean.stdout);
+  assert.match(mean.stderr, /^snfc: notice: at 5 bpp the DCT residual alone decodes this image better, as --tune balanced ranks decodes \(\d+\.\d\d dB; with fitted networks \d+\.\d\d dB\): the file's networks hold the image's mean\n$/);
+  assert.equal(snfc(['encode', crop, '-o', path.join(work, 'm.snf'), '--bpp', '5', '--quiet', '--force']).stderr, '');
 });
 
 test('decode next to the original picks a name that keeps the original', async () => {

@@ -2,7 +2,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare } from '../src/encoder/image/image-defaults.js';
-import { exactBelowRate, starvedNetwork, starvedNetworkReport } from '../src/node/rate-warnings.js';
+import { exactBelowRate, meanNetworksNotice, starvedNetwork, starvedNetworkReport } from '../src/node/rate-warnings.js';
 
 // A 64x64 image at 1 bpp (512 bytes): 1,000 weights at 1 bit each, 300 bytes of header and a residual of 87 bytes.
 const pixels = 64 * 64;
@@ -40,6 +40,17 @@ test('a starved network whose file the residual lifts by 3 dB or more gets a not
   // Without a residual, or with no network PSNR to compare, nothing holds the image but the network.
   assert.equal(starvedNetwork({ ...held, residualBytes: 0 }, pixels)!.residualHolds, false);
   assert.equal(starvedNetwork({ ...held, networkPsnr: undefined }, pixels)!.residualHolds, false);
+});
+
+test('networks that hold the mean by choice are not starved: the notice says the residual alone decoded better, and --quiet drops it', () => {
+  const mean = { ...starvedFile, bitsPerParam: 0.02, psnr: 40.05, networkPsnr: 13.99, meanNetworks: { fittedPsnr: 26.64 }, tune: 'balanced' };
+  assert.equal(starvedNetwork(mean, pixels), undefined);
+  const notice = 'at 5 bpp the DCT residual alone decodes this image better, as --tune balanced ranks decodes (40.05 dB; with fitted networks 26.64 dB): ' +
+    'the file\'s networks hold the image\'s mean';
+  assert.equal(meanNetworksNotice(mean, 5), notice);
+  assert.equal(starvedNetworkReport(mean, pixels, 5, undefined, false), `snfc: notice: ${notice}`);
+  assert.equal(starvedNetworkReport(mean, pixels, 5, undefined, true), undefined);
+  assert.equal(meanNetworksNotice(starvedFile, 5), undefined);
 });
 
 test('a file below its rate is exact-below-rate only when its decode is exact; above its rate it is a miss however exact', () => {

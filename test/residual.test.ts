@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
+import { layerShapes } from '../src/kernels/arch.js';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import {
@@ -13,15 +14,15 @@ import { residualSearchOnThreads } from '../src/encoder/residual/residual-thread
 import { addResidualToFill } from '../src/encoder/residual/residual-to-fill.js';
 import { optimizeResidual } from '../src/encoder/residual/residual-rdo.js';
 import {
-  BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE, SMOOTH_RESIDUAL_SHARE_AT_1_BPP, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP,
-  SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP,
+  BUSY_DETAIL, DEFAULT_RESIDUAL_SHARE, defaultResidualShare, MAX_RESIDUAL_SHARE, MEAN_NETWORKS_UP_TO_PIXELS,
+  SMOOTH_RESIDUAL_SHARE_AT_1_BPP, SMOOTH_RESIDUAL_SHARE_FROM_2_BPP, SMOOTH_RESIDUAL_SHARE_TO_QUARTER_BPP, triesMeanNetworks,
 } from '../src/encoder/image/image-defaults.js';
 import { encodeImage } from '../src/encoder/image/encode-image.js';
 import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
-import { readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
+import { networkParams, readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
 import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-coder.js';
 import type { Raster } from '../src/raster.js';
 import { ADAPTIVE_FIXTURE_SNF, GRADED_FIXTURE_SNF, RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
@@ -510,6 +511,43 @@ test('encode --residual: the networks get the rest of the rate, the residual fil
   assert.equal(psnr(image, await decodeImage(result.bytes)), result.psnr);
   await assert.rejects(encodeImage(image, { bpp: 3, steps: 1, residual: MAX_RESIDUAL_SHARE + 0.1 }), /residual must be a share of the rate from 0 to 0\.75/);
   await assert.rejects(encodeImage(image, { width: 8, steps: 1, residual: 0.2 }), /residual is a share of a target rate/);
+});
+
+test('the encoder tries networks that hold the mean on images of at most 256×256 pixels, not on larger ones', () => {
+  assert.equal(triesMeanNetworks(MEAN_NETWORKS_UP_TO_PIXELS), true);
+  assert.equal(triesMeanNetworks(MEAN_NETWORKS_UP_TO_PIXELS + 1), false);
+  assert.equal(triesMeanNetworks(768 * 512), false);
+});
+
+test('where fitted networks decode worse than none, the file\'s networks hold the mean and the residual the rest; a smooth pattern keeps its networks', async () => {
+  // The busy 32×32 crop: at 5 bpp its network of about 2 bits a weight added error the residual could not take back
+  // (26.6 dB, below 4 bpp's 38.3); with the mean in its place the decode rises with the rate.
+  const busy = await crop32();
+  const results = [];
+  for (const bpp of [4, 5, 6]) results.push(await encodeImage(busy, { bpp }));
+  const [at4, at5, at6] = results;
+  assert.ok(at4!.psnr < at5!.psnr && at5!.psnr < at6!.psnr, results.map((r) => r.psnr).join(' < '));
+  assert.ok(at5!.meanNetworks !== undefined && at5!.meanNetworks.fittedPsnr < at5!.psnr - 3, JSON.stringify(at5!.meanNetworks));
+  assert.equal(psnr(busy, await decodeImage(at5!.bytes)), at5!.psnr);
+  // Every weight and bias 0 but the output bias: a flat field before the residual.
+  const file = readSnf(at5!.bytes);
+  const network = file.networks[0]!;
+  const params = networkParams(network);
+  const outputBias = layerShapes(network.arch)[network.arch.depth]!.biasOffset;
+  assert.ok(params.subarray(0, outputBias).every((value) => value === 0));
+  assert.ok(params.subarray(outputBias).some((value) => value !== 0));
+  // A smooth sinusoidal pattern, what a sine network holds in few weights: the fitted networks stay.
+  const smooth: Raster = { width: 64, height: 64, channels: 3, data: new Uint8Array(64 * 64 * 3) };
+  for (let y = 0; y < 64; y++) {
+    for (let x = 0; x < 64; x++) {
+      smooth.data.set([128 + 100 * Math.sin(x / 9 + y / 13), 128 + 90 * Math.cos(x / 11 - y / 7), 100 + 60 * Math.sin((x + y) / 15)].map(Math.round), (y * 64 + x) * 3);
+    }
+  }
+  const kept = await encodeImage(smooth, { bpp: 2 });
+  assert.ok(kept.residualBytes > 0);
+  assert.equal(kept.meanNetworks, undefined, `fitted ${kept.psnr} dB`);
+  // A flat field would be about 10 dB: the networks hold the pattern, the residual the rest.
+  assert.ok(kept.networkPsnr > 25, `${kept.networkPsnr} dB from the networks`);
 });
 
 test('snfc: --residual is checked before anything is read, refused for audio, and info describes the residual', () => {

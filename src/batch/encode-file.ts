@@ -20,7 +20,7 @@ import { residualSearchOnThreads } from '../encoder/residual/residual-threads.js
 import { CliError, EXIT } from '../node/errors.js';
 import { readPhoto } from '../io/image-io.js';
 import { sniffAudio } from '../io/wav.js';
-import { exactBelowRate, residualHoldsNotice, starvedNetwork } from '../node/rate-warnings.js';
+import { exactBelowRate, meanNetworksNotice, residualHoldsNotice, starvedNetwork } from '../node/rate-warnings.js';
 import { reportPsnr } from '../metrics/psnr.js';
 import { DEFAULT_BPP } from '../encoder/image/image-defaults.js';
 
@@ -139,7 +139,8 @@ export async function encodeFile(
       const pixels = image.width * image.height;
       const starved = starvedNetwork(result, pixels, options.residual);
       // A starved network whose file the residual holds is a notice, as `snfc encode` gives it; else the manifest's enoughBpp.
-      const allNotices = starved?.residualHolds === true ? [...notices, residualHoldsNotice(starved, result, options.bpp ?? DEFAULT_BPP)] : notices;
+      const mean = meanNetworksNotice(result, options.bpp ?? DEFAULT_BPP);
+      const allNotices = [...notices, ...(mean === undefined ? [] : [mean]), ...(starved?.residualHolds === true ? [residualHoldsNotice(starved, result, options.bpp ?? DEFAULT_BPP)] : [])];
       return {
         bytes: result.bytes, ...reportPsnr(result.psnr), bpp: (result.bytes.length * 8) / pixels, seconds: result.seconds, rateHit: result.rateHit,
         ...(exactBelowRate(result, ((result.bytes.length - result.metadataBytes) * 8) / pixels, options.bpp ?? DEFAULT_BPP) ? { exactBelowRate: true } : {}),

@@ -71,6 +71,7 @@ export const encodeCommand = {
         filterClasses: result.filterClasses, filterDirections: result.filterDirections, ...(result.filterClasses > 0 ? { unfilteredPsnr: reportPsnr(result.unfilteredPsnr).psnr } : {}),
         residualBytes: result.residualBytes, ...(result.residualBytes > 0 ? { networkPsnr: reportPsnr(result.networkPsnr).psnr } : {}),
         finalFilterClasses: result.finalFilterClasses, ...(result.finalFilterClasses > 0 ? { residualPsnr: reportPsnr(result.residualPsnr).psnr } : {}),
+        ...(result.meanNetworks === undefined ? {} : { meanNetworks: { fittedPsnr: reportPsnr(result.meanNetworks.fittedPsnr).psnr } }),
         ...(result.rateHit === undefined ? {} : { targetBpp: options.bpp ?? DEFAULT_BPP, rateHit: result.rateHit }),
       }) + '\n');
     } else if (argv.quiet !== true) {

@@ -67,6 +67,10 @@ export interface RateOutcome {
   readonly psnr: number;
   /** PSNR of the networks alone, before the residual: far below `psnr` when the residual holds the image. */
   readonly networkPsnr?: number;
+  /** Where the networks hold the image's mean alone, because the residual decoded better without fitted ones. */
+  readonly meanNetworks?: { readonly fittedPsnr: number };
+  /** What ranked the decodes (`--tune`): PSNR, MS-SSIM or both, so a lower PSNR can be the better file. */
+  readonly tune?: string;
 }
 
 /**
@@ -93,7 +97,8 @@ export interface StarvedNetwork {
  * `askedShare`: the `--residual` given, which any rate keeps; without it the default share at the rate suggested.
  */
 export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?: number): StarvedNetwork | undefined {
-  if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT || result.psnr === Infinity) return undefined;
+  // Networks that hold the mean by choice are not starved: their bits went to the residual, which used them better.
+  if (result.rateHit !== true || result.bitsPerParam >= STARVED_BITS_PER_WEIGHT || result.psnr === Infinity || result.meanNetworks !== undefined) return undefined;
   const residual = result.residualBytes ?? 0;
   const headerBytes = result.bytes.length - result.metadataBytes - residual - (result.params * result.bitsPerParam) / 8;
   const networkBpp = ((headerBytes + result.params) * 8) / pixels;
@@ -111,9 +116,12 @@ export function starvedNetwork(result: RateOutcome, pixels: number, askedShare?:
 
 /**
  * What to say about a file that hit `--bpp` but left its network too few bits per weight, or undefined: a warning
- * when the image is lost with it, a notice (none with `quiet`) when the residual holds the image anyway.
+ * when the image is lost with it, a notice (none with `quiet`) when the residual holds the image anyway. A file whose
+ * networks hold the image's mean by choice gets that notice instead (`meanNetworksNotice`).
  */
 export function starvedNetworkReport(result: RateOutcome, pixels: number, targetBpp: number, askedShare: number | undefined, quiet: boolean): string | undefined {
+  const mean = meanNetworksNotice(result, targetBpp);
+  if (mean !== undefined) return quiet ? undefined : `snfc: notice: ${mean}`;
   const starved = starvedNetwork(result, pixels, askedShare);
   if (starved === undefined) return undefined;
   if (starved.residualHolds) return quiet ? undefined : `snfc: notice: ${residualHoldsNotice(starved, result, targetBpp)}`;
@@ -125,4 +133,15 @@ export function starvedNetworkReport(result: RateOutcome, pixels: number, target
 export function residualHoldsNotice(starved: StarvedNetwork, result: RateOutcome, targetBpp: number): string {
   return `at ${targetBpp} bpp the DCT residual holds this image (${formatPsnr(result.psnr)}, ${formatPsnr(result.networkPsnr!)} from the network alone): ` +
     `its network gets ${starved.bitsPerWeight.toFixed(1)} bits per weight, too few to add much; from --bpp ${starved.enoughBpp} it gets enough`;
+}
+
+/**
+ * The notice's text for a file whose networks hold the image's mean alone (`ImageEncodeResult.meanNetworks`), or
+ * undefined: the DCT residual coded the image better without fitted networks. Not a fault; said so that a PSNR that
+ * comes from the residual alone is no surprise.
+ */
+export function meanNetworksNotice(result: RateOutcome, targetBpp: number): string | undefined {
+  if (result.meanNetworks === undefined) return undefined;
+  return `at ${targetBpp} bpp the DCT residual alone decodes this image better${result.tune === undefined ? '' : `, as --tune ${result.tune} ranks decodes`} ` +
+    `(${formatPsnr(result.psnr)}; with fitted networks ${formatPsnr(result.meanNetworks.fittedPsnr)}): the file's networks hold the image's mean`;
 }

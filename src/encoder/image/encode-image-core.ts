@@ -5,6 +5,7 @@ import { normalizeSample, normalizeSample16, rasterFromField, regionAxes, render
 import { filterClasses, NATIVE_SCALE, type FieldImage, type RestorationFilter } from '../../kernels/post-filter.js';
 import type { ImageResidual } from '../../kernels/residual.js';
 import { residualChoice } from './residual-choice.js';
+import { qualityOf } from '../residual/residual-fit.js';
 import { rememberLast } from '../network/remember-last.js';
 import { residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../residual/residual-search.js';
 import { psnr, psnrFromMse, regionMeanSquaredError } from '../../metrics/psnr.js';
@@ -14,16 +15,17 @@ import {
   type QuantizedTensor, type SnfHeader, type StoredMetadata,
 } from '../../format/index.js';
 import { architectureForRate, batchRowsFor, DEFAULT_DEPTH, DEFAULT_OMEGA, QAT_STEP_FRACTION } from '../network/network-defaults.js';
-import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, mostDefaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE } from './image-defaults.js';
+import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth, DEFAULT_BATCH_POINTS, defaultLearningRate, DEFAULT_BPP, MAX_BPP, MAX_TILES_A_SIDE, DEFAULT_FIT_MARGIN, DEFAULT_OVERLAP, defaultFourier, defaultPasses, mostDefaultPasses, DEFAULT_IMAGE_QAT_STEPS, DEFAULT_IMAGE_WEIGHT_DECAY, defaultResidualShare, MAX_RESIDUAL_SHARE, triesMeanNetworks } from './image-defaults.js';
 import type { EngineFactory } from '../network/engine.js';
-import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from '../network/fit-networks.js';
+import { checkFitSettings, fixedBitSteps, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
 import { checkNumberOptions, checkRaster, NUMBER_OPTIONS } from '../option-values.js';
-import { withinRate } from '../network/rate-control.js';
+import { quantizeWithSteps, withinRate } from '../network/rate-control.js';
+import { startAtTargetsMean } from '../network/fit-start.js';
 import { padToBatches, shufflePoints } from '../network/training-points.js';
 import { EncodeOptionsError } from '../options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
-import { filterShapeFor, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, FINAL_FILTER_SHAPES, type FilterMode } from './filter-fit.js';
+import { filterShapeFor, placeholderFilter, FILTER_MODES, FILTER_SECONDS_PER_PIXEL, FINAL_FILTER_SHAPES, type FilterMode, type FilterShape } from './filter-fit.js';
 import { filterField, fillWithResidual } from './post-fit.js';
 import { DEFAULT_TILE_EDGES, tileEdges, TILE_EDGE_MODES, type TileEdgeMode } from './tile-edges.js';
 import { contrastWeights, DEFAULT_TUNING, localLumaVariance, tuningWeighting, TUNINGS, type ContrastWeighting, type Tuning } from './contrast-weights.js';
@@ -172,6 +174,11 @@ export interface ImageEncodeResult extends EncodeResultCommon {
   readonly finalFilterClasses: number;
   /** PSNR (dB) with the residual, before the final filter (equal to `psnr` without one, `networkPsnr` without a residual). */
   readonly residualPsnr: number;
+  /**
+   * Present where the file's networks hold the image's mean alone (every weight 0) and the DCT residual the rest,
+   * because that decoded better than the fitted networks with theirs: `fittedPsnr`, the PSNR (dB) the fitted ones gave.
+   */
+  readonly meanNetworks?: { readonly fittedPsnr: number };
 }
 
 
@@ -264,6 +271,9 @@ export function checkEncodePlan(image: Raster, arch: SirenArch, tiling: { column
     throw new EncodeOptionsError(`width ${arch.width}, depth ${arch.depth} in ${tiling.columns * tiling.rows} tile(s) is ${total} parameters; a file holds at most ${DEFAULT_LIMITS.maxParameters} (width ≤ ${DEFAULT_LIMITS.maxUnits}, depth ≤ ${DEFAULT_LIMITS.maxDepth})`);
   }
 }
+
+/** Bits of the output bias of a network that holds the image's mean alone: the residual corrects what rounding leaves. */
+const MEAN_NETWORK_BITS = 8;
 
 /** Room the header keeps for everything but the metadata: a 64×64 grid's header is about 200 KiB. */
 const HEADER_ROOM = 256 * 1024;
@@ -473,8 +483,12 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // Under --time the fit leaves what follows it its expected time: the filter's fit, the residual's search and the
   // final filter's fit (about the restoration filter's time).
   const withResidualPlanned = rateMode && residualShare > 0;
+  // With a residual, on a small image twice: on the fitted networks, and on networks that hold the image's mean
+  // (below), which need no restoration filter, only the final one.
+  const triesMean = withResidualPlanned && triesMeanNetworks(pixels);
+  const finishes = withResidualPlanned ? (triesMean ? 2 : 1) : 0;
   const finishSeconds = timeLimit === undefined ? 0
-    : pixels * FILTER_SECONDS_PER_PIXEL * (withResidualPlanned ? 2 : 1) + (withResidualPlanned ? residualSearchSeconds(residualSearch, choice, pixels) : 0);
+    : pixels * FILTER_SECONDS_PER_PIXEL * (1 + finishes) + finishes * residualSearchSeconds(residualSearch, choice, pixels);
   const trained = await trainNetworks({
     arch, dims: 2, sets: tiles, alpha, lr, schedule, seed, restarts, steps, qatSteps, warmup, weightDecay, createEngine: options.engine ?? defaultEngine,
     timeLimitSeconds: timeLimit, finishSeconds, elapsed, unitScales,
@@ -483,25 +497,45 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     grid: rateMode ? { targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted, placeholder)).length, exact: exactDecode } : { bits: options.bits ?? 8 },
     onStep: (done, total, loss) => options.onStep?.(done, total, trainingPsnr(loss)),
   });
-  const { tensors } = trained;
   const fitSummary: FitSummary = { steps: trained.fitSteps, engine: trained.engine };
-  const { field, decoded: unfiltered } = await renderNetworks(tensors);
-  // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will.
-  const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(tensors, headerFor(0, fitSummary, undefined)).length, image.channels);
-  const { filter, base: residualBase, decoded: networkDecoded, psnr: networkPsnr, unfilteredPsnr } = filterField(image, field, unfiltered, filterShape);
   const fullTargetBytes = (fullBpp * image.width * image.height) / 8;
   // Past the time limit the search keeps what it has found (`Date.now()`: the clock its worker threads share).
   const deadline = timeLimit === undefined ? undefined : Date.now() + (timeLimit - elapsed()) * 1000;
-  // The residual fills the file less the final filter's bytes. A decode that is already exact (a flat image) leaves it nothing to code.
+  // The residual fills the file less the final filter's bytes.
   const finalShape = filterMode === 'auto' && withResidualPlanned ? filterShapeFor(fullTargetBytes, image.channels, FINAL_FILTER_SHAPES) : undefined;
-  const withResidual = withResidualPlanned && networkPsnr !== Infinity
-    ? await fillWithResidual(image, residualBase, fullTargetBytes, choice, residualSearch, deadline, finalShape,
-      (residual, finalPlaceholder) => fileFor(tensors, headerFor(99.999, fitSummary, filter, false, residual, finalPlaceholder)).length)
-    : undefined;
+  // What follows the fit, on `networks`' tensors: the filter (of `filterShape`), the residual and the final filter.
+  const finishWith = async (networks: QuantizedTensor[][], filterShape: FilterShape | undefined) => {
+    const { field, decoded: unfiltered } = await renderNetworks(networks);
+    // The filter is fitted to the field the decoder renders, and the PSNR measured through it, as decode will.
+    const filtered = filterField(image, field, unfiltered, filterShape);
+    // A decode that is already exact (a flat image) leaves the residual nothing to code.
+    const withResidual = withResidualPlanned && filtered.psnr !== Infinity
+      ? await fillWithResidual(image, filtered.base, fullTargetBytes, choice, residualSearch, deadline, finalShape,
+        (residual, finalPlaceholder) => fileFor(networks, headerFor(99.999, fitSummary, filtered.filter, false, residual, finalPlaceholder)).length)
+      : undefined;
+    const decoded = withResidual?.decoded ?? filtered.decoded;
+    return { tensors: networks, ...filtered, withResidual, decoded, quality: withResidual ? psnr(image, decoded) : filtered.psnr };
+  };
+  const filterShape = rateMode || filterMode === 'off' ? reserved : filterShapeFor(fileFor(trained.tensors, headerFor(0, fitSummary, undefined)).length, image.channels);
+  let finished = await finishWith(trained.tensors, filterShape);
+  let meanNetworks: { fittedPsnr: number } | undefined;
+  // The same file with networks that hold the image's mean alone (every weight 0, a few bytes), the residual taking
+  // the rest of the rate, where it decodes better by the residual's own ranking (`choice`): the DCT codes busy
+  // texture better than a small network does, and a starved network can decode worse than none (a busy 32×32 crop at
+  // 5 bpp: 26.6 dB with its network of 2.3 bits a weight, 40.0 with the mean). Measured: docs/studies.md, "Networks
+  // or the residual alone". Small images only (triesMeanNetworks): on full-size photos MS-SSIM fell.
+  if (triesMean && finished.quality !== Infinity) {
+    // No restoration filter: a flat field gives it nothing to restore.
+    const alone = await finishWith(meanNetworksOf(tiles, tileData(image, [0, 0, image.width, image.height]).targets, unitScales), undefined);
+    // Only a file that holds a residual: where none fits the rate (a tiny image's header takes it), a flat decode is no better file.
+    if (alone.withResidual !== undefined && qualityOf(image, alone.decoded, choice) > qualityOf(image, finished.decoded, choice)) {
+      meanNetworks = { fittedPsnr: finished.quality };
+      finished = alone;
+    }
+  }
+  const { tensors, filter, psnr: networkPsnr, unfilteredPsnr, withResidual, decoded, quality } = finished;
   const residual = withResidual?.residual;
   const finalFilter = withResidual?.finalFilter;
-  const decoded = withResidual?.decoded ?? networkDecoded;
-  const quality = withResidual ? psnr(image, decoded) : networkPsnr;
   const tilePsnrs = tiles.map((tile) => psnrFromMse(regionMeanSquaredError(image, decoded, tile.region)));
   const bytes = fileFor(tensors, headerFor(quality, fitSummary, filter, true, residual, finalFilter));
   const metadataBytes = stored === undefined ? 0 : bytes.length - fileFor(tensors, headerFor(quality, fitSummary, filter, false, residual, finalFilter)).length;
@@ -518,7 +552,21 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
     residualBytes: withResidual?.bytes ?? 0, residualShare: rateMode ? residualShare : 0, detail, networkPsnr,
     finalFilterClasses: finalFilter === undefined ? 0 : filterClasses(finalFilter) * (finalFilter.directions ?? 1),
     residualPsnr: withResidual === undefined ? networkPsnr : psnr(image, withResidual.residualDecoded),
+    ...(meanNetworks === undefined ? {} : { meanNetworks }),
   };
+}
+
+/**
+ * Networks that hold the image's mean alone: every weight and bias 0 but the output bias, the mean of `targets` (the
+ * whole image's samples), the same in every tile. Each tile's own mean decoded as well (kodim18 at 1 bpp: 31.43 dB
+ * against 31.42) but put steps between the tiles, which the blend turns into ramps that the residual's coarse steps
+ * leave as seams (ratio 1.088 against 0.989; docs/studies.md, "Networks or the residual alone").
+ */
+function meanNetworksOf(tiles: readonly Tile[], targets: Float32Array, unitScales: boolean): QuantizedTensor[][] {
+  return tiles.map((tile) => {
+    const mean = startAtTargetsMean(tile.arch, new Float32Array(parameterCount(tile.arch)), targets);
+    return quantizeWithSteps(tile.arch, mean, fixedBitSteps(tile.arch, mean, MEAN_NETWORK_BITS), unitScales);
+  });
 }
 
 /** Whether `options` ask for a target rate (the default) rather than a fixed width and bits. */

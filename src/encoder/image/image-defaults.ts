@@ -274,6 +274,22 @@ export const DEFAULT_FIT_MARGIN = 2;
  */
 export const DEFAULT_IMAGE_QAT_STEPS = 0;
 
+/**
+ * Pixels up to which the encoder, where it plans a residual, also finishes an image's file on networks that hold the
+ * image's mean alone (the residual taking the rest of the rate) and keeps the better (encode-image-core.ts): 256×256,
+ * where that second finish takes a second or two. On busy crops of that size and less it gained 0.3 to 1 dB, and it
+ * took back a tiny image whose starved network decoded worse at a higher rate. On full-size Kodak photos the mean won
+ * on the busiest (11 of their 80 files at 0.25–2 bpp, +0.01 to +0.11 dB on the means of 20) but MS-SSIM fell on the
+ * mean at every rate (−0.0001 to −0.0007) and the encode took 15–23 % longer, so larger images keep their fitted
+ * networks (docs/studies.md, "Networks or the residual alone").
+ */
+export const MEAN_NETWORKS_UP_TO_PIXELS = 256 * 256;
+
+/** Whether an image of `pixels` is also finished on networks that hold its mean (`MEAN_NETWORKS_UP_TO_PIXELS`). */
+export function triesMeanNetworks(pixels: number): boolean {
+  return pixels <= MEAN_NETWORKS_UP_TO_PIXELS;
+}
+
 /** Default target rate when no architecture is given. */
 export const DEFAULT_BPP = 1;
 
