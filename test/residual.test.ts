@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
-import { layerShapes } from '../src/kernels/arch.js';
 import { test } from 'node:test';
 import sharp from 'sharp';
+import { layerShapes } from '../src/kernels/arch.js';
 import {
   addResidual, coefficientSteps, dctBasis, MAX_RESIDUAL_COEFFICIENTS, residualPlanes, residualStepScales, residualValueCount, RESIDUAL_STEP_UNIT, ZIGZAG,
   type ImageResidual,
