@@ -191,6 +191,8 @@ test('a rate the image cannot reach, or one that starves its network, gives a on
   const meanReport = JSON.parse(mean.stdout);
   assert.ok(meanReport.meanNetworks.fittedPsnr + 3 < meanReport.psnr, mean.stdout);
   assert.match(mean.stderr, /^snfc: notice: at 5 bpp the DCT residual alone decodes this image better, as --tune balanced ranks decodes \(\d+\.\d\d dB; with fitted networks \d+\.\d\d dB\): the file's networks hold the image's mean\n$/);
+  // The summary line says what the file's networks hold.
+  assert.match(snfc(['encode', crop, '-o', path.join(work, 'm.snf'), '--bpp', '5', '--force']).stderr, /^[^\n]*m\.snf: \d+ bytes, .*\(\w+, networks holding the image's mean \(fitted: width \d+, depth \d, Fourier \d\), 1x1 tiles, residual /);
   assert.equal(snfc(['encode', crop, '-o', path.join(work, 'm.snf'), '--bpp', '5', '--quiet', '--force']).stderr, '');
 });
 

@@ -76,7 +76,7 @@ export const encodeCommand = {
       }) + '\n');
     } else if (argv.quiet !== true) {
       process.stderr.write(`${labelOf(output, 'output')}: ${result.bytes.length} bytes, ${bpp.toFixed(3)} bpp, ${formatPsnr(result.psnr)} ` +
-        `(${result.engine}, ${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}${filterText(result)}${residualText(result)}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s` +
+        `(${result.engine}, ${networksText(result)}, ${result.tiles.columns}x${result.tiles.rows} tiles${result.overlap > 0 ? ` overlapping ${result.overlap} px` : ''}${filterText(result)}${residualText(result)}, ${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s` +
         `${keepMetadata ? `; metadata kept: ${result.metadataBytes} bytes` : ''})\n`);
     }
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
@@ -107,6 +107,15 @@ function gainText(after: number, before: number): string {
 /** `, filter +0.31 dB`: what the restoration filter took back, when the file has one. */
 function filterText(result: { filterClasses: number; networkPsnr: number; unfilteredPsnr: number }): string {
   return result.filterClasses > 0 ? `, filter ${gainText(result.networkPsnr, result.unfilteredPsnr)}` : '';
+}
+
+/**
+ * `width 24, depth 4, Fourier 6`: the networks in the file; where they hold the image's mean (the residual alone
+ * decoded better), says so, and what the fitted ones were.
+ */
+function networksText(result: { widths: readonly number[]; arch: { depth: number; fourier?: number }; meanNetworks?: unknown }): string {
+  const fitted = `${widthsText(result.widths)}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}`;
+  return result.meanNetworks === undefined ? fitted : `networks holding the image's mean (fitted: ${fitted})`;
 }
 
 /** `width 24`, or `widths 9–40` when the tiles' networks differ. */
