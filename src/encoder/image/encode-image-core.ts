@@ -21,7 +21,7 @@ import { checkFitSettings, fixedBitSteps, FIT_SETTING_NAMES, trainNetworks, type
 import { checkOptionNames } from '../option-names.js';
 import { checkNumberOptions, checkRaster, NUMBER_OPTIONS } from '../option-values.js';
 import { quantizeWithSteps, withinRate } from '../network/rate-control.js';
-import { startAtTargetsMean } from '../network/fit-start.js';
+import { biasOnlyNetwork, targetsMean } from '../network/fit-start.js';
 import { padToBatches, shufflePoints } from '../network/training-points.js';
 import { EncodeOptionsError } from '../options-error.js';
 import { allocatedWidths, allocationDetails, parametersOfWidths, regionDetail, TILE_ALLOCATIONS, type TileAllocation } from './tile-widths.js';
@@ -526,7 +526,8 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // or the residual alone". Small images only (triesMeanNetworks): on full-size photos MS-SSIM fell.
   if (triesMean && finished.quality !== Infinity) {
     // No restoration filter: a flat field gives it nothing to restore.
-    const alone = await finishWith(meanNetworksOf(tiles, tileData(image, [0, 0, image.width, image.height]).targets, unitScales), undefined);
+    const mean = targetsMean(image.channels, tileData(image, [0, 0, image.width, image.height]).targets)!;
+    const alone = await finishWith(meanNetworksOf(tiles, mean, unitScales), undefined);
     // Only a file that holds a residual: where none fits the rate (a tiny image's header takes it), a flat decode is no better file.
     if (alone.withResidual !== undefined && qualityOf(image, alone.decoded, choice) > qualityOf(image, finished.decoded, choice)) {
       meanNetworks = { fittedPsnr: finished.quality };
@@ -557,15 +558,15 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
 }
 
 /**
- * Networks that hold the image's mean alone: every weight and bias 0 but the output bias, the mean of `targets` (the
- * whole image's samples), the same in every tile. Each tile's own mean decoded as well (kodim18 at 1 bpp: 31.43 dB
- * against 31.42) but put steps between the tiles, which the blend turns into ramps that the residual's coarse steps
- * leave as seams (ratio 1.088 against 0.989; docs/studies.md, "Networks or the residual alone").
+ * Networks that hold the image's mean alone: every weight and bias 0 but the output bias, `mean` (the whole image's),
+ * the same in every tile. Each tile's own mean decoded as well (kodim18 at 1 bpp: 31.43 dB against 31.42) but put
+ * steps between the tiles, which the blend turns into ramps that the residual's coarse steps leave as seams (ratio
+ * 1.088 against 0.989; docs/studies.md, "Networks or the residual alone").
  */
-function meanNetworksOf(tiles: readonly Tile[], targets: Float32Array, unitScales: boolean): QuantizedTensor[][] {
+function meanNetworksOf(tiles: readonly Tile[], mean: Float32Array, unitScales: boolean): QuantizedTensor[][] {
   return tiles.map((tile) => {
-    const mean = startAtTargetsMean(tile.arch, new Float32Array(parameterCount(tile.arch)), targets);
-    return quantizeWithSteps(tile.arch, mean, fixedBitSteps(tile.arch, mean, MEAN_NETWORK_BITS), unitScales);
+    const params = biasOnlyNetwork(tile.arch, mean);
+    return quantizeWithSteps(tile.arch, params, fixedBitSteps(tile.arch, params, MEAN_NETWORK_BITS), unitScales);
   });
 }
 

@@ -19,7 +19,13 @@ export function fitStart(arch: SirenArch, alpha: number, seed: number, targets: 
 export function startAtTargetsMean(
   arch: SirenArch, params: Float32Array, targets: Float32Array, weights?: Float32Array,
 ): Float32Array {
-  const outputs = arch.outputs;
+  const mean = targetsMean(arch.outputs, targets, weights);
+  if (mean !== undefined) params.set(mean, outputBiasOffset(arch));
+  return params;
+}
+
+/** The mean of `targets` (`outputs` numbers a point), each point weighted by `weights`; undefined where they weigh nothing. */
+export function targetsMean(outputs: number, targets: Float32Array, weights?: Float32Array): Float32Array | undefined {
   const points = targets.length / outputs;
   const sums = new Float64Array(outputs);
   let totalWeight = 0;
@@ -28,10 +34,7 @@ export function startAtTargetsMean(
     totalWeight += weight;
     for (let c = 0; c < outputs; c++) sums[c]! += weight * targets[p * outputs + c]!;
   }
-  if (!(totalWeight > 0)) return params;
-  const biasOffset = outputBiasOffset(arch);
-  for (let c = 0; c < outputs; c++) params[biasOffset + c] = sums[c]! / totalWeight;
-  return params;
+  return totalWeight > 0 ? Float32Array.from(sums, (sum) => sum / totalWeight) : undefined;
 }
 
 /**
