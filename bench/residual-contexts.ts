@@ -5,7 +5,9 @@
  * more of what the decoder already has: the neighbours' magnitudes rather
  * than whether they are zero, how many coefficients of the block were
  * nonzero so far, and the activity of the decoded field over the block
- * (which the decoder measures for the adaptive steps anyway, spec §4.7).
+ * (which the decoder measures for the adaptive steps anyway, spec §4.7);
+ * and, with the format's contexts, each block's DC coded as its difference
+ * from a prediction by its neighbours' (session 68).
  *
  *   npm run build && node dist/bench/residual-contexts.js a.snf b.snf …
  */
@@ -16,7 +18,7 @@ import { positionGroup } from '../src/format/residual.js';
 import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-coder.js';
 import { initKernels, selectForward } from '../src/kernels/forward-select.js';
 import { renderImage } from '../src/kernels/render.js';
-import { residualPlanes, residualStepScales, type ImageResidual } from '../src/kernels/residual.js';
+import { residualPlanes, residualStepScales, type ImageResidual, type ResidualPlane } from '../src/kernels/residual.js';
 
 const MODEL_CONTEXTS = contextCount(16);
 const MAX_CLASS = 14;
@@ -43,6 +45,8 @@ interface Site {
 
 interface Model {
   readonly name: string;
+  /** Codes each block's DC less this prediction from the blocks to its left (L), above (A) and above-left (AL). */
+  readonly predictDc?: (left: number, above: number, aboveLeft: number) => number;
   value(s: Site): number;
   any(s: Site): number;
   last(s: Site): number;
@@ -100,7 +104,28 @@ const MODELS: Model[] = [
     any: (s) => (s.kind * 6 + bucket(s.nearCount, [1, 2, 4, 8, 16])) * 3 + Math.min(s.activity, 2),
     last: (s) => (s.kind * 6 + positionGroup(s.z)) * 3 + Math.min(s.activity, 2),
   },
+  ...([
+    ['DC less the left DC', (l: number) => l],
+    ['DC less the mean of left and above', (l: number, a: number) => Math.trunc((l + a) / 2)],
+    ['DC less the median of L, A, L + A − AL', (l: number, a: number, al: number) => [l, a, l + a - al].sort((x, y) => x - y)[1]!],
+  ] as const).map(([name, predictDc]): Model => ({
+    name, predictDc, value: (s) => (s.kind * 6 + positionGroup(s.z)) * 3 + nearZero(s), any: (s) => s.kind * 3 + s.nearBlocks, last: (s) => s.kind * 6 + positionGroup(s.z),
+  })),
 ];
+
+/** The values with each block's DC replaced by its difference from `predict` of the decoded neighbours' DCs (0 past the edges). */
+function withPredictedDc(residual: ImageResidual, planes: readonly ResidualPlane[], predict: NonNullable<Model['predictDc']>): Int16Array {
+  const source = residual.values;
+  const values = Int16Array.from(source);
+  for (const plane of planes) {
+    const n = plane.coefficients;
+    const dc = (bx: number, by: number): number => (bx < 0 || by < 0 ? 0 : source[plane.offset + (by * plane.blocksX + bx) * n]!);
+    for (let by = 0; by < plane.blocksY; by++) {
+      for (let bx = 0; bx < plane.blocksX; bx++) values[plane.offset + (by * plane.blocksX + bx) * n] = dc(bx, by) - predict(dc(bx - 1, by), dc(bx, by - 1), dc(bx - 1, by - 1));
+    }
+  }
+  return values;
+}
 
 /** Bits of `residual`'s values under `model`; `activity[p][block]` the blocks' buckets. */
 function costOf(model: Model, residual: ImageResidual, width: number, height: number, activity: readonly Uint8Array[]): number {
@@ -108,7 +133,7 @@ function costOf(model: Model, residual: ImageResidual, width: number, height: nu
   const enc = new RangeEncoder();
   const contexts = new Uint16Array(2 * (LAST_BASE + FLAG_CONTEXTS));
   const planes = residualPlanes(width, height, 3, residual.lumaCoefficients, residual.chromaCoefficients);
-  const { values } = residual;
+  const values = model.predictDc === undefined ? residual.values : withPredictedDc(residual, planes, model.predictDc);
   planes.forEach((plane, p) => {
     const n = plane.coefficients, row = plane.blocksX * n, kind = plane.factor === 1 ? 0 : 1;
     const counts = new Uint8Array(plane.blocksX * plane.blocksY);
