@@ -523,7 +523,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // the rest of the rate, where it decodes better by the residual's own ranking (`choice`): the DCT codes busy
   // texture better than a small network does, and a starved network can decode worse than none (a busy 32×32 crop at
   // 5 bpp: 26.6 dB with its network of 2.3 bits a weight, 40.0 with the mean). Measured: docs/studies.md, "Networks
-  // or the residual alone". Small images only (triesMeanNetworks): on full-size photos MS-SSIM fell.
+  // or the residual alone". Images up to 512×384 only (triesMeanNetworks): on full-size photos MS-SSIM fell.
   if (triesMean && finished.quality !== Infinity) {
     // No restoration filter: a flat field gives it nothing to restore.
     const mean = targetsMean(image.channels, tileData(image, [0, 0, image.width, image.height]).targets)!;

@@ -276,14 +276,16 @@ export const DEFAULT_IMAGE_QAT_STEPS = 0;
 
 /**
  * Pixels up to which the encoder, where it plans a residual, also finishes an image's file on networks that hold the
- * image's mean alone (the residual taking the rest of the rate) and keeps the better (encode-image-core.ts): 256×256,
- * where that second finish takes a second or two. On busy crops of that size and less it gained 0.3 to 1 dB, and it
- * took back a tiny image whose starved network decoded worse at a higher rate. On full-size Kodak photos the mean won
- * on the busiest (11 of their 80 files at 0.25–2 bpp, +0.01 to +0.11 dB on the means of 20) but MS-SSIM fell on the
- * mean at every rate (−0.0001 to −0.0007) and the encode took 15–23 % longer, so larger images keep their fitted
- * networks (docs/studies.md, "Networks or the residual alone").
+ * image's mean alone (the residual taking the rest of the rate) and keeps the better (encode-image-core.ts): 512×384,
+ * where that second finish adds 6–12 s to an encode of about a minute. On ten 512×384 crops of Kodak photos at 0.5, 1
+ * and 2 bpp it kept the mean on 18 of 30 files, the busy ones: +0.25, +0.42 and +0.35 dB on the means of ten, and
+ * MS-SSIM up on the mean at every rate (+0.002 at 0.5 bpp), as on busy crops of 256×256 and less, where it also took
+ * back a tiny image whose starved network decoded worse at a higher rate. On full-size Kodak photos (768×512) the
+ * mean won on the busiest (11 of their 80 files at 0.25–2 bpp, +0.01 to +0.11 dB on the means of 20) but MS-SSIM
+ * fell on the mean at every rate (−0.0001 to −0.0007) and the encode took 15–23 % longer, so larger images keep
+ * their fitted networks (docs/studies.md, "Networks or the residual alone" and "… up to 512×384").
  */
-export const MEAN_NETWORKS_UP_TO_PIXELS = 256 * 256;
+export const MEAN_NETWORKS_UP_TO_PIXELS = 512 * 384;
 
 /** Whether an image of `pixels` is also finished on networks that hold its mean (`MEAN_NETWORKS_UP_TO_PIXELS`). */
 export function triesMeanNetworks(pixels: number): boolean {
