@@ -277,10 +277,11 @@ export const DEFAULT_IMAGE_QAT_STEPS = 0;
 /**
  * Pixels up to which the encoder, where it plans a residual, also finishes an image's file on networks that hold the
  * image's mean alone (the residual taking the rest of the rate) and keeps the better (encode-image-core.ts): 512×384,
- * where that second finish adds 6–12 s to an encode of about a minute. On ten 512×384 crops of Kodak photos at 0.5, 1
+ * where that second finish adds 7–12 s to an encode of about a minute. On ten 512×384 crops of Kodak photos at 0.5, 1
  * and 2 bpp it kept the mean on 18 of 30 files, the busy ones: +0.25, +0.42 and +0.35 dB on the means of ten, and
- * MS-SSIM up on the mean at every rate (+0.002 at 0.5 bpp), as on busy crops of 256×256 and less, where it also took
- * back a tiny image whose starved network decoded worse at a higher rate. On full-size Kodak photos (768×512) the
+ * MS-SSIM up on the mean at every rate (+0.002 at 0.5 bpp); on the same photos scaled whole to 512×341 +0.19, +0.37
+ * and +0.34 dB (MS-SSIM −0.00003 at 1 bpp, up at the others). Busy crops of 256×256 and less gain too, and there it
+ * also took back a tiny image whose starved network decoded worse at a higher rate. On full-size Kodak photos (768×512) the
  * mean won on the busiest (11 of their 80 files at 0.25–2 bpp, +0.01 to +0.11 dB on the means of 20) but MS-SSIM
  * fell on the mean at every rate (−0.0001 to −0.0007) and the encode took 15–23 % longer, so larger images keep
  * their fitted networks (docs/studies.md, "Networks or the residual alone" and "… up to 512×384").
