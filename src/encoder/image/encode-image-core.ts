@@ -218,21 +218,28 @@ function tileData(image: Raster, region: ImageRegion, frame: ImageRegion = regio
   // Coordinates in the frame's field (spec §3.5: a blended network's frame is its cell grown by the overlap).
   const { xs, ys } = regionAxes(image.width, image.height, frame, image.width, image.height);
   const coords = new Float32Array((x1 - x0) * (y1 - y0) * 2);
-  const targets = new Float32Array((x1 - x0) * (y1 - y0) * image.channels);
-  let i = 0;
   let p = 0;
   for (let y = y0; y < y1; y++) {
     for (let x = x0; x < x1; x++) {
       coords[p++] = xs[x - frame[0]]!;
       coords[p++] = ys[y - frame[1]]!;
     }
+  }
+  return { coords, targets: regionTargets(image, region) };
+}
+
+/** The samples of `region`, row by row, mapped to [-1, 1] (spec §4.3): what a network there is fitted to. */
+function regionTargets(image: Raster, [x0, y0, x1, y1]: ImageRegion): Float32Array {
+  const targets = new Float32Array((x1 - x0) * (y1 - y0) * image.channels);
+  let i = 0;
+  for (let y = y0; y < y1; y++) {
     const from = (y * image.width + x0) * image.channels;
     const to = (y * image.width + x1) * image.channels;
     // A 16-bit source is fitted on its own samples, not on their 8-bit rounding (docs/photos.md measures the difference).
     if (image.data16) for (let k = from; k < to; k++) targets[i++] = normalizeSample16(image.data16[k]!);
     else for (let k = from; k < to; k++) targets[i++] = normalizeSample(image.data[k]!);
   }
-  return { coords, targets };
+  return targets;
 }
 
 interface Tile {
@@ -526,7 +533,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   // or the residual alone". Images up to 512×384 only (triesMeanNetworks): on full-size photos MS-SSIM fell.
   if (triesMean && finished.quality !== Infinity) {
     // No restoration filter: a flat field gives it nothing to restore.
-    const mean = targetsMean(image.channels, tileData(image, [0, 0, image.width, image.height]).targets)!;
+    const mean = targetsMean(image.channels, regionTargets(image, [0, 0, image.width, image.height]))!;
     const alone = await finishWith(meanNetworksOf(tiles, mean, unitScales), undefined);
     // Only a file that holds a residual: where none fits the rate (a tiny image's header takes it), a flat decode is no better file.
     if (alone.withResidual !== undefined && qualityOf(image, alone.decoded, choice) > qualityOf(image, finished.decoded, choice)) {
