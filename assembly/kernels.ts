@@ -845,3 +845,134 @@ function directionRowSums(luma: usize, y: i32, width: i32, height: i32, stepX: i
     store<f64>(at, load<f64>(at) + sign * load<f64>(slot + (<usize>i << 3)));
   }
 }
+
+// The DCT residual (spec §4.7), the decode's step after the restoration filter: src/kernels/residual.ts `sumRow`,
+// `planeRow` and `mixRow`, the same float64 operations in the same order, so the two agree to the bit. Laid out by
+// src/kernels/wasm/residual-kernel.ts; the TypeScript is the fallback and the reference.
+
+// Each output row's luma (0.299, 0.587, 0.114 of the colour channels, or the one channel of gray) in 8-bit levels,
+// added into its block's sums, squares and counts (f64 each): the statistics of the adaptive steps.
+//   values: f32, `rows` rows of `width` pixels × `channels`; columnBlocks: i32 × width, each column's block in its
+//   row of blocks; rowBases: i32 × rows, the first block of each row's row of blocks.
+export function residualSums(
+  values: usize, width: i32, channels: i32, rows: i32, columnBlocks: usize, rowBases: usize, sums: usize, squares: usize, counts: usize,
+): void {
+  const colour = channels >= 3;
+  const pixelBytes = <usize>channels << 2;
+  for (let r = 0; r < rows; r++) {
+    let at = values + <usize>(r * width) * pixelBytes;
+    const rowBase = load<i32>(rowBases + (<usize>r << 2));
+    for (let i = 0; i < width; i++, at += pixelBytes) {
+      const f: f64 = colour
+        ? 0.299 * <f64>load<f32>(at) + 0.587 * <f64>load<f32>(at, 4) + 0.114 * <f64>load<f32>(at, 8)
+        : <f64>load<f32>(at);
+      const level = ((f + 1) / 2) * 255;
+      const b = <usize>(rowBase + load<i32>(columnBlocks + (<usize>i << 2))) << 3;
+      store<f64>(sums + b, load<f64>(sums + b) + level);
+      store<f64>(squares + b, load<f64>(squares + b) + level * level);
+      store<f64>(counts + b, load<f64>(counts + b) + 1);
+    }
+  }
+}
+
+// The field's units per 8-bit level (spec §4.3).
+const FIELD_PER_LEVEL: f64 = 2.0 / 255.0;
+
+// Rows [first, first + rows) of the output: each plane's row rendered into its f64 row of `width` (planeRow), then
+// added to the field's row as RGB (mixRow).
+//   values: f32, the band's rows of `width` pixels × `channels`;
+//   planes: nPlanes descriptors of 10 × i32 (residualPlaneRow's); rowsOut: f64 × width a plane;
+//   partial: f64 × 8 a block of the widest plane; active: u8 a block; zigzag: u8 × 64 row frequencies, then 64 column
+//   frequencies.
+export function residualRows(
+  values: usize, width: i32, channels: i32, colours: i32, first: i32, rows: i32, planes: usize, nPlanes: i32,
+  rowsOut: usize, partial: usize, active: usize, zigzag: usize,
+): void {
+  const rowOutBytes = <usize>width << 3;
+  for (let r = 0; r < rows; r++) {
+    for (let p = 0; p < nPlanes; p++) residualPlaneRow(planes + <usize>p * 40, first + r, rowsOut + <usize>p * rowOutBytes, width, partial, active, zigzag);
+    residualMixRow(values + (<usize>(r * width * channels) << 2), width, channels, colours, nPlanes, rowsOut, rowOutBytes);
+  }
+}
+
+// One plane's row j at the output size, in levels. The descriptor (i32 × 10): coefficients (i16, the plane's blocks in
+// raster order, n each), n, blocksX, steps (f64 × n, the zigzag positions' steps), scales (f64 a block, or 0: every
+// block 1), columnBlocks (i32 × width), columnBasis (f64 × 8 a column), rowBlocks (i32 a row), rowBasis (f64 × 8 a
+// row), columns (2 where the plane keeps column frequencies 0 and 1 only, else 8).
+function residualPlaneRow(plane: usize, j: i32, out: usize, width: i32, partial: usize, active: usize, zigzag: usize): void {
+  const coefficients = <usize>load<i32>(plane), n = load<i32>(plane, 4), blocksX = load<i32>(plane, 8);
+  const steps = <usize>load<i32>(plane, 12), scales = <usize>load<i32>(plane, 16);
+  const columnBlocks = <usize>load<i32>(plane, 20), basisX = <usize>load<i32>(plane, 24);
+  const rowBlocks = <usize>load<i32>(plane, 28), basisY = <usize>load<i32>(plane, 32) + (<usize>(j * 8) << 3);
+  const columns = load<i32>(plane, 36);
+  const firstBlock = load<i32>(rowBlocks + (<usize>j << 2)) * blocksX;
+  for (let bx = 0; bx < blocksX; bx++) {
+    const block = firstBlock + bx;
+    const from = coefficients + (<usize>(block * n) << 1);
+    const sums = partial + (<usize>bx << 6);
+    const scale: f64 = scales == 0 ? 1 : load<f64>(scales + (<usize>block << 3));
+    let any: u8 = 0;
+    for (let c = 0; c < n; c++) {
+      const q = load<i16>(from + (<usize>c << 1));
+      if (q == 0) continue;
+      if (any == 0) {
+        any = 1;
+        memory.fill(sums, 0, 64);
+      }
+      const level = <f64>q * load<f64>(steps + (<usize>c << 3)) * scale;
+      const at = sums + (<usize>load<u8>(zigzag + 64 + <usize>c) << 3);
+      store<f64>(at, load<f64>(at) + level * load<f64>(basisY + (<usize>load<u8>(zigzag + <usize>c) << 3)));
+    }
+    store<u8>(active + <usize>bx, any);
+  }
+  for (let i = 0; i < width;) {
+    const block = load<i32>(columnBlocks + (<usize>i << 2));
+    let end = i + 1;
+    while (end < width && load<i32>(columnBlocks + (<usize>end << 2)) == block) end++;
+    if (load<u8>(active + <usize>block) == 0) {
+      memory.fill(out + (<usize>i << 3), 0, <usize>(end - i) << 3);
+      i = end;
+      continue;
+    }
+    const s = partial + (<usize>block << 6);
+    const p0 = load<f64>(s), p1 = load<f64>(s, 8);
+    if (columns <= 2) {
+      for (; i < end; i++) {
+        const b = basisX + (<usize>i << 6);
+        store<f64>(out + (<usize>i << 3), p0 * load<f64>(b) + p1 * load<f64>(b, 8));
+      }
+      continue;
+    }
+    const p2 = load<f64>(s, 16), p3 = load<f64>(s, 24), p4 = load<f64>(s, 32), p5 = load<f64>(s, 40), p6 = load<f64>(s, 48), p7 = load<f64>(s, 56);
+    for (; i < end; i++) {
+      const b = basisX + (<usize>i << 6);
+      store<f64>(out + (<usize>i << 3), p0 * load<f64>(b) + p1 * load<f64>(b, 8) + p2 * load<f64>(b, 16) + p3 * load<f64>(b, 24)
+        + p4 * load<f64>(b, 32) + p5 * load<f64>(b, 40) + p6 * load<f64>(b, 48) + p7 * load<f64>(b, 56));
+    }
+  }
+}
+
+// One row of Y (and Cb, Cr) in levels added to the field's row as RGB in the field's units: the inverse of JPEG's
+// transform, or without chroma Y on every colour channel. Alpha is left as it is.
+function residualMixRow(row: usize, width: i32, channels: i32, colours: i32, nPlanes: i32, rowsOut: usize, rowOutBytes: usize): void {
+  const pixelBytes = <usize>channels << 2;
+  if (nPlanes < 3) {
+    for (let i = 0; i < width; i++) {
+      const l = load<f64>(rowsOut + (<usize>i << 3)) * FIELD_PER_LEVEL;
+      const at = row + <usize>i * pixelBytes;
+      for (let c = 0; c < colours; c++) {
+        const p = at + (<usize>c << 2);
+        store<f32>(p, <f32>(<f64>load<f32>(p) + l));
+      }
+    }
+    return;
+  }
+  for (let i = 0; i < width; i++) {
+    const o = rowsOut + (<usize>i << 3);
+    const l = load<f64>(o), u = load<f64>(o + rowOutBytes), v = load<f64>(o + 2 * rowOutBytes);
+    const at = row + <usize>i * pixelBytes;
+    store<f32>(at, <f32>(<f64>load<f32>(at) + (l + 1.402 * v) * FIELD_PER_LEVEL));
+    store<f32>(at, <f32>(<f64>load<f32>(at, 4) + (l - 0.344136 * u - 0.714136 * v) * FIELD_PER_LEVEL), 4);
+    store<f32>(at, <f32>(<f64>load<f32>(at, 8) + (l + 1.772 * u) * FIELD_PER_LEVEL), 8);
+  }
+}

@@ -48,6 +48,12 @@ const decodeKernelsOnly = {
     b.onLoad({ filter: /.*/, namespace: 'no-streams' }, () => ({
       contents: 'export function wasmStreams() { return undefined; }\nexport function useWasmStreams() {}\n', loader: 'js',
     }));
+    // The decode-only builds leave out the residual's kernels (assembly/decode.ts), so their loader could only ever
+    // answer that it has none: in its place one that says so in a line, and `addResidual` runs the TypeScript.
+    b.onResolve({ filter: /[\\/]wasm[\\/]residual-kernel\.js$/ }, () => ({ path: 'residual-kernel', namespace: 'no-residual-kernel' }));
+    b.onLoad({ filter: /.*/, namespace: 'no-residual-kernel' }, () => ({
+      contents: 'export function blockSumsOnWasm() { return undefined; }\nexport function addResidualOnWasm() { return false; }\n', loader: 'js',
+    }));
   },
 };
 

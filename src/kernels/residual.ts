@@ -1,4 +1,5 @@
 import type { FieldImage } from './post-filter.js';
+import { addResidualOnWasm, blockSumsOnWasm, type BlockSums, type KernelPlane } from './wasm/residual-kernel.js';
 
 /**
  * The residual of spec §4.7 (format x.6): what the networks leave of a
@@ -75,6 +76,8 @@ export const ZIGZAG: readonly (readonly [number, number])[] = (() => {
 /** Row frequency v and column frequency u of each zigzag position, as typed arrays for the render's inner loop. */
 const ZIGZAG_V = Uint8Array.from(ZIGZAG, ([v]) => v);
 const ZIGZAG_U = Uint8Array.from(ZIGZAG, ([, u]) => u);
+/** Both, as the WASM kernel reads them: the 64 row frequencies, then the 64 column frequencies. */
+const ZIGZAG_VU = Uint8Array.of(...ZIGZAG_V, ...ZIGZAG_U);
 
 /** The most `gradient` (spec §3.11): the highest frequency's step then 129 times the mean's. */
 export const MAX_RESIDUAL_GRADIENT = 1023;
@@ -177,9 +180,28 @@ function planeRender(
   for (let b = 0; b < blockCount; b++) {
     if (starts[b + 1] !== starts[b]) listBlock(values, plane.offset + b * n, n, steps, scales ? scales[b]! : 1, starts[b]!, rowFrequency, columnFrequency, levels);
   }
+  return { plane, starts, rowFrequency, columnFrequency, levels, columns: columnsOf(n), xs, ys };
+}
+
+/** Column frequencies up to which a block of `n` coefficients may have coefficients: the first 3 need 2 of the 8 products. */
+function columnsOf(n: number): number {
   let columns = 1;
   for (let c = 0; c < n; c++) columns = Math.max(columns, ZIGZAG_U[c]! + 1);
-  return { plane, starts, rowFrequency, columnFrequency, levels, columns, xs, ys };
+  return columns;
+}
+
+/** A plane as the WASM kernel renders it: its coefficients as they are, each scaled as it is read. */
+function kernelPlane(residual: ImageResidual, plane: ResidualPlane, axes: PlaneAxes, scales: Float64Array | undefined): KernelPlane {
+  const n = plane.coefficients;
+  return {
+    values: residual.values.subarray(plane.offset, plane.offset + plane.blocksX * plane.blocksY * n),
+    coefficients: n,
+    blocksX: plane.blocksX,
+    steps: coefficientSteps(plane.factor === 1 ? residual.lumaStep : residual.chromaStep, residual.gradient),
+    scales,
+    axes,
+    columns: columnsOf(n),
+  };
 }
 
 /**
@@ -193,22 +215,31 @@ function planeRender(
  */
 export function residualStepScales(
   field: FieldImage, residual: Pick<ImageResidual, 'lumaCoefficients' | 'chromaCoefficients' | 'adaptive'>, source: { width: number; height: number } = field,
-  axes?: readonly PlaneAxes[],
+  axes?: readonly PlaneAxes[], kernel: ResidualKernel = 'auto',
 ): Float64Array[] | undefined {
   const { adaptive } = residual;
   if (adaptive === undefined) return undefined;
   const planes = residualPlanes(source.width, source.height, field.channels >= 3 ? 3 : 1, residual.lumaCoefficients, residual.chromaCoefficients);
   const tables = axes ?? planeAxes(planes, source, field.width, field.height);
   // Luma's blocks and, with chroma, Cb's (which Cr shares): one pass over the field fills both.
-  const stats = planes.slice(0, 2).map((plane) => new BlockStats(plane.blocksX * plane.blocksY));
+  const summed = planes.slice(0, 2).map((plane, p) => ({ axes: tables[p]!, blocksX: plane.blocksX, blocks: plane.blocksX * plane.blocksY }));
+  const stats = (kernel === 'auto' ? blockSumsOnWasm(field, summed) : undefined)?.map((sums) => new BlockStats(sums)) ?? blockStats(field, summed);
+  const scales = stats.map((s) => s.scales(adaptive));
+  return planes.map((_, p) => scales[Math.min(p, 1)]!);
+}
+
+/** Which code adds the residual: the WASM kernel where the runtime has it (`auto`), or the TypeScript; the same bits. */
+export type ResidualKernel = 'auto' | 'typescript';
+
+/** The field's luma summed into each plane's blocks, in TypeScript. */
+function blockStats(field: FieldImage, planes: readonly { axes: PlaneAxes; blocksX: number; blocks: number }[]): BlockStats[] {
+  const stats = planes.map(({ blocks }) => new BlockStats({ sums: new Float64Array(blocks), squares: new Float64Array(blocks), counts: new Float64Array(blocks) }));
   const { width, height, channels, values } = field;
   for (let j = 0; j < height; j++) {
     const at = j * width * channels;
-    sumRow(values, at, width, channels, tables[0]!.xs.blocks, tables[0]!.ys.blocks[j]! * planes[0]!.blocksX, stats[0]!);
-    if (stats.length > 1) sumRow(values, at, width, channels, tables[1]!.xs.blocks, tables[1]!.ys.blocks[j]! * planes[1]!.blocksX, stats[1]!);
+    planes.forEach(({ axes, blocksX }, p) => sumRow(values, at, width, channels, axes.xs.blocks, axes.ys.blocks[j]! * blocksX, stats[p]!));
   }
-  const scales = stats.map((s) => s.scales(adaptive));
-  return planes.map((_, p) => scales[Math.min(p, 1)]!);
+  return stats;
 }
 
 /** Where each output column and row falls in each plane's blocks, and the basis there (axisTable). */
@@ -218,9 +249,15 @@ export interface PlaneAxes {
 }
 
 function planeAxes(planes: readonly ResidualPlane[], source: { width: number; height: number }, outWidth: number, outHeight: number): PlaneAxes[] {
-  return planes.map((plane) => ({
-    xs: axisTable(outWidth, source.width, plane.width, plane.factor), ys: axisTable(outHeight, source.height, plane.height, plane.factor),
-  }));
+  const axes: PlaneAxes[] = [];
+  for (const [p, plane] of planes.entries()) {
+    // Cr's plane is Cb's size: the same tables (their cosines are a few ms of a cold decode).
+    const before = planes[p - 1];
+    axes.push(before !== undefined && before.width === plane.width && before.height === plane.height && before.factor === plane.factor ? axes[p - 1]! : {
+      xs: axisTable(outWidth, source.width, plane.width, plane.factor), ys: axisTable(outHeight, source.height, plane.height, plane.factor),
+    });
+  }
+  return axes;
 }
 
 /** Sums of the field's luma, of its square, and pixel counts, a block each. */
@@ -228,10 +265,10 @@ class BlockStats {
   readonly sums: Float64Array;
   readonly squares: Float64Array;
   readonly counts: Float64Array;
-  constructor(blocks: number) {
-    this.sums = new Float64Array(blocks);
-    this.squares = new Float64Array(blocks);
-    this.counts = new Float64Array(blocks);
+  constructor({ sums, squares, counts }: BlockSums) {
+    this.sums = sums;
+    this.squares = squares;
+    this.counts = counts;
   }
 
   /** Each block's multiplier (1 + V / σ₀²)^(exponent / 16), V its luma's variance (0 for a block no pixel reads). */
@@ -340,13 +377,14 @@ const FIELD_PER_LEVEL = 2 / 255;
  * once, cold, so the work is in small functions called once a row, which V8
  * optimizes early (a loop run once waits for on-stack replacement).
  */
-export function addResidual(field: FieldImage, residual: ImageResidual, source: { width: number; height: number }): void {
+export function addResidual(field: FieldImage, residual: ImageResidual, source: { width: number; height: number }, kernel: ResidualKernel = 'auto'): void {
   const { width, height, channels, values } = field;
   const colours = channels >= 3 ? 3 : 1;
   const planes = residualPlanes(source.width, source.height, colours, residual.lumaCoefficients, residual.chromaCoefficients);
   const axes = planeAxes(planes, source, width, height);
   // The multipliers first: they read the field before any residual is added to it.
-  const scales = residualStepScales(field, residual, source, axes);
+  const scales = residualStepScales(field, residual, source, axes, kernel);
+  if (kernel === 'auto' && addResidualOnWasm(field, planes.map((plane, p) => kernelPlane(residual, plane, axes[p]!, scales?.[p])), colours, ZIGZAG_VU)) return;
   const renders = planes.map((plane, p) => planeRender(residual, plane, axes[p]!, scales?.[p]));
   const rows = renders.map(() => new Float64Array(width));
   const partial = new Float64Array(Math.max(...renders.map((r) => r.plane.blocksX)) * RESIDUAL_BLOCK);

@@ -1,5 +1,5 @@
 import { clampIndex, copyPaddedRow } from '../padded-rows.js';
-import { bestVariant, kernelModule } from './load.js';
+import { align, ALIGN, decodeInstance, reserve } from './decode-instance.js';
 
 /**
  * The restoration filter on the WASM kernels (assembly/kernels.ts
@@ -15,8 +15,6 @@ import { bestVariant, kernelModule } from './load.js';
 
 /** Rows per band (plus the taps' reach above and below). */
 const BAND_ROWS = 64;
-const ALIGN = 16;
-const align = (n: number): number => Math.ceil(n / ALIGN) * ALIGN;
 
 type FilterSetsExport = (
   luma: number, width: number, height: number, stepX: number, stepY: number, boxX: number, boxY: number,
@@ -147,18 +145,6 @@ export function warmFilterKernels(): void {
   });
 }
 
-/** Grows `memory` to at least `bytes`; false if it cannot (the 4 GiB of a 32-bit memory, or the host's limit). */
-function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
-  const have = memory.buffer.byteLength;
-  if (have >= bytes) return true;
-  try {
-    memory.grow(Math.ceil((bytes - have) / 65536));
-    return true;
-  } catch {
-    return false;
-  }
-}
-
 /**
  * Filters every pixel of `pass` on the kernel; false (nothing done) where
  * this runtime has no WASM SIMD build to load, and the caller's TypeScript
@@ -221,16 +207,9 @@ export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
 }
 
 function loadKernel(): FilterKernels | null {
-  try {
-    const variant = bestVariant();
-    if (variant === 'scalar') return null;
-    const memory = new WebAssembly.Memory({ initial: 1 });
-    const instance = new WebAssembly.Instance(kernelModule(variant, false), { env: { memory } });
-    const { filterRgb, filterSets } = instance.exports;
-    return typeof filterRgb === 'function' && typeof filterSets === 'function'
-      ? { memory, filterRgb: filterRgb as FilterRgbExport, filterSets: filterSets as FilterSetsExport } : null;
-  } catch {
-    // A runtime that forbids WebAssembly (a page's CSP): the TypeScript loop.
-    return null;
-  }
+  const instance = decodeInstance();
+  if (instance === null) return null;
+  const { filterRgb, filterSets } = instance.exports;
+  return typeof filterRgb === 'function' && typeof filterSets === 'function'
+    ? { memory: instance.memory, filterRgb: filterRgb as FilterRgbExport, filterSets: filterSets as FilterSetsExport } : null;
 }
