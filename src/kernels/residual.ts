@@ -374,8 +374,11 @@ const FIELD_PER_LEVEL = 2 / 255;
  * rendered at the field's size, row by row, and turned into RGB by the
  * inverse of JPEG's transform (without chroma, Y alone on every colour
  * channel), in the field's units. Alpha is left as it is. A decode runs it
- * once, cold, so the work is in small functions called once a row, which V8
- * optimizes early (a loop run once waits for on-stack replacement).
+ * once, cold: on the WASM kernel where the runtime has one (`kernel` `auto`;
+ * wasm/residual-kernel.ts, the same bits), which runs at speed from its first
+ * call. The TypeScript below is the reference and the fallback; its work is in
+ * small functions called once a row, which V8 optimizes early (a loop run once
+ * waits for on-stack replacement).
  */
 export function addResidual(field: FieldImage, residual: ImageResidual, source: { width: number; height: number }, kernel: ResidualKernel = 'auto'): void {
   const { width, height, channels, values } = field;
