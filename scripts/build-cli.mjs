@@ -23,7 +23,7 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const dist = join(root, 'dist', 'src');
 const outdir = join(root, 'dist', 'cli');
-const BUNDLED_PACKAGES = ['yargs'];
+const BUNDLED_PACKAGES = ['yargs', 'fflate'];
 
 const manifest = JSON.parse(await readFile(join(root, 'package.json'), 'utf8'));
 const external = Object.keys({ ...manifest.dependencies, ...manifest.peerDependencies, ...manifest.devDependencies, ...manifest.optionalDependencies })
@@ -54,6 +54,39 @@ const lazyStringWidth = {
   },
 };
 
+/**
+ * fflate's build for Node loads node:worker_threads as it loads (for its asynchronous functions, which snfc does not
+ * call): some milliseconds of every command's start. Its build for browsers has the same synchronous functions and
+ * loads nothing, so the bundle takes that one.
+ */
+const fflateWithoutWorkers = {
+  name: 'fflate-without-workers',
+  setup(build) {
+    build.onResolve({ filter: /^fflate$/ }, () => ({ path: join(root, 'node_modules', 'fflate', 'esm', 'browser.js') }));
+  },
+};
+
+/**
+ * yargs imports node:assert for two checks of its own state (`strictEqual`, `notStrictEqual`), and loading it took
+ * about 5 ms of every command's start. The bundle gives yargs the two functions: the same comparisons (Object.is, as
+ * node:assert's), throwing a plain Error, which only a bug in yargs would see. Should yargs import anything else from
+ * it, the build stops here.
+ */
+const yargsAssert = {
+  name: 'yargs-assert',
+  setup(build) {
+    build.onResolve({ filter: /^assert$/ }, ({ importer }) => (/[\\/]node_modules[\\/]yargs[\\/]/.test(importer) ? { path: 'assert', namespace: 'yargs-assert' } : undefined));
+    build.onLoad({ filter: /.*/, namespace: 'yargs-assert' }, () => ({
+      contents: [
+        "const fail = (message, fallback) => { throw message instanceof Error ? message : new Error(message ?? fallback); };",
+        "export function strictEqual(actual, expected, message) { if (!Object.is(actual, expected)) fail(message, `Expected values to be strictly equal: ${String(actual)} !== ${String(expected)}`); }",
+        "export function notStrictEqual(actual, expected, message) { if (Object.is(actual, expected)) fail(message, `Expected \"actual\" to be strictly unequal to: ${String(expected)}`); }",
+      ].join('\n'),
+      loader: 'js',
+    }));
+  },
+};
+
 await rm(outdir, { recursive: true, force: true });
 try {
   const result = await build({
@@ -73,7 +106,7 @@ try {
     platform: 'node',
     target: 'node20',
     external,
-    plugins: [lazyStringWidth],
+    plugins: [lazyStringWidth, fflateWithoutWorkers, yargsAssert],
     // CommonJS parts of a bundled package call require(); an ES module has none of its own.
     banner: { js: "import { createRequire as __snfcCreateRequire } from 'node:module'; const require = __snfcCreateRequire(import.meta.url);" },
     sourcemap: false,

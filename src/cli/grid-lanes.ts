@@ -1,4 +1,4 @@
-import { Worker } from 'node:worker_threads';
+import { createRequire } from 'node:module';
 import type { SirenArch } from '../kernels/arch.js';
 import type { GridEvaluator, GridScratch, GridValues, RegionAxes } from '../kernels/render.js';
 import { filterContextRows, type FieldImage, type FilterScale, type RestorationFilter } from '../kernels/post-filter.js';
@@ -62,6 +62,8 @@ export interface GridLane {
 
 /** Starts a worker lane; it takes work once it has loaded the kernels (its evaluator's `ready`). */
 export function startGridLane(): GridLane {
+  // Loaded here, not with the module: most decodes start no lane, and node:worker_threads costs a few ms to load.
+  const { Worker } = createRequire(import.meta.url)('node:worker_threads') as typeof import('node:worker_threads');
   const worker = new Worker(new URL('./grid-worker.js', import.meta.url));
   let pending: { resolve: (reply: GridReply | FilterReply) => void; reject: (error: Error) => void } | undefined;
   let failure: Error | undefined;
