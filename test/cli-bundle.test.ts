@@ -90,3 +90,17 @@ test('a command run sets up no text measuring (string-width\'s Intl.Segmenter, b
   assert.equal(help.status, 0);
   assert.match(help.stderr, /segmenters [1-9]/);
 });
+
+test('a decode at native size loads neither node:crypto, nor worker_threads, nor assert (build-cli.mjs, files.ts, grid-lanes.ts)', () => {
+  // The Node built-ins loaded by the time the process exits, from a module loaded before the CLI.
+  const lister = `data:text/javascript,${encodeURIComponent(
+    'process.on("exit", () => process.stderr.write(`modules ${process.moduleLoadList.filter((m) => m.startsWith("NativeModule ")).map((m) => m.slice(13)).join(" ")}\\n`));',
+  )}`;
+  const dir = tempDir();
+  const run = spawnSync(process.execPath, ['--import', lister, path.join(ROOT, 'bin', 'snfc.js'), 'decode', path.join(ROOT, 'fixtures', 'kodim-crop32-clipped.snf'), '-o', path.join(dir, 'out.png')], { cwd: ROOT, encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  const modules = new Set(/^modules (.*)$/m.exec(run.stderr)![1]!.split(' '));
+  assert.ok(modules.has('zlib') && modules.has('fs'), 'the list holds what the decode does load');
+  for (const name of ['crypto', 'worker_threads', 'assert']) assert.ok(!modules.has(name), `${name} was loaded`);
+  assert.ok(existsSync(path.join(dir, 'out.png')));
+});
