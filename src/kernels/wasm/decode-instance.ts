@@ -30,6 +30,25 @@ function loadInstance(): DecodeInstance | null {
   }
 }
 
+/**
+ * A loader of the decode instance's memory and its functions `names`, which loads them on its first call: null where
+ * there is no instance or it lacks one of them (a decode-only build leaves some out), and the caller's TypeScript does
+ * the work. `Kernels` names their signatures.
+ */
+export function decodeKernels<Kernels extends { readonly memory: WebAssembly.Memory }>(
+  ...names: Exclude<keyof Kernels & string, 'memory'>[]
+): () => Kernels | null {
+  let loaded: Kernels | null | undefined;
+  return () => {
+    if (loaded !== undefined) return loaded;
+    const instance = decodeInstance();
+    const kernels: Record<string, unknown> = { memory: instance?.memory };
+    for (const name of names) kernels[name] = instance?.exports[name];
+    loaded = instance !== null && names.every((name) => typeof kernels[name] === 'function') ? (kernels as Kernels) : null;
+    return loaded;
+  };
+}
+
 /** Grows `memory` to at least `bytes`; false if it cannot (the 4 GiB of a 32-bit memory, or the host's limit). */
 export function reserve(memory: WebAssembly.Memory, bytes: number): boolean {
   const have = memory.buffer.byteLength;

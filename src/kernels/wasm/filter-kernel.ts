@@ -1,5 +1,5 @@
 import { clampIndex, copyPaddedRow } from '../padded-rows.js';
-import { align, ALIGN, decodeInstance, reserve } from './decode-instance.js';
+import { align, ALIGN, decodeKernels, reserve } from './decode-instance.js';
 
 /**
  * The restoration filter on the WASM kernels (assembly/kernels.ts
@@ -63,7 +63,8 @@ interface FilterKernels {
   readonly filterSets: FilterSetsExport;
 }
 
-let kernel: FilterKernels | null | undefined;
+/** The kernels, loaded on first use; null where the decode instance has none. */
+const filterKernels = decodeKernels<FilterKernels>('filterRgb', 'filterSets');
 
 /** What the classes read: post-filter.ts's `Neighbourhood`, its luma asked for a band of rows at a time. */
 export interface FilterSetsInput {
@@ -86,7 +87,7 @@ export interface FilterSetsInput {
  * to touch the first time (docs/engine.md).
  */
 export function filterSetsOnWasm(input: FilterSetsInput, thresholds: Float32Array, directions: number): Uint8Array | undefined {
-  if (kernel === undefined) kernel = loadKernel();
+  const kernel = filterKernels();
   if (kernel === null) return undefined;
   const { lumaRows, width, height, stepX, stepY, boxX, boxY } = input;
   const context = stepY + boxY;
@@ -151,7 +152,7 @@ export function warmFilterKernels(): void {
  * loop does the work.
  */
 export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
-  if (kernel === undefined) kernel = loadKernel();
+  const kernel = filterKernels();
   if (kernel === null) return false;
   const { values, out, sets, coefficients, bounds, own, cross, width, height, channels, reachX, reachY, n, first, end } = pass;
   // Each band row is widened by reachX pixels a side and the band by reachY rows (spec §4.6's clamping).
@@ -204,12 +205,4 @@ export function filterRgbOnWasm(pass: FilterRgbPass): boolean {
   }
   writeBack(written);
   return true;
-}
-
-function loadKernel(): FilterKernels | null {
-  const instance = decodeInstance();
-  if (instance === null) return null;
-  const { filterRgb, filterSets } = instance.exports;
-  return typeof filterRgb === 'function' && typeof filterSets === 'function'
-    ? { memory: instance.memory, filterRgb: filterRgb as FilterRgbExport, filterSets: filterSets as FilterSetsExport } : null;
 }

@@ -1,5 +1,5 @@
 import type { FieldImage } from '../post-filter.js';
-import { align, ALIGN, decodeInstance, reserve } from './decode-instance.js';
+import { align, ALIGN, decodeKernels, reserve } from './decode-instance.js';
 
 /**
  * The DCT residual (spec §4.7) on the WASM kernels (assembly/kernels.ts `residualSums` and `residualRows`): the
@@ -27,15 +27,8 @@ interface ResidualKernels {
   readonly residualRows: ResidualRowsExport;
 }
 
-let kernel: ResidualKernels | null | undefined;
-
-function loadKernel(): ResidualKernels | null {
-  const instance = decodeInstance();
-  if (instance === null) return null;
-  const { residualSums, residualRows } = instance.exports;
-  return typeof residualSums === 'function' && typeof residualRows === 'function'
-    ? { memory: instance.memory, residualSums: residualSums as ResidualSumsExport, residualRows: residualRows as ResidualRowsExport } : null;
-}
+/** The kernels, loaded on first use; null where the decode instance has none. */
+const residualKernels = decodeKernels<ResidualKernels>('residualSums', 'residualRows');
 
 /** Where each output column and row falls in a plane's blocks, and the 8 basis values there (residual.ts's axisTable). */
 export interface KernelAxes {
@@ -62,7 +55,7 @@ export interface BlockSums {
  * kernel is not there or its memory cannot grow: the caller's TypeScript does the work.
  */
 export function blockSumsOnWasm(field: FieldImage, planes: readonly BlockSumsPlane[]): BlockSums[] | undefined {
-  if (kernel === undefined) kernel = loadKernel();
+  const kernel = residualKernels();
   if (kernel === null) return undefined;
   const { width, height, channels, values } = field;
   const rowSamples = width * channels;
@@ -128,7 +121,7 @@ export interface KernelPlane {
  * column frequencies.
  */
 export function addResidualOnWasm(field: FieldImage, planes: readonly KernelPlane[], colours: number, zigzag: Uint8Array): boolean {
-  if (kernel === undefined) kernel = loadKernel();
+  const kernel = residualKernels();
   if (kernel === null) return false;
   const { width, height, channels, values } = field;
   const rowSamples = width * channels;
