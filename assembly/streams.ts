@@ -224,3 +224,63 @@ export function decodeResidualPlane(counts: usize, values: usize, blocksX: u32, 
   }
   return 0;
 }
+
+// Steps per unit (spec §5.1; src/format/unit-scales.ts `applyUnitScales`, the reference and the fallback): each sine
+// layer's units, from the last down, scaled by the multipliers the layer above gives them, with the same float64
+// operations in the same order, so the two agree to the bit. A decode applies them once, cold, to every network.
+//   params: f32, the network's parameters; layers: i32 × 4 a layer (fanIn, fanOut, and the offsets in floats of its
+//   weights and bias), the depth sine layers and then the output layer; energies, above, scales: f64 scratch, each as
+//   long as the widest fan-in.
+export function applyUnitScales(params: usize, layers: usize, depth: u32, energies: usize, above: usize, scales: usize): void {
+  let heard = false; // whether `above` holds the energies of the layer above (not so under the output layer)
+  for (let layer = <i32>depth - 1; layer >= 0; layer--) {
+    const next = layers + (<usize>(layer + 1) << 4);
+    const fanIn = load<i32>(next), fanOut = load<i32>(next, 4), weights = params + (<usize>load<i32>(next, 8) << 2);
+    let total: f64 = 0;
+    for (let j = 0; j < fanIn; j++) {
+      let sum: f64 = 0;
+      const row = weights + (<usize>(j * fanOut) << 2);
+      for (let k = 0; k < fanOut; k++) {
+        const w = <f64>load<f32>(row + (<usize>k << 2));
+        sum += heard ? w * w * load<f64>(above + (<usize>k << 3)) : w * w;
+      }
+      store<f64>(energies + (<usize>j << 3), sum);
+      total += sum;
+    }
+    if (total > 0 && isFinite<f64>(total)) {
+      const mean = total / <f64>fanIn;
+      for (let j = 0; j < fanIn; j++) {
+        const at = energies + (<usize>j << 3);
+        const energy = load<f64>(at) / mean;
+        store<f64>(at, energy);
+        const scale = energy > 0 ? Math.sqrt(1 / energy) : 4;
+        store<f64>(scales + (<usize>j << 3), Math.min(4, Math.max(0.25, scale)));
+      }
+    } else {
+      for (let j = 0; j < fanIn; j++) {
+        store<f64>(energies + (<usize>j << 3), 1);
+        store<f64>(scales + (<usize>j << 3), 1);
+      }
+    }
+    // This layer's weights (column j) and bias (entry j) times scales[j], rounded to float32.
+    const own = layers + (<usize>layer << 4);
+    const ownIn = load<i32>(own), ownOut = load<i32>(own, 4);
+    const ownWeights = params + (<usize>load<i32>(own, 8) << 2), bias = params + (<usize>load<i32>(own, 12) << 2);
+    for (let i = 0; i < ownIn; i++) {
+      const row = ownWeights + (<usize>(i * ownOut) << 2);
+      for (let j = 0; j < ownOut; j++) {
+        const at = row + (<usize>j << 2);
+        store<f32>(at, <f32>(<f64>load<f32>(at) * load<f64>(scales + (<usize>j << 3))));
+      }
+    }
+    for (let j = 0; j < ownOut; j++) {
+      const at = bias + (<usize>j << 2);
+      store<f32>(at, <f32>(<f64>load<f32>(at) * load<f64>(scales + (<usize>j << 3))));
+    }
+    // The energies become the layer above's for the next layer down: swap the two buffers.
+    const swap = above;
+    above = energies;
+    energies = swap;
+    heard = true;
+  }
+}

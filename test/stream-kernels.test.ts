@@ -12,6 +12,8 @@ import { residualPlanes, residualValueCount } from '../src/kernels/residual.js';
 import { decodeTensors, encodeTensors, type TensorCode } from '../src/format/range-coder.js';
 import { CarriedContexts, decodeSharedTensors, encodeSharedTensors } from '../src/format/shared-contexts.js';
 import { encodeResidualValues, validateResidual } from '../src/format/residual.js';
+import { applyUnitScales } from '../src/format/unit-scales.js';
+import { parameterCount, type SirenArch } from '../src/kernels/arch.js';
 import { mulberry32 as prng } from './helpers/prng.js';
 
 /** What `decode` gives with the WASM decoder and with the TypeScript one: its value, or its error's message. */
@@ -124,4 +126,29 @@ test('damaged streams get the same error (or the same values) from WASM and Type
     }
   }
   assert.ok(refused > 300, `${refused} of 600 damaged streams refused`);
+});
+
+test('steps per unit (spec §5.1) scale a network to the same float32s in WASM and TypeScript', () => {
+  const random = prng(51);
+  const arches: SirenArch[] = [
+    { inputs: 26, width: 24, depth: 4, outputs: 3, omega: 30 },
+    { inputs: 2, width: 8, depth: 1, outputs: 1, omega: 30 },
+    { inputs: 14, width: 40, depth: 3, outputs: 4, omega: 30 },
+    { inputs: 10, width: 4, depth: 2, outputs: 2, omega: 30 },
+  ];
+  const cases = arches.flatMap((arch, i) => [
+    // weights of a trained network's size, some units' outgoing weights all zero (energy 0: the largest multiplier)
+    { arch, params: Float32Array.from({ length: parameterCount(arch) }, () => (random() < 0.15 ? 0 : (random() - 0.5) * 0.3 * 2 ** (i - 1))) },
+    // an output layer of zeros: no unit is heard (§5.1's T = 0), every multiplier 1
+    { arch, params: Float32Array.from({ length: parameterCount(arch) }, (_, k) => (k >= parameterCount(arch) - (arch.width + 1) * arch.outputs ? 0 : random() - 0.5)) },
+  ]);
+  for (const [i, { arch, params }] of cases.entries()) {
+    const { wasm, typescript } = both(() => {
+      const scaled = params.slice();
+      applyUnitScales(arch, scaled);
+      return scaled;
+    });
+    assert.deepEqual(wasm, typescript, `case ${i}`);
+    if (i % 2 === 0) assert.notDeepEqual(wasm, params, `case ${i}: the multipliers changed something`);
+  }
 });

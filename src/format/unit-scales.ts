@@ -1,4 +1,5 @@
 import { layerShapes, type SirenArch } from '../kernels/arch.js';
+import { wasmStreams } from '../kernels/wasm/stream-kernels.js';
 
 /**
  * Steps per unit (format 5, spec §5.1): each sine unit's incoming weights and
@@ -88,6 +89,13 @@ export function unitScalesOf(arch: SirenArch, params: Float32Array): Float64Arra
  * the multipliers that the layer above, already final, gives them.
  */
 export function applyUnitScales(arch: SirenArch, params: Float32Array): void {
+  // In WASM where it is there (the same bits): a decode runs this once a network, cold, and V8's first runs of the
+  // loops below box every product (about 10–16 ms of a 768×512 photo's decode, with the garbage collection).
+  const streams = wasmStreams();
+  if (streams !== undefined) {
+    streams.unitScales(layerShapes(arch), params);
+    return;
+  }
   let above: Float64Array | undefined;
   for (let layer = arch.depth - 1; layer >= 0; layer--) {
     const { scales, energies } = unitScalesBelow(arch, params, layer, above);

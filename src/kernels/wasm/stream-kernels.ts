@@ -18,6 +18,15 @@ interface StreamExports {
   stateLow(): number;
   decodeTensor(counts: number, values: number, count: number, bits: number, models: number, columns: number, sums: number): void;
   decodeResidualPlane(counts: number, values: number, blocksX: number, blocksY: number, n: number, kind: number, occupied: number): number;
+  applyUnitScales(params: number, layers: number, depth: number, energies: number, above: number, scales: number): void;
+}
+
+/** One layer of a network, as src/kernels/arch.ts's layerShapes gives it: what the steps per unit read and scale. */
+export interface UnitLayer {
+  readonly fanIn: number;
+  readonly fanOut: number;
+  readonly weightOffset: number;
+  readonly biasOffset: number;
 }
 
 /** Where a stream's decoding ended: what §6.6's end check reads. */
@@ -101,6 +110,25 @@ export class WasmStreams {
       if (status !== 0) return undefined;
     }
     return new Int16Array(this.memory.buffer.slice(valuesAt, valuesAt + 2 * count));
+  }
+
+  /**
+   * Spec §5.1's steps per unit applied to `params` in place, from the last of the `layers.length − 1` sine layers down
+   * (src/format/unit-scales.ts's applyUnitScales: the same bits). Its memory is laid out after the current stream,
+   * which it leaves as it is.
+   */
+  unitScales(layers: readonly UnitLayer[], params: Float32Array): void {
+    const widest = Math.max(1, ...layers.map((layer) => layer.fanIn));
+    const paramsAt = this.work;
+    const layersAt = align(paramsAt + 4 * params.length);
+    const energiesAt = align(layersAt + 16 * layers.length);
+    const aboveAt = align(energiesAt + 8 * widest);
+    const scalesAt = align(aboveAt + 8 * widest);
+    this.reserve(scalesAt + 8 * widest);
+    new Float32Array(this.memory.buffer, paramsAt, params.length).set(params);
+    new Int32Array(this.memory.buffer, layersAt, 4 * layers.length).set(layers.flatMap((l) => [l.fanIn, l.fanOut, l.weightOffset, l.biasOffset]));
+    this.exports.applyUnitScales(paramsAt, layersAt, layers.length - 1, energiesAt, aboveAt, scalesAt);
+    params.set(new Float32Array(this.memory.buffer, paramsAt, params.length));
   }
 
   /** The state the stream ended in. */
