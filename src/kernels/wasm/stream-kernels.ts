@@ -7,6 +7,7 @@
  * (docs/engine.md, "Reading a file cold"). The build is small enough (about
  * 1.6 KB) for a page's main thread to compile synchronously. Browser-safe.
  */
+import type { LayerShape } from '../arch.js';
 import { base64Bytes } from './base64.js';
 import { binaries } from './binaries-streams.js';
 
@@ -21,13 +22,6 @@ interface StreamExports {
   applyUnitScales(params: number, layers: number, depth: number, energies: number, above: number, scales: number): void;
 }
 
-/** One layer of a network, as src/kernels/arch.ts's layerShapes gives it: what the steps per unit read and scale. */
-export interface UnitLayer {
-  readonly fanIn: number;
-  readonly fanOut: number;
-  readonly weightOffset: number;
-  readonly biasOffset: number;
-}
 
 /** Where a stream's decoding ended: what §6.6's end check reads. */
 export interface StreamEnd {
@@ -117,7 +111,7 @@ export class WasmStreams {
    * (src/format/unit-scales.ts's applyUnitScales: the same bits). Its memory is laid out after the current stream,
    * which it leaves as it is.
    */
-  unitScales(layers: readonly UnitLayer[], params: Float32Array): void {
+  unitScales(layers: readonly LayerShape[], params: Float32Array): void {
     const widest = Math.max(1, ...layers.map((layer) => layer.fanIn));
     const paramsAt = this.work;
     const layersAt = align(paramsAt + 4 * params.length);
