@@ -7,7 +7,7 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
@@ -90,6 +90,10 @@ writeFileSync(path.join(dir, 'giant.snf'), writeSnf({
   networks: [{ region: [0, 0, 65536, 65536], arch: flat, tensors: tensorSlices(flat).map(({ length }) => ({ bits: 2, step: 1, values: new Int32Array(length) })) }],
 }));
 writeFileSync(path.join(dir, 'kept.snf'), 'precious');
+// An input reached through a link, and an .snf under an image's name: writing over what they name would destroy it.
+symlinkSync('in.png', path.join(dir, 'alias.png'));
+writeFileSync(path.join(dir, 'coded.png'), snf);
+symlinkSync('coded.png', path.join(dir, 'coded-alias.snf'));
 writeFileSync(path.join(dir, 'kept.png'), 'precious');
 
 /** [what, args, exit code, pattern of the one stderr line]. */
@@ -110,6 +114,8 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['encode: output folder does not exist', ['encode', 'in.png', '-o', 'nowhere/x.snf'], 4, /folder 'nowhere' does not exist/],
   ['encode: existing output without --force', ['encode', 'in.png', '-o', 'kept.snf'], 4, /'kept\.snf' exists.*--force/],
   ['encode: output is the input', ['encode', 'in.png', '-o', 'in.png', '--force'], 4, /refusing to overwrite the input/],
+  ['encode: output is the input, read through a link', ['encode', 'alias.png', '-o', 'in.png', '--force'], 4, /refusing to overwrite the input 'alias\.png'/],
+  ['decode: output is the input, read through a link', ['decode', 'coded-alias.snf', '-o', 'coded.png', '--force'], 4, /refusing to overwrite the input 'coded-alias\.snf'/],
   ['encode: output is a directory', ['encode', 'in.png', '-o', 'folder.snf', '--force'], 4, /'folder\.snf'.*directory/],
   ['encode: output names a folder (trailing slash)', ['encode', 'in.png', '-o', 'kept.snf/', '--force'], 4, /'kept\.snf\/': it names a folder; give a file name/],
   ['decode: an output name too long for the file system', ['decode', 'in.snf', '-o', `${'a'.repeat(300)}.png`], 4, /the name is too long/],

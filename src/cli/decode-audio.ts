@@ -36,6 +36,6 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   await checkOutput(output, input, argv.force === true);
   const clip = await withNodeForward(decodeWork(span.end - span.first, network.parameters, network.networks),
     (forward) => decodeAudio(file, request, { maxOutputSamples }, { forward }));
-  await writeOutput(output, writeWav(clip, format));
+  await writeOutput(output, writeWav(clip, format), argv.force === true);
   process.stderr.write(`${labelOf(output, 'output')}: ${clip.channels[0]!.length} samples x ${clip.channels.length} ch @ ${clip.sampleRate} Hz (${(clip.channels[0]!.length / clip.sampleRate).toFixed(3)} s, ${format})\n`);
 }

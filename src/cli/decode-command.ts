@@ -81,7 +81,7 @@ export const decodeCommand = {
     }
     const metadata = argv.strip === true ? {} : file.metadata ?? {};
     const encoded = await encodeImageFile(image, format, metadata);
-    await writeOutput(output, encoded.bytes);
+    await writeOutput(output, encoded.bytes, argv.force === true);
     for (const notice of encoded.notices) process.stderr.write(`snfc: notice: ${notice}\n`);
     const kept = encoded.kept;
     process.stderr.write(`${labelOf(output, 'output')}: ${image.width}x${image.height}${depth === 16 ? ', 16-bit' : ''}${kept.length > 0 ? `, with ${kept.join(', ')}` : ''}\n`);

@@ -54,7 +54,7 @@ export async function encodeAudioFile(
   const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeAudio(clip, {
     ...shared, kbps, segmentSeconds, metadata: argv.metadata === true, engine: engine.factory, onStep,
   }));
-  await writeOutput(output, result.bytes);
+  await writeOutput(output, result.bytes, argv.force === true);
   const seconds = clip.channels[0]!.length / clip.sampleRate;
   if (argv.json === true) {
     process.stdout.write(JSON.stringify({

@@ -60,7 +60,7 @@ export const encodeCommand = {
     const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeImage(image, {
       ...options, metadata, ...(keepMetadata ? { photoMetadata: photo.metadata } : {}), engine: engine.factory, onStep,
     }));
-    await writeOutput(output, result.bytes);
+    await writeOutput(output, result.bytes, argv.force === true);
     const bpp = (result.bytes.length * 8) / (image.width * image.height);
     if (argv.json === true) {
       process.stdout.write(JSON.stringify({

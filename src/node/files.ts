@@ -177,7 +177,7 @@ export async function checkOutput(output: string, input: string, force: boolean)
     if (process.stdout.isTTY) throw outputError('refusing to write a binary file to a terminal: redirect standard output, or name a file with -o');
     return;
   }
-  if (input !== STANDARD_STREAM && path.resolve(output) === path.resolve(input)) throw outputError(`refusing to overwrite the input '${input}'`);
+  if (input !== STANDARD_STREAM && (await wouldReplace(output, input))) throw outputError(`refusing to overwrite the input '${input}'`);
   if (/[\\/]$/.test(output)) throw outputError(`cannot write '${output}': it names a folder; give a file name`);
   const dir = path.dirname(path.resolve(output));
   try {
@@ -201,9 +201,28 @@ export async function checkOutput(output: string, input: string, force: boolean)
   }
 }
 
-/** Writes `bytes` to `output` as `writeOutputAtomically` does, or to standard output for `-o -`. */
-export async function writeOutput(output: string, bytes: Uint8Array): Promise<void> {
-  if (output !== STANDARD_STREAM) return writeOutputAtomically(output, bytes);
+/**
+ * Whether writing `output` would replace the file `input` is: the same path, or the same entry of the same folder
+ * reached through a symbolic link (`alias.png` → `photo.png`, then `-o photo.png`; or a linked folder). Only the
+ * entry counts: an output that is itself a link to the input is replaced by the new file, and the input stays.
+ */
+async function wouldReplace(output: string, input: string): Promise<boolean> {
+  if (path.resolve(output) === path.resolve(input)) return true;
+  try {
+    const realOutput = path.join(await fs.realpath(path.dirname(path.resolve(output))), path.basename(output));
+    return realOutput === (await fs.realpath(input));
+  } catch {
+    // A missing input or output folder: the checks that follow (or the read) report it.
+    return false;
+  }
+}
+
+/**
+ * Writes `bytes` to `output` as `writeOutputAtomically` does, or to standard output for `-o -`. Without `replace`
+ * (no --force) a file that appeared at `output` while the command worked is not replaced either.
+ */
+export async function writeOutput(output: string, bytes: Uint8Array, replace: boolean): Promise<void> {
+  if (output !== STANDARD_STREAM) return writeOutputAtomically(output, bytes, replace);
   try {
     // A reader that closes early (`| head`) fails the write with EPIPE and makes the stream emit 'error' too, which
     // with no listener would end the process with a stack trace: it is answered here, as one line.
@@ -222,9 +241,10 @@ export async function writeOutput(output: string, bytes: Uint8Array): Promise<vo
  * then a rename, so a reader never sees half a file and a failure leaves
  * nothing behind. The temp file gets a name of its own and is created
  * exclusively (`wx`), so that no file or link planted under that name is
- * written through: the write fails instead.
+ * written through: the write fails instead. With `replace` false an
+ * existing `output` is left as it is and the write fails (`placeNew`).
  */
-export async function writeOutputAtomically(output: string, bytes: Uint8Array): Promise<void> {
+export async function writeOutputAtomically(output: string, bytes: Uint8Array, replace = true): Promise<void> {
   // A short name of its own, whatever the output's length (any name the file system takes for the output works). The
   // process id and 64 random bits keep concurrent writers apart; `wx` makes a name known in advance harmless, so
   // node:crypto's random bytes are not needed (loading it took about 6 ms of every command).
@@ -234,14 +254,37 @@ export async function writeOutputAtomically(output: string, bytes: Uint8Array): 
   try {
     await fs.writeFile(temp, bytes, { flag: 'wx' });
     created = true;
-    await fs.rename(temp, output);
+    if (replace) await fs.rename(temp, output);
+    else await placeNew(temp, output);
   } catch (error) {
-    // Only a temp file this call made is removed: with EEXIST the name was someone else's (a planted file or link).
+    // Only a temp file this call made is removed: with EEXIST from the write the name was someone else's (a planted file or link).
     if (created || (error as NodeJS.ErrnoException).code !== 'EEXIST') await fs.rm(temp, { force: true }).catch(() => undefined);
+    if (error instanceof CliError) throw error;
     throw outputError(`cannot write '${output}': ${reason(error, 'write failed')}`);
   } finally {
     pendingTempPaths.delete(temp);
   }
+}
+
+/**
+ * Moves the finished `temp` to `output` unless a file is there: checkOutput found none before the work, but another
+ * command (or a second snfc aimed at the same name) may have made one since, and a rename would replace it. A hard
+ * link fails on an existing name, so check and placement are one step; on a file system without hard links the
+ * check comes just before the rename.
+ */
+async function placeNew(temp: string, output: string): Promise<void> {
+  const appeared = (): CliError => outputError(`'${output}' appeared while snfc was working and was left as it is (use --force to overwrite)`);
+  try {
+    await fs.link(temp, output);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST') throw appeared();
+    if (code !== 'EPERM' && code !== 'ENOTSUP' && code !== 'EOPNOTSUPP' && code !== 'ENOSYS' && code !== 'EXDEV') throw error;
+    if (existsSync(output)) throw appeared();
+    await fs.rename(temp, output);
+    return;
+  }
+  await fs.rm(temp, { force: true });
 }
 
 /** `bytes` random bytes as hexadecimal, from Math.random (not for secrets). */
