@@ -110,6 +110,10 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['encode: --bits 1', ['encode', 'in.png', '--bits', '1'], 2, /--bits.*'1'/],
   ['encode: --fourier 17', ['encode', 'in.png', '--fourier', '17'], 2, /--fourier.*'17'/],
   ['encode: --engine gpu', ['encode', 'in.png', '--engine', 'gpu'], 2, /--engine.*'gpu'/],
+  ['encode: --steps twice', ['encode', 'in.png', '--steps', '3', '--steps', '5'], 2, /^snfc: give --steps once$/],
+  ['decode: --scale twice', ['decode', 'in.snf', '--scale', '2', '--scale', '3', '-o', 'a.png'], 2, /^snfc: give --scale once$/],
+  ['batch: --out twice, once by its alias', ['batch', 'in.png', '--out', 'o9', '-o', 'o10'], 2, /^snfc: give -o \(--out\) once$/],
+  ['bench: --out twice', ['bench', 'in.png', '--out', 'x1', '--out', 'x2'], 2, /^snfc: give (-o \()?--out\)? once$/],
   // encode: outputs
   ['encode: output folder does not exist', ['encode', 'in.png', '-o', 'nowhere/x.snf'], 4, /folder 'nowhere' does not exist/],
   ['encode: existing output without --force', ['encode', 'in.png', '-o', 'kept.snf'], 4, /'kept\.snf' exists.*--force/],

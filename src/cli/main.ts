@@ -57,6 +57,23 @@ function report(error: unknown): number {
   return EXIT.FAILURE;
 }
 
+/** The positionals that take a list (`snfc batch <inputs..>`); every other value that arrives as a list was a flag given twice. */
+const LIST_POSITIONALS = new Set(['_', 'inputs']);
+
+/**
+ * Refuses a flag given twice (`--steps 3 --steps 5`), which yargs hands on as a list that the flag's own check would
+ * print as `3,5`; a repeated `-o` is refused the same way (validate.ts). Run before yargs validates.
+ */
+function refuseRepeatedFlags(argv: Record<string, unknown>): void {
+  for (const [key, value] of Object.entries(argv)) {
+    // Each flag arrives under its name, its camelCase twin and its one-letter alias: name it once, by its own name.
+    if (!Array.isArray(value) || LIST_POSITIONALS.has(key) || key.length === 1 || /[A-Z]/.test(key)) continue;
+    const same = JSON.stringify(value);
+    const alias = Object.keys(argv).find((other) => other.length === 1 && other !== '_' && JSON.stringify(argv[other]) === same);
+    throw new CliError(`give ${alias === undefined ? '' : `-${alias} (`}--${key}${alias === undefined ? '' : ')'} once`, EXIT.USAGE);
+  }
+}
+
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTempPaths();
   // The progress bar hides the cursor until it stops; give it back to the terminal.
@@ -80,6 +97,7 @@ export async function main(args: string[]): Promise<number> {
   }
   for (const command of commands) parser = parser.command(command);
   parser = parser
+    .middleware(refuseRepeatedFlags, true)
     .demandCommand(1, 'name a command: encode, decode, info, bench, batch or worker')
     .strict()
     .help()
