@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
+import sharp from 'sharp';
+import { encodeImage } from '../src/index.js';
 import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
 
 const dir = tempDir();
@@ -52,6 +54,15 @@ test('options this image rules out are usage errors before any training', () => 
   assertCleanFailure(['encode', 'in.png', '--tiles', '40x2'], 2, /tiles 40x2 need an image of at least/);
   assertCleanFailure(['encode', 'in.png', '--bits', '6'], 2, /--bits needs --width/);
   assertCleanFailure(['encode', 'in.png', '--width', '1024', '--depth', '17'], 2, /is \d+ parameters; a file holds at most 16777216/);
+});
+
+test('an image wider than an .snf holds is refused before any work, naming the file; the library says the same', async () => {
+  const wide = path.join(dir, 'wide.png');
+  await sharp({ create: { width: 65_537, height: 2, channels: 3, background: { r: 10, g: 200, b: 30 } } }).png().toFile(wide);
+  assertCleanFailure(['encode', 'wide.png'], 3, /^snfc: 'wide\.png' is 65537x2 pixels; an \.snf holds images of at most 65536 pixels a side$/);
+  assert.equal(existsSync(path.join(dir, 'wide.snf')), false);
+  const image = { width: 2, height: 65_537, channels: 1 as const, data: new Uint8Array(2 * 65_537) };
+  await assert.rejects(encodeImage(image, { bpp: 1 }), /^EncodeOptionsError: the image is 2x65537 pixels; a file holds images of at most 65536 pixels a side$/);
 });
 
 test('decode --force overwrites an earlier decode, never the original next to the .snf', () => {

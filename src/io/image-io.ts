@@ -7,7 +7,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Metadata, SharpConstructor } from 'sharp';
 import { encodePng } from './png.js';
-import type { PhotoMetadata } from '../format/index.js';
+import { DEFAULT_LIMITS, type PhotoMetadata } from '../format/index.js';
 import { EmbedError, embedInJpeg, embedInPng, embedInWebp } from '../photo/embed.js';
 import { exifOrientation, exifTiffStructure, withExifOrientation } from '../photo/exif.js';
 import { iccColourSpace, iccFitsChannels } from '../photo/icc.js';
@@ -57,6 +57,9 @@ export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPh
   try {
     const open = () => sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient });
     const meta = await open().metadata();
+    const side = DEFAULT_LIMITS.maxImageSide;
+    // Before the decode: an .snf cannot hold it, and the encoder would find out only after its work.
+    if ((meta.width ?? 0) > side || (meta.height ?? 0) > side) throw inputError(`${shown} is ${meta.width}x${meta.height} pixels; an .snf holds images of at most ${side} pixels a side`);
     const notices = photoNotices(meta, name);
     const gray = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
     const alpha = meta.hasAlpha === true;
@@ -78,6 +81,7 @@ export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPh
     const metadata = options.keepMetadata === true ? keptMetadata(meta, name, channels, autoOrient, notices) : {};
     return { image, notices, metadata };
   } catch (error) {
+    if (error instanceof CliError) throw error;
     const reason = (error as Error).message.split('\n')[0]!.replace(/^Input (buffer|file) /, '');
     throw inputError(`cannot decode ${shown} as an image: ${reason}`);
   }

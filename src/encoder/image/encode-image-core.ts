@@ -267,6 +267,9 @@ export { EncodeOptionsError };
  * encoder would silently ignore.
  */
 export function checkEncodePlan(image: Raster, arch: SirenArch, tiling: { columns: number; rows: number }, options: ImageEncodeOptions): void {
+  if (image.width > DEFAULT_LIMITS.maxImageSide || image.height > DEFAULT_LIMITS.maxImageSide) {
+    throw new EncodeOptionsError(`the image is ${image.width}x${image.height} pixels; a file holds images of at most ${DEFAULT_LIMITS.maxImageSide} pixels a side`);
+  }
   if (options.bits !== undefined && (options.width === undefined || options.bpp !== undefined)) {
     throw new EncodeOptionsError('bits fixes the quantization of a network of given width: give it with width and without bpp');
   }
