@@ -113,6 +113,7 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['encode: --steps twice', ['encode', 'in.png', '--steps', '3', '--steps', '5'], 2, /^snfc: give --steps once$/],
   ['decode: --scale twice', ['decode', 'in.snf', '--scale', '2', '--scale', '3', '-o', 'a.png'], 2, /^snfc: give --scale once$/],
   ['batch: --out twice, once by its alias', ['batch', 'in.png', '--out', 'o9', '-o', 'o10'], 2, /^snfc: give -o \(--out\) once$/],
+  ['bench: anchors that are a PNG, not JSON', ['bench', 'in.png', '--anchors', 'in.png', '--out', 'bo'], 3, /^snfc: anchors 'in\.png' is not JSON: [ -~]+$/],
   ['bench: --out twice', ['bench', 'in.png', '--out', 'x1', '--out', 'x2'], 2, /^snfc: give (-o \()?--out\)? once$/],
   // encode: outputs
   ['encode: output folder does not exist', ['encode', 'in.png', '-o', 'nowhere/x.snf'], 4, /folder 'nowhere' does not exist/],

@@ -62,7 +62,10 @@ export async function loadAnchors(file: string, required = false): Promise<Ancho
   try {
     json = JSON.parse(text);
   } catch (error) {
-    throw new AnchorsError(`anchors '${file}' is not JSON: ${(error as Error).message}`);
+    // JSON.parse quotes the start of the text, which for a binary file (an image given by mistake) holds control
+    // bytes and line breaks: one line of printable text instead.
+    const reason = (error as Error).message.replace(/[\u0000-\u001f\u007f-\u009f\ufffd]+/g, ' ').slice(0, 160);
+    throw new AnchorsError(`anchors '${file}' is not JSON: ${reason}`);
   }
   return parseAnchors(json, file);
 }
