@@ -1,10 +1,12 @@
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { encodeImage } from '../src/index.js';
-import { FIXTURES, snfc, tempDir } from './helpers/cli.js';
+import { checkEnvironment } from '../src/cli/environment.js';
+import { FIXTURES, ROOT, snfc, tempDir } from './helpers/cli.js';
 
 const dir = tempDir();
 const png = path.join(dir, 'in.png');
@@ -73,4 +75,19 @@ test('decode --force overwrites an earlier decode, never the original next to th
   for (let run = 0; run < 2; run++) assert.equal(snfc(['decode', 'photo.snf', '--force'], { cwd: work }).status, 0);
   assert.deepEqual(readFileSync(path.join(work, 'photo.png')), readFileSync(png));
   assert.deepEqual(readdirSync(work).sort(), ['photo.decoded.png', 'photo.png', 'photo.snf']);
+});
+
+test('a bad SNFC_THREADS or SNFC_KERNELS is a usage error before any work (it was an internal error, exit 1)', () => {
+  assert.throws(() => checkEnvironment({ SNFC_THREADS: '0' }), /^CliError: SNFC_THREADS must be a whole number from 1 to 256; it is '0'$/);
+  assert.throws(() => checkEnvironment({ SNFC_THREADS: '2.5' }), /SNFC_THREADS/);
+  assert.throws(() => checkEnvironment({ SNFC_THREADS: '257' }), /SNFC_THREADS/);
+  assert.throws(() => checkEnvironment({ SNFC_KERNELS: 'fast' }), /^CliError: SNFC_KERNELS must be one of auto, scalar, simd, relaxed; it is 'fast'$/);
+  checkEnvironment({ SNFC_THREADS: '256', SNFC_KERNELS: 'scalar' });
+  checkEnvironment({ SNFC_THREADS: '', SNFC_KERNELS: '' });
+  const run = spawnSync(process.execPath, [path.join(ROOT, 'bin', 'snfc.js'), 'encode', 'in.png', '-o', 'threads.snf'], {
+    cwd: dir, env: { ...process.env, SNFC_THREADS: '0' }, encoding: 'utf8',
+  });
+  assert.equal(run.status, 2, run.stderr);
+  assert.equal(run.stderr, "snfc: SNFC_THREADS must be a whole number from 1 to 256; it is '0'\n");
+  assert.equal(existsSync(path.join(dir, 'threads.snf')), false);
 });

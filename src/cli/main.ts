@@ -9,6 +9,7 @@ import { packageVersion } from './package-version.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
 import { skipHelpCache } from './help-cache.js';
 import { joinStandardStreamOutput } from './validate.js';
+import { checkEnvironment } from './environment.js';
 
 /**
  * The commands, each loaded only when it runs: `snfc decode` need not load
@@ -98,6 +99,7 @@ export async function main(args: string[]): Promise<number> {
   for (const command of commands) parser = parser.command(command);
   parser = parser
     .middleware(refuseRepeatedFlags, true)
+    .middleware(() => checkEnvironment(), true)
     .demandCommand(1, 'name a command: encode, decode, info, bench, batch or worker')
     .strict()
     .help()

@@ -1,7 +1,7 @@
 import { base64Bytes } from './base64.js';
 import { binaries } from './binaries.js';
 import { scalarKernels } from './scalar.js';
-import { KERNEL_NAMES, type KernelChoice, type KernelVariant, type Kernels } from './table.js';
+import { KERNEL_CHOICES, KERNEL_NAMES, type KernelChoice, type KernelVariant, type Kernels } from './table.js';
 
 /**
  * Loading the WASM kernel builds: feature detection, compilation from the
@@ -54,7 +54,7 @@ export function resolveVariant(choice: KernelChoice = 'auto'): KernelVariant {
   if (choice === 'auto') return bestVariant();
   if (choice === 'scalar') return choice;
   if (choice !== 'simd' && choice !== 'relaxed') {
-    throw new TypeError(`Expected one of auto, scalar, simd, relaxed for kernels but received ${String(choice)} of type ${typeof choice}`);
+    throw new TypeError(`Expected one of ${KERNEL_CHOICES.join(', ')} for kernels but received ${String(choice)} of type ${typeof choice}`);
   }
   const features = detectFeatures();
   if (!(choice === 'simd' ? features.simd : features.relaxedSimd)) {

@@ -25,6 +25,9 @@ export type KernelVariant = 'scalar' | 'simd' | 'relaxed';
 /** Kernel choice of the public options: `auto` is the fastest this runtime supports. */
 export type KernelChoice = KernelVariant | 'auto';
 
+/** Every KernelChoice, as the options' and SNFC_KERNELS's checks list them. */
+export const KERNEL_CHOICES: readonly KernelChoice[] = ['auto', 'scalar', 'simd', 'relaxed'];
+
 export interface Kernels {
   readonly variant: KernelVariant;
   /** out = epilogue(x·w + b) for x rows×k, w k×n, b n (offset 0: no bias). */
