@@ -114,6 +114,9 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['decode: --scale twice', ['decode', 'in.snf', '--scale', '2', '--scale', '3', '-o', 'a.png'], 2, /^snfc: give --scale once$/],
   ['batch: --out twice, once by its alias', ['batch', 'in.png', '--out', 'o9', '-o', 'o10'], 2, /^snfc: give -o \(--out\) once$/],
   ['bench: anchors that are a PNG, not JSON', ['bench', 'in.png', '--anchors', 'in.png', '--out', 'bo'], 3, /^snfc: anchors 'in\.png' is not JSON: [ -~]+$/],
+  ['batch: --out names a file', ['batch', 'in.png', '--out', 'kept.snf'], 4, /^snfc: cannot write to the folder 'kept\.snf': a file of that name is in the way$/],
+  ['batch: an empty --out', ['batch', 'in.png', '--out', ''], 2, /^snfc: --out needs a folder name$/],
+  ['bench: --out names a file', ['bench', 'in.png', '--out', 'kept.snf', '--codecs', 'snf'], 4, /^snfc: cannot create the folder 'kept\.snf': a file of that name is in the way$/],
   ['bench: --out twice', ['bench', 'in.png', '--out', 'x1', '--out', 'x2'], 2, /^snfc: give (-o \()?--out\)? once$/],
   // encode: outputs
   ['encode: output folder does not exist', ['encode', 'in.png', '-o', 'nowhere/x.snf'], 4, /folder 'nowhere' does not exist/],

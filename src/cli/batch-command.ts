@@ -8,7 +8,8 @@ import { localExecutor, runBatch, type BatchExecutor } from '../batch/run-batch.
 import { batchOutputMode, batchProgress } from './batch-progress.js';
 import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
 import { CliError, EXIT, inputError, interruptNote, outputError, usageError } from '../node/errors.js';
-import { integerIn, queueUrl } from './validate.js';
+import { reason } from '../node/files.js';
+import { folderArgument, integerIn, queueUrl } from './validate.js';
 import { withExamples } from './examples.js';
 
 /**
@@ -59,7 +60,7 @@ export const batchCommand = {
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const settings = parseEncodeOptions(argv);
-    const outDir = String(argv.out);
+    const outDir = folderArgument('out', argv.out);
     const inputs = (argv.inputs as unknown[]).map(String);
     const queue = argv.queue === undefined ? undefined : queueUrl('queue', argv.queue);
     if (argv.queue === undefined && (argv.sharedFs !== undefined || argv.maxJobMb !== undefined)) {
@@ -75,7 +76,7 @@ export const batchCommand = {
       await fs.mkdir(outDir, { recursive: true });
       await fs.access(outDir, fsConstants.W_OK);
     } catch (error) {
-      throw outputError(`cannot write to '${outDir}': ${(error as NodeJS.ErrnoException).code ?? 'not a writable folder'}`);
+      throw outputError(`cannot write to the folder '${outDir}': ${reason(error, 'not a writable folder')}`);
     }
     const executor: BatchExecutor = queue === undefined
       ? localExecutor(jobs, threadsPerJob)

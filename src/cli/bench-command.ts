@@ -11,7 +11,7 @@ import { DEFAULT_AUDIO_KBPS, isAudioBench, runAudioBench } from '../rate-distort
 import { ENGINE_NAMES, type EngineName } from '../encoder/network/engines.js';
 import { engineFromFlag } from './engine-option.js';
 import { interruptNote, usageError } from '../node/errors.js';
-import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+import { folderArgument, integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { restartsFlag } from './encode-options.js';
 import { TILE_EDGE_MODES } from '../encoder/image/tile-edges.js';
 import { withExamples } from './examples.js';
@@ -84,10 +84,10 @@ async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Pr
   const restarts = restartsFlag(argv.restarts);
   const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
   await checkEngineLoads(engine, codecs);
-  interruptNote.text = `finished entries are kept in ${typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR}/results.json; run the same command again to resume`;
+  interruptNote.text = `finished entries are kept in ${folderArgument('out', argv.out, DEFAULT_OUT_DIR)}/results.json; run the same command again to resume`;
   const quiet = argv.quiet === true;
   const result = await runAudioBench({
-    inputs: (argv.inputs as unknown[]).map(String), kbps, codecs, outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
+    inputs: (argv.inputs as unknown[]).map(String), kbps, codecs, outDir: folderArgument('out', argv.out, DEFAULT_OUT_DIR),
     snf: { engine, steps, seed, timeLimitSeconds, restarts },
     onEntry: quiet ? undefined : (e, done, total) => process.stderr.write(`bench ${done}/${total}: ${e.file} ${e.codec} @${e.targetKbps}: ${e.kbps.toFixed(1)} kbps, SNR ${e.snr.toFixed(2)} dB, LSD ${e.lsd.toFixed(2)} dB\n`),
   });
@@ -145,11 +145,11 @@ export const benchCommand = {
     const noAnchors = argv.anchors === false;
     const inputs = (argv.inputs as unknown[]).map(String);
     await checkEngineLoads(engine, codecs);
-    interruptNote.text = `finished entries are kept in ${typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR}/results.json; run the same command again to resume`;
+    interruptNote.text = `finished entries are kept in ${folderArgument('out', argv.out, DEFAULT_OUT_DIR)}/results.json; run the same command again to resume`;
 
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,
-      outDir: typeof argv.out === 'string' ? argv.out : DEFAULT_OUT_DIR,
+      outDir: folderArgument('out', argv.out, DEFAULT_OUT_DIR),
       snf: { engine, steps, batch, timeLimitSeconds, seed, tune, restarts, residual, tileEdges },
       anchorsPath: noAnchors ? null : typeof argv.anchors === 'string' ? argv.anchors : undefined,
       anchorsRequired: typeof argv.anchors === 'string',

@@ -111,3 +111,13 @@ export function joinStandardStreamOutput(args: readonly string[]): string[] {
   }
   return joined;
 }
+
+/**
+ * A folder flag (`--out`): its name as given, `fallback` when absent. An empty name is a usage error, as an empty
+ * `-o` is; a repeated flag never gets here (main.ts refuses it).
+ */
+export function folderArgument(flag: string, value: unknown, fallback?: string): string {
+  if (value === undefined && fallback !== undefined) return fallback;
+  if (typeof value !== 'string' || value === '') throw usageError(`--${flag} needs a folder name`);
+  return value;
+}

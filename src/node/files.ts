@@ -57,7 +57,7 @@ export function labelOf(file: string, role: 'input' | 'output'): string {
 const MAX_STREAMED_INPUT_BYTES = 1 << 30;
 
 /** What a file system error code means, in words, for a one-line message. */
-function reason(error: unknown, fallback: string): string {
+export function reason(error: unknown, fallback: string): string {
   const code = (error as NodeJS.ErrnoException).code;
   switch (code) {
     case 'ENOENT': return 'no such file';
@@ -65,6 +65,7 @@ function reason(error: unknown, fallback: string): string {
     case 'ENOTDIR': return 'a folder on its path is a file';
     case 'ENAMETOOLONG': return 'the name is too long';
     case 'EISDIR': return 'it is a directory';
+    case 'EEXIST': return 'a file of that name is in the way';
     case 'ENOSPC': return 'no space left on the device';
     case 'EROFS': return 'the file system is read-only';
     case 'ERR_FS_FILE_TOO_LARGE': return 'larger than 2 GiB, the most snfc reads';

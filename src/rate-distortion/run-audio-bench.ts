@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { AudioClip } from '../audio.js';
 import { inputError, outputError } from '../node/errors.js';
-import { writeOutputAtomically } from '../node/files.js';
+import { reason, writeOutputAtomically } from '../node/files.js';
 import { encodeAudio } from '../encoder/audio/encode-audio.js';
 import { engineByName, type EngineName } from '../encoder/network/engines.js';
 import { readWav, sniffAudio, WavError } from '../io/wav.js';
@@ -136,8 +136,8 @@ export async function runAudioBench(options: AudioBenchOptions): Promise<{ entri
   }
   const kbpsList = options.kbps ?? DEFAULT_AUDIO_KBPS;
   const codecs = options.codecs ?? AUDIO_CODEC_NAMES;
-  await fs.mkdir(options.outDir, { recursive: true }).catch(() => {
-    throw outputError(`cannot create the output folder '${options.outDir}'`);
+  await fs.mkdir(options.outDir, { recursive: true }).catch((error: unknown) => {
+    throw outputError(`cannot create the folder '${options.outDir}': ${reason(error, 'failed')}`);
   });
   const resultsPath = path.join(options.outDir, 'results.json');
   let stored: AudioBenchEntry[] = [];

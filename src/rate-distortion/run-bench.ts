@@ -3,7 +3,7 @@ import os from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
 import { inputError, outputError } from '../node/errors.js';
-import { writeOutputAtomically } from '../node/files.js';
+import { reason, writeOutputAtomically } from '../node/files.js';
 import type { Raster } from '../raster.js';
 import { msSsimDb } from '../metrics/ms-ssim.js';
 import { PSNR_REPORT_CAP } from '../metrics/psnr.js';
@@ -305,7 +305,7 @@ async function loadStore(file: string): Promise<Map<string, BenchEntry>> {
     text = await fs.readFile(file, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return new Map();
-    throw inputError(`cannot read '${file}': ${(error as NodeJS.ErrnoException).code ?? 'read failed'}`);
+    throw inputError(`cannot read '${file}': ${reason(error, 'read failed')}`);
   }
   let json: { version?: unknown; entries?: unknown };
   try {
@@ -384,7 +384,7 @@ export async function runBench(options: BenchOptions): Promise<BenchResult> {
   try {
     await fs.mkdir(outDir, { recursive: true });
   } catch (error) {
-    throw outputError(`cannot create '${outDir}': ${(error as NodeJS.ErrnoException).code ?? 'failed'}`);
+    throw outputError(`cannot create the folder '${outDir}': ${reason(error, 'failed')}`);
   }
   const store = await loadStore(files.json);
 
