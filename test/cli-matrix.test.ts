@@ -149,6 +149,8 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['decode: over --max-pixels', ['decode', 'in.snf', '--scale', '2', '--max-pixels', '4095', '-o', 'a.png'], 2, /64x64 = 4096 pixels, over --max-pixels 4095/],
   ['decode: --max-pixels 0', ['decode', 'in.snf', '--max-pixels', '0', '-o', 'a.png'], 2, /--max-pixels.*'0'/],
   ['decode: unknown output format', ['decode', 'in.snf', '-o', 'a.txt'], 2, /cannot write 'a\.txt': use one of/],
+  ['decode: the output is a folder', ['decode', 'in.snf', '-o', '.'], 4, /^snfc: cannot write '\.': it names a folder; give a file name, such as photo\.png$/],
+  ['decode: the output names a folder (trailing slash)', ['decode', 'in.snf', '-o', 'out/'], 4, /^snfc: cannot write 'out\/': it names a folder; give a file name, such as out\/photo\.png$/],
   ['decode: too wide for WebP', ['decode', 'in.snf', '--size', '20000x4', '-o', 'a.webp'], 2, /WEBP holds at most 16383 pixels a side/],
   // decode: outputs
   ['decode: output folder does not exist', ['decode', 'in.snf', '-o', 'nowhere/a.png'], 4, /folder 'nowhere' does not exist/],

@@ -3,7 +3,7 @@ import { decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES } from '../decoder
 import type { AudioHeader, SnfFile } from '../format/index.js';
 import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from '../node/errors.js';
-import { checkOutput, defaultDecodedName, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
+import { checkOutput, defaultDecodedName, refuseFolder, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
 import { decodeWork, withNodeForward } from './threaded-forward.js';
 import { integerIn, nonNegativeNumber, oneOf } from './validate.js';
 
@@ -32,7 +32,10 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
     throw usageError(`the output would be ${span.end - span.first} samples × ${header.channels} channel(s), over --max-samples ${maxOutputSamples}; ask for a shorter stretch, a lower --rate, or raise --max-samples`);
   }
   const output = named ?? defaultDecodedName(input, '.wav');
-  if (output !== STANDARD_STREAM && !/\.wav$/i.test(output)) throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
+  if (output !== STANDARD_STREAM && !/\.wav$/i.test(output)) {
+    refuseFolder(output, 'clip.wav');
+    throw usageError(`audio decodes to WAV: the output '${output}' must end in .wav`);
+  }
   await checkOutput(output, input, argv.force === true);
   const clip = await withNodeForward(decodeWork(span.end - span.first, network.parameters, network.networks),
     (forward) => decodeAudio(file, request, { maxOutputSamples }, { forward }));

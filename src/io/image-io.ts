@@ -13,7 +13,7 @@ import { exifOrientation, exifTiffStructure, withExifOrientation } from '../phot
 import { iccColourSpace, iccFitsChannels } from '../photo/icc.js';
 import type { Raster } from '../raster.js';
 import { CliError, EXIT, firstLine, inputError, outputError, usageError } from '../node/errors.js';
-import { shownName, STANDARD_STREAM, withTempFolder } from '../node/files.js';
+import { refuseFolder, shownName, STANDARD_STREAM, withTempFolder } from '../node/files.js';
 
 /** Largest input image `encode` accepts, in pixels (a 64-megapixel photo). */
 export const MAX_INPUT_PIXELS = 64 * 1024 * 1024;
@@ -151,7 +151,10 @@ export function outputFormatFor(file: string): OutputFormat {
   if (file === STANDARD_STREAM) return 'png';
   const extension = path.extname(file).toLowerCase();
   const format = OUTPUT_FORMATS[extension as keyof typeof OUTPUT_FORMATS];
-  if (!format) throw usageError(`cannot write '${file}': use one of ${Object.keys(OUTPUT_FORMATS).join(', ')}`);
+  if (!format) {
+    refuseFolder(file, 'photo.png');
+    throw usageError(`cannot write '${file}': use one of ${Object.keys(OUTPUT_FORMATS).join(', ')}`);
+  }
   return format;
 }
 

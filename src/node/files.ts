@@ -5,7 +5,7 @@
  * half-written file is ever left (`-o -`: standard output, in one piece); temp files and folders in flight are
  * removed on an interrupt.
  */
-import { createReadStream, existsSync, promises as fs, constants as fsConstants, rmSync, type ReadStream } from 'node:fs';
+import { createReadStream, existsSync, promises as fs, constants as fsConstants, rmSync, statSync, type ReadStream } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { CliError, inputError, outputError, usageError } from './errors.js';
@@ -166,6 +166,21 @@ export function defaultOutputName(input: string, extension: string): string {
 export function defaultDecodedName(input: string, extension: '.png' | '.wav'): string {
   const plain = defaultOutputName(input, extension);
   return existsSync(plain) ? defaultOutputName(input, `.decoded${extension}`) : plain;
+}
+
+/**
+ * Refuses an output that names a folder (`-o .`, `-o out/`) where the output's name is about to be read for its
+ * format: an output error (exit 4), as checkOutput gives it, rather than a complaint about the missing extension.
+ * `example` is the file name the message suggests inside it.
+ */
+export function refuseFolder(output: string, example: string): void {
+  let folder = /[\\/]$/.test(output);
+  try {
+    folder ||= statSync(output).isDirectory();
+  } catch {
+    // Nothing there, or nothing readable: the output's own checks say what.
+  }
+  if (folder) throw outputError(`cannot write '${output}': it names a folder; give a file name, such as ${path.join(output, example)}`);
 }
 
 /**
