@@ -117,6 +117,8 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['batch: --out names a file', ['batch', 'in.png', '--out', 'kept.snf'], 4, /^snfc: cannot write to the folder 'kept\.snf': a file of that name is in the way$/],
   ['batch: an empty --out', ['batch', 'in.png', '--out', ''], 2, /^snfc: --out needs a folder name$/],
   ['bench: --out names a file', ['bench', 'in.png', '--out', 'kept.snf', '--codecs', 'snf'], 4, /^snfc: cannot create the folder 'kept\.snf': a file of that name is in the way$/],
+  ['batch: standard input', ['batch', '-', '--out', 'z'], 2, /^snfc: batch reads files and folders, not standard input \('-'\)$/],
+  ['bench: standard input beside a file', ['bench', 'in.png', '-'], 2, /^snfc: bench reads files and folders, not standard input \('-'\)$/],
   ['bench: --out twice', ['bench', 'in.png', '--out', 'x1', '--out', 'x2'], 2, /^snfc: give (-o \()?--out\)? once$/],
   // encode: outputs
   ['encode: output folder does not exist', ['encode', 'in.png', '-o', 'nowhere/x.snf'], 4, /folder 'nowhere' does not exist/],

@@ -9,7 +9,8 @@ import { batchOutputMode, batchProgress } from './batch-progress.js';
 import { parseEncodeOptions, withEncodeOptions } from './encode-options.js';
 import { CliError, EXIT, inputError, interruptNote, outputError, usageError } from '../node/errors.js';
 import { reason } from '../node/files.js';
-import { folderArgument, integerIn, queueUrl } from './validate.js';
+import { fileListArgument, folderArgument, integerIn, queueUrl } from './validate.js';
+import { plural } from './words.js';
 import { withExamples } from './examples.js';
 
 /**
@@ -40,7 +41,6 @@ export function jobsAndThreads(argv: Record<string, unknown>): { jobs: number; t
 /** Largest input a queued job carries by default (MiB): Redis holds it, base64, until a worker takes it. */
 const DEFAULT_MAX_JOB_MB = 16;
 
-const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? '' : 's'}`;
 
 export const batchCommand = {
   command: 'batch <inputs..>',
@@ -61,7 +61,7 @@ export const batchCommand = {
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const settings = parseEncodeOptions(argv);
     const outDir = folderArgument('out', argv.out);
-    const inputs = (argv.inputs as unknown[]).map(String);
+    const inputs = fileListArgument(argv.inputs, 'batch');
     const queue = argv.queue === undefined ? undefined : queueUrl('queue', argv.queue);
     if (argv.queue === undefined && (argv.sharedFs !== undefined || argv.maxJobMb !== undefined)) {
       throw usageError(`--${argv.sharedFs !== undefined ? 'shared-fs' : 'max-job-mb'} is for --queue`);
@@ -95,7 +95,7 @@ export const batchCommand = {
     }
     progress.finish(summary);
     if (summary.exitCode !== EXIT.OK) {
-      throw new CliError(`${summary.failed} of ${summary.total} inputs failed; see ${path.join(outDir, MANIFEST_NAME)}`, summary.exitCode);
+      throw new CliError(`${summary.failed} of ${plural(summary.total, 'input')} failed; see ${path.join(outDir, MANIFEST_NAME)}`, summary.exitCode);
     }
   },
 };

@@ -5,6 +5,7 @@ import type { ManifestRecord } from '../batch/manifest.js';
 import { formatReportedPsnr } from '../metrics/psnr.js';
 import type { BatchEvents, BatchSummary } from '../batch/run-batch.js';
 import { duration } from './duration.js';
+import { plural } from './words.js';
 
 /** Label column of the bars: with 30-character bars, a line fits 80 columns (`20/20 done | ETA 10m25s`, `step 1760/1760 | 23.36 dB`). */
 const LABEL_WIDTH = 20;
@@ -60,7 +61,7 @@ export function batchProgress(mode: BatchOutputMode, outDir: string, how: string
         return;
       }
       if (mode === 'quiet') return;
-      process.stderr.write(`snfc batch: ${count} inputs: ${todo.length} to encode, ${upToDate.length} up to date; ${how}\n`);
+      process.stderr.write(`snfc batch: ${plural(count, 'input')}: ${todo.length} to encode, ${upToDate.length} up to date; ${how}\n`);
       if (mode === 'bars') {
         multibar = new cliProgress.MultiBar({
           stream: process.stderr, hideCursor: true, clearOnComplete: false, etaBuffer: 20, barsize: 30,

@@ -11,7 +11,8 @@ import { DEFAULT_AUDIO_KBPS, isAudioBench, runAudioBench } from '../rate-distort
 import { ENGINE_NAMES, type EngineName } from '../encoder/network/engines.js';
 import { engineFromFlag } from './engine-option.js';
 import { interruptNote, usageError } from '../node/errors.js';
-import { folderArgument, integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+import { fileListArgument, folderArgument, integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
+import { plural } from './words.js';
 import { restartsFlag } from './encode-options.js';
 import { TILE_EDGE_MODES } from '../encoder/image/tile-edges.js';
 import { withExamples } from './examples.js';
@@ -87,12 +88,12 @@ async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Pr
   interruptNote.text = `finished entries are kept in ${folderArgument('out', argv.out, DEFAULT_OUT_DIR)}/results.json; run the same command again to resume`;
   const quiet = argv.quiet === true;
   const result = await runAudioBench({
-    inputs: (argv.inputs as unknown[]).map(String), kbps, codecs, outDir: folderArgument('out', argv.out, DEFAULT_OUT_DIR),
+    inputs: fileListArgument(argv.inputs, 'bench'), kbps, codecs, outDir: folderArgument('out', argv.out, DEFAULT_OUT_DIR),
     snf: { engine, steps, seed, timeLimitSeconds, restarts },
     onEntry: quiet ? undefined : (e, done, total) => process.stderr.write(`bench ${done}/${total}: ${e.file} ${e.codec} @${e.targetKbps}: ${e.kbps.toFixed(1)} kbps, SNR ${e.snr.toFixed(2)} dB, LSD ${e.lsd.toFixed(2)} dB\n`),
   });
   if (!quiet) {
-    process.stderr.write(`bench: ${result.measured} entries measured, ${result.skipped} already done; wrote ${Object.values(result.files).join(', ')}\n`);
+    process.stderr.write(`bench: ${plural(result.measured, 'entry', 'entries')} measured, ${result.skipped} already done; wrote ${Object.values(result.files).join(', ')}\n`);
   }
 }
 
@@ -123,7 +124,7 @@ export const benchCommand = {
       ['$0 bench ../shared/data/audio/bach.wav --kbps 32,64,128 --out bach-bench', 'snf against MP3 and Opus on a clip'],
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
-    if (await isAudioBench((argv.inputs as unknown[]).map(String))) return audioBench(argv);
+    if (await isAudioBench(fileListArgument(argv.inputs, 'bench'))) return audioBench(argv);
     if (argv.kbps !== undefined) throw usageError('--kbps is for WAV inputs; these are images (use --bpp)');
     // Validate every flag before touching any file.
     const bpps = argv.bpp === undefined ? undefined
@@ -143,7 +144,7 @@ export const benchCommand = {
     const limit = argv.limit === undefined ? undefined : integerIn('limit', argv.limit, 1, 1_000_000);
     if (argv.anchors !== undefined && argv.anchors === '') throw usageError('Expected a file for --anchors but received \'\'');
     const noAnchors = argv.anchors === false;
-    const inputs = (argv.inputs as unknown[]).map(String);
+    const inputs = fileListArgument(argv.inputs, 'bench');
     await checkEngineLoads(engine, codecs);
     interruptNote.text = `finished entries are kept in ${folderArgument('out', argv.out, DEFAULT_OUT_DIR)}/results.json; run the same command again to resume`;
 
@@ -157,7 +158,7 @@ export const benchCommand = {
     });
     if (argv.quiet !== true) {
       const { files } = result;
-      process.stderr.write(`bench: ${result.measured} entries measured, ${result.skipped} already done; wrote ${files.markdown}, ${files.csv}, ${files.svg}, ${files.json}\n`);
+      process.stderr.write(`bench: ${plural(result.measured, 'entry', 'entries')} measured, ${result.skipped} already done; wrote ${files.markdown}, ${files.csv}, ${files.svg}, ${files.json}\n`);
     }
   },
 };

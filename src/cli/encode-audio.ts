@@ -5,11 +5,12 @@ import type { ResolvedEngine } from '../encoder/network/engines.js';
 import { readAudioInput } from './audio-input.js';
 import { restartsText } from './encode-options.js';
 import { usageError } from '../node/errors.js';
-import { reportRate } from '../node/rate-warnings.js';
+import { howFarFrom, reportRate } from '../node/rate-warnings.js';
 import { PSNR_REPORT_CAP, reportPsnr } from '../metrics/psnr.js';
 import { checkOutput, warnIfMisnamed, writeOutput, labelOf, shownName } from '../node/files.js';
 import { withTrainingProgress } from './progress.js';
 import { numberIn, positiveNumber } from './validate.js';
+import { plural } from './words.js';
 
 /** The options `encode` shares between images and audio, already validated. */
 export interface SharedEncodeOptions {
@@ -32,7 +33,7 @@ export interface SharedEncodeOptions {
 
 /** The warning for a file whose size missed `--kbps` by more than the tolerance. */
 export function kbpsMissWarning(kbps: number, target: number): string {
-  return `snfc: warning: the file is ${kbps.toFixed(1)} kbps, ${(100 * Math.abs(kbps / target - 1)).toFixed(0)} % ${kbps > target ? 'above' : 'below'} the ${target} kbps asked` +
+  return `snfc: warning: the file is ${kbps.toFixed(1)} kbps, ${howFarFrom(kbps, target)} the ${target} kbps asked` +
     (kbps > target ? ': even coarsely quantized it needs more for this clip; ask for a higher --kbps' : '; try another --width or --segment');
 }
 
@@ -68,7 +69,7 @@ export async function encodeAudioFile(
     }) + '\n');
   } else if (argv.quiet !== true) {
     process.stderr.write(`${labelOf(output, 'output')}: ${result.bytes.length} bytes, ${result.kbps.toFixed(1)} kbps, ${qualityText(result.snr, result.lsd)} ` +
-      `(${result.segments} segments${result.overlap > 0 ? ` overlapping ${result.overlap} samples` : ''}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ` +
+      `(${plural(result.segments, 'segment')}${result.overlap > 0 ? ` overlapping ${result.overlap} samples` : ''}, width ${result.arch.width}, depth ${result.arch.depth}, Fourier ${result.arch.fourier ?? 0}, ` +
       `${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s)\n`);
   }
   reportRate(result, result.kbps, kbps ?? DEFAULT_KBPS, 'kbps', argv.quiet === true, kbpsMissWarning);

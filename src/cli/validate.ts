@@ -121,3 +121,15 @@ export function folderArgument(flag: string, value: unknown, fallback?: string):
   if (typeof value !== 'string' || value === '') throw usageError(`--${flag} needs a folder name`);
   return value;
 }
+
+/**
+ * The files and folders a command takes in a list (`snfc batch <inputs..>`), as strings. Such a command reads
+ * named files only: a `-` among them, which yargs drops from the list, is refused with a usage error rather than
+ * skipped (or, alone, reported as "no images in ''"). A `-` right after a flag is that flag's value.
+ */
+export function fileListArgument(value: unknown, command: string, commandLine: readonly string[] = process.argv.slice(2)): string[] {
+  const inputs = (Array.isArray(value) ? value : [value]).map(String);
+  const dash = commandLine.some((arg, i) => arg === '-' && (i === 0 || !commandLine[i - 1]!.startsWith('-')));
+  if (dash || inputs.length === 0 || inputs.includes('')) throw usageError(`${command} reads files and folders, not standard input ('-')`);
+  return inputs;
+}

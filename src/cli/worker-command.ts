@@ -1,4 +1,5 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
+import { plural } from './words.js';
 import { jobsAndThreads, defaultJobs, threadBudget } from './batch-command.js';
 import { interruptNote } from '../node/errors.js';
 import { queueUrl } from './validate.js';
@@ -36,7 +37,7 @@ export const workerCommand = {
     });
     const lockSeconds = Math.round(lockDurationMs() / 1000);
     interruptNote.text = `jobs it was encoding go back to the queue within about ${Math.round((lockDurationMs() + stalledIntervalMs()) / 1000)} s (lock ${lockSeconds} s)`;
-    if (!quiet && !json) process.stderr.write(`snfc worker: taking jobs from ${url}, ${jobs} at once, ${threadsPerJob} thread${threadsPerJob === 1 ? '' : 's'} each; Ctrl-C to stop\n`);
+    if (!quiet && !json) process.stderr.write(`snfc worker: taking jobs from ${url}, ${jobs} at once, ${plural(threadsPerJob, 'thread')} each; Ctrl-C to stop\n`);
     // Runs until a signal ends the process (main.ts); the Redis connection keeps the event loop alive.
     await new Promise<never>(() => {});
   },

@@ -6,12 +6,17 @@
 import { defaultResidualShare, MAX_BPP } from '../encoder/image/image-defaults.js';
 import { formatPsnr } from '../metrics/psnr.js';
 
+/** How far a rate is from the one asked, in words: `5 % above`, `12 % below`, or past twice it `3.8 times`. */
+export function howFarFrom(rate: number, asked: number): string {
+  // Past twice the target a percentage says little (a 1×1 image's header alone is hundreds of bpp): a factor does.
+  const ratio = rate / asked;
+  const times = ratio < 100 ? ratio.toFixed(1) : ratio < 1e6 ? ratio.toFixed(0) : ratio.toExponential(1);
+  return ratio >= 2 ? `${times} times` : `${(100 * Math.abs(ratio - 1)).toFixed(0)} % ${rate > asked ? 'above' : 'below'}`;
+}
+
 /** The warning for a file whose size missed `--bpp` by more than the tolerance. */
 export function rateMissWarning(bpp: number, targetBpp: number): string {
-  // Past twice the target a percentage says little (a 1×1 image's header alone is hundreds of bpp): a factor does.
-  const ratio = bpp / targetBpp;
-  const how = ratio >= 2 ? `${ratio < 100 ? ratio.toFixed(1) : ratio.toExponential(1)} times` : `${(100 * Math.abs(ratio - 1)).toFixed(0)} % ${bpp > targetBpp ? 'above' : 'below'}`;
-  const off = `${bpp.toFixed(3)} bpp, ${how} the ${targetBpp} bpp asked`;
+  const off = `${bpp.toFixed(3)} bpp, ${howFarFrom(bpp, targetBpp)} the ${targetBpp} bpp asked`;
   if (bpp <= targetBpp) return `snfc: warning: the file is ${off}: the quantization search could not get closer; try another --width or --depth`;
   // Past the largest --bpp, asking for more cannot help.
   return bpp > MAX_BPP
@@ -34,14 +39,19 @@ const RATE_DIGITS = { bpp: 3, kbps: 1 } as const;
 
 /**
  * What `snfc encode` prints about a file's rate, or nothing: the notice for `exactBelowRate` (not with --quiet), else
- * `missWarning` for a file off its rate (even with --quiet, on stderr, so --json stays parseable).
+ * a warning for a file off its rate (even with --quiet, on stderr, so --json stays parseable): `missWarning`'s, or for
+ * an exact decode above its rate (a tiny flat image, a clip of a few samples) that this smallest file is exact, where
+ * a higher rate would change nothing.
  */
 export function reportRate(
   result: { rateHit?: boolean; psnr: number }, rate: number, asked: number, unit: keyof typeof RATE_DIGITS, quiet: boolean, missWarning: (rate: number, asked: number) => string,
 ): void {
   if (exactBelowRate(result, rate, asked)) {
     if (!quiet) process.stderr.write(`snfc: notice: the decode is exact (lossless) at ${rate.toFixed(RATE_DIGITS[unit])} ${unit}; the ${asked} ${unit} asked would add nothing\n`);
-  } else if (result.rateHit === false) process.stderr.write(missWarning(rate, asked) + '\n');
+  } else if (result.rateHit === false) {
+    const off = `${rate.toFixed(RATE_DIGITS[unit])} ${unit}, ${howFarFrom(rate, asked)} the ${asked} ${unit} asked`;
+    process.stderr.write((result.psnr === Infinity ? `snfc: warning: the file is ${off}: it is the smallest the encoder makes of this input, and its decode is exact (lossless)` : missWarning(rate, asked)) + '\n');
+  }
 }
 
 /**
