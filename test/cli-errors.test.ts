@@ -5,6 +5,8 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { encodeImage } from '../src/index.js';
+import { crc32 } from '../src/format/index.js';
+import { encodePng } from '../src/io/png.js';
 import { checkEnvironment } from '../src/cli/environment.js';
 import { FIXTURES, ROOT, snfc, tempDir } from './helpers/cli.js';
 
@@ -65,6 +67,16 @@ test('an image wider than an .snf holds is refused before any work, naming the f
   assert.equal(existsSync(path.join(dir, 'wide.snf')), false);
   const image = { width: 2, height: 65_537, channels: 1 as const, data: new Uint8Array(2 * 65_537) };
   await assert.rejects(encodeImage(image, { bpp: 1 }), /^EncodeOptionsError: the image is 2x65537 pixels; a file holds images of at most 65536 pixels a side$/);
+});
+
+test('an image over 64 Mi pixels is refused from its header, with its size and the limit', () => {
+  // A 1x1 PNG whose header claims 8193 x 8193 pixels: the check reads the header and never gets to the pixels.
+  const bytes = Buffer.from(encodePng({ width: 1, height: 1, channels: 3, data: Uint8Array.of(1, 2, 3) }, false));
+  bytes.writeUInt32BE(8193, 16);
+  bytes.writeUInt32BE(8193, 20);
+  bytes.writeUInt32BE(crc32(bytes.subarray(12, 29)), 29); // IHDR's CRC covers its type and 13 bytes of data
+  writeFileSync(path.join(dir, 'huge.png'), bytes);
+  assertCleanFailure(['encode', 'huge.png'], 3, /^snfc: 'huge\.png' is 8193x8193 = 67125249 pixels; encode takes at most 67108864 \(64 Mi pixels\)$/);
 });
 
 test('decode --force overwrites an earlier decode, never the original next to the .snf', () => {

@@ -59,7 +59,7 @@ function assertCleanInterrupt({ run, dir }: { run: Interrupted; dir: string }): 
   assert.equal(run.killed, false, `snfc ignored SIGINT for ${run.exitMs.toFixed(0)} ms and had to be killed`);
   assert.equal(run.status, 130, `exit ${run.status} (signal ${run.signal}), stderr: ${run.stderr}`);
   assert.ok(run.exitMs < 2000, `exited ${run.exitMs.toFixed(0)} ms after SIGINT`);
-  assert.deepEqual(run.stderr.split('\n').filter((line) => line !== ''), ['snfc: interrupted by SIGINT; no output written']);
+  assert.equal(run.stderr, 'snfc: interrupted by SIGINT; no output written\n');
   // Only the input is left, with its bytes.
   assert.deepEqual(readdirSync(dir), ['in.png']);
   assert.deepEqual(readFileSync(path.join(dir, 'in.png')), readFileSync(path.join(FIXTURES, 'kodim-crop32.png')));

@@ -3,7 +3,7 @@
  * goes through, and without --force never over a file, not even one that appeared while the command worked.
  */
 import assert from 'node:assert/strict';
-import { readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { chmodSync, readdirSync, readFileSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { CliError, EXIT } from '../src/node/errors.js';
@@ -52,4 +52,15 @@ test('without --force a file that appeared after the check is left as it is, and
   await writeOutputAtomically(output, new Uint8Array([6]), true);
   assert.deepEqual([...readFileSync(output)], [6]);
   assert.deepEqual(readdirSync(dir).sort(), ['fresh.snf', 'out.snf']);
+});
+
+test('an output replaced with --force keeps its permissions; a name under a file is refused as such', async () => {
+  const dir = tempDir();
+  const output = path.join(dir, 'private.snf');
+  writeFileSync(output, 'old');
+  chmodSync(output, 0o600);
+  await writeOutputAtomically(output, new Uint8Array([7]), true);
+  assert.equal(statSync(output).mode & 0o777, 0o600);
+  assert.deepEqual([...readFileSync(output)], [7]);
+  await refused(checkOutput(path.join(dir, 'private.snf', 'x.snf'), path.join(dir, 'in.png'), false), /'.*private\.snf' is a file, not a folder$/);
 });

@@ -82,7 +82,8 @@ export const encodeCommand = {
     // Even with --quiet or --json: a file off its target rate is a surprise (on stderr, so --json stays parseable).
     // The rate control sizes the file without the kept metadata, and so does the warning.
     const imageBpp = ((result.bytes.length - result.metadataBytes) * 8) / (image.width * image.height);
-    reportRate(result, imageBpp, options.bpp ?? DEFAULT_BPP, 'bpp', argv.quiet === true, rateMissWarning);
+    const subject = result.metadataBytes > 0 ? 'the file without its kept metadata' : 'the file';
+    reportRate(result, imageBpp, options.bpp ?? DEFAULT_BPP, 'bpp', argv.quiet === true, (bpp, asked) => rateMissWarning(bpp, asked, subject));
     const starved = starvedNetworkReport(result, image.width * image.height, options.bpp ?? DEFAULT_BPP, options.residual, argv.quiet === true);
     if (starved !== undefined) process.stderr.write(starved + '\n');
   },

@@ -77,8 +77,9 @@ function refuseRepeatedFlags(argv: Record<string, unknown>): void {
 
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTempPaths();
-  // The progress bar hides the cursor until it stops; give it back to the terminal.
-  process.stderr.write(`${process.stderr.isTTY ? '\x1b[?25h' : ''}\nsnfc: interrupted by ${signal}; ${interruptNote.text}\n`);
+  // On a terminal the progress bar hides the cursor and holds the line: give the cursor back and end the line. A log
+  // or a pipe gets whole lines only, so there the message is the one line.
+  process.stderr.write(`${process.stderr.isTTY ? '\x1b[?25h\n' : ''}snfc: interrupted by ${signal}; ${interruptNote.text}\n`);
   process.exit(EXIT.INTERRUPTED);
 }
 

@@ -55,11 +55,10 @@ export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPh
   const shown = shownName(name, 'input');
   const sharp = await loadSharp();
   try {
-    const open = () => sharp(bytes, { failOn: 'error', limitInputPixels: MAX_INPUT_PIXELS, autoOrient });
-    const meta = await open().metadata();
-    const side = DEFAULT_LIMITS.maxImageSide;
-    // Before the decode: an .snf cannot hold it, and the encoder would find out only after its work.
-    if ((meta.width ?? 0) > side || (meta.height ?? 0) > side) throw inputError(`${shown} is ${meta.width}x${meta.height} pixels; an .snf holds images of at most ${side} pixels a side`);
+    const open = (limitInputPixels: number | false = MAX_INPUT_PIXELS) => sharp(bytes, { failOn: 'error', limitInputPixels, autoOrient });
+    // The header read without sharp's pixel limit, which it enforces there too: checkInputSize says more.
+    const meta = await open(false).metadata();
+    checkInputSize(shown, meta.width ?? 0, meta.height ?? 0);
     const notices = photoNotices(meta, name);
     const gray = meta.channels !== undefined && meta.channels <= 2 && meta.space !== 'cmyk';
     const alpha = meta.hasAlpha === true;
@@ -85,6 +84,17 @@ export async function readPhoto(bytes: Uint8Array, name: string, options: ReadPh
     const reason = (error as Error).message.split('\n')[0]!.replace(/^Input (buffer|file) /, '');
     throw inputError(`cannot decode ${shown} as an image: ${reason}`);
   }
+}
+
+/**
+ * Refuses, before the decode, an image that `encode` does not take: over MAX_INPUT_PIXELS (sharp would refuse it
+ * during the decode, in words that give neither the limit nor the size), or with a side over what an .snf holds
+ * (the encoder would find out only when it writes the file, after its work).
+ */
+function checkInputSize(shown: string, width: number, height: number): void {
+  const side = DEFAULT_LIMITS.maxImageSide;
+  if (width > side || height > side) throw inputError(`${shown} is ${width}x${height} pixels; an .snf holds images of at most ${side} pixels a side`);
+  if (width * height > MAX_INPUT_PIXELS) throw inputError(`${shown} is ${width}x${height} = ${width * height} pixels; encode takes at most ${MAX_INPUT_PIXELS} (64 Mi pixels)`);
 }
 
 function pickChannels<T extends Uint8Array | Uint16Array>(data: T, channels: number, picks: readonly number[]): T {

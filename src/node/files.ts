@@ -196,12 +196,13 @@ export async function checkOutput(output: string, input: string, force: boolean)
   if (input !== STANDARD_STREAM && (await wouldReplace(output, input))) throw outputError(`refusing to overwrite the input '${input}'`);
   if (/[\\/]$/.test(output)) throw outputError(`cannot write '${output}': it names a folder; give a file name`);
   const dir = path.dirname(path.resolve(output));
+  let folder;
   try {
-    const stat = await fs.stat(dir);
-    if (!stat.isDirectory()) throw new Error();
+    folder = await fs.stat(dir);
   } catch {
     throw outputError(`cannot write '${output}': folder '${path.dirname(output)}' does not exist`);
   }
+  if (!folder.isDirectory()) throw outputError(`cannot write '${output}': '${path.dirname(output)}' is a file, not a folder`);
   try {
     const stat = await fs.stat(output);
     if (stat.isDirectory()) throw outputError(`cannot write '${output}': it is a directory`);
@@ -270,8 +271,12 @@ export async function writeOutputAtomically(output: string, bytes: Uint8Array, r
   try {
     await fs.writeFile(temp, bytes, { flag: 'wx' });
     created = true;
-    if (replace) await fs.rename(temp, output);
-    else await placeNew(temp, output);
+    if (replace) {
+      await keepMode(output, temp);
+      await fs.rename(temp, output);
+    } else {
+      await placeNew(temp, output);
+    }
   } catch (error) {
     // Only a temp file this call made is removed: with EEXIST from the write the name was someone else's (a planted file or link).
     if (created || (error as NodeJS.ErrnoException).code !== 'EEXIST') await fs.rm(temp, { force: true }).catch(() => undefined);
@@ -280,6 +285,20 @@ export async function writeOutputAtomically(output: string, bytes: Uint8Array, r
   } finally {
     pendingTempPaths.delete(temp);
   }
+}
+
+/**
+ * Gives `temp` the permissions of the file it is about to replace, as writing into that file would have kept them
+ * (an output made private with chmod 600 stays private after --force). Nothing to keep where there is no file.
+ */
+async function keepMode(output: string, temp: string): Promise<void> {
+  let mode;
+  try {
+    mode = (await fs.stat(output)).mode & 0o7777;
+  } catch {
+    return;
+  }
+  await fs.chmod(temp, mode);
 }
 
 /**

@@ -11,17 +11,22 @@ export function howFarFrom(rate: number, asked: number): string {
   // Past twice the target a percentage says little (a 1×1 image's header alone is hundreds of bpp): a factor does.
   const ratio = rate / asked;
   const times = ratio < 100 ? ratio.toFixed(1) : ratio < 1e6 ? ratio.toFixed(0) : ratio.toExponential(1);
-  return ratio >= 2 ? `${times} times` : `${(100 * Math.abs(ratio - 1)).toFixed(0)} % ${rate > asked ? 'above' : 'below'}`;
+  // Under 10 % one decimal, so that a miss just past the ±5 % tolerance does not read as "5 % above".
+  const percent = 100 * Math.abs(ratio - 1);
+  return ratio >= 2 ? `${times} times` : `${percent.toFixed(percent < 10 ? 1 : 0)} % ${rate > asked ? 'above' : 'below'}`;
 }
 
-/** The warning for a file whose size missed `--bpp` by more than the tolerance. */
-export function rateMissWarning(bpp: number, targetBpp: number): string {
+/**
+ * The warning for a file whose size missed `--bpp` by more than the tolerance. `subject` names what was measured:
+ * the rate leaves out kept metadata (--keep-metadata), which the summary line's bpp includes.
+ */
+export function rateMissWarning(bpp: number, targetBpp: number, subject = 'the file'): string {
   const off = `${bpp.toFixed(3)} bpp, ${howFarFrom(bpp, targetBpp)} the ${targetBpp} bpp asked`;
-  if (bpp <= targetBpp) return `snfc: warning: the file is ${off}: the quantization search could not get closer; try another --width or --depth`;
+  if (bpp <= targetBpp) return `snfc: warning: ${subject} is ${off}: the quantization search could not get closer; try another --width or --depth`;
   // Past the largest --bpp, asking for more cannot help.
   return bpp > MAX_BPP
-    ? `snfc: warning: the file is ${off}: even its smallest network and header need more than any --bpp gives an image this small`
-    : `snfc: warning: the file is ${off}: even coarsely quantized it needs more at this image size; ask for a higher --bpp`;
+    ? `snfc: warning: ${subject} is ${off}: even its smallest network and header need more than any --bpp gives an image this small`
+    : `snfc: warning: ${subject} is ${off}: even coarsely quantized it needs more at this image size; ask for a higher --bpp`;
 }
 
 
