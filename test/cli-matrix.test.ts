@@ -145,6 +145,8 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['decode: --scale abc', ['decode', 'in.snf', '--scale', 'abc', '-o', 'a.png'], 2, /--scale.*'abc'/],
   ['decode: --size 10xq', ['decode', 'in.snf', '--size', '10xq', '-o', 'a.png'], 2, /--size.*'10xq'/],
   ['decode: --size 0x5', ['decode', 'in.snf', '--size', '0x5', '-o', 'a.png'], 2, /--size.*'0x5'/],
+  ['decode: --size -5x5', ['decode', 'in.snf', '--size', '-5x5', '-o', 'a.png'], 2, /^snfc: Expected WIDTHxHEIGHT .* for --size but received '-5x5'$/],
+  ['encode: --steps -.5', ['encode', 'in.png', '--steps', '-.5'], 2, /--steps.*'?-0?\.5'?$/],
   ['decode: --scale and --size', ['decode', 'in.snf', '--scale', '2', '--size', '4x4', '-o', 'a.png'], 2, /scale|size/],
   ['decode: over the default --max-pixels', ['decode', 'in.snf', '--size', '65536x65536', '-o', 'a.png'], 2, /65536x65536 = 4294967296 pixels, over --max-pixels 67108864/],
   ['decode: a file claiming 65536² pixels', ['decode', 'giant.snf'], 2, /65536x65536 = 4294967296 pixels, over --max-pixels/],

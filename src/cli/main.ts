@@ -8,7 +8,7 @@ import { removePendingTempPaths } from '../node/files.js';
 import { packageVersion } from './package-version.js';
 import { enableRelaxedSimd } from '../node/relaxed-simd.js';
 import { skipHelpCache } from './help-cache.js';
-import { joinStandardStreamOutput } from './validate.js';
+import { joinDashValues } from './validate.js';
 import { checkEnvironment } from './environment.js';
 
 /**
@@ -88,7 +88,7 @@ export async function main(args: string[]): Promise<number> {
   enableRelaxedSimd();
   process.once('SIGINT', onSignal);
   process.once('SIGTERM', onSignal);
-  let parser = yargs(joinStandardStreamOutput(args))
+  let parser = yargs(joinDashValues(args))
     .scriptName('snfc')
     .usage('$0 <command> [options]\n\nNeural-field codec for images and audio: fits small sine-activated networks (SIREN, weight-scaled init) to an image or a WAV clip and stores their quantized, entropy-coded weights. Decodes at any resolution or sample rate.');
   let commands: CommandModule[];

@@ -93,7 +93,7 @@ export function inputArgument(value: unknown, commandLine: readonly string[] = p
 
 /**
  * The `-o` file, `-` for standard output (yargs passes `-o -`, `-o=-`, `--output=-` and, joined by
- * joinStandardStreamOutput, `--output -` as `-`); undefined when absent. An empty or repeated `-o` is a usage error.
+ * joinDashValues, `--output -` as `-`); undefined when absent. An empty or repeated `-o` is a usage error.
  */
 export function outputArgument(value: unknown): string | undefined {
   if (value === undefined) return undefined;
@@ -102,12 +102,20 @@ export function outputArgument(value: unknown): string | undefined {
   return value;
 }
 
-/** The command line with `--output -` written `--output=-`, the form in which yargs passes the `-` on (see outputArgument). */
-export function joinStandardStreamOutput(args: readonly string[]): string[] {
+/**
+ * The command line with values that start with a dash joined to their long flag: `--output -` as `--output=-`, the
+ * form in which yargs passes the `-` on (see outputArgument), and `--size -5x5` as `--size=-5x5`, which yargs would
+ * otherwise split into the short flags -5 and -x and report as unknown arguments, where the flag's own check says
+ * what is wrong with the value. (yargs itself takes `--bpp -1` as the number.)
+ */
+export function joinDashValues(args: readonly string[]): string[] {
   const joined: string[] = [];
   for (let i = 0; i < args.length; i++) {
-    if (args[i] === '--output' && args[i + 1] === '-') joined.push(`--output=${args[++i]}`);
-    else joined.push(args[i]!);
+    const arg = args[i]!;
+    const next = args[i + 1];
+    const isLongFlag = arg.startsWith('--') && arg.length > 2 && !arg.includes('=');
+    if (isLongFlag && next !== undefined && ((arg === '--output' && next === '-') || /^-[\d.]/.test(next))) joined.push(`${arg}=${args[++i]}`);
+    else joined.push(arg);
   }
   return joined;
 }
