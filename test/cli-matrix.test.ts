@@ -238,6 +238,10 @@ test('unusual images encode and decode: 16-bit RGB and gray, gray + alpha (8- an
     const decoded = await sharp(path.join(work, `${file.replace(/\.\w+$/, '.snf')}.png`)).metadata();
     assert.deepEqual([decoded.width, decoded.height, decoded.channels], [2 * size, 2 * size, channels], file);
   }
+  // A JPEG of gray + alpha loses the alpha: decode says so.
+  const jpeg = await snfcAsync(['decode', 'graya.snf', '-o', 'graya.jpg'], work);
+  assert.equal(jpeg.status, 0, jpeg.stderr);
+  assert.match(jpeg.stderr, /^snfc: notice: JPEG holds no alpha: the transparent areas are written over black \(PNG, WebP and TIFF keep the alpha\)$/m);
   assert.deepEqual(readdirSync(work).filter((f) => f.endsWith('.tmp')), []);
 });
 

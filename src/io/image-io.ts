@@ -217,6 +217,8 @@ export async function encodeImageFile(image: Raster, format: OutputFormat, metad
   // The profile written with the pixels: none where it does not describe them.
   const profile = icc !== undefined && iccFitsChannels(iccColourSpace(icc), image.channels) ? icc : undefined;
   if (icc && !profile) notices.push(`the file's ${iccColourSpace(icc) ?? 'unreadable'} ICC profile is not written: it does not describe these samples`);
+  // sharp writes a JPEG of an image with alpha over black, without a word.
+  if (format === 'jpeg' && (image.channels === 2 || image.channels === 4)) notices.push('JPEG holds no alpha: the transparent areas are written over black (PNG, WebP and TIFF keep the alpha)');
   // sharp's TIFF default is JPEG compression, which is lossy: LZW keeps every sample.
   const options = { png: { compressionLevel: 6 }, webp: { quality: 95 }, jpeg: { quality: 95 }, tiff: { compression: 'lzw' } }[format];
   const render = (ready: typeof pipeline): Promise<Buffer> => ready.toFormat(format, options).toBuffer();
