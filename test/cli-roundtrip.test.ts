@@ -146,6 +146,7 @@ test('a rate the image cannot reach, or one that starves its network, gives a on
   const missed = snfc(['encode', crop, '-o', path.join(work, 'a.snf'), '--steps', '5', '--bpp', '0.75', '--json']);
   assert.equal(missed.status, 0);
   assert.equal(JSON.parse(missed.stdout).rateHit, false);
+  assert.equal(JSON.parse(missed.stdout).kind, 'image'); // as an audio encode's report says 'audio'
   assert.match(missed.stderr, /^snfc: warning: the file is \d\.\d+ bpp, \d+ % above the 0\.75 bpp asked: even coarsely quantized it needs more at this image size; ask for a higher --bpp\n$/);
   // A 1×1 image's header alone is hundreds of bpp: no --bpp reaches it, its decode is exact (one colour), and the
   // warning says so rather than ask for a higher --bpp (it did until session 70).

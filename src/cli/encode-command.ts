@@ -64,7 +64,7 @@ export const encodeCommand = {
     const bpp = (result.bytes.length * 8) / (image.width * image.height);
     if (argv.json === true) {
       process.stdout.write(JSON.stringify({
-        input, output, bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
+        input, output, kind: 'image', bytes: result.bytes.length, bpp, ...reportPsnr(result.psnr), steps: result.steps, batch: result.batch, seconds: result.seconds,
         params: result.params, width: result.arch.width, widths: result.widths, ...tilePsnrRange(result.tilePsnrs), depth: result.arch.depth, fourier: result.arch.fourier ?? 0, bits: result.bits,
         alpha: result.alpha, engine: result.engine, backend: engine.backend, lr: result.lr, schedule: result.schedule, weightDecay: result.weightDecay, seed: result.seed, restarts: result.restarts, qatSteps: result.qatSteps,
         tiles: `${result.tiles.columns}x${result.tiles.rows}`, overlap: result.overlap, tune: result.tune, bitsPerParam: result.bitsPerParam, metadataBytes: result.metadataBytes,
