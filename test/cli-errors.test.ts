@@ -8,6 +8,7 @@ import { encodeImage } from '../src/index.js';
 import { crc32 } from '../src/format/index.js';
 import { encodePng } from '../src/io/png.js';
 import { checkEnvironment } from '../src/cli/environment.js';
+import { FLAG_RANGES } from '../src/cli/encode-options.js';
 import { FIXTURES, ROOT, snfc, tempDir } from './helpers/cli.js';
 
 const dir = tempDir();
@@ -102,4 +103,12 @@ test('a bad SNFC_THREADS or SNFC_KERNELS is a usage error before any work (it wa
   assert.equal(run.status, 2, run.stderr);
   assert.equal(run.stderr, "snfc: SNFC_THREADS must be a whole number from 1 to 256; it is '0'\n");
   assert.equal(existsSync(path.join(dir, 'threads.snf')), false);
+});
+
+test("--help states each numeric encode flag's range, the one its check enforces (encode and bench alike)", () => {
+  const help = snfc(['encode', '--help']).stdout.replace(/\s+/g, ' ');
+  for (const flag of ['width', 'depth', 'steps', 'seed'] as const) assert.match(help, new RegExp(`--${flag} [^[]*${FLAG_RANGES[flag][0]}–${FLAG_RANGES[flag][1]}`), flag);
+  for (const flag of ['alpha', 'omega', 'lr'] as const) assert.match(help, new RegExp(`--${flag} [^[]*above 0 and at most ${FLAG_RANGES[flag][1]}`), flag);
+  assertCleanFailure(['encode', 'in.png', '--width', String(FLAG_RANGES.width[1] + 1)], 2, new RegExp(`from 1 to ${FLAG_RANGES.width[1]} for --width`));
+  assertCleanFailure(['bench', 'in.png', '--time', String(FLAG_RANGES.time[1] + 1)], 2, new RegExp(`at most ${FLAG_RANGES.time[1]} for --time`));
 });

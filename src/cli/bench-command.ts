@@ -13,7 +13,7 @@ import { engineFromFlag } from './engine-option.js';
 import { interruptNote, usageError } from '../node/errors.js';
 import { fileListArgument, folderArgument, integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { plural } from './words.js';
-import { restartsFlag } from './encode-options.js';
+import { FLAG_RANGES, restartsFlag } from './encode-options.js';
 import { TILE_EDGE_MODES } from '../encoder/image/tile-edges.js';
 import { withExamples } from './examples.js';
 
@@ -79,9 +79,9 @@ async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Pr
   const kbps = argv.kbps === undefined ? undefined : unique('kbps', listFlag('kbps', argv.kbps).map((k) => positiveNumber('kbps', k, 512)));
   const codecs = argv.codecs === undefined ? undefined
     : unique('codecs', listFlag('codecs', argv.codecs).map((c) => oneOf('codecs', c, AUDIO_CODEC_NAMES))) as AudioCodecName[];
-  const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, 1_000_000);
-  const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000);
-  const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
+  const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, FLAG_RANGES.time[1]);
+  const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, ...FLAG_RANGES.steps);
+  const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, ...FLAG_RANGES.seed);
   const restarts = restartsFlag(argv.restarts);
   const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
   await checkEngineLoads(engine, codecs);
@@ -102,20 +102,20 @@ export const benchCommand = {
   describe: 'Rate–distortion of snf against JPEG, WebP and AVIF on images, or against MP3 and Opus on WAV files, with BD-rates',
   builder: (yargs: Argv) => withExamples(yargs
     .positional('inputs', { type: 'string', array: true, describe: 'Image files and/or folders of images; or WAV files and/or folders of them (audio, told by the first input\'s content)', demandOption: true, default: undefined })
-    .option('kbps', { type: 'string', describe: `Audio: target rates of every codec, kilobits per second, comma-separated [default: ${DEFAULT_AUDIO_KBPS.join(',')}]` })
+    .option('kbps', { type: 'string', describe: `Audio: target rates of every codec, kilobits per second, comma-separated, each above 0 and at most 512 (Opus's most) [default: ${DEFAULT_AUDIO_KBPS.join(',')}]` })
     .option('bpp', { type: 'string', describe: `Target rates of snf, comma-separated [default: ${DEFAULT_BPPS.join(',')}]` })
     .option('codecs', { type: 'string', describe: `Codecs to run, from ${CODEC_NAMES.join(',')} (audio: ${AUDIO_CODEC_NAMES.join(',')}) [default: all]` })
-    .option('time', { type: 'string', describe: 'Training time limit per snf encode, seconds [default: none]' })
-    .option('steps', { type: 'string', describe: 'Passes of the fit per snf encode [default: the encoder\'s]' })
-    .option('batch', { type: 'string', describe: 'Pixels per Adam step of snf\'s fit; 0: all [default: the encoder\'s]' })
+    .option('time', { type: 'string', describe: `Time limit per snf encode, seconds, at most ${FLAG_RANGES.time[1]} [default: none]` })
+    .option('steps', { type: 'string', describe: `Passes of the fit per snf encode, ${FLAG_RANGES.steps.join('–')} [default: the encoder's]` })
+    .option('batch', { type: 'string', describe: `Pixels per Adam step of snf's fit, at most 2^30; 0: all [default: the encoder's]` })
     .option('engine', { type: 'string', describe: `snf compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
-    .option('seed', { type: 'string', describe: 'snf initialization seed [default: the encoder\'s]' })
+    .option('seed', { type: 'string', describe: `snf initialization seed, ${FLAG_RANGES.seed.join('–')} [default: the encoder's]` })
     .option('tune', { type: 'string', describe: `What snf's fit minimizes: ${TUNINGS.join(', ')} (snfc encode --tune) [default: the encoder's]` })
     .option('restarts', { type: 'string', describe: `Fits of every snf network, the best kept (snfc encode --restarts), 1 to ${MAX_RESTARTS} [default: the encoder's]` })
     .option('tile-edges', { type: 'string', describe: `Where snf's tiles meet: ${TILE_EDGE_MODES.join(' or ')} (snfc encode --tile-edges) [default: the encoder's]` })
     .option('residual', { type: 'string', describe: `Share of the rate snf gives its DCT residual (snfc encode --residual), 0 to ${MAX_RESIDUAL_SHARE} [default: the encoder's]` })
     .option('resize', { type: 'string', describe: 'Scale and centre-crop every image to WxH first (quick subsets)' })
-    .option('limit', { type: 'string', describe: 'Use only the first N images' })
+    .option('limit', { type: 'string', describe: 'Use only the first N images, 1–1000000' })
     .option('out', { type: 'string', describe: `Output folder; a rerun resumes there [default: ${DEFAULT_OUT_DIR}]` })
     .option('anchors', { type: 'string', describe: `Published curves to compare with (JSON); --no-anchors for none [default: ${DEFAULT_ANCHORS_PATH} if present]` })
     .option('quiet', { alias: 'q', type: 'boolean', describe: 'No progress bar' }), [
@@ -131,10 +131,10 @@ export const benchCommand = {
       : unique('bpp', listFlag('bpp', argv.bpp).map((b) => positiveNumber('bpp', b, MAX_BPP)));
     const codecs = argv.codecs === undefined ? undefined
       : unique('codecs', listFlag('codecs', argv.codecs).map((c) => oneOf('codecs', c, CODEC_NAMES))) as CodecName[];
-    const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, 1_000_000);
-    const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, 0, 1_000_000);
-    const batch = argv.batch === undefined ? undefined : integerIn('batch', argv.batch, 0, 1 << 30);
-    const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, 0, 2 ** 32 - 1);
+    const timeLimitSeconds = argv.time === undefined ? undefined : positiveNumber('time', argv.time, FLAG_RANGES.time[1]);
+    const steps = argv.steps === undefined ? undefined : integerIn('steps', argv.steps, ...FLAG_RANGES.steps);
+    const batch = argv.batch === undefined ? undefined : integerIn('batch', argv.batch, ...FLAG_RANGES.batch);
+    const seed = argv.seed === undefined ? undefined : integerIn('seed', argv.seed, ...FLAG_RANGES.seed);
     const tune = argv.tune === undefined ? undefined : oneOf('tune', argv.tune, TUNINGS);
     const restarts = restartsFlag(argv.restarts);
     const residual = argv.residual === undefined ? undefined : numberIn('residual', argv.residual, 0, MAX_RESIDUAL_SHARE);

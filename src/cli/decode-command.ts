@@ -20,9 +20,9 @@ export const decodeCommand = {
   builder: (yargs: Argv) => withExamples(yargs
     .positional('input', { type: 'string', describe: '.snf file to decode; - reads standard input', demandOption: true })
     .option('output', { alias: 'o', type: 'string', describe: 'Output image; format from its extension (.png .webp .jpg .tif); audio: a .wav; - writes a PNG (a WAV) to standard output [default: input name with .png (.wav), or .decoded.png (.decoded.wav) if that exists]' })
-    .option('scale', { type: 'string', describe: 'Scale factor of the original size, e.g. 2 or 0.5 [default: 1]' })
-    .option('size', { type: 'string', describe: 'Exact output size WIDTHxHEIGHT, e.g. 1536x1024' })
-    .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height) [default: ${DEFAULT_MAX_PIXELS}]` })
+    .option('scale', { type: 'string', describe: `Scale factor of the original size, e.g. 2 or 0.5; above 0, the output at most ${MAX_SIDE} pixels a side [default: 1]` })
+    .option('size', { type: 'string', describe: `Exact output size WIDTHxHEIGHT, e.g. 1536x1024; each 1–${MAX_SIDE}` })
+    .option('max-pixels', { type: 'string', describe: `Refuse outputs of more pixels than this (width × height), 1–${MAX_MAX_PIXELS} [default: ${DEFAULT_MAX_PIXELS}]` })
     .option('bit-depth', { type: 'string', describe: 'Bits per sample of the output: 8, or 16 for .png and .tif (the field is continuous, so 16 bits are rounded from it, not scaled from 8) [default: 8]' })
     .option('strip', { type: 'boolean', describe: 'Leave out the EXIF, ICC profile and XMP the file keeps (encode --keep-metadata) [default: false: they are written back]' })
     .option('rate', { type: 'string', describe: 'Audio: output sample rate in Hz, 1 to 1536000; the field is evaluated at the new sample times [default: the file\'s]' })
