@@ -57,6 +57,7 @@ test('an existing output is kept without --force, and the input is never overwri
 
 test('options this image rules out are usage errors before any training', () => {
   assertCleanFailure(['encode', 'in.png', '--tiles', '40x2'], 2, /tiles 40x2 need an image of at least/);
+  assertCleanFailure(['encode', 'in.png', '--tiles', '32x32', '--overlap', '2'], 2, /^snfc: overlap must be 0 for 32x32 tiles of this image \(tiles of a pixel or two a side have none to share\); got 2$/);
   assertCleanFailure(['encode', 'in.png', '--bits', '6'], 2, /--bits needs --width/);
   assertCleanFailure(['encode', 'in.png', '--width', '1024', '--depth', '17'], 2, /is \d+ parameters; a file holds at most 16777216/);
 });

@@ -339,7 +339,10 @@ export function planEncode(
   // The default shrinks to what tiles a few pixels wide allow (`--tiles 48x48` on a 48×48 image: 0) rather than be refused.
   const overlap = networks === 1 ? 0 : options.overlap ?? Math.min(DEFAULT_OVERLAP, most);
   if (!Number.isInteger(overlap) || overlap < 0 || overlap > most) {
-    throw new EncodeOptionsError(`overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiling.columns}x${tiling.rows} tiles of this image; got ${String(overlap)}`);
+    const tiles = `${tiling.columns}x${tiling.rows} tiles of this image`;
+    throw new EncodeOptionsError(most === 0
+      ? `overlap must be 0 for ${tiles} (tiles of a pixel or two a side have none to share); got ${String(overlap)}`
+      : `overlap must be a whole number of pixels from 0 to ${most} (half the smallest tile side) for ${tiles}; got ${String(overlap)}`);
   }
   const edgeMode = options.tileEdges ?? DEFAULT_TILE_EDGES;
   if (!TILE_EDGE_MODES.includes(edgeMode)) throw new EncodeOptionsError(`tileEdges must be one of ${TILE_EDGE_MODES.join(', ')}; got ${String(edgeMode)}`);
