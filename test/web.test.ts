@@ -392,3 +392,72 @@ test('<snf-audio> decodes an audio .snf at the AudioContext rate, all of its sam
   });
   assert.match(bad, /^snf-audio: \/fourier\.snf/);
 });
+
+test('<snf-image> shows nothing of the old file once its new src fails or goes, and a move in the page fires no second load', async () => {
+  const seen = await page.evaluate(async () => {
+    type Image = HTMLElement & { naturalWidth: number; complete: boolean; renders: number; readPixels(): Promise<{ width: number; data: Uint8ClampedArray }> };
+    const element = document.createElement('snf-image') as Image;
+    element.setAttribute('renderer', 'WASM'); // keyword attributes take any case, as HTML's do
+    element.style.cssText = 'width: 32px; height: 32px';
+    let loads = 0;
+    element.addEventListener('load', () => loads++);
+    // Each awaited event within 10 s, so that an element that never fires it fails the test rather than hangs it.
+    const next = (type: string) => new Promise<void>((resolve, reject) => {
+      element.addEventListener(type, () => resolve(), { once: true });
+      setTimeout(() => reject(new Error(`no ${type} event within 10 s`)), 10_000);
+    });
+    const shown = async () => ({ natural: element.naturalWidth, canvas: element.shadowRoot!.querySelector('canvas') !== null, pixels: (await element.readPixels()).width });
+    const first = next('load');
+    element.setAttribute('src', '/fourier.snf');
+    document.body.replaceChildren(element);
+    await first;
+    const loaded = await shown();
+    // Moved elsewhere in the page: drawn again, no second `load`, no second fetch.
+    const holder = document.createElement('div');
+    document.body.append(holder);
+    holder.append(element);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const moved = { loads, complete: element.complete, ...(await shown()) };
+    const failed = next('error');
+    element.setAttribute('src', '/missing.snf');
+    await failed;
+    const afterError = await shown();
+    const again = next('load');
+    element.setAttribute('src', '/fourier.snf');
+    await again;
+    element.removeAttribute('src');
+    const afterRemoval = { complete: element.complete, ...(await shown()) };
+    return { loaded, moved, afterError, afterRemoval };
+  });
+  assert.deepEqual(seen.loaded, { natural: 32, canvas: true, pixels: 32 });
+  assert.deepEqual(seen.moved, { loads: 1, complete: true, natural: 32, canvas: true, pixels: 32 });
+  assert.deepEqual(seen.afterError, { natural: 0, canvas: false, pixels: 0 });
+  assert.deepEqual(seen.afterRemoval, { complete: false, natural: 0, canvas: false, pixels: 0 });
+  assert.equal(server.requests.filter((p) => p === '/fourier.snf').length >= 2, true);
+});
+
+test('<snf-audio controls> is as wide as an <audio controls>, and a move in the page fires no second load', async () => {
+  files.set('clip.snf', new Uint8Array(readFileSync(AUDIO_FIXTURE)));
+  const seen = await page.evaluate(async () => {
+    const element = document.createElement('snf-audio');
+    element.setAttribute('controls', '');
+    element.setAttribute('src', '/clip.snf');
+    const native = document.createElement('audio');
+    native.controls = true;
+    let loads = 0;
+    const loaded = new Promise<void>((resolve, reject) => {
+      element.addEventListener('load', () => { loads++; resolve(); });
+      element.addEventListener('error', (event) => reject(new Error((event as ErrorEvent).message)), { once: true });
+    });
+    const line = document.createElement('p');
+    line.append('snf: ', element, ' native: ', native);
+    document.body.replaceChildren(line);
+    await loaded;
+    const width = element.getBoundingClientRect().width;
+    document.body.append(element);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    return { width, native: native.getBoundingClientRect().width, loads };
+  });
+  assert.ok(seen.width > 0 && seen.width === seen.native, `snf-audio ${seen.width} px wide, <audio controls> ${seen.native}`);
+  assert.equal(seen.loads, 1);
+});

@@ -31,13 +31,17 @@ export class SnfAudioElement extends ElementBase {
   readonly audio: HTMLAudioElement;
 
   #url: string | undefined;
+  /** The `src` whose clip the inner <audio> plays. */
+  #loadedSrc: string | undefined;
   #loading: AbortController | undefined;
 
   constructor() {
     super();
     const root = this.attachShadow({ mode: 'open' });
     const style = document.createElement('style');
-    style.textContent = ':host { display: inline-block; } :host([hidden]) { display: none; } audio { display: block; width: 100%; }';
+    // With controls, 300 pixels wide as an <audio controls> is by default (the page's CSS can size it otherwise);
+    // without them nothing shows, as with <audio>.
+    style.textContent = ':host { display: inline-block; } :host([controls]) { width: 300px; } :host([hidden]) { display: none; } audio { display: block; width: 100%; }';
     this.audio = document.createElement('audio');
     root.append(style, this.audio);
   }
@@ -45,7 +49,9 @@ export class SnfAudioElement extends ElementBase {
   connectedCallback(): void {
     upgradeProperties(this, ['src']);
     this.#passThrough();
-    void this.#load();
+    // Moved in the page: the clip is decoded already and keeps its place (a move pauses it, as it pauses an <audio>);
+    // `load` does not fire again.
+    if (this.#loadedSrc === undefined || this.#loadedSrc !== this.getAttribute('src')) void this.#load();
   }
 
   disconnectedCallback(): void {
@@ -70,6 +76,7 @@ export class SnfAudioElement extends ElementBase {
     this.error = undefined;
     // Nothing of the clip before stays, whether the new one loads, fails or there is none: its figures and its sound.
     this.sampleRate = this.channelCount = this.length = this.startupMs = 0;
+    this.#loadedSrc = undefined;
     this.audio.removeAttribute('src');
     this.audio.load();
     if (this.#url) URL.revokeObjectURL(this.#url);
@@ -94,6 +101,7 @@ export class SnfAudioElement extends ElementBase {
       this.channelCount = clip.channels.length;
       this.length = clip.channels[0]?.length ?? 0;
       this.startupMs = performance.now() - started;
+      this.#loadedSrc = src;
       this.complete = true;
       this.dispatchEvent(new Event('load'));
     } catch (error) {

@@ -43,6 +43,10 @@ export class SnfImageElement extends ElementBase {
   readonly #sizeRule: HTMLStyleElement;
   #renderer: Renderer | undefined;
   #file: ImageSnfFile | undefined;
+  /** The `src` that #file was read from. */
+  #fileSrc: string | undefined;
+  /** Whether a lazy element waits to come near the viewport before it loads. */
+  #waitingToLoad = false;
   #loading: AbortController | undefined;
   #size: { width: number; height: number } | undefined;
   #rendering = false;
@@ -81,7 +85,10 @@ export class SnfImageElement extends ElementBase {
     }
     this.#watchDpr();
     this.#applyAlt();
-    this.#start();
+    // Moved in the page (appended elsewhere): its file is read already, so it is only drawn again at its new size,
+    // and `load`, which has fired, does not fire again (as an <img> moved in the page).
+    if (this.#file !== undefined && this.#fileSrc === this.getAttribute('src')) this.#schedule();
+    else this.#start();
   }
 
   disconnectedCallback(): void {
@@ -93,7 +100,11 @@ export class SnfImageElement extends ElementBase {
   attributeChangedCallback(name: string, before: string | null, after: string | null): void {
     if (before === after || !this.isConnected) return;
     if (name === 'alt') this.#applyAlt();
-    else if (name === 'renderer') {
+    else if (name === 'loading') {
+      // Only an element still waiting to come near the viewport cares (lazy to eager loads it now); a file being
+      // read or read already is not read again.
+      if (this.#waitingToLoad) this.#start();
+    } else if (name === 'renderer') {
       this.#renderer?.dispose();
       this.#renderer = undefined;
       this.#schedule();
@@ -120,16 +131,23 @@ export class SnfImageElement extends ElementBase {
   #start(): void {
     this.#loading?.abort();
     this.#visible?.disconnect();
+    this.#waitingToLoad = false;
     this.#file = undefined;
+    this.#fileSrc = undefined;
     this.complete = false;
     this.error = undefined;
     this.renders = 0;
     const src = this.getAttribute('src');
-    if (!src) return;
+    if (!src) {
+      this.#clear();
+      return;
+    }
     if (this.getAttribute('loading') === 'lazy' && typeof IntersectionObserver === 'function') {
+      this.#waitingToLoad = true;
       this.#visible = new IntersectionObserver((entries) => {
         if (!entries.some((entry) => entry.isIntersecting)) return;
         this.#visible?.disconnect();
+        this.#waitingToLoad = false;
         void this.#load(src);
       }, { rootMargin: '200px' });
       this.#visible.observe(this);
@@ -147,6 +165,7 @@ export class SnfImageElement extends ElementBase {
       if (!isImageFile(file)) throw new Error(`snf-image: ${src} holds ${file.header.kind}, not an image`);
       if (loading.signal.aborted) return;
       this.#file = file;
+      this.#fileSrc = src;
       this.naturalWidth = file.header.width;
       this.naturalHeight = file.header.height;
       // The image's own size, in CSS pixels, unless the page sizes the element (page rules beat :host rules).
@@ -159,9 +178,20 @@ export class SnfImageElement extends ElementBase {
   }
 
   #fail(message: string, error: unknown): void {
+    // What the last file showed goes, as an <img> whose new src fails shows no more of the old one.
+    this.#clear();
     this.complete = true;
     this.error = new Error(message, { cause: error });
     fireError(this, message, this.error);
+  }
+
+  /** Takes down what is on screen: the canvas, the renderer that holds its pixels, the image's own size. */
+  #clear(): void {
+    this.#root.querySelector('canvas')?.remove();
+    this.#renderer?.dispose();
+    this.#renderer = undefined;
+    this.naturalWidth = this.naturalHeight = 0;
+    this.#sizeRule.textContent = '';
   }
 
   #measured(entry: ResizeObserverEntry): void {
@@ -212,7 +242,8 @@ export class SnfImageElement extends ElementBase {
 
   async #render(file: ImageSnfFile, size: { width: number; height: number }): Promise<void> {
     const src = this.getAttribute('src') ?? '';
-    const choice = (this.getAttribute('renderer') ?? 'auto') as RendererChoice;
+    // As HTML's keyword attributes: any case, and an empty value is the default.
+    const choice = ((this.getAttribute('renderer') ?? '').toLowerCase() || 'auto') as RendererChoice;
     try {
       try {
         const renderer = this.#pickRenderer(choice);
