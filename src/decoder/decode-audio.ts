@@ -1,7 +1,7 @@
 import { initKernels, selectForward } from '../kernels/forward-select.js';
 import { outputSpan, renderAudio } from '../kernels/render-audio.js';
 import type { ForwardFunction } from '../kernels/render.js';
-import { networkParams, SnfFormatError, type AudioRegion, type AudioHeader, type SnfFile, type SnfLimits } from '../format/index.js';
+import { checkKeys, DEFAULT_LIMITS, networkParams, SnfFormatError, type AudioRegion, type AudioHeader, type SnfFile, type SnfLimits } from '../format/index.js';
 import { fileOf } from './file-of.js';
 
 /**
@@ -73,14 +73,17 @@ export function decodedSpan(header: Pick<AudioHeader, 'sampleRate' | 'length'>, 
 export async function decodeAudio(
   source: Uint8Array | SnfFile, request: AudioDecodeRequest = {}, limits?: Partial<AudioDecodeLimits>, options: { readonly forward?: ForwardFunction } = {},
 ): Promise<DecodedAudio> {
+  checkKeys(limits, 'limits', [...Object.keys(DEFAULT_LIMITS), 'maxOutputSamples']);
+  checkKeys(options, 'options', ['forward']);
   const { maxOutputSamples = DEFAULT_MAX_OUTPUT_SAMPLES, ...fileLimits } = limits ?? {};
   if (typeof maxOutputSamples !== 'number' || !(maxOutputSamples >= 0)) {
     throw new SnfFormatError('INVALID_ARGUMENT', `Expected a number ≥ 0 for limits.maxOutputSamples but received ${String(maxOutputSamples)}`);
   }
   if (typeof request !== 'object' || request === null) throw new SnfFormatError('INVALID_ARGUMENT', `Expected { sampleRate, start, end } but received ${String(request)}`);
+  checkKeys(request, 'request', ['sampleRate', 'start', 'end'], { rate: 'sampleRate' });
   const file = fileOf(source, fileLimits);
   const header = file.header;
-  if (header.kind !== 'audio') throw new SnfFormatError('UNSUPPORTED_FEATURE', `this file holds ${header.kind}, not audio`);
+  if (header.kind !== 'audio') throw new SnfFormatError('UNSUPPORTED_FEATURE', 'this file holds an image, not audio');
   const { sampleRate, outLength, first, end } = decodedSpan(header, request);
   if ((end - first) * header.channels > maxOutputSamples) {
     throw new SnfFormatError('LIMIT_EXCEEDED',

@@ -3,7 +3,7 @@ import { renderField, renderImage, type ForwardFunction, type GridEvaluator, typ
 import type { FieldImage } from '../kernels/post-filter.js';
 import type { Raster } from '../raster.js';
 import { fileOf } from './file-of.js';
-import { networkParams, SnfFormatError, type ImageHeader, type ImageRegion, type SnfFile, type SnfLimits } from '../format/index.js';
+import { checkKeys, DEFAULT_LIMITS, networkParams, SnfFormatError, type ImageHeader, type ImageRegion, type SnfFile, type SnfLimits } from '../format/index.js';
 
 /** Output size: a scale factor of the source, or exact dimensions. */
 export type DecodeSize = { scale?: number } | { width: number; height: number };
@@ -80,7 +80,7 @@ const CHANNELS = { gray: 1, graya: 2, rgb: 3, rgba: 4 } as const;
 export async function decodeImage(
   source: Uint8Array | SnfFile, size: DecodeSize = {}, limits?: Partial<DecodeLimits>, options: DecodeOptions = {},
 ): Promise<Raster> {
-  if (options === null || typeof options !== 'object') throw new SnfFormatError('INVALID_ARGUMENT', `Expected an object for options but received ${String(options)}`);
+  checkKeys(options, 'options', ['forward', 'sampleBits', 'lanes']);
   if (options.sampleBits !== undefined && options.sampleBits !== 8 && options.sampleBits !== 16) {
     throw new SnfFormatError('INVALID_ARGUMENT', `Expected 8 or 16 for options.sampleBits but received ${String(options.sampleBits)}`);
   }
@@ -108,13 +108,14 @@ export async function decodeImage(
 function readImageFile(
   source: Uint8Array | SnfFile, limits: Partial<DecodeLimits> | undefined,
 ): { file: SnfFile; header: ImageHeader; maxPixels: number } {
+  checkKeys(limits, 'limits', [...Object.keys(DEFAULT_LIMITS), 'maxPixels']);
   const { maxPixels = DEFAULT_MAX_PIXELS, ...fileLimits } = limits ?? {};
   if (typeof maxPixels !== 'number' || !(maxPixels >= 0)) {
     throw new SnfFormatError('INVALID_ARGUMENT', `Expected a number ≥ 0 for limits.maxPixels but received ${String(maxPixels)}`);
   }
   const file = fileOf(source, fileLimits);
   const header = file.header;
-  if (header.kind !== 'image') throw new SnfFormatError('UNSUPPORTED_FEATURE', `this file holds ${header.kind}, not an image`);
+  if (header.kind !== 'image') throw new SnfFormatError('UNSUPPORTED_FEATURE', 'this file holds audio, not an image');
   return { file, header, maxPixels };
 }
 
@@ -167,6 +168,7 @@ export function decodedSize(source: { readonly width: number; readonly height: n
   if (typeof size !== 'object' || size === null) {
     throw new SnfFormatError('INVALID_ARGUMENT', `Expected { scale } or { width, height } for size but received ${String(size)}`);
   }
+  checkKeys(size, 'size', ['scale', 'width', 'height'], { size: 'width and height' });
   if ('width' in size || 'height' in size) {
     if ('scale' in size && size.scale !== undefined) {
       throw new SnfFormatError('INVALID_ARGUMENT', 'Expected { scale } or { width, height } for size, not both');

@@ -9,3 +9,5 @@ export type { Raster } from '../raster.js';
 export {
   decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES, type AudioDecodeLimits, type AudioDecodeRequest, type DecodedAudio,
 } from './decode-audio.js';
+// The one error type the decoders throw, so that a page importing only the decoder can tell a bad file apart.
+export { SnfFormatError, type SnfErrorCode } from '../format/errors.js';

@@ -35,6 +35,25 @@ export const NUMBER_OPTIONS: Readonly<Record<string, Range>> = {
   timeLimitSeconds: { min: 0, max: 7 * 24 * 3600, above: true },
 };
 
+/** A value as a message quotes it: a string in quotes and named as one, so that `'3'` does not read as the number 3. */
+export function described(value: unknown): string {
+  return typeof value === 'string' ? `'${value}' (a string)` : String(value);
+}
+
+/**
+ * Refuses a callback option that is not a function (`onStep: 5`), and an `engine` given by the CLI's name
+ * (`engine: 'wasm'`) rather than as a factory: either would fail deep in the fit as "… is not a function".
+ * @throws EncodeOptionsError
+ */
+export function checkFunctionOptions(options: object, names: readonly string[]): void {
+  for (const name of names) {
+    const value: unknown = (options as Record<string, unknown>)[name];
+    if (value === undefined || typeof value === 'function') continue;
+    const hint = name === 'engine' && typeof value === 'string' ? ' (an engine factory, such as wasmEngineFactory(); the names are the CLI\'s --engine)' : '';
+    throw new EncodeOptionsError(`${name} must be a function${hint}; got ${described(value)}`);
+  }
+}
+
 /** Refuses a number option of `options` outside its range in `ranges`. @throws EncodeOptionsError */
 export function checkNumberOptions(options: object, ranges: Readonly<Record<string, Range>>): void {
   for (const [name, value] of Object.entries(options)) {
@@ -46,18 +65,19 @@ export function checkNumberOptions(options: object, ranges: Readonly<Record<stri
     if (!inRange) {
       const what = range.integer ? 'a whole number' : 'a number';
       const span = range.above ? `above ${range.min} and at most ${range.max}` : `from ${range.min} to ${range.max}`;
-      throw new EncodeOptionsError(`${name} must be ${what} ${span}; got ${String(value)}`);
+      throw new EncodeOptionsError(`${name} must be ${what} ${span}; got ${described(value)}`);
     }
   }
 }
 
 /** Refuses a raster whose shape and samples do not agree (the encoders read `width × height × channels` samples). @throws EncodeOptionsError */
 export function checkRaster(image: Raster): void {
+  if (image === null || typeof image !== 'object') throw new EncodeOptionsError(`the image must be { width, height, channels, data }; got ${described(image)}`);
   const { width, height, channels } = image;
   if (!Number.isSafeInteger(width) || width < 1 || !Number.isSafeInteger(height) || height < 1) {
-    throw new EncodeOptionsError(`the image's width and height must be whole numbers from 1; got ${String(width)}x${String(height)}`);
+    throw new EncodeOptionsError(`the image's width and height must be whole numbers from 1; got ${typeof width === 'number' && typeof height === 'number' ? `${width}x${height}` : `${described(width)} by ${described(height)}`}`);
   }
-  if (!([1, 2, 3, 4] as unknown[]).includes(channels)) throw new EncodeOptionsError(`the image has ${String(channels)} channels; 1 to 4 are encoded (gray, gray + alpha, RGB, RGBA)`);
+  if (!([1, 2, 3, 4] as unknown[]).includes(channels)) throw new EncodeOptionsError(`the image has ${described(channels)} channels; 1 to 4 are encoded (gray, gray + alpha, RGB, RGBA)`);
   const samples = width * height * channels;
   const data: unknown = image.data;
   if (!(data instanceof Uint8Array || data instanceof Uint8ClampedArray) || data.length !== samples) {

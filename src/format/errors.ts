@@ -62,3 +62,18 @@ export function describe(value: unknown): string {
   if (value instanceof Uint8Array) return `binary data of ${value.length} bytes`;
   return `a value of type ${typeof value}`;
 }
+
+/**
+ * Refuses an argument object of the reader's or the decoders' API that is not an object, or has a key they do not
+ * read (`{ sclae: 2 }`, the CLI's `rate` for `sampleRate`): ignored, it would decode at the default without a word,
+ * where the encoders refuse an unknown option. `what` names the argument; `meant` maps likely slips to the key.
+ */
+export function checkKeys(value: unknown, what: string, known: readonly string[], meant: Readonly<Record<string, string>> = {}): void {
+  if (value === undefined) return;
+  if (value === null || typeof value !== 'object') fail('INVALID_ARGUMENT', `Expected an object for ${what} but received ${describe(value)}`);
+  for (const key of Object.keys(value)) {
+    if (known.includes(key)) continue;
+    const guess = meant[key] ?? known.find((name) => name.toLowerCase() === key.toLowerCase());
+    fail('INVALID_ARGUMENT', `${what} has no key '${key}' (it takes ${known.join(', ')})${guess === undefined ? '' : `; did you mean ${guess}?`}`);
+  }
+}

@@ -233,7 +233,7 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
   const sharedArch = h.arch === undefined ? undefined : validateArch(h.arch, 'arch', header, limits, major);
 
   const list = array(h.networks, 'networks');
-  if (list.length > limits.maxNetworks) fail('LIMIT_EXCEEDED', `the file has ${list.length} networks, over the limit maxNetworks = ${limits.maxNetworks}`);
+  if (list.length > limits.maxNetworks) fail('LIMIT_EXCEEDED', `the file has ${list.length} network${list.length === 1 ? '' : 's'}, over the limit maxNetworks = ${limits.maxNetworks}`);
   if (list.length === 0) bad('networks', 'at least one network', list);
   const entries = list.map((entry, n) => map(entry, `networks[${n}]`));
 

@@ -6,7 +6,7 @@ export {
   SNF_MAGIC, BLEND_VERSION_MINOR, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, SNF_VERSION_MINOR, DEFAULT_LIMITS, MIN_TENSOR_BITS, MAX_TENSOR_BITS, IMAGE_LAYOUTS,
   MAX_AUDIO_CHANNELS, type SnfLimits, type ImageLayout,
 } from './constants.js';
-export { SnfFormatError, SNF_ERROR_CODES, type SnfErrorCode } from './errors.js';
+export { checkKeys, SnfFormatError, SNF_ERROR_CODES, type SnfErrorCode } from './errors.js';
 export { crc32 } from './crc32.js';
 export { encodeTensors, decodeTensors, entropyBits, type TensorCode, type TensorSpec } from './range-coder.js';
 export {

@@ -20,7 +20,7 @@ import {
   ADAPTIVE_RESIDUAL_VERSION_MINOR, BLEND_VERSION_MINOR, CLIPPED_FILTER_VERSION_MINOR, CUT_GRID_VERSION_MINOR, FINAL_FILTER_VERSION_MINOR, COMPACT_TABLE_VERSION_MINOR, DIRECTION_FILTER_VERSION_MINOR, FILTER_VERSION_MINOR, GRADED_RESIDUAL_VERSION_MINOR, RESIDUAL_VERSION_MINOR, PARTIAL_ARCH_VERSION_MINOR, SNF_MAGIC, SNF_VERSION_MAJOR, SNF_VERSION_MAJOR_MIN, SNF_VERSION_MINOR, TENSOR_ENTRY_BYTES, U32_MAX, type SnfLimits,
 } from './constants.js';
 import { crc32 } from './crc32.js';
-import { describe, fail, SnfFormatError } from './errors.js';
+import { checkKeys, describe, fail, SnfFormatError } from './errors.js';
 import {
   checkTensorHeader, DEFAULT_ACTIVATION, DEFAULT_COLOR_SPACE, DEFAULT_NORMALIZATION, ROOT_KEYS, signalSizes, tensorLengths,
   validateHeader, type AudioHeader, type AudioRegion, type ImageHeader, type ImageRegion, type NetworkArch, type NetworkInfo,
@@ -152,6 +152,7 @@ export interface SnfFileInput {
 }
 
 function withLimits(limits: Partial<SnfLimits> | undefined): SnfLimits {
+  checkKeys(limits, 'limits', Object.keys(DEFAULT_LIMITS));
   const merged = { ...DEFAULT_LIMITS, ...limits };
   for (const [key, value] of Object.entries(merged)) {
     if (typeof value !== 'number' || !(value >= 0)) {
@@ -233,7 +234,7 @@ function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; 
   const headerBytes = view.getUint32(OFFSET_HEADER_LENGTH, true);
   const payloadLengthAt = OFFSET_HEADER + headerBytes;
   if (payloadLengthAt + 4 > bytes.length) {
-    fail('TRUNCATED', `truncated or corrupt .snf file: the header length says ${headerBytes} bytes but the file has ${bytes.length} bytes in all`);
+    fail('TRUNCATED', `truncated or corrupt .snf file: its header length (${headerBytes} bytes) needs at least ${payloadLengthAt + 4} bytes in all, and the file has ${bytes.length}`);
   }
   const payloadBytes = view.getUint32(payloadLengthAt, true);
   const expected = CONTAINER_OVERHEAD + headerBytes + payloadBytes;

@@ -38,6 +38,13 @@ export interface BrowserEncodeOptions extends PostableEncodeOptions {
  */
 export async function encodeImageInBrowser(image: ImageData | Raster, options: BrowserEncodeOptions = {}): Promise<BrowserEncodeResult> {
   const { onProgress, threads: wanted, maxPixels = DEFAULT_MAX_ENCODE_PIXELS, signal, ...encodeOptions } = options;
+  if (image === null || typeof image !== 'object' || !('channels' in image || image.data instanceof Uint8ClampedArray)) {
+    throw new EncodeOptionsError(`the image must be an ImageData (a canvas's: context.getImageData(…)) or { width, height, channels, data }; got ${image === null || typeof image !== 'object' ? String(image) : (image as object).constructor.name}`);
+  }
+  // The options go to the encoder's worker by structured clone, which takes no function: onProgress is the page's callback.
+  for (const [name, value] of Object.entries(encodeOptions)) {
+    if (typeof value === 'function') throw new EncodeOptionsError(`${name} cannot go to the encoder's worker: a page's encode reports its progress to onProgress`);
+  }
   const raster = 'channels' in image ? image : rasterFromRgba(image);
   if (raster.width * raster.height > maxPixels) {
     throw new EncodeOptionsError(`the image is ${raster.width}×${raster.height} = ${raster.width * raster.height} pixels; at most ${maxPixels} are encoded in a page (maxPixels): scale it down first`);

@@ -162,7 +162,7 @@ export class SnfImageElement extends ElementBase {
     try {
       const bytes = await loadBytes('snf-image', src, loading.signal);
       const file = readSnf(bytes);
-      if (!isImageFile(file)) throw new Error(`snf-image: ${src} holds ${file.header.kind}, not an image`);
+      if (!isImageFile(file)) throw new Error(`snf-image: ${src} holds audio, not an image`);
       if (loading.signal.aborted) return;
       this.#file = file;
       this.#fileSrc = src;

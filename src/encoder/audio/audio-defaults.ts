@@ -40,3 +40,11 @@ export function defaultAudioFourier(samples: number): number {
   const levels = Math.round(Math.log2(Math.max(2, samples) / 2)) + 1 - FOURIER_BELOW_NYQUIST;
   return Math.max(0, Math.min(MAX_FOURIER_LEVELS, levels));
 }
+
+/**
+ * Sample rates the audio encoder takes, per second: the CLI reads WAV clips of 8 to 192 kHz (src/io/wav.ts); the
+ * library is wider, from 1 kHz to the 768 kHz of the fastest audio interfaces. Below it a segment of a quarter of a
+ * second holds a handful of samples, and a clip of a few seconds becomes as many networks as samples.
+ */
+export const MIN_SAMPLE_RATE = 1000;
+export const MAX_SAMPLE_RATE = 768_000;

@@ -12,7 +12,7 @@ import { architectureForRate, batchRowsFor, defaultAlpha, QAT_STEP_FRACTION } fr
 import { EncodeOptionsError } from '../options-error.js';
 import { checkFitSettings, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type TrainingSet } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
-import { checkNumberOptions, NUMBER_OPTIONS } from '../option-values.js';
+import { checkFunctionOptions, checkNumberOptions, described, NUMBER_OPTIONS } from '../option-values.js';
 import { withinRate } from '../network/rate-control.js';
 import { shufflePoints } from '../network/training-points.js';
 import { rememberLast } from '../network/remember-last.js';
@@ -20,6 +20,7 @@ import { createWasmEngine } from '../network/wasm-engine.js';
 import {
   DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_BITS_PER_PARAM, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS, DEFAULT_AUDIO_WEIGHT_DECAY,
   DEFAULT_KBPS, DEFAULT_OVERLAP, DEFAULT_SEGMENT_SECONDS, defaultAudioFourier, MIN_SEGMENT_SECONDS,
+  MIN_SAMPLE_RATE, MAX_SAMPLE_RATE,
 } from './audio-defaults.js';
 
 export interface AudioEncodeOptions extends FitSettings {
@@ -75,8 +76,19 @@ export interface AudioPlan {
 
 /** Checks a clip's shape: 1–8 channels of equal, non-zero length, finite samples, a positive integer rate. */
 export function checkClip(clip: AudioClip): void {
+  if (clip === null || typeof clip !== 'object' || !Array.isArray(clip.channels)) {
+    throw new EncodeOptionsError(`the clip must be { sampleRate, channels: [Float32Array, …] }; got ${clip === null || typeof clip !== 'object' ? described(clip) : `channels ${described(clip.channels)}`}`);
+  }
+  clip.channels.forEach((channel: unknown, c) => {
+    // Integer PCM (an Int16Array of ±32767) would be taken as floats far out of range, and decode clipped to ±1.
+    if (!(channel instanceof Float32Array || channel instanceof Float64Array || Array.isArray(channel))) {
+      throw new EncodeOptionsError(`channel ${c} must hold float samples in [-1, 1] (a Float32Array); got ${ArrayBuffer.isView(channel) ? `${/^[AEIOU]/.test(channel.constructor.name) ? 'an' : 'a'} ${channel.constructor.name}: scale integer PCM to [-1, 1] first` : described(channel)}`);
+    }
+  });
   const length = clipLength(clip);
-  if (!Number.isInteger(clip.sampleRate) || clip.sampleRate < 1) throw new EncodeOptionsError(`sampleRate must be a whole number of samples per second; got ${String(clip.sampleRate)}`);
+  if (!Number.isInteger(clip.sampleRate) || clip.sampleRate < MIN_SAMPLE_RATE || clip.sampleRate > MAX_SAMPLE_RATE) {
+    throw new EncodeOptionsError(`sampleRate must be a whole number of samples per second from ${MIN_SAMPLE_RATE} to ${MAX_SAMPLE_RATE}; got ${described(clip.sampleRate)}`);
+  }
   if (clip.channels.length < 1 || clip.channels.length > MAX_AUDIO_CHANNELS) throw new EncodeOptionsError(`a clip has 1 to ${MAX_AUDIO_CHANNELS} channels; this one has ${clip.channels.length}`);
   if (length < 1) throw new EncodeOptionsError('the clip has no samples');
   if (length > DEFAULT_LIMITS.maxAudioLength) throw new EncodeOptionsError(`the clip has ${length} samples per channel; a file holds at most ${DEFAULT_LIMITS.maxAudioLength}`);
@@ -160,6 +172,7 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   checkOptionNames(options, AUDIO_OPTION_NAMES, 'audio');
+  checkFunctionOptions(options, ['engine', 'onStep']);
   checkNumberOptions(options, { ...NUMBER_OPTIONS, kbps: { min: 0, max: 100_000, above: true }, segmentSeconds: { min: MIN_SEGMENT_SECONDS, max: 3600 } });
   const { warmup, schedule, weightDecay, restarts } = checkFitSettings(options, 'sample', DEFAULT_AUDIO_WEIGHT_DECAY);
   const { segments, overlap, arch, rateMode, kbps } = planAudioEncode(clip, options);

@@ -19,7 +19,7 @@ import { autoTiles, bitsPerParamForDetail, defaultImageAlpha, defaultImageDepth,
 import type { EngineFactory } from '../network/engine.js';
 import { checkFitSettings, fixedBitSteps, FIT_SETTING_NAMES, trainNetworks, type EncodeResultCommon, type FitSettings, type FitSummary } from '../network/fit-networks.js';
 import { checkOptionNames } from '../option-names.js';
-import { checkNumberOptions, checkRaster, NUMBER_OPTIONS } from '../option-values.js';
+import { checkFunctionOptions, checkNumberOptions, checkRaster, NUMBER_OPTIONS } from '../option-values.js';
 import { quantizeWithSteps, withinRate } from '../network/rate-control.js';
 import { biasOnlyNetwork, targetsMean } from '../network/fit-start.js';
 import { padToBatches, shufflePoints } from '../network/training-points.js';
@@ -401,6 +401,7 @@ export async function encodeImageWith(image: Raster, options: ImageEncodeOptions
   const started = performance.now();
   const elapsed = (): number => (performance.now() - started) / 1000;
   checkOptionNames(options, IMAGE_OPTION_NAMES, 'image');
+  checkFunctionOptions(options, ['engine', 'onStep']);
   checkRaster(image);
   checkNumberOptions(options, IMAGE_NUMBER_OPTIONS);
   if (options.photoMetadata !== undefined && (options.photoMetadata === null || typeof options.photoMetadata !== 'object')) {
