@@ -9,7 +9,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import { decodeAudio, decodeImage, SnfFormatError as DecoderError } from '../src/decoder/index.js';
 import { encodeAudio, encodeImage } from '../src/index.js';
-import { readSnf, SnfFormatError } from '../src/format/index.js';
+import { inspectSnf, readSnf, SnfFormatError } from '../src/format/index.js';
 import type { AudioClip } from '../src/audio.js';
 import type { Raster } from '../src/raster.js';
 import { FIXTURES } from './helpers/cli.js';
@@ -48,6 +48,7 @@ test('the decoders and the reader refuse keys they do not read, and a limits arg
   await decodeRefuses(() => decodeImage(imageFile, {}, undefined, { samplebits: 16 } as never), /; did you mean sampleBits\?$/);
   await decodeRefuses(() => decodeAudio(audioFile, { rate: 22050 } as never), /^request has no key 'rate' \(it takes sampleRate, start, end\); did you mean sampleRate\?$/);
   await decodeRefuses(() => readSnf(imageFile, 5 as never), /^Expected an object for limits but received 5 of type number$/);
+  await decodeRefuses(() => decodeImage(inspectSnf(imageFile) as never), /^Expected the bytes of a \.snf file or what readSnf returns, but received a file whose networks are not decoded/);
   // What they read still works, and the decoder's entry point exports the error type a page tells a bad file by.
   assert.equal((await decodeImage(imageFile, { scale: 0.5 }, { maxPixels: 256 })).width, 16);
   assert.equal(DecoderError, SnfFormatError);
