@@ -8,7 +8,7 @@ import {
   type ImageResidual,
 } from '../src/kernels/residual.js';
 import { fitResidual, fitResidualShapes, type ResidualChoice } from '../src/encoder/residual/residual-fit.js';
-import { FINE_CHROMA_COEFFICIENTS, msSsimShareAt, residualChoice } from '../src/encoder/image/residual-choice.js';
+import { FINE_CHROMA_COEFFICIENTS, msSsimShareAt, residualChoice, SMOOTH_FINER_CHROMA_COEFFICIENTS } from '../src/encoder/image/residual-choice.js';
 import { RESIDUAL_SECONDS_PER_PIXEL_SHAPE, residualSearchSeconds, searchInThisThread, type ResidualSearch } from '../src/encoder/residual/residual-search.js';
 import { residualSearchOnThreads } from '../src/encoder/residual/residual-threads.js';
 import { addResidualToFill } from '../src/encoder/residual/residual-to-fill.js';
@@ -348,10 +348,16 @@ test('the committed format 4.8 fixture: adaptive steps, closer to the source tha
   assert.ok(difference < 6, `mean difference ${difference}`);
 });
 
-test('residualChoice: chroma keeps frequencies up to 3 up to 1 bpp and up to 5 above, in every shape of every tune', () => {
+test('residualChoice: chroma keeps frequencies up to 3 up to 1 bpp and up to 5 above, up to 7 on a smooth photo from 2 bpp, in every shape of every tune', () => {
+  const chromaOf = (tune: 'psnr' | 'ssim' | 'balanced', detail: number, bpp: number): Set<number | undefined> => new Set(residualChoice(tune, detail, bpp).shapes.map((shape) => shape.chroma));
   for (const tune of ['psnr', 'ssim', 'balanced'] as const) {
-    for (const bpp of [0.25, 0.5, 1]) assert.ok(residualChoice(tune, 0, bpp).shapes.every((shape) => shape.chroma === undefined), `${tune} ${bpp}`);
-    for (const bpp of [1.5, 2]) assert.ok(residualChoice(tune, 0, bpp).shapes.every((shape) => shape.chroma === FINE_CHROMA_COEFFICIENTS), `${tune} ${bpp}`);
+    for (const detail of [0, BUSY_DETAIL - 1, BUSY_DETAIL, 1000]) {
+      for (const bpp of [0.25, 0.5, 1]) assert.deepEqual(chromaOf(tune, detail, bpp), new Set([undefined]), `${tune} ${detail} ${bpp}`);
+      assert.deepEqual(chromaOf(tune, detail, 1.5), new Set([FINE_CHROMA_COEFFICIENTS]), `${tune} ${detail} 1.5`);
+      for (const bpp of [2, 4]) {
+        assert.deepEqual(chromaOf(tune, detail, bpp), new Set([detail < BUSY_DETAIL ? SMOOTH_FINER_CHROMA_COEFFICIENTS : FINE_CHROMA_COEFFICIENTS]), `${tune} ${detail} ${bpp}`);
+      }
+    }
   }
 });
 

@@ -15,7 +15,7 @@ import { BUSY_DETAIL } from './image-defaults.js';
  * pick among them, so the choice lives with the image.
  */
 export function residualChoice(tune: Tuning, detail: number, bpp: number): ResidualChoice {
-  return withChromaAt(bpp, choiceByTune(tune, detail, bpp));
+  return withChromaAt(bpp, detail, choiceByTune(tune, detail, bpp));
 }
 
 function choiceByTune(tune: Tuning, detail: number, bpp: number): ResidualChoice {
@@ -37,8 +37,20 @@ function choiceByTune(tune: Tuning, detail: number, bpp: number): ResidualChoice
 export const FINE_CHROMA_COEFFICIENTS = 21;
 const FINE_CHROMA_ABOVE_BPP = 1;
 
-function withChromaAt(bpp: number, choice: ResidualChoice): ResidualChoice {
-  return bpp <= FINE_CHROMA_ABOVE_BPP ? choice : withChroma(choice, FINE_CHROMA_COEFFICIENTS);
+/**
+ * Chroma coefficients a block of a smooth photo (detail below BUSY_DETAIL) from SMOOTH_FINER_CHROMA_FROM_BPP: up to
+ * frequency 7 (36). Chroma holds half of a smooth photo's error at 2 bpp. On the nine smooth Kodak photos at 2 bpp,
+ * against 21: +0.10 dB and +0.00007 of MS-SSIM on the mean, seven of nine up (kodim04 +0.46, kodim12 +0.34; kodim02
+ * −0.26 and kodim17 −0.14, each with MS-SSIM up, where the residual's pick moved); on four busy photos level (−0.01 dB),
+ * so they keep 21 (docs/studies.md, "36 chroma coefficients for smooth photos at 2 bpp").
+ */
+export const SMOOTH_FINER_CHROMA_COEFFICIENTS = 36;
+const SMOOTH_FINER_CHROMA_FROM_BPP = 2;
+
+function withChromaAt(bpp: number, detail: number, choice: ResidualChoice): ResidualChoice {
+  if (bpp <= FINE_CHROMA_ABOVE_BPP) return choice;
+  const finer = detail < BUSY_DETAIL && bpp >= SMOOTH_FINER_CHROMA_FROM_BPP;
+  return withChroma(choice, finer ? SMOOTH_FINER_CHROMA_COEFFICIENTS : FINE_CHROMA_COEFFICIENTS);
 }
 
 /** `choice` with `count` chroma coefficients a block in every shape it tries. */
