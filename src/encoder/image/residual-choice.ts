@@ -40,7 +40,7 @@ const FINE_CHROMA_ABOVE_BPP = 1;
 /**
  * Chroma coefficients a block of a smooth photo (detail below BUSY_DETAIL) from SMOOTH_FINER_CHROMA_FROM_BPP: up to
  * frequency 7 (36). Chroma holds half of a smooth photo's error at 2 bpp. On the nine smooth Kodak photos at 2 bpp,
- * against 21: +0.10 dB and +0.00007 of MS-SSIM on the mean, seven of nine up (kodim04 +0.46, kodim12 +0.34; kodim02
+ * against 21: +0.10 dB and +0.00005 of MS-SSIM on the mean, seven of nine up (kodim04 +0.46, kodim12 +0.34; kodim02
  * −0.26 and kodim17 −0.14, each with MS-SSIM up, where the residual's pick moved); on four busy photos level (−0.01 dB),
  * so they keep 21 (docs/studies.md, "36 chroma coefficients for smooth photos at 2 bpp").
  */
