@@ -13,7 +13,7 @@ import { engineFromFlag } from './engine-option.js';
 import { interruptNote, usageError } from '../node/errors.js';
 import { fileListArgument, folderArgument, integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 import { plural } from './words.js';
-import { FLAG_RANGES, restartsFlag } from './encode-options.js';
+import { FLAG_RANGES, restartsFlag, span } from './encode-options.js';
 import { TILE_EDGE_MODES } from '../encoder/image/tile-edges.js';
 import { withExamples } from './examples.js';
 
@@ -71,8 +71,8 @@ async function checkEngineLoads(engine: EngineName, codecs: readonly string[] | 
   if (engine === 'tfjs' && (codecs === undefined || codecs.includes('snf'))) await engineFromFlag(engine);
 }
 
-/** `snfc bench` on WAV files (run-audio-bench.ts). */
-async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Promise<void> {
+/** `snfc bench` on WAV files (run-audio-bench.ts): `inputs` and `outDir` as the handler read them. */
+async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>, inputs: string[], outDir: string): Promise<void> {
   for (const flag of ['bpp', 'resize', 'limit', 'anchors', 'batch', 'tune', 'residual', 'tile-edges'] as const) {
     if (argv[flag] !== undefined) throw usageError(`--${flag} is for images; these inputs are WAV audio`);
   }
@@ -85,10 +85,10 @@ async function audioBench(argv: ArgumentsCamelCase<Record<string, unknown>>): Pr
   const restarts = restartsFlag(argv.restarts);
   const engine = oneOf('engine', argv.engine ?? 'auto', ENGINE_NAMES);
   await checkEngineLoads(engine, codecs);
-  interruptNote.text = `finished entries are kept in ${folderArgument('out', argv.out, DEFAULT_OUT_DIR)}/results.json; run the same command again to resume`;
+  interruptNote.text = `finished entries are kept in ${outDir}/results.json; run the same command again to resume`;
   const quiet = argv.quiet === true;
   const result = await runAudioBench({
-    inputs: fileListArgument(argv.inputs, 'bench'), kbps, codecs, outDir: folderArgument('out', argv.out, DEFAULT_OUT_DIR),
+    inputs, kbps, codecs, outDir,
     snf: { engine, steps, seed, timeLimitSeconds, restarts },
     onEntry: quiet ? undefined : (e, done, total) => process.stderr.write(`bench ${done}/${total}: ${e.file} ${e.codec} @${e.targetKbps}: ${e.kbps.toFixed(1)} kbps, SNR ${e.snr.toFixed(2)} dB, LSD ${e.lsd.toFixed(2)} dB\n`),
   });
@@ -106,10 +106,10 @@ export const benchCommand = {
     .option('bpp', { type: 'string', describe: `Target rates of snf, comma-separated [default: ${DEFAULT_BPPS.join(',')}]` })
     .option('codecs', { type: 'string', describe: `Codecs to run, from ${CODEC_NAMES.join(',')} (audio: ${AUDIO_CODEC_NAMES.join(',')}) [default: all]` })
     .option('time', { type: 'string', describe: `Time limit per snf encode, seconds, at most ${FLAG_RANGES.time[1]} [default: none]` })
-    .option('steps', { type: 'string', describe: `Passes of the fit per snf encode, ${FLAG_RANGES.steps.join('–')} [default: the encoder's]` })
+    .option('steps', { type: 'string', describe: `Passes of the fit per snf encode, ${span(FLAG_RANGES.steps)} [default: the encoder's]` })
     .option('batch', { type: 'string', describe: `Pixels per Adam step of snf's fit, at most 2^30; 0: all [default: the encoder's]` })
     .option('engine', { type: 'string', describe: `snf compute engine: ${ENGINE_NAMES.join(', ')} [default: auto]` })
-    .option('seed', { type: 'string', describe: `snf initialization seed, ${FLAG_RANGES.seed.join('–')} [default: the encoder's]` })
+    .option('seed', { type: 'string', describe: `snf initialization seed, ${span(FLAG_RANGES.seed)} [default: the encoder's]` })
     .option('tune', { type: 'string', describe: `What snf's fit minimizes: ${TUNINGS.join(', ')} (snfc encode --tune) [default: the encoder's]` })
     .option('restarts', { type: 'string', describe: `Fits of every snf network, the best kept (snfc encode --restarts), 1 to ${MAX_RESTARTS} [default: the encoder's]` })
     .option('tile-edges', { type: 'string', describe: `Where snf's tiles meet: ${TILE_EDGE_MODES.join(' or ')} (snfc encode --tile-edges) [default: the encoder's]` })
@@ -124,7 +124,9 @@ export const benchCommand = {
       ['$0 bench ../shared/data/audio/bach.wav --kbps 32,64,128 --out bach-bench', 'snf against MP3 and Opus on a clip'],
     ]),
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
-    if (await isAudioBench(fileListArgument(argv.inputs, 'bench'))) return audioBench(argv);
+    const inputs = fileListArgument(argv.inputs, 'bench');
+    const outDir = folderArgument('out', argv.out, DEFAULT_OUT_DIR);
+    if (await isAudioBench(inputs)) return audioBench(argv, inputs, outDir);
     if (argv.kbps !== undefined) throw usageError('--kbps is for WAV inputs; these are images (use --bpp)');
     // Validate every flag before touching any file.
     const bpps = argv.bpp === undefined ? undefined
@@ -144,13 +146,12 @@ export const benchCommand = {
     const limit = argv.limit === undefined ? undefined : integerIn('limit', argv.limit, 1, 1_000_000);
     if (argv.anchors !== undefined && argv.anchors === '') throw usageError('Expected a file for --anchors but received \'\'');
     const noAnchors = argv.anchors === false;
-    const inputs = fileListArgument(argv.inputs, 'bench');
     await checkEngineLoads(engine, codecs);
-    interruptNote.text = `finished entries are kept in ${folderArgument('out', argv.out, DEFAULT_OUT_DIR)}/results.json; run the same command again to resume`;
+    interruptNote.text = `finished entries are kept in ${outDir}/results.json; run the same command again to resume`;
 
     const result = await runBench({
       inputs, bpps, codecs, resize, limit,
-      outDir: folderArgument('out', argv.out, DEFAULT_OUT_DIR),
+      outDir,
       snf: { engine, steps, batch, timeLimitSeconds, seed, tune, restarts, residual, tileEdges },
       anchorsPath: noAnchors ? null : typeof argv.anchors === 'string' ? argv.anchors : undefined,
       anchorsRequired: typeof argv.anchors === 'string',

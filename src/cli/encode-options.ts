@@ -10,21 +10,30 @@ import { MAX_RESTARTS } from '../encoder/network/fit-networks.js';
 import { MAX_FOURIER_LEVELS } from '../kernels/input-encoding.js';
 import { DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_STEPS } from '../encoder/audio/audio-defaults.js';
 import type { EncodeSettings } from '../batch/encode-file.js';
+import { NUMBER_OPTIONS } from '../encoder/option-values.js';
 import { usageError } from '../node/errors.js';
 import { integerIn, numberIn, oneOf, positiveNumber, sizeFlag } from './validate.js';
 
+/** A library option's range (option-values.ts), as the flag of the same meaning takes it. */
+const libraryRange = (option: string): readonly [number, number] => [NUMBER_OPTIONS[option]!.min, NUMBER_OPTIONS[option]!.max];
+
 /**
  * The range of each numeric flag of an snf encode, [least, most]: what its help states and its check enforces, in
- * `encode`, `batch` and `bench` alike. `alpha`, `omega`, `lr` and `time` must be above their least, not at it.
+ * `encode`, `batch` and `bench` alike. `alpha`, `omega`, `lr` and `time` must be above their least, not at it. Where
+ * the library checks the same option, the range is the library's; width and depth are narrower than the format's
+ * limits (4,096 units, 64 layers), which a command-line encode would take hours a photo to reach.
  */
-export const FLAG_RANGES = {
-  width: [1, 1024], depth: [1, 32], bits: [2, 16], steps: [0, 1_000_000], batch: [0, 2 ** 30], warmup: [0, 0.99],
-  alpha: [0, 100], omega: [0, 1000], lr: [0, 1], weightDecay: [0, 1000], seed: [0, 2 ** 32 - 1], overlap: [0, 32768],
-  time: [0, 7 * 24 * 3600],
-} as const satisfies Record<string, readonly [number, number]>;
+export const FLAG_RANGES: Readonly<Record<
+  'width' | 'depth' | 'bits' | 'steps' | 'batch' | 'warmup' | 'alpha' | 'omega' | 'lr' | 'weightDecay' | 'seed' | 'overlap' | 'time',
+  readonly [number, number]
+>> = {
+  width: [1, 1024], depth: [1, 32], bits: libraryRange('bits'), steps: libraryRange('steps'), batch: [0, 2 ** 30], warmup: [0, 0.99],
+  alpha: libraryRange('alpha'), omega: libraryRange('omega'), lr: libraryRange('lr'), weightDecay: [0, 1000], seed: libraryRange('seed'),
+  overlap: [0, 32768], time: libraryRange('timeLimitSeconds'),
+};
 
 /** A whole-number flag's range as its help gives it: `1–1024`. */
-const span = ([least, most]: readonly [number, number]): string => `${least}–${most}`;
+export const span = ([least, most]: readonly [number, number]): string => `${least}–${most}`;
 
 /**
  * The encode flags, defined once for every command that encodes (`encode`,

@@ -168,13 +168,16 @@ export function defaultDecodedName(input: string, extension: '.png' | '.wav'): s
   return existsSync(plain) ? defaultOutputName(input, `.decoded${extension}`) : plain;
 }
 
+/** Whether a name ends in a path separator (`out/`): a folder's name, never a file's. */
+const endsInSeparator = (name: string): boolean => /[\\/]$/.test(name);
+
 /**
  * Refuses an output that names a folder (`-o .`, `-o out/`) where the output's name is about to be read for its
  * format: an output error (exit 4), as checkOutput gives it, rather than a complaint about the missing extension.
  * `example` is the file name the message suggests inside it.
  */
 export function refuseFolder(output: string, example: string): void {
-  let folder = /[\\/]$/.test(output);
+  let folder = endsInSeparator(output);
   try {
     folder ||= statSync(output).isDirectory();
   } catch {
@@ -194,7 +197,7 @@ export async function checkOutput(output: string, input: string, force: boolean)
     return;
   }
   if (input !== STANDARD_STREAM && (await wouldReplace(output, input))) throw outputError(`refusing to overwrite the input '${input}'`);
-  if (/[\\/]$/.test(output)) throw outputError(`cannot write '${output}': it names a folder; give a file name`);
+  if (endsInSeparator(output)) throw outputError(`cannot write '${output}': it names a folder; give a file name`);
   const dir = path.dirname(path.resolve(output));
   let folder;
   try {
