@@ -42,9 +42,9 @@ test('encodeAudio names a missing clip, integer PCM and a sample rate out of ran
 });
 
 test('the decoders and the reader refuse keys they do not read, and a limits argument that is not an object', async () => {
-  await decodeRefuses(() => decodeImage(imageFile, { sclae: 2 } as never), /^size has no key 'sclae' \(it takes scale, width, height\)$/);
+  await decodeRefuses(() => decodeImage(imageFile, { sclae: 2 } as never), /^size has no key 'sclae' \(it takes scale, width, height\); did you mean scale\?$/);
   await decodeRefuses(() => decodeImage(imageFile, { size: '10x10' } as never), /^size has no key 'size' .*; did you mean width and height\?$/);
-  await decodeRefuses(() => decodeImage(imageFile, {}, { maxPixel: 100 } as never), /^limits has no key 'maxPixel' \(it takes .*maxPixels\)$/);
+  await decodeRefuses(() => decodeImage(imageFile, {}, { maxPixel: 100 } as never), /^limits has no key 'maxPixel' \(it takes .*maxPixels\); did you mean maxPixels\?$/);
   await decodeRefuses(() => decodeImage(imageFile, {}, undefined, { samplebits: 16 } as never), /; did you mean sampleBits\?$/);
   await decodeRefuses(() => decodeAudio(audioFile, { rate: 22050 } as never), /^request has no key 'rate' \(it takes sampleRate, start, end\); did you mean sampleRate\?$/);
   await decodeRefuses(() => readSnf(imageFile, 5 as never), /^Expected an object for limits but received 5 of type number$/);

@@ -10,7 +10,10 @@ test('an option the encoder does not know is refused before any work, naming it 
     [encodeImage(image, { time: 180 } as object), /^image encoding has no option 'time'; did you mean 'timeLimitSeconds'\?$/],
     [encodeImage(image, { 'tile-edges': 'even' } as object), /^image encoding has no option 'tile-edges'; did you mean 'tileEdges'\?$/],
     [encodeImage(image, { keepMetadata: true } as object), /^image encoding has no option 'keepMetadata'; did you mean 'photoMetadata' \(the blobs to keep, \{ exif, icc, xmp \}\)\?$/],
-    [encodeImage(image, { bpp: 1, biits: 8 } as object), /^image encoding has no option 'biits'$/],
+    [encodeImage(image, { bpp: 1, biits: 8 } as object), /^image encoding has no option 'biits'; did you mean 'bits'\?$/],
+    [encodeImage(image, { stpes: 8 } as object), /^image encoding has no option 'stpes'; did you mean 'steps'\?$/],
+    [encodeImage(image, { fitMargn: 8 } as object), /^image encoding has no option 'fitMargn'; did you mean 'fitMargin'\?$/],
+    [encodeImage(image, { quality: 80 } as object), /^image encoding has no option 'quality'$/],
     [encodeAudio(clip, { segment: 0.1 } as object), /^audio encoding has no option 'segment'; did you mean 'segmentSeconds'\?$/],
     [encodeAudio(clip, { tune: 'psnr' } as object), /^audio encoding has no option 'tune'$/],
   ];

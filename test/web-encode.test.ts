@@ -168,7 +168,7 @@ test('a page whose CSP forbids workers encodes on its own thread', async () => {
   }
 });
 
-test('in a page: options that cannot make a file and images over maxPixels are EncodeOptionsErrors; an abort stops the encode', async () => {
+test('in a page: options that cannot make a file, misspelt ones (with a guess) and images over maxPixels are EncodeOptionsErrors; an abort stops the encode', async () => {
   const outcomes = await page.evaluate(async () => {
     const { encodeImageInBrowser } = await import('/snfc-encode.js' as string);
     const image = { width: 8, height: 8, channels: 3, data: new Uint8Array(8 * 8 * 3).fill(100) };
@@ -182,12 +182,16 @@ test('in a page: options that cannot make a file and images over maxPixels are E
       schedule: await outcome(encodeImageInBrowser(image, { schedule: 'wavy', steps: 2 })),
       tiles: await outcome(encodeImageInBrowser(image, { tiles: { columns: 9, rows: 1 }, steps: 2 })),
       big: await outcome(encodeImageInBrowser(image, { maxPixels: 63 })),
+      misspeltCallback: await outcome(encodeImageInBrowser(image, { onProgres: () => undefined, steps: 2 })),
+      nodeCallback: await outcome(encodeImageInBrowser(image, { onStep: () => undefined, steps: 2 })),
       aborted: await aborted,
     };
   });
   assert.match(outcomes.schedule, /^EncodeOptionsError: schedule must be one of/);
   assert.match(outcomes.tiles, /^EncodeOptionsError: tiles 9x1 need an image of at least/);
   assert.match(outcomes.big, /^EncodeOptionsError: the image is 8×8 = 64 pixels; at most 63/);
+  assert.equal(outcomes.misspeltCallback, "EncodeOptionsError: image encoding has no option 'onProgres'; did you mean 'onProgress'?");
+  assert.match(outcomes.nodeCallback, /^EncodeOptionsError: onStep cannot go to the encoder's worker: a page's encode reports its progress to onProgress$/);
   assert.match(outcomes.aborted, /^AbortError/);
   assert.deepEqual(pageErrors, []);
 });

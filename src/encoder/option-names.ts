@@ -1,3 +1,4 @@
+import { likelyMeant } from '../spelling.js';
 import { EncodeOptionsError } from './options-error.js';
 
 /**
@@ -20,8 +21,8 @@ export function camelCase(name: string): string {
 const TAKES: Readonly<Record<string, string>> = { photoMetadata: ' (the blobs to keep, { exif, icc, xmp })' };
 
 /**
- * Refuses an option the encoder does not know (a misspelling, or a CLI flag's
- * name such as `time`), which it would otherwise ignore without a word: the
+ * Refuses an option the encoder does not know (a misspelling such as `stpes`,
+ * or a CLI flag's name such as `time`), which it would otherwise ignore without a word: the
  * encode would run without the limit or setting the caller asked for. Keys
  * whose value is undefined are let through: they ask for nothing.
  * @param known every option name of the signal's encoder
@@ -30,7 +31,8 @@ const TAKES: Readonly<Record<string, string>> = { photoMetadata: ' (the blobs to
 export function checkOptionNames(options: object, known: Readonly<Record<string, true>>, signal: 'image' | 'audio'): void {
   for (const [name, value] of Object.entries(options)) {
     if (value === undefined || Object.hasOwn(known, name)) continue;
-    const meant = [OPTION_FOR_FLAG[name], camelCase(name)].find((candidate) => candidate !== undefined && candidate !== name && Object.hasOwn(known, candidate));
+    const meant = [OPTION_FOR_FLAG[name], camelCase(name)].find((candidate) => candidate !== undefined && candidate !== name && Object.hasOwn(known, candidate))
+      ?? likelyMeant(name, Object.keys(known));
     throw new EncodeOptionsError(`${signal} encoding has no option '${name}'${meant === undefined ? '' : `; did you mean '${meant}'${TAKES[meant] ?? ''}?`}`);
   }
 }

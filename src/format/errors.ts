@@ -2,6 +2,7 @@
  * The one error type of `src/format` (spec §9). Callers branch on `code`,
  * never on message text; messages are one user-facing line.
  */
+import { likelyMeant } from '../spelling.js';
 
 /** Every error code `SnfFormatError` can carry, with what it means. */
 export const SNF_ERROR_CODES = {
@@ -73,7 +74,7 @@ export function checkKeys(value: unknown, what: string, known: readonly string[]
   if (value === null || typeof value !== 'object') fail('INVALID_ARGUMENT', `Expected an object for ${what} but received ${describe(value)}`);
   for (const key of Object.keys(value)) {
     if (known.includes(key)) continue;
-    const guess = meant[key] ?? known.find((name) => name.toLowerCase() === key.toLowerCase());
+    const guess = meant[key] ?? likelyMeant(key, known);
     fail('INVALID_ARGUMENT', `${what} has no key '${key}' (it takes ${known.join(', ')})${guess === undefined ? '' : `; did you mean ${guess}?`}`);
   }
 }

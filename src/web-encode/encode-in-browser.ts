@@ -1,3 +1,5 @@
+import { IMAGE_OPTION_NAMES } from '../encoder/image/encode-image-core.js';
+import { checkOptionNames } from '../encoder/option-names.js';
 import { EncodeOptionsError } from '../encoder/options-error.js';
 import type { Raster } from '../raster.js';
 import { sameOriginScriptUrl } from '../web/worker-url.js';
@@ -36,11 +38,16 @@ export interface BrowserEncodeOptions extends PostableEncodeOptions {
  * @returns the encoder's result: `bytes` (the file), `psnr` of the decoded file, …
  * @throws EncodeOptionsError for options that cannot make a file, or an image over `maxPixels`.
  */
+/** What `encodeImageInBrowser` takes: the encoder's options and its own (taken out before the check, so only guessed at). */
+const PAGE_OPTION_NAMES: Readonly<Record<string, true>> = { ...IMAGE_OPTION_NAMES, onProgress: true, threads: true, maxPixels: true, signal: true };
+
 export async function encodeImageInBrowser(image: ImageData | Raster, options: BrowserEncodeOptions = {}): Promise<BrowserEncodeResult> {
   const { onProgress, threads: wanted, maxPixels = DEFAULT_MAX_ENCODE_PIXELS, signal, ...encodeOptions } = options;
   if (image === null || typeof image !== 'object' || !('channels' in image || image.data instanceof Uint8ClampedArray)) {
     throw new EncodeOptionsError(`the image must be an ImageData (a canvas's: context.getImageData(…)) or { width, height, channels, data }; got ${image === null || typeof image !== 'object' ? String(image) : (image as object).constructor.name}`);
   }
+  // A misspelt name is refused here with a guess (`onProgres`), before the check below would call it a function.
+  checkOptionNames(encodeOptions, PAGE_OPTION_NAMES, 'image');
   // The options go to the encoder's worker by structured clone, which takes no function: onProgress is the page's callback.
   for (const [name, value] of Object.entries(encodeOptions)) {
     if (typeof value === 'function') throw new EncodeOptionsError(`${name} cannot go to the encoder's worker: a page's encode reports its progress to onProgress`);

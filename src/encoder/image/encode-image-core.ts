@@ -132,7 +132,7 @@ export interface ImageEncodeOptions extends FitSettings {
 const IMAGE_NUMBER_OPTIONS = { ...NUMBER_OPTIONS, bpp: { min: 0, max: MAX_BPP, above: true }, fitMargin: { min: 0, max: 32768, integer: true } };
 
 /** Every name of ImageEncodeOptions (the type makes this list whole): what `encodeImage` accepts. */
-const IMAGE_OPTION_NAMES: Readonly<Record<keyof ImageEncodeOptions, true>> = {
+export const IMAGE_OPTION_NAMES: Readonly<Record<keyof ImageEncodeOptions, true>> = {
   ...FIT_SETTING_NAMES, bpp: true, width: true, depth: true, bitsPerParam: true, bits: true, tiles: true, overlap: true, fitMargin: true,
   tileEdges: true, steps: true, batch: true, allocation: true, tileWidths: true, tune: true, contrastWeighting: true, fourier: true,
   photoMetadata: true, filter: true, residual: true, residualSearch: true, onStep: true,
