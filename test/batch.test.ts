@@ -219,6 +219,29 @@ describe('snfc batch on this machine', () => {
     assert.deepEqual(fixed.stdout.trim().split('\n').slice(0, -1).map((line) => JSON.parse(line).output), ['b.snf']);
   });
 
+  it('never replaces its input or a file that is not an .snf file, and encodes a file named twice once', async () => {
+    const dir = tempDir();
+    await crops(path.join(dir, 'in'), ['a.png', 'b.png']);
+    mkdirSync(path.join(dir, 'out'));
+    // A photo misnamed .snf in the out folder, named as an input: its output is itself.
+    await crops(path.join(dir, 'out'), ['self.snf']);
+    const photo = readFileSync(path.join(dir, 'out', 'self.snf'));
+    writeFileSync(path.join(dir, 'out', 'b.snf'), 'notes that are not an .snf file');
+    const run = snfc(['batch', 'out/self.snf', 'in', 'in/a.png', '--out', 'out', ...ENCODE], { cwd: dir });
+    assert.equal(run.status, 1, run.stderr);
+    assert.match(run.stderr, /^snfc: out\/self\.snf: failed: refusing to overwrite the input 'out\/self\.snf' with its own output$/m);
+    assert.match(run.stderr, /^snfc: in\/b\.png: failed: 'out\/b\.snf' exists and is not an \.snf file; batch replaces only \.snf files, so it was left as it is$/m);
+    assert.deepEqual(readFileSync(path.join(dir, 'out', 'self.snf')), photo, 'the input is intact');
+    assert.equal(readFileSync(path.join(dir, 'out', 'b.snf'), 'utf8'), 'notes that are not an .snf file');
+    const records = latest(path.join(dir, 'out'));
+    assert.deepEqual([...records.keys()].sort(), ['a.snf', 'b.snf', 'self.snf']);
+    assert.equal(records.get('a.snf')?.status, 'encoded');
+    assert.deepEqual([records.get('b.snf')?.exitCode, records.get('self.snf')?.exitCode], [4, 4]);
+    assert.match(run.stderr, /^snfc: 2 of 3 inputs failed; see out\/batch\.jsonl$/m);
+    await assertDecodable(path.join(dir, 'out', 'a.snf'));
+    assertNoTempFiles(path.join(dir, 'out'));
+  });
+
   it('says that it takes images when named a WAV clip, and exits 3', () => {
     const dir = tempDir();
     const run = snfc(['batch', path.join(FIXTURES, 'bach-excerpt.wav'), '--out', 'out', ...ENCODE], { cwd: dir });

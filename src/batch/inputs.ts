@@ -66,10 +66,14 @@ export async function collectInputs(args: readonly string[], outDir: string, rec
     }
   }
   const byOutput = new Map<string, string>();
+  const unique: BatchItem[] = [];
   for (const item of items) {
     const other = byOutput.get(item.relative);
+    // The same file named twice (`batch photos photos/a.png`) is encoded once; two files for one output are refused.
+    if (other !== undefined && path.resolve(other) === path.resolve(item.input)) continue;
     if (other !== undefined) throw usageError(`'${other}' and '${item.input}' would both be written to ${path.join(outDir, item.relative)}`);
     byOutput.set(item.relative, item.input);
+    unique.push(item);
   }
-  return items.map((item) => ({ ...item, output: path.join(outDir, item.relative) }));
+  return unique.map((item) => ({ ...item, output: path.join(outDir, item.relative) }));
 }

@@ -8,8 +8,9 @@
 import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { EXIT } from '../node/errors.js';
-import { readInput, writeOutputAtomically } from '../node/files.js';
+import { SNF_MAGIC } from '../format/constants.js';
+import { EXIT, outputError } from '../node/errors.js';
+import { readInput, wouldReplace, writeOutputAtomically } from '../node/files.js';
 import { failureOf, type EncodedFile, type EncodeSettings } from './encode-file.js';
 import type { BatchItem } from './inputs.js';
 import { appendManifest, readManifest, settingsKey, staleReason, type ManifestRecord } from './manifest.js';
@@ -75,6 +76,31 @@ async function forEachLimited<T>(items: readonly T[], limit: number, work: (item
   await Promise.all(Array.from({ length: Math.max(1, Math.min(limit, items.length)) }, lane));
 }
 
+/**
+ * Why the item's output may not be written, if it may not: it would replace the input (`batch a.snf --out .`), or a
+ * file that is not an .snf file is at its name. A batch replaces its own outputs without `--force` (a rerun redoes a
+ * stale one), and any file that begins as an .snf file does (a damaged output is redone); anything else at that name is
+ * the user's, and is left as it is.
+ */
+async function refusalToWrite(item: BatchItem): Promise<Error | undefined> {
+  if (await wouldReplace(item.output, item.input)) return outputError(`refusing to overwrite the input '${item.input}' with its own output`);
+  let start: Uint8Array;
+  try {
+    const handle = await fs.open(item.output, 'r');
+    try {
+      start = new Uint8Array(SNF_MAGIC.length);
+      const { bytesRead } = await handle.read(start, 0, start.length, 0);
+      start = start.subarray(0, bytesRead);
+    } finally {
+      await handle.close();
+    }
+  } catch {
+    return undefined; // nothing there (or a folder, which the write reports)
+  }
+  if (start.length > 0 && SNF_MAGIC.every((byte, i) => start[i] === byte)) return undefined;
+  return outputError(`'${item.output}' exists and is not an .snf file; batch replaces only .snf files, so it was left as it is`);
+}
+
 /** Runs a batch to the end: every item encoded, up to date or failed. */
 export async function runBatch(
   items: readonly BatchItem[], outDir: string, settings: EncodeSettings, executor: BatchExecutor, events: BatchEvents = {},
@@ -111,8 +137,13 @@ export async function runBatch(
   await forEachLimited(todo, executor.concurrency, async ({ item, input }) => {
     const inputFields = { inputBytes: input.size, inputMtimeMs: input.mtimeMs };
     try {
+      const refusal = await refusalToWrite(item);
+      if (refusal !== undefined) throw refusal;
       const { file, worker } = await executor.encode(item, settings, (step, steps, psnr) => events.step?.(item, step, steps, psnr));
       await fs.mkdir(path.dirname(item.output), { recursive: true });
+      // Again after the encode: a file may have come to that name meanwhile.
+      const late = await refusalToWrite(item);
+      if (late !== undefined) throw late;
       await writeOutputAtomically(item.output, file.bytes);
       // The manifest keeps every measure the encode gave, by the same names (ManifestRecord), and the file's size.
       const { bytes, ...measures } = file;

@@ -226,7 +226,7 @@ export async function checkOutput(output: string, input: string, force: boolean)
  * reached through a symbolic link (`alias.png` → `photo.png`, then `-o photo.png`; or a linked folder). Only the
  * entry counts: an output that is itself a link to the input is replaced by the new file, and the input stays.
  */
-async function wouldReplace(output: string, input: string): Promise<boolean> {
+export async function wouldReplace(output: string, input: string): Promise<boolean> {
   if (path.resolve(output) === path.resolve(input)) return true;
   try {
     const realOutput = path.join(await fs.realpath(path.dirname(path.resolve(output))), path.basename(output));
