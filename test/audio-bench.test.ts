@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
-import { copyFileSync, existsSync, readFileSync } from 'node:fs';
+import { copyFileSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { test } from 'node:test';
 import { align, lameRate, mp3RoundTrip, opusRoundTrip } from '../src/rate-distortion/audio-codecs.js';
 import { resample } from '../src/rate-distortion/resample.js';
-import { readWav } from '../src/io/wav.js';
+import { readWav, writeWav } from '../src/io/wav.js';
 import { snr } from '../src/metrics/audio.js';
 import { snfc, tempDir } from './helpers/cli.js';
 import { AUDIO_FIXTURE_WAV } from './fuzz/seeds.js';
@@ -40,6 +40,16 @@ test('align finds a known delay; MP3 and Opus round trips come back aligned at t
   assert.ok(Math.abs((opus.bytes * 8) / 0.2 / 1000 - 64) < 3, 'hard CBR');
 });
 
+test('MP3 of a 48 kHz clip at 32 kbit/s comes back in time and at a real SNR (lamejs marks 32 kbit/s streams 22.05 kHz)', async () => {
+  const at48 = { sampleRate: 48000, channels: [resample(clip.channels[0]!, clip.sampleRate, 48000)] };
+  assert.equal(lameRate(32, 48000), 22050);
+  assert.equal(lameRate(40, 48000), 24000);
+  const mp3 = await mp3RoundTrip(at48, 32);
+  assert.equal(mp3.decoded.channels[0]!.length, at48.channels[0]!.length);
+  // Before, the stream held 24 kHz samples marked 22.05 kHz: pitched down 8.8 %, an SNR of about 0 dB.
+  assert.ok(snr(at48, mp3.decoded) > 8, `SNR ${snr(at48, mp3.decoded)}`);
+});
+
 test('snfc bench on a WAV: snf, MP3 and Opus at two rates, reports written, a rerun resumes', () => {
   const dir = tempDir();
   const wav = path.join(dir, 'clip.wav');
@@ -62,4 +72,15 @@ test('snfc bench on a WAV: snf, MP3 and Opus at two rates, reports written, a re
   const wrong = snfc(['bench', wav, '--bpp', '1', '--out', out], { cwd: dir });
   assert.equal(wrong.status, 2);
   assert.match(wrong.stderr, /--bpp is for images/);
+});
+
+test('snfc bench refuses a clip of 3 channels for MP3 and Opus before any work, and benches it with --codecs snf', () => {
+  const dir = tempDir();
+  const mono = clip.channels[0]!.subarray(0, 2000);
+  writeFileSync(path.join(dir, 'ch3.wav'), writeWav({ sampleRate: clip.sampleRate, channels: [mono, mono, mono] }));
+  const refused = snfc(['bench', 'ch3.wav', '--kbps', '64', '--steps', '5', '--out', 'out'], { cwd: dir });
+  assert.equal(refused.status, 2, refused.stderr);
+  assert.equal(refused.stderr, "snfc: 'ch3.wav' has 3 channels, and the bench's MP3 and Opus code 1 or 2: bench it with --codecs snf\n");
+  const snfOnly = snfc(['bench', 'ch3.wav', '--kbps', '64', '--steps', '5', '--codecs', 'snf', '--out', 'out', '--quiet'], { cwd: dir });
+  assert.equal(snfOnly.status, 0, snfOnly.stderr);
 });

@@ -2,7 +2,7 @@ import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AudioClip } from '../audio.js';
-import { inputError, outputError } from '../node/errors.js';
+import { inputError, outputError, usageError } from '../node/errors.js';
 import { reason, writeOutputAtomically } from '../node/files.js';
 import { encodeAudio } from '../encoder/audio/encode-audio.js';
 import { engineByName, type EngineName } from '../encoder/network/engines.js';
@@ -136,6 +136,13 @@ export async function runAudioBench(options: AudioBenchOptions): Promise<{ entri
   }
   const kbpsList = options.kbps ?? DEFAULT_AUDIO_KBPS;
   const codecs = options.codecs ?? AUDIO_CODEC_NAMES;
+  // lamejs and the bench's Opus code 1 or 2 channels: said before any work, not after the clip's snf encodes.
+  const others = codecs.filter((codec) => codec !== 'snf');
+  for (const [file, clip] of clips) {
+    if (clip.channels.length > 2 && others.length > 0) {
+      throw usageError(`'${file}' has ${clip.channels.length} channels, and the bench's ${others.map((c) => (c === 'mp3' ? 'MP3' : 'Opus')).join(' and ')} code 1 or 2: bench it with --codecs snf`);
+    }
+  }
   await fs.mkdir(options.outDir, { recursive: true }).catch((error: unknown) => {
     throw outputError(`cannot create the folder '${options.outDir}': ${reason(error, 'failed')}`);
   });
