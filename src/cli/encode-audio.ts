@@ -2,7 +2,7 @@ import type { ArgumentsCamelCase } from 'yargs';
 import { encodeAudio } from '../encoder/audio/encode-audio.js';
 import { DEFAULT_KBPS, MIN_SEGMENT_SECONDS } from '../encoder/audio/audio-defaults.js';
 import type { ResolvedEngine } from '../encoder/network/engines.js';
-import { readAudioInput } from './audio-input.js';
+import { oversNotice, readAudioInput } from './audio-input.js';
 import { restartsText } from './encode-options.js';
 import { usageError } from '../node/errors.js';
 import { howFarFrom, reportRate } from '../node/rate-warnings.js';
@@ -52,6 +52,8 @@ export async function encodeAudioFile(
   const clip = readAudioInput(bytes, input);
   await checkOutput(output, input, argv.force === true);
   warnIfMisnamed(output, argv.quiet === true);
+  const overs = oversNotice(clip, input);
+  if (overs !== undefined && argv.quiet !== true) process.stderr.write(`snfc: notice: ${overs}\n`);
   const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeAudio(clip, {
     ...shared, kbps, segmentSeconds, metadata: argv.metadata === true, engine: engine.factory, onStep,
   }));

@@ -147,7 +147,9 @@ export function planAudioEncode(clip: AudioClip, options: AudioEncodeOptions = {
 /**
  * The training set of one segment: every sample of its extended region
  * (cell ± overlap, spec §3.5), at its coordinate in that region (spec §4.4),
- * channels interleaved.
+ * channels interleaved. Samples beyond ±1 (a float WAV's overs) are fitted as
+ * ±1, what the decoder gives at most: one sample of 1e30 had made the whole
+ * segment's fit chase it, and the decode a full-scale constant.
  */
 export function segmentData(clip: AudioClip, cell: readonly number[], overlap: number): { coords: Float32Array; targets: Float32Array } {
   const length = clipLength(clip);
@@ -158,7 +160,7 @@ export function segmentData(clip: AudioClip, cell: readonly number[], overlap: n
   const targets = new Float32Array(n * channels);
   for (let i = 0; i < n; i++) {
     coords[i] = (2 * (i + 0.5)) / n - 1;
-    for (let c = 0; c < channels; c++) targets[i * channels + c] = clip.channels[c]![e0 + i]!;
+    for (let c = 0; c < channels; c++) targets[i * channels + c] = Math.max(-1, Math.min(1, clip.channels[c]![e0 + i]!));
   }
   return { coords, targets };
 }
