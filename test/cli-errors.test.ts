@@ -5,7 +5,7 @@ import path from 'node:path';
 import { test } from 'node:test';
 import sharp from 'sharp';
 import { encodeImage } from '../src/index.js';
-import { crc32 } from '../src/format/index.js';
+import { crc32, type AudioHeader } from '../src/format/index.js';
 import { encodePng } from '../src/io/png.js';
 import { checkEnvironment } from '../src/cli/environment.js';
 import { FLAG_RANGES } from '../src/cli/encode-options.js';
@@ -112,4 +112,16 @@ test("--help states each numeric encode flag's range, the one its check enforces
   for (const flag of ['alpha', 'omega', 'lr'] as const) assert.match(help, new RegExp(`--${flag} [^[]*above 0 and at most ${FLAG_RANGES[flag][1]}`), flag);
   assertCleanFailure(['encode', 'in.png', '--width', String(FLAG_RANGES.width[1] + 1)], 2, new RegExp(`from 1 to ${FLAG_RANGES.width[1]} for --width`));
   assertCleanFailure(['bench', 'in.png', '--time', String(FLAG_RANGES.time[1] + 1)], 2, new RegExp(`at most ${FLAG_RANGES.time[1]} for --time`));
+});
+
+test('an audio file whose rate a WAV header cannot hold is refused before the decode, naming --rate (it was an internal error)', async () => {
+  const { readSnf, writeSnf } = await import('../src/format/index.js');
+  const { AUDIO_FIXTURE_SNF } = await import('./fuzz/seeds.js');
+  const file = readSnf(new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)));
+  // The spec lets a file's rate be any 32-bit number; 2^31 Hz × 2 bytes overflows the WAV's bytes a second.
+  writeFileSync(path.join(dir, 'fast.snf'), writeSnf({ ...file, header: { ...(file.header as AudioHeader), sampleRate: 2 ** 31 } }));
+  assertCleanFailure(['decode', 'fast.snf', '-o', 'fast.wav'], 2, /^snfc: the clip is at 2147483648 Hz, and a WAV file of 1 s16 channel\(s\) holds at most 2147483647 Hz: decode it with --rate$/);
+  assert.equal(existsSync(path.join(dir, 'fast.wav')), false);
+  const slower = snfc(['decode', 'fast.snf', '-o', 'slower.wav', '--rate', '8000'], { cwd: dir });
+  assert.equal(slower.status, 0, slower.stderr);
 });

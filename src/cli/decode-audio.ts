@@ -26,6 +26,12 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   if (end !== undefined && end <= (start ?? 0)) throw usageError(`--end ${end} must be after --start ${start ?? 0}`);
   const format = oneOf('format', argv.format ?? 's16', WAV_OUTPUT_FORMATS);
   const maxOutputSamples = argv.maxSamples === undefined ? DEFAULT_MAX_OUTPUT_SAMPLES : integerIn('max-samples', argv.maxSamples, 1, MAX_MAX_SAMPLES);
+  // A WAV header holds the rate and the bytes a second in 32 bits: a file's rate may be any 32-bit number (spec §3.3).
+  const outputRate = sampleRate ?? header.sampleRate;
+  const frameBytes = header.channels * (format === 's16' ? 2 : format === 's24' ? 3 : 4);
+  if (outputRate * frameBytes > 0xffff_ffff) {
+    throw usageError(`the clip is at ${outputRate} Hz, and a WAV file of ${header.channels} ${format} channel(s) holds at most ${Math.floor(0xffff_ffff / frameBytes)} Hz: decode it with --rate`);
+  }
   const request = { sampleRate, start, end };
   const span = decodedSpan(header, request);
   if ((span.end - span.first) * header.channels > maxOutputSamples) {
