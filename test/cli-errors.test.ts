@@ -125,3 +125,15 @@ test('an audio file whose rate a WAV header cannot hold is refused before the de
   const slower = snfc(['decode', 'fast.snf', '-o', 'slower.wav', '--rate', '8000'], { cwd: dir });
   assert.equal(slower.status, 0, slower.stderr);
 });
+
+test('info shows a header string with control characters escaped, on one line (a file may hold any string there)', async () => {
+  const { readSnf, writeSnf } = await import('../src/format/index.js');
+  const file = readSnf(new Uint8Array(readFileSync(path.join(FIXTURES, 'kodim-crop32.snf'))));
+  writeFileSync(path.join(dir, 'ansi.snf'), writeSnf({ ...file, header: { ...file.header, train: { ...file.header.train!, engine: 'wasm\n\u001b[31mRED' } } }));
+  const run = snfc(['info', 'ansi.snf'], { cwd: dir });
+  assert.equal(run.status, 0, run.stderr);
+  const training = run.stdout.split('\n').filter((line) => line.startsWith('training:'));
+  assert.equal(training.length, 1);
+  assert.match(training[0]!, /, wasm\\x0a\\x1b\[31mRED, /);
+  assert.doesNotMatch(run.stdout, /\u001b/);
+});

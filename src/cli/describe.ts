@@ -2,6 +2,7 @@ import { filterShapeOf } from '../kernels/post-filter.js';
 import { RESIDUAL_STEP_UNIT, stepGrowth } from '../kernels/residual.js';
 import { DEFLATED_HEADER_VERSION_MAJOR, SHARED_CONTEXTS_VERSION_MAJOR, UNIT_SCALES_VERSION_MAJOR, fileParameters, findGrid, gridAxisEdges, inspectSnf, metadataSizes, type SnfFile } from '../format/index.js';
 import { formatPsnr, reportPsnr } from '../metrics/psnr.js';
+import { printable } from './words.js';
 
 /** What the major version says of how the file is stored (spec §2.2), for the format line. */
 function formatNotes(major: number, headerMapBytes: number): string {
@@ -87,7 +88,7 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
   ];
   const train = header.train;
   lines.push(train
-    ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}${train.schedule === undefined ? '' : ` (${train.schedule})`}, seed ${train.seed}, ${train.engine}, ${train.psnr === undefined ? 'PSNR not recorded' : `${formatPsnr(train.psnr)} at encode`}`
+    ? `training:  ${train.steps} steps${train.batch === undefined ? '' : ` of ${train.batch} points`}, α=${train.alpha}, lr=${train.lr}${train.schedule === undefined ? '' : ` (${printable(train.schedule)})`}, seed ${train.seed}, ${printable(String(train.engine))}, ${train.psnr === undefined ? 'PSNR not recorded' : `${formatPsnr(train.psnr)} at encode`}`
     : 'training:  not recorded (encode with --metadata to keep it)');
   // Photo metadata (spec §3.8) is an image matter; an audio file never has it.
   if (header.kind === 'image' || summary.metadata) {

@@ -6,7 +6,7 @@
  *   offset   size  field
  *   0        8     magic 0x89 'S' 'N' 'F' 0x0D 0x0A 0x1A 0x0A
  *   8        1     major version (1 to 5)
- *   9        1     minor version (0 … 9 written; any read)
+ *   9        1     minor version (0 … 11 written; any read)
  *   10       2     flags (reserved: write 0, ignore on read)
  *   12       4     H, header length in bytes (u32)
  *   16       H     header: one MessagePack map (spec §3); from version 3

@@ -22,7 +22,7 @@ export const SNF_ERROR_CODES = {
   BAD_STREAM: 'bad coded stream',
   /** A value is over one of the reader's limits (§8). */
   LIMIT_EXCEEDED: 'limit exceeded',
-  /** A well-formed value that this v1.0 reader does not implement (§3.6). */
+  /** A well-formed value that this reader does not implement (§3.6). */
   UNSUPPORTED_FEATURE: 'unsupported feature',
   /** An API caller (usually a writer) passed invalid data. */
   INVALID_ARGUMENT: 'invalid argument',

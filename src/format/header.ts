@@ -383,7 +383,7 @@ function validateArch(value: HeaderValue, path: string, header: SnfHeader, limit
   const omega = finite(a.omega, `${path}.omega`);
   if (omega <= 0) bad(`${path}.omega`, 'a finite number > 0', a.omega);
   const activation = a.activation === undefined ? DEFAULT_ACTIVATION : oneOf(a.activation, `${path}.activation`, [DEFAULT_ACTIVATION]);
-  // §3.4: fourier is a key of versions 2 to 4; a 1.x file's is an unknown key, ignored (§3.6).
+  // §3.4: fourier is a key of versions 2 to 5; a 1.x file's is an unknown key, ignored (§3.6).
   const fourier = major >= 2 && a.fourier !== undefined ? int(a.fourier, `${path}.fourier`, 0, MAX_FOURIER_LEVELS) : 0;
   const inputs = encodedInputs(header.kind === 'image' ? 2 : 1, fourier);
   const outputs = channelCount(header);

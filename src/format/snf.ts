@@ -98,7 +98,7 @@ export interface SnfInfo {
   readonly parameters: number;
   /** H, the header's length in bytes as stored (deflated from version 3). */
   readonly headerBytes: number;
-  /** The header's MessagePack map in bytes: H, or what a version 3 or 4 header inflates to. */
+  /** The header's MessagePack map in bytes: H, or what a version 3 to 5 header inflates to. */
   readonly headerMapBytes: number;
   /** P, the payload's length in bytes. */
   readonly payloadBytes: number;
