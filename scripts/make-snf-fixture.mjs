@@ -21,6 +21,9 @@
 //   fixtures/kodim-crop32-final.snf            format 4.10: the 4.8 file with a final filter after its residual (spec §3.12)
 //   fixtures/kodim-crop32-clipped.snf          format 4.11: the same final filter fitted with clipped taps (spec §3.13)
 //                                              fitted by the encoder's fit (radius 2, 2 activity × 5 directions)
+//   fixtures/kodim-crop32-all.snf              format 5.11: the units file with a restoration filter (direction classes),
+//                                              an adaptive residual and a final filter with clipped taps: every image
+//                                              feature in the format the encoder writes
 //   fixtures/<name>.decoded.png                what the reference decoder renders from each at 32×32
 // The .snf files are frozen: tests check that decoding them still gives the PNGs (±1 per sample,
 // spec §4.5), and the fuzz tests start from them. Rerun only to replace them; name the ones to make
@@ -121,6 +124,25 @@ for (const [name, clipped] of [['kodim-crop32-final', false], ['kodim-crop32-cli
   const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors }));
   writeFileSync(`fixtures/${name}.snf`, writeSnf({ header: { ...file.header, finalFilter }, networks, sharedContexts: true }));
   await writeReferenceDecode(name);
+}
+
+// Every image feature at once in the format the encoder writes (5.11, session 71): the units file's networks
+// (steps per unit, 5.3), a restoration filter with direction classes fitted to their field, an adaptive residual fitted
+// after it, and a final filter with clipped taps fitted after that, shared contexts and a deflated header.
+if (wanted.length === 0 || wanted.includes('kodim-crop32-all')) {
+  const source = await sharp('fixtures/kodim-crop32.png').removeAlpha().raw().toBuffer({ resolveWithObject: true });
+  const image = { width: source.info.width, height: source.info.height, channels: 3, data: new Uint8Array(source.data) };
+  const units = new Uint8Array(readFileSync('fixtures/kodim-crop32-units.snf'));
+  const file = readSnf(units);
+  const field = await decodeField(units);
+  const filter = fitFilter(field, image, { radius: 2, cross: 1, classes: 2, directions: 5 });
+  const choice = { shapes: [{ count: 64, gradient: 32, adaptive: { sigma: 10, exponent: 8 } }], by: 'psnr', rdo: 0.12, chroma: 10 };
+  const { residual } = fitResidual(image, { ...field, values: applyRestorationFilter(field, filter, { x: 1, y: 1 }) }, 200, choice);
+  const corrected = { ...field, values: correctedField(field, { x: 1, y: 1 }, { filter, residual }) };
+  const finalFilter = fitFilter(corrected, image, { radius: 1, cross: 0, classes: 4, directions: 1, clipped: true });
+  const networks = file.networks.map((n) => ({ region: [...n.region], arch: n.arch, tensors: n.tensors, unitScales: n.unitScales }));
+  writeFileSync('fixtures/kodim-crop32-all.snf', writeSnf({ header: { ...file.header, filter, residual, finalFilter }, networks, sharedContexts: true }));
+  await writeReferenceDecode('kodim-crop32-all');
 }
 
 async function writeReferenceDecode(name) {

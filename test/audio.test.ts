@@ -15,7 +15,7 @@ import { readWav, WavError, writeWav } from '../src/io/wav.js';
 import { audioPsnr, logSpectralDistance, snr } from '../src/metrics/audio.js';
 import { snfc, tempDir } from './helpers/cli.js';
 import { mulberry32 } from './helpers/prng.js';
-import { AUDIO_FIXTURE_DECODED_WAV, AUDIO_FIXTURE_SNF, AUDIO_FIXTURE_WAV } from './fuzz/seeds.js';
+import { AUDIO_FIXTURE_DECODED_WAV, AUDIO_FIXTURE_SNF, AUDIO_FIXTURE_WAV, SHARED_AUDIO_FIXTURE_DECODED_WAV, SHARED_AUDIO_FIXTURE_SNF } from './fuzz/seeds.js';
 
 const dir = tempDir();
 const fixtureWav = new Uint8Array(readFileSync(AUDIO_FIXTURE_WAV));
@@ -172,20 +172,25 @@ test('metrics: SNR, PSNR (peak-to-peak 2) and LSD on known signals', () => {
   assert.throws(() => snr(clip, tones(8000, 100)), RangeError);
 });
 
-test('decodeAudio reproduces the frozen test vector (format 2.1, 4 blended segments)', async () => {
-  const bytes = new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF));
-  const info = inspectSnf(bytes);
-  assert.equal(info.header.kind, 'audio');
-  assert.deepEqual(info.header.blend?.overlap, [32]);
-  assert.equal(bytes[8], 2);
-  assert.equal(bytes[9], 1);
-  const decoded = await decodeAudio(bytes);
-  const reference = readWav(new Uint8Array(readFileSync(AUDIO_FIXTURE_DECODED_WAV)));
-  assert.equal(decoded.sampleRate, 44100);
-  assert.equal(decoded.channels[0]!.length, reference.channels[0]!.length);
-  for (let i = 0; i < reference.channels[0]!.length; i++) assert.ok(Math.abs(decoded.channels[0]![i]! - reference.channels[0]![i]!) < 1e-4, `sample ${i}`);
-  assert.ok(snr(fixture, decoded) > 15, `the vector decodes to a ${snr(fixture, decoded).toFixed(1)} dB clip`);
-});
+for (const [name, snfPath, decodedPath, major, minor] of [
+  ['format 2.1, 4 blended segments', AUDIO_FIXTURE_SNF, AUDIO_FIXTURE_DECODED_WAV, 2, 1],
+  ['format 4.3, as the encoder writes today: shared contexts, compact tables', SHARED_AUDIO_FIXTURE_SNF, SHARED_AUDIO_FIXTURE_DECODED_WAV, 4, 3],
+] as const) {
+  test(`decodeAudio reproduces the frozen test vector (${name})`, async () => {
+    const bytes = new Uint8Array(readFileSync(snfPath));
+    const info = inspectSnf(bytes);
+    assert.equal(info.header.kind, 'audio');
+    assert.deepEqual(info.header.blend?.overlap, [32]);
+    assert.equal(bytes[8], major);
+    assert.equal(bytes[9], minor);
+    const decoded = await decodeAudio(bytes);
+    const reference = readWav(new Uint8Array(readFileSync(decodedPath)));
+    assert.equal(decoded.sampleRate, 44100);
+    assert.equal(decoded.channels[0]!.length, reference.channels[0]!.length);
+    for (let i = 0; i < reference.channels[0]!.length; i++) assert.ok(Math.abs(decoded.channels[0]![i]! - reference.channels[0]![i]!) < 1e-4, `sample ${i}`);
+    assert.ok(snr(fixture, decoded) > 15, `the vector decodes to a ${snr(fixture, decoded).toFixed(1)} dB clip`);
+  });
+}
 
 test('no clicks at joins: at every join the decoded jump is no larger than the source\'s largest jump within 64 samples', async () => {
   const bytes = new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF));

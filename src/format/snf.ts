@@ -234,15 +234,15 @@ function parseContainer(bytes: Uint8Array, limits: SnfLimits): { info: SnfInfo; 
   const headerBytes = view.getUint32(OFFSET_HEADER_LENGTH, true);
   const payloadLengthAt = OFFSET_HEADER + headerBytes;
   if (payloadLengthAt + 4 > bytes.length) {
-    fail('TRUNCATED', `truncated or corrupt .snf file: its header length (${headerBytes} bytes) needs at least ${payloadLengthAt + 4} bytes in all, and the file has ${bytes.length}`);
+    fail('TRUNCATED', `truncated or corrupt: its header length (${headerBytes} bytes) needs at least ${payloadLengthAt + 4} bytes in all, and the file has ${bytes.length}`);
   }
   const payloadBytes = view.getUint32(payloadLengthAt, true);
   const expected = CONTAINER_OVERHEAD + headerBytes + payloadBytes;
   if (expected > bytes.length) {
-    fail('TRUNCATED', `truncated or corrupt .snf file: ${bytes.length} bytes, but its lengths say ${expected}`);
+    fail('TRUNCATED', `truncated or corrupt: ${bytes.length} bytes, but its lengths say ${expected}`);
   }
   if (expected < bytes.length) {
-    fail('SIZE_MISMATCH', `corrupt .snf file, or ${bytes.length - expected} bytes after its end: its lengths say ${expected} bytes, the file has ${bytes.length}`);
+    fail('SIZE_MISMATCH', `corrupt, or ${bytes.length - expected === 1 ? '1 byte' : `${bytes.length - expected} bytes`} after its end: its lengths say ${expected} bytes, the file has ${bytes.length}`);
   }
   // §2.4 checksum, before anything looks at the header.
   const crcAt = expected - 4;

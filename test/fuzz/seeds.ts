@@ -52,10 +52,16 @@ export const CLIPPED_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-clipped.snf
 export const CLIPPED_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-clipped.decoded.png');
 export const UNITS_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-units.snf');
 export const UNITS_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-units.decoded.png');
+/** Format 5.11: the units file with a restoration filter, an adaptive residual and a clipped final filter (every image feature), and its reference decode. */
+export const ALL_FEATURES_FIXTURE_SNF = path.join(FIXTURES, 'kodim-crop32-all.snf');
+export const ALL_FEATURES_FIXTURE_DECODED_PNG = path.join(FIXTURES, 'kodim-crop32-all.decoded.png');
 /** The audio test vector (format 2.1: 4 blended segments; scripts/make-audio-fixtures.mjs), its source and reference decode. */
 export const AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt.snf');
 export const AUDIO_FIXTURE_WAV = path.join(FIXTURES, 'bach-excerpt.wav');
 export const AUDIO_FIXTURE_DECODED_WAV = path.join(FIXTURES, 'bach-excerpt.decoded.wav');
+/** The excerpt in the format the audio encoder writes today (4.3: shared contexts, compact tables), and its reference decode. */
+export const SHARED_AUDIO_FIXTURE_SNF = path.join(FIXTURES, 'bach-excerpt-shared.snf');
+export const SHARED_AUDIO_FIXTURE_DECODED_WAV = path.join(FIXTURES, 'bach-excerpt-shared.decoded.wav');
 
 /** The file of spec Appendix A.2, as a writer of version x.3 writes it (compact tensor table: 120 bytes). */
 export function appendixA(): Uint8Array {
@@ -122,6 +128,8 @@ export function fuzzSeeds(): FuzzSeed[] {
     { name: 'grid with cuts fixture', bytes: new Uint8Array(readFileSync(CUTS_FIXTURE_SNF)) },
     { name: 'steps per unit fixture', bytes: new Uint8Array(readFileSync(UNITS_FIXTURE_SNF)) },
     { name: 'audio fixture', bytes: new Uint8Array(readFileSync(AUDIO_FIXTURE_SNF)) },
+    { name: 'every image feature fixture', bytes: new Uint8Array(readFileSync(ALL_FEATURES_FIXTURE_SNF)) },
+    { name: 'shared contexts audio fixture', bytes: new Uint8Array(readFileSync(SHARED_AUDIO_FIXTURE_SNF)) },
     { name: 'appendixA', bytes: appendixA() },
     {
       name: 'tiled-rgba',

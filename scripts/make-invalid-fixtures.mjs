@@ -1,0 +1,73 @@
+#!/usr/bin/env node
+// Builds the rejected-file vectors in fixtures/invalid/ (run `npm run build` first): each breaks one rule of
+// spec/snf-format.md in a valid fixture, with every other field (the CRC-32 included) kept right, so that the
+// reader's one refusal is the rule's. fixtures/invalid/expected.json names the error code each must get;
+// test/invalid-fixtures.test.ts checks the reader and `snfc info` against it.
+//   node scripts/make-invalid-fixtures.mjs
+import { readFileSync, writeFileSync } from 'node:fs';
+import { crc32 } from '../dist/src/format/index.js';
+import { decodeHeaderValue, encodeHeaderValue } from '../dist/src/format/msgpack.js';
+
+const u32 = (bytes, at) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(at, true);
+const withU32 = (bytes, at, value) => new DataView(bytes.buffer, bytes.byteOffset).setUint32(at, value, true);
+
+/** The parts of a version 1 or 2 file (a raw MessagePack header): version bytes, header map, payload. */
+function parts(bytes) {
+  const h = u32(bytes, 12);
+  const p = u32(bytes, 16 + h);
+  return { major: bytes[8], minor: bytes[9], header: decodeHeaderValue(bytes.subarray(16, 16 + h)), payload: bytes.slice(20 + h, 20 + h + p) };
+}
+
+/** A container of these parts with its lengths and CRC-32 right. */
+function container({ major, minor, header, payload }) {
+  const map = encodeHeaderValue(header);
+  const out = new Uint8Array(24 + map.length + payload.length);
+  out.set([0x89, 0x53, 0x4e, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
+  out[8] = major;
+  out[9] = minor;
+  withU32(out, 12, map.length);
+  out.set(map, 16);
+  withU32(out, 16 + map.length, payload.length);
+  out.set(payload, 20 + map.length);
+  withU32(out, 20 + map.length + payload.length, crc32(out.subarray(0, 20 + map.length + payload.length)) >>> 0);
+  return out;
+}
+
+/** `bytes` with its CRC-32 made right again after an edit. */
+function resealed(bytes) {
+  const out = bytes.slice();
+  withU32(out, out.length - 4, crc32(out.subarray(0, out.length - 4)) >>> 0);
+  return out;
+}
+
+const image = new Uint8Array(readFileSync('fixtures/kodim-crop32.snf')); // 1.0, one network
+const audio = new Uint8Array(readFileSync('fixtures/bach-excerpt.snf')); // 2.1, four blended segments
+const edit = (bytes, change) => { const p = parts(bytes); const header = structuredClone(p.header); change(header, p); return container({ ...p, header }); };
+
+const vectors = {
+  'bad-magic.snf': ['BAD_MAGIC', '§2.1', 'the magic\'s "S" is an "X"', () => { const b = image.slice(); b[1] = 0x58; return resealed(b); }],
+  'version-6.snf': ['UNSUPPORTED_VERSION', '§2.2', 'major version 6', () => { const b = image.slice(); b[8] = 6; return resealed(b); }],
+  'checksum.snf': ['CHECKSUM_MISMATCH', '§2.4', 'one payload bit flipped, the CRC-32 left as it was', () => { const b = image.slice(); b[b.length - 10] ^= 1; return b; }],
+  'truncated.snf': ['TRUNCATED', '§2', 'the last 5 bytes cut off', () => image.slice(0, image.length - 5)],
+  'trailing-byte.snf': ['SIZE_MISMATCH', '§2', 'one byte after the CRC-32', () => { const b = new Uint8Array(image.length + 1); b.set(image); return b; }],
+  'width-zero.snf': ['BAD_HEADER', '§3.2', 'an image 0 pixels wide', () => edit(image, (h) => { h.width = 0; })],
+  'width-over-limit.snf': ['LIMIT_EXCEEDED', '§3.2, §8', 'an image 65,537 pixels wide, over maxImageSide', () => edit(image, (h) => { h.width = 65537; })],
+  'blend-in-version-1.snf': ['UNSUPPORTED_FEATURE', '§3.5', '`blend` in a version 1 file', () => edit(image, (h) => { h.grid = [1, 1]; h.blend = { overlap: [0, 0] }; })],
+  'audio-with-width.snf': ['BAD_HEADER', '§3.2', 'an audio header with the image key `width`', () => edit(audio, (h) => { h.width = 32; })],
+  'stream-lengths.snf': ['SIZE_MISMATCH', '§3.4', "the first network's stream length one byte longer, so that they no longer sum to P", () => edit(image, (h) => { h.networks[0].b += 1; })],
+  'stream-trailing-zero.snf': ['BAD_STREAM', '§6.6', "a zero byte after the last network's coded stream (its length and P include it)", () => {
+    const p = parts(image);
+    const header = structuredClone(p.header);
+    header.networks.at(-1).b += 1;
+    const payload = new Uint8Array(p.payload.length + 1);
+    payload.set(p.payload);
+    return container({ ...p, header, payload });
+  }],
+};
+const expected = {};
+for (const [name, [code, spec, what, make]] of Object.entries(vectors)) {
+  writeFileSync(`fixtures/invalid/${name}`, make());
+  expected[name] = { code, spec, what };
+}
+writeFileSync('fixtures/invalid/expected.json', `${JSON.stringify(expected, null, 1)}\n`);
+console.log(`${Object.keys(vectors).length} rejected-file vectors in fixtures/invalid/`);
