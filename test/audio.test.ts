@@ -6,6 +6,7 @@ import wavefile from 'wavefile';
 import type { AudioClip } from '../src/audio.js';
 import { decodeAudio, DEFAULT_MAX_OUTPUT_SAMPLES } from '../src/decoder/index.js';
 import { encodeAudio } from '../src/encoder/audio/encode-audio.js';
+import { gainOctaves } from '../src/encoder/audio/output-gain.js';
 import { inspectSnf, readSnf, SnfFormatError } from '../src/format/index.js';
 import { parameterCount } from '../src/kernels/arch.js';
 import type { ForwardFunction } from '../src/kernels/render.js';
@@ -272,6 +273,20 @@ test('silence is coded exactly in its smallest exact file, below any rate asked;
   const fixed = await encodeAudio(silence, { width: 16, segmentSeconds: 0.05, overlap: 16, steps: 20 });
   assert.deepEqual([fixed.snr, fixed.steps, fixed.arch.width], [Infinity, 0, 16]);
   assert.ok((await decodeAudio(fixed.bytes)).channels.every((channel) => channel.every((sample) => sample === 0)));
+});
+
+test('a quiet clip encodes as well as a loud one: its gain is folded into the output layers (a power of two, exactly)', async () => {
+  assert.deepEqual([0.75, 0.5, 0.3, 0.0075, 1e-6, 1e-9, 0].map((peak) => gainOctaves({ sampleRate: 8000, channels: [Float32Array.of(0, peak)] })), [0, 0, 1, 7, 19, 20, 0]);
+  const loud = tones(8000, 1600);
+  const options = { kbps: 48, segmentSeconds: 0.1, steps: 150 };
+  const reference = (await encodeAudio(loud, options)).snr;
+  for (const scale of [1e-2, 1e-6]) {
+    const quiet: AudioClip = { sampleRate: 8000, channels: [Float32Array.from(loud.channels[0]!, (v) => v * scale)] };
+    const result = await encodeAudio(quiet, options);
+    // Before: 5.4 dB where a loud clip got 8.9 at a hundredth of its level, −43.8 dB at a millionth.
+    assert.ok(Math.abs(result.snr - reference) < 1.5, `×${scale}: SNR ${result.snr.toFixed(2)} dB, loud ${reference.toFixed(2)}`);
+    assert.ok(Math.abs(snr(quiet, await decodeAudio(result.bytes)) - result.snr) < 1e-6, 'the file decodes to what the encoder measured');
+  }
 });
 
 test('samples beyond ±1 are fitted as ±1: one over of 1e30 leaves the rest of the clip intact, and snfc encode says so', async () => {

@@ -17,6 +17,7 @@ import { withinRate } from '../network/rate-control.js';
 import { shufflePoints } from '../network/training-points.js';
 import { rememberLast } from '../network/remember-last.js';
 import { createWasmEngine } from '../network/wasm-engine.js';
+import { gainOctaves, lowerOutput } from './output-gain.js';
 import {
   DEFAULT_AUDIO_BATCH, DEFAULT_AUDIO_BITS_PER_PARAM, DEFAULT_AUDIO_DEPTH, DEFAULT_AUDIO_LR, DEFAULT_AUDIO_OMEGA, DEFAULT_AUDIO_STEPS, DEFAULT_AUDIO_WEIGHT_DECAY,
   DEFAULT_KBPS, DEFAULT_OVERLAP, DEFAULT_SEGMENT_SECONDS, defaultAudioFourier, MIN_SEGMENT_SECONDS,
@@ -147,11 +148,11 @@ export function planAudioEncode(clip: AudioClip, options: AudioEncodeOptions = {
 /**
  * The training set of one segment: every sample of its extended region
  * (cell ± overlap, spec §3.5), at its coordinate in that region (spec §4.4),
- * channels interleaved. Samples beyond ±1 (a float WAV's overs) are fitted as
+ * channels interleaved, times `gain` (output-gain.ts). Samples beyond ±1 (a float WAV's overs) are fitted as
  * ±1, what the decoder gives at most: one sample of 1e30 had made the whole
  * segment's fit chase it, and the decode a full-scale constant.
  */
-export function segmentData(clip: AudioClip, cell: readonly number[], overlap: number): { coords: Float32Array; targets: Float32Array } {
+export function segmentData(clip: AudioClip, cell: readonly number[], overlap: number, gain = 1): { coords: Float32Array; targets: Float32Array } {
   const length = clipLength(clip);
   const [e0, e1] = extendRegion(cell, [length], [overlap]) as [number, number];
   const n = e1 - e0;
@@ -160,7 +161,7 @@ export function segmentData(clip: AudioClip, cell: readonly number[], overlap: n
   const targets = new Float32Array(n * channels);
   for (let i = 0; i < n; i++) {
     coords[i] = (2 * (i + 0.5)) / n - 1;
-    for (let c = 0; c < channels; c++) targets[i * channels + c] = Math.max(-1, Math.min(1, clip.channels[c]![e0 + i]!));
+    for (let c = 0; c < channels; c++) targets[i * channels + c] = gain * Math.max(-1, Math.min(1, clip.channels[c]![e0 + i]!));
   }
   return { coords, targets };
 }
@@ -187,8 +188,10 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
   const steps = options.steps ?? (unbounded ? 1_000_000 : DEFAULT_AUDIO_STEPS);
   const qatSteps = options.qatSteps ?? (unbounded ? 100 : Math.max(10, Math.round(steps * QAT_STEP_FRACTION)));
   const cells = gridRegions([length], [segments]);
+  // A quiet clip is fitted raised by 2^octaves, and its output layers' steps lowered by as much (output-gain.ts).
+  const octaves = gainOctaves(clip);
   const sets: TrainingSet[] = cells.map((cell, index) => {
-    const data = segmentData(clip, cell, overlap);
+    const data = segmentData(clip, cell, overlap, 2 ** octaves);
     const batchRows = batchRowsFor(data.coords.length, options.batch ?? DEFAULT_AUDIO_BATCH);
     return { ...(batchRows === undefined ? data : shufflePoints(data, seed + index, 1)), batchRows };
   });
@@ -204,13 +207,14 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
   // Steps per unit (format 5) only when asked: on bach.wav they moved the SNR by −0.03 to +0.10 dB and made the
   // log-spectral distance 1.5 and 0.6 dB worse at 32 and 64 kbit/s (docs/audio.md), so audio keeps one step a tensor (4.x).
   const unitScales = rateMode && options.unitScales === true;
+  // The trainer's tensors are of the raised clip's fit; a file's and a decode's, of the clip.
   const fileFor = (tensors: QuantizedTensor[][], header: SnfHeader): Uint8Array =>
-    writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: tensors[n]!, unitScales })), sharedContexts: true });
+    writeSnf({ header, networks: cells.map((region, n) => ({ region, arch, tensors: lowerOutput(tensors[n]!, octaves), unitScales })), sharedContexts: true });
   const targetBytes = (kbps * 1000 * length) / clip.sampleRate / 8;
   // The clip as the decoder renders the networks of `tensors`.
   const decodedBy = rememberLast(async (tensors: QuantizedTensor[][]): Promise<AudioClip> => {
     await initKernels();
-    const rendered = cells.map((region, n) => ({ region: region as [number, number], arch, params: networkParams({ arch, tensors: tensors[n]!, unitScales }) }));
+    const rendered = cells.map((region, n) => ({ region: region as [number, number], arch, params: networkParams({ arch, tensors: lowerOutput(tensors[n]!, octaves), unitScales }) }));
     return { sampleRate: clip.sampleRate, channels: await renderAudio({ length, channels, overlap }, rendered, length, 0, length, selectForward()) };
   });
   const trained = await trainNetworks({
@@ -222,7 +226,7 @@ export async function encodeAudio(clip: AudioClip, options: AudioEncodeOptions =
       targetBytes, sizeOf: (tensors, fitted) => fileFor(tensors, headerFor(99.999, fitted.steps, fitted.engine)).length,
       exact: async (tensors) => audioPsnr(clip, await decodedBy(tensors)) === Infinity,
     } : { bits: options.bits ?? 8 },
-    onStep: (done, total, loss) => options.onStep?.(done, total, 10 * Math.log10(meanSquare(clip) / loss)),
+    onStep: (done, total, loss) => options.onStep?.(done, total, 10 * Math.log10((meanSquare(clip) * 4 ** octaves) / loss)),
   });
 
   const decoded = await decodedBy(trained.tensors);
