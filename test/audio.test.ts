@@ -289,6 +289,16 @@ test('a quiet clip encodes as well as a loud one: its gain is folded into the ou
   }
 });
 
+test('snfc encode says when a decode is no nearer the clip than silence, and when --kbps is above what 16-bit PCM takes', () => {
+  const few = path.join(dir, 'three-samples.wav');
+  writeFileSync(few, wavOf({ sampleRate: 8000, channels: [Float32Array.of(0.1, -0.2, 0.3)] }, '16'));
+  const run = snfc(['encode', few, '-o', path.join(dir, 'three-samples.snf'), '--quiet']);
+  assert.equal(run.status, 0, run.stderr);
+  assert.match(run.stderr, /^snfc: warning: the decode is no nearer the clip than silence would be \(SNR 0\.00 dB\); give it more --kbps, --steps or --time$/m);
+  const rich = snfc(['encode', few, '-o', path.join(dir, 'three-samples-rich.snf'), '--kbps', '200', '--steps', '5']);
+  assert.match(rich.stderr, /^snfc: notice: 200 kbps is more than this clip's samples take as 16-bit PCM \(128 kbps\): a WAV file would be smaller$/m);
+});
+
 test('samples beyond ±1 are fitted as ±1: one over of 1e30 leaves the rest of the clip intact, and snfc encode says so', async () => {
   const clip = tones(8000, 1600);
   const overs: AudioClip = { sampleRate: 8000, channels: [Float32Array.from(clip.channels[0]!, (v, i) => (i === 800 ? 1e30 : v))] };

@@ -53,7 +53,9 @@ export function describeSnf(bytes: Uint8Array, file: SnfFile): Record<string, un
     // The header's MessagePack map, which files from version 3 store deflated (spec §2.2).
     headerMapBytes: inspectSnf(bytes).headerMapBytes,
     networks: file.networks.length, params, bits, fp16Bytes, ratioToFp16: bytes.length / fp16Bytes,
-    bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, tiles: imageTiles(file), overlap: header.blend?.overlap,
+    bpp: pixels ? (bytes.length * 8) / pixels : undefined, ...audio, tiles: imageTiles(file),
+    // A clip of one segment has no join to cross-fade: its overlap is 0, stated, as encode --json states it.
+    overlap: header.blend?.overlap ?? (header.kind === 'audio' ? [0] : undefined),
     filter: header.kind === 'image' && header.filter !== undefined ? filterShapeOf(header.filter) : undefined,
     residual: header.kind === 'image' && header.residual !== undefined ? {
       lumaCoefficients: header.residual.lumaCoefficients, chromaCoefficients: header.residual.chromaCoefficients,

@@ -54,6 +54,11 @@ export async function encodeAudioFile(
   warnIfMisnamed(output, argv.quiet === true);
   const overs = oversNotice(clip, input);
   if (overs !== undefined && argv.quiet !== true) process.stderr.write(`snfc: notice: ${overs}\n`);
+  // More than the samples themselves take (16-bit PCM) buys nothing a WAV would not give.
+  const pcmKbps = (clip.sampleRate * clip.channels.length * 16) / 1000;
+  if (kbps !== undefined && kbps > pcmKbps && argv.quiet !== true) {
+    process.stderr.write(`snfc: notice: ${kbps} kbps is more than this clip's samples take as 16-bit PCM (${pcmKbps} kbps): a WAV file would be smaller\n`);
+  }
   const result = await withTrainingProgress(argv.quiet === true || argv.json === true, engine.name, (onStep) => encodeAudio(clip, {
     ...shared, kbps, segmentSeconds, metadata: argv.metadata === true, engine: engine.factory, onStep,
   }));
@@ -75,6 +80,11 @@ export async function encodeAudioFile(
       `${result.bitsPerParam.toFixed(2)} bits/param, ${result.steps}+${result.qatSteps} steps${restartsText(result.restarts)}, ${result.seconds.toFixed(1)} s)\n`);
   }
   reportRate(result, result.kbps, kbps ?? DEFAULT_KBPS, 'kbps', argv.quiet === true, kbpsMissWarning);
+  // A decode no nearer the clip than silence (a clip of a few samples, a rate or a time far too small): said even
+  // with --quiet, as a missed rate is, rather than a result line that reads like any other.
+  if (result.snr <= 0 && result.snr !== -Infinity) {
+    process.stderr.write(`snfc: warning: the decode is no nearer the clip than silence would be (SNR ${result.snr.toFixed(2)} dB); give it more --kbps, --steps or --time\n`);
+  }
 }
 
 /** `SNR 29.37 dB, LSD 16.99 dB`; `lossless` for an exact decode; a silent input has no SNR (its signal power is 0). */
