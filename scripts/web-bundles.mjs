@@ -9,7 +9,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { builtinModules } from 'node:module';
 
-/** npm packages a web bundle may contain: they are browser-clean (fflate: inflate of spec §3.8 metadata). */
+/** npm packages a web bundle may contain: they are browser-clean (fflate: the page encoder's writer deflates the header, spec §2.2). */
 export const BROWSER_PACKAGES = ['fflate'];
 
 const NODE_BUILTINS = new Set(builtinModules.flatMap((name) => [name, `node:${name}`]));
