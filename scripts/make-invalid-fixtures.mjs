@@ -5,6 +5,7 @@
 // test/invalid-fixtures.test.ts checks the reader and `snfc info` against it.
 //   node scripts/make-invalid-fixtures.mjs
 import { readFileSync, writeFileSync } from 'node:fs';
+import { inflateRawSync } from 'node:zlib';
 import { crc32 } from '../dist/src/format/index.js';
 import { decodeHeaderValue, encodeHeaderValue } from '../dist/src/format/msgpack.js';
 
@@ -44,12 +45,29 @@ const image = new Uint8Array(readFileSync('fixtures/kodim-crop32.snf')); // 1.0,
 const audio = new Uint8Array(readFileSync('fixtures/bach-excerpt.snf')); // 2.1, four blended segments
 const edit = (bytes, change) => { const p = parts(bytes); const header = structuredClone(p.header); change(header, p); return container({ ...p, header }); };
 
+/** A version 3–5 file with its header stored (DEFLATE block type 0) whose NLEN is not LEN's complement. */
+function badStoredHeader(bytes) {
+  const h = u32(bytes, 12);
+  const map = new Uint8Array(inflateRawSync(bytes.subarray(16, 16 + h)));
+  const stored = new Uint8Array(5 + map.length);
+  stored.set([0x01, map.length & 0xff, map.length >> 8, 0x00, 0x00]); // final stored block; NLEN should be ~LEN
+  stored.set(map, 5);
+  const rest = bytes.subarray(16 + h, bytes.length - 4);
+  const out = new Uint8Array(20 + stored.length + rest.length);
+  out.set(bytes.subarray(0, 12));
+  withU32(out, 12, stored.length);
+  out.set(stored, 16);
+  out.set(rest, 16 + stored.length);
+  return resealed(out);
+}
+
 const vectors = {
   'bad-magic.snf': ['BAD_MAGIC', '§2.1', 'the magic\'s "S" is an "X"', () => { const b = image.slice(); b[1] = 0x58; return resealed(b); }],
   'version-6.snf': ['UNSUPPORTED_VERSION', '§2.2', 'major version 6', () => { const b = image.slice(); b[8] = 6; return resealed(b); }],
   'checksum.snf': ['CHECKSUM_MISMATCH', '§2.4', 'one payload bit flipped, the CRC-32 left as it was', () => { const b = image.slice(); b[b.length - 10] ^= 1; return b; }],
   'truncated.snf': ['TRUNCATED', '§2', 'the last 5 bytes cut off', () => image.slice(0, image.length - 5)],
   'trailing-byte.snf': ['SIZE_MISMATCH', '§2', 'one byte after the CRC-32', () => { const b = new Uint8Array(image.length + 1); b.set(image); return b; }],
+  'header-stored-bad-nlen.snf': ['BAD_HEADER', '§2.2', "the 5.11 fixture's header as a stored DEFLATE block whose NLEN is 0, not LEN's complement (zlib refuses it)", () => badStoredHeader(new Uint8Array(readFileSync('fixtures/kodim-crop32-all.snf')))],
   'width-zero.snf': ['BAD_HEADER', '§3.2', 'an image 0 pixels wide', () => edit(image, (h) => { h.width = 0; })],
   'width-over-limit.snf': ['LIMIT_EXCEEDED', '§3.2, §8', 'an image 65,537 pixels wide, over maxImageSide', () => edit(image, (h) => { h.width = 65537; })],
   'blend-in-version-1.snf': ['UNSUPPORTED_FEATURE', '§3.5', '`blend` in a version 1 file', () => edit(image, (h) => { h.grid = [1, 1]; h.blend = { overlap: [0, 0] }; })],
