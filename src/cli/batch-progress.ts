@@ -57,7 +57,7 @@ export function batchProgress(mode: BatchOutputMode, outDir: string, how: string
       total = todo.length;
       if (mode === 'json') return;
       if (todo.length === 0) {
-        process.stderr.write(`snfc batch: all ${count} outputs in ${outDir} are up to date; nothing to do\n`);
+        process.stderr.write(`snfc batch: ${count === 1 ? 'the output' : `all ${count} outputs`} in ${outDir} ${count === 1 ? 'is' : 'are'} up to date; nothing to do\n`);
         return;
       }
       if (mode === 'quiet') return;

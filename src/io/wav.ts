@@ -96,7 +96,7 @@ function checkStructure(bytes: Uint8Array): WavFormat {
       }
       fmt = { format, bits, channels, sampleRate };
     } else if (name === 'data') {
-      if (fmt === undefined) throw new WavError('bad WAV: the data chunk comes before the fmt chunk');
+      if (fmt === undefined) throw new WavError('bad WAV: no fmt chunk before the data chunk');
       if (body + size > bytes.length) throw new WavError(`truncated WAV: the data chunk declares ${size} bytes but only ${bytes.length - body} follow`);
       if (size % blockAlign !== 0) throw new WavError(`bad WAV: the data chunk holds ${size} bytes, not a whole number of ${blockAlign}-byte frames`);
       if (size === 0) throw new WavError('the WAV file holds no samples');
@@ -133,7 +133,7 @@ export function readWav(bytes: Uint8Array): AudioClip {
   for (let i = 0; i < format.frames; i++) {
     for (let c = 0; c < format.channels; c++) {
       const v = read(i * format.channels + c);
-      if (!Number.isFinite(v)) throw new WavError(`the WAV file holds a ${String(v)} sample (channel ${c}, sample ${i}); samples must be finite`);
+      if (!Number.isFinite(v)) throw new WavError(`the WAV file holds a sample of ${String(v)} (channel ${c}, sample ${i}); samples must be finite`);
       channels[c]![i] = v;
     }
   }
