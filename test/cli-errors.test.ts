@@ -35,7 +35,7 @@ test('bad inputs and flags fail with one clear line and the documented exit code
   assertCleanFailure(['encode', 'in.png', '--weight-decay', '-0.1'], 2, /Expected a number from 0 to 1000 for --weight-decay but received '-0.1'/);
   assertCleanFailure(['encode', 'in.png', '--engine', 'gpu'], 2, /--engine/);
   assertCleanFailure(['encode', 'in.png', '--filter', 'on'], 2, /--filter/);
-  assertCleanFailure(['decode', 'in.png', '-o', 'x.png'], 3, /invalid \.snf file/);
+  assertCleanFailure(['decode', 'in.png', '-o', 'x.png'], 3, /'in\.png' is a PNG image, not an \.snf file/);
   assertCleanFailure(['decode', 'in.snf'], 3, /no such file/);
   assertCleanFailure(['frobnicate'], 2, /Unknown argument|command/);
   assertCleanFailure([], 2, /command/);

@@ -65,6 +65,7 @@ const png = readFileSync(path.join(FIXTURES, 'kodim-crop32.png'));
 const snf = readFileSync(path.join(FIXTURES, 'kodim-crop32.snf'));
 writeFileSync(path.join(dir, 'in.png'), png);
 writeFileSync(path.join(dir, 'in.snf'), snf);
+writeFileSync(path.join(dir, 'clip.wav'), readFileSync(path.join(FIXTURES, 'bach-excerpt.wav')));
 mkdirSync(path.join(dir, 'folder.png'));
 mkdirSync(path.join(dir, 'folder.snf'));
 writeFileSync(path.join(dir, 'empty.png'), '');
@@ -133,7 +134,9 @@ const FAILURES: [string, string[], number, RegExp][] = [
   // decode: inputs
   ['decode: nonexistent input', ['decode', 'missing.snf'], 3, /'missing\.snf'.*no such file/],
   ['decode: a directory', ['decode', 'folder.snf', '-o', 'a.png'], 3, /'folder\.snf'.*directory/],
-  ['decode: a PNG', ['decode', 'in.png', '-o', 'a.png'], 3, /invalid \.snf file: not an \.snf file/],
+  ['decode: a PNG', ['decode', 'in.png', '-o', 'a.png'], 3, /^snfc: 'in\.png' is a PNG image, not an \.snf file: snfc encode makes one of it$/],
+  ['decode: a WAV', ['decode', 'clip.wav'], 3, /^snfc: 'clip\.wav' is a WAV file, not an \.snf file: snfc encode makes one of it$/],
+  ['info: a PNG', ['info', 'in.png'], 3, /^snfc: 'in\.png' is a PNG image, not an \.snf file/],
   ['decode: an empty .snf', ['decode', 'empty.snf'], 3, /'empty\.snf'.*empty/],
   ['decode: a truncated .snf', ['decode', 'cut.snf'], 3, /invalid \.snf file: truncated/],
   ['decode: one changed byte', ['decode', 'corrupt.snf'], 3, /invalid \.snf file: .*corrupt.*CRC-32/],
@@ -162,7 +165,6 @@ const FAILURES: [string, string[], number, RegExp][] = [
   // info
   ['info: an empty .snf', ['info', 'empty.snf'], 3, /'empty\.snf'.*empty/],
   ['info: one changed byte', ['info', 'corrupt.snf'], 3, /invalid \.snf file: .*corrupt/],
-  ['info: a PNG', ['info', 'in.png'], 3, /invalid \.snf file/],
   // the command itself
   ['an unknown command', ['frobnicate'], 2, /Unknown argument|command/],
   ['a misspelt flag, named once as typed', ['encode', 'in.png', '--keep-metadta', '--bpp', '1'], 2, /^snfc: Unknown argument: keep-metadta \(see snfc --help\)$/],

@@ -1,6 +1,7 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
 import { decodedSize, decodeImage, DEFAULT_MAX_OUTPUT_SAMPLES, DEFAULT_MAX_PIXELS } from '../decoder/index.js';
-import { fileParameters, readSnf } from '../format/index.js';
+import { fileParameters } from '../format/index.js';
+import { readSnfInput } from './snf-input.js';
 import { decodeWork } from './threaded-forward.js';
 import { GRID_LANE_WORK, startGridLane } from './grid-lanes.js';
 import { checkOutput, checkOutputNamed, defaultDecodedName, readInput, writeOutput, labelOf, shownName } from '../node/files.js';
@@ -42,7 +43,7 @@ export const decodeCommand = {
     const bytes = await readInput(input);
     // The file read and checked once (an SnfFormatError here is reported as an invalid file): its header gives the kind
     // and the output size, checked before rendering, and the decoders render from it without parsing it again.
-    const file = readSnf(bytes);
+    const file = readSnfInput(bytes, input);
     const { header } = file;
     const work = { parameters: fileParameters(file), networks: file.networks.length };
     if (header.kind === 'audio') {

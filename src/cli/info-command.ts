@@ -1,6 +1,6 @@
 import type { ArgumentsCamelCase, Argv } from 'yargs';
-import { readSnf } from '../format/index.js';
 import { describeSnf } from './describe.js';
+import { readSnfInput } from './snf-input.js';
 import { inputArgument } from './validate.js';
 import { readInput } from '../node/files.js';
 
@@ -13,7 +13,7 @@ export const infoCommand = {
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = inputArgument(argv.input);
     const bytes = await readInput(input);
-    const summary = describeSnf(bytes, readSnf(bytes));
+    const summary = describeSnf(bytes, readSnfInput(bytes, input));
     process.stdout.write(argv.json === true ? JSON.stringify({ input, ...summary }) + '\n' : summary.text + '\n');
   },
 };
