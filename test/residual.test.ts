@@ -380,12 +380,14 @@ test('residualChoice: psnr ranks by PSNR, ssim by MS-SSIM, balanced by both, MS-
   assert.ok(residualChoice('psnr', 0, 1).shapes.every((shape) => shape.adaptive === undefined));
 });
 
-test('balanced weighs MS-SSIM less at low rates: in full from 1 bpp, half at 0.5, not at all at 0.25 and below', () => {
-  assert.deepEqual([0.1, 0.25, 0.5, 1, 2].map(msSsimShareAt), [0, 0, 0.5, 1, 1]);
+test('balanced weighs MS-SSIM less at low rates: in full from 2 bpp, three quarters at 1, half at 0.5, not at all at 0.25 and below', () => {
+  assert.deepEqual([0.1, 0.25, 0.5, 1, 2, 4].map(msSsimShareAt), [0, 0, 0.5, 0.75, 1, 1]);
+  assert.ok(Math.abs(msSsimShareAt(Math.SQRT2) - 0.875) < 1e-12, 'linear in log₂ of the rate between');
   for (const detail of [0, BUSY_DETAIL]) {
-    const full = residualChoice('balanced', detail, 1).msSsimWeight!;
+    const full = residualChoice('balanced', detail, 2).msSsimWeight!;
     assert.ok(full > 0);
-    assert.equal(residualChoice('balanced', detail, 2).msSsimWeight, full);
+    assert.equal(residualChoice('balanced', detail, 4).msSsimWeight, full);
+    assert.equal(residualChoice('balanced', detail, 1).msSsimWeight, (full * 3) / 4);
     assert.equal(residualChoice('balanced', detail, 0.5).msSsimWeight, full / 2);
     assert.equal(residualChoice('balanced', detail, 0.25).msSsimWeight, 0);
   }

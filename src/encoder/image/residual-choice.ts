@@ -63,21 +63,27 @@ export function withChroma(choice: ResidualChoice, count: number): ResidualChoic
  * smooth one. The rate–distortion quantization raises the PSNR of the low gradients most, and at the weights before
  * it (1 and 0.5) the pick moved there, MS-SSIM down (kodim13 at 0.5 bpp −0.0039); at 1.5 and 1 it kept MS-SSIM or
  * raised it (docs/studies.md, "Smooth photos at low rates, and the residual's rate–distortion quantization"). These are
- * the weights from 1 bpp; msSsimShareAt scales them down at lower rates.
+ * the weights from 2 bpp; msSsimShareAt scales them down at lower rates.
  */
 const BUSY_MS_SSIM_WEIGHT = 1.5;
 const SMOOTH_MS_SSIM_WEIGHT = 1;
 
 /**
- * The share of `balanced`'s MS-SSIM weight kept at `bpp` bits per pixel: none at 0.25 bpp and below, all from 1 bpp,
- * linear in log₂ of the rate between (half at 0.5 bpp). At low rates snf's MS-SSIM is well above mozjpeg's (full-size
- * Kodak, session 57: +0.016 at 0.25 bpp, +0.005 at 0.5, +0.001 at 1), so there the residual is better spent on PSNR,
- * where snf is further behind WebP. On all 20 Kodak photos: +0.32 dB at 0.25 bpp and +0.22 at 0.5 (every photo up or
- * level), MS-SSIM −0.0089 and −0.0018, still above mozjpeg's on the mean (docs/studies.md, "MS-SSIM's weight by rate").
+ * The share of `balanced`'s MS-SSIM weight kept at `bpp` bits per pixel, linear in log₂ of the rate between these
+ * points: none at 0.25 bpp and below, half at 0.5, three quarters at 1, all from 2 bpp. At low rates snf's MS-SSIM is
+ * well above mozjpeg's, so there the residual is better spent on PSNR, where snf is further behind WebP.
+ * - 0.25 and 0.5 bpp (session 59; session 57's margins over mozjpeg +0.016 and +0.005): +0.32 and +0.22 dB on all 20
+ *   Kodak photos, MS-SSIM −0.0089 and −0.0018 (docs/studies.md, "MS-SSIM's weight by rate").
+ * - 1 bpp (session 71; margin +0.0016): +0.13 dB, MS-SSIM −0.0004, still above mozjpeg's on the mean and on 18 of 20
+ *   photos; half the weight gave +0.31 dB but left a margin of 0.0005 and 16 photos above (docs/studies.md, "MS-SSIM's
+ *   weight at 1 bpp").
+ * - 2 bpp keeps it all: its margin is the smallest (session 69, +0.0009).
  */
 export function msSsimShareAt(bpp: number): number {
-  return Math.min(1, Math.max(0, Math.log2(bpp / FULL_MS_SSIM_FROM_BPP) / 2 + 1));
+  const octaves = Math.log2(bpp / QUARTER_BPP); // 0 at 0.25 bpp, 1 at 0.5, 2 at 1, 3 at 2
+  if (octaves <= 0) return 0;
+  return octaves <= 1 ? octaves / 2 : Math.min(1, 0.5 + (octaves - 1) / 4);
 }
 
-/** The rate (bits per pixel) from which `balanced` weighs MS-SSIM in full; at a quarter of it, not at all. */
-const FULL_MS_SSIM_FROM_BPP = 1;
+/** The rate (bits per pixel) at and below which `balanced` does not weigh MS-SSIM at all. */
+const QUARTER_BPP = 0.25;
