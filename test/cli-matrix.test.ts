@@ -167,8 +167,11 @@ const FAILURES: [string, string[], number, RegExp][] = [
   ['info: one changed byte', ['info', 'corrupt.snf'], 3, /invalid \.snf file: .*corrupt/],
   // the command itself
   ['an unknown command', ['frobnicate'], 2, /Unknown argument|command/],
-  ['a misspelt flag, named once as typed', ['encode', 'in.png', '--keep-metadta', '--bpp', '1'], 2, /^snfc: Unknown argument: keep-metadta \(see snfc --help\)$/],
+  ['a misspelt flag, named once as typed', ['encode', 'in.png', '--keep-metadta', '--bpp', '1'], 2, /^snfc: Unknown argument: keep-metadta; did you mean --keep-metadata\? \(see snfc --help\)$/],
   ['two unknown flags', ['decode', 'in.snf', '--scael', '2', '--max-pixel', '9'], 2, /^snfc: Unknown arguments: scael, max-pixel \(see snfc --help\)$/],
+  ['a misspelt flag, with the flag meant', ['encode', 'in.png', '--stpes', '5'], 2, /^snfc: Unknown argument: stpes; did you mean --steps\? \(see snfc --help\)$/],
+  ['a dashed flag one letter short', ['encode', 'in.png', '--tile-edge', 'even'], 2, /^snfc: Unknown argument: tile-edge; did you mean --tile-edges\? \(see snfc --help\)$/],
+  ['an unknown flag like none', ['decode', 'in.snf', '--quality', '80'], 2, /^snfc: Unknown argument: quality \(see snfc --help\)$/],
   ['no command', [], 2, /command/],
 ];
 

@@ -10,6 +10,7 @@ import { enableRelaxedSimd } from '../node/relaxed-simd.js';
 import { skipHelpCache } from './help-cache.js';
 import { joinDashValues } from './validate.js';
 import { checkEnvironment } from './environment.js';
+import { likelyMeant } from '../spelling.js';
 
 /**
  * The commands, each loaded only when it runs: `snfc decode` need not load
@@ -75,6 +76,20 @@ function refuseRepeatedFlags(argv: Record<string, unknown>): void {
   }
 }
 
+/**
+ * `; did you mean --steps?` after yargs' `Unknown argument: stpes`, where the one unknown flag is a slip of one of the
+ * command's flags (their dashed names; yargs also keeps each under its camelCase twin and its one-letter alias).
+ */
+function flagGuess(message: string, command: CommandModule | undefined): string {
+  const unknown = /^Unknown argument: ([^,\s]+)$/.exec(message)?.[1];
+  if (unknown === undefined || typeof command?.builder !== 'function') return '';
+  // The command's flags, read off its builder run on a parser of its own (getOptions is left out of yargs' types).
+  const built = command.builder(yargs([])) as unknown as { getOptions?: () => { key?: Record<string, unknown> } };
+  const flags = Object.keys(built.getOptions?.().key ?? {}).filter((name) => name.length > 1 && !/[A-Z]/.test(name));
+  const meant = likelyMeant(unknown, flags);
+  return meant === undefined ? '' : `; did you mean --${meant}?`;
+}
+
 function onSignal(signal: NodeJS.Signals): void {
   removePendingTempPaths();
   // On a terminal the progress bar hides the cursor and holds the line: give the cursor back and end the line. A log
@@ -109,7 +124,8 @@ export async function main(args: string[]): Promise<number> {
     .wrap(Math.min(110, process.stdout.columns ?? 110))
     .fail((message, error) => {
       // Throw, so that yargs stops: a handler that returns lets it run the command after an unknown or conflicting flag.
-      throw error ?? new CliError(`${withoutCamelTwins(message ?? 'invalid arguments')} (see snfc --help)`, EXIT.USAGE);
+      const text = withoutCamelTwins(message ?? 'invalid arguments');
+      throw error ?? new CliError(`${text}${flagGuess(text, commands.length === 1 ? commands[0] : undefined)} (see snfc --help)`, EXIT.USAGE);
     });
   skipHelpCache(parser);
   try {
