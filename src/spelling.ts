@@ -1,6 +1,7 @@
 /**
  * The name a caller most likely meant when they wrote one that is not known: used by the encoders' and decoders'
- * argument checks to add "did you mean …" to their refusal. Shared by the encoder and the decoder (browser-clean).
+ * argument checks and by the CLI's unknown flags to add "did you mean …" to their refusal. Shared by the encoder, the
+ * decoder and the CLI (browser-clean).
  */
 
 /** Edits (insert, delete, replace, swap of two neighbours) that turn `a` into `b`: `sclae` is one from `scale`. */
