@@ -672,7 +672,7 @@ test('rejects regions that do not tile the signal', () => {
 test('limits: defaults are documented values, and every limit is enforced', () => {
   assert.deepEqual({ ...DEFAULT_LIMITS }, {
     maxHeaderBytes: 1 << 20, maxImageSide: 65536, maxAudioLength: 2 ** 31, maxNetworks: 65536,
-    maxDepth: 64, maxUnits: 4096, maxParameters: 16 * 1024 * 1024, maxMetadataBytes: 16 * 1024 * 1024,
+    maxDepth: 64, maxUnits: 4096, maxParameters: 16 * 1024 * 1024, maxMetadataBytes: 16 * 1024 * 1024, maxResidualValues: 2 ** 27,
   });
   const bytes = writeSnf(tiledImage());
   const params = inspectSnf(bytes).parameters;

@@ -22,7 +22,7 @@ import { decodeField, decodeImage } from '../src/decoder/index.js';
 import { applyRestorationFilter, type FieldImage } from '../src/kernels/post-filter.js';
 import { rasterFromField } from '../src/kernels/render.js';
 import { psnr } from '../src/metrics/psnr.js';
-import { networkParams, readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
+import { inspectSnf, networkParams, readSnf, writeSnf, type SnfFile } from '../src/format/index.js';
 import { contextCount, encodeValue, RangeEncoder } from '../src/format/range-coder.js';
 import type { Raster } from '../src/raster.js';
 import { ADAPTIVE_FIXTURE_SNF, GRADED_FIXTURE_SNF, RESIDUAL_FIXTURE_SNF, SHARED_FIXTURE_SNF, TILES_FIXTURE_SNF } from './fuzz/seeds.js';
@@ -309,6 +309,13 @@ test('the reader refuses a residual the spec forbids (spec §3.11)', () => {
   assert.equal(codeOf(() => readSnf(gray)), 'BAD_HEADER');
   // A residual so large that its values would not fit the reader's limit is refused before they are allocated.
   assert.equal(codeOf(() => readSnf(withHeader(bytes, (h) => { h.width = 60000; h.height = 60000; h.res.k = 64; }))), 'LIMIT_EXCEEDED');
+  // The limit is the caller's to lower (spec §8, maxResidualValues): a small file that claims a large image's residual
+  // is refused before its values are decoded.
+  const values = (readSnf(bytes).header as { residual: { values: Int16Array } }).residual.values.length;
+  assert.ok(values > 0);
+  assert.doesNotThrow(() => readSnf(bytes, { maxResidualValues: values }));
+  assert.equal(codeOf(() => readSnf(bytes, { maxResidualValues: values - 1 })), 'LIMIT_EXCEEDED');
+  assert.equal(codeOf(() => inspectSnf(bytes, { maxResidualValues: values - 1 })), 'LIMIT_EXCEEDED');
 });
 
 test('the committed format 4.6 fixture: the 4.5 file plus a residual, closer to the source', async () => {

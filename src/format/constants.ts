@@ -124,6 +124,11 @@ export interface SnfLimits {
   readonly maxParameters: number;
   /** Most bytes of embedded metadata (spec §3.8), inflated, summed over its blobs. Default 16 MiB. */
   readonly maxMetadataBytes: number;
+  /**
+   * Most integers of a DCT residual (spec §3.11), which the reader decodes with the header: a file of a few hundred
+   * bytes may claim a 65,536² image's residual. Default 2^27.
+   */
+  readonly maxResidualValues: number;
 }
 
 /** The default limits (spec §8). */
@@ -136,6 +141,7 @@ export const DEFAULT_LIMITS: Readonly<SnfLimits> = Object.freeze({
   maxUnits: 4_096,
   maxParameters: 16 * 1024 * 1024,
   maxMetadataBytes: 16 * 1024 * 1024,
+  maxResidualValues: 2 ** 27,
 });
 
 /** Deepest nesting of arrays and maps the header parser accepts (spec §3.1). */

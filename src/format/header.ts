@@ -209,7 +209,7 @@ export function validateHeader(root: HeaderValue, limits: SnfLimits, major: numb
     // §3.10: the restoration filter, an image key (version x.4).
     const filter = h.filter === undefined ? undefined : validateFilter(h.filter, layout);
     // §3.11: the DCT residual, an image key (version x.6).
-    const residual = h.res === undefined ? undefined : validateResidual(h.res, layout, width, height);
+    const residual = h.res === undefined ? undefined : validateResidual(h.res, layout, width, height, limits.maxResidualValues);
     // §3.12: the final filter, run after the residual (version x.10); §3.13: or one with clipped taps (x.11), not both.
     if (h.final !== undefined && h.clipped !== undefined) fail('BAD_HEADER', 'bad header: keys final and clipped are two final filters; a header has at most one');
     const finalFilter = h.final !== undefined ? validateFilter(h.final, layout, 'final')

@@ -17,7 +17,7 @@ import {
   MAX_ADAPTIVE_EXPONENT, MAX_ADAPTIVE_SIGMA, MAX_RESIDUAL_COEFFICIENTS, MAX_RESIDUAL_GRADIENT, residualPlanes, residualValueCount, type ImageResidual, type ResidualPlane,
 } from '../kernels/residual.js';
 import { colourChannels } from '../kernels/post-filter.js';
-import { IMAGE_LAYOUTS, type ImageLayout } from './constants.js';
+import { DEFAULT_LIMITS, IMAGE_LAYOUTS, type ImageLayout } from './constants.js';
 import { fail } from './errors.js';
 import { bad, int, map } from './header-fields.js';
 import type { HeaderValue, WritableValue } from './msgpack.js';
@@ -30,7 +30,7 @@ export const MAX_RESIDUAL_STEP = 65_535;
 const RESIDUAL_BITS = 16;
 const MAX_CLASS = RESIDUAL_BITS - 2;
 /** Most values a residual may hold (spec §8): 64 coefficients a pixel of a 2^26-pixel image and its chroma, twice over. */
-export const MAX_RESIDUAL_VALUES = 2 ** 27;
+export const MAX_RESIDUAL_VALUES = DEFAULT_LIMITS.maxResidualValues;
 
 /** Zigzag positions 0, 1–2, 3–5, 6–9, 10–14 and 15–63 share a model (spec §3.11); the encoder's rate model follows them. */
 export function positionGroup(c: number): number {
@@ -150,9 +150,10 @@ function decodeResidualValues(planes: readonly ResidualPlane[], stream: Uint8Arr
 /**
  * Checks a header's `res` (spec §3.11) for a `width` × `height` image of
  * `layout` and decodes its coefficients.
- * @throws SnfFormatError `BAD_HEADER`, `BAD_STREAM`, or `LIMIT_EXCEEDED` for more than MAX_RESIDUAL_VALUES values.
+ * @throws SnfFormatError `BAD_HEADER`, `BAD_STREAM`, or `LIMIT_EXCEEDED` for more than `maxValues` values (the
+ * caller's limit maxResidualValues, checked before anything is allocated or decoded).
  */
-export function validateResidual(value: HeaderValue, layout: ImageLayout, width: number, height: number): ImageResidual {
+export function validateResidual(value: HeaderValue, layout: ImageLayout, width: number, height: number, maxValues = MAX_RESIDUAL_VALUES): ImageResidual {
   const r = map(value, 'res');
   const colours = colourChannels(IMAGE_LAYOUTS[layout]);
   const lumaCoefficients = int(r.k, 'res.k', 1, MAX_RESIDUAL_COEFFICIENTS);
@@ -166,7 +167,7 @@ export function validateResidual(value: HeaderValue, layout: ImageLayout, width:
   if (!(r.b instanceof Uint8Array)) bad('res.b', 'binary data (the coded coefficients)', r.b);
   const planes = residualPlanes(width, height, colours, lumaCoefficients, chromaCoefficients);
   const count = residualValueCount(planes);
-  if (count > MAX_RESIDUAL_VALUES) fail('LIMIT_EXCEEDED', `the residual holds ${count} values, over the limit of ${MAX_RESIDUAL_VALUES}`);
+  if (count > maxValues) fail('LIMIT_EXCEEDED', `the residual holds ${count} values, over the limit maxResidualValues = ${maxValues}`);
   const values = decodeResidualValues(planes, r.b);
   return { lumaCoefficients, chromaCoefficients, lumaStep, chromaStep, ...(gradient > 0 ? { gradient } : {}), ...(adaptive ? { adaptive } : {}), values };
 }
