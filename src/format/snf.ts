@@ -165,11 +165,13 @@ function withLimits(limits: Partial<SnfLimits> | undefined): SnfLimits {
 /**
  * Reads the container and header of `bytes` (spec §7 steps 1–9): checks the
  * magic, version, lengths, CRC-32, header schema, limits and tiling, but
- * does not decode the coded streams. Cost: one pass over the bytes for the
- * CRC, plus the header.
+ * does not decode the networks' coded streams. The header's own stream, a
+ * DCT residual's (spec §3.11), is decoded with it, bounded by
+ * `maxResidualValues`. Cost: one pass over the bytes for the CRC, plus the
+ * header.
  *
  * @param limits  overrides of `DEFAULT_LIMITS` (spec §8)
- * @throws SnfFormatError with any code of spec §9 except `BAD_STREAM`.
+ * @throws SnfFormatError with any code of spec §9 (`BAD_STREAM` only for a residual's stream).
  */
 export function inspectSnf(bytes: Uint8Array, limits?: Partial<SnfLimits>): SnfInfo {
   return parseContainer(bytes, withLimits(limits)).info;
