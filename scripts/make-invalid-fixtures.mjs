@@ -8,57 +8,35 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { inflateRawSync } from 'node:zlib';
 import { crc32 } from '../dist/src/format/index.js';
 import { decodeHeaderValue, encodeHeaderValue } from '../dist/src/format/msgpack.js';
+// The container's fields, split and assembled with a right CRC-32, as the tests craft files (test/helpers/snf-bytes.ts).
+import { assemble, split } from '../dist/test/helpers/snf-bytes.js';
 
-const u32 = (bytes, at) => new DataView(bytes.buffer, bytes.byteOffset).getUint32(at, true);
-const withU32 = (bytes, at, value) => new DataView(bytes.buffer, bytes.byteOffset).setUint32(at, value, true);
-
-/** The parts of a version 1 or 2 file (a raw MessagePack header): version bytes, header map, payload. */
-function parts(bytes) {
-  const h = u32(bytes, 12);
-  const p = u32(bytes, 16 + h);
-  return { major: bytes[8], minor: bytes[9], header: decodeHeaderValue(bytes.subarray(16, 16 + h)), payload: bytes.slice(20 + h, 20 + h + p) };
-}
-
-/** A container of these parts with its lengths and CRC-32 right. */
-function container({ major, minor, header, payload }) {
-  const map = encodeHeaderValue(header);
-  const out = new Uint8Array(24 + map.length + payload.length);
-  out.set([0x89, 0x53, 0x4e, 0x46, 0x0d, 0x0a, 0x1a, 0x0a]);
-  out[8] = major;
-  out[9] = minor;
-  withU32(out, 12, map.length);
-  out.set(map, 16);
-  withU32(out, 16 + map.length, payload.length);
-  out.set(payload, 20 + map.length);
-  withU32(out, 20 + map.length + payload.length, crc32(out.subarray(0, 20 + map.length + payload.length)) >>> 0);
-  return out;
-}
-
-/** `bytes` with its CRC-32 made right again after an edit. */
+/** `bytes` with its CRC-32 made right again after an edit of a byte that `assemble` would write itself (the magic). */
 function resealed(bytes) {
   const out = bytes.slice();
-  withU32(out, out.length - 4, crc32(out.subarray(0, out.length - 4)) >>> 0);
+  new DataView(out.buffer).setUint32(out.length - 4, crc32(out.subarray(0, out.length - 4)), true);
   return out;
 }
 
 const image = new Uint8Array(readFileSync('fixtures/kodim-crop32.snf')); // 1.0, one network
 const audio = new Uint8Array(readFileSync('fixtures/bach-excerpt.snf')); // 2.1, four blended segments
-const edit = (bytes, change) => { const p = parts(bytes); const header = structuredClone(p.header); change(header, p); return container({ ...p, header }); };
+
+/** A version 1 or 2 file (a raw MessagePack header) with `change` made to its header, and to its parts (the payload). */
+function edit(bytes, change) {
+  const parts = split(bytes);
+  const header = structuredClone(decodeHeaderValue(parts.header));
+  change(header, parts);
+  return assemble({ ...parts, header: encodeHeaderValue(header) });
+}
 
 /** A version 3–5 file with its header stored (DEFLATE block type 0) whose NLEN is not LEN's complement. */
 function badStoredHeader(bytes) {
-  const h = u32(bytes, 12);
-  const map = new Uint8Array(inflateRawSync(bytes.subarray(16, 16 + h)));
+  const parts = split(bytes);
+  const map = new Uint8Array(inflateRawSync(parts.header));
   const stored = new Uint8Array(5 + map.length);
   stored.set([0x01, map.length & 0xff, map.length >> 8, 0x00, 0x00]); // final stored block; NLEN should be ~LEN
   stored.set(map, 5);
-  const rest = bytes.subarray(16 + h, bytes.length - 4);
-  const out = new Uint8Array(20 + stored.length + rest.length);
-  out.set(bytes.subarray(0, 12));
-  withU32(out, 12, stored.length);
-  out.set(stored, 16);
-  out.set(rest, 16 + stored.length);
-  return resealed(out);
+  return assemble({ ...parts, header: stored });
 }
 
 const vectors = {
@@ -73,14 +51,12 @@ const vectors = {
   'blend-in-version-1.snf': ['UNSUPPORTED_FEATURE', '§3.5', '`blend` in a version 1 file', () => edit(image, (h) => { h.grid = [1, 1]; h.blend = { overlap: [0, 0] }; })],
   'audio-with-width.snf': ['BAD_HEADER', '§3.2', 'an audio header with the image key `width`', () => edit(audio, (h) => { h.width = 32; })],
   'stream-lengths.snf': ['SIZE_MISMATCH', '§3.4', "the first network's stream length one byte longer, so that they no longer sum to P", () => edit(image, (h) => { h.networks[0].b += 1; })],
-  'stream-trailing-zero.snf': ['BAD_STREAM', '§6.6', "a zero byte after the last network's coded stream (its length and P include it)", () => {
-    const p = parts(image);
-    const header = structuredClone(p.header);
-    header.networks.at(-1).b += 1;
-    const payload = new Uint8Array(p.payload.length + 1);
-    payload.set(p.payload);
-    return container({ ...p, header, payload });
-  }],
+  'stream-trailing-zero.snf': ['BAD_STREAM', '§6.6', "a zero byte after the last network's coded stream (its length and P include it)", () => edit(image, (h, parts) => {
+    h.networks.at(-1).b += 1;
+    const payload = new Uint8Array(parts.payload.length + 1);
+    payload.set(parts.payload);
+    parts.payload = payload;
+  })],
 };
 const expected = {};
 for (const [name, [code, spec, what, make]] of Object.entries(vectors)) {

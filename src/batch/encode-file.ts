@@ -19,7 +19,7 @@ import { wasmEngineFactory } from '../encoder/network/wasm-engine.js';
 import { residualSearchOnThreads } from '../encoder/residual/residual-threads.js';
 import { CliError, EXIT } from '../node/errors.js';
 import { readPhoto } from '../io/image-io.js';
-import { sniffAudio } from '../io/wav.js';
+import { sniffAudio } from '../io/sniff.js';
 import { exactBelowRate, meanNetworksNotice, residualHoldsNotice, starvedNetwork } from '../node/rate-warnings.js';
 import { reportPsnr } from '../metrics/psnr.js';
 import { DEFAULT_BPP } from '../encoder/image/image-defaults.js';

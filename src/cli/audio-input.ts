@@ -1,5 +1,6 @@
 import type { AudioClip } from '../audio.js';
-import { readWav, sniffAudio, WavError } from '../io/wav.js';
+import { sniffAudio } from '../io/sniff.js';
+import { readWav, WavError } from '../io/wav.js';
 import { inputError } from '../node/errors.js';
 import { shownName } from '../node/files.js';
 import { plural } from './words.js';

@@ -1,7 +1,7 @@
 import type { ArgumentsCamelCase } from 'yargs';
 import { decodeAudio, decodedSpan, DEFAULT_MAX_OUTPUT_SAMPLES } from '../decoder/index.js';
 import type { AudioHeader, SnfFile } from '../format/index.js';
-import { WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
+import { maxWavRate, WAV_OUTPUT_FORMATS, writeWav } from '../io/wav.js';
 import { usageError } from '../node/errors.js';
 import { checkOutput, defaultDecodedName, refuseFolder, writeOutput, labelOf, shownName, STANDARD_STREAM } from '../node/files.js';
 import { decodeWork, withNodeForward } from './threaded-forward.js';
@@ -28,9 +28,9 @@ export async function decodeAudioFile(argv: ArgumentsCamelCase<Record<string, un
   const maxOutputSamples = argv.maxSamples === undefined ? DEFAULT_MAX_OUTPUT_SAMPLES : integerIn('max-samples', argv.maxSamples, 1, MAX_MAX_SAMPLES);
   // A WAV header holds the rate and the bytes a second in 32 bits: a file's rate may be any 32-bit number (spec §3.3).
   const outputRate = sampleRate ?? header.sampleRate;
-  const frameBytes = header.channels * (format === 's16' ? 2 : format === 's24' ? 3 : 4);
-  if (outputRate * frameBytes > 0xffff_ffff) {
-    throw usageError(`the clip is at ${outputRate} Hz, and a WAV file of ${header.channels} ${format} channel(s) holds at most ${Math.floor(0xffff_ffff / frameBytes)} Hz: decode it with --rate`);
+  const mostRate = maxWavRate(header.channels, format);
+  if (outputRate > mostRate) {
+    throw usageError(`the clip is at ${outputRate} Hz, and a WAV file of ${header.channels} ${format} channel(s) holds at most ${mostRate} Hz: decode it with --rate`);
   }
   const request = { sampleRate, start, end };
   const span = decodedSpan(header, request);

@@ -43,7 +43,7 @@ export const decodeCommand = {
     const bytes = await readInput(input);
     // The file read and checked once (an SnfFormatError here is reported as an invalid file): its header gives the kind
     // and the output size, checked before rendering, and the decoders render from it without parsing it again.
-    const file = await readSnfInput(bytes, input);
+    const file = readSnfInput(bytes, input);
     const { header } = file;
     const work = { parameters: fileParameters(file), networks: file.networks.length };
     if (header.kind === 'audio') {

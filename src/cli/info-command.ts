@@ -13,7 +13,7 @@ export const infoCommand = {
   handler: async (argv: ArgumentsCamelCase<Record<string, unknown>>) => {
     const input = inputArgument(argv.input);
     const bytes = await readInput(input);
-    const summary = describeSnf(bytes, await readSnfInput(bytes, input));
+    const summary = describeSnf(bytes, readSnfInput(bytes, input));
     process.stdout.write(argv.json === true ? JSON.stringify({ input, ...summary }) + '\n' : summary.text + '\n');
   },
 };

@@ -28,21 +28,6 @@ const WAVE_FORMAT_EXTENSIBLE = 0xfffe;
 /** Names of common other WAVE codecs, for the error message. */
 const OTHER_CODECS: Record<number, string> = { 2: 'ADPCM', 6: 'A-law', 7: 'µ-law', 0x11: 'IMA ADPCM', 0x50: 'MPEG', 0x55: 'MP3', 0x161: 'WMA' };
 
-/** What a file is, judged by its first bytes: a WAV, another audio container (named), or neither. */
-export function sniffAudio(bytes: Uint8Array): 'wav' | 'MP3' | 'FLAC' | 'Ogg' | 'AIFF' | undefined {
-  const text = (at: number, n: number): string => String.fromCharCode(...bytes.subarray(at, at + n));
-  if (bytes.length >= 4 && ['RIFF', 'RIFX', 'RF64'].includes(text(0, 4))) {
-    // RIFF holds other forms too, WebP ('WEBP') and AVI among them: only a WAVE form, or a header cut too short to name
-    // its form (a broken WAV: the reader says what is wrong), is audio.
-    return bytes.length < 12 || text(8, 4) === 'WAVE' ? 'wav' : undefined;
-  }
-  if (text(0, 3) === 'ID3' || (bytes.length >= 2 && bytes[0] === 0xff && (bytes[1]! & 0xe0) === 0xe0)) return 'MP3';
-  if (text(0, 4) === 'fLaC') return 'FLAC';
-  if (text(0, 4) === 'OggS') return 'Ogg';
-  if (text(0, 4) === 'FORM' && bytes.length >= 12 && ['AIFF', 'AIFC'].includes(text(8, 4))) return 'AIFF';
-  return undefined;
-}
-
 interface WavFormat {
   readonly format: 'pcm' | 'float';
   readonly bits: number;
@@ -144,10 +129,18 @@ export function readWav(bytes: Uint8Array): AudioClip {
 export const WAV_OUTPUT_FORMATS = ['s16', 's24', 'f32'] as const;
 export type WavOutputFormat = (typeof WAV_OUTPUT_FORMATS)[number];
 
+/** Bytes a sample takes in each output format. */
+const SAMPLE_BYTES: Readonly<Record<WavOutputFormat, number>> = { s16: 2, s24: 3, f32: 4 };
+
+/** The highest sample rate a WAV file of `channels` channels in `format` holds: its header keeps the bytes a second in 32 bits. */
+export function maxWavRate(channels: number, format: WavOutputFormat): number {
+  return Math.floor(0xffff_ffff / (channels * SAMPLE_BYTES[format]));
+}
+
 /** A WAV file of `clip` (samples clamped to [-1, 1]; PCM rounded to nearest). */
 export function writeWav(clip: AudioClip, format: WavOutputFormat = 's16'): Uint8Array {
   const wav = new wavefile.WaveFile();
-  const bits = format === 's16' ? 16 : 24;
+  const bits = 8 * SAMPLE_BYTES[format];
   const top = 2 ** (bits - 1);
   const planes = clip.channels.map((channel) => {
     if (format === 'f32') return Float64Array.from(channel, (v) => Math.min(1, Math.max(-1, v)));
